@@ -1,0 +1,82 @@
+/* data.h — a dataset held once as float, its train/val/test split (index arrays, never copies),
+ * normalisation fitted on the training split, and mini-batch gathering.
+ * Single-threaded objects; a finished dataset may be read from several threads. */
+#ifndef NN_DATA_H
+#define NN_DATA_H
+
+#include "error.h"
+#include "rng.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define NN_MAX_CLASSES 64
+#define NN_NAME_MAX 64      /* class and feature names are cut to NN_NAME_MAX-1 bytes */
+
+typedef enum { NN_TASK_CLASSIFICATION, NN_TASK_REGRESSION } nn_task;
+typedef enum { NN_NORM_ZSCORE, NN_NORM_MINMAX, NN_NORM_NONE, NN_NORM_COUNT } nn_normalize;
+extern const char *const nn_norm_names[NN_NORM_COUNT];   /* "zscore", "minmax", "none" */
+
+typedef struct {
+    nn_task task;
+    int n;                  /* rows */
+    int n_features;
+    float *x;               /* (n, n_features) features; normalised in place by the trainer */
+    int n_targets;          /* regression: target columns (>= 1); classification: 0 */
+    float *y;               /* regression: (n, n_targets) targets in original units; else NULL */
+    int32_t *label;         /* classification: (n) class in [0, n_classes); else NULL */
+    int n_classes;          /* classification: number of classes (<= NN_MAX_CLASSES); else 0 */
+    char (*class_names)[NN_NAME_MAX];   /* (n_classes) display names; NULL for regression */
+    char (*feature_names)[NN_NAME_MAX]; /* (n_features) names (CSV header, "x1", "pixel123"...) */
+    int n_fixed_test;       /* the last n_fixed_test rows are the test split (IDX test files); else 0 */
+} nn_dataset;
+
+/* Allocates x (and label or y) for n rows; names zeroed. Checks n*n_features for overflow. */
+nn_status nn_dataset_alloc(nn_dataset *d, nn_task task, int n, int n_features, int n_classes_or_targets,
+                           nn_error *err);
+void nn_dataset_free(nn_dataset *d);     /* zeroed or half-built is fine; idempotent */
+
+/* Width of the network's output for this dataset: n_classes, or n_targets for regression. */
+int nn_dataset_outputs(const nn_dataset *d);
+
+typedef struct {
+    uint32_t *train, *val, *test;   /* row indices into the dataset (one allocation) */
+    int n_train, n_val, n_test;
+} nn_split;
+
+/* Splits the rows by the fractions (which sum to 1): n_train = round(n*train), n_val = round(n*val),
+ * n_test = the rest. Rows are shuffled with rng first when shuffle is true. With d->n_fixed_test,
+ * the test split is those last rows and train/val divide the others by train/(train+val).
+ * Every split must get at least one row when its fraction is > 0, and train at least one. */
+nn_status nn_split_init(nn_split *s, const nn_dataset *d, double train, double val, double test,
+                        bool shuffle, nn_rng *rng, nn_error *err);
+void nn_split_free(nn_split *s);
+
+typedef struct {
+    nn_normalize kind;
+    int n_features;
+    float *shift, *scale;   /* (n_features): x' = (x - shift) / scale; scale 1 for a constant feature */
+    int n_targets;          /* regression: targets standardised the same way; else 0 */
+    float *y_shift, *y_scale;
+} nn_norm;
+
+/* Fits on the rows idx[0..n) (the training split). Targets of a regression dataset are always
+ * z-scored (whatever kind says), features by kind. */
+nn_status nn_norm_fit(nn_norm *nm, nn_normalize kind, const nn_dataset *d, const uint32_t *idx, int n,
+                      nn_error *err);
+/* Copies (for the model file and predict). */
+nn_status nn_norm_copy(nn_norm *dst, const nn_norm *src, nn_error *err);
+void nn_norm_free(nn_norm *nm);
+/* x (rows, n_features) in place. */
+void nn_norm_apply(const nn_norm *nm, float *x, int rows);
+/* Standardised targets back to original units, v (rows, n_targets) in place. */
+void nn_norm_unscale_targets(const nn_norm *nm, float *v, int rows);
+
+/* Gathers rows idx[0..rows) into a contiguous batch:
+ * xb (rows, n_features) copied from d->x;
+ * yb (rows, out): classification one-hot of width out (or, when out == 1 and n_classes == 2,
+ * the label as 0/1); regression the targets standardised by nm (nm may be NULL: raw). */
+void nn_gather(float *xb, float *yb, int out, const nn_dataset *d, const nn_norm *nm,
+               const uint32_t *idx, int rows);
+
+#endif

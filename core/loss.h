@@ -1,0 +1,46 @@
+/* loss.h — losses: value and gradient over a batch.
+ * Value = mean over the rows (samples) of the per-sample loss summed over the outputs.
+ * Owns the loss table. Pure functions; any thread. */
+#ifndef NN_LOSS_H
+#define NN_LOSS_H
+
+#include "activation.h"
+
+#include <stdbool.h>
+
+typedef enum {
+    NN_LOSS_MAE,
+    NN_LOSS_MSE,
+    NN_LOSS_RMSE,   /* sqrt of the MSE value (the seed's sqrt(sum)/n was wrong) */
+    NN_LOSS_BCE,    /* "binarycrossentropy" */
+    NN_LOSS_CE,     /* "crossentropy" (categorical; targets one-hot or probabilities) */
+    NN_LOSS_COUNT
+} nn_loss;
+
+typedef struct {
+    const char *name;     /* preset name */
+    nn_loss id;
+    const char *formula;  /* one line for the README and the help */
+} nn_loss_info;
+
+extern const nn_loss_info nn_loss_table[NN_LOSS_COUNT];
+
+int nn_loss_from_name(const char *name);   /* -1 if unknown */
+const char *nn_loss_name(nn_loss l);
+
+/* Probabilities are clamped to [NN_LOSS_EPS, 1 - NN_LOSS_EPS] inside logs. */
+#define NN_LOSS_EPS 1e-7
+
+/* Mean loss of yhat against y, both (rows, cols). Accumulated in double. */
+double nn_loss_value(nn_loss loss, const float *yhat, const float *y, int rows, int cols);
+
+/* dL/dyhat of the mean loss (so each row carries a 1/rows factor), (rows, cols). */
+void nn_loss_grad(nn_loss loss, float *dyhat, const float *yhat, const float *y, int rows, int cols);
+
+/* True for softmax+crossentropy and sigmoid+binarycrossentropy: then dL/dz = (a - y) / rows,
+ * which nn_loss_fused_grad computes. Every other pairing goes through nn_loss_grad and
+ * nn_act_backward (the general chain rule). */
+bool nn_loss_is_fused(nn_loss loss, nn_act out_act);
+void nn_loss_fused_grad(float *dz, const float *a, const float *y, int rows, int cols);
+
+#endif

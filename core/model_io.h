@@ -1,0 +1,40 @@
+/* model_io.h — the trained model file (DESIGN.md "Model file"): JSON with format "nnterm-model",
+ * version 1, the preset, the normalisation statistics, class and feature names, and per layer its
+ * activation, weights and biases (floats printed with 9 significant digits, so they round-trip
+ * exactly). Saved atomically. Loading checks format, version and every shape. */
+#ifndef NN_MODEL_IO_H
+#define NN_MODEL_IO_H
+
+#include "data.h"
+#include "network.h"
+#include "preset.h"
+
+#define NN_MODEL_FORMAT "nnterm-model"
+#define NN_MODEL_VERSION 1
+
+typedef struct {
+    nn_preset preset;
+    nn_task task;
+    int n_features;
+    char (*feature_names)[NN_NAME_MAX];   /* (n_features) */
+    int n_classes;                        /* classification; 0 for regression */
+    char (*class_names)[NN_NAME_MAX];     /* (n_classes) or NULL */
+    nn_norm norm;
+    nn_network net;                       /* workspace for a small batch */
+} nn_model;
+
+/* Saves a trained network with what predicting needs. d gives the names and the task. */
+nn_status nn_model_save(const char *path, const nn_preset *p, const nn_network *net, const nn_norm *nm,
+                        const nn_dataset *d, nn_error *err);
+/* The same JSON as text (malloc'd), for tests. */
+char *nn_model_to_json(const nn_preset *p, const nn_network *net, const nn_norm *nm, const nn_dataset *d);
+
+nn_status nn_model_parse(nn_model *m, const char *buf, size_t len, const char *filename, nn_error *err);
+nn_status nn_model_load(nn_model *m, const char *path, nn_error *err);
+void nn_model_free(nn_model *m);
+
+/* x (rows, n_features) raw features -> out (rows, outputs): probabilities, or values in original
+ * units for regression. Normalises a copy internally; any rows. */
+nn_status nn_model_predict(nn_model *m, const float *x, int rows, float *out, nn_error *err);
+
+#endif

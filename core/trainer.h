@@ -1,0 +1,108 @@
+/* trainer.h — one experiment: dataset, split, normalisation, network, optimizer and the
+ * epoch/batch loop as a resumable state machine. Step one batch, run one epoch, reset, change
+ * the learning rate; after each epoch it evaluates train/val/test loss and accuracy and the test
+ * confusion matrix. The UI's worker thread drives it; headless runs drive it directly.
+ * One thread at a time owns an nn_trainer. */
+#ifndef NN_TRAINER_H
+#define NN_TRAINER_H
+
+#include "data.h"
+#include "error.h"
+#include "metrics.h"
+#include "network.h"
+#include "optimizer.h"
+#include "pool.h"
+#include "preset.h"
+#include "rng.h"
+
+#include <stdbool.h>
+
+typedef struct {
+    int epoch;                          /* 1-based */
+    double train_loss, val_loss, test_loss;   /* mean loss (original units for regression); NAN if split empty */
+    double train_acc, val_acc, test_acc;      /* classification accuracy; regression: R² */
+    double penalty;                     /* regularisation term at the end of the epoch (apart from the loss) */
+    double lr;                          /* learning rate used in this epoch */
+    double seconds;                     /* training work of the epoch: batches, forward, backward, update */
+    double eval_seconds;                /* the evaluation passes after it */
+    double grad_norm;                   /* L2 norm of the last batch's gradient */
+} nn_epoch_stats;
+
+typedef enum {
+    NN_TRAINER_READY,      /* no batch done yet */
+    NN_TRAINER_TRAINING,   /* between batches or epochs */
+    NN_TRAINER_DONE,       /* all epochs, or early stopping */
+    NN_TRAINER_DIVERGED    /* NaN or Inf: stopped; params are the last finite epoch's */
+} nn_trainer_state;
+
+typedef struct {
+    nn_preset preset;        /* the resolved configuration (copy) */
+    nn_dataset data;         /* x normalised in place */
+    nn_split split;
+    nn_norm norm;
+    nn_network net;
+    nn_optimizer opt;
+    nn_pool *pool;           /* owned; NULL = single thread */
+    nn_loss loss;
+    int outputs;             /* network output width */
+    int batch_size;
+    uint64_t seed;           /* seed of the current run (weights, shuffles, dropout) */
+    nn_rng rng;              /* shuffles and dropout */
+    nn_trainer_state state;
+    int epoch;               /* completed epochs */
+    int batch;               /* next batch of the current epoch, 0..n_batches */
+    int n_batches;           /* per epoch: ceil(n_train / batch_size), the last partial batch kept */
+    uint32_t *order;         /* (n_train) this epoch's order of training rows */
+    float *xb, *yb;          /* (batch_size, n_features), (batch_size, outputs) */
+    float *eval_out;         /* (eval rows, outputs) scratch for evaluation */
+    float *init_params;      /* initial weights of this seed, for reset */
+    float *good_params;      /* weights at the end of the last finite epoch */
+    float *best_params;      /* early stopping: weights with the best val loss */
+    double best_val;
+    int best_epoch, since_best;
+    bool stopped_early;
+    double base_lr;          /* learning rate before the schedule; changed by nn_trainer_set_lr */
+    double lr;               /* current (scheduled) learning rate */
+    double epoch_seconds;    /* training time of the current epoch so far */
+    double last_grad_norm;
+    long samples_seen;       /* training samples processed since init/reset */
+    nn_epoch_stats *history; /* (epochs) one entry per completed epoch */
+    int history_len;
+    int *confusion;          /* (k, k) test confusion matrix of the last evaluation */
+    nn_class_metrics metrics;/* test metrics of the last evaluation (classification) */
+    nn_reg_metrics reg;      /* test metrics of the last evaluation (regression) */
+    char fault[NN_ERRMSG];   /* DIVERGED: "epoch 3, batch 12: loss is NaN ..." */
+} nn_trainer;
+
+/* Loads the dataset (paths relative to p->base_dir), splits, normalises, builds the network and
+ * optimizer, draws the initial weights from p->seed. threads: 0 = one per core, 1 = no pool. */
+nn_status nn_trainer_init(nn_trainer *t, const nn_preset *p, int threads, nn_error *err);
+void nn_trainer_free(nn_trainer *t);   /* zeroed or half-built is fine; idempotent */
+
+/* One mini-batch. At the end of the last batch of an epoch, also evaluates, records history,
+ * applies the schedule and early stopping. Returns NN_EDIVERGED (state DIVERGED, t->fault set,
+ * params restored to the last finite epoch) on a NaN/Inf; NN_OK otherwise (also when DONE). */
+nn_status nn_trainer_step(nn_trainer *t, nn_error *err);
+/* True if the last nn_trainer_step finished an epoch. */
+bool nn_trainer_epoch_ended(const nn_trainer *t);
+/* Runs the rest of the current epoch (all of it if at a boundary). */
+nn_status nn_trainer_epoch(nn_trainer *t, nn_error *err);
+bool nn_trainer_finished(const nn_trainer *t);  /* DONE or DIVERGED */
+
+/* Back to epoch 0. new_seed false: the same initial weights (and shuffles) as before;
+ * true: weights, shuffles and dropout drawn from seed. */
+void nn_trainer_reset(nn_trainer *t, bool new_seed, uint64_t seed);
+/* Changes the base learning rate from the next batch on. */
+void nn_trainer_set_lr(nn_trainer *t, double lr);
+
+/* Evaluates the current weights on the three splits and fills s (epoch = t->epoch), the confusion
+ * matrix and the metrics. Used after each epoch and after reset. */
+nn_status nn_trainer_evaluate(nn_trainer *t, nn_epoch_stats *s, nn_error *err);
+
+/* Forward pass of raw (already normalised) rows in chunks; out (rows, outputs), original units
+ * for regression. */
+void nn_trainer_predict(nn_trainer *t, const float *x, int rows, float *out);
+
+const nn_epoch_stats *nn_trainer_last(const nn_trainer *t);   /* NULL before the first epoch */
+
+#endif
