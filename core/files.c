@@ -1,0 +1,210 @@
+/* files.c — whole-file reads (plain or embedded "builtin:NAME"), atomic writes, path helpers.
+ * Atomic write: mkstemp "PATH.tmp.XXXXXX" beside PATH, write everything, fsync, rename. Any
+ * failure (including a file-size limit, where SIGXFSZ is ignored and write returns EFBIG)
+ * unlinks the temporary, so the old file is never touched. */
+#include "files.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+// --- reading
+
+static nn_status read_builtin(const char *path, char **buf, size_t *len, nn_error *err)
+{
+    const char *name = path + strlen(NN_BUILTIN_PREFIX);
+    for (size_t i = 0; i < nn_builtin_file_count; i++) {
+        const nn_builtin_file *f = &nn_builtin_files[i];
+        if (f->name && strcmp(f->name, name) == 0) {
+            char *b = malloc(f->len + 1);
+            if (!b)
+                return nn_error_set(err, NN_ENOMEM, "%s: out of memory (%zu bytes)", path, f->len + 1);
+            if (f->len)
+                memcpy(b, f->data, f->len);
+            b[f->len] = '\0';
+            *buf = b;
+            *len = f->len;
+            return NN_OK;
+        }
+    }
+    return nn_error_set(err, NN_EIO, "%s: no such built-in file", path);
+}
+
+nn_status nn_file_read(const char *path, char **buf, size_t *len, nn_error *err)
+{
+    *buf = NULL;
+    *len = 0;
+    if (!path || !*path)
+        return nn_error_set(err, NN_EINVAL, "empty file name");
+    if (strncmp(path, NN_BUILTIN_PREFIX, strlen(NN_BUILTIN_PREFIX)) == 0)
+        return read_builtin(path, buf, len, err);
+
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return nn_error_set(err, NN_EIO, "%s: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        int e = errno;
+        close(fd);
+        return nn_error_set(err, NN_EIO, "%s: %s", path, strerror(e));
+    }
+    if (S_ISDIR(st.st_mode)) {
+        close(fd);
+        return nn_error_set(err, NN_EIO, "%s: %s", path, strerror(EISDIR));
+    }
+    /* Start from the size fstat reports, but grow by doubling in case the file is a pipe or
+     * is still growing: never trust st_size alone. */
+    size_t cap = (st.st_size > 0 && (uintmax_t)st.st_size < SIZE_MAX - 1) ? (size_t)st.st_size + 1 : 4096;
+    size_t n = 0;
+    char *b = malloc(cap);
+    if (!b) {
+        close(fd);
+        return nn_error_set(err, NN_ENOMEM, "%s: out of memory (%zu bytes)", path, cap);
+    }
+    for (;;) {
+        if (n + 1 >= cap) {
+            if (cap > SIZE_MAX / 2) {
+                free(b);
+                close(fd);
+                return nn_error_set(err, NN_ENOMEM, "%s: file too large", path);
+            }
+            char *nb = realloc(b, cap * 2);
+            if (!nb) {
+                free(b);
+                close(fd);
+                return nn_error_set(err, NN_ENOMEM, "%s: out of memory (%zu bytes)", path, cap * 2);
+            }
+            b = nb;
+            cap *= 2;
+        }
+        ssize_t r = read(fd, b + n, cap - 1 - n);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            int e = errno;
+            free(b);
+            close(fd);
+            return nn_error_set(err, NN_EIO, "%s: %s", path, strerror(e));
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    close(fd);
+    b[n] = '\0';
+    *buf = b;
+    *len = n;
+    return NN_OK;
+}
+
+// --- atomic writes
+
+static int write_all(int fd, const unsigned char *p, size_t len)
+{
+    while (len > 0) {
+        ssize_t w = write(fd, p, len);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        if (w == 0) {
+            errno = EIO;
+            return -1;
+        }
+        p += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+nn_status nn_file_write_atomic(const char *path, const void *data, size_t len, nn_error *err)
+{
+    if (!path || !*path)
+        return nn_error_set(err, NN_EINVAL, "empty file name");
+    if (strncmp(path, NN_BUILTIN_PREFIX, strlen(NN_BUILTIN_PREFIX)) == 0)
+        return nn_error_set(err, NN_EINVAL, "%s: built-in files cannot be written", path);
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return nn_error_set(err, NN_EIO, "%s: %s", path, strerror(EISDIR));
+
+    char tmp[NN_PATH_MAX + 16];
+    int k = snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", path);
+    if (k < 0 || (size_t)k >= sizeof tmp)
+        return nn_error_set(err, NN_EINVAL, "%s: path too long", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0)
+        return nn_error_set(err, NN_EIO, "%s: cannot create a temporary file: %s", path, strerror(errno));
+    /* mkstemp creates 0600: keep the old file's mode when replacing one, else 0644 (reading
+     * the umask would mean changing it, which races with other threads). */
+    mode_t mode = (stat(path, &st) == 0) ? (st.st_mode & 07777) : 0644;
+    (void)fchmod(fd, mode);
+
+    const char *what = "write";
+    if (write_all(fd, data, len) != 0)
+        goto fail;
+    what = "fsync";
+    if (fsync(fd) != 0)
+        goto fail;
+    what = "close";
+    int c = close(fd);
+    fd = -1;
+    if (c != 0)
+        goto fail;
+    what = "rename";
+    if (rename(tmp, path) != 0)
+        goto fail;
+    return NN_OK;
+
+fail:;
+    int e = errno;
+    if (fd >= 0)
+        close(fd);
+    unlink(tmp);
+    return nn_error_set(err, NN_EIO, "%s: %s failed: %s (the old file is unchanged)", path, what, strerror(e));
+}
+
+// --- paths
+
+void nn_path_dir(char *out, size_t outlen, const char *path)
+{
+    if (outlen == 0)
+        return;
+    size_t plen = strlen(NN_BUILTIN_PREFIX);
+    if (strncmp(path, NN_BUILTIN_PREFIX, plen) == 0) {
+        snprintf(out, outlen, "%s", NN_BUILTIN_PREFIX);
+        return;
+    }
+    const char *slash = strrchr(path, '/');
+    if (!slash) {
+        snprintf(out, outlen, ".");
+        return;
+    }
+    size_t n = (size_t)(slash - path);
+    if (n == 0)
+        n = 1;      /* "/x" -> "/" */
+    if (n >= outlen)
+        n = outlen - 1;
+    memcpy(out, path, n);
+    out[n] = '\0';
+}
+
+int nn_path_join(char *out, size_t outlen, const char *dir, const char *rel)
+{
+    int k;
+    if (rel[0] == '/' || !dir || !*dir ||
+        strncmp(rel, NN_BUILTIN_PREFIX, strlen(NN_BUILTIN_PREFIX)) == 0)
+        k = snprintf(out, outlen, "%s", rel);
+    else if (strcmp(dir, NN_BUILTIN_PREFIX) == 0 || dir[strlen(dir) - 1] == '/')
+        k = snprintf(out, outlen, "%s%s", dir, rel);
+    else
+        k = snprintf(out, outlen, "%s/%s", dir, rel);
+    if (k < 0 || (size_t)k >= outlen)
+        return -1;
+    return 0;
+}
