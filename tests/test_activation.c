@@ -1,0 +1,244 @@
+/* test_activation.c — activation values, stability, and backward against central differences. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "activation.h"
+#include "rng.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#define ASSERT_NEAR(a, b, eps)                                                                 \
+    do {                                                                                       \
+        double a_ = (a), b_ = (b), e_ = (eps);                                                 \
+        if (!(fabs(a_ - b_) <= e_)) {                                                          \
+            print_error("%s = %.10g, expected %s = %.10g (tolerance %g)\n", #a, a_, #b, b_, e_); \
+            fail();                                                                            \
+        }                                                                                      \
+    } while (0)
+
+static float fwd1(nn_act act, float alpha, float z)
+{
+    float a;
+    nn_act_forward(act, alpha, &a, &z, 1, 1);
+    return a;
+}
+
+static void test_table_rows_match_their_ids_and_names_round_trip(void **state)
+{
+    (void)state;
+    for (int i = 0; i < NN_ACT_COUNT; i++) {
+        assert_int_equal(nn_act_table[i].id, i);
+        assert_non_null(nn_act_table[i].formula);
+        assert_true(strlen(nn_act_table[i].formula) > 5);
+        assert_int_equal(nn_act_from_name(nn_act_table[i].name), i);
+        assert_string_equal(nn_act_name((nn_act)i), nn_act_table[i].name);
+    }
+    assert_int_equal(nn_act_from_name("relu6"), -1);
+    assert_int_equal(nn_act_from_name(""), -1);
+    assert_int_equal(nn_act_from_name(NULL), -1);
+    assert_true(nn_act_table[NN_ACT_RELU].relu_like);
+    assert_false(nn_act_table[NN_ACT_TANH].relu_like);
+    assert_float_equal(nn_act_table[NN_ACT_LEAKY_RELU].default_alpha, 0.01f, 1e-9f);
+    assert_float_equal(nn_act_table[NN_ACT_ELU].default_alpha, 1.0f, 1e-9f);
+}
+
+static void test_activations_give_known_values(void **state)
+{
+    (void)state;
+    /* Reference values from python's math module. */
+    ASSERT_NEAR(fwd1(NN_ACT_SIGMOID, 0, 0.0f), 0.5, 1e-7);
+    ASSERT_NEAR(fwd1(NN_ACT_SIGMOID, 0, 2.0f), 0.8807970779778823, 1e-6);
+    ASSERT_NEAR(fwd1(NN_ACT_SIGMOID, 0, -2.0f), 1.0 - 0.8807970779778823, 1e-6);
+    ASSERT_NEAR(fwd1(NN_ACT_TANH, 0, 1.0f), 0.7615941559557649, 1e-6);
+    ASSERT_NEAR(fwd1(NN_ACT_RELU, 0, -1.0f), 0.0, 0.0);
+    ASSERT_NEAR(fwd1(NN_ACT_RELU, 0, 1.5f), 1.5, 0.0);
+    ASSERT_NEAR(fwd1(NN_ACT_LEAKY_RELU, 0.01f, -2.0f), -0.02, 1e-7);
+    ASSERT_NEAR(fwd1(NN_ACT_LEAKY_RELU, 0.2f, -2.0f), -0.4, 1e-7);
+    ASSERT_NEAR(fwd1(NN_ACT_LEAKY_RELU, 0.01f, 3.0f), 3.0, 0.0);
+    ASSERT_NEAR(fwd1(NN_ACT_LINEAR, 0, -3.25f), -3.25, 0.0);
+    ASSERT_NEAR(fwd1(NN_ACT_ELU, 1.0f, -1.0f), -0.6321205588285577, 1e-6);
+    ASSERT_NEAR(fwd1(NN_ACT_ELU, 2.0f, -1.0f), 2.0 * -0.6321205588285577, 1e-6);
+    ASSERT_NEAR(fwd1(NN_ACT_ELU, 1.0f, 2.0f), 2.0, 0.0);
+    ASSERT_NEAR(fwd1(NN_ACT_GELU, 0, 1.0f), 0.8413447460685429, 1e-6);
+    ASSERT_NEAR(fwd1(NN_ACT_GELU, 0, -1.0f), -0.15865525393145707, 1e-6);
+    ASSERT_NEAR(fwd1(NN_ACT_SWISH, 0, 1.0f), 0.7310585786300049, 1e-6);
+    ASSERT_NEAR(fwd1(NN_ACT_SWISH, 0, 3.0f), 2.8577223804673, 1e-5);
+    ASSERT_NEAR(fwd1(NN_ACT_SOFTPLUS, 0, 0.0f), 0.6931471805599453, 1e-6);
+    ASSERT_NEAR(fwd1(NN_ACT_SOFTPLUS, 0, 2.0f), 2.1269280110429727, 1e-6);
+
+    float z[6] = {1, 2, 3, 1001, 1002, 1003}, a[6];
+    nn_act_forward(NN_ACT_SOFTMAX, 0, a, z, 2, 3);
+    const double want[3] = {0.09003057317038046, 0.24472847105479767, 0.6652409557748219};
+    for (int r = 0; r < 2; r++)
+        for (int j = 0; j < 3; j++)
+            ASSERT_NEAR(a[r * 3 + j], want[j], 1e-6);
+}
+
+static void test_activations_stay_finite_for_huge_inputs(void **state)
+{
+    (void)state;
+    const float big[2] = {1000.0f, -1000.0f};
+    for (int i = 0; i < NN_ACT_COUNT; i++) {
+        if (i == NN_ACT_SOFTMAX)
+            continue;
+        float a[2], dz[2], da[2] = {1.0f, 1.0f};
+        nn_act_forward((nn_act)i, nn_act_table[i].default_alpha, a, big, 1, 2);
+        nn_act_backward((nn_act)i, nn_act_table[i].default_alpha, dz, da, big, a, 1, 2);
+        for (int j = 0; j < 2; j++) {
+            if (!isfinite(a[j]) || !isfinite(dz[j])) {
+                print_error("%s(%g) = %g, derivative %g\n", nn_act_table[i].name, (double)big[j],
+                            (double)a[j], (double)dz[j]);
+                fail();
+            }
+        }
+    }
+    ASSERT_NEAR(fwd1(NN_ACT_SIGMOID, 0, 1000.0f), 1.0, 0.0);
+    ASSERT_NEAR(fwd1(NN_ACT_SIGMOID, 0, -1000.0f), 0.0, 0.0);
+    ASSERT_NEAR(fwd1(NN_ACT_SOFTPLUS, 0, 1000.0f), 1000.0, 0.0);
+    ASSERT_NEAR(fwd1(NN_ACT_SOFTPLUS, 0, -1000.0f), 0.0, 0.0);
+    ASSERT_NEAR(fwd1(NN_ACT_SOFTPLUS, 0, -20.0f), 2.061153618190204e-09, 1e-15);
+    ASSERT_NEAR(fwd1(NN_ACT_ELU, 1.0f, -1000.0f), -1.0, 0.0);
+    ASSERT_NEAR(fwd1(NN_ACT_SWISH, 0, -1000.0f), 0.0, 0.0);
+
+    float z[3] = {1000.0f, -1000.0f, 999.0f}, a[3];
+    nn_act_forward(NN_ACT_SOFTMAX, 0, a, z, 1, 3);
+    ASSERT_NEAR(a[0], 0.7310585786300049, 1e-6);
+    ASSERT_NEAR(a[1], 0.0, 0.0);
+    ASSERT_NEAR(a[2], 1.0 - 0.7310585786300049, 1e-6);
+}
+
+static void test_forward_and_backward_work_in_place(void **state)
+{
+    (void)state;
+    nn_rng rng;
+    nn_rng_seed(&rng, 11);
+    for (int i = 0; i < NN_ACT_COUNT; i++) {
+        float z[12], a[12], inplace[12], da[12], dz[12];
+        for (int j = 0; j < 12; j++) {
+            z[j] = (float)(nn_rng_uniform(&rng) * 6.0 - 3.0);
+            da[j] = (float)nn_rng_normal(&rng);
+        }
+        float alpha = nn_act_table[i].default_alpha;
+        nn_act_forward((nn_act)i, alpha, a, z, 3, 4);
+        memcpy(inplace, z, sizeof z);
+        nn_act_forward((nn_act)i, alpha, inplace, inplace, 3, 4);
+        assert_memory_equal(a, inplace, sizeof a);
+        nn_act_backward((nn_act)i, alpha, dz, da, z, a, 3, 4);
+        nn_act_backward((nn_act)i, alpha, da, da, z, a, 3, 4);
+        assert_memory_equal(dz, da, sizeof dz);
+    }
+}
+
+static void test_softmax_rows_sum_to_one(void **state)
+{
+    (void)state;
+    nn_rng rng;
+    nn_rng_seed(&rng, 2);
+    float z[40], a[40];
+    for (int j = 0; j < 40; j++)
+        z[j] = (float)(nn_rng_normal(&rng) * 10.0);
+    nn_act_forward(NN_ACT_SOFTMAX, 0, a, z, 5, 8);
+    for (int r = 0; r < 5; r++) {
+        double s = 0;
+        for (int j = 0; j < 8; j++) {
+            assert_true(a[r * 8 + j] >= 0.0f && a[r * 8 + j] <= 1.0f);
+            s += (double)a[r * 8 + j];
+        }
+        ASSERT_NEAR(s, 1.0, 1e-5);
+    }
+}
+
+/* S(z) = sum_ij c_ij f(z)_ij. Backward with da = c must give dS/dz; compare it with a central
+ * difference of S evaluated in double over the float forward. Inputs stay 0.1 away from the
+ * kinks of relu, leaky_relu and elu, and the step is 1e-2. The error is relative, with a floor of
+ * 5e-2 on the denominator: float rounding in the forward limits a tiny derivative to ~1e-5. */
+static void check_gradient(nn_act act, float alpha, uint64_t seed)
+{
+    enum { R = 4, C = 5, N = R * C };
+    nn_rng rng;
+    nn_rng_seed(&rng, seed);
+    float z[N], a[N], c[N], dz[N];
+    for (int i = 0; i < N; i++) {
+        double v = nn_rng_uniform(&rng) * 8.0 - 4.0;
+        if (fabs(v) < 0.1)
+            v = v < 0 ? v - 0.1 : v + 0.1;
+        z[i] = (float)v;
+        c[i] = (float)nn_rng_normal(&rng);
+    }
+    nn_act_forward(act, alpha, a, z, R, C);
+    nn_act_backward(act, alpha, dz, c, z, a, R, C);
+
+    const float h = 1e-2f;
+    double worst = 0.0, norm = 0.0;
+    for (int i = 0; i < N; i++) {
+        float zp[N], zm[N], ap[N], am[N];
+        memcpy(zp, z, sizeof z);
+        memcpy(zm, z, sizeof z);
+        zp[i] = z[i] + h;
+        zm[i] = z[i] - h;
+        nn_act_forward(act, alpha, ap, zp, R, C);
+        nn_act_forward(act, alpha, am, zm, R, C);
+        double sp = 0.0, sm = 0.0;
+        for (int j = 0; j < N; j++) {
+            sp += (double)c[j] * (double)ap[j];
+            sm += (double)c[j] * (double)am[j];
+        }
+        double num = (sp - sm) / ((double)zp[i] - (double)zm[i]);
+        double ana = (double)dz[i];
+        double err = fabs(num - ana) / fmax(fmax(fabs(num), fabs(ana)), 5e-2);
+        if (err > worst)
+            worst = err;
+        norm += fabs(ana);
+        if (err > 1e-3)
+            print_error("%s: z[%d] = %g: analytic %.8g, numeric %.8g\n", nn_act_name(act), i,
+                        (double)z[i], ana, num);
+    }
+    if (worst > 1e-3) {
+        print_error("%s: worst relative error %g\n", nn_act_name(act), worst);
+        fail();
+    }
+    if (!(norm > 1e-2)) {
+        print_error("%s: gradient is (nearly) all zero: sum |dz| = %g\n", nn_act_name(act), norm);
+        fail();
+    }
+}
+
+static void test_every_backward_matches_central_differences(void **state)
+{
+    (void)state;
+    for (int i = 0; i < NN_ACT_COUNT; i++)
+        for (uint64_t seed = 1; seed <= 3; seed++)
+            check_gradient((nn_act)i, nn_act_table[i].default_alpha, seed);
+    /* Non-default slopes too. */
+    check_gradient(NN_ACT_LEAKY_RELU, 0.3f, 9);
+    check_gradient(NN_ACT_ELU, 0.5f, 9);
+}
+
+static void test_relu_backward_passes_gradient_only_for_positive_inputs(void **state)
+{
+    (void)state;
+    float z[4] = {-2.0f, -0.5f, 0.5f, 2.0f}, a[4], da[4] = {1, 2, 3, 4}, dz[4];
+    nn_act_forward(NN_ACT_RELU, 0, a, z, 2, 2);
+    nn_act_backward(NN_ACT_RELU, 0, dz, da, z, a, 2, 2);
+    const float want[4] = {0, 0, 3, 4};
+    assert_memory_equal(dz, want, sizeof want);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_table_rows_match_their_ids_and_names_round_trip),
+        cmocka_unit_test(test_activations_give_known_values),
+        cmocka_unit_test(test_activations_stay_finite_for_huge_inputs),
+        cmocka_unit_test(test_forward_and_backward_work_in_place),
+        cmocka_unit_test(test_softmax_rows_sum_to_one),
+        cmocka_unit_test(test_every_backward_matches_central_differences),
+        cmocka_unit_test(test_relu_backward_passes_gradient_only_for_positive_inputs),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
