@@ -1,0 +1,191 @@
+/* worker.h — the training thread behind the UI. A ui_worker owns one nn_trainer on its own
+ * thread (built there: loading a large dataset takes a while) and drives it from commands.
+ *
+ * Threads (DESIGN.md "Threads", STYLE.md "Threads (UI <-> worker)"):
+ *  - Commands go through a small fixed ring under a mutex + condvar. The worker drains it at
+ *    batch boundaries and waits on the condvar while READY, PAUSED, DONE, DIVERGED or ERROR:
+ *    an idle worker uses no CPU. Pause takes effect within one batch.
+ *  - The worker publishes a ui_snapshot (fixed size, no pointers) after each epoch, at most
+ *    ~25 times a second within an epoch, and always on a state change (loaded, paused,
+ *    finished, reset, error). Publish = lock, memcpy, seq++, unlock, then one byte to wake_fd.
+ *  - The UI copies the snapshot under the same mutex when seq changed (ui_worker_snapshot)
+ *    and draws from its private copy. It never touches the live trainer.
+ *  - The loss history is append-only, preallocated to the run's epochs: the UI copies only
+ *    the tail it has not seen (ui_worker_history). It starts over when snapshot.run changes.
+ *  - The worker thread starts with SIGINT, SIGTERM, SIGWINCH, SIGHUP, SIGQUIT, SIGPIPE, SIGTSTP
+ *    and SIGCONT blocked, so signals go to the UI thread. It never calls exit or abort, and
+ *    never calls curses.
+ * Every function below is called from the UI thread (any one thread), never from the worker. */
+#ifndef UI_WORKER_H
+#define UI_WORKER_H
+
+#include "error.h"
+#include "metrics.h"
+#include "network.h"
+#include "preset.h"
+#include "trainer.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef enum {
+    UI_RUN_LOADING,    /* the trainer is being built (dataset read, network allocated) */
+    UI_RUN_READY,      /* built or reset, epoch 0, waiting for start */
+    UI_RUN_RUNNING,    /* training batches */
+    UI_RUN_PAUSED,     /* stopped between batches; start or step resumes */
+    UI_RUN_DONE,       /* all epochs (or early stopping); reset, reseed or load to go again */
+    UI_RUN_DIVERGED,   /* NaN/Inf; message says where; reset, reseed or load to go again */
+    UI_RUN_ERROR,      /* the preset could not be built; message says why; load another */
+    UI_RUN_COUNT
+} ui_run_state;
+
+/* "LOADING", "READY", "RUNNING", "PAUSED", "DONE", "DIVERGED", "ERROR"; "?" out of range. */
+const char *ui_run_state_word(ui_run_state s);
+
+typedef enum {
+    UI_CMD_START,      /* READY/PAUSED -> RUNNING */
+    UI_CMD_PAUSE,      /* RUNNING -> PAUSED (also cancels a pending step) */
+    UI_CMD_TOGGLE,     /* RUNNING -> PAUSED; READY/PAUSED -> RUNNING */
+    UI_CMD_STEP_EPOCH, /* run to the end of the current epoch, then PAUSED (or DONE) */
+    UI_CMD_STEP_BATCH, /* one batch, then PAUSED (or DONE) */
+    UI_CMD_RESET,      /* epoch 0 with the same initial weights and shuffles -> READY */
+    UI_CMD_RESEED,     /* epoch 0 with weights drawn from a new seed -> READY */
+    UI_CMD_SET_LR,     /* base learning rate from the next batch on; state unchanged */
+    UI_CMD_LOAD,       /* rebuild the trainer from a new preset -> LOADING -> READY or ERROR */
+    UI_CMD_QUIT,       /* the worker thread ends (ui_worker_destroy does this itself) */
+    UI_CMD_COUNT
+} ui_cmd_kind;
+
+/* What the snapshot's view area holds, decided by the dataset. */
+typedef enum {
+    UI_VIEW_NONE,      /* more than 2 features (iris, MNIST): no picture */
+    UI_VIEW_BOUNDARY,  /* 2 features, classification: grid_class + grid_conf (probability 0..1) */
+    UI_VIEW_SURFACE,   /* 2 features, regression: grid_conf = (yhat - grid_vmin) / (grid_vmax - grid_vmin) */
+    UI_VIEW_CURVE      /* 1 feature, regression (sine): curve_x/curve_y, points are (x, target) */
+} ui_view_kind;
+
+#define UI_GRID_W 96        /* decision-boundary grid, columns */
+#define UI_GRID_H 64        /* rows */
+#define UI_MAX_POINTS 512   /* data points in the snapshot */
+#define UI_CURVE_MAX 128    /* fitted-curve points (1-D regression) */
+
+typedef struct {
+    float x, y;         /* original units: features 0 and 1, or (feature 0, target 0) for UI_VIEW_CURVE */
+    int16_t cls;        /* class (classification), 0 otherwise */
+    uint8_t is_test;    /* 1: from the test split, 0: from the training split */
+} ui_point;
+
+typedef struct {
+    int in, out;
+    int act;            /* nn_act; nn_act_name() gives its name */
+} ui_layer_info;
+
+/* Everything the UI draws, as one plain fixed-size struct (about 60 KB): copy it with =. */
+typedef struct {
+    uint64_t seq;              /* bumps on every publish */
+    uint64_t run;              /* bumps on reset, reseed and load: history starts over */
+    ui_run_state state;
+    char message[NN_ERRMSG];   /* ERROR: why loading failed; DIVERGED: the trainer's fault; else "" */
+
+    /* the run */
+    char name[128];            /* preset name */
+    char file[NN_PATH_MAX];    /* preset file ("builtin:iris.json") */
+    uint64_t seed;             /* seed of the current weights */
+    int epochs;                /* planned */
+    int epoch;                 /* completed epochs */
+    int batch, n_batches;      /* next batch of the current epoch, 0..n_batches */
+    int batch_size;
+    int optimizer;             /* nn_opt_kind */
+    int loss;                  /* nn_loss */
+    double lr;                 /* current (scheduled) learning rate */
+    double base_lr;            /* before the schedule; what UI_CMD_SET_LR changes */
+    long samples_seen;         /* since load or reset */
+    double samples_per_s;      /* samples_seen / elapsed_s */
+    double elapsed_s;          /* time spent training since load or reset (pauses excluded) */
+    double eta_s;              /* to the last epoch, from the mean epoch time; 0 when unknown or finished */
+
+    /* the last completed epoch, and the history */
+    bool has_last;             /* false before the first epoch (and after reset) */
+    nn_epoch_stats last;
+    int history_len;           /* entries available through ui_worker_history */
+
+    /* test metrics of the last evaluation (valid when has_last) */
+    int task;                  /* nn_task */
+    int k;                     /* classes (classification), else 0 */
+    char class_names[NN_MAX_CLASSES][NN_NAME_MAX];
+    int confusion[NN_MAX_CLASSES * NN_MAX_CLASSES];   /* k x k, confusion[actual * k + predicted] */
+    nn_class_metrics metrics;  /* classification */
+    nn_reg_metrics reg;        /* regression */
+
+    /* the dataset */
+    char source[32];
+    int n_train, n_val, n_test;
+    int n_features;
+    int n_classes;             /* 0 for regression */
+    int n_targets;             /* regression outputs, 0 for classification */
+    char feature_names[2][NN_NAME_MAX];   /* the first two (the view's axes), "" if absent */
+
+    /* the network */
+    int n_layers;
+    ui_layer_info layers[NN_MAX_LAYERS];
+    long n_params;
+
+    /* the view: decision boundary (2-D) or fitted curve (1-D regression) */
+    ui_view_kind view;
+    int view_epoch;            /* the epoch (completed) the grid/curve was computed at, -1 if never */
+    float x_min, x_max;        /* the view's range in original units: data range +-5% */
+    float y_min, y_max;        /* feature 1 (2-D) or the target (1-D curve) */
+    int grid_w, grid_h;        /* <= UI_GRID_W, UI_GRID_H; 0 if no grid */
+    /* Cell (r, c) at [r * grid_w + c] is the prediction at the cell centre
+     * x = x_min + (c + 0.5) * (x_max - x_min) / grid_w,  y = y_max - (r + 0.5) * (y_max - y_min) / grid_h:
+     * row 0 is the top (largest y), as drawn on a screen. */
+    uint8_t grid_class[UI_GRID_W * UI_GRID_H];   /* predicted class (BOUNDARY), 0 (SURFACE) */
+    float grid_conf[UI_GRID_W * UI_GRID_H];      /* BOUNDARY: probability of that class, 0..1; SURFACE: see above */
+    float grid_vmin, grid_vmax;                  /* SURFACE: the range of yhat over the grid */
+    int n_points;
+    ui_point points[UI_MAX_POINTS];   /* an even sample of the train and test rows */
+    int curve_n;                      /* CURVE: points on [x_min, x_max], increasing x */
+    float curve_x[UI_CURVE_MAX], curve_y[UI_CURVE_MAX];   /* yhat in original units */
+} ui_snapshot;
+
+typedef struct ui_worker ui_worker;
+
+/* Copies the preset, publishes a LOADING snapshot and starts the thread, which builds the trainer
+ * (nn_trainer_init with threads: 0 = one per core, 1 = no pool) and goes to READY, or to ERROR with
+ * the message in the snapshot. wake_fd: the write end of a non-blocking pipe that gets one byte
+ * per publish (EAGAIN ignored), or -1. Returns NULL (err set) only if memory or the thread could
+ * not be had. */
+ui_worker *ui_worker_create(const nn_preset *p, int threads, int wake_fd, nn_error *err);
+
+/* Stops the thread (stop flag, wake, join) and frees everything. Safe at any moment, also
+ * mid-epoch (it returns after the current batch) or while loading (after the load). NULL is fine. */
+void ui_worker_destroy(ui_worker *w);
+
+/* Commands. Each queues one command and returns at once; false if the ring (64) is full (the
+ * command is dropped) or w is NULL. Commands that make no sense in the current state are ignored
+ * (start while DONE, step while RUNNING ...). Commands sent while LOADING apply after the load. */
+bool ui_worker_start(ui_worker *w);
+bool ui_worker_pause(ui_worker *w);
+bool ui_worker_toggle(ui_worker *w);
+bool ui_worker_step_epoch(ui_worker *w);
+bool ui_worker_step_batch(ui_worker *w);
+bool ui_worker_reset(ui_worker *w);
+bool ui_worker_reseed(ui_worker *w, uint64_t seed);
+bool ui_worker_set_lr(ui_worker *w, double lr);   /* lr > 0 and finite, else false */
+/* Rebuilds the trainer from a copy of p (e.g. after an architecture edit). Only the newest
+ * preset is kept if several loads are queued before the worker gets to them. */
+bool ui_worker_load(ui_worker *w, const nn_preset *p);
+/* The generic form of the above (for a key table): arg is the lr for SET_LR and the seed for
+ * RESEED (exact up to 2^53); other kinds ignore it. UI_CMD_LOAD is refused here (no preset). */
+bool ui_worker_command(ui_worker *w, ui_cmd_kind kind, double arg);
+
+/* Copies the latest snapshot into *out only if its seq differs from *seen_seq; then sets
+ * *seen_seq and returns true. Start with *seen_seq = 0: a snapshot exists from create on. */
+bool ui_worker_snapshot(ui_worker *w, ui_snapshot *out, uint64_t *seen_seq);
+
+/* Copies history entries [from, from + max) that exist (entry i is epoch i + 1) into out and
+ * returns how many (0 if from >= the history length). run (may be NULL) receives the snapshot.run
+ * the entries belong to, so a copy that raced with a reset can be told apart. */
+int ui_worker_history(ui_worker *w, nn_epoch_stats *out, int from, int max, uint64_t *run);
+
+#endif
