@@ -1,0 +1,353 @@
+/* data.c — the dataset container, the train/val/test split (index arrays into one dataset),
+ * normalisation statistics fitted on the training rows only, and mini-batch gathering.
+ * Nothing here prints; sizes are checked before every allocation. */
+#include "data.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const nn_norm_names[NN_NORM_COUNT] = {"zscore", "minmax", "none"};
+
+/* 2^31 floats (8 GiB) is far beyond any dataset this trainer is for; above it, indices stop
+ * fitting comfortably in int arithmetic elsewhere. */
+#define MAX_CELLS ((size_t)1 << 31)
+
+// --- dataset
+
+nn_status nn_dataset_alloc(nn_dataset *d, nn_task task, int n, int n_features, int n_classes_or_targets,
+                           nn_error *err)
+{
+    memset(d, 0, sizeof *d);
+    if (n < 1)
+        return nn_error_set(err, NN_EINVAL, "dataset: %d rows (expected at least 1)", n);
+    if (n_features < 1)
+        return nn_error_set(err, NN_EINVAL, "dataset: %d features (expected at least 1)", n_features);
+    if (task == NN_TASK_CLASSIFICATION &&
+        (n_classes_or_targets < 1 || n_classes_or_targets > NN_MAX_CLASSES))
+        return nn_error_set(err, NN_EINVAL, "dataset: %d classes (expected 1..%d)", n_classes_or_targets,
+                            NN_MAX_CLASSES);
+    if (task == NN_TASK_REGRESSION && n_classes_or_targets < 0)
+        return nn_error_set(err, NN_EINVAL, "dataset: %d targets (expected 0 or more)", n_classes_or_targets);
+    if ((size_t)n > MAX_CELLS / (size_t)n_features)
+        return nn_error_set(err, NN_ENOMEM, "dataset: %d rows x %d features is too large (limit %zu values)",
+                            n, n_features, MAX_CELLS);
+    if (task == NN_TASK_REGRESSION && n_classes_or_targets > 0 &&
+        (size_t)n > MAX_CELLS / (size_t)n_classes_or_targets)
+        return nn_error_set(err, NN_ENOMEM, "dataset: %d rows x %d targets is too large", n, n_classes_or_targets);
+
+    d->task = task;
+    d->n = n;
+    d->n_features = n_features;
+    d->x = calloc((size_t)n * (size_t)n_features, sizeof *d->x);
+    d->feature_names = calloc((size_t)n_features, sizeof *d->feature_names);
+    if (!d->x || !d->feature_names)
+        goto oom;
+    if (task == NN_TASK_CLASSIFICATION) {
+        d->n_classes = n_classes_or_targets;
+        d->label = calloc((size_t)n, sizeof *d->label);
+        d->class_names = calloc((size_t)d->n_classes, sizeof *d->class_names);
+        if (!d->label || !d->class_names)
+            goto oom;
+    } else {
+        d->n_targets = n_classes_or_targets;
+        if (d->n_targets > 0) {
+            d->y = calloc((size_t)n * (size_t)d->n_targets, sizeof *d->y);
+            if (!d->y)
+                goto oom;
+        }
+    }
+    return NN_OK;
+oom:
+    nn_dataset_free(d);
+    return nn_error_set(err, NN_ENOMEM, "dataset: out of memory for %d rows x %d features", n, n_features);
+}
+
+void nn_dataset_free(nn_dataset *d)
+{
+    if (!d)
+        return;
+    free(d->x);
+    free(d->y);
+    free(d->label);
+    free(d->class_names);
+    free(d->feature_names);
+    memset(d, 0, sizeof *d);
+}
+
+int nn_dataset_outputs(const nn_dataset *d)
+{
+    return d->task == NN_TASK_CLASSIFICATION ? d->n_classes : d->n_targets;
+}
+
+// --- split
+
+static const char *const split_names[3] = {"train", "val", "test"};
+
+/* Sizes c[0..3) for m rows and fractions f[0..3): round train and val, the rest to test;
+ * a split with a fraction > 0 that rounds to 0 rows gets one row taken from train. */
+static nn_status split_sizes(int c[3], int m, const double f[3], nn_error *err)
+{
+    c[0] = (int)lround((double)m * f[0]);
+    c[1] = (int)lround((double)m * f[1]);
+    if (c[0] > m)
+        c[0] = m;
+    if (c[1] > m - c[0])
+        c[1] = m - c[0];
+    c[2] = m - c[0] - c[1];
+    if (f[2] <= 0.0) {      /* rounding leftovers belong to train, never to an unwanted split */
+        c[0] += c[2];
+        c[2] = 0;
+    }
+    for (int i = 1; i < 3; i++) {
+        if (f[i] > 0.0 && c[i] == 0) {
+            c[i] = 1;
+            c[0]--;
+        }
+    }
+    if (c[0] < 1) {
+        for (int i = 1; i < 3; i++)
+            if (f[i] > 0.0)
+                return nn_error_set(err, NN_EINVAL,
+                                    "split: %d rows are too few for train %.3g, val %.3g, test %.3g: the %s "
+                                    "split takes the last training row (need at least %d rows)",
+                                    m, f[0], f[1], f[2], split_names[i], (f[1] > 0.0) + (f[2] > 0.0) + 1);
+        return nn_error_set(err, NN_EINVAL, "split: %d rows: the train split would be empty", m);
+    }
+    return NN_OK;
+}
+
+nn_status nn_split_init(nn_split *s, const nn_dataset *d, double train, double val, double test,
+                        bool shuffle, nn_rng *rng, nn_error *err)
+{
+    memset(s, 0, sizeof *s);
+    if (!(train > 0.0) || !(val >= 0.0) || !(test >= 0.0) || train > 1.0 || val > 1.0 || test > 1.0)
+        return nn_error_set(err, NN_EINVAL,
+                            "split: fractions train %g, val %g, test %g (expected train in (0, 1], "
+                            "val and test in [0, 1])", train, val, test);
+    if (fabs(train + val + test - 1.0) > 1e-6)
+        return nn_error_set(err, NN_EINVAL, "split: fractions train %g + val %g + test %g sum to %g (expected 1)",
+                            train, val, test, train + val + test);
+    if (d->n < 1)
+        return nn_error_set(err, NN_EINVAL, "split: the dataset has no rows");
+    if (d->n_fixed_test < 0 || d->n_fixed_test >= d->n)
+        return nn_error_set(err, NN_EINVAL, "split: %d fixed test rows of %d (expected fewer than the rows)",
+                            d->n_fixed_test, d->n);
+
+    int c[3];
+    int m = d->n - d->n_fixed_test;     /* rows that train/val (and test unless fixed) divide */
+    if (d->n_fixed_test > 0) {
+        double f[3] = {train / (train + val), val / (train + val), 0.0};
+        nn_status st = split_sizes(c, m, f, err);
+        if (st)
+            return st;
+        c[2] = d->n_fixed_test;
+    } else {
+        double f[3] = {train, val, test};
+        nn_status st = split_sizes(c, m, f, err);
+        if (st)
+            return st;
+    }
+
+    uint32_t *all = malloc((size_t)d->n * sizeof *all);
+    if (!all)
+        return nn_error_set(err, NN_ENOMEM, "split: out of memory for %d rows", d->n);
+    for (int i = 0; i < d->n; i++)
+        all[i] = (uint32_t)i;
+    if (shuffle && rng)
+        nn_rng_shuffle(rng, all, (size_t)m);   /* fixed test rows stay last, in file order */
+    s->train = all;
+    s->val = all + c[0];
+    s->test = all + c[0] + c[1];
+    s->n_train = c[0];
+    s->n_val = c[1];
+    s->n_test = c[2];
+    return NN_OK;
+}
+
+void nn_split_free(nn_split *s)
+{
+    if (!s)
+        return;
+    free(s->train);
+    memset(s, 0, sizeof *s);
+}
+
+// --- normalisation
+
+/* Mean and population standard deviation of column j of a (rows, cols) array over idx[0..n),
+ * in two passes (the one-pass formula loses digits when the mean is large). */
+static void column_mean_std(const float *a, int cols, int j, const uint32_t *idx, int n, double *mean,
+                            double *sd)
+{
+    double s = 0.0;
+    for (int i = 0; i < n; i++)
+        s += (double)a[(size_t)idx[i] * (size_t)cols + (size_t)j];
+    double mu = s / n;
+    double q = 0.0;
+    for (int i = 0; i < n; i++) {
+        double dv = (double)a[(size_t)idx[i] * (size_t)cols + (size_t)j] - mu;
+        q += dv * dv;
+    }
+    *mean = mu;
+    *sd = sqrt(q / n);
+}
+
+static float safe_scale(double v)
+{
+    float f = (float)v;
+    return (f > 0.0f && isfinite(f)) ? f : 1.0f;
+}
+
+nn_status nn_norm_fit(nn_norm *nm, nn_normalize kind, const nn_dataset *d, const uint32_t *idx, int n,
+                      nn_error *err)
+{
+    memset(nm, 0, sizeof *nm);
+    if ((int)kind < 0 || kind >= NN_NORM_COUNT)
+        return nn_error_set(err, NN_EINVAL, "normalize: unknown kind %d", (int)kind);
+    if (n < 1)
+        return nn_error_set(err, NN_EINVAL, "normalize: no training rows to fit on");
+    nm->kind = kind;
+    nm->n_features = d->n_features;
+    nm->shift = calloc((size_t)d->n_features, sizeof *nm->shift);
+    nm->scale = calloc((size_t)d->n_features, sizeof *nm->scale);
+    if (!nm->shift || !nm->scale)
+        goto oom;
+    for (int j = 0; j < d->n_features; j++) {
+        double shift = 0.0, scale = 1.0;
+        if (kind == NN_NORM_ZSCORE) {
+            column_mean_std(d->x, d->n_features, j, idx, n, &shift, &scale);
+        } else if (kind == NN_NORM_MINMAX) {
+            float lo = d->x[(size_t)idx[0] * (size_t)d->n_features + (size_t)j], hi = lo;
+            for (int i = 1; i < n; i++) {
+                float v = d->x[(size_t)idx[i] * (size_t)d->n_features + (size_t)j];
+                lo = v < lo ? v : lo;
+                hi = v > hi ? v : hi;
+            }
+            shift = (double)lo;
+            scale = (double)hi - (double)lo;
+        }
+        nm->shift[j] = (float)shift;
+        nm->scale[j] = safe_scale(scale);
+    }
+    if (d->task == NN_TASK_REGRESSION && d->n_targets > 0) {
+        nm->n_targets = d->n_targets;
+        nm->y_shift = calloc((size_t)d->n_targets, sizeof *nm->y_shift);
+        nm->y_scale = calloc((size_t)d->n_targets, sizeof *nm->y_scale);
+        if (!nm->y_shift || !nm->y_scale)
+            goto oom;
+        for (int j = 0; j < d->n_targets; j++) {
+            double mu, sd;
+            column_mean_std(d->y, d->n_targets, j, idx, n, &mu, &sd);
+            nm->y_shift[j] = (float)mu;
+            nm->y_scale[j] = safe_scale(sd);
+        }
+    }
+    return NN_OK;
+oom:
+    nn_norm_free(nm);
+    return nn_error_set(err, NN_ENOMEM, "normalize: out of memory");
+}
+
+static float *copy_floats(const float *src, int n)
+{
+    if (!src || n <= 0)
+        return NULL;
+    float *p = malloc((size_t)n * sizeof *p);
+    if (p)
+        memcpy(p, src, (size_t)n * sizeof *p);
+    return p;
+}
+
+nn_status nn_norm_copy(nn_norm *dst, const nn_norm *src, nn_error *err)
+{
+    memset(dst, 0, sizeof *dst);
+    dst->kind = src->kind;
+    dst->n_features = src->n_features;
+    dst->n_targets = src->n_targets;
+    dst->shift = copy_floats(src->shift, src->n_features);
+    dst->scale = copy_floats(src->scale, src->n_features);
+    dst->y_shift = copy_floats(src->y_shift, src->n_targets);
+    dst->y_scale = copy_floats(src->y_scale, src->n_targets);
+    if ((src->shift && src->n_features > 0 && !dst->shift) || (src->scale && src->n_features > 0 && !dst->scale) ||
+        (src->y_shift && src->n_targets > 0 && !dst->y_shift) ||
+        (src->y_scale && src->n_targets > 0 && !dst->y_scale)) {
+        nn_norm_free(dst);
+        return nn_error_set(err, NN_ENOMEM, "normalize: out of memory");
+    }
+    return NN_OK;
+}
+
+void nn_norm_free(nn_norm *nm)
+{
+    if (!nm)
+        return;
+    free(nm->shift);
+    free(nm->scale);
+    free(nm->y_shift);
+    free(nm->y_scale);
+    memset(nm, 0, sizeof *nm);
+}
+
+void nn_norm_apply(const nn_norm *nm, float *x, int rows)
+{
+    if (!nm || !nm->shift || !nm->scale || nm->kind == NN_NORM_NONE)
+        return;
+    int f = nm->n_features;
+    for (int i = 0; i < rows; i++) {
+        float *r = x + (size_t)i * (size_t)f;
+        for (int j = 0; j < f; j++)
+            r[j] = (r[j] - nm->shift[j]) / nm->scale[j];
+    }
+}
+
+void nn_norm_unscale_targets(const nn_norm *nm, float *v, int rows)
+{
+    if (!nm || !nm->y_shift || !nm->y_scale)
+        return;
+    int t = nm->n_targets;
+    for (int i = 0; i < rows; i++) {
+        float *r = v + (size_t)i * (size_t)t;
+        for (int j = 0; j < t; j++)
+            r[j] = r[j] * nm->y_scale[j] + nm->y_shift[j];
+    }
+}
+
+// --- batches
+
+void nn_gather(float *xb, float *yb, int out, const nn_dataset *d, const nn_norm *nm,
+               const uint32_t *idx, int rows)
+{
+    size_t f = (size_t)d->n_features;
+    if (xb)
+        for (int i = 0; i < rows; i++)
+            memcpy(xb + (size_t)i * f, d->x + (size_t)idx[i] * f, f * sizeof *xb);
+    if (!yb || out < 1)
+        return;
+    if (d->task == NN_TASK_CLASSIFICATION) {
+        if (out == 1 && d->n_classes == 2) {
+            for (int i = 0; i < rows; i++)
+                yb[i] = d->label[idx[i]] == 1 ? 1.0f : 0.0f;
+            return;
+        }
+        memset(yb, 0, (size_t)rows * (size_t)out * sizeof *yb);
+        for (int i = 0; i < rows; i++) {
+            int32_t c = d->label[idx[i]];
+            if (c >= 0 && c < out)
+                yb[(size_t)i * (size_t)out + (size_t)c] = 1.0f;
+        }
+        return;
+    }
+    /* Regression: out columns of the targets (out == n_targets in normal use). */
+    int t = d->n_targets;
+    bool std = nm && nm->y_shift && nm->y_scale && nm->n_targets == t;
+    for (int i = 0; i < rows; i++) {
+        const float *src = d->y + (size_t)idx[i] * (size_t)t;
+        float *dst = yb + (size_t)i * (size_t)out;
+        for (int j = 0; j < out; j++) {
+            float v = j < t ? src[j] : 0.0f;
+            dst[j] = (std && j < t) ? (v - nm->y_shift[j]) / nm->y_scale[j] : v;
+        }
+    }
+}

@@ -1,0 +1,366 @@
+/* test_data.c — dataset allocation, split sizes, normalisation fitted on train rows only,
+ * target scaling, and batch gathering. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "data.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void make_rows(nn_dataset *d, nn_task task, int n, int f, int k)
+{
+    nn_error err;
+    assert_int_equal(nn_dataset_alloc(d, task, n, f, k, &err), NN_OK);
+    for (int i = 0; i < n; i++) {
+        for (int j = 0; j < f; j++)
+            d->x[i * f + j] = (float)(i * 10 + j);
+        if (task == NN_TASK_CLASSIFICATION)
+            d->label[i] = i % k;
+        else
+            for (int t = 0; t < k; t++)
+                d->y[i * k + t] = (float)(2 * i + t);
+    }
+}
+
+static void test_dataset_alloc_sets_shapes_and_free_is_idempotent(void **state)
+{
+    (void)state;
+    nn_dataset d;
+    make_rows(&d, NN_TASK_CLASSIFICATION, 10, 3, 4);
+    assert_int_equal(d.n, 10);
+    assert_int_equal(d.n_features, 3);
+    assert_int_equal(d.n_classes, 4);
+    assert_int_equal(d.n_targets, 0);
+    assert_null(d.y);
+    assert_non_null(d.label);
+    assert_non_null(d.class_names);
+    assert_non_null(d.feature_names);
+    assert_int_equal(d.class_names[3][0], '\0');
+    assert_int_equal(nn_dataset_outputs(&d), 4);
+    nn_dataset_free(&d);
+    nn_dataset_free(&d);
+    assert_null(d.x);
+
+    nn_dataset z;
+    memset(&z, 0, sizeof z);
+    nn_dataset_free(&z);
+
+    make_rows(&d, NN_TASK_REGRESSION, 5, 2, 2);
+    assert_null(d.label);
+    assert_null(d.class_names);
+    assert_int_equal(nn_dataset_outputs(&d), 2);
+    nn_dataset_free(&d);
+}
+
+static void test_dataset_alloc_rejects_overflowing_and_empty_shapes(void **state)
+{
+    (void)state;
+    nn_dataset d;
+    nn_error err;
+    assert_int_equal(nn_dataset_alloc(&d, NN_TASK_CLASSIFICATION, 2000000000, 2000000000, 2, &err), NN_ENOMEM);
+    assert_non_null(strstr(err.msg, "too large"));
+    assert_null(d.x);
+    assert_int_equal(nn_dataset_alloc(&d, NN_TASK_REGRESSION, 1 << 20, 1 << 12, 1, &err), NN_ENOMEM);
+    assert_int_equal(nn_dataset_alloc(&d, NN_TASK_CLASSIFICATION, 0, 3, 2, &err), NN_EINVAL);
+    assert_int_equal(nn_dataset_alloc(&d, NN_TASK_CLASSIFICATION, 5, 3, NN_MAX_CLASSES + 1, &err), NN_EINVAL);
+    assert_non_null(strstr(err.msg, "classes"));
+    nn_dataset_free(&d);
+}
+
+static void split_of(int n, double tr, double va, double te, int fixed, int *a, int *b, int *c, nn_status want)
+{
+    nn_dataset d;
+    make_rows(&d, NN_TASK_CLASSIFICATION, n, 1, 2);
+    d.n_fixed_test = fixed;
+    nn_split s;
+    nn_rng r;
+    nn_rng_seed(&r, 7);
+    nn_error err;
+    assert_int_equal(nn_split_init(&s, &d, tr, va, te, true, &r, &err), want);
+    *a = s.n_train;
+    *b = s.n_val;
+    *c = s.n_test;
+    if (want == NN_OK) {
+        /* Every row appears exactly once across the three splits. */
+        int *seen = calloc((size_t)n, sizeof *seen);
+        for (int i = 0; i < s.n_train; i++)
+            seen[s.train[i]]++;
+        for (int i = 0; i < s.n_val; i++)
+            seen[s.val[i]]++;
+        for (int i = 0; i < s.n_test; i++)
+            seen[s.test[i]]++;
+        for (int i = 0; i < n; i++)
+            assert_int_equal(seen[i], 1);
+        free(seen);
+    }
+    nn_split_free(&s);
+    nn_split_free(&s);
+    nn_dataset_free(&d);
+}
+
+static void test_split_of_iris_sized_data_is_105_15_30(void **state)
+{
+    (void)state;
+    int a, b, c;
+    split_of(150, 0.7, 0.1, 0.2, 0, &a, &b, &c, NN_OK);
+    assert_int_equal(a, 105);
+    assert_int_equal(b, 15);
+    assert_int_equal(c, 30);
+    split_of(150, 0.8, 0.0, 0.2, 0, &a, &b, &c, NN_OK);
+    assert_int_equal(a, 120);
+    assert_int_equal(b, 0);
+    assert_int_equal(c, 30);
+}
+
+static void test_split_gives_a_tiny_split_one_row_taken_from_train(void **state)
+{
+    (void)state;
+    int a, b, c;
+    split_of(4, 0.7, 0.1, 0.2, 0, &a, &b, &c, NN_OK);   /* 3, 0->1, 1 */
+    assert_int_equal(a, 2);
+    assert_int_equal(b, 1);
+    assert_int_equal(c, 1);
+    split_of(3, 0.7, 0.1, 0.2, 0, &a, &b, &c, NN_OK);
+    assert_int_equal(a, 1);
+    assert_int_equal(b, 1);
+    assert_int_equal(c, 1);
+    split_of(1, 1.0, 0.0, 0.0, 0, &a, &b, &c, NN_OK);
+    assert_int_equal(a, 1);
+    assert_int_equal(b + c, 0);
+}
+
+static void test_split_of_too_few_rows_names_the_split(void **state)
+{
+    (void)state;
+    nn_dataset d;
+    make_rows(&d, NN_TASK_CLASSIFICATION, 2, 1, 2);
+    nn_split s;
+    nn_error err;
+    assert_int_equal(nn_split_init(&s, &d, 0.7, 0.1, 0.2, false, NULL, &err), NN_EINVAL);
+    assert_non_null(strstr(err.msg, "2 rows"));
+    assert_true(strstr(err.msg, "val") || strstr(err.msg, "test"));
+    assert_null(s.train);
+    assert_int_equal(nn_split_init(&s, &d, 0.7, 0.1, 0.1, false, NULL, &err), NN_EINVAL);
+    assert_non_null(strstr(err.msg, "sum"));
+    nn_dataset_free(&d);
+}
+
+static void test_split_with_fixed_test_rows_keeps_them_last(void **state)
+{
+    (void)state;
+    int a, b, c;
+    split_of(1000, 0.7, 0.1, 0.2, 200, &a, &b, &c, NN_OK);
+    assert_int_equal(c, 200);
+    assert_int_equal(a, 700);   /* 800 * 0.7/0.8 */
+    assert_int_equal(b, 100);
+
+    nn_dataset d;
+    make_rows(&d, NN_TASK_CLASSIFICATION, 10, 1, 2);
+    d.n_fixed_test = 4;
+    nn_split s;
+    nn_rng r;
+    nn_rng_seed(&r, 1);
+    assert_int_equal(nn_split_init(&s, &d, 0.5, 0.5, 0.0, true, &r, NULL), NN_OK);
+    assert_int_equal(s.n_test, 4);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(s.test[i], 6 + i);
+    for (int i = 0; i < s.n_train; i++)
+        assert_true(s.train[i] < 6);
+    nn_split_free(&s);
+    nn_dataset_free(&d);
+}
+
+static void test_split_shuffle_is_deterministic_and_seed_dependent(void **state)
+{
+    (void)state;
+    nn_dataset d;
+    make_rows(&d, NN_TASK_CLASSIFICATION, 100, 1, 2);
+    nn_split s1, s2, s3, s0;
+    nn_rng r;
+    nn_rng_seed(&r, 42);
+    assert_int_equal(nn_split_init(&s1, &d, 0.7, 0.1, 0.2, true, &r, NULL), NN_OK);
+    nn_rng_seed(&r, 42);
+    assert_int_equal(nn_split_init(&s2, &d, 0.7, 0.1, 0.2, true, &r, NULL), NN_OK);
+    nn_rng_seed(&r, 43);
+    assert_int_equal(nn_split_init(&s3, &d, 0.7, 0.1, 0.2, true, &r, NULL), NN_OK);
+    assert_int_equal(nn_split_init(&s0, &d, 0.7, 0.1, 0.2, false, NULL, NULL), NN_OK);
+    assert_memory_equal(s1.train, s2.train, 100 * sizeof(uint32_t));
+    assert_memory_not_equal(s1.train, s3.train, 100 * sizeof(uint32_t));
+    for (int i = 0; i < 100; i++)
+        assert_int_equal(s0.train[i], i);
+    nn_split_free(&s0);
+    nn_split_free(&s1);
+    nn_split_free(&s2);
+    nn_split_free(&s3);
+    nn_dataset_free(&d);
+}
+
+/* Rows 0..3 are train, rows 4..5 (huge values) are not: the statistics must ignore them. */
+static void fit_fixture(nn_dataset *d)
+{
+    nn_error err;
+    assert_int_equal(nn_dataset_alloc(d, NN_TASK_REGRESSION, 6, 2, 1, &err), NN_OK);
+    const float x[12] = {1, 5, 2, 5, 3, 5, 6, 5, 1000, -1000, -500, 77};
+    const float y[6] = {10, 20, 30, 40, 9999, -9999};
+    memcpy(d->x, x, sizeof x);
+    memcpy(d->y, y, sizeof y);
+}
+
+static void test_zscore_is_fitted_on_train_rows_only_with_population_std(void **state)
+{
+    (void)state;
+    nn_dataset d;
+    fit_fixture(&d);
+    const uint32_t train[4] = {0, 1, 2, 3};
+    nn_norm nm;
+    nn_error err;
+    assert_int_equal(nn_norm_fit(&nm, NN_NORM_ZSCORE, &d, train, 4, &err), NN_OK);
+    /* column 0: 1,2,3,6: mean 3, population var (4+1+0+9)/4 = 3.5 */
+    float mean = 3.0f, sd = sqrtf(3.5f), got_shift = nm.shift[0], got_scale = nm.scale[0];
+    assert_float_equal(got_shift, mean, 1e-6f);
+    assert_float_equal(got_scale, sd, 1e-6f);
+    /* column 1 is constant on train: scale 1, not 0 */
+    float s1 = nm.scale[1], h1 = nm.shift[1], one = 1.0f, five = 5.0f;
+    assert_float_equal(s1, one, 0.0f);
+    assert_float_equal(h1, five, 0.0f);
+    /* targets always z-scored: 10,20,30,40: mean 25, var 125 */
+    assert_int_equal(nm.n_targets, 1);
+    float ys = nm.y_shift[0], yc = nm.y_scale[0], want_ys = 25.0f, want_yc = sqrtf(125.0f);
+    assert_float_equal(ys, want_ys, 1e-5f);
+    assert_float_equal(yc, want_yc, 1e-5f);
+
+    nn_norm_apply(&nm, d.x, 4);
+    float z0 = d.x[0], want = (1.0f - 3.0f) / sqrtf(3.5f), z1 = d.x[1], zero = 0.0f;
+    assert_float_equal(z0, want, 1e-6f);
+    assert_float_equal(z1, zero, 0.0f);
+
+    float v[2] = {0.0f, 1.0f};
+    nn_norm_unscale_targets(&nm, v, 2);
+    float v0 = v[0], v1 = v[1], want1 = 25.0f + sqrtf(125.0f);
+    assert_float_equal(v0, want_ys, 1e-5f);
+    assert_float_equal(v1, want1, 1e-4f);
+    nn_norm_free(&nm);
+    nn_norm_free(&nm);
+    nn_dataset_free(&d);
+}
+
+static void test_minmax_maps_train_range_to_unit_interval(void **state)
+{
+    (void)state;
+    nn_dataset d;
+    fit_fixture(&d);
+    const uint32_t train[4] = {3, 1, 0, 2};
+    nn_norm nm;
+    assert_int_equal(nn_norm_fit(&nm, NN_NORM_MINMAX, &d, train, 4, NULL), NN_OK);
+    nn_norm_apply(&nm, d.x, 6);
+    float lo = d.x[0], hi = d.x[6], mid = d.x[2], zero = 0.0f, one = 1.0f, fifth = 0.2f;
+    assert_float_equal(lo, zero, 1e-7f);
+    assert_float_equal(hi, one, 1e-7f);
+    assert_float_equal(mid, fifth, 1e-6f);
+    /* a non-train row maps outside [0, 1]: it was not part of the fit */
+    assert_true(d.x[8] > 100.0f);
+    /* targets are z-scored even with minmax features */
+    float ys = nm.y_shift[0], want = 25.0f;
+    assert_float_equal(ys, want, 1e-5f);
+    nn_norm_free(&nm);
+    nn_dataset_free(&d);
+}
+
+static void test_norm_none_leaves_features_and_copy_is_deep(void **state)
+{
+    (void)state;
+    nn_dataset d;
+    fit_fixture(&d);
+    const uint32_t train[4] = {0, 1, 2, 3};
+    nn_norm nm, cp;
+    assert_int_equal(nn_norm_fit(&nm, NN_NORM_NONE, &d, train, 4, NULL), NN_OK);
+    nn_norm_apply(&nm, d.x, 6);
+    float x8 = d.x[8], want = 1000.0f;
+    assert_float_equal(x8, want, 0.0f);
+    assert_int_equal(nn_norm_copy(&cp, &nm, NULL), NN_OK);
+    nn_norm_free(&nm);
+    assert_int_equal(cp.kind, NN_NORM_NONE);
+    assert_int_equal(cp.n_features, 2);
+    assert_int_equal(cp.n_targets, 1);
+    float sc = cp.scale[1], ys = cp.y_shift[0], one = 1.0f, m = 25.0f;
+    assert_float_equal(sc, one, 0.0f);
+    assert_float_equal(ys, m, 1e-5f);
+    nn_norm_free(&cp);
+    assert_string_equal(nn_norm_names[NN_NORM_MINMAX], "minmax");
+    nn_dataset_free(&d);
+}
+
+static void test_gather_builds_one_hot_and_binary_targets(void **state)
+{
+    (void)state;
+    nn_dataset d;
+    make_rows(&d, NN_TASK_CLASSIFICATION, 6, 2, 3);   /* labels 0,1,2,0,1,2 */
+    const uint32_t idx[3] = {5, 0, 4};
+    float xb[6], yb[9];
+    nn_gather(xb, yb, 3, &d, NULL, idx, 3);
+    const float wx[6] = {50, 51, 0, 1, 40, 41};
+    const float wy[9] = {0, 0, 1, 1, 0, 0, 0, 1, 0};
+    assert_memory_equal(xb, wx, sizeof wx);
+    assert_memory_equal(yb, wy, sizeof wy);
+    nn_dataset_free(&d);
+
+    make_rows(&d, NN_TASK_CLASSIFICATION, 4, 1, 2);   /* labels 0,1,0,1 */
+    const uint32_t idx2[4] = {1, 2, 3, 0};
+    float y1[4], xb1[4];
+    nn_gather(xb1, y1, 1, &d, NULL, idx2, 4);
+    const float w1[4] = {1, 0, 1, 0};
+    assert_memory_equal(y1, w1, sizeof w1);
+    float y2[8];
+    nn_gather(xb1, y2, 2, &d, NULL, idx2, 4);
+    const float w2[8] = {0, 1, 1, 0, 0, 1, 1, 0};
+    assert_memory_equal(y2, w2, sizeof w2);
+    nn_dataset_free(&d);
+}
+
+static void test_gather_standardises_regression_targets_by_the_norm(void **state)
+{
+    (void)state;
+    nn_dataset d;
+    fit_fixture(&d);
+    const uint32_t train[4] = {0, 1, 2, 3};
+    nn_norm nm;
+    assert_int_equal(nn_norm_fit(&nm, NN_NORM_ZSCORE, &d, train, 4, NULL), NN_OK);
+    const uint32_t idx[2] = {3, 0};
+    float xb[4], yb[2], raw[2];
+    nn_gather(xb, yb, 1, &d, &nm, idx, 2);
+    nn_gather(xb, raw, 1, &d, NULL, idx, 2);
+    float a = yb[0], b = yb[1], wa = 15.0f / sqrtf(125.0f), wb = -15.0f / sqrtf(125.0f);
+    assert_float_equal(a, wa, 1e-5f);
+    assert_float_equal(b, wb, 1e-5f);
+    float r0 = raw[0], forty = 40.0f;
+    assert_float_equal(r0, forty, 0.0f);
+    nn_norm_unscale_targets(&nm, yb, 2);
+    float u0 = yb[0];
+    assert_float_equal(u0, forty, 1e-4f);
+    nn_norm_free(&nm);
+    nn_dataset_free(&d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_dataset_alloc_sets_shapes_and_free_is_idempotent),
+        cmocka_unit_test(test_dataset_alloc_rejects_overflowing_and_empty_shapes),
+        cmocka_unit_test(test_split_of_iris_sized_data_is_105_15_30),
+        cmocka_unit_test(test_split_gives_a_tiny_split_one_row_taken_from_train),
+        cmocka_unit_test(test_split_of_too_few_rows_names_the_split),
+        cmocka_unit_test(test_split_with_fixed_test_rows_keeps_them_last),
+        cmocka_unit_test(test_split_shuffle_is_deterministic_and_seed_dependent),
+        cmocka_unit_test(test_zscore_is_fitted_on_train_rows_only_with_population_std),
+        cmocka_unit_test(test_minmax_maps_train_range_to_unit_interval),
+        cmocka_unit_test(test_norm_none_leaves_features_and_copy_is_deep),
+        cmocka_unit_test(test_gather_builds_one_hot_and_binary_targets),
+        cmocka_unit_test(test_gather_standardises_regression_targets_by_the_norm),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
