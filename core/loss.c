@@ -1,0 +1,149 @@
+/* loss.c — loss values (accumulated in double) and their gradients dL/dyhat over a batch.
+ * Every loss is the mean over rows of a per-sample sum over outputs, so every gradient carries
+ * a 1/rows factor. */
+#include "loss.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <string.h>
+
+const nn_loss_info nn_loss_table[NN_LOSS_COUNT] = {
+    {"mae", NN_LOSS_MAE, "mae = mean over samples of sum_j |yhat_j - y_j|"},
+    {"mse", NN_LOSS_MSE, "mse = mean over samples of sum_j (yhat_j - y_j)^2"},
+    {"rmse", NN_LOSS_RMSE, "rmse = sqrt(mse)"},
+    {"binarycrossentropy", NN_LOSS_BCE,
+     "binarycrossentropy = -mean over samples of sum_j [y_j log(p_j) + (1 - y_j) log(1 - p_j)]"},
+    {"crossentropy", NN_LOSS_CE, "crossentropy = -mean over samples of sum_j y_j log(p_j)"},
+};
+
+int nn_loss_from_name(const char *name)
+{
+    if (!name)
+        return -1;
+    for (int i = 0; i < NN_LOSS_COUNT; i++)
+        if (strcmp(name, nn_loss_table[i].name) == 0)
+            return i;
+    return -1;
+}
+
+const char *nn_loss_name(nn_loss l)
+{
+    if ((int)l < 0 || l >= NN_LOSS_COUNT)
+        return "unknown";
+    return nn_loss_table[l].name;
+}
+
+static inline double clamp_prob(float p)
+{
+    double q = (double)p;
+    if (!(q >= NN_LOSS_EPS))   /* also maps NaN to eps; a NaN yhat is caught by the trainer */
+        q = NN_LOSS_EPS;
+    if (q > 1.0 - NN_LOSS_EPS)
+        q = 1.0 - NN_LOSS_EPS;
+    return q;
+}
+
+/* Sum over every element of (yhat - y)^2, in double. */
+static double sum_sq(const float *yhat, const float *y, size_t n)
+{
+    double s = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        double d = (double)yhat[i] - (double)y[i];
+        s += d * d;
+    }
+    return s;
+}
+
+double nn_loss_value(nn_loss loss, const float *yhat, const float *y, int rows, int cols)
+{
+    if (rows <= 0 || cols <= 0)
+        return 0.0;
+    size_t n = (size_t)rows * (size_t)cols;
+    double s = 0.0;
+    switch (loss) {
+    case NN_LOSS_MAE:
+        for (size_t i = 0; i < n; i++)
+            s += fabs((double)yhat[i] - (double)y[i]);
+        return s / rows;
+    case NN_LOSS_MSE:
+        return sum_sq(yhat, y, n) / rows;
+    case NN_LOSS_RMSE:
+        return sqrt(sum_sq(yhat, y, n) / rows);
+    case NN_LOSS_BCE:
+        for (size_t i = 0; i < n; i++) {
+            double p = clamp_prob(yhat[i]), t = (double)y[i];
+            s -= t * log(p) + (1.0 - t) * log(1.0 - p);
+        }
+        return s / rows;
+    case NN_LOSS_CE:
+        for (size_t i = 0; i < n; i++)
+            if (y[i] != 0.0f)
+                s -= (double)y[i] * log(clamp_prob(yhat[i]));
+        return s / rows;
+    case NN_LOSS_COUNT:
+        break;
+    }
+    return 0.0;
+}
+
+void nn_loss_grad(nn_loss loss, float *dyhat, const float *yhat, const float *y, int rows, int cols)
+{
+    if (rows <= 0 || cols <= 0)
+        return;
+    size_t n = (size_t)rows * (size_t)cols;
+    const double inv = 1.0 / rows;
+    switch (loss) {
+    case NN_LOSS_MAE: {
+        const float g = (float)inv;
+        for (size_t i = 0; i < n; i++) {
+            float d = yhat[i] - y[i];
+            dyhat[i] = d > 0.0f ? g : (d < 0.0f ? -g : 0.0f);
+        }
+        break;
+    }
+    case NN_LOSS_MSE: {
+        const float g = (float)(2.0 * inv);
+        for (size_t i = 0; i < n; i++)
+            dyhat[i] = g * (yhat[i] - y[i]);
+        break;
+    }
+    case NN_LOSS_RMSE: {
+        /* d sqrt(m)/dyhat = (dm/dyhat) / (2 sqrt(m)) = (yhat - y) / (rows sqrt(m)); 0 when m = 0. */
+        double rmse = sqrt(sum_sq(yhat, y, n) * inv);
+        const float g = rmse > 0.0 ? (float)(inv / rmse) : 0.0f;
+        for (size_t i = 0; i < n; i++)
+            dyhat[i] = g * (yhat[i] - y[i]);
+        break;
+    }
+    case NN_LOSS_BCE:
+        /* d/dp -[y log p + (1-y) log(1-p)] = (p - y) / (p (1 - p)), p clamped. */
+        for (size_t i = 0; i < n; i++) {
+            double p = clamp_prob(yhat[i]);
+            dyhat[i] = (float)((p - (double)y[i]) / (p * (1.0 - p)) * inv);
+        }
+        break;
+    case NN_LOSS_CE:
+        for (size_t i = 0; i < n; i++)
+            dyhat[i] = (float)(-(double)y[i] / clamp_prob(yhat[i]) * inv);
+        break;
+    case NN_LOSS_COUNT:
+        memset(dyhat, 0, n * sizeof *dyhat);
+        break;
+    }
+}
+
+bool nn_loss_is_fused(nn_loss loss, nn_act out_act)
+{
+    return (loss == NN_LOSS_CE && out_act == NN_ACT_SOFTMAX) ||
+           (loss == NN_LOSS_BCE && out_act == NN_ACT_SIGMOID);
+}
+
+void nn_loss_fused_grad(float *dz, const float *a, const float *y, int rows, int cols)
+{
+    if (rows <= 0 || cols <= 0)
+        return;
+    size_t n = (size_t)rows * (size_t)cols;
+    const float inv = 1.0f / (float)rows;
+    for (size_t i = 0; i < n; i++)
+        dz[i] = (a[i] - y[i]) * inv;
+}
