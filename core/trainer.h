@@ -67,6 +67,7 @@ typedef struct {
     double last_grad_norm;
     long samples_seen;       /* training samples processed since init/reset */
     nn_epoch_stats *history; /* (epochs) one entry per completed epoch */
+    nn_epoch_stats final_stats; /* evaluation of the final weights (the best ones with early stopping) */
     int history_len;
     int *confusion;          /* (k, k) test confusion matrix of the last evaluation */
     nn_class_metrics metrics;/* test metrics of the last evaluation (classification) */

@@ -1,0 +1,490 @@
+/* trainer.c — one experiment as a resumable state machine.
+ *
+ * The loop is: [epoch start: schedule, shuffle] → batches (gather, forward, backward, penalty,
+ * clip, step) → [epoch end: evaluate three splits, history, early stopping]. Every buffer is
+ * allocated in nn_trainer_init; nn_trainer_step allocates nothing.
+ *
+ * Random streams are separate so that each is reproducible on its own: the data stream (synthetic
+ * generators), the split stream, the weight stream and the run stream (shuffles, dropout). Reseeding
+ * (the UI's "new weights") changes the weight and run streams only; the data and split stay. */
+#include "trainer.h"
+
+#include "datasets.h"
+#include "files.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define EVAL_CHUNK 512
+
+/* Stream tags mixed into the seed (arbitrary odd constants). */
+#define STREAM_DATA 0x9e3779b97f4a7c15ULL
+#define STREAM_SPLIT 0xbf58476d1ce4e5b9ULL
+#define STREAM_WEIGHTS 0x94d049bb133111ebULL
+#define STREAM_RUN 0x2545f4914f6cdd1dULL
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void seed_stream(nn_rng *r, uint64_t seed, uint64_t stream)
+{
+    nn_rng_seed(r, seed ^ stream);
+}
+
+// --- loading and resolving the preset ---------------------------------------------------------
+
+static nn_status load_dataset(nn_dataset *d, const nn_preset *p, nn_error *err)
+{
+    const nn_preset_dataset *ds = &p->dataset;
+    const nn_source_info *src = nn_source_find(ds->source);
+    if (!src)
+        return nn_error_set(err, NN_EINVAL, "%s: dataset.source: \"%s\" is not a known source", p->file,
+                            ds->source);
+    char path[NN_PATH_MAX];
+    nn_status st;
+    if (strcmp(src->name, "iris") == 0) {
+        st = nn_data_iris(d, err);
+    } else if (strcmp(src->name, "csv") == 0) {
+        if (nn_path_join(path, sizeof path, p->base_dir, ds->path) != 0)
+            return nn_error_set(err, NN_EINVAL, "%s: dataset.path: path too long", p->file);
+        st = nn_data_csv_file(d, path, ds->label, ds->task, err);
+    } else if (strcmp(src->name, "idx") == 0) {
+        char lab[NN_PATH_MAX], ti[NN_PATH_MAX] = "", tl[NN_PATH_MAX] = "";
+        if (nn_path_join(path, sizeof path, p->base_dir, ds->images) != 0 ||
+            nn_path_join(lab, sizeof lab, p->base_dir, ds->labels) != 0 ||
+            (ds->test_images[0] && nn_path_join(ti, sizeof ti, p->base_dir, ds->test_images) != 0) ||
+            (ds->test_labels[0] && nn_path_join(tl, sizeof tl, p->base_dir, ds->test_labels) != 0))
+            return nn_error_set(err, NN_EINVAL, "%s: dataset: an idx path is too long", p->file);
+        int fashion = strstr(ds->images, "fashion") != NULL;
+        st = nn_data_idx(d, path, lab, ti[0] ? ti : NULL, tl[0] ? tl : NULL, fashion, err);
+    } else {
+        nn_rng r;
+        seed_stream(&r, p->seed, STREAM_DATA);
+        int samples = ds->samples > 0 ? ds->samples : src->default_samples;
+        double noise = isnan(ds->noise) ? src->default_noise : ds->noise;
+        st = nn_data_synthetic(d, src->name, samples, noise, &r, err);
+    }
+    if (st != NN_OK)
+        return st;
+    if (ds->task != NN_AUTO && (nn_task)ds->task != d->task)
+        return nn_error_set(err, NN_EINVAL, "%s: dataset.task: source \"%s\" gives %s data", p->file,
+                            src->name, d->task == NN_TASK_REGRESSION ? "regression" : "classification");
+    return NN_OK;
+}
+
+/* Resolves the preset's layers against the dataset into specs; returns the loss. */
+static nn_status resolve_model(const nn_preset *p, const nn_dataset *d, nn_layer_spec *specs, nn_loss *loss,
+                               nn_error *err)
+{
+    int outputs = nn_dataset_outputs(d);
+    int n = p->n_layers;
+    if (n < 1)
+        return nn_error_set(err, NN_EINVAL, "%s: model.layers: at least one layer is needed", p->file);
+    for (int i = 0; i < n; i++) {
+        const nn_preset_layer *L = &p->layers[i];
+        bool last = i == n - 1;
+        nn_layer_spec *s = &specs[i];
+        s->units = L->units;
+        if (last && s->units == 0)
+            s->units = outputs;
+        if (s->units <= 0)
+            return nn_error_set(err, NN_EINVAL, "%s: model.layers.%d.units: a hidden layer needs units >= 1",
+                                p->file, i);
+        if (L->act != NN_AUTO)
+            s->act = (nn_act)L->act;
+        else if (!last)
+            s->act = NN_ACT_RELU;
+        else if (d->task == NN_TASK_REGRESSION)
+            s->act = NN_ACT_LINEAR;
+        else
+            s->act = s->units == 1 ? NN_ACT_SIGMOID : NN_ACT_SOFTMAX;
+        s->alpha = isnan(L->alpha) ? nn_act_table[s->act].default_alpha : L->alpha;
+        s->init = L->init;
+        s->dist = L->dist;
+    }
+    int last_units = specs[n - 1].units;
+    bool binary_single = d->task == NN_TASK_CLASSIFICATION && d->n_classes == 2 && last_units == 1;
+    if (last_units != outputs && !binary_single)
+        return nn_error_set(err, NN_EINVAL,
+                            "%s: model.layers.%d.units: the output layer has %d units but the dataset has %d %s",
+                            p->file, n - 1, last_units, outputs,
+                            d->task == NN_TASK_REGRESSION ? "targets" : "classes");
+    if (p->training.loss != NN_AUTO)
+        *loss = (nn_loss)p->training.loss;
+    else if (d->task == NN_TASK_REGRESSION)
+        *loss = NN_LOSS_MSE;
+    else
+        *loss = last_units == 1 ? NN_LOSS_BCE : NN_LOSS_CE;
+    if (d->task == NN_TASK_REGRESSION && (*loss == NN_LOSS_CE || *loss == NN_LOSS_BCE))
+        return nn_error_set(err, NN_EINVAL, "%s: training.loss: %s needs a classification dataset", p->file,
+                            nn_loss_name(*loss));
+    return NN_OK;
+}
+
+static void *xcalloc(size_t n, size_t size, bool *ok)
+{
+    if (n == 0)
+        n = 1;
+    void *q = calloc(n, size);
+    if (!q)
+        *ok = false;
+    return q;
+}
+
+nn_status nn_trainer_init(nn_trainer *t, const nn_preset *p, int threads, nn_error *err)
+{
+    memset(t, 0, sizeof *t);
+    t->preset = *p;
+    t->best_val = INFINITY;
+    nn_status st = load_dataset(&t->data, p, err);
+    if (st != NN_OK)
+        goto fail;
+
+    nn_rng split_rng;
+    seed_stream(&split_rng, p->seed, STREAM_SPLIT);
+    st = nn_split_init(&t->split, &t->data, p->dataset.split_train, p->dataset.split_val,
+                       p->dataset.split_test, p->dataset.shuffle, &split_rng, err);
+    if (st != NN_OK)
+        goto fail;
+    st = nn_norm_fit(&t->norm, p->dataset.normalize, &t->data, t->split.train, t->split.n_train, err);
+    if (st != NN_OK)
+        goto fail;
+    nn_norm_apply(&t->norm, t->data.x, t->data.n);
+
+    nn_layer_spec specs[NN_MAX_LAYERS];
+    st = resolve_model(p, &t->data, specs, &t->loss, err);
+    if (st != NN_OK)
+        goto fail;
+    t->batch_size = p->training.batch_size;
+    int max_batch = t->batch_size > EVAL_CHUNK ? t->batch_size : EVAL_CHUNK;
+    st = nn_network_init(&t->net, t->data.n_features, specs, p->n_layers, max_batch, err);
+    if (st != NN_OK)
+        goto fail;
+    t->outputs = nn_network_outputs(&t->net);
+    st = nn_optimizer_init(&t->opt, &p->training.optimizer, t->net.n_params, err);
+    if (st != NN_OK)
+        goto fail;
+    if (threads != 1) {
+        t->pool = nn_pool_create(threads, err);
+        if (!t->pool) {
+            st = err ? err->code : NN_ENOMEM;
+            goto fail;
+        }
+    }
+
+    bool ok = true;
+    size_t np = t->net.n_params;
+    int k = t->data.task == NN_TASK_CLASSIFICATION ? t->data.n_classes : 1;
+    t->order = xcalloc((size_t)t->split.n_train, sizeof *t->order, &ok);
+    t->xb = xcalloc((size_t)max_batch * (size_t)t->data.n_features, sizeof(float), &ok);
+    t->yb = xcalloc((size_t)max_batch * (size_t)t->outputs, sizeof(float), &ok);
+    t->eval_out = xcalloc((size_t)max_batch * (size_t)t->outputs, sizeof(float), &ok);
+    t->init_params = xcalloc(np, sizeof(float), &ok);
+    t->good_params = xcalloc(np, sizeof(float), &ok);
+    t->best_params = xcalloc(np, sizeof(float), &ok);
+    t->history = xcalloc((size_t)p->training.epochs, sizeof *t->history, &ok);
+    t->confusion = xcalloc((size_t)k * (size_t)k, sizeof(int), &ok);
+    if (!ok) {
+        st = nn_error_set(err, NN_ENOMEM, "%s: out of memory for the training buffers", p->file);
+        goto fail;
+    }
+    t->n_batches = (t->split.n_train + t->batch_size - 1) / t->batch_size;
+    t->base_lr = p->training.optimizer.lr;
+    nn_trainer_reset(t, true, p->seed);
+    return NN_OK;
+fail:
+    nn_trainer_free(t);
+    return st;
+}
+
+void nn_trainer_free(nn_trainer *t)
+{
+    nn_dataset_free(&t->data);
+    nn_split_free(&t->split);
+    nn_norm_free(&t->norm);
+    nn_network_free(&t->net);
+    nn_optimizer_free(&t->opt);
+    nn_pool_destroy(t->pool);
+    free(t->order);
+    free(t->xb);
+    free(t->yb);
+    free(t->eval_out);
+    free(t->init_params);
+    free(t->good_params);
+    free(t->best_params);
+    free(t->history);
+    free(t->confusion);
+    memset(t, 0, sizeof *t);
+}
+
+void nn_trainer_reset(nn_trainer *t, bool new_seed, uint64_t seed)
+{
+    size_t bytes = t->net.n_params * sizeof(float);
+    if (new_seed) {
+        t->seed = seed;
+        nn_rng wr;
+        seed_stream(&wr, seed, STREAM_WEIGHTS);
+        nn_network_init_weights(&t->net, &wr);
+        memcpy(t->init_params, t->net.params, bytes);
+    } else {
+        memcpy(t->net.params, t->init_params, bytes);
+    }
+    memcpy(t->good_params, t->init_params, bytes);
+    memcpy(t->best_params, t->init_params, bytes);
+    seed_stream(&t->rng, t->seed, STREAM_RUN);
+    memcpy(t->order, t->split.train, (size_t)t->split.n_train * sizeof *t->order);
+    nn_optimizer_reset(&t->opt);
+    t->state = NN_TRAINER_READY;
+    t->epoch = 0;
+    t->batch = 0;
+    t->history_len = 0;
+    t->best_val = INFINITY;
+    t->best_epoch = 0;
+    t->since_best = 0;
+    t->stopped_early = false;
+    t->epoch_seconds = 0;
+    t->last_grad_norm = 0;
+    t->samples_seen = 0;
+    t->lr = nn_schedule_lr(&t->preset.training.schedule, t->base_lr, 0);
+    t->fault[0] = '\0';
+    int k = t->data.task == NN_TASK_CLASSIFICATION ? t->data.n_classes : 1;
+    nn_confusion_clear(t->confusion, k);
+    memset(&t->metrics, 0, sizeof t->metrics);
+    memset(&t->final_stats, 0, sizeof t->final_stats);
+    nn_reg_metrics_clear(&t->reg);
+}
+
+void nn_trainer_set_lr(nn_trainer *t, double lr)
+{
+    if (!(lr > 0) || !isfinite(lr))
+        return;
+    t->base_lr = lr;
+    t->lr = nn_schedule_lr(&t->preset.training.schedule, t->base_lr, t->epoch);
+}
+
+// --- evaluation ---------------------------------------------------------------------------------
+
+void nn_trainer_predict(nn_trainer *t, const float *x, int rows, float *out)
+{
+    int nf = t->data.n_features, no = t->outputs;
+    for (int r0 = 0; r0 < rows; r0 += EVAL_CHUNK) {
+        int r = rows - r0 < EVAL_CHUNK ? rows - r0 : EVAL_CHUNK;
+        const float *o = nn_network_forward(&t->net, t->pool, x + (size_t)r0 * nf, r, 0.0f, NULL);
+        memcpy(out + (size_t)r0 * no, o, (size_t)r * no * sizeof(float));
+        if (t->data.task == NN_TASK_REGRESSION)
+            nn_norm_unscale_targets(&t->norm, out + (size_t)r0 * no, r);
+    }
+}
+
+typedef struct {
+    double loss;      /* mean */
+    double acc;       /* accuracy or R² */
+} split_eval;
+
+/* Loss and accuracy (R²) over rows idx[0..n); fills the confusion matrix / metrics when test. */
+static split_eval eval_split(nn_trainer *t, const uint32_t *idx, int n, bool test)
+{
+    split_eval e = {NAN, NAN};
+    if (n <= 0)
+        return e;
+    int no = t->outputs, k = t->data.n_classes;
+    bool cls = t->data.task == NN_TASK_CLASSIFICATION;
+    double loss_sum = 0;
+    long correct = 0;
+    nn_reg_metrics rm;
+    nn_reg_metrics_clear(&rm);
+    if (test && cls)
+        nn_confusion_clear(t->confusion, k);
+    int chunk = t->net.max_batch;
+    for (int r0 = 0; r0 < n; r0 += chunk) {
+        int r = n - r0 < chunk ? n - r0 : chunk;
+        /* targets raw (original units) for regression: the loss is reported in data units */
+        nn_gather(t->xb, t->yb, no, &t->data, NULL, idx + r0, r);
+        const float *o = nn_network_forward(&t->net, t->pool, t->xb, r, 0.0f, NULL);
+        if (cls) {
+            loss_sum += nn_loss_value(t->loss, o, t->yb, r, no) * r;
+            for (int i = 0; i < r; i++) {
+                int pred = nn_predict_class(o + (size_t)i * no, no);
+                int actual = t->data.label[idx[r0 + i]];
+                correct += pred == actual;
+                if (test)
+                    nn_confusion_add(t->confusion, k, actual, pred);
+            }
+        } else {
+            memcpy(t->eval_out, o, (size_t)r * no * sizeof(float));
+            nn_norm_unscale_targets(&t->norm, t->eval_out, r);
+            loss_sum += nn_loss_value(t->loss, t->eval_out, t->yb, r, no) * r;
+            nn_reg_metrics_add(&rm, t->eval_out, t->yb, r, no);
+        }
+    }
+    e.loss = loss_sum / n;
+    if (cls) {
+        e.acc = (double)correct / n;
+        if (test)
+            nn_metrics_from_confusion(&t->metrics, t->confusion, k);
+    } else {
+        nn_reg_metrics_finish(&rm);
+        e.acc = rm.r2;
+        if (test)
+            t->reg = rm;
+    }
+    return e;
+}
+
+nn_status nn_trainer_evaluate(nn_trainer *t, nn_epoch_stats *s, nn_error *err)
+{
+    double t0 = now_seconds();
+    memset(s, 0, sizeof *s);
+    s->epoch = t->epoch;
+    split_eval tr = eval_split(t, t->split.train, t->split.n_train, false);
+    split_eval va = eval_split(t, t->split.val, t->split.n_val, false);
+    split_eval te = eval_split(t, t->split.test, t->split.n_test, true);
+    s->train_loss = tr.loss;
+    s->train_acc = tr.acc;
+    s->val_loss = va.loss;
+    s->val_acc = va.acc;
+    s->test_loss = te.loss;
+    s->test_acc = te.acc;
+    const nn_preset_training *tp = &t->preset.training;
+    s->penalty = tp->reg == NN_REG_NONE ? 0.0 : nn_network_penalty(&t->net, tp->reg, tp->lambda, tp->r);
+    s->lr = t->lr;
+    s->grad_norm = t->last_grad_norm;
+    s->eval_seconds = now_seconds() - t0;
+    (void)err;
+    return NN_OK;
+}
+
+// --- training -----------------------------------------------------------------------------------
+
+static bool params_finite(const float *p, size_t n)
+{
+    float acc = 0.0f;
+    for (size_t i = 0; i < n; i++)
+        acc += p[i] * 0.0f; /* NaN or Inf makes acc NaN */
+    return acc == 0.0f;
+}
+
+static nn_status diverge(nn_trainer *t, const char *what, nn_error *err)
+{
+    snprintf(t->fault, sizeof t->fault,
+             "diverged at epoch %d, batch %d: %s (lower the learning rate or set training.clip_norm)",
+             t->epoch + 1, t->batch + 1, what);
+    memcpy(t->net.params, t->good_params, t->net.n_params * sizeof(float));
+    t->state = NN_TRAINER_DIVERGED;
+    return nn_error_set(err, NN_EDIVERGED, "%s: %s", t->preset.file, t->fault);
+}
+
+static void end_epoch(nn_trainer *t, nn_error *err)
+{
+    nn_epoch_stats s;
+    double secs = t->epoch_seconds;
+    t->epoch++;
+    t->batch = 0;
+    nn_trainer_evaluate(t, &s, err);
+    s.seconds = secs;
+    if (t->history_len < t->preset.training.epochs)
+        t->history[t->history_len++] = s;
+    memcpy(t->good_params, t->net.params, t->net.n_params * sizeof(float));
+
+    int patience = t->preset.training.patience;
+    if (patience > 0 && t->split.n_val > 0) {
+        if (s.val_loss < t->best_val) {
+            t->best_val = s.val_loss;
+            t->best_epoch = t->epoch;
+            t->since_best = 0;
+            memcpy(t->best_params, t->net.params, t->net.n_params * sizeof(float));
+        } else if (++t->since_best >= patience) {
+            t->stopped_early = true;
+        }
+    }
+    if (t->stopped_early || t->epoch >= t->preset.training.epochs) {
+        if (patience > 0 && t->best_epoch > 0 && t->best_epoch != t->epoch) {
+            /* restore the best weights; the final metrics describe them */
+            memcpy(t->net.params, t->best_params, t->net.n_params * sizeof(float));
+            nn_epoch_stats best;
+            nn_trainer_evaluate(t, &best, err);
+            best.seconds = secs;
+            t->final_stats = best;
+        } else {
+            t->final_stats = s;
+        }
+        t->state = NN_TRAINER_DONE;
+    }
+    t->lr = nn_schedule_lr(&t->preset.training.schedule, t->base_lr, t->epoch);
+}
+
+nn_status nn_trainer_step(nn_trainer *t, nn_error *err)
+{
+    if (t->state == NN_TRAINER_DONE || t->state == NN_TRAINER_DIVERGED)
+        return t->state == NN_TRAINER_DIVERGED ? NN_EDIVERGED : NN_OK;
+    double t0 = now_seconds();
+    t->state = NN_TRAINER_TRAINING;
+    if (t->batch == 0) {
+        t->lr = nn_schedule_lr(&t->preset.training.schedule, t->base_lr, t->epoch);
+        t->epoch_seconds = 0;
+        if (t->preset.dataset.shuffle)
+            nn_rng_shuffle(&t->rng, t->order, (size_t)t->split.n_train);
+    }
+    const nn_preset_training *tp = &t->preset.training;
+    int start = t->batch * t->batch_size;
+    int rows = t->split.n_train - start < t->batch_size ? t->split.n_train - start : t->batch_size;
+    nn_gather(t->xb, t->yb, t->outputs, &t->data, &t->norm, t->order + start, rows);
+    float dropout = (float)tp->dropout;
+    const float *out = nn_network_forward(&t->net, t->pool, t->xb, rows, dropout,
+                                          dropout > 0.0f ? &t->rng : NULL);
+    double loss = nn_loss_value(t->loss, out, t->yb, rows, t->outputs);
+    if (!isfinite(loss))
+        return diverge(t, isnan(loss) ? "the loss is NaN" : "the loss is infinite", err);
+    nn_network_backward(&t->net, t->pool, t->xb, t->yb, rows, t->loss);
+    if (tp->reg != NN_REG_NONE)
+        nn_network_add_penalty_grad(&t->net, tp->reg, tp->lambda, tp->r);
+    t->last_grad_norm = nn_network_clip_grads(&t->net, tp->clip_norm);
+    if (!isfinite(t->last_grad_norm))
+        return diverge(t, "a gradient is NaN or infinite", err);
+    nn_optimizer_step(&t->opt, t->net.params, t->net.grads, t->lr);
+    t->batch++;
+    t->samples_seen += rows;
+    t->epoch_seconds += now_seconds() - t0;
+    if (t->batch >= t->n_batches) {
+        if (!params_finite(t->net.params, t->net.n_params))
+            return diverge(t, "a weight is NaN or infinite", err);
+        end_epoch(t, err);
+        const nn_epoch_stats *s = nn_trainer_last(t);
+        if (s && !isfinite(s->train_loss))
+            return diverge(t, "the training loss is not finite", err);
+    }
+    return NN_OK;
+}
+
+bool nn_trainer_epoch_ended(const nn_trainer *t)
+{
+    return t->batch == 0 && t->epoch > 0 && t->state != NN_TRAINER_READY;
+}
+
+nn_status nn_trainer_epoch(nn_trainer *t, nn_error *err)
+{
+    int e = t->epoch;
+    while (!nn_trainer_finished(t) && t->epoch == e) {
+        nn_status st = nn_trainer_step(t, err);
+        if (st != NN_OK)
+            return st;
+    }
+    return NN_OK;
+}
+
+bool nn_trainer_finished(const nn_trainer *t)
+{
+    return t->state == NN_TRAINER_DONE || t->state == NN_TRAINER_DIVERGED;
+}
+
+const nn_epoch_stats *nn_trainer_last(const nn_trainer *t)
+{
+    return t->history_len > 0 ? &t->history[t->history_len - 1] : NULL;
+}

@@ -1,0 +1,89 @@
+/* cli_check.c — `nnterm check PRESET...` and `nnterm presets`. */
+#include "cli.h"
+
+#include "files.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Prints the diagnostics (or the single error) of a failed load. */
+static void print_problems(const nn_diags *d, const nn_error *err, int max)
+{
+    if (d->count == 0) {
+        fprintf(stderr, "nnterm: %s\n", err->msg);
+        return;
+    }
+    for (int i = 0; i < d->count && i < max; i++)
+        fprintf(stderr, "nnterm: %s\n", d->msg[i]);
+    int more = d->count - max + d->dropped;
+    if (more > 0)
+        fprintf(stderr, "nnterm: ... and %d more problem%s\n", more, more == 1 ? "" : "s");
+}
+
+int cli_load_preset(nn_preset *p, const char *name)
+{
+    nn_diags d;
+    nn_error err;
+    nn_diags_clear(&d);
+    nn_error_clear(&err);
+    if (nn_preset_load(p, name, &d, &err) != NN_OK) {
+        print_problems(&d, &err, 3);
+        return -1;
+    }
+    return 0;
+}
+
+int cli_check(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "nnterm: check: give one or more presets (names or paths)\n");
+        return EXIT_BAD_INPUT;
+    }
+    int bad = 0;
+    for (int i = 1; i < argc; i++) {
+        nn_preset *p = malloc(sizeof *p);
+        nn_diags *d = malloc(sizeof *d);
+        nn_error err;
+        if (!p || !d) {
+            fprintf(stderr, "nnterm: out of memory\n");
+            free(p);
+            free(d);
+            return EXIT_RUN_FAILED;
+        }
+        nn_diags_clear(d);
+        nn_error_clear(&err);
+        if (nn_preset_load(p, argv[i], d, &err) != NN_OK) {
+            print_problems(d, &err, NN_MAX_DIAGS);
+            bad++;
+        } else {
+            printf("%s: ok (%s)\n", argv[i], p->name);
+        }
+        free(p);
+        free(d);
+    }
+    return bad ? EXIT_BAD_INPUT : 0;
+}
+
+int cli_presets(int argc, char **argv)
+{
+    (void)argv;
+    if (argc > 1) {
+        fprintf(stderr, "nnterm: presets takes no arguments\n");
+        return EXIT_BAD_INPUT;
+    }
+    nn_preset *p = malloc(sizeof *p);
+    if (!p)
+        return EXIT_RUN_FAILED;
+    int n = nn_preset_builtin_count();
+    for (int i = 0; i < n; i++) {
+        const char *name = nn_preset_builtin_name(i);
+        nn_error err;
+        if (nn_preset_load(p, name, NULL, &err) == NN_OK)
+            printf("%-16s %s\n", name, p->name);
+        else
+            printf("%-16s (invalid: %s)\n", name, err.msg);
+    }
+    free(p);
+    return 0;
+}

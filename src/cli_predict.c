@@ -1,0 +1,120 @@
+/* cli_predict.c — `nnterm predict MODEL.json DATA.csv`: predictions as CSV on stdout.
+ * Feature columns are found by their header names (other columns, a label among them, are
+ * ignored); the model's stored normalisation is applied. */
+#include "cli.h"
+
+#include "datasets.h"
+#include "files.h"
+#include "metrics.h"
+#include "model_io.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* CSV field: quoted when it holds a comma, quote or newline. */
+static void csv_field(const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, stdout);
+        return;
+    }
+    putchar('"');
+    for (; *s; s++) {
+        if (*s == '"')
+            putchar('"');
+        putchar(*s);
+    }
+    putchar('"');
+}
+
+int cli_predict(int argc, char **argv)
+{
+    if (argc != 3) {
+        fprintf(stderr, "nnterm: predict: usage: nnterm predict MODEL.json DATA.csv\n");
+        return EXIT_BAD_INPUT;
+    }
+    nn_model *m = calloc(1, sizeof *m);
+    nn_dataset d = {0};
+    char *buf = NULL;
+    size_t len = 0;
+    float *out = NULL;
+    const char **names = NULL;
+    nn_error err;
+    int rc = EXIT_BAD_INPUT;
+    if (!m) {
+        fprintf(stderr, "nnterm: out of memory\n");
+        return EXIT_RUN_FAILED;
+    }
+    if (nn_model_load(m, argv[1], &err) != NN_OK) {
+        fprintf(stderr, "nnterm: %s\n", err.msg);
+        goto out;
+    }
+    if (nn_file_read(argv[2], &buf, &len, &err) != NN_OK) {
+        fprintf(stderr, "nnterm: %s\n", err.msg);
+        goto out;
+    }
+    names = calloc((size_t)m->n_features, sizeof *names);
+    if (!names)
+        goto oom;
+    for (int i = 0; i < m->n_features; i++)
+        names[i] = m->feature_names[i];
+    if (nn_data_csv_columns(&d, buf, len, argv[2], names, m->n_features, &err) != NN_OK) {
+        fprintf(stderr, "nnterm: %s\n", err.msg);
+        goto out;
+    }
+    int no = nn_network_outputs(&m->net);
+    out = calloc((size_t)d.n * (size_t)no + 1, sizeof *out);
+    if (!out)
+        goto oom;
+    if (nn_model_predict(m, d.x, d.n, out, &err) != NN_OK) {
+        fprintf(stderr, "nnterm: %s\n", err.msg);
+        rc = EXIT_RUN_FAILED;
+        goto out;
+    }
+    bool cls = m->task == NN_TASK_CLASSIFICATION;
+    printf("row,predicted");
+    if (cls) {
+        for (int c = 0; c < m->n_classes; c++) {
+            printf(",");
+            char col[NN_NAME_MAX + 3];
+            snprintf(col, sizeof col, "p_%s", m->class_names[c]);
+            csv_field(col);
+        }
+    } else {
+        for (int j = 1; j < no; j++)
+            printf(",predicted_%d", j + 1);
+    }
+    printf("\n");
+    for (int r = 0; r < d.n; r++) {
+        const float *o = out + (size_t)r * no;
+        printf("%d,", r + 1);
+        if (cls) {
+            int c = nn_predict_class(o, no);
+            csv_field(m->class_names[c]);
+            if (no == 1) { /* a single sigmoid unit: p(class 1) */
+                printf(",%.6g,%.6g", 1.0 - (double)o[0], (double)o[0]);
+            } else {
+                for (int j = 0; j < no; j++)
+                    printf(",%.6g", (double)o[j]);
+            }
+        } else {
+            for (int j = 0; j < no; j++)
+                printf("%s%.9g", j ? "," : "", (double)o[j]);
+        }
+        printf("\n");
+    }
+    rc = 0;
+    goto out;
+oom:
+    fprintf(stderr, "nnterm: out of memory\n");
+    rc = EXIT_RUN_FAILED;
+out:
+    free(out);
+    free(names);
+    free(buf);
+    nn_dataset_free(&d);
+    nn_model_free(m);
+    free(m);
+    return rc;
+}
