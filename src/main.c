@@ -11,6 +11,8 @@
 static const char usage_text[] =
     "usage: nnterm [options] [PRESET]          open the trainer (default preset: iris)\n"
     "       nnterm train PRESET [options]      train without the UI\n"
+    "       nnterm race PRESET [--optimizers a,b:LR,...] [--epochs N] [--seed S] [--json]\n"
+    "                                          the same network and initial weights, once per optimizer\n"
     "       nnterm check PRESET...             validate presets, print every problem\n"
     "       nnterm predict MODEL.json DATA.csv predictions as CSV on stdout\n"
     "       nnterm presets                     list the built-in presets\n"
@@ -110,6 +112,8 @@ int main(int argc, char **argv)
             return cli_check(argc - 1, argv + 1);
         if (strcmp(cmd, "presets") == 0)
             return cli_presets(argc - 1, argv + 1);
+        if (strcmp(cmd, "race") == 0)
+            return cli_race(argc - 1, argv + 1);
         if (strcmp(cmd, "predict") == 0)
             return cli_predict(argc - 1, argv + 1);
     }
