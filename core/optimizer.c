@@ -1,0 +1,377 @@
+/* optimizer.c — torch.optim update rules over one flat float buffer, and lr schedules.
+ * Each optimizer is one loop over the parameters; the state is float, each element's arithmetic
+ * is done in double (the loop is memory-bound, so this costs little) and stored back as float.
+ * The rules follow torch.optim's implementation (torch 2.x, single-tensor path):
+ *   SGD       g += wd p; b = g at step 1, else mu b + (1 - dampening) g;
+ *             g = g + mu b (nesterov) or b; p -= lr g
+ *   RMSprop   g += wd p; v = alpha v + (1 - alpha) g^2; centered: ga = alpha ga + (1 - alpha) g,
+ *             v~ = v - ga^2; den = sqrt(v~) + eps; momentum: b = mu b + g / den, p -= lr b;
+ *             else p -= lr g / den
+ *   Adam      g += wd p; m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2;
+ *             amsgrad: vmax = max(vmax, v), used instead of v (the max of the raw second moment,
+ *             bias-corrected afterwards, as torch's code does);
+ *             p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
+ *   AdamW     p *= 1 - lr wd; then Adam without the wd term in g
+ *   Adagrad   g += wd p; clr = lr / (1 + (t - 1) lr_decay); s += g^2 (s starts at
+ *             initial_accumulator_value); p -= clr g / (sqrt(s) + eps)
+ *   Adadelta  g += wd p; v = rho v + (1 - rho) g^2; d = sqrt(u + eps) / sqrt(v + eps) g;
+ *             u = rho u + (1 - rho) d^2; p -= lr d */
+#include "optimizer.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+const nn_opt_info nn_opt_table[NN_OPT_COUNT] = {
+    {"sgd", NN_OPT_SGD,
+     "sgd: g += wd*p; b = mu*b + (1-dampening)*g (b = g at step 1); p -= lr*(nesterov ? g + mu*b : b)"},
+    {"rmsprop", NN_OPT_RMSPROP,
+     "rmsprop: v = alpha*v + (1-alpha)*g^2 (centered: minus mean(g)^2); p -= lr*g/(sqrt(v)+eps)"},
+    {"adam", NN_OPT_ADAM,
+     "adam: m = b1*m + (1-b1)*g; v = b2*v + (1-b2)*g^2; p -= lr*(m/(1-b1^t))/(sqrt(v/(1-b2^t))+eps)"},
+    {"adamw", NN_OPT_ADAMW, "adamw: p *= 1 - lr*wd; then the adam step (weight decay decoupled from g)"},
+    {"adagrad", NN_OPT_ADAGRAD, "adagrad: s += g^2; p -= lr/(1+(t-1)*lr_decay) * g/(sqrt(s)+eps)"},
+    {"adadelta", NN_OPT_ADADELTA,
+     "adadelta: v = rho*v + (1-rho)*g^2; d = sqrt(u+eps)/sqrt(v+eps)*g; u = rho*u + (1-rho)*d^2; p -= lr*d"},
+};
+
+const nn_sched_info nn_sched_table[NN_SCHED_COUNT] = {
+    {"constant", NN_SCHED_CONSTANT, "constant: lr"},
+    {"step", NN_SCHED_STEP, "step: lr * gamma^floor(epoch / step_size)"},
+    {"exponential", NN_SCHED_EXPONENTIAL, "exponential: lr * gamma^epoch"},
+    {"cosine", NN_SCHED_COSINE, "cosine: eta_min + (lr - eta_min) * (1 + cos(pi * epoch / t_max)) / 2"},
+};
+
+int nn_opt_from_name(const char *name)
+{
+    if (!name)
+        return -1;
+    for (int i = 0; i < NN_OPT_COUNT; i++)
+        if (strcmp(name, nn_opt_table[i].name) == 0)
+            return i;
+    return -1;
+}
+
+const char *nn_opt_name(nn_opt_kind k)
+{
+    if ((int)k < 0 || k >= NN_OPT_COUNT)
+        return "unknown";
+    return nn_opt_table[k].name;
+}
+
+int nn_sched_from_name(const char *name)
+{
+    if (!name)
+        return -1;
+    for (int i = 0; i < NN_SCHED_COUNT; i++)
+        if (strcmp(name, nn_sched_table[i].name) == 0)
+            return i;
+    return -1;
+}
+
+void nn_opt_defaults(nn_opt_params *p, nn_opt_kind kind)
+{
+    memset(p, 0, sizeof *p);
+    p->kind = kind;
+    p->beta1 = 0.9;
+    p->beta2 = 0.999;
+    p->eps = 1e-8;
+    p->alpha = 0.99;
+    p->rho = 0.9;
+    switch (kind) {
+    case NN_OPT_SGD:
+        p->lr = 1e-3;
+        break;
+    case NN_OPT_RMSPROP:
+        p->lr = 1e-2;
+        break;
+    case NN_OPT_ADAM:
+        p->lr = 1e-3;
+        break;
+    case NN_OPT_ADAMW:
+        p->lr = 1e-3;
+        p->weight_decay = 1e-2;
+        break;
+    case NN_OPT_ADAGRAD:
+        p->lr = 1e-2;
+        p->eps = 1e-10;
+        break;
+    case NN_OPT_ADADELTA:
+        p->lr = 1.0;
+        p->eps = 1e-6;
+        break;
+    case NN_OPT_COUNT:
+        break;
+    }
+}
+
+/* torch.optim's own argument checks, as messages naming the preset field. */
+static nn_status check_params(const nn_opt_params *p, nn_error *err)
+{
+    const char *f = "training.optimizer";
+    if ((int)p->kind < 0 || p->kind >= NN_OPT_COUNT)
+        return nn_error_set(err, NN_EINVAL, "%s.name: unknown optimizer %d", f, (int)p->kind);
+    if (!(p->lr >= 0.0) || !isfinite(p->lr))
+        return nn_error_set(err, NN_EINVAL, "%s.learning_rate: %g is out of range (>= 0)", f, p->lr);
+    if (!(p->eps >= 0.0))
+        return nn_error_set(err, NN_EINVAL, "%s.epsilon: %g is out of range (>= 0)", f, p->eps);
+    if (!(p->weight_decay >= 0.0))
+        return nn_error_set(err, NN_EINVAL, "%s.weight_decay: %g is out of range (>= 0)", f,
+                            p->weight_decay);
+    if (!(p->momentum >= 0.0))
+        return nn_error_set(err, NN_EINVAL, "%s.momentum: %g is out of range (>= 0)", f, p->momentum);
+    if (p->kind == NN_OPT_SGD && p->nesterov && (p->momentum <= 0.0 || p->dampening != 0.0))
+        return nn_error_set(err, NN_EINVAL,
+                            "%s.nesterov: needs a momentum > 0 and zero dampening (momentum %g, dampening %g)",
+                            f, p->momentum, p->dampening);
+    if ((p->kind == NN_OPT_ADAM || p->kind == NN_OPT_ADAMW) &&
+        (!(p->beta1 >= 0.0 && p->beta1 < 1.0) || !(p->beta2 >= 0.0 && p->beta2 < 1.0)))
+        return nn_error_set(err, NN_EINVAL, "%s.beta1/beta2: (%g, %g) is out of range ([0, 1))", f,
+                            p->beta1, p->beta2);
+    if (p->kind == NN_OPT_RMSPROP && !(p->alpha >= 0.0))
+        return nn_error_set(err, NN_EINVAL, "%s.alpha: %g is out of range (>= 0)", f, p->alpha);
+    if (p->kind == NN_OPT_ADADELTA && !(p->rho >= 0.0 && p->rho <= 1.0))
+        return nn_error_set(err, NN_EINVAL, "%s.rho: %g is out of range ([0, 1])", f, p->rho);
+    if (p->kind == NN_OPT_ADAGRAD && (!(p->lr_decay >= 0.0) || !(p->initial_accumulator_value >= 0.0)))
+        return nn_error_set(err, NN_EINVAL,
+                            "%s.lr_decay/initial_accumulator_value: (%g, %g) is out of range (>= 0)", f,
+                            p->lr_decay, p->initial_accumulator_value);
+    return NN_OK;
+}
+
+/* Which state buffers a configuration uses. */
+static void state_needs(const nn_opt_params *p, bool need[3])
+{
+    need[0] = need[1] = need[2] = false;
+    switch (p->kind) {
+    case NN_OPT_SGD:
+        need[0] = p->momentum != 0.0;   /* momentum buffer */
+        break;
+    case NN_OPT_RMSPROP:
+        need[0] = true;                 /* square_avg */
+        need[1] = p->centered;          /* grad_avg */
+        need[2] = p->momentum > 0.0;    /* momentum buffer */
+        break;
+    case NN_OPT_ADAM:
+    case NN_OPT_ADAMW:
+        need[0] = need[1] = true;       /* exp_avg, exp_avg_sq */
+        need[2] = p->amsgrad;           /* max_exp_avg_sq */
+        break;
+    case NN_OPT_ADAGRAD:
+        need[0] = true;                 /* state_sum */
+        break;
+    case NN_OPT_ADADELTA:
+        need[0] = need[1] = true;       /* square_avg, acc_delta */
+        break;
+    case NN_OPT_COUNT:
+        break;
+    }
+}
+
+nn_status nn_optimizer_init(nn_optimizer *o, const nn_opt_params *p, size_t n, nn_error *err)
+{
+    memset(o, 0, sizeof *o);
+    nn_status st = check_params(p, err);
+    if (st != NN_OK)
+        return st;
+    if (n > SIZE_MAX / sizeof(float) / 4)
+        return nn_error_set(err, NN_ENOMEM, "optimizer: %zu parameters is too large", n);
+    o->p = *p;
+    o->n = n;
+    bool need[3];
+    state_needs(p, need);
+    float **bufs[3] = {&o->s1, &o->s2, &o->s3};
+    for (int i = 0; i < 3; i++) {
+        if (!need[i])
+            continue;
+        *bufs[i] = calloc(n ? n : 1, sizeof(float));
+        if (!*bufs[i]) {
+            nn_optimizer_free(o);
+            return nn_error_set(err, NN_ENOMEM, "optimizer: cannot allocate state for %zu parameters", n);
+        }
+    }
+    nn_optimizer_reset(o);
+    return NN_OK;
+}
+
+void nn_optimizer_free(nn_optimizer *o)
+{
+    if (!o)
+        return;
+    free(o->s1);
+    free(o->s2);
+    free(o->s3);
+    o->s1 = o->s2 = o->s3 = NULL;
+    o->n = 0;
+    o->t = 0;
+}
+
+void nn_optimizer_reset(nn_optimizer *o)
+{
+    o->t = 0;
+    size_t bytes = o->n * sizeof(float);
+    if (o->s1)
+        memset(o->s1, 0, bytes);
+    if (o->s2)
+        memset(o->s2, 0, bytes);
+    if (o->s3)
+        memset(o->s3, 0, bytes);
+    if (o->p.kind == NN_OPT_ADAGRAD && o->s1) {
+        const float init = (float)o->p.initial_accumulator_value;
+        for (size_t i = 0; i < o->n; i++)
+            o->s1[i] = init;
+    }
+}
+
+// --- the update rules: one loop each ---------------------------------------------------------
+
+static void step_sgd(const nn_opt_params *hp, float *restrict p, const float *restrict g, float *restrict b,
+                     size_t n, long t, double lr)
+{
+    const double wd = hp->weight_decay, mu = hp->momentum, damp = 1.0 - hp->dampening;
+    const bool first = t == 1, nesterov = hp->nesterov;
+    if (!b) {
+        for (size_t i = 0; i < n; i++)
+            p[i] = (float)((double)p[i] - lr * ((double)g[i] + wd * (double)p[i]));
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        double gi = (double)g[i] + wd * (double)p[i];
+        double bi = first ? gi : mu * (double)b[i] + damp * gi;
+        b[i] = (float)bi;
+        double d = nesterov ? gi + mu * bi : bi;
+        p[i] = (float)((double)p[i] - lr * d);
+    }
+}
+
+static void step_rmsprop(const nn_opt_params *hp, float *restrict p, const float *restrict g,
+                         float *restrict v, float *restrict ga, float *restrict b, size_t n, double lr)
+{
+    const double wd = hp->weight_decay, a = hp->alpha, eps = hp->eps, mu = hp->momentum;
+    for (size_t i = 0; i < n; i++) {
+        double gi = (double)g[i] + wd * (double)p[i];
+        double vi = a * (double)v[i] + (1.0 - a) * gi * gi;
+        v[i] = (float)vi;
+        double vt = vi;
+        if (ga) {
+            double gai = a * (double)ga[i] + (1.0 - a) * gi;
+            ga[i] = (float)gai;
+            vt -= gai * gai;
+        }
+        double den = sqrt(vt > 0.0 ? vt : 0.0) + eps;
+        if (b) {
+            double bi = mu * (double)b[i] + gi / den;
+            b[i] = (float)bi;
+            p[i] = (float)((double)p[i] - lr * bi);
+        } else {
+            p[i] = (float)((double)p[i] - lr * gi / den);
+        }
+    }
+}
+
+static void step_adam(const nn_opt_params *hp, bool decoupled, float *restrict p, const float *restrict g,
+                      float *restrict m, float *restrict v, float *restrict vmax, size_t n, long t,
+                      double lr)
+{
+    const double b1 = hp->beta1, b2 = hp->beta2, eps = hp->eps;
+    const double step_size = lr / (1.0 - pow(b1, (double)t));
+    const double bc2_sqrt = sqrt(1.0 - pow(b2, (double)t));
+    const double wd_grad = decoupled ? 0.0 : hp->weight_decay;
+    const double shrink = decoupled ? 1.0 - lr * hp->weight_decay : 1.0;
+    for (size_t i = 0; i < n; i++) {
+        double pi = (double)p[i] * shrink;
+        double gi = (double)g[i] + wd_grad * (double)p[i];
+        double mi = b1 * (double)m[i] + (1.0 - b1) * gi;
+        double vi = b2 * (double)v[i] + (1.0 - b2) * gi * gi;
+        m[i] = (float)mi;
+        v[i] = (float)vi;
+        if (vmax) {
+            double mx = (double)vmax[i] > vi ? (double)vmax[i] : vi;
+            vmax[i] = (float)mx;
+            vi = mx;
+        }
+        p[i] = (float)(pi - step_size * mi / (sqrt(vi) / bc2_sqrt + eps));
+    }
+}
+
+static void step_adagrad(const nn_opt_params *hp, float *restrict p, const float *restrict g,
+                         float *restrict s, size_t n, long t, double lr)
+{
+    const double wd = hp->weight_decay, eps = hp->eps;
+    const double clr = lr / (1.0 + (double)(t - 1) * hp->lr_decay);
+    for (size_t i = 0; i < n; i++) {
+        double gi = (double)g[i] + wd * (double)p[i];
+        double si = (double)s[i] + gi * gi;
+        s[i] = (float)si;
+        p[i] = (float)((double)p[i] - clr * gi / (sqrt(si) + eps));
+    }
+}
+
+static void step_adadelta(const nn_opt_params *hp, float *restrict p, const float *restrict g,
+                          float *restrict v, float *restrict u, size_t n, double lr)
+{
+    const double wd = hp->weight_decay, rho = hp->rho, eps = hp->eps;
+    for (size_t i = 0; i < n; i++) {
+        double gi = (double)g[i] + wd * (double)p[i];
+        double vi = rho * (double)v[i] + (1.0 - rho) * gi * gi;
+        double d = sqrt((double)u[i] + eps) / sqrt(vi + eps) * gi;
+        v[i] = (float)vi;
+        u[i] = (float)(rho * (double)u[i] + (1.0 - rho) * d * d);
+        p[i] = (float)((double)p[i] - lr * d);
+    }
+}
+
+void nn_optimizer_step(nn_optimizer *o, float *params, const float *grads, double lr)
+{
+    o->t++;
+    const size_t n = o->n;
+    switch (o->p.kind) {
+    case NN_OPT_SGD:
+        step_sgd(&o->p, params, grads, o->s1, n, o->t, lr);
+        break;
+    case NN_OPT_RMSPROP:
+        if (o->s1)
+            step_rmsprop(&o->p, params, grads, o->s1, o->s2, o->s3, n, lr);
+        break;
+    case NN_OPT_ADAM:
+    case NN_OPT_ADAMW:
+        if (o->s1 && o->s2)
+            step_adam(&o->p, o->p.kind == NN_OPT_ADAMW, params, grads, o->s1, o->s2, o->s3, n, o->t, lr);
+        break;
+    case NN_OPT_ADAGRAD:
+        if (o->s1)
+            step_adagrad(&o->p, params, grads, o->s1, n, o->t, lr);
+        break;
+    case NN_OPT_ADADELTA:
+        if (o->s1 && o->s2)
+            step_adadelta(&o->p, params, grads, o->s1, o->s2, n, lr);
+        break;
+    case NN_OPT_COUNT:
+        break;
+    }
+}
+
+// --- schedules --------------------------------------------------------------------------------
+
+double nn_schedule_lr(const nn_schedule *s, double base_lr, int epoch)
+{
+    if (epoch < 0)
+        epoch = 0;
+    switch (s->kind) {
+    case NN_SCHED_STEP: {
+        int size = s->step_size > 0 ? s->step_size : 1;
+        return base_lr * pow(s->gamma, (double)(epoch / size));
+    }
+    case NN_SCHED_EXPONENTIAL:
+        return base_lr * pow(s->gamma, (double)epoch);
+    case NN_SCHED_COSINE: {
+        double t_max = s->t_max > 0 ? (double)s->t_max : 1.0;
+        return s->eta_min + (base_lr - s->eta_min) * (1.0 + cos(3.14159265358979323846 * epoch / t_max)) / 2.0;
+    }
+    case NN_SCHED_CONSTANT:
+    case NN_SCHED_COUNT:
+        break;
+    }
+    return base_lr;
+}

@@ -1,0 +1,346 @@
+/* test_optimizer.c — every optimizer and flag against values derived from the torch.optim
+ * formulas, and the learning-rate schedules. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "optimizer.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#define ASSERT_NEAR(a, b, eps)                                                                 \
+    do {                                                                                       \
+        double a_ = (a), b_ = (b), e_ = (eps);                                                 \
+        if (!(fabs(a_ - b_) <= e_)) {                                                          \
+            print_error("%s = %.10g, expected %s = %.10g (tolerance %g)\n", #a, a_, #b, b_, e_); \
+            fail();                                                                            \
+        }                                                                                      \
+    } while (0)
+
+/* The example: three parameters p0 = (0.5, -1, 2), gradient (0.1, -0.2, 0.3) at step 1 and
+ * (-0.002, 0.4, 0.25) at step 2 (the first component shrinks so much that Adam's second moment
+ * decreases, which makes amsgrad differ from plain Adam).
+ *
+ * Expected values: a python3 transcription of the torch.optim pseudocode, in double, with the
+ * hyperparameters below and torch's defaults for the rest (rmsprop alpha 0.99 eps 1e-8; adam
+ * betas (0.9, 0.999) eps 1e-8; adagrad eps 1e-10; adadelta rho 0.9 eps 1e-6):
+ *   sgd:      g += wd*p; b = g (t = 1) else mu*b + (1-dampening)*g; g = nesterov ? g + mu*b : b;
+ *             p -= lr*g
+ *   rmsprop:  g += wd*p; v = alpha*v + (1-alpha)*g^2; centered: ga = alpha*ga + (1-alpha)*g,
+ *             v -= ga^2; momentum: b = mu*b + g/(sqrt(v)+eps), p -= lr*b; else p -= lr*g/(sqrt(v)+eps)
+ *   adam:     g += wd*p (adamw instead: p *= 1 - lr*wd); m = b1*m + (1-b1)*g;
+ *             v = b2*v + (1-b2)*g^2; amsgrad: vmax = max(vmax, v), v := vmax;
+ *             p -= lr * (m/(1-b1^t)) / (sqrt(v/(1-b2^t)) + eps)
+ *   adagrad:  g += wd*p; s (from initial_accumulator_value) += g^2;
+ *             p -= lr/(1+(t-1)*lr_decay) * g/(sqrt(s)+eps)
+ *   adadelta: g += wd*p; v = rho*v + (1-rho)*g^2; d = sqrt(u+eps)/sqrt(v+eps)*g;
+ *             u = rho*u + (1-rho)*d^2; p -= lr*d
+ * Worked by hand for two of them:
+ *   sgd momentum 0.9, lr 0.1: step 1 b = g = (0.1, -0.2, 0.3), p = (0.49, -0.98, 1.97);
+ *     step 2 b = 0.9*b + g2 = (0.088, 0.22, 0.52), p = (0.4812, -1.002, 1.918).
+ *   adam lr 0.1: step 1 m^ = g, v^ = g^2, so p -= 0.1*g/(|g| + 1e-8) = (0.4, -0.9, 1.9) up to eps. */
+static const float P0[3] = {0.5f, -1.0f, 2.0f};
+static const float G[2][3] = {{0.1f, -0.2f, 0.3f}, {-0.002f, 0.4f, 0.25f}};
+
+typedef struct {
+    const char *name;
+    nn_opt_kind kind;
+    double lr, momentum, dampening;
+    bool nesterov;
+    double weight_decay;
+    bool centered, amsgrad;
+    double lr_decay, initial_accumulator_value;
+    double want[2][3];   /* parameters after step 1 and after step 2 */
+} opt_case;
+
+static const opt_case cases[] = {
+    {"sgd_plain", NN_OPT_SGD, 0.1, 0, 0, false, 0, false, false, 0, 0,
+     {{0.48999999999999999, -0.97999999999999998, 1.97}, {0.49019999999999997, -1.02, 1.9450000000000001}}},
+    {"sgd_momentum", NN_OPT_SGD, 0.1, 0.9, 0, false, 0, false, false, 0, 0,
+     {{0.48999999999999999, -0.97999999999999998, 1.97}, {0.48120000000000002, -1.002, 1.9179999999999999}}},
+    {"sgd_dampening", NN_OPT_SGD, 0.1, 0.9, 0.5, false, 0, false, false, 0, 0,
+     {{0.48999999999999999, -0.97999999999999998, 1.97}, {0.48109999999999997, -0.98199999999999998, 1.9304999999999999}}},
+    {"sgd_nesterov", NN_OPT_SGD, 0.1, 0.9, 0, true, 0, false, false, 0, 0,
+     {{0.48099999999999998, -0.96199999999999997, 1.9430000000000001}, {0.47327999999999998, -1.0218, 1.8712}}},
+    {"sgd_weight_decay", NN_OPT_SGD, 0.1, 0, 0, false, 0.1, false, false, 0, 0,
+     {{0.48499999999999999, -0.96999999999999997, 1.95}, {0.48035, -1.0003, 1.9055}}},
+    {"sgd_momentum_weight_decay", NN_OPT_SGD, 0.1, 0.9, 0, false, 0.1, false, false, 0, 0,
+     {{0.48499999999999999, -0.96999999999999997, 1.95}, {0.46684999999999999, -0.97329999999999994, 1.8605}}},
+    {"rmsprop_plain", NN_OPT_RMSPROP, 0.01, 0, 0, false, 0, false, false, 0, 0,
+     {{0.40000009999990005, -0.90000004999997507, 1.9000000333333222}, {0.40200976765816132, -0.98953232616706843, 1.8357918627068939}}},
+    {"rmsprop_momentum", NN_OPT_RMSPROP, 0.01, 0.9, 0, false, 0, false, false, 0, 0,
+     {{0.40000009999990005, -0.90000004999997507, 1.9000000333333222}, {0.31200985765807132, -0.89953237116704599, 1.7457918927068841}}},
+    {"rmsprop_centered", NN_OPT_RMSPROP, 0.01, 0, 0, false, 0, true, false, 0, 0,
+     {{0.39949631948407832, -0.89949626897910395, 1.8994962521441012}, {0.4015156018175039, -0.98912020058200478, 1.834644915332921}}},
+    {"rmsprop_centered_momentum_wd", NN_OPT_RMSPROP, 0.01, 0.9, 0, false, 0.1, true, false, 0, 0,
+     {{0.39949628581410107, -0.89949625214410123, 1.899496238676095}, {0.28421728601269114, -0.88108343329703931, 1.742131001239094}}},
+    {"adam_plain", NN_OPT_ADAM, 0.1, 0, 0, false, 0, false, false, 0, 0,
+     {{0.40000000999999896, -0.90000000499999977, 1.9000000033333333}, {0.33449632473327784, -0.93661035654603686, 1.8008827194642782}}},
+    {"adam_amsgrad", NN_OPT_ADAM, 0.1, 0, 0, false, 0, false, true, 0, 0,
+     {{0.40000000999999896, -0.90000000499999977, 1.9000000033333333}, {0.33451597878462952, -0.93661035654603686, 1.8008827194642782}}},
+    {"adam_weight_decay", NN_OPT_ADAM, 0.1, 0, 0, false, 0.1, false, false, 0, 0,
+     {{0.40000000666666624, -0.90000000333333319, 1.9000000020000001}, {0.3167652610787981, -0.90690152130832535, 1.8005351966329057}}},
+    {"adamw", NN_OPT_ADAMW, 0.1, 0, 0, false, 0.1, false, false, 0, 0,
+     {{0.39500000999999896, -0.89000000499999976, 1.8800000033333333}, {0.32554632463327782, -0.91771035649603672, 1.762082719430945}}},
+    {"adamw_amsgrad", NN_OPT_ADAMW, 0.1, 0, 0, false, 0.1, false, true, 0, 0,
+     {{0.39500000999999896, -0.89000000499999976, 1.8800000033333333}, {0.3255659786846295, -0.91771035649603672, 1.762082719430945}}},
+    {"adagrad_plain", NN_OPT_ADAGRAD, 0.1, 0, 0, false, 0, false, false, 0, 0,
+     {{0.40000000009999997, -0.90000000005000003, 1.9000000000333332}, {0.40199960021796077, -0.9894427191299916, 1.8359815600832787}}},
+    {"adagrad_decay_init", NN_OPT_ADAGRAD, 0.1, 0, 0, false, 0, false, false, 0.5, 0.1,
+     {{0.46984886555131455, -0.94654775163180083, 1.9311752798546209}, {0.47025087336813043, -0.99523420117892669, 1.8980073735208887}}},
+    {"adagrad_weight_decay", NN_OPT_ADAGRAD, 0.1, 0, 0, false, 0.1, false, false, 0, 0,
+     {{0.40000000006666669, -0.90000000003333336, 1.9000000000199999}, {0.3754424383314916, -0.97186021419296109, 1.8339372105405471}}},
+    {"adadelta_plain", NN_OPT_ADADELTA, 1.0, 0, 0, false, 0, false, false, 0, 0,
+     {{0.49683930229379492, -0.99683811755043872, 1.996837898007285}, {0.49693348642247598, -1.0008783721793364, 1.9938866761305685}}},
+    {"adadelta_weight_decay", NN_OPT_ADADELTA, 1.0, 0, 0, false, 0.1, false, false, 0, 0,
+     {{0.4968384248340445, -0.99683789800728506, 1.9968377855834876}, {0.4954179901150309, -1.0000837599977246, 1.9937610562447472}}},
+};
+
+static void setup_params(nn_opt_params *p, const opt_case *c)
+{
+    nn_opt_defaults(p, c->kind);
+    p->lr = c->lr;
+    p->momentum = c->momentum;
+    p->dampening = c->dampening;
+    p->nesterov = c->nesterov;
+    p->weight_decay = c->weight_decay;
+    p->centered = c->centered;
+    p->amsgrad = c->amsgrad;
+    p->lr_decay = c->lr_decay;
+    p->initial_accumulator_value = c->initial_accumulator_value;
+}
+
+static void test_every_optimizer_and_flag_matches_the_torch_formulas_for_two_steps(void **state)
+{
+    (void)state;
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        const opt_case *c = &cases[k];
+        nn_opt_params hp;
+        setup_params(&hp, c);
+        nn_optimizer o;
+        nn_error err;
+        assert_int_equal(nn_optimizer_init(&o, &hp, 3, &err), NN_OK);
+        float p[3];
+        memcpy(p, P0, sizeof p);
+        for (int t = 0; t < 2; t++) {
+            nn_optimizer_step(&o, p, G[t], c->lr);
+            for (int i = 0; i < 3; i++) {
+                double want = c->want[t][i];
+                if (!(fabs((double)p[i] - want) <= 1e-6 * fabs(want))) {
+                    print_error("%s: step %d, p[%d] = %.9g, expected %.9g\n", c->name, t + 1, i,
+                                (double)p[i], want);
+                    fail();
+                }
+            }
+        }
+        assert_int_equal(o.t, 2);
+        nn_optimizer_free(&o);
+    }
+}
+
+static void test_amsgrad_and_nesterov_change_the_result(void **state)
+{
+    (void)state;
+    /* Guards that the flags are wired: the cases with and without them differ. */
+    const opt_case *adam = NULL, *ams = NULL, *mom = NULL, *nest = NULL;
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        if (!strcmp(cases[k].name, "adam_plain")) adam = &cases[k];
+        if (!strcmp(cases[k].name, "adam_amsgrad")) ams = &cases[k];
+        if (!strcmp(cases[k].name, "sgd_momentum")) mom = &cases[k];
+        if (!strcmp(cases[k].name, "sgd_nesterov")) nest = &cases[k];
+    }
+    assert_non_null(adam);
+    assert_non_null(ams);
+    assert_non_null(mom);
+    assert_non_null(nest);
+    assert_true(fabs(adam->want[1][0] - ams->want[1][0]) > 1e-5 * fabs(ams->want[1][0]));
+    assert_true(fabs(mom->want[1][0] - nest->want[1][0]) > 1e-3);
+}
+
+static void test_step_leaves_gradients_untouched_and_reset_restarts_from_scratch(void **state)
+{
+    (void)state;
+    for (int k = 0; k < NN_OPT_COUNT; k++) {
+        nn_opt_params hp;
+        nn_opt_defaults(&hp, (nn_opt_kind)k);
+        hp.weight_decay = 0.1;
+        hp.momentum = k == NN_OPT_SGD || k == NN_OPT_RMSPROP ? 0.9 : 0.0;
+        nn_optimizer o;
+        assert_int_equal(nn_optimizer_init(&o, &hp, 3, NULL), NN_OK);
+        float g[3], p[3], first[3];
+        memcpy(g, G[0], sizeof g);
+        memcpy(p, P0, sizeof p);
+        nn_optimizer_step(&o, p, g, 0.1);
+        assert_memory_equal(g, G[0], sizeof g);
+        memcpy(first, p, sizeof p);
+        nn_optimizer_step(&o, p, G[1], 0.1);
+
+        nn_optimizer_reset(&o);
+        assert_int_equal(o.t, 0);
+        memcpy(p, P0, sizeof p);
+        nn_optimizer_step(&o, p, g, 0.1);
+        assert_memory_equal(p, first, sizeof p);
+        assert_memory_not_equal(p, P0, sizeof p);
+        nn_optimizer_free(&o);
+        nn_optimizer_free(&o);   /* idempotent */
+    }
+}
+
+static void test_step_uses_the_learning_rate_it_is_given(void **state)
+{
+    (void)state;
+    nn_opt_params hp;
+    nn_opt_defaults(&hp, NN_OPT_SGD);   /* p.lr = 1e-3, ignored in favour of the argument */
+    nn_optimizer o;
+    assert_int_equal(nn_optimizer_init(&o, &hp, 3, NULL), NN_OK);
+    float p[3];
+    memcpy(p, P0, sizeof p);
+    nn_optimizer_step(&o, p, G[0], 0.5);
+    ASSERT_NEAR(p[0], 0.45, 1e-7);
+    ASSERT_NEAR(p[1], -0.9, 1e-7);
+    nn_optimizer_free(&o);
+}
+
+static void test_defaults_are_torch_defaults(void **state)
+{
+    (void)state;
+    nn_opt_params p;
+    nn_opt_defaults(&p, NN_OPT_SGD);
+    ASSERT_NEAR(p.lr, 1e-3, 0);
+    ASSERT_NEAR(p.momentum, 0, 0);
+    assert_false(p.nesterov);
+    nn_opt_defaults(&p, NN_OPT_RMSPROP);
+    ASSERT_NEAR(p.lr, 1e-2, 0);
+    ASSERT_NEAR(p.alpha, 0.99, 0);
+    ASSERT_NEAR(p.eps, 1e-8, 0);
+    assert_false(p.centered);
+    nn_opt_defaults(&p, NN_OPT_ADAM);
+    ASSERT_NEAR(p.lr, 1e-3, 0);
+    ASSERT_NEAR(p.beta1, 0.9, 0);
+    ASSERT_NEAR(p.beta2, 0.999, 0);
+    ASSERT_NEAR(p.eps, 1e-8, 0);
+    ASSERT_NEAR(p.weight_decay, 0, 0);
+    assert_false(p.amsgrad);
+    nn_opt_defaults(&p, NN_OPT_ADAMW);
+    ASSERT_NEAR(p.weight_decay, 1e-2, 0);
+    ASSERT_NEAR(p.lr, 1e-3, 0);
+    nn_opt_defaults(&p, NN_OPT_ADAGRAD);
+    ASSERT_NEAR(p.lr, 1e-2, 0);
+    ASSERT_NEAR(p.eps, 1e-10, 0);
+    ASSERT_NEAR(p.lr_decay, 0, 0);
+    ASSERT_NEAR(p.initial_accumulator_value, 0, 0);
+    nn_opt_defaults(&p, NN_OPT_ADADELTA);
+    ASSERT_NEAR(p.lr, 1.0, 0);
+    ASSERT_NEAR(p.rho, 0.9, 0);
+    ASSERT_NEAR(p.eps, 1e-6, 0);
+}
+
+static void test_tables_round_trip_names(void **state)
+{
+    (void)state;
+    for (int i = 0; i < NN_OPT_COUNT; i++) {
+        assert_int_equal(nn_opt_table[i].id, i);
+        assert_int_equal(nn_opt_from_name(nn_opt_table[i].name), i);
+        assert_string_equal(nn_opt_name((nn_opt_kind)i), nn_opt_table[i].name);
+        assert_true(strlen(nn_opt_table[i].formula) > 10);
+    }
+    for (int i = 0; i < NN_SCHED_COUNT; i++) {
+        assert_int_equal(nn_sched_table[i].id, i);
+        assert_int_equal(nn_sched_from_name(nn_sched_table[i].name), i);
+        assert_true(strlen(nn_sched_table[i].formula) > 5);
+    }
+    assert_int_equal(nn_opt_from_name("lbfgs"), -1);
+    assert_int_equal(nn_opt_from_name(NULL), -1);
+    assert_int_equal(nn_sched_from_name("onecycle"), -1);
+}
+
+static void test_init_rejects_invalid_hyperparameters_with_a_message(void **state)
+{
+    (void)state;
+    nn_opt_params p;
+    nn_optimizer o;
+    nn_error err;
+    nn_opt_defaults(&p, NN_OPT_SGD);
+    p.nesterov = true;   /* torch: "Nesterov momentum requires a momentum and zero dampening" */
+    assert_int_equal(nn_optimizer_init(&o, &p, 3, &err), NN_EINVAL);
+    assert_non_null(strstr(err.msg, "nesterov"));
+    nn_optimizer_free(&o);
+
+    nn_opt_defaults(&p, NN_OPT_ADAM);
+    p.lr = -1.0;
+    assert_int_equal(nn_optimizer_init(&o, &p, 3, &err), NN_EINVAL);
+    assert_non_null(strstr(err.msg, "learning_rate"));
+    nn_optimizer_free(&o);
+
+    nn_opt_defaults(&p, NN_OPT_ADAM);
+    p.beta2 = 1.0;
+    assert_int_equal(nn_optimizer_init(&o, &p, 3, &err), NN_EINVAL);
+    assert_non_null(strstr(err.msg, "beta"));
+    nn_optimizer_free(&o);
+
+    nn_opt_defaults(&p, NN_OPT_ADADELTA);
+    p.rho = 1.5;
+    assert_int_equal(nn_optimizer_init(&o, &p, 3, &err), NN_EINVAL);
+    assert_non_null(strstr(err.msg, "rho"));
+    nn_optimizer_free(&o);
+}
+
+static void test_zero_parameters_and_zeroed_struct_are_fine(void **state)
+{
+    (void)state;
+    nn_optimizer z;
+    memset(&z, 0, sizeof z);
+    nn_optimizer_free(&z);
+    nn_opt_params p;
+    nn_opt_defaults(&p, NN_OPT_ADAM);
+    assert_int_equal(nn_optimizer_init(&z, &p, 0, NULL), NN_OK);
+    nn_optimizer_step(&z, NULL, NULL, 0.1);
+    assert_int_equal(z.t, 1);
+    nn_optimizer_free(&z);
+}
+
+static void test_schedules_give_the_closed_form_values(void **state)
+{
+    (void)state;
+    nn_schedule s = {NN_SCHED_STEP, 10, 0.1, 0, 0.0};
+    ASSERT_NEAR(nn_schedule_lr(&s, 0.1, 0), 0.1, 1e-15);
+    ASSERT_NEAR(nn_schedule_lr(&s, 0.1, 9), 0.1, 1e-15);
+    ASSERT_NEAR(nn_schedule_lr(&s, 0.1, 10), 0.01, 1e-15);
+    ASSERT_NEAR(nn_schedule_lr(&s, 0.1, 25), 0.001, 1e-15);
+
+    nn_schedule e = {NN_SCHED_EXPONENTIAL, 10, 0.95, 0, 0.0};
+    ASSERT_NEAR(nn_schedule_lr(&e, 0.1, 0), 0.1, 1e-15);
+    ASSERT_NEAR(nn_schedule_lr(&e, 0.1, 3), 0.0857375, 1e-12);   /* 0.1 * 0.95^3 */
+
+    nn_schedule c = {NN_SCHED_COSINE, 10, 0.1, 20, 0.001};
+    ASSERT_NEAR(nn_schedule_lr(&c, 0.1, 0), 0.1, 1e-15);
+    ASSERT_NEAR(nn_schedule_lr(&c, 0.1, 10), 0.0505, 1e-12);      /* (0.1 + 0.001) / 2 */
+    ASSERT_NEAR(nn_schedule_lr(&c, 0.1, 5), 0.0855017856687341, 1e-12);
+    ASSERT_NEAR(nn_schedule_lr(&c, 0.1, 20), 0.001, 1e-12);
+
+    c.t_max = 0;   /* treated as 1: epoch 1 is the floor */
+    ASSERT_NEAR(nn_schedule_lr(&c, 0.1, 1), 0.001, 1e-12);
+
+    nn_schedule k = {NN_SCHED_CONSTANT, 10, 0.1, 20, 0.001};
+    ASSERT_NEAR(nn_schedule_lr(&k, 0.3, 17), 0.3, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_every_optimizer_and_flag_matches_the_torch_formulas_for_two_steps),
+        cmocka_unit_test(test_amsgrad_and_nesterov_change_the_result),
+        cmocka_unit_test(test_step_leaves_gradients_untouched_and_reset_restarts_from_scratch),
+        cmocka_unit_test(test_step_uses_the_learning_rate_it_is_given),
+        cmocka_unit_test(test_defaults_are_torch_defaults),
+        cmocka_unit_test(test_tables_round_trip_names),
+        cmocka_unit_test(test_init_rejects_invalid_hyperparameters_with_a_message),
+        cmocka_unit_test(test_zero_parameters_and_zeroed_struct_are_fine),
+        cmocka_unit_test(test_schedules_give_the_closed_form_values),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
