@@ -1,0 +1,672 @@
+/* test_worker.c — the UI's training thread: commands, snapshots, history, views, shutdown.
+ * Runs under -Db_sanitize=thread too. No timing assertions: every wait polls snapshots with a
+ * generous deadline that only turns a hang into a failure, and alarm() is the last watchdog. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "worker.h"
+
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define WAIT_S 10.0        /* watchdog for one wait */
+#define ALARM_S 120        /* watchdog for one test */
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void sleep_us(long us)
+{
+    struct timespec ts = { us / 1000000, (us % 1000000) * 1000 };
+    nanosleep(&ts, NULL);
+}
+
+static int watchdog(void **state)
+{
+    (void)state;
+    alarm(ALARM_S);
+    return 0;
+}
+
+static int watchdog_off(void **state)
+{
+    (void)state;
+    alarm(0);
+    return 0;
+}
+
+/* The built-in iris preset with some keys set ("key", "value", ..., NULL). */
+static nn_preset iris_with(const char *key, ...)
+{
+    nn_preset p;
+    nn_error err;
+    nn_status st = nn_preset_load(&p, "iris", NULL, &err);
+    if (st != NN_OK)
+        fail_msg("iris preset: %s", err.msg);
+    va_list ap;
+    va_start(ap, key);
+    for (const char *k = key; k; k = va_arg(ap, const char *)) {
+        const char *v = va_arg(ap, const char *);
+        if (nn_preset_set(&p, k, v, &err) != NN_OK)
+            fail_msg("--set %s=%s: %s", k, v, err.msg);
+    }
+    va_end(ap);
+    return p;
+}
+
+static ui_worker *start_worker(const nn_preset *p, int threads, int wake_fd)
+{
+    nn_error err;
+    nn_error_clear(&err);
+    ui_worker *w = ui_worker_create(p, threads, wake_fd, &err);
+    if (!w)
+        fail_msg("ui_worker_create: %s", err.msg);
+    return w;
+}
+
+/* A UI-side view of the worker: the latest snapshot and the seq it was copied at. */
+typedef struct {
+    ui_worker *w;
+    ui_snapshot *s;
+    uint64_t seq;
+} view;
+
+static view view_open(ui_worker *w)
+{
+    view v = { w, calloc(1, sizeof(ui_snapshot)), 0 };
+    assert_non_null(v.s);
+    return v;
+}
+
+static void view_close(view *v)
+{
+    ui_worker_destroy(v->w);
+    free(v->s);
+    v->w = NULL;
+    v->s = NULL;
+}
+
+typedef bool (*snap_pred)(const ui_snapshot *s, const void *ctx);
+
+/* Polls snapshots until pred holds; fails the test after WAIT_S seconds. */
+static void wait_for(view *v, snap_pred pred, const void *ctx, const char *what)
+{
+    double deadline = now_s() + WAIT_S;
+    for (;;) {
+        ui_worker_snapshot(v->w, v->s, &v->seq);
+        if (pred(v->s, ctx))
+            return;
+        if (now_s() > deadline)
+            fail_msg("waited %.0f s for %s; state %s, epoch %d, batch %d, message \"%s\"", WAIT_S, what,
+                     ui_run_state_word(v->s->state), v->s->epoch, v->s->batch, v->s->message);
+        sleep_us(500);
+    }
+}
+
+static bool state_is(const ui_snapshot *s, const void *ctx)
+{
+    return s->state == *(const ui_run_state *)ctx;
+}
+
+static bool finished(const ui_snapshot *s, const void *ctx)
+{
+    (void)ctx;
+    return s->state == UI_RUN_DONE || s->state == UI_RUN_DIVERGED || s->state == UI_RUN_ERROR;
+}
+
+static bool settled(const ui_snapshot *s, const void *ctx)
+{
+    (void)ctx;
+    return s->state != UI_RUN_LOADING && s->state != UI_RUN_RUNNING;
+}
+
+static bool running_mid_epoch(const ui_snapshot *s, const void *ctx)
+{
+    (void)ctx;
+    return s->state == UI_RUN_RUNNING && s->batch > 0 && s->samples_seen > 0;
+}
+
+typedef struct {
+    ui_run_state state;
+    uint64_t run;
+} state_in_run;
+
+/* The state in a run other than ctx->run (after a reset or load). */
+static bool state_in_new_run(const ui_snapshot *s, const void *ctx)
+{
+    const state_in_run *c = ctx;
+    return s->state == c->state && s->run != c->run;
+}
+
+static void wait_state(view *v, ui_run_state st)
+{
+    wait_for(v, state_is, &st, ui_run_state_word(st));
+}
+
+static void wait_ready(view *v)
+{
+    wait_for(v, settled, NULL, "the end of loading");
+    assert_int_equal(v->s->state, UI_RUN_READY);
+}
+
+static int confusion_sum(const ui_snapshot *s)
+{
+    int sum = 0;
+    for (int i = 0; i < s->k * s->k; i++)
+        sum += s->confusion[i];
+    return sum;
+}
+
+/* ---- tests ------------------------------------------------------------------------------ */
+
+static void every_run_state_has_its_word(void **state)
+{
+    (void)state;
+    const char *want[] = { "LOADING", "READY", "RUNNING", "PAUSED", "DONE", "DIVERGED", "ERROR" };
+    for (int i = 0; i < UI_RUN_COUNT; i++)
+        assert_string_equal(ui_run_state_word((ui_run_state)i), want[i]);
+    assert_string_equal(ui_run_state_word(UI_RUN_COUNT), "?");
+}
+
+static void a_snapshot_exists_from_create_on_and_loading_ends_ready(void **state)
+{
+    (void)state;
+    nn_preset p = iris_with(NULL);
+    view v = view_open(start_worker(&p, 1, -1));
+    uint64_t seq = 0;
+    assert_true(ui_worker_snapshot(v.w, v.s, &seq));
+    assert_true(seq > 0);
+    assert_true(v.s->state == UI_RUN_LOADING || v.s->state == UI_RUN_READY);
+    assert_string_equal(v.s->name, p.name);
+    v.seq = seq;
+    wait_ready(&v);
+    assert_int_equal(v.s->epoch, 0);
+    assert_false(v.s->has_last);
+    assert_string_equal(v.s->source, "iris");
+    assert_int_equal(v.s->n_features, 4);
+    assert_int_equal(v.s->n_classes, 3);
+    assert_int_equal(v.s->k, 3);
+    assert_string_equal(v.s->class_names[0], "setosa");
+    assert_int_equal(v.s->n_train + v.s->n_val + v.s->n_test, 150);
+    assert_int_equal(v.s->view, UI_VIEW_NONE);
+    assert_true(v.s->n_layers >= 2);
+    assert_int_equal(v.s->layers[0].in, 4);
+    assert_int_equal(v.s->layers[v.s->n_layers - 1].out, 3);
+    assert_true(v.s->n_params > 0);
+    /* a second copy with the same seq copies nothing */
+    uint64_t again = v.seq;
+    assert_false(ui_worker_snapshot(v.w, v.s, &again));
+    view_close(&v);
+}
+
+static void iris_runs_to_done_at_epoch_20_with_a_full_confusion_matrix(void **state)
+{
+    (void)state;
+    nn_preset p = iris_with("training.epochs", "20", NULL);
+    view v = view_open(start_worker(&p, 1, -1));
+    assert_true(ui_worker_start(v.w));   /* queued while loading: applies after the load */
+    wait_for(&v, finished, NULL, "the end of the run");
+    assert_int_equal(v.s->state, UI_RUN_DONE);
+    assert_int_equal(v.s->epoch, 20);
+    assert_int_equal(v.s->epochs, 20);
+    assert_true(v.s->has_last);
+    assert_int_equal(v.s->last.epoch, 20);
+    assert_int_equal(v.s->history_len, 20);
+    assert_int_equal(confusion_sum(v.s), v.s->n_test);
+    assert_true(v.s->n_test > 0);
+    assert_true(isfinite(v.s->last.test_loss));
+    assert_true(v.s->metrics.accuracy > 0.5);
+    assert_int_equal(v.s->samples_seen, 20L * v.s->n_train);
+    assert_true(v.s->samples_per_s > 0.0);
+    assert_true(v.s->eta_s == 0.0);
+    assert_string_equal(v.s->message, "");
+    view_close(&v);
+}
+
+static void the_wake_pipe_gets_a_byte_when_a_snapshot_is_published(void **state)
+{
+    (void)state;
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    assert_int_equal(fcntl(fds[0], F_SETFL, O_NONBLOCK), 0);
+    assert_int_equal(fcntl(fds[1], F_SETFL, O_NONBLOCK), 0);
+    nn_preset p = iris_with(NULL);
+    view v = view_open(start_worker(&p, 1, fds[1]));
+    wait_ready(&v);
+    char buf[64];
+    ssize_t got = read(fds[0], buf, sizeof buf);
+    assert_true(got >= 1);
+    view_close(&v);
+    close(fds[0]);
+    close(fds[1]);
+}
+
+static void pause_stops_epoch_and_batch_from_changing(void **state)
+{
+    (void)state;
+    nn_preset p = iris_with("training.epochs", "100000", "training.batch_size", "1", NULL);
+    view v = view_open(start_worker(&p, 1, -1));
+    wait_ready(&v);
+    assert_true(ui_worker_start(v.w));
+    wait_for(&v, running_mid_epoch, NULL, "training to start");
+    assert_true(ui_worker_pause(v.w));
+    wait_state(&v, UI_RUN_PAUSED);
+    int epoch = v.s->epoch, batch = v.s->batch;
+    long seen = v.s->samples_seen;
+    uint64_t seq = v.seq;
+    assert_true(seen > 0);
+    sleep_us(150000);
+    /* nothing was published while paused, and nothing moved */
+    assert_false(ui_worker_snapshot(v.w, v.s, &v.seq));
+    assert_true(v.seq == seq);
+    assert_int_equal(v.s->epoch, epoch);
+    assert_int_equal(v.s->batch, batch);
+    assert_int_equal(v.s->samples_seen, seen);
+    /* and start resumes */
+    assert_true(ui_worker_toggle(v.w));
+    wait_state(&v, UI_RUN_RUNNING);
+    view_close(&v);
+}
+
+static bool samples_beyond(const ui_snapshot *s, const void *ctx)
+{
+    return s->state == UI_RUN_PAUSED && s->samples_seen > *(const long *)ctx;
+}
+
+static void step_batch_trains_one_batch_and_pauses(void **state)
+{
+    (void)state;
+    nn_preset p = iris_with("training.batch_size", "16", NULL);
+    view v = view_open(start_worker(&p, 1, -1));
+    wait_ready(&v);
+    long before = 0;
+    for (int i = 1; i <= 3; i++) {
+        assert_true(ui_worker_step_batch(v.w));
+        wait_for(&v, samples_beyond, &before, "one batch");
+        assert_int_equal(v.s->samples_seen, 16L * i);
+        assert_int_equal(v.s->batch, i);
+        assert_int_equal(v.s->epoch, 0);
+        before = v.s->samples_seen;
+    }
+    view_close(&v);
+}
+
+static bool epoch_reached(const ui_snapshot *s, const void *ctx)
+{
+    return s->state == UI_RUN_PAUSED && s->epoch >= *(const int *)ctx;
+}
+
+static void step_epoch_advances_exactly_one_epoch(void **state)
+{
+    (void)state;
+    nn_preset p = iris_with("training.epochs", "50", NULL);
+    view v = view_open(start_worker(&p, 1, -1));
+    wait_ready(&v);
+    for (int e = 1; e <= 3; e++) {
+        assert_true(ui_worker_step_epoch(v.w));
+        wait_for(&v, epoch_reached, &e, "the end of the epoch");
+        assert_int_equal(v.s->epoch, e);
+        assert_int_equal(v.s->batch, 0);
+        assert_int_equal(v.s->samples_seen, (long)e * v.s->n_train);
+        assert_true(v.s->has_last);
+        assert_int_equal(v.s->last.epoch, e);
+    }
+    /* from mid-epoch, a step runs to the end of that epoch only */
+    long before = v.s->samples_seen;
+    assert_true(ui_worker_step_batch(v.w));
+    wait_for(&v, samples_beyond, &before, "one batch");
+    int four = 4;
+    assert_true(ui_worker_step_epoch(v.w));
+    wait_for(&v, epoch_reached, &four, "the end of epoch 4");
+    assert_int_equal(v.s->epoch, 4);
+    assert_int_equal(v.s->samples_seen, 4L * v.s->n_train);
+    view_close(&v);
+}
+
+static void reset_gives_epoch_0_and_then_the_same_run_again(void **state)
+{
+    (void)state;
+    nn_preset p = iris_with("training.epochs", "20", NULL);
+    view v = view_open(start_worker(&p, 2, -1));
+    wait_ready(&v);
+    assert_true(ui_worker_start(v.w));
+    wait_for(&v, finished, NULL, "the first run");
+    assert_int_equal(v.s->state, UI_RUN_DONE);
+    double loss1 = v.s->last.test_loss;
+    nn_epoch_stats h1[20], h2[20];
+    assert_int_equal(ui_worker_history(v.w, h1, 0, 20, NULL), 20);
+
+    state_in_run ready = { UI_RUN_READY, v.s->run };
+    assert_true(ui_worker_reset(v.w));
+    wait_for(&v, state_in_new_run, &ready, "READY after reset");
+    assert_int_equal(v.s->epoch, 0);
+    assert_int_equal(v.s->batch, 0);
+    assert_int_equal(v.s->samples_seen, 0);
+    assert_false(v.s->has_last);
+    assert_int_equal(v.s->history_len, 0);
+    assert_int_equal(confusion_sum(v.s), 0);
+    assert_int_equal(ui_worker_history(v.w, h2, 0, 20, NULL), 0);
+
+    assert_true(ui_worker_start(v.w));
+    wait_for(&v, finished, NULL, "the second run");
+    assert_int_equal(v.s->state, UI_RUN_DONE);
+    assert_true(v.s->last.test_loss == loss1);
+    assert_int_equal(ui_worker_history(v.w, h2, 0, 20, NULL), 20);
+    for (int i = 0; i < 20; i++) {
+        assert_true(h1[i].train_loss == h2[i].train_loss);
+        assert_true(h1[i].test_loss == h2[i].test_loss);
+    }
+
+    /* a new seed gives other weights (and other numbers) */
+    state_in_run ready2 = { UI_RUN_READY, v.s->run };
+    assert_true(ui_worker_reseed(v.w, 987654321u));
+    wait_for(&v, state_in_new_run, &ready2, "READY after reseed");
+    assert_true(v.s->seed == 987654321u);
+    assert_true(ui_worker_start(v.w));
+    wait_for(&v, finished, NULL, "the reseeded run");
+    assert_true(v.s->last.test_loss != loss1);
+    view_close(&v);
+}
+
+static bool base_lr_is(const ui_snapshot *s, const void *ctx)
+{
+    return s->base_lr == *(const double *)ctx;
+}
+
+static void set_lr_changes_the_learning_rate_in_the_snapshot(void **state)
+{
+    (void)state;
+    nn_preset p = iris_with("training.epochs", "100000", "training.batch_size", "1", NULL);
+    view v = view_open(start_worker(&p, 1, -1));
+    wait_ready(&v);
+    assert_true(v.s->base_lr != 0.5);
+    double lr = 0.5;
+    assert_true(ui_worker_set_lr(v.w, lr));
+    wait_for(&v, base_lr_is, &lr, "base_lr 0.5");
+    assert_true(v.s->lr == 0.5);     /* constant schedule */
+    assert_int_equal(v.s->state, UI_RUN_READY);
+
+    /* and while running */
+    assert_true(ui_worker_start(v.w));
+    wait_for(&v, running_mid_epoch, NULL, "training to start");
+    double lr2 = 0.001;
+    assert_true(ui_worker_set_lr(v.w, lr2));
+    wait_for(&v, base_lr_is, &lr2, "base_lr 0.001");
+    assert_int_equal(v.s->state, UI_RUN_RUNNING);
+
+    /* nonsense is refused at the door */
+    assert_false(ui_worker_set_lr(v.w, -1.0));
+    assert_false(ui_worker_set_lr(v.w, 0.0));
+    assert_false(ui_worker_set_lr(v.w, NAN));
+    assert_false(ui_worker_command(v.w, UI_CMD_LOAD, 0.0));
+    assert_false(ui_worker_command(v.w, UI_CMD_COUNT, 0.0));
+    view_close(&v);
+}
+
+static void a_huge_learning_rate_ends_diverged_with_a_message(void **state)
+{
+    (void)state;
+    nn_preset p = iris_with("training.epochs", "200", "training.optimizer.learning_rate", "1e6", NULL);
+    view v = view_open(start_worker(&p, 1, -1));
+    assert_true(ui_worker_start(v.w));
+    wait_for(&v, finished, NULL, "divergence");
+    assert_int_equal(v.s->state, UI_RUN_DIVERGED);
+    assert_true(strlen(v.s->message) > 0);
+    assert_non_null(strstr(v.s->message, "diverged"));
+    assert_true(v.s->eta_s == 0.0);
+    /* start does nothing now; reset brings it back to READY with the message gone */
+    assert_true(ui_worker_start(v.w));
+    state_in_run ready = { UI_RUN_READY, v.s->run };
+    assert_true(ui_worker_reset(v.w));
+    wait_for(&v, state_in_new_run, &ready, "READY after reset");
+    assert_string_equal(v.s->message, "");
+    view_close(&v);
+}
+
+static void destroy_while_running_mid_epoch_returns(void **state)
+{
+    (void)state;
+    nn_preset p = iris_with("training.epochs", "100000", "training.batch_size", "1", NULL);
+    for (int threads = 1; threads <= 2; threads++) {
+        view v = view_open(start_worker(&p, threads, -1));
+        assert_true(ui_worker_start(v.w));
+        wait_for(&v, running_mid_epoch, NULL, "training to start");
+        view_close(&v);   /* the alarm watchdog turns a hang here into a failure */
+    }
+    /* and right after create, while loading */
+    view v = view_open(start_worker(&p, 1, -1));
+    assert_true(ui_worker_start(v.w));
+    view_close(&v);
+    ui_worker_destroy(NULL);
+}
+
+static void the_history_tail_copies_are_consecutive_epochs(void **state)
+{
+    (void)state;
+    nn_preset p = iris_with("training.epochs", "20", NULL);
+    view v = view_open(start_worker(&p, 1, -1));
+    assert_true(ui_worker_start(v.w));
+    /* copy the tail while it grows, as the UI does */
+    nn_epoch_stats hist[20];
+    int have = 0;
+    uint64_t run = 0;
+    double deadline = now_s() + WAIT_S;
+    for (;;) {
+        ui_worker_snapshot(v.w, v.s, &v.seq);
+        bool done = v.s->state == UI_RUN_DONE;
+        int n = ui_worker_history(v.w, hist + have, have, 20 - have, &run);
+        assert_true(n >= 0 && n <= 20 - have);
+        have += n;
+        if (done && have == 20)
+            break;
+        if (now_s() > deadline)
+            fail_msg("history has %d of 20 entries", have);
+        sleep_us(200);
+    }
+    assert_true(run == v.s->run);
+    for (int i = 0; i < 20; i++) {
+        assert_int_equal(hist[i].epoch, i + 1);
+        assert_true(isfinite(hist[i].train_loss));
+    }
+    assert_true(hist[19].test_loss == v.s->last.test_loss);
+    /* pieces of the finished history */
+    nn_epoch_stats part[32];
+    assert_int_equal(ui_worker_history(v.w, part, 0, 7, NULL), 7);
+    assert_int_equal(part[6].epoch, 7);
+    assert_int_equal(ui_worker_history(v.w, part, 7, 32, NULL), 13);
+    for (int i = 0; i < 13; i++)
+        assert_int_equal(part[i].epoch, 8 + i);
+    assert_int_equal(ui_worker_history(v.w, part, 20, 32, NULL), 0);
+    assert_int_equal(ui_worker_history(v.w, part, -1, 32, NULL), 0);
+    view_close(&v);
+}
+
+static void loading_xor_fills_a_boundary_grid_with_both_classes(void **state)
+{
+    (void)state;
+    nn_preset p = iris_with(NULL);
+    view v = view_open(start_worker(&p, 1, -1));
+    wait_ready(&v);
+    nn_preset x = iris_with("dataset.source", "xor", "training.epochs", "60",
+                            "training.optimizer.learning_rate", "0.1", NULL);
+    state_in_run ready = { UI_RUN_READY, v.s->run };
+    assert_true(ui_worker_load(v.w, &x));
+    wait_for(&v, state_in_new_run, &ready, "READY after loading xor");
+    assert_string_equal(v.s->source, "xor");
+    assert_int_equal(v.s->n_features, 2);
+    assert_int_equal(v.s->view, UI_VIEW_BOUNDARY);
+    assert_int_equal(v.s->grid_w, UI_GRID_W);
+    assert_int_equal(v.s->grid_h, UI_GRID_H);
+    assert_int_equal(v.s->view_epoch, 0);     /* the initial weights' boundary */
+    assert_true(v.s->x_min < v.s->x_max && v.s->y_min < v.s->y_max);
+    assert_true(v.s->n_points > 0 && v.s->n_points <= UI_MAX_POINTS);
+    int tests = 0;
+    for (int i = 0; i < v.s->n_points; i++) {
+        const ui_point *pt = &v.s->points[i];
+        assert_true(pt->cls == 0 || pt->cls == 1);
+        assert_true(pt->x >= v.s->x_min && pt->x <= v.s->x_max);
+        assert_true(pt->y >= v.s->y_min && pt->y <= v.s->y_max);
+        tests += pt->is_test;
+    }
+    assert_true(tests > 0 && tests < v.s->n_points);
+
+    assert_true(ui_worker_start(v.w));
+    wait_for(&v, finished, NULL, "the xor run");
+    assert_int_equal(v.s->state, UI_RUN_DONE);
+    assert_int_equal(v.s->view_epoch, 60);
+    int count[2] = { 0, 0 };
+    for (int i = 0; i < v.s->grid_w * v.s->grid_h; i++) {
+        assert_true(v.s->grid_class[i] <= 1);
+        assert_true(v.s->grid_conf[i] >= 0.0f && v.s->grid_conf[i] <= 1.0f);
+        assert_true(v.s->grid_conf[i] >= 0.5f - 1e-6f);   /* the winning class of two */
+        count[v.s->grid_class[i]]++;
+    }
+    assert_true(count[0] > 0);
+    assert_true(count[1] > 0);
+    /* the grid agrees with most training labels at their points */
+    int agree = 0, n = 0;
+    for (int i = 0; i < v.s->n_points; i++) {
+        const ui_point *pt = &v.s->points[i];
+        int c = (int)((pt->x - v.s->x_min) / (v.s->x_max - v.s->x_min) * (float)v.s->grid_w);
+        int r = (int)((v.s->y_max - pt->y) / (v.s->y_max - v.s->y_min) * (float)v.s->grid_h);
+        if (c < 0 || c >= v.s->grid_w || r < 0 || r >= v.s->grid_h)
+            continue;
+        n++;
+        agree += v.s->grid_class[r * v.s->grid_w + c] == pt->cls;
+    }
+    assert_true(n > 0);
+    assert_true(agree * 10 >= n * 8);
+    view_close(&v);
+}
+
+static void loading_sine_gives_a_fitted_curve(void **state)
+{
+    (void)state;
+    /* iris's crossentropy and softmax do not fit a regression: back to "auto" */
+    nn_preset p = iris_with("training.epochs", "5", NULL);
+    snprintf(p.dataset.source, sizeof p.dataset.source, "sine");
+    p.dataset.task = NN_AUTO;
+    p.training.loss = NN_AUTO;
+    p.layers[p.n_layers - 1].act = NN_AUTO;
+    p.layers[p.n_layers - 1].units = 0;
+    nn_error err;
+    if (nn_preset_validate(&p, NULL, &err) != NN_OK)
+        fail_msg("sine preset: %s", err.msg);
+    view v = view_open(start_worker(&p, 1, -1));
+    wait_ready(&v);
+    assert_int_equal(v.s->view, UI_VIEW_CURVE);
+    assert_int_equal(v.s->task, NN_TASK_REGRESSION);
+    assert_int_equal(v.s->k, 0);
+    assert_int_equal(v.s->curve_n, UI_CURVE_MAX);
+    assert_true(v.s->curve_x[0] == v.s->x_min);
+    for (int i = 1; i < v.s->curve_n; i++) {
+        assert_true(v.s->curve_x[i] > v.s->curve_x[i - 1]);
+        assert_true(isfinite(v.s->curve_y[i]));
+    }
+    assert_true(ui_worker_start(v.w));
+    wait_for(&v, finished, NULL, "the sine run");
+    assert_int_equal(v.s->state, UI_RUN_DONE);
+    assert_int_equal(v.s->view_epoch, 5);
+    view_close(&v);
+}
+
+static void a_preset_that_cannot_load_gives_error_and_a_later_load_recovers(void **state)
+{
+    (void)state;
+    nn_preset p = iris_with(NULL);
+    snprintf(p.dataset.source, sizeof p.dataset.source, "csv");
+    snprintf(p.dataset.path, sizeof p.dataset.path, "/nonexistent/nnterm-worker-test.csv");
+    view v = view_open(start_worker(&p, 1, -1));
+    assert_true(ui_worker_start(v.w));
+    wait_for(&v, settled, NULL, "the end of loading");
+    assert_int_equal(v.s->state, UI_RUN_ERROR);
+    assert_true(strlen(v.s->message) > 0);
+    /* commands other than load are ignored, and nothing runs */
+    assert_true(ui_worker_reset(v.w));
+    assert_true(ui_worker_step_epoch(v.w));
+    nn_preset iris = iris_with(NULL);
+    state_in_run ready = { UI_RUN_READY, v.s->run };
+    assert_true(ui_worker_load(v.w, &iris));
+    wait_for(&v, state_in_new_run, &ready, "READY after loading iris");
+    assert_string_equal(v.s->message, "");
+    assert_int_equal(v.s->epoch, 0);
+    view_close(&v);
+}
+
+static uint64_t lcg(uint64_t *s)
+{
+    *s = *s * 6364136223846793005u + 1442695040888963407u;
+    return *s >> 33;
+}
+
+static void rapid_commands_in_any_order_never_deadlock(void **state)
+{
+    (void)state;
+    nn_preset p = iris_with("training.epochs", "30", "training.batch_size", "4", NULL);
+    uint64_t rng = 42;
+    for (int round = 0; round < 2; round++) {
+        view v = view_open(start_worker(&p, round + 1, -1));
+        for (int i = 0; i < 200; i++) {
+            switch (lcg(&rng) % 9) {
+            case 0: ui_worker_start(v.w); break;
+            case 1: ui_worker_pause(v.w); break;
+            case 2: ui_worker_toggle(v.w); break;
+            case 3: ui_worker_step_epoch(v.w); break;
+            case 4: ui_worker_step_batch(v.w); break;
+            case 5: ui_worker_reset(v.w); break;
+            case 6: ui_worker_reseed(v.w, lcg(&rng)); break;
+            case 7: ui_worker_set_lr(v.w, 0.001 + (double)(lcg(&rng) % 100) / 1000.0); break;
+            default: ui_worker_snapshot(v.w, v.s, &v.seq); break;
+            }
+            sleep_us((long)(lcg(&rng) % 300));
+        }
+        if (round == 0) {
+            /* still answering: pause, then reset to a clean epoch 0 */
+            while (!ui_worker_pause(v.w))
+                sleep_us(1000);
+            wait_for(&v, settled, NULL, "the commands to settle");
+            state_in_run ready = { UI_RUN_READY, v.s->run };
+            while (!ui_worker_reset(v.w))
+                sleep_us(1000);
+            wait_for(&v, state_in_new_run, &ready, "READY after the storm");
+            assert_int_equal(v.s->epoch, 0);
+            assert_int_equal(v.s->samples_seen, 0);
+        }
+        view_close(&v);   /* round 1: destroyed in whatever state the storm left it */
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(every_run_state_has_its_word, watchdog, watchdog_off),
+        cmocka_unit_test_setup_teardown(a_snapshot_exists_from_create_on_and_loading_ends_ready, watchdog, watchdog_off),
+        cmocka_unit_test_setup_teardown(iris_runs_to_done_at_epoch_20_with_a_full_confusion_matrix, watchdog, watchdog_off),
+        cmocka_unit_test_setup_teardown(the_wake_pipe_gets_a_byte_when_a_snapshot_is_published, watchdog, watchdog_off),
+        cmocka_unit_test_setup_teardown(pause_stops_epoch_and_batch_from_changing, watchdog, watchdog_off),
+        cmocka_unit_test_setup_teardown(step_batch_trains_one_batch_and_pauses, watchdog, watchdog_off),
+        cmocka_unit_test_setup_teardown(step_epoch_advances_exactly_one_epoch, watchdog, watchdog_off),
+        cmocka_unit_test_setup_teardown(reset_gives_epoch_0_and_then_the_same_run_again, watchdog, watchdog_off),
+        cmocka_unit_test_setup_teardown(set_lr_changes_the_learning_rate_in_the_snapshot, watchdog, watchdog_off),
+        cmocka_unit_test_setup_teardown(a_huge_learning_rate_ends_diverged_with_a_message, watchdog, watchdog_off),
+        cmocka_unit_test_setup_teardown(destroy_while_running_mid_epoch_returns, watchdog, watchdog_off),
+        cmocka_unit_test_setup_teardown(the_history_tail_copies_are_consecutive_epochs, watchdog, watchdog_off),
+        cmocka_unit_test_setup_teardown(loading_xor_fills_a_boundary_grid_with_both_classes, watchdog, watchdog_off),
+        cmocka_unit_test_setup_teardown(loading_sine_gives_a_fitted_curve, watchdog, watchdog_off),
+        cmocka_unit_test_setup_teardown(a_preset_that_cannot_load_gives_error_and_a_later_load_recovers, watchdog, watchdog_off),
+        cmocka_unit_test_setup_teardown(rapid_commands_in_any_order_never_deadlock, watchdog, watchdog_off),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
