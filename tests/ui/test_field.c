@@ -1,0 +1,104 @@
+/* The line editor and the grid it draws into. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "field.h"
+
+#include <string.h>
+
+static void test_typing_inserts_at_the_cursor(void **state)
+{
+    (void)state;
+    ui_field f;
+    ui_field_set(&f, "0.3");
+    ui_field_left(&f);
+    ui_field_insert(&f, '0');
+    assert_string_equal(f.buf, "0.03");
+    assert_int_equal(f.cur, 3);
+    ui_field_home(&f);
+    ui_field_insert(&f, '-');
+    assert_string_equal(f.buf, "-0.03");
+}
+
+static void test_backspace_and_delete_remove_whole_code_points(void **state)
+{
+    (void)state;
+    ui_field f;
+    ui_field_set(&f, "a\xc3\xa9z");   /* aéz */
+    ui_field_left(&f);
+    ui_field_backspace(&f);
+    assert_string_equal(f.buf, "az");
+    assert_int_equal(f.cur, 1);
+    ui_field_delete(&f);
+    assert_string_equal(f.buf, "a");
+    ui_field_backspace(&f);
+    ui_field_backspace(&f);
+    assert_string_equal(f.buf, "");
+    assert_int_equal(f.len, 0);
+}
+
+static void test_draw_scrolls_so_the_cursor_stays_visible(void **state)
+{
+    (void)state;
+    ui_field f;
+    ui_field_set(&f, "abcdefghij");
+    ui_grid g;
+    assert_true(ui_grid_init(&g, 6, 1));
+    ui_style s = {-1, -1, 0}, cs = {-1, -1, UI_A_REVERSE};
+    ui_field_draw(&f, &g, 0, 0, 6, s, cs);
+    char row[64];
+    ui_grid_row_text(&g, 0, 0, 6, row, sizeof row);
+    assert_string_equal(row, "fghij ");
+    assert_int_equal(ui_grid_at(&g, 5, 0)->attr, UI_A_REVERSE);
+    ui_field_home(&f);
+    ui_field_draw(&f, &g, 0, 0, 6, s, cs);
+    ui_grid_row_text(&g, 0, 0, 6, row, sizeof row);
+    assert_string_equal(row, "abcdef");
+    assert_int_equal(ui_grid_at(&g, 0, 0)->attr, UI_A_REVERSE);
+    ui_grid_free(&g);
+}
+
+static void test_grid_text_clips_and_decodes_utf8(void **state)
+{
+    (void)state;
+    ui_grid g;
+    assert_true(ui_grid_init(&g, 4, 2));
+    ui_style s = {3, -1, 0};
+    assert_int_equal(ui_grid_text(&g, 1, 0, 10, "\xe2\x96\x80xyz", s), 3);
+    assert_int_equal(ui_grid_at(&g, 1, 0)->ch, 0x2580);
+    assert_int_equal(ui_grid_at(&g, 3, 0)->ch, 'y');
+    assert_int_equal(ui_grid_at(&g, 3, 0)->fg, 3);
+    assert_null(ui_grid_at(&g, 4, 0));
+    ui_grid_box(&g, ui_rect_make(0, 0, 4, 2), "T", s, s, true);
+    assert_int_equal(ui_grid_at(&g, 0, 0)->ch, '+');
+    assert_int_equal(ui_grid_at(&g, 1, 1)->ch, '-');
+    ui_grid_free(&g);
+}
+
+static void test_box_puts_the_title_in_the_top_border(void **state)
+{
+    (void)state;
+    ui_grid g;
+    assert_true(ui_grid_init(&g, 12, 3));
+    ui_style s = {-1, -1, 0};
+    ui_grid_box(&g, ui_rect_make(0, 0, 12, 3), "Loss", s, s, false);
+    char row[128];
+    ui_grid_row_text(&g, 0, 0, 12, row, sizeof row);
+    assert_string_equal(row, "\xe2\x95\xad Loss \xe2\x94\x80\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80\xe2\x95\xae");
+    ui_grid_free(&g);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_typing_inserts_at_the_cursor),
+        cmocka_unit_test(test_backspace_and_delete_remove_whole_code_points),
+        cmocka_unit_test(test_draw_scrolls_so_the_cursor_stays_visible),
+        cmocka_unit_test(test_grid_text_clips_and_decodes_utf8),
+        cmocka_unit_test(test_box_puts_the_title_in_the_top_border),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

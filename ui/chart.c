@@ -1,0 +1,191 @@
+/* chart.c — braille canvas and the line chart (see chart.h). */
+#include "chart.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Dot bits: left column rows 0..3, then right column rows 0..3. */
+static const uint8_t dot_bit[2][4] = {{0x01, 0x02, 0x04, 0x40}, {0x08, 0x10, 0x20, 0x80}};
+
+void ui_braille_init(ui_braille *b, int w, int h)
+{
+    b->w = w < 0 ? 0 : w > UI_BRAILLE_MAX_W ? UI_BRAILLE_MAX_W : w;
+    b->h = h < 0 ? 0 : h > UI_BRAILLE_MAX_H ? UI_BRAILLE_MAX_H : h;
+    for (int y = 0; y < b->h; y++) {
+        memset(b->bits[y], 0, (size_t)b->w);
+        for (int x = 0; x < b->w; x++)
+            b->fg[y][x] = -1;
+    }
+}
+
+void ui_braille_dot(ui_braille *b, int x, int y, int16_t fg)
+{
+    if (x < 0 || y < 0 || x >= 2 * b->w || y >= 4 * b->h)
+        return;
+    int cx = x / 2, cy = y / 4;
+    if (b->bits[cy][cx] && b->fg[cy][cx] != fg)
+        b->bits[cy][cx] = 0;          /* a different series takes the whole cell */
+    b->bits[cy][cx] |= dot_bit[x % 2][y % 4];
+    b->fg[cy][cx] = fg;
+}
+
+void ui_braille_line(ui_braille *b, int x0, int y0, int x1, int y1, int16_t fg)
+{
+    int dx = abs(x1 - x0), sx = x0 < x1 ? 1 : -1;
+    int dy = -abs(y1 - y0), sy = y0 < y1 ? 1 : -1;
+    int e = dx + dy;
+    for (;;) {
+        ui_braille_dot(b, x0, y0, fg);
+        if (x0 == x1 && y0 == y1)
+            break;
+        int e2 = 2 * e;
+        if (e2 >= dy) { e += dy; x0 += sx; }
+        if (e2 <= dx) { e += dx; y0 += sy; }
+    }
+}
+
+void ui_braille_blit(const ui_braille *b, ui_grid *g, int x, int y, int16_t bg, bool ascii)
+{
+    for (int cy = 0; cy < b->h; cy++)
+        for (int cx = 0; cx < b->w; cx++) {
+            if (!b->bits[cy][cx])
+                continue;
+            ui_style s = {b->fg[cy][cx], bg, 0};
+            ui_grid_put(g, x + cx, y + cy, ascii ? '*' : 0x2800u + b->bits[cy][cx], s);
+        }
+}
+
+void ui_fmt_num(char *out, int outlen, double v)
+{
+    double a = fabs(v);
+    if (isnan(v))
+        snprintf(out, (size_t)outlen, "-");
+    else if (isinf(v))
+        snprintf(out, (size_t)outlen, v > 0 ? "inf" : "-inf");
+    else if (a == 0)
+        snprintf(out, (size_t)outlen, "0");
+    else if (a >= 0.001 && a < 10000)
+        snprintf(out, (size_t)outlen, "%.4g", v);
+    else
+        snprintf(out, (size_t)outlen, "%.1e", v);
+    if ((int)strlen(out) > 7 && a >= 0.001 && a < 10000)
+        snprintf(out, (size_t)outlen, "%.3g", v);
+}
+
+static double tr(double v, bool logy)
+{
+    if (!isfinite(v))
+        return NAN;
+    if (logy)
+        return v > 0 ? log10(v) : (double)NAN;
+    return v;
+}
+
+void ui_chart_draw(ui_grid *g, ui_rect r, const ui_series *s, int ns, int x_total, bool logy,
+                   const ui_theme *th, ui_braille *cv)
+{
+    bool ascii = !th->utf8;
+    if (r.w < 12 || r.h < 4)
+        return;
+
+    /* legend with the latest values */
+    int lx = r.x;
+    for (int i = 0; i < ns && lx < r.x + r.w; i++) {
+        double last = NAN;
+        for (int j = s[i].n - 1; j >= 0; j--)
+            if (isfinite(s[i].v[j])) { last = s[i].v[j]; break; }
+        char num[16];
+        ui_fmt_num(num, sizeof num, last);
+        int left = r.x + r.w - lx;
+        lx += ui_grid_text(g, lx, r.y, left, ascii ? "-" : "\xe2\x94\x81", ui_st(th, s[i].role));
+        lx += ui_grid_printf(g, lx, r.y, r.x + r.w - lx, ui_st(th, UI_R_TEXT), " %s ", s[i].name);
+        lx += ui_grid_text(g, lx, r.y, r.x + r.w - lx, num, ui_st(th, UI_R_VALUE));
+        lx += ui_grid_text(g, lx, r.y, r.x + r.w - lx, "  ", ui_st(th, UI_R_TEXT));
+    }
+    if (logy && lx + 5 <= r.x + r.w)
+        ui_grid_text(g, r.x + r.w - 5, r.y, 5, "[log]", ui_st(th, UI_R_WARN));
+
+    /* range */
+    int n_max = 0;
+    double lo = INFINITY, hi = -INFINITY;
+    for (int i = 0; i < ns; i++) {
+        if (s[i].n > n_max)
+            n_max = s[i].n;
+        for (int j = 0; j < s[i].n; j++) {
+            double t = tr(s[i].v[j], logy);
+            if (isnan(t))
+                continue;
+            if (t < lo) lo = t;
+            if (t > hi) hi = t;
+        }
+    }
+    if (x_total < n_max)
+        x_total = n_max;
+    bool empty = !(lo <= hi);
+    if (empty) { lo = 0; hi = 1; }
+    if (hi - lo < 1e-12) {
+        double pad = fabs(hi) > 1e-12 ? fabs(hi) * 0.05 : 0.5;
+        lo -= pad;
+        hi += pad;
+    }
+
+    const int lw = 7;                 /* y label width */
+    int px = r.x + lw + 1, py = r.y + 1;
+    int pw = r.w - lw - 1, ph = r.h - 3;
+    if (pw < 2 || ph < 1)
+        return;
+    ui_style ax = ui_st(th, UI_R_AXIS);
+    char buf[16];
+    ui_fmt_num(buf, sizeof buf, logy ? pow(10, hi) : hi);
+    ui_grid_printf(g, r.x, py, lw, ax, "%*s", lw, buf);
+    ui_fmt_num(buf, sizeof buf, logy ? pow(10, lo) : lo);
+    ui_grid_printf(g, r.x, py + ph - 1, lw, ax, "%*s", lw, buf);
+    if (ph >= 5) {
+        double mid = (lo + hi) / 2;
+        ui_fmt_num(buf, sizeof buf, logy ? pow(10, mid) : mid);
+        ui_grid_printf(g, r.x, py + (ph - 1) / 2, lw, ax, "%*s", lw, buf);
+    }
+    for (int y = py; y < py + ph; y++)
+        ui_grid_put(g, px - 1, y, ascii ? '|' : 0x2502, ax);
+    ui_grid_put(g, px - 1, py + ph, ascii ? '+' : 0x2514, ax);
+    for (int x = px; x < px + pw; x++)
+        ui_grid_put(g, x, py + ph, ascii ? '-' : 0x2500, ax);
+    ui_grid_text(g, px, py + ph + 1, pw, "1", ax);
+    int xt = x_total > 0 ? x_total : 1;
+    int n = snprintf(buf, sizeof buf, "%d", xt);
+    if (pw > n + 2)
+        ui_grid_text(g, px + pw - n, py + ph + 1, n, buf, ax);
+    if (pw > 16)
+        ui_grid_text(g, px + pw / 2 - 2, py + ph + 1, 5, "epoch", ax);
+
+    if (empty) {
+        const char *msg = "no epochs yet";
+        int mw = (int)strlen(msg);
+        if (pw > mw)
+            ui_grid_text(g, px + (pw - mw) / 2, py + ph / 2, mw, msg, ui_st(th, UI_R_DIM));
+        return;
+    }
+
+    ui_braille_init(cv, pw, ph);
+    int xd = 2 * cv->w, yd = 4 * cv->h;
+    for (int i = 0; i < ns; i++) {
+        int16_t fg = ui_st(th, s[i].role).fg;
+        int prev_x = 0, prev_y = 0;
+        bool have_prev = false;
+        for (int j = 0; j < s[i].n; j++) {
+            double t = tr(s[i].v[j], logy);
+            if (isnan(t)) { have_prev = false; continue; }
+            int x = xt > 1 ? (int)lround((double)j * (xd - 1) / (xt - 1)) : 0;
+            int y = (int)lround((hi - t) / (hi - lo) * (yd - 1));
+            if (have_prev)
+                ui_braille_line(cv, prev_x, prev_y, x, y, fg);
+            else
+                ui_braille_dot(cv, x, y, fg);
+            prev_x = x; prev_y = y;
+            have_prev = true;
+        }
+    }
+    ui_braille_blit(cv, g, px, py, -1, ascii);
+}

@@ -1,0 +1,47 @@
+/* chart.h — braille line charts (TUI.md "Braille line charts"): a dot canvas of 2x4 dots per
+ * cell, Bresenham segments, one colour per cell (a series painting over a different colour
+ * resets the cell, as bottom does), rasterised into a ui_grid with axes, labels and a legend.
+ * Pure; the caller owns every buffer. */
+#ifndef UI_CHART_H
+#define UI_CHART_H
+
+#include "grid.h"
+#include "theme.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define UI_BRAILLE_MAX_W 400   /* cells */
+#define UI_BRAILLE_MAX_H 120
+
+typedef struct {
+    int w, h;                                  /* cells; dots are 2w x 4h */
+    uint8_t bits[UI_BRAILLE_MAX_H][UI_BRAILLE_MAX_W];
+    int16_t fg[UI_BRAILLE_MAX_H][UI_BRAILLE_MAX_W];
+} ui_braille;
+
+/* Sizes are clamped to the maxima. */
+void ui_braille_init(ui_braille *b, int w, int h);
+/* Dot (x, y), y = 0 at the top; outside is ignored. */
+void ui_braille_dot(ui_braille *b, int x, int y, int16_t fg);
+void ui_braille_line(ui_braille *b, int x0, int y0, int x1, int y1, int16_t fg);
+/* Copies the non-empty cells to g at (x, y): U+2800 + bits, or '*' when ascii. */
+void ui_braille_blit(const ui_braille *b, ui_grid *g, int x, int y, int16_t bg, bool ascii);
+
+typedef struct {
+    const double *v;        /* v[i] is the value at epoch i + 1; NaN = no value */
+    int n;
+    ui_role role;           /* colour */
+    const char *name;       /* legend */
+} ui_series;
+
+/* Draws up to 4 series into r: legend with the latest values on the first row, a y axis with
+ * min/max labels, an x axis of epochs 1..x_total (x_total >= the longest series), and the curves.
+ * logy: log10 y axis (values <= 0 skipped). scratch is a caller-provided canvas. */
+void ui_chart_draw(ui_grid *g, ui_rect r, const ui_series *s, int ns, int x_total, bool logy,
+                   const ui_theme *th, ui_braille *scratch);
+
+/* Short number for axis labels and legends: at most 7 columns ("0.0123", "1.2e-05", "123"). */
+void ui_fmt_num(char *out, int outlen, double v);
+
+#endif

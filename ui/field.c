@@ -1,0 +1,88 @@
+/* field.c — the line editor (see field.h). */
+#include "field.h"
+
+#include <string.h>
+
+static bool cont(char c) { return ((unsigned char)c & 0xC0) == 0x80; }
+
+void ui_field_set(ui_field *f, const char *text)
+{
+    size_t n = strlen(text);
+    if (n >= UI_FIELD_MAX)
+        n = UI_FIELD_MAX - 1;
+    while (n > 0 && cont(text[n]))   /* never cut a code point */
+        n--;
+    memcpy(f->buf, text, n);
+    f->buf[n] = 0;
+    f->len = f->cur = (int)n;
+}
+
+void ui_field_insert(ui_field *f, int byte)
+{
+    if (f->len + 1 >= UI_FIELD_MAX || byte <= 0 || byte > 255)
+        return;
+    memmove(f->buf + f->cur + 1, f->buf + f->cur, (size_t)(f->len - f->cur + 1));
+    f->buf[f->cur++] = (char)byte;
+    f->len++;
+}
+
+void ui_field_left(ui_field *f)
+{
+    if (f->cur == 0)
+        return;
+    do f->cur--; while (f->cur > 0 && cont(f->buf[f->cur]));
+}
+
+void ui_field_right(ui_field *f)
+{
+    if (f->cur >= f->len)
+        return;
+    do f->cur++; while (f->cur < f->len && cont(f->buf[f->cur]));
+}
+
+void ui_field_backspace(ui_field *f)
+{
+    int end = f->cur;
+    ui_field_left(f);
+    memmove(f->buf + f->cur, f->buf + end, (size_t)(f->len - end + 1));
+    f->len -= end - f->cur;
+}
+
+void ui_field_delete(ui_field *f)
+{
+    if (f->cur >= f->len)
+        return;
+    int start = f->cur;
+    ui_field_right(f);
+    int end = f->cur;
+    memmove(f->buf + start, f->buf + end, (size_t)(f->len - end + 1));
+    f->len -= end - start;
+    f->cur = start;
+}
+
+void ui_field_home(ui_field *f) { f->cur = 0; }
+void ui_field_end(ui_field *f) { f->cur = f->len; }
+
+void ui_field_draw(const ui_field *f, ui_grid *g, int x, int y, int w, ui_style s, ui_style cursor_style)
+{
+    if (w <= 0)
+        return;
+    /* column of the cursor */
+    int ccol = 0;
+    for (int i = 0; i < f->cur; i++)
+        if (!cont(f->buf[i]))
+            ccol++;
+    int skip = ccol >= w ? ccol - w + 1 : 0;
+    ui_rect r = {x, y, w, 1};
+    ui_grid_fill(g, r, ' ', s);
+    const char *p = f->buf;
+    for (int c = 0; c < skip && *p; c++)
+        do p++; while (*p && cont(*p));
+    ui_grid_text(g, x, y, w, p, s);
+    ui_cell *cc = ui_grid_at(g, x + ccol - skip, y);
+    if (cc) {
+        cc->fg = cursor_style.fg;
+        cc->bg = cursor_style.bg;
+        cc->attr = cursor_style.attr;
+    }
+}

@@ -1,0 +1,133 @@
+/* keys.c — the key table and the modal dispatch (see keys.h). */
+#include "keys.h"
+
+#include "layout.h"
+
+#include <curses.h>
+#include <stdio.h>
+
+#define ESC 27
+#define CTX_ARCH UI_CTX_PANEL(UI_P_ARCH)
+
+const ui_keybind ui_keytab[] = {
+    {{'?', KEY_F(1)}, UI_ACT_HELP, 0, UI_CTX_ALL, "? F1", "key bindings (this help)"},
+    {{'q', KEY_F(10)}, UI_ACT_QUIT, 0, UI_CTX_ALL, "q F10", "quit (asks first while training)"},
+    {{' '}, UI_ACT_START_PAUSE, 0, UI_CTX_ALL, "Space", "start, pause or resume training"},
+    {{'s'}, UI_ACT_STEP, 0, UI_CTX_ALL, "s", "train one epoch, then pause"},
+    {{'r'}, UI_ACT_RESET, 0, UI_CTX_ALL, "r", "reset to the same initial weights"},
+    {{'R'}, UI_ACT_RESEED, 0, UI_CTX_ALL, "R", "reset with new weights (next seed)"},
+    {{'+', '='}, UI_ACT_LR_UP, 0, UI_CTX_ALL, "+", "learning rate x2 (also while training)"},
+    {{'-', '_'}, UI_ACT_LR_DOWN, 0, UI_CTX_ALL, "-", "learning rate /2 (also while training)"},
+    {{'\t'}, UI_ACT_NEXT_PANEL, 0, UI_CTX_ALL, "Tab", "next panel"},
+    {{KEY_BTAB}, UI_ACT_PREV_PANEL, 0, UI_CTX_ALL, "S-Tab", "previous panel"},
+    {{'1'}, UI_ACT_FOCUS, UI_P_DATASET, UI_CTX_ALL, "1", "Dataset panel"},
+    {{'2'}, UI_ACT_FOCUS, UI_P_ARCH, UI_CTX_ALL, "2", "Architecture panel"},
+    {{'3'}, UI_ACT_FOCUS, UI_P_HPARAMS, UI_CTX_ALL, "3", "Hyperparameters panel"},
+    {{'4'}, UI_ACT_FOCUS, UI_P_LOSS, UI_CTX_ALL, "4", "Loss panel"},
+    {{'5'}, UI_ACT_FOCUS, UI_P_CONFUSION, UI_CTX_ALL, "5", "Confusion panel"},
+    {{KEY_UP, 'k'}, UI_ACT_UP, 0, UI_CTX_ALL, "Up k", "previous field or layer"},
+    {{KEY_DOWN, 'j'}, UI_ACT_DOWN, 0, UI_CTX_ALL, "Down j", "next field or layer"},
+    {{KEY_LEFT, 'h'}, UI_ACT_LEFT, 0, UI_CTX_ALL, "Left h", "previous choice / column"},
+    {{KEY_RIGHT}, UI_ACT_RIGHT, 0, UI_CTX_ALL, "Right", "next choice / column"},
+    {{KEY_PPAGE}, UI_ACT_PAGE_UP, 0, UI_CTX_ALL, "PgUp", "page up"},
+    {{KEY_NPAGE}, UI_ACT_PAGE_DOWN, 0, UI_CTX_ALL, "PgDn", "page down"},
+    {{KEY_HOME, 'g'}, UI_ACT_HOME, 0, UI_CTX_ALL, "Home g", "first field"},
+    {{KEY_END, 'G'}, UI_ACT_END, 0, UI_CTX_ALL, "End G", "last field"},
+    {{'\n', '\r', KEY_ENTER}, UI_ACT_EDIT, 0, UI_CTX_ALL, "Enter", "edit the field (Enter again applies)"},
+    {{ESC}, UI_ACT_CANCEL, 0, UI_CTX_ALL, "Esc", "cancel the edit, close a dialog or the zoom"},
+    {{'a', KEY_IC}, UI_ACT_LAYER_ADD, 0, CTX_ARCH, "a Ins", "Architecture: add a layer below"},
+    {{'d', KEY_DC}, UI_ACT_LAYER_DEL, 0, CTX_ARCH, "d Del", "Architecture: remove the layer"},
+    {{'K', KEY_SR}, UI_ACT_LAYER_UP, 0, CTX_ARCH, "K S-Up", "Architecture: move the layer up"},
+    {{'J', KEY_SF}, UI_ACT_LAYER_DOWN, 0, CTX_ARCH, "J S-Down", "Architecture: move the layer down"},
+    {{'L'}, UI_ACT_LOG, 0, UI_CTX_ALL, "L", "Loss: log / linear scale"},
+    {{'z'}, UI_ACT_ZOOM, 0, UI_CTX_ALL, "z", "zoom the focused panel"},
+    {{'l'}, UI_ACT_LOAD, 0, UI_CTX_ALL, "l", "load a preset (built-in or *.json here)"},
+    {{'w'}, UI_ACT_SAVE_PRESET, 0, UI_CTX_ALL, "w", "write the configuration as a preset"},
+    {{'m'}, UI_ACT_SAVE_MODEL, 0, UI_CTX_ALL, "m", "save the trained model"},
+};
+const int ui_keytab_len = (int)(sizeof ui_keytab / sizeof ui_keytab[0]);
+
+static bool is_enter(int k) { return k == '\n' || k == '\r' || k == KEY_ENTER; }
+
+static ui_cmd cmd(ui_action a, int arg)
+{
+    ui_cmd c = {a, arg};
+    return c;
+}
+
+ui_cmd ui_key_dispatch(ui_mode mode, int panel, int key)
+{
+    if (key == KEY_RESIZE)
+        return cmd(UI_ACT_RESIZE, 0);
+    switch (mode) {
+    case UI_MODE_EDIT:
+        if (is_enter(key)) return cmd(UI_ACT_COMMIT, 0);
+        if (key == ESC) return cmd(UI_ACT_CANCEL, 0);
+        if (key == KEY_BACKSPACE || key == 127 || key == 8) return cmd(UI_ACT_TEXT_BACKSPACE, 0);
+        if (key == KEY_DC) return cmd(UI_ACT_TEXT_DELETE, 0);
+        if (key == KEY_LEFT) return cmd(UI_ACT_LEFT, 0);
+        if (key == KEY_RIGHT) return cmd(UI_ACT_RIGHT, 0);
+        if (key == KEY_HOME) return cmd(UI_ACT_HOME, 0);
+        if (key == KEY_END) return cmd(UI_ACT_END, 0);
+        if ((key >= 32 && key < 127) || (key >= 128 && key < 256)) return cmd(UI_ACT_TEXT_INSERT, key);
+        return cmd(UI_ACT_NONE, 0);
+    case UI_MODE_HELP:
+        if (key == ESC || key == '?' || key == 'q' || key == KEY_F(1) || key == KEY_F(10) || is_enter(key))
+            return cmd(UI_ACT_CANCEL, 0);
+        if (key == KEY_UP || key == 'k') return cmd(UI_ACT_UP, 0);
+        if (key == KEY_DOWN || key == 'j') return cmd(UI_ACT_DOWN, 0);
+        if (key == KEY_PPAGE) return cmd(UI_ACT_PAGE_UP, 0);
+        if (key == KEY_NPAGE || key == ' ') return cmd(UI_ACT_PAGE_DOWN, 0);
+        if (key == KEY_MOUSE) return cmd(UI_ACT_MOUSE, 0);
+        return cmd(UI_ACT_NONE, 0);
+    case UI_MODE_CONFIRM:
+        if (key == 'y' || key == 'Y' || is_enter(key)) return cmd(UI_ACT_YES, 0);
+        if (key == 'n' || key == 'N' || key == ESC || key == 'q') return cmd(UI_ACT_NO, 0);
+        return cmd(UI_ACT_NONE, 0);
+    case UI_MODE_PICKER:
+        if (is_enter(key)) return cmd(UI_ACT_COMMIT, 0);
+        if (key == ESC || key == 'q' || key == 'l') return cmd(UI_ACT_CANCEL, 0);
+        if (key == KEY_UP || key == 'k') return cmd(UI_ACT_UP, 0);
+        if (key == KEY_DOWN || key == 'j') return cmd(UI_ACT_DOWN, 0);
+        if (key == KEY_HOME || key == 'g') return cmd(UI_ACT_HOME, 0);
+        if (key == KEY_END || key == 'G') return cmd(UI_ACT_END, 0);
+        if (key == KEY_MOUSE) return cmd(UI_ACT_MOUSE, 0);
+        return cmd(UI_ACT_NONE, 0);
+    case UI_MODE_SMALL:
+        if (key == 'q' || key == KEY_F(10)) return cmd(UI_ACT_QUIT, 0);
+        return cmd(UI_ACT_NONE, 0);
+    case UI_MODE_NORMAL:
+        break;
+    }
+    if (key == KEY_MOUSE)
+        return cmd(UI_ACT_MOUSE, 0);
+    unsigned bit = panel >= 0 && panel < 16 ? UI_CTX_PANEL(panel) : 0;
+    /* panel-specific bindings win over global ones */
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < ui_keytab_len; i++) {
+            const ui_keybind *b = &ui_keytab[i];
+            bool specific = b->ctx != UI_CTX_ALL;
+            if (pass == 0 ? !(specific && (b->ctx & bit)) : specific)
+                continue;
+            for (int j = 0; j < 4 && b->keys[j]; j++)
+                if (b->keys[j] == key)
+                    return cmd(b->act, b->arg);
+        }
+    return cmd(UI_ACT_NONE, 0);
+}
+
+bool ui_key_help_line(int i, char *out, int outlen)
+{
+    if (i < 0 || i >= ui_keytab_len)
+        return false;
+    snprintf(out, (size_t)outlen, "%-9s %s", ui_keytab[i].label, ui_keytab[i].help);
+    return true;
+}
+
+const char *ui_key_label_for(ui_action act)
+{
+    for (int i = 0; i < ui_keytab_len; i++)
+        if (ui_keytab[i].act == act)
+            return ui_keytab[i].label;
+    return "";
+}
