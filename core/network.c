@@ -1,0 +1,317 @@
+/* network.c — dense layers over one parameter buffer, batched forward and backward.
+ * Shapes (B = rows of the batch, in/out = widths of a layer):
+ *   x (B, n_inputs); W (in, out); b (out); z, a, h, delta, mask (B, out).
+ * Forward  z = h_prev·W (GEMM NN), then per row: z += b, a = f(z) while the row is hot in cache.
+ * Backward dW = h_prevᵀ·delta (TN), db = colsum(delta), delta_prev = (delta·Wᵀ) ⊙ mask ⊙ f'(z_prev)
+ *          (NT); the first layer's dX is never computed.
+ * Every buffer is allocated in nn_network_init; forward and backward allocate nothing. */
+#include "network.h"
+
+#include "matrix.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const nn_init_names[NN_INIT_COUNT] = {"auto", "he", "xavier"};
+const char *const nn_dist_names[NN_DIST_COUNT] = {"normal", "uniform"};
+const char *const nn_reg_names[NN_REG_COUNT] = {"none", "l1", "l2", "elasticnet"};
+
+/* floats the workspace holds for layer l: z, a, delta, and for hidden layers mask and h. */
+static size_t layer_ws_floats(size_t rows_out, bool hidden)
+{
+    return rows_out * (hidden ? 5u : 3u);
+}
+
+void nn_network_free(nn_network *net)
+{
+    if (!net)
+        return;
+    free(net->params);
+    free(net->grads);
+    free(net->ws);
+    memset(net, 0, sizeof *net);
+}
+
+nn_status nn_network_init(nn_network *net, int n_inputs, const nn_layer_spec *specs, int n_layers,
+                          int max_batch, nn_error *err)
+{
+    memset(net, 0, sizeof *net);
+    if (n_layers < 1 || n_layers > NN_MAX_LAYERS)
+        return nn_error_set(err, NN_EINVAL, "model.layers: %d layers is out of range (1..%d)", n_layers,
+                            NN_MAX_LAYERS);
+    if (n_inputs < 1)
+        return nn_error_set(err, NN_EINVAL, "model: %d inputs is out of range (>= 1)", n_inputs);
+    if (max_batch < 1)
+        return nn_error_set(err, NN_EINVAL, "training.batch_size: %d is out of range (>= 1)", max_batch);
+    if (!specs)
+        return nn_error_set(err, NN_EINVAL, "model.layers: missing layer list");
+
+    /* Sizes first, in size_t, each product checked before it is formed. */
+    const size_t limit = (size_t)INT_MAX;   /* every matrix must be indexable by the int dims */
+    size_t n_params = 0, ws_floats = 0;
+    int in = n_inputs, widest = n_inputs;
+    for (int l = 0; l < n_layers; l++) {
+        const nn_layer_spec *s = &specs[l];
+        int out = s->units;
+        if (out < 1)
+            return nn_error_set(err, NN_EINVAL, "model.layers.%d.units: %d is out of range (>= 1)", l, out);
+        if ((int)s->act < 0 || s->act >= NN_ACT_COUNT)
+            return nn_error_set(err, NN_EINVAL, "model.layers.%d.activation: unknown activation %d", l,
+                                (int)s->act);
+        if ((int)s->init < 0 || s->init >= NN_INIT_COUNT)
+            return nn_error_set(err, NN_EINVAL, "model.layers.%d.init: unknown init %d", l, (int)s->init);
+        if ((int)s->dist < 0 || s->dist >= NN_DIST_COUNT)
+            return nn_error_set(err, NN_EINVAL, "model.layers.%d.distribution: unknown distribution %d", l,
+                                (int)s->dist);
+        if ((size_t)in > limit / (size_t)out)
+            return nn_error_set(err, NN_ENOMEM, "model.layers.%d: %d x %d weights is too large", l, in, out);
+        if ((size_t)max_batch > limit / (size_t)out)
+            return nn_error_set(err, NN_ENOMEM,
+                                "model.layers.%d: %d units x batch of %d rows is too large", l, out, max_batch);
+        size_t w = (size_t)in * (size_t)out + (size_t)out;
+        if (w > SIZE_MAX / sizeof(float) - n_params)
+            return nn_error_set(err, NN_ENOMEM, "model.layers.%d: too many parameters in total", l);
+        nn_layer *L = &net->layers[l];
+        L->in = in;
+        L->out = out;
+        L->act = s->act;
+        L->alpha = s->alpha;
+        L->dist = s->dist;
+        L->init = s->init == NN_INIT_AUTO ? (nn_act_table[s->act].relu_like ? NN_INIT_HE : NN_INIT_XAVIER)
+                                          : s->init;
+        L->w_off = n_params;
+        L->b_off = n_params + (size_t)in * (size_t)out;
+        n_params += w;
+        size_t lw = layer_ws_floats((size_t)max_batch * (size_t)out, l < n_layers - 1);
+        if (lw > SIZE_MAX / sizeof(float) / 2 - ws_floats)
+            return nn_error_set(err, NN_ENOMEM, "model.layers.%d: workspace is too large", l);
+        ws_floats += lw;
+        if (out > widest)
+            widest = out;
+        in = out;
+    }
+    size_t scratch = (size_t)max_batch * (size_t)widest;
+    if (scratch > SIZE_MAX / sizeof(float) / 2 - ws_floats)
+        return nn_error_set(err, NN_ENOMEM, "model: workspace is too large");
+    ws_floats += scratch;
+
+    net->n_inputs = n_inputs;
+    net->n_layers = n_layers;
+    net->max_batch = max_batch;
+    net->n_params = n_params;
+    net->params = calloc(n_params, sizeof(float));
+    net->grads = calloc(n_params, sizeof(float));
+    net->ws = calloc(ws_floats, sizeof(float));
+    if (!net->params || !net->grads || !net->ws) {
+        nn_network_free(net);
+        return nn_error_set(err, NN_ENOMEM,
+                            "model: cannot allocate %zu parameters and a workspace of %zu floats", n_params,
+                            ws_floats);
+    }
+    float *p = net->ws;
+    for (int l = 0; l < n_layers; l++) {
+        nn_layer *L = &net->layers[l];
+        size_t m = (size_t)max_batch * (size_t)L->out;
+        L->z = p;
+        L->a = p + m;
+        L->delta = p + 2 * m;
+        L->h = L->a;
+        L->mask = NULL;
+        p += 3 * m;
+        if (l < n_layers - 1) {
+            L->mask = p;   /* the dropout output h follows the mask: see dropout_buffer() */
+            p += 2 * m;
+        }
+    }
+    net->scratch = p;
+    return NN_OK;
+}
+
+/* The buffer h points to when dropout is applied (hidden layers only). */
+static float *dropout_buffer(const nn_network *net, const nn_layer *L)
+{
+    return L->mask + (size_t)net->max_batch * (size_t)L->out;
+}
+
+void nn_network_init_weights(nn_network *net, nn_rng *rng)
+{
+    for (int l = 0; l < net->n_layers; l++) {
+        nn_layer *L = &net->layers[l];
+        double fan = L->init == NN_INIT_HE ? (double)L->in : (double)L->in + (double)L->out;
+        float *w = net->params + L->w_off;
+        size_t n = (size_t)L->in * (size_t)L->out;
+        if (L->dist == NN_DIST_UNIFORM) {
+            double bound = sqrt(6.0 / fan);
+            for (size_t i = 0; i < n; i++)
+                w[i] = (float)((2.0 * nn_rng_uniform(rng) - 1.0) * bound);
+        } else {
+            double sd = sqrt(2.0 / fan);
+            for (size_t i = 0; i < n; i++)
+                w[i] = (float)(nn_rng_normal(rng) * sd);
+        }
+        memset(net->params + L->b_off, 0, (size_t)L->out * sizeof(float));
+    }
+}
+
+const float *nn_network_forward(nn_network *net, nn_pool *pool, const float *x, int rows,
+                                float dropout, nn_rng *rng)
+{
+    if (rows < 1 || rows > net->max_batch || net->n_layers < 1)
+        return NULL;
+    const bool drop = dropout > 0.0f && rng != NULL;
+    const float *in = x;
+    for (int l = 0; l < net->n_layers; l++) {
+        nn_layer *L = &net->layers[l];
+        const int out = L->out;
+        const float *W = net->params + L->w_off;
+        const float *b = net->params + L->b_off;
+        nn_gemm(pool, false, false, rows, out, L->in, 1.0f, in, L->in, W, out, 0.0f, L->z, out);
+        /* bias and activation row by row, while the row is in L1 */
+        for (int r = 0; r < rows; r++) {
+            float *restrict zr = L->z + (size_t)r * out;
+            for (int j = 0; j < out; j++)
+                zr[j] += b[j];
+            nn_act_forward(L->act, L->alpha, L->a + (size_t)r * out, zr, 1, out);
+        }
+        L->h = L->a;
+        if (drop && L->mask) {
+            /* inverted dropout: keep with probability 1 - p and scale by 1/(1 - p) */
+            const size_t n = (size_t)rows * (size_t)out;
+            const double p = (double)dropout;
+            const float scale = p < 1.0 ? (float)(1.0 / (1.0 - p)) : 0.0f;
+            float *restrict mask = L->mask;
+            float *restrict h = dropout_buffer(net, L);
+            const float *restrict a = L->a;
+            for (size_t i = 0; i < n; i++)
+                mask[i] = nn_rng_uniform(rng) >= p ? scale : 0.0f;
+            for (size_t i = 0; i < n; i++)
+                h[i] = a[i] * mask[i];
+            L->h = h;
+        }
+        in = L->h;
+    }
+    net->last_rows = rows;
+    net->last_dropout = drop ? 1 : 0;
+    return net->layers[net->n_layers - 1].a;
+}
+
+void nn_network_backward(nn_network *net, nn_pool *pool, const float *x, const float *y, int rows,
+                         nn_loss loss)
+{
+    if (rows < 1 || rows > net->max_batch || net->n_layers < 1)
+        return;
+    nn_layer *top = &net->layers[net->n_layers - 1];
+    if (nn_loss_is_fused(loss, top->act)) {
+        nn_loss_fused_grad(top->delta, top->a, y, rows, top->out);
+    } else {
+        nn_loss_grad(loss, top->delta, top->a, y, rows, top->out);
+        nn_act_backward(top->act, top->alpha, top->delta, top->delta, top->z, top->a, rows, top->out);
+    }
+    for (int l = net->n_layers - 1; l >= 0; l--) {
+        nn_layer *L = &net->layers[l];
+        const int out = L->out, in = L->in;
+        const float *hprev = l == 0 ? x : net->layers[l - 1].h;
+        float *dW = net->grads + L->w_off;
+        float *restrict db = net->grads + L->b_off;
+        const float *delta = L->delta;
+        nn_gemm(pool, true, false, in, out, rows, 1.0f, hprev, in, delta, out, 0.0f, dW, out);
+        memset(db, 0, (size_t)out * sizeof *db);
+        for (int r = 0; r < rows; r++) {
+            const float *restrict dr = delta + (size_t)r * out;
+            for (int j = 0; j < out; j++)
+                db[j] += dr[j];
+        }
+        if (l == 0)
+            break;
+        nn_layer *P = &net->layers[l - 1];
+        const float *W = net->params + L->w_off;
+        nn_gemm(pool, false, true, rows, in, out, 1.0f, delta, out, W, out, 0.0f, P->delta, in);
+        if (net->last_dropout && P->mask) {
+            const size_t n = (size_t)rows * (size_t)in;
+            float *restrict d = P->delta;
+            const float *restrict mask = P->mask;
+            for (size_t i = 0; i < n; i++)
+                d[i] *= mask[i];
+        }
+        nn_act_backward(P->act, P->alpha, P->delta, P->delta, P->z, P->a, rows, in);
+    }
+}
+
+double nn_network_penalty(const nn_network *net, nn_reg reg, double lambda, double r)
+{
+    if (reg == NN_REG_NONE || lambda == 0.0)
+        return 0.0;
+    double l1 = 0.0, l2 = 0.0;
+    for (int l = 0; l < net->n_layers; l++) {
+        const nn_layer *L = &net->layers[l];
+        const float *w = net->params + L->w_off;
+        size_t n = (size_t)L->in * (size_t)L->out;
+        for (size_t i = 0; i < n; i++) {
+            double v = (double)w[i];
+            l1 += fabs(v);
+            l2 += v * v;
+        }
+    }
+    switch (reg) {
+    case NN_REG_L1:
+        return lambda * l1;
+    case NN_REG_L2:
+        return lambda * 0.5 * l2;
+    case NN_REG_ELASTICNET:
+        return lambda * (r * l1 + (1.0 - r) * 0.5 * l2);
+    case NN_REG_NONE:
+    case NN_REG_COUNT:
+        break;
+    }
+    return 0.0;
+}
+
+void nn_network_add_penalty_grad(nn_network *net, nn_reg reg, double lambda, double r)
+{
+    if (reg == NN_REG_NONE || reg >= NN_REG_COUNT || lambda == 0.0)
+        return;
+    /* d/dw: l1 lambda*sign(w); l2 lambda*w; elasticnet lambda*(r*sign(w) + (1-r)*w) */
+    double c1 = 0.0, c2 = 0.0;
+    if (reg == NN_REG_L1)
+        c1 = lambda;
+    else if (reg == NN_REG_L2)
+        c2 = lambda;
+    else {
+        c1 = lambda * r;
+        c2 = lambda * (1.0 - r);
+    }
+    const float f1 = (float)c1, f2 = (float)c2;
+    for (int l = 0; l < net->n_layers; l++) {
+        const nn_layer *L = &net->layers[l];
+        const float *restrict w = net->params + L->w_off;
+        float *restrict g = net->grads + L->w_off;
+        size_t n = (size_t)L->in * (size_t)L->out;
+        for (size_t i = 0; i < n; i++) {
+            float s = w[i] > 0.0f ? 1.0f : (w[i] < 0.0f ? -1.0f : 0.0f);
+            g[i] += f1 * s + f2 * w[i];
+        }
+    }
+}
+
+double nn_network_clip_grads(nn_network *net, double max_norm)
+{
+    double ss = 0.0;
+    const float *g = net->grads;
+    for (size_t i = 0; i < net->n_params; i++)
+        ss += (double)g[i] * (double)g[i];
+    double norm = sqrt(ss);
+    if (max_norm > 0.0 && norm > max_norm) {
+        const float scale = (float)(max_norm / norm);
+        for (size_t i = 0; i < net->n_params; i++)
+            net->grads[i] *= scale;
+    }
+    return norm;
+}
+
+int nn_network_outputs(const nn_network *net)
+{
+    return net->n_layers > 0 ? net->layers[net->n_layers - 1].out : 0;
+}
