@@ -122,21 +122,22 @@ static void gradient_check(const char *what, int n_inputs, const nn_layer_spec *
     double worst = 0.0;
     size_t skipped = 0, bias_checked = 0;
     for (size_t i = 0; i < net.n_params; i++) {
-        float w0 = net.params[i];
-        net.params[i] = w0 + h;
-        float wp = net.params[i];
-        double lp = loss_at(&net, x, y, ROWS, loss, dropout, drop_seed);
-        bool crossed = kink_signature(&net, ROWS, sig1) && memcmp(sig0, sig1, nsig) != 0;
-        net.params[i] = w0 - h;
-        float wm = net.params[i];
-        double lm = loss_at(&net, x, y, ROWS, loss, dropout, drop_seed);
-        crossed = crossed || (kink_signature(&net, ROWS, sig1) && memcmp(sig0, sig1, nsig) != 0);
+        /* five-point stencil: (8 (L(w+h) - L(w-h)) - (L(w+2h) - L(w-2h))) / 12h, error O(h^4) */
+        const float w0 = net.params[i];
+        const float steps[4] = {h, -h, 2.0f * h, -2.0f * h};
+        double lv[4];
+        bool crossed = false;
+        for (int k = 0; k < 4; k++) {
+            net.params[i] = w0 + steps[k];
+            lv[k] = loss_at(&net, x, y, ROWS, loss, dropout, drop_seed);
+            crossed = crossed || (kink_signature(&net, ROWS, sig1) && memcmp(sig0, sig1, nsig) != 0);
+        }
         net.params[i] = w0;
         if (crossed) {
             skipped++;
             continue;
         }
-        double num = (lp - lm) / ((double)wp - (double)wm);
+        double num = (8.0 * (lv[0] - lv[1]) - (lv[2] - lv[3])) / (12.0 * (double)h);
         /* relative error, with a floor of 1% of the largest gradient for near-zero entries */
         double e = fabs(num - (double)ana[i]) / fmax(fmax(fabs(num), fabs((double)ana[i])), 1e-2 * gmax);
         if (e > 1e-2)
@@ -146,11 +147,13 @@ static void gradient_check(const char *what, int n_inputs, const nn_layer_spec *
             if (i >= net.layers[l].b_off && i < net.layers[l].b_off + (size_t)net.layers[l].out)
                 bias_checked++;
     }
+    if (getenv("NN_TEST_VERBOSE"))
+        fprintf(stderr, "%s: worst relative error %.3g, %zu of %zu skipped at kinks\n", what, worst, skipped, net.n_params);
     if (worst > 1e-2) {
         print_error("%s: worst relative error %g\n", what, worst);
         fail();
     }
-    if (skipped * 10 > net.n_params) {
+    if (skipped * 4 > net.n_params) {
         print_error("%s: %zu of %zu parameters skipped at kinks\n", what, skipped, net.n_params);
         fail();
     }
