@@ -1,0 +1,91 @@
+/* heatmap.c — the confusion-matrix heatmap (see heatmap.h). */
+#include "heatmap.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static int digits(long v)
+{
+    int d = 1;
+    while (v >= 10) { v /= 10; d++; }
+    return d;
+}
+
+void ui_heatmap_confusion(ui_grid *g, ui_rect r, const int *cm, int k, const char (*names)[NN_NAME_MAX],
+                          const nn_class_metrics *m, const ui_theme *th)
+{
+    if (k <= 0 || r.w < 10 || r.h < 1)
+        return;
+    ui_style txt = ui_st(th, UI_R_TEXT), lab = ui_st(th, UI_R_LABEL), val = ui_st(th, UI_R_VALUE);
+    ui_style dim = ui_st(th, UI_R_DIM);
+    int y = r.y, y_end = r.y + r.h;
+
+    int x = r.x;
+    x += ui_grid_text(g, x, y, r.w, "accuracy ", lab);
+    x += ui_grid_printf(g, x, y, r.x + r.w - x, val, "%.1f%%", 100.0 * m->accuracy);
+    x += ui_grid_printf(g, x, y, r.x + r.w - x, dim, " (%ld/%ld)", m->correct, m->total);
+    x += ui_grid_text(g, x, y, r.x + r.w - x, "  macro F1 ", lab);
+    ui_grid_printf(g, x, y, r.x + r.w - x, val, "%.3f", m->macro_f1);
+    if (++y >= y_end)
+        return;
+
+    int maxc = 0;
+    for (int i = 0; i < k * k; i++)
+        if (cm[i] > maxc)
+            maxc = cm[i];
+    /* name column, then k cells */
+    int nw = 0;
+    for (int i = 0; i < k; i++) {
+        int w = (int)strlen(names[i]);
+        if (w > nw) nw = w;
+    }
+    if (nw < 6) nw = 6;
+    if (nw > 12) nw = 12;
+    int cw = digits(maxc) + 2;
+    if (cw < 4) cw = 4;
+    if (nw + 1 + k * cw > r.w) {
+        cw = (r.w - nw - 1) / k;
+        if (cw < 2) {
+            nw = r.w - 1 - 2 * k;
+            cw = 2;
+        }
+    }
+    if (nw < 2)
+        nw = 2;
+    bool counts = cw >= digits(maxc) + 1;
+    /* header: predicted class initials / indices */
+    ui_grid_printf(g, r.x, y, nw, dim, "%-*s", nw, "act\\pred");
+    for (int j = 0; j < k; j++) {
+        char h[16];
+        snprintf(h, sizeof h, "%.*s", cw - 1, names[j]);
+        ui_grid_printf(g, r.x + nw + 1 + j * cw, y, cw, dim, "%*s", cw - 1, h);
+    }
+    y++;
+    for (int i = 0; i < k && y < y_end; i++, y++) {
+        ui_grid_printf(g, r.x, y, nw, lab, "%-*.*s", nw, nw, names[i]);
+        long row = 0;
+        for (int j = 0; j < k; j++)
+            row += cm[i * k + j];
+        for (int j = 0; j < k; j++) {
+            int c = cm[i * k + j];
+            double frac = row > 0 ? (double)c / (double)row : 0;
+            ui_style hs = ui_theme_heat(th, frac);
+            if (i == j && th->heat_n == 0)
+                hs.attr |= UI_A_UNDERLINE;
+            int cx = r.x + nw + 1 + j * cw;
+            ui_grid_fill(g, ui_rect_make(cx, y, cw, 1), ' ', hs);
+            if (counts)
+                ui_grid_printf(g, cx, y, cw, hs, "%*d ", cw - 1, c);
+        }
+    }
+    if (y + 2 > y_end)
+        return;
+    y++;
+    ui_grid_printf(g, r.x, y, r.w, dim, "%-*s %9s %9s %9s", nw, "class", "precision", "recall", "F1");
+    y++;
+    for (int i = 0; i < k && y < y_end; i++, y++) {
+        ui_grid_printf(g, r.x, y, nw, lab, "%-*.*s", nw, nw, names[i]);
+        ui_grid_printf(g, r.x + nw, y, r.w - nw, txt, " %9.3f %9.3f %9.3f", m->precision[i], m->recall[i],
+                       m->f1[i]);
+    }
+}

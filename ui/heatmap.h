@@ -1,0 +1,17 @@
+/* heatmap.h — the confusion matrix as a colour heatmap with counts (rows actual, columns
+ * predicted; a cell's colour is its share of the row), accuracy and per-class precision,
+ * recall and F1 below it. Pure: rasterises into a ui_grid. */
+#ifndef UI_HEATMAP_H
+#define UI_HEATMAP_H
+
+#include "grid.h"
+#include "theme.h"
+
+#include "metrics.h"
+
+/* cm (k, k), cm[actual * k + predicted]; names (k) class names. Uses as many rows of r as it
+ * has: summary line, matrix (header + k rows), then the metrics table while rows remain. */
+void ui_heatmap_confusion(ui_grid *g, ui_rect r, const int *cm, int k, const char (*names)[NN_NAME_MAX],
+                          const nn_class_metrics *m, const ui_theme *th);
+
+#endif
