@@ -232,6 +232,26 @@ static void iris_runs_to_done_at_epoch_20_with_a_full_confusion_matrix(void **st
     assert_true(v.s->samples_per_s > 0.0);
     assert_true(v.s->eta_s == 0.0);
     assert_string_equal(v.s->message, "");
+    assert_false(v.s->stopped_early);
+    assert_true(v.s->final.test_loss == v.s->last.test_loss);
+    assert_int_equal(v.s->threads, 1);
+    view_close(&v);
+}
+
+static void early_stopping_ends_done_before_the_last_epoch(void **state)
+{
+    (void)state;
+    nn_preset p = iris_with("training.epochs", "5000", "training.early_stopping.patience", "3", NULL);
+    view v = view_open(start_worker(&p, 1, -1));
+    assert_true(ui_worker_start(v.w));
+    wait_for(&v, finished, NULL, "early stopping");
+    assert_int_equal(v.s->state, UI_RUN_DONE);
+    assert_true(v.s->stopped_early);
+    assert_true(v.s->epoch < 5000);
+    assert_true(v.s->best_epoch >= 1 && v.s->best_epoch < v.s->epoch);
+    assert_int_equal(v.s->history_len, v.s->epoch);
+    assert_int_equal(confusion_sum(v.s), v.s->n_test);
+    assert_true(isfinite(v.s->final.test_loss));
     view_close(&v);
 }
 
@@ -654,6 +674,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(every_run_state_has_its_word, watchdog, watchdog_off),
         cmocka_unit_test_setup_teardown(a_snapshot_exists_from_create_on_and_loading_ends_ready, watchdog, watchdog_off),
         cmocka_unit_test_setup_teardown(iris_runs_to_done_at_epoch_20_with_a_full_confusion_matrix, watchdog, watchdog_off),
+        cmocka_unit_test_setup_teardown(early_stopping_ends_done_before_the_last_epoch, watchdog, watchdog_off),
         cmocka_unit_test_setup_teardown(the_wake_pipe_gets_a_byte_when_a_snapshot_is_published, watchdog, watchdog_off),
         cmocka_unit_test_setup_teardown(pause_stops_epoch_and_batch_from_changing, watchdog, watchdog_off),
         cmocka_unit_test_setup_teardown(step_batch_trains_one_batch_and_pauses, watchdog, watchdog_off),

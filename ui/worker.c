@@ -151,6 +151,14 @@ static void fill_dynamic(ui_worker *w)
     }
     s->eta_s = eta;
 
+    s->threads = nn_pool_threads(t->pool);
+    s->stopped_early = t->stopped_early;
+    s->best_epoch = t->preset.training.patience > 0 ? t->best_epoch : 0;
+    if (t->state == NN_TRAINER_DONE)
+        s->final = t->final_stats;
+    else
+        memset(&s->final, 0, sizeof s->final);
+
     const nn_epoch_stats *last = nn_trainer_last(t);
     s->has_last = last != NULL;
     s->history_len = t->history_len;

@@ -103,11 +103,17 @@ typedef struct {
     double samples_per_s;      /* samples_seen / elapsed_s */
     double elapsed_s;          /* time spent training since load or reset (pauses excluded) */
     double eta_s;              /* to the last epoch, from the mean epoch time; 0 when unknown or finished */
+    int threads;               /* threads training (the pool's size; 1 without a pool) */
 
     /* the last completed epoch, and the history */
     bool has_last;             /* false before the first epoch (and after reset) */
     nn_epoch_stats last;
     int history_len;           /* entries available through ui_worker_history */
+    bool stopped_early;        /* DONE by early stopping (training.early_stopping.patience) */
+    int best_epoch;            /* early stopping: the epoch whose weights were kept; else 0 */
+    nn_epoch_stats final;      /* DONE: evaluation of the final weights (the best ones with early
+                                  stopping; else the same as last); zero otherwise. The confusion
+                                  matrix and metrics below describe these weights. */
 
     /* test metrics of the last evaluation (valid when has_last) */
     int task;                  /* nn_task */
@@ -153,8 +159,8 @@ typedef struct ui_worker ui_worker;
 /* Copies the preset, publishes a LOADING snapshot and starts the thread, which builds the trainer
  * (nn_trainer_init with threads: 0 = one per core, 1 = no pool) and goes to READY, or to ERROR with
  * the message in the snapshot. wake_fd: the write end of a non-blocking pipe that gets one byte
- * per publish (EAGAIN ignored), or -1. Returns NULL (err set) only if memory or the thread could
- * not be had. */
+ * per publish (EAGAIN ignored), or -1; it must stay open until ui_worker_destroy returns.
+ * Returns NULL (err set) only if memory or the thread could not be had. */
 ui_worker *ui_worker_create(const nn_preset *p, int threads, int wake_fd, nn_error *err);
 
 /* Stops the thread (stop flag, wake, join) and frees everything. Safe at any moment, also
