@@ -1,0 +1,93 @@
+/* fuzz_csv.c — the CSV loaders: nn_data_csv (auto task, last column; a label by name and by
+ * index; forced classification and regression) and nn_data_csv_columns (features by name).
+ * Promises checked: a refusal has a code and a message naming the file; an accepted dataset has
+ * rows, finite features, labels inside [0, n_classes), finite regression targets, and
+ * terminated names. */
+#include "fuzz.h"
+
+#include "datasets.h"
+
+#include <math.h>
+
+#define FILE_NAME "fuzz/data.csv"
+
+static void check_error(nn_status st, const nn_error *err, const char *what)
+{
+    FUZZ_CHECK(err->code == st, "%s: err.code %d != status %d", what, (int)err->code, (int)st);
+    FUZZ_CHECK(fuzz_terminated(err->msg, sizeof err->msg), "%s: message not terminated", what);
+    FUZZ_CHECK(strstr(err->msg, FILE_NAME) != NULL, "%s: message does not name the file: %s", what, err->msg);
+}
+
+static void check_dataset(const nn_dataset *d, int with_targets)
+{
+    FUZZ_CHECK(d->n >= 1, "accepted dataset with %d rows", d->n);
+    FUZZ_CHECK(d->n_features >= 1, "accepted dataset with %d features", d->n_features);
+    FUZZ_CHECK(d->x != NULL, "no features");
+    size_t cells = (size_t)d->n * (size_t)d->n_features;
+    for (size_t i = 0; i < cells; i++)
+        FUZZ_CHECK(isfinite(d->x[i]), "feature %zu is not finite", i);
+    FUZZ_CHECK(d->feature_names != NULL, "no feature names");
+    for (int j = 0; j < d->n_features; j++)
+        FUZZ_CHECK(fuzz_terminated(d->feature_names[j], NN_NAME_MAX), "feature name %d", j);
+    if (!with_targets)
+        return;
+    if (d->task == NN_TASK_CLASSIFICATION) {
+        FUZZ_CHECK(d->n_classes >= 1 && d->n_classes <= NN_MAX_CLASSES, "n_classes %d", d->n_classes);
+        FUZZ_CHECK(d->label != NULL && d->class_names != NULL, "no labels or class names");
+        for (int i = 0; i < d->n; i++)
+            FUZZ_CHECK(d->label[i] >= 0 && d->label[i] < d->n_classes, "label %d of row %d", d->label[i], i);
+        for (int c = 0; c < d->n_classes; c++)
+            FUZZ_CHECK(fuzz_terminated(d->class_names[c], NN_NAME_MAX), "class name %d", c);
+    } else {
+        FUZZ_CHECK(d->task == NN_TASK_REGRESSION, "task %d", (int)d->task);
+        FUZZ_CHECK(d->n_targets >= 1 && d->y != NULL, "regression without targets");
+        size_t t = (size_t)d->n * (size_t)d->n_targets;
+        for (size_t i = 0; i < t; i++)
+            FUZZ_CHECK(isfinite(d->y[i]), "target %zu is not finite", i);
+    }
+}
+
+static void load(const char *buf, size_t size, const char *label, int task)
+{
+    nn_dataset d;
+    memset(&d, 0, sizeof d);
+    nn_error err;
+    nn_status st = nn_data_csv(&d, buf, size, FILE_NAME, label, task, &err);
+    if (st == NN_OK) {
+        check_dataset(&d, 1);
+        if (task >= 0)
+            FUZZ_CHECK((int)d.task == task, "asked for task %d, got %d", task, (int)d.task);
+    } else {
+        check_error(st, &err, "nn_data_csv");
+    }
+    nn_dataset_free(&d);
+    nn_dataset_free(&d);   /* idempotent */
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    char *buf = fuzz_dup(data, size);
+    if (!buf)
+        return 0;
+    load(buf, size, NULL, -1);
+    load(buf, size, "0", -1);
+    load(buf, size, "label", NN_TASK_CLASSIFICATION);
+    load(buf, size, "", NN_TASK_REGRESSION);
+
+    static const char *const names[] = {"b", "a", "x1"};
+    for (int n = 1; n <= 3; n += 2) {
+        nn_dataset d;
+        memset(&d, 0, sizeof d);
+        nn_error err;
+        nn_status st = nn_data_csv_columns(&d, buf, size, FILE_NAME, names, n, &err);
+        if (st == NN_OK) {
+            check_dataset(&d, 0);
+            FUZZ_CHECK(d.n_features == n, "asked for %d columns, got %d", n, d.n_features);
+        } else {
+            check_error(st, &err, "nn_data_csv_columns");
+        }
+        nn_dataset_free(&d);
+    }
+    free(buf);
+    return 0;
+}

@@ -1,0 +1,72 @@
+/* fuzz_model.c — the model loader nn_model_parse (format, version, the embedded preset, the
+ * normalisation statistics, names, every layer's shape, weights and biases), then a prediction
+ * with the loaded model so inconsistent shapes that parse accepted show up under ASan.
+ * Promises checked: a refusal has a code and a message naming the file; an accepted model has a
+ * network whose input is n_features wide, classes that match its output, predictions that are
+ * probabilities in [0, 1] when the last layer is softmax or sigmoid (NaN allowed: weights may be huge). */
+#include "fuzz.h"
+
+#include "model_io.h"
+
+#include <math.h>
+
+#define FILE_NAME "fuzz/model.json"
+
+static nn_model m;   /* holds an nn_preset (~20 KB): static */
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    char *buf = fuzz_dup(data, size);
+    if (!buf)
+        return 0;
+    memset(&m, 0, sizeof m);
+    nn_error err;
+    nn_status st = nn_model_parse(&m, buf, size, FILE_NAME, &err);
+    if (st != NN_OK) {
+        FUZZ_CHECK(err.code == st, "err.code %d != status %d", (int)err.code, (int)st);
+        FUZZ_CHECK(fuzz_terminated(err.msg, sizeof err.msg), "message not terminated");
+        FUZZ_CHECK(strstr(err.msg, FILE_NAME) != NULL, "message does not name the file: %s", err.msg);
+        nn_model_free(&m);
+        free(buf);
+        return 0;
+    }
+    FUZZ_CHECK(m.n_features >= 1, "n_features %d", m.n_features);
+    FUZZ_CHECK(m.net.n_layers >= 1 && m.net.n_layers <= NN_MAX_LAYERS, "n_layers %d", m.net.n_layers);
+    FUZZ_CHECK(m.net.n_inputs == m.n_features, "network input %d, features %d", m.net.n_inputs, m.n_features);
+    int outs = nn_network_outputs(&m.net);
+    FUZZ_CHECK(outs >= 1, "outputs %d", outs);
+    if (m.task == NN_TASK_CLASSIFICATION) {
+        FUZZ_CHECK(m.n_classes >= 1 && m.n_classes <= NN_MAX_CLASSES, "n_classes %d", m.n_classes);
+        FUZZ_CHECK(m.class_names != NULL, "no class names");
+        FUZZ_CHECK(outs == m.n_classes || (outs == 1 && m.n_classes == 2), "outputs %d for %d classes", outs,
+                   m.n_classes);
+    }
+    /* Small enough to predict on: three rows (zeros, ones, a ramp). Huge accepted models are
+     * the loader's business (it checks sizes); skip them here to keep runs fast. */
+    if ((size_t)m.n_features * 3u <= 1u << 20 && (size_t)outs * 3u <= 1u << 20) {
+        int rows = 3;
+        float *x = calloc((size_t)rows * (size_t)m.n_features, sizeof *x);
+        float *y = calloc((size_t)rows * (size_t)outs, sizeof *y);
+        if (x && y) {
+            for (int j = 0; j < m.n_features; j++) {
+                x[m.n_features + j] = 1.0f;
+                x[2 * m.n_features + j] = (float)j / (float)m.n_features - 0.5f;
+            }
+            st = nn_model_predict(&m, x, rows, y, &err);
+            nn_act last = m.net.layers[m.net.n_layers - 1].act;
+            if (st == NN_OK && m.task == NN_TASK_CLASSIFICATION &&
+                (last == NN_ACT_SOFTMAX || last == NN_ACT_SIGMOID)) {
+                for (int i = 0; i < rows * outs; i++)
+                    FUZZ_CHECK(!(y[i] < 0.0f) && !(y[i] > 1.0f), "probability %g", (double)y[i]);
+            } else if (st != NN_OK) {
+                FUZZ_CHECK(err.msg[0] != '\0', "predict failed without a message");
+            }
+        }
+        free(x);
+        free(y);
+    }
+    nn_model_free(&m);
+    nn_model_free(&m);   /* idempotent */
+    free(buf);
+    return 0;
+}

@@ -1,0 +1,102 @@
+/* fuzz_preset.c — nn_preset_parse (syntax, every field's validation, cross-field checks) and,
+ * for inputs starting with "SET\n", nn_preset_set with KEY=VALUE lines (the --set path) on the
+ * default iris preset.
+ * Promises checked: a refusal has a code and a message; an accepted preset validates, serialises,
+ * parses back, and serialises the same way again (the writer's output is a fixed point). */
+#include "fuzz.h"
+
+#include "preset.h"
+
+static nn_preset p, q;     /* ~20 KB each: static, not on the stack */
+static nn_diags diags;
+
+static void check_error(nn_status st, const nn_error *err, const char *what)
+{
+    FUZZ_CHECK(err->code == st, "%s: err.code %d != status %d", what, (int)err->code, (int)st);
+    FUZZ_CHECK(fuzz_terminated(err->msg, sizeof err->msg), "%s: message not terminated", what);
+    FUZZ_CHECK(err->msg[0] != '\0', "%s: status %d without a message", what, (int)st);
+}
+
+/* An accepted preset must be valid, and written text must read back to the same text. */
+static void check_roundtrip(const nn_preset *a)
+{
+    nn_error err;
+    nn_status st = nn_preset_validate(a, &diags, &err);
+    FUZZ_CHECK(st == NN_OK, "accepted preset fails validate: %s", err.msg);
+    char *j1 = nn_preset_to_json(a);
+    FUZZ_CHECK(j1 != NULL, "nn_preset_to_json returned NULL");
+    st = nn_preset_parse(&q, j1, strlen(j1), "roundtrip.json", &diags, &err);
+    FUZZ_CHECK(st == NN_OK, "written preset does not parse back: %s\n%s", err.msg, j1);
+    char *j2 = nn_preset_to_json(&q);
+    FUZZ_CHECK(j2 != NULL, "nn_preset_to_json returned NULL");
+    st = nn_preset_parse(&q, j2, strlen(j2), "roundtrip.json", &diags, &err);
+    FUZZ_CHECK(st == NN_OK, "second round trip does not parse: %s", err.msg);
+    char *j3 = nn_preset_to_json(&q);
+    FUZZ_CHECK(j3 != NULL, "nn_preset_to_json returned NULL");
+    FUZZ_CHECK(strcmp(j2, j3) == 0, "writer is not stable:\n%s\n---\n%s", j2, j3);
+    free(j1);
+    free(j2);
+    free(j3);
+}
+
+static void fuzz_sets(const char *buf, size_t len)
+{
+    nn_error err;
+    nn_status st = nn_preset_load(&p, "iris", NULL, &err);
+    FUZZ_CHECK(st == NN_OK, "builtin iris does not load: %s", err.msg);
+    size_t i = 4;   /* after "SET\n" */
+    while (i < len) {
+        size_t e = i;
+        while (e < len && buf[e] != '\n')
+            e++;
+        char line[512];
+        size_t n = e - i < sizeof line - 1 ? e - i : sizeof line - 1;
+        memcpy(line, buf + i, n);
+        line[n] = '\0';
+        i = e + 1;
+        char *eq = strchr(line, '=');
+        if (!eq)
+            continue;
+        *eq = '\0';
+        memcpy(&q, &p, sizeof p);
+        st = nn_preset_set(&p, line, eq + 1, &err);
+        if (st != NN_OK) {
+            check_error(st, &err, "nn_preset_set");
+            FUZZ_CHECK(memcmp(&p, &q, sizeof p) == 0, "refused nn_preset_set changed the preset (%s)", line);
+        } else {
+            char out[8192];
+            st = nn_preset_get(&p, line, out, sizeof out, &err);
+            FUZZ_CHECK(st == NN_OK || err.msg[0], "nn_preset_get failed without a message");
+            if (st == NN_OK)
+                FUZZ_CHECK(fuzz_terminated(out, sizeof out), "nn_preset_get output not terminated");
+        }
+    }
+    check_roundtrip(&p);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    char *buf = fuzz_dup(data, size);
+    if (!buf)
+        return 0;
+    if (size >= 4 && memcmp(buf, "SET\n", 4) == 0) {
+        fuzz_sets(buf, size);
+        free(buf);
+        return 0;
+    }
+    nn_error err;
+    nn_diags_clear(&diags);
+    nn_status st = nn_preset_parse(&p, buf, size, "fuzz/preset.json", &diags, &err);
+    FUZZ_CHECK(diags.count >= 0 && diags.count <= NN_MAX_DIAGS, "diags.count %d", diags.count);
+    for (int i = 0; i < diags.count; i++)
+        FUZZ_CHECK(fuzz_terminated(diags.msg[i], NN_ERRMSG), "diag %d not terminated", i);
+    if (st != NN_OK) {
+        check_error(st, &err, "nn_preset_parse");
+        FUZZ_CHECK(diags.count + diags.dropped >= 1, "refused preset with no diagnostic: %s", err.msg);
+    } else {
+        FUZZ_CHECK(p.n_layers >= 1 && p.n_layers <= NN_MAX_LAYERS, "n_layers %d", p.n_layers);
+        check_roundtrip(&p);
+    }
+    free(buf);
+    return 0;
+}

@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""Writes the hand-made seed corpora for the fuzz targets into tests/fuzz/corpus/<target>/.
+Run once (the output is committed); rerun after changing it. Small inputs: libFuzzer mutates
+them, so they should cover each format's features, valid and invalid, in a few hundred bytes."""
+import gzip, json, os, struct, sys
+
+here = os.path.dirname(os.path.abspath(__file__))
+
+def put(target, name, data):
+    d = os.path.join(here, 'corpus', target)
+    os.makedirs(d, exist_ok=True)
+    if isinstance(data, str):
+        data = data.encode()
+    with open(os.path.join(d, name), 'wb') as f:
+        f.write(data)
+
+# --- presets ---------------------------------------------------------------------------------
+iris = open(os.path.join(here, '..', '..', 'presets', 'iris.json')).read()
+put('preset', 'iris.json', iris)
+put('preset', 'minimal.json', '{"dataset":{"source":"iris"}}')
+put('preset', 'xor.json', json.dumps({
+    "name": "xor", "seed": 7,
+    "dataset": {"source": "xor", "samples": 200, "noise": 0.05, "normalize": "minmax"},
+    "model": {"layers": [{"units": 8, "activation": "tanh", "init": "xavier", "distribution": "uniform"},
+                         {"units": 2, "activation": "softmax"}]},
+    "training": {"epochs": 5, "batch_size": 8, "loss": "crossentropy",
+                 "optimizer": {"name": "adam", "learning_rate": 0.01, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8},
+                 "schedule": {"name": "cosine"},
+                 "regularization": {"method": "elasticnet", "lambda": 0.001, "r": 0.5, "dropout": 0.1},
+                 "early_stopping": {"patience": 3}}}))
+put('preset', 'sine.json', json.dumps({
+    "dataset": {"source": "sine", "task": "regression", "samples": 100, "normalize": "none",
+                "split": {"train": 0.8, "val": 0.0, "test": 0.2}, "shuffle": False},
+    "model": {"layers": [{"units": 16, "activation": "leaky_relu", "alpha": 0.1}, {"units": 16, "activation": "elu"},
+                         {"activation": "linear"}]},
+    "training": {"loss": "mse", "optimizer": {"name": "rmsprop", "learning_rate": 0.001, "alpha": 0.99},
+                 "schedule": {"name": "step"}}}))
+put('preset', 'csv.json', json.dumps({
+    "dataset": {"source": "csv", "path": "wine.csv", "label": "cultivar"},
+    "model": {"layers": [{"units": 32, "activation": "gelu"}, {"activation": "softmax"}]},
+    "training": {"optimizer": {"name": "sgd", "learning_rate": 0.05, "momentum": 0.9, "nesterov": True},
+                 "schedule": {"name": "exponential"}}}))
+put('preset', 'idx.json', json.dumps({
+    "dataset": {"source": "idx", "images": "train-images-idx3-ubyte.gz", "labels": "train-labels-idx1-ubyte.gz",
+                "test_images": "t10k-images-idx3-ubyte.gz", "test_labels": "t10k-labels-idx1-ubyte.gz"},
+    "model": {"layers": [{"units": 64, "activation": "swish"}, {"activation": "softmax"}]},
+    "training": {"optimizer": {"name": "adamw", "weight_decay": 0.01}}}))
+put('preset', 'lesson.json', json.dumps({
+    "dataset": {"source": "spiral"},
+    "model": {"layers": [{"units": 20, "activation": "softplus"}, {"activation": "softmax"}]},
+    "training": {"optimizer": {"name": "adadelta", "rho": 0.9}},
+    "lesson": {"title": "t", "text": "x", "locked": ["training.optimizer.name", "model.layers"]}}))
+put('preset', 'bad-syntax.json', '{"dataset": {"source": "iris",}\n  "seed": 1')
+put('preset', 'bad-values.json', json.dumps({
+    "dataset": {"source": "nope", "split": {"train": 0.5, "val": 0.5, "test": 0.5}},
+    "model": {"layers": [{"units": -3, "activation": "zzz"}]},
+    "training": {"batch_size": 0, "epochs": "ten", "unknown": 1}}))
+put('preset', 'huge.json', json.dumps({
+    "dataset": {"source": "iris"},
+    "model": {"layers": [{"units": 65536}] * 8 + [{"activation": "softmax"}]}}))
+put('preset', 'set-edits.txt', 'SET\ntraining.optimizer.name=adam\nmodel.layers.0.units=8\n'
+    'model.layers.2={"units":4,"activation":"tanh"}\nmodel.layers.1=null\nseed=99\n'
+    'training.epochs=0\ndataset.split.train=2\nlesson.locked.0=x\n')
+
+# --- CSV -------------------------------------------------------------------------------------
+put('csv', 'classes.csv', 'a,b,label\n1,2,x\n3,4,y\n5.5,-6e3,x\n')
+put('csv', 'regression.csv', 'x1,b,y\n0.5,1,2.25\n1.5,2,3.75\n-1,0,0.1\n')
+put('csv', 'quoted.csv', '\ufeff"a","b, c","label"\r\n"1","2","say ""hi"""\r\n3,4,"multi\nline"\r\n')
+put('csv', 'intlabels.csv', 'a,b,label\n1,2,0\n3,4,1\n5,6,2\n')
+put('csv', 'ragged.csv', 'a,b,label\n1,2,x\n3,4\n')
+put('csv', 'nan.csv', 'a,b,label\n1,nan,x\ninf,4,y\n1e999,2,x\n')
+put('csv', 'header-only.csv', 'a,b,label\n')
+put('csv', 'empty-field.csv', 'a,,label\n1,,x\n,2,y\n')
+put('csv', 'unterminated.csv', 'a,b,label\n1,2,"x\n')
+put('csv', 'wide.csv', ','.join('c%d' % i for i in range(40)) + '\n' + ','.join(str(i) for i in range(40)) + '\n')
+put('csv', 'classes-many.csv', 'a,label\n' + ''.join('%d,k%d\n' % (i, i) for i in range(70)))
+wine = open(os.path.join(here, '..', '..', 'presets', 'wine.csv')).read().splitlines()
+put('csv', 'wine-head.csv', '\n'.join(wine[:8]) + '\n')
+
+# --- IDX -------------------------------------------------------------------------------------
+def idx_images(n, r, c, fill=None):
+    px = bytes((i * 37) & 0xff for i in range(n * r * c)) if fill is None else fill
+    return struct.pack('>IIII', 0x803, n, r, c) + px
+def idx_labels(n):
+    return struct.pack('>II', 0x801, n) + bytes(i % 10 for i in range(n))
+put('idx', 'images-3x4x5', idx_images(3, 4, 5))
+put('idx', 'images-1x1x1', idx_images(1, 1, 1))
+put('idx', 'labels-7', idx_labels(7))
+put('idx', 'images-truncated', idx_images(3, 4, 5)[:40])
+put('idx', 'labels-truncated', idx_labels(7)[:10])
+put('idx', 'images-huge-header', struct.pack('>IIII', 0x803, 0x80000000, 28, 28) + bytes(32))
+put('idx', 'images-overflow', struct.pack('>IIII', 0x803, 0xffffffff, 0xffffffff, 0xffffffff))
+put('idx', 'labels-huge-header', struct.pack('>II', 0x801, 0x7fffffff) + bytes(8))
+put('idx', 'bad-magic', struct.pack('>IIII', 0x804, 1, 1, 1) + b'\x00')
+put('idx', 'images-extra-bytes', idx_images(2, 2, 2) + b'\xff\xff')
+put('idx', 'images-3x4x5.gz', gzip.compress(idx_images(3, 4, 5), mtime=0))
+put('idx', 'labels-7.gz', gzip.compress(idx_labels(7), mtime=0))
+put('idx', 'truncated.gz', gzip.compress(idx_images(3, 4, 5), mtime=0)[:30])
+
+if len(sys.argv) > 1 and sys.argv[1] == '--list':
+    for t in ('preset', 'csv', 'idx'):
+        print(t, sorted(os.listdir(os.path.join(here, 'corpus', t))))
