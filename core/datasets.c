@@ -309,6 +309,8 @@ static int row_putc(csv_row *r, char c)
 
 static int row_put(csv_row *r, const char *s, size_t n)
 {
+    if (n == 0)
+        return 0;
     if (r->cap - r->len < n) {
         size_t nc = r->cap ? r->cap : 256;
         while (nc - r->len < n)
