@@ -967,12 +967,13 @@ static nn_status gunzip(const uint8_t *in, size_t inlen, const char *path, uint8
                         nn_error *err)
 {
     /* ISIZE (the last 4 bytes, little-endian) is the size mod 2^32 of the last member: a good
-     * first guess, never trusted beyond that. */
+     * first guess, never trusted beyond that. Deflate expands at most ~1032:1, which bounds what
+     * a lying trailer can make us allocate. */
     size_t cap = inlen * 4 + 1024;
     if (inlen >= 18) {
         const uint8_t *t = in + inlen - 4;
         size_t isize = (size_t)t[0] | (size_t)t[1] << 8 | (size_t)t[2] << 16 | (size_t)t[3] << 24;
-        if (isize > cap && isize < ((size_t)1 << 30))
+        if (isize > 0 && isize / 1032 <= inlen)
             cap = isize + 1;
     }
     uint8_t *o = malloc(cap);

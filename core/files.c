@@ -159,6 +159,14 @@ nn_status nn_file_write_atomic(const char *path, const void *data, size_t len, n
     what = "rename";
     if (rename(tmp, path) != 0)
         goto fail;
+    /* Make the rename itself durable; a failure here cannot undo it, so it is not an error. */
+    char dir[NN_PATH_MAX];
+    nn_path_dir(dir, sizeof dir, path);
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+    if (dfd >= 0) {
+        (void)fsync(dfd);
+        close(dfd);
+    }
     return NN_OK;
 
 fail:;
