@@ -281,6 +281,11 @@ static void pause_stops_epoch_and_batch_from_changing(void **state)
     wait_ready(&v);
     assert_true(ui_worker_start(v.w));
     wait_for(&v, running_mid_epoch, NULL, "training to start");
+    /* toggle pauses and resumes */
+    assert_true(ui_worker_toggle(v.w));
+    wait_state(&v, UI_RUN_PAUSED);
+    assert_true(ui_worker_toggle(v.w));
+    wait_state(&v, UI_RUN_RUNNING);
     assert_true(ui_worker_pause(v.w));
     wait_state(&v, UI_RUN_PAUSED);
     int epoch = v.s->epoch, batch = v.s->batch;
@@ -295,7 +300,7 @@ static void pause_stops_epoch_and_batch_from_changing(void **state)
     assert_int_equal(v.s->batch, batch);
     assert_int_equal(v.s->samples_seen, seen);
     /* and start resumes */
-    assert_true(ui_worker_toggle(v.w));
+    assert_true(ui_worker_start(v.w));
     wait_state(&v, UI_RUN_RUNNING);
     view_close(&v);
 }
@@ -541,6 +546,13 @@ static void loading_xor_fills_a_boundary_grid_with_both_classes(void **state)
         tests += pt->is_test;
     }
     assert_true(tests > 0 && tests < v.s->n_points);
+    /* the view spans the data with a margin */
+    float lo = INFINITY, hi = -INFINITY;
+    for (int i = 0; i < v.s->n_points; i++) {
+        lo = fminf(lo, v.s->points[i].x);
+        hi = fmaxf(hi, v.s->points[i].x);
+    }
+    assert_true(v.s->x_min < lo && v.s->x_max > hi);
 
     assert_true(ui_worker_start(v.w));
     wait_for(&v, finished, NULL, "the xor run");
@@ -602,6 +614,11 @@ static void loading_sine_gives_a_fitted_curve(void **state)
     view_close(&v);
 }
 
+static bool iris_ready_in_new_run(const ui_snapshot *s, const void *ctx)
+{
+    return state_in_new_run(s, ctx) && strcmp(s->source, "iris") == 0;
+}
+
 static void a_preset_that_cannot_load_gives_error_and_a_later_load_recovers(void **state)
 {
     (void)state;
@@ -616,10 +633,13 @@ static void a_preset_that_cannot_load_gives_error_and_a_later_load_recovers(void
     /* commands other than load are ignored, and nothing runs */
     assert_true(ui_worker_reset(v.w));
     assert_true(ui_worker_step_epoch(v.w));
+    /* two loads in a row: the last one wins */
+    nn_preset xor = iris_with("dataset.source", "xor", NULL);
     nn_preset iris = iris_with(NULL);
     state_in_run ready = { UI_RUN_READY, v.s->run };
+    assert_true(ui_worker_load(v.w, &xor));
     assert_true(ui_worker_load(v.w, &iris));
-    wait_for(&v, state_in_new_run, &ready, "READY after loading iris");
+    wait_for(&v, iris_ready_in_new_run, &ready, "READY after loading iris");
     assert_string_equal(v.s->message, "");
     assert_int_equal(v.s->epoch, 0);
     view_close(&v);
