@@ -1,0 +1,323 @@
+/* test_trainer.c — the trainer end to end on iris and synthetic data: accuracy, determinism,
+ * resumability, reset, early stopping, divergence and thread-count independence. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "race.h"
+#include "trainer.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static nn_preset *load(const char *name)
+{
+    nn_preset *p = malloc(sizeof *p);
+    nn_error err;
+    assert_non_null(p);
+    if (nn_preset_load(p, name, NULL, &err) != NN_OK)
+        fail_msg("load %s: %s", name, err.msg);
+    return p;
+}
+
+static void set(nn_preset *p, const char *key, const char *value)
+{
+    nn_error err;
+    if (nn_preset_set(p, key, value, &err) != NN_OK)
+        fail_msg("set %s=%s: %s", key, value, err.msg);
+}
+
+static nn_trainer *start(const nn_preset *p, int threads)
+{
+    nn_trainer *t = calloc(1, sizeof *t);
+    nn_error err;
+    assert_non_null(t);
+    if (nn_trainer_init(t, p, threads, &err) != NN_OK)
+        fail_msg("trainer init: %s", err.msg);
+    return t;
+}
+
+static void run(nn_trainer *t)
+{
+    nn_error err;
+    while (!nn_trainer_finished(t))
+        if (nn_trainer_step(t, &err) != NN_OK)
+            fail_msg("step: %s", err.msg);
+}
+
+static void stop(nn_trainer *t)
+{
+    nn_trainer_free(t);
+    free(t);
+}
+
+static void test_iris_seed_configuration_reaches_80_percent(void **state)
+{
+    (void)state;
+    nn_preset *p = load("iris");
+    nn_trainer *t = start(p, 1);
+    assert_int_equal(t->split.n_train, 105);
+    assert_int_equal(t->split.n_val, 15);
+    assert_int_equal(t->split.n_test, 30);
+    assert_int_equal(t->n_batches, 7); /* ceil(105/16): the last partial batch of 9 is kept */
+    assert_int_equal(t->net.n_layers, 2);
+    assert_int_equal(t->net.layers[0].out, 40);
+    assert_int_equal(t->net.layers[1].out, 3);
+    assert_int_equal(t->net.layers[1].act, NN_ACT_SOFTMAX);
+    assert_int_equal(t->loss, NN_LOSS_CE);
+    run(t);
+    assert_int_equal(t->epoch, 20);
+    assert_int_equal(t->history_len, 20);
+    assert_int_equal(t->samples_seen, 20 * 105);
+    const nn_epoch_stats *f = &t->final_stats;
+    printf("iris seed: test accuracy %.4f, test loss %.4f, train loss %.4f\n", f->test_acc, f->test_loss,
+           f->train_loss);
+    assert_true(f->test_acc >= 0.80);
+    assert_true(t->history[19].train_loss < t->history[0].train_loss);
+    /* the confusion matrix covers the test split and agrees with the accuracy */
+    long total = 0, diag = 0;
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++) {
+            total += t->confusion[i * 3 + j];
+            diag += i == j ? t->confusion[i * 3 + j] : 0;
+        }
+    assert_int_equal(total, 30);
+    assert_true(fabs((double)diag / 30.0 - f->test_acc) < 1e-12);
+    stop(t);
+    free(p);
+}
+
+static void test_same_seed_gives_identical_weights_and_another_seed_differs(void **state)
+{
+    (void)state;
+    nn_preset *p = load("iris");
+    nn_trainer *a = start(p, 1), *b = start(p, 1);
+    run(a);
+    run(b);
+    assert_memory_equal(a->net.params, b->net.params, a->net.n_params * sizeof(float));
+    assert_true(a->final_stats.test_loss == b->final_stats.test_loss);
+    set(p, "seed", "99");
+    nn_trainer *c = start(p, 1);
+    run(c);
+    assert_true(memcmp(a->net.params, c->net.params, a->net.n_params * sizeof(float)) != 0);
+    stop(a);
+    stop(b);
+    stop(c);
+    free(p);
+}
+
+static void test_results_do_not_depend_on_the_thread_count(void **state)
+{
+    (void)state;
+    nn_preset *p = load("iris");
+    set(p, "model.layers.0.units", "300");
+    set(p, "training.batch_size", "64");
+    set(p, "training.epochs", "3");
+    nn_trainer *a = start(p, 1), *b = start(p, 2);
+    run(a);
+    run(b);
+    assert_memory_equal(a->net.params, b->net.params, a->net.n_params * sizeof(float));
+    stop(a);
+    stop(b);
+    free(p);
+}
+
+static void test_reset_replays_the_same_run_and_reseed_changes_it(void **state)
+{
+    (void)state;
+    nn_preset *p = load("iris");
+    set(p, "training.epochs", "5");
+    nn_trainer *t = start(p, 1);
+    float *init = malloc(t->net.n_params * sizeof(float));
+    float *after = malloc(t->net.n_params * sizeof(float));
+    memcpy(init, t->net.params, t->net.n_params * sizeof(float));
+    run(t);
+    memcpy(after, t->net.params, t->net.n_params * sizeof(float));
+    nn_trainer_reset(t, false, 0);
+    assert_int_equal(t->epoch, 0);
+    assert_int_equal(t->state, NN_TRAINER_READY);
+    assert_memory_equal(t->net.params, init, t->net.n_params * sizeof(float));
+    run(t);
+    assert_memory_equal(t->net.params, after, t->net.n_params * sizeof(float));
+    nn_trainer_reset(t, true, 777);
+    assert_true(memcmp(t->net.params, init, t->net.n_params * sizeof(float)) != 0);
+    free(init);
+    free(after);
+    stop(t);
+    free(p);
+}
+
+static void test_stepping_batches_and_running_epochs_agree(void **state)
+{
+    (void)state;
+    nn_preset *p = load("iris");
+    set(p, "training.epochs", "4");
+    nn_trainer *a = start(p, 1), *b = start(p, 1);
+    nn_error err;
+    /* a: epoch by epoch; b: batch by batch, with an epoch boundary check */
+    while (!nn_trainer_finished(a))
+        assert_int_equal(nn_trainer_epoch(a, &err), NN_OK);
+    int ended = 0;
+    while (!nn_trainer_finished(b)) {
+        assert_int_equal(nn_trainer_step(b, &err), NN_OK);
+        ended += nn_trainer_epoch_ended(b);
+    }
+    assert_int_equal(ended, 4);
+    assert_memory_equal(a->net.params, b->net.params, a->net.n_params * sizeof(float));
+    stop(a);
+    stop(b);
+    free(p);
+}
+
+static void test_every_optimizer_reaches_90_percent_on_iris(void **state)
+{
+    (void)state;
+    /* name, learning rate that suits iris's 105 training rows */
+    static const struct {
+        const char *entry;
+        int epochs;
+    } cases[] = {
+        {"sgd:0.05", 200},      {"momentum:0.01", 200}, {"nesterov:0.01", 200}, {"rmsprop:0.001", 200},
+        {"adam:0.003", 200},    {"adamw:0.003", 200},   {"adagrad:0.05", 200},  {"adadelta:1.0", 200},
+    };
+    nn_preset *base = load("iris");
+    nn_preset *p = malloc(sizeof *p);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        *p = *base;
+        nn_error err;
+        assert_int_equal(nn_race_apply(p, cases[i].entry, &err), NN_OK);
+        char ep[16];
+        snprintf(ep, sizeof ep, "%d", cases[i].epochs);
+        set(p, "training.epochs", ep);
+        nn_trainer *t = start(p, 1);
+        run(t);
+        printf("%-14s test accuracy %.4f after %d epochs\n", cases[i].entry, t->final_stats.test_acc, t->epoch);
+        if (!(t->final_stats.test_acc >= 0.90))
+            fail_msg("%s: test accuracy %.4f < 0.90", cases[i].entry, t->final_stats.test_acc);
+        stop(t);
+    }
+    free(p);
+    free(base);
+}
+
+static void test_early_stopping_restores_the_best_weights(void **state)
+{
+    (void)state;
+    nn_preset *p = load("iris");
+    set(p, "training.epochs", "400");
+    set(p, "training.optimizer", "{\"name\":\"adam\",\"learning_rate\":0.05}");
+    set(p, "training.early_stopping.patience", "5");
+    nn_trainer *t = start(p, 1);
+    run(t);
+    assert_true(t->stopped_early);
+    assert_true(t->epoch < 400);
+    assert_int_equal(t->since_best, 5);
+    assert_int_equal(t->epoch, t->best_epoch + 5);
+    /* the final evaluation is of the best epoch's weights: its val loss is the best one */
+    assert_true(fabs(t->final_stats.val_loss - t->best_val) < 1e-9);
+    assert_true(fabs(t->history[t->best_epoch - 1].val_loss - t->best_val) < 1e-12);
+    stop(t);
+    free(p);
+}
+
+static void test_a_huge_learning_rate_diverges_and_keeps_finite_weights(void **state)
+{
+    (void)state;
+    nn_preset *p = load("iris");
+    set(p, "training.optimizer.learning_rate", "1e30");
+    set(p, "training.epochs", "50");
+    nn_trainer *t = start(p, 1);
+    nn_error err;
+    nn_status st = NN_OK;
+    while (!nn_trainer_finished(t) && st == NN_OK)
+        st = nn_trainer_step(t, &err);
+    assert_int_equal(st, NN_EDIVERGED);
+    assert_int_equal(t->state, NN_TRAINER_DIVERGED);
+    assert_non_null(strstr(t->fault, "epoch"));
+    assert_non_null(strstr(t->fault, "batch"));
+    assert_non_null(strstr(err.msg, "learning rate"));
+    for (size_t i = 0; i < t->net.n_params; i++)
+        assert_true(isfinite(t->net.params[i]));
+    /* a diverged trainer stays diverged */
+    assert_int_equal(nn_trainer_step(t, &err), NN_EDIVERGED);
+    stop(t);
+    free(p);
+}
+
+static void test_schedule_sets_each_epochs_learning_rate(void **state)
+{
+    (void)state;
+    nn_preset *p = load("iris");
+    set(p, "training.epochs", "6");
+    set(p, "training.schedule", "{\"name\":\"step\",\"step_size\":2,\"gamma\":0.5}");
+    nn_trainer *t = start(p, 1);
+    run(t);
+    const double want[6] = {0.03, 0.03, 0.015, 0.015, 0.0075, 0.0075};
+    for (int e = 0; e < 6; e++)
+        assert_true(fabs(t->history[e].lr - want[e]) < 1e-12);
+    nn_trainer_set_lr(t, 0.2);
+    assert_true(fabs(t->base_lr - 0.2) < 1e-15);
+    stop(t);
+    free(p);
+}
+
+static void test_regression_reports_r2_in_original_units(void **state)
+{
+    (void)state;
+    nn_preset *p = load("iris");
+    set(p, "training.loss", "null"); /* back to auto: mse for regression */
+    set(p, "dataset", "{\"source\":\"sine\",\"samples\":400,\"noise\":0.05}");
+    set(p, "model.layers", "[{\"units\":32,\"activation\":\"tanh\"},{\"units\":32,\"activation\":\"tanh\"},{}]");
+    set(p, "training.optimizer", "{\"name\":\"adam\",\"learning_rate\":0.01}");
+    set(p, "training.epochs", "150");
+    set(p, "training.batch_size", "32");
+    nn_trainer *t = start(p, 1);
+    assert_int_equal(t->data.task, NN_TASK_REGRESSION);
+    assert_int_equal(t->loss, NN_LOSS_MSE);
+    assert_int_equal(t->net.layers[2].act, NN_ACT_LINEAR);
+    run(t);
+    printf("sine: test R2 %.4f, test MSE %.5f\n", t->reg.r2, t->reg.mse);
+    assert_true(t->reg.r2 > 0.95);
+    /* the loss is MSE in data units: it equals the metrics' MSE on the test split */
+    assert_true(fabs(t->final_stats.test_loss - t->reg.mse) < 1e-6);
+    /* noise 0.05 bounds how low the MSE can go */
+    assert_true(t->reg.mse > 0.0005);
+    stop(t);
+    free(p);
+}
+
+static void test_dropout_and_regularisation_train_and_report_a_penalty(void **state)
+{
+    (void)state;
+    nn_preset *p = load("iris");
+    set(p, "training.regularization", "{\"method\":\"elasticnet\",\"lambda\":0.001,\"r\":0.5,\"dropout\":0.2}");
+    set(p, "training.epochs", "60");
+    nn_trainer *t = start(p, 1);
+    run(t);
+    assert_true(t->final_stats.penalty > 0.0);
+    assert_true(t->final_stats.test_acc >= 0.8);
+    stop(t);
+    free(p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_iris_seed_configuration_reaches_80_percent),
+        cmocka_unit_test(test_same_seed_gives_identical_weights_and_another_seed_differs),
+        cmocka_unit_test(test_results_do_not_depend_on_the_thread_count),
+        cmocka_unit_test(test_reset_replays_the_same_run_and_reseed_changes_it),
+        cmocka_unit_test(test_stepping_batches_and_running_epochs_agree),
+        cmocka_unit_test(test_every_optimizer_reaches_90_percent_on_iris),
+        cmocka_unit_test(test_early_stopping_restores_the_best_weights),
+        cmocka_unit_test(test_a_huge_learning_rate_diverges_and_keeps_finite_weights),
+        cmocka_unit_test(test_schedule_sets_each_epochs_learning_rate),
+        cmocka_unit_test(test_regression_reports_r2_in_original_units),
+        cmocka_unit_test(test_dropout_and_regularisation_train_and_report_a_penalty),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
