@@ -1,0 +1,839 @@
+/* test_preset.c — preset parsing, validation messages, defaults, round trips, --set/get, locks,
+ * built-ins and atomic saving. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "preset.h"
+
+#include <dirent.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+// --- helpers ---------------------------------------------------------------------------------------
+
+static nn_status parse_text(nn_preset *p, const char *json, nn_diags *d, nn_error *e)
+{
+    nn_diags_clear(d);
+    nn_error_clear(e);
+    return nn_preset_parse(p, json, strlen(json), "bad.json", d, e);
+}
+
+static bool same_double(double a, double b)
+{
+    return (isnan(a) && isnan(b)) || a == b;
+}
+
+/* Field-by-field equality; the first difference goes to why. */
+static bool preset_equal(const nn_preset *a, const nn_preset *b, char *why, size_t n)
+{
+#define STR(f) if (strcmp(a->f, b->f) != 0) { snprintf(why, n, #f ": \"%.200s\" vs \"%.200s\"", a->f, b->f); return false; }
+#define NUM(f) if (!same_double((double)a->f, (double)b->f)) { snprintf(why, n, #f ": %.17g vs %.17g", (double)a->f, (double)b->f); return false; }
+    STR(name) STR(description) NUM(seed)
+    STR(dataset.source) STR(dataset.path) STR(dataset.label) NUM(dataset.task)
+    STR(dataset.images) STR(dataset.labels) STR(dataset.test_images) STR(dataset.test_labels)
+    NUM(dataset.samples) NUM(dataset.noise) NUM(dataset.normalize)
+    NUM(dataset.split_train) NUM(dataset.split_val) NUM(dataset.split_test) NUM(dataset.shuffle)
+    NUM(n_layers)
+    for (int i = 0; i < a->n_layers; i++) {
+        NUM(layers[i].units) NUM(layers[i].act) NUM(layers[i].alpha) NUM(layers[i].init) NUM(layers[i].dist)
+    }
+    NUM(training.epochs) NUM(training.batch_size) NUM(training.loss)
+    NUM(training.optimizer.kind) NUM(training.optimizer.lr) NUM(training.optimizer.momentum)
+    NUM(training.optimizer.dampening) NUM(training.optimizer.nesterov) NUM(training.optimizer.weight_decay)
+    NUM(training.optimizer.alpha) NUM(training.optimizer.eps) NUM(training.optimizer.beta1)
+    NUM(training.optimizer.beta2) NUM(training.optimizer.amsgrad) NUM(training.optimizer.centered)
+    NUM(training.optimizer.rho) NUM(training.optimizer.lr_decay) NUM(training.optimizer.initial_accumulator_value)
+    NUM(training.schedule.kind) NUM(training.schedule.step_size) NUM(training.schedule.gamma)
+    NUM(training.schedule.t_max) NUM(training.schedule.eta_min)
+    NUM(training.reg) NUM(training.lambda) NUM(training.r) NUM(training.dropout)
+    NUM(training.patience) NUM(training.clip_norm)
+    NUM(lesson.present) STR(lesson.title) STR(lesson.text) NUM(lesson.n_locked)
+    for (int i = 0; i < a->lesson.n_locked; i++) {
+        STR(lesson.locked[i])
+    }
+    STR(file) STR(base_dir)
+#undef STR
+#undef NUM
+    return true;
+}
+
+static void assert_preset_equal(const nn_preset *a, const nn_preset *b)
+{
+    char why[600] = "";
+    if (!preset_equal(a, b, why, sizeof why))
+        fail_msg("presets differ: %s", why);
+}
+
+static void load_builtin(nn_preset *p, const char *name)
+{
+    nn_diags d = {0};
+    nn_error e = {0};
+    nn_status st = nn_preset_load(p, name, &d, &e);
+    if (st != NN_OK)
+        fail_msg("%s: %s", name, e.msg);
+}
+
+static const char *source_root(void)
+{
+    const char *r = getenv("NN_SOURCE_ROOT");
+    return r ? r : ".";
+}
+
+// --- bad presets: one per kind of error -------------------------------------------------------------
+
+typedef struct {
+    const char *what;       /* for failure messages */
+    const char *json;
+    const char *prefix;     /* err.msg starts with this: "bad.json: training.epochs: " */
+    const char *fragment;   /* and contains this */
+} bad_case;
+
+#define SRC "\"dataset\": {\"source\": \"iris\"}"
+
+static const bad_case bad_cases[] = {
+    /* unknown keys, one per level */
+    {"unknown root key", "{" SRC ", \"epochs\": 5}", "bad.json: epochs: ",
+     "unknown key (allowed here: name, description, seed, dataset, model, training, lesson)"},
+    {"unknown dataset key", "{\"dataset\": {\"source\": \"iris\", \"nois\": 0.1}}", "bad.json: dataset.nois: ",
+     "did you mean \"noise\"?"},
+    {"unknown split key", "{\"dataset\": {\"source\": \"iris\", \"split\": {\"training\": 1}}}",
+     "bad.json: dataset.split.training: ", "allowed here: train, val, test"},
+    {"unknown model key", "{" SRC ", \"model\": {\"layer\": []}}", "bad.json: model.layer: ", "allowed here: layers"},
+    {"unknown layer key", "{" SRC ", \"model\": {\"layers\": [{\"unit\": 4}, {}]}}", "bad.json: model.layers.0.unit: ",
+     "did you mean \"units\"?"},
+    {"unknown training key", "{" SRC ", \"training\": {\"epoch\": 3}}", "bad.json: training.epoch: ",
+     "did you mean \"epochs\"?"},
+    {"unknown optimizer key", "{" SRC ", \"training\": {\"optimizer\": {\"lr\": 0.1}}}", "bad.json: training.optimizer.lr: ",
+     "unknown key"},
+    {"unknown schedule key", "{" SRC ", \"training\": {\"schedule\": {\"steps\": 3}}}", "bad.json: training.schedule.steps: ",
+     "unknown key"},
+    {"unknown regularization key", "{" SRC ", \"training\": {\"regularization\": {\"l2\": 3}}}",
+     "bad.json: training.regularization.l2: ", "allowed here: method, lambda, r, dropout"},
+    {"unknown early_stopping key", "{" SRC ", \"training\": {\"early_stopping\": {\"epochs\": 3}}}",
+     "bad.json: training.early_stopping.epochs: ", "allowed here: patience"},
+    {"unknown lesson key", "{" SRC ", \"lesson\": {\"body\": \"x\"}}", "bad.json: lesson.body: ",
+     "allowed here: title, text, locked"},
+    {"duplicate key", "{" SRC ", \"seed\": 1, \"seed\": 2}", "bad.json: seed: ", "duplicate key"},
+    /* wrong types */
+    {"string for an integer", "{" SRC ", \"training\": {\"epochs\": \"20\"}}", "bad.json: training.epochs: ",
+     "\"20\" is a string, expected an integer"},
+    {"fraction for an integer", "{" SRC ", \"training\": {\"batch_size\": 2.5}}", "bad.json: training.batch_size: ",
+     "2.5 is not an integer"},
+    {"string for a boolean", "{\"dataset\": {\"source\": \"iris\", \"shuffle\": \"yes\"}}", "bad.json: dataset.shuffle: ",
+     "expected true or false"},
+    {"object for a string", "{" SRC ", \"name\": {}}", "bad.json: name: ", "an object, expected a string"},
+    {"layers not an array", "{" SRC ", \"model\": {\"layers\": {\"units\": 3}}}", "bad.json: model.layers: ",
+     "expected an array"},
+    {"dataset not an object", "{\"dataset\": \"iris\"}", "bad.json: dataset: ", "expected an object"},
+    {"top level not an object", "[1, 2]", "bad.json: ", "expected a JSON object"},
+    {"seed not an integer", "{" SRC ", \"seed\": 1.5}", "bad.json: seed: ", "not an integer"},
+    /* out of range, one per range class */
+    {"epochs 0", "{" SRC ", \"training\": {\"epochs\": 0}}", "bad.json: training.epochs: ",
+     "0 is out of range (1..1000000)"},
+    {"batch_size 0", "{" SRC ", \"training\": {\"batch_size\": 0}}", "bad.json: training.batch_size: ",
+     "0 is out of range (1..1000000)"},
+    {"units too many", "{" SRC ", \"model\": {\"layers\": [{\"units\": 70000}, {}]}}", "bad.json: model.layers.0.units: ",
+     "70000 is out of range (0..65536)"},
+    {"hidden units 0", "{" SRC ", \"model\": {\"layers\": [{\"units\": 0}, {}]}}", "bad.json: model.layers.0.units: ",
+     "only allowed on the last layer"},
+    {"learning rate 0", "{" SRC ", \"training\": {\"optimizer\": {\"learning_rate\": 0}}}",
+     "bad.json: training.optimizer.learning_rate: ", "0 is out of range (must be > 0)"},
+    {"learning rate huge", "{" SRC ", \"training\": {\"optimizer\": {\"learning_rate\": 1e999}}}",
+     "bad.json: training.optimizer.learning_rate: ", "inf is out of range (must be > 0)"},
+    {"momentum 1", "{" SRC ", \"training\": {\"optimizer\": {\"momentum\": 1}}}", "bad.json: training.optimizer.momentum: ",
+     "1 is out of range [0, 1)"},
+    {"dampening 1.5", "{" SRC ", \"training\": {\"optimizer\": {\"dampening\": 1.5}}}",
+     "bad.json: training.optimizer.dampening: ", "1.5 is out of range [0, 1]"},
+    {"beta1 1", "{" SRC ", \"training\": {\"optimizer\": {\"name\": \"adam\", \"beta1\": 1}}}",
+     "bad.json: training.optimizer.beta1: ", "1 is out of range [0, 1)"},
+    {"beta2 negative", "{" SRC ", \"training\": {\"optimizer\": {\"name\": \"adamw\", \"beta2\": -0.1}}}",
+     "bad.json: training.optimizer.beta2: ", "-0.1 is out of range [0, 1)"},
+    {"epsilon 0", "{" SRC ", \"training\": {\"optimizer\": {\"name\": \"adam\", \"epsilon\": 0}}}",
+     "bad.json: training.optimizer.epsilon: ", "0 is out of range (must be > 0)"},
+    {"rho 2", "{" SRC ", \"training\": {\"optimizer\": {\"name\": \"adadelta\", \"rho\": 2}}}",
+     "bad.json: training.optimizer.rho: ", "2 is out of range [0, 1]"},
+    {"rmsprop alpha 1", "{" SRC ", \"training\": {\"optimizer\": {\"name\": \"rmsprop\", \"alpha\": 1}}}",
+     "bad.json: training.optimizer.alpha: ", "1 is out of range [0, 1)"},
+    {"weight decay negative", "{" SRC ", \"training\": {\"optimizer\": {\"weight_decay\": -1}}}",
+     "bad.json: training.optimizer.weight_decay: ", "-1 is out of range (must be >= 0)"},
+    {"dropout 1", "{" SRC ", \"training\": {\"regularization\": {\"dropout\": 1}}}",
+     "bad.json: training.regularization.dropout: ", "1 is out of range [0, 1)"},
+    {"lambda negative", "{" SRC ", \"training\": {\"regularization\": {\"lambda\": -0.5}}}",
+     "bad.json: training.regularization.lambda: ", "-0.5 is out of range (must be >= 0)"},
+    {"r 1.5", "{" SRC ", \"training\": {\"regularization\": {\"r\": 1.5}}}", "bad.json: training.regularization.r: ",
+     "1.5 is out of range [0, 1]"},
+    {"samples 0", "{\"dataset\": {\"source\": \"xor\", \"samples\": 0}}", "bad.json: dataset.samples: ",
+     "0 is out of range (1..10000000)"},
+    {"noise negative", "{\"dataset\": {\"source\": \"xor\", \"noise\": -0.1}}", "bad.json: dataset.noise: ",
+     "-0.1 is out of range (must be >= 0)"},
+    {"patience negative", "{" SRC ", \"training\": {\"early_stopping\": {\"patience\": -1}}}",
+     "bad.json: training.early_stopping.patience: ", "-1 is out of range (0..1000000)"},
+    {"gamma 0", "{" SRC ", \"training\": {\"schedule\": {\"name\": \"exponential\", \"gamma\": 0}}}",
+     "bad.json: training.schedule.gamma: ", "0 is out of range (must be > 0)"},
+    {"step_size 0", "{" SRC ", \"training\": {\"schedule\": {\"name\": \"step\", \"step_size\": 0}}}",
+     "bad.json: training.schedule.step_size: ", "0 is out of range (1..1000000)"},
+    {"t_max negative", "{" SRC ", \"training\": {\"schedule\": {\"name\": \"cosine\", \"t_max\": -1}}}",
+     "bad.json: training.schedule.t_max: ", "-1 is out of range (0..1000000)"},
+    {"eta_min negative", "{" SRC ", \"training\": {\"schedule\": {\"name\": \"cosine\", \"eta_min\": -1}}}",
+     "bad.json: training.schedule.eta_min: ", "-1 is out of range (must be >= 0)"},
+    {"clip_norm negative", "{" SRC ", \"training\": {\"clip_norm\": -2}}", "bad.json: training.clip_norm: ",
+     "-2 is out of range (must be >= 0)"},
+    {"seed negative", "{" SRC ", \"seed\": -1}", "bad.json: seed: ", "-1 is out of range (0..9007199254740992)"},
+    {"seed above 2^53", "{" SRC ", \"seed\": 18014398509481984}", "bad.json: seed: ", "is out of range (0..9007199254740992)"},
+    {"split fraction above 1", "{\"dataset\": {\"source\": \"iris\", \"split\": {\"train\": 1.5}}}",
+     "bad.json: dataset.split.train: ", "1.5 is out of range [0, 1]"},
+    /* unknown names */
+    {"unknown activation", "{" SRC ", \"model\": {\"layers\": [{\"units\": 4, \"activation\": \"rleu\"}, {}]}}",
+     "bad.json: model.layers.0.activation: ", "\"rleu\" is not one of sigmoid, tanh, relu, leaky_relu, linear, softmax"},
+    {"unknown loss", "{" SRC ", \"training\": {\"loss\": \"hinge\"}}", "bad.json: training.loss: ",
+     "\"hinge\" is not one of mae, mse, rmse, binarycrossentropy, crossentropy, auto"},
+    {"unknown optimizer", "{" SRC ", \"training\": {\"optimizer\": {\"name\": \"adamm\"}}}",
+     "bad.json: training.optimizer.name: ", "\"adamm\" is not one of sgd, rmsprop, adam, adamw, adagrad, adadelta"},
+    {"unknown schedule", "{" SRC ", \"training\": {\"schedule\": {\"name\": \"linear\"}}}",
+     "bad.json: training.schedule.name: ", "\"linear\" is not one of constant, step, exponential, cosine"},
+    {"unknown init", "{" SRC ", \"model\": {\"layers\": [{\"units\": 4, \"init\": \"glorot\"}, {}]}}",
+     "bad.json: model.layers.0.init: ", "\"glorot\" is not one of auto, he, xavier"},
+    {"unknown distribution", "{" SRC ", \"model\": {\"layers\": [{\"units\": 4, \"distribution\": \"gauss\"}, {}]}}",
+     "bad.json: model.layers.0.distribution: ", "\"gauss\" is not one of normal, uniform"},
+    {"unknown normalize", "{\"dataset\": {\"source\": \"iris\", \"normalize\": \"l2\"}}", "bad.json: dataset.normalize: ",
+     "\"l2\" is not one of zscore, minmax, none"},
+    {"unknown source", "{\"dataset\": {\"source\": \"mnist\"}}", "bad.json: dataset.source: ",
+     "\"mnist\" is not one of iris, xor, circles, spiral, gaussians, moons, sine"},
+    {"unknown method", "{" SRC ", \"training\": {\"regularization\": {\"method\": \"l3\"}}}",
+     "bad.json: training.regularization.method: ", "\"l3\" is not one of none, l1, l2, elasticnet"},
+    {"unknown task", "{\"dataset\": {\"source\": \"iris\", \"task\": \"ranking\"}}", "bad.json: dataset.task: ",
+     "\"ranking\" is not one of classification, regression, auto"},
+    /* cross-field rules */
+    {"split not summing to 1", "{\"dataset\": {\"source\": \"iris\", \"split\": {\"train\": 0.7, \"val\": 0.2, \"test\": 0.2}}}",
+     "bad.json: dataset.split: ", "= 1.1, expected the fractions to sum to 1"},
+    {"no training split", "{\"dataset\": {\"source\": \"iris\", \"split\": {\"val\": 0.5, \"test\": 0.5}}}",
+     "bad.json: dataset.split.train: ", "must be > 0"},
+    {"missing source", "{\"dataset\": {\"normalize\": \"none\"}}", "bad.json: dataset.source: ",
+     "missing (required: one of iris,"},
+    {"missing dataset", "{\"seed\": 3}", "bad.json: dataset.source: ", "missing"},
+    {"csv without path", "{\"dataset\": {\"source\": \"csv\"}}", "bad.json: dataset.path: ", "needs the path of a CSV file"},
+    {"idx without images", "{\"dataset\": {\"source\": \"idx\", \"labels\": \"l.gz\"}}", "bad.json: dataset.images: ",
+     "needs an images file"},
+    {"idx test images without labels", "{\"dataset\": {\"source\": \"idx\", \"images\": \"i\", \"labels\": \"l\", "
+     "\"test_images\": \"t\"}}", "bad.json: dataset.test_labels: ", "go together"},
+    {"no layers", "{" SRC ", \"model\": {\"layers\": []}}", "bad.json: model.layers: ", "at least one layer"},
+    {"too many layers", "{" SRC ", \"model\": {\"layers\": [{\"units\":1},{\"units\":1},{\"units\":1},{\"units\":1},"
+     "{\"units\":1},{\"units\":1},{\"units\":1},{\"units\":1},{\"units\":1},{\"units\":1},{\"units\":1},{\"units\":1},"
+     "{\"units\":1},{\"units\":1},{\"units\":1},{\"units\":1},{}]}}", "bad.json: model.layers: ", "too many (at most 16)"},
+    {"crossentropy on regression", "{\"dataset\": {\"source\": \"sine\"}, \"training\": {\"loss\": \"crossentropy\"}}",
+     "bad.json: training.loss: ", "needs a classification task, but the sine dataset is regression"},
+    {"bce on a regression task", "{\"dataset\": {\"source\": \"csv\", \"path\": \"x.csv\", \"task\": \"regression\"}, "
+     "\"training\": {\"loss\": \"binarycrossentropy\"}}", "bad.json: training.loss: ", "needs a classification task"},
+    {"parameter of another optimizer", "{" SRC ", \"training\": {\"optimizer\": {\"name\": \"sgd\", \"beta1\": 0.9}}}",
+     "bad.json: training.optimizer.beta1: ", "sgd takes no beta1 (its parameters: learning_rate, momentum, dampening, "
+     "nesterov, weight_decay)"},
+    {"parameter of another schedule", "{" SRC ", \"training\": {\"schedule\": {\"name\": \"cosine\", \"gamma\": 0.5}}}",
+     "bad.json: training.schedule.gamma: ", "the cosine schedule takes no gamma"},
+    {"nesterov without momentum", "{" SRC ", \"training\": {\"optimizer\": {\"nesterov\": true}}}",
+     "bad.json: training.optimizer.nesterov: ", "needs momentum > 0 and dampening 0"},
+    {"locked key invalid", "{" SRC ", \"lesson\": {\"locked\": [\"training.optimiser.name\"]}}",
+     "bad.json: lesson.locked.0: ", "\"training.optimiser.name\" is not a preset key"},
+    {"locked not strings", "{" SRC ", \"lesson\": {\"locked\": [3]}}", "bad.json: lesson.locked.0: ", "3 is a number"},
+    {"string too long", "{" SRC ", \"lesson\": {\"title\": \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}}", "bad.json: lesson.title: ",
+     "too long (at most 127)"},
+    /* files */
+    {"syntax error", "{\n  \"dataset\": {\"source\": \"iris\"}\n  \"seed\": 3\n}\n", "bad.json:3:3: JSON syntax error",
+     "near \"\"seed\": 3\""},
+    {"unclosed object", "{\n  \"dataset\": {\"source\": \"iris\"}\n", "bad.json:", "JSON syntax error"},
+    {"trailing comma", "{\"seed\": 3,}", "bad.json:1:12: JSON syntax error", "trailing commas"},
+    {"text after the object", "{" SRC "} x", "bad.json:1:33: JSON syntax error", "after the end of the object"},
+    {"empty file", "", "bad.json: empty file", "a preset is a JSON object"},
+    {"blank file", "  \n\t\n", "bad.json: empty file", ""},
+};
+
+static void test_each_kind_of_bad_preset_gives_a_message_naming_the_file_and_path(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof bad_cases / sizeof bad_cases[0]; i++) {
+        const bad_case *c = &bad_cases[i];
+        nn_preset p;
+        nn_diags d;
+        nn_error e;
+        nn_status st = parse_text(&p, c->json, &d, &e);
+        if (st == NN_OK)
+            fail_msg("%s: accepted", c->what);
+        if (strncmp(e.msg, c->prefix, strlen(c->prefix)) != 0)
+            fail_msg("%s: message does not start with \"%s\":\n  %s", c->what, c->prefix, e.msg);
+        if (!strstr(e.msg, c->fragment))
+            fail_msg("%s: message lacks \"%s\":\n  %s", c->what, c->fragment, e.msg);
+        if (d.count < 1 || strcmp(d.msg[0], e.msg) != 0)
+            fail_msg("%s: the first diagnostic is not the error: %s", c->what, d.count ? d.msg[0] : "(none)");
+        assert_int_equal(e.code, st);
+    }
+}
+
+static void test_check_reports_every_problem_not_only_the_first(void **state)
+{
+    (void)state;
+    const char *json = "{\"dataset\": {\"source\": \"iris\"},\n"
+                       " \"model\": {\"layers\": [{\"units\": 4, \"activation\": \"foo\"}, {}]},\n"
+                       " \"training\": {\"epochs\": 0, \"batch_size\": \"x\"}}";
+    nn_preset p;
+    nn_diags d;
+    nn_error e;
+    assert_int_not_equal(parse_text(&p, json, &d, &e), NN_OK);
+    assert_int_equal(d.count, 3);
+    assert_non_null(strstr(d.msg[0], "model.layers.0.activation: \"foo\""));
+    assert_non_null(strstr(d.msg[1], "training.epochs: 0 is out of range"));
+    assert_non_null(strstr(d.msg[2], "training.batch_size: \"x\" is a string"));
+}
+
+static void test_a_missing_file_gives_the_file_error_and_an_unknown_name_lists_the_builtins(void **state)
+{
+    (void)state;
+    nn_preset p;
+    nn_diags d = {0};
+    nn_error e = {0};
+    assert_int_not_equal(nn_preset_load(&p, "/nonexistent/dir/none.json", &d, &e), NN_OK);
+    assert_non_null(strstr(e.msg, "/nonexistent/dir/none.json"));
+    assert_int_equal(d.count, 1);
+    nn_diags_clear(&d);
+    assert_int_equal(nn_preset_load(&p, "no-such-preset", &d, &e), NN_EINVAL);
+    assert_non_null(strstr(e.msg, "no-such-preset: no such file, and not a built-in preset (built-in: iris, circles"));
+    assert_int_equal(d.count, 1);
+}
+
+// --- defaults ---------------------------------------------------------------------------------------
+
+static void test_the_smallest_preset_gets_exactly_the_documented_defaults(void **state)
+{
+    (void)state;
+    nn_preset p, want;
+    nn_diags d;
+    nn_error e;
+    assert_int_equal(parse_text(&p, "{\"dataset\": {\"source\": \"iris\"}}", &d, &e), NN_OK);
+    nn_preset_defaults(&want);
+    strcpy(want.dataset.source, "iris");
+    strcpy(want.file, "bad.json");
+    assert_preset_equal(&p, &want);
+    /* the seed configuration, spelled out in the header */
+    assert_int_equal(p.seed, 1234);
+    assert_int_equal(p.training.epochs, 20);
+    assert_int_equal(p.training.batch_size, 16);
+    assert_int_equal(p.training.optimizer.kind, NN_OPT_SGD);
+    assert_true(p.training.optimizer.lr == 0.03);
+    assert_int_equal(p.n_layers, 2);
+    assert_int_equal(p.layers[0].units, 40);
+    assert_int_equal(p.layers[0].act, NN_ACT_RELU);
+    assert_int_equal(p.layers[1].units, 0);
+    assert_int_equal(p.layers[1].act, NN_AUTO);
+    assert_true(p.dataset.split_train == 0.7 && p.dataset.split_val == 0.1 && p.dataset.split_test == 0.2);
+    assert_true(p.training.r == 0.5);
+}
+
+static void test_an_optimizer_object_takes_that_optimizers_torch_defaults(void **state)
+{
+    (void)state;
+    nn_preset p;
+    nn_diags d;
+    nn_error e;
+    assert_int_equal(parse_text(&p, "{" SRC ", \"training\": {\"optimizer\": {\"name\": \"adamw\", \"beta2\": 0.99}}}",
+                                &d, &e), NN_OK);
+    nn_opt_params want;
+    nn_opt_defaults(&want, NN_OPT_ADAMW);
+    assert_true(p.training.optimizer.lr == want.lr);
+    assert_true(p.training.optimizer.weight_decay == want.weight_decay);
+    assert_true(p.training.optimizer.beta1 == want.beta1);
+    assert_true(p.training.optimizer.beta2 == 0.99);
+    /* an optimizer object without a name is sgd with torch's learning rate, not the seed's 0.03 */
+    assert_int_equal(parse_text(&p, "{" SRC ", \"training\": {\"optimizer\": {\"momentum\": 0.9}}}", &d, &e), NN_OK);
+    nn_opt_defaults(&want, NN_OPT_SGD);
+    assert_int_equal(p.training.optimizer.kind, NN_OPT_SGD);
+    assert_true(p.training.optimizer.lr == want.lr);
+    assert_true(p.training.optimizer.momentum == 0.9);
+    /* exponential's gamma differs from step's */
+    assert_int_equal(parse_text(&p, "{" SRC ", \"training\": {\"schedule\": {\"name\": \"exponential\"}}}", &d, &e),
+                     NN_OK);
+    assert_true(p.training.schedule.gamma == 0.95);
+}
+
+/* Reads docs/preset-keys.md: each row's first `code` default must be what nn_preset_get says. */
+static void test_the_defaults_in_docs_preset_keys_are_the_real_defaults(void **state)
+{
+    (void)state;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/docs/preset-keys.md", source_root());
+    FILE *f = fopen(path, "r");
+    if (!f)
+        fail_msg("cannot open %s", path);
+    nn_preset base;
+    nn_preset_defaults(&base);
+    strcpy(base.dataset.source, "iris");
+    char line[4096];
+    int checked = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (strncmp(line, "| `", 3) != 0)
+            continue;
+        char key[128], def[256];
+        const char *k = line + 3, *ke = strchr(k, '`');
+        assert_non_null(ke);
+        snprintf(key, sizeof key, "%.*s", (int)(ke - k), k);
+        /* column 3 */
+        const char *col = line;
+        for (int bars = 0; bars < 2 && col; bars++)
+            col = strchr(col + 1, '|');
+        assert_non_null(col);
+        const char *end = strchr(col + 1, '|');
+        const char *tick = strchr(col, '`');
+        if (!tick || tick > end)
+            continue;   /* "required", or a description */
+        const char *tick2 = strchr(tick + 1, '`');
+        snprintf(def, sizeof def, "%.*s", (int)(tick2 - tick - 1), tick + 1);
+        /* model.layers.N -> the last layer of the default model */
+        char *n = strstr(key, ".N.");
+        if (n)
+            n[1] = '1';
+        /* the first optimizer / schedule in table order that takes the key */
+        char got[512];
+        nn_error e;
+        nn_status st = nn_preset_get(&base, key, got, sizeof got, &e);
+        for (int i = 0; st != NN_OK && i < NN_OPT_COUNT; i++) {
+            nn_preset q = base;
+            assert_int_equal(nn_preset_set(&q, "training.optimizer.name", nn_opt_table[i].name, &e), NN_OK);
+            st = nn_preset_get(&q, key, got, sizeof got, &e);
+        }
+        for (int i = 0; st != NN_OK && i < NN_SCHED_COUNT; i++) {
+            nn_preset q = base;
+            assert_int_equal(nn_preset_set(&q, "training.schedule.name", nn_sched_table[i].name, &e), NN_OK);
+            st = nn_preset_get(&q, key, got, sizeof got, &e);
+        }
+        if (st != NN_OK)
+            fail_msg("docs key %s: %s", key, e.msg);
+        if (strcmp(got, def) != 0)
+            fail_msg("docs say %s defaults to %s, the code says %s", key, def, got);
+        checked++;
+    }
+    fclose(f);
+    assert_true(checked >= 45);
+}
+
+// --- round trips and built-ins ---------------------------------------------------------------------
+
+static void test_every_shipped_preset_round_trips_through_to_json_field_by_field(void **state)
+{
+    (void)state;
+    assert_true(nn_preset_builtin_count() >= 10);
+    for (int i = 0; i < nn_preset_builtin_count(); i++) {
+        const char *name = nn_preset_builtin_name(i);
+        nn_preset p, q;
+        load_builtin(&p, name);
+        char *text = nn_preset_to_json(&p);
+        assert_non_null(text);
+        nn_diags d = {0};
+        nn_error e = {0};
+        if (nn_preset_parse(&q, text, strlen(text), p.file, &d, &e) != NN_OK)
+            fail_msg("%s: to_json output does not parse: %s\n%s", name, e.msg, text);
+        char why[600] = "";
+        if (!preset_equal(&p, &q, why, sizeof why))
+            fail_msg("%s: round trip differs in %s", name, why);
+        char *again = nn_preset_to_json(&q);
+        assert_string_equal(text, again);
+        free(text);
+        free(again);
+    }
+}
+
+static void test_round_trip_keeps_auto_values_unusual_numbers_and_lessons(void **state)
+{
+    (void)state;
+    const char *json =
+        "{\"name\": \"odd \\\"quoted\\\" \\\\ name\\n\", \"seed\": 9007199254740992,"
+        " \"dataset\": {\"source\": \"csv\", \"path\": \"d/x.csv\", \"label\": 3, \"task\": \"regression\","
+        "  \"samples\": 17, \"noise\": 0.30000000000000004, \"normalize\": \"minmax\","
+        "  \"split\": {\"train\": 0.6, \"val\": 0.3, \"test\": 0.1}, \"shuffle\": false},"
+        " \"model\": {\"layers\": [{\"units\": 7, \"activation\": \"leaky_relu\", \"alpha\": 0.1, \"init\": \"xavier\","
+        "  \"distribution\": \"uniform\"}, {\"units\": \"auto\", \"activation\": \"auto\", \"alpha\": \"auto\"}]},"
+        " \"training\": {\"epochs\": 3, \"batch_size\": 5, \"loss\": \"mae\","
+        "  \"optimizer\": {\"name\": \"adagrad\", \"learning_rate\": 1e-7, \"lr_decay\": 0.001,"
+        "   \"initial_accumulator_value\": 0.1},"
+        "  \"schedule\": {\"name\": \"cosine\", \"t_max\": 7, \"eta_min\": 1e-5},"
+        "  \"regularization\": {\"method\": \"elasticnet\", \"lambda\": 0.001, \"r\": 0.25, \"dropout\": 0.5},"
+        "  \"early_stopping\": {\"patience\": 4}, \"clip_norm\": 2.5},"
+        " \"lesson\": {\"title\": \"T\", \"text\": \"caf\\u00e9\", \"locked\": [\"model.layers.*.units\", \"seed\"]}}";
+    nn_preset p, q;
+    nn_diags d;
+    nn_error e;
+    if (parse_text(&p, json, &d, &e) != NN_OK)
+        fail_msg("%s", e.msg);
+    assert_string_equal(p.dataset.label, "3");
+    assert_true(p.layers[0].alpha == 0.1f);
+    assert_true(isnan(p.layers[1].alpha));
+    char *text = nn_preset_to_json(&p);
+    assert_non_null(text);
+    if (parse_text(&q, text, &d, &e) != NN_OK)
+        fail_msg("%s\n%s", e.msg, text);
+    assert_preset_equal(&p, &q);
+    free(text);
+    /* 2-space indentation and the documented key order */
+    text = nn_preset_to_json(&p);
+    assert_true(strncmp(text, "{\n  \"name\": ", 12) == 0);
+    const char *order[] = {"\"name\"", "\"description\"", "\"seed\"", "\"dataset\"", "\"source\"", "\"path\"",
+                           "\"label\"", "\"task\"", "\"samples\"", "\"noise\"", "\"normalize\"", "\"split\"",
+                           "\"shuffle\"", "\"model\"", "\"layers\"", "\"training\"", "\"epochs\"", "\"batch_size\"",
+                           "\"loss\"", "\"optimizer\"", "\"schedule\"", "\"regularization\"", "\"early_stopping\"",
+                           "\"clip_norm\"", "\"lesson\"", "\"locked\""};
+    const char *at = text;
+    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+        const char *next = strstr(at, order[i]);
+        if (!next)
+            fail_msg("%s missing or out of order in\n%s", order[i], text);
+        at = next;
+    }
+    free(text);
+}
+
+static void test_the_builtin_list_is_every_embedded_json_iris_first_then_alphabetical(void **state)
+{
+    (void)state;
+    int n = nn_preset_builtin_count();
+    assert_string_equal(nn_preset_builtin_name(0), "iris");
+    for (int i = 2; i < n; i++)
+        assert_true(strcmp(nn_preset_builtin_name(i - 1), nn_preset_builtin_name(i)) < 0);
+    assert_null(nn_preset_builtin_name(n));
+    int json = 0;
+    for (size_t i = 0; i < nn_builtin_file_count; i++) {
+        const char *f = nn_builtin_files[i].name;
+        size_t len = strlen(f);
+        if (len < 5 || strcmp(f + len - 5, ".json") != 0)
+            continue;
+        json++;
+        bool found = false;
+        for (int k = 0; k < n; k++)
+            found |= strlen(nn_preset_builtin_name(k)) == len - 5 && strncmp(nn_preset_builtin_name(k), f, len - 5) == 0;
+        if (!found)
+            fail_msg("embedded %s is not listed by nn_preset_builtin_name", f);
+    }
+    assert_int_equal(json, n);
+}
+
+static void test_every_file_in_the_presets_folder_is_embedded(void **state)
+{
+    (void)state;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/presets", source_root());
+    DIR *dir = opendir(path);
+    assert_non_null(dir);
+    struct dirent *de;
+    int files = 0;
+    while ((de = readdir(dir))) {
+        if (de->d_name[0] == '.' || strcmp(de->d_name, "meson.build") == 0)
+            continue;
+        files++;
+        bool found = false;
+        for (size_t i = 0; i < nn_builtin_file_count; i++)
+            found |= strcmp(nn_builtin_files[i].name, de->d_name) == 0;
+        if (!found)
+            fail_msg("presets/%s is not listed in presets/meson.build", de->d_name);
+    }
+    closedir(dir);
+    assert_int_equal((size_t)files, nn_builtin_file_count);
+}
+
+static void test_a_builtin_resolves_paths_against_the_embedded_files(void **state)
+{
+    (void)state;
+    nn_preset p;
+    load_builtin(&p, "wine");
+    assert_string_equal(p.file, "builtin:wine.json");
+    assert_string_equal(p.base_dir, "builtin:");
+    char joined[NN_PATH_MAX];
+    assert_int_equal(nn_path_join(joined, sizeof joined, p.base_dir, p.dataset.path), 0);
+    assert_string_equal(joined, "builtin:wine.csv");
+    char *buf = NULL;
+    size_t len = 0;
+    nn_error e;
+    assert_int_equal(nn_file_read(joined, &buf, &len, &e), NN_OK);
+    assert_true(strncmp(buf, "alcohol,", 8) == 0);
+    free(buf);
+}
+
+// --- set, get, locks ---------------------------------------------------------------------------------
+
+static void set_ok(nn_preset *p, const char *key, const char *value)
+{
+    nn_error e = {0};
+    if (nn_preset_set(p, key, value, &e) != NN_OK)
+        fail_msg("set %s=%s: %s", key, value, e.msg);
+}
+
+static void test_set_changes_numbers_strings_and_booleans(void **state)
+{
+    (void)state;
+    nn_preset p;
+    load_builtin(&p, "iris");
+    set_ok(&p, "training.epochs", "50");
+    assert_int_equal(p.training.epochs, 50);
+    set_ok(&p, "training.optimizer.learning_rate", "0.125");
+    assert_true(p.training.optimizer.lr == 0.125);
+    set_ok(&p, "dataset.shuffle", "false");
+    assert_false(p.dataset.shuffle);
+    set_ok(&p, "name", "My run");   /* not JSON: a string */
+    assert_string_equal(p.name, "My run");
+    set_ok(&p, "description", "\"true\"");
+    assert_string_equal(p.description, "true");
+    set_ok(&p, "model.layers.0.activation", "tanh");
+    assert_int_equal(p.layers[0].act, NN_ACT_TANH);
+    set_ok(&p, "dataset.split", "{\"train\": 0.8, \"test\": 0.2}");
+    assert_true(p.dataset.split_train == 0.8 && p.dataset.split_val == 0.0);
+    set_ok(&p, "lesson.title", "Try it");
+    assert_true(p.lesson.present);
+    set_ok(&p, "training.epochs", "null");   /* back to the default */
+    assert_int_equal(p.training.epochs, 20);
+    assert_string_equal(p.file, "builtin:iris.json");
+    assert_string_equal(p.base_dir, "builtin:");
+}
+
+static void test_set_optimizer_name_switches_to_that_optimizers_defaults(void **state)
+{
+    (void)state;
+    nn_preset p;
+    load_builtin(&p, "iris");
+    set_ok(&p, "training.optimizer.momentum", "0.9");
+    set_ok(&p, "training.optimizer.name", "adam");
+    nn_opt_params want;
+    nn_opt_defaults(&want, NN_OPT_ADAM);
+    assert_int_equal(p.training.optimizer.kind, NN_OPT_ADAM);
+    assert_true(p.training.optimizer.lr == want.lr);
+    assert_true(p.training.optimizer.beta1 == want.beta1);
+    set_ok(&p, "training.optimizer.learning_rate", "0.01");
+    set_ok(&p, "training.optimizer.name", "adam");   /* same name: keeps the parameters */
+    assert_true(p.training.optimizer.lr == 0.01);
+    nn_error e;
+    assert_int_not_equal(nn_preset_set(&p, "training.optimizer.momentum", "0.9", &e), NN_OK);
+    assert_non_null(strstr(e.msg, "adam takes no momentum"));
+}
+
+static void test_set_appends_and_removes_layers(void **state)
+{
+    (void)state;
+    nn_preset p;
+    load_builtin(&p, "iris");
+    nn_error e;
+    /* appending after an auto-sized output layer would leave a hidden layer without units */
+    assert_int_not_equal(nn_preset_set(&p, "model.layers.2", "{\"activation\": \"softmax\"}", &e), NN_OK);
+    assert_non_null(strstr(e.msg, "model.layers.1.units: 0 (auto) is only allowed on the last layer"));
+    assert_int_equal(p.n_layers, 2);
+    set_ok(&p, "model.layers.1.units", "16");
+    set_ok(&p, "model.layers.2", "{\"activation\": \"softmax\"}");
+    assert_int_equal(p.n_layers, 3);
+    assert_int_equal(p.layers[1].units, 16);
+    assert_int_equal(p.layers[2].act, NN_ACT_SOFTMAX);
+    set_ok(&p, "model.layers.2.units", "3");
+    set_ok(&p, "model.layers.3.units", "auto");   /* a new layer from one key */
+    assert_int_equal(p.n_layers, 4);
+    set_ok(&p, "model.layers.0", "null");
+    assert_int_equal(p.n_layers, 3);
+    assert_int_equal(p.layers[0].units, 16);
+    assert_int_not_equal(nn_preset_set(&p, "model.layers.7", "{}", &e), NN_OK);
+    assert_non_null(strstr(e.msg, "model.layers.7: no such element (indices 0..2; 3 appends)"));
+}
+
+static void test_an_invalid_set_names_the_key_and_leaves_the_preset_unchanged(void **state)
+{
+    (void)state;
+    nn_preset p, before;
+    load_builtin(&p, "xor");
+    before = p;
+    static const struct {
+        const char *key, *value, *fragment;
+    } cases[] = {
+        {"training.batch_size", "0", "builtin:xor.json: training.batch_size: 0 is out of range (1..1000000)"},
+        {"training.foo", "1", "training.foo: unknown key"},
+        {"model.layers.0.activation", "rleu", "model.layers.0.activation: \"rleu\" is not one of"},
+        {"training.epochs.x", "1", "training.epochs: is a number, so it has no key \"x\""},
+        {"model.layers.x", "{}", "model.layers.x: no such element"},
+        {"", "1", "is not a key"},
+        {"training..epochs", "1", "is not a key"},
+        {"dataset.split.train", "0.9", "dataset.split: train 0.9 + val 0.1 + test 0.2"},
+        {"dataset.source", "null", "dataset.source: missing"},
+        {"lesson.locked", "[\"nope\"]", "lesson.locked.0: \"nope\" is not a preset key"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        nn_error e = {0};
+        if (nn_preset_set(&p, cases[i].key, cases[i].value, &e) == NN_OK)
+            fail_msg("set %s=%s was accepted", cases[i].key, cases[i].value);
+        if (!strstr(e.msg, cases[i].fragment))
+            fail_msg("set %s=%s: \"%s\" lacks \"%s\"", cases[i].key, cases[i].value, e.msg, cases[i].fragment);
+        assert_preset_equal(&p, &before);
+    }
+}
+
+static void test_get_returns_json_text_and_auto_for_auto_values(void **state)
+{
+    (void)state;
+    nn_preset p;
+    load_builtin(&p, "iris");
+    char out[256];
+    nn_error e;
+    assert_int_equal(nn_preset_get(&p, "training.optimizer.learning_rate", out, sizeof out, &e), NN_OK);
+    assert_string_equal(out, "0.03");
+    assert_int_equal(nn_preset_get(&p, "model.layers.0.activation", out, sizeof out, &e), NN_OK);
+    assert_string_equal(out, "\"relu\"");
+    assert_int_equal(nn_preset_get(&p, "model.layers.1.units", out, sizeof out, &e), NN_OK);
+    assert_string_equal(out, "\"auto\"");
+    assert_int_equal(nn_preset_get(&p, "dataset.split", out, sizeof out, &e), NN_OK);
+    assert_string_equal(out, "{\"train\": 0.7, \"val\": 0.1, \"test\": 0.2}");
+    assert_int_not_equal(nn_preset_get(&p, "training.optimizer.beta1", out, sizeof out, &e), NN_OK);
+    assert_non_null(strstr(e.msg, "not used by this preset"));
+    assert_int_not_equal(nn_preset_get(&p, "training.foo", out, sizeof out, &e), NN_OK);
+    assert_int_not_equal(nn_preset_get(&p, "description", out, 8, &e), NN_OK);
+}
+
+static void test_locked_keys_lock_themselves_and_everything_under_them(void **state)
+{
+    (void)state;
+    nn_preset p;
+    load_builtin(&p, "xor");   /* locks dataset and training.loss */
+    assert_true(nn_preset_is_locked(&p, "dataset"));
+    assert_true(nn_preset_is_locked(&p, "dataset.samples"));
+    assert_true(nn_preset_is_locked(&p, "dataset.split.train"));
+    assert_true(nn_preset_is_locked(&p, "training.loss"));
+    assert_false(nn_preset_is_locked(&p, "training"));
+    assert_false(nn_preset_is_locked(&p, "training.epochs"));
+    assert_false(nn_preset_is_locked(&p, "training.lossy"));
+    assert_false(nn_preset_is_locked(&p, "datasets"));
+    set_ok(&p, "lesson.locked", "[\"model.layers.*.activation\"]");
+    assert_true(nn_preset_is_locked(&p, "model.layers.0.activation"));
+    assert_true(nn_preset_is_locked(&p, "model.layers.12.activation"));
+    assert_false(nn_preset_is_locked(&p, "model.layers.0.units"));
+    assert_false(nn_preset_is_locked(&p, "dataset.samples"));
+}
+
+// --- saving -------------------------------------------------------------------------------------------
+
+static char tmpdir[256];
+
+static int make_tmpdir(void **state)
+{
+    (void)state;
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/nn_test_preset_XXXXXX");
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int remove_tmpdir(void **state)
+{
+    (void)state;
+    DIR *dir = opendir(tmpdir);
+    if (dir) {
+        struct dirent *de;
+        char path[512];
+        while ((de = readdir(dir))) {
+            if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+                continue;
+            snprintf(path, sizeof path, "%s/%s", tmpdir, de->d_name);
+            unlink(path);
+        }
+        closedir(dir);
+    }
+    return rmdir(tmpdir);
+}
+
+static int count_files(const char *dirpath)
+{
+    DIR *dir = opendir(dirpath);
+    int n = 0;
+    struct dirent *de;
+    while (dir && (de = readdir(dir)))
+        n += de->d_name[0] != '.';
+    if (dir)
+        closedir(dir);
+    return n;
+}
+
+static void test_save_then_load_gives_the_same_preset_with_paths_relative_to_the_new_file(void **state)
+{
+    (void)state;
+    nn_preset p, q;
+    load_builtin(&p, "spiral");
+    char path[512];
+    snprintf(path, sizeof path, "%s/spiral-copy.json", tmpdir);
+    nn_error e;
+    assert_int_equal(nn_preset_save(&p, path, &e), NN_OK);
+    nn_diags d = {0};
+    assert_int_equal(nn_preset_load(&q, path, &d, &e), NN_OK);
+    assert_string_equal(q.base_dir, tmpdir);
+    strcpy(q.file, p.file);
+    strcpy(q.base_dir, p.base_dir);
+    assert_preset_equal(&p, &q);
+    unlink(path);
+}
+
+static void test_a_failed_save_leaves_the_old_file_untouched(void **state)
+{
+    (void)state;
+    char path[512];
+    snprintf(path, sizeof path, "%s/keep.json", tmpdir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("OLD CONTENT", f);
+    fclose(f);
+    int before = count_files(tmpdir);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        /* a "full disk": writes beyond 100 bytes fail with EFBIG instead of killing us */
+        signal(SIGXFSZ, SIG_IGN);
+        struct rlimit rl = {100, 100};
+        setrlimit(RLIMIT_FSIZE, &rl);
+        nn_preset p;
+        nn_diags d = {0};
+        nn_error e;
+        if (nn_preset_load(&p, "iris", &d, &e) != NN_OK)
+            _exit(3);
+        _exit(nn_preset_save(&p, path, &e) == NN_OK ? 1 : 0);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);   /* the save reported failure */
+    char buf[64] = "";
+    f = fopen(path, "r");
+    assert_non_null(f);
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    assert_string_equal(buf, "OLD CONTENT");
+    assert_int_equal(count_files(tmpdir), before);   /* no temporary left behind */
+    unlink(path);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_each_kind_of_bad_preset_gives_a_message_naming_the_file_and_path),
+        cmocka_unit_test(test_check_reports_every_problem_not_only_the_first),
+        cmocka_unit_test(test_a_missing_file_gives_the_file_error_and_an_unknown_name_lists_the_builtins),
+        cmocka_unit_test(test_the_smallest_preset_gets_exactly_the_documented_defaults),
+        cmocka_unit_test(test_an_optimizer_object_takes_that_optimizers_torch_defaults),
+        cmocka_unit_test(test_the_defaults_in_docs_preset_keys_are_the_real_defaults),
+        cmocka_unit_test(test_every_shipped_preset_round_trips_through_to_json_field_by_field),
+        cmocka_unit_test(test_round_trip_keeps_auto_values_unusual_numbers_and_lessons),
+        cmocka_unit_test(test_the_builtin_list_is_every_embedded_json_iris_first_then_alphabetical),
+        cmocka_unit_test(test_every_file_in_the_presets_folder_is_embedded),
+        cmocka_unit_test(test_a_builtin_resolves_paths_against_the_embedded_files),
+        cmocka_unit_test(test_set_changes_numbers_strings_and_booleans),
+        cmocka_unit_test(test_set_optimizer_name_switches_to_that_optimizers_defaults),
+        cmocka_unit_test(test_set_appends_and_removes_layers),
+        cmocka_unit_test(test_an_invalid_set_names_the_key_and_leaves_the_preset_unchanged),
+        cmocka_unit_test(test_get_returns_json_text_and_auto_for_auto_values),
+        cmocka_unit_test(test_locked_keys_lock_themselves_and_everything_under_them),
+        cmocka_unit_test(test_save_then_load_gives_the_same_preset_with_paths_relative_to_the_new_file),
+        cmocka_unit_test(test_a_failed_save_leaves_the_old_file_untouched),
+    };
+    return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
+}
