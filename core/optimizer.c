@@ -1,6 +1,5 @@
 /* optimizer.c — torch.optim update rules over one flat float buffer, and lr schedules.
- * Each optimizer is one loop over the parameters; the state is float, each element's arithmetic
- * is done in double (the loop is memory-bound, so this costs little) and stored back as float.
+ * Each optimizer makes one pass over the parameters (see "the update rules" below).
  * The rules follow torch.optim's implementation (torch 2.x, single-tensor path):
  *   SGD       g += wd p; b = g at step 1, else mu b + (1 - dampening) g;
  *             g = g + mu b (nesterov) or b; p -= lr g
@@ -20,6 +19,9 @@
 
 #include <math.h>
 #include <stdint.h>
+#if defined(__SSE__) || defined(__AVX__)
+#include <immintrin.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -224,48 +226,107 @@ void nn_optimizer_reset(nn_optimizer *o)
     }
 }
 
-// --- the update rules: one loop each ---------------------------------------------------------
+// --- the update rules ---------------------------------------------------------------------------
+/* Each rule makes one pass over memory, in blocks of BLK parameters: a first loop updates the
+ * state and leaves the argument of the square root in a block buffer, the roots are taken four or
+ * eight at a time, and a second loop updates the parameters while the block is still in L1.
+ * (A sqrtf inside a loop is never vectorised while it may set errno, so the roots have their own
+ * SIMD loop.) The arithmetic is float, as torch's is for float tensors; only the per-step scalars
+ * (bias corrections, lr decay) are computed in double. */
+enum { BLK = 256 };
+
+static inline size_t block_len(size_t i0, size_t n) { return n - i0 < BLK ? n - i0 : BLK; }
+
+/* s[i] = sqrt(s[i]) for non-negative s. */
+static void sqrt_block(float *s, size_t n)
+{
+    size_t i = 0;
+#if defined(__AVX__)
+    for (; i + 8 <= n; i += 8)
+        _mm256_storeu_ps(s + i, _mm256_sqrt_ps(_mm256_loadu_ps(s + i)));
+#endif
+#if defined(__SSE__)
+    for (; i + 4 <= n; i += 4)
+        _mm_storeu_ps(s + i, _mm_sqrt_ps(_mm_loadu_ps(s + i)));
+#endif
+    for (; i < n; i++)
+        s[i] = sqrtf(s[i]);
+}
 
 static void step_sgd(const nn_opt_params *hp, float *restrict p, const float *restrict g, float *restrict b,
-                     size_t n, long t, double lr)
+                     size_t n, long t, float lr)
 {
-    const double wd = hp->weight_decay, mu = hp->momentum, damp = 1.0 - hp->dampening;
-    const bool first = t == 1, nesterov = hp->nesterov;
+    const float wd = (float)hp->weight_decay, mu = (float)hp->momentum, damp = (float)(1.0 - hp->dampening);
     if (!b) {
         for (size_t i = 0; i < n; i++)
-            p[i] = (float)((double)p[i] - lr * ((double)g[i] + wd * (double)p[i]));
-        return;
-    }
-    for (size_t i = 0; i < n; i++) {
-        double gi = (double)g[i] + wd * (double)p[i];
-        double bi = first ? gi : mu * (double)b[i] + damp * gi;
-        b[i] = (float)bi;
-        double d = nesterov ? gi + mu * bi : bi;
-        p[i] = (float)((double)p[i] - lr * d);
+            p[i] -= lr * (g[i] + wd * p[i]);
+    } else if (t == 1) {   /* the buffer starts as the gradient itself */
+        for (size_t i = 0; i < n; i++) {
+            float gi = g[i] + wd * p[i];
+            b[i] = gi;
+            p[i] -= lr * (hp->nesterov ? gi + mu * gi : gi);
+        }
+    } else if (hp->nesterov) {
+        for (size_t i = 0; i < n; i++) {
+            float gi = g[i] + wd * p[i];
+            float bi = mu * b[i] + damp * gi;
+            b[i] = bi;
+            p[i] -= lr * (gi + mu * bi);
+        }
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            float gi = g[i] + wd * p[i];
+            float bi = mu * b[i] + damp * gi;
+            b[i] = bi;
+            p[i] -= lr * bi;
+        }
     }
 }
 
 static void step_rmsprop(const nn_opt_params *hp, float *restrict p, const float *restrict g,
-                         float *restrict v, float *restrict ga, float *restrict b, size_t n, double lr)
+                         float *restrict v, float *restrict ga, float *restrict b, size_t n, float lr)
 {
-    const double wd = hp->weight_decay, a = hp->alpha, eps = hp->eps, mu = hp->momentum;
-    for (size_t i = 0; i < n; i++) {
-        double gi = (double)g[i] + wd * (double)p[i];
-        double vi = a * (double)v[i] + (1.0 - a) * gi * gi;
-        v[i] = (float)vi;
-        double vt = vi;
+    const float wd = (float)hp->weight_decay, a = (float)hp->alpha, c = (float)(1.0 - hp->alpha);
+    const float eps = (float)hp->eps, mu = (float)hp->momentum;
+    float den[BLK];
+    for (size_t i0 = 0; i0 < n; i0 += BLK) {
+        const size_t nb = block_len(i0, n);
+        float *restrict P = p + i0;
+        const float *restrict G = g + i0;
+        float *restrict V = v + i0;
         if (ga) {
-            double gai = a * (double)ga[i] + (1.0 - a) * gi;
-            ga[i] = (float)gai;
-            vt -= gai * gai;
-        }
-        double den = sqrt(vt > 0.0 ? vt : 0.0) + eps;
-        if (b) {
-            double bi = mu * (double)b[i] + gi / den;
-            b[i] = (float)bi;
-            p[i] = (float)((double)p[i] - lr * bi);
+            float *restrict GA = ga + i0;
+            for (size_t j = 0; j < nb; j++) {
+                float gi = G[j] + wd * P[j];
+                float vi = a * V[j] + c * gi * gi;
+                float gai = a * GA[j] + c * gi;
+                V[j] = vi;
+                GA[j] = gai;
+                float vt = vi - gai * gai;
+                den[j] = vt > 0.0f ? vt : 0.0f;
+            }
         } else {
-            p[i] = (float)((double)p[i] - lr * gi / den);
+            for (size_t j = 0; j < nb; j++) {
+                float gi = G[j] + wd * P[j];
+                float vi = a * V[j] + c * gi * gi;
+                V[j] = vi;
+                den[j] = vi;
+            }
+        }
+        sqrt_block(den, nb);
+        if (b) {
+            float *restrict B = b + i0;
+            for (size_t j = 0; j < nb; j++) {
+                float gi = G[j] + wd * P[j];
+                float bi = mu * B[j] + gi / (den[j] + eps);
+                B[j] = bi;
+                P[j] -= lr * bi;
+            }
+        } else {
+            for (size_t j = 0; j < nb; j++) {
+                float gi = G[j] + wd * P[j];
+                P[j] -= lr * gi / (den[j] + eps);
+            }
         }
     }
 }
@@ -274,51 +335,92 @@ static void step_adam(const nn_opt_params *hp, bool decoupled, float *restrict p
                       float *restrict m, float *restrict v, float *restrict vmax, size_t n, long t,
                       double lr)
 {
-    const double b1 = hp->beta1, b2 = hp->beta2, eps = hp->eps;
-    const double step_size = lr / (1.0 - pow(b1, (double)t));
-    const double bc2_sqrt = sqrt(1.0 - pow(b2, (double)t));
-    const double wd_grad = decoupled ? 0.0 : hp->weight_decay;
-    const double shrink = decoupled ? 1.0 - lr * hp->weight_decay : 1.0;
-    for (size_t i = 0; i < n; i++) {
-        double pi = (double)p[i] * shrink;
-        double gi = (double)g[i] + wd_grad * (double)p[i];
-        double mi = b1 * (double)m[i] + (1.0 - b1) * gi;
-        double vi = b2 * (double)v[i] + (1.0 - b2) * gi * gi;
-        m[i] = (float)mi;
-        v[i] = (float)vi;
-        if (vmax) {
-            double mx = (double)vmax[i] > vi ? (double)vmax[i] : vi;
-            vmax[i] = (float)mx;
-            vi = mx;
+    const float b1 = (float)hp->beta1, c1 = (float)(1.0 - hp->beta1);
+    const float b2 = (float)hp->beta2, c2 = (float)(1.0 - hp->beta2), eps = (float)hp->eps;
+    const float step_size = (float)(lr / (1.0 - pow(hp->beta1, (double)t)));
+    const float inv_bc2_sqrt = (float)(1.0 / sqrt(1.0 - pow(hp->beta2, (double)t)));
+    const float wd = decoupled ? 0.0f : (float)hp->weight_decay;
+    const float shrink = decoupled ? (float)(1.0 - lr * hp->weight_decay) : 1.0f;
+    float den[BLK];
+    for (size_t i0 = 0; i0 < n; i0 += BLK) {
+        const size_t nb = block_len(i0, n);
+        float *restrict P = p + i0;
+        const float *restrict G = g + i0;
+        float *restrict M = m + i0;
+        float *restrict V = v + i0;
+        for (size_t j = 0; j < nb; j++) {
+            float gi = G[j] + wd * P[j];
+            float vi = b2 * V[j] + c2 * gi * gi;
+            M[j] = b1 * M[j] + c1 * gi;
+            V[j] = vi;
+            den[j] = vi;
         }
-        p[i] = (float)(pi - step_size * mi / (sqrt(vi) / bc2_sqrt + eps));
+        if (vmax) {
+            float *restrict VM = vmax + i0;
+            for (size_t j = 0; j < nb; j++) {
+                float mx = VM[j] > den[j] ? VM[j] : den[j];
+                VM[j] = mx;
+                den[j] = mx;
+            }
+        }
+        sqrt_block(den, nb);
+        for (size_t j = 0; j < nb; j++)
+            P[j] = P[j] * shrink - step_size * M[j] / (den[j] * inv_bc2_sqrt + eps);
     }
 }
 
 static void step_adagrad(const nn_opt_params *hp, float *restrict p, const float *restrict g,
                          float *restrict s, size_t n, long t, double lr)
 {
-    const double wd = hp->weight_decay, eps = hp->eps;
-    const double clr = lr / (1.0 + (double)(t - 1) * hp->lr_decay);
-    for (size_t i = 0; i < n; i++) {
-        double gi = (double)g[i] + wd * (double)p[i];
-        double si = (double)s[i] + gi * gi;
-        s[i] = (float)si;
-        p[i] = (float)((double)p[i] - clr * gi / (sqrt(si) + eps));
+    const float wd = (float)hp->weight_decay, eps = (float)hp->eps;
+    const float clr = (float)(lr / (1.0 + (double)(t - 1) * hp->lr_decay));
+    float den[BLK];
+    for (size_t i0 = 0; i0 < n; i0 += BLK) {
+        const size_t nb = block_len(i0, n);
+        float *restrict P = p + i0;
+        const float *restrict G = g + i0;
+        float *restrict S = s + i0;
+        for (size_t j = 0; j < nb; j++) {
+            float gi = G[j] + wd * P[j];
+            float si = S[j] + gi * gi;
+            S[j] = si;
+            den[j] = si;
+        }
+        sqrt_block(den, nb);
+        for (size_t j = 0; j < nb; j++) {
+            float gi = G[j] + wd * P[j];
+            P[j] -= clr * gi / (den[j] + eps);
+        }
     }
 }
 
 static void step_adadelta(const nn_opt_params *hp, float *restrict p, const float *restrict g,
-                          float *restrict v, float *restrict u, size_t n, double lr)
+                          float *restrict v, float *restrict u, size_t n, float lr)
 {
-    const double wd = hp->weight_decay, rho = hp->rho, eps = hp->eps;
-    for (size_t i = 0; i < n; i++) {
-        double gi = (double)g[i] + wd * (double)p[i];
-        double vi = rho * (double)v[i] + (1.0 - rho) * gi * gi;
-        double d = sqrt((double)u[i] + eps) / sqrt(vi + eps) * gi;
-        v[i] = (float)vi;
-        u[i] = (float)(rho * (double)u[i] + (1.0 - rho) * d * d);
-        p[i] = (float)((double)p[i] - lr * d);
+    const float wd = (float)hp->weight_decay, rho = (float)hp->rho, c = (float)(1.0 - hp->rho);
+    const float eps = (float)hp->eps;
+    float num[BLK], den[BLK];
+    for (size_t i0 = 0; i0 < n; i0 += BLK) {
+        const size_t nb = block_len(i0, n);
+        float *restrict P = p + i0;
+        const float *restrict G = g + i0;
+        float *restrict V = v + i0;
+        float *restrict U = u + i0;
+        for (size_t j = 0; j < nb; j++) {
+            float gi = G[j] + wd * P[j];
+            float vi = rho * V[j] + c * gi * gi;
+            V[j] = vi;
+            den[j] = vi + eps;
+            num[j] = U[j] + eps;
+        }
+        sqrt_block(den, nb);
+        sqrt_block(num, nb);
+        for (size_t j = 0; j < nb; j++) {
+            float gi = G[j] + wd * P[j];
+            float d = num[j] / den[j] * gi;
+            U[j] = rho * U[j] + c * d * d;
+            P[j] -= lr * d;
+        }
     }
 }
 
@@ -328,11 +430,11 @@ void nn_optimizer_step(nn_optimizer *o, float *params, const float *grads, doubl
     const size_t n = o->n;
     switch (o->p.kind) {
     case NN_OPT_SGD:
-        step_sgd(&o->p, params, grads, o->s1, n, o->t, lr);
+        step_sgd(&o->p, params, grads, o->s1, n, o->t, (float)lr);
         break;
     case NN_OPT_RMSPROP:
         if (o->s1)
-            step_rmsprop(&o->p, params, grads, o->s1, o->s2, o->s3, n, lr);
+            step_rmsprop(&o->p, params, grads, o->s1, o->s2, o->s3, n, (float)lr);
         break;
     case NN_OPT_ADAM:
     case NN_OPT_ADAMW:
@@ -345,7 +447,7 @@ void nn_optimizer_step(nn_optimizer *o, float *params, const float *grads, doubl
         break;
     case NN_OPT_ADADELTA:
         if (o->s1 && o->s2)
-            step_adadelta(&o->p, params, grads, o->s1, o->s2, n, lr);
+            step_adadelta(&o->p, params, grads, o->s1, o->s2, n, (float)lr);
         break;
     case NN_OPT_COUNT:
         break;
