@@ -537,7 +537,7 @@ static void csv_label(csv_state *s, char *cell, long line)
             s->first_frac = v;
         }
     } else {
-        s->val[i] = NAN;
+        s->val[i] = (double)NAN;
         if (!s->first_text_line) {
             s->first_text_line = line;
             set_name(s->first_text, cell);
@@ -1133,6 +1133,10 @@ nn_status nn_data_idx(nn_dataset *d, const char *images, const char *labels, con
                               images);
         if (!st && (int64_t)n + tn > INT_MAX)
             st = nn_error_set(err, NN_ENOMEM, "%s: too many images", test_images);
+    }
+    if (!st && (!img || !lab || (with_test && (!timg || !tlab)))) {   /* cannot happen; for the analyzer */
+        nn_error_set(err, NN_EFORMAT, "%s: no data", images);
+        st = NN_EFORMAT;
     }
     if (!st)
         st = nn_dataset_alloc(d, NN_TASK_CLASSIFICATION, n + tn, r * c, 10, err);
