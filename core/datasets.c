@@ -738,7 +738,9 @@ static nn_status csv_finish(csv_state *s, nn_dataset *d, nn_error *err)
     d->feature_names = s->feat_names;
     s->feat_names = NULL;
     float *x = realloc(s->x, (size_t)s->n * (size_t)s->nfeat * sizeof *x);   /* shrink to fit */
-    d->x = x ? x : s->x;
+    if (x)
+        s->x = x;       /* if the shrink failed, the old block is still good */
+    d->x = s->x;
     s->x = NULL;
     if (s->mode_columns) {
         d->task = NN_TASK_REGRESSION;
