@@ -907,11 +907,15 @@ static nn_status idx_image_header(const uint8_t *buf, size_t len, const char *fn
     return NN_OK;
 }
 
+/* Pixels after the 16-byte header to v / 255 (a table of the 256 exact quotients). */
 static void idx_pixels(float *out, const uint8_t *buf, size_t count)
 {
+    float lut[256];
+    for (int v = 0; v < 256; v++)
+        lut[v] = (float)v / 255.0f;
     const uint8_t *p = buf + 16;
     for (size_t i = 0; i < count; i++)
-        out[i] = (float)p[i] * (1.0f / 255.0f);
+        out[i] = lut[p[i]];
 }
 
 nn_status nn_idx_parse_images(const uint8_t *buf, size_t len, const char *filename,
