@@ -98,7 +98,7 @@ static void print_epoch_text(const nn_trainer *t, const nn_epoch_stats *s)
     fmt_value(a[4], sizeof a[4], s->test_loss);
     fmt_value(a[5], sizeof a[5], s->test_acc);
     int w = snprintf(NULL, 0, "%d", t->preset.training.epochs);
-    printf("epoch %*d/%d  train loss %s %s %s | val loss %s %s %s | test loss %s %s %s | %.1f ms\n", w,
+    printf("epoch %*d/%d  train loss %s %s %s | val loss %s %s %s | test loss %s %s %s | %.3f ms\n", w,
            s->epoch, t->preset.training.epochs, a[0], m, a[1], a[2], m, a[3], a[4], m, a[5],
            s->seconds * 1e3);
 }
