@@ -99,6 +99,10 @@ void nn_health_compute(nn_health *h, const nn_network *net, const float *prev_pa
 /* "1e-7", "3.2e-6": %.1e without the ".0" and the exponent's leading zeros. */
 static void sci(char *out, size_t len, double x)
 {
+    if (x == 0.0) {
+        snprintf(out, len, "0");
+        return;
+    }
     char t[32];
     snprintf(t, sizeof t, "%.1e", x);
     char *e = strchr(t, 'e');
@@ -141,69 +145,130 @@ static void warn(warn_list *w, const char *fmt, ...)
     w->n++;
 }
 
+/* "1-5" for a run of layers, else "1, 3, 4" (1-based), from the flags in vanish[0..n). */
+static void layer_list(char *out, size_t len, const int *vanish, int n)
+{
+    int first = -1, last = -1, count = 0;
+    for (int l = 0; l < n; l++)
+        if (vanish[l]) {
+            first = first < 0 ? l : first;
+            last = l;
+            count++;
+        }
+    if (count > 2 && last - first + 1 == count) {
+        snprintf(out, len, "%d-%d", first + 1, last + 1);
+        return;
+    }
+    size_t used = 0;
+    out[0] = 0;
+    for (int l = 0; l < n && used < len; l++)
+        if (vanish[l]) {
+            int k = snprintf(out + used, len - used, used ? ", %d" : "%d", l + 1);
+            used += k > 0 ? (size_t)k : 0;
+        }
+}
+
 int nn_health_warnings(const nn_health *h, char (*out)[NN_HEALTH_WARN_LEN], int max)
 {
     warn_list w = {out, out ? max : 0, 0};
     const int nl = h->n_layers < NN_MAX_LAYERS ? h->n_layers : NN_MAX_LAYERS;
+    if (nl <= 0)
+        return 0;
+    char a[32], b[32], c[64];
+
+    /* units: dead ReLUs and saturated sigmoid/tanh in hidden layers */
+    for (int l = 0; l < nl - 1; l++) {
+        const nn_health_layer *L = &h->layer[l];
+        if (L->dead_share >= NN_HEALTH_DEAD_WARN) {
+            pct(a, sizeof a, L->dead_share);
+            if (L->act == NN_ACT_RELU)
+                warn(&w, "layer %d: %s of ReLUs are dead: lower the learning rate or try leaky_relu", l + 1, a);
+            else
+                warn(&w, "layer %d: %s of leaky ReLUs only get negative inputs: lower the learning rate", l + 1,
+                     a);
+        }
+        if (L->saturated_share >= NN_HEALTH_SAT_WARN) {
+            pct(a, sizeof a, L->saturated_share);
+            warn(&w, "layer %d: %s of %s units are saturated: gradients vanish; try relu or a smaller init",
+                 l + 1, a, nn_act_name(L->act));
+        }
+    }
+
+    /* gradients: flat at the output, vanishing on the way back, or exploding */
+    const nn_health_layer *top = &h->layer[nl - 1];
     double max_grad = 0.0;
-    int max_grad_layer = -1;
+    int max_layer = -1;
     for (int l = 0; l < nl; l++)
         if (isfinite(h->layer[l].grad_norm) && h->layer[l].grad_norm > max_grad) {
             max_grad = h->layer[l].grad_norm;
-            max_grad_layer = l;
+            max_layer = l;
         }
-    double max_ratio = -1.0;
-    int finite_ratios = 0;
-    char a[32], b[32];
-    for (int l = 0; l < nl; l++) {
-        const nn_health_layer *L = &h->layer[l];
-        const int num = l + 1;
-        const int hidden = l < nl - 1;
-        if (hidden && L->dead_share >= NN_HEALTH_DEAD_WARN) {
-            pct(a, sizeof a, L->dead_share);
-            if (L->act == NN_ACT_RELU)
-                warn(&w, "layer %d: %s of ReLUs are dead: lower the learning rate or try leaky_relu", num, a);
-            else
-                warn(&w, "layer %d: %s of leaky ReLUs only get negative inputs: lower the learning rate", num,
-                     a);
-        }
-        if (hidden && L->saturated_share >= NN_HEALTH_SAT_WARN) {
-            pct(a, sizeof a, L->saturated_share);
-            warn(&w, "layer %d: %s of %s units are saturated: gradients vanish; try relu or a smaller init",
-                 num, a, nn_act_name(L->act));
-        }
-        if (isfinite(L->grad_norm)) {
-            sci(a, sizeof a, L->grad_norm);
-            if (L->grad_norm < NN_HEALTH_TINY_GRAD) {
-                warn(&w, "layer %d: gradient norm %s is tiny: gradients vanish (deep sigmoid layers?)", num, a);
-            } else if (L->grad_norm < NN_HEALTH_VANISH_RATIO * max_grad) {
-                sci(b, sizeof b, max_grad);
-                warn(&w,
-                     "layer %d: gradient norm %s is under 1%% of layer %d's (%s): gradients vanish on the "
-                     "way back (deep sigmoid layers?)",
-                     num, a, max_grad_layer + 1, b);
-            } else if (L->grad_norm > NN_HEALTH_HUGE_GRAD) {
-                warn(&w,
-                     "layer %d: gradient norm %s is huge: gradients explode; lower the learning rate or "
-                     "set training.clip_norm",
-                     num, a);
+    const int flat = isfinite(top->grad_norm) && top->grad_norm < NN_HEALTH_TINY_GRAD;
+    if (flat) {
+        sci(a, sizeof a, top->grad_norm);
+        warn(&w,
+             "layer %d (output): gradient norm %s: the loss is flat on this batch; if the loss is still high, "
+             "the units are stuck (lower the learning rate)",
+             nl, a);
+    } else {
+        int vanish[NN_MAX_LAYERS] = {0}, nv = 0, only = -1;
+        double lo = INFINITY, hi = 0.0;
+        for (int l = 0; l < nl - 1; l++) {
+            double g = h->layer[l].grad_norm;
+            if (isfinite(g) && (g < NN_HEALTH_TINY_GRAD || g < NN_HEALTH_VANISH_RATIO * max_grad)) {
+                vanish[l] = 1;
+                nv++;
+                only = l;
+                lo = g < lo ? g : lo;
+                hi = g > hi ? g : hi;
             }
         }
-        if (isfinite(L->update_ratio)) {
-            finite_ratios++;
-            if (L->update_ratio > max_ratio)
-                max_ratio = L->update_ratio;
-        }
-        if (L->update_ratio > NN_HEALTH_HIGH_UPDATE) {   /* INFINITY too; NAN compares false */
-            pct(a, sizeof a, L->update_ratio);
-            if (isfinite(L->update_ratio))
-                warn(&w, "layer %d: updates are %s of the weights per step: the learning rate is too high",
-                     num, a);
-            else
-                warn(&w, "layer %d: the weights were all zero and moved: the learning rate is too high", num);
+        sci(b, sizeof b, max_grad);
+        if (nv == 1 && h->layer[only].grad_norm < NN_HEALTH_TINY_GRAD) {
+            sci(a, sizeof a, lo);
+            warn(&w, "layer %d: gradient norm %s is tiny: gradients vanish (deep sigmoid layers?)", only + 1, a);
+        } else if (nv == 1) {
+            sci(a, sizeof a, lo);
+            warn(&w, "layer %d: gradient norm %s is under 1%% of layer %d's (%s): gradients vanish on the way back",
+                 only + 1, a, max_layer + 1, b);
+        } else if (nv > 1) {
+            layer_list(c, sizeof c, vanish, nl - 1);
+            sci(a, sizeof a, lo);
+            char d[32];
+            sci(d, sizeof d, hi);
+            warn(&w,
+                 "layers %s: gradient norms %s to %s, layer %d's %s: gradients vanish on the way back (deep "
+                 "sigmoid layers?)",
+                 c, a, d, max_layer + 1, b);
         }
     }
-    if (finite_ratios > 0 && max_ratio < NN_HEALTH_LOW_UPDATE) {
+    for (int l = 0; l < nl; l++)
+        if (h->layer[l].grad_norm > NN_HEALTH_HUGE_GRAD) {
+            sci(a, sizeof a, h->layer[l].grad_norm);
+            warn(&w, "layer %d: gradient norm %s is huge: gradients explode; lower the learning rate or set "
+                     "training.clip_norm",
+                 l + 1, a);
+        }
+
+    /* updates: too large for the weights, or too small while the gradient is not */
+    double max_ratio = -1.0;
+    int finite_ratios = 0;
+    for (int l = 0; l < nl; l++) {
+        double r = h->layer[l].update_ratio;
+        if (isfinite(r)) {
+            finite_ratios++;
+            max_ratio = r > max_ratio ? r : max_ratio;
+        }
+        if (r >= NN_HEALTH_HIGH_UPDATE) {   /* INFINITY too; NAN compares false */
+            pct(a, sizeof a, r);
+            if (isfinite(r))
+                warn(&w, "layer %d: updates are %s of the weights per step: the learning rate is too high", l + 1,
+                     a);
+            else
+                warn(&w, "layer %d: the weights were all zero and moved: the learning rate is too high", l + 1);
+        }
+    }
+    if (finite_ratios > 0 && max_ratio < NN_HEALTH_LOW_UPDATE && max_grad >= NN_HEALTH_TINY_GRAD) {
         sci(a, sizeof a, max_ratio);
         warn(&w, "updates are %s of the weights: the learning rate is too low", a);
     }

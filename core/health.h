@@ -20,17 +20,19 @@
 // --- health statistics ---------------------------------------------------------------------------
 
 /* Warning thresholds (nn_health_warnings). Layers are numbered from 1 in messages; the output
- * layer is skipped for the dead and saturated checks (a confident sigmoid output is meant to be
- * near 0 or 1). */
+ * layer is skipped for the dead, saturated and vanishing checks (a confident sigmoid output is
+ * meant to be near 0 or 1). A tiny gradient at the output means the loss is flat on the batch,
+ * which gets its own warning instead of the vanishing one. */
 #define NN_HEALTH_DEAD_WARN 0.5     /* relu/leaky_relu layer: >= 50% of the units dead on the batch */
 #define NN_HEALTH_SAT_WARN 0.5      /* sigmoid/tanh layer: >= 50% of (row, unit) values saturated */
 #define NN_HEALTH_SAT_EDGE 0.99     /* saturated: tanh |a| > 0.99; sigmoid a < 0.01 or a > 0.99 */
-#define NN_HEALTH_TINY_GRAD 1e-5    /* a layer's ||dL/dW|| below this: gradients vanish */
+#define NN_HEALTH_TINY_GRAD 1e-5    /* a hidden layer's ||dL/dW|| below this: gradients vanish */
 #define NN_HEALTH_VANISH_RATIO 1e-2 /* ...or below 1% of the largest layer's ||dL/dW|| */
 #define NN_HEALTH_HUGE_GRAD 1e3     /* a layer's ||dL/dW|| above this: gradients explode */
-#define NN_HEALTH_HIGH_UPDATE 1e-2  /* a layer's ||ΔW||/||W|| above this: learning rate too high */
-#define NN_HEALTH_LOW_UPDATE 1e-5   /* every layer's ||ΔW||/||W|| below this: learning rate too low
-                                       (a healthy ratio is around 1e-3) */
+#define NN_HEALTH_HIGH_UPDATE 1e-1  /* a layer's ||ΔW||/||W|| at or above this: learning rate too high
+                                       (a healthy ratio is around 1e-3; small nets run near 1e-2) */
+#define NN_HEALTH_LOW_UPDATE 1e-5   /* every layer's ||ΔW||/||W|| below this, while the gradient is not
+                                       tiny: learning rate too low */
 
 #define NN_HEALTH_WARN_LEN 160      /* bytes per warning, with the terminating 0 */
 
@@ -64,10 +66,14 @@ void nn_health_compute(nn_health *h, const nn_network *net, const float *prev_pa
 /* Writes up to max warnings in plain words into out[0..max), e.g.
  *   "layer 2: 80% of ReLUs are dead: lower the learning rate or try leaky_relu"
  *   "layer 1: 95% of sigmoid units are saturated: gradients vanish; try relu or a smaller init"
- *   "layer 3: gradient norm 1e-07 is tiny: gradients vanish (deep sigmoid layers?)"
+ *   "layer 3: gradient norm 1e-7 is tiny: gradients vanish (deep sigmoid layers?)"
+ *   "layers 1-5: gradient norms 7.9e-7 to 3.2e-4, layer 8's 5.1e-2: gradients vanish on the way
+ *    back (deep sigmoid layers?)"          (several layers: one line)
+ *   "layer 3 (output): gradient norm 0: the loss is flat on this batch; ..."
+ *   "layer 2: gradient norm 5e4 is huge: gradients explode; ..."
  *   "layer 1: updates are 10% of the weights per step: the learning rate is too high"
- *   "updates are 1e-06 of the weights: the learning rate is too low"
- * in layer order (the global learning-rate-too-low warning last). NAN statistics raise nothing.
+ *   "updates are 1e-6 of the weights: the learning rate is too low"
+ * in that order: units, gradients, updates. NAN statistics raise nothing.
  * Returns the number written (0: healthy). out may be NULL when max is 0. */
 int nn_health_warnings(const nn_health *h, char (*out)[NN_HEALTH_WARN_LEN], int max);
 

@@ -141,24 +141,30 @@ static void test_health_tanh_and_leaky_relu_use_their_own_rules(void **state)
 
 // --- warnings ------------------------------------------------------------------------------------
 
-static nn_health healthy3(void)
+/* n layers: relu hidden layers, a softmax output, every statistic in the healthy range. */
+static nn_health healthy(int n)
 {
     nn_health h;
     memset(&h, 0, sizeof h);
-    h.n_layers = 3;
+    h.n_layers = n;
     h.rows = 16;
-    const nn_act acts[3] = {NN_ACT_RELU, NN_ACT_RELU, NN_ACT_SOFTMAX};
-    for (int l = 0; l < 3; l++) {
-        h.layer[l].act = acts[l];
+    for (int l = 0; l < n; l++) {
+        const int out = l == n - 1;
+        h.layer[l].act = out ? NN_ACT_SOFTMAX : NN_ACT_RELU;
         h.layer[l].grad_norm = 0.1;
         h.layer[l].weight_norm = 3.0;
         h.layer[l].update_ratio = 1e-3;
-        h.layer[l].dead_share = acts[l] == NN_ACT_RELU ? 0.1 : (double)NAN;
+        h.layer[l].dead_share = out ? (double)NAN : 0.1;
         h.layer[l].saturated_share = NAN;
         h.layer[l].act_mean = 0.2;
         h.layer[l].act_std = 0.3;
     }
     return h;
+}
+
+static nn_health healthy3(void)
+{
+    return healthy(3);
 }
 
 static int has(char (*w)[NN_HEALTH_WARN_LEN], int n, const char *needle)
@@ -194,13 +200,22 @@ static void test_health_warnings_from_constructed_cases(void **state)
     assert_int_equal(n, 1);
     assert_string_equal(w[0], "layer 1: 95% of sigmoid units are saturated: gradients vanish; try relu or a smaller init");
 
-    /* a tiny gradient norm */
-    h = healthy3();
+    /* a tiny gradient norm in one hidden layer */
+    h = healthy(4);
     h.layer[2].grad_norm = 1e-7;
-    h.layer[0].grad_norm = h.layer[1].grad_norm = 1e-7;
     n = nn_health_warnings(&h, w, 8);
-    assert_int_equal(n, 3);
-    assert_string_equal(w[2], "layer 3: gradient norm 1e-7 is tiny: gradients vanish (deep sigmoid layers?)");
+    assert_int_equal(n, 1);
+    assert_string_equal(w[0], "layer 3: gradient norm 1e-7 is tiny: gradients vanish (deep sigmoid layers?)");
+
+    /* tiny everywhere, the output too: the loss is flat, one warning, and no "learning rate too low" */
+    h = healthy3();
+    for (int l = 0; l < 3; l++) {
+        h.layer[l].grad_norm = 1e-7;
+        h.layer[l].update_ratio = 1e-8;
+    }
+    n = nn_health_warnings(&h, w, 8);
+    assert_int_equal(n, 1);
+    assert_non_null(strstr(w[0], "layer 3 (output): gradient norm 1e-7: the loss is flat on this batch"));
 
     /* vanishing on the way back: layer 1's norm is under 1% of layer 3's */
     h = healthy3();
@@ -208,7 +223,24 @@ static void test_health_warnings_from_constructed_cases(void **state)
     h.layer[2].grad_norm = 0.5;
     n = nn_health_warnings(&h, w, 8);
     assert_int_equal(n, 1);
-    assert_non_null(strstr(w[0], "layer 1: gradient norm 2e-4 is under 1% of layer 3's (5e-1)"));
+    assert_string_equal(w[0], "layer 1: gradient norm 2e-4 is under 1% of layer 3's (5e-1): gradients vanish on the way back");
+
+    /* eight sigmoid layers (norms of a real run): one line for layers 1-5 */
+    h = healthy(8);
+    const double g8[8] = {7.9e-7, 3.9e-6, 1.4e-5, 7.5e-5, 3.2e-4, 2.2e-3, 9.0e-3, 5.1e-2};
+    for (int l = 0; l < 8; l++)
+        h.layer[l].grad_norm = g8[l];
+    n = nn_health_warnings(&h, w, 8);
+    assert_int_equal(n, 1);
+    assert_string_equal(w[0], "layers 1-5: gradient norms 7.9e-7 to 3.2e-4, layer 8's 5.1e-2: gradients vanish on "
+                              "the way back (deep sigmoid layers?)");
+    /* not a run of layers: listed one by one */
+    h = healthy(4);
+    h.layer[0].grad_norm = 1e-4;
+    h.layer[2].grad_norm = 2e-4;
+    n = nn_health_warnings(&h, w, 8);
+    assert_int_equal(n, 1);
+    assert_non_null(strstr(w[0], "layers 1, 3: gradient norms 1e-4 to 2e-4, layer 2's 1e-1"));
 
     /* exploding */
     h = healthy3();
@@ -222,6 +254,8 @@ static void test_health_warnings_from_constructed_cases(void **state)
     n = nn_health_warnings(&h, w, 8);
     assert_int_equal(n, 1);
     assert_string_equal(w[0], "layer 1: updates are 10% of the weights per step: the learning rate is too high");
+    h.layer[0].update_ratio = 0.05;   /* small networks run at a few percent: no warning */
+    assert_int_equal(nn_health_warnings(&h, w, 8), 0);
 
     /* learning rate too low: every layer's ratio below 1e-5 (the largest is reported) */
     h = healthy3();
