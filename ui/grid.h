@@ -1,8 +1,8 @@
 /* grid.h — a plain cell grid that every view draws into, with no terminal behind it:
  * tests assert on its cells, and blit.c copies it to curses. Pure; any thread, but each grid
  * belongs to one. Colours are terminal colour numbers (-1 = the terminal's default). */
-#ifndef UI_GRID_H
-#define UI_GRID_H
+#ifndef UI_GRID_H_INCLUDED
+#define UI_GRID_H_INCLUDED
 
 #include <stdbool.h>
 #include <stdint.h>

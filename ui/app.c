@@ -1,0 +1,757 @@
+/* app.c — ui_run: terminal setup and teardown (signals, crash handler, atexit), the event loop
+ * (poll on stdin and the worker's wake pipe; no redraw when nothing changed), the frame
+ * (layout, panels, status bar, overlays) and the actions of the key table. Main thread only. */
+#include "app.h"
+
+#include "files.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static ui_app app;   /* large (snapshots, presets): static, main thread only */
+static volatile sig_atomic_t got_signal;
+static volatile sig_atomic_t curses_on;
+
+// --- terminal safety ----------------------------------------------------------------------------
+
+static void on_signal(int sig) { got_signal = sig; }
+
+static void on_crash(int sig)
+{
+    if (curses_on) {
+        endwin();
+        curses_on = 0;
+    }
+    static const char msg[] = "nnterm: crashed; the terminal was restored\n";
+    ssize_t n = write(2, msg, sizeof msg - 1);
+    (void)n;
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void restore_terminal(void)
+{
+    if (curses_on) {
+        endwin();
+        curses_on = 0;
+    }
+}
+
+static void install_handlers(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = on_signal;     /* no SA_RESTART: poll wakes up */
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    sa.sa_handler = on_crash;
+    sa.sa_flags = SA_RESETHAND;
+    sigaction(SIGSEGV, &sa, NULL);
+    sigaction(SIGABRT, &sa, NULL);
+    sigaction(SIGBUS, &sa, NULL);
+    sigaction(SIGFPE, &sa, NULL);
+    atexit(restore_terminal);
+}
+
+// --- helpers ------------------------------------------------------------------------------------
+
+double ui_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+void ui_app_message(ui_app *a, bool err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(a->msg, sizeof a->msg, fmt, ap);
+    va_end(ap);
+    a->msg_err = err;
+    a->msg_until = ui_now() + (err ? 6.0 : 3.0);
+    a->dirty = true;
+}
+
+bool ui_app_training_begun(const ui_app *a)
+{
+    const ui_snapshot *s = &a->snap;
+    return s->state == UI_RUN_RUNNING || s->state == UI_RUN_PAUSED || s->state == UI_RUN_DONE ||
+           s->state == UI_RUN_DIVERGED || s->epoch > 0 || s->batch > 0;
+}
+
+static void load_draft(ui_app *a)
+{
+    if (!ui_worker_load(a->w, &a->draft))
+        ui_app_message(a, true, "the worker is busy; try again");
+}
+
+void ui_app_apply(ui_app *a, const nn_preset *p, const char *what)
+{
+    if (!ui_app_training_begun(a)) {
+        a->draft = *p;
+        load_draft(a);
+        return;
+    }
+    a->pending = *p;
+    a->confirm = UI_CONFIRM_APPLY;
+    a->confirm_back = UI_MODE_NORMAL;
+    snprintf(a->confirm_text, sizeof a->confirm_text, "Changing the %s resets training. Apply it?", what);
+    a->mode = UI_MODE_CONFIRM;
+}
+
+static void validate_edit(ui_app *a)
+{
+    static nn_preset tmp;
+    nn_error err;
+    switch (a->edit_kind) {
+    case UI_EDIT_ITEM:
+    case UI_EDIT_LAYER:
+        a->edit_ok = ui_items_try(&a->draft, &tmp, a->edit_key, a->field.buf, &err) == NN_OK;
+        snprintf(a->edit_msg, sizeof a->edit_msg, "%s", a->edit_ok ? "ok: Enter applies, Esc cancels" : err.msg);
+        break;
+    case UI_EDIT_SAVE_PRESET:
+    case UI_EDIT_SAVE_MODEL:
+        a->edit_ok = a->field.len > 0;
+        snprintf(a->edit_msg, sizeof a->edit_msg, "%s",
+                 a->edit_ok ? "written to a temporary file, then renamed into place" : "type a file name");
+        break;
+    }
+}
+
+void ui_app_begin_edit(ui_app *a, ui_edit_kind kind, const char *key, const char *initial)
+{
+    a->edit_kind = kind;
+    snprintf(a->edit_key, sizeof a->edit_key, "%s", key);
+    ui_field_set(&a->field, initial);
+    a->mode = UI_MODE_EDIT;
+    validate_edit(a);
+}
+
+static void default_file(const ui_app *a, char *out, size_t n, const char *suffix)
+{
+    const char *f = a->draft.file;
+    if (strncmp(f, NN_BUILTIN_PREFIX, strlen(NN_BUILTIN_PREFIX)) == 0)
+        f += strlen(NN_BUILTIN_PREFIX);
+    const char *slash = strrchr(f, '/');
+    if (slash)
+        f = slash + 1;
+    char stem[256];
+    snprintf(stem, sizeof stem, "%.200s", *f ? f : "preset.json");
+    size_t len = strlen(stem);
+    if (len > 5 && strcmp(stem + len - 5, ".json") == 0)
+        stem[len - 5] = 0;
+    snprintf(out, n, "%s%s", stem, suffix);
+}
+
+static void commit_edit(ui_app *a)
+{
+    static nn_preset tmp;
+    nn_error err;
+    validate_edit(a);
+    if (!a->edit_ok) {
+        ui_app_message(a, true, "%s", a->edit_msg);
+        return;
+    }
+    a->mode = UI_MODE_NORMAL;
+    switch (a->edit_kind) {
+    case UI_EDIT_ITEM:
+    case UI_EDIT_LAYER:
+        ui_items_try(&a->draft, &tmp, a->edit_key, a->field.buf, &err);
+        if (strcmp(a->edit_key, "training.optimizer.learning_rate") == 0 && ui_app_training_begun(a)) {
+            a->draft = tmp;
+            ui_worker_set_lr(a->w, a->draft.training.optimizer.lr);
+            ui_app_message(a, false, "learning rate %g from the next batch", a->draft.training.optimizer.lr);
+        } else {
+            ui_app_apply(a, &tmp, ui_items_what(a->edit_key));
+        }
+        break;
+    case UI_EDIT_SAVE_PRESET:
+        if (nn_preset_save(&a->draft, a->field.buf, &err) == NN_OK)
+            ui_app_message(a, false, "saved the preset to %s", a->field.buf);
+        else
+            ui_app_message(a, true, "%s", err.msg);
+        break;
+    case UI_EDIT_SAVE_MODEL:
+        ui_app_message(a, true, "saving the model needs ui_worker_save_model (not in worker.h yet)");
+        break;
+    }
+}
+
+// --- snapshots ----------------------------------------------------------------------------------
+
+static void rebuild_series(ui_app *a)
+{
+    for (int i = 0; i < a->hist_len; i++) {
+        a->series[i] = a->hist[i].train_loss;
+        a->series[a->hist_cap + i] = a->hist[i].val_loss;
+        a->series[2 * a->hist_cap + i] = a->hist[i].test_loss;
+    }
+}
+
+static bool grow_history(ui_app *a, int need)
+{
+    if (need <= a->hist_cap)
+        return true;
+    int cap = need < 64 ? 64 : need;
+    nn_epoch_stats *h = realloc(a->hist, sizeof *h * (size_t)cap);
+    if (!h)
+        return false;
+    a->hist = h;
+    double *s = realloc(a->series, sizeof *s * 3 * (size_t)cap);
+    if (!s)
+        return false;
+    a->series = s;
+    a->hist_cap = cap;
+    rebuild_series(a);
+    return true;
+}
+
+static void pull_snapshot(ui_app *a)
+{
+    if (!ui_worker_snapshot(a->w, &a->snap, &a->seen_seq))
+        return;
+    a->dirty = true;
+    if (a->snap.run != a->hist_run) {
+        a->hist_len = 0;
+        a->hist_run = a->snap.run;
+    }
+    if (a->snap.history_len < a->hist_len)
+        a->hist_len = 0;
+    int need = a->snap.epochs > a->snap.history_len ? a->snap.epochs : a->snap.history_len;
+    if (!grow_history(a, need))
+        return;
+    while (a->hist_len < a->snap.history_len) {
+        uint64_t run = 0;
+        int got = ui_worker_history(a->w, a->hist + a->hist_len, a->hist_len, a->hist_cap - a->hist_len, &run);
+        if (got <= 0 || run != a->hist_run)
+            break;
+        for (int i = a->hist_len; i < a->hist_len + got; i++) {
+            a->series[i] = a->hist[i].train_loss;
+            a->series[a->hist_cap + i] = a->hist[i].val_loss;
+            a->series[2 * a->hist_cap + i] = a->hist[i].test_loss;
+        }
+        a->hist_len += got;
+    }
+}
+
+// --- the frame ----------------------------------------------------------------------------------
+
+static void summary(const ui_app *a, int p, char *out, size_t n)
+{
+    const ui_snapshot *s = &a->snap;
+    const nn_preset *d = &a->draft;
+    if (p == UI_P_DATASET) {
+        snprintf(out, n, "%s, %d rows", d->dataset.source, s->n_train + s->n_val + s->n_test);
+    } else if (p == UI_P_ARCH) {
+        int len = snprintf(out, n, "%d", s->n_features);
+        for (int i = 0; i < s->n_layers && len < (int)n - 8; i++)
+            len += snprintf(out + len, n - (size_t)len, "-%d", s->layers[i].out);
+    } else {
+        char lr[32];
+        ui_items_value(d, "training.optimizer.learning_rate", lr, sizeof lr);
+        char opt[32];
+        ui_items_value(d, "training.optimizer.name", opt, sizeof opt);
+        snprintf(out, n, "%s lr %s, batch %d, %d epochs", opt, lr, d->training.batch_size, d->training.epochs);
+    }
+}
+
+static void draw_panel(ui_app *a, int p)
+{
+    ui_rect r = a->lay.panel[p];
+    if (r.w <= 0)
+        return;
+    ui_grid *g = &a->frame;
+    const ui_theme *th = &a->th;
+    bool focused = a->focus == p;
+    ui_style border = ui_st(th, focused ? UI_R_BORDER_FOCUS : UI_R_BORDER);
+    ui_style title = ui_st(th, focused ? UI_R_TITLE_FOCUS : UI_R_TITLE);
+    char t[96];
+    const char *name = ui_panel_title(p);
+    if (p == UI_P_CONFUSION && a->snap.task == NN_TASK_REGRESSION && a->snap.has_last)
+        name = "Fit";
+    snprintf(t, sizeof t, "%d %s", p + 1, name);
+    if (a->lay.collapsed[p]) {
+        char sum[128];
+        summary(a, p, sum, sizeof sum);
+        ui_grid_fill(g, r, th->utf8 ? 0x2500 : '-', border);
+        int x = r.x + 1;
+        x += ui_grid_text(g, x, r.y, r.w - 2, th->utf8 ? " \xe2\x96\xb8 " : " > ", border);
+        x += ui_grid_text(g, x, r.y, r.x + r.w - 1 - x, t, title);
+        x += ui_grid_text(g, x, r.y, r.x + r.w - 1 - x, "  ", border);
+        x += ui_grid_text(g, x, r.y, r.x + r.w - 2 - x, sum, ui_st(th, UI_R_DIM));
+        ui_grid_put(g, x, r.y, ' ', border);
+        return;
+    }
+    ui_grid_box(g, r, t, border, title, !th->utf8);
+    ui_rect c = ui_rect_make(r.x + 1, r.y + 1, r.w - 2, r.h - 2);
+    if (c.w <= 0 || c.h <= 0)
+        return;
+    switch (p) {
+    case UI_P_DATASET:
+    case UI_P_HPARAMS: ui_items_draw(a, p, g, c); break;
+    case UI_P_ARCH: ui_arch_draw(a, g, c); break;
+    case UI_P_LOSS: ui_loss_draw(a, g, c); break;
+    case UI_P_CONFUSION: ui_confusion_draw(a, g, c); break;
+    default: break;
+    }
+}
+
+static void render(ui_app *a)
+{
+    if (!ui_grid_resize(&a->frame, a->cols, a->lines))
+        return;
+    ui_grid_clear(&a->frame, ui_st(&a->th, UI_R_TEXT));
+    if (a->lay.too_small) {
+        ui_small_draw(a, &a->frame);
+    } else {
+        for (int p = 0; p < UI_P_COUNT; p++)
+            draw_panel(a, p);
+        ui_status_draw(a, &a->frame, a->lay.status);
+        if (a->mode == UI_MODE_HELP)
+            ui_help_draw(a, &a->frame);
+        else if (a->mode == UI_MODE_CONFIRM)
+            ui_confirm_draw(a, &a->frame);
+        else if (a->mode == UI_MODE_PICKER)
+            ui_picker_draw(a, &a->frame);
+        else if (a->mode == UI_MODE_EDIT &&
+                 (a->edit_kind == UI_EDIT_SAVE_PRESET || a->edit_kind == UI_EDIT_SAVE_MODEL))
+            ui_prompt_draw(a, &a->frame);
+    }
+    ui_blit(&a->frame, a->th.utf8);
+    doupdate();
+    a->dirty = false;
+}
+
+static void relayout(ui_app *a)
+{
+    int lines, cols;
+    getmaxyx(stdscr, lines, cols);
+    a->lines = lines;
+    a->cols = cols;
+    ui_layout_compute(&a->lay, cols, lines, a->focus, a->left_open, a->zoom);
+    a->dirty = true;
+}
+
+// --- actions ------------------------------------------------------------------------------------
+
+static void set_focus(ui_app *a, int p)
+{
+    a->focus = (p + UI_P_COUNT) % UI_P_COUNT;
+    if (a->focus <= UI_P_HPARAMS)
+        a->left_open = a->focus;
+    relayout(a);
+}
+
+static void change_lr(ui_app *a, double factor)
+{
+    static nn_preset tmp;
+    nn_error err;
+    double lr = a->snap.base_lr > 0 ? a->snap.base_lr : a->draft.training.optimizer.lr;
+    lr *= factor;
+    char v[64];
+    snprintf(v, sizeof v, "%.6g", lr);
+    if (ui_items_try(&a->draft, &tmp, "training.optimizer.learning_rate", v, &err) != NN_OK) {
+        ui_app_message(a, true, "%s", err.msg);
+        return;
+    }
+    a->draft = tmp;
+    ui_worker_set_lr(a->w, a->draft.training.optimizer.lr);
+    ui_app_message(a, false, "learning rate %s", v);
+}
+
+static void open_pick(ui_app *a)
+{
+    static nn_preset p;
+    nn_error err;
+    if (a->n_picks == 0)
+        return;
+    const ui_pick *pk = &a->picks[a->pick_cur];
+    if (nn_preset_load(&p, pk->name, NULL, &err) != NN_OK) {
+        ui_app_message(a, true, "%s", err.msg);
+        return;
+    }
+    a->mode = UI_MODE_NORMAL;
+    if (ui_app_training_begun(a)) {
+        a->pending = p;
+        a->confirm = UI_CONFIRM_LOAD;
+        a->confirm_back = UI_MODE_NORMAL;
+        snprintf(a->confirm_text, sizeof a->confirm_text, "Open %s? The current training is discarded.", pk->name);
+        a->mode = UI_MODE_CONFIRM;
+        return;
+    }
+    a->draft = p;
+    memset(a->cursor, 0, sizeof a->cursor);
+    load_draft(a);
+    ui_app_message(a, false, "opened %s", pk->name);
+}
+
+static void on_mouse(ui_app *a)
+{
+    MEVENT ev;
+    if (getmouse(&ev) != OK)
+        return;
+    if (a->mode == UI_MODE_HELP) {
+        if (ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED))
+            a->mode = UI_MODE_NORMAL;
+        return;
+    }
+    if (a->mode != UI_MODE_NORMAL)
+        return;
+    int p = ui_layout_hit(&a->lay, ev.x, ev.y);
+    if (p < 0)
+        return;
+    ui_cmd c = {UI_ACT_NONE, 0};
+#ifdef BUTTON5_PRESSED
+    if (ev.bstate & BUTTON4_PRESSED) c.act = UI_ACT_UP;
+    if (ev.bstate & BUTTON5_PRESSED) c.act = UI_ACT_DOWN;
+#endif
+    if (c.act != UI_ACT_NONE) {
+        if (p == UI_P_DATASET || p == UI_P_HPARAMS)
+            ui_items_key(a, p, c);
+        else if (p == UI_P_ARCH)
+            ui_arch_key(a, c);
+        return;
+    }
+    if (!(ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)))
+        return;
+    bool was_collapsed = a->lay.collapsed[p];
+    set_focus(a, p);
+    if (was_collapsed)
+        return;
+    ui_rect r = a->lay.panel[p];
+    int row = ev.y - r.y - 1;
+    if (row < 0)
+        return;
+    if (p == UI_P_DATASET || p == UI_P_HPARAMS)
+        ui_items_click(a, p, row);
+    else if (p == UI_P_ARCH) {
+        ui_arch_click(a, row);
+        int x = ev.x - r.x - 1 - 3;
+        a->arch_col = x < 6 ? 0 : x < 17 ? 1 : x < 24 ? 2 : 3;
+    }
+}
+
+static void panel_key(ui_app *a, ui_cmd c)
+{
+    switch (a->focus) {
+    case UI_P_DATASET:
+    case UI_P_HPARAMS: ui_items_key(a, a->focus, c); break;
+    case UI_P_ARCH: ui_arch_key(a, c); break;
+    case UI_P_LOSS:
+        if (c.act == UI_ACT_EDIT)
+            a->logy = !a->logy;
+        break;
+    default: break;
+    }
+}
+
+static void normal_key(ui_app *a, ui_cmd c)
+{
+    const ui_snapshot *s = &a->snap;
+    switch (c.act) {
+    case UI_ACT_QUIT:
+        if (s->state == UI_RUN_RUNNING || s->state == UI_RUN_LOADING) {
+            a->confirm = UI_CONFIRM_QUIT;
+            a->confirm_back = UI_MODE_NORMAL;
+            snprintf(a->confirm_text, sizeof a->confirm_text, "Training is running. Quit nnterm?");
+            a->mode = UI_MODE_CONFIRM;
+        } else {
+            a->quit = true;
+        }
+        break;
+    case UI_ACT_HELP: a->mode = UI_MODE_HELP; a->help_scroll = 0; break;
+    case UI_ACT_START_PAUSE:
+        if (s->state == UI_RUN_DONE || s->state == UI_RUN_DIVERGED)
+            ui_app_message(a, false, "%s: r resets, R draws new weights", ui_run_state_word(s->state));
+        else if (s->state == UI_RUN_ERROR)
+            ui_app_message(a, true, "%s", s->message);
+        else
+            ui_worker_toggle(a->w);
+        break;
+    case UI_ACT_STEP: ui_worker_step_epoch(a->w); break;
+    case UI_ACT_RESET:
+        ui_worker_reset(a->w);
+        ui_app_message(a, false, "reset to the initial weights of seed %llu", (unsigned long long)s->seed);
+        break;
+    case UI_ACT_RESEED: {
+        static nn_preset tmp;
+        uint64_t seed = s->seed + 1;
+        char v[32];
+        snprintf(v, sizeof v, "%llu", (unsigned long long)seed);
+        if (ui_items_try(&a->draft, &tmp, "seed", v, NULL) == NN_OK)
+            a->draft = tmp;
+        ui_worker_reseed(a->w, seed);
+        ui_app_message(a, false, "new initial weights from seed %s", v);
+        break;
+    }
+    case UI_ACT_LR_UP: change_lr(a, 2.0); break;
+    case UI_ACT_LR_DOWN: change_lr(a, 0.5); break;
+    case UI_ACT_NEXT_PANEL: set_focus(a, a->focus + 1); break;
+    case UI_ACT_PREV_PANEL: set_focus(a, a->focus - 1); break;
+    case UI_ACT_FOCUS: set_focus(a, c.arg); break;
+    case UI_ACT_CANCEL:
+        if (a->zoom) { a->zoom = false; relayout(a); }
+        break;
+    case UI_ACT_LOAD: ui_picker_open(a); break;
+    case UI_ACT_SAVE_PRESET: {
+        char f[256];
+        default_file(a, f, sizeof f, ".json");
+        ui_app_begin_edit(a, UI_EDIT_SAVE_PRESET, "", f);
+        break;
+    }
+    case UI_ACT_SAVE_MODEL: {
+        if (!s->has_last) {
+            ui_app_message(a, true, "nothing trained yet: train at least one epoch first");
+            break;
+        }
+        char f[256];
+        default_file(a, f, sizeof f, "-model.json");
+        ui_app_begin_edit(a, UI_EDIT_SAVE_MODEL, "", f);
+        break;
+    }
+    case UI_ACT_LOG: a->logy = !a->logy; break;
+    case UI_ACT_ZOOM: a->zoom = !a->zoom; relayout(a); break;
+    case UI_ACT_MOUSE: on_mouse(a); break;
+    default: panel_key(a, c); break;
+    }
+}
+
+static void on_key(ui_app *a, int key)
+{
+    ui_mode m = a->mode;
+    if (a->lay.too_small)
+        m = a->mode == UI_MODE_CONFIRM && a->confirm == UI_CONFIRM_QUIT ? UI_MODE_CONFIRM : UI_MODE_SMALL;
+    ui_cmd c = ui_key_dispatch(m, a->focus, key);
+    if (c.act == UI_ACT_NONE)
+        return;
+    a->dirty = true;
+    if (c.act == UI_ACT_RESIZE) {
+        relayout(a);
+        return;
+    }
+    switch (m) {
+    case UI_MODE_SMALL:
+        if (c.act == UI_ACT_QUIT) {
+            a->mode = UI_MODE_NORMAL;
+            normal_key(a, c);
+        }
+        break;
+    case UI_MODE_EDIT:
+        switch (c.act) {
+        case UI_ACT_TEXT_INSERT: ui_field_insert(&a->field, c.arg); break;
+        case UI_ACT_TEXT_BACKSPACE: ui_field_backspace(&a->field); break;
+        case UI_ACT_TEXT_DELETE: ui_field_delete(&a->field); break;
+        case UI_ACT_LEFT: ui_field_left(&a->field); break;
+        case UI_ACT_RIGHT: ui_field_right(&a->field); break;
+        case UI_ACT_HOME: ui_field_home(&a->field); break;
+        case UI_ACT_END: ui_field_end(&a->field); break;
+        case UI_ACT_CANCEL: a->mode = UI_MODE_NORMAL; return;
+        case UI_ACT_COMMIT: commit_edit(a); return;
+        default: return;
+        }
+        validate_edit(a);
+        break;
+    case UI_MODE_HELP:
+        if (c.act == UI_ACT_CANCEL) a->mode = UI_MODE_NORMAL;
+        else if (c.act == UI_ACT_UP) a->help_scroll--;
+        else if (c.act == UI_ACT_DOWN) a->help_scroll++;
+        else if (c.act == UI_ACT_PAGE_UP) a->help_scroll -= 10;
+        else if (c.act == UI_ACT_PAGE_DOWN) a->help_scroll += 10;
+        else if (c.act == UI_ACT_MOUSE) on_mouse(a);
+        break;
+    case UI_MODE_CONFIRM:
+        if (c.act == UI_ACT_YES) {
+            a->mode = UI_MODE_NORMAL;
+            if (a->confirm == UI_CONFIRM_QUIT) {
+                a->quit = true;
+            } else {
+                a->draft = a->pending;
+                if (a->confirm == UI_CONFIRM_LOAD)
+                    memset(a->cursor, 0, sizeof a->cursor);
+                load_draft(a);
+            }
+            a->confirm = UI_CONFIRM_NONE;
+        } else if (c.act == UI_ACT_NO) {
+            a->mode = a->confirm_back;
+            a->confirm = UI_CONFIRM_NONE;
+        }
+        break;
+    case UI_MODE_PICKER:
+        if (c.act == UI_ACT_UP && a->pick_cur > 0) a->pick_cur--;
+        else if (c.act == UI_ACT_DOWN && a->pick_cur < a->n_picks - 1) a->pick_cur++;
+        else if (c.act == UI_ACT_HOME) a->pick_cur = 0;
+        else if (c.act == UI_ACT_END) a->pick_cur = a->n_picks > 0 ? a->n_picks - 1 : 0;
+        else if (c.act == UI_ACT_CANCEL) a->mode = UI_MODE_NORMAL;
+        else if (c.act == UI_ACT_COMMIT) open_pick(a);
+        break;
+    case UI_MODE_NORMAL:
+        normal_key(a, c);
+        break;
+    }
+}
+
+// --- ui_run -------------------------------------------------------------------------------------
+
+static void drain_pipe(int fd)
+{
+    char buf[256];
+    while (read(fd, buf, sizeof buf) > 0) {
+    }
+}
+
+static int setup_pipe(int fds[2])
+{
+    if (pipe(fds) != 0)
+        return -1;
+    for (int i = 0; i < 2; i++) {
+        fcntl(fds[i], F_SETFL, fcntl(fds[i], F_GETFL) | O_NONBLOCK);
+        fcntl(fds[i], F_SETFD, FD_CLOEXEC);
+    }
+    return 0;
+}
+
+static SCREEN *start_curses(ui_app *a)
+{
+    SCREEN *scr = newterm(NULL, stdout, stdin);
+    if (!scr)
+        return NULL;
+    curses_on = 1;
+    set_escdelay(25);
+    cbreak();
+    noecho();
+    nonl();
+    keypad(stdscr, TRUE);
+    nodelay(stdscr, TRUE);
+    curs_set(0);
+    bool colors = has_colors();
+    if (colors) {
+        start_color();
+        use_default_colors();
+    }
+    ui_color_level level = ui_color_level_pick(colors, colors ? COLORS : 0, getenv("NO_COLOR"), a->opt.no_color);
+    ui_theme_init(&a->th, level, a->th.utf8);
+    ui_blit_reset();
+    if (!a->opt.no_mouse) {
+        mmask_t m = BUTTON1_PRESSED | BUTTON1_CLICKED;
+#ifdef BUTTON5_PRESSED
+        m |= BUTTON4_PRESSED | BUTTON5_PRESSED;
+#endif
+        mousemask(m, NULL);
+        mouseinterval(0);
+    }
+    return scr;
+}
+
+int ui_run(const char *preset, const ui_options *opt)
+{
+    ui_app *a = &app;
+    memset(a, 0, sizeof *a);
+    a->wake_r = a->wake_w = -1;
+    if (opt)
+        a->opt = *opt;
+    nn_error err;
+    nn_diags diags;
+    nn_diags_clear(&diags);
+    if (nn_preset_load(&a->draft, preset ? preset : "iris", &diags, &err) != NN_OK) {
+        fprintf(stderr, "nnterm: %s\n", err.msg);
+        return 2;
+    }
+    setlocale(LC_ALL, "");
+    a->th.utf8 = ui_utf8_ok(nl_langinfo(CODESET), a->opt.ascii);
+    install_handlers();
+    int fds[2];
+    if (setup_pipe(fds) != 0) {
+        fprintf(stderr, "nnterm: cannot create a pipe: %s\n", strerror(errno));
+        return 1;
+    }
+    a->wake_r = fds[0];
+    a->wake_w = fds[1];
+    a->w = ui_worker_create(&a->draft, a->opt.threads, a->wake_w, &err);
+    if (!a->w) {
+        fprintf(stderr, "nnterm: %s\n", err.msg);
+        close(fds[0]);
+        close(fds[1]);
+        return 1;
+    }
+    SCREEN *scr = start_curses(a);
+    if (!scr) {
+        ui_worker_destroy(a->w);
+        close(fds[0]);
+        close(fds[1]);
+        fprintf(stderr, "nnterm: cannot open the terminal (TERM=%s)\n", getenv("TERM") ? getenv("TERM") : "");
+        return 1;
+    }
+    a->focus = UI_P_HPARAMS;
+    a->left_open = UI_P_HPARAMS;
+    a->zoom = a->opt.big;
+    pull_snapshot(a);
+    relayout(a);
+
+    int errs = 0;
+    while (!a->quit) {
+        if (got_signal)
+            break;
+        if (a->msg[0] && ui_now() >= a->msg_until) {
+            a->msg[0] = 0;
+            a->dirty = true;
+        }
+        if (a->dirty)
+            render(a);
+        int timeout = -1;
+        if (a->msg[0]) {
+            timeout = (int)((a->msg_until - ui_now()) * 1000) + 5;
+            if (timeout < 0) timeout = 0;
+        }
+        struct pollfd pf[2] = {{0, POLLIN, 0}, {a->wake_r, POLLIN, 0}};
+        int rc = poll(pf, 2, timeout);
+        if (rc < 0 && errno != EINTR)
+            break;
+        if (rc > 0 && (pf[1].revents & POLLIN)) {
+            drain_pipe(a->wake_r);
+            pull_snapshot(a);
+        }
+        if (rc > 0 && (pf[0].revents & (POLLHUP | POLLERR | POLLNVAL)) && !(pf[0].revents & POLLIN))
+            break;   /* the terminal went away */
+        int key, n = 0;
+        while ((key = getch()) != ERR) {
+            on_key(a, key);
+            n++;
+            if (a->quit)
+                break;
+        }
+        /* stdin readable but nothing read, again and again: the terminal is gone */
+        if (rc > 0 && (pf[0].revents & POLLIN) && n == 0) {
+            if (++errs > 100)
+                break;
+        } else {
+            errs = 0;
+        }
+    }
+    ui_worker_destroy(a->w);
+    a->w = NULL;
+    restore_terminal();
+    delscreen(scr);
+    close(a->wake_r);
+    close(a->wake_w);
+    ui_grid_free(&a->frame);
+    free(a->hist);
+    free(a->series);
+    a->hist = NULL;
+    a->series = NULL;
+    return 0;
+}

@@ -1,0 +1,137 @@
+/* app.h — the interactive trainer's state, shared by app.c (loop, keys, commands) and the
+ * panel files (each draws its part into the frame grid and handles the keys of its panel).
+ * Main thread only. */
+#ifndef UI_APP_H
+#define UI_APP_H
+
+#include "field.h"
+#include "grid.h"
+#include "keys.h"
+#include "layout.h"
+#include "theme.h"
+#include "ui.h"
+#include "worker.h"
+
+#include "preset.h"
+
+#include <stdbool.h>
+
+#define UI_MAX_ITEMS 48
+#define UI_MAX_PICKS 64
+
+typedef enum { UI_ITEM_NUMBER, UI_ITEM_TEXT, UI_ITEM_CHOICE, UI_ITEM_BOOL, UI_ITEM_INFO } ui_item_kind;
+
+/* One editable line of the Dataset or Hyperparameters panel. */
+typedef struct {
+    ui_item_kind kind;
+    char label[40];
+    char key[96];                       /* dotted preset key; "" for INFO */
+    const char *choices[24];            /* CHOICE */
+    int n_choices;
+    char info[160];                     /* INFO: the text */
+} ui_item;
+
+typedef enum { UI_CONFIRM_NONE, UI_CONFIRM_QUIT, UI_CONFIRM_APPLY, UI_CONFIRM_LOAD } ui_confirm_kind;
+typedef enum { UI_EDIT_ITEM, UI_EDIT_LAYER, UI_EDIT_SAVE_PRESET, UI_EDIT_SAVE_MODEL } ui_edit_kind;
+
+typedef struct {
+    char name[NN_PATH_MAX];             /* what nn_preset_load takes */
+    char title[160];
+    char desc[512];
+    bool ok;
+} ui_pick;
+
+typedef struct ui_app {
+    ui_options opt;
+    ui_theme th;
+    ui_grid frame;
+    ui_layout lay;
+    int cols, lines;
+    int focus, left_open;
+    bool zoom, logy;
+    ui_mode mode;                       /* NORMAL, EDIT, HELP, CONFIRM, PICKER (SMALL derived) */
+    bool dirty, quit;
+
+    nn_preset draft;                    /* what the panels edit */
+    ui_worker *w;
+    int wake_r, wake_w;
+    ui_snapshot snap;
+    uint64_t seen_seq;
+    nn_epoch_stats *hist;               /* (hist_cap) copy of the worker's history */
+    int hist_len, hist_cap;
+    uint64_t hist_run;
+    double *series;                     /* (3, hist_cap) train, val, test loss */
+
+    int cursor[UI_P_COUNT], scroll[UI_P_COUNT];
+    int arch_col;                       /* 0 units, 1 activation, 2 init, 3 distribution */
+    ui_item items[UI_MAX_ITEMS];        /* rebuilt for the focused item panel when needed */
+    int n_items;
+
+    /* editing a field or a prompt */
+    ui_edit_kind edit_kind;
+    int edit_panel;
+    char edit_key[96];
+    ui_field field;
+    char edit_msg[NN_ERRMSG];
+    bool edit_ok;
+
+    /* a yes/no question, and what to do on yes */
+    ui_confirm_kind confirm;
+    char confirm_text[256];
+    nn_preset pending;                  /* APPLY/LOAD: the preset to load on yes */
+    ui_mode confirm_back;               /* mode to return to on no */
+
+    ui_pick picks[UI_MAX_PICKS];
+    int n_picks, pick_cur;
+    int help_scroll;
+
+    char msg[NN_ERRMSG];                /* transient message in the status bar */
+    bool msg_err;
+    double msg_until;                   /* monotonic seconds */
+} ui_app;
+
+/* app.c */
+void ui_app_message(ui_app *a, bool err, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+/* Applies p as the new configuration: directly when training has not begun, else after asking.
+ * what: "architecture", "dataset", ... for the question. */
+void ui_app_apply(ui_app *a, const nn_preset *p, const char *what);
+bool ui_app_training_begun(const ui_app *a);
+void ui_app_begin_edit(ui_app *a, ui_edit_kind kind, const char *key, const char *initial);
+double ui_now(void);
+
+/* items.c: the Dataset and Hyperparameters panels (lists of preset fields) */
+int ui_items_build(ui_app *a, int panel, ui_item *out, int max);
+void ui_items_draw(ui_app *a, int panel, ui_grid *g, ui_rect r);
+void ui_items_key(ui_app *a, int panel, ui_cmd c);
+void ui_items_click(ui_app *a, int panel, int row);
+/* The value of key in the draft, without JSON quotes. */
+void ui_items_value(const nn_preset *p, const char *key, char *out, int outlen);
+/* Sets key to text (quoted as a JSON string when it is not JSON) on a copy of src. */
+nn_status ui_items_try(const nn_preset *src, nn_preset *dst, const char *key, const char *text, nn_error *err);
+const char *ui_items_what(const char *key);   /* "dataset", "architecture", "hyperparameters" */
+
+/* panel_arch.c */
+void ui_arch_draw(ui_app *a, ui_grid *g, ui_rect r);
+void ui_arch_key(ui_app *a, ui_cmd c);
+void ui_arch_click(ui_app *a, int row);
+/* panel_loss.c, panel_confusion.c */
+void ui_loss_draw(ui_app *a, ui_grid *g, ui_rect r);
+void ui_confusion_draw(ui_app *a, ui_grid *g, ui_rect r);
+/* statusbar.c */
+void ui_status_draw(ui_app *a, ui_grid *g, ui_rect r);
+/* overlays.c: help, confirm, picker, prompt, too small */
+void ui_help_draw(ui_app *a, ui_grid *g);
+void ui_confirm_draw(ui_app *a, ui_grid *g);
+void ui_picker_draw(ui_app *a, ui_grid *g);
+void ui_picker_open(ui_app *a);
+void ui_small_draw(ui_app *a, ui_grid *g);
+void ui_prompt_draw(ui_app *a, ui_grid *g);
+/* blit.c: the only curses drawing */
+void ui_blit(const ui_grid *g, bool utf8);
+void ui_blit_reset(void);
+
+#endif

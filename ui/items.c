@@ -1,0 +1,273 @@
+/* items.c — the list-of-fields panels (Dataset, Hyperparameters): drawing, moving, cycling
+ * choices and starting edits. The lists themselves come from panel_dataset.c and
+ * panel_hparams.c. Every change goes through nn_preset_set on a copy (the engine validates). */
+#include "app.h"
+
+#include "datasets.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int ui_dataset_items(ui_app *a, ui_item *out, int max);
+int ui_hparams_items(ui_app *a, ui_item *out, int max);
+
+int ui_items_build(ui_app *a, int panel, ui_item *out, int max)
+{
+    return panel == UI_P_DATASET ? ui_dataset_items(a, out, max) : ui_hparams_items(a, out, max);
+}
+
+const char *ui_items_what(const char *key)
+{
+    if (strncmp(key, "dataset.split", 13) == 0)
+        return "split";
+    if (strncmp(key, "dataset.", 8) == 0)
+        return "dataset";
+    if (strncmp(key, "model.", 6) == 0)
+        return "architecture";
+    return "hyperparameters";
+}
+
+static double json_num_after(const char *s, const char *name)
+{
+    const char *p = strstr(s, name);
+    if (!p)
+        return 0;
+    p = strchr(p, ':');
+    return p ? strtod(p + 1, NULL) : 0;
+}
+
+void ui_items_value(const nn_preset *p, const char *key, char *out, int outlen)
+{
+    char buf[1200];
+    nn_error err;
+    if (nn_preset_get(p, key, buf, sizeof buf, &err) != NN_OK) {
+        snprintf(out, (size_t)outlen, "-");
+        return;
+    }
+    if (strcmp(key, "dataset.split") == 0) {
+        snprintf(out, (size_t)outlen, "%g/%g/%g", json_num_after(buf, "\"train\""),
+                 json_num_after(buf, "\"val\""), json_num_after(buf, "\"test\""));
+        return;
+    }
+    size_t n = strlen(buf);
+    if (n >= 2 && buf[0] == '"' && buf[n - 1] == '"') {
+        buf[n - 1] = 0;
+        snprintf(out, (size_t)outlen, "%s", buf + 1);
+    } else {
+        snprintf(out, (size_t)outlen, "%s", buf);
+    }
+}
+
+static bool is_path_key(const char *key)
+{
+    static const char *const k[] = {"dataset.path", "dataset.images", "dataset.labels",
+                                    "dataset.test_images", "dataset.test_labels"};
+    for (size_t i = 0; i < sizeof k / sizeof k[0]; i++)
+        if (strcmp(key, k[i]) == 0)
+            return true;
+    return false;
+}
+
+nn_status ui_items_try(const nn_preset *src, nn_preset *dst, const char *key, const char *text, nn_error *err)
+{
+    char conv[UI_FIELD_MAX + 64];
+    *dst = *src;
+    if (strcmp(key, "dataset.split") == 0 && text[0] != '{') {
+        double t, v, s;
+        if (sscanf(text, "%lf%*[/ ,]%lf%*[/ ,]%lf", &t, &v, &s) != 3)
+            return nn_error_set(err, NN_EINVAL, "split: write train/val/test, e.g. 0.7/0.1/0.2");
+        snprintf(conv, sizeof conv, "{\"train\":%.17g,\"val\":%.17g,\"test\":%.17g}", t, v, s);
+        text = conv;
+    } else if (is_path_key(key) && text[0] && text[0] != '/' && access(text, R_OK) == 0) {
+        /* a path typed here is relative to the current folder, not to the preset's */
+        char *abs = realpath(text, NULL);
+        if (abs) {
+            snprintf(conv, sizeof conv, "%s", abs);
+            free(abs);
+            text = conv;
+        }
+    }
+    return nn_preset_set(dst, key, text, err);
+}
+
+static bool selectable(const ui_item *it) { return it->kind != UI_ITEM_INFO; }
+
+static void clamp_cursor(ui_app *a, int panel, int dir)
+{
+    int *c = &a->cursor[panel];
+    if (a->n_items == 0) { *c = 0; return; }
+    if (*c < 0) *c = 0;
+    if (*c >= a->n_items) *c = a->n_items - 1;
+    int start = *c;
+    while (!selectable(&a->items[*c])) {
+        *c += dir ? dir : 1;
+        if (*c < 0 || *c >= a->n_items) {
+            *c = start;
+            for (int i = 0; i < a->n_items; i++)
+                if (selectable(&a->items[i])) { *c = i; if (dir < 0) continue; break; }
+            return;
+        }
+    }
+}
+
+void ui_items_draw(ui_app *a, int panel, ui_grid *g, ui_rect r)
+{
+    a->n_items = ui_items_build(a, panel, a->items, UI_MAX_ITEMS);
+    clamp_cursor(a, panel, 1);
+    const ui_theme *th = &a->th;
+    bool focused = a->focus == panel;
+    int msg_rows = r.h >= 6 ? 2 : 0;
+    int list_h = r.h - msg_rows;
+    int *scroll = &a->scroll[panel];
+    int cur = a->cursor[panel];
+    if (cur < *scroll) *scroll = cur;
+    if (cur >= *scroll + list_h) *scroll = cur - list_h + 1;
+    if (*scroll > a->n_items - list_h) *scroll = a->n_items - list_h;
+    if (*scroll < 0) *scroll = 0;
+    int lw = r.w >= 40 ? 20 : 16;
+    for (int row = 0; row < list_h; row++) {
+        int i = *scroll + row;
+        if (i >= a->n_items)
+            break;
+        const ui_item *it = &a->items[i];
+        int y = r.y + row;
+        if (it->kind == UI_ITEM_INFO) {
+            ui_grid_printf(g, r.x, y, lw, ui_st(th, UI_R_DIM), "%s", it->label);
+            ui_grid_text(g, r.x + lw, y, r.w - lw, it->info, ui_st(th, UI_R_TEXT));
+            continue;
+        }
+        bool sel = focused && i == cur;
+        bool editing = sel && a->mode == UI_MODE_EDIT && a->edit_kind == UI_EDIT_ITEM;
+        ui_style ls = sel ? ui_st(th, UI_R_SELECT) : ui_st(th, UI_R_LABEL);
+        ui_style vs = sel ? ui_st(th, UI_R_SELECT) : ui_st(th, UI_R_VALUE);
+        if (sel)
+            ui_grid_fill(g, ui_rect_make(r.x, y, r.w, 1), ' ', ls);
+        bool locked = nn_preset_is_locked(&a->draft, it->key);
+        ui_grid_printf(g, r.x, y, lw - 1, ls, "%s%s", locked ? "#" : " ", it->label);
+        if (editing) {
+            ui_style es = ui_st(th, a->edit_ok ? UI_R_EDIT : UI_R_ERROR);
+            if (th->level != UI_COLOR_MONO)
+                es.bg = ui_st(th, UI_R_EDIT).bg;
+            ui_style cs = es;
+            cs.attr ^= UI_A_REVERSE;
+            ui_field_draw(&a->field, g, r.x + lw, y, r.w - lw, es, cs);
+        } else {
+            char v[256];
+            ui_items_value(&a->draft, it->key, v, sizeof v);
+            if (sel && (it->kind == UI_ITEM_CHOICE || it->kind == UI_ITEM_BOOL))
+                ui_grid_printf(g, r.x + lw, y, r.w - lw, vs, "%s %s %s", th->utf8 ? "\xe2\x97\x82" : "<", v,
+                               th->utf8 ? "\xe2\x96\xb8" : ">");
+            else
+                ui_grid_text(g, r.x + lw, y, r.w - lw, v, vs);
+        }
+    }
+    if (a->n_items > list_h && list_h > 1) {
+        ui_grid_put(g, r.x + r.w - 1, r.y, *scroll > 0 ? (th->utf8 ? 0x25B4 : '^') : ' ', ui_st(th, UI_R_DIM));
+        ui_grid_put(g, r.x + r.w - 1, r.y + list_h - 1,
+                    *scroll + list_h < a->n_items ? (th->utf8 ? 0x25BE : 'v') : ' ', ui_st(th, UI_R_DIM));
+    }
+    if (!msg_rows || a->n_items == 0)
+        return;
+    int my = r.y + r.h - 2;
+    if (a->mode == UI_MODE_EDIT && a->edit_kind == UI_EDIT_ITEM && a->edit_panel == panel) {
+        ui_style ms = ui_st(th, a->edit_ok ? UI_R_OK : UI_R_ERROR);
+        /* the validator's message, wrapped over two rows */
+        const char *m = a->edit_msg;
+        int n = (int)strlen(m);
+        ui_grid_text(g, r.x, my, r.w, m, ms);
+        if (n > r.w)
+            ui_grid_text(g, r.x, my + 1, r.w, m + r.w, ms);
+    } else if (focused) {
+        const ui_item *it = &a->items[a->cursor[panel]];
+        char hint[512] = "";
+        if (it->kind == UI_ITEM_CHOICE) {
+            int len = snprintf(hint, sizeof hint, "Left/Right:");
+            for (int i = 0; i < it->n_choices && len < (int)sizeof hint - 20; i++)
+                len += snprintf(hint + len, sizeof hint - (size_t)len, " %s", it->choices[i]);
+        } else if (it->kind == UI_ITEM_BOOL) {
+            snprintf(hint, sizeof hint, "Left/Right: true or false");
+        } else {
+            snprintf(hint, sizeof hint, "Enter: edit %s", it->key);
+        }
+        ui_grid_text(g, r.x, my, r.w, hint, ui_st(th, UI_R_DIM));
+        if ((int)strlen(hint) > r.w)
+            ui_grid_text(g, r.x, my + 1, r.w, hint + r.w, ui_st(th, UI_R_DIM));
+    }
+}
+
+static void commit_value(ui_app *a, const char *key, const char *text)
+{
+    nn_preset p;
+    nn_error err;
+    if (ui_items_try(&a->draft, &p, key, text, &err) != NN_OK) {
+        ui_app_message(a, true, "%s", err.msg);
+        return;
+    }
+    ui_app_apply(a, &p, ui_items_what(key));
+}
+
+static void cycle(ui_app *a, const ui_item *it, int dir)
+{
+    char v[256];
+    ui_items_value(&a->draft, it->key, v, sizeof v);
+    if (it->kind == UI_ITEM_BOOL) {
+        commit_value(a, it->key, strcmp(v, "true") == 0 ? "false" : "true");
+        return;
+    }
+    int cur = -1;
+    for (int i = 0; i < it->n_choices; i++)
+        if (strcmp(v, it->choices[i]) == 0)
+            cur = i;
+    int next = cur < 0 ? 0 : (cur + dir + it->n_choices) % it->n_choices;
+    commit_value(a, it->key, it->choices[next]);
+}
+
+void ui_items_key(ui_app *a, int panel, ui_cmd c)
+{
+    a->n_items = ui_items_build(a, panel, a->items, UI_MAX_ITEMS);
+    int *cur = &a->cursor[panel];
+    switch (c.act) {
+    case UI_ACT_UP: (*cur)--; clamp_cursor(a, panel, -1); break;
+    case UI_ACT_DOWN: (*cur)++; clamp_cursor(a, panel, 1); break;
+    case UI_ACT_PAGE_UP: *cur -= 8; clamp_cursor(a, panel, -1); break;
+    case UI_ACT_PAGE_DOWN: *cur += 8; clamp_cursor(a, panel, 1); break;
+    case UI_ACT_HOME: *cur = 0; clamp_cursor(a, panel, 1); break;
+    case UI_ACT_END: *cur = a->n_items - 1; clamp_cursor(a, panel, -1); break;
+    case UI_ACT_LEFT:
+    case UI_ACT_RIGHT:
+    case UI_ACT_EDIT: {
+        if (a->n_items == 0)
+            break;
+        clamp_cursor(a, panel, 1);
+        const ui_item *it = &a->items[*cur];
+        if (it->kind == UI_ITEM_INFO)
+            break;
+        if (nn_preset_is_locked(&a->draft, it->key)) {
+            ui_app_message(a, true, "%s is locked by this lesson", it->key);
+            break;
+        }
+        if (c.act != UI_ACT_EDIT) {
+            if (it->kind == UI_ITEM_CHOICE || it->kind == UI_ITEM_BOOL)
+                cycle(a, it, c.act == UI_ACT_LEFT ? -1 : 1);
+            break;
+        }
+        char v[256];
+        ui_items_value(&a->draft, it->key, v, sizeof v);
+        a->edit_panel = panel;
+        ui_app_begin_edit(a, UI_EDIT_ITEM, it->key, v);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+void ui_items_click(ui_app *a, int panel, int row)
+{
+    a->n_items = ui_items_build(a, panel, a->items, UI_MAX_ITEMS);
+    int i = a->scroll[panel] + row;
+    if (i >= 0 && i < a->n_items && selectable(&a->items[i]))
+        a->cursor[panel] = i;
+}

@@ -1,0 +1,70 @@
+/* panel_confusion.c — the Confusion panel: the test confusion matrix as a heatmap with accuracy
+ * and per-class precision, recall and F1 (heatmap.c), updated every epoch. For regression it
+ * shows R², MSE and MAE, and for 1-D data the fitted curve over the data points. */
+#include "app.h"
+
+#include "chart.h"
+#include "heatmap.h"
+
+#include <math.h>
+#include <stdio.h>
+
+static ui_braille canvas;
+
+static void curve(ui_app *a, ui_grid *g, ui_rect r)
+{
+    const ui_snapshot *s = &a->snap;
+    if (r.w < 4 || r.h < 2 || s->x_max <= s->x_min || s->y_max <= s->y_min)
+        return;
+    ui_braille_init(&canvas, r.w, r.h);
+    int xd = 2 * canvas.w - 1, yd = 4 * canvas.h - 1;
+    int16_t pf = ui_st(&a->th, UI_R_DIM).fg, cf = ui_st(&a->th, UI_R_TRAIN).fg;
+    for (int i = 0; i < s->n_points && i < UI_MAX_POINTS; i++) {
+        int x = (int)lround((s->points[i].x - s->x_min) / (s->x_max - s->x_min) * xd);
+        int y = (int)lround((s->y_max - s->points[i].y) / (s->y_max - s->y_min) * yd);
+        ui_braille_dot(&canvas, x, y, pf);
+    }
+    int px = 0, py = 0;
+    for (int i = 0; i < s->curve_n && i < UI_CURVE_MAX; i++) {
+        int x = (int)lround((s->curve_x[i] - s->x_min) / (s->x_max - s->x_min) * xd);
+        int y = (int)lround((s->y_max - s->curve_y[i]) / (s->y_max - s->y_min) * yd);
+        if (i)
+            ui_braille_line(&canvas, px, py, x, y, cf);
+        px = x;
+        py = y;
+    }
+    ui_braille_blit(&canvas, g, r.x, r.y, -1, !a->th.utf8);
+}
+
+void ui_confusion_draw(ui_app *a, ui_grid *g, ui_rect r)
+{
+    const ui_snapshot *s = &a->snap;
+    const ui_theme *th = &a->th;
+    if (!s->has_last) {
+        ui_grid_text(g, r.x, r.y, r.w, "no evaluation yet (Space trains)", ui_st(th, UI_R_DIM));
+        return;
+    }
+    if (s->task == NN_TASK_CLASSIFICATION && s->k > 0) {
+        bool room = r.h >= s->k + 7 + s->k;
+        if (room)
+            ui_grid_printf(g, r.x, r.y, r.w, ui_st(th, UI_R_DIM), "test split after epoch %d (rows: actual)",
+                           s->last.epoch);
+        ui_heatmap_confusion(g, ui_rect_make(r.x, r.y + room, r.w, r.h - room), s->confusion, s->k,
+                             (const char (*)[NN_NAME_MAX])s->class_names, &s->metrics, th);
+        return;
+    }
+    int x = r.x;
+    x += ui_grid_text(g, x, r.y, r.w, "test R\xc2\xb2 ", ui_st(th, UI_R_LABEL));
+    x += ui_grid_printf(g, x, r.y, r.x + r.w - x, ui_st(th, UI_R_VALUE), "%.4f", s->reg.r2);
+    x += ui_grid_text(g, x, r.y, r.x + r.w - x, "  MSE ", ui_st(th, UI_R_LABEL));
+    x += ui_grid_printf(g, x, r.y, r.x + r.w - x, ui_st(th, UI_R_VALUE), "%.4g", s->reg.mse);
+    x += ui_grid_text(g, x, r.y, r.x + r.w - x, "  MAE ", ui_st(th, UI_R_LABEL));
+    ui_grid_printf(g, x, r.y, r.x + r.w - x, ui_st(th, UI_R_VALUE), "%.4g", s->reg.mae);
+    ui_grid_printf(g, r.x, r.y + 1, r.w, ui_st(th, UI_R_DIM), "%ld test values, epoch %d", s->reg.n, s->last.epoch);
+    if (s->view == UI_VIEW_CURVE && r.h > 4) {
+        ui_grid_text(g, r.x, r.y + 2, r.w, "fitted curve (line) over the data (dots)", ui_st(th, UI_R_DIM));
+        curve(a, g, ui_rect_make(r.x, r.y + 3, r.w, r.h - 3));
+    } else if (r.h > 3) {
+        ui_grid_text(g, r.x, r.y + 3, r.w, "(no predicted-vs-actual points in the snapshot)", ui_st(th, UI_R_DIM));
+    }
+}

@@ -1,0 +1,81 @@
+/* panel_dataset.c — the Dataset panel: source (built-in, synthetic, CSV or IDX path), samples and
+ * noise for synthetic sources, normalisation, and what the worker loaded (rows per split,
+ * features, classes). */
+#include "app.h"
+
+#include "datasets.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int ui_dataset_items(ui_app *a, ui_item *out, int max);
+
+static ui_item *add(ui_item *out, int *n, int max, ui_item_kind kind, const char *label, const char *key)
+{
+    if (*n >= max)
+        return NULL;
+    ui_item *it = &out[(*n)++];
+    memset(it, 0, sizeof *it);
+    it->kind = kind;
+    snprintf(it->label, sizeof it->label, "%s", label);
+    snprintf(it->key, sizeof it->key, "%s", key);
+    return it;
+}
+
+int ui_dataset_items(ui_app *a, ui_item *out, int max)
+{
+    int n = 0;
+    const nn_preset_dataset *d = &a->draft.dataset;
+    ui_item *it = add(out, &n, max, UI_ITEM_CHOICE, "source", "dataset.source");
+    if (it)
+        for (int i = 0; i < nn_source_count && i < 24; i++)
+            it->choices[it->n_choices++] = nn_source_table[i].name;
+    const nn_source_info *src = nn_source_find(d->source);
+    if (strcmp(d->source, "csv") == 0) {
+        add(out, &n, max, UI_ITEM_TEXT, "path", "dataset.path");
+        add(out, &n, max, UI_ITEM_TEXT, "label column", "dataset.label");
+    } else if (strcmp(d->source, "idx") == 0) {
+        add(out, &n, max, UI_ITEM_TEXT, "images", "dataset.images");
+        add(out, &n, max, UI_ITEM_TEXT, "labels", "dataset.labels");
+        add(out, &n, max, UI_ITEM_TEXT, "test images", "dataset.test_images");
+        add(out, &n, max, UI_ITEM_TEXT, "test labels", "dataset.test_labels");
+    }
+    if (src && src->synthetic) {
+        add(out, &n, max, UI_ITEM_NUMBER, "samples", "dataset.samples");
+        add(out, &n, max, UI_ITEM_NUMBER, "noise", "dataset.noise");
+    }
+    it = add(out, &n, max, UI_ITEM_CHOICE, "normalize", "dataset.normalize");
+    if (it)
+        for (int i = 0; i < NN_NORM_COUNT; i++)
+            it->choices[it->n_choices++] = nn_norm_names[i];
+    add(out, &n, max, UI_ITEM_BOOL, "shuffle", "dataset.shuffle");
+
+    const ui_snapshot *s = &a->snap;
+    it = add(out, &n, max, UI_ITEM_INFO, " loaded", "");
+    if (!it)
+        return n;
+    if (s->state == UI_RUN_LOADING) {
+        snprintf(it->info, sizeof it->info, "loading...");
+    } else if (s->state == UI_RUN_ERROR) {
+        snprintf(it->info, sizeof it->info, "error (see the status bar)");
+    } else {
+        snprintf(it->info, sizeof it->info, "%s, %d rows", s->source, s->n_train + s->n_val + s->n_test);
+        it = add(out, &n, max, UI_ITEM_INFO, " samples", "");
+        if (it)
+            snprintf(it->info, sizeof it->info, "train %d  val %d  test %d", s->n_train, s->n_val, s->n_test);
+        it = add(out, &n, max, UI_ITEM_INFO, " features", "");
+        if (it)
+            snprintf(it->info, sizeof it->info, "%d", s->n_features);
+        it = add(out, &n, max, UI_ITEM_INFO, s->n_classes ? " classes" : " targets", "");
+        if (it) {
+            if (s->n_classes) {
+                int len = snprintf(it->info, sizeof it->info, "%d:", s->n_classes);
+                for (int i = 0; i < s->n_classes && i < NN_MAX_CLASSES && len < (int)sizeof it->info - 2; i++)
+                    len += snprintf(it->info + len, sizeof it->info - (size_t)len, " %s", s->class_names[i]);
+            } else {
+                snprintf(it->info, sizeof it->info, "%d (regression)", s->n_targets);
+            }
+        }
+    }
+    return n;
+}
