@@ -1050,6 +1050,31 @@ nn_status nn_preset_from_cjson(nn_preset *p, const struct cJSON *root, const cha
     return NN_OK;
 }
 
+/* True when the text ends inside a string or with a bracket still open: a cut-off file. */
+static bool looks_truncated(const char *s, size_t len)
+{
+    int depth = 0;
+    bool in_str = false, esc = false;
+    for (size_t i = 0; i < len; i++) {
+        char ch = s[i];
+        if (in_str) {
+            if (esc)
+                esc = false;
+            else if (ch == '\\')
+                esc = true;
+            else if (ch == '"')
+                in_str = false;
+        } else if (ch == '"') {
+            in_str = true;
+        } else if (ch == '{' || ch == '[') {
+            depth++;
+        } else if (ch == '}' || ch == ']') {
+            depth--;
+        }
+    }
+    return in_str || depth > 0;
+}
+
 nn_status nn_preset_parse(nn_preset *p, const char *json, size_t len, const char *filename,
                           nn_diags *diags, nn_error *err)
 {
@@ -1099,7 +1124,7 @@ nn_status nn_preset_parse(nn_preset *p, const char *json, size_t len, const char
         if (root)
             report(&c2, NN_EFORMAT, NULL, "JSON syntax error: unexpected text after the end of the object "
                    "(near \"%s\")", near);
-        else if (bad >= json + len)
+        else if (looks_truncated(json, len))
             report(&c2, NN_EFORMAT, NULL, "JSON syntax error: the file ends early (an unclosed { [ or \"?)");
         else
             report(&c2, NN_EFORMAT, NULL, "JSON syntax error near \"%s\" (a missing comma or quote? JSON has "

@@ -249,7 +249,7 @@ static const bad_case bad_cases[] = {
     /* files */
     {"syntax error", "{\n  \"dataset\": {\"source\": \"iris\"}\n  \"seed\": 3\n}\n", "bad.json:3:3: JSON syntax error",
      "near \"\"seed\": 3\""},
-    {"unclosed object", "{\n  \"dataset\": {\"source\": \"iris\"}\n", "bad.json:", "JSON syntax error"},
+    {"unclosed object", "{\n  \"dataset\": {\"source\": \"iris\"}\n", "bad.json:", "JSON syntax error: the file ends early"},
     {"trailing comma", "{\"seed\": 3,}", "bad.json:1:12: JSON syntax error", "trailing commas"},
     {"text after the object", "{" SRC "} x", "bad.json:1:33: JSON syntax error", "after the end of the object"},
     {"empty file", "", "bad.json: empty file", "a preset is a JSON object"},

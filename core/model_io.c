@@ -1,0 +1,501 @@
+/* model_io.c — the trained-model file: writing (atomic), reading with every shape checked, and
+ * prediction from raw features.
+ *
+ * Floats (weights, biases, normalisation statistics, alpha) are printed by us with "%.9g": nine
+ * significant digits identify a float uniquely, and reading the decimal back as a double and
+ * rounding to float gives the same bits. cJSON's own number printing is for doubles, so the
+ * float arrays go into the tree as raw JSON text. */
+#include "model_io.h"
+
+#include "activation.h"
+
+#include <cJSON.h>
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PREDICT_ROWS 256   /* rows the loaded network's workspace holds; predict goes in chunks */
+
+static const char *const task_names[] = {"classification", "regression"};
+
+// --- writing ------------------------------------------------------------------------------------
+
+/* "[1.5, -0.25, ...]" with "%.9g" per float; NULL on allocation failure or a non-finite value. */
+static char *float_array_text(const float *v, size_t n)
+{
+    size_t cap = n * 18 + 3, len = 0;
+    char *s = malloc(cap);
+    if (!s)
+        return NULL;
+    s[len++] = '[';
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(v[i])) {
+            free(s);
+            return NULL;
+        }
+        int w = snprintf(s + len, cap - len, "%s%.9g", i ? ", " : "", (double)v[i]);
+        if (w < 0 || (size_t)w >= cap - len) {
+            free(s);
+            return NULL;
+        }
+        len += (size_t)w;
+    }
+    s[len++] = ']';
+    s[len] = '\0';
+    return s;
+}
+
+/* Adds key: raw float array. Returns false on failure. */
+static bool add_floats(cJSON *obj, const char *key, const float *v, size_t n)
+{
+    char *text = float_array_text(v, n);
+    if (!text)
+        return false;
+    cJSON *raw = cJSON_CreateRaw(text);
+    free(text);
+    if (!raw)
+        return false;
+    if (!cJSON_AddItemToObject(obj, key, raw)) {
+        cJSON_Delete(raw);
+        return false;
+    }
+    return true;
+}
+
+/* Adds key: one float as a raw "%.9g" number. */
+static bool add_float(cJSON *obj, const char *key, float v)
+{
+    char text[32];
+    snprintf(text, sizeof text, "%.9g", (double)v);
+    cJSON *raw = isfinite(v) ? cJSON_CreateRaw(text) : NULL;
+    if (!raw)
+        return false;
+    if (!cJSON_AddItemToObject(obj, key, raw)) {
+        cJSON_Delete(raw);
+        return false;
+    }
+    return true;
+}
+
+static bool add_names(cJSON *obj, const char *key, const char (*names)[NN_NAME_MAX], int n, const char *fallback)
+{
+    cJSON *arr = cJSON_AddArrayToObject(obj, key);
+    if (!arr)
+        return false;
+    for (int i = 0; i < n; i++) {
+        char gen[NN_NAME_MAX];
+        const char *s = names && names[i][0] ? names[i] : NULL;
+        if (!s) {
+            snprintf(gen, sizeof gen, "%s%d", fallback, i + 1);
+            s = gen;
+        }
+        cJSON *it = cJSON_CreateString(s);
+        if (!it || !cJSON_AddItemToArray(arr, it)) {
+            cJSON_Delete(it);
+            return false;
+        }
+    }
+    return true;
+}
+
+static cJSON *model_tree(const nn_preset *p, const nn_network *net, const nn_norm *nm, const nn_dataset *d)
+{
+    cJSON *root = cJSON_CreateObject();
+    if (!root)
+        return NULL;
+    bool ok = cJSON_AddStringToObject(root, "format", NN_MODEL_FORMAT) &&
+              cJSON_AddNumberToObject(root, "version", NN_MODEL_VERSION);
+    cJSON *preset = ok ? nn_preset_to_cjson(p) : NULL;
+    ok = preset && cJSON_AddItemToObject(root, "preset", preset);
+    if (!ok)
+        cJSON_Delete(preset);
+    bool regression = d->task == NN_TASK_REGRESSION;
+    ok = ok && cJSON_AddStringToObject(root, "task", task_names[regression ? 1 : 0]);
+    ok = ok && add_names(root, "features", (const char (*)[NN_NAME_MAX])d->feature_names, d->n_features, "x");
+    ok = ok && add_names(root, "classes", (const char (*)[NN_NAME_MAX])d->class_names,
+                         regression ? 0 : d->n_classes, "class");
+
+    cJSON *norm = ok ? cJSON_AddObjectToObject(root, "normalization") : NULL;
+    ok = norm && (int)nm->kind >= 0 && nm->kind < NN_NORM_COUNT &&
+         cJSON_AddStringToObject(norm, "kind", nn_norm_names[nm->kind]);
+    int nt = nm->y_shift && nm->y_scale ? nm->n_targets : 0;
+    ok = ok && add_floats(norm, "shift", nm->shift, nm->shift ? (size_t)nm->n_features : 0) &&
+         add_floats(norm, "scale", nm->scale, nm->scale ? (size_t)nm->n_features : 0) &&
+         add_floats(norm, "target_shift", nm->y_shift, (size_t)nt) &&
+         add_floats(norm, "target_scale", nm->y_scale, (size_t)nt);
+
+    cJSON *layers = ok ? cJSON_AddArrayToObject(root, "layers") : NULL;
+    ok = ok && layers;
+    for (int l = 0; ok && l < net->n_layers; l++) {
+        const nn_layer *L = &net->layers[l];
+        cJSON *lo = cJSON_CreateObject();
+        if (!lo || !cJSON_AddItemToArray(layers, lo)) {
+            cJSON_Delete(lo);
+            ok = false;
+            break;
+        }
+        float alpha = isfinite(L->alpha) ? L->alpha : nn_act_table[L->act].default_alpha;
+        ok = cJSON_AddNumberToObject(lo, "inputs", L->in) && cJSON_AddNumberToObject(lo, "units", L->out) &&
+             cJSON_AddStringToObject(lo, "activation", nn_act_name(L->act)) &&
+             add_float(lo, "alpha", alpha) &&
+             add_floats(lo, "weights", net->params + L->w_off, (size_t)L->in * (size_t)L->out) &&
+             add_floats(lo, "biases", net->params + L->b_off, (size_t)L->out);
+    }
+    if (!ok) {
+        cJSON_Delete(root);
+        return NULL;
+    }
+    return root;
+}
+
+char *nn_model_to_json(const nn_preset *p, const nn_network *net, const nn_norm *nm, const nn_dataset *d)
+{
+    cJSON *root = model_tree(p, net, nm, d);
+    if (!root)
+        return NULL;
+    char *s = cJSON_Print(root);
+    cJSON_Delete(root);
+    return s;
+}
+
+nn_status nn_model_save(const char *path, const nn_preset *p, const nn_network *net, const nn_norm *nm,
+                        const nn_dataset *d, nn_error *err)
+{
+    for (size_t i = 0; i < net->n_params; i++)
+        if (!isfinite(net->params[i]))
+            return nn_error_set(err, NN_EDIVERGED, "%s: not saved: the network has a non-finite weight", path);
+    char *s = nn_model_to_json(p, net, nm, d);
+    if (!s)
+        return nn_error_set(err, NN_ENOMEM, "%s: out of memory writing the model", path);
+    size_t len = strlen(s);
+    s[len] = '\n';   /* cJSON's buffer has room: replace the NUL, write len + 1 bytes */
+    nn_status st = nn_file_write_atomic(path, s, len + 1, err);
+    free(s);
+    return st;
+}
+
+// --- reading ---------------------------------------------------------------------------------------
+
+/* Reads a JSON array of n finite numbers into a new float array. */
+static nn_status read_floats(const cJSON *arr, size_t want, const char *file, const char *field, float **out,
+                             nn_error *err)
+{
+    *out = NULL;
+    if (!cJSON_IsArray(arr))
+        return nn_error_set(err, NN_EFORMAT, "%s: %s: missing or not an array of numbers", file, field);
+    size_t n = (size_t)cJSON_GetArraySize(arr);
+    if (n != want)
+        return nn_error_set(err, NN_EFORMAT, "%s: %s: %zu numbers, expected %zu", file, field, n, want);
+    float *v = malloc((want ? want : 1) * sizeof *v);
+    if (!v)
+        return nn_error_set(err, NN_ENOMEM, "%s: %s: out of memory", file, field);
+    size_t i = 0;
+    for (const cJSON *it = arr->child; it; it = it->next, i++) {
+        if (!cJSON_IsNumber(it) || !isfinite(it->valuedouble) || !isfinite((float)it->valuedouble)) {
+            free(v);
+            return nn_error_set(err, NN_EFORMAT, "%s: %s.%zu: %s, expected a finite number", file, field, i,
+                                cJSON_IsNumber(it) ? "not finite as a float" : "not a number");
+        }
+        v[i] = (float)it->valuedouble;
+    }
+    *out = v;
+    return NN_OK;
+}
+
+static nn_status read_names(const cJSON *arr, const char *file, const char *field, char (**out)[NN_NAME_MAX],
+                            int *n_out, nn_error *err)
+{
+    *out = NULL;
+    *n_out = 0;
+    if (!cJSON_IsArray(arr))
+        return nn_error_set(err, NN_EFORMAT, "%s: %s: missing or not an array of names", file, field);
+    int n = cJSON_GetArraySize(arr);
+    if (n == 0)
+        return NN_OK;
+    char (*names)[NN_NAME_MAX] = calloc((size_t)n, sizeof *names);
+    if (!names)
+        return nn_error_set(err, NN_ENOMEM, "%s: %s: out of memory", file, field);
+    int i = 0;
+    for (const cJSON *it = arr->child; it; it = it->next, i++) {
+        if (!cJSON_IsString(it)) {
+            free(names);
+            return nn_error_set(err, NN_EFORMAT, "%s: %s.%d: not a string", file, field, i);
+        }
+        snprintf(names[i], NN_NAME_MAX, "%s", it->valuestring);
+    }
+    *out = names;
+    *n_out = n;
+    return NN_OK;
+}
+
+static bool get_int_field(const cJSON *obj, const char *key, int lo, int hi, int *out)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!cJSON_IsNumber(it) || it->valuedouble != floor(it->valuedouble) || it->valuedouble < lo ||
+        it->valuedouble > hi)
+        return false;
+    *out = (int)it->valuedouble;
+    return true;
+}
+
+static nn_status parse_tree(nn_model *m, const cJSON *root, const char *file, nn_error *err)
+{
+    if (!cJSON_IsObject(root))
+        return nn_error_set(err, NN_EFORMAT, "%s: not an nnterm model (the top level is not a JSON object)", file);
+    const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(root, "format");
+    if (!cJSON_IsString(fmt) || strcmp(fmt->valuestring, NN_MODEL_FORMAT) != 0)
+        return nn_error_set(err, NN_EFORMAT, "%s: format: %s%s%s is not an nnterm model (expected \"%s\")", file,
+                            cJSON_IsString(fmt) ? "\"" : "", cJSON_IsString(fmt) ? fmt->valuestring : "missing",
+                            cJSON_IsString(fmt) ? "\"" : "", NN_MODEL_FORMAT);
+    const cJSON *ver = cJSON_GetObjectItemCaseSensitive(root, "version");
+    if (!cJSON_IsNumber(ver) || ver->valuedouble != floor(ver->valuedouble) || ver->valuedouble < 1)
+        return nn_error_set(err, NN_EFORMAT, "%s: version: missing or not a positive integer", file);
+    if (ver->valuedouble > NN_MODEL_VERSION)
+        return nn_error_set(err, NN_EFORMAT, "%s: version: %.0f is newer than this nnterm reads (%d): "
+                            "update nnterm to load it", file, ver->valuedouble, NN_MODEL_VERSION);
+
+    /* the preset it came from, validated like a preset file */
+    char pfile[NN_PATH_MAX + 16];
+    snprintf(pfile, sizeof pfile, "%s: preset", file);
+    const cJSON *preset = cJSON_GetObjectItemCaseSensitive(root, "preset");
+    if (!preset)
+        return nn_error_set(err, NN_EFORMAT, "%s: preset: missing", file);
+    nn_status st = nn_preset_from_cjson(&m->preset, preset, pfile, NULL, err);
+    if (st != NN_OK)
+        return st;
+    snprintf(m->preset.file, sizeof m->preset.file, "%s", file);
+    nn_path_dir(m->preset.base_dir, sizeof m->preset.base_dir, file);
+
+    const cJSON *task = cJSON_GetObjectItemCaseSensitive(root, "task");
+    if (cJSON_IsString(task) && strcmp(task->valuestring, task_names[0]) == 0)
+        m->task = NN_TASK_CLASSIFICATION;
+    else if (cJSON_IsString(task) && strcmp(task->valuestring, task_names[1]) == 0)
+        m->task = NN_TASK_REGRESSION;
+    else
+        return nn_error_set(err, NN_EFORMAT, "%s: task: missing or not \"classification\" or \"regression\"", file);
+
+    st = read_names(cJSON_GetObjectItemCaseSensitive(root, "features"), file, "features", &m->feature_names,
+                    &m->n_features, err);
+    if (st != NN_OK)
+        return st;
+    if (m->n_features < 1)
+        return nn_error_set(err, NN_EFORMAT, "%s: features: empty, expected the input names", file);
+    st = read_names(cJSON_GetObjectItemCaseSensitive(root, "classes"), file, "classes", &m->class_names,
+                    &m->n_classes, err);
+    if (st != NN_OK)
+        return st;
+
+    /* layers: shapes chain from n_features to the outputs */
+    const cJSON *layers = cJSON_GetObjectItemCaseSensitive(root, "layers");
+    if (!cJSON_IsArray(layers))
+        return nn_error_set(err, NN_EFORMAT, "%s: layers: missing or not an array", file);
+    int n_layers = cJSON_GetArraySize(layers);
+    if (n_layers < 1 || n_layers > NN_MAX_LAYERS)
+        return nn_error_set(err, NN_EFORMAT, "%s: layers: %d layers, expected 1..%d", file, n_layers, NN_MAX_LAYERS);
+    nn_layer_spec specs[NN_MAX_LAYERS];
+    int in = m->n_features, l = 0;
+    for (const cJSON *lo = layers->child; lo; lo = lo->next, l++) {
+        int inputs, units;
+        if (!cJSON_IsObject(lo))
+            return nn_error_set(err, NN_EFORMAT, "%s: layers.%d: not an object", file, l);
+        if (!get_int_field(lo, "inputs", 1, 1 << 24, &inputs))
+            return nn_error_set(err, NN_EFORMAT, "%s: layers.%d.inputs: missing or not an integer >= 1", file, l);
+        if (inputs != in)
+            return nn_error_set(err, NN_EFORMAT, "%s: layers.%d.inputs: %d, expected %d (%s)", file, l, inputs, in,
+                                l == 0 ? "the number of features" : "the previous layer's units");
+        if (!get_int_field(lo, "units", 1, 1 << 24, &units))
+            return nn_error_set(err, NN_EFORMAT, "%s: layers.%d.units: missing or not an integer >= 1", file, l);
+        const cJSON *act = cJSON_GetObjectItemCaseSensitive(lo, "activation");
+        int a = cJSON_IsString(act) ? nn_act_from_name(act->valuestring) : -1;
+        if (a < 0)
+            return nn_error_set(err, NN_EFORMAT, "%s: layers.%d.activation: missing or not an activation name",
+                                file, l);
+        const cJSON *alpha = cJSON_GetObjectItemCaseSensitive(lo, "alpha");
+        float al = nn_act_table[a].default_alpha;
+        if (alpha) {
+            if (!cJSON_IsNumber(alpha) || !isfinite(alpha->valuedouble))
+                return nn_error_set(err, NN_EFORMAT, "%s: layers.%d.alpha: not a finite number", file, l);
+            al = (float)alpha->valuedouble;
+        }
+        specs[l] = (nn_layer_spec){units, (nn_act)a, al, NN_INIT_AUTO, NN_DIST_NORMAL};
+        in = units;
+    }
+    int outputs = in;
+    if (m->task == NN_TASK_CLASSIFICATION) {
+        if (m->n_classes != outputs && !(outputs == 1 && m->n_classes == 2))
+            return nn_error_set(err, NN_EFORMAT, "%s: classes: %d names for %d outputs of the last layer", file,
+                                m->n_classes, outputs);
+    } else if (m->n_classes != 0) {
+        return nn_error_set(err, NN_EFORMAT, "%s: classes: %d names, expected none for regression", file,
+                            m->n_classes);
+    }
+
+    /* normalisation */
+    const cJSON *norm = cJSON_GetObjectItemCaseSensitive(root, "normalization");
+    if (!cJSON_IsObject(norm))
+        return nn_error_set(err, NN_EFORMAT, "%s: normalization: missing or not an object", file);
+    const cJSON *kind = cJSON_GetObjectItemCaseSensitive(norm, "kind");
+    int k = -1;
+    for (int i = 0; i < NN_NORM_COUNT && cJSON_IsString(kind); i++)
+        if (strcmp(kind->valuestring, nn_norm_names[i]) == 0)
+            k = i;
+    if (k < 0)
+        return nn_error_set(err, NN_EFORMAT, "%s: normalization.kind: missing or not zscore, minmax or none", file);
+    m->norm.kind = (nn_normalize)k;
+    m->norm.n_features = m->n_features;
+    int nt = m->task == NN_TASK_REGRESSION ? outputs : 0;
+    m->norm.n_targets = nt;
+    if ((st = read_floats(cJSON_GetObjectItemCaseSensitive(norm, "shift"), (size_t)m->n_features, file,
+                          "normalization.shift", &m->norm.shift, err)) != NN_OK ||
+        (st = read_floats(cJSON_GetObjectItemCaseSensitive(norm, "scale"), (size_t)m->n_features, file,
+                          "normalization.scale", &m->norm.scale, err)) != NN_OK ||
+        (st = read_floats(cJSON_GetObjectItemCaseSensitive(norm, "target_shift"), (size_t)nt, file,
+                          "normalization.target_shift", &m->norm.y_shift, err)) != NN_OK ||
+        (st = read_floats(cJSON_GetObjectItemCaseSensitive(norm, "target_scale"), (size_t)nt, file,
+                          "normalization.target_scale", &m->norm.y_scale, err)) != NN_OK)
+        return st;
+    for (int j = 0; j < m->n_features; j++)
+        if (m->norm.scale[j] == 0.0f)
+            return nn_error_set(err, NN_EFORMAT, "%s: normalization.scale.%d: 0, expected a non-zero scale", file, j);
+    if (nt == 0) {   /* classification: no target statistics */
+        free(m->norm.y_shift);
+        free(m->norm.y_scale);
+        m->norm.y_shift = m->norm.y_scale = NULL;
+    }
+
+    /* the network, then its parameters */
+    if ((st = nn_network_init(&m->net, m->n_features, specs, n_layers, PREDICT_ROWS, err)) != NN_OK)
+        return st;
+    l = 0;
+    for (const cJSON *lo = layers->child; lo; lo = lo->next, l++) {
+        const nn_layer *L = &m->net.layers[l];
+        char field[48];
+        float *v = NULL;
+        snprintf(field, sizeof field, "layers.%d.weights", l);
+        if ((st = read_floats(cJSON_GetObjectItemCaseSensitive(lo, "weights"), (size_t)L->in * (size_t)L->out,
+                              file, field, &v, err)) != NN_OK)
+            return st;
+        memcpy(m->net.params + L->w_off, v, (size_t)L->in * (size_t)L->out * sizeof *v);
+        free(v);
+        snprintf(field, sizeof field, "layers.%d.biases", l);
+        if ((st = read_floats(cJSON_GetObjectItemCaseSensitive(lo, "biases"), (size_t)L->out, file, field, &v,
+                              err)) != NN_OK)
+            return st;
+        memcpy(m->net.params + L->b_off, v, (size_t)L->out * sizeof *v);
+        free(v);
+    }
+    return NN_OK;
+}
+
+/* True when the text ends inside a string or with a bracket still open: a cut-off file. */
+static bool looks_truncated(const char *s, size_t len)
+{
+    int depth = 0;
+    bool in_str = false, esc = false;
+    for (size_t i = 0; i < len; i++) {
+        char ch = s[i];
+        if (in_str) {
+            if (esc)
+                esc = false;
+            else if (ch == '\\')
+                esc = true;
+            else if (ch == '"')
+                in_str = false;
+        } else if (ch == '"') {
+            in_str = true;
+        } else if (ch == '{' || ch == '[') {
+            depth++;
+        } else if (ch == '}' || ch == ']') {
+            depth--;
+        }
+    }
+    return in_str || depth > 0;
+}
+
+nn_status nn_model_parse(nn_model *m, const char *buf, size_t len, const char *filename, nn_error *err)
+{
+    memset(m, 0, sizeof *m);
+    if (!filename)
+        filename = "model";
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
+    if (!root) {
+        const char *bad = end && end >= buf && end <= buf + len ? end : buf + len;
+        int line = 1, col = 1;
+        for (const char *s = buf; s < bad; s++) {
+            if (*s == '\n') {
+                line++;
+                col = 1;
+            } else {
+                col++;
+            }
+        }
+        return nn_error_set(err, NN_EFORMAT, "%s:%d:%d: JSON syntax error%s", filename, line, col,
+                            looks_truncated(buf, len) ? " (the file ends early: truncated?)" : "");
+    }
+    nn_status st = parse_tree(m, root, filename, err);
+    cJSON_Delete(root);
+    if (st != NN_OK)
+        nn_model_free(m);
+    return st;
+}
+
+nn_status nn_model_load(nn_model *m, const char *path, nn_error *err)
+{
+    memset(m, 0, sizeof *m);
+    char *buf = NULL;
+    size_t len = 0;
+    nn_status st = nn_file_read(path, &buf, &len, err);
+    if (st != NN_OK)
+        return st;
+    st = nn_model_parse(m, buf, len, path, err);
+    free(buf);
+    return st;
+}
+
+void nn_model_free(nn_model *m)
+{
+    if (!m)
+        return;
+    free(m->feature_names);
+    free(m->class_names);
+    nn_norm_free(&m->norm);
+    nn_network_free(&m->net);
+    memset(m, 0, sizeof *m);
+}
+
+// --- prediction -----------------------------------------------------------------------------------
+
+nn_status nn_model_predict(nn_model *m, const float *x, int rows, float *out, nn_error *err)
+{
+    if (rows < 0)
+        return nn_error_set(err, NN_EINVAL, "predict: %d rows", rows);
+    if (!m->net.params)
+        return nn_error_set(err, NN_EINVAL, "predict: no model loaded");
+    int f = m->n_features, k = nn_network_outputs(&m->net);
+    int chunk = m->net.max_batch;
+    float *xb = malloc((size_t)chunk * (size_t)f * sizeof *xb);
+    if (!xb)
+        return nn_error_set(err, NN_ENOMEM, "predict: out of memory");
+    const nn_layer *top = &m->net.layers[m->net.n_layers - 1];
+    /* probabilities: softmax and sigmoid outputs already are; other classification outputs get a softmax */
+    bool need_softmax = m->task == NN_TASK_CLASSIFICATION && k > 1 && top->act != NN_ACT_SOFTMAX &&
+                        top->act != NN_ACT_SIGMOID;
+    for (int r0 = 0; r0 < rows; r0 += chunk) {
+        int n = rows - r0 < chunk ? rows - r0 : chunk;
+        memcpy(xb, x + (size_t)r0 * (size_t)f, (size_t)n * (size_t)f * sizeof *xb);
+        nn_norm_apply(&m->norm, xb, n);
+        const float *y = nn_network_forward(&m->net, NULL, xb, n, 0.0f, NULL);
+        float *o = out + (size_t)r0 * (size_t)k;
+        memcpy(o, y, (size_t)n * (size_t)k * sizeof *o);
+        if (need_softmax)
+            nn_act_forward(NN_ACT_SOFTMAX, 0.0f, o, o, n, k);
+        if (m->task == NN_TASK_REGRESSION)
+            nn_norm_unscale_targets(&m->norm, o, n);
+    }
+    free(xb);
+    return NN_OK;
+}

@@ -1,0 +1,359 @@
+/* test_model_io.c — the model file: exact float round trips, predictions equal to the network's
+ * own forward pass, and a clear error for each kind of bad file. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "model_io.h"
+
+#include <cJSON.h>
+
+#include <dirent.h>
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* A small trained-looking model: dataset, normalisation, network with seeded weights, preset. */
+typedef struct {
+    nn_preset preset;
+    nn_dataset data;
+    nn_norm norm;
+    nn_network net;
+} fixture;
+
+static void fixture_init(fixture *f, nn_task task, int rows, int max_batch)
+{
+    memset(f, 0, sizeof *f);
+    nn_error e;
+    nn_rng rng;
+    nn_rng_seed(&rng, 77);
+    bool cls = task == NN_TASK_CLASSIFICATION;
+    int nf = cls ? 4 : 2, outs = cls ? 3 : 1;
+    assert_int_equal(nn_dataset_alloc(&f->data, task, rows, nf, outs, &e), NN_OK);
+    for (int i = 0; i < rows * nf; i++)
+        f->data.x[i] = (float)(5.0 + 3.0 * nn_rng_normal(&rng));
+    for (int j = 0; j < nf; j++)
+        snprintf(f->data.feature_names[j], NN_NAME_MAX, "feature \"%d\"", j);
+    if (cls) {
+        for (int i = 0; i < rows; i++)
+            f->data.label[i] = i % 3;
+        snprintf(f->data.class_names[0], NN_NAME_MAX, "setosa");
+        snprintf(f->data.class_names[1], NN_NAME_MAX, "versicolor");
+        snprintf(f->data.class_names[2], NN_NAME_MAX, "virginica");
+    } else {
+        for (int i = 0; i < rows; i++)
+            f->data.y[i] = (float)(100.0 + 20.0 * nn_rng_normal(&rng));
+    }
+    uint32_t *idx = malloc((size_t)rows * sizeof *idx);
+    assert_non_null(idx);
+    for (int i = 0; i < rows; i++)
+        idx[i] = (uint32_t)i;
+    assert_int_equal(nn_norm_fit(&f->norm, NN_NORM_ZSCORE, &f->data, idx, rows, &e), NN_OK);
+    free(idx);
+    nn_layer_spec specs[3] = {
+        {7, NN_ACT_TANH, 0.0f, NN_INIT_AUTO, NN_DIST_NORMAL},
+        {5, NN_ACT_LEAKY_RELU, 0.05f, NN_INIT_AUTO, NN_DIST_UNIFORM},
+        {outs, cls ? NN_ACT_SOFTMAX : NN_ACT_LINEAR, 0.0f, NN_INIT_AUTO, NN_DIST_NORMAL},
+    };
+    assert_int_equal(nn_network_init(&f->net, nf, specs, 3, max_batch, &e), NN_OK);
+    nn_network_init_weights(&f->net, &rng);
+    for (size_t i = 0; i < f->net.n_params; i++)   /* biases too, and awkward values */
+        f->net.params[i] += (float)(0.01 * nn_rng_normal(&rng));
+    nn_diags d = {0};
+    assert_int_equal(nn_preset_load(&f->preset, cls ? "iris" : "sine", &d, &e), NN_OK);
+}
+
+static void fixture_free(fixture *f)
+{
+    nn_dataset_free(&f->data);
+    nn_norm_free(&f->norm);
+    nn_network_free(&f->net);
+}
+
+static bool same_bits(const float *a, const float *b, size_t n)
+{
+    return n == 0 || memcmp(a, b, n * sizeof *a) == 0;
+}
+
+static void parse_ok(nn_model *m, const char *text)
+{
+    nn_error e = {0};
+    if (nn_model_parse(m, text, strlen(text), "m.json", &e) != NN_OK)
+        fail_msg("%s", e.msg);
+}
+
+// --- round trips ----------------------------------------------------------------------------------
+
+static void test_a_saved_model_reads_back_with_every_weight_bit_identical(void **state)
+{
+    (void)state;
+    fixture f;
+    fixture_init(&f, NN_TASK_CLASSIFICATION, 40, 64);
+    /* floats that a %.17g double printer or a 6-digit printer would get wrong or lose */
+    f.net.params[0] = 0.1f;
+    f.net.params[1] = FLT_MIN / 7.0f;   /* subnormal */
+    f.net.params[2] = -0.0f;
+    f.net.params[3] = FLT_MAX;
+    f.net.params[4] = 1.0f + FLT_EPSILON;
+    f.net.params[5] = -3.4028232e38f;
+    f.norm.shift[0] = 16777217.0f;
+    char *text = nn_model_to_json(&f.preset, &f.net, &f.norm, &f.data);
+    assert_non_null(text);
+    nn_model m;
+    parse_ok(&m, text);
+    assert_int_equal(m.net.n_params, f.net.n_params);
+    assert_true(same_bits(m.net.params, f.net.params, f.net.n_params));
+    assert_true(signbit(m.net.params[2]));
+    assert_int_equal(m.net.n_layers, 3);
+    for (int l = 0; l < 3; l++) {
+        assert_int_equal(m.net.layers[l].in, f.net.layers[l].in);
+        assert_int_equal(m.net.layers[l].out, f.net.layers[l].out);
+        assert_int_equal(m.net.layers[l].act, f.net.layers[l].act);
+        assert_true(m.net.layers[l].alpha == f.net.layers[l].alpha);
+    }
+    assert_int_equal(m.norm.kind, NN_NORM_ZSCORE);
+    assert_true(same_bits(m.norm.shift, f.norm.shift, 4));
+    assert_true(same_bits(m.norm.scale, f.norm.scale, 4));
+    assert_int_equal(m.task, NN_TASK_CLASSIFICATION);
+    assert_int_equal(m.n_features, 4);
+    assert_string_equal(m.feature_names[2], "feature \"2\"");
+    assert_int_equal(m.n_classes, 3);
+    assert_string_equal(m.class_names[1], "versicolor");
+    assert_string_equal(m.preset.name, f.preset.name);
+    assert_int_equal(m.preset.training.epochs, f.preset.training.epochs);
+    assert_string_equal(m.preset.file, "m.json");
+    nn_model_free(&m);
+    nn_model_free(&m);   /* idempotent */
+    free(text);
+    fixture_free(&f);
+}
+
+static void test_every_float_survives_the_9_digit_text_exactly(void **state)
+{
+    (void)state;
+    /* a sweep of bit patterns through the same printing and parsing the model file uses */
+    nn_rng rng;
+    nn_rng_seed(&rng, 5);
+    fixture f;
+    fixture_init(&f, NN_TASK_CLASSIFICATION, 10, 16);
+    for (size_t i = 0; i < f.net.n_params; i++) {
+        uint32_t bits = (uint32_t)nn_rng_u64(&rng);
+        float v;
+        memcpy(&v, &bits, sizeof v);
+        f.net.params[i] = isfinite(v) ? v : 1.0f;
+    }
+    char *text = nn_model_to_json(&f.preset, &f.net, &f.norm, &f.data);
+    assert_non_null(text);
+    nn_model m;
+    parse_ok(&m, text);
+    for (size_t i = 0; i < f.net.n_params; i++)
+        if (memcmp(&m.net.params[i], &f.net.params[i], sizeof(float)) != 0)
+            fail_msg("param %zu: %.9g read back as %.9g", i, (double)f.net.params[i], (double)m.net.params[i]);
+    nn_model_free(&m);
+    free(text);
+    fixture_free(&f);
+}
+
+static void test_predictions_of_the_loaded_model_equal_the_networks_forward_pass_exactly(void **state)
+{
+    (void)state;
+    const int rows = 600;   /* more than one prediction chunk */
+    fixture f;
+    fixture_init(&f, NN_TASK_CLASSIFICATION, rows, rows);
+    char *text = nn_model_to_json(&f.preset, &f.net, &f.norm, &f.data);
+    nn_model m;
+    parse_ok(&m, text);
+    float *xn = malloc((size_t)rows * 4 * sizeof *xn);
+    float *got = malloc((size_t)rows * 3 * sizeof *got);
+    assert_non_null(xn);
+    assert_non_null(got);
+    memcpy(xn, f.data.x, (size_t)rows * 4 * sizeof *xn);
+    nn_norm_apply(&f.norm, xn, rows);
+    const float *want = nn_network_forward(&f.net, NULL, xn, rows, 0.0f, NULL);
+    nn_error e;
+    assert_int_equal(nn_model_predict(&m, f.data.x, rows, got, &e), NN_OK);
+    assert_true(same_bits(got, want, (size_t)rows * 3));
+    /* probabilities */
+    for (int i = 0; i < rows; i++) {
+        float s = got[i * 3] + got[i * 3 + 1] + got[i * 3 + 2];
+        float one = 1.0f;
+        assert_float_equal(s, one, 1e-5f);
+    }
+    /* the raw input is not modified */
+    assert_true(f.data.x[0] != xn[0]);
+    free(xn);
+    free(got);
+    nn_model_free(&m);
+    free(text);
+    fixture_free(&f);
+}
+
+static void test_a_regression_model_predicts_in_original_units(void **state)
+{
+    (void)state;
+    const int rows = 50;
+    fixture f;
+    fixture_init(&f, NN_TASK_REGRESSION, rows, rows);
+    char dir[] = "/tmp/nn_test_model_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[256];
+    snprintf(path, sizeof path, "%s/sine-model.json", dir);
+    nn_error e;
+    assert_int_equal(nn_model_save(path, &f.preset, &f.net, &f.norm, &f.data, &e), NN_OK);
+    nn_model m;
+    if (nn_model_load(&m, path, &e) != NN_OK)
+        fail_msg("%s", e.msg);
+    assert_int_equal(m.task, NN_TASK_REGRESSION);
+    assert_int_equal(m.n_classes, 0);
+    assert_int_equal(m.norm.n_targets, 1);
+    assert_true(same_bits(m.norm.y_shift, f.norm.y_shift, 1));
+    assert_true(same_bits(m.norm.y_scale, f.norm.y_scale, 1));
+    float xn[2 * 50], want[50], got[50];
+    memcpy(xn, f.data.x, sizeof xn);
+    nn_norm_apply(&f.norm, xn, rows);
+    memcpy(want, nn_network_forward(&f.net, NULL, xn, rows, 0.0f, NULL), sizeof want);
+    nn_norm_unscale_targets(&f.norm, want, rows);
+    assert_int_equal(nn_model_predict(&m, f.data.x, rows, got, &e), NN_OK);
+    assert_true(same_bits(got, want, (size_t)rows));
+    /* original units: around the targets' mean of about 100, not around 0 */
+    double mean = 0.0;
+    for (int i = 0; i < rows; i++)
+        mean += (double)got[i] / rows;
+    assert_true(mean > 50.0 && mean < 150.0);
+    nn_model_free(&m);
+    unlink(path);
+    assert_int_equal(rmdir(dir), 0);   /* no temporary file left */
+    fixture_free(&f);
+}
+
+// --- bad files --------------------------------------------------------------------------------------
+
+/* Edits the good model's JSON tree and returns the error message of parsing the result. */
+typedef void (*mutator)(cJSON *root);
+
+static void set_format(cJSON *r) { cJSON_ReplaceItemInObject(r, "format", cJSON_CreateString("nnterm-preset")); }
+static void newer_version(cJSON *r) { cJSON_ReplaceItemInObject(r, "version", cJSON_CreateNumber(2)); }
+static void no_version(cJSON *r) { cJSON_DeleteItemFromObject(r, "version"); }
+static cJSON *layer(cJSON *r, int i) { return cJSON_GetArrayItem(cJSON_GetObjectItem(r, "layers"), i); }
+static void short_weights(cJSON *r) { cJSON_DeleteItemFromArray(cJSON_GetObjectItem(layer(r, 1), "weights"), 0); }
+static void long_biases(cJSON *r) { cJSON_AddItemToArray(cJSON_GetObjectItem(layer(r, 2), "biases"), cJSON_CreateNumber(1)); }
+static void broken_chain(cJSON *r) { cJSON_ReplaceItemInObject(layer(r, 1), "inputs", cJSON_CreateNumber(8)); }
+static void extra_feature(cJSON *r) { cJSON_AddItemToArray(cJSON_GetObjectItem(r, "features"), cJSON_CreateString("x9")); }
+static void short_scale(cJSON *r)
+{
+    cJSON_DeleteItemFromArray(cJSON_GetObjectItem(cJSON_GetObjectItem(r, "normalization"), "scale"), 3);
+}
+static void inf_weight(cJSON *r)
+{
+    cJSON_ReplaceItemInArray(cJSON_GetObjectItem(layer(r, 1), "weights"), 3, cJSON_CreateRaw("1e999"));
+}
+static void float_overflow(cJSON *r)
+{
+    cJSON_ReplaceItemInArray(cJSON_GetObjectItem(layer(r, 0), "biases"), 2, cJSON_CreateNumber(1e39));
+}
+static void string_weight(cJSON *r)
+{
+    cJSON_ReplaceItemInArray(cJSON_GetObjectItem(layer(r, 0), "weights"), 0, cJSON_CreateString("0.5"));
+}
+static void unknown_activation(cJSON *r) { cJSON_ReplaceItemInObject(layer(r, 0), "activation", cJSON_CreateString("rleu")); }
+static void two_classes(cJSON *r) { cJSON_DeleteItemFromArray(cJSON_GetObjectItem(r, "classes"), 0); }
+static void bad_preset(cJSON *r)
+{
+    cJSON_ReplaceItemInObject(cJSON_GetObjectItem(cJSON_GetObjectItem(r, "preset"), "training"), "epochs",
+                              cJSON_CreateNumber(0));
+}
+static void no_layers(cJSON *r) { cJSON_ReplaceItemInObject(r, "layers", cJSON_CreateArray()); }
+
+static void test_each_kind_of_bad_model_file_gives_an_error_naming_the_file_and_field(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *what;
+        mutator edit;
+        const char *fragment;
+    } cases[] = {
+        {"wrong format", set_format, "m.json: format: \"nnterm-preset\" is not an nnterm model (expected \"nnterm-model\")"},
+        {"newer version", newer_version, "m.json: version: 2 is newer than this nnterm reads (1)"},
+        {"no version", no_version, "m.json: version: missing"},
+        {"short weights", short_weights, "m.json: layers.1.weights: 34 numbers, expected 35"},
+        {"long biases", long_biases, "m.json: layers.2.biases: 4 numbers, expected 3"},
+        {"broken chain", broken_chain, "m.json: layers.1.inputs: 8, expected 7 (the previous layer's units)"},
+        {"features vs normalisation", extra_feature, "m.json: layers.0.inputs: 4, expected 5 (the number of features)"},
+        {"short scale", short_scale, "m.json: normalization.scale: 3 numbers, expected 4"},
+        {"infinite weight", inf_weight, "m.json: layers.1.weights.3: not finite"},
+        {"float overflow", float_overflow, "m.json: layers.0.biases.2: not finite as a float"},
+        {"string weight", string_weight, "m.json: layers.0.weights.0: not a number"},
+        {"unknown activation", unknown_activation, "m.json: layers.0.activation: missing or not an activation name"},
+        {"classes vs outputs", two_classes, "m.json: classes: 2 names for 3 outputs"},
+        {"invalid preset", bad_preset, "m.json: preset: training.epochs: 0 is out of range (1..1000000)"},
+        {"no layers", no_layers, "m.json: layers: 0 layers, expected 1..16"},
+    };
+    fixture f;
+    fixture_init(&f, NN_TASK_CLASSIFICATION, 20, 32);
+    char *good = nn_model_to_json(&f.preset, &f.net, &f.norm, &f.data);
+    assert_non_null(good);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cJSON *root = cJSON_Parse(good);
+        assert_non_null(root);
+        cases[i].edit(root);
+        char *text = cJSON_PrintUnformatted(root);
+        cJSON_Delete(root);
+        nn_model m;
+        nn_error e = {0};
+        nn_status st = nn_model_parse(&m, text, strlen(text), "m.json", &e);
+        free(text);
+        if (st == NN_OK)
+            fail_msg("%s: accepted", cases[i].what);
+        if (!strstr(e.msg, cases[i].fragment))
+            fail_msg("%s: \"%s\" lacks \"%s\"", cases[i].what, e.msg, cases[i].fragment);
+        assert_null(m.net.params);   /* freed on error */
+    }
+    /* truncated: the first half of the file */
+    nn_model m;
+    nn_error e = {0};
+    assert_int_equal(nn_model_parse(&m, good, strlen(good) / 2, "m.json", &e), NN_EFORMAT);
+    assert_non_null(strstr(e.msg, "m.json:"));
+    assert_non_null(strstr(e.msg, "JSON syntax error (the file ends early: truncated?)"));
+    /* a preset is not a model */
+    const char *preset = "{\"dataset\": {\"source\": \"iris\"}}";
+    assert_int_equal(nn_model_parse(&m, preset, strlen(preset), "iris.json", &e), NN_EFORMAT);
+    assert_non_null(strstr(e.msg, "iris.json: format: missing is not an nnterm model"));
+    /* a missing file */
+    assert_int_not_equal(nn_model_load(&m, "/nonexistent/model.json", &e), NN_OK);
+    assert_non_null(strstr(e.msg, "/nonexistent/model.json"));
+    free(good);
+    fixture_free(&f);
+}
+
+static void test_a_network_with_a_non_finite_weight_is_not_saved(void **state)
+{
+    (void)state;
+    fixture f;
+    fixture_init(&f, NN_TASK_CLASSIFICATION, 10, 16);
+    f.net.params[7] = NAN;
+    nn_error e;
+    assert_int_equal(nn_model_save("/tmp/never-written-model.json", &f.preset, &f.net, &f.norm, &f.data, &e),
+                     NN_EDIVERGED);
+    assert_non_null(strstr(e.msg, "non-finite weight"));
+    assert_int_not_equal(access("/tmp/never-written-model.json", F_OK), 0);
+    assert_null(nn_model_to_json(&f.preset, &f.net, &f.norm, &f.data));
+    fixture_free(&f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_a_saved_model_reads_back_with_every_weight_bit_identical),
+        cmocka_unit_test(test_every_float_survives_the_9_digit_text_exactly),
+        cmocka_unit_test(test_predictions_of_the_loaded_model_equal_the_networks_forward_pass_exactly),
+        cmocka_unit_test(test_a_regression_model_predicts_in_original_units),
+        cmocka_unit_test(test_each_kind_of_bad_model_file_gives_an_error_naming_the_file_and_field),
+        cmocka_unit_test(test_a_network_with_a_non_finite_weight_is_not_saved),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
