@@ -13,6 +13,8 @@
 #include "datasets.h"
 #include "loss.h"
 
+#include "presets/builtin_presets.h"
+
 #include <cJSON.h>
 
 #include <ctype.h>
@@ -67,12 +69,8 @@ static const struct {
 
 static const char *const task_names[] = {"classification", "regression"};
 
-/* The shipped presets, iris first then alphabetical; tests/test_preset.c checks that this list is
- * exactly the *.json files embedded from presets/ (names are returned without ".json", so they
- * cannot point into nn_builtin_files). */
-static const char *const builtin_names[] = {
-    "iris", "circles", "fashion-mnist", "gaussians", "iris-adam", "moons", "sine", "spiral", "wine", "xor",
-};
+/* The embedded presets (the *.json files) without ".json", generated from presets/meson.build. */
+static const char *const builtin_names[] = {NN_BUILTIN_PRESETS};
 
 // --- ranges -----------------------------------------------------------------------------------
 
@@ -1755,9 +1753,28 @@ int nn_preset_builtin_count(void)
     return (int)(sizeof builtin_names / sizeof builtin_names[0]);
 }
 
+/* iris sorts first, then strcmp order */
+static bool builtin_before(const char *a, const char *b)
+{
+    bool ia = strcmp(a, "iris") == 0, ib = strcmp(b, "iris") == 0;
+    if (ia != ib)
+        return ia;
+    return strcmp(a, b) < 0;
+}
+
+/* The i-th name in display order: the one with exactly i names before it (no cached sort: the
+ * list is short and core keeps no mutable state). */
 const char *nn_preset_builtin_name(int i)
 {
-    return i >= 0 && i < nn_preset_builtin_count() ? builtin_names[i] : NULL;
+    int n = nn_preset_builtin_count();
+    for (int k = 0; k < n; k++) {
+        int rank = 0;
+        for (int j = 0; j < n; j++)
+            rank += builtin_before(builtin_names[j], builtin_names[k]);
+        if (rank == i)
+            return builtin_names[k];
+    }
+    return NULL;
 }
 
 static bool all_digits_n(const char *s, size_t n)
