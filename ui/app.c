@@ -441,7 +441,7 @@ static void on_mouse(ui_app *a)
         ui_items_click(a, p, row);
     else if (p == UI_P_ARCH) {
         ui_arch_click(a, row);
-        int x = ev.x - r.x - 1 - 3;
+        int x = ev.x - r.x - 1 - 2;
         a->arch_col = x < 6 ? 0 : x < 17 ? 1 : x < 24 ? 2 : 3;
     }
 }

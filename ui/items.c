@@ -118,7 +118,7 @@ void ui_items_draw(ui_app *a, int panel, ui_grid *g, ui_rect r)
     clamp_cursor(a, panel, 1);
     const ui_theme *th = &a->th;
     bool focused = a->focus == panel;
-    int msg_rows = r.h >= 6 ? 2 : 0;
+    int msg_rows = focused && r.h >= 6 ? 2 : 0;
     int list_h = r.h - msg_rows;
     int *scroll = &a->scroll[panel];
     int cur = a->cursor[panel];

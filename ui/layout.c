@@ -30,7 +30,7 @@ void ui_layout_compute(ui_layout *l, int cols, int lines, int focus, int left_op
     int rw = cols - lw;
 
     if (lines >= UI_FULL_LEFT_H) {
-        int dh = 10, ah = 12;
+        int dh = 13, ah = 11;
         l->panel[UI_P_DATASET] = ui_rect_make(0, 0, lw, dh);
         l->panel[UI_P_ARCH] = ui_rect_make(0, dh, lw, ah);
         l->panel[UI_P_HPARAMS] = ui_rect_make(0, dh + ah, lw, body - dh - ah);

@@ -56,12 +56,12 @@ void ui_arch_draw(ui_app *a, ui_grid *g, ui_rect r)
     bool loaded = s->state != UI_RUN_LOADING && s->state != UI_RUN_ERROR;
     int y = r.y, y_end = r.y + r.h - (r.h >= 8 ? 2 : 0);
     if (loaded)
-        ui_grid_printf(g, r.x, y, r.w, ui_st(th, UI_R_DIM), "input %d features -> %ld parameters",
+        ui_grid_printf(g, r.x, y, r.w, ui_st(th, UI_R_DIM), "input %d features, %ld params",
                        s->n_features, s->n_params);
     else
         ui_grid_text(g, r.x, y, r.w, "input: from the dataset", ui_st(th, UI_R_DIM));
     y++;
-    ui_grid_printf(g, r.x, y, r.w, ui_st(th, UI_R_DIM), " # %-*s%-*s%-*s%s", col_w[0], "units", col_w[1],
+    ui_grid_printf(g, r.x, y, r.w, ui_st(th, UI_R_DIM), "# %-*s%-*s%-*s%s", col_w[0], "units", col_w[1],
                    "activation", col_w[2], "init", "dist");
     y++;
     int list_h = y_end - y;
@@ -73,8 +73,8 @@ void ui_arch_draw(ui_app *a, ui_grid *g, ui_rect r)
         int i = *scroll + row;
         bool sel = focused && i == *cur;
         ui_style base = ui_st(th, i == n - 1 ? UI_R_LABEL : UI_R_TEXT);
-        ui_grid_printf(g, r.x, y, 3, ui_st(th, UI_R_DIM), "%2d ", i + 1);
-        int x = r.x + 3;
+        ui_grid_printf(g, r.x, y, 2, ui_st(th, UI_R_DIM), "%-2d", i + 1);
+        int x = r.x + 2;
         for (int c = 0; c < 4; c++) {
             int w = c == 3 ? r.x + r.w - x : col_w[c];
             if (w <= 0)

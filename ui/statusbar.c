@@ -50,7 +50,11 @@ void ui_status_draw(ui_app *a, ui_grid *g, ui_rect r)
     fmt_time(eta, sizeof eta, s->eta_s);
     fmt_rate(rate, sizeof rate, s->samples_per_s);
     char info[160];
-    if (r.w >= 100)
+    bool msg = (a->msg[0] && ui_now() < a->msg_until) ||
+               ((s->state == UI_RUN_ERROR || s->state == UI_RUN_DIVERGED) && s->message[0]);
+    if (msg)
+        snprintf(info, sizeof info, " Epoch %d/%d ", s->epoch, s->epochs);
+    else if (r.w >= 100)
         snprintf(info, sizeof info, " Epoch %d/%d  batch %d/%d  %s samples/s  %s  ETA %s  lr %.3g ", s->epoch,
                  s->epochs, s->batch, s->n_batches, rate, el, s->eta_s > 0 ? eta : "-", s->base_lr);
     else

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# End-to-end test of the trainer under tmux (TUI.md §3a): a private tmux server, the app under a
+# wrapper that writes its exit status, and every key followed by a wait for the screen it causes.
+# Usage: tui_smoke.sh NNTERM [color|nocolor]    exit 77 (skipped) without tmux.
+set -euo pipefail
+export LC_ALL=C.UTF-8
+APP=$(realpath "$1"); MODE=${2:-color}
+command -v tmux >/dev/null || { echo "tmux not found: skipped"; exit 77; }
+TMP=$(mktemp -d); S=e2e
+printf 'set -g remain-on-exit on\nset -g default-terminal tmux-256color\nset -g history-limit 200\n' >"$TMP/conf"
+t() { tmux -S "$TMP/sock" -f "$TMP/conf" "$@"; }
+trap 't kill-server 2>/dev/null || true; rm -rf "$TMP"' EXIT
+now() { date +%s%3N; }
+screen() { t capture-pane -p -t "$S"; }
+fail() { echo "FAIL ($MODE): $*" >&2; screen >&2 || true; cat "$TMP/err" >&2 2>/dev/null || true; exit 1; }
+wait_for() { local d=$(( $(now) + ${2:-5000} )); until screen | grep -qP -- "$1"; do
+  (( $(now) < d )) || fail "timeout waiting for /$1/"; sleep 0.02; done; }
+wait_gone() { local d=$(( $(now) + 5000 )); while screen | grep -qP -- "$1"; do
+  (( $(now) < d )) || fail "still shown: /$1/"; sleep 0.02; done; }
+wait_rc() { for _ in $(seq 250); do [ -s "$TMP/rc" ] && return; sleep 0.02; done; fail "app did not exit"; }
+keys() { t send-keys -t "$S" "$@"; }
+step() { echo "ok - $*"; }
+
+ENV=(-e LANG=C.UTF-8)
+[ "$MODE" = nocolor ] && ENV+=(-e NO_COLOR=1)
+cd "$TMP"
+t new-session -d -s "$S" -x 100 -y 30 "${ENV[@]}" "cd $TMP && $APP 2>$TMP/err; echo \$? >$TMP/rc"
+
+wait_for 'READY'; wait_for 'Epoch 0/20'; wait_for 'Help'
+step "opens on the iris preset with no argument"
+
+keys Space; wait_for 'DONE' 10000; wait_for 'Epoch 20/20'
+wait_for '[\x{2801}-\x{28FF}]'                     # braille loss curve
+wait_for 'Loss'; wait_for 'Confusion'
+wait_for 'accuracy [0-9.]+% \([0-9]+/30\)'; wait_for 'setosa +[0-9]+ +[0-9]+ +[0-9]+'
+wait_for 'train [0-9.]+ .* val [0-9.]+'
+step "Space trains to DONE; chart and matrix drawn"
+
+if [ "$MODE" = nocolor ]; then
+  ! t capture-pane -p -e -t "$S" | grep -qP '\e\[[0-9;]*(38;5;|48;5;|3[0-7]m|4[0-7]m|3[0-7];|4[0-7];)' \
+    || fail "colour escapes under NO_COLOR"
+  step "NO_COLOR: no colour escapes"
+else
+  t capture-pane -p -e -t "$S" | grep -q $'\e\\[38;5;' || fail "no 256-colour output"
+  step "256 colours in use"
+fi
+
+keys '?'; wait_for 'Key bindings'; wait_for 'quit \(asks first'
+keys Escape; wait_gone 'Key bindings'
+keys F1; wait_for 'Key bindings'; keys q; wait_gone 'Key bindings'
+step "help opens and closes (? Esc, F1 q)"
+
+t resize-window -t "$S" -x 50 -y 12; wait_for 'terminal too small \(50x12, need 80x24\)'
+t resize-window -t "$S" -x 100 -y 30; wait_for 'DONE'; wait_gone 'too small'
+step "too small and back"
+
+# hyperparameter: the learning rate (row 3 of the panel) changes live; the validator speaks as we type
+keys 3 g j j; keys Enter; wait_for 'ok: Enter applies'
+keys BSpace BSpace BSpace BSpace BSpace BSpace; keys -l 'abc'; wait_gone 'ok: Enter applies'
+keys BSpace BSpace BSpace; keys -l '0.05'; wait_for 'ok: Enter applies'
+keys Enter; wait_for 'learning rate 0.05 from the next batch'; wait_for 'learning rate +0.05'
+step "hyperparameter edit validated as typed and applied"
+
+# epochs (row 10): a change after training asks before it resets
+keys g; for _ in $(seq 9); do keys j; done; keys Enter; wait_for 'ok: Enter applies'
+keys BSpace BSpace; keys -l '30'; keys Enter; wait_for 'resets training. Apply it\?'
+keys y; wait_for 'READY'; wait_for 'Epoch 0/30'
+step "epochs edit asks, then resets"
+
+# a layer: units of the hidden layer, then add one
+keys 2; wait_for 'input 4 features'
+keys Enter; keys BSpace BSpace; keys -l '8'; keys Enter; wait_for '67 params'
+keys a; wait_for '235 params'
+step "layer units edited and a layer added"
+
+keys w; wait_for 'Save preset'; wait_for 'iris\.json'; keys Enter
+wait_for 'saved the preset to iris\.json'; [ -s "$TMP/iris.json" ] || fail "no iris.json written"
+grep -q '"units": *8' "$TMP/iris.json" || fail "saved preset lacks the edited layer"
+keys 2 d; wait_for '67 params'
+keys l; wait_for 'Presets'; wait_for '\./iris\.json'; keys G Enter
+wait_for 'opened \./iris\.json'; wait_for '235 params'; wait_for 'Epoch 0/30'
+step "preset saved and opened again"
+
+# a long run: quit asks while running
+keys 3 g; for _ in $(seq 9); do keys j; done; keys Enter; keys BSpace BSpace; keys -l '1000000'; keys Enter
+wait_for 'Epoch 0/1000000'
+keys Space; wait_for 'RUNNING'
+keys q; wait_for 'Training is running\. Quit nnterm\?'; keys n; wait_gone 'Quit nnterm'
+wait_for 'RUNNING'
+keys Space; wait_for 'PAUSED'; keys Space; wait_for 'RUNNING'
+keys q; wait_for 'Quit nnterm\?'; keys y
+wait_rc; [ "$(cat "$TMP/rc")" = 0 ] || fail "exit status $(cat "$TMP/rc")"
+[ "$(t display -p -t "$S" '#{alternate_on}')" = 0 ] || fail "terminal left in the alternate screen"
+step "quit asks while training, exits 0 and restores the terminal"
+echo "all passed ($MODE)"
