@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 const nn_act_info nn_act_table[NN_ACT_COUNT] = {
@@ -38,12 +39,95 @@ const char *nn_act_name(nn_act a)
     return nn_act_table[a].name;
 }
 
+// --- branch-free float helpers -----------------------------------------------------------------
+/* The loops below must vectorise in the training hot loop. GCC will not if-convert a float
+ * comparison that guards arithmetic (it may trap under the default -ftrapping-math), and libm's
+ * expf/tanhf are scalar calls. So the selections are done on the bits, and exp of a non-positive
+ * argument -- every exp an activation needs can be written that way -- is a Cephes-style
+ * polynomial (error below 1 ulp over [-87.3, 0]; 0 below, where exp is subnormal). */
+
+static inline uint32_t f2u(float x)
+{
+    uint32_t u;
+    memcpy(&u, &x, sizeof u);
+    return u;
+}
+
+static inline float u2f(uint32_t u)
+{
+    float x;
+    memcpy(&x, &u, sizeof x);
+    return x;
+}
+
+/* All ones when z > 0 (not for +-0), else zero. */
+static inline uint32_t pos_mask(float z)
+{
+    return 0u - (uint32_t)((int32_t)f2u(z) > 0);
+}
+
+/* All ones when |z| < 0.25, else zero. */
+static inline uint32_t small_mask(float z)
+{
+    return 0u - (uint32_t)((f2u(z) & 0x7FFFFFFFu) < 0x3E800000u);
+}
+
+/* m ? a : b, bitwise. */
+static inline float sel(uint32_t m, float a, float b)
+{
+    return u2f((f2u(a) & m) | (f2u(b) & ~m));
+}
+
+/* exp(x) for x <= 0. */
+static inline float exp_nonpos(float x)
+{
+    const uint32_t lo = 0xC2AE999Au;   /* bits of -87.3f; for negative floats, larger bits = smaller value */
+    uint32_t xb = f2u(x);
+    uint32_t keep = xb > lo ? 0u : 0xFFFFFFFFu;
+    float xc = u2f(xb > lo ? lo : xb);
+    /* x = n ln2 + r, |r| <= ln2/2; n by the round-to-nearest trick 1.5*2^23 */
+    float t = xc * 1.44269504088896341f + 12582912.0f;
+    float n = t - 12582912.0f;
+    float r = xc - n * 0.693359375f;
+    r = r + n * 2.12194440e-4f;
+    float r2 = r * r;
+    float p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    p = p * r2 + r + 1.0f;
+    /* 2^n from the low bits of t, which hold n + 0x400000 */
+    uint32_t e = ((f2u(t) - 0x4B400000u + 127u) << 23) & keep;
+    return p * u2f(e);
+}
+
+/* exp(x) - 1 for x <= 0, accurate near 0 (Taylor series below |x| = 0.25). */
+static inline float expm1_nonpos(float x)
+{
+    float series = x * (1.0f + x * (1.0f / 2 + x * (1.0f / 6 + x * (1.0f / 24 + x * (1.0f / 120 +
+                   x * (1.0f / 720 + x * (1.0f / 5040)))))));
+    return sel(small_mask(x), series, exp_nonpos(x) - 1.0f);
+}
+
 /* Stable logistic: exp of a non-positive number only, so z = +-1000 gives 1 and 0, not NaN. */
 static inline float sigmoidf(float z)
 {
-    float e = expf(-fabsf(z));
+    float e = exp_nonpos(-fabsf(z));
     float s = 1.0f / (1.0f + e);
-    return z >= 0.0f ? s : e * s;
+    return sel(pos_mask(z), s, e * s);
+}
+
+/* tanh(z) = sign(z) (1 - e) / (1 + e), e = exp(-2|z|); an odd series below |z| = 0.25. */
+static inline float tanh_fast(float z)
+{
+    float az = fabsf(z);
+    float em = expm1_nonpos(-2.0f * az);   /* e - 1 */
+    float big = -em / (2.0f + em);
+    float z2 = z * z;
+    float series = az * (1.0f + z2 * (-1.0f / 3 + z2 * (2.0f / 15 + z2 * (-17.0f / 315 + z2 * (62.0f / 2835)))));
+    return copysignf(sel(small_mask(z), series, big), z);
 }
 
 #define INV_SQRT2 0.70710678118654752440f
@@ -57,11 +141,11 @@ static void softmax_rows(float *a, const float *z, int rows, int cols)
         float m = zr[0];
         for (int j = 1; j < cols; j++)
             m = zr[j] > m ? zr[j] : m;
+        for (int j = 0; j < cols; j++)
+            ar[j] = exp_nonpos(zr[j] - m);
         float sum = 0.0f;
-        for (int j = 0; j < cols; j++) {
-            ar[j] = expf(zr[j] - m);
+        for (int j = 0; j < cols; j++)
             sum += ar[j];
-        }
         float inv = 1.0f / sum;   /* sum >= 1: the max element contributes exp(0) */
         for (int j = 0; j < cols; j++)
             ar[j] *= inv;
@@ -80,7 +164,7 @@ void nn_act_forward(nn_act act, float alpha, float *a, const float *z, int rows,
         break;
     case NN_ACT_TANH:
         for (size_t i = 0; i < n; i++)
-            a[i] = tanhf(z[i]);
+            a[i] = tanh_fast(z[i]);
         break;
     case NN_ACT_RELU:
         for (size_t i = 0; i < n; i++)
@@ -88,14 +172,17 @@ void nn_act_forward(nn_act act, float alpha, float *a, const float *z, int rows,
         break;
     case NN_ACT_LEAKY_RELU:
         for (size_t i = 0; i < n; i++)
-            a[i] = z[i] > 0.0f ? z[i] : alpha * z[i];
+            a[i] = sel(pos_mask(z[i]), z[i], alpha * z[i]);
         break;
     case NN_ACT_SOFTMAX:
         softmax_rows(a, z, rows, cols);
         break;
     case NN_ACT_ELU:
-        for (size_t i = 0; i < n; i++)
-            a[i] = z[i] > 0.0f ? z[i] : alpha * expm1f(z[i]);
+        for (size_t i = 0; i < n; i++) {
+            uint32_t pos = pos_mask(z[i]);
+            float neg = u2f(f2u(z[i]) & ~pos);   /* min(z, 0) */
+            a[i] = sel(pos, z[i], alpha * expm1_nonpos(neg));
+        }
         break;
     case NN_ACT_GELU:
         for (size_t i = 0; i < n; i++)
@@ -108,7 +195,7 @@ void nn_act_forward(nn_act act, float alpha, float *a, const float *z, int rows,
     case NN_ACT_SOFTPLUS:
         /* log(1 + e^z) = max(z, 0) + log1p(e^-|z|): no overflow for large z, no loss for small. */
         for (size_t i = 0; i < n; i++)
-            a[i] = (z[i] > 0.0f ? z[i] : 0.0f) + log1pf(expf(-fabsf(z[i])));
+            a[i] = (z[i] > 0.0f ? z[i] : 0.0f) + log1pf(exp_nonpos(-fabsf(z[i])));
         break;
     case NN_ACT_LINEAR:
     default:
@@ -135,11 +222,11 @@ void nn_act_backward(nn_act act, float alpha, float *dz, const float *da, const 
         break;
     case NN_ACT_RELU:
         for (size_t i = 0; i < n; i++)
-            dz[i] = z[i] > 0.0f ? da[i] : 0.0f;
+            dz[i] = u2f(f2u(da[i]) & pos_mask(z[i]));
         break;
     case NN_ACT_LEAKY_RELU:
         for (size_t i = 0; i < n; i++)
-            dz[i] = z[i] > 0.0f ? da[i] : alpha * da[i];
+            dz[i] = sel(pos_mask(z[i]), da[i], alpha * da[i]);
         break;
     case NN_ACT_SOFTMAX:
         /* Jacobian-vector product per row: dz_j = a_j (da_j - sum_i da_i a_i). */
@@ -157,7 +244,7 @@ void nn_act_backward(nn_act act, float alpha, float *dz, const float *da, const 
     case NN_ACT_ELU:
         /* For z <= 0, f'(z) = alpha e^z = f(z) + alpha. */
         for (size_t i = 0; i < n; i++)
-            dz[i] = z[i] > 0.0f ? da[i] : da[i] * (a[i] + alpha);
+            dz[i] = sel(pos_mask(z[i]), da[i], da[i] * (a[i] + alpha));
         break;
     case NN_ACT_GELU:
         /* f'(z) = Phi(z) + z phi(z). */

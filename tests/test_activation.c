@@ -10,6 +10,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define ASSERT_NEAR(a, b, eps)                                                                 \
@@ -110,6 +111,68 @@ static void test_activations_stay_finite_for_huge_inputs(void **state)
     ASSERT_NEAR(a[0], 0.7310585786300049, 1e-6);
     ASSERT_NEAR(a[1], 0.0, 0.0);
     ASSERT_NEAR(a[2], 1.0 - 0.7310585786300049, 1e-6);
+}
+
+/* Double-precision references for the activations computed without libm's float functions. */
+static double ref_act(nn_act act, double alpha, double z)
+{
+    switch (act) {
+    case NN_ACT_SIGMOID: return 1.0 / (1.0 + exp(-z));
+    case NN_ACT_TANH: return tanh(z);
+    case NN_ACT_ELU: return z > 0 ? z : alpha * expm1(z);
+    case NN_ACT_SWISH: return z / (1.0 + exp(-z));
+    case NN_ACT_SOFTPLUS: return z > 0 ? z + log1p(exp(-z)) : log1p(exp(z));
+    case NN_ACT_LEAKY_RELU: return z > 0 ? z : alpha * z;
+    default: return 0.0;
+    }
+}
+
+static void test_activations_match_double_precision_references_to_a_few_ulp(void **state)
+{
+    (void)state;
+    const nn_act acts[] = {NN_ACT_SIGMOID, NN_ACT_TANH, NN_ACT_ELU, NN_ACT_SWISH, NN_ACT_SOFTPLUS,
+                           NN_ACT_LEAKY_RELU};
+    enum { N = 4096 };
+    static float z[N], a[N];
+    for (size_t k = 0; k < sizeof acts / sizeof *acts; k++) {
+        double worst = 0.0;
+        float worst_z = 0.0f;
+        /* a dense sweep over [-90, 90], denser near 0 where series and formulas meet */
+        for (int pass = 0; pass < 2; pass++) {
+            for (int i = 0; i < N; i++)
+                z[i] = pass == 0 ? -90.0f + 180.0f * (float)i / (float)(N - 1)
+                                 : -1.0f + 2.0f * (float)i / (float)(N - 1);
+            float alpha = nn_act_table[acts[k]].default_alpha;
+            nn_act_forward(acts[k], alpha, a, z, 1, N);
+            for (int i = 0; i < N; i++) {
+                double ref = ref_act(acts[k], (double)alpha, (double)z[i]);
+                double err = fabs((double)a[i] - ref) / fmax(fabs(ref), 1e-30);
+                if (fabs(ref) < 1e-30)   /* underflow: exp below -87.3 is flushed to zero */
+                    err = fabs((double)a[i]) < 1e-30 ? 0.0 : 1.0;
+                if (err > worst) {
+                    worst = err;
+                    worst_z = z[i];
+                }
+            }
+        }
+        if (getenv("NN_TEST_VERBOSE"))
+            fprintf(stderr, "%s: worst relative error %.3g at z = %.9g\n", nn_act_name(acts[k]), worst,
+                    (double)worst_z);
+        if (worst > 4.0 * 1.1920929e-7) {
+            print_error("%s: relative error %g at z = %.9g\n", nn_act_name(acts[k]), worst, (double)worst_z);
+            fail();
+        }
+    }
+    /* softmax rows against a double computation */
+    float zr[5] = {-3.0f, 0.5f, 2.0f, -50.0f, 1.25f}, ar[5];
+    nn_act_forward(NN_ACT_SOFTMAX, 0, ar, zr, 1, 5);
+    double sum = 0;
+    for (int j = 0; j < 5; j++)
+        sum += exp((double)zr[j] - 2.0);
+    for (int j = 0; j < 5; j++) {
+        double want = exp((double)zr[j] - 2.0) / sum;
+        ASSERT_NEAR(ar[j], want, 4.0 * 1.1920929e-7 * want);
+    }
 }
 
 static void test_forward_and_backward_work_in_place(void **state)
@@ -235,6 +298,7 @@ int main(void)
         cmocka_unit_test(test_table_rows_match_their_ids_and_names_round_trip),
         cmocka_unit_test(test_activations_give_known_values),
         cmocka_unit_test(test_activations_stay_finite_for_huge_inputs),
+        cmocka_unit_test(test_activations_match_double_precision_references_to_a_few_ulp),
         cmocka_unit_test(test_forward_and_backward_work_in_place),
         cmocka_unit_test(test_softmax_rows_sum_to_one),
         cmocka_unit_test(test_every_backward_matches_central_differences),
