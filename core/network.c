@@ -182,14 +182,10 @@ const float *nn_network_forward(nn_network *net, nn_pool *pool, const float *x, 
             const size_t n = (size_t)rows * (size_t)out;
             const double p = (double)dropout;
             const float scale = p < 1.0 ? (float)(1.0 / (1.0 - p)) : 0.0f;
-            /* uniform >= p, where uniform = (u64 >> 11) * 2^-53, is (u64 >> 11) >= ceil(p * 2^53):
-             * the same test as nn_rng_uniform(rng) >= p, without the conversions */
-            const uint64_t keep_from = p >= 1.0 ? UINT64_C(1) << 53 : (uint64_t)ceil(p * 0x1p53);
             float *restrict mask = L->mask;
             float *restrict h = dropout_buffer(net, L);
             const float *restrict a = L->a;
-            for (size_t i = 0; i < n; i++)
-                mask[i] = (nn_rng_u64(rng) >> 11) >= keep_from ? scale : 0.0f;
+            nn_rng_mask(rng, mask, n, p, scale);   /* mask[i] = uniform >= p ? scale : 0 */
             for (size_t i = 0; i < n; i++)
                 h[i] = a[i] * mask[i];
             L->h = h;

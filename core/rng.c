@@ -28,7 +28,7 @@ void nn_rng_seed(nn_rng *r, uint64_t seed)
     r->spare = 0.0;
 }
 
-uint64_t nn_rng_u64(nn_rng *r)
+static inline uint64_t next(nn_rng *r)
 {
     uint64_t *s = r->s;
     uint64_t result = rotl(s[1] * 5, 7) * 9;
@@ -42,10 +42,15 @@ uint64_t nn_rng_u64(nn_rng *r)
     return result;
 }
 
+uint64_t nn_rng_u64(nn_rng *r)
+{
+    return next(r);
+}
+
 double nn_rng_uniform(nn_rng *r)
 {
     /* The top 53 bits, scaled by 2^-53: every value k/2^53, k in [0, 2^53). */
-    return (double)(nn_rng_u64(r) >> 11) * 0x1.0p-53;
+    return (double)(next(r) >> 11) * 0x1.0p-53;
 }
 
 uint64_t nn_rng_below(nn_rng *r, uint64_t n)
@@ -56,7 +61,7 @@ uint64_t nn_rng_below(nn_rng *r, uint64_t n)
      * number of preimages (2^64 - threshold is a multiple of n). */
     uint64_t threshold = (0 - n) % n;
     for (;;) {
-        uint64_t x = nn_rng_u64(r);
+        uint64_t x = next(r);
         if (x >= threshold)
             return x % n;
     }
@@ -86,4 +91,19 @@ void nn_rng_shuffle(nn_rng *r, uint32_t *idx, size_t n)
         idx[i - 1] = idx[j];
         idx[j] = t;
     }
+}
+
+void nn_rng_mask(nn_rng *r, float *mask, size_t n, double p, float keep)
+{
+    /* uniform = k * 2^-53 with k = u64 >> 11, so uniform >= p is k >= ceil(p * 2^53) (exact:
+     * scaling by a power of two is exact, and ceil of a double is exact). */
+    uint64_t from;
+    if (!(p > 0.0))
+        from = 0;
+    else if (p >= 1.0)
+        from = UINT64_C(1) << 53;   /* never kept */
+    else
+        from = (uint64_t)ceil(p * 0x1.0p53);
+    for (size_t i = 0; i < n; i++)
+        mask[i] = (next(r) >> 11) >= from ? keep : 0.0f;
 }

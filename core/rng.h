@@ -23,5 +23,8 @@ uint64_t nn_rng_below(nn_rng *r, uint64_t n);
 double nn_rng_normal(nn_rng *r);
 /* Fisher-Yates shuffle of idx[0..n). */
 void nn_rng_shuffle(nn_rng *r, uint32_t *idx, size_t n);
+/* mask[i] = nn_rng_uniform(r) >= p ? keep : 0 for i in [0, n), one draw per element in order:
+ * the same numbers as that loop, faster (the inverted-dropout mask). */
+void nn_rng_mask(nn_rng *r, float *mask, size_t n, double p, float keep);
 
 #endif

@@ -234,6 +234,33 @@ static void test_shuffle_of_zero_or_one_element_does_nothing(void **state)
     assert_memory_equal(r.s, q.s, sizeof r.s);
 }
 
+static void test_mask_is_the_uniform_threshold_loop_draw_for_draw(void **state)
+{
+    (void)state;
+    enum { N = 5000 };
+    static float got[N], want[N];
+    const double ps[5] = {0.0, 0.3, 0.5, 0.999, 1.0};
+    for (int k = 0; k < 5; k++) {
+        nn_rng a, b;
+        nn_rng_seed(&a, 31);
+        nn_rng_seed(&b, 31);
+        nn_rng_mask(&a, got, N, ps[k], 2.5f);
+        int kept = 0;
+        for (int i = 0; i < N; i++) {
+            want[i] = nn_rng_uniform(&b) >= ps[k] ? 2.5f : 0.0f;
+            kept += want[i] != 0.0f;
+        }
+        assert_memory_equal(got, want, sizeof got);
+        assert_memory_equal(a.s, b.s, sizeof a.s);   /* one draw per element */
+        if (ps[k] == 0.3)
+            assert_in_range(kept, 3500 - 200, 3500 + 200);
+        if (ps[k] == 1.0)
+            assert_int_equal(kept, 0);
+        if (ps[k] == 0.0)
+            assert_int_equal(kept, N);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -247,6 +274,7 @@ int main(void)
         cmocka_unit_test(test_below_stays_in_range_and_is_unbiased),
         cmocka_unit_test(test_shuffle_is_a_permutation_and_the_same_seed_gives_the_same_one),
         cmocka_unit_test(test_shuffle_of_zero_or_one_element_does_nothing),
+        cmocka_unit_test(test_mask_is_the_uniform_threshold_loop_draw_for_draw),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
