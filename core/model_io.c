@@ -3,8 +3,9 @@
  *
  * Floats (weights, biases, normalisation statistics, alpha) are printed by us with "%.9g": nine
  * significant digits identify a float uniquely, and reading the decimal back as a double and
- * rounding to float gives the same bits. cJSON's own number printing is for doubles, so the
- * float arrays go into the tree as raw JSON text. */
+ * rounding to float gives the same bits. cJSON's own number printing is for doubles (and its
+ * layout uses tabs), so the file is written as text here: 2-space indentation like a preset,
+ * one line per float array. Reading goes through cJSON. */
 #include "model_io.h"
 
 #include "activation.h"
@@ -12,6 +13,7 @@
 #include <cJSON.h>
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,69 +25,74 @@ static const char *const task_names[] = {"classification", "regression"};
 
 // --- writing ------------------------------------------------------------------------------------
 
-/* "[1.5, -0.25, ...]" with "%.9g" per float; NULL on allocation failure or a non-finite value. */
-static char *float_array_text(const float *v, size_t n)
+/* A growing string; oom is sticky. */
+typedef struct {
+    char *s;
+    size_t len, cap;
+    bool oom;
+} sbuf;
+
+static void put(sbuf *b, const char *s, size_t n)
 {
-    size_t cap = n * 18 + 3, len = 0;
-    char *s = malloc(cap);
-    if (!s)
-        return NULL;
-    s[len++] = '[';
+    if (b->oom)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *q = realloc(b->s, cap);
+        if (!q) {
+            b->oom = true;
+            return;
+        }
+        b->s = q;
+        b->cap = cap;
+    }
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+}
+
+static void puts_(sbuf *b, const char *s) { put(b, s, strlen(s)); }
+
+static void putf(sbuf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+static void putf(sbuf *b, const char *fmt, ...)
+{
+    char t[128];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(t, sizeof t, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= sizeof t)
+        b->oom = true;
+    else
+        put(b, t, (size_t)n);
+}
+
+/* "[1.5, -0.25, ...]" with "%.9g" per float; a non-finite value fails the whole text. */
+static void put_floats(sbuf *b, const float *v, size_t n)
+{
+    puts_(b, "[");
     for (size_t i = 0; i < n; i++) {
         if (!isfinite(v[i])) {
-            free(s);
-            return NULL;
+            b->oom = true;
+            return;
         }
-        int w = snprintf(s + len, cap - len, "%s%.9g", i ? ", " : "", (double)v[i]);
-        if (w < 0 || (size_t)w >= cap - len) {
-            free(s);
-            return NULL;
-        }
-        len += (size_t)w;
+        putf(b, "%s%.9g", i ? ", " : "", (double)v[i]);
     }
-    s[len++] = ']';
-    s[len] = '\0';
-    return s;
+    puts_(b, "]");
 }
 
-/* Adds key: raw float array. Returns false on failure. */
-static bool add_floats(cJSON *obj, const char *key, const float *v, size_t n)
+/* A JSON array of names (escaped by cJSON); missing names become fallback1, fallback2, ... */
+static void put_names(sbuf *b, const char (*names)[NN_NAME_MAX], int n, const char *fallback)
 {
-    char *text = float_array_text(v, n);
-    if (!text)
-        return false;
-    cJSON *raw = cJSON_CreateRaw(text);
-    free(text);
-    if (!raw)
-        return false;
-    if (!cJSON_AddItemToObject(obj, key, raw)) {
-        cJSON_Delete(raw);
-        return false;
-    }
-    return true;
-}
-
-/* Adds key: one float as a raw "%.9g" number. */
-static bool add_float(cJSON *obj, const char *key, float v)
-{
-    char text[32];
-    snprintf(text, sizeof text, "%.9g", (double)v);
-    cJSON *raw = isfinite(v) ? cJSON_CreateRaw(text) : NULL;
-    if (!raw)
-        return false;
-    if (!cJSON_AddItemToObject(obj, key, raw)) {
-        cJSON_Delete(raw);
-        return false;
-    }
-    return true;
-}
-
-static bool add_names(cJSON *obj, const char *key, const char (*names)[NN_NAME_MAX], int n, const char *fallback)
-{
-    cJSON *arr = cJSON_AddArrayToObject(obj, key);
-    if (!arr)
-        return false;
-    for (int i = 0; i < n; i++) {
+    cJSON *arr = cJSON_CreateArray();
+    for (int i = 0; arr && i < n; i++) {
         char gen[NN_NAME_MAX];
         const char *s = names && names[i][0] ? names[i] : NULL;
         if (!s) {
@@ -95,70 +102,72 @@ static bool add_names(cJSON *obj, const char *key, const char (*names)[NN_NAME_M
         cJSON *it = cJSON_CreateString(s);
         if (!it || !cJSON_AddItemToArray(arr, it)) {
             cJSON_Delete(it);
-            return false;
+            cJSON_Delete(arr);
+            arr = NULL;
         }
     }
-    return true;
-}
-
-static cJSON *model_tree(const nn_preset *p, const nn_network *net, const nn_norm *nm, const nn_dataset *d)
-{
-    cJSON *root = cJSON_CreateObject();
-    if (!root)
-        return NULL;
-    bool ok = cJSON_AddStringToObject(root, "format", NN_MODEL_FORMAT) &&
-              cJSON_AddNumberToObject(root, "version", NN_MODEL_VERSION);
-    cJSON *preset = ok ? nn_preset_to_cjson(p) : NULL;
-    ok = preset && cJSON_AddItemToObject(root, "preset", preset);
-    if (!ok)
-        cJSON_Delete(preset);
-    bool regression = d->task == NN_TASK_REGRESSION;
-    ok = ok && cJSON_AddStringToObject(root, "task", task_names[regression ? 1 : 0]);
-    ok = ok && add_names(root, "features", (const char (*)[NN_NAME_MAX])d->feature_names, d->n_features, "x");
-    ok = ok && add_names(root, "classes", (const char (*)[NN_NAME_MAX])d->class_names,
-                         regression ? 0 : d->n_classes, "class");
-
-    cJSON *norm = ok ? cJSON_AddObjectToObject(root, "normalization") : NULL;
-    ok = norm && (int)nm->kind >= 0 && nm->kind < NN_NORM_COUNT &&
-         cJSON_AddStringToObject(norm, "kind", nn_norm_names[nm->kind]);
-    int nt = nm->y_shift && nm->y_scale ? nm->n_targets : 0;
-    ok = ok && add_floats(norm, "shift", nm->shift, nm->shift ? (size_t)nm->n_features : 0) &&
-         add_floats(norm, "scale", nm->scale, nm->scale ? (size_t)nm->n_features : 0) &&
-         add_floats(norm, "target_shift", nm->y_shift, (size_t)nt) &&
-         add_floats(norm, "target_scale", nm->y_scale, (size_t)nt);
-
-    cJSON *layers = ok ? cJSON_AddArrayToObject(root, "layers") : NULL;
-    ok = ok && layers;
-    for (int l = 0; ok && l < net->n_layers; l++) {
-        const nn_layer *L = &net->layers[l];
-        cJSON *lo = cJSON_CreateObject();
-        if (!lo || !cJSON_AddItemToArray(layers, lo)) {
-            cJSON_Delete(lo);
-            ok = false;
-            break;
-        }
-        float alpha = isfinite(L->alpha) ? L->alpha : nn_act_table[L->act].default_alpha;
-        ok = cJSON_AddNumberToObject(lo, "inputs", L->in) && cJSON_AddNumberToObject(lo, "units", L->out) &&
-             cJSON_AddStringToObject(lo, "activation", nn_act_name(L->act)) &&
-             add_float(lo, "alpha", alpha) &&
-             add_floats(lo, "weights", net->params + L->w_off, (size_t)L->in * (size_t)L->out) &&
-             add_floats(lo, "biases", net->params + L->b_off, (size_t)L->out);
+    char *text = arr ? cJSON_PrintUnformatted(arr) : NULL;
+    cJSON_Delete(arr);
+    if (!text) {
+        b->oom = true;
+        return;
     }
-    if (!ok) {
-        cJSON_Delete(root);
-        return NULL;
-    }
-    return root;
+    puts_(b, text);
+    free(text);
 }
 
 char *nn_model_to_json(const nn_preset *p, const nn_network *net, const nn_norm *nm, const nn_dataset *d)
 {
-    cJSON *root = model_tree(p, net, nm, d);
-    if (!root)
+    if ((int)nm->kind < 0 || nm->kind >= NN_NORM_COUNT)
         return NULL;
-    char *s = cJSON_Print(root);
-    cJSON_Delete(root);
-    return s;
+    sbuf b = {0};
+    bool regression = d->task == NN_TASK_REGRESSION;
+    putf(&b, "{\n  \"format\": \"%s\",\n  \"version\": %d,\n  \"preset\": ", NN_MODEL_FORMAT, NN_MODEL_VERSION);
+    /* the preset as nn_preset_to_json writes it, indented one level */
+    char *preset = nn_preset_to_json(p);
+    if (!preset) {
+        free(b.s);
+        return NULL;
+    }
+    size_t plen = strlen(preset);
+    while (plen && preset[plen - 1] == '\n')
+        plen--;
+    for (size_t i = 0; i < plen; i++) {
+        put(&b, preset + i, 1);
+        if (preset[i] == '\n')
+            puts_(&b, "  ");
+    }
+    free(preset);
+    putf(&b, ",\n  \"task\": \"%s\",\n  \"features\": ", task_names[regression ? 1 : 0]);
+    put_names(&b, (const char (*)[NN_NAME_MAX])d->feature_names, d->n_features, "x");
+    puts_(&b, ",\n  \"classes\": ");
+    put_names(&b, (const char (*)[NN_NAME_MAX])d->class_names, regression ? 0 : d->n_classes, "class");
+    int nt = nm->y_shift && nm->y_scale ? nm->n_targets : 0;
+    putf(&b, ",\n  \"normalization\": {\n    \"kind\": \"%s\",\n    \"shift\": ", nn_norm_names[nm->kind]);
+    put_floats(&b, nm->shift, nm->shift ? (size_t)nm->n_features : 0);
+    puts_(&b, ",\n    \"scale\": ");
+    put_floats(&b, nm->scale, nm->scale ? (size_t)nm->n_features : 0);
+    puts_(&b, ",\n    \"target_shift\": ");
+    put_floats(&b, nm->y_shift, (size_t)nt);
+    puts_(&b, ",\n    \"target_scale\": ");
+    put_floats(&b, nm->y_scale, (size_t)nt);
+    puts_(&b, "\n  },\n  \"layers\": [");
+    for (int l = 0; l < net->n_layers; l++) {
+        const nn_layer *L = &net->layers[l];
+        float alpha = isfinite(L->alpha) ? L->alpha : nn_act_table[L->act].default_alpha;
+        putf(&b, "%s\n    {\n      \"inputs\": %d, \"units\": %d, \"activation\": \"%s\", \"alpha\": %.9g,"
+             "\n      \"weights\": ", l ? "," : "", L->in, L->out, nn_act_name(L->act), (double)alpha);
+        put_floats(&b, net->params + L->w_off, (size_t)L->in * (size_t)L->out);
+        puts_(&b, ",\n      \"biases\": ");
+        put_floats(&b, net->params + L->b_off, (size_t)L->out);
+        puts_(&b, "\n    }");
+    }
+    puts_(&b, "\n  ]\n}\n");
+    if (b.oom) {
+        free(b.s);
+        return NULL;
+    }
+    return b.s;
 }
 
 nn_status nn_model_save(const char *path, const nn_preset *p, const nn_network *net, const nn_norm *nm,
@@ -170,9 +179,7 @@ nn_status nn_model_save(const char *path, const nn_preset *p, const nn_network *
     char *s = nn_model_to_json(p, net, nm, d);
     if (!s)
         return nn_error_set(err, NN_ENOMEM, "%s: out of memory writing the model", path);
-    size_t len = strlen(s);
-    s[len] = '\n';   /* cJSON's buffer has room: replace the NUL, write len + 1 bytes */
-    nn_status st = nn_file_write_atomic(path, s, len + 1, err);
+    nn_status st = nn_file_write_atomic(path, s, strlen(s), err);
     free(s);
     return st;
 }
