@@ -1,6 +1,8 @@
 /* test_presets.c — every shipped preset is valid and, trained to the end, reaches the figure its
- * description promises ("about 95% test accuracy", "R² about 0.97"); the lessons' claims hold;
- * fashion-mnist is checked for validity and for a clear error when its files are missing. */
+ * description promises ("about 95% test accuracy", "R² about 0.97"); the claims of the xor and
+ * spiral lessons hold; fashion-mnist is checked for validity and for a clear error when its files
+ * are missing. The lesson-* presets show a failure on purpose (a learning rate too high, ...):
+ * tests/test_health.c checks their stories; here they are trained and their figures printed. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -13,6 +15,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+static bool is_lesson(const char *name)
+{
+    return strncmp(name, "lesson-", 7) == 0;
+}
 
 static void load(nn_preset *p, const char *name)
 {
@@ -68,7 +75,7 @@ static void test_every_shipped_preset_passes_validation(void **state)
             fail_msg("%s: %s", nn_preset_builtin_name(i), e.msg);
         assert_int_equal(d.count, 0);
         assert_true(strlen(p.name) > 0);
-        if (promised(p.description) <= 0.0)
+        if (!is_lesson(nn_preset_builtin_name(i)) && promised(p.description) <= 0.0)
             fail_msg("%s: the description promises no figure (\"about N%%\")", nn_preset_builtin_name(i));
     }
 }
@@ -85,9 +92,14 @@ static void test_every_preset_reaches_the_accuracy_its_description_promises(void
         double want = promised(p.description);
         int epochs = 0;
         double got = train(&p, &epochs);
-        print_message("%-10s %s %.4f after %d epochs (description: about %g)\n", name,
-                      strcmp(p.dataset.source, "sine") == 0 ? "test R2      " : "test accuracy", got, epochs, want);
-        if (!(got >= want - 0.03))
+        char note[64];
+        if (is_lesson(name))
+            snprintf(note, sizeof note, "a lesson: see test_health");
+        else
+            snprintf(note, sizeof note, "description: about %g", want);
+        print_message("%-20s %s %.4f after %d epochs (%s)\n", name,
+                      strcmp(p.dataset.source, "sine") == 0 ? "test R2      " : "test accuracy", got, epochs, note);
+        if (!is_lesson(name) && !(got >= want - 0.03))
             fail_msg("%s: %.4f after %d epochs, the description promises about %g", name, got, epochs, want);
     }
 }
