@@ -598,6 +598,22 @@ double nn_health_trace_grad(const nn_health_trace *tr, int layer, int i, int j)
     return prev[i] * tr->delta[layer][j];
 }
 
+double nn_health_penalty_grad(nn_reg reg, double lambda, double r, double w, int is_bias)
+{
+    if (is_bias || lambda == 0.0)
+        return 0.0;
+    double sign = w > 0.0 ? 1.0 : (w < 0.0 ? -1.0 : 0.0);
+    switch (reg) {
+    case NN_REG_L1: return lambda * sign;
+    case NN_REG_L2: return lambda * w;
+    case NN_REG_ELASTICNET: return lambda * (r * sign + (1.0 - r) * w);
+    case NN_REG_NONE:
+    case NN_REG_COUNT:
+        break;
+    }
+    return 0.0;
+}
+
 // --- the optimizer step as a formula -------------------------------------------------------------
 
 /* A value for a formula: 4 decimals in [1e-3, 1e5), else 3 significant digits in e-notation. */

@@ -145,6 +145,11 @@ nn_status nn_health_trace_sample(nn_health_trace *tr, const nn_trainer *t, int r
  * NAN if out of range or before a run. */
 double nn_health_trace_grad(const nn_health_trace *tr, int layer, int i, int j);
 
+/* The regularisation term of a parameter's gradient, as nn_network_add_penalty_grad adds it:
+ * l1 lambda*sign(w), l2 lambda*w, elasticnet lambda*(r*sign(w) + (1-r)*w); 0 for biases
+ * (is_bias) and for none. The trace's gradients are the loss's only: add this to match training. */
+double nn_health_penalty_grad(nn_reg reg, double lambda, double r, double w, int is_bias);
+
 /* What one optimizer step would do to one parameter, the formula with the numbers filled in. */
 #define NN_HEALTH_STEP_LINES 6
 #define NN_HEALTH_LINE 256

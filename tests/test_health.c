@@ -600,6 +600,46 @@ static void test_health_every_optimizer_formula_matches_a_real_step(void **state
 }
 
 
+/* The penalty term per weight against nn_network_add_penalty_grad on zeroed gradients. */
+static void test_health_penalty_grad_matches_the_network(void **state)
+{
+    (void)state;
+    nn_network net;
+    build_232(&net);
+    net.params[net.layers[0].w_off + 2] = 0.0f;   /* sign(0) = 0 for l1 */
+    const nn_reg regs[3] = {NN_REG_L1, NN_REG_L2, NN_REG_ELASTICNET};
+    for (int k = 0; k < 3; k++) {
+        memset(net.grads, 0, net.n_params * sizeof(float));
+        nn_network_add_penalty_grad(&net, regs[k], 0.2, 0.6);
+        int checked = 0;
+        for (int l = 0; l < 2; l++) {
+            const nn_layer *L = &net.layers[l];
+            for (size_t q = L->w_off; q < L->w_off + (size_t)L->in * L->out; q++) {
+                float mine = (float)nn_health_penalty_grad(regs[k], 0.2, 0.6, (double)net.params[q], 0);
+                float theirs = net.grads[q];
+                assert_float_equal(mine, theirs, 1e-6);
+                checked += theirs != 0.0f;
+            }
+            for (int j = 0; j < L->out; j++) {
+                float mine = (float)nn_health_penalty_grad(regs[k], 0.2, 0.6, (double)net.params[L->b_off + (size_t)j], 1);
+                float theirs = net.grads[L->b_off + (size_t)j];
+                assert_float_equal(mine, theirs, 0.0);
+            }
+        }
+        assert_true(checked >= 11);
+    }
+    /* by hand: l2 0.2 * 6 = 1.2; elasticnet 0.2 * (0.6 * -1 + 0.4 * -8) = -0.76 */
+    float v = (float)nn_health_penalty_grad(NN_REG_L2, 0.2, 0.6, 6.0, 0), e = 1.2f;
+    assert_float_equal(v, e, 1e-6);
+    v = (float)nn_health_penalty_grad(NN_REG_ELASTICNET, 0.2, 0.6, -8.0, 0);
+    e = -0.76f;
+    assert_float_equal(v, e, 1e-6);
+    v = (float)nn_health_penalty_grad(NN_REG_NONE, 0.2, 0.6, -8.0, 0);
+    e = 0.0f;
+    assert_float_equal(v, e, 0.0);
+    nn_network_free(&net);
+}
+
 // --- with a trainer: the lesson presets -----------------------------------------------------------
 
 static int load_lesson(nn_preset *p, const char *name)
@@ -721,6 +761,7 @@ int main(void)
         cmocka_unit_test(test_health_trace_matches_network_backward_on_one_row),
         cmocka_unit_test(test_health_sgd_formula_has_the_numbers),
         cmocka_unit_test(test_health_every_optimizer_formula_matches_a_real_step),
+        cmocka_unit_test(test_health_penalty_grad_matches_the_network),
         cmocka_unit_test(test_health_lesson_presets_lock_all_but_the_lesson_knob),
         cmocka_unit_test(test_health_vanishing_lesson_shows_vanishing_gradients),
     };
