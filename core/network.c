@@ -295,13 +295,32 @@ void nn_network_add_penalty_grad(nn_network *net, nn_reg reg, double lambda, dou
     }
 }
 
-double nn_network_clip_grads(nn_network *net, double max_norm)
+/* Sum of squares: eight float lanes per block of 1024 (vectorisable, no long dependency chain),
+ * the block sums added in double, so float rounding only ever spans 128 terms. */
+static double sum_squares(const float *restrict g, size_t n)
 {
     double ss = 0.0;
-    const float *g = net->grads;
-    for (size_t i = 0; i < net->n_params; i++)
-        ss += (double)g[i] * (double)g[i];
-    double norm = sqrt(ss);
+    for (size_t i0 = 0; i0 < n; i0 += 1024) {
+        const size_t nb = n - i0 < 1024 ? n - i0 : 1024;
+        const float *restrict b = g + i0;
+        float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+        size_t j = 0;
+        for (; j + 8 <= nb; j += 8)
+            for (int k = 0; k < 8; k++)
+                acc[k] += b[j + k] * b[j + k];
+        double s = 0.0;
+        for (int k = 0; k < 8; k++)
+            s += (double)acc[k];
+        for (; j < nb; j++)
+            s += (double)b[j] * (double)b[j];
+        ss += s;
+    }
+    return ss;
+}
+
+double nn_network_clip_grads(nn_network *net, double max_norm)
+{
+    double norm = sqrt(sum_squares(net->grads, net->n_params));
     if (max_norm > 0.0 && norm > max_norm) {
         const float scale = (float)(max_norm / norm);
         for (size_t i = 0; i < net->n_params; i++)

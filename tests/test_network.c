@@ -563,6 +563,21 @@ static void test_clip_grads_scales_to_the_max_norm_and_returns_the_norm(void **s
     ASSERT_NEAR(net.grads[1], 0.8, 1e-7);
     ASSERT_NEAR(nn_network_clip_grads(&net, -1.0), 1.0, 1e-6);
     nn_network_free(&net);
+
+    /* a few thousand gradients (blocks, lanes and a tail) against a plain double sum */
+    nn_layer_spec two[2] = {spec(40, NN_ACT_RELU), spec(21, NN_ACT_LINEAR)};
+    assert_int_equal(nn_network_init(&net, 30, two, 2, 1, NULL), NN_OK);
+    nn_rng rng;
+    nn_rng_seed(&rng, 4);
+    double ss = 0;
+    for (size_t i = 0; i < net.n_params; i++) {
+        net.grads[i] = (float)nn_rng_normal(&rng);
+        ss += (double)net.grads[i] * (double)net.grads[i];
+    }
+    double norm = nn_network_clip_grads(&net, 2.0);
+    ASSERT_NEAR(norm, sqrt(ss), 1e-6 * sqrt(ss));
+    ASSERT_NEAR(nn_network_clip_grads(&net, 0.0), 2.0, 2e-6);
+    nn_network_free(&net);
 }
 
 static void test_init_rejects_bad_sizes_with_a_message_naming_the_layer(void **state)
