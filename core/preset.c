@@ -1079,6 +1079,10 @@ nn_status nn_preset_parse(nn_preset *p, const char *json, size_t len, const char
     if (!filename)
         filename = "preset";
     ctx c = {filename, diags, err, 0};
+    if (len >= 3 && memcmp(json, "\xEF\xBB\xBF", 3) == 0) {   /* a UTF-8 byte order mark, as some editors write */
+        json += 3;
+        len -= 3;
+    }
     size_t i = 0;
     while (i < len && isspace((unsigned char)json[i]))
         i++;

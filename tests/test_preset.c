@@ -293,6 +293,16 @@ static void test_check_reports_every_problem_not_only_the_first(void **state)
     assert_non_null(strstr(d.msg[2], "training.batch_size: \"x\" is a string"));
 }
 
+static void test_a_byte_order_mark_is_accepted(void **state)
+{
+    (void)state;
+    nn_preset p;
+    nn_diags d;
+    nn_error e;
+    assert_int_equal(parse_text(&p, "\xEF\xBB\xBF{\"dataset\": {\"source\": \"xor\"}}", &d, &e), NN_OK);
+    assert_string_equal(p.dataset.source, "xor");
+}
+
 static void test_a_missing_file_gives_the_file_error_and_an_unknown_name_lists_the_builtins(void **state)
 {
     (void)state;
@@ -817,6 +827,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_each_kind_of_bad_preset_gives_a_message_naming_the_file_and_path),
         cmocka_unit_test(test_check_reports_every_problem_not_only_the_first),
+        cmocka_unit_test(test_a_byte_order_mark_is_accepted),
         cmocka_unit_test(test_a_missing_file_gives_the_file_error_and_an_unknown_name_lists_the_builtins),
         cmocka_unit_test(test_the_smallest_preset_gets_exactly_the_documented_defaults),
         cmocka_unit_test(test_an_optimizer_object_takes_that_optimizers_torch_defaults),
