@@ -102,10 +102,10 @@ void ui_chart_draw(ui_grid *g, ui_rect r, const ui_series *s, int ns, int x_tota
         lx += ui_grid_text(g, lx, r.y, left, ascii ? "-" : "\xe2\x94\x81", ui_st(th, s[i].role));
         lx += ui_grid_printf(g, lx, r.y, r.x + r.w - lx, ui_st(th, UI_R_TEXT), " %s ", s[i].name);
         lx += ui_grid_text(g, lx, r.y, r.x + r.w - lx, num, ui_st(th, UI_R_VALUE));
-        lx += ui_grid_text(g, lx, r.y, r.x + r.w - lx, "  ", ui_st(th, UI_R_TEXT));
+        lx += ui_grid_text(g, lx, r.y, r.x + r.w - lx, " ", ui_st(th, UI_R_TEXT));
     }
-    if (logy && lx + 5 <= r.x + r.w)
-        ui_grid_text(g, r.x + r.w - 5, r.y, 5, "[log]", ui_st(th, UI_R_WARN));
+    if (logy)
+        ui_grid_text(g, r.x + 1, r.y + r.h - 1, 5, "[log]", ui_st(th, UI_R_WARN));
 
     /* range */
     int n_max = 0;

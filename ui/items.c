@@ -89,7 +89,19 @@ nn_status ui_items_try(const nn_preset *src, nn_preset *dst, const char *key, co
             text = conv;
         }
     }
-    return nn_preset_set(dst, key, text, err);
+    nn_status st = nn_preset_set(dst, key, text, err);
+    if (st != NN_OK && strcmp(key, "dataset.source") == 0) {
+        /* another task (classification <-> regression): let the loss and the output activation
+         * follow the new source, as they do for a preset that does not name them */
+        char last[64];
+        snprintf(last, sizeof last, "model.layers.%d.activation", src->n_layers - 1);
+        *dst = *src;
+        if (nn_preset_set(dst, "training.loss", "null", NULL) == NN_OK &&
+            nn_preset_set(dst, last, "null", NULL) == NN_OK && nn_preset_set(dst, key, text, NULL) == NN_OK)
+            return NN_OK;
+        *dst = *src;
+    }
+    return st;
 }
 
 static bool selectable(const ui_item *it) { return it->kind != UI_ITEM_INFO; }
@@ -179,6 +191,10 @@ void ui_items_draw(ui_app *a, int panel, ui_grid *g, ui_rect r)
         ui_grid_text(g, r.x, my, r.w, m, ms);
         if (n > r.w)
             ui_grid_text(g, r.x, my + 1, r.w, m + r.w, ms);
+    } else if (focused && a->msg_err && a->msg[0] && ui_now() < a->msg_until) {
+        ui_grid_text(g, r.x, my, r.w, a->msg, ui_st(th, UI_R_ERROR));
+        if ((int)strlen(a->msg) > r.w)
+            ui_grid_text(g, r.x, my + 1, r.w, a->msg + r.w, ui_st(th, UI_R_ERROR));
     } else if (focused) {
         const ui_item *it = &a->items[a->cursor[panel]];
         char hint[512] = "";

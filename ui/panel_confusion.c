@@ -65,6 +65,6 @@ void ui_confusion_draw(ui_app *a, ui_grid *g, ui_rect r)
         ui_grid_text(g, r.x, r.y + 2, r.w, "fitted curve (line) over the data (dots)", ui_st(th, UI_R_DIM));
         curve(a, g, ui_rect_make(r.x, r.y + 3, r.w, r.h - 3));
     } else if (r.h > 3) {
-        ui_grid_text(g, r.x, r.y + 3, r.w, "(no predicted-vs-actual points in the snapshot)", ui_st(th, UI_R_DIM));
+        ui_grid_text(g, r.x, r.y + 3, r.w, "(no predicted-vs-actual points to plot)", ui_st(th, UI_R_DIM));
     }
 }

@@ -154,7 +154,7 @@ static void test_chart_log_scale_labels_powers_and_marks_the_legend(void **state
     double v[3] = {1.0, 0.1, 0.01};
     ui_series s = {v, 3, UI_R_TRAIN, "train"};
     ui_chart_draw(&g, ui_rect_make(0, 0, 40, 10), &s, 1, 3, true, &th, &cv);
-    assert_int_equal(find_text(&g, "[log]"), 0);
+    assert_int_equal(find_text(&g, "[log]"), 9);   /* left of the x labels */
     assert_int_equal(find_text(&g, "      1\xe2\x94\x82"), 1);
     assert_int_equal(find_text(&g, "   0.01\xe2\x94\x82"), 7);
     assert_int_equal(find_text(&g, "    0.1\xe2\x94\x82"), 1 + (7 - 1) / 2);  /* mid label = 10^-1 */
