@@ -318,6 +318,32 @@ static void test_a_missing_file_gives_the_file_error_and_an_unknown_name_lists_t
     assert_int_equal(d.count, 1);
 }
 
+static void test_validate_checks_a_struct_edited_directly(void **state)
+{
+    (void)state;
+    nn_preset p;
+    load_builtin(&p, "iris");
+    nn_diags d = {0};
+    nn_error e = {0};
+    assert_int_equal(nn_preset_validate(&p, &d, &e), NN_OK);
+    assert_int_equal(d.count, 0);
+    p.training.epochs = 0;
+    p.layers[0].act = 99;
+    p.training.optimizer.momentum = 1.5;
+    p.dataset.split_val = 0.5;
+    p.lesson.n_locked = 1;
+    strcpy(p.lesson.locked[0], "model.layers.x.units");
+    assert_int_equal(nn_preset_validate(&p, &d, &e), NN_EINVAL);
+    assert_int_equal(d.count, 5);
+    assert_string_equal(d.msg[0], "builtin:iris.json: dataset.split: train 0.7 + val 0.5 + test 0.2 = 1.4, expected "
+                                  "the fractions to sum to 1");
+    assert_string_equal(d.msg[1], "builtin:iris.json: model.layers.0.activation: 99 is not an activation");
+    assert_string_equal(d.msg[2], "builtin:iris.json: training.epochs: 0 is out of range (1..1000000)");
+    assert_string_equal(d.msg[3], "builtin:iris.json: training.optimizer.momentum: 1.5 is out of range [0, 1)");
+    assert_non_null(strstr(d.msg[4], "lesson.locked.0: \"model.layers.x.units\" is not a preset key"));
+    assert_string_equal(e.msg, d.msg[0]);
+}
+
 // --- defaults ---------------------------------------------------------------------------------------
 
 static void test_the_smallest_preset_gets_exactly_the_documented_defaults(void **state)
@@ -828,6 +854,7 @@ int main(void)
         cmocka_unit_test(test_each_kind_of_bad_preset_gives_a_message_naming_the_file_and_path),
         cmocka_unit_test(test_check_reports_every_problem_not_only_the_first),
         cmocka_unit_test(test_a_byte_order_mark_is_accepted),
+        cmocka_unit_test(test_validate_checks_a_struct_edited_directly),
         cmocka_unit_test(test_a_missing_file_gives_the_file_error_and_an_unknown_name_lists_the_builtins),
         cmocka_unit_test(test_the_smallest_preset_gets_exactly_the_documented_defaults),
         cmocka_unit_test(test_an_optimizer_object_takes_that_optimizers_torch_defaults),
