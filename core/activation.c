@@ -111,6 +111,30 @@ static inline float expm1_nonpos(float x)
     return sel(small_mask(x), series, exp_nonpos(x) - 1.0f);
 }
 
+#define INV_SQRT2 0.70710678118654752440f
+#define INV_SQRT2PI 0.39894228040143267794f
+
+/* Phi(z), the standard normal CDF, as 0.5 erfc(-z/sqrt2) with erfc(x), x >= 0, from Numerical
+ * Recipes' erfcc (fractional error below 1.2e-7): unlike 1 + erf(z/sqrt2) it keeps its relative
+ * accuracy in the left tail, where gelu(z) = z Phi(z) is tiny. */
+static inline float phi_cdf(float z)
+{
+    float x = fabsf(z) * INV_SQRT2;
+    float t = 1.0f / (1.0f + 0.5f * x);
+    float p = 0.17087277f;
+    p = p * t - 0.82215223f;
+    p = p * t + 1.48851587f;
+    p = p * t - 1.13520398f;
+    p = p * t + 0.27886807f;
+    p = p * t - 0.18628806f;
+    p = p * t + 0.09678418f;
+    p = p * t + 0.37409196f;
+    p = p * t + 1.00002368f;
+    p = p * t - 1.26551223f;
+    float half_erfc = 0.5f * t * exp_nonpos(p - x * x);   /* exponent <= ~3e-8 */
+    return sel(pos_mask(z), 1.0f - half_erfc, half_erfc);
+}
+
 /* Stable logistic: exp of a non-positive number only, so z = +-1000 gives 1 and 0, not NaN. */
 static inline float sigmoidf(float z)
 {
@@ -130,8 +154,6 @@ static inline float tanh_fast(float z)
     return copysignf(sel(small_mask(z), series, big), z);
 }
 
-#define INV_SQRT2 0.70710678118654752440f
-#define INV_SQRT2PI 0.39894228040143267794f
 
 static void softmax_rows(float *a, const float *z, int rows, int cols)
 {
@@ -186,7 +208,7 @@ void nn_act_forward(nn_act act, float alpha, float *a, const float *z, int rows,
         break;
     case NN_ACT_GELU:
         for (size_t i = 0; i < n; i++)
-            a[i] = 0.5f * z[i] * (1.0f + erff(z[i] * INV_SQRT2));
+            a[i] = z[i] * phi_cdf(z[i]);
         break;
     case NN_ACT_SWISH:
         for (size_t i = 0; i < n; i++)
@@ -250,8 +272,8 @@ void nn_act_backward(nn_act act, float alpha, float *dz, const float *da, const 
         /* f'(z) = Phi(z) + z phi(z). */
         for (size_t i = 0; i < n; i++) {
             float zi = z[i];
-            float cdf = 0.5f * (1.0f + erff(zi * INV_SQRT2));
-            float pdf = INV_SQRT2PI * expf(-0.5f * zi * zi);
+            float cdf = phi_cdf(zi);
+            float pdf = INV_SQRT2PI * exp_nonpos(-0.5f * zi * zi);
             dz[i] = da[i] * (cdf + zi * pdf);
         }
         break;
