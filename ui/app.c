@@ -158,9 +158,36 @@ static void default_file(const ui_app *a, char *out, size_t n, const char *suffi
     snprintf(out, n, "%s%s", stem, suffix);
 }
 
-static void commit_edit(ui_app *a)
+static bool live_key(const char *key)
+{
+    return strcmp(key, "training.regularization.lambda") == 0 || strcmp(key, "training.regularization.r") == 0 ||
+           strcmp(key, "training.regularization.dropout") == 0 ||
+           strcmp(key, "training.regularization.method") == 0;
+}
+
+void ui_app_commit_key(ui_app *a, const char *key, const char *text)
 {
     static nn_preset tmp;
+    nn_error err;
+    if (ui_items_try(&a->draft, &tmp, key, text, &err) != NN_OK) {
+        ui_app_message(a, true, "%s", err.msg);
+        return;
+    }
+    if (strcmp(key, "training.optimizer.learning_rate") == 0 && ui_app_training_begun(a)) {
+        a->draft = tmp;
+        ui_worker_set_lr(a->w, a->draft.training.optimizer.lr);
+        ui_app_message(a, false, "learning rate %g from the next batch", a->draft.training.optimizer.lr);
+    } else if (live_key(key) && ui_app_training_begun(a)) {
+        /* regularisation changes apply to the running experiment, no reset */
+        a->draft = tmp;
+        ui_worker_set_param(a->w, key, text);
+    } else {
+        ui_app_apply(a, &tmp, ui_items_what(key));
+    }
+}
+
+static void commit_edit(ui_app *a)
+{
     nn_error err;
     validate_edit(a);
     if (!a->edit_ok) {
@@ -171,14 +198,7 @@ static void commit_edit(ui_app *a)
     switch (a->edit_kind) {
     case UI_EDIT_ITEM:
     case UI_EDIT_LAYER:
-        ui_items_try(&a->draft, &tmp, a->edit_key, a->field.buf, &err);
-        if (strcmp(a->edit_key, "training.optimizer.learning_rate") == 0 && ui_app_training_begun(a)) {
-            a->draft = tmp;
-            ui_worker_set_lr(a->w, a->draft.training.optimizer.lr);
-            ui_app_message(a, false, "learning rate %g from the next batch", a->draft.training.optimizer.lr);
-        } else {
-            ui_app_apply(a, &tmp, ui_items_what(a->edit_key));
-        }
+        ui_app_commit_key(a, a->edit_key, a->field.buf);
         break;
     case UI_EDIT_SAVE_PRESET:
         if (nn_preset_save(&a->draft, a->field.buf, &err) == NN_OK)
@@ -187,7 +207,10 @@ static void commit_edit(ui_app *a)
             ui_app_message(a, true, "%s", err.msg);
         break;
     case UI_EDIT_SAVE_MODEL:
-        ui_app_message(a, true, "saving the model needs ui_worker_save_model (not in worker.h yet)");
+        if (ui_worker_save_model(a->w, a->field.buf))
+            ui_app_message(a, false, "saving the model to %s ...", a->field.buf);
+        else
+            ui_app_message(a, true, "cannot queue the save (path too long or the worker is busy)");
         break;
     }
 }
@@ -226,6 +249,11 @@ static void pull_snapshot(ui_app *a)
     if (!ui_worker_snapshot(a->w, &a->snap, &a->seen_seq))
         return;
     a->dirty = true;
+    if (a->snap.notice_seq != a->notice_seq) {
+        a->notice_seq = a->snap.notice_seq;
+        if (a->snap.notice[0])
+            ui_app_message(a, a->snap.notice_error, "%s", a->snap.notice);
+    }
     if (a->snap.run != a->hist_run) {
         a->hist_len = 0;
         a->hist_run = a->snap.run;

@@ -57,6 +57,7 @@ typedef struct ui_app {
     int wake_r, wake_w;
     ui_snapshot snap;
     uint64_t seen_seq;
+    uint64_t notice_seq;                /* the last worker notice shown */
     nn_epoch_stats *hist;               /* (hist_cap) copy of the worker's history */
     int hist_len, hist_cap;
     uint64_t hist_run;
@@ -100,6 +101,9 @@ void ui_app_message(ui_app *a, bool err, const char *fmt, ...)
  * what: "architecture", "dataset", ... for the question. */
 void ui_app_apply(ui_app *a, const nn_preset *p, const char *what);
 bool ui_app_training_begun(const ui_app *a);
+/* Sets key to text in the draft through the validator: the learning rate and regularisation go to
+ * the running experiment, other keys through ui_app_apply; errors become a message. */
+void ui_app_commit_key(ui_app *a, const char *key, const char *text);
 void ui_app_begin_edit(ui_app *a, ui_edit_kind kind, const char *key, const char *initial);
 double ui_now(void);
 

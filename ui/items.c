@@ -215,13 +215,7 @@ void ui_items_draw(ui_app *a, int panel, ui_grid *g, ui_rect r)
 
 static void commit_value(ui_app *a, const char *key, const char *text)
 {
-    nn_preset p;
-    nn_error err;
-    if (ui_items_try(&a->draft, &p, key, text, &err) != NN_OK) {
-        ui_app_message(a, true, "%s", err.msg);
-        return;
-    }
-    ui_app_apply(a, &p, ui_items_what(key));
+    ui_app_commit_key(a, key, text);
 }
 
 static void cycle(ui_app *a, const ui_item *it, int dir)

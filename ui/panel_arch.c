@@ -91,7 +91,8 @@ void ui_arch_draw(ui_app *a, ui_grid *g, ui_rect r)
                 char t[32];
                 cell_text(a, i, c, t, sizeof t);
                 ui_style st = cell_sel ? ui_st(th, UI_R_SELECT) : sel ? ui_st(th, UI_R_VALUE) : base;
-                ui_grid_printf(g, x, y, w - 1 > 0 ? w - 1 : w, st, "%-*s", w - 1, t);
+                int tw = c == 3 || w < 2 ? w : w - 1;   /* the last column may use its full width */
+                ui_grid_printf(g, x, y, tw, st, "%-*s", tw, t);
             }
             x += w;
         }

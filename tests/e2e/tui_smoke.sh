@@ -45,6 +45,16 @@ else
   step "256 colours in use"
 fi
 
+keys m; wait_for 'Save model'; wait_for 'iris-model\.json'; keys Enter
+wait_for 'model saved to iris-model\.json'; [ -s "$TMP/iris-model.json" ] || fail "no model file"
+grep -q '"nnterm-model"' "$TMP/iris-model.json" || fail "the model file is not a model"
+step "m saves the trained model"
+
+# a mouse click (X10 report, as ncurses expects under tmux-256color) on the collapsed Dataset line
+click() { keys -l $'\e[M'" $(printf "\\x$(printf %x $((33+$1)))")$(printf "\\x$(printf %x $((33+$2)))")"; }
+click 5 0; wait_for '1 Dataset .*4 Loss'; wait_for 'source .*iris'
+step "a click selects a panel"
+
 keys '?'; wait_for 'Key bindings'; wait_for 'quit \(asks first'
 keys Escape; wait_gone 'Key bindings'
 keys F1; wait_for 'Key bindings'; keys q; wait_gone 'Key bindings'

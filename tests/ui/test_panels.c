@@ -1,0 +1,177 @@
+/* The panels drawn into a grid from a real preset (no terminal, no worker thread): field lists,
+ * edits through the engine's validator, the architecture table and the status bar words. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "app.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int ui_hparams_items(ui_app *a, ui_item *out, int max);
+int ui_dataset_items(ui_app *a, ui_item *out, int max);
+
+static ui_app app;
+
+static int setup(void **state)
+{
+    (void)state;
+    memset(&app, 0, sizeof app);
+    nn_error err;
+    if (nn_preset_load(&app.draft, "iris", NULL, &err) != NN_OK) {
+        fprintf(stderr, "%s\n", err.msg);
+        return -1;
+    }
+    ui_theme_init(&app.th, UI_COLOR_256, true);
+    app.snap.state = UI_RUN_READY;
+    app.snap.epochs = 20;
+    app.snap.n_features = 4;
+    app.snap.n_layers = 2;
+    app.snap.layers[0].in = 4; app.snap.layers[0].out = 40; app.snap.layers[0].act = NN_ACT_RELU;
+    app.snap.layers[1].in = 40; app.snap.layers[1].out = 3; app.snap.layers[1].act = NN_ACT_SOFTMAX;
+    app.snap.n_params = 323;
+    return 0;
+}
+
+static int find(const ui_item *it, int n, const char *key)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(it[i].key, key) == 0)
+            return i;
+    return -1;
+}
+
+static bool grid_has(const ui_grid *g, const char *needle)
+{
+    char row[4096];
+    for (int y = 0; y < g->h; y++) {
+        ui_grid_row_text(g, y, 0, g->w, row, sizeof row);
+        if (strstr(row, needle))
+            return true;
+    }
+    return false;
+}
+
+static void test_hparams_list_only_the_parameters_of_the_chosen_optimizer(void **state)
+{
+    (void)state;
+    ui_item it[UI_MAX_ITEMS];
+    int n = ui_hparams_items(&app, it, UI_MAX_ITEMS);
+    assert_true(find(it, n, "training.optimizer.learning_rate") >= 0);
+    assert_true(find(it, n, "training.optimizer.momentum") >= 0);
+    assert_int_equal(find(it, n, "training.optimizer.beta1"), -1);
+    assert_true(find(it, n, "training.batch_size") >= 0);
+    assert_true(find(it, n, "training.regularization.dropout") >= 0);
+    assert_true(find(it, n, "dataset.split") >= 0);
+    assert_true(find(it, n, "seed") >= 0);
+
+    nn_preset p;
+    nn_error err;
+    assert_int_equal(ui_items_try(&app.draft, &p, "training.optimizer.name", "adam", &err), NN_OK);
+    ui_app b = app;
+    b.draft = p;
+    n = ui_hparams_items(&b, it, UI_MAX_ITEMS);
+    assert_true(find(it, n, "training.optimizer.beta1") >= 0);
+    assert_int_equal(find(it, n, "training.optimizer.momentum"), -1);
+}
+
+static void test_edits_go_through_the_validator_and_leave_the_draft_alone_on_error(void **state)
+{
+    (void)state;
+    nn_preset p;
+    nn_error err;
+    assert_int_not_equal(ui_items_try(&app.draft, &p, "training.batch_size", "0", &err), NN_OK);
+    assert_non_null(strstr(err.msg, "batch_size"));
+    assert_int_equal(ui_items_try(&app.draft, &p, "training.batch_size", "32", &err), NN_OK);
+    assert_int_equal(p.training.batch_size, 32);
+    assert_int_equal(app.draft.training.batch_size, 16);
+}
+
+static void test_split_is_edited_as_three_fractions(void **state)
+{
+    (void)state;
+    nn_preset p;
+    nn_error err;
+    char v[64];
+    ui_items_value(&app.draft, "dataset.split", v, sizeof v);
+    assert_string_equal(v, "0.7/0.1/0.2");
+    assert_int_equal(ui_items_try(&app.draft, &p, "dataset.split", "0.8/0.1/0.1", &err), NN_OK);
+    ui_items_value(&p, "dataset.split", v, sizeof v);
+    assert_string_equal(v, "0.8/0.1/0.1");
+    assert_int_not_equal(ui_items_try(&app.draft, &p, "dataset.split", "0.8/0.3/0.1", &err), NN_OK);
+    assert_int_not_equal(ui_items_try(&app.draft, &p, "dataset.split", "most", &err), NN_OK);
+}
+
+static void test_changing_the_source_to_regression_lets_the_loss_follow(void **state)
+{
+    (void)state;
+    nn_preset p;
+    nn_error err;
+    assert_int_equal(ui_items_try(&app.draft, &p, "dataset.source", "sine", &err), NN_OK);
+    char v[64];
+    ui_items_value(&p, "dataset.source", v, sizeof v);
+    assert_string_equal(v, "sine");
+    ui_app b = app;
+    b.draft = p;
+    ui_item it[UI_MAX_ITEMS];
+    int n = ui_dataset_items(&b, it, UI_MAX_ITEMS);
+    assert_true(find(it, n, "dataset.samples") >= 0);
+    assert_true(find(it, n, "dataset.noise") >= 0);
+    n = ui_dataset_items(&app, it, UI_MAX_ITEMS);
+    assert_int_equal(find(it, n, "dataset.samples"), -1);
+}
+
+static void test_panels_draw_their_fields_and_the_status_bar_its_words(void **state)
+{
+    (void)state;
+    ui_grid g;
+    assert_true(ui_grid_init(&g, 80, 24));
+    app.focus = UI_P_HPARAMS;
+    ui_items_draw(&app, UI_P_HPARAMS, &g, ui_rect_make(1, 1, 32, 20));
+    assert_true(grid_has(&g, "learning rate  0.03"));
+    assert_true(grid_has(&g, "batch size     16"));
+    ui_arch_draw(&app, &g, ui_rect_make(40, 1, 32, 10));
+    assert_true(grid_has(&g, "input 4 features, 323 params"));
+    assert_true(grid_has(&g, "1 40    relu       he     normal"));
+    assert_true(grid_has(&g, "2 auto3 softmax"));
+    ui_status_draw(&app, &g, ui_rect_make(0, 23, 80, 1));
+    assert_true(grid_has(&g, " READY "));
+    assert_true(grid_has(&g, "Epoch 0/20"));
+    assert_true(grid_has(&g, "Space Start"));
+    app.snap.state = UI_RUN_RUNNING;
+    app.snap.epoch = 3;
+    ui_status_draw(&app, &g, ui_rect_make(0, 23, 80, 1));
+    assert_true(grid_has(&g, " RUNNING "));
+    assert_true(grid_has(&g, "Epoch 3/20"));
+    assert_true(grid_has(&g, "Space Pause"));
+    app.snap.state = UI_RUN_READY;
+    app.snap.epoch = 0;
+    ui_grid_free(&g);
+}
+
+static void test_help_overlay_is_titled_key_bindings(void **state)
+{
+    (void)state;
+    ui_grid g;
+    assert_true(ui_grid_init(&g, 80, 24));
+    ui_help_draw(&app, &g);
+    assert_true(grid_has(&g, "Key bindings"));
+    assert_true(grid_has(&g, "quit (asks first while training)"));
+    ui_grid_free(&g);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_hparams_list_only_the_parameters_of_the_chosen_optimizer),
+        cmocka_unit_test(test_edits_go_through_the_validator_and_leave_the_draft_alone_on_error),
+        cmocka_unit_test(test_split_is_edited_as_three_fractions),
+        cmocka_unit_test(test_changing_the_source_to_regression_lets_the_loss_follow),
+        cmocka_unit_test(test_panels_draw_their_fields_and_the_status_bar_its_words),
+        cmocka_unit_test(test_help_overlay_is_titled_key_bindings),
+    };
+    return cmocka_run_group_tests(tests, setup, NULL);
+}
