@@ -155,75 +155,167 @@ static inline float tanh_fast(float z)
 }
 
 
-static void softmax_rows(float *a, const float *z, int rows, int cols)
+// --- per-element forms: f(z) and g * f'(z) given a = f(z) ----------------------------------------
+
+static inline float relu_f(float z) { return u2f(f2u(z) & pos_mask(z)); }
+static inline float leaky_f(float z, float alpha) { return sel(pos_mask(z), z, alpha * z); }
+static inline float elu_f(float z, float alpha)
 {
-    for (int r = 0; r < rows; r++) {
-        const float *zr = z + (size_t)r * cols;
-        float *ar = a + (size_t)r * cols;
-        float m = zr[0];
-        for (int j = 1; j < cols; j++)
-            m = zr[j] > m ? zr[j] : m;
-        for (int j = 0; j < cols; j++)
-            ar[j] = exp_nonpos(zr[j] - m);
-        float sum = 0.0f;
-        for (int j = 0; j < cols; j++)
-            sum += ar[j];
-        float inv = 1.0f / sum;   /* sum >= 1: the max element contributes exp(0) */
-        for (int j = 0; j < cols; j++)
-            ar[j] *= inv;
+    uint32_t pos = pos_mask(z);
+    float neg = u2f(f2u(z) & ~pos);   /* min(z, 0) */
+    return sel(pos, z, alpha * expm1_nonpos(neg));
+}
+static inline float gelu_f(float z) { return z * phi_cdf(z); }
+static inline float swish_f(float z) { return z * sigmoidf(z); }
+/* log(1 + e^z) = max(z, 0) + log1p(e^-|z|): no overflow for large z, no loss for small. */
+static inline float softplus_f(float z) { return (z > 0.0f ? z : 0.0f) + log1pf(exp_nonpos(-fabsf(z))); }
+
+static inline float sigmoid_d(float g, float a) { return g * a * (1.0f - a); }
+static inline float tanh_d(float g, float a) { return g * (1.0f - a * a); }
+static inline float relu_d(float g, float z) { return u2f(f2u(g) & pos_mask(z)); }
+static inline float leaky_d(float g, float z, float alpha) { return sel(pos_mask(z), g, alpha * g); }
+/* for z <= 0, elu'(z) = alpha e^z = elu(z) + alpha */
+static inline float elu_d(float g, float z, float a, float alpha) { return sel(pos_mask(z), g, g * (a + alpha)); }
+/* gelu'(z) = Phi(z) + z phi(z) */
+static inline float gelu_d(float g, float z)
+{
+    return g * (phi_cdf(z) + z * (INV_SQRT2PI * exp_nonpos(-0.5f * z * z)));
+}
+/* swish'(z) = s + z s (1 - s) = s + swish(z) (1 - s), s = sigmoid(z) */
+static inline float swish_d(float g, float z, float a)
+{
+    float s = sigmoidf(z);
+    return g * (s + a * (1.0f - s));
+}
+static inline float softplus_d(float g, float z) { return g * sigmoidf(z); }
+
+// --- loops ----------------------------------------------------------------------------------------
+/* Elementwise loops run in blocks of 8 over restrict pointers, then a tail: GCC vectorises the
+ * fixed-length inner loop even at -O2, whose cost model refuses loops that need a scalar epilogue
+ * or a run-time alias check. Each loop exists twice, out of place (restrict) and in place (one
+ * pointer), which is why a and z may be the same array but must not partly overlap. */
+#define EACH(n, i, stmt)                                   \
+    do {                                                   \
+        size_t b8_ = 0;                                    \
+        for (; b8_ + 8 <= (n); b8_ += 8)                   \
+            for (size_t i = b8_; i < b8_ + 8; i++)         \
+                stmt;                                      \
+        for (size_t i = b8_; i < (n); i++)                 \
+            stmt;                                          \
+    } while (0)
+
+#define FORWARD_LOOPS(OUT, IN)                                                       \
+    switch (act) {                                                                   \
+    case NN_ACT_SIGMOID: EACH(n, i, OUT[i] = sigmoidf(IN[i])); break;                \
+    case NN_ACT_TANH: EACH(n, i, OUT[i] = tanh_fast(IN[i])); break;                  \
+    case NN_ACT_RELU: EACH(n, i, OUT[i] = relu_f(IN[i])); break;                     \
+    case NN_ACT_LEAKY_RELU: EACH(n, i, OUT[i] = leaky_f(IN[i], alpha)); break;       \
+    case NN_ACT_ELU: EACH(n, i, OUT[i] = elu_f(IN[i], alpha)); break;                \
+    case NN_ACT_GELU: EACH(n, i, OUT[i] = gelu_f(IN[i])); break;                     \
+    case NN_ACT_SWISH: EACH(n, i, OUT[i] = swish_f(IN[i])); break;                   \
+    case NN_ACT_SOFTPLUS: EACH(n, i, OUT[i] = softplus_f(IN[i])); break;             \
+    default: break;                                                                  \
     }
+
+static void forward_to(nn_act act, float alpha, float *restrict a, const float *restrict z, size_t n)
+{
+    FORWARD_LOOPS(a, z)
+}
+
+static void forward_in_place(nn_act act, float alpha, float *a, size_t n)
+{
+    FORWARD_LOOPS(a, a)
+}
+
+#define BACKWARD_LOOPS(OUT, G)                                                           \
+    switch (act) {                                                                       \
+    case NN_ACT_SIGMOID: EACH(n, i, OUT[i] = sigmoid_d(G[i], a[i])); break;              \
+    case NN_ACT_TANH: EACH(n, i, OUT[i] = tanh_d(G[i], a[i])); break;                    \
+    case NN_ACT_RELU: EACH(n, i, OUT[i] = relu_d(G[i], z[i])); break;                    \
+    case NN_ACT_LEAKY_RELU: EACH(n, i, OUT[i] = leaky_d(G[i], z[i], alpha)); break;      \
+    case NN_ACT_ELU: EACH(n, i, OUT[i] = elu_d(G[i], z[i], a[i], alpha)); break;         \
+    case NN_ACT_GELU: EACH(n, i, OUT[i] = gelu_d(G[i], z[i])); break;                    \
+    case NN_ACT_SWISH: EACH(n, i, OUT[i] = swish_d(G[i], z[i], a[i])); break;            \
+    case NN_ACT_SOFTPLUS: EACH(n, i, OUT[i] = softplus_d(G[i], z[i])); break;            \
+    default: break;                                                                      \
+    }
+
+/* z and a are only read, so they may be the same array; dz must differ from both. */
+static void backward_to(nn_act act, float alpha, float *restrict dz, const float *restrict da,
+                        const float *restrict z, const float *restrict a, size_t n)
+{
+    BACKWARD_LOOPS(dz, da)
+}
+
+static void backward_in_place(nn_act act, float alpha, float *restrict d, const float *restrict z,
+                              const float *restrict a, size_t n)
+{
+    BACKWARD_LOOPS(d, d)
+}
+
+/* One row of softmax, stably: max subtracted, so every exp argument is <= 0. */
+#define SOFTMAX_ROW(OUT, IN, cols)                                                 \
+    do {                                                                           \
+        float m = IN[0];                                                           \
+        for (size_t j = 1; j < (cols); j++)                                        \
+            m = IN[j] > m ? IN[j] : m;                                             \
+        EACH((cols), j, OUT[j] = exp_nonpos(IN[j] - m));                           \
+        float sum = 0.0f;                                                          \
+        for (size_t j = 0; j < (cols); j++)                                        \
+            sum += OUT[j];                                                         \
+        const float inv = 1.0f / sum;   /* sum >= 1: the max contributes exp(0) */ \
+        EACH((cols), j, OUT[j] *= inv);                                            \
+    } while (0)
+
+static void softmax_row_to(float *restrict a, const float *restrict z, size_t cols)
+{
+    SOFTMAX_ROW(a, z, cols);
+}
+
+static void softmax_row_in_place(float *a, size_t cols)
+{
+    SOFTMAX_ROW(a, a, cols);
+}
+
+/* Jacobian-vector product of one row: dz_j = a_j (da_j - sum_i da_i a_i). */
+#define SOFTMAX_BACK_ROW(OUT, G, a, cols)                 \
+    do {                                                  \
+        float dot = 0.0f;                                 \
+        for (size_t j = 0; j < (cols); j++)               \
+            dot += G[j] * a[j];                           \
+        EACH((cols), j, OUT[j] = a[j] * (G[j] - dot));    \
+    } while (0)
+
+static void softmax_back_row_to(float *restrict dz, const float *restrict da, const float *restrict a,
+                                size_t cols)
+{
+    SOFTMAX_BACK_ROW(dz, da, a, cols);
+}
+
+static void softmax_back_row_in_place(float *restrict d, const float *restrict a, size_t cols)
+{
+    SOFTMAX_BACK_ROW(d, d, a, cols);
 }
 
 void nn_act_forward(nn_act act, float alpha, float *a, const float *z, int rows, int cols)
 {
     if (rows <= 0 || cols <= 0)
         return;
-    size_t n = (size_t)rows * (size_t)cols;
-    switch (act) {
-    case NN_ACT_SIGMOID:
-        for (size_t i = 0; i < n; i++)
-            a[i] = sigmoidf(z[i]);
-        break;
-    case NN_ACT_TANH:
-        for (size_t i = 0; i < n; i++)
-            a[i] = tanh_fast(z[i]);
-        break;
-    case NN_ACT_RELU:
-        for (size_t i = 0; i < n; i++)
-            a[i] = z[i] > 0.0f ? z[i] : 0.0f;
-        break;
-    case NN_ACT_LEAKY_RELU:
-        for (size_t i = 0; i < n; i++)
-            a[i] = sel(pos_mask(z[i]), z[i], alpha * z[i]);
-        break;
-    case NN_ACT_SOFTMAX:
-        softmax_rows(a, z, rows, cols);
-        break;
-    case NN_ACT_ELU:
-        for (size_t i = 0; i < n; i++) {
-            uint32_t pos = pos_mask(z[i]);
-            float neg = u2f(f2u(z[i]) & ~pos);   /* min(z, 0) */
-            a[i] = sel(pos, z[i], alpha * expm1_nonpos(neg));
+    const size_t n = (size_t)rows * (size_t)cols, c = (size_t)cols;
+    if (act == NN_ACT_SOFTMAX) {
+        for (size_t r = 0; r < (size_t)rows; r++) {
+            if (a == z)
+                softmax_row_in_place(a + r * c, c);
+            else
+                softmax_row_to(a + r * c, z + r * c, c);
         }
-        break;
-    case NN_ACT_GELU:
-        for (size_t i = 0; i < n; i++)
-            a[i] = z[i] * phi_cdf(z[i]);
-        break;
-    case NN_ACT_SWISH:
-        for (size_t i = 0; i < n; i++)
-            a[i] = z[i] * sigmoidf(z[i]);
-        break;
-    case NN_ACT_SOFTPLUS:
-        /* log(1 + e^z) = max(z, 0) + log1p(e^-|z|): no overflow for large z, no loss for small. */
-        for (size_t i = 0; i < n; i++)
-            a[i] = (z[i] > 0.0f ? z[i] : 0.0f) + log1pf(exp_nonpos(-fabsf(z[i])));
-        break;
-    case NN_ACT_LINEAR:
-    default:
+    } else if ((int)act < 0 || act >= NN_ACT_COUNT || act == NN_ACT_LINEAR) {
         if (a != z)
             memmove(a, z, n * sizeof *a);
-        break;
+    } else if (a == z) {
+        forward_in_place(act, alpha, a, n);
+    } else {
+        forward_to(act, alpha, a, z, n);
     }
 }
 
@@ -232,66 +324,20 @@ void nn_act_backward(nn_act act, float alpha, float *dz, const float *da, const 
 {
     if (rows <= 0 || cols <= 0)
         return;
-    size_t n = (size_t)rows * (size_t)cols;
-    switch (act) {
-    case NN_ACT_SIGMOID:
-        for (size_t i = 0; i < n; i++)
-            dz[i] = da[i] * a[i] * (1.0f - a[i]);
-        break;
-    case NN_ACT_TANH:
-        for (size_t i = 0; i < n; i++)
-            dz[i] = da[i] * (1.0f - a[i] * a[i]);
-        break;
-    case NN_ACT_RELU:
-        for (size_t i = 0; i < n; i++)
-            dz[i] = u2f(f2u(da[i]) & pos_mask(z[i]));
-        break;
-    case NN_ACT_LEAKY_RELU:
-        for (size_t i = 0; i < n; i++)
-            dz[i] = sel(pos_mask(z[i]), da[i], alpha * da[i]);
-        break;
-    case NN_ACT_SOFTMAX:
-        /* Jacobian-vector product per row: dz_j = a_j (da_j - sum_i da_i a_i). */
-        for (int r = 0; r < rows; r++) {
-            const float *dar = da + (size_t)r * cols;
-            const float *ar = a + (size_t)r * cols;
-            float *dzr = dz + (size_t)r * cols;
-            float dot = 0.0f;
-            for (int j = 0; j < cols; j++)
-                dot += dar[j] * ar[j];
-            for (int j = 0; j < cols; j++)
-                dzr[j] = ar[j] * (dar[j] - dot);
+    const size_t n = (size_t)rows * (size_t)cols, c = (size_t)cols;
+    if (act == NN_ACT_SOFTMAX) {
+        for (size_t r = 0; r < (size_t)rows; r++) {
+            if (dz == da)
+                softmax_back_row_in_place(dz + r * c, a + r * c, c);
+            else
+                softmax_back_row_to(dz + r * c, da + r * c, a + r * c, c);
         }
-        break;
-    case NN_ACT_ELU:
-        /* For z <= 0, f'(z) = alpha e^z = f(z) + alpha. */
-        for (size_t i = 0; i < n; i++)
-            dz[i] = sel(pos_mask(z[i]), da[i], da[i] * (a[i] + alpha));
-        break;
-    case NN_ACT_GELU:
-        /* f'(z) = Phi(z) + z phi(z). */
-        for (size_t i = 0; i < n; i++) {
-            float zi = z[i];
-            float cdf = phi_cdf(zi);
-            float pdf = INV_SQRT2PI * exp_nonpos(-0.5f * zi * zi);
-            dz[i] = da[i] * (cdf + zi * pdf);
-        }
-        break;
-    case NN_ACT_SWISH:
-        /* f'(z) = s + z s (1 - s) = s + f(z) (1 - s), s = sigmoid(z). */
-        for (size_t i = 0; i < n; i++) {
-            float s = sigmoidf(z[i]);
-            dz[i] = da[i] * (s + a[i] * (1.0f - s));
-        }
-        break;
-    case NN_ACT_SOFTPLUS:
-        for (size_t i = 0; i < n; i++)
-            dz[i] = da[i] * sigmoidf(z[i]);
-        break;
-    case NN_ACT_LINEAR:
-    default:
+    } else if ((int)act < 0 || act >= NN_ACT_COUNT || act == NN_ACT_LINEAR) {
         if (dz != da)
             memmove(dz, da, n * sizeof *dz);
-        break;
+    } else if (dz == da) {
+        backward_in_place(act, alpha, dz, z, a, n);
+    } else {
+        backward_to(act, alpha, dz, da, z, a, n);
     }
 }
