@@ -7,7 +7,7 @@
  *   installed, the PyTorch peer (bench/README: --threads 1 --blas-threads 2) alternating with
  *   nnterm epochs, and the ratio of the medians.
  *
- * Usage: nnterm-bench [--nnterm PATH] [--peer PATH] [--rounds N] [--only gemm|train|iris|peer]...
+ * Usage: nnterm-bench [--nnterm PATH] [--peer PATH] [--rounds N] [--only gemm|train|profile|iris|peer]...
  * bench/run.sh builds a release tree and runs this. Timings are wall clock (CLOCK_MONOTONIC);
  * each figure is the median of several runs, because the machine is shared and noisy. */
 #include "matrix.h"
@@ -237,6 +237,64 @@ static double fm_epoch(fm_run *r, double *acc)
     return r->t.split.n_train / s->seconds;
 }
 
+/* Where one training step's time goes: the phases of nn_trainer_step, timed apart over the
+ * same batches on the trainer's own buffers (batch 128, threads = cores). */
+static void bench_profile(void)
+{
+    nn_error err;
+    fm_run r;
+    printf("\n== one training step, batch 128, by phase (us per batch, median of 5 x 100 batches) ==\n");
+    if (fm_open(&r, 128, &err) != 0) {
+        printf("skipped: %s\n", err.msg);
+        return;
+    }
+    nn_trainer *t = &r.t;
+    enum { P_GATHER, P_FORWARD, P_LOSS, P_BACKWARD, P_NORM, P_STEP, P_N };
+    static const char *names[P_N] = {"gather + normalise", "forward (3 GEMM + bias/act)",
+                                     "loss value", "backward (5 GEMM + act')",
+                                     "gradient norm / clip", "optimizer step (Adam)"};
+    double tm[P_N][MAX_RUNS];
+    const int rows = 128, nb = 100;
+    for (int run = 0; run < 5; run++) {
+        double acc[P_N] = {0};
+        for (int b = 0; b < nb; b++) {
+            const uint32_t *idx = t->order + (size_t)((run * nb + b) * rows % (t->split.n_train - rows));
+            double t0 = now();
+            nn_gather(t->xb, t->yb, t->outputs, &t->data, &t->norm, idx, rows);
+            double t1 = now();
+            const float *out = nn_network_forward(&t->net, t->pool, t->xb, rows, 0.0f, NULL);
+            double t2 = now();
+            volatile double loss = nn_loss_value(t->loss, out, t->yb, rows, t->outputs);
+            (void)loss;
+            double t3 = now();
+            nn_network_backward(&t->net, t->pool, t->xb, t->yb, rows, t->loss);
+            double t4 = now();
+            volatile double norm = nn_network_clip_grads(&t->net, 0.0);
+            (void)norm;
+            double t5 = now();
+            nn_optimizer_step(&t->opt, t->net.params, t->net.grads, 1e-3);
+            double t6 = now();
+            acc[P_GATHER] += t1 - t0;
+            acc[P_FORWARD] += t2 - t1;
+            acc[P_LOSS] += t3 - t2;
+            acc[P_BACKWARD] += t4 - t3;
+            acc[P_NORM] += t5 - t4;
+            acc[P_STEP] += t6 - t5;
+        }
+        for (int i = 0; i < P_N; i++)
+            tm[i][run] = acc[i] / nb;
+    }
+    double total = 0.0;
+    for (int i = 0; i < P_N; i++)
+        total += median(tm[i], 5);
+    for (int i = 0; i < P_N; i++) {
+        double m = median(tm[i], 5);
+        printf("%-30s %8.1f us  %5.1f%%\n", names[i], m * 1e6, 100.0 * m / total);
+    }
+    printf("%-30s %8.1f us  -> %.0f samples/s\n", "total", total * 1e6, rows / total);
+    nn_trainer_free(t);
+}
+
 static void bench_train(int rounds)
 {
     static const int batches[] = {32, 128, 512};
@@ -423,7 +481,7 @@ int main(int argc, char **argv)
             only[n_only++] = argv[++i];
         } else {
             fprintf(stderr, "usage: nnterm-bench [--nnterm PATH] [--peer PATH] [--rounds N] "
-                            "[--only gemm|train|iris|peer]...\n");
+                            "[--only gemm|train|profile|iris|peer]...\n");
             return 2;
         }
     }
@@ -434,6 +492,8 @@ int main(int argc, char **argv)
 #ifdef NN_BENCH_TRAINER
     if (want(only, n_only, "train"))
         bench_train(rounds);
+    if (want(only, n_only, "profile"))
+        bench_profile();
 #else
     if (want(only, n_only, "train"))
         printf("\n== training: skipped: this build has no trainer (core/trainer.c missing when "
