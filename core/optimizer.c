@@ -235,6 +235,18 @@ void nn_optimizer_reset(nn_optimizer *o)
  * (bias corrections, lr decay) are computed in double. */
 enum { BLK = 256 };
 
+/* Loops in blocks of 8 then a tail, over restrict pointers: vectorised at -O2 as well as -O3
+ * (the -O2 cost model refuses a loop that needs a scalar epilogue). */
+#define EACH(n, i, stmt)                                   \
+    do {                                                   \
+        size_t b8_ = 0;                                    \
+        for (; b8_ + 8 <= (n); b8_ += 8)                   \
+            for (size_t i = b8_; i < b8_ + 8; i++)         \
+                stmt;                                      \
+        for (size_t i = b8_; i < (n); i++)                 \
+            stmt;                                          \
+    } while (0)
+
 static inline size_t block_len(size_t i0, size_t n) { return n - i0 < BLK ? n - i0 : BLK; }
 
 /* s[i] = sqrt(s[i]) for non-negative s. */
@@ -257,29 +269,29 @@ static void step_sgd(const nn_opt_params *hp, float *restrict p, const float *re
                      size_t n, long t, float lr)
 {
     const float wd = (float)hp->weight_decay, mu = (float)hp->momentum, damp = (float)(1.0 - hp->dampening);
+    const float nesterov_mu = hp->nesterov ? mu : 0.0f;
     if (!b) {
-        for (size_t i = 0; i < n; i++)
-            p[i] -= lr * (g[i] + wd * p[i]);
+        EACH(n, i, p[i] -= lr * (g[i] + wd * p[i]));
     } else if (t == 1) {   /* the buffer starts as the gradient itself */
-        for (size_t i = 0; i < n; i++) {
+        EACH(n, i, {
             float gi = g[i] + wd * p[i];
             b[i] = gi;
-            p[i] -= lr * (hp->nesterov ? gi + mu * gi : gi);
-        }
+            p[i] -= lr * (gi + nesterov_mu * gi);   /* b = g, so g + mu b with nesterov */
+        });
     } else if (hp->nesterov) {
-        for (size_t i = 0; i < n; i++) {
+        EACH(n, i, {
             float gi = g[i] + wd * p[i];
             float bi = mu * b[i] + damp * gi;
             b[i] = bi;
             p[i] -= lr * (gi + mu * bi);
-        }
+        });
     } else {
-        for (size_t i = 0; i < n; i++) {
+        EACH(n, i, {
             float gi = g[i] + wd * p[i];
             float bi = mu * b[i] + damp * gi;
             b[i] = bi;
             p[i] -= lr * bi;
-        }
+        });
     }
 }
 
@@ -296,7 +308,7 @@ static void step_rmsprop(const nn_opt_params *hp, float *restrict p, const float
         float *restrict V = v + i0;
         if (ga) {
             float *restrict GA = ga + i0;
-            for (size_t j = 0; j < nb; j++) {
+            EACH(nb, j, {
                 float gi = G[j] + wd * P[j];
                 float vi = a * V[j] + c * gi * gi;
                 float gai = a * GA[j] + c * gi;
@@ -304,29 +316,29 @@ static void step_rmsprop(const nn_opt_params *hp, float *restrict p, const float
                 GA[j] = gai;
                 float vt = vi - gai * gai;
                 den[j] = vt > 0.0f ? vt : 0.0f;
-            }
+            });
         } else {
-            for (size_t j = 0; j < nb; j++) {
+            EACH(nb, j, {
                 float gi = G[j] + wd * P[j];
                 float vi = a * V[j] + c * gi * gi;
                 V[j] = vi;
                 den[j] = vi;
-            }
+            });
         }
         sqrt_block(den, nb);
         if (b) {
             float *restrict B = b + i0;
-            for (size_t j = 0; j < nb; j++) {
+            EACH(nb, j, {
                 float gi = G[j] + wd * P[j];
                 float bi = mu * B[j] + gi / (den[j] + eps);
                 B[j] = bi;
                 P[j] -= lr * bi;
-            }
+            });
         } else {
-            for (size_t j = 0; j < nb; j++) {
+            EACH(nb, j, {
                 float gi = G[j] + wd * P[j];
                 P[j] -= lr * gi / (den[j] + eps);
-            }
+            });
         }
     }
 }
@@ -348,24 +360,23 @@ static void step_adam(const nn_opt_params *hp, bool decoupled, float *restrict p
         const float *restrict G = g + i0;
         float *restrict M = m + i0;
         float *restrict V = v + i0;
-        for (size_t j = 0; j < nb; j++) {
+        EACH(nb, j, {
             float gi = G[j] + wd * P[j];
             float vi = b2 * V[j] + c2 * gi * gi;
             M[j] = b1 * M[j] + c1 * gi;
             V[j] = vi;
             den[j] = vi;
-        }
+        });
         if (vmax) {
             float *restrict VM = vmax + i0;
-            for (size_t j = 0; j < nb; j++) {
+            EACH(nb, j, {
                 float mx = VM[j] > den[j] ? VM[j] : den[j];
                 VM[j] = mx;
                 den[j] = mx;
-            }
+            });
         }
         sqrt_block(den, nb);
-        for (size_t j = 0; j < nb; j++)
-            P[j] = P[j] * shrink - step_size * M[j] / (den[j] * inv_bc2_sqrt + eps);
+        EACH(nb, j, P[j] = P[j] * shrink - step_size * M[j] / (den[j] * inv_bc2_sqrt + eps));
     }
 }
 
@@ -380,17 +391,17 @@ static void step_adagrad(const nn_opt_params *hp, float *restrict p, const float
         float *restrict P = p + i0;
         const float *restrict G = g + i0;
         float *restrict S = s + i0;
-        for (size_t j = 0; j < nb; j++) {
+        EACH(nb, j, {
             float gi = G[j] + wd * P[j];
             float si = S[j] + gi * gi;
             S[j] = si;
             den[j] = si;
-        }
+        });
         sqrt_block(den, nb);
-        for (size_t j = 0; j < nb; j++) {
+        EACH(nb, j, {
             float gi = G[j] + wd * P[j];
             P[j] -= clr * gi / (den[j] + eps);
-        }
+        });
     }
 }
 
@@ -406,21 +417,21 @@ static void step_adadelta(const nn_opt_params *hp, float *restrict p, const floa
         const float *restrict G = g + i0;
         float *restrict V = v + i0;
         float *restrict U = u + i0;
-        for (size_t j = 0; j < nb; j++) {
+        EACH(nb, j, {
             float gi = G[j] + wd * P[j];
             float vi = rho * V[j] + c * gi * gi;
             V[j] = vi;
             den[j] = vi + eps;
             num[j] = U[j] + eps;
-        }
+        });
         sqrt_block(den, nb);
         sqrt_block(num, nb);
-        for (size_t j = 0; j < nb; j++) {
+        EACH(nb, j, {
             float gi = G[j] + wd * P[j];
             float d = num[j] / den[j] * gi;
             U[j] = rho * U[j] + c * d * d;
             P[j] -= lr * d;
-        }
+        });
     }
 }
 
