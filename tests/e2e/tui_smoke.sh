@@ -98,6 +98,9 @@ keys Space; wait_for 'RUNNING'
 keys q; wait_for 'Training is running\. Quit nnterm\?'; keys n; wait_gone 'Quit nnterm'
 wait_for 'RUNNING'
 keys Space; wait_for 'PAUSED'; keys Space; wait_for 'RUNNING'
+t resize-window -t "$S" -x 70 -y 20; wait_for 'terminal too small \(70x20, need 80x24\)'
+t resize-window -t "$S" -x 160 -y 50; wait_for 'RUNNING'; wait_for '1 Dataset.*4 Loss'; wait_for '3 Hyperparameters'
+step "resize while training"
 keys q; wait_for 'Quit nnterm\?'; keys y
 wait_rc; [ "$(cat "$TMP/rc")" = 0 ] || fail "exit status $(cat "$TMP/rc")"
 [ "$(t display -p -t "$S" '#{alternate_on}')" = 0 ] || fail "terminal left in the alternate screen"
