@@ -19,6 +19,32 @@ const char *const nn_init_names[NN_INIT_COUNT] = {"auto", "he", "xavier"};
 const char *const nn_dist_names[NN_DIST_COUNT] = {"normal", "uniform"};
 const char *const nn_reg_names[NN_REG_COUNT] = {"none", "l1", "l2", "elasticnet"};
 
+/* Loops in blocks of 8 then a tail, over restrict pointers: vectorised at -O2 as well as -O3
+ * (the -O2 cost model refuses a loop that needs a scalar epilogue). */
+#define EACH(n, i, stmt)                                   \
+    do {                                                   \
+        size_t b8_ = 0;                                    \
+        for (; b8_ + 8 <= (size_t)(n); b8_ += 8)           \
+            for (size_t i = b8_; i < b8_ + 8; i++)         \
+                stmt;                                      \
+        for (size_t i = b8_; i < (size_t)(n); i++)         \
+            stmt;                                          \
+    } while (0)
+
+/* Small vector kernels; separate functions so each loop sees its restrict parameters. */
+static void add_to(float *restrict y, const float *restrict x, size_t n) { EACH(n, i, y[i] += x[i]); }
+static void mul_to(float *restrict y, const float *restrict x, size_t n) { EACH(n, i, y[i] *= x[i]); }
+static void mul_into(float *restrict y, const float *restrict a, const float *restrict b, size_t n)
+{
+    EACH(n, i, y[i] = a[i] * b[i]);
+}
+static void scale_by(float *restrict y, float s, size_t n) { EACH(n, i, y[i] *= s); }
+/* g += f1 sign(w) + f2 w, sign(0) = 0 */
+static void add_penalty(float *restrict g, const float *restrict w, float f1, float f2, size_t n)
+{
+    EACH(n, i, g[i] += f1 * (float)((w[i] > 0.0f) - (w[i] < 0.0f)) + f2 * w[i]);
+}
+
 /* floats the workspace holds for layer l: z, a, delta, and for hidden layers mask and h. */
 static size_t layer_ws_floats(size_t rows_out, bool hidden)
 {
@@ -167,13 +193,12 @@ const float *nn_network_forward(nn_network *net, nn_pool *pool, const float *x, 
         nn_layer *L = &net->layers[l];
         const int out = L->out;
         const float *W = net->params + L->w_off;
-        const float *b = net->params + L->b_off;
+        const float *restrict b = net->params + L->b_off;
         nn_gemm(pool, false, false, rows, out, L->in, 1.0f, in, L->in, W, out, 0.0f, L->z, out);
         /* bias and activation row by row, while the row is in L1 */
         for (int r = 0; r < rows; r++) {
             float *restrict zr = L->z + (size_t)r * out;
-            for (int j = 0; j < out; j++)
-                zr[j] += b[j];
+            add_to(zr, b, (size_t)out);
             nn_act_forward(L->act, L->alpha, L->a + (size_t)r * out, zr, 1, out);
         }
         L->h = L->a;
@@ -186,8 +211,7 @@ const float *nn_network_forward(nn_network *net, nn_pool *pool, const float *x, 
             float *restrict h = dropout_buffer(net, L);
             const float *restrict a = L->a;
             nn_rng_mask(rng, mask, n, p, scale);   /* mask[i] = uniform >= p ? scale : 0 */
-            for (size_t i = 0; i < n; i++)
-                h[i] = a[i] * mask[i];
+            mul_into(h, a, mask, n);
             L->h = h;
         }
         in = L->h;
@@ -220,8 +244,7 @@ void nn_network_backward(nn_network *net, nn_pool *pool, const float *x, const f
         memset(db, 0, (size_t)out * sizeof *db);
         for (int r = 0; r < rows; r++) {
             const float *restrict dr = delta + (size_t)r * out;
-            for (int j = 0; j < out; j++)
-                db[j] += dr[j];
+            add_to(db, dr, (size_t)out);
         }
         if (l == 0)
             break;
@@ -232,8 +255,7 @@ void nn_network_backward(nn_network *net, nn_pool *pool, const float *x, const f
             const size_t n = (size_t)rows * (size_t)in;
             float *restrict d = P->delta;
             const float *restrict mask = P->mask;
-            for (size_t i = 0; i < n; i++)
-                d[i] *= mask[i];
+            mul_to(d, mask, n);
         }
         nn_act_backward(P->act, P->alpha, P->delta, P->delta, P->z, P->a, rows, in);
     }
@@ -288,10 +310,7 @@ void nn_network_add_penalty_grad(nn_network *net, nn_reg reg, double lambda, dou
         const float *restrict w = net->params + L->w_off;
         float *restrict g = net->grads + L->w_off;
         size_t n = (size_t)L->in * (size_t)L->out;
-        for (size_t i = 0; i < n; i++) {
-            float s = w[i] > 0.0f ? 1.0f : (w[i] < 0.0f ? -1.0f : 0.0f);
-            g[i] += f1 * s + f2 * w[i];
-        }
+        add_penalty(g, w, f1, f2, n);
     }
 }
 
@@ -323,8 +342,7 @@ double nn_network_clip_grads(nn_network *net, double max_norm)
     double norm = sqrt(sum_squares(net->grads, net->n_params));
     if (max_norm > 0.0 && norm > max_norm) {
         const float scale = (float)(max_norm / norm);
-        for (size_t i = 0; i < net->n_params; i++)
-            net->grads[i] *= scale;
+        scale_by(net->grads, scale, net->n_params);
     }
     return norm;
 }
