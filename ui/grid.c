@@ -198,3 +198,39 @@ int ui_utf8_width(const char *s)
             n++;
     return n;
 }
+
+int ui_grid_wrap(ui_grid *g, int x, int y, int w, int rows, const char *utf8, ui_style s)
+{
+    const char *p = utf8;
+    int line = 0;
+    char buf[1024];
+    while (*p && line < rows && w > 0) {
+        while (*p == ' ')
+            p++;
+        if (!*p)
+            break;
+        /* take up to w code points, then back up to the last space if the line is cut mid-word */
+        const char *q = p, *cut = NULL;
+        int cols = 0;
+        while (*q && cols < w) {
+            if (*q == ' ')
+                cut = q;
+            q++;
+            while (((unsigned char)*q & 0xC0) == 0x80)
+                q++;
+            cols++;
+        }
+        const char *end = q;
+        if (*q && *q != ' ' && cut && cut > p)
+            end = cut;
+        size_t n = (size_t)(end - p);
+        if (n >= sizeof buf)
+            n = sizeof buf - 1;
+        memcpy(buf, p, n);
+        buf[n] = 0;
+        ui_grid_text(g, x, y + line, w, buf, s);
+        line++;
+        p = end;
+    }
+    return line;
+}

@@ -45,6 +45,9 @@ int ui_grid_printf(ui_grid *g, int x, int y, int maxw, ui_style s, const char *f
     __attribute__((format(printf, 6, 7)))
 #endif
     ;
+/* Word-wraps UTF-8 text into at most rows lines of w columns from (x, y) (long words are cut).
+ * Returns the lines used. */
+int ui_grid_wrap(ui_grid *g, int x, int y, int w, int rows, const char *utf8, ui_style s);
 void ui_grid_fill(ui_grid *g, ui_rect r, uint32_t ch, ui_style s);
 /* A frame around r with a title at the top left; ascii: +-| instead of box drawing. */
 void ui_grid_box(ui_grid *g, ui_rect r, const char *title, ui_style border, ui_style title_style,

@@ -186,15 +186,9 @@ void ui_items_draw(ui_app *a, int panel, ui_grid *g, ui_rect r)
     if (a->mode == UI_MODE_EDIT && a->edit_kind == UI_EDIT_ITEM && a->edit_panel == panel) {
         ui_style ms = ui_st(th, a->edit_ok ? UI_R_OK : UI_R_ERROR);
         /* the validator's message, wrapped over two rows */
-        const char *m = a->edit_msg;
-        int n = (int)strlen(m);
-        ui_grid_text(g, r.x, my, r.w, m, ms);
-        if (n > r.w)
-            ui_grid_text(g, r.x, my + 1, r.w, m + r.w, ms);
+        ui_grid_wrap(g, r.x, my, r.w, 2, a->edit_msg, ms);
     } else if (focused && a->msg_err && a->msg[0] && ui_now() < a->msg_until) {
-        ui_grid_text(g, r.x, my, r.w, a->msg, ui_st(th, UI_R_ERROR));
-        if ((int)strlen(a->msg) > r.w)
-            ui_grid_text(g, r.x, my + 1, r.w, a->msg + r.w, ui_st(th, UI_R_ERROR));
+        ui_grid_wrap(g, r.x, my, r.w, 2, a->msg, ui_st(th, UI_R_ERROR));
     } else if (focused) {
         const ui_item *it = &a->items[a->cursor[panel]];
         char hint[512] = "";
@@ -207,9 +201,7 @@ void ui_items_draw(ui_app *a, int panel, ui_grid *g, ui_rect r)
         } else {
             snprintf(hint, sizeof hint, "Enter: edit %s", it->key);
         }
-        ui_grid_text(g, r.x, my, r.w, hint, ui_st(th, UI_R_DIM));
-        if ((int)strlen(hint) > r.w)
-            ui_grid_text(g, r.x, my + 1, r.w, hint + r.w, ui_st(th, UI_R_DIM));
+        ui_grid_wrap(g, r.x, my, r.w, 2, hint, ui_st(th, UI_R_DIM));
     }
 }
 

@@ -130,11 +130,11 @@ void ui_picker_open(ui_app *a)
 
 void ui_picker_draw(ui_app *a, ui_grid *g)
 {
-    int h = g->h - 4 < a->n_picks + 7 ? g->h - 4 : a->n_picks + 7;
+    int h = g->h - 2 < a->n_picks + 8 ? g->h - 2 : a->n_picks + 8;
     int w = g->w - 8 < 100 ? g->w - 8 : 100;
     ui_rect c = dialog(a, g, w, h, "Presets");
     ui_style d = ui_st(&a->th, UI_R_DIALOG);
-    int rows = c.h - 4;
+    int rows = c.h - 5;
     int top = a->pick_cur - rows + 1 > 0 ? a->pick_cur - rows + 1 : 0;
     for (int i = 0; i < rows && top + i < a->n_picks; i++) {
         const ui_pick *pk = &a->picks[top + i];
@@ -151,8 +151,7 @@ void ui_picker_draw(ui_app *a, ui_grid *g)
         int y = c.y + c.h - 3;
         ui_style ds = ui_st(&a->th, UI_R_DIM);
         if (d.bg >= 0) ds.bg = d.bg;
-        for (int line = 0; line < 2 && (int)strlen(desc) > line * c.w; line++)
-            ui_grid_text(g, c.x, y + line, c.w, desc + line * c.w, ds);
+        ui_grid_wrap(g, c.x, y - 1, c.w, 3, desc, ds);
     }
     ui_grid_text(g, c.x, c.y + c.h - 1, c.w, "Enter opens   Up/Down choose   Esc cancels", d);
 }

@@ -102,10 +102,7 @@ void ui_arch_draw(ui_app *a, ui_grid *g, ui_rect r)
     y = r.y + r.h - 2;
     if (a->mode == UI_MODE_EDIT && a->edit_kind == UI_EDIT_LAYER) {
         ui_style ms = ui_st(th, a->edit_ok ? UI_R_OK : UI_R_ERROR);
-        ui_grid_text(g, r.x, y, r.w, a->edit_msg, ms);
-        if ((int)strlen(a->edit_msg) > r.w)
-            ui_grid_text(g, r.x, y + 1, r.w, a->edit_msg + r.w, ms);
-        else if (a->arch_col == 1) {
+        if (ui_grid_wrap(g, r.x, y, r.w, 2, a->edit_msg, ms) < 2 && a->arch_col == 1) {
             char hint[256];
             int len = 0;
             for (int i = 0; i < NN_ACT_COUNT; i++)

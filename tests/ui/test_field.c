@@ -91,6 +91,27 @@ static void test_box_puts_the_title_in_the_top_border(void **state)
     ui_grid_free(&g);
 }
 
+static void test_wrap_breaks_lines_at_spaces(void **state)
+{
+    (void)state;
+    ui_grid g;
+    assert_true(ui_grid_init(&g, 10, 3));
+    ui_style s = {-1, -1, 0};
+    assert_int_equal(ui_grid_wrap(&g, 0, 0, 10, 3, "the quick brown fox jumps", s), 3);
+    char row[64];
+    ui_grid_row_text(&g, 0, 0, 10, row, sizeof row);
+    assert_string_equal(row, "the quick ");
+    ui_grid_row_text(&g, 1, 0, 10, row, sizeof row);
+    assert_string_equal(row, "brown fox ");
+    ui_grid_row_text(&g, 2, 0, 10, row, sizeof row);
+    assert_string_equal(row, "jumps     ");
+    ui_grid_clear(&g, s);
+    assert_int_equal(ui_grid_wrap(&g, 0, 0, 4, 2, "abcdefghij", s), 2);   /* a long word is cut */
+    ui_grid_row_text(&g, 1, 0, 4, row, sizeof row);
+    assert_string_equal(row, "efgh");
+    ui_grid_free(&g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -99,6 +120,7 @@ int main(void)
         cmocka_unit_test(test_draw_scrolls_so_the_cursor_stays_visible),
         cmocka_unit_test(test_grid_text_clips_and_decodes_utf8),
         cmocka_unit_test(test_box_puts_the_title_in_the_top_border),
+        cmocka_unit_test(test_wrap_breaks_lines_at_spaces),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
