@@ -512,6 +512,7 @@ static void normal_key(ui_app *a, ui_cmd c)
             ui_worker_toggle(a->w);
         break;
     case UI_ACT_STEP: ui_worker_step_epoch(a->w); break;
+    case UI_ACT_STEP_BATCH: ui_worker_step_batch(a->w); break;
     case UI_ACT_RESET:
         ui_worker_reset(a->w);
         ui_app_message(a, false, "reset to the initial weights of seed %llu", (unsigned long long)s->seed);

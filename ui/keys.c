@@ -14,6 +14,7 @@ const ui_keybind ui_keytab[] = {
     {{'q', KEY_F(10)}, UI_ACT_QUIT, 0, UI_CTX_ALL, "q F10", "quit (asks first while training)"},
     {{' '}, UI_ACT_START_PAUSE, 0, UI_CTX_ALL, "Space", "start, pause or resume training"},
     {{'s'}, UI_ACT_STEP, 0, UI_CTX_ALL, "s", "train one epoch, then pause"},
+    {{'S'}, UI_ACT_STEP_BATCH, 0, UI_CTX_ALL, "S", "train one mini-batch, then pause"},
     {{'r'}, UI_ACT_RESET, 0, UI_CTX_ALL, "r", "reset to the same initial weights"},
     {{'R'}, UI_ACT_RESEED, 0, UI_CTX_ALL, "R", "reset with new weights (next seed)"},
     {{'+', '='}, UI_ACT_LR_UP, 0, UI_CTX_ALL, "+", "learning rate x2 (also while training)"},

@@ -40,6 +40,19 @@ void ui_confusion_draw(ui_app *a, ui_grid *g, ui_rect r)
 {
     const ui_snapshot *s = &a->snap;
     const ui_theme *th = &a->th;
+    if ((s->state == UI_RUN_ERROR || s->state == UI_RUN_DIVERGED) && s->message[0]) {
+        int n = ui_grid_wrap(g, r.x, r.y, r.w, r.h - 1, s->message, ui_st(th, UI_R_ERROR));
+        ui_grid_text(g, r.x, r.y + n, r.w,
+                     s->state == UI_RUN_ERROR ? "fix the preset (panels 1-3) or load another (l)"
+                                              : "r resets, R new weights, - halves the rate",
+                     ui_st(th, UI_R_DIM));
+        if (s->state == UI_RUN_ERROR || !s->has_last)
+            return;
+        r.y += n + 2;
+        r.h -= n + 2;
+        if (r.h < 3)
+            return;
+    }
     if (!s->has_last) {
         ui_grid_text(g, r.x, r.y, r.w, "no evaluation yet (Space trains)", ui_st(th, UI_R_DIM));
         return;

@@ -56,6 +56,7 @@ static void test_training_keys_map_to_their_commands(void **state)
     (void)state;
     assert_int_equal(act(UI_MODE_NORMAL, UI_P_LOSS, ' '), UI_ACT_START_PAUSE);
     assert_int_equal(act(UI_MODE_NORMAL, UI_P_LOSS, 's'), UI_ACT_STEP);
+    assert_int_equal(act(UI_MODE_NORMAL, UI_P_LOSS, 'S'), UI_ACT_STEP_BATCH);
     assert_int_equal(act(UI_MODE_NORMAL, UI_P_LOSS, 'r'), UI_ACT_RESET);
     assert_int_equal(act(UI_MODE_NORMAL, UI_P_LOSS, 'R'), UI_ACT_RESEED);
     assert_int_equal(act(UI_MODE_NORMAL, UI_P_LOSS, '+'), UI_ACT_LR_UP);
