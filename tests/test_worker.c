@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "model_io.h"
 #include "worker.h"
 
 #include <fcntl.h>
@@ -688,6 +689,572 @@ static void rapid_commands_in_any_order_never_deadlock(void **state)
     }
 }
 
+/* ---- issue 6 additions: notices, health, step-through, live changes, race ------------------ */
+
+static bool notice_after(const ui_snapshot *s, const void *ctx)
+{
+    return s->notice_seq > *(const uint64_t *)ctx;
+}
+
+/* Waits for the next notice after the current one. */
+static void wait_notice(view *v, uint64_t before)
+{
+    wait_for(v, notice_after, &before, "a notice");
+}
+
+static void save_model_writes_a_loadable_file_and_reports_errors(void **state)
+{
+    (void)state;
+    nn_preset p = iris_with("training.epochs", "5", NULL);
+    view v = view_open(start_worker(&p, 1, -1));
+    assert_true(ui_worker_start(v.w));
+    wait_for(&v, finished, NULL, "the run");
+    assert_int_equal(v.s->state, UI_RUN_DONE);
+
+    char dir[] = "/tmp/nnterm-worker-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[256];
+    snprintf(path, sizeof path, "%s/model.json", dir);
+    uint64_t before = v.s->notice_seq;
+    assert_true(ui_worker_save_model(v.w, path));
+    wait_notice(&v, before);
+    assert_false(v.s->notice_error);
+    assert_non_null(strstr(v.s->notice, "model saved to"));
+    assert_non_null(strstr(v.s->notice, path));
+
+    nn_model m;
+    nn_error err;
+    memset(&m, 0, sizeof m);
+    if (nn_model_load(&m, path, &err) != NN_OK)
+        fail_msg("nn_model_load: %s", err.msg);
+    assert_int_equal(m.n_features, 4);
+    assert_int_equal(m.n_classes, 3);
+    assert_int_equal((long)m.net.n_params, v.s->n_params);
+    assert_int_equal(m.net.n_layers, v.s->n_layers);
+    /* the saved model predicts probabilities */
+    float x[4] = { 5.1f, 3.5f, 1.4f, 0.2f }, out[3];
+    assert_int_equal(nn_model_predict(&m, x, 1, out, &err), NN_OK);
+    assert_float_equal(out[0] + out[1] + out[2], 1.0f, 1e-5f);
+    nn_model_free(&m);
+    unlink(path);
+    rmdir(dir);
+
+    /* a folder that does not exist: an error notice, the run untouched */
+    before = v.s->notice_seq;
+    assert_true(ui_worker_save_model(v.w, "/nonexistent-nnterm-dir/model.json"));
+    wait_notice(&v, before);
+    assert_true(v.s->notice_error);
+    assert_true(strlen(v.s->notice) > 0);
+    assert_int_equal(v.s->state, UI_RUN_DONE);
+
+    /* refused at the door */
+    assert_false(ui_worker_save_model(v.w, NULL));
+    assert_false(ui_worker_save_model(v.w, ""));
+    assert_false(ui_worker_save_model(NULL, path));
+    char longpath[NN_PATH_MAX + 8];
+    memset(longpath, 'a', sizeof longpath - 1);
+    longpath[sizeof longpath - 1] = '\0';
+    assert_false(ui_worker_save_model(v.w, longpath));
+
+    /* the notice survives a load, and its seq never goes back */
+    uint64_t nseq = v.s->notice_seq;
+    state_in_run ready = { UI_RUN_READY, v.s->run };
+    assert_true(ui_worker_load(v.w, &p));
+    wait_for(&v, state_in_new_run, &ready, "READY after load");
+    assert_true(v.s->notice_seq == nseq);
+    view_close(&v);
+}
+
+static void health_is_finite_after_each_epoch_with_one_row_per_epoch(void **state)
+{
+    (void)state;
+    /* batch 16 (8 batches: the second-to-last is measured) and one full batch (pass again) */
+    const char *sizes[] = { "16", "1000" };
+    for (int c = 0; c < 2; c++) {
+        nn_preset p = iris_with("training.epochs", "50", "training.batch_size", sizes[c], NULL);
+        view v = view_open(start_worker(&p, 1, -1));
+        wait_ready(&v);
+        assert_false(v.s->has_health);
+        assert_int_equal(v.s->health_hist.len, 0);
+        for (int e = 1; e <= 3; e++) {
+            assert_true(ui_worker_step_epoch(v.w));
+            wait_for(&v, epoch_reached, &e, "the end of the epoch");
+        }
+        assert_true(v.s->has_health);
+        assert_int_equal(v.s->health.n_layers, v.s->n_layers);
+        assert_int_equal(v.s->health_epoch, 3);
+        assert_true(v.s->health_batch >= 1 && v.s->health_batch <= v.s->n_batches);
+        if (v.s->n_batches > 1)
+            assert_int_equal(v.s->health_batch, v.s->n_batches - 1);
+        assert_true(v.s->health.rows > 0);
+        for (int l = 0; l < v.s->health.n_layers; l++) {
+            const nn_health_layer *hl = &v.s->health.layer[l];
+            assert_true(isfinite(hl->grad_norm) && hl->grad_norm > 0.0);
+            assert_true(isfinite(hl->weight_norm) && hl->weight_norm > 0.0);
+            assert_true(isfinite(hl->update_ratio) && hl->update_ratio > 0.0);
+            assert_true(isfinite(hl->act_mean) && isfinite(hl->act_std));
+        }
+        assert_true(isfinite(v.s->health.layer[0].dead_share));   /* relu */
+        assert_int_equal(v.s->health_hist.len, 3);
+        for (int i = 0; i < 3; i++) {
+            const nn_health_row *row = nn_health_history_get(&v.s->health_hist, i);
+            assert_non_null(row);
+            assert_int_equal(row->epoch, i + 1);
+            assert_true(isfinite(row->grad_norm[0]) && row->grad_norm[0] > 0.0f);
+            assert_true(isfinite(row->update_ratio[0]));
+        }
+        assert_true(v.s->n_warnings >= 0 && v.s->n_warnings <= UI_WARN_MAX);
+
+        /* a step-batch is measured too, at its own batch */
+        long seen = v.s->samples_seen;
+        assert_true(ui_worker_step_batch(v.w));
+        wait_for(&v, samples_beyond, &seen, "one batch");
+        assert_int_equal(v.s->health_epoch, 4);
+        assert_int_equal(v.s->health_batch, 1);
+
+        /* reset clears health */
+        state_in_run ready = { UI_RUN_READY, v.s->run };
+        assert_true(ui_worker_reset(v.w));
+        wait_for(&v, state_in_new_run, &ready, "READY after reset");
+        assert_false(v.s->has_health);
+        assert_int_equal(v.s->health_hist.len, 0);
+        assert_int_equal(v.s->n_warnings, 0);
+        view_close(&v);
+    }
+}
+
+static bool warned(const ui_snapshot *s, const char *what)
+{
+    for (int i = 0; i < s->n_warnings && i < UI_WARN_MAX; i++)
+        if (strstr(s->warnings[i], what))
+            return true;
+    return false;
+}
+
+static void bad_training_raises_health_warnings(void **state)
+{
+    (void)state;
+    /* a learning rate far too low */
+    nn_preset p = iris_with("training.optimizer.learning_rate", "1e-9", NULL);
+    view v = view_open(start_worker(&p, 1, -1));
+    wait_ready(&v);
+    int one = 1;
+    assert_true(ui_worker_step_epoch(v.w));
+    wait_for(&v, epoch_reached, &one, "epoch 1");
+    assert_true(v.s->n_warnings >= 1);
+    assert_true(warned(v.s, "learning rate is too low"));
+
+    /* deep sigmoid stack (the vanishing-gradients lesson) */
+    nn_preset deep;
+    nn_error err;
+    if (nn_preset_load(&deep, "lesson-vanishing", NULL, &err) != NN_OK)
+        fail_msg("lesson-vanishing: %s", err.msg);
+    state_in_run ready = { UI_RUN_READY, v.s->run };
+    assert_true(ui_worker_load(v.w, &deep));
+    wait_for(&v, state_in_new_run, &ready, "READY after loading the lesson");
+    assert_int_equal(v.s->n_warnings, 0);
+    assert_true(ui_worker_step_epoch(v.w));
+    wait_for(&v, epoch_reached, &one, "epoch 1");
+    assert_true(warned(v.s, "gradients vanish"));
+    /* the lesson locks training.*: live changes are refused */
+    uint64_t before = v.s->notice_seq;
+    assert_true(ui_worker_set_param(v.w, "training.regularization.lambda", "0.01"));
+    wait_notice(&v, before);
+    assert_true(v.s->notice_error);
+    assert_non_null(strstr(v.s->notice, "locked"));
+    assert_int_equal(v.s->n_events, 0);
+    view_close(&v);
+}
+
+typedef struct {
+    int batch;
+    uint64_t notice_seq;
+} trace_ctx;
+
+static bool trace_valid(const ui_snapshot *s, const void *ctx)
+{
+    (void)ctx;
+    return s->trace.valid && s->state != UI_RUN_RUNNING;
+}
+
+static bool trace_at_batch(const ui_snapshot *s, const void *ctx)
+{
+    return s->trace.valid && s->state == UI_RUN_PAUSED && s->trace.batch == *(const int *)ctx;
+}
+
+static bool trace_is_bias(const ui_snapshot *s, const void *ctx)
+{
+    (void)ctx;
+    return s->trace.valid && s->trace.i == NN_HEALTH_BIAS;
+}
+
+static void check_trace(const ui_snapshot *s, int k, int layer, int i, int j)
+{
+    const ui_trace *t = &s->trace;
+    assert_true(t->valid);
+    assert_int_equal(t->index, k);
+    assert_int_equal(t->layer, layer);
+    assert_int_equal(t->i, i);
+    assert_int_equal(t->j, j);
+    assert_int_equal(t->n_layers, s->n_layers);
+    assert_int_equal(t->n_inputs, 4);
+    assert_int_equal(t->n_y, 3);
+    assert_true(t->label >= 0 && t->label < 3);
+    assert_true(t->y[t->label] == 1.0f);
+    int last = t->n_layers - 1;
+    float sum = 0.0f;
+    for (int c = 0; c < t->out[last]; c++) {
+        assert_true(t->a[last][c] >= 0.0f && t->a[last][c] <= 1.0f);
+        sum += t->a[last][c];
+    }
+    assert_float_equal(sum, 1.0f, 1e-5f);
+    assert_true(isfinite(t->loss_value) && t->loss_value > 0.0);
+    assert_true(isfinite(t->grad));
+    assert_true(fabs(t->grad - t->a_prev_i * t->delta_j) <= 1e-9 + 1e-6 * fabs(t->grad));
+    assert_true(t->step.n_lines > 0);
+    assert_true(strlen(t->step.lines[0]) > 0);
+    assert_true(isfinite(t->step.w_new));
+}
+
+static void trace_steps_through_one_sample_and_follows_step_batch(void **state)
+{
+    (void)state;
+    nn_preset p = iris_with("training.epochs", "50", NULL);
+    view v = view_open(start_worker(&p, 1, -1));
+    wait_ready(&v);
+    assert_false(v.s->trace.valid);
+
+    /* READY: computed at once; no batch yet, so no batch gradient */
+    assert_true(ui_worker_trace(v.w, 5, 1, 2, 1));
+    wait_for(&v, trace_valid, NULL, "the trace");
+    check_trace(v.s, 5, 1, 2, 1);
+    assert_true(isnan(v.s->trace.batch_grad));
+    assert_int_equal(v.s->trace.batch, 0);
+    assert_true(fabs(v.s->trace.a_prev_i - (double)v.s->trace.a[0][2]) <= 1e-6 * (1.0 + fabs(v.s->trace.a_prev_i)));
+
+    /* step one batch at a time: the trace follows with the new weights */
+    double w_before = v.s->trace.step.w;
+    for (int b = 1; b <= 2; b++) {
+        assert_true(ui_worker_step_batch(v.w));
+        wait_for(&v, trace_at_batch, &b, "the trace after a batch");
+        check_trace(v.s, 5, 1, 2, 1);
+        assert_true(isfinite(v.s->trace.batch_grad));
+    }
+    assert_true(v.s->trace.step.w != w_before);
+
+    /* a bias of the first layer */
+    assert_true(ui_worker_trace(v.w, 0, 0, NN_HEALTH_BIAS, 3));
+    wait_for(&v, trace_is_bias, NULL, "the bias trace");
+    assert_int_equal(v.s->trace.batch, 2);
+    assert_true(v.s->trace.a_prev_i == 1.0);
+    assert_true(v.s->trace.grad == v.s->trace.delta_j);
+
+    /* while RUNNING the selection waits for the next pause */
+    p = iris_with("training.epochs", "100000", "training.batch_size", "1", NULL);
+    state_in_run ready = { UI_RUN_READY, v.s->run };
+    assert_true(ui_worker_load(v.w, &p));
+    wait_for(&v, state_in_new_run, &ready, "READY after load");
+    assert_false(v.s->trace.valid);   /* a load clears the selection */
+    assert_true(ui_worker_start(v.w));
+    wait_for(&v, running_mid_epoch, NULL, "training to start");
+    assert_true(ui_worker_trace(v.w, 3, 0, 1, 0));
+    assert_true(ui_worker_pause(v.w));
+    wait_for(&v, trace_valid, NULL, "the trace at the pause");
+    assert_int_equal(v.s->state, UI_RUN_PAUSED);
+    check_trace(v.s, 3, 0, 1, 0);
+
+    /* out of range: an error notice, and the selection is gone */
+    uint64_t before = v.s->notice_seq;
+    assert_true(ui_worker_trace(v.w, 100000, 0, 0, 0));
+    wait_notice(&v, before);
+    assert_true(v.s->notice_error);
+    assert_false(v.s->trace.valid);
+    before = v.s->notice_seq;
+    assert_true(ui_worker_trace(v.w, 0, 0, 0, 999));
+    wait_notice(&v, before);
+    assert_true(v.s->notice_error);
+    assert_false(v.s->trace.valid);
+    view_close(&v);
+}
+
+static bool events_at_least(const ui_snapshot *s, const void *ctx)
+{
+    return s->n_events >= *(const int *)ctx;
+}
+
+static void set_param_changes_regularization_live_and_records_events(void **state)
+{
+    (void)state;
+    nn_preset p = iris_with("training.epochs", "100000", NULL);
+    view v = view_open(start_worker(&p, 1, -1));
+    assert_true(ui_worker_start(v.w));
+    wait_for(&v, running_mid_epoch, NULL, "training to start");
+    assert_int_equal(v.s->n_events, 0);
+
+    assert_true(ui_worker_set_param(v.w, "training.regularization.method", "l2"));
+    assert_true(ui_worker_set_param(v.w, "training.regularization.lambda", "0.01"));
+    int two = 2;
+    wait_for(&v, events_at_least, &two, "two events");
+    assert_string_equal(v.s->events[0].what, "regularization none -> l2");
+    assert_string_equal(v.s->events[1].what, "lambda 0 -> 0.01");
+    assert_true(v.s->events[1].epoch >= 0);
+    assert_true(v.s->events[1].batch >= 0 && v.s->events[1].batch <= v.s->n_batches);
+    assert_false(v.s->notice_error);
+    assert_int_equal(v.s->state, UI_RUN_RUNNING);
+
+    /* the penalty now counts in the epoch's statistics */
+    assert_true(ui_worker_pause(v.w));
+    wait_state(&v, UI_RUN_PAUSED);
+    int next = v.s->epoch + 1;
+    assert_true(ui_worker_step_epoch(v.w));
+    wait_for(&v, epoch_reached, &next, "one more epoch");
+    assert_true(v.s->last.penalty > 0.0);
+
+    /* the learning rate through set_param and through set_lr: both are events */
+    assert_true(ui_worker_set_param(v.w, "training.optimizer.learning_rate", "0.06"));
+    double lr = 0.06;
+    wait_for(&v, base_lr_is, &lr, "lr 0.06");
+    assert_true(ui_worker_set_lr(v.w, 0.01));
+    int four = 4;
+    wait_for(&v, events_at_least, &four, "four events");
+    assert_string_equal(v.s->events[2].what, "lr 0.03 -> 0.06");
+    assert_string_equal(v.s->events[3].what, "lr 0.06 -> 0.01");
+    assert_true(v.s->base_lr == 0.01);
+    assert_true(ui_worker_set_param(v.w, "training.regularization.dropout", "0.2"));
+    int five = 5;
+    wait_for(&v, events_at_least, &five, "five events");
+    assert_string_equal(v.s->events[4].what, "dropout 0 -> 0.2");
+
+    /* refusals: not a live key, a bad value; nothing recorded */
+    uint64_t before = v.s->notice_seq;
+    assert_true(ui_worker_set_param(v.w, "model.layers.0.units", "8"));
+    wait_notice(&v, before);
+    assert_true(v.s->notice_error);
+    before = v.s->notice_seq;
+    assert_true(ui_worker_set_param(v.w, "training.regularization.lambda", "-1"));
+    wait_notice(&v, before);
+    assert_true(v.s->notice_error);
+    assert_int_equal(v.s->n_events, 5);
+    assert_false(ui_worker_set_param(v.w, NULL, "1"));
+    assert_false(ui_worker_set_param(v.w, "training.regularization.lambda", NULL));
+
+    /* the list keeps the newest UI_EVENT_MAX */
+    for (int i = 0; i < UI_EVENT_MAX; i++)
+        assert_true(ui_worker_set_lr(v.w, 0.001 * (i + 1)));
+    double last_lr = 0.001 * UI_EVENT_MAX;
+    wait_for(&v, base_lr_is, &last_lr, "the last lr");
+    assert_int_equal(v.s->n_events, UI_EVENT_MAX);
+    char want[UI_EVENT_LEN];
+    snprintf(want, sizeof want, "lr %g -> %g", 0.001 * (UI_EVENT_MAX - 1), last_lr);
+    assert_string_equal(v.s->events[UI_EVENT_MAX - 1].what, want);
+
+    /* reset clears the markers */
+    state_in_run ready = { UI_RUN_READY, v.s->run };
+    assert_true(ui_worker_reset(v.w));
+    wait_for(&v, state_in_new_run, &ready, "READY after reset");
+    assert_int_equal(v.s->n_events, 0);
+    view_close(&v);
+}
+
+/* A standalone run of one race entry, as nnterm race does it. */
+static void standalone(const nn_preset *base, const char *entry, nn_trainer *t)
+{
+    nn_preset *p = malloc(sizeof *p);
+    assert_non_null(p);
+    *p = *base;
+    nn_error err;
+    assert_int_equal(nn_race_apply(p, entry, &err), NN_OK);
+    if (nn_trainer_init(t, p, 1, &err) != NN_OK)
+        fail_msg("standalone %s: %s", entry, err.msg);
+    while (!nn_trainer_finished(t))
+        assert_int_equal(nn_trainer_epoch(t, &err), NN_OK);
+    free(p);
+}
+
+static bool race_in_state(const ui_snapshot *s, const void *ctx)
+{
+    return s->race && s->state == *(const ui_run_state *)ctx;
+}
+
+static void a_race_matches_standalone_runs_of_each_optimizer(void **state)
+{
+    (void)state;
+    nn_preset p = iris_with("training.epochs", "15", NULL);
+    const char *entries[] = { "sgd", "adam", "rmsprop:0.01" };
+    view v = view_open(start_worker(&p, 2, -1));
+    wait_ready(&v);
+    assert_false(v.s->race);
+    assert_true(ui_worker_race(v.w, &p, "sgd,adam,rmsprop:0.01"));
+    ui_run_state ready = UI_RUN_READY;
+    wait_for(&v, race_in_state, &ready, "the race to be READY");
+    assert_int_equal(v.s->race_n, 3);
+    assert_true(v.s->race_loss_is_val);
+    assert_int_equal(v.s->n_features, 4);
+    assert_int_equal(v.s->view, UI_VIEW_NONE);
+    for (int r = 0; r < 3; r++) {
+        assert_string_equal(v.s->race_entries[r].name, entries[r]);
+        assert_int_equal(v.s->race_entries[r].state, UI_RUN_READY);
+        assert_int_equal(v.s->race_entries[r].hist_len, 0);
+    }
+    assert_int_equal(v.s->race_entries[1].optimizer, NN_OPT_ADAM);
+    assert_true(v.s->race_entries[2].lr == 0.01);
+
+    assert_true(ui_worker_start(v.w));
+    wait_for(&v, finished, NULL, "the end of the race");
+    assert_int_equal(v.s->state, UI_RUN_DONE);
+    assert_true(v.s->race);
+    assert_false(v.s->has_last);
+    assert_int_equal(v.s->history_len, 0);
+    assert_int_equal(v.s->epoch, 15);
+    assert_int_equal(v.s->samples_seen, 3L * 15 * v.s->n_train);
+    for (int r = 0; r < 3; r++) {
+        const ui_race_entry *e = &v.s->race_entries[r];
+        nn_trainer t;
+        standalone(&p, entries[r], &t);
+        assert_int_equal(e->state, UI_RUN_DONE);
+        assert_int_equal(e->epoch, 15);
+        assert_true(e->final_test_loss == t.final_stats.test_loss);
+        assert_true(e->final_test_acc == t.final_stats.test_acc);
+        assert_true(e->test_loss == nn_trainer_last(&t)->test_loss);
+        assert_int_equal(e->hist_len, 15);
+        assert_int_equal(e->hist_step, 1);
+        for (int i = 0; i < 15; i++)
+            assert_true(e->loss[i] == (float)t.history[i].val_loss);
+        nn_trainer_free(&t);
+    }
+    /* different optimizers, different curves */
+    assert_true(v.s->race_entries[0].final_test_loss != v.s->race_entries[1].final_test_loss);
+
+    /* start, set_lr, set_param, trace and save are no-ops or refused in a finished race */
+    uint64_t before = v.s->notice_seq;
+    assert_true(ui_worker_set_lr(v.w, 0.5));
+    wait_notice(&v, before);
+    assert_true(v.s->notice_error);
+    before = v.s->notice_seq;
+    assert_true(ui_worker_save_model(v.w, "/tmp/nnterm-worker-race-model.json"));
+    wait_notice(&v, before);
+    assert_true(v.s->notice_error);
+
+    /* reset runs the same race again */
+    state_in_run again = { UI_RUN_READY, v.s->run };
+    double first = v.s->race_entries[1].final_test_loss;
+    assert_true(ui_worker_reset(v.w));
+    wait_for(&v, state_in_new_run, &again, "READY after reset");
+    assert_true(v.s->race);
+    assert_int_equal(v.s->race_entries[0].hist_len, 0);
+    assert_int_equal(v.s->race_entries[0].epoch, 0);
+    assert_true(ui_worker_start(v.w));
+    wait_for(&v, finished, NULL, "the second race");
+    assert_true(v.s->race_entries[1].final_test_loss == first);
+    view_close(&v);
+}
+
+static bool race_paused_round(const ui_snapshot *s, const void *ctx)
+{
+    return s->race && s->state == UI_RUN_PAUSED && s->epoch >= *(const int *)ctx;
+}
+
+static void race_steps_rounds_decimates_long_curves_and_load_leaves_it(void **state)
+{
+    (void)state;
+    nn_preset p = iris_with("training.epochs", "600", NULL);
+    view v = view_open(start_worker(&p, 1, -1));
+    wait_ready(&v);
+
+    /* a list that does not parse: an error notice, the current run stays */
+    uint64_t before = v.s->notice_seq;
+    assert_true(ui_worker_race(v.w, &p, "adam,nosuch"));
+    wait_notice(&v, before);
+    assert_true(v.s->notice_error);
+    assert_false(v.s->race);
+    assert_int_equal(v.s->state, UI_RUN_READY);
+    assert_false(ui_worker_race(v.w, NULL, "adam"));
+
+    assert_true(ui_worker_race(v.w, &p, "adam,sgd"));
+    ui_run_state ready = UI_RUN_READY;
+    wait_for(&v, race_in_state, &ready, "the race to be READY");
+    /* one step-epoch is one round: every optimizer one epoch */
+    int one = 1;
+    assert_true(ui_worker_step_epoch(v.w));
+    wait_for(&v, race_paused_round, &one, "one round");
+    assert_int_equal(v.s->race_entries[0].epoch, 1);
+    assert_int_equal(v.s->race_entries[1].epoch, 1);
+    assert_int_equal(v.s->race_entries[0].hist_len, 1);
+    assert_int_equal(v.s->race_current, 0);
+    /* a step-batch trains one batch of the optimizer whose turn it is */
+    long seen = v.s->samples_seen;
+    assert_true(ui_worker_step_batch(v.w));
+    wait_for(&v, samples_beyond, &seen, "one batch");
+    assert_int_equal(v.s->race_entries[0].state, UI_RUN_RUNNING);
+    assert_int_equal(v.s->batch, 1);
+    assert_int_equal(v.s->race_entries[1].epoch, 1);
+
+    /* to the end: 600 epochs fit in UI_RACE_HIST points, every 4th epoch */
+    assert_true(ui_worker_start(v.w));
+    wait_for(&v, finished, NULL, "the end of the race");
+    assert_int_equal(v.s->state, UI_RUN_DONE);
+    nn_trainer t;
+    standalone(&p, "adam", &t);
+    const ui_race_entry *e = &v.s->race_entries[0];
+    assert_int_equal(e->epoch, 600);
+    assert_int_equal(e->hist_step, 4);
+    assert_int_equal(e->hist_len, 150);
+    for (int i = 0; i < e->hist_len; i++)
+        assert_true(e->loss[i] == (float)t.history[(i + 1) * e->hist_step - 1].val_loss);
+    assert_true(e->final_test_loss == t.final_stats.test_loss);
+    nn_trainer_free(&t);
+
+    /* load leaves race mode */
+    state_in_run back = { UI_RUN_READY, v.s->run };
+    nn_preset iris = iris_with(NULL);
+    assert_true(ui_worker_load(v.w, &iris));
+    wait_for(&v, state_in_new_run, &back, "READY after load");
+    assert_false(v.s->race);
+    assert_int_equal(v.s->race_n, 0);
+    assert_true(ui_worker_start(v.w));
+    wait_for(&v, finished, NULL, "the iris run after the race");
+    assert_int_equal(v.s->state, UI_RUN_DONE);
+    assert_true(v.s->has_last);
+    view_close(&v);
+}
+
+static bool ready_not_racing(const ui_snapshot *s, const void *ctx)
+{
+    (void)ctx;
+    return s->state == UI_RUN_READY && !s->race;
+}
+
+static void a_race_that_cannot_build_ends_in_error_and_a_load_recovers(void **state)
+{
+    (void)state;
+    nn_preset p = iris_with(NULL);
+    view v = view_open(start_worker(&p, 1, -1));
+    wait_ready(&v);
+    nn_preset bad = p;
+    snprintf(bad.dataset.source, sizeof bad.dataset.source, "csv");
+    snprintf(bad.dataset.path, sizeof bad.dataset.path, "/nonexistent/nnterm-worker-race.csv");
+    state_in_run err = { UI_RUN_ERROR, v.s->run };
+    assert_true(ui_worker_race(v.w, &bad, NULL));
+    wait_for(&v, state_in_new_run, &err, "ERROR from the race");
+    assert_true(strlen(v.s->message) > 0);
+    assert_false(v.s->race);
+    /* a race queued before a load: the load wins (dropped unbuilt if both are taken together) */
+    assert_true(ui_worker_race(v.w, &p, "adam"));
+    assert_true(ui_worker_load(v.w, &p));
+    wait_for(&v, ready_not_racing, NULL, "READY after load");
+    assert_false(v.s->race);
+    assert_true(ui_worker_start(v.w));
+    wait_for(&v, finished, NULL, "the run after the load");
+    assert_true(v.s->has_last);
+    /* the default list is every optimizer of the table */
+    assert_true(ui_worker_race(v.w, &p, NULL));
+    ui_run_state rr = UI_RUN_READY;
+    wait_for(&v, race_in_state, &rr, "the default race");
+    assert_int_equal(v.s->race_n, nn_race_count);
+    assert_string_equal(v.s->race_entries[0].name, nn_race_table[0].name);
+    view_close(&v);   /* destroyed in race mode */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -708,6 +1275,14 @@ int main(void)
         cmocka_unit_test_setup_teardown(loading_sine_gives_a_fitted_curve, watchdog, watchdog_off),
         cmocka_unit_test_setup_teardown(a_preset_that_cannot_load_gives_error_and_a_later_load_recovers, watchdog, watchdog_off),
         cmocka_unit_test_setup_teardown(rapid_commands_in_any_order_never_deadlock, watchdog, watchdog_off),
+        cmocka_unit_test_setup_teardown(save_model_writes_a_loadable_file_and_reports_errors, watchdog, watchdog_off),
+        cmocka_unit_test_setup_teardown(health_is_finite_after_each_epoch_with_one_row_per_epoch, watchdog, watchdog_off),
+        cmocka_unit_test_setup_teardown(bad_training_raises_health_warnings, watchdog, watchdog_off),
+        cmocka_unit_test_setup_teardown(trace_steps_through_one_sample_and_follows_step_batch, watchdog, watchdog_off),
+        cmocka_unit_test_setup_teardown(set_param_changes_regularization_live_and_records_events, watchdog, watchdog_off),
+        cmocka_unit_test_setup_teardown(a_race_matches_standalone_runs_of_each_optimizer, watchdog, watchdog_off),
+        cmocka_unit_test_setup_teardown(race_steps_rounds_decimates_long_curves_and_load_leaves_it, watchdog, watchdog_off),
+        cmocka_unit_test_setup_teardown(a_race_that_cannot_build_ends_in_error_and_a_load_recovers, watchdog, watchdog_off),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

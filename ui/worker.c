@@ -10,14 +10,27 @@
  *
  * Ownership: everything under "worker thread only" is touched by the worker thread alone (and by
  * create/destroy before the thread starts and after it has been joined). Everything under
- * "guarded by mu" is shared and touched only while holding mu, and only to copy. */
+ * "guarded by mu" is shared and touched only while holding mu, and only to copy.
+ *
+ * Additions for the teaching tools (issue 6):
+ *   health:  run_batch decides before each step whether that batch is measured (measure_due);
+ *            only then it copies the params to prev_params (allocated at load), and right after
+ *            the step it runs nn_health_compute (see the snapshot's comment for which batches).
+ *   trace:   the selection is kept (sel) and recomputed by settle() whenever the run stops.
+ *   notices, events: written into the private snapshot, published with it.
+ *   race:    race_on replaces the single trainer by race[0..race_n), which share one pool and are
+ *            stepped round-robin by race_batch, one epoch each in turn. */
 #include "worker.h"
+
+#include "model_io.h"
 
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -27,11 +40,25 @@
 #define PUBLISH_INTERVAL 0.040      /* seconds between snapshots while running (25 Hz) */
 #define GRID_INTERVAL 0.100         /* seconds between boundary grids within an epoch */
 #define GRID_MID_EPOCH_COST 32e6    /* grid cells x parameters below which mid-epoch grids are cheap */
+#define HEALTH_INTERVAL 0.100       /* seconds between health measurements within an epoch */
+
+/* Commands with a payload, queued by the additions' functions only (ui_worker_command refuses them). */
+enum {
+    CMD_SAVE_MODEL = UI_CMD_COUNT + 1,
+    CMD_TRACE,
+    CMD_SET_PARAM,
+    CMD_RACE
+};
+
+#define CMD_KEY_MAX 96
 
 typedef struct {
-    ui_cmd_kind kind;
+    int kind;                    /* ui_cmd_kind or one of the CMD_ above */
     double lr;
     uint64_t seed;
+    int arg[4];                  /* CMD_TRACE: train index, layer, i, j */
+    char key[CMD_KEY_MAX];       /* CMD_SET_PARAM: the key */
+    char text[NN_PATH_MAX];      /* CMD_SAVE_MODEL: path; CMD_SET_PARAM: value; CMD_RACE: list */
 } ui_cmd;
 
 typedef enum { STOP_AFTER_NONE, STOP_AFTER_BATCH, STOP_AFTER_EPOCH } stop_after;
@@ -50,6 +77,8 @@ struct ui_worker {
     int ring_head, ring_count;
     bool has_pending;            /* a preset waits for UI_CMD_LOAD */
     nn_preset pending;
+    bool has_race_pending;       /* a preset waits for CMD_RACE */
+    nn_preset race_pending;
     ui_snapshot shared;
     nn_epoch_stats *hist;        /* (hist_cap) the published history */
     int hist_len, hist_cap;
@@ -69,6 +98,28 @@ struct ui_worker {
     double busy_at_epoch;        /* busy_s at the last epoch end */
     double last_publish, last_grid;
     long grid_samples;
+    ui_cmd drain[RING_SIZE];     /* the commands taken from the ring */
+
+    /* health and step-through (worker thread only) */
+    float *prev_params;          /* (n_params) the params before a measured step */
+    nn_health_trace tr;          /* sized at load for the network */
+    bool have_tr;
+    nn_health row_health;        /* the epoch's latest measurement, pushed at its end */
+    bool row_pending;
+    double last_health;
+    struct {
+        bool on;
+        int k, layer, i, j;
+    } sel;                       /* the step-through selection */
+
+    /* the race (worker thread only) */
+    nn_preset race_preset;       /* the preset of the next or current race */
+    bool race_on;
+    nn_trainer *race;            /* (race_n) */
+    bool race_err[NN_RACE_MAX];  /* a step failed (not a divergence): out of the race */
+    int race_n, race_cur;
+    nn_pool *race_pool;          /* shared by the race's trainers; NULL = one thread */
+    nn_preset scratch;           /* a preset that does not fit on the stack nicely */
 };
 
 static double now_s(void)
@@ -111,12 +162,86 @@ static void wake(const ui_worker *w)
     /* EAGAIN: the pipe is full, so the UI is awake already. Other errors: nothing to do. */
 }
 
+static bool race_entry_finished(const ui_worker *w, int r)
+{
+    return w->race_err[r] || nn_trainer_finished(&w->race[r]);
+}
+
+/* The dynamic parts of the snapshot in race mode. */
+static void fill_race(ui_worker *w)
+{
+    ui_snapshot *s = &w->snap;
+    const nn_trainer *r0 = &w->race[0];
+    const nn_trainer *cur = &w->race[w->race_cur];
+    s->seed = r0->seed;
+    s->epochs = r0->preset.training.epochs;
+    int lo = -1, hi = 0;
+    long seen = 0, left = 0, done = 0;
+    for (int r = 0; r < w->race_n; r++) {
+        const nn_trainer *t = &w->race[r];
+        ui_race_entry *e = &s->race_entries[r];
+        seen += t->samples_seen;
+        done += t->epoch;
+        if (t->epoch > hi)
+            hi = t->epoch;
+        if (!race_entry_finished(w, r)) {
+            if (lo < 0 || t->epoch < lo)
+                lo = t->epoch;
+            left += s->epochs - t->epoch;
+        }
+        if (w->race_err[r])
+            e->state = UI_RUN_ERROR;
+        else if (t->state == NN_TRAINER_DONE)
+            e->state = UI_RUN_DONE;
+        else if (t->state == NN_TRAINER_DIVERGED)
+            e->state = UI_RUN_DIVERGED;
+        else if (t->state == NN_TRAINER_READY)
+            e->state = UI_RUN_READY;
+        else
+            e->state = UI_RUN_RUNNING;
+        e->epoch = t->epoch;
+        const nn_epoch_stats *last = nn_trainer_last(t);
+        e->train_loss = last ? last->train_loss : (double)NAN;
+        e->val_loss = last ? last->val_loss : (double)NAN;
+        e->test_loss = last ? last->test_loss : (double)NAN;
+        e->test_acc = last ? last->test_acc : (double)NAN;
+        bool fin = t->state == NN_TRAINER_DONE;
+        e->final_test_loss = fin ? t->final_stats.test_loss : (double)NAN;
+        e->final_test_acc = fin ? t->final_stats.test_acc : (double)NAN;
+    }
+    s->epoch = lo >= 0 ? lo : hi;
+    s->batch = cur->batch;
+    s->n_batches = r0->n_batches;
+    s->batch_size = r0->batch_size;
+    s->optimizer = (int)cur->opt.p.kind;
+    s->lr = cur->lr;
+    s->base_lr = cur->base_lr;
+    s->samples_seen = seen;
+    s->elapsed_s = w->busy_s;
+    double train_s = w->busy_s - w->eval_s;
+    s->samples_per_s = train_s > 0.0 ? (double)seen / train_s : 0.0;
+    bool finished = w->state == UI_RUN_DONE;
+    s->eta_s = !finished && done > 0 ? w->busy_s / (double)done * (double)left : 0.0;
+    s->threads = nn_pool_threads(w->race_pool);
+    s->race_current = w->race_cur;
+    s->has_last = false;
+    s->history_len = 0;
+    s->stopped_early = false;
+    s->best_epoch = 0;
+    memset(&s->final, 0, sizeof s->final);
+    memset(&s->last, 0, sizeof s->last);
+}
+
 /* Fills the parts of the private snapshot that change while training. */
 static void fill_dynamic(ui_worker *w)
 {
     ui_snapshot *s = &w->snap;
     s->state = w->state;
     s->run = w->run;
+    if (w->race_on) {
+        fill_race(w);
+        return;
+    }
     if (!w->have_trainer) {
         s->has_last = false;
         s->history_len = 0;
@@ -205,6 +330,36 @@ static void publish(ui_worker *w)
     wake(w);
 }
 
+/* A one-off result for the UI, published with the next snapshot. */
+__attribute__((format(printf, 3, 4)))
+static void notice(ui_worker *w, bool error, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(w->snap.notice, sizeof w->snap.notice, fmt, ap);
+    va_end(ap);
+    w->snap.notice_error = error;
+    w->snap.notice_seq++;
+}
+
+/* A live change at the trainer's position; the oldest is dropped when the list is full. */
+__attribute__((format(printf, 2, 3)))
+static void add_event(ui_worker *w, const char *fmt, ...)
+{
+    ui_snapshot *s = &w->snap;
+    if (s->n_events >= UI_EVENT_MAX) {
+        memmove(s->events, s->events + 1, (UI_EVENT_MAX - 1) * sizeof *s->events);
+        s->n_events = UI_EVENT_MAX - 1;
+    }
+    ui_event *e = &s->events[s->n_events++];
+    e->epoch = w->have_trainer ? w->t.epoch : 0;
+    e->batch = w->have_trainer ? w->t.batch : 0;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->what, sizeof e->what, fmt, ap);
+    va_end(ap);
+}
+
 /* ---- the view: decision boundary, surface or curve --------------------------------------- */
 
 static void denorm_feature(const nn_norm *nm, int j, float *v)
@@ -226,10 +381,9 @@ static void expand_range(float *lo, float *hi)
 }
 
 /* Static parts of the snapshot: dataset, network, class names, data range, sample of points. */
-static void fill_static(ui_worker *w)
+static void fill_static(ui_worker *w, const nn_trainer *t)
 {
     ui_snapshot *s = &w->snap;
-    const nn_trainer *t = &w->t;
     const nn_dataset *d = &t->data;
 
     copy_str(s->source, sizeof s->source, t->preset.dataset.source);
@@ -405,6 +559,24 @@ static void compute_view(ui_worker *w)
 
 /* ---- loading, resetting, training -------------------------------------------------------- */
 
+static void free_race(ui_worker *w)
+{
+    if (w->race) {
+        for (int r = 0; r < w->race_n; r++) {
+            w->race[r].pool = NULL;   /* shared: destroyed below, once */
+            nn_trainer_free(&w->race[r]);
+        }
+        free(w->race);
+    }
+    w->race = NULL;
+    w->race_n = 0;
+    w->race_cur = 0;
+    nn_pool_destroy(w->race_pool);
+    w->race_pool = NULL;
+    w->race_on = false;
+    memset(w->race_err, 0, sizeof w->race_err);
+}
+
 static void free_trainer(ui_worker *w)
 {
     if (w->have_trainer)
@@ -413,6 +585,11 @@ static void free_trainer(ui_worker *w)
     free(w->view_in);
     free(w->view_out);
     w->view_in = w->view_out = NULL;
+    free(w->prev_params);
+    w->prev_params = NULL;
+    if (w->have_tr)
+        nn_health_trace_free(&w->tr);
+    w->have_tr = false;
 }
 
 static void zero_timers(ui_worker *w)
@@ -426,20 +603,133 @@ static void set_message(ui_worker *w, const char *msg)
     copy_str(w->snap.message, sizeof w->snap.message, msg);
 }
 
+/* Health, warnings, events and the step-through start over (reset, reseed, load). */
+static void clear_teaching(ui_worker *w)
+{
+    ui_snapshot *s = &w->snap;
+    s->has_health = false;
+    s->health_epoch = s->health_batch = 0;
+    memset(&s->health, 0, sizeof s->health);
+    nn_health_history_clear(&s->health_hist);
+    s->n_warnings = 0;
+    s->n_events = 0;
+    s->trace.valid = false;
+    w->row_pending = false;
+    w->last_health = 0.0;
+}
+
+/* A fresh private snapshot for a new run: the notice survives (its seq never goes back). */
+static void fresh_snapshot(ui_worker *w, const nn_preset *p)
+{
+    uint64_t seq = w->snap.seq, nseq = w->snap.notice_seq;
+    bool nerr = w->snap.notice_error;
+    char note[NN_ERRMSG];
+    memcpy(note, w->snap.notice, sizeof note);
+    memset(&w->snap, 0, sizeof w->snap);
+    w->snap.seq = seq;
+    w->snap.notice_seq = nseq;
+    w->snap.notice_error = nerr;
+    memcpy(w->snap.notice, note, sizeof note);
+    w->snap.view_epoch = -1;
+    copy_str(w->snap.name, sizeof w->snap.name, p->name);
+    copy_str(w->snap.file, sizeof w->snap.file, p->file);
+    copy_str(w->snap.source, sizeof w->snap.source, p->dataset.source);
+    w->snap.epochs = p->training.epochs;
+}
+
+/* The step-through of the selection with the current weights, into snap.trace. */
+static void update_trace(ui_worker *w)
+{
+    ui_trace *out = &w->snap.trace;
+    if (!w->sel.on || !w->have_trainer || !w->have_tr || w->race_on) {
+        out->valid = false;
+        return;
+    }
+    nn_trainer *t = &w->t;
+    nn_error err;
+    nn_error_clear(&err);
+    int k = w->sel.k, layer = w->sel.layer, i = w->sel.i, j = w->sel.j;
+    memset(out, 0, sizeof *out);
+    if (k < 0 || k >= t->split.n_train) {
+        w->sel.on = false;
+        notice(w, true, "step-through: training row %d is out of range (0..%d)", k, t->split.n_train - 1);
+        return;
+    }
+    int row = (int)t->split.train[k];
+    nn_status st = nn_health_trace_sample(&w->tr, t, row, &err);
+    double g = st == NN_OK ? nn_health_trace_grad(&w->tr, layer, i, j) : (double)NAN;
+    double pen = 0.0;
+    if (st == NN_OK && isfinite(g)) {
+        /* the parameter's value, for the penalty term (explain_step checks the ranges again) */
+        const nn_layer *L = &t->net.layers[layer];
+        size_t at = i == NN_HEALTH_BIAS ? L->b_off + (size_t)j : L->w_off + (size_t)i * (size_t)L->out + (size_t)j;
+        const nn_preset_training *tp = &t->preset.training;
+        pen = nn_health_penalty_grad(tp->reg, tp->lambda, tp->r, (double)t->net.params[at], i == NN_HEALTH_BIAS);
+    }
+    if (st == NN_OK)
+        st = nn_health_explain_step(&out->step, &t->net, &t->opt, t->lr, layer, i, j, g + pen, &err);
+    if (st != NN_OK) {
+        w->sel.on = false;
+        memset(out, 0, sizeof *out);
+        notice(w, true, "step-through: %s", err.msg[0] ? err.msg : nn_status_name(st));
+        return;
+    }
+    const nn_health_trace *tr = &w->tr;
+    out->index = k;
+    out->row = row;
+    out->label = t->data.task == NN_TASK_CLASSIFICATION && t->data.label ? t->data.label[row] : -1;
+    out->layer = layer;
+    out->i = i;
+    out->j = j;
+    out->epoch = t->epoch;
+    out->batch = t->batch;
+    out->n_inputs = tr->n_inputs;
+    out->n_layers = tr->n_layers;
+    out->loss = (int)tr->loss;
+    out->loss_value = tr->loss_value;
+    out->n_y = tr->n_layers > 0 ? tr->out[tr->n_layers - 1] : 0;
+    for (int v = 0; v < tr->n_inputs && v < UI_TRACE_VEC; v++)
+        out->x[v] = (float)tr->x[v];
+    for (int v = 0; v < out->n_y && v < UI_TRACE_VEC; v++)
+        out->y[v] = (float)tr->y[v];
+    for (int l = 0; l < tr->n_layers && l < NN_MAX_LAYERS; l++) {
+        out->in[l] = tr->in[l];
+        out->out[l] = tr->out[l];
+        out->act[l] = (int)tr->act[l];
+        for (int v = 0; v < tr->out[l] && v < UI_TRACE_VEC; v++) {
+            out->z[l][v] = (float)tr->z[l][v];
+            out->a[l][v] = (float)tr->a[l][v];
+            out->delta[l][v] = (float)tr->delta[l][v];
+        }
+    }
+    if (i == NN_HEALTH_BIAS)
+        out->a_prev_i = 1.0;
+    else
+        out->a_prev_i = layer == 0 ? tr->x[i] : tr->a[layer - 1][i];
+    out->delta_j = tr->delta[layer][j];
+    out->grad = g;
+    out->penalty_grad = pen;
+    out->batch_grad = t->samples_seen > 0 ? (double)t->net.grads[out->step.index] : (double)NAN;
+    out->valid = true;
+}
+
+/* The run stopped (or was rebuilt): the view and the step-through with the current weights. */
+static void settle(ui_worker *w)
+{
+    compute_view(w);
+    update_trace(w);
+}
+
 /* Rebuilds the trainer from w->preset: LOADING, then READY (or DONE) or ERROR. */
 static void do_load(ui_worker *w)
 {
     free_trainer(w);
+    free_race(w);
     w->run++;
     w->after = STOP_AFTER_NONE;
-    uint64_t seq = w->snap.seq;
-    memset(&w->snap, 0, sizeof w->snap);
-    w->snap.seq = seq;
-    w->snap.view_epoch = -1;
-    copy_str(w->snap.name, sizeof w->snap.name, w->preset.name);
-    copy_str(w->snap.file, sizeof w->snap.file, w->preset.file);
-    copy_str(w->snap.source, sizeof w->snap.source, w->preset.dataset.source);
-    w->snap.epochs = w->preset.training.epochs;
+    w->sel.on = false;
+    fresh_snapshot(w, &w->preset);
+    clear_teaching(w);
     w->state = UI_RUN_LOADING;
     publish(w);
 
@@ -459,7 +749,7 @@ static void do_load(ui_worker *w)
     /* the shared history, preallocated to the run's epochs */
     int cap = w->t.preset.training.epochs > 0 ? w->t.preset.training.epochs : 1;
     nn_epoch_stats *hist = calloc((size_t)cap, sizeof *hist);
-    fill_static(w);
+    fill_static(w, &w->t);
     size_t in_n = 0, out_n = 0;
     if (w->snap.view == UI_VIEW_CURVE) {
         in_n = UI_CURVE_MAX;
@@ -472,11 +762,17 @@ static void do_load(ui_worker *w)
         w->view_in = malloc(in_n * sizeof *w->view_in);
         w->view_out = malloc(out_n * sizeof *w->view_out);
     }
-    if (!hist || (in_n > 0 && (!w->view_in || !w->view_out))) {
+    size_t np = w->t.net.n_params > 0 ? w->t.net.n_params : 1;
+    w->prev_params = malloc(np * sizeof *w->prev_params);
+    memset(&w->tr, 0, sizeof w->tr);
+    w->have_tr = nn_health_trace_init(&w->tr, &w->t.net, &err) == NN_OK;
+    if (!hist || (in_n > 0 && (!w->view_in || !w->view_out)) || !w->prev_params || !w->have_tr) {
         free(hist);
+        if (!w->have_tr)
+            nn_health_trace_free(&w->tr);
         free_trainer(w);
         w->state = UI_RUN_ERROR;
-        set_message(w, "out of memory building the trainer's view");
+        set_message(w, "out of memory building the trainer's view and health buffers");
         publish(w);
         return;
     }
@@ -494,8 +790,32 @@ static void do_load(ui_worker *w)
     publish(w);
 }
 
+/* Back to epoch 0 for every optimizer of the race. */
+static void race_reset(ui_worker *w, bool new_seed, uint64_t seed)
+{
+    for (int r = 0; r < w->race_n; r++) {
+        nn_trainer_reset(&w->race[r], new_seed, seed);
+        w->race_err[r] = false;
+        ui_race_entry *e = &w->snap.race_entries[r];
+        e->message[0] = '\0';
+        e->hist_len = 0;
+        e->hist_step = 1;
+    }
+    w->race_cur = 0;
+    w->run++;
+    w->after = STOP_AFTER_NONE;
+    zero_timers(w);
+    set_message(w, "");
+    w->state = UI_RUN_READY;
+    publish(w);
+}
+
 static void do_reset(ui_worker *w, bool new_seed, uint64_t seed)
 {
+    if (w->race_on) {
+        race_reset(w, new_seed, seed);
+        return;
+    }
     if (!w->have_trainer)
         return;
     nn_trainer_reset(&w->t, new_seed, seed);
@@ -503,9 +823,234 @@ static void do_reset(ui_worker *w, bool new_seed, uint64_t seed)
     w->after = STOP_AFTER_NONE;
     zero_timers(w);
     set_message(w, "");
-    compute_view(w);
+    clear_teaching(w);
     w->state = nn_trainer_finished(&w->t) ? UI_RUN_DONE : UI_RUN_READY;
+    settle(w);
     publish(w);
+}
+
+/* Builds the race from w->race_preset and the list: LOADING, then READY or ERROR. A list that
+ * does not parse leaves the current run alone. */
+static void do_race(ui_worker *w, const char *list)
+{
+    nn_error err;
+    nn_error_clear(&err);
+    char buf[NN_PATH_MAX];
+    const char *names[NN_RACE_MAX];
+    int n;
+    copy_str(buf, sizeof buf, list);
+    if (buf[0]) {
+        n = nn_race_parse_list(buf, names, &w->race_preset, &err);
+    } else {
+        n = nn_race_count < NN_RACE_MAX ? nn_race_count : NN_RACE_MAX;
+        for (int r = 0; r < n; r++)
+            names[r] = nn_race_table[r].name;
+    }
+    if (n <= 0) {
+        notice(w, true, "%s", err.msg[0] ? err.msg : "race: the optimizer list is empty");
+        publish(w);
+        return;
+    }
+
+    free_trainer(w);
+    free_race(w);
+    w->run++;
+    w->after = STOP_AFTER_NONE;
+    w->sel.on = false;
+    fresh_snapshot(w, &w->race_preset);
+    clear_teaching(w);
+    w->state = UI_RUN_LOADING;
+    w->snap.race = true;
+    w->snap.race_n = n;
+    for (int r = 0; r < n; r++) {
+        copy_str(w->snap.race_entries[r].name, sizeof w->snap.race_entries[r].name, names[r]);
+        w->snap.race_entries[r].hist_step = 1;
+    }
+    publish(w);
+
+    const char *why = NULL;
+    w->race = calloc((size_t)n, sizeof *w->race);
+    if (!w->race)
+        why = "race: out of memory";
+    if (!why && w->threads != 1) {
+        w->race_pool = nn_pool_create(w->threads, &err);
+        if (!w->race_pool)
+            why = err.msg[0] ? err.msg : "race: cannot start the thread pool";
+    }
+    for (int r = 0; r < n && !why; r++) {
+        w->scratch = w->race_preset;
+        nn_status st = nn_race_apply(&w->scratch, names[r], &err);
+        if (st == NN_OK)
+            st = nn_trainer_init(&w->race[r], &w->scratch, 1, &err);
+        w->race_n = r + 1;   /* free_race frees a failed (zeroed) trainer too */
+        if (st != NN_OK)
+            why = err.msg[0] ? err.msg : nn_status_name(st);
+        else
+            w->race[r].pool = w->race_pool;
+    }
+    if (why) {
+        char msg[NN_ERRMSG];
+        copy_str(msg, sizeof msg, why);
+        free_race(w);
+        w->snap.race = false;
+        w->snap.race_n = 0;
+        w->state = UI_RUN_ERROR;
+        set_message(w, msg);
+        publish(w);
+        return;
+    }
+    w->race_on = true;
+    w->race_cur = 0;
+    fill_static(w, &w->race[0]);
+    ui_snapshot *s = &w->snap;
+    s->view = UI_VIEW_NONE;
+    s->grid_w = s->grid_h = 0;
+    s->n_points = 0;
+    s->curve_n = 0;
+    s->race_loss_is_val = w->race[0].split.n_val > 0;
+    for (int r = 0; r < n; r++) {
+        s->race_entries[r].optimizer = (int)w->race[r].opt.p.kind;
+        s->race_entries[r].lr = w->race[r].base_lr;
+    }
+    zero_timers(w);
+    w->state = UI_RUN_READY;
+    publish(w);
+}
+
+/* Appends a loss point to a race entry, halving the points when full (see ui_race_entry.loss). */
+static void race_push_point(ui_race_entry *e, int epoch, double loss)
+{
+    if (e->hist_step < 1)
+        e->hist_step = 1;
+    if (epoch % e->hist_step != 0)
+        return;
+    if (e->hist_len >= UI_RACE_HIST) {
+        for (int p = 0; p < UI_RACE_HIST / 2; p++)
+            e->loss[p] = e->loss[2 * p + 1];
+        e->hist_len = UI_RACE_HIST / 2;
+        e->hist_step *= 2;
+        if (epoch % e->hist_step != 0)
+            return;
+    }
+    e->loss[e->hist_len++] = (float)loss;
+}
+
+/* The next optimizer whose turn it is after r (r itself last), or -1 if all are finished. */
+static int race_next(const ui_worker *w, int r)
+{
+    for (int d = 1; d <= w->race_n; d++) {
+        int q = (r + d) % w->race_n;
+        if (!race_entry_finished(w, q))
+            return q;
+    }
+    return -1;
+}
+
+/* One batch of the race while RUNNING: the optimizer whose turn it is. */
+static void race_batch(ui_worker *w)
+{
+    int c = w->race_cur;
+    if (race_entry_finished(w, c)) {   /* e.g. right after a reset of a finished race */
+        c = race_next(w, c);
+        if (c < 0) {
+            w->state = UI_RUN_DONE;
+            w->after = STOP_AFTER_NONE;
+            publish(w);
+            return;
+        }
+        w->race_cur = c;
+    }
+    nn_trainer *t = &w->race[c];
+    ui_race_entry *e = &w->snap.race_entries[c];
+    nn_error err;
+    nn_error_clear(&err);
+    double t0 = now_s();
+    nn_status st = nn_trainer_step(t, &err);
+    double t1 = now_s();
+    w->busy_s += t1 - t0;
+
+    bool turn_over = false;
+    if (st == NN_EDIVERGED || t->state == NN_TRAINER_DIVERGED) {
+        copy_str(e->message, sizeof e->message, t->fault[0] ? t->fault : (err.msg[0] ? err.msg : "diverged"));
+        turn_over = true;
+    } else if (st != NN_OK) {
+        w->race_err[c] = true;
+        copy_str(e->message, sizeof e->message, err.msg[0] ? err.msg : nn_status_name(st));
+        turn_over = true;
+    } else if (nn_trainer_epoch_ended(t) || nn_trainer_finished(t)) {
+        const nn_epoch_stats *last = nn_trainer_last(t);
+        if (last) {
+            w->eval_s += last->eval_seconds;
+            race_push_point(e, last->epoch, w->snap.race_loss_is_val ? last->val_loss : last->train_loss);
+        }
+        turn_over = true;
+    }
+    bool changed = false, round_end = false;
+    if (turn_over) {
+        int next = race_next(w, c);
+        if (next < 0) {
+            w->state = UI_RUN_DONE;
+            changed = true;
+        } else {
+            round_end = next <= c;
+            w->race_cur = next;
+        }
+    }
+    if (!changed && (w->after == STOP_AFTER_BATCH || (w->after == STOP_AFTER_EPOCH && round_end))) {
+        w->state = UI_RUN_PAUSED;
+        changed = true;
+    }
+    if (changed) {
+        w->after = STOP_AFTER_NONE;
+        publish(w);
+        return;
+    }
+    if (t1 - w->last_publish >= PUBLISH_INTERVAL)
+        publish(w);
+}
+
+/* Whether the batch about to run (t->batch) gets a health measurement. */
+static bool measure_due(const ui_worker *w, double now)
+{
+    const nn_trainer *t = &w->t;
+    if (!w->prev_params || nn_trainer_finished(t))
+        return false;
+    int b = t->batch, nb = t->n_batches;
+    if (nb <= 1 || b == nb - 2 || w->after == STOP_AFTER_BATCH)
+        return true;
+    return b < nb - 1 && now - w->last_health >= HEALTH_INTERVAL;
+}
+
+/* Health of the batch just trained (number batch1 of epoch epoch1), into the snapshot. */
+static void measure_health(ui_worker *w, bool epoch_ended, int epoch1, int batch1)
+{
+    nn_trainer *t = &w->t;
+    const float *prev = w->prev_params;
+    if (epoch_ended) {
+        /* The evaluation overwrote z/a: pass the epoch's last batch forward again (training rows,
+         * the new weights, no dropout). t->xb/yb are the trainer's scratch, free between steps. */
+        int start = (t->n_batches - 1) * t->batch_size;
+        int rows = t->split.n_train - start;
+        if (rows > 0) {
+            nn_gather(t->xb, t->yb, t->outputs, &t->data, &t->norm, t->order + start, rows);
+            nn_network_forward(&t->net, t->pool, t->xb, rows, 0.0f, NULL);
+        }
+        /* early stopping put the best weights back: the step's update is not what params show */
+        if (t->state == NN_TRAINER_DONE && t->preset.training.patience > 0 && t->best_epoch > 0 &&
+            t->best_epoch != t->epoch)
+            prev = NULL;
+    }
+    nn_health h;
+    nn_health_compute(&h, &t->net, prev);
+    ui_snapshot *s = &w->snap;
+    s->health = h;
+    s->has_health = true;
+    s->health_epoch = epoch1;
+    s->health_batch = batch1;
+    s->n_warnings = nn_health_warnings(&h, s->warnings, UI_WARN_MAX);
+    w->row_health = h;
+    w->row_pending = true;
+    w->last_health = now_s();
 }
 
 /* One batch while RUNNING. */
@@ -514,6 +1059,10 @@ static void run_batch(ui_worker *w)
     nn_trainer *t = &w->t;
     nn_error err;
     nn_error_clear(&err);
+    int epoch1 = t->epoch + 1, batch1 = t->batch + 1;
+    bool measure = measure_due(w, now_s());
+    if (measure)
+        memcpy(w->prev_params, t->net.params, t->net.n_params * sizeof *w->prev_params);
     double t0 = now_s();
     nn_status st = nn_trainer_step(t, &err);
     double t1 = now_s();
@@ -532,11 +1081,17 @@ static void run_batch(ui_worker *w)
         return;
     } else {
         epoch_end = nn_trainer_epoch_ended(t);
+        if (measure)
+            measure_health(w, epoch_end, epoch1, batch1);
         if (epoch_end) {
             const nn_epoch_stats *last = nn_trainer_last(t);
             if (last)
                 w->eval_s += last->eval_seconds;
             w->busy_at_epoch = w->busy_s;
+            if (w->row_pending) {
+                nn_health_history_push(&w->snap.health_hist, &w->row_health, t->epoch);
+                w->row_pending = false;
+            }
         }
         if (nn_trainer_finished(t)) {
             w->state = UI_RUN_DONE;
@@ -548,7 +1103,7 @@ static void run_batch(ui_worker *w)
     }
     if (changed) {
         w->after = STOP_AFTER_NONE;
-        compute_view(w);
+        settle(w);
         publish(w);
         return;
     }
@@ -562,8 +1117,145 @@ static void run_batch(ui_worker *w)
     publish(w);
 }
 
-/* Applies one command (worker thread). */
-static void apply(ui_worker *w, const ui_cmd *c, bool load_later)
+/* ---- the additions' commands (worker thread) ------------------------------------------------ */
+
+static void do_save_model(ui_worker *w, const char *path)
+{
+    if (w->race_on) {
+        notice(w, true, "save model: a race has no single model; load a preset and train it to save one");
+    } else if (!w->have_trainer) {
+        notice(w, true, "save model: no model is loaded");
+    } else {
+        nn_error err;
+        nn_error_clear(&err);
+        nn_trainer *t = &w->t;
+        nn_status st = nn_model_save(path, &t->preset, &t->net, &t->norm, &t->data, &err);
+        if (st == NN_OK)
+            notice(w, false, "model saved to %s (epoch %d)", path, t->epoch);
+        else
+            notice(w, true, "save model: %s", err.msg[0] ? err.msg : nn_status_name(st));
+    }
+    publish(w);
+}
+
+static void do_set_lr(ui_worker *w, double lr)
+{
+    if (w->race_on) {
+        notice(w, true, "learning rate: each optimizer of a race keeps its own; load a preset to change it");
+        publish(w);
+        return;
+    }
+    if (!w->have_trainer)
+        return;
+    double old = w->t.base_lr;
+    nn_trainer_set_lr(&w->t, lr);
+    w->t.preset.training.optimizer.lr = w->t.base_lr;   /* a saved model shows the live value */
+    if (w->t.base_lr != old)
+        add_event(w, "lr %g -> %g", old, w->t.base_lr);
+    if (w->state != UI_RUN_RUNNING)
+        update_trace(w);   /* the step's formula uses the learning rate */
+    publish(w);
+}
+
+/* The keys ui_worker_set_param changes live, and their short names for events. */
+static const struct {
+    const char *key, *label;
+} live_keys[] = {
+    {"training.regularization.lambda", "lambda"},
+    {"training.regularization.dropout", "dropout"},
+    {"training.regularization.r", "r"},
+    {"training.regularization.method", "regularization"},
+    {"training.optimizer.learning_rate", "lr"},
+};
+
+/* A preset value as nn_preset_get gives it, without the quotes of a string. */
+static void get_plain(const nn_preset *p, const char *key, char *out, size_t cap)
+{
+    nn_error err;
+    if (nn_preset_get(p, key, out, cap, &err) != NN_OK) {
+        copy_str(out, cap, "?");
+        return;
+    }
+    size_t n = strlen(out);
+    if (n >= 2 && out[0] == '"' && out[n - 1] == '"') {
+        memmove(out, out + 1, n - 2);
+        out[n - 2] = '\0';
+    }
+}
+
+static void do_set_param(ui_worker *w, const char *key, const char *value)
+{
+    const char *label = NULL;
+    for (size_t k = 0; k < sizeof live_keys / sizeof live_keys[0]; k++)
+        if (strcmp(key, live_keys[k].key) == 0)
+            label = live_keys[k].label;
+    nn_trainer *t = &w->t;
+    if (w->race_on) {
+        notice(w, true, "%s: a race keeps its settings; load a preset to change them", key);
+    } else if (!w->have_trainer) {
+        notice(w, true, "%s: no model is loaded", key);
+    } else if (!label) {
+        notice(w, true,
+               "%s cannot change during a run; live keys: training.regularization.lambda, .dropout, .r, "
+               ".method, training.optimizer.learning_rate (edit the preset and reload for the rest)",
+               key);
+    } else if (nn_preset_is_locked(&t->preset, key)) {
+        notice(w, true, "%s is locked by this lesson", key);
+    } else {
+        char before[64], after[64];
+        get_plain(&t->preset, key, before, sizeof before);
+        nn_error err;
+        nn_error_clear(&err);
+        nn_status st = nn_preset_set(&t->preset, key, value, &err);
+        if (st != NN_OK) {
+            notice(w, true, "%s", err.msg[0] ? err.msg : nn_status_name(st));
+        } else {
+            if (strcmp(label, "lr") == 0)
+                nn_trainer_set_lr(t, t->preset.training.optimizer.lr);
+            get_plain(&t->preset, key, after, sizeof after);
+            if (strcmp(before, after) != 0)
+                add_event(w, "%s %s -> %s", label, before, after);
+            notice(w, false, "%s %s -> %s from epoch %d, batch %d", label, before, after, t->epoch + 1,
+                   t->batch + 1);
+            if (w->state != UI_RUN_RUNNING)
+                update_trace(w);
+        }
+    }
+    publish(w);
+}
+
+static void do_trace(ui_worker *w, const ui_cmd *c)
+{
+    if (w->race_on) {
+        notice(w, true, "step-through: not in a race; load a preset to step through it");
+        publish(w);
+        return;
+    }
+    if (c->arg[0] < 0) {
+        w->sel.on = false;
+        w->snap.trace.valid = false;
+        publish(w);
+        return;
+    }
+    w->sel.on = true;
+    w->sel.k = c->arg[0];
+    w->sel.layer = c->arg[1];
+    w->sel.i = c->arg[2];
+    w->sel.j = c->arg[3];
+    if (!w->have_trainer) {
+        w->sel.on = false;
+        w->snap.trace.valid = false;
+        notice(w, true, "step-through: no model is loaded");
+    } else if (w->state != UI_RUN_RUNNING && w->state != UI_RUN_LOADING) {
+        update_trace(w);
+    } else {
+        w->snap.trace.valid = false;   /* computed at the next stop */
+    }
+    publish(w);
+}
+
+/* Applies one command (worker thread). skip: a load or race that a newer one replaces. */
+static void apply(ui_worker *w, const ui_cmd *c, bool skip)
 {
     ui_run_state s = w->state;
     bool idle = s == UI_RUN_READY || s == UI_RUN_PAUSED;
@@ -580,14 +1272,14 @@ static void apply(ui_worker *w, const ui_cmd *c, bool load_later)
         if (s == UI_RUN_RUNNING) {
             w->state = UI_RUN_PAUSED;
             w->after = STOP_AFTER_NONE;
-            compute_view(w);
+            settle(w);
             publish(w);
         }
         break;
     case UI_CMD_TOGGLE: {
         ui_cmd alt = *c;
         alt.kind = s == UI_RUN_RUNNING ? UI_CMD_PAUSE : UI_CMD_START;
-        apply(w, &alt, load_later);
+        apply(w, &alt, skip);
         break;
     }
     case UI_CMD_STEP_EPOCH:
@@ -605,19 +1297,29 @@ static void apply(ui_worker *w, const ui_cmd *c, bool load_later)
         do_reset(w, true, c->seed);
         break;
     case UI_CMD_SET_LR:
-        if (w->have_trainer) {
-            nn_trainer_set_lr(&w->t, c->lr);
-            publish(w);
-        }
+        do_set_lr(w, c->lr);
         break;
     case UI_CMD_LOAD:
-        if (!load_later)
+        if (!skip)
             do_load(w);
         break;
     case UI_CMD_QUIT:
         atomic_store(&w->stop, true);
         break;
-    case UI_CMD_COUNT:
+    case CMD_SAVE_MODEL:
+        do_save_model(w, c->text);
+        break;
+    case CMD_TRACE:
+        do_trace(w, c);
+        break;
+    case CMD_SET_PARAM:
+        do_set_param(w, c->key, c->text);
+        break;
+    case CMD_RACE:
+        if (!skip)
+            do_race(w, c->text);
+        break;
+    default:
         break;
     }
 }
@@ -625,7 +1327,7 @@ static void apply(ui_worker *w, const ui_cmd *c, bool load_later)
 static void *worker_main(void *arg)
 {
     ui_worker *w = arg;
-    ui_cmd cmds[RING_SIZE];
+    ui_cmd *cmds = w->drain;
     do_load(w);
     while (!atomic_load(&w->stop)) {
         pthread_mutex_lock(&w->mu);
@@ -640,16 +1342,31 @@ static void *worker_main(void *arg)
             w->preset = w->pending;
             w->has_pending = false;
         }
+        if (w->has_race_pending) {
+            w->race_preset = w->race_pending;
+            w->has_race_pending = false;
+        }
         pthread_mutex_unlock(&w->mu);
 
-        int last_load = -1;
-        for (int i = 0; i < n; i++)
+        /* only the newest rebuild counts: a load replaces earlier loads and races, a race earlier races */
+        int last_load = -1, last_race = -1;
+        for (int i = 0; i < n; i++) {
             if (cmds[i].kind == UI_CMD_LOAD)
                 last_load = i;
-        for (int i = 0; i < n && !atomic_load(&w->stop); i++)
-            apply(w, &cmds[i], cmds[i].kind == UI_CMD_LOAD && i != last_load);
-        if (!atomic_load(&w->stop) && w->state == UI_RUN_RUNNING && w->have_trainer)
-            run_batch(w);
+            else if (cmds[i].kind == CMD_RACE)
+                last_race = i;
+        }
+        for (int i = 0; i < n && !atomic_load(&w->stop); i++) {
+            bool skip = (cmds[i].kind == UI_CMD_LOAD && i != last_load) ||
+                        (cmds[i].kind == CMD_RACE && (i != last_race || last_load > i));
+            apply(w, &cmds[i], skip);
+        }
+        if (!atomic_load(&w->stop) && w->state == UI_RUN_RUNNING) {
+            if (w->race_on)
+                race_batch(w);
+            else if (w->have_trainer)
+                run_batch(w);
+        }
     }
     return NULL;
 }
@@ -724,13 +1441,15 @@ void ui_worker_destroy(ui_worker *w)
         pthread_join(w->thread, NULL);
     }
     free_trainer(w);
+    free_race(w);
     free(w->hist);
     pthread_cond_destroy(&w->cv);
     pthread_mutex_destroy(&w->mu);
     free(w);
 }
 
-static bool push(ui_worker *w, const ui_cmd *c, const nn_preset *p)
+/* Queues c; p (may be NULL) is the preset of a load or (race) of a race. */
+static bool push_preset(ui_worker *w, const ui_cmd *c, const nn_preset *p, bool race)
 {
     if (!w)
         return false;
@@ -739,7 +1458,10 @@ static bool push(ui_worker *w, const ui_cmd *c, const nn_preset *p)
     if (w->ring_count < RING_SIZE) {
         w->ring[(w->ring_head + w->ring_count) % RING_SIZE] = *c;
         w->ring_count++;
-        if (p) {
+        if (p && race) {
+            w->race_pending = *p;
+            w->has_race_pending = true;
+        } else if (p) {
             w->pending = *p;
             w->has_pending = true;
         }
@@ -748,6 +1470,11 @@ static bool push(ui_worker *w, const ui_cmd *c, const nn_preset *p)
     }
     pthread_mutex_unlock(&w->mu);
     return ok;
+}
+
+static bool push(ui_worker *w, const ui_cmd *c, const nn_preset *p)
+{
+    return push_preset(w, c, p, false);
 }
 
 bool ui_worker_command(ui_worker *w, ui_cmd_kind kind, double arg)
@@ -787,6 +1514,74 @@ bool ui_worker_load(ui_worker *w, const nn_preset *p)
         return false;
     ui_cmd c = { .kind = UI_CMD_LOAD, .lr = 0.0, .seed = 0 };
     return push(w, &c, p);
+}
+
+/* Copies src into dst (cap bytes); false if src is NULL or does not fit. */
+static bool fits(char *dst, size_t cap, const char *src)
+{
+    if (!src)
+        return false;
+    size_t n = strlen(src);
+    if (n >= cap)
+        return false;
+    memcpy(dst, src, n + 1);
+    return true;
+}
+
+bool ui_worker_save_model(ui_worker *w, const char *path)
+{
+    if (!w || !path || !path[0])
+        return false;
+    ui_cmd *c = calloc(1, sizeof *c);
+    if (!c)
+        return false;
+    c->kind = CMD_SAVE_MODEL;
+    bool ok = fits(c->text, sizeof c->text, path) && push(w, c, NULL);
+    free(c);
+    return ok;
+}
+
+bool ui_worker_trace(ui_worker *w, int train_index, int layer, int i, int j)
+{
+    if (!w)
+        return false;
+    ui_cmd *c = calloc(1, sizeof *c);
+    if (!c)
+        return false;
+    c->kind = CMD_TRACE;
+    c->arg[0] = train_index;
+    c->arg[1] = layer;
+    c->arg[2] = i;
+    c->arg[3] = j;
+    bool ok = push(w, c, NULL);
+    free(c);
+    return ok;
+}
+
+bool ui_worker_set_param(ui_worker *w, const char *key, const char *value)
+{
+    if (!w || !key || !key[0] || !value)
+        return false;
+    ui_cmd *c = calloc(1, sizeof *c);
+    if (!c)
+        return false;
+    c->kind = CMD_SET_PARAM;
+    bool ok = fits(c->key, sizeof c->key, key) && fits(c->text, sizeof c->text, value) && push(w, c, NULL);
+    free(c);
+    return ok;
+}
+
+bool ui_worker_race(ui_worker *w, const nn_preset *p, const char *optimizers)
+{
+    if (!w || !p)
+        return false;
+    ui_cmd *c = calloc(1, sizeof *c);
+    if (!c)
+        return false;
+    c->kind = CMD_RACE;
+    bool ok = fits(c->text, sizeof c->text, optimizers ? optimizers : "") && push_preset(w, c, p, true);
+    free(c);
+    return ok;
 }
 
 bool ui_worker_snapshot(ui_worker *w, ui_snapshot *out, uint64_t *seen_seq)

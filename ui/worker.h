@@ -20,9 +20,11 @@
 #define UI_WORKER_H
 
 #include "error.h"
+#include "health.h"
 #include "metrics.h"
 #include "network.h"
 #include "preset.h"
+#include "race.h"
 #include "trainer.h"
 
 #include <stdbool.h>
@@ -79,6 +81,73 @@ typedef struct {
     int in, out;
     int act;            /* nn_act; nn_act_name() gives its name */
 } ui_layer_info;
+
+/* ---- teaching tools, live changes and the optimizer race (issue 6; added after the rest) ---- */
+
+#define UI_WARN_MAX 8        /* health warnings in the snapshot */
+#define UI_EVENT_MAX 32      /* live-change markers in the snapshot */
+#define UI_EVENT_LEN 48
+#define UI_TRACE_VEC 64      /* values kept per vector (per layer) in the step-through copy */
+#define UI_RACE_HIST 256     /* loss points kept per optimizer in a race */
+
+/* A live change during a run (ui_worker_set_lr, ui_worker_set_param), for a marker on the loss
+ * chart at x = epoch + batch / n_batches. */
+typedef struct {
+    int epoch;               /* completed epochs when it happened */
+    int batch;               /* next batch of the epoch then (0..n_batches) */
+    char what[UI_EVENT_LEN]; /* ASCII, e.g. "lr 0.03 -> 0.06", "lambda 0 -> 0.001", "dropout 0.2 -> 0" */
+} ui_event;
+
+/* The step-through of one training sample and one weight (ui_worker_trace), copied out of
+ * nn_health_trace / nn_health_step (core/health.h) into fixed arrays. A vector longer than
+ * UI_TRACE_VEC keeps its first UI_TRACE_VEC values; its true length is in n_inputs / out[l]. */
+typedef struct {
+    bool valid;              /* false: nothing selected, or the selection failed (the notice says why) */
+    int index;               /* k: the k-th training row (0..n_train-1) */
+    int row;                 /* its dataset row (split.train[k]) */
+    int label;               /* its class (classification), else -1 */
+    int layer, i, j;         /* the weight explained: W[i][j] of layer (0-based); i == NN_HEALTH_BIAS: b[j] */
+    int epoch, batch;        /* the trainer's position (completed epochs, next batch) when computed */
+    int n_inputs, n_layers;
+    int in[NN_MAX_LAYERS], out[NN_MAX_LAYERS];
+    int act[NN_MAX_LAYERS];  /* nn_act */
+    int loss;                /* nn_loss */
+    double loss_value;       /* this sample's loss */
+    int n_y;                 /* outputs (targets) */
+    float x[UI_TRACE_VEC];   /* the features as the network sees them (normalised) */
+    float y[UI_TRACE_VEC];   /* the target as the loss sees it (one-hot, 0/1, or standardised) */
+    float z[NN_MAX_LAYERS][UI_TRACE_VEC];      /* pre-activation of layer l */
+    float a[NN_MAX_LAYERS][UI_TRACE_VEC];      /* activation (the last layer's: the output, e.g. probabilities) */
+    float delta[NN_MAX_LAYERS][UI_TRACE_VEC];  /* dL/dz */
+    double a_prev_i;         /* what the weight multiplies: x[i] (layer 0) or a[layer-1][i]; 1 for a bias */
+    double delta_j;          /* delta[layer][j] */
+    double grad;             /* this sample's dL/dW[i][j] = a_prev_i * delta_j (dL/db[j] = delta_j) */
+    double penalty_grad;     /* the regularisation term of the gradient (nn_health_penalty_grad; 0 for
+                                a bias or without regularisation) */
+    double batch_grad;       /* the parameter's gradient in the last training batch (penalty and clipping
+                                included); NAN before the first batch of the run */
+    nn_health_step step;     /* the optimizer's next step on this parameter with gradient
+                                grad + penalty_grad (what training adds, except clipping):
+                                step.lines[0..step.n_lines) are the formulas with the numbers filled in */
+} ui_trace;
+
+/* One optimizer of a race (ui_worker_race). */
+typedef struct {
+    char name[32];           /* the race entry as given: "adam", "sgd:0.1" */
+    int optimizer;           /* nn_opt_kind */
+    double lr;
+    ui_run_state state;      /* READY (no batch yet), RUNNING (started, not finished: also while the race
+                                is paused), DONE, DIVERGED, or ERROR (a step failed; message says why) */
+    int epoch;               /* completed epochs */
+    double train_loss, val_loss, test_loss, test_acc;   /* the last epoch's; NAN before the first */
+    double final_test_loss, final_test_acc;   /* DONE: the final weights' (the best ones with early
+                                                 stopping), as nn_trainer's final_stats; else NAN */
+    char message[160];       /* DIVERGED / ERROR: why */
+    int hist_len;            /* points in loss[] */
+    int hist_step;           /* epochs per point: 1, then 2, 4, ... (halved when full) */
+    float loss[UI_RACE_HIST];/* point p is the loss after epoch (p + 1) * hist_step: the val loss,
+                                or the train loss when there is no val split (race_loss_is_val) */
+} ui_race_entry;
 
 /* Everything the UI draws, as one plain fixed-size struct (about 60 KB): copy it with =. */
 typedef struct {
@@ -152,6 +221,54 @@ typedef struct {
     ui_point points[UI_MAX_POINTS];   /* an even sample of the train and test rows */
     int curve_n;                      /* CURVE: points on [x_min, x_max], increasing x */
     float curve_x[UI_CURVE_MAX], curve_y[UI_CURVE_MAX];   /* yhat in original units */
+
+    /* ---- added for issue 6 (teaching tools, live changes, race) ---- */
+
+    /* Notices: the one-off results of ui_worker_save_model, ui_worker_set_param, ui_worker_trace,
+     * ui_worker_race and of commands refused in race mode. Show notice when notice_seq changes. */
+    uint64_t notice_seq;       /* bumps with every notice; never goes back (not even on load) */
+    char notice[NN_ERRMSG];    /* "model saved to PATH", "lambda 0 -> 0.01", or what went wrong */
+    bool notice_error;         /* true: notice is an error */
+
+    /* Health of the network (core/health.h), measured on a training batch right after its step.
+     * Each epoch measures its second-to-last batch (then z/a are still that batch's: the last batch
+     * ends the epoch and the evaluation overwrites them). With one batch per epoch, or when a
+     * step-batch ends an epoch, the finished batch's rows are passed forward again with the new
+     * weights and no dropout, and the activation statistics come from that pass (the gradient
+     * and update statistics are still the batch's own). Within long epochs a batch is also
+     * measured about 10 times a second, and every batch run by ui_worker_step_batch is measured.
+     * Not measured in race mode. Cleared on reset, reseed and load. */
+    bool has_health;           /* false before the first measured batch */
+    int health_epoch;          /* the measured batch: its epoch (1-based) */
+    int health_batch;          /* ... and its number in that epoch (1-based) */
+    nn_health health;          /* the latest measurement */
+    nn_health_history health_hist;   /* one row per completed epoch: its last measured batch */
+    int n_warnings;            /* nn_health_warnings of `health` (0: healthy) */
+    char warnings[UI_WARN_MAX][NN_HEALTH_WARN_LEN];
+
+    /* Step-through (ui_worker_trace): computed when the selection arrives while READY, PAUSED, DONE
+     * or DIVERGED, and again every time the run stops (pause, the end of a step-batch or step-epoch,
+     * done, reset), so stepping one batch at a time shows the numbers change. Not while RUNNING. */
+    ui_trace trace;
+
+    /* Live changes since the last reset or load, oldest first; when full the oldest is dropped. */
+    int n_events;
+    ui_event events[UI_EVENT_MAX];
+
+    /* The optimizer race (ui_worker_race). In race mode: state, epoch (the fewest completed epochs
+     * among the optimizers still training; the most once all are finished), epochs, batch (of the
+     * optimizer training now), n_batches, samples_seen (all optimizers), elapsed_s and the static
+     * fields (dataset, network: the first entry's) describe the race; has_last is false,
+     * history_len 0, view NONE, no health and no trace: the numbers are in race_entries.
+     * Start, pause, toggle, reset and reseed apply to the race (reseed: every optimizer from the
+     * same new weights); step-batch runs one batch of the optimizer whose turn it is; step-epoch
+     * runs to the end of the current round (every unfinished optimizer one epoch). set_lr,
+     * set_param, trace and save_model are refused with a notice. UI_CMD_LOAD leaves race mode. */
+    bool race;                 /* race mode */
+    int race_n;                /* entries, <= NN_RACE_MAX */
+    int race_current;          /* the entry whose turn it is (round robin, one epoch each) */
+    bool race_loss_is_val;     /* race_entries[].loss holds val losses (else train losses) */
+    ui_race_entry race_entries[NN_RACE_MAX];
 } ui_snapshot;
 
 typedef struct ui_worker ui_worker;
@@ -174,7 +291,7 @@ bool ui_worker_start(ui_worker *w);
 bool ui_worker_pause(ui_worker *w);
 bool ui_worker_toggle(ui_worker *w);
 bool ui_worker_step_epoch(ui_worker *w);
-bool ui_worker_step_batch(ui_worker *w);
+bool ui_worker_step_batch(ui_worker *w);   /* a selected step-through (ui_worker_trace) is recomputed after it */
 bool ui_worker_reset(ui_worker *w);
 bool ui_worker_reseed(ui_worker *w, uint64_t seed);
 bool ui_worker_set_lr(ui_worker *w, double lr);   /* lr > 0 and finite, else false */
@@ -193,5 +310,38 @@ bool ui_worker_snapshot(ui_worker *w, ui_snapshot *out, uint64_t *seen_seq);
  * returns how many (0 if from >= the history length). run (may be NULL) receives the snapshot.run
  * the entries belong to, so a copy that raced with a reset can be told apart. */
 int ui_worker_history(ui_worker *w, nn_epoch_stats *out, int from, int max, uint64_t *run);
+
+/* ---- added for issue 6 (teaching tools, live changes, race) and issue 4 (save the model) ----
+ * Like the commands above: each queues one command and returns at once; false if w is NULL, an
+ * argument is unusable (NULL, empty, or too long for the command), or the ring is full. Results
+ * and errors reach the UI as a notice in the snapshot (notice_seq, notice, notice_error). */
+
+/* Saves the trained model (nn_model_save of the trainer's preset, with live changes, network,
+ * normalisation and dataset names) to path (< NN_PATH_MAX bytes), between batches or at once
+ * when idle. Notice: "model saved to PATH (epoch N)" or the error. */
+bool ui_worker_save_model(ui_worker *w, const char *path);
+
+/* Selects the step-through of the train_index-th training row (0..n_train-1) and the weight
+ * W[i][j] of layer (0-based; i = NN_HEALTH_BIAS for the bias b[j]); see snapshot.trace for when it
+ * is computed. After ui_worker_step_batch it is recomputed with the new weights. A negative
+ * train_index clears the selection. Out-of-range values give an error notice and clear it. */
+bool ui_worker_trace(ui_worker *w, int train_index, int layer, int i, int j);
+
+/* Changes one preset key of the running experiment from the next batch on, in any state with a
+ * trainer: training.regularization.lambda, .dropout, .r, .method, or
+ * training.optimizer.learning_rate (the same as ui_worker_set_lr). The value is read as by
+ * nn_preset_set. Records an event ("lambda 0 -> 0.001") and gives a notice; other keys, locked
+ * keys (lesson.locked) and bad values give an error notice and change nothing. Reset keeps the
+ * change (it is part of the trainer's preset); load starts from the loaded preset. */
+bool ui_worker_set_param(ui_worker *w, const char *key, const char *value);
+
+/* Starts a race: one trainer per entry of optimizers (a comma-separated list as for `nnterm race`,
+ * "sgd,adam:0.01"; NULL or "" = every optimizer of nn_race_table), each from a copy of p with
+ * nn_race_apply of its entry, so all start from the same weights and shuffles. The current run
+ * is dropped (LOADING, then READY, or ERROR if a trainer cannot be built); a list that does not
+ * parse gives an error notice and keeps the current run. Then start trains them round-robin,
+ * one epoch each in turn, and the race ends DONE when every one is DONE or DIVERGED. Each trainer
+ * holds its own copy of the dataset. Loads and races queued together: the newest wins. */
+bool ui_worker_race(ui_worker *w, const nn_preset *p, const char *optimizers);
 
 #endif
