@@ -225,8 +225,10 @@ static void pack_b(const gemm_job *g, int p0, int kc, int j0, int nr, float *res
                 memcpy(dst + (size_t)p * NR, src + p * g->ldb, NR * sizeof(float));
         } else {
             for (int p = 0; p < kc; p++) {
-                memcpy(dst + (size_t)p * NR, src + p * g->ldb, (size_t)nr * sizeof(float));
-                memset(dst + (size_t)p * NR + nr, 0, (size_t)(NR - nr) * sizeof(float));
+                const float *s = src + p * g->ldb;
+                float *d = dst + (size_t)p * NR;
+                for (int j = 0; j < NR; j++)
+                    d[j] = j < nr ? s[j] : 0.0f;
             }
         }
     } else {                 /* B (n, k): a column of the panel is a contiguous row of B */
@@ -271,7 +273,7 @@ static void gemm_part(void *arg, int part)
 
     _Alignas(64) float bpanel[KC_MAX * NR];
     _Alignas(64) float aedge[KC_MAX * MR];
-    _Alignas(64) float ctile[MR * NR];
+    _Alignas(64) float ctile[MR * NR] = {0};   /* lanes outside an edge tile: computed, never stored */
 
     const ptrdiff_t rs = g->ta ? 1 : g->lda, cs = g->ta ? g->lda : 1;
     for (int p0 = 0; p0 < g->k; p0 += g->kc) {
@@ -293,13 +295,14 @@ static void gemm_part(void *arg, int part)
                 g->kernel(kc, a, ars, acs, bpanel, c, g->ldc, g->alpha, beta);
             } else {
                 /* Same kernel on a full tile: the valid elements see the same operations. */
-                memset(ctile, 0, sizeof ctile);
                 if (beta != 0.0f)
                     for (int r = 0; r < mr; r++)
-                        memcpy(ctile + r * NR, c + r * g->ldc, (size_t)nr * sizeof(float));
+                        for (int j = 0; j < nr; j++)
+                            ctile[r * NR + j] = c[r * g->ldc + j];
                 g->kernel(kc, a, ars, acs, bpanel, ctile, NR, g->alpha, beta);
                 for (int r = 0; r < mr; r++)
-                    memcpy(c + r * g->ldc, ctile + r * NR, (size_t)nr * sizeof(float));
+                    for (int j = 0; j < nr; j++)
+                        c[r * g->ldc + j] = ctile[r * NR + j];
             }
         }
     }
