@@ -21,52 +21,6 @@
 #include <unistd.h>
 
 static ui_app app;   /* large (snapshots, presets): static, main thread only */
-static volatile sig_atomic_t got_signal;
-static volatile sig_atomic_t curses_on;
-
-// --- terminal safety ----------------------------------------------------------------------------
-
-static void on_signal(int sig) { got_signal = sig; }
-
-static void on_crash(int sig)
-{
-    if (curses_on) {
-        endwin();
-        curses_on = 0;
-    }
-    static const char msg[] = "nnterm: crashed; the terminal was restored\n";
-    ssize_t n = write(2, msg, sizeof msg - 1);
-    (void)n;
-    signal(sig, SIG_DFL);
-    raise(sig);
-}
-
-static void restore_terminal(void)
-{
-    if (curses_on) {
-        endwin();
-        curses_on = 0;
-    }
-}
-
-static void install_handlers(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sigemptyset(&sa.sa_mask);
-    sa.sa_handler = on_signal;     /* no SA_RESTART: poll wakes up */
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
-    sa.sa_handler = on_crash;
-    sa.sa_flags = SA_RESETHAND;
-    sigaction(SIGSEGV, &sa, NULL);
-    sigaction(SIGABRT, &sa, NULL);
-    sigaction(SIGBUS, &sa, NULL);
-    sigaction(SIGFPE, &sa, NULL);
-    atexit(restore_terminal);
-}
-
 // --- helpers ------------------------------------------------------------------------------------
 
 double ui_now(void)
@@ -654,38 +608,6 @@ static int setup_pipe(int fds[2])
     return 0;
 }
 
-static SCREEN *start_curses(ui_app *a)
-{
-    SCREEN *scr = newterm(NULL, stdout, stdin);
-    if (!scr)
-        return NULL;
-    curses_on = 1;
-    set_escdelay(25);
-    cbreak();
-    noecho();
-    nonl();
-    keypad(stdscr, TRUE);
-    nodelay(stdscr, TRUE);
-    curs_set(0);
-    bool colors = has_colors();
-    if (colors) {
-        start_color();
-        use_default_colors();
-    }
-    ui_color_level level = ui_color_level_pick(colors, colors ? COLORS : 0, getenv("NO_COLOR"), a->opt.no_color);
-    ui_theme_init(&a->th, level, a->th.utf8);
-    ui_blit_reset();
-    if (!a->opt.no_mouse) {
-        mmask_t m = BUTTON1_PRESSED | BUTTON1_CLICKED;
-#ifdef BUTTON5_PRESSED
-        m |= BUTTON4_PRESSED | BUTTON5_PRESSED;
-#endif
-        mousemask(m, NULL);
-        mouseinterval(0);
-    }
-    return scr;
-}
-
 int ui_run(const char *preset, const ui_options *opt)
 {
     ui_app *a = &app;
@@ -702,7 +624,7 @@ int ui_run(const char *preset, const ui_options *opt)
     }
     setlocale(LC_ALL, "");
     a->th.utf8 = ui_utf8_ok(nl_langinfo(CODESET), a->opt.ascii);
-    install_handlers();
+    ui_term_install_handlers();
     int fds[2];
     if (setup_pipe(fds) != 0) {
         fprintf(stderr, "nnterm: cannot create a pipe: %s\n", strerror(errno));
@@ -717,7 +639,8 @@ int ui_run(const char *preset, const ui_options *opt)
         close(fds[1]);
         return 1;
     }
-    SCREEN *scr = start_curses(a);
+    SCREEN *scr = ui_term_start(&a->th, &a->opt);
+    ui_blit_reset();
     if (!scr) {
         ui_worker_destroy(a->w);
         close(fds[0]);
@@ -733,7 +656,7 @@ int ui_run(const char *preset, const ui_options *opt)
 
     int errs = 0;
     while (!a->quit) {
-        if (got_signal)
+        if (ui_term_signal())
             break;
         if (a->msg[0] && ui_now() >= a->msg_until) {
             a->msg[0] = 0;
@@ -773,8 +696,7 @@ int ui_run(const char *preset, const ui_options *opt)
     }
     ui_worker_destroy(a->w);
     a->w = NULL;
-    restore_terminal();
-    delscreen(scr);
+    ui_term_stop(scr);
     close(a->wake_r);
     close(a->wake_w);
     ui_grid_free(&a->frame);

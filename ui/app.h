@@ -134,6 +134,12 @@ void ui_picker_draw(ui_app *a, ui_grid *g);
 void ui_picker_open(ui_app *a);
 void ui_small_draw(ui_app *a, ui_grid *g);
 void ui_prompt_draw(ui_app *a, ui_grid *g);
+/* term.c: terminal set-up and tear-down (the SCREEN type comes from curses.h) */
+void ui_term_install_handlers(void);
+int ui_term_signal(void);             /* the last SIGINT/SIGTERM/SIGHUP received, or 0 */
+struct screen;
+struct screen *ui_term_start(ui_theme *th, const ui_options *opt);   /* NULL: no terminal */
+void ui_term_stop(struct screen *scr);
 /* blit.c: the only curses drawing */
 void ui_blit(const ui_grid *g, bool utf8);
 void ui_blit_reset(void);
