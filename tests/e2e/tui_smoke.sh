@@ -101,8 +101,12 @@ keys Space; wait_for 'PAUSED'; keys Space; wait_for 'RUNNING'
 t resize-window -t "$S" -x 70 -y 20; wait_for 'terminal too small \(70x20, need 80x24\)'
 t resize-window -t "$S" -x 160 -y 50; wait_for 'RUNNING'; wait_for '1 Dataset.*4 Loss'; wait_for '3 Hyperparameters'
 step "resize while training"
-keys q; wait_for 'Quit nnterm\?'; keys y
+if [ "$MODE" = nocolor ]; then
+  keys C-c; how="Ctrl-C (SIGINT) while training"            # the signal path
+else
+  keys q; wait_for 'Quit nnterm\?'; keys y; how="q, y while training"
+fi
 wait_rc; [ "$(cat "$TMP/rc")" = 0 ] || fail "exit status $(cat "$TMP/rc")"
 [ "$(t display -p -t "$S" '#{alternate_on}')" = 0 ] || fail "terminal left in the alternate screen"
-step "quit asks while training, exits 0 and restores the terminal"
+step "$how exits 0 and restores the terminal"
 echo "all passed ($MODE)"
