@@ -76,7 +76,10 @@ nn_status nn_network_init(nn_network *net, int n_inputs, const nn_layer_spec *sp
         return nn_error_set(err, NN_EINVAL, "model.layers: missing layer list");
 
     /* Sizes first, in size_t, each product checked before it is formed. */
-    const size_t limit = (size_t)INT_MAX;   /* every matrix must be indexable by the int dims */
+    /* Every matrix must be indexable by the int dims, and the parameters and the workspace are each
+     * capped at INT_MAX floats (8 GiB): far beyond any MLP this trains, and refused before a huge
+     * allocation is even tried. */
+    const size_t limit = (size_t)INT_MAX;
     size_t n_params = 0, ws_floats = 0;
     int in = n_inputs, widest = n_inputs;
     for (int l = 0; l < n_layers; l++) {
@@ -98,8 +101,10 @@ nn_status nn_network_init(nn_network *net, int n_inputs, const nn_layer_spec *sp
             return nn_error_set(err, NN_ENOMEM,
                                 "model.layers.%d: %d units x batch of %d rows is too large", l, out, max_batch);
         size_t w = (size_t)in * (size_t)out + (size_t)out;
-        if (w > SIZE_MAX / sizeof(float) - n_params)
-            return nn_error_set(err, NN_ENOMEM, "model.layers.%d: too many parameters in total", l);
+        if (w > limit - n_params)   /* also keeps every size_t product far below SIZE_MAX */
+            return nn_error_set(err, NN_ENOMEM,
+                                "model.layers.%d: the network reaches %zu parameters, too large (max %zu)", l,
+                                n_params + w, limit);
         nn_layer *L = &net->layers[l];
         L->in = in;
         L->out = out;
@@ -112,16 +117,19 @@ nn_status nn_network_init(nn_network *net, int n_inputs, const nn_layer_spec *sp
         L->b_off = n_params + (size_t)in * (size_t)out;
         n_params += w;
         size_t lw = layer_ws_floats((size_t)max_batch * (size_t)out, l < n_layers - 1);
-        if (lw > SIZE_MAX / sizeof(float) / 2 - ws_floats)
-            return nn_error_set(err, NN_ENOMEM, "model.layers.%d: workspace is too large", l);
+        if (lw > limit - ws_floats)
+            return nn_error_set(err, NN_ENOMEM,
+                                "model.layers.%d: a batch of %d rows needs a workspace of more than %zu floats",
+                                l, max_batch, limit);
         ws_floats += lw;
         if (out > widest)
             widest = out;
         in = out;
     }
     size_t scratch = (size_t)max_batch * (size_t)widest;
-    if (scratch > SIZE_MAX / sizeof(float) / 2 - ws_floats)
-        return nn_error_set(err, NN_ENOMEM, "model: workspace is too large");
+    if (scratch > limit - ws_floats)
+        return nn_error_set(err, NN_ENOMEM, "model: a batch of %d rows needs a workspace of more than %zu floats",
+                            max_batch, limit);
     ws_floats += scratch;
 
     net->n_inputs = n_inputs;

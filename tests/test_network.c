@@ -778,6 +778,11 @@ static void test_init_rejects_bad_sizes_with_a_message_naming_the_layer(void **s
     assert_int_equal(nn_network_init(&net, 4, &bad, 1, 1, &err), NN_EINVAL);
     assert_non_null(strstr(err.msg, "activation"));
 
+    nn_layer_spec many[3] = {spec(40000, NN_ACT_RELU), spec(40000, NN_ACT_RELU), spec(40000, NN_ACT_RELU)};
+    assert_int_equal(nn_network_init(&net, 4, many, 3, 1, &err), NN_ENOMEM);   /* 3.2e9 parameters */
+    assert_non_null(strstr(err.msg, "model.layers.2"));
+    assert_non_null(strstr(err.msg, "parameters"));
+
     nn_layer_spec wide[1] = {spec(100000, NN_ACT_RELU)};
     assert_int_equal(nn_network_init(&net, 4, wide, 1, 100000, &err), NN_ENOMEM);
     assert_non_null(strstr(err.msg, "model.layers.0"));
