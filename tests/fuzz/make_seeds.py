@@ -97,6 +97,53 @@ put('idx', 'images-3x4x5.gz', gzip.compress(idx_images(3, 4, 5), mtime=0))
 put('idx', 'labels-7.gz', gzip.compress(idx_labels(7), mtime=0))
 put('idx', 'truncated.gz', gzip.compress(idx_images(3, 4, 5), mtime=0)[:30])
 
+# --- models ----------------------------------------------------------------------------------
+# A real model (nnterm train xor --set model.layers.0.units=3 --epochs 2 --save) with its preset
+# cut down to the keys that matter, then variants that break one promise each.
+xor_model = {"format": "nnterm-model", "version": 1,
+    "preset": {"name": "XOR", "seed": 42, "dataset": {"source": "xor"},
+               "model": {"layers": [{"units": 3, "activation": "tanh"}, {"activation": "softmax"}]}},
+    "task": "classification", "features": ["x1", "x2"], "classes": ["0", "1"],
+    "normalization": {"kind": "zscore", "shift": [0.078542538, 0.0350733995], "scale": [0.587617636, 0.598566651],
+                      "target_shift": [], "target_scale": []},
+    "layers": [{"inputs": 2, "units": 3, "activation": "tanh", "alpha": 0,
+                "weights": [0.212410629, 0.882018387, -0.79017657, 0.0229359232, 0.310726404, -1.24198723],
+                "biases": [-0.0505210347, -0.229441568, 0.305982769]},
+               {"inputs": 3, "units": 2, "activation": "softmax", "alpha": 0,
+                "weights": [0.0650706142, -0.467198849, -0.471944898, -0.137888119, 0.11549215, -0.513405383],
+                "biases": [-0.0213054661, 0.021305453]}]}
+sine_model = {"format": "nnterm-model", "version": 1,
+    "preset": {"name": "sine", "dataset": {"source": "sine"},
+               "model": {"layers": [{"units": 2, "activation": "tanh"}, {"activation": "linear"}]}},
+    "task": "regression", "features": ["x"], "classes": [],
+    "normalization": {"kind": "zscore", "shift": [-0.0259492267], "scale": [1.76505697],
+                      "target_shift": [0.027103221], "target_scale": [0.714728534]},
+    "layers": [{"inputs": 1, "units": 2, "activation": "tanh", "alpha": 0, "weights": [-0.050585568, -0.59112668],
+                "biases": [0.00449156808, 0.0191155653]},
+               {"inputs": 2, "units": 1, "activation": "linear", "alpha": 0, "weights": [0.501213968, 0.344456673],
+                "biases": [-0.00707035558]}]}
+import copy
+def variant(base, f):
+    m = copy.deepcopy(base)
+    f(m)
+    return json.dumps(m)
+put('model', 'xor.json', json.dumps(xor_model, indent=1))
+put('model', 'sine.json', json.dumps(sine_model))
+put('model', 'bad-version.json', variant(xor_model, lambda m: m.update(version=2)))
+put('model', 'bad-format.json', variant(xor_model, lambda m: m.update(format="other")))
+put('model', 'short-weights.json', variant(xor_model, lambda m: m['layers'][0]['weights'].pop()))
+put('model', 'shape-mismatch.json', variant(xor_model, lambda m: m['layers'][1].update(inputs=4)))
+put('model', 'classes-mismatch.json', variant(xor_model, lambda m: m['classes'].append("2")))
+put('model', 'huge-layer.json', variant(xor_model, lambda m: m['layers'][0].update(inputs=2000000000, units=2000000000)))
+put('model', 'overflow-layer.json', variant(sine_model, lambda m: m['layers'][0].update(units=65536) or m['layers'][1].update(inputs=65536)))
+put('model', 'string-weight.json', variant(xor_model, lambda m: m['layers'][0]['weights'].__setitem__(0, "nan")))
+put('model', 'no-norm.json', variant(sine_model, lambda m: m.pop('normalization')))
+put('model', 'norm-short.json', variant(sine_model, lambda m: m['normalization']['target_scale'].clear()))
+put('model', 'zero-scale.json', variant(xor_model, lambda m: m['normalization']['scale'].__setitem__(0, 0)))
+put('model', 'no-layers.json', variant(xor_model, lambda m: m.update(layers=[])))
+put('model', 'bad-activation.json', variant(xor_model, lambda m: m['layers'][0].update(activation="nope")))
+put('model', 'truncated.json', json.dumps(xor_model)[:300])
+
 if len(sys.argv) > 1 and sys.argv[1] == '--list':
-    for t in ('preset', 'csv', 'idx'):
+    for t in ('preset', 'csv', 'idx', 'model'):
         print(t, sorted(os.listdir(os.path.join(here, 'corpus', t))))

@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# tools/ci-sanitizers.sh [asan] [tsan] [fuzz] — the sanitizer half of CI (issue 7); no argument: all three.
+#   asan  build-asan: gcc, -Db_sanitize=address,undefined, UBSan fatal; the whole test suite, leak check on.
+#   tsan  build-tsan: gcc, -Db_sanitize=thread; the worker, soak and TUI tests (suites ui, e2e).
+#   fuzz  build-fuzz: clang, -Dfuzzing=true with ASan+UBSan; each libFuzzer target for
+#         NN_FUZZ_SECONDS (default 30) from its seed corpus; a crash fails CI and its input is
+#         kept in build-fuzz/fuzz-out/<target>/ (copy it to tests/fuzz/regressions/<target>/).
+# Any sanitizer report fails the step: ASan/UBSan/TSan abort the test, and the test fails.
+# Build directories are configured once and reused. NN_CI_JOBS (default 2) sets test parallelism.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export LC_ALL=C.UTF-8
+
+jobs=${NN_CI_JOBS:-2}
+fuzz_seconds=${NN_FUZZ_SECONDS:-30}
+steps=("$@")
+[ ${#steps[@]} -gt 0 ] || steps=(asan tsan fuzz)
+
+# halt_on_error: the first report ends the process, so the test fails; detect_leaks: LSan at exit.
+export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=1:detect_stack_use_after_return=1:strict_string_checks=1
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:history_size=4
+
+setup() {   # setup DIR [meson options...]: configure once, reconfigure when new files appeared
+    local dir=$1
+    shift
+    if [ -f "$dir/build.ninja" ]; then
+        meson setup --reconfigure "$dir" "$@" >/dev/null
+    else
+        meson setup "$dir" "$@" >/dev/null
+    fi
+}
+
+# gcc's TSan maps its shadow at fixed addresses: with many bits of mmap randomisation (newer kernels,
+# vm.mmap_rnd_bits > 28) it dies with "unexpected memory mapping". Then run without ASLR.
+tsan_prefix=()
+tsan_probe() {
+    local d
+    d=$(mktemp -d)
+    printf '#include <pthread.h>\nstatic void *f(void *a) { return a; }\nint main(void) { pthread_t t; pthread_create(&t, 0, f, 0); return pthread_join(t, 0); }\n' > "$d/p.c"
+    gcc -fsanitize=thread -pthread "$d/p.c" -o "$d/p"
+    if ! "$d/p" 2>/dev/null; then
+        if setarch "$(uname -m)" -R "$d/p"; then
+            tsan_prefix=(setarch "$(uname -m)" -R)
+            echo "tsan: running without address-space randomisation (setarch -R)"
+        else
+            echo "tsan: ThreadSanitizer cannot run on this kernel, even with setarch -R" >&2
+            rm -rf "$d"
+            return 1
+        fi
+    fi
+    rm -rf "$d"
+}
+
+step_asan() {
+    echo "== ASan + UBSan: the whole test suite (build-asan)"
+    CC=gcc setup build-asan -Db_sanitize=address,undefined -Dc_args=-fno-sanitize-recover=undefined
+    ninja -C build-asan >/dev/null
+    meson test -C build-asan --print-errorlogs --num-processes "$jobs" --timeout-multiplier 3
+}
+
+step_tsan() {
+    echo "== TSan: worker, soak and TUI tests (build-tsan)"
+    tsan_probe
+    CC=gcc setup build-tsan -Db_sanitize=thread
+    ninja -C build-tsan >/dev/null
+    local suites=()
+    for s in ui e2e; do
+        if meson test -C build-tsan --list --suite "$s" 2>/dev/null | grep -q .; then
+            suites+=(--suite "$s")
+        fi
+    done
+    "${tsan_prefix[@]}" meson test -C build-tsan --print-errorlogs --num-processes "$jobs" \
+        --timeout-multiplier 3 "${suites[@]}"
+}
+
+step_fuzz() {
+    echo "== libFuzzer: ${fuzz_seconds} s per target (build-fuzz)"
+    if ! command -v clang >/dev/null; then
+        echo "fuzz: clang is not installed (apt-get install clang)" >&2
+        return 1
+    fi
+    CC=clang setup build-fuzz -Dfuzzing=true -Db_sanitize=address,undefined -Db_lundef=false
+    local targets=()
+    for t in preset csv idx model; do
+        ninja -C build-fuzz -t targets all | grep -q "^tests/fuzz/fuzz_$t:" && targets+=(tests/fuzz/fuzz_$t)
+    done
+    [ ${#targets[@]} -eq 0 ] || ninja -C build-fuzz "${targets[@]}" >/dev/null
+    local failed=0 t exe out
+    for t in preset csv idx model; do
+        exe=build-fuzz/tests/fuzz/fuzz_$t
+        if [ ! -x "$exe" ]; then
+            echo "fuzz_$t: not built (its core module is missing)" >&2
+            failed=1
+            continue
+        fi
+        out=build-fuzz/fuzz-out/$t
+        rm -rf "$out"
+        mkdir -p "$out/corpus"
+        cp tests/fuzz/corpus/$t/* "$out/corpus/"
+        local dict=()
+        [ -f tests/fuzz/$t.dict ] && dict=(-dict=tests/fuzz/$t.dict)
+        if "$exe" "${dict[@]}" -max_total_time="$fuzz_seconds" -max_len=16384 -timeout=10 -rss_limit_mb=2048 \
+                -print_final_stats=1 -artifact_prefix="$out/" "$out/corpus" tests/fuzz/regressions/$t \
+                >"$out/log" 2>&1; then
+            echo "fuzz_$t: $(grep -o 'number_of_executed_units: *[0-9]*' "$out/log" | grep -o '[0-9]*$') executions, no crash"
+        else
+            echo "fuzz_$t: FAILED; input(s) in $out/:" >&2
+            ls "$out" | grep -E '^(crash|leak|timeout|oom|slow-unit)-' >&2 || true
+            grep -E 'ERROR|SUMMARY|check failed' "$out/log" | head -5 >&2 || true
+            failed=1
+        fi
+    done
+    return $failed
+}
+
+rc=0
+for s in "${steps[@]}"; do
+    case $s in
+    asan | tsan | fuzz) "step_$s" || rc=1 ;;
+    *)
+        echo "usage: tools/ci-sanitizers.sh [asan] [tsan] [fuzz]" >&2
+        exit 2
+        ;;
+    esac
+done
+exit $rc
