@@ -45,7 +45,7 @@ static void add_penalty(float *restrict g, const float *restrict w, float f1, fl
     EACH(n, i, g[i] += f1 * (float)((w[i] > 0.0f) - (w[i] < 0.0f)) + f2 * w[i]);
 }
 
-/* floats the workspace holds for layer l: z, a, delta, and for hidden layers mask and h. */
+/* Floats of workspace for one layer: z, a, delta, and for hidden layers the dropout mask and h. */
 static size_t layer_ws_floats(size_t rows_out, bool hidden)
 {
     return rows_out * (hidden ? 5u : 3u);
@@ -75,10 +75,9 @@ nn_status nn_network_init(nn_network *net, int n_inputs, const nn_layer_spec *sp
     if (!specs)
         return nn_error_set(err, NN_EINVAL, "model.layers: missing layer list");
 
-    /* Sizes first, in size_t, each product checked before it is formed. */
-    /* Every matrix must be indexable by the int dims, and the parameters and the workspace are each
-     * capped at INT_MAX floats (8 GiB): far beyond any MLP this trains, and refused before a huge
-     * allocation is even tried. */
+    /* Sizes first, in size_t, each product checked before it is formed. Every matrix must be
+     * indexable by the int dims, and the parameters and the workspace are each capped at INT_MAX
+     * floats (8 GiB): far beyond any MLP this trains, and refused before a huge allocation is tried. */
     const size_t limit = (size_t)INT_MAX;
     size_t n_params = 0, ws_floats = 0;
     int in = n_inputs, widest = n_inputs;
@@ -109,7 +108,7 @@ nn_status nn_network_init(nn_network *net, int n_inputs, const nn_layer_spec *sp
         L->in = in;
         L->out = out;
         L->act = s->act;
-        L->alpha = s->alpha;
+        L->alpha = isfinite(s->alpha) ? s->alpha : nn_act_table[s->act].default_alpha;   /* NaN: default */
         L->dist = s->dist;
         L->init = s->init == NN_INIT_AUTO ? (nn_act_table[s->act].relu_like ? NN_INIT_HE : NN_INIT_XAVIER)
                                           : s->init;
