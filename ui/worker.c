@@ -878,6 +878,10 @@ static void do_race(ui_worker *w, const char *list)
             why = err.msg[0] ? err.msg : "race: cannot start the thread pool";
     }
     for (int r = 0; r < n && !why; r++) {
+        if (atomic_load(&w->stop)) {   /* destroy while building: stop between trainers */
+            why = "race: stopped";
+            break;
+        }
         w->scratch = w->race_preset;
         nn_status st = nn_race_apply(&w->scratch, names[r], &err);
         if (st == NN_OK)

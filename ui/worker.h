@@ -149,7 +149,7 @@ typedef struct {
                                 or the train loss when there is no val split (race_loss_is_val) */
 } ui_race_entry;
 
-/* Everything the UI draws, as one plain fixed-size struct (about 60 KB): copy it with =. */
+/* Everything the UI draws, as one plain fixed-size struct (about 125 KB): copy it with =. */
 typedef struct {
     uint64_t seq;              /* bumps on every publish */
     uint64_t run;              /* bumps on reset, reseed and load: history starts over */
