@@ -135,6 +135,31 @@ static inline float phi_cdf(float z)
     return sel(pos_mask(z), 1.0f - half_erfc, half_erfc);
 }
 
+/* log(1 + u) for u in [0, 1]: Cephes' logf polynomial on the mantissa of y = 1 + u, plus the
+ * rounding correction (u - (y - 1)) / y, so a tiny u gives u back. */
+static inline float log1p_unit(float u)
+{
+    float y = 1.0f + u;
+    uint32_t yb = f2u(y);
+    uint32_t big = 0u - (uint32_t)((yb & 0x007FFFFFu) > 0x003504F3u);   /* mantissa > sqrt2 */
+    float e = (float)((int32_t)(yb >> 23) - 127 + (int32_t)(big & 1u));   /* y = 2^e (1 + x) */
+    float m = u2f((yb & 0x007FFFFFu) | 0x3F800000u);                      /* y / 2^floor(log2 y) */
+    float x = sel(big, 0.5f * m, m) - 1.0f;
+    float z = x * x;
+    float p = 7.0376836292e-2f;
+    p = p * x - 1.1514610310e-1f;
+    p = p * x + 1.1676998740e-1f;
+    p = p * x - 1.2420140846e-1f;
+    p = p * x + 1.4249322787e-1f;
+    p = p * x - 1.6668057665e-1f;
+    p = p * x + 2.0000714765e-1f;
+    p = p * x - 2.4999993993e-1f;
+    p = p * x + 3.3333331174e-1f;
+    float r = x * z * p - 2.12194440e-4f * e - 0.5f * z;
+    r = x + r + 0.693359375f * e;
+    return r + (u - (y - 1.0f)) / y;
+}
+
 /* Stable logistic: exp of a non-positive number only, so z = +-1000 gives 1 and 0, not NaN. */
 static inline float sigmoidf(float z)
 {
@@ -168,7 +193,7 @@ static inline float elu_f(float z, float alpha)
 static inline float gelu_f(float z) { return z * phi_cdf(z); }
 static inline float swish_f(float z) { return z * sigmoidf(z); }
 /* log(1 + e^z) = max(z, 0) + log1p(e^-|z|): no overflow for large z, no loss for small. */
-static inline float softplus_f(float z) { return (z > 0.0f ? z : 0.0f) + log1pf(exp_nonpos(-fabsf(z))); }
+static inline float softplus_f(float z) { return relu_f(z) + log1p_unit(exp_nonpos(-fabsf(z))); }
 
 static inline float sigmoid_d(float g, float a) { return g * a * (1.0f - a); }
 static inline float tanh_d(float g, float a) { return g * (1.0f - a * a); }

@@ -144,10 +144,15 @@ static void test_activations_match_double_precision_references_to_a_few_ulp(void
         double worst = 0.0;
         float worst_z = 0.0f;
         /* a dense sweep over [-90, 90], denser near 0 where series and formulas meet */
-        for (int pass = 0; pass < 2; pass++) {
-            for (int i = 0; i < N; i++)
-                z[i] = pass == 0 ? -90.0f + 180.0f * (float)i / (float)(N - 1)
-                                 : -1.0f + 2.0f * (float)i / (float)(N - 1);
+        for (int pass = 0; pass < 3; pass++) {
+            for (int i = 0; i < N; i++) {
+                if (pass == 0)
+                    z[i] = -90.0f + 180.0f * (float)i / (float)(N - 1);
+                else if (pass == 1)
+                    z[i] = -1.0f + 2.0f * (float)i / (float)(N - 1);
+                else   /* zero and powers of two down to 2^-126, both signs, where formulas switch */
+                    z[i] = i < 2 ? 0.0f : ldexpf(i % 2 ? -1.0f : 1.0f, -(i / 2) % 127);
+            }
             float alpha = nn_act_table[acts[k]].default_alpha;
             nn_act_forward(acts[k], alpha, a, z, 1, N);
             for (int i = 0; i < N; i++) {
