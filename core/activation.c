@@ -1,7 +1,9 @@
 /* activation.c — activation functions over a batch (rows, cols), forward and backward.
- * Each activation has its own flat loop over rows*cols elements (softmax: per row), so the
- * compiler sees a simple elementwise loop. a may alias z and dz may alias da, element for element:
- * every loop reads element i before it writes element i. */
+ * Each activation has its own flat loop over rows*cols elements (softmax: per row), written so that
+ * GCC vectorises it at -O2 and -O3: no libm calls (exp, expm1, tanh, erfc and log1p are our own
+ * polynomials, within a few ulp of double-precision references, see test_activation.c), no
+ * branches, restrict pointers. a may be z itself and dz may be da itself (in-place variants);
+ * partly overlapping arrays are not supported. */
 #include "activation.h"
 
 #include <math.h>
