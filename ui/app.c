@@ -184,7 +184,9 @@ static bool grow_history(ui_app *a, int need)
 {
     if (need <= a->hist_cap)
         return true;
-    int cap = need < 64 ? 64 : need;
+    int cap = a->hist_cap * 2 > need ? a->hist_cap * 2 : need;   /* grows with the run, not the plan */
+    if (cap < 64)
+        cap = 64;
     nn_epoch_stats *h = realloc(a->hist, sizeof *h * (size_t)cap);
     if (!h)
         return false;
@@ -214,8 +216,7 @@ static void pull_snapshot(ui_app *a)
     }
     if (a->snap.history_len < a->hist_len)
         a->hist_len = 0;
-    int need = a->snap.epochs > a->snap.history_len ? a->snap.epochs : a->snap.history_len;
-    if (!grow_history(a, need))
+    if (!grow_history(a, a->snap.history_len))
         return;
     while (a->hist_len < a->snap.history_len) {
         uint64_t run = 0;

@@ -112,6 +112,8 @@ int ui_items_build(ui_app *a, int panel, ui_item *out, int max);
 void ui_items_draw(ui_app *a, int panel, ui_grid *g, ui_rect r);
 void ui_items_key(ui_app *a, int panel, ui_cmd c);
 void ui_items_click(ui_app *a, int panel, int row);
+/* nn_preset_get through a memo of the last preset's answers; false if the preset lacks key. */
+bool ui_items_get(const nn_preset *p, const char *key, char *out, int outlen);
 /* The value of key in the draft, without JSON quotes. */
 void ui_items_value(const nn_preset *p, const char *key, char *out, int outlen);
 /* Sets key to text (quoted as a JSON string when it is not JSON) on a copy of src. */

@@ -174,11 +174,13 @@ void ui_chart_draw(ui_grid *g, ui_rect r, const ui_series *s, int ns, int x_tota
         int16_t fg = ui_st(th, s[i].role).fg;
         int prev_x = 0, prev_y = 0;
         bool have_prev = false;
-        for (int j = 0; j < s[i].n; j++) {
+        /* at most ~8 points per dot column: long runs (10^5 epochs) stay cheap to redraw */
+        int stride = s[i].n / (8 * xd) + 1;
+        for (int j = 0; j < s[i].n; j = j + stride < s[i].n || j == s[i].n - 1 ? j + stride : s[i].n - 1) {
             double t = tr(s[i].v[j], logy);
             if (isnan(t)) { have_prev = false; continue; }
-            int x = xt > 1 ? (int)lround((double)j * (xd - 1) / (xt - 1)) : 0;
-            int y = (int)lround((hi - t) / (hi - lo) * (yd - 1));
+            int x = xt > 1 ? (int)((double)j * (xd - 1) / (xt - 1) + 0.5) : 0;
+            int y = (int)((hi - t) / (hi - lo) * (yd - 1) + 0.5);
             if (have_prev)
                 ui_braille_line(cv, prev_x, prev_y, x, y, fg);
             else

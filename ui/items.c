@@ -38,11 +38,42 @@ static double json_num_after(const char *s, const char *name)
     return p ? strtod(p + 1, NULL) : 0;
 }
 
+/* nn_preset_get builds a JSON tree per call, and the panels ask for ~40 keys per frame: remember
+ * the answers for the last preset seen (any change of it, byte for byte, empties the memo). */
+#define MEMO_MAX 64
+static struct {
+    nn_preset p;
+    bool valid;
+    int n;
+    struct { char key[96]; char json[256]; bool ok; } e[MEMO_MAX];
+} memo;
+
+bool ui_items_get(const nn_preset *p, const char *key, char *out, int outlen)
+{
+    if (!memo.valid || memcmp(&memo.p, p, sizeof *p) != 0) {
+        memo.p = *p;
+        memo.valid = true;
+        memo.n = 0;
+    }
+    for (int i = 0; i < memo.n; i++)
+        if (strcmp(memo.e[i].key, key) == 0) {
+            snprintf(out, (size_t)outlen, "%s", memo.e[i].json);
+            return memo.e[i].ok;
+        }
+    bool ok = nn_preset_get(p, key, out, (size_t)outlen, NULL) == NN_OK;
+    if (memo.n < MEMO_MAX && strlen(key) < sizeof memo.e[0].key && (!ok || strlen(out) < sizeof memo.e[0].json)) {
+        snprintf(memo.e[memo.n].key, sizeof memo.e[0].key, "%s", key);
+        snprintf(memo.e[memo.n].json, sizeof memo.e[0].json, "%s", ok ? out : "");
+        memo.e[memo.n].ok = ok;
+        memo.n++;
+    }
+    return ok;
+}
+
 void ui_items_value(const nn_preset *p, const char *key, char *out, int outlen)
 {
     char buf[1200];
-    nn_error err;
-    if (nn_preset_get(p, key, buf, sizeof buf, &err) != NN_OK) {
+    if (!ui_items_get(p, key, buf, sizeof buf)) {
         snprintf(out, (size_t)outlen, "-");
         return;
     }

@@ -29,7 +29,7 @@ static void add_if(const nn_preset *p, ui_item *out, int *n, int max, ui_item_ki
                    const char *key)
 {
     char buf[256];
-    if (nn_preset_get(p, key, buf, sizeof buf, NULL) == NN_OK)
+    if (ui_items_get(p, key, buf, sizeof buf))
         add(out, n, max, kind, label, key);
 }
 
