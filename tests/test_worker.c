@@ -101,19 +101,24 @@ static void view_close(view *v)
 
 typedef bool (*snap_pred)(const ui_snapshot *s, const void *ctx);
 
-/* Polls snapshots until pred holds; fails the test after WAIT_S seconds. */
-static void wait_for(view *v, snap_pred pred, const void *ctx, const char *what)
+/* Polls snapshots until pred holds; fails the test after wait_s seconds. */
+static void wait_for_s(view *v, snap_pred pred, const void *ctx, const char *what, double wait_s)
 {
-    double deadline = now_s() + WAIT_S;
+    double deadline = now_s() + wait_s;
     for (;;) {
         ui_worker_snapshot(v->w, v->s, &v->seq);
         if (pred(v->s, ctx))
             return;
         if (now_s() > deadline)
-            fail_msg("waited %.0f s for %s; state %s, epoch %d, batch %d, message \"%s\"", WAIT_S, what,
+            fail_msg("waited %.0f s for %s; state %s, epoch %d, batch %d, message \"%s\"", wait_s, what,
                      ui_run_state_word(v->s->state), v->s->epoch, v->s->batch, v->s->message);
         sleep_us(500);
     }
+}
+
+static void wait_for(view *v, snap_pred pred, const void *ctx, const char *what)
+{
+    wait_for_s(v, pred, ctx, what, WAIT_S);
 }
 
 static bool state_is(const ui_snapshot *s, const void *ctx)
@@ -1189,9 +1194,10 @@ static void race_steps_rounds_decimates_long_curves_and_load_leaves_it(void **st
     assert_int_equal(v.s->batch, 1);
     assert_int_equal(v.s->race_entries[1].epoch, 1);
 
-    /* to the end: 600 epochs fit in UI_RACE_HIST points, every 4th epoch */
+    /* to the end: 600 epochs fit in UI_RACE_HIST points, every 4th epoch (a long wait: this is
+     * 1200 epochs, slow under TSan on a loaded machine) */
     assert_true(ui_worker_start(v.w));
-    wait_for(&v, finished, NULL, "the end of the race");
+    wait_for_s(&v, finished, NULL, "the end of the race", 6 * WAIT_S);
     assert_int_equal(v.s->state, UI_RUN_DONE);
     nn_trainer t;
     standalone(&p, "adam", &t);
@@ -1252,7 +1258,65 @@ static void a_race_that_cannot_build_ends_in_error_and_a_load_recovers(void **st
     wait_for(&v, race_in_state, &rr, "the default race");
     assert_int_equal(v.s->race_n, nn_race_count);
     assert_string_equal(v.s->race_entries[0].name, nn_race_table[0].name);
-    view_close(&v);   /* destroyed in race mode */
+    assert_true(ui_worker_start(v.w));
+    view_close(&v);   /* destroyed in race mode, probably mid-race */
+}
+
+static bool ready_in_new_run_not_racing(const ui_snapshot *s, const void *ctx)
+{
+    return state_in_new_run(s, ctx) && !s->race;
+}
+
+/* The additions' commands mixed with the old ones, in any order and state. */
+static void rapid_new_commands_in_any_order_never_deadlock(void **state)
+{
+    (void)state;
+    nn_preset p = iris_with("training.epochs", "30", "training.batch_size", "8", NULL);
+    nn_preset xor = iris_with("dataset.source", "xor", "training.epochs", "30", NULL);
+    char dir[] = "/tmp/nnterm-worker-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[256];
+    snprintf(path, sizeof path, "%s/m.json", dir);
+    static const char *const keys[] = { "training.regularization.lambda", "training.regularization.dropout",
+                                        "training.optimizer.learning_rate", "model.layers.0.units" };
+    static const char *const values[] = { "0.001", "0.1", "0.05", "-3" };
+    uint64_t rng = 7;
+    for (int round = 0; round < 2; round++) {
+        view v = view_open(start_worker(&p, round + 1, -1));
+        for (int i = 0; i < 150; i++) {
+            switch (lcg(&rng) % 12) {
+            case 0: ui_worker_start(v.w); break;
+            case 1: ui_worker_pause(v.w); break;
+            case 2: ui_worker_step_batch(v.w); break;
+            case 3: ui_worker_step_epoch(v.w); break;
+            case 4: ui_worker_reset(v.w); break;
+            case 5: ui_worker_trace(v.w, (int)(lcg(&rng) % 130) - 5, (int)(lcg(&rng) % 3), (int)(lcg(&rng) % 5) - 1, (int)(lcg(&rng) % 4)); break;
+            case 6: ui_worker_set_param(v.w, keys[lcg(&rng) % 4], values[lcg(&rng) % 4]); break;
+            case 7: ui_worker_save_model(v.w, path); break;
+            case 8: if (lcg(&rng) % 8 == 0) ui_worker_race(v.w, &p, "sgd,adam"); break;
+            case 9: if (lcg(&rng) % 8 == 0) ui_worker_load(v.w, lcg(&rng) % 2 ? &p : &xor); break;
+            case 10: ui_worker_set_lr(v.w, 0.01); break;
+            default: ui_worker_snapshot(v.w, v.s, &v.seq); break;
+            }
+            sleep_us((long)(lcg(&rng) % 300));
+        }
+        if (round == 0) {
+            /* still answering: pause, then a load gives a clean READY */
+            while (!ui_worker_pause(v.w))
+                sleep_us(1000);
+            state_in_run ready = { UI_RUN_READY, v.s->run };
+            ui_worker_snapshot(v.w, v.s, &v.seq);
+            ready.run = v.s->run;
+            while (!ui_worker_load(v.w, &p))
+                sleep_us(1000);
+            wait_for(&v, ready_in_new_run_not_racing, &ready, "READY after the storm");
+            assert_int_equal(v.s->epoch, 0);
+            assert_int_equal(v.s->n_events, 0);
+        }
+        view_close(&v);
+    }
+    unlink(path);
+    rmdir(dir);
 }
 
 int main(void)
@@ -1283,6 +1347,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_race_matches_standalone_runs_of_each_optimizer, watchdog, watchdog_off),
         cmocka_unit_test_setup_teardown(race_steps_rounds_decimates_long_curves_and_load_leaves_it, watchdog, watchdog_off),
         cmocka_unit_test_setup_teardown(a_race_that_cannot_build_ends_in_error_and_a_load_recovers, watchdog, watchdog_off),
+        cmocka_unit_test_setup_teardown(rapid_new_commands_in_any_order_never_deadlock, watchdog, watchdog_off),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
