@@ -166,11 +166,11 @@ nn_status nn_trainer_init(nn_trainer *t, const nn_preset *p, int threads, nn_err
     int max_batch = t->batch_size > EVAL_CHUNK ? t->batch_size : EVAL_CHUNK;
     st = nn_network_init(&t->net, t->data.n_features, specs, p->n_layers, max_batch, err);
     if (st != NN_OK)
-        goto fail;
+        goto fail_named;
     t->outputs = nn_network_outputs(&t->net);
     st = nn_optimizer_init(&t->opt, &p->training.optimizer, t->net.n_params, err);
     if (st != NN_OK)
-        goto fail;
+        goto fail_named;
     if (threads != 1) {
         t->pool = nn_pool_create(threads, err);
         if (!t->pool) {
@@ -199,6 +199,13 @@ nn_status nn_trainer_init(nn_trainer *t, const nn_preset *p, int threads, nn_err
     t->base_lr = p->training.optimizer.lr;
     nn_trainer_reset(t, true, p->seed);
     return NN_OK;
+fail_named:
+    /* the network and optimizer name the preset field; add the file */
+    if (err && strncmp(err->msg, p->file, strlen(p->file)) != 0) {
+        char field[NN_ERRMSG];
+        snprintf(field, sizeof field, "%s", err->msg);
+        nn_error_set(err, st, "%s: %.400s", p->file, field);
+    }
 fail:
     nn_trainer_free(t);
     return st;

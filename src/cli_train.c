@@ -335,7 +335,8 @@ int cli_train(int argc, char **argv)
     nn_status st = nn_trainer_init(t, p, (int)a.threads, &err);
     if (st != NN_OK) {
         fprintf(stderr, "nnterm: %s\n", err.msg);
-        rc = st == NN_EINVAL || st == NN_EFORMAT ? EXIT_BAD_INPUT : EXIT_RUN_FAILED;
+        /* sizes from the preset or a data file that cannot be allocated are bad input too */
+        rc = st == NN_EINVAL || st == NN_EFORMAT || st == NN_ENOMEM ? EXIT_BAD_INPUT : EXIT_RUN_FAILED;
         goto out;
     }
     install_signals();

@@ -1,0 +1,27 @@
+#!/bin/sh
+# The README's preset-key table must be docs/preset-keys.md's (which test_preset checks against the
+# code), row for row; and every subcommand in `nnterm --help` must be in the README.
+set -eu
+root=$1 nnterm=$2
+fail=0
+grep '^| `' "$root/docs/preset-keys.md" > "${TMPDIR:-/tmp}/keys.$$" || true
+while IFS= read -r row; do
+    if ! grep -qxF -- "$row" "$root/README.md"; then
+        echo "README.md lacks the preset-key row: $row" >&2
+        fail=1
+    fi
+done < "${TMPDIR:-/tmp}/keys.$$"
+rm -f "${TMPDIR:-/tmp}/keys.$$"
+for cmd in train race check predict presets; do
+    "$nnterm" --help | grep -q "nnterm $cmd" || { echo "--help lacks nnterm $cmd" >&2; fail=1; }
+    grep -q "nnterm $cmd" "$root/README.md" || { echo "README.md lacks nnterm $cmd" >&2; fail=1; }
+done
+for opt in $("$nnterm" --help | grep -oE -- '--[a-z-]+' | sort -u); do
+    grep -q -- "$opt" "$root/README.md" || { echo "README.md does not mention $opt (from --help)" >&2; fail=1; }
+done
+if grep -n '@@[A-Z]*@@' "$root/README.md" >&2; then
+    echo "README.md has unfilled placeholders" >&2
+    fail=1
+fi
+[ $fail -eq 0 ] && echo "1 passed, 0 failed"
+exit $fail
