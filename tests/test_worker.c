@@ -440,7 +440,7 @@ static void set_lr_changes_the_learning_rate_in_the_snapshot(void **state)
     /* nonsense is refused at the door */
     assert_false(ui_worker_set_lr(v.w, -1.0));
     assert_false(ui_worker_set_lr(v.w, 0.0));
-    assert_false(ui_worker_set_lr(v.w, NAN));
+    assert_false(ui_worker_set_lr(v.w, (double)NAN));
     assert_false(ui_worker_command(v.w, UI_CMD_LOAD, 0.0));
     assert_false(ui_worker_command(v.w, UI_CMD_COUNT, 0.0));
     view_close(&v);
