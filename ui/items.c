@@ -207,9 +207,10 @@ void ui_items_draw(ui_app *a, int panel, ui_grid *g, ui_rect r)
         }
     }
     if (a->n_items > list_h && list_h > 1) {
-        ui_grid_put(g, r.x + r.w - 1, r.y, *scroll > 0 ? (th->utf8 ? 0x25B4 : '^') : ' ', ui_st(th, UI_R_DIM));
-        ui_grid_put(g, r.x + r.w - 1, r.y + list_h - 1,
-                    *scroll + list_h < a->n_items ? (th->utf8 ? 0x25BE : 'v') : ' ', ui_st(th, UI_R_DIM));
+        if (*scroll > 0)
+            ui_grid_put(g, r.x + r.w - 1, r.y, th->utf8 ? 0x25B4 : '^', ui_st(th, UI_R_DIM));
+        if (*scroll + list_h < a->n_items)
+            ui_grid_put(g, r.x + r.w - 1, r.y + list_h - 1, th->utf8 ? 0x25BE : 'v', ui_st(th, UI_R_DIM));
     }
     if (!msg_rows || a->n_items == 0)
         return;
