@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end test of the trainer under tmux (TUI.md §3a): a private tmux server, the app under a
 # wrapper that writes its exit status, and every key followed by a wait for the screen it causes.
-# Usage: tui_smoke.sh NNTERM [color|nocolor]    exit 77 (skipped) without tmux.
+# Usage: tui_smoke.sh NNTERM [color|nocolor|ascii]    exit 77 (skipped) without tmux.
+#   color: UTF-8, 256 colours; nocolor: NO_COLOR=1 (and Ctrl-C to quit); ascii: LANG=C, TERM=xterm (8 colours).
 set -euo pipefail
 export LC_ALL=C.UTF-8
 APP=$(realpath "$1"); MODE=${2:-color}
@@ -24,13 +25,15 @@ step() { echo "ok - $*"; }
 ENV=(-e LANG=C.UTF-8)
 [ "$MODE" = nocolor ] && ENV+=(-e NO_COLOR=1)
 cd "$TMP"
-t new-session -d -s "$S" -x 100 -y 30 "${ENV[@]}" "cd $TMP && $APP 2>$TMP/err; echo \$? >$TMP/rc"
+PRE=""
+[ "$MODE" = ascii ] && PRE="env LANG=C LC_ALL=C TERM=xterm"
+t new-session -d -s "$S" -x 100 -y 30 "${ENV[@]}" "cd $TMP && $PRE $APP 2>$TMP/err; echo \$? >$TMP/rc"
 
 wait_for 'READY'; wait_for 'Epoch 0/20'; wait_for 'Help'
 step "opens on the iris preset with no argument"
 
 keys Space; wait_for 'DONE' 10000; wait_for 'Epoch 20/20'
-wait_for '[\x{2801}-\x{28FF}]'                     # braille loss curve
+if [ "$MODE" = ascii ]; then wait_for '\|\s*\*'; else wait_for '[\x{2801}-\x{28FF}]'; fi   # the loss curve
 wait_for 'Loss'; wait_for 'Confusion'
 wait_for 'accuracy [0-9.]+% \([0-9]+/30\)'; wait_for 'setosa +[0-9]+ +[0-9]+ +[0-9]+'
 wait_for 'train [0-9.]+ .* val [0-9.]+'
@@ -40,6 +43,10 @@ if [ "$MODE" = nocolor ]; then
   ! t capture-pane -p -e -t "$S" | grep -qP '\e\[[0-9;]*(38;5;|48;5;|3[0-7]m|4[0-7]m|3[0-7];|4[0-7];)' \
     || fail "colour escapes under NO_COLOR"
   step "NO_COLOR: no colour escapes"
+elif [ "$MODE" = ascii ]; then
+  ! screen | grep -qP '[^\x00-\x7F]' || fail "non-ASCII glyphs in the ASCII mode"
+  t capture-pane -p -e -t "$S" | grep -qP '\e\[[0-9;]*3[0-7]m' || fail "no 8-colour output"
+  step "ASCII glyphs and 8 colours"
 else
   t capture-pane -p -e -t "$S" | grep -q $'\e\\[38;5;' || fail "no 256-colour output"
   step "256 colours in use"
@@ -51,7 +58,9 @@ grep -q '"nnterm-model"' "$TMP/iris-model.json" || fail "the model file is not a
 step "m saves the trained model"
 
 # a mouse click (X10 report, as ncurses expects under tmux-256color) on the collapsed Dataset line
-click() { keys -l $'\e[M'" $(printf "\\x$(printf %x $((33+$1)))")$(printf "\\x$(printf %x $((33+$2)))")"; }
+# (xterm's terminfo asks for SGR 1006 reports instead)
+click() { if [ "$MODE" = ascii ]; then keys -l $'\e[<0;'"$(($1+1));$(($2+1))M"
+          else keys -l $'\e[M'" $(printf "\\x$(printf %x $((33+$1)))")$(printf "\\x$(printf %x $((33+$2)))")"; fi; }
 click 5 0; wait_for '1 Dataset .*4 Loss'; wait_for 'source .*iris'
 step "a click selects a panel"
 
