@@ -501,7 +501,9 @@ static nn_status csv_grow(csv_state *s, nn_error *err)
 {
     if (s->cap > INT_MAX / 2)
         return nn_error_set(err, NN_ENOMEM, "%s: too many rows", s->file);
-    int nc = s->cap ? s->cap * 2 : 1024;
+    /* start small for wide files: memory grows with the data read, never rows x fields up front */
+    int first = s->nfeat <= 256 ? 1024 : (int)(262144 / (size_t)s->nfeat);
+    int nc = s->cap ? s->cap * 2 : (first > 4 ? first : 4);
     if ((size_t)nc > MAX_CELLS / (size_t)s->nfeat) {
         nc = (int)(MAX_CELLS / (size_t)s->nfeat);
         if (nc <= s->cap)

@@ -80,7 +80,7 @@ nn_status nn_network_init(nn_network *net, int n_inputs, const nn_layer_spec *sp
      * floats (8 GiB): far beyond any MLP this trains, and refused before a huge allocation is tried. */
     const size_t limit = (size_t)INT_MAX;
     size_t n_params = 0, ws_floats = 0;
-    int in = n_inputs, widest = n_inputs;
+    int in = n_inputs, widest = 1; /* scratch spans layer outputs; the input is never copied */
     for (int l = 0; l < n_layers; l++) {
         const nn_layer_spec *s = &specs[l];
         int out = s->units;

@@ -163,7 +163,11 @@ nn_status nn_trainer_init(nn_trainer *t, const nn_preset *p, int threads, nn_err
     if (st != NN_OK)
         goto fail;
     t->batch_size = p->training.batch_size;
-    int max_batch = t->batch_size > EVAL_CHUNK ? t->batch_size : EVAL_CHUNK;
+    /* evaluation chunks of up to EVAL_CHUNK rows, fewer for very wide data (<= 4M floats a chunk) */
+    int eval_rows = EVAL_CHUNK;
+    if ((size_t)eval_rows * (size_t)t->data.n_features > ((size_t)1 << 22))
+        eval_rows = (int)(((size_t)1 << 22) / (size_t)t->data.n_features) + 1;
+    int max_batch = t->batch_size > eval_rows ? t->batch_size : eval_rows;
     st = nn_network_init(&t->net, t->data.n_features, specs, p->n_layers, max_batch, err);
     if (st != NN_OK)
         goto fail_named;
@@ -281,8 +285,8 @@ void nn_trainer_set_lr(nn_trainer *t, double lr)
 void nn_trainer_predict(nn_trainer *t, const float *x, int rows, float *out)
 {
     int nf = t->data.n_features, no = t->outputs;
-    for (int r0 = 0; r0 < rows; r0 += EVAL_CHUNK) {
-        int r = rows - r0 < EVAL_CHUNK ? rows - r0 : EVAL_CHUNK;
+    for (int r0 = 0; r0 < rows; r0 += t->net.max_batch) {
+        int r = rows - r0 < t->net.max_batch ? rows - r0 : t->net.max_batch;
         const float *o = nn_network_forward(&t->net, t->pool, x + (size_t)r0 * nf, r, 0.0f, NULL);
         memcpy(out + (size_t)r0 * no, o, (size_t)r * no * sizeof(float));
         if (t->data.task == NN_TASK_REGRESSION)

@@ -118,8 +118,7 @@ int cli_race(int argc, char **argv)
             goto bad;
         if (nn_trainer_init(t, p, (int)threads, &err) != NN_OK) {
             fprintf(stderr, "nnterm: %s\n", err.msg);
-            rc = err.code == NN_EINVAL || err.code == NN_EFORMAT || err.code == NN_ENOMEM ? EXIT_BAD_INPUT
-                                                                                   : EXIT_RUN_FAILED;
+            rc = EXIT_BAD_INPUT; /* the preset or its data cannot be used */
             goto out;
         }
         int printed = 0;

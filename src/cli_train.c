@@ -335,8 +335,8 @@ int cli_train(int argc, char **argv)
     nn_status st = nn_trainer_init(t, p, (int)a.threads, &err);
     if (st != NN_OK) {
         fprintf(stderr, "nnterm: %s\n", err.msg);
-        /* sizes from the preset or a data file that cannot be allocated are bad input too */
-        rc = st == NN_EINVAL || st == NN_EFORMAT || st == NN_ENOMEM ? EXIT_BAD_INPUT : EXIT_RUN_FAILED;
+        /* the preset or its data cannot be used: a missing or malformed file, a size too large */
+        rc = EXIT_BAD_INPUT;
         goto out;
     }
     install_signals();
