@@ -55,14 +55,28 @@ void ui_heatmap_confusion(ui_grid *g, ui_rect r, const int *cm, int k, const cha
     bool counts = cw >= digits(maxc) + 1;
     /* header: predicted class initials / indices */
     ui_grid_printf(g, r.x, y, nw, dim, "%-*s", nw, "act\\pred");
+    /* column heads: the names cut to the cell, or the class numbers when cut names collide */
+    bool numbers = false;
+    for (int i = 0; i < k && !numbers; i++)
+        for (int j = i + 1; j < k && !numbers; j++)
+            numbers = strncmp(names[i], names[j], (size_t)(cw - 1)) == 0;
     for (int j = 0; j < k; j++) {
         char h[16];
-        snprintf(h, sizeof h, "%.*s", cw - 1, names[j]);
+        if (numbers)
+            snprintf(h, sizeof h, "%d", j);
+        else
+            snprintf(h, sizeof h, "%.*s", cw - 1, names[j]);
         ui_grid_printf(g, r.x + nw + 1 + j * cw, y, cw, dim, "%*s", cw - 1, h);
     }
     y++;
     for (int i = 0; i < k && y < y_end; i++, y++) {
-        ui_grid_printf(g, r.x, y, nw, lab, "%-*.*s", nw, nw, names[i]);
+        if (numbers) {
+            char nm[NN_NAME_MAX + 8];
+            snprintf(nm, sizeof nm, "%d %s", i, names[i]);
+            ui_grid_printf(g, r.x, y, nw, lab, "%-*.*s", nw, nw, nm);
+        } else {
+            ui_grid_printf(g, r.x, y, nw, lab, "%-*.*s", nw, nw, names[i]);
+        }
         long row = 0;
         for (int j = 0; j < k; j++)
             row += cm[i * k + j];

@@ -5,6 +5,8 @@
 
 #include "datasets.h"
 
+#include <cjson/cJSON.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +103,52 @@ static bool is_path_key(const char *key)
     return false;
 }
 
+/* "csv PATH" or "idx IMAGES LABELS [TEST_IMAGES TEST_LABELS]": a source that needs files is set
+ * together with them, as one edit of the dataset object (each alone would not validate). */
+static nn_status set_source_with_files(nn_preset *dst, const char *text, nn_error *err)
+{
+    static const char *const csv_keys[] = {"path"};
+    static const char *const idx_keys[] = {"images", "labels", "test_images", "test_labels"};
+    char words[5][NN_PATH_MAX];
+    int n = 0;
+    const char *p = text;
+    while (*p && n < 5) {
+        while (*p == ' ')
+            p++;
+        if (!*p)
+            break;
+        size_t len = strcspn(p, " ");
+        snprintf(words[n++], NN_PATH_MAX, "%.*s", (int)len, p);
+        p += len;
+    }
+    bool csv = n >= 2 && strcmp(words[0], "csv") == 0, idx = n >= 3 && strcmp(words[0], "idx") == 0;
+    if (!csv && !idx)
+        return nn_error_set(err, NN_EINVAL, "source: %s needs its files: type \"csv PATH\" or "
+                            "\"idx IMAGES LABELS [TEST_IMAGES TEST_LABELS]\"", words[0]);
+    char json[8 * NN_PATH_MAX];
+    if (nn_preset_get(dst, "dataset", json, sizeof json, err) != NN_OK)
+        return NN_EINVAL;
+    cJSON *d = cJSON_Parse(json);
+    if (!d)
+        return nn_error_set(err, NN_ENOMEM, "out of memory");
+    cJSON_ReplaceItemInObjectCaseSensitive(d, "source", cJSON_CreateString(words[0]));
+    for (int i = 1; i < n; i++) {
+        const char *k = csv ? (i - 1 < 1 ? csv_keys[0] : NULL) : (i - 1 < 4 ? idx_keys[i - 1] : NULL);
+        if (!k)
+            break;
+        char *abs = words[i][0] != '/' && access(words[i], R_OK) == 0 ? realpath(words[i], NULL) : NULL;
+        cJSON_ReplaceItemInObjectCaseSensitive(d, k, cJSON_CreateString(abs ? abs : words[i]));
+        free(abs);
+    }
+    char *out = cJSON_PrintUnformatted(d);
+    cJSON_Delete(d);
+    if (!out)
+        return nn_error_set(err, NN_ENOMEM, "out of memory");
+    nn_status st = nn_preset_set(dst, "dataset", out, err);
+    free(out);
+    return st;
+}
+
 nn_status ui_items_try(const nn_preset *src, nn_preset *dst, const char *key, const char *text, nn_error *err)
 {
     char conv[UI_FIELD_MAX + 64];
@@ -120,15 +168,20 @@ nn_status ui_items_try(const nn_preset *src, nn_preset *dst, const char *key, co
             text = conv;
         }
     }
-    nn_status st = nn_preset_set(dst, key, text, err);
-    if (st != NN_OK && strcmp(key, "dataset.source") == 0) {
+    bool source = strcmp(key, "dataset.source") == 0;
+    nn_status st = source && strchr(text, ' ') ? set_source_with_files(dst, text, err)
+                                               : nn_preset_set(dst, key, text, err);
+    if (st != NN_OK && source && (strcmp(text, "csv") == 0 || strcmp(text, "idx") == 0))
+        return set_source_with_files(dst, text, err);   /* says which files to type */
+    if (st != NN_OK && source) {
         /* another task (classification <-> regression): let the loss and the output activation
          * follow the new source, as they do for a preset that does not name them */
         char last[64];
         snprintf(last, sizeof last, "model.layers.%d.activation", src->n_layers - 1);
         *dst = *src;
         if (nn_preset_set(dst, "training.loss", "null", NULL) == NN_OK &&
-            nn_preset_set(dst, last, "null", NULL) == NN_OK && nn_preset_set(dst, key, text, NULL) == NN_OK)
+            nn_preset_set(dst, last, "null", NULL) == NN_OK &&
+            (strchr(text, ' ') ? set_source_with_files(dst, text, NULL) : nn_preset_set(dst, key, text, NULL)) == NN_OK)
             return NN_OK;
         *dst = *src;
     }
@@ -224,7 +277,9 @@ void ui_items_draw(ui_app *a, int panel, ui_grid *g, ui_rect r)
     } else if (focused) {
         const ui_item *it = &a->items[a->cursor[panel]];
         char hint[512] = "";
-        if (it->kind == UI_ITEM_CHOICE) {
+        if (strcmp(it->key, "dataset.source") == 0) {
+            snprintf(hint, sizeof hint, "Left/Right: built-in sources; Enter: csv PATH or idx IMAGES LABELS");
+        } else if (it->kind == UI_ITEM_CHOICE) {
             int len = snprintf(hint, sizeof hint, "Left/Right:");
             for (int i = 0; i < it->n_choices && len < (int)sizeof hint - 20; i++)
                 len += snprintf(hint + len, sizeof hint - (size_t)len, " %s", it->choices[i]);
@@ -255,6 +310,10 @@ static void cycle(ui_app *a, const ui_item *it, int dir)
         if (strcmp(v, it->choices[i]) == 0)
             cur = i;
     int next = cur < 0 ? 0 : (cur + dir + it->n_choices) % it->n_choices;
+    if (strcmp(it->key, "dataset.source") == 0)   /* csv and idx need files: Enter, then "csv PATH" */
+        for (int k = 0; k < it->n_choices && (strcmp(it->choices[next], "csv") == 0 ||
+                                               strcmp(it->choices[next], "idx") == 0); k++)
+            next = (next + dir + it->n_choices) % it->n_choices;
     commit_value(a, it->key, it->choices[next]);
 }
 

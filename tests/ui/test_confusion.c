@@ -115,6 +115,24 @@ static void test_heatmap_with_many_classes_drops_counts_but_keeps_colours(void *
     ui_grid_free(&g);
 }
 
+static void test_heatmap_numbers_the_columns_when_cut_names_collide(void **state)
+{
+    (void)state;
+    ui_theme th;
+    ui_theme_init(&th, UI_COLOR_256, true);
+    static const char wine[3][NN_NAME_MAX] = {"cultivar_1", "cultivar_2", "cultivar_3"};
+    ui_grid g;
+    assert_true(ui_grid_init(&g, 44, 6));
+    nn_class_metrics m = metrics();
+    ui_heatmap_confusion(&g, ui_rect_make(0, 0, 44, 6), cm, 3, wine, &m, &th);
+    char r[512];
+    row(&g, 1, r);
+    assert_non_null(strstr(r, "act\\pred     0   1   2"));
+    row(&g, 2, r);
+    assert_non_null(strstr(r, "0 cultivar  10   0   0"));
+    ui_grid_free(&g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -122,6 +140,7 @@ int main(void)
         cmocka_unit_test(test_heatmap_colours_cells_by_their_share_of_the_row),
         cmocka_unit_test(test_heatmap_in_monochrome_marks_strong_cells_with_reverse),
         cmocka_unit_test(test_heatmap_with_many_classes_drops_counts_but_keeps_colours),
+        cmocka_unit_test(test_heatmap_numbers_the_columns_when_cut_names_collide),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

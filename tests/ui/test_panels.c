@@ -9,6 +9,7 @@
 #include "app.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int ui_hparams_items(ui_app *a, ui_item *out, int max);
@@ -124,6 +125,26 @@ static void test_changing_the_source_to_regression_lets_the_loss_follow(void **s
     assert_int_equal(find(it, n, "dataset.samples"), -1);
 }
 
+static void test_a_csv_source_is_set_together_with_its_path(void **state)
+{
+    (void)state;
+    nn_preset p;
+    nn_error err;
+    assert_int_not_equal(ui_items_try(&app.draft, &p, "dataset.source", "csv", &err), NN_OK);
+    assert_non_null(strstr(err.msg, "csv PATH"));
+    const char *root = getenv("NN_SOURCE_ROOT");
+    char text[1200];
+    snprintf(text, sizeof text, "csv %s/presets/wine.csv", root ? root : ".");
+    assert_int_equal(ui_items_try(&app.draft, &p, "dataset.source", text, &err), NN_OK);
+    char v[1100];
+    ui_items_value(&p, "dataset.source", v, sizeof v);
+    assert_string_equal(v, "csv");
+    ui_items_value(&p, "dataset.path", v, sizeof v);
+    assert_non_null(strstr(v, "wine.csv"));
+    ui_items_value(&p, "dataset.split", v, sizeof v);
+    assert_string_equal(v, "0.7/0.1/0.2");            /* the rest of the dataset is kept */
+}
+
 static void test_panels_draw_their_fields_and_the_status_bar_its_words(void **state)
 {
     (void)state;
@@ -170,6 +191,7 @@ int main(void)
         cmocka_unit_test(test_edits_go_through_the_validator_and_leave_the_draft_alone_on_error),
         cmocka_unit_test(test_split_is_edited_as_three_fractions),
         cmocka_unit_test(test_changing_the_source_to_regression_lets_the_loss_follow),
+        cmocka_unit_test(test_a_csv_source_is_set_together_with_its_path),
         cmocka_unit_test(test_panels_draw_their_fields_and_the_status_bar_its_words),
         cmocka_unit_test(test_help_overlay_is_titled_key_bindings),
     };
