@@ -624,6 +624,7 @@ int ui_run(const char *preset, const ui_options *opt)
         return 2;
     }
     setlocale(LC_ALL, "");
+    setlocale(LC_NUMERIC, "C");   /* numbers typed and shown are JSON's: always a decimal point */
     a->th.utf8 = ui_utf8_ok(nl_langinfo(CODESET), a->opt.ascii);
     ui_term_install_handlers();
     int fds[2];
