@@ -6,13 +6,15 @@
 #         NN_FUZZ_SECONDS (default 30) from its seed corpus; a crash fails CI and its input is
 #         kept in build-fuzz/fuzz-out/<target>/ (copy it to tests/fuzz/regressions/<target>/).
 # Any sanitizer report fails the step: ASan/UBSan/TSan abort the test, and the test fails.
-# Build directories are configured once and reused. NN_CI_JOBS (default 2) sets test parallelism.
+# Build directories (build-asan, build-tsan, build-fuzz; NN_SAN_PREFIX=x- makes them x-asan ...) are
+# configured once and reused. NN_CI_JOBS (default 2) sets test parallelism.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export LC_ALL=C.UTF-8
 
 jobs=${NN_CI_JOBS:-2}
 fuzz_seconds=${NN_FUZZ_SECONDS:-30}
+pre=${NN_SAN_PREFIX:-build-}
 steps=("$@")
 [ ${#steps[@]} -gt 0 ] || steps=(asan tsan fuzz)
 
@@ -53,48 +55,48 @@ tsan_probe() {
 }
 
 step_asan() {
-    echo "== ASan + UBSan: the whole test suite (build-asan)"
-    CC=gcc setup build-asan -Db_sanitize=address,undefined -Dc_args=-fno-sanitize-recover=undefined
-    ninja -C build-asan >/dev/null
-    meson test -C build-asan --print-errorlogs --num-processes "$jobs" --timeout-multiplier 3
+    echo "== ASan + UBSan: the whole test suite (${pre}asan)"
+    CC=gcc setup "${pre}asan" -Db_sanitize=address,undefined -Dc_args=-fno-sanitize-recover=undefined
+    ninja -C "${pre}asan" >/dev/null
+    meson test -C "${pre}asan" --print-errorlogs --num-processes "$jobs" --timeout-multiplier 3
 }
 
 step_tsan() {
-    echo "== TSan: worker, soak and TUI tests (build-tsan)"
+    echo "== TSan: worker, soak and TUI tests (${pre}tsan)"
     tsan_probe
-    CC=gcc setup build-tsan -Db_sanitize=thread
-    ninja -C build-tsan >/dev/null
+    CC=gcc setup "${pre}tsan" -Db_sanitize=thread
+    ninja -C "${pre}tsan" >/dev/null
     local suites=()
     for s in ui e2e; do
-        if meson test -C build-tsan --list --suite "$s" 2>/dev/null | grep -q .; then
+        if meson test -C "${pre}tsan" --list --suite "$s" 2>/dev/null | grep -q .; then
             suites+=(--suite "$s")
         fi
     done
-    "${tsan_prefix[@]}" meson test -C build-tsan --print-errorlogs --num-processes "$jobs" \
+    "${tsan_prefix[@]}" meson test -C "${pre}tsan" --print-errorlogs --num-processes "$jobs" \
         --timeout-multiplier 3 "${suites[@]}"
 }
 
 step_fuzz() {
-    echo "== libFuzzer: ${fuzz_seconds} s per target (build-fuzz)"
+    echo "== libFuzzer: ${fuzz_seconds} s per target (${pre}fuzz)"
     if ! command -v clang >/dev/null; then
         echo "fuzz: clang is not installed (apt-get install clang)" >&2
         return 1
     fi
-    CC=clang setup build-fuzz -Dfuzzing=true -Db_sanitize=address,undefined -Db_lundef=false
+    CC=clang setup "${pre}fuzz" -Dfuzzing=true -Db_sanitize=address,undefined -Db_lundef=false
     local targets=()
     for t in preset csv idx model; do
-        ninja -C build-fuzz -t targets all | grep -q "^tests/fuzz/fuzz_$t:" && targets+=(tests/fuzz/fuzz_$t)
+        ninja -C "${pre}fuzz" -t targets all | grep -q "^tests/fuzz/fuzz_$t:" && targets+=(tests/fuzz/fuzz_$t)
     done
-    [ ${#targets[@]} -eq 0 ] || ninja -C build-fuzz "${targets[@]}" >/dev/null
+    [ ${#targets[@]} -eq 0 ] || ninja -C "${pre}fuzz" "${targets[@]}" >/dev/null
     local failed=0 t exe out
     for t in preset csv idx model; do
-        exe=build-fuzz/tests/fuzz/fuzz_$t
+        exe=${pre}fuzz/tests/fuzz/fuzz_$t
         if [ ! -x "$exe" ]; then
             echo "fuzz_$t: not built (its core module is missing)" >&2
             failed=1
             continue
         fi
-        out=build-fuzz/fuzz-out/$t
+        out=${pre}fuzz/fuzz-out/$t
         rm -rf "$out"
         mkdir -p "$out/corpus"
         cp tests/fuzz/corpus/$t/* "$out/corpus/"

@@ -19,6 +19,29 @@ for i in 1 2 3 4 5 6 7 8; do layers="$layers{\"units\": 40000}, "; done
 printf '{"dataset": {"source": "iris"}, "model": {"layers": [%s{"activation": "softmax"}]}}\n' "$layers" >deep.json
 bad "deep.json" train deep.json --epochs 1
 
+# Two layers of 46000 units: 2.1e9 weights, just under the per-matrix cap, 8.5 GB per copy of the
+# parameters and the trainer keeps several: more than most machines have. It must fail cleanly, never
+# run into the OOM killer. The run is fenced so a missing check cannot take the machine down: plain
+# builds get an 8 GB address-space limit, ASan builds refuse single allocations over 4 GB (and return
+# NULL instead of aborting), TSan builds skip it.
+printf '{"dataset": {"source": "iris"}, "model": {"layers": [{"units": 46000}, {"units": 46000}, {"activation": "softmax"}]}}\n' >square.json
+case ${NN_SANITIZE:-none} in
+*thread*) ;;
+*)
+    label="nnterm train square.json (fenced: ulimit -v 8 GB or ASan max_allocation_size_mb=4096)"
+    ( if [ "${NN_SANITIZE:-none}" = none ]; then ulimit -v 8388608; fi
+      export ASAN_OPTIONS="${ASAN_OPTIONS:-}:allocator_may_return_null=1:max_allocation_size_mb=4096"
+      exec "$NNTERM" train square.json --epochs 1 --threads 1 ) >"$T/out" 2>"$T/err"
+    rc=$?
+    # ASan's own note about the refused allocation is not nnterm's output
+    grep -v '^==[0-9]*==WARNING: AddressSanitizer failed to allocate' "$T/err" >"$T/err2"
+    mv "$T/err2" "$T/err"
+    expect_rc 2
+    expect_err_lines 1
+    expect_err_has "square.json"
+    ;;
+esac
+
 # The same through --set on a built-in preset.
 bad "iris" train iris --epochs 1 --set 'model.layers.0={"units": 65536}' --set 'model.layers.1={"units": 65536}' \
     --set 'model.layers.2={"units": 65536}' --set 'model.layers.3={"units": 65536}' \
