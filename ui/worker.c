@@ -614,8 +614,84 @@ static void clear_teaching(ui_worker *w)
     s->n_warnings = 0;
     s->n_events = 0;
     s->trace.valid = false;
+    s->net_act_rows = 0;
     w->row_pending = false;
     w->last_health = 0.0;
+}
+
+/* The network's parameters (and, with acts, per-unit activation statistics of the last forward)
+ * into the snapshot for the Network view: pooled to UI_NET_DIM x UI_NET_DIM per layer. */
+static void fill_net(ui_worker *w, bool acts)
+{
+    ui_snapshot *s = &w->snap;
+    if (w->race_on || !w->have_trainer) {
+        s->has_net = false;
+        return;
+    }
+    const nn_network *net = &w->t.net;
+    s->has_net = true;
+    s->net_epoch = w->t.epoch;
+    s->net_batch = w->t.batch;
+    int rows = net->last_rows;
+    if (acts)
+        s->net_act_rows = rows;
+    for (int l = 0; l < net->n_layers && l < NN_MAX_LAYERS; l++) {
+        const nn_layer *L = &net->layers[l];
+        int in = L->in, out = L->out;
+        int nr = in < UI_NET_DIM ? in : UI_NET_DIM, nc = out < UI_NET_DIM ? out : UI_NET_DIM;
+        s->net_rows[l] = nr;
+        s->net_cols[l] = nc;
+        const float *W = net->params + L->w_off, *b = net->params + L->b_off;
+        float *dst = s->net_w[l];
+        for (int i = 0; i < nr * nc; i++)
+            dst[i] = 0.0f;
+        float wmax = 0.0f;
+        for (int i = 0; i < in; i++) {
+            int r = (int)((long)i * nr / in);
+            for (int j = 0; j < out; j++) {
+                float v = W[(size_t)i * (size_t)out + (size_t)j];
+                float m = fabsf(v);
+                if (m > wmax)
+                    wmax = m;
+                float *c = &dst[r * nc + (int)((long)j * nc / out)];
+                if (m > fabsf(*c))
+                    *c = v;
+            }
+        }
+        s->net_wmax[l] = wmax;
+        for (int c = 0; c < nc; c++)
+            s->net_b[l][c] = 0.0f;
+        for (int j = 0; j < out; j++) {
+            float *c = &s->net_b[l][(long)j * nc / out];
+            if (fabsf(b[j]) > fabsf(*c))
+                *c = b[j];
+        }
+        if (!acts)
+            continue;
+        bool sig = L->act == NN_ACT_SIGMOID, th = L->act == NN_ACT_TANH;
+        for (int c = 0; c < nc; c++) {
+            int j0 = (int)(((long)c * out + nc - 1) / nc), j1 = (int)(((long)(c + 1) * out + nc - 1) / nc);
+            double sum = 0.0, sq = 0.0, act = 0.0, sat = 0.0, n = 0.0;
+            for (int r = 0; r < rows; r++)
+                for (int j = j0; j < j1 && j < out; j++) {
+                    double a = L->a[(size_t)r * (size_t)out + (size_t)j];
+                    double z = L->z[(size_t)r * (size_t)out + (size_t)j];
+                    sum += a;
+                    sq += a * a;
+                    act += z > 0.0;
+                    if (sig)
+                        sat += a < 1.0 - NN_HEALTH_SAT_EDGE || a > NN_HEALTH_SAT_EDGE;
+                    else if (th)
+                        sat += fabs(a) > NN_HEALTH_SAT_EDGE;
+                    n += 1.0;
+                }
+            double mean = n > 0.0 ? sum / n : 0.0, var = n > 0.0 ? sq / n - mean * mean : 0.0;
+            s->net_amean[l][c] = (float)mean;
+            s->net_astd[l][c] = (float)sqrt(var > 0.0 ? var : 0.0);
+            s->net_active[l][c] = n > 0.0 ? (float)(act / n) : 0.0f;
+            s->net_sat[l][c] = n > 0.0 ? (float)(sat / n) : 0.0f;
+        }
+    }
 }
 
 /* A fresh private snapshot for a new run: the notice survives (its seq never goes back). */
@@ -718,6 +794,7 @@ static void settle(ui_worker *w)
 {
     compute_view(w);
     update_trace(w);
+    fill_net(w, false);
 }
 
 /* Rebuilds the trainer from w->preset: LOADING, then READY (or DONE) or ERROR. */
@@ -786,6 +863,7 @@ static void do_load(ui_worker *w)
 
     zero_timers(w);
     compute_view(w);
+    fill_net(w, false);
     w->state = nn_trainer_finished(&w->t) ? UI_RUN_DONE : UI_RUN_READY;
     publish(w);
 }
@@ -1054,6 +1132,7 @@ static void measure_health(ui_worker *w, bool epoch_ended, int epoch1, int batch
     s->n_warnings = nn_health_warnings(&h, s->warnings, UI_WARN_MAX);
     w->row_health = h;
     w->row_pending = true;
+    fill_net(w, true);
     w->last_health = now_s();
 }
 

@@ -89,6 +89,7 @@ typedef struct {
 #define UI_EVENT_LEN 48
 #define UI_TRACE_VEC 64      /* values kept per vector (per layer) in the step-through copy */
 #define UI_RACE_HIST 256     /* loss points kept per optimizer in a race */
+#define UI_NET_DIM 64        /* Network view: rows (inputs) and columns (neurons) kept per layer */
 
 /* A live change during a run (ui_worker_set_lr, ui_worker_set_param), for a marker on the loss
  * chart at x = epoch + batch / n_batches. */
@@ -149,7 +150,7 @@ typedef struct {
                                 or the train loss when there is no val split (race_loss_is_val) */
 } ui_race_entry;
 
-/* Everything the UI draws, as one plain fixed-size struct (about 125 KB): copy it with =. */
+/* Everything the UI draws, as one plain fixed-size struct (about 400 KB, most of it net_w): copy it with =. */
 typedef struct {
     uint64_t seq;              /* bumps on every publish */
     uint64_t run;              /* bumps on reset, reseed and load: history starts over */
@@ -269,6 +270,29 @@ typedef struct {
     int race_current;          /* the entry whose turn it is (round robin, one epoch each) */
     bool race_loss_is_val;     /* race_entries[].loss holds val losses (else train losses) */
     ui_race_entry race_entries[NN_RACE_MAX];
+
+    /* ---- the network's parameters for the Network view (issue 6; added after the rest) ----
+     * Copied at load, at reset and reseed, whenever the run stops (pause, step, done) and with
+     * every health measurement (see has_health), so they follow training at about 10 Hz.
+     * Layer l's W (in, out) is pooled to net_rows[l] = min(in, UI_NET_DIM) rows (inputs) by
+     * net_cols[l] = min(out, UI_NET_DIM) columns (neurons): cell (r, c) at [r * net_cols[l] + c]
+     * holds the weight of largest magnitude (sign kept) in its block of inputs
+     * [r * in / rows, (r + 1) * in / rows) and neurons [c * out / cols, (c + 1) * out / cols):
+     * exact when in and out are <= UI_NET_DIM. Not filled in race mode (has_net false). */
+    bool has_net;
+    int net_epoch, net_batch;        /* completed epochs and next batch when copied */
+    int net_rows[NN_MAX_LAYERS], net_cols[NN_MAX_LAYERS];
+    float net_wmax[NN_MAX_LAYERS];   /* max |W| over the whole layer (not only the pooled cells) */
+    float net_w[NN_MAX_LAYERS][UI_NET_DIM * UI_NET_DIM];
+    float net_b[NN_MAX_LAYERS][UI_NET_DIM];   /* bias of column c (largest magnitude of its block) */
+    /* Per column, over the rows of the last measured batch (net_act_rows of them; 0: not measured
+     * yet, e.g. after load or reset), from the same forward as health: the mean and (population)
+     * std of a, the share of (row, unit) values with z > 0 (relu: 0 means dead), and the share
+     * saturated as NN_HEALTH_SAT_EDGE defines it (sigmoid and tanh; 0 for other activations).
+     * A pooled column averages its units. */
+    int net_act_rows;
+    float net_amean[NN_MAX_LAYERS][UI_NET_DIM], net_astd[NN_MAX_LAYERS][UI_NET_DIM];
+    float net_active[NN_MAX_LAYERS][UI_NET_DIM], net_sat[NN_MAX_LAYERS][UI_NET_DIM];
 } ui_snapshot;
 
 typedef struct ui_worker ui_worker;
