@@ -94,7 +94,8 @@ void ui_heatmap_confusion(ui_grid *g, ui_rect r, const int *cm, int k, const cha
     }
     if (y + 2 > y_end)
         return;
-    y++;
+    if (y + 2 + k <= y_end)   /* a blank line between the tables when everything still fits */
+        y++;
     ui_grid_printf(g, r.x, y, r.w, dim, "%-*s %9s %9s %9s", nw, "class", "precision", "recall", "F1");
     y++;
     for (int i = 0; i < k && y < y_end; i++, y++) {

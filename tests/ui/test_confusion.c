@@ -48,10 +48,13 @@ static void test_heatmap_shows_accuracy_counts_and_metrics(void **state)
     assert_string_equal(r, "setosa      10   0   0                      ");
     row(&g, 3, r);
     assert_non_null(strstr(r, "versicolor   0   9   1"));
-    row(&g, 6, r);
+    /* 9 rows: no blank line between the tables, so every class keeps its metrics */
+    row(&g, 5, r);
     assert_non_null(strstr(r, "precision"));
-    row(&g, 8, r);
+    row(&g, 7, r);
     assert_non_null(strstr(r, "versicolor     0.818     0.900     0.857"));
+    row(&g, 8, r);
+    assert_non_null(strstr(r, "virginica      0.889     0.800     0.842"));
     ui_grid_free(&g);
 }
 
