@@ -15,7 +15,11 @@ bad "missing.json" check "$T/missing.json"
 # --- presets ---
 printf '{"dataset": {"source": "iris"},\n "seed": 1,\n "training": {"epochs": 3,,}}\n' >broken.json
 bad "broken.json:3:" train broken.json
+grep -qE 'broken\.json:3:[0-9]+: ' "$T/err"
+check $? "the syntax error does not give file:line:col"
 bad "broken.json:3:" check broken.json
+grep -qE 'broken\.json:3:[0-9]+: ' "$T/err"
+check $? "the syntax error does not give file:line:col"
 
 printf '{"dataset": {"source": "iris"}, "trainig": {}}\n' >unknown.json
 bad "unknown.json" train unknown.json
