@@ -17,16 +17,18 @@
  * Threads: the work is split into parts, each an NR-wide column panel of C over a block of
  * rows, a partition that depends only on (m, n, k). No part ever splits k. Every element of C
  * is computed by the same chain of float operations whatever the part or tile it falls in
- * (edge tiles run the same kernel on zero-padded copies), so results are bit-identical for any
- * thread count, and for the inline path too. Nothing is allocated: buffers live on the stack
- * of the thread that runs the part (about 40 KiB).
+ * (edge tiles run the same kernel: missing columns of B are zero-padded, missing rows of A
+ * repeat row 0, and those lanes are computed into a scratch tile and dropped), so results are
+ * bit-identical for any thread count, and for the inline path too. Nothing is allocated:
+ * buffers live on the stack of the thread that runs the part (about 25 KiB).
  */
 #include "matrix.h"
 
 #include <stddef.h>
 #include <string.h>
 
-#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+/* -DNN_GEMM_FORCE_PORTABLE builds the portable path only (to test it on an AVX2 machine). */
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__)) && !defined(NN_GEMM_FORCE_PORTABLE)
 #define NN_X86_DISPATCH 1
 #include <immintrin.h>
 #endif
@@ -43,8 +45,10 @@ enum {
 #define INLINE_FLOPS 1.5e6
 
 /* One micro-tile: c (MR, NR) = alpha * a(MR, kc) * bp(kc, NR) + beta * c; beta == 0: c not read.
- * a's element (r, p) is a[r*rs + p*cs]; bp is a packed panel, row p at bp + p*NR. */
-typedef void kernel_fn(int kc, const float *a, ptrdiff_t rs, ptrdiff_t cs, const float *bp,
+ * a's element (r, p) is a[r*rs + p*cs] for r < mr; rows mr..MR-1 (an edge tile) re-read row 0,
+ * so nothing past op(A) is touched, and their results are the caller's to drop.
+ * bp is a packed panel, row p at bp + p*NR. */
+typedef void kernel_fn(int kc, const float *a, ptrdiff_t rs, ptrdiff_t cs, int mr, const float *bp,
                        float *c, ptrdiff_t ldc, float alpha, float beta);
 
 typedef struct {
@@ -87,8 +91,8 @@ void nn_gemm_ref(bool trans_a, bool trans_b, int m, int n, int k,
 /* Portable: GCC vector extensions of 4 floats (SSE2 on baseline x86-64, NEON on arm64), mul + add. */
 typedef float v4f __attribute__((vector_size(16)));
 
-static void kernel_portable(int kc, const float *a, ptrdiff_t rs, ptrdiff_t cs, const float *bp,
-                            float *c, ptrdiff_t ldc, float alpha, float beta)
+static void kernel_portable(int kc, const float *a, ptrdiff_t rs, ptrdiff_t cs, int mr,
+                            const float *bp, float *c, ptrdiff_t ldc, float alpha, float beta)
 {
     v4f acc[MR][NR / 4];
     memset(acc, 0, sizeof acc);
@@ -97,7 +101,7 @@ static void kernel_portable(int kc, const float *a, ptrdiff_t rs, ptrdiff_t cs, 
         memcpy(b, bp + (size_t)p * NR, sizeof b);
         const float *ap = a + p * cs;
         for (int r = 0; r < MR; r++) {
-            float x = ap[r * rs];
+            float x = ap[(r < mr ? r : 0) * rs];
             for (int h = 0; h < NR / 4; h++)
                 acc[r][h] += x * b[h];
         }
@@ -116,14 +120,14 @@ static void kernel_portable(int kc, const float *a, ptrdiff_t rs, ptrdiff_t cs, 
     }
 }
 #else
-static void kernel_portable(int kc, const float *a, ptrdiff_t rs, ptrdiff_t cs, const float *bp,
-                            float *c, ptrdiff_t ldc, float alpha, float beta)
+static void kernel_portable(int kc, const float *a, ptrdiff_t rs, ptrdiff_t cs, int mr,
+                            const float *bp, float *c, ptrdiff_t ldc, float alpha, float beta)
 {
     float acc[MR][NR] = {{0}};
     for (int p = 0; p < kc; p++)
         for (int r = 0; r < MR; r++)
             for (int j = 0; j < NR; j++)
-                acc[r][j] += a[r * rs + p * cs] * bp[p * NR + j];
+                acc[r][j] += a[(r < mr ? r : 0) * rs + p * cs] * bp[p * NR + j];
     for (int r = 0; r < MR; r++)
         for (int j = 0; j < NR; j++) {
             float t = alpha * acc[r][j];
@@ -135,11 +139,12 @@ static void kernel_portable(int kc, const float *a, ptrdiff_t rs, ptrdiff_t cs, 
 #if NN_X86_DISPATCH
 /* AVX2 + FMA: 12 accumulators (6 rows x 2 vectors), 2 panel loads and 6 broadcasts per k. */
 __attribute__((target("avx2,fma")))
-static void kernel_avx2(int kc, const float *a, ptrdiff_t rs, ptrdiff_t cs, const float *bp,
-                        float *c, ptrdiff_t ldc, float alpha, float beta)
+static void kernel_avx2(int kc, const float *a, ptrdiff_t rs, ptrdiff_t cs, int mr,
+                        const float *bp, float *c, ptrdiff_t ldc, float alpha, float beta)
 {
-    const float *a0 = a, *a1 = a + rs, *a2 = a + 2 * rs, *a3 = a + 3 * rs, *a4 = a + 4 * rs,
-                *a5 = a + 5 * rs;
+    const float *a0 = a, *a1 = a + (mr > 1 ? rs : 0), *a2 = a + (mr > 2 ? 2 * rs : 0),
+                *a3 = a + (mr > 3 ? 3 * rs : 0), *a4 = a + (mr > 4 ? 4 * rs : 0),
+                *a5 = a + (mr > 5 ? 5 * rs : 0);
     __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
     __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
     __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
@@ -244,20 +249,6 @@ static void pack_b(const gemm_job *g, int p0, int kc, int j0, int nr, float *res
     }
 }
 
-/* Rows i0..i0+mr (mr < MR) of op(A), columns p0..p0+kc, zero-padded to MR rows.
- * dst (kc, MR): element (r, p) at dst[p*MR + r] (rs = 1, cs = MR). */
-static void pack_a_edge(const gemm_job *g, int i0, int mr, int p0, int kc, float *restrict dst)
-{
-    for (int p = 0; p < kc; p++)
-        for (int r = 0; r < MR; r++) {
-            float v = 0.0f;
-            if (r < mr)
-                v = g->ta ? g->a[(ptrdiff_t)(p0 + p) * g->lda + i0 + r]
-                          : g->a[(ptrdiff_t)(i0 + r) * g->lda + p0 + p];
-            dst[(size_t)p * MR + r] = v;
-        }
-}
-
 /* --- one part: an NR-wide column panel of C over a block of rows ------------------------ */
 
 static void gemm_part(void *arg, int part)
@@ -272,7 +263,6 @@ static void gemm_part(void *arg, int part)
     int nr = g->n - j0 < NR ? g->n - j0 : NR;
 
     _Alignas(64) float bpanel[KC_MAX * NR];
-    _Alignas(64) float aedge[KC_MAX * MR];
     _Alignas(64) float ctile[MR * NR] = {0};   /* lanes outside an edge tile: computed, never stored */
 
     const ptrdiff_t rs = g->ta ? 1 : g->lda, cs = g->ta ? g->lda : 1;
@@ -283,23 +273,16 @@ static void gemm_part(void *arg, int part)
         for (int i = i_begin; i < i_end; i += MR) {
             int mr = i_end - i < MR ? i_end - i : MR;
             const float *a = g->a + i * rs + p0 * cs;
-            ptrdiff_t ars = rs, acs = cs;
-            if (mr < MR) {
-                pack_a_edge(g, i, mr, p0, kc, aedge);
-                a = aedge;
-                ars = 1;
-                acs = MR;
-            }
             float *c = g->c + (ptrdiff_t)i * g->ldc + j0;
             if (mr == MR && nr == NR) {
-                g->kernel(kc, a, ars, acs, bpanel, c, g->ldc, g->alpha, beta);
+                g->kernel(kc, a, rs, cs, mr, bpanel, c, g->ldc, g->alpha, beta);
             } else {
                 /* Same kernel on a full tile: the valid elements see the same operations. */
                 if (beta != 0.0f)
                     for (int r = 0; r < mr; r++)
                         for (int j = 0; j < nr; j++)
                             ctile[r * NR + j] = c[r * g->ldc + j];
-                g->kernel(kc, a, ars, acs, bpanel, ctile, NR, g->alpha, beta);
+                g->kernel(kc, a, rs, cs, mr, bpanel, ctile, NR, g->alpha, beta);
                 for (int r = 0; r < mr; r++)
                     for (int j = 0; j < nr; j++)
                         c[r * g->ldc + j] = ctile[r * NR + j];
