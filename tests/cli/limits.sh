@@ -42,6 +42,28 @@ case ${NN_SANITIZE:-none} in
     ;;
 esac
 
+# Files that never end: a preset and a CSV that are /dev/zero. Reading must stop with a message
+# (a size limit, or "not a regular file"), not grow until memory runs out. Fenced as above
+# (1 GB) so that a missing limit fails quickly instead of waking the OOM killer.
+printf '{"dataset": {"source": "csv", "path": "/dev/zero"}}\n' >zero.json
+case ${NN_SANITIZE:-none} in
+*thread*) ;;
+*)
+    for args in "/dev/zero" "zero.json"; do
+        label="nnterm train $args (fenced: ulimit -v 1 GB or ASan max_allocation_size_mb=1024)"
+        ( if [ "${NN_SANITIZE:-none}" = none ]; then ulimit -v 1048576; fi
+          export ASAN_OPTIONS="${ASAN_OPTIONS:-}:allocator_may_return_null=1:max_allocation_size_mb=1024"
+          exec "$NNTERM" train $args --epochs 1 --threads 1 ) >"$T/out" 2>"$T/err"
+        rc=$?
+        grep -v '^==[0-9]*==WARNING: AddressSanitizer failed to allocate' "$T/err" >"$T/err2"
+        mv "$T/err2" "$T/err"
+        expect_rc 2
+        expect_err_lines 1
+        expect_err_has "/dev/zero"
+    done
+    ;;
+esac
+
 # The same through --set on a built-in preset.
 bad "iris" train iris --epochs 1 --set 'model.layers.0={"units": 65536}' --set 'model.layers.1={"units": 65536}' \
     --set 'model.layers.2={"units": 65536}' --set 'model.layers.3={"units": 65536}' \
