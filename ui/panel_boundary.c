@@ -1,0 +1,225 @@
+/* panel_boundary.c — the Boundary view: the predicted class over the plane of the two features
+ * as a half-block heatmap (hue by class, depth by confidence) with the train and test points on
+ * top and axes in data units; the fitted curve over the data for 1-D regression; a note for data
+ * with more features. The worker recomputes the grid every epoch (more often for small nets). */
+#include "views.h"
+
+#include "chart.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static ui_braille canvas;   /* main thread only */
+
+/* The region pixel (px, py) of a pw x ph pixel plot: colour, class and confidence. */
+static void pixel(const ui_snapshot *s, const ui_theme *th, int px, int py, int pw, int ph, int16_t *col,
+                  int *cls, double *conf)
+{
+    int gc = (int)(((double)px + 0.5) * s->grid_w / pw);
+    int gr = (int)(((double)py + 0.5) * s->grid_h / ph);
+    if (gc >= s->grid_w) gc = s->grid_w - 1;
+    if (gr >= s->grid_h) gr = s->grid_h - 1;
+    int i = gr * s->grid_w + gc;
+    *conf = s->grid_conf[i];
+    if (s->view == UI_VIEW_SURFACE) {
+        *cls = 0;
+        *col = ui_theme_heat(th, *conf).bg;
+        return;
+    }
+    *cls = s->grid_class[i];
+    *col = ui_region_colour(th, *cls, *conf, s->k);
+}
+
+static const char mono_region[] = ".:-=+*#%";
+static const char mono_ramp[] = " .:-=+*#%@";
+
+void ui_boundary_raster(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *th)
+{
+    if (r.w <= 0 || r.h <= 0 || s->grid_w <= 0 || s->grid_h <= 0 ||
+        (s->view != UI_VIEW_BOUNDARY && s->view != UI_VIEW_SURFACE))
+        return;
+    bool mono = th->level == UI_COLOR_MONO;
+    bool half = th->utf8 && !mono;
+    int pw = r.w, ph = half ? 2 * r.h : r.h;
+    for (int cy = 0; cy < r.h; cy++)
+        for (int cx = 0; cx < r.w; cx++) {
+            int16_t top, bot;
+            int cls;
+            double conf;
+            if (half) {
+                pixel(s, th, cx, 2 * cy, pw, ph, &top, &cls, &conf);
+                pixel(s, th, cx, 2 * cy + 1, pw, ph, &bot, &cls, &conf);
+                ui_style st = {top, bot, 0};
+                ui_grid_put(g, r.x + cx, r.y + cy, 0x2580, st);
+            } else if (!mono) {
+                pixel(s, th, cx, cy, pw, ph, &top, &cls, &conf);
+                ui_style st = {-1, top, 0};
+                ui_grid_put(g, r.x + cx, r.y + cy, ' ', st);
+            } else {
+                pixel(s, th, cx, cy, pw, ph, &top, &cls, &conf);
+                ui_style st = {-1, -1, UI_A_DIM};
+                uint32_t ch;
+                if (s->view == UI_VIEW_SURFACE) {
+                    int lv = (int)lround((conf < 0 ? 0 : conf > 1 ? 1 : conf) * 9);
+                    ch = (uint32_t)mono_ramp[lv];
+                } else {
+                    double base = s->k > 1 ? 1.0 / s->k : 0;
+                    double frac = s->k > 1 ? (conf - base) / (1 - base) : conf;
+                    ch = frac < 0.2 ? ' ' : (uint32_t)mono_region[cls % 8];
+                }
+                ui_grid_put(g, r.x + cx, r.y + cy, ch, st);
+            }
+        }
+    /* the points: test after train, so a test point is never hidden */
+    double xr = (double)s->x_max - (double)s->x_min, yr = (double)s->y_max - (double)s->y_min;
+    if (!(xr > 0) || !(yr > 0))
+        return;
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < s->n_points && i < UI_MAX_POINTS; i++) {
+            const ui_point *p = &s->points[i];
+            if (p->is_test != pass)
+                continue;
+            int px = (int)floor(((double)p->x - (double)s->x_min) / xr * pw);
+            int py = (int)floor(((double)s->y_max - (double)p->y) / yr * ph);
+            if (px < 0 || py < 0 || px >= pw || py >= ph)
+                continue;
+            int cx = px, cy = half ? py / 2 : py;
+            if (mono) {
+                ui_style st = {-1, -1, (uint16_t)(p->is_test ? UI_A_REVERSE : UI_A_BOLD)};
+                uint32_t ch = s->view == UI_VIEW_SURFACE ? (p->is_test ? 'x' : 'o') : (uint32_t)('0' + p->cls % 10);
+                ui_grid_put(g, r.x + cx, r.y + cy, ch, st);
+                continue;
+            }
+            int16_t region;
+            int cls;
+            double conf;
+            pixel(s, th, px, py, pw, ph, &region, &cls, &conf);
+            int16_t fg = s->view == UI_VIEW_SURFACE ? (th->level == UI_COLOR_8 ? 7 : 231) : ui_class_colour(th, p->cls);
+            int16_t bg = th->level == UI_COLOR_8 ? 0 : region;
+            ui_style st = {fg, bg, (uint16_t)(th->level == UI_COLOR_8 ? UI_A_BOLD : 0)};
+            uint32_t ch = th->utf8 ? (p->is_test ? 0x25CB : 0x25CF) : (p->is_test ? 'x' : 'o');
+            ui_grid_put(g, r.x + cx, r.y + cy, ch, st);
+        }
+}
+
+/* Axis labels: y_max / feature 1 / y_min on the left (lw columns), x_min, feature 0, x_max below. */
+static void axes(ui_grid *g, ui_rect plot, int lw, const ui_snapshot *s, const ui_theme *th, const char *xname,
+                 const char *yname)
+{
+    ui_style ax = ui_st(th, UI_R_AXIS), lab = ui_st(th, UI_R_LABEL);
+    char b[16];
+    ui_fmt_num(b, sizeof b, s->y_max);
+    ui_grid_printf(g, plot.x - lw, plot.y, lw - 1, ax, "%*s", lw - 1, b);
+    ui_fmt_num(b, sizeof b, s->y_min);
+    ui_grid_printf(g, plot.x - lw, plot.y + plot.h - 1, lw - 1, ax, "%*s", lw - 1, b);
+    if (plot.h >= 3 && yname[0])
+        ui_grid_printf(g, plot.x - lw, plot.y + plot.h / 2, lw - 1, lab, "%*.*s", lw - 1, lw - 1, yname);
+    int y = plot.y + plot.h;
+    ui_fmt_num(b, sizeof b, s->x_min);
+    ui_grid_text(g, plot.x, y, plot.w, b, ax);
+    ui_fmt_num(b, sizeof b, s->x_max);
+    int n = (int)strlen(b);
+    ui_grid_text(g, plot.x + plot.w - n, y, n, b, ax);
+    int xn = (int)strlen(xname);
+    if (xn > 0 && plot.w > xn + 18)
+        ui_grid_text(g, plot.x + (plot.w - xn) / 2, y, xn, xname, lab);
+}
+
+static void curve(ui_grid *g, ui_rect plot, const ui_snapshot *s, const ui_theme *th)
+{
+    if (plot.w < 2 || plot.h < 1 || !(s->x_max > s->x_min) || !(s->y_max > s->y_min))
+        return;
+    ui_braille_init(&canvas, plot.w, plot.h);
+    int xd = 2 * canvas.w - 1, yd = 4 * canvas.h - 1;
+    int16_t pf = ui_st(th, UI_R_DIM).fg, cf = ui_st(th, UI_R_TRAIN).fg;
+    if (th->level == UI_COLOR_MONO)
+        pf = -2;   /* a different "colour" so the curve still resets the dots' cells */
+    for (int i = 0; i < s->n_points && i < UI_MAX_POINTS; i++) {
+        int x = (int)lround((s->points[i].x - s->x_min) / (s->x_max - s->x_min) * xd);
+        int y = (int)lround((s->y_max - s->points[i].y) / (s->y_max - s->y_min) * yd);
+        ui_braille_dot(&canvas, x, y, pf);
+    }
+    int px = 0, py = 0;
+    for (int i = 0; i < s->curve_n && i < UI_CURVE_MAX; i++) {
+        int x = (int)lround((s->curve_x[i] - s->x_min) / (s->x_max - s->x_min) * xd);
+        int y = (int)lround((s->y_max - s->curve_y[i]) / (s->y_max - s->y_min) * yd);
+        if (i)
+            ui_braille_line(&canvas, px, py, x, y, cf);
+        px = x;
+        py = y;
+    }
+    for (int cy = 0; cy < canvas.h; cy++)
+        for (int cx = 0; cx < canvas.w; cx++)
+            if (canvas.fg[cy][cx] == -2)
+                canvas.fg[cy][cx] = -1;
+    ui_braille_blit(&canvas, g, plot.x, plot.y, -1, !th->utf8);
+}
+
+void ui_boundary_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *th)
+{
+    ui_style dim = ui_st(th, UI_R_DIM), txt = ui_st(th, UI_R_TEXT);
+    if (r.w < 8 || r.h < 1)
+        return;
+    if (s->race) {
+        ui_grid_wrap(g, r.x, r.y, r.w, r.h, "no boundary during a race: the Race view shows the curves", dim);
+        return;
+    }
+    if (s->state == UI_RUN_LOADING || s->state == UI_RUN_ERROR) {
+        ui_grid_text(g, r.x, r.y, r.w, s->state == UI_RUN_LOADING ? "loading ..." : "no network (see the message)", dim);
+        return;
+    }
+    if (s->view == UI_VIEW_NONE) {
+        char b[160];
+        if (s->n_features == 1)
+            snprintf(b, sizeof b, "Boundary needs 2 features, or 1 feature and a regression target (this dataset has 1 feature and %d classes)", s->n_classes);
+        else
+            snprintf(b, sizeof b, "Boundary needs 2 features (this dataset has %d)", s->n_features);
+        ui_grid_wrap(g, r.x, r.y, r.w, r.h, b, ui_st(th, UI_R_WARN));
+        return;
+    }
+    if (s->view_epoch < 0 || (s->view != UI_VIEW_CURVE && s->grid_w <= 0)) {
+        ui_grid_text(g, r.x, r.y, r.w, "computing the first picture ...", dim);
+        return;
+    }
+    /* header: what and when, then the legend */
+    int x = r.x, xe = r.x + r.w;
+    x += ui_grid_printf(g, x, r.y, r.w, dim, "epoch %d ", s->view_epoch);
+    if (s->view == UI_VIEW_CURVE) {
+        x += ui_grid_text(g, x, r.y, xe - x, th->utf8 ? "\xe2\x94\x81" : "-", ui_st(th, UI_R_TRAIN));
+        x += ui_grid_text(g, x, r.y, xe - x, " fit  ", txt);
+        x += ui_grid_text(g, x, r.y, xe - x, th->utf8 ? "\xe2\xa0\x82" : "*", dim);
+        ui_grid_text(g, x, r.y, xe - x, " data", txt);
+    } else {
+        bool mono = th->level == UI_COLOR_MONO;
+        x += ui_grid_text(g, x, r.y, xe - x, th->utf8 && !mono ? "\xe2\x97\x8f train \xe2\x97\x8b test" : "o train x test", txt);
+        if (mono && s->view == UI_VIEW_BOUNDARY)
+            x += ui_grid_text(g, x, r.y, xe - x, " (digit = class)", dim);
+        if (s->view == UI_VIEW_SURFACE) {
+            char lo[16], hi[16];
+            ui_fmt_num(lo, sizeof lo, s->grid_vmin);
+            ui_fmt_num(hi, sizeof hi, s->grid_vmax);
+            ui_grid_printf(g, x, r.y, xe - x, dim, "  prediction %s..%s", lo, hi);
+        } else {
+            for (int c = 0; c < s->k && x < xe - 3; c++) {
+                x += ui_grid_text(g, x, r.y, xe - x, "  ", txt);
+                ui_style sw = {ui_class_colour(th, c), -1, 0};
+                x += ui_grid_text(g, x, r.y, xe - x, mono ? "" : th->utf8 ? "\xe2\x96\xa0 " : "# ", sw);
+                if (mono)
+                    x += ui_grid_printf(g, x, r.y, xe - x, txt, "%d:", c);
+                x += ui_grid_printf(g, x, r.y, xe - x, txt, "%.12s", s->class_names[c]);
+            }
+        }
+    }
+    const int lw = 8;
+    ui_rect plot = ui_rect_make(r.x + lw, r.y + 1, r.w - lw, r.h - 2);
+    if (plot.w < 4 || plot.h < 2)
+        return;
+    const char *xname = s->feature_names[0][0] ? s->feature_names[0] : "x";
+    const char *yname = s->view == UI_VIEW_CURVE ? "target" : (s->feature_names[1][0] ? s->feature_names[1] : "y");
+    axes(g, plot, lw, s, th, xname, yname);
+    if (s->view == UI_VIEW_CURVE)
+        curve(g, plot, s, th);
+    else
+        ui_boundary_raster(g, plot, s, th);
+}

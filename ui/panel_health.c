@@ -1,0 +1,183 @@
+/* panel_health.c — the Health view: per layer the gradient norm, weight norm, update-to-weight
+ * ratio, dead ReLU and saturated sigmoid/tanh shares of the last measured batch, the same over
+ * epochs as sparklines, and the warnings in plain words. */
+#include "views.h"
+
+#include "activation.h"
+#include "chart.h"
+#include "health.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static void share(char *b, size_t n, double v)
+{
+    if (isnan(v))
+        snprintf(b, n, "-");
+    else
+        snprintf(b, n, "%.0f%%", 100.0 * v);
+}
+
+static void cell(ui_grid *g, int x, int y, int w, const char *t, ui_style s)
+{
+    int n = (int)strlen(t);
+    ui_grid_printf(g, x + (w - n > 0 ? w - n : 0), y, w, s, "%s", t);
+}
+
+void ui_health_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *th)
+{
+    ui_style dim = ui_st(th, UI_R_DIM), lab = ui_st(th, UI_R_LABEL), val = ui_st(th, UI_R_TEXT);
+    ui_style warn = ui_st(th, UI_R_WARN);
+    if (r.w < 20 || r.h < 1)
+        return;
+    if (s->race) {
+        ui_grid_wrap(g, r.x, r.y, r.w, r.h, "health is not measured during a race", dim);
+        return;
+    }
+    if (!s->has_health) {
+        ui_grid_wrap(g, r.x, r.y, r.w, r.h,
+                     "no measurement yet: health is measured on training batches (Space trains, S steps one batch)", dim);
+        return;
+    }
+    const nn_health *h = &s->health;
+    int y = r.y, ye = r.y + r.h;
+    ui_grid_printf(g, r.x, y, r.w, dim, "batch %d of epoch %d (%d rows)", s->health_batch, s->health_epoch, h->rows);
+    if (++y >= ye)
+        return;
+    /* the table */
+    static const int cw[] = {6, 8, 9, 9, 9, 6, 6, 14};
+    static const char *const head[] = {"layer", "act", "|grad W|", "|W|", "dW/W", "dead", "satur", "a mean+-std"};
+    int ncol = 8;
+    int xs[8], x = r.x;
+    for (int i = 0; i < ncol; i++) {
+        xs[i] = x;
+        x += cw[i] + 1;
+    }
+    while (ncol > 5 && xs[ncol - 1] + cw[ncol - 1] > r.x + r.w)
+        ncol--;
+    for (int i = 0; i < ncol; i++) {
+        const char *t = head[i];
+        if (th->utf8 && i == 2) t = "\xe2\x80\x96\xe2\x88\x87W\xe2\x80\x96";
+        if (th->utf8 && i == 3) t = "\xe2\x80\x96W\xe2\x80\x96";
+        if (th->utf8 && i == 4) t = "\xce\x94W/W";
+        if (th->utf8 && i == 7) t = "a mean\xc2\xb1std";
+        if (i <= 1)
+            ui_text_cols(g, xs[i], y, cw[i], t, lab);
+        else {
+            int n = ui_text_width(t);
+            ui_text_cols(g, xs[i] + cw[i] - n, y, cw[i], t, lab);
+        }
+    }
+    y++;
+    double gmax = 0;
+    for (int l = 0; l < h->n_layers; l++)
+        if (h->layer[l].grad_norm > gmax)
+            gmax = h->layer[l].grad_norm;
+    for (int l = 0; l < h->n_layers && y < ye; l++, y++) {
+        const nn_health_layer *L = &h->layer[l];
+        bool out = l == h->n_layers - 1;
+        char b[32];
+        snprintf(b, sizeof b, "%d%s", l + 1, out ? " out" : "");
+        ui_grid_text(g, xs[0], y, cw[0], b, lab);
+        ui_grid_printf(g, xs[1], y, cw[1], dim, "%.8s", nn_act_name(L->act));
+        ui_fmt_num(b, sizeof b, L->grad_norm);
+        bool gbad = (!out && (L->grad_norm < NN_HEALTH_TINY_GRAD || L->grad_norm < NN_HEALTH_VANISH_RATIO * gmax)) ||
+                    L->grad_norm > NN_HEALTH_HUGE_GRAD;
+        cell(g, xs[2], y, cw[2], b, gbad ? warn : val);
+        ui_fmt_num(b, sizeof b, L->weight_norm);
+        cell(g, xs[3], y, cw[3], b, val);
+        if (isnan(L->update_ratio))
+            snprintf(b, sizeof b, "-");
+        else
+            snprintf(b, sizeof b, "%.1e", L->update_ratio);
+        cell(g, xs[4], y, cw[4], b, L->update_ratio >= NN_HEALTH_HIGH_UPDATE ? warn : val);
+        if (ncol > 5) {
+            share(b, sizeof b, L->dead_share);
+            cell(g, xs[5], y, cw[5], b, !out && L->dead_share >= NN_HEALTH_DEAD_WARN ? warn : val);
+        }
+        if (ncol > 6) {
+            share(b, sizeof b, L->saturated_share);
+            cell(g, xs[6], y, cw[6], b, !out && L->saturated_share >= NN_HEALTH_SAT_WARN ? warn : val);
+        }
+        if (ncol > 7) {
+            snprintf(b, sizeof b, "%.2f%s%.2f", L->act_mean, th->utf8 ? "\xc2\xb1" : "+-", L->act_std);
+            int n = ui_text_width(b);
+            ui_text_cols(g, xs[7] + cw[7] - n, y, cw[7], b, val);
+        }
+    }
+    /* warnings */
+    if (y < ye) {
+        if (s->n_warnings == 0) {
+            ui_grid_text(g, r.x, y++, r.w, "healthy: no warnings", ui_st(th, UI_R_OK));
+        } else {
+            for (int i = 0; i < s->n_warnings && i < UI_WARN_MAX && y < ye; i++) {
+                ui_grid_text(g, r.x, y, 2, "! ", warn);
+                y += ui_grid_wrap(g, r.x + 2, y, r.w - 2, ye - y, s->warnings[i], warn);
+            }
+        }
+    }
+    /* over epochs */
+    const nn_health_history *hh = &s->health_hist;
+    if (hh->len < 1 || y + 2 > ye)
+        return;
+    float v[NN_HEALTH_HISTORY];
+    int n = hh->len, nl = h->n_layers;
+    int first = nn_health_history_get(hh, 0)->epoch, last = nn_health_history_get(hh, n - 1)->epoch;
+    int sw = r.w - 16;
+    if (sw < 4)
+        return;
+    struct {
+        const char *title;
+        int what;
+    } rows[] = {{"gradient norm per layer over epochs (log scale)", 0}, {"update/weight ratio (log scale)", 1},
+                {"dead or saturated share (0..100%)", 2}};
+    for (int k = 0; k < 3 && y + 2 <= ye; k++) {
+        if (k == 2) {
+            bool any = false;
+            for (int l = 0; l < nl - 1; l++) {
+                int a = h->layer[l].act;
+                any |= a == NN_ACT_RELU || a == NN_ACT_LEAKY_RELU || a == NN_ACT_SIGMOID || a == NN_ACT_TANH;
+            }
+            if (!any)
+                break;
+        }
+        if (y + 1 + nl > ye && k > 0)
+            break;
+        ui_grid_printf(g, r.x, y++, r.w, lab, "%s, epochs %d-%d", rows[k].title, first, last);
+        double lo = INFINITY, hi = -INFINITY;
+        for (int i = 0; i < n; i++) {
+            const nn_health_row *row = nn_health_history_get(hh, i);
+            for (int l = 0; l < row->n_layers && l < NN_MAX_LAYERS; l++) {
+                double t = k == 0 ? row->grad_norm[l] : k == 1 ? row->update_ratio[l] : 0;
+                if (k < 2 && t > 0 && isfinite(t)) {
+                    if (t < lo) lo = t;
+                    if (t > hi) hi = t;
+                }
+            }
+        }
+        if (k == 2) { lo = 0; hi = 1; }
+        if (!(lo <= hi)) { lo = 1e-8; hi = 1; }
+        for (int l = 0; l < nl && y < ye; l++, y++) {
+            for (int i = 0; i < n; i++) {
+                const nn_health_row *row = nn_health_history_get(hh, i);
+                float t = NAN;
+                if (l < row->n_layers) {
+                    if (k == 0) t = row->grad_norm[l];
+                    else if (k == 1) t = row->update_ratio[l];
+                    else t = !isnan(row->dead_share[l]) ? row->dead_share[l] : row->saturated_share[l];
+                }
+                v[i] = t;
+            }
+            double latest = v[n - 1];
+            char b[16];
+            if (k == 2)
+                share(b, sizeof b, latest);
+            else
+                ui_fmt_num(b, sizeof b, latest);
+            ui_grid_printf(g, r.x, y, 16, dim, "%3d %8s ", l + 1, b);
+            ui_sparkline(g, r.x + 13, y, sw, v, n, lo, hi, k < 2, ui_st(th, l == nl - 1 ? UI_R_VAL : UI_R_TRAIN),
+                         !th->utf8);
+        }
+    }
+}

@@ -1,0 +1,108 @@
+/* panel_lesson.c — the Lesson view: a lesson preset's title, its text (paragraphs word-wrapped,
+ * scrolled with Up/Down) and the keys it locks (edits to them are refused with a message). */
+#include "views.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Calls the wrapper over each paragraph of text; with g == NULL it only counts lines. */
+static int layout(ui_grid *g, int x, int y0, int w, int skip, int rows, const char *text, ui_style s)
+{
+    int line = 0;
+    const char *p = text;
+    char para[4096];
+    while (*p) {
+        const char *e = strchr(p, '\n');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        if (n >= sizeof para)
+            n = sizeof para - 1;
+        memcpy(para, p, n);
+        para[n] = 0;
+        /* lay the paragraph out word by word */
+        const char *q = para;
+        if (!*q)
+            line++;   /* an empty line between paragraphs */
+        while (*q) {
+            int col = 0;
+            const char *start = q, *cut = q;
+            while (*q && col <= w) {
+                if (*q == ' ')
+                    cut = q;
+                if ((*q & 0xC0) != 0x80)
+                    col++;
+                if (col > w)
+                    break;
+                q++;
+            }
+            if (!*q) {
+                cut = q;
+            } else if (cut == start) {
+                cut = q;   /* a word longer than the line: cut it */
+            }
+            if (g && line >= skip && line - skip < rows) {
+                char buf[4096];
+                size_t len = (size_t)(cut - start);
+                memcpy(buf, start, len);
+                buf[len] = 0;
+                ui_text_cols(g, x, y0 + line - skip, w, buf, s);
+            }
+            line++;
+            q = cut;
+            while (*q == ' ')
+                q++;
+        }
+        if (!e)
+            break;
+        p = e + 1;
+    }
+    return line;
+}
+
+int ui_lesson_lines(const nn_preset *p, int w)
+{
+    if (!p->lesson.present || w < 4)
+        return 0;
+    return layout(NULL, 0, 0, w, 0, 0, p->lesson.text, (ui_style){-1, -1, 0});
+}
+
+void ui_lesson_panel(ui_grid *g, ui_rect r, const nn_preset *p, const ui_views *v, const ui_theme *th)
+{
+    ui_style dim = ui_st(th, UI_R_DIM);
+    if (r.w < 10 || r.h < 1)
+        return;
+    if (!p->lesson.present) {
+        ui_grid_wrap(g, r.x, r.y, r.w, r.h,
+                     "This preset has no lesson. The lessons are presets too: open lesson-learning-rate, "
+                     "lesson-overfitting or lesson-vanishing with l.",
+                     dim);
+        return;
+    }
+    int y = r.y, ye = r.y + r.h;
+    ui_text_cols(g, r.x, y++, r.w, p->lesson.title, ui_st(th, UI_R_TITLE_FOCUS));
+    /* the locked keys at the bottom */
+    char locked[512] = "";
+    int len = 0;
+    for (int i = 0; i < p->lesson.n_locked && len < (int)sizeof locked - 100; i++)
+        len += snprintf(locked + len, sizeof locked - (size_t)len, "%s%s", i ? ", " : "", p->lesson.locked[i]);
+    int lockrows = p->lesson.n_locked > 0 && r.h >= 6 ? 2 : 0;
+    int rows = ye - y - lockrows;
+    if (rows < 1)
+        return;
+    int total = layout(NULL, 0, 0, r.w - 1, 0, 0, p->lesson.text, ui_st(th, UI_R_TEXT));
+    int skip = v->lesson_scroll;
+    if (skip > total - rows)
+        skip = total - rows;
+    if (skip < 0)
+        skip = 0;
+    layout(g, r.x, y, r.w - 1, skip, rows, p->lesson.text, ui_st(th, UI_R_TEXT));
+    if (total > rows) {
+        /* a scroll mark in the last column */
+        int pos = (int)((long)skip * (rows - 1) / (total - rows > 0 ? total - rows : 1));
+        ui_grid_put(g, r.x + r.w - 1, y + pos, th->utf8 ? 0x2590 : '#', dim);
+    }
+    if (lockrows) {
+        char b[600];
+        snprintf(b, sizeof b, "locked by the lesson (# in the panels): %s", locked);
+        ui_grid_wrap(g, r.x, ye - lockrows, r.w, lockrows, b, dim);
+    }
+}

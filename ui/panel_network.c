@@ -1,0 +1,244 @@
+/* panel_network.c — the Network view: each layer's weights as a heatmap (neurons as columns,
+ * inputs as rows; negative blue, positive orange, magnitude as depth), side by side from the
+ * input to the output, and the selected neuron in detail: its bias, its incoming weights and its
+ * activation statistics on the last measured batch. */
+#include "views.h"
+
+#include "activation.h"
+#include "chart.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char mono_neg[] = " -=";
+static const char mono_pos[] = " +#";
+
+static void weight_cell(ui_grid *g, int x, int y, double top, double bot, bool two, double vmax, const ui_theme *th)
+{
+    if (th->level == UI_COLOR_MONO) {
+        double v = two && fabs(bot) > fabs(top) ? bot : top;
+        double f = vmax > 0 ? fabs(v) / vmax : 0;
+        int lv = f < 0.15 ? 0 : f < 0.6 ? 1 : 2;
+        ui_style st = {-1, -1, (uint16_t)(lv == 2 ? UI_A_BOLD : 0)};
+        ui_grid_put(g, x, y, (uint32_t)(v < 0 ? mono_neg[lv] : mono_pos[lv]), st);
+        return;
+    }
+    if (two) {
+        ui_style st = {ui_weight_colour(th, top, vmax), ui_weight_colour(th, bot, vmax), 0};
+        ui_grid_put(g, x, y, 0x2580, st);
+    } else {
+        ui_style st = {-1, ui_weight_colour(th, top, vmax), 0};
+        ui_grid_put(g, x, y, ' ', st);
+    }
+}
+
+void ui_weights_raster(ui_grid *g, ui_rect r, const float *w, int rows, int cols, double vmax,
+                       const ui_theme *th)
+{
+    if (r.w <= 0 || r.h <= 0 || rows <= 0 || cols <= 0)
+        return;
+    bool half = th->utf8 && th->level != UI_COLOR_MONO;
+    int cw = r.w / cols;
+    if (cw < 1)
+        cw = 1;
+    int dcols = cols * cw <= r.w ? cols : r.w;          /* displayed columns (sampled if too many) */
+    int prow = half ? 2 * r.h : r.h;                     /* pixel rows available */
+    int drows = rows < prow ? rows : prow;               /* displayed pixel rows */
+    int cells = half ? (drows + 1) / 2 : drows;
+    for (int cy = 0; cy < cells; cy++)
+        for (int dc = 0; dc < dcols; dc++) {
+            int c = dcols == cols ? dc : (int)((long)dc * cols / dcols);
+            int p0 = half ? 2 * cy : cy;
+            int r0 = (int)((long)p0 * rows / drows);
+            double top = w[r0 * cols + c], bot = 0;
+            bool two = half && p0 + 1 < drows;
+            if (two)
+                bot = w[(int)((long)(p0 + 1) * rows / drows) * cols + c];
+            else if (half) {
+                /* odd row count: the lower half stays empty */
+                ui_style st = {ui_weight_colour(th, top, vmax), -1, 0};
+                for (int k = 0; k < (dcols == cols ? cw : 1); k++)
+                    ui_grid_put(g, r.x + (dcols == cols ? dc * cw : dc) + k, r.y + cy, 0x2580, st);
+                continue;
+            }
+            int span = dcols == cols ? cw : 1;
+            int x0 = r.x + (dcols == cols ? dc * cw : dc);
+            for (int k = 0; k < span; k++)
+                weight_cell(g, x0 + k, r.y + cy, top, bot, two, vmax, th);
+        }
+}
+
+static void num(char *b, size_t n, double v)
+{
+    char t[16];
+    ui_fmt_num(t, sizeof t, v);
+    snprintf(b, n, "%s%s", v >= 0 ? "+" : "", t);
+}
+
+/* The selected neuron: bias, activation statistics and incoming weights (largest first). */
+static void detail(ui_grid *g, ui_rect r, const ui_snapshot *s, int l, int c, const ui_theme *th)
+{
+    ui_style lab = ui_st(th, UI_R_LABEL), val = ui_st(th, UI_R_VALUE), dim = ui_st(th, UI_R_DIM);
+    int in = s->layers[l].in, out = s->layers[l].out;
+    int nr = s->net_rows[l], nc = s->net_cols[l];
+    bool pooled = nc < out || nr < in;
+    int y = r.y, ye = r.y + r.h, x = r.x, xe = r.x + r.w;
+    char b[64];
+    if (y >= ye)
+        return;
+    int j0 = (int)(((long)c * out + nc - 1) / nc), j1 = (int)(((long)(c + 1) * out + nc - 1) / nc) - 1;
+    if (j1 > j0)
+        x += ui_grid_printf(g, x, y, xe - x, val, "layer %d neurons %d-%d", l + 1, j0, j1);
+    else
+        x += ui_grid_printf(g, x, y, xe - x, val, "layer %d neuron %d", l + 1, j0);
+    x += ui_grid_printf(g, x, y, xe - x, dim, " (%s, %d inputs)", nn_act_name(s->layers[l].act), in);
+    x += ui_grid_text(g, x, y, xe - x, "  bias ", lab);
+    num(b, sizeof b, s->net_b[l][c]);
+    ui_grid_text(g, x, y, xe - x, b, val);
+    if (++y >= ye)
+        return;
+    x = r.x;
+    if (s->net_act_rows > 0) {
+        x += ui_grid_text(g, x, y, xe - x, "activation ", lab);
+        x += ui_grid_printf(g, x, y, xe - x, val, "mean %.3g std %.3g", (double)s->net_amean[l][c],
+                            (double)s->net_astd[l][c]);
+        int act = s->layers[l].act;
+        if (act == NN_ACT_RELU || act == NN_ACT_LEAKY_RELU) {
+            double on = s->net_active[l][c];
+            x += ui_grid_printf(g, x, y, xe - x, on <= 0 ? ui_st(th, UI_R_WARN) : val, "  active on %.0f%% of rows%s",
+                                100.0 * on, on <= 0 ? " (dead)" : "");
+        } else if (act == NN_ACT_SIGMOID || act == NN_ACT_TANH) {
+            double sat = s->net_sat[l][c];
+            x += ui_grid_printf(g, x, y, xe - x, sat >= 0.5 ? ui_st(th, UI_R_WARN) : val, "  saturated %.0f%%", 100.0 * sat);
+        }
+        ui_grid_printf(g, x, y, xe - x, dim, "  (%d rows)", s->net_act_rows);
+    } else {
+        ui_grid_text(g, x, y, xe - x, "activation statistics after the first measured batch", dim);
+    }
+    if (++y >= ye)
+        return;
+    /* incoming weights: a strip in column order, then the largest by magnitude */
+    x = r.x;
+    x += ui_grid_text(g, x, y, xe - x, pooled ? "incoming (pooled) " : "incoming ", lab);
+    const float *w = s->net_w[l];
+    double vmax = s->net_wmax[l];
+    for (int i = 0; i < nr && x < xe; i++, x++)
+        weight_cell(g, x, y, w[i * nc + c], 0, false, vmax, th);
+    if (++y >= ye)
+        return;
+    int order[UI_NET_DIM];
+    int n = 0;
+    for (int i = 0; i < nr; i++)
+        order[n++] = i;
+    for (int i = 1; i < n; i++) {   /* insertion sort by |w|, largest first */
+        int k = order[i], j = i - 1;
+        while (j >= 0 && fabsf(w[order[j] * nc + c]) < fabsf(w[k * nc + c])) {
+            order[j + 1] = order[j];
+            j--;
+        }
+        order[j + 1] = k;
+    }
+    x = r.x;
+    for (int i = 0; i < n && x < xe; i++) {
+        int row = order[i];
+        int src = (int)(((long)row * in + nr - 1) / nr);
+        char name[40];
+        if (l == 0 && src < 2 && s->feature_names[src][0] && nr == in)
+            snprintf(name, sizeof name, "%.16s", s->feature_names[src]);
+        else
+            snprintf(name, sizeof name, "%s%d", l == 0 ? "x" : "h", src);
+        num(b, sizeof b, w[row * nc + c]);
+        char item[128];
+        snprintf(item, sizeof item, "%s %s  ", name, b);
+        int iw = (int)strlen(item);
+        if (x + iw > xe)
+            break;
+        ui_grid_text(g, x, y, iw, name, dim);
+        ui_style vs = {ui_weight_colour(th, w[row * nc + c], vmax * 2 < 1e-30 ? 1 : vmax), -1, 0};
+        if (th->level != UI_COLOR_256)
+            vs = val;
+        else if (fabsf(w[row * nc + c]) < 0.1f * (float)vmax)
+            vs = dim;
+        else
+            vs.fg = w[row * nc + c] < 0 ? 39 : 214;
+        ui_grid_text(g, x + (int)strlen(name) + 1, y, (int)strlen(b), b, vs);
+        x += iw;
+    }
+}
+
+void ui_network_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_views *v, const ui_theme *th)
+{
+    ui_style dim = ui_st(th, UI_R_DIM), txt = ui_st(th, UI_R_TEXT), lab = ui_st(th, UI_R_LABEL);
+    if (r.w < 10 || r.h < 1)
+        return;
+    if (s->race) {
+        ui_grid_wrap(g, r.x, r.y, r.w, r.h, "no single network during a race: the Race view shows the curves", dim);
+        return;
+    }
+    if (!s->has_net || s->n_layers <= 0) {
+        ui_grid_text(g, r.x, r.y, r.w, s->state == UI_RUN_LOADING ? "loading ..." : "no network yet", dim);
+        return;
+    }
+    int sl = v->net_layer, sc = v->net_unit;
+    if (sl < 0 || sl >= s->n_layers) sl = 0;
+    if (sc < 0 || sc >= s->net_cols[sl]) sc = 0;
+    /* header: legend */
+    int x = r.x, xe = r.x + r.w;
+    x += ui_grid_printf(g, x, r.y, r.w, dim, "epoch %d ", s->net_epoch);
+    if (th->level == UI_COLOR_MONO) {
+        x += ui_grid_text(g, x, r.y, xe - x, " - negative  + positive  (# = large)", txt);
+    } else {
+        ui_style neg = {ui_weight_colour(th, -1, 1), -1, 0}, pos = {ui_weight_colour(th, 1, 1), -1, 0};
+        const char *sq = th->utf8 ? "\xe2\x96\xa0" : "#";
+        x += ui_grid_text(g, x, r.y, xe - x, sq, neg);
+        x += ui_grid_text(g, x, r.y, xe - x, " negative  ", txt);
+        x += ui_grid_text(g, x, r.y, xe - x, sq, pos);
+        x += ui_grid_text(g, x, r.y, xe - x, " positive  ", txt);
+    }
+    ui_grid_text(g, x, r.y, xe - x, "rows: inputs, columns: neurons", dim);
+
+    /* detail needs 4 rows at the bottom */
+    int dh = r.h >= 12 ? 4 : r.h >= 8 ? 2 : 0;
+    int top = r.y + 1, bottom = r.y + r.h - dh;   /* [top, bottom): labels, heatmaps, marker */
+    int hh = bottom - top - 2;                     /* heatmap rows */
+    if (hh < 1)
+        hh = 1;
+    /* widths: proportional to the columns, at least 6 for the label; 1 column gap */
+    int nl = s->n_layers, avail = r.w - (nl - 1);
+    int want = 0;
+    for (int l = 0; l < nl; l++)
+        want += s->net_cols[l] * 2 > 6 ? s->net_cols[l] * 2 : 6;
+    x = r.x;
+    for (int l = 0; l < nl && x < xe; l++) {
+        int cols = s->net_cols[l];
+        int bw = cols * 2 > 6 ? cols * 2 : 6;
+        if (want > avail)
+            bw = (int)((long)bw * avail / want);
+        if (bw < 2)
+            bw = 2;
+        if (bw > cols * 4)
+            bw = cols * 4;
+        if (x + bw > xe)
+            bw = xe - x;
+        bool sel = l == sl;
+        char t[48];
+        snprintf(t, sizeof t, "%s%d %d\xe2\x86\x92%d", sel ? ">" : "", l + 1, s->layers[l].in, s->layers[l].out);
+        if (!th->utf8)
+            snprintf(t, sizeof t, "%s%d %d>%d", sel ? ">" : "", l + 1, s->layers[l].in, s->layers[l].out);
+        ui_text_cols(g, x, top, bw, t, sel ? ui_st(th, UI_R_TITLE_FOCUS) : lab);
+        int hw = cols * (bw / cols) > 0 ? cols * (bw / cols) : bw;
+        if (hw > bw)
+            hw = bw;
+        ui_weights_raster(g, ui_rect_make(x, top + 1, hw, hh), s->net_w[l], s->net_rows[l], cols, s->net_wmax[l], th);
+        /* marker under the selected neuron */
+        if (sel) {
+            int cw = hw / cols;
+            int mx = cw >= 1 ? x + sc * cw + (cw - 1) / 2 : x + (int)((long)sc * hw / cols);
+            ui_grid_put(g, mx, top + 1 + hh, th->utf8 ? 0x25B2 : '^', ui_st(th, UI_R_WARN));
+        }
+        x += bw + 1;
+    }
+    if (dh > 0)
+        detail(g, ui_rect_make(r.x, bottom, r.w, dh), s, sl, sc, th);
+}

@@ -1,0 +1,177 @@
+/* panel_race.c — the Race view: the same network from the same initial weights trained once per
+ * optimizer (ui_worker_race), the loss curves overlaid in one braille chart (one class colour per
+ * optimizer) and a legend with each one's epoch, loss and (final) test accuracy. */
+#include "views.h"
+
+#include "chart.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static ui_braille canvas;   /* main thread only */
+
+static const char *state_word(const ui_race_entry *e)
+{
+    switch (e->state) {
+    case UI_RUN_READY: return "ready";
+    case UI_RUN_RUNNING: return "training";
+    case UI_RUN_DONE: return "done";
+    case UI_RUN_DIVERGED: return "diverged";
+    case UI_RUN_ERROR: return "error";
+    default: return "";
+    }
+}
+
+void ui_race_legend(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *th)
+{
+    ui_style dim = ui_st(th, UI_R_DIM), txt = ui_st(th, UI_R_TEXT), val = ui_st(th, UI_R_VALUE);
+    if (r.h < 1 || r.w < 20)
+        return;
+    const char *lw = s->race_loss_is_val ? "val loss" : "train loss";
+    ui_grid_printf(g, r.x, r.y, r.w, dim, "   %-12s %8s %5s %10s %8s  %s", "optimizer", "lr", "epoch", lw, "test acc",
+                   "");
+    int y = r.y + 1;
+    /* the best final (or current) accuracy is marked */
+    int best = -1;
+    double bacc = -1;
+    for (int i = 0; i < s->race_n; i++) {
+        const ui_race_entry *e = &s->race_entries[i];
+        double acc = isfinite(e->final_test_acc) ? e->final_test_acc : e->test_acc;
+        if (isfinite(acc) && acc > bacc) {
+            bacc = acc;
+            best = i;
+        }
+    }
+    for (int i = 0; i < s->race_n && y < r.y + r.h; i++, y++) {
+        const ui_race_entry *e = &s->race_entries[i];
+        ui_style sw = {ui_class_colour(th, i), -1, (uint16_t)(th->level == UI_COLOR_MONO ? UI_A_BOLD : 0)};
+        char mark[8];
+        if (th->level == UI_COLOR_MONO)
+            snprintf(mark, sizeof mark, "%c", 'a' + i % 26);
+        else
+            snprintf(mark, sizeof mark, "%s", th->utf8 ? "\xe2\x94\x81" : "-");
+        int x = r.x + ui_grid_text(g, r.x, y, 2, mark, sw) + 1;
+        char loss[16], acc[24];
+        ui_fmt_num(loss, sizeof loss, e->hist_len > 0 ? (double)e->loss[e->hist_len - 1] : (double)NAN);
+        double a = isfinite(e->final_test_acc) ? e->final_test_acc : e->test_acc;
+        if (isfinite(a))
+            snprintf(acc, sizeof acc, "%.1f%%", 100.0 * a);
+        else
+            snprintf(acc, sizeof acc, "-");
+        x += ui_grid_printf(g, x, y, r.x + r.w - x, txt, "%-12.12s %8.3g %5d %10s ", e->name, e->lr, e->epoch, loss);
+        x += ui_grid_printf(g, x, y, r.x + r.w - x, i == best ? val : txt, "%8s", acc);
+        const char *w = isfinite(e->final_test_acc) ? "final" : state_word(e);
+        ui_style ws = e->state == UI_RUN_DIVERGED || e->state == UI_RUN_ERROR ? ui_st(th, UI_R_ERROR) : dim;
+        x += ui_grid_printf(g, x, y, r.x + r.w - x, ws, "  %s", w);
+        if (i == best && bacc >= 0)
+            x += ui_grid_text(g, x, y, r.x + r.w - x, " *best", val);
+        if (e->message[0])
+            ui_grid_printf(g, x, y, r.x + r.w - x, ws, "  %s", e->message);
+    }
+}
+
+static double tr(double v, bool logy)
+{
+    if (!isfinite(v))
+        return NAN;
+    if (logy)
+        return v > 0 ? log10(v) : (double)NAN;
+    return v;
+}
+
+void ui_race_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *th, bool logy)
+{
+    ui_style dim = ui_st(th, UI_R_DIM), ax = ui_st(th, UI_R_AXIS);
+    if (r.w < 24 || r.h < 1)
+        return;
+    if (!s->race) {
+        ui_grid_wrap(g, r.x, r.y, r.w, r.h,
+                     "Optimizer race: Enter trains this network once per optimizer (sgd, momentum, nesterov, rmsprop, "
+                     "adam, adamw, adagrad, adadelta), every one from the same initial weights and the same shuffles, "
+                     "with the curves overlaid here. Space then starts and pauses the race; loading a preset (l) ends it.",
+                     dim);
+        return;
+    }
+    if (s->state == UI_RUN_LOADING) {
+        ui_grid_text(g, r.x, r.y, r.w, "building one trainer per optimizer ...", dim);
+        return;
+    }
+    int lh = s->race_n + 1;
+    if (lh > r.h - 5)
+        lh = r.h - 5 > 2 ? r.h - 5 : (r.h < lh ? r.h : lh);
+    ui_race_legend(g, ui_rect_make(r.x, r.y, r.w, lh), s, th);
+    ui_rect c = ui_rect_make(r.x, r.y + lh, r.w, r.h - lh);
+    if (c.h < 4)
+        return;
+    /* the range over every curve */
+    double lo = INFINITY, hi = -INFINITY;
+    int xt = s->epochs > 0 ? s->epochs : 1;
+    for (int i = 0; i < s->race_n; i++) {
+        const ui_race_entry *e = &s->race_entries[i];
+        for (int p = 0; p < e->hist_len; p++) {
+            double t = tr(e->loss[p], logy);
+            if (isnan(t))
+                continue;
+            if (t < lo) lo = t;
+            if (t > hi) hi = t;
+        }
+        int last = e->hist_len * (e->hist_step > 0 ? e->hist_step : 1);
+        if (last > xt)
+            xt = last;
+    }
+    const int lw = 7;
+    int px = c.x + lw + 1, py = c.y, pw = c.w - lw - 1, ph = c.h - 2;
+    for (int y = py; y < py + ph; y++)
+        ui_grid_put(g, px - 1, y, th->utf8 ? 0x2502 : '|', ax);
+    ui_grid_put(g, px - 1, py + ph, th->utf8 ? 0x2514 : '+', ax);
+    for (int x = px; x < px + pw; x++)
+        ui_grid_put(g, x, py + ph, th->utf8 ? 0x2500 : '-', ax);
+    char b[16];
+    ui_grid_text(g, px, py + ph + 1, pw, "1", ax);
+    int n = snprintf(b, sizeof b, "%d", xt);
+    ui_grid_text(g, px + pw - n, py + ph + 1, n, b, ax);
+    if (pw > 30)
+        ui_grid_printf(g, px + pw / 2 - 6, py + ph + 1, 14, ax, "epoch%s", logy ? "  [log]" : "");
+    if (!(lo <= hi)) {
+        ui_grid_text(g, px + 1, py + ph / 2, pw - 1, "no epochs yet (Space starts the race)", dim);
+        return;
+    }
+    if (hi - lo < 1e-12) {
+        double pad = fabs(hi) > 1e-12 ? fabs(hi) * 0.05 : 0.5;
+        lo -= pad;
+        hi += pad;
+    }
+    ui_fmt_num(b, sizeof b, logy ? pow(10, hi) : hi);
+    ui_grid_printf(g, c.x, py, lw, ax, "%*s", lw, b);
+    ui_fmt_num(b, sizeof b, logy ? pow(10, lo) : lo);
+    ui_grid_printf(g, c.x, py + ph - 1, lw, ax, "%*s", lw, b);
+    ui_braille_init(&canvas, pw, ph);
+    int xd = 2 * canvas.w, yd = 4 * canvas.h;
+    for (int i = 0; i < s->race_n; i++) {
+        const ui_race_entry *e = &s->race_entries[i];
+        int16_t fg = th->level == UI_COLOR_MONO ? (int16_t)(-2 - i) : ui_class_colour(th, i);
+        int step = e->hist_step > 0 ? e->hist_step : 1;
+        int ppx = 0, ppy = 0;
+        bool have = false;
+        for (int p = 0; p < e->hist_len; p++) {
+            double t = tr(e->loss[p], logy);
+            if (isnan(t)) { have = false; continue; }
+            int ep = (p + 1) * step;   /* epoch of this point, 1-based */
+            int x = xt > 1 ? (int)((double)(ep - 1) * (xd - 1) / (xt - 1) + 0.5) : 0;
+            int y = (int)((hi - t) / (hi - lo) * (yd - 1) + 0.5);
+            if (have)
+                ui_braille_line(&canvas, ppx, ppy, x, y, fg);
+            else
+                ui_braille_dot(&canvas, x, y, fg);
+            ppx = x;
+            ppy = y;
+            have = true;
+        }
+    }
+    for (int cy = 0; cy < canvas.h; cy++)
+        for (int cx = 0; cx < canvas.w; cx++)
+            if (canvas.fg[cy][cx] < -1)
+                canvas.fg[cy][cx] = -1;
+    ui_braille_blit(&canvas, g, px, py, -1, !th->utf8);
+}

@@ -1,0 +1,141 @@
+/* panel_step.c — the Step view: one training sample through the network (x, then z, a and delta
+ * of every layer), the gradient of one selected weight by the chain rule, and the optimizer's
+ * update of it written as the formula with the numbers filled in. Recomputed by the worker
+ * whenever the run stops, so stepping one batch at a time (S) shows the numbers move. */
+#include "views.h"
+
+#include "activation.h"
+#include "chart.h"
+#include "health.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+/* "name = [v0 v1 v2 ...]" cut to w columns with " ..." when the vector is longer. */
+static void vec(ui_grid *g, int x, int y, int w, const char *name, const float *v, int n, int true_n, int mark,
+                const ui_theme *th)
+{
+    ui_style lab = ui_st(th, UI_R_LABEL), val = ui_st(th, UI_R_TEXT), sel = ui_st(th, UI_R_WARN);
+    int xe = x + w;
+    x += ui_text_cols(g, x, y, xe - x, name, lab);
+    x += ui_grid_text(g, x, y, xe - x, " [", val);
+    for (int i = 0; i < n; i++) {
+        char b[24];
+        snprintf(b, sizeof b, "%s%.3g", i ? " " : "", (double)v[i]);
+        int bw = (int)strlen(b);
+        if (x + bw + 5 > xe && i < n - 1) {
+            ui_grid_text(g, x, y, xe - x, " ...]", ui_st(th, UI_R_DIM));
+            return;
+        }
+        ui_grid_text(g, x, y, xe - x, b, i == mark ? sel : val);
+        x += bw;
+    }
+    if (true_n > n)
+        x += ui_grid_text(g, x, y, xe - x, " ...", ui_st(th, UI_R_DIM));
+    ui_grid_text(g, x, y, xe - x, "]", val);
+}
+
+void ui_step_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_views *v, const ui_theme *th)
+{
+    ui_style dim = ui_st(th, UI_R_DIM), lab = ui_st(th, UI_R_LABEL), val = ui_st(th, UI_R_VALUE);
+    ui_style txt = ui_st(th, UI_R_TEXT);
+    if (r.w < 20 || r.h < 1)
+        return;
+    if (s->race) {
+        ui_grid_wrap(g, r.x, r.y, r.w, r.h, "no step-through during a race", dim);
+        return;
+    }
+    const ui_trace *t = &s->trace;
+    int y = r.y, ye = r.y + r.h;
+    if (!v->step_on || !t->valid) {
+        const char *msg = !v->step_on
+                              ? "Step-through: Enter picks a training sample and a weight. [ ] sample, Up/Down input i "
+                                "(above 0: the bias), Left/Right neuron j, PgUp/PgDn layer; S trains one batch and "
+                                "the numbers follow."
+                              : s->state == UI_RUN_RUNNING ? "computed when training stops: Space pauses, S steps one batch"
+                                                           : "computing ...";
+        ui_grid_wrap(g, r.x, y, r.w, r.h, msg, dim);
+        return;
+    }
+    bool u = th->utf8;
+    int x = r.x, xe = r.x + r.w;
+    x += ui_grid_printf(g, x, y, r.w, val, "sample %d", t->index);
+    x += ui_grid_printf(g, x, y, xe - x, dim, " (row %d)", t->row);
+    if (t->label >= 0 && t->label < s->k)
+        x += ui_grid_printf(g, x, y, xe - x, txt, "  class %s", s->class_names[t->label]);
+    x += ui_grid_printf(g, x, y, xe - x, txt, "  loss %.4g", t->loss_value);
+    ui_grid_printf(g, x, y, xe - x, dim, "  after epoch %d, batch %d", t->epoch, t->batch);
+    y++;
+
+    /* the weight's block at the bottom: 3 lines + the formula */
+    int wl = 3 + t->step.n_lines;
+    int avail = ye - y - wl;           /* lines for the vectors */
+    int nl = t->n_layers;
+    int per = nl > 0 ? 3 : 0;
+    int want = 1 + per * nl;
+    int L = t->layer;
+    int shown = avail >= want ? nl : avail > 1 ? (avail - 1) / 3 : 0;
+    int l0 = 0;
+    if (shown < nl) {
+        /* keep the selected layer and the one before it in view */
+        l0 = L - 1 < 0 ? 0 : L - 1;
+        if (l0 + shown > nl)
+            l0 = nl - shown < 0 ? 0 : nl - shown;
+    }
+    int xn = t->n_inputs < UI_TRACE_VEC ? t->n_inputs : UI_TRACE_VEC;
+    if (avail >= 1 && y < ye) {
+        vec(g, r.x, y++, r.w, "x", t->x, xn, t->n_inputs, L == 0 ? t->i : -1, th);
+    }
+    for (int l = l0; l < l0 + shown && l < nl && y + 3 <= ye - wl; l++) {
+        int n = t->out[l] < UI_TRACE_VEC ? t->out[l] : UI_TRACE_VEC;
+        char nm[32];
+        snprintf(nm, sizeof nm, "z%d", l + 1);
+        vec(g, r.x, y++, r.w, nm, t->z[l], n, t->out[l], l == L ? t->j : -1, th);
+        snprintf(nm, sizeof nm, "a%d=%.8s", l + 1, nn_act_name(t->act[l]));
+        vec(g, r.x, y++, r.w, nm, t->a[l], n, t->out[l], l + 1 == L ? t->i : -1, th);
+        snprintf(nm, sizeof nm, u ? "\xce\xb4%d" : "d%d", l + 1);
+        vec(g, r.x, y++, r.w, nm, t->delta[l], n, t->out[l], l == L ? t->j : -1, th);
+    }
+    /* the selected weight */
+    y = ye - wl > y ? ye - wl : y;
+    if (y >= ye)
+        return;
+    char w[48], prev[48];
+    if (t->i == NN_HEALTH_BIAS) {
+        snprintf(w, sizeof w, "b%d[%d]", L + 1, t->j);
+        snprintf(prev, sizeof prev, "1");
+    } else {
+        snprintf(w, sizeof w, "W%d[%d][%d]", L + 1, t->i, t->j);
+        if (L == 0)
+            snprintf(prev, sizeof prev, "x[%d]", t->i);
+        else
+            snprintf(prev, sizeof prev, "a%d[%d]", L, t->i);
+    }
+    char line[256];
+    if (u)
+        snprintf(line, sizeof line, "\xe2\x88\x82L/\xe2\x88\x82%s = %s \xc2\xb7 \xce\xb4%d[%d] = %.4g \xc3\x97 %.4g = %.4g", w,
+                 prev, L + 1, t->j, t->a_prev_i, t->delta_j, t->grad);
+    else
+        snprintf(line, sizeof line, "dL/d%s = %s * d%d[%d] = %.4g x %.4g = %.4g", w, prev, L + 1, t->j, t->a_prev_i,
+                 t->delta_j, t->grad);
+    ui_text_cols(g, r.x, y++, r.w, line, val);
+    if (y >= ye)
+        return;
+    x = r.x;
+    if (t->penalty_grad != 0)
+        x += ui_grid_printf(g, x, y, r.w, txt, "+ regularisation %.4g = %.4g   ", t->penalty_grad, t->grad + t->penalty_grad);
+    if (isnan(t->batch_grad))
+        ui_grid_text(g, x, y, xe - x, "(no batch trained yet)", dim);
+    else
+        ui_grid_printf(g, x, y, xe - x, dim, "the last batch's mean gradient: %.4g", t->batch_grad);
+    y++;
+    if (y >= ye)
+        return;
+    ui_grid_printf(g, r.x, y++, r.w, lab, "%s step %ld, lr %.4g:", nn_opt_name(t->step.kind), t->step.t, t->step.lr);
+    for (int i = 0; i < t->step.n_lines && i < NN_HEALTH_STEP_LINES && y < ye; i++, y++) {
+        int n = ui_text_cols(g, r.x + 2, y, r.w - 2, t->step.lines[i], txt);
+        if (ui_text_width(t->step.lines[i]) > r.w - 2 && n > 0)
+            ui_grid_put(g, r.x + r.w - 1, y, u ? 0x2026 : '>', dim);
+    }
+}

@@ -1,0 +1,184 @@
+/* views.c — what the teaching views share (see views.h): the class, region and weight colours,
+ * sparklines, text cut by display width, the ghost of the previous run. */
+#include "views.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* 256 colours: per class its bright colour (the theme's), then three region shades, dark to deep. */
+static const int16_t region256[8][3] = {
+    {17, 18, 25},    /* blue */
+    {52, 88, 124},   /* red */
+    {22, 28, 34},    /* green */
+    {58, 100, 136},  /* yellow */
+    {53, 90, 127},   /* magenta */
+    {23, 30, 37},    /* cyan */
+    {94, 130, 166},  /* orange */
+    {60, 61, 97},    /* lavender */
+};
+#define REGION_UNSURE 237
+
+int16_t ui_class_colour(const ui_theme *th, int cls)
+{
+    if (th->level == UI_COLOR_MONO)
+        return -1;
+    return th->cls[((cls % 8) + 8) % 8];
+}
+
+int16_t ui_region_colour(const ui_theme *th, int cls, double conf, int k)
+{
+    if (th->level == UI_COLOR_MONO)
+        return -1;
+    double base = k > 1 ? 1.0 / k : 0.0;
+    double frac = k > 1 ? (conf - base) / (1.0 - base) : conf;
+    if (!(frac > 0))
+        frac = 0;
+    if (frac > 1)
+        frac = 1;
+    int c = ((cls % 8) + 8) % 8;
+    if (th->level == UI_COLOR_8)
+        return frac < 0.2 ? 0 : th->cls[c];
+    if (frac < 0.2)
+        return REGION_UNSURE;
+    return region256[c][frac < 0.5 ? 0 : frac < 0.8 ? 1 : 2];
+}
+
+int16_t ui_weight_colour(const ui_theme *th, double v, double vmax)
+{
+    static const int16_t neg[5] = {236, 18, 25, 32, 39};      /* blue */
+    static const int16_t pos[5] = {236, 94, 130, 172, 214};   /* orange */
+    if (th->level == UI_COLOR_MONO)
+        return -1;
+    double frac = vmax > 0 && isfinite(v) ? fabs(v) / vmax : 0;
+    if (frac > 1)
+        frac = 1;
+    if (th->level == UI_COLOR_8)
+        return frac < 0.15 ? 0 : v < 0 ? 4 : 3;
+    int lv = frac < 0.1 ? 0 : 1 + (int)((frac - 0.1) / 0.9 * 4);
+    if (lv > 4)
+        lv = 4;
+    return v < 0 ? neg[lv] : pos[lv];
+}
+
+void ui_sparkline(ui_grid *g, int x, int y, int w, const float *v, int n, double lo, double hi,
+                  bool logscale, ui_style s, bool ascii)
+{
+    static const char asc[] = "_.-=^";
+    if (w <= 0 || n <= 0)
+        return;
+    int from = n > w ? n - w : 0;
+    if (logscale) {
+        lo = lo > 0 ? log10(lo) : -12;
+        hi = hi > 0 ? log10(hi) : -12;
+    }
+    for (int i = from; i < n; i++) {
+        double t = v[i];
+        if (isnan(t))
+            continue;
+        if (logscale)
+            t = t > 0 ? log10(t) : lo;
+        double f = hi > lo ? (t - lo) / (hi - lo) : 0.5;
+        if (f < 0) f = 0;
+        if (f > 1) f = 1;
+        int lv = ascii ? (int)lround(f * 4) : (int)lround(f * 7);
+        ui_grid_put(g, x + i - from, y, ascii ? (uint32_t)asc[lv] : 0x2581u + (uint32_t)lv, s);
+    }
+}
+
+static bool combining(uint32_t cp)
+{
+    return (cp >= 0x300 && cp <= 0x36F) || (cp >= 0x20D0 && cp <= 0x20FF);
+}
+
+static int decode(const unsigned char *p, uint32_t *cp)
+{
+    unsigned c = p[0];
+    int n;
+    uint32_t v;
+    if (c < 0x80) { *cp = c; return 1; }
+    if ((c & 0xE0) == 0xC0) { n = 2; v = c & 0x1F; }
+    else if ((c & 0xF0) == 0xE0) { n = 3; v = c & 0x0F; }
+    else if ((c & 0xF8) == 0xF0) { n = 4; v = c & 0x07; }
+    else { *cp = '?'; return 1; }
+    for (int i = 1; i < n; i++) {
+        if ((p[i] & 0xC0) != 0x80) { *cp = '?'; return i; }
+        v = (v << 6) | (p[i] & 0x3F);
+    }
+    *cp = v;
+    return n;
+}
+
+int ui_text_width(const char *utf8)
+{
+    int n = 0;
+    for (const unsigned char *p = (const unsigned char *)utf8; *p;) {
+        uint32_t cp;
+        p += decode(p, &cp);
+        if (!combining(cp))
+            n++;
+    }
+    return n;
+}
+
+int ui_text_cols(ui_grid *g, int x, int y, int maxw, const char *utf8, ui_style s)
+{
+    int col = 0;
+    for (const unsigned char *p = (const unsigned char *)utf8; *p;) {
+        uint32_t cp;
+        int n = decode(p, &cp);
+        if (combining(cp)) {
+            /* a hat or bar over the previous letter: the cell holds one code point, so the
+             * letter stays plain (m̂ shows as m); the column count does not move */
+            p += n;
+            continue;
+        }
+        if (col >= maxw)
+            break;
+        p += n;
+        if (cp < 0x20 || cp == 0x7F)
+            cp = '?';
+        ui_grid_put(g, x + col, y, cp, s);
+        col++;
+    }
+    return col;
+}
+
+void ui_views_keep_ghost(ui_views *v, const nn_epoch_stats *hist, int n)
+{
+    if (n <= 0)
+        return;
+    if (n > v->ghost_cap) {
+        double *q = realloc(v->ghost, sizeof *q * 2 * (size_t)n);
+        if (!q)
+            return;
+        v->ghost = q;
+        v->ghost_cap = n;
+    }
+    v->ghost_val = false;
+    for (int i = 0; i < n; i++) {
+        v->ghost[i] = hist[i].train_loss;
+        v->ghost[v->ghost_cap + i] = hist[i].val_loss;
+        if (isfinite(hist[i].val_loss))
+            v->ghost_val = true;
+    }
+    v->ghost_len = n;
+}
+
+void ui_views_free(ui_views *v)
+{
+    free(v->ghost);
+    v->ghost = NULL;
+    v->ghost_len = v->ghost_cap = 0;
+}
+
+void ui_views_clamp(ui_views *v, const ui_snapshot *s)
+{
+    int nl = s->n_layers > 0 ? s->n_layers : 1;
+    if (v->net_layer >= nl) v->net_layer = nl - 1;
+    if (v->net_layer < 0) v->net_layer = 0;
+    int nc = s->has_net ? s->net_cols[v->net_layer] : (s->n_layers > 0 ? s->layers[v->net_layer].out : 1);
+    if (nc > UI_NET_DIM) nc = UI_NET_DIM;
+    if (v->net_unit >= nc) v->net_unit = nc - 1;
+    if (v->net_unit < 0) v->net_unit = 0;
+}

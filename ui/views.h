@@ -1,0 +1,93 @@
+/* views.h — the teaching views of issue 6: Boundary (decision regions and points, or the fitted
+ * curve), Network (weights as heatmaps, one neuron in detail), Health (per-layer statistics over
+ * epochs, warnings), Step (one sample through the network and one weight's update), Race (one
+ * curve per optimizer) and Lesson (the preset's lesson text).
+ * Every draw function is pure: it reads a snapshot, the views' own state and the theme, and
+ * rasterises into a ui_grid (tests assert exact cells). Main thread only (static scratch). */
+#ifndef UI_VIEWS_H
+#define UI_VIEWS_H
+
+#include "grid.h"
+#include "theme.h"
+#include "worker.h"
+
+#include "preset.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* What the views remember between frames (selections, scroll, the ghost of the previous run). */
+typedef struct {
+    int net_layer, net_unit;          /* Network: the selected layer and neuron (pooled column) */
+    bool step_on;                     /* Step: a selection was sent to the worker */
+    int step_index, step_layer, step_i, step_j;   /* step_i == NN_HEALTH_BIAS: the bias */
+    int lesson_scroll;                /* Lesson: first line shown */
+    /* the previous run's loss curves (kept when snapshot.run changes), drawn faint */
+    double *ghost;                    /* (2, ghost_cap): train, then val loss */
+    int ghost_len, ghost_cap;
+    bool ghost_val;                   /* the val curve has values */
+} ui_views;
+
+/* ---- colours ---- */
+
+/* Background colour of a decision-region pixel: class cls (wraps past 8) predicted with
+ * probability conf among k classes. Uncertain pixels are grey; the more certain, the deeper the
+ * class's hue. -1 in monochrome. */
+int16_t ui_region_colour(const ui_theme *th, int cls, double conf, int k);
+/* The class's own (bright) colour, for points and legends. */
+int16_t ui_class_colour(const ui_theme *th, int cls);
+/* Background colour of a weight: blue for negative, orange for positive (colour-blind safe),
+ * deeper with |v| / vmax. -1 in monochrome. */
+int16_t ui_weight_colour(const ui_theme *th, double v, double vmax);
+
+/* ---- rasterisers ---- */
+
+/* The decision regions of s (UI_VIEW_BOUNDARY or UI_VIEW_SURFACE) over r with the points on top.
+ * UTF-8 with colours: two pixels per cell (U+2580, fg the top pixel, bg the bottom one); points
+ * are U+25CF (train) and U+25CB (test) in the class colour over the region's colour. ASCII: one
+ * pixel per cell, points 'o' and 'x'. Monochrome: region glyphs by class (blank where unsure) and
+ * points as the class digit (bold: train, reverse: test). */
+void ui_boundary_raster(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *th);
+
+/* A weight matrix w (rows, cols) as a heatmap over r: neurons as columns (each cw = r.w / cols
+ * cells wide, at least 1; sampled when cols > r.w), inputs as rows (two per cell with UTF-8
+ * colours; sampled when there are more than fit). vmax: the magnitude of the deepest colour. */
+void ui_weights_raster(ui_grid *g, ui_rect r, const float *w, int rows, int cols, double vmax,
+                       const ui_theme *th);
+
+/* A sparkline of v[0..n) over w cells from (x, y): U+2581..U+2588 (ASCII: _.-=^), scaled to
+ * [lo, hi] (log10 when logscale; values <= 0 then show as the lowest bar). NaN: blank. When n > w
+ * the last w values are shown. */
+void ui_sparkline(ui_grid *g, int x, int y, int w, const float *v, int n, double lo, double hi,
+                  bool logscale, ui_style s, bool ascii);
+
+/* UTF-8 text truncated by display width: combining marks (U+0300..U+036F, U+20D0..U+20FF) take no
+ * column and are dropped when the grid cannot hold them, wide text is cut at maxw. Returns the
+ * columns written. */
+int ui_text_cols(ui_grid *g, int x, int y, int maxw, const char *utf8, ui_style s);
+/* Display width of UTF-8 text (combining marks count 0). */
+int ui_text_width(const char *utf8);
+
+/* ---- panels: each draws the inside of its frame ---- */
+
+void ui_boundary_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *th);
+void ui_network_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_views *v, const ui_theme *th);
+void ui_health_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *th);
+void ui_step_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_views *v, const ui_theme *th);
+/* logy: log10 loss axis. */
+void ui_race_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *th, bool logy);
+/* The race's legend (one row per optimizer: colour, name, lr, epoch, loss, accuracy, state). */
+void ui_race_legend(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *th);
+void ui_lesson_panel(ui_grid *g, ui_rect r, const nn_preset *p, const ui_views *v, const ui_theme *th);
+/* Lines the lesson text takes at width w (for scrolling). */
+int ui_lesson_lines(const nn_preset *p, int w);
+
+/* ---- state helpers ---- */
+
+/* Keeps the previous run's loss curves: call with the history before it is cleared for a new run. */
+void ui_views_keep_ghost(ui_views *v, const nn_epoch_stats *hist, int n);
+void ui_views_free(ui_views *v);
+/* Clamps the Network selection to the snapshot's layers and columns. */
+void ui_views_clamp(ui_views *v, const ui_snapshot *s);
+
+#endif
