@@ -58,7 +58,7 @@ void ui_status_draw(ui_app *a, ui_grid *g, ui_rect r)
         snprintf(info, sizeof info, " Epoch %d/%d  batch %d/%d  %s samples/s  %s  ETA %s  lr %.3g ", s->epoch,
                  s->epochs, s->batch, s->n_batches, rate, el, s->eta_s > 0 ? eta : "-", s->base_lr);
     else
-        snprintf(info, sizeof info, " Epoch %d/%d %s/s %s ETA %s ", s->epoch, s->epochs, rate, el,
+        snprintf(info, sizeof info, " Epoch %d/%d  %s samples/s  %s  ETA %s ", s->epoch, s->epochs, rate, el,
                  s->eta_s > 0 ? eta : "-");
     x += ui_grid_text(g, x, r.y, r.x + r.w - x, info, bar);
     int room = r.x + r.w - x;
