@@ -1,0 +1,666 @@
+/* The issue-6 views rasterised into a grid, no terminal: region, class and weight colours, the
+ * boundary heatmap (half blocks, points, ASCII and monochrome), the weight heatmap, sparklines,
+ * text cut by display width, the race legend and the Boundary/Network/Health/Step/Lesson panels,
+ * with exact cells. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "views.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static ui_snapshot snap;   /* large: static */
+static ui_theme th;
+static ui_grid g;
+
+static int setup(void **state)
+{
+    (void)state;
+    memset(&snap, 0, sizeof snap);
+    ui_theme_init(&th, UI_COLOR_256, true);
+    return ui_grid_init(&g, 100, 40) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    ui_grid_free(&g);
+    return 0;
+}
+
+static const ui_cell *at(int x, int y) { return ui_grid_cat(&g, x, y); }
+
+static void assert_cell(int x, int y, uint32_t ch, int fg, int bg)
+{
+    const ui_cell *c = at(x, y);
+    assert_non_null(c);
+    if (c->ch != ch || c->fg != fg || c->bg != bg)
+        fail_msg("cell (%d,%d): U+%04X fg %d bg %d, want U+%04X fg %d bg %d", x, y, c->ch, c->fg, c->bg, ch, fg, bg);
+}
+
+static bool row_has(int y, const char *needle)
+{
+    char row[2048];
+    ui_grid_row_text(&g, y, 0, g.w, row, sizeof row);
+    return strstr(row, needle) != NULL;
+}
+
+static int find_row(const char *needle)
+{
+    for (int y = 0; y < g.h; y++)
+        if (row_has(y, needle))
+            return y;
+    return -1;
+}
+
+static void clear(void) { ui_grid_clear(&g, ui_st(&th, UI_R_TEXT)); }
+
+// --- colours -------------------------------------------------------------------------------------
+
+static void test_region_colours_deepen_with_confidence(void **state)
+{
+    (void)state;
+    /* two classes: 0.5 is a coin toss (grey), 1.0 the deepest shade of the class */
+    assert_int_equal(ui_region_colour(&th, 0, 0.5, 2), 237);
+    assert_int_equal(ui_region_colour(&th, 0, 0.7, 2), 17);     /* frac 0.4 */
+    assert_int_equal(ui_region_colour(&th, 0, 0.8, 2), 18);     /* frac 0.6 */
+    assert_int_equal(ui_region_colour(&th, 0, 1.0, 2), 25);
+    assert_int_equal(ui_region_colour(&th, 1, 0.95, 2), 124);
+    /* three classes: 1/3 is the coin toss */
+    assert_int_equal(ui_region_colour(&th, 2, 0.4, 3), 237);
+    assert_int_equal(ui_region_colour(&th, 2, 1.0, 3), 34);
+    /* classes past 8 wrap; NaN counts as unsure */
+    assert_int_equal(ui_region_colour(&th, 9, 1.0, 10), 124);
+    assert_int_equal(ui_region_colour(&th, 0, NAN, 2), 237);
+    assert_int_equal(ui_class_colour(&th, 1), th.cls[1]);
+
+    ui_theme t8, tm;
+    ui_theme_init(&t8, UI_COLOR_8, true);
+    ui_theme_init(&tm, UI_COLOR_MONO, true);
+    assert_int_equal(ui_region_colour(&t8, 1, 1.0, 2), t8.cls[1]);
+    assert_int_equal(ui_region_colour(&t8, 1, 0.5, 2), 0);
+    assert_int_equal(ui_region_colour(&tm, 1, 1.0, 2), -1);
+    assert_int_equal(ui_class_colour(&tm, 1), -1);
+}
+
+static void test_weight_colours_are_blue_and_orange(void **state)
+{
+    (void)state;
+    assert_int_equal(ui_weight_colour(&th, -1.0, 1.0), 39);
+    assert_int_equal(ui_weight_colour(&th, 1.0, 1.0), 214);
+    assert_int_equal(ui_weight_colour(&th, 2.0, 1.0), 214);     /* clamped */
+    assert_int_equal(ui_weight_colour(&th, 0.05, 1.0), 236);    /* near zero: grey */
+    assert_int_equal(ui_weight_colour(&th, 0.5, 1.0), 130);
+    assert_int_equal(ui_weight_colour(&th, -0.5, 1.0), 25);
+    assert_int_equal(ui_weight_colour(&th, 0.5, 0.0), 236);     /* all-zero layer */
+    ui_theme t8;
+    ui_theme_init(&t8, UI_COLOR_8, false);
+    assert_int_equal(ui_weight_colour(&t8, -1.0, 1.0), 4);
+    assert_int_equal(ui_weight_colour(&t8, 1.0, 1.0), 3);
+    assert_int_equal(ui_weight_colour(&t8, 0.1, 1.0), 0);
+}
+
+// --- boundary ------------------------------------------------------------------------------------
+
+/* A 2 x 4 grid: row r predicts class r % 2 with the given confidence; points at two corners. */
+static void boundary_snapshot(float conf)
+{
+    memset(&snap, 0, sizeof snap);
+    snap.state = UI_RUN_PAUSED;
+    snap.view = UI_VIEW_BOUNDARY;
+    snap.view_epoch = 3;
+    snap.k = 2;
+    snap.n_classes = 2;
+    snap.n_features = 2;
+    snprintf(snap.class_names[0], NN_NAME_MAX, "inner");
+    snprintf(snap.class_names[1], NN_NAME_MAX, "outer");
+    snprintf(snap.feature_names[0], NN_NAME_MAX, "x1");
+    snprintf(snap.feature_names[1], NN_NAME_MAX, "x2");
+    snap.x_min = 0; snap.x_max = 1; snap.y_min = 0; snap.y_max = 1;
+    snap.grid_w = 2;
+    snap.grid_h = 4;
+    for (int r = 0; r < 4; r++)
+        for (int c = 0; c < 2; c++) {
+            snap.grid_class[r * 2 + c] = (uint8_t)(r % 2);
+            snap.grid_conf[r * 2 + c] = c == 0 ? conf : 0.5f;
+        }
+    snap.n_points = 2;
+    snap.points[0] = (ui_point){0.1f, 0.9f, 1, 0};   /* train, class 1, top left */
+    snap.points[1] = (ui_point){0.9f, 0.1f, 0, 1};   /* test, class 0, bottom right */
+}
+
+static void test_boundary_half_blocks_and_points(void **state)
+{
+    (void)state;
+    boundary_snapshot(1.0f);
+    clear();
+    ui_boundary_raster(&g, ui_rect_make(10, 5, 4, 2), &snap, &th);
+    /* 4 x 4 pixels; top pixel row 0 = grid row 0 (class 0), bottom = grid row 1 (class 1) */
+    assert_cell(11, 5, 0x2580, 25, 124);
+    assert_cell(11, 6, 0x2580, 25, 124);
+    /* right half: confidence 0.5 of 2 classes, grey */
+    assert_cell(12, 5, 0x2580, 237, 237);
+    /* the train point (class 1) at the top left, over the region's top pixel */
+    assert_cell(10, 5, 0x25CF, th.cls[1], 25);
+    /* the test point (class 0) at the bottom right: pixel row 3 = grid row 3 (class 1, unsure) */
+    assert_cell(13, 6, 0x25CB, th.cls[0], 237);
+    /* nothing outside the rectangle */
+    assert_int_equal(at(14, 5)->ch, ' ');
+    assert_int_equal(at(10, 7)->ch, ' ');
+    assert_int_equal(at(9, 5)->ch, ' ');
+}
+
+static void test_boundary_ascii_and_mono(void **state)
+{
+    (void)state;
+    boundary_snapshot(1.0f);
+    ui_theme ta;
+    ui_theme_init(&ta, UI_COLOR_256, false);
+    clear();
+    ui_boundary_raster(&g, ui_rect_make(0, 0, 4, 2), &snap, &ta);
+    /* one pixel per cell: cell row 0 samples grid row 1 (class 1), row 1 samples grid row 3 */
+    assert_cell(1, 0, ' ', -1, 124);
+    assert_cell(0, 0, 'o', ta.cls[1], 124);
+    assert_cell(3, 1, 'x', ta.cls[0], 237);
+
+    ui_theme tm;
+    ui_theme_init(&tm, UI_COLOR_MONO, true);
+    clear();
+    ui_boundary_raster(&g, ui_rect_make(0, 0, 4, 2), &snap, &tm);
+    assert_int_equal(at(1, 0)->ch, ':');          /* class 1's glyph */
+    assert_int_equal(at(1, 0)->attr, UI_A_DIM);
+    assert_int_equal(at(2, 0)->ch, ' ');          /* unsure: blank */
+    assert_int_equal(at(0, 0)->ch, '1');          /* train point: its class digit, bold */
+    assert_int_equal(at(0, 0)->attr, UI_A_BOLD);
+    assert_int_equal(at(3, 1)->ch, '0');          /* test point: reverse */
+    assert_int_equal(at(3, 1)->attr, UI_A_REVERSE);
+}
+
+static void test_boundary_changes_with_the_grid(void **state)
+{
+    (void)state;
+    boundary_snapshot(0.7f);
+    clear();
+    ui_boundary_raster(&g, ui_rect_make(0, 0, 4, 2), &snap, &th);
+    assert_cell(1, 1, 0x2580, 17, 52);     /* conf 0.7 = frac 0.4: the lightest shades */
+    snap.grid_class[2] = 0;                 /* grid row 1, column 0 flips to class 0 */
+    clear();
+    ui_boundary_raster(&g, ui_rect_make(0, 0, 4, 2), &snap, &th);
+    assert_cell(1, 0, 0x2580, 17, 17);
+}
+
+static void test_boundary_surface_uses_the_heat_ramp(void **state)
+{
+    (void)state;
+    boundary_snapshot(1.0f);
+    snap.view = UI_VIEW_SURFACE;
+    for (int i = 0; i < 8; i++)
+        snap.grid_conf[i] = i < 4 ? 0.0f : 1.0f;   /* rows 0-1 low, rows 2-3 high */
+    snap.n_points = 0;
+    clear();
+    ui_boundary_raster(&g, ui_rect_make(0, 0, 2, 2), &snap, &th);
+    assert_cell(0, 0, 0x2580, th.heat_bg[0], th.heat_bg[0]);
+    assert_cell(0, 1, 0x2580, th.heat_bg[th.heat_n - 1], th.heat_bg[th.heat_n - 1]);
+}
+
+static void test_boundary_panel_axes_legend_and_notes(void **state)
+{
+    (void)state;
+    boundary_snapshot(1.0f);
+    snap.x_min = -2.5f; snap.x_max = 3.0f; snap.y_min = -1.0f; snap.y_max = 4.0f;
+    clear();
+    ui_boundary_panel(&g, ui_rect_make(0, 0, 60, 12), &snap, &th);
+    assert_true(row_has(0, "epoch 3"));
+    assert_true(row_has(0, "\xe2\x97\x8f train \xe2\x97\x8b test"));
+    assert_true(row_has(0, "inner"));
+    assert_true(row_has(0, "outer"));
+    assert_true(row_has(1, "      4 "));                 /* y_max, right-aligned in 7 columns */
+    assert_true(row_has(10, "     -1 "));                /* y_min on the plot's last row */
+    assert_true(row_has(11, "-2.5"));                    /* x_min under the plot */
+    assert_true(row_has(11, "3"));
+    assert_true(row_has(11, "x1"));
+    assert_int_equal(at(8, 1)->ch, 0x2580);              /* the plot starts at column 8 */
+    assert_int_equal(at(59, 10)->ch, 0x2580);
+
+    snap.view = UI_VIEW_NONE;
+    snap.n_features = 4;
+    clear();
+    ui_boundary_panel(&g, ui_rect_make(0, 0, 60, 12), &snap, &th);
+    assert_true(row_has(0, "Boundary needs 2 features (this dataset has 4)"));
+
+    snap.view = UI_VIEW_BOUNDARY;
+    snap.race = true;
+    clear();
+    ui_boundary_panel(&g, ui_rect_make(0, 0, 60, 12), &snap, &th);
+    assert_true(row_has(0, "no boundary during a race"));
+}
+
+static void test_boundary_panel_curve(void **state)
+{
+    (void)state;
+    memset(&snap, 0, sizeof snap);
+    snap.state = UI_RUN_DONE;
+    snap.view = UI_VIEW_CURVE;
+    snap.view_epoch = 5;
+    snap.x_min = 0; snap.x_max = 1; snap.y_min = -1; snap.y_max = 1;
+    snap.curve_n = 2;
+    snap.curve_x[0] = 0; snap.curve_y[0] = -1;
+    snap.curve_x[1] = 1; snap.curve_y[1] = 1;
+    clear();
+    ui_boundary_panel(&g, ui_rect_make(0, 0, 30, 6), &snap, &th);
+    assert_true(row_has(0, "fit"));
+    /* a rising line: bottom left to top right of the 22 x 4 plot */
+    assert_int_equal(at(8, 4)->ch & 0xFF00, 0x2800);
+    assert_int_equal(at(29, 1)->ch & 0xFF00, 0x2800);
+    assert_int_equal(at(29, 1)->fg, ui_st(&th, UI_R_TRAIN).fg);
+    assert_int_equal(at(8, 1)->ch, ' ');
+}
+
+// --- network -------------------------------------------------------------------------------------
+
+static void test_weights_raster_exact_cells(void **state)
+{
+    (void)state;
+    /* 2 inputs x 3 neurons in 6 columns: each neuron 2 cells wide, both inputs in one cell */
+    const float w[6] = {-1.0f, 0.5f, 0.0f, 1.0f, -0.5f, 0.05f};
+    clear();
+    ui_weights_raster(&g, ui_rect_make(2, 3, 6, 4), w, 2, 3, 1.0, &th);
+    assert_cell(2, 3, 0x2580, 39, 214);
+    assert_cell(3, 3, 0x2580, 39, 214);
+    assert_cell(4, 3, 0x2580, 130, 25);
+    assert_cell(6, 3, 0x2580, 236, 236);
+    assert_int_equal(at(8, 3)->ch, ' ');
+    assert_int_equal(at(2, 4)->ch, ' ');     /* two rows need one cell */
+
+    /* 4 inputs in one cell row: sampled to rows 0 and 2 */
+    const float w4[4] = {1.0f, -1.0f, -1.0f, 1.0f};
+    clear();
+    ui_weights_raster(&g, ui_rect_make(0, 0, 1, 1), w4, 4, 1, 1.0, &th);
+    assert_cell(0, 0, 0x2580, 214, 39);
+
+    /* 3 inputs: the last cell has only its top half */
+    const float w3[3] = {1.0f, 1.0f, -1.0f};
+    clear();
+    ui_weights_raster(&g, ui_rect_make(0, 0, 1, 2), w3, 3, 1, 1.0, &th);
+    assert_cell(0, 1, 0x2580, 39, -1);
+
+    /* monochrome: signs as glyphs */
+    ui_theme tm;
+    ui_theme_init(&tm, UI_COLOR_MONO, true);
+    clear();
+    ui_weights_raster(&g, ui_rect_make(0, 0, 3, 2), w, 2, 3, 1.0, &tm);
+    assert_int_equal(at(0, 0)->ch, '=');      /* -1 */
+    assert_int_equal(at(0, 1)->ch, '#');      /* +1 */
+    assert_int_equal(at(1, 0)->ch, '+');      /* 0.5 */
+    assert_int_equal(at(2, 1)->ch, ' ');      /* 0.05 */
+}
+
+static void network_snapshot(void)
+{
+    memset(&snap, 0, sizeof snap);
+    snap.state = UI_RUN_PAUSED;
+    snap.has_net = true;
+    snap.net_epoch = 2;
+    snap.n_features = 2;
+    snap.n_layers = 2;
+    snap.layers[0] = (ui_layer_info){2, 3, NN_ACT_RELU};
+    snap.layers[1] = (ui_layer_info){3, 2, NN_ACT_SOFTMAX};
+    snprintf(snap.feature_names[0], NN_NAME_MAX, "x1");
+    snprintf(snap.feature_names[1], NN_NAME_MAX, "x2");
+    snap.net_rows[0] = 2; snap.net_cols[0] = 3;
+    snap.net_rows[1] = 3; snap.net_cols[1] = 2;
+    const float w0[6] = {-1.0f, 0.5f, 0.0f, 1.0f, -0.5f, 0.05f};
+    memcpy(snap.net_w[0], w0, sizeof w0);
+    for (int i = 0; i < 6; i++)
+        snap.net_w[1][i] = (float)(i - 3) / 3.0f;
+    snap.net_wmax[0] = 1.0f;
+    snap.net_wmax[1] = 1.0f;
+    snap.net_b[0][1] = 0.25f;
+    snap.net_act_rows = 32;
+    snap.net_amean[0][1] = 0.0f;
+    snap.net_active[0][1] = 0.0f;
+}
+
+static void test_network_panel_layers_and_the_selected_neuron(void **state)
+{
+    (void)state;
+    network_snapshot();
+    ui_views v;
+    memset(&v, 0, sizeof v);
+    v.net_layer = 0;
+    v.net_unit = 1;
+    clear();
+    ui_network_panel(&g, ui_rect_make(0, 0, 70, 14), &snap, &v, &th);
+    assert_true(row_has(0, "negative"));
+    assert_true(row_has(0, "positive"));
+    assert_true(row_has(1, ">1 2\xe2\x86\x92" "3"));
+    assert_true(row_has(1, "2 3\xe2\x86\x92" "2"));
+    /* layer 1: 3 neurons in 6 columns (2 each) from column 0, row 2 */
+    assert_cell(0, 2, 0x2580, 39, 214);
+    assert_cell(2, 2, 0x2580, 130, 25);
+    /* the marker under neuron 1 (columns 2-3) */
+    int mr = -1;
+    for (int y = 2; y < 10; y++)
+        if (at(2, y)->ch == 0x25B2)
+            mr = y;
+    assert_true(mr > 2);
+    /* the detail */
+    int d = find_row("layer 1 neuron 1");
+    assert_true(d >= 0);
+    assert_true(row_has(d, "bias +0.25"));
+    assert_true(row_has(d + 1, "active on 0% of rows (dead)"));
+    assert_true(row_has(d + 3, "x1 +0.5"));
+    assert_true(row_has(d + 3, "x2 -0.5"));
+
+    /* the selection moves to layer 2 */
+    v.net_layer = 1;
+    v.net_unit = 0;
+    clear();
+    ui_network_panel(&g, ui_rect_make(0, 0, 70, 14), &snap, &v, &th);
+    assert_true(row_has(1, ">2 3"));
+    assert_true(find_row("layer 2 neuron 0 (softmax, 3 inputs)") >= 0);
+}
+
+static void test_views_clamp(void **state)
+{
+    (void)state;
+    network_snapshot();
+    ui_views v;
+    memset(&v, 0, sizeof v);
+    v.net_layer = 5;
+    v.net_unit = 9;
+    ui_views_clamp(&v, &snap);
+    assert_int_equal(v.net_layer, 1);
+    assert_int_equal(v.net_unit, 1);
+    v.net_layer = -1;
+    v.net_unit = -3;
+    ui_views_clamp(&v, &snap);
+    assert_int_equal(v.net_layer, 0);
+    assert_int_equal(v.net_unit, 0);
+}
+
+// --- sparkline, text -------------------------------------------------------------------------------
+
+static void test_sparkline(void **state)
+{
+    (void)state;
+    const float v[4] = {0.0f, 0.5f, 1.0f, NAN};
+    clear();
+    ui_sparkline(&g, 0, 0, 10, v, 4, 0.0, 1.0, false, ui_st(&th, UI_R_TRAIN), false);
+    assert_int_equal(at(0, 0)->ch, 0x2581);
+    assert_int_equal(at(1, 0)->ch, 0x2585);
+    assert_int_equal(at(2, 0)->ch, 0x2588);
+    assert_int_equal(at(3, 0)->ch, ' ');
+    /* log scale, only the last 2 of 3 fit */
+    const float lg[3] = {1e-6f, 1e-4f, 1e-2f};
+    clear();
+    ui_sparkline(&g, 0, 0, 2, lg, 3, 1e-6, 1e-2, true, ui_st(&th, UI_R_TRAIN), true);
+    assert_int_equal(at(0, 0)->ch, '-');     /* 1e-4: the middle of 1e-6..1e-2 */
+    assert_int_equal(at(1, 0)->ch, '^');
+    assert_int_equal(at(2, 0)->ch, ' ');
+}
+
+static void test_text_by_display_width(void **state)
+{
+    (void)state;
+    /* "m̂ = 1": m + U+0302 takes one column */
+    assert_int_equal(ui_text_width("m\xcc\x82 = 1"), 5);
+    clear();
+    assert_int_equal(ui_text_cols(&g, 0, 0, 10, "m\xcc\x82 = 1", ui_st(&th, UI_R_TEXT)), 5);
+    assert_int_equal(at(0, 0)->ch, 'm');
+    assert_int_equal(at(1, 0)->ch, ' ');
+    assert_int_equal(at(2, 0)->ch, '=');
+    assert_int_equal(at(4, 0)->ch, '1');
+    clear();
+    assert_int_equal(ui_text_cols(&g, 0, 0, 3, "w \xe2\x86\x90 w", ui_st(&th, UI_R_TEXT)), 3);
+    assert_int_equal(at(2, 0)->ch, 0x2190);
+    assert_int_equal(at(3, 0)->ch, ' ');
+}
+
+// --- race ----------------------------------------------------------------------------------------
+
+static void race_snapshot(void)
+{
+    memset(&snap, 0, sizeof snap);
+    snap.race = true;
+    snap.state = UI_RUN_DONE;
+    snap.epochs = 4;
+    snap.race_n = 2;
+    snap.race_loss_is_val = true;
+    const char *names[2] = {"sgd", "adam"};
+    for (int i = 0; i < 2; i++) {
+        ui_race_entry *e = &snap.race_entries[i];
+        snprintf(e->name, sizeof e->name, "%s", names[i]);
+        e->lr = i ? 0.001 : 0.03;
+        e->state = UI_RUN_DONE;
+        e->epoch = 4;
+        e->hist_len = 4;
+        e->hist_step = 1;
+        for (int p = 0; p < 4; p++)
+            e->loss[p] = i ? 1.0f / (float)(p + 1) : 1.0f - 0.1f * (float)p;
+        e->test_acc = i ? 0.9 : 0.6;
+        e->final_test_acc = e->test_acc;
+        e->final_test_loss = e->loss[3];
+    }
+}
+
+static void test_race_legend_and_chart(void **state)
+{
+    (void)state;
+    race_snapshot();
+    clear();
+    ui_race_legend(&g, ui_rect_make(0, 0, 90, 3), &snap, &th);
+    assert_true(row_has(0, "val loss"));
+    assert_true(row_has(1, "sgd"));
+    assert_true(row_has(1, "60.0%"));
+    assert_true(row_has(2, "adam"));
+    assert_true(row_has(2, "90.0%"));
+    assert_true(row_has(2, "*best"));
+    assert_false(row_has(1, "*best"));
+    assert_true(row_has(2, "final"));
+    assert_cell(0, 1, 0x2501, th.cls[0], -1);
+    assert_cell(0, 2, 0x2501, th.cls[1], -1);
+
+    clear();
+    ui_race_panel(&g, ui_rect_make(0, 0, 60, 14), &snap, &th, false);
+    assert_true(row_has(1, "sgd"));
+    /* the curves: both start at loss 1 (top left); adam ends lowest (bottom right) */
+    int colours[2] = {0, 0};
+    for (int y = 3; y < 14; y++)
+        for (int x = 8; x < 60; x++) {
+            const ui_cell *c = at(x, y);
+            if ((c->ch & 0xFF00) == 0x2800 && c->ch != 0x2800) {
+                if (c->fg == th.cls[0]) colours[0]++;
+                if (c->fg == th.cls[1]) colours[1]++;
+            }
+        }
+    assert_true(colours[0] > 0);
+    assert_true(colours[1] > 0);
+    assert_true(find_row("epoch") >= 0);
+
+    snap.race = false;
+    clear();
+    ui_race_panel(&g, ui_rect_make(0, 0, 60, 14), &snap, &th, false);
+    assert_true(find_row("Optimizer race: Enter") == 0);
+}
+
+// --- health --------------------------------------------------------------------------------------
+
+static void test_health_panel_table_warnings_history(void **state)
+{
+    (void)state;
+    memset(&snap, 0, sizeof snap);
+    snap.state = UI_RUN_PAUSED;
+    snap.has_health = true;
+    snap.health_epoch = 3;
+    snap.health_batch = 7;
+    nn_health *h = &snap.health;
+    h->n_layers = 2;
+    h->rows = 16;
+    h->layer[0] = (nn_health_layer){2, 16, NN_ACT_RELU, 0.5, 3.0, 2e-2, 0.8, NAN, 0.3, 0.2};
+    h->layer[1] = (nn_health_layer){16, 2, NN_ACT_SOFTMAX, 0.25, 1.5, 1e-2, NAN, NAN, 0.5, 0.4};
+    snap.n_warnings = 1;
+    snprintf(snap.warnings[0], NN_HEALTH_WARN_LEN, "layer 1: 80%% of ReLUs are dead: lower the learning rate");
+    for (int e = 1; e <= 3; e++)
+        nn_health_history_push(&snap.health_hist, h, e);
+    snap.health_hist.rows[0].grad_norm[0] = 1e-3f;
+
+    clear();
+    ui_health_panel(&g, ui_rect_make(0, 0, 90, 20), &snap, &th);
+    assert_true(row_has(0, "batch 7 of epoch 3 (16 rows)"));
+    assert_true(row_has(1, "layer"));
+    assert_true(row_has(1, "dead"));
+    assert_true(row_has(2, "relu"));
+    assert_true(row_has(2, "80%"));
+    assert_true(row_has(3, "2 out"));
+    assert_true(row_has(3, "softmax"));
+    /* the dead share is a warning colour */
+    int y = 2, x = -1;
+    char row[1024];
+    ui_grid_row_text(&g, y, 0, g.w, row, sizeof row);
+    const char *p = strstr(row, "80%");
+    assert_non_null(p);
+    x = (int)(p - row);   /* ASCII up to here */
+    assert_int_equal(at(x, y)->fg, ui_st(&th, UI_R_WARN).fg);
+    assert_true(row_has(4, "! layer 1: 80% of ReLUs are dead"));
+    int hr = find_row("gradient norm per layer over epochs (log scale), epochs 1-3");
+    assert_true(hr > 4);
+    /* layer 1's sparkline: 1e-3 then 0.5, 0.5: lowest bar, then the highest */
+    assert_int_equal(at(13, hr + 1)->ch, 0x2581);
+    assert_int_equal(at(15, hr + 1)->ch, 0x2588);
+
+    snap.n_warnings = 0;
+    clear();
+    ui_health_panel(&g, ui_rect_make(0, 0, 90, 20), &snap, &th);
+    assert_true(row_has(4, "healthy: no warnings"));
+
+    snap.has_health = false;
+    clear();
+    ui_health_panel(&g, ui_rect_make(0, 0, 90, 20), &snap, &th);
+    assert_true(row_has(0, "no measurement yet"));
+}
+
+// --- step-through --------------------------------------------------------------------------------
+
+static void test_step_panel_shows_the_chain_rule(void **state)
+{
+    (void)state;
+    memset(&snap, 0, sizeof snap);
+    snap.state = UI_RUN_PAUSED;
+    snap.k = 2;
+    snprintf(snap.class_names[1], NN_NAME_MAX, "outer");
+    ui_trace *t = &snap.trace;
+    t->valid = true;
+    t->index = 4; t->row = 17; t->label = 1;
+    t->layer = 1; t->i = 2; t->j = 0;
+    t->epoch = 1; t->batch = 3;
+    t->n_inputs = 2; t->n_layers = 2;
+    t->in[0] = 2; t->out[0] = 3; t->act[0] = NN_ACT_RELU;
+    t->in[1] = 3; t->out[1] = 2; t->act[1] = NN_ACT_SOFTMAX;
+    t->loss_value = 0.25;
+    t->x[0] = 0.5f; t->x[1] = -1.0f;
+    t->a[0][2] = 0.75f;
+    t->delta[1][0] = -0.5f;
+    t->a_prev_i = 0.75; t->delta_j = -0.5; t->grad = -0.375;
+    t->batch_grad = -0.25;
+    t->step.kind = NN_OPT_SGD;
+    t->step.t = 4;
+    t->step.lr = 0.1;
+    t->step.n_lines = 1;
+    snprintf(t->step.lines[0], NN_HEALTH_LINE, "w \xe2\x86\x90 w \xe2\x88\x92 lr\xc2\xb7g = 0.3 \xe2\x88\x92 0.1 \xc3\x97 -0.375 = 0.3375");
+    ui_views v;
+    memset(&v, 0, sizeof v);
+    v.step_on = true;
+    clear();
+    ui_step_panel(&g, ui_rect_make(0, 0, 90, 14), &snap, &v, &th);
+    assert_true(row_has(0, "sample 4 (row 17)  class outer  loss 0.25"));
+    assert_true(row_has(1, "x [0.5 -1]"));
+    assert_true(row_has(2, "z1 ["));
+    assert_true(row_has(3, "a1=relu [0 0 0.75]"));
+    assert_true(row_has(4, "\xce\xb4" "1 ["));
+    assert_true(find_row("\xe2\x88\x82L/\xe2\x88\x82W2[2][0] = a1[2] \xc2\xb7 \xce\xb4" "2[0] = 0.75 \xc3\x97 -0.5 = -0.375") >= 0);
+    assert_true(find_row("the last batch's mean gradient: -0.25") >= 0);
+    assert_true(find_row("sgd step 4, lr 0.1:") >= 0);
+    assert_true(find_row("  w \xe2\x86\x90 w \xe2\x88\x92 lr\xc2\xb7g = 0.3") >= 0);
+    /* the selected a1[2] is marked */
+    int y = 3;
+    char row[1024];
+    ui_grid_row_text(&g, y, 0, g.w, row, sizeof row);
+    const char *p = strstr(row, "0.75");
+    assert_non_null(p);
+    assert_int_equal(at((int)(p - row), y)->fg, ui_st(&th, UI_R_WARN).fg);
+
+    /* a narrow panel: the formula is cut with an ellipsis */
+    clear();
+    ui_step_panel(&g, ui_rect_make(0, 0, 30, 14), &snap, &v, &th);
+    int fr = find_row("  w \xe2\x86\x90 w");
+    assert_true(fr >= 0);
+    assert_int_equal(at(29, fr)->ch, 0x2026);
+    assert_int_equal(at(30, fr)->ch, ' ');
+
+    v.step_on = false;
+    clear();
+    ui_step_panel(&g, ui_rect_make(0, 0, 90, 14), &snap, &v, &th);
+    assert_true(row_has(0, "Step-through: Enter picks"));
+}
+
+// --- lesson --------------------------------------------------------------------------------------
+
+static void test_lesson_panel(void **state)
+{
+    (void)state;
+    static nn_preset p;
+    nn_error err;
+    assert_int_equal(nn_preset_load(&p, "lesson-learning-rate", NULL, &err), NN_OK);
+    ui_views v;
+    memset(&v, 0, sizeof v);
+    clear();
+    ui_lesson_panel(&g, ui_rect_make(0, 0, 60, 20), &p, &v, &th);
+    assert_true(row_has(0, "A learning rate that is too high"));
+    assert_true(row_has(1, "The learning rate is the size of each step down the"));
+    assert_true(find_row("locked by the lesson") >= 0);
+    int total = ui_lesson_lines(&p, 59);
+    assert_true(total > 17);
+    /* scrolled to the end: the last paragraph's words are on screen */
+    v.lesson_scroll = 1000;
+    clear();
+    ui_lesson_panel(&g, ui_rect_make(0, 0, 60, 20), &p, &v, &th);
+    assert_true(find_row("first, by 3 to 10 times at a time.") >= 0);
+    assert_int_equal(at(59, 1 + 17 - 1)->ch, 0x2590);   /* scroll mark at the bottom */
+
+    static nn_preset q;
+    assert_int_equal(nn_preset_load(&q, "iris", NULL, &err), NN_OK);
+    clear();
+    ui_lesson_panel(&g, ui_rect_make(0, 0, 60, 20), &q, &v, &th);
+    assert_true(row_has(0, "This preset has no lesson"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_region_colours_deepen_with_confidence, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_weight_colours_are_blue_and_orange, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_boundary_half_blocks_and_points, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_boundary_ascii_and_mono, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_boundary_changes_with_the_grid, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_boundary_surface_uses_the_heat_ramp, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_boundary_panel_axes_legend_and_notes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_boundary_panel_curve, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_weights_raster_exact_cells, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_network_panel_layers_and_the_selected_neuron, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_views_clamp, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sparkline, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_text_by_display_width, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_race_legend_and_chart, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_health_panel_table_warnings_history, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_step_panel_shows_the_chain_rule, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lesson_panel, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
