@@ -135,7 +135,7 @@ static void bench_gemm(int rounds)
     fill(a, maxa, 1);
     fill(b, maxb, 2);
     printf("== GEMM (kernel %s), GFLOP/s, median of %d runs; 1 thread | 2 threads ==\n",
-           nn_gemm_kernel_name(), 7 * rounds);
+           nn_gemm_kernel_name(), 7 * rounds > MAX_RUNS ? MAX_RUNS : 7 * rounds);
     printf("%-28s %5s %5s %5s %9s %9s %7s\n", "product", "m", "n", "k", "1 thread", "2 threads",
            "x");
     double step1 = 0.0, step2 = 0.0;   /* one training step's GEMMs (dX1 excluded) */
@@ -457,6 +457,20 @@ static void bench_peer(const char *peer, int rounds)
 
 /* ---------------------------------------------------------------------------------------- */
 
+/* The 1-minute load average, to show how busy the machine was (other processes move the
+ * absolute numbers; ratios measured side by side in one run much less). */
+static double loadavg(void)
+{
+    double l = NAN;
+    FILE *f = fopen("/proc/loadavg", "r");
+    if (f) {
+        if (fscanf(f, "%lf", &l) != 1)
+            l = NAN;
+        fclose(f);
+    }
+    return l;
+}
+
 static bool want(const char *only[], int n_only, const char *what)
 {
     if (n_only == 0)
@@ -491,7 +505,8 @@ int main(int argc, char **argv)
         }
     }
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    printf("nnterm-bench: %ld online cores, kernel %s\n", cores, nn_gemm_kernel_name());
+    printf("nnterm-bench: %ld online cores, kernel %s, load average %.2f at start\n", cores,
+           nn_gemm_kernel_name(), loadavg());
     if (want(only, n_only, "gemm"))
         bench_gemm(rounds);
 #ifdef NN_BENCH_TRAINER
@@ -508,6 +523,7 @@ int main(int argc, char **argv)
         bench_iris(nnterm);
     if (want(only, n_only, "peer"))
         bench_peer(peer, rounds);
-    printf("\npeak RSS of nnterm-bench: %.1f MiB\n", peak_rss_mib());
+    printf("\npeak RSS of nnterm-bench: %.1f MiB; load average %.2f at the end\n", peak_rss_mib(),
+           loadavg());
     return 0;
 }
