@@ -389,25 +389,41 @@ static void bench_iris(const char *nnterm)
     printf("nnterm train iris: %.3f s\n", median(t, 5));
 }
 
-/* The peer's samples/s from the "samples_per_s" field of its last JSON line. */
+/* A number field ("samples_per_s") of the last line of file path that has it. */
+static double json_field(const char *path, const char *field)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return NAN;
+    char line[4096], key[64];
+    snprintf(key, sizeof key, "\"%s\":", field);
+    double v = NAN;
+    while (fgets(line, sizeof line, f)) {
+        char *q = strstr(line, key);
+        if (q)
+            v = strtod(q + strlen(key), NULL);
+    }
+    fclose(f);
+    return v;
+}
+
+/* The peer's training samples/s, fastest setting (bench/README). */
 static double peer_run(const char *peer, const char *tmp)
 {
     char *argv[] = {"/usr/bin/python3", (char *)peer, "--epochs", "2", "--threads", "1",
                     "--blas-threads", "2", NULL};
     if (isnan(run_process(argv, tmp)))
         return NAN;
-    FILE *f = fopen(tmp, "r");
-    if (!f)
+    return json_field(tmp, "samples_per_s");
+}
+
+/* The peer's iris workload: whole-process wall seconds as it reports them. */
+static double peer_iris(const char *peer, const char *tmp)
+{
+    char *argv[] = {"/usr/bin/python3", (char *)peer, "--workload", "iris", NULL};
+    if (isnan(run_process(argv, tmp)))
         return NAN;
-    char line[4096];
-    double sps = NAN;
-    while (fgets(line, sizeof line, f)) {
-        char *q = strstr(line, "\"samples_per_s\":");
-        if (q)
-            sps = strtod(q + strlen("\"samples_per_s\":"), NULL);
-    }
-    fclose(f);
-    return sps;
+    return json_field(tmp, "wall_s");
 }
 
 static void bench_peer(const char *peer, int rounds)
@@ -447,6 +463,9 @@ static void bench_peer(const char *peer, int rounds)
     double mp = median(pt, n), mn = median(nt, n);
     printf("median: pytorch %.0f samples/s, nnterm %.0f samples/s: nnterm/pytorch = %.2f\n", mp,
            mn, mn / mp);
+    double iw = peer_iris(peer, tmp);
+    if (!isnan(iw))
+        printf("pytorch iris workload (4-40-3, 20 epochs), whole process: %.3f s\n", iw);
     unlink(tmp);
     nn_trainer_free(&r.t);
 #else
