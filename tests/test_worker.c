@@ -617,6 +617,19 @@ static void loading_sine_gives_a_fitted_curve(void **state)
     wait_for(&v, finished, NULL, "the sine run");
     assert_int_equal(v.s->state, UI_RUN_DONE);
     assert_int_equal(v.s->view_epoch, 5);
+    /* predicted versus actual: the test rows in original units, the predictions those of the
+     * network (their mean squared error equals the final test MSE within float rounding) */
+    assert_int_equal(v.s->fit_n, v.s->n_test < UI_FIT_MAX ? v.s->n_test : UI_FIT_MAX);
+    assert_int_equal(v.s->fit_epoch, 5);
+    double sse = 0;
+    for (int i = 0; i < v.s->fit_n; i++) {
+        assert_true(v.s->fit_actual[i] >= -2.0f && v.s->fit_actual[i] <= 2.0f); /* sin(x) + noise */
+        double d = (double)v.s->fit_pred[i] - (double)v.s->fit_actual[i];
+        sse += d * d;
+    }
+    double mse = sse / v.s->fit_n;
+    if (!(fabs(mse - v.s->reg.mse) <= 1e-4 * (1.0 + v.s->reg.mse)))
+        fail_msg("fit mse %g, test mse %g", mse, v.s->reg.mse);
     view_close(&v);
 }
 

@@ -33,6 +33,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -93,6 +95,8 @@ struct ui_worker {
     ui_snapshot snap;            /* built here, then copied to shared */
     uint64_t seq, run;
     float *view_in, *view_out;   /* prediction buffers for the grid or curve */
+    float *fit_in, *fit_out;     /* (UI_FIT_MAX, features/outputs) regression predicted-vs-actual */
+    uint32_t fit_rows[UI_FIT_MAX];
     double busy_s;               /* time inside nn_trainer_step since load/reset */
     double eval_s;               /* of which evaluation at epoch ends */
     double busy_at_epoch;        /* busy_s at the last epoch end */
@@ -488,11 +492,30 @@ static void fill_static(ui_worker *w, const nn_trainer *t)
     }
 }
 
+/* Regression: predictions of the sampled rows against their targets (original units). */
+static void compute_fit(ui_worker *w)
+{
+    ui_snapshot *s = &w->snap;
+    nn_trainer *t = &w->t;
+    if (!w->have_trainer || s->fit_n <= 0 || !w->fit_in || !w->fit_out)
+        return;
+    int nf = t->data.n_features, k = s->fit_n;
+    for (int i = 0; i < k; i++)
+        memcpy(&w->fit_in[(size_t)i * nf], &t->data.x[(size_t)w->fit_rows[i] * nf], (size_t)nf * sizeof(float));
+    nn_trainer_predict(t, w->fit_in, k, w->fit_out); /* the features are normalised in place already */
+    for (int i = 0; i < k; i++) {
+        s->fit_pred[i] = w->fit_out[(size_t)i * (size_t)t->outputs];
+        s->fit_actual[i] = t->data.y[(size_t)w->fit_rows[i] * (size_t)t->data.n_targets];
+    }
+    s->fit_epoch = t->epoch;
+}
+
 /* Predicts the grid or the curve with the current weights (worker thread, between batches). */
 static void compute_view(ui_worker *w)
 {
     ui_snapshot *s = &w->snap;
     nn_trainer *t = &w->t;
+    compute_fit(w);
     if (!w->have_trainer || s->view == UI_VIEW_NONE || !w->view_in || !w->view_out)
         return;
     int outs = t->outputs;
@@ -585,6 +608,9 @@ static void free_trainer(ui_worker *w)
     free(w->view_in);
     free(w->view_out);
     w->view_in = w->view_out = NULL;
+    free(w->fit_in);
+    free(w->fit_out);
+    w->fit_in = w->fit_out = NULL;
     free(w->prev_params);
     w->prev_params = NULL;
     if (w->have_tr)
@@ -838,6 +864,20 @@ static void do_load(ui_worker *w)
     if (in_n > 0) {
         w->view_in = malloc(in_n * sizeof *w->view_in);
         w->view_out = malloc(out_n * sizeof *w->view_out);
+    }
+    w->snap.fit_n = 0;
+    if (w->t.data.task == NN_TASK_REGRESSION) {
+        /* an even sample of the test rows (or the training rows), gathered once */
+        const uint32_t *rows = w->t.split.n_test > 0 ? w->t.split.test : w->t.split.train;
+        int n = w->t.split.n_test > 0 ? w->t.split.n_test : w->t.split.n_train;
+        int k = n < UI_FIT_MAX ? n : UI_FIT_MAX;
+        w->fit_in = malloc(((size_t)k + 1) * (size_t)w->t.data.n_features * sizeof *w->fit_in);
+        w->fit_out = malloc(((size_t)k + 1) * (size_t)w->t.outputs * sizeof *w->fit_out);
+        if (w->fit_in && w->fit_out) {
+            for (int i = 0; i < k; i++)
+                w->fit_rows[i] = rows[(long)i * n / k];
+            w->snap.fit_n = k;
+        }
     }
     size_t np = w->t.net.n_params > 0 ? w->t.net.n_params : 1;
     w->prev_params = malloc(np * sizeof *w->prev_params);
@@ -1411,6 +1451,13 @@ static void *worker_main(void *arg)
 {
     ui_worker *w = arg;
     ui_cmd *cmds = w->drain;
+    /* Training yields to the UI thread and the terminal under load: this thread, and the pool
+     * threads it creates (they inherit it), run 5 nice levels lower. Best effort. */
+    id_t tid = (id_t)syscall(SYS_gettid);
+    errno = 0;
+    int prio = getpriority(PRIO_PROCESS, tid);
+    if (errno == 0 && prio < 15)
+        (void)setpriority(PRIO_PROCESS, tid, prio + 5);
     do_load(w);
     while (!atomic_load(&w->stop)) {
         pthread_mutex_lock(&w->mu);

@@ -70,6 +70,7 @@ typedef enum {
 #define UI_GRID_H 64        /* rows */
 #define UI_MAX_POINTS 512   /* data points in the snapshot */
 #define UI_CURVE_MAX 128    /* fitted-curve points (1-D regression) */
+#define UI_FIT_MAX 256      /* predicted-versus-actual pairs (regression) */
 
 typedef struct {
     float x, y;         /* original units: features 0 and 1, or (feature 0, target 0) for UI_VIEW_CURVE */
@@ -293,6 +294,14 @@ typedef struct {
     int net_act_rows;
     float net_amean[NN_MAX_LAYERS][UI_NET_DIM], net_astd[NN_MAX_LAYERS][UI_NET_DIM];
     float net_active[NN_MAX_LAYERS][UI_NET_DIM], net_sat[NN_MAX_LAYERS][UI_NET_DIM];
+
+    /* ---- predicted versus actual (regression, any number of features) ----
+     * An even sample of up to UI_FIT_MAX test rows (training rows when there is no test split),
+     * first target, original units; recomputed with the view (each epoch, ~10 Hz within one).
+     * fit_n is 0 for classification and before the first computation. */
+    int fit_n;
+    int fit_epoch;                    /* completed epochs when computed */
+    float fit_actual[UI_FIT_MAX], fit_pred[UI_FIT_MAX];
 } ui_snapshot;
 
 typedef struct ui_worker ui_worker;
