@@ -1,6 +1,7 @@
 /* panel_confusion.c — the Confusion panel: the test confusion matrix as a heatmap with accuracy
  * and per-class precision, recall and F1 (heatmap.c), updated every epoch. For regression it
- * shows R², MSE and MAE, and for 1-D data the fitted curve over the data points. */
+ * shows R², MSE and MAE, and a scatter of predicted against actual test values (for 1-D data, the
+ * fitted curve over the data points instead). */
 #include "app.h"
 
 #include "chart.h"
@@ -34,6 +35,46 @@ static void curve(ui_app *a, ui_grid *g, ui_rect r)
         py = y;
     }
     ui_braille_blit(&canvas, g, r.x, r.y, -1, !a->th.utf8);
+}
+
+/* Predicted (vertical) against actual (horizontal) for the sampled test rows, with the diagonal
+ * y = x where a perfect fit lies; the range labels are in data units. */
+static void fit_scatter(ui_app *a, ui_grid *g, ui_rect r)
+{
+    const ui_snapshot *s = &a->snap;
+    if (r.w < 12 || r.h < 3 || s->fit_n <= 0)
+        return;
+    float lo = INFINITY, hi = -INFINITY;
+    for (int i = 0; i < s->fit_n && i < UI_FIT_MAX; i++) {
+        float v[2] = {s->fit_actual[i], s->fit_pred[i]};
+        for (int j = 0; j < 2; j++)
+            if (isfinite(v[j])) {
+                lo = fminf(lo, v[j]);
+                hi = fmaxf(hi, v[j]);
+            }
+    }
+    if (!(hi > lo))
+        return;
+    char l0[16], l1[16];
+    ui_fmt_num(l0, sizeof l0, (double)lo);
+    ui_fmt_num(l1, sizeof l1, (double)hi);
+    int lw = 8;
+    ui_grid_text(g, r.x, r.y, lw - 1, l1, ui_st(&a->th, UI_R_DIM));
+    ui_grid_text(g, r.x, r.y + r.h - 2, lw - 1, l0, ui_st(&a->th, UI_R_DIM));
+    ui_rect c = ui_rect_make(r.x + lw, r.y, r.w - lw, r.h - 1);
+    ui_grid_printf(g, c.x, r.y + r.h - 1, c.w, ui_st(&a->th, UI_R_DIM), "%s  actual -> %s", l0, l1);
+    ui_braille_init(&canvas, c.w, c.h);
+    int xd = 2 * canvas.w - 1, yd = 4 * canvas.h - 1;
+    ui_braille_line(&canvas, 0, yd, xd, 0, ui_st(&a->th, UI_R_DIM).fg);
+    int16_t pf = ui_st(&a->th, UI_R_TEST).fg;
+    for (int i = 0; i < s->fit_n && i < UI_FIT_MAX; i++) {
+        if (!isfinite(s->fit_actual[i]) || !isfinite(s->fit_pred[i]))
+            continue;
+        int x = (int)lround((s->fit_actual[i] - lo) / (hi - lo) * (float)xd);
+        int y = (int)lround((hi - s->fit_pred[i]) / (hi - lo) * (float)yd);
+        ui_braille_dot(&canvas, x, y, pf);
+    }
+    ui_braille_blit(&canvas, g, c.x, c.y, -1, !a->th.utf8);
 }
 
 void ui_confusion_draw(ui_app *a, ui_grid *g, ui_rect r)
@@ -77,7 +118,9 @@ void ui_confusion_draw(ui_app *a, ui_grid *g, ui_rect r)
     if (s->view == UI_VIEW_CURVE && r.h > 4) {
         ui_grid_text(g, r.x, r.y + 2, r.w, "fitted curve (line) over the data (dots)", ui_st(th, UI_R_DIM));
         curve(a, g, ui_rect_make(r.x, r.y + 3, r.w, r.h - 3));
-    } else if (r.h > 3) {
-        ui_grid_text(g, r.x, r.y + 3, r.w, "(no predicted-vs-actual points to plot)", ui_st(th, UI_R_DIM));
+    } else if (r.h > 5 && s->fit_n > 0) {
+        ui_grid_printf(g, r.x, r.y + 2, r.w, ui_st(th, UI_R_DIM),
+                       "predicted (up) vs actual, %d test rows; diagonal: exact", s->fit_n);
+        fit_scatter(a, g, ui_rect_make(r.x, r.y + 3, r.w, r.h - 3));
     }
 }

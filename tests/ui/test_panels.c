@@ -184,6 +184,32 @@ static void test_help_overlay_is_titled_key_bindings(void **state)
     ui_grid_free(&g);
 }
 
+static void test_regression_fit_panel_plots_predicted_against_actual(void **state)
+{
+    (void)state;
+    static ui_app r; /* a regression snapshot: a perfect fit puts every dot on the diagonal */
+    r = app;
+    r.snap.has_last = true;
+    r.snap.task = NN_TASK_REGRESSION;
+    r.snap.view = UI_VIEW_SURFACE;
+    r.snap.reg.r2 = 1.0;
+    r.snap.fit_n = 3;
+    const float v[3] = {-1.0f, 0.0f, 1.0f};
+    for (int i = 0; i < 3; i++)
+        r.snap.fit_actual[i] = r.snap.fit_pred[i] = v[i];
+    ui_grid g;
+    assert_true(ui_grid_init(&g, 60, 14));
+    ui_confusion_draw(&r, &g, ui_rect_make(0, 0, 60, 14));
+    assert_true(grid_has(&g, "test R\xc2\xb2 1.0000"));
+    assert_true(grid_has(&g, "predicted (up) vs actual, 3 test rows"));
+    assert_true(grid_has(&g, "-1  actual -> 1"));
+    /* the largest value is plotted at the top right of the plot area, the smallest bottom left */
+    const ui_cell *tr = ui_grid_cat(&g, 59, 3), *bl = ui_grid_cat(&g, 8, 12);
+    assert_true(tr->ch >= 0x2801 && tr->ch <= 0x28FF);
+    assert_true(bl->ch >= 0x2801 && bl->ch <= 0x28FF);
+    ui_grid_free(&g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -194,6 +220,7 @@ int main(void)
         cmocka_unit_test(test_a_csv_source_is_set_together_with_its_path),
         cmocka_unit_test(test_panels_draw_their_fields_and_the_status_bar_its_words),
         cmocka_unit_test(test_help_overlay_is_titled_key_bindings),
+        cmocka_unit_test(test_regression_fit_panel_plots_predicted_against_actual),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
