@@ -211,8 +211,17 @@ static void pull_snapshot(ui_app *a)
             ui_app_message(a, a->snap.notice_error, "%s", a->snap.notice);
     }
     if (a->snap.run != a->hist_run) {
+        /* the previous run's curves stay as a faint ghost for comparison */
+        if (a->hist_len > 0)
+            ui_views_keep_ghost(&a->views, a->hist, a->hist_len);
         a->hist_len = 0;
         a->hist_run = a->snap.run;
+    }
+    if (a->view_pick && a->snap.state != UI_RUN_LOADING) {
+        a->view_pick = false;
+        a->view = a->snap.race ? UI_V_RACE : ui_view_default(a);
+        a->views.lesson_scroll = 0;
+        a->views.step_on = false;
     }
     if (a->snap.history_len < a->hist_len)
         a->hist_len = 0;
@@ -265,9 +274,14 @@ static void draw_panel(ui_app *a, int p)
     ui_style title = ui_st(th, focused ? UI_R_TITLE_FOCUS : UI_R_TITLE);
     char t[96];
     const char *name = ui_panel_title(p);
-    if (p == UI_P_CONFUSION && a->snap.task == NN_TASK_REGRESSION && a->snap.has_last)
-        name = "Fit";
-    snprintf(t, sizeof t, "%d %s", p + 1, name);
+    if (p == UI_P_CONFUSION) {
+        name = ui_view_title(a->view);
+        if (a->view == UI_V_CONFUSION && a->snap.task == NN_TASK_REGRESSION && a->snap.has_last)
+            name = "Fit";
+        snprintf(t, sizeof t, "%s %s", ui_view_key(a->view), name);
+    } else {
+        snprintf(t, sizeof t, "%d %s", p + 1, name);
+    }
     if (a->lay.collapsed[p]) {
         char sum[128];
         summary(a, p, sum, sizeof sum);
@@ -281,6 +295,8 @@ static void draw_panel(ui_app *a, int p)
         return;
     }
     ui_grid_box(g, r, t, border, title, !th->utf8);
+    if (p == UI_P_CONFUSION)
+        ui_view_tabs(a, g, r, border, title);
     ui_rect c = ui_rect_make(r.x + 1, r.y + 1, r.w - 2, r.h - 2);
     if (c.w <= 0 || c.h <= 0)
         return;
@@ -289,7 +305,7 @@ static void draw_panel(ui_app *a, int p)
     case UI_P_HPARAMS: ui_items_draw(a, p, g, c); break;
     case UI_P_ARCH: ui_arch_draw(a, g, c); break;
     case UI_P_LOSS: ui_loss_draw(a, g, c); break;
-    case UI_P_CONFUSION: ui_confusion_draw(a, g, c); break;
+    case UI_P_CONFUSION: ui_view_draw(a, g, c); break;
     default: break;
     }
 }
@@ -344,6 +360,10 @@ static void change_lr(ui_app *a, double factor)
 {
     static nn_preset tmp;
     nn_error err;
+    if (nn_preset_is_locked(&a->draft, "training.optimizer.learning_rate")) {
+        ui_app_message(a, true, "training.optimizer.learning_rate is locked by this lesson");
+        return;
+    }
     double lr = a->snap.base_lr > 0 ? a->snap.base_lr : a->draft.training.optimizer.lr;
     lr *= factor;
     char v[64];
@@ -379,6 +399,7 @@ static void open_pick(ui_app *a)
     }
     a->draft = p;
     memset(a->cursor, 0, sizeof a->cursor);
+    a->view_pick = true;
     load_draft(a);
     ui_app_message(a, false, "opened %s", pk->name);
 }
@@ -439,8 +460,17 @@ static void panel_key(ui_app *a, ui_cmd c)
         if (c.act == UI_ACT_EDIT)
             a->logy = !a->logy;
         break;
+    case UI_P_CONFUSION: ui_view_handle(a, c); break;
     default: break;
     }
+}
+
+static void show_view(ui_app *a, int v)
+{
+    a->view = (v + UI_V_COUNT) % UI_V_COUNT;
+    if (a->focus != UI_P_CONFUSION)
+        set_focus(a, UI_P_CONFUSION);
+    a->dirty = true;
 }
 
 static void normal_key(ui_app *a, ui_cmd c)
@@ -474,6 +504,10 @@ static void normal_key(ui_app *a, ui_cmd c)
         break;
     case UI_ACT_RESEED: {
         static nn_preset tmp;
+        if (nn_preset_is_locked(&a->draft, "seed")) {
+            ui_app_message(a, true, "seed is locked by this lesson (r resets to the same weights)");
+            break;
+        }
         uint64_t seed = s->seed + 1;
         char v[32];
         snprintf(v, sizeof v, "%llu", (unsigned long long)seed);
@@ -509,6 +543,9 @@ static void normal_key(ui_app *a, ui_cmd c)
         break;
     }
     case UI_ACT_LOG: a->logy = !a->logy; break;
+    case UI_ACT_VIEW: show_view(a, c.arg); break;
+    case UI_ACT_NEXT_VIEW: show_view(a, a->view + 1); break;
+    case UI_ACT_PREV_VIEW: show_view(a, a->view - 1); break;
     case UI_ACT_ZOOM: a->zoom = !a->zoom; relayout(a); break;
     case UI_ACT_MOUSE: on_mouse(a); break;
     default: panel_key(a, c); break;
@@ -563,10 +600,14 @@ static void on_key(ui_app *a, int key)
             a->mode = UI_MODE_NORMAL;
             if (a->confirm == UI_CONFIRM_QUIT) {
                 a->quit = true;
+            } else if (a->confirm == UI_CONFIRM_RACE) {
+                ui_app_race(a);
             } else {
                 a->draft = a->pending;
-                if (a->confirm == UI_CONFIRM_LOAD)
+                if (a->confirm == UI_CONFIRM_LOAD) {
                     memset(a->cursor, 0, sizeof a->cursor);
+                    a->view_pick = true;
+                }
                 load_draft(a);
             }
             a->confirm = UI_CONFIRM_NONE;
@@ -650,9 +691,10 @@ int ui_run(const char *preset, const ui_options *opt)
         fprintf(stderr, "nnterm: cannot open the terminal (TERM=%s)\n", getenv("TERM") ? getenv("TERM") : "");
         return 1;
     }
-    a->focus = UI_P_HPARAMS;
+    a->focus = a->opt.big ? UI_P_CONFUSION : UI_P_HPARAMS;   /* --big: the picture takes the screen */
     a->left_open = UI_P_HPARAMS;
     a->zoom = a->opt.big;
+    a->view_pick = true;
     pull_snapshot(a);
     relayout(a);
 
@@ -704,6 +746,7 @@ int ui_run(const char *preset, const ui_options *opt)
     ui_grid_free(&a->frame);
     free(a->hist);
     free(a->series);
+    ui_views_free(&a->views);
     a->hist = NULL;
     a->series = NULL;
     return 0;

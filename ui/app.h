@@ -10,6 +10,7 @@
 #include "layout.h"
 #include "theme.h"
 #include "ui.h"
+#include "views.h"
 #include "worker.h"
 
 #include "preset.h"
@@ -31,7 +32,7 @@ typedef struct {
     char info[160];                     /* INFO: the text */
 } ui_item;
 
-typedef enum { UI_CONFIRM_NONE, UI_CONFIRM_QUIT, UI_CONFIRM_APPLY, UI_CONFIRM_LOAD } ui_confirm_kind;
+typedef enum { UI_CONFIRM_NONE, UI_CONFIRM_QUIT, UI_CONFIRM_APPLY, UI_CONFIRM_LOAD, UI_CONFIRM_RACE } ui_confirm_kind;
 typedef enum { UI_EDIT_ITEM, UI_EDIT_LAYER, UI_EDIT_SAVE_PRESET, UI_EDIT_SAVE_MODEL } ui_edit_kind;
 
 typedef struct {
@@ -62,6 +63,10 @@ typedef struct ui_app {
     int hist_len, hist_cap;
     uint64_t hist_run;
     double *series;                     /* (3, hist_cap) train, val, test loss */
+
+    int view;                           /* ui_view_id shown in the lower right slot (UI_P_CONFUSION) */
+    bool view_pick;                     /* pick the view for the next preset once it has loaded */
+    ui_views views;                     /* the views' selections, scroll and the ghost curves */
 
     int cursor[UI_P_COUNT], scroll[UI_P_COUNT];
     int arch_col;                       /* 0 units, 1 activation, 2 init, 3 distribution */
@@ -127,6 +132,16 @@ void ui_arch_click(ui_app *a, int row);
 /* panel_loss.c, panel_confusion.c */
 void ui_loss_draw(ui_app *a, ui_grid *g, ui_rect r);
 void ui_confusion_draw(ui_app *a, ui_grid *g, ui_rect r);
+/* panel_views.c: the lower right slot's views in the app (draw, keys, the default view) */
+void ui_view_draw(ui_app *a, ui_grid *g, ui_rect r);
+void ui_view_handle(ui_app *a, ui_cmd c);
+/* The view a freshly loaded preset opens on: Lesson if it has one, else Boundary when the data
+ * has a picture, else Confusion. */
+int ui_view_default(const ui_app *a);
+/* Starts a race of every optimizer on the draft (ui_worker_race), with a message. */
+void ui_app_race(ui_app *a);
+/* The title strip of the slot: its views with their keys, the current one highlighted. */
+void ui_view_tabs(ui_app *a, ui_grid *g, ui_rect frame, ui_style border, ui_style title);
 /* statusbar.c */
 void ui_status_draw(ui_app *a, ui_grid *g, ui_rect r);
 /* overlays.c: help, confirm, picker, prompt, too small */

@@ -47,7 +47,7 @@ void ui_blit(const ui_grid *g, bool utf8)
             uint32_t ch = c->ch ? c->ch : ' ';
             if (!utf8 && ch > 126)
                 ch = '?';
-            wchar_t wc[2] = {(wchar_t)ch, 0};
+            wchar_t wc[3] = {(wchar_t)ch, (wchar_t)(utf8 ? c->comb : 0), 0};   /* a base and its mark */
             cchar_t cc;
             int pair = pair_for(c->fg, c->bg);
             setcchar(&cc, wc, at, (short)pair, NULL);

@@ -47,6 +47,7 @@ void ui_grid_clear(ui_grid *g, ui_style s)
         g->cells[i].fg = s.fg;
         g->cells[i].bg = s.bg;
         g->cells[i].attr = s.attr;
+        g->cells[i].comb = 0;
     }
 }
 
@@ -70,6 +71,7 @@ void ui_grid_put(ui_grid *g, int x, int y, uint32_t ch, ui_style s)
     if (!c)
         return;
     c->ch = ch;
+    c->comb = 0;
     c->fg = s.fg;
     c->bg = s.bg;
     c->attr = s.attr;
@@ -187,6 +189,13 @@ void ui_grid_row_text(const ui_grid *g, int y, int x0, int w, char *out, int out
             break;
         memcpy(out + len, b, (size_t)n + 1);
         len += n;
+        if (c->comb) {
+            n = ui_utf8_encode(c->comb, b);
+            if (len + n >= outlen)
+                break;
+            memcpy(out + len, b, (size_t)n + 1);
+            len += n;
+        }
     }
 }
 

@@ -13,6 +13,7 @@ typedef struct {
     uint32_t ch;          /* Unicode code point; 0 = the right half of a wide glyph (unused) */
     int16_t fg, bg;       /* colour numbers, -1 = default */
     uint16_t attr;        /* UI_A_* bits */
+    uint32_t comb;        /* a combining mark drawn over ch (the hat of m̂), 0 = none */
 } ui_cell;
 
 typedef struct {

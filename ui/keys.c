@@ -8,6 +8,7 @@
 
 #define ESC 27
 #define CTX_ARCH UI_CTX_PANEL(UI_P_ARCH)
+#define CTX_VIEW UI_CTX_PANEL(UI_P_CONFUSION)   /* the lower right slot, whatever view it shows */
 
 const ui_keybind ui_keytab[] = {
     {{'?', KEY_F(1)}, UI_ACT_HELP, 0, UI_CTX_ALL, "? F1", "key bindings (this help)"},
@@ -25,7 +26,15 @@ const ui_keybind ui_keytab[] = {
     {{'2'}, UI_ACT_FOCUS, UI_P_ARCH, UI_CTX_ALL, "2", "Architecture panel"},
     {{'3'}, UI_ACT_FOCUS, UI_P_HPARAMS, UI_CTX_ALL, "3", "Hyperparameters panel"},
     {{'4'}, UI_ACT_FOCUS, UI_P_LOSS, UI_CTX_ALL, "4", "Loss panel"},
-    {{'5'}, UI_ACT_FOCUS, UI_P_CONFUSION, UI_CTX_ALL, "5", "Confusion panel"},
+    {{'5'}, UI_ACT_VIEW, UI_V_CONFUSION, UI_CTX_ALL, "5", "Confusion: the test confusion matrix (or the fit)"},
+    {{'6'}, UI_ACT_VIEW, UI_V_BOUNDARY, UI_CTX_ALL, "6", "Boundary: predicted class over the plane, the points"},
+    {{'7'}, UI_ACT_VIEW, UI_V_NETWORK, UI_CTX_ALL, "7", "Network: every layer's weights, one neuron in detail"},
+    {{'8'}, UI_ACT_VIEW, UI_V_HEALTH, UI_CTX_ALL, "8", "Health: gradients, updates, dead units, warnings"},
+    {{'9'}, UI_ACT_VIEW, UI_V_STEP, UI_CTX_ALL, "9", "Step: one sample through the net, one weight's update"},
+    {{'0'}, UI_ACT_VIEW, UI_V_RACE, UI_CTX_ALL, "0", "Race: the optimizers from the same initial weights"},
+    {{'i'}, UI_ACT_VIEW, UI_V_LESSON, UI_CTX_ALL, "i", "Lesson: the lesson of a lesson preset"},
+    {{'v'}, UI_ACT_NEXT_VIEW, 0, UI_CTX_ALL, "v", "next view in the lower right (5 .. i)"},
+    {{'V'}, UI_ACT_PREV_VIEW, 0, UI_CTX_ALL, "V", "previous view in the lower right"},
     {{KEY_UP, 'k'}, UI_ACT_UP, 0, UI_CTX_ALL, "Up k", "previous field or layer"},
     {{KEY_DOWN, 'j'}, UI_ACT_DOWN, 0, UI_CTX_ALL, "Down j", "next field or layer"},
     {{KEY_LEFT, 'h'}, UI_ACT_LEFT, 0, UI_CTX_ALL, "Left h", "previous choice / column"},
@@ -40,8 +49,14 @@ const ui_keybind ui_keytab[] = {
     {{'d', KEY_DC}, UI_ACT_LAYER_DEL, 0, CTX_ARCH, "d Del", "Architecture: remove the layer"},
     {{'K', KEY_SR}, UI_ACT_LAYER_UP, 0, CTX_ARCH, "K S-Up", "Architecture: move the layer up"},
     {{'J', KEY_SF}, UI_ACT_LAYER_DOWN, 0, CTX_ARCH, "J S-Down", "Architecture: move the layer down"},
-    {{'L'}, UI_ACT_LOG, 0, UI_CTX_ALL, "L", "Loss: log / linear scale"},
-    {{'z'}, UI_ACT_ZOOM, 0, UI_CTX_ALL, "z", "zoom the focused panel"},
+    {{'\n', '\r', KEY_ENTER}, UI_ACT_EDIT, 0, CTX_VIEW, "Enter", "Step: trace this sample; Race: start / end a race"},
+    {{KEY_LEFT, 'h'}, UI_ACT_LEFT, 0, CTX_VIEW, "Left h", "Network, Step: previous neuron (Right: next)"},
+    {{KEY_UP, 'k'}, UI_ACT_UP, 0, CTX_VIEW, "Up k", "Network: previous layer; Step: input (bias above 0)"},
+    {{KEY_PPAGE}, UI_ACT_PAGE_UP, 0, CTX_VIEW, "PgUp", "Step: previous layer (PgDn: next); Lesson: scroll"},
+    {{'['}, UI_ACT_PREV_SAMPLE, 0, CTX_VIEW, "[", "Step: previous training sample"},
+    {{']'}, UI_ACT_NEXT_SAMPLE, 0, CTX_VIEW, "]", "Step: next training sample"},
+    {{'L'}, UI_ACT_LOG, 0, UI_CTX_ALL, "L", "Loss, Race: log / linear scale"},
+    {{'z'}, UI_ACT_ZOOM, 0, UI_CTX_ALL, "z", "zoom the focused panel (projector mode; also --big)"},
     {{'l'}, UI_ACT_LOAD, 0, UI_CTX_ALL, "l", "load a preset (built-in or *.json here)"},
     {{'w'}, UI_ACT_SAVE_PRESET, 0, UI_CTX_ALL, "w", "write the configuration as a preset"},
     {{'m'}, UI_ACT_SAVE_MODEL, 0, UI_CTX_ALL, "m", "save the trained model"},

@@ -23,12 +23,13 @@ typedef enum {
     UI_ACT_SAVE_PRESET, UI_ACT_SAVE_MODEL, UI_ACT_LOG, UI_ACT_ZOOM, UI_ACT_LAYER_ADD,
     UI_ACT_LAYER_DEL, UI_ACT_LAYER_UP, UI_ACT_LAYER_DOWN, UI_ACT_TEXT_INSERT,
     UI_ACT_TEXT_BACKSPACE, UI_ACT_TEXT_DELETE, UI_ACT_COMMIT, UI_ACT_YES, UI_ACT_NO,
-    UI_ACT_RESIZE, UI_ACT_MOUSE, UI_ACT_COUNT
+    UI_ACT_RESIZE, UI_ACT_MOUSE, UI_ACT_VIEW, UI_ACT_NEXT_VIEW, UI_ACT_PREV_VIEW, UI_ACT_PREV_SAMPLE,
+    UI_ACT_NEXT_SAMPLE, UI_ACT_COUNT
 } ui_action;
 
 typedef struct {
     ui_action act;
-    int arg;           /* FOCUS: panel index; TEXT_INSERT: the byte */
+    int arg;           /* FOCUS: panel index; VIEW: ui_view_id; TEXT_INSERT: the byte */
 } ui_cmd;
 
 /* Contexts of a binding: a bit per panel (layout.h's ui_panel_id), or all. */

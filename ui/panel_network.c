@@ -205,20 +205,24 @@ void ui_network_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_view
     if (hh < 1)
         hh = 1;
     /* widths: proportional to the columns, at least 6 for the label; 1 column gap */
+    /* each layer 2 columns a neuron (at least 8 for its label); squeezed to fit, never below 8 */
     int nl = s->n_layers, avail = r.w - (nl - 1);
-    int want = 0;
-    for (int l = 0; l < nl; l++)
-        want += s->net_cols[l] * 2 > 6 ? s->net_cols[l] * 2 : 6;
+    int want = 0, extra = 0;
+    for (int l = 0; l < nl; l++) {
+        int bw = s->net_cols[l] * 2 > 8 ? s->net_cols[l] * 2 : 8;
+        want += bw;
+        extra += bw - 8;
+    }
     x = r.x;
     for (int l = 0; l < nl && x < xe; l++) {
         int cols = s->net_cols[l];
-        int bw = cols * 2 > 6 ? cols * 2 : 6;
-        if (want > avail)
-            bw = (int)((long)bw * avail / want);
-        if (bw < 2)
-            bw = 2;
-        if (bw > cols * 4)
-            bw = cols * 4;
+        int bw = cols * 2 > 8 ? cols * 2 : 8;
+        if (want > avail && extra > 0) {
+            int over = want - avail;
+            bw -= (int)(((long)(bw - 8) * over + extra - 1) / extra);
+            if (bw < 8)
+                bw = 8;
+        }
         if (x + bw > xe)
             bw = xe - x;
         bool sel = l == sl;

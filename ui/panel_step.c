@@ -72,10 +72,12 @@ void ui_step_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_views *
     int wl = 3 + t->step.n_lines;
     int avail = ye - y - wl;           /* lines for the vectors */
     int nl = t->n_layers;
-    int per = nl > 0 ? 3 : 0;
-    int want = 1 + per * nl;
+    /* three lines a layer (z, a, delta) when they fit, else a and delta, else a alone */
+    int per = 3;
+    while (per > 1 && 1 + per * nl > avail)
+        per--;
     int L = t->layer;
-    int shown = avail >= want ? nl : avail > 1 ? (avail - 1) / 3 : 0;
+    int shown = 1 + per * nl <= avail ? nl : avail > 1 ? (avail - 1) / per : 0;
     int l0 = 0;
     if (shown < nl) {
         /* keep the selected layer and the one before it in view */
@@ -87,15 +89,19 @@ void ui_step_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_views *
     if (avail >= 1 && y < ye) {
         vec(g, r.x, y++, r.w, "x", t->x, xn, t->n_inputs, L == 0 ? t->i : -1, th);
     }
-    for (int l = l0; l < l0 + shown && l < nl && y + 3 <= ye - wl; l++) {
+    for (int l = l0; l < l0 + shown && l < nl && y + per <= ye - wl; l++) {
         int n = t->out[l] < UI_TRACE_VEC ? t->out[l] : UI_TRACE_VEC;
         char nm[32];
-        snprintf(nm, sizeof nm, "z%d", l + 1);
-        vec(g, r.x, y++, r.w, nm, t->z[l], n, t->out[l], l == L ? t->j : -1, th);
+        if (per == 3) {
+            snprintf(nm, sizeof nm, "z%d", l + 1);
+            vec(g, r.x, y++, r.w, nm, t->z[l], n, t->out[l], l == L ? t->j : -1, th);
+        }
         snprintf(nm, sizeof nm, "a%d=%.8s", l + 1, nn_act_name(t->act[l]));
         vec(g, r.x, y++, r.w, nm, t->a[l], n, t->out[l], l + 1 == L ? t->i : -1, th);
-        snprintf(nm, sizeof nm, u ? "\xce\xb4%d" : "d%d", l + 1);
-        vec(g, r.x, y++, r.w, nm, t->delta[l], n, t->out[l], l == L ? t->j : -1, th);
+        if (per >= 2) {
+            snprintf(nm, sizeof nm, u ? "\xce\xb4%d" : "d%d", l + 1);
+            vec(g, r.x, y++, r.w, nm, t->delta[l], n, t->out[l], l == L ? t->j : -1, th);
+        }
     }
     /* the selected weight */
     y = ye - wl > y ? ye - wl : y;

@@ -128,9 +128,11 @@ int ui_text_cols(ui_grid *g, int x, int y, int maxw, const char *utf8, ui_style 
         uint32_t cp;
         int n = decode(p, &cp);
         if (combining(cp)) {
-            /* a hat or bar over the previous letter: the cell holds one code point, so the
-             * letter stays plain (m̂ shows as m); the column count does not move */
+            /* a hat or bar over the previous letter: it rides on that cell (ui_cell.comb) */
             p += n;
+            ui_cell *prev = col > 0 ? ui_grid_at(g, x + col - 1, y) : NULL;
+            if (prev)
+                prev->comb = cp;
             continue;
         }
         if (col >= maxw)

@@ -61,9 +61,9 @@ void ui_weights_raster(ui_grid *g, ui_rect r, const float *w, int rows, int cols
 void ui_sparkline(ui_grid *g, int x, int y, int w, const float *v, int n, double lo, double hi,
                   bool logscale, ui_style s, bool ascii);
 
-/* UTF-8 text truncated by display width: combining marks (U+0300..U+036F, U+20D0..U+20FF) take no
- * column and are dropped when the grid cannot hold them, wide text is cut at maxw. Returns the
- * columns written. */
+/* UTF-8 text cut by display width: a combining mark (U+0300..U+036F, U+20D0..U+20FF) takes no
+ * column and rides on the cell before it (ui_cell.comb; one per cell); text is cut at maxw
+ * columns. Returns the columns written. */
 int ui_text_cols(ui_grid *g, int x, int y, int maxw, const char *utf8, ui_style s);
 /* Display width of UTF-8 text (combining marks count 0). */
 int ui_text_width(const char *utf8);

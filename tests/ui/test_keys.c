@@ -69,11 +69,25 @@ static void test_training_keys_map_to_their_commands(void **state)
 static void test_digits_focus_panels_and_tab_cycles(void **state)
 {
     (void)state;
-    for (int p = 0; p < UI_P_COUNT; p++) {
+    for (int p = 0; p < UI_P_CONFUSION; p++) {
         ui_cmd c = ui_key_dispatch(UI_MODE_NORMAL, UI_P_DATASET, '1' + p);
         assert_int_equal(c.act, UI_ACT_FOCUS);
         assert_int_equal(c.arg, p);
     }
+    /* 5 .. 9, 0 and i pick the view of the lower right slot */
+    const int vk[UI_V_COUNT] = {'5', '6', '7', '8', '9', '0', 'i'};
+    for (int v = 0; v < UI_V_COUNT; v++) {
+        ui_cmd c = ui_key_dispatch(UI_MODE_NORMAL, UI_P_LOSS, vk[v]);
+        assert_int_equal(c.act, UI_ACT_VIEW);
+        assert_int_equal(c.arg, v);
+        assert_int_equal(ui_view_key(v)[0], vk[v]);
+    }
+    assert_int_equal(act(UI_MODE_NORMAL, UI_P_LOSS, 'v'), UI_ACT_NEXT_VIEW);
+    assert_int_equal(act(UI_MODE_NORMAL, UI_P_LOSS, 'V'), UI_ACT_PREV_VIEW);
+    /* [ ] only in the view slot */
+    assert_int_equal(act(UI_MODE_NORMAL, UI_P_CONFUSION, '['), UI_ACT_PREV_SAMPLE);
+    assert_int_equal(act(UI_MODE_NORMAL, UI_P_CONFUSION, ']'), UI_ACT_NEXT_SAMPLE);
+    assert_int_equal(act(UI_MODE_NORMAL, UI_P_LOSS, ']'), UI_ACT_NONE);
     assert_int_equal(act(UI_MODE_NORMAL, 0, '\t'), UI_ACT_NEXT_PANEL);
     assert_int_equal(act(UI_MODE_NORMAL, 0, KEY_BTAB), UI_ACT_PREV_PANEL);
 }

@@ -414,7 +414,15 @@ static void test_text_by_display_width(void **state)
     clear();
     assert_int_equal(ui_text_cols(&g, 0, 0, 10, "m\xcc\x82 = 1", ui_st(&th, UI_R_TEXT)), 5);
     assert_int_equal(at(0, 0)->ch, 'm');
+    assert_int_equal(at(0, 0)->comb, 0x302);
     assert_int_equal(at(1, 0)->ch, ' ');
+    assert_int_equal(at(1, 0)->comb, 0);
+    char row[64];
+    ui_grid_row_text(&g, 0, 0, 5, row, sizeof row);
+    assert_string_equal(row, "m\xcc\x82 = 1");
+    /* a cell written over loses the mark */
+    ui_grid_put(&g, 0, 0, 'v', ui_st(&th, UI_R_TEXT));
+    assert_int_equal(at(0, 0)->comb, 0);
     assert_int_equal(at(2, 0)->ch, '=');
     assert_int_equal(at(4, 0)->ch, '1');
     clear();
