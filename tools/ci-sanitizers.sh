@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tools/ci-sanitizers.sh [asan] [tsan] [fuzz] — the sanitizer half of CI (issue 7); no argument: all three.
 #   asan  build-asan: gcc, -Db_sanitize=address,undefined, UBSan fatal; the whole test suite, leak check on.
-#   tsan  build-tsan: gcc, -Db_sanitize=thread; the worker, soak and TUI tests (suites ui, e2e).
+#   tsan  build-tsan: gcc, -Db_sanitize=thread; the worker, soak and TUI tests (suites ui, e2e), and
+#         the core tests that start threads (pool, matrix, trainer, race).
 #   fuzz  build-fuzz: clang, -Dfuzzing=true with ASan+UBSan; each libFuzzer target for
 #         NN_FUZZ_SECONDS (default 30) from its seed corpus; a crash fails CI and its input is
 #         kept in build-fuzz/fuzz-out/<target>/ (copy it to tests/fuzz/regressions/<target>/).
@@ -80,6 +81,13 @@ step_tsan() {
     fi
     "${tsan_prefix[@]}" meson test -C "${pre}tsan" --print-errorlogs --num-processes "$jobs" \
         --timeout-multiplier 3 "${suites[@]}"
+    # and the core tests that start threads (the matrix pool, the trainer with a pool)
+    local names=()
+    for n in pool matrix trainer race; do
+        grep -q ":core / $n\$" <<<"$list" && names+=("$n")
+    done
+    [ ${#names[@]} -eq 0 ] || "${tsan_prefix[@]}" meson test -C "${pre}tsan" --print-errorlogs \
+        --num-processes "$jobs" --timeout-multiplier 3 "${names[@]}"
 }
 
 step_fuzz() {
