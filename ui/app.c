@@ -223,6 +223,7 @@ static void pull_snapshot(ui_app *a)
         a->views.lesson_scroll = 0;
         a->views.step_on = false;
     }
+    ui_view_sync(a);
     if (a->snap.history_len < a->hist_len)
         a->hist_len = 0;
     if (!grow_history(a, a->snap.history_len))
@@ -471,6 +472,7 @@ static void show_view(ui_app *a, int v)
     if (a->focus != UI_P_CONFUSION)
         set_focus(a, UI_P_CONFUSION);
     a->dirty = true;
+    ui_view_sync(a);
 }
 
 static void normal_key(ui_app *a, ui_cmd c)

@@ -135,6 +135,9 @@ void ui_confusion_draw(ui_app *a, ui_grid *g, ui_rect r);
 /* panel_views.c: the lower right slot's views in the app (draw, keys, the default view) */
 void ui_view_draw(ui_app *a, ui_grid *g, ui_rect r);
 void ui_view_handle(ui_app *a, ui_cmd c);
+/* After a snapshot or a view change: the Boundary view of data with 3..UI_VIEW_MAX_FEATURES
+ * features asks the worker for a picture over features 1 and 2 (once per run). */
+void ui_view_sync(ui_app *a);
 /* The view a freshly loaded preset opens on: Lesson if it has one, else Boundary when the data
  * has a picture, else Confusion. */
 int ui_view_default(const ui_app *a);

@@ -171,7 +171,10 @@ void ui_boundary_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_the
     }
     if (s->view == UI_VIEW_NONE) {
         char b[160];
-        if (s->n_features == 1)
+        if (s->n_features > 2 && s->n_features <= UI_VIEW_MAX_FEATURES)
+            snprintf(b, sizeof b, "Boundary needs 2 features (this dataset has %d): drawing it over two of them, "
+                     "the others at their mean ...", s->n_features);
+        else if (s->n_features == 1)
             snprintf(b, sizeof b, "Boundary needs 2 features, or 1 feature and a regression target (this dataset has 1 feature and %d classes)", s->n_classes);
         else
             snprintf(b, sizeof b, "Boundary needs 2 features (this dataset has %d)", s->n_features);
@@ -211,12 +214,30 @@ void ui_boundary_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_the
             }
         }
     }
+    char xb[NN_NAME_MAX + 8], yb[NN_NAME_MAX + 8];
+    const char *xname = s->view_names[0][0] ? s->view_names[0] : s->feature_names[0];
+    const char *yname = s->view_names[1][0] ? s->view_names[1] : s->feature_names[1];
+    if (!xname[0]) {
+        snprintf(xb, sizeof xb, "x%d", s->view_fx + 1);
+        xname = xb;
+    }
+    if (!yname[0]) {
+        snprintf(yb, sizeof yb, "x%d", s->view_fy + 1);
+        yname = yb;
+    }
+    if (s->view == UI_VIEW_CURVE)
+        yname = "target";
+    int top = 1;
+    if (s->n_features > 2 && s->view != UI_VIEW_CURVE && r.h >= 8) {
+        /* which two features, and that the others are held at their mean */
+        ui_grid_printf(g, r.x, r.y + 1, r.w, dim, "x %s, y %s; %d other features at their mean (arrows pick)",
+                       xname, yname, s->n_features - 2);
+        top = 2;
+    }
     const int lw = 8;
-    ui_rect plot = ui_rect_make(r.x + lw, r.y + 1, r.w - lw, r.h - 2);
+    ui_rect plot = ui_rect_make(r.x + lw, r.y + top, r.w - lw, r.h - top - 1);
     if (plot.w < 4 || plot.h < 2)
         return;
-    const char *xname = s->feature_names[0][0] ? s->feature_names[0] : "x";
-    const char *yname = s->view == UI_VIEW_CURVE ? "target" : (s->feature_names[1][0] ? s->feature_names[1] : "y");
     axes(g, plot, lw, s, th, xname, yname);
     if (s->view == UI_VIEW_CURVE)
         curve(g, plot, s, th);

@@ -126,10 +126,52 @@ static void step_key(ui_app *a, ui_cmd c)
         ui_app_message(a, false, "the step-through is computed when training stops (Space pauses, S steps)");
 }
 
+static bool can_choose(const ui_snapshot *s)
+{
+    return !s->race && s->n_features > 2 && s->n_features <= UI_VIEW_MAX_FEATURES && s->state != UI_RUN_LOADING &&
+           s->state != UI_RUN_ERROR;
+}
+
+void ui_view_sync(ui_app *a)
+{
+    const ui_snapshot *s = &a->snap;
+    ui_views *v = &a->views;
+    if (a->view != UI_V_BOUNDARY || s->view != UI_VIEW_NONE || !can_choose(s) || v->feat_asked == s->run + 1)
+        return;
+    v->feat_asked = s->run + 1;
+    ui_worker_view_features(a->w, 0, 1);
+}
+
+/* Boundary: Left/Right move the x feature, Up/Down the y feature (skipping the other axis). */
+static void boundary_key(ui_app *a, ui_cmd c)
+{
+    const ui_snapshot *s = &a->snap;
+    if (!can_choose(s) || s->view == UI_VIEW_NONE) {
+        if (c.act == UI_ACT_LEFT || c.act == UI_ACT_RIGHT || c.act == UI_ACT_UP || c.act == UI_ACT_DOWN)
+            ui_app_message(a, false, "%s", s->n_features <= 2 ? "this dataset has only these two features"
+                                                             : "no picture to choose features for");
+        return;
+    }
+    int nf = s->n_features, fx = s->view_fx, fy = s->view_fy, d = 0;
+    bool x = false;
+    if (c.act == UI_ACT_LEFT) { d = -1; x = true; }
+    else if (c.act == UI_ACT_RIGHT) { d = 1; x = true; }
+    else if (c.act == UI_ACT_UP) d = 1;
+    else if (c.act == UI_ACT_DOWN) d = -1;
+    else return;
+    int *f = x ? &fx : &fy, other = x ? fy : fx;
+    do {
+        *f = (*f + d + nf) % nf;
+    } while (*f == other);
+    if (!ui_worker_view_features(a->w, fx, fy))
+        ui_app_message(a, true, "the worker is busy; try again");
+}
+
 void ui_view_handle(ui_app *a, ui_cmd c)
 {
     ui_views *v = &a->views;
     switch (a->view) {
+    case UI_V_BOUNDARY: boundary_key(a, c); break;
     case UI_V_NETWORK:
         if (c.act == UI_ACT_LEFT) v->net_unit--;
         else if (c.act == UI_ACT_RIGHT) v->net_unit++;

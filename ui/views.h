@@ -22,6 +22,7 @@ typedef struct {
     bool step_on;                     /* Step: a selection was sent to the worker */
     int step_index, step_layer, step_i, step_j;   /* step_i == NN_HEALTH_BIAS: the bias */
     int lesson_scroll;                /* Lesson: first line shown */
+    uint64_t feat_asked;              /* Boundary: snapshot.run + 1 when two features were asked for */
     /* the previous run's loss curves (kept when snapshot.run changes), drawn faint */
     double *ghost;                    /* (2, ghost_cap): train, then val loss */
     int ghost_len, ghost_cap;

@@ -49,7 +49,8 @@ enum {
     CMD_SAVE_MODEL = UI_CMD_COUNT + 1,
     CMD_TRACE,
     CMD_SET_PARAM,
-    CMD_RACE
+    CMD_RACE,
+    CMD_VIEW_FEATURES
 };
 
 #define CMD_KEY_MAX 96
@@ -95,6 +96,9 @@ struct ui_worker {
     ui_snapshot snap;            /* built here, then copied to shared */
     uint64_t seq, run;
     float *view_in, *view_out;   /* prediction buffers for the grid or curve */
+    int view_fx, view_fy;        /* the features on the view's axes (ui_worker_view_features) */
+    bool view_chosen;            /* ui_worker_view_features was called: views for > 2 features too */
+    float *view_mean;            /* (n_features) their means in original units, for > 2 features */
     float *fit_in, *fit_out;     /* (UI_FIT_MAX, features/outputs) regression predicted-vs-actual */
     uint32_t fit_rows[UI_FIT_MAX];
     double busy_s;               /* time inside nn_trainer_step since load/reset */
@@ -384,6 +388,130 @@ static void expand_range(float *lo, float *hi)
     *hi += 0.05f * span;
 }
 
+/* The view's kind, axes, data range and sample of points (part of fill_static; again when the
+ * axes change). Classification or regression data with 2..UI_VIEW_MAX_FEATURES features gets a
+ * grid over features view_fx and view_fy (the others held at their mean); 1-feature regression a
+ * curve. */
+static void fill_view(ui_worker *w, const nn_trainer *t)
+{
+    ui_snapshot *s = &w->snap;
+    const nn_dataset *d = &t->data;
+    int nf = d->n_features;
+    s->view = UI_VIEW_NONE;
+    s->view_epoch = -1;
+    s->grid_w = s->grid_h = 0;
+    s->n_points = 0;
+    s->curve_n = 0;
+    s->view_fx = 0;
+    s->view_fy = -1;
+    s->view_names[0][0] = s->view_names[1][0] = '\0';
+    /* more than 2 features: only once the UI has asked for two (ui_worker_view_features) */
+    bool plane = nf == 2 || (nf > 2 && nf <= UI_VIEW_MAX_FEATURES && w->view_chosen);
+    if (plane && d->task == NN_TASK_CLASSIFICATION)
+        s->view = UI_VIEW_BOUNDARY;
+    else if (plane && d->task == NN_TASK_REGRESSION)
+        s->view = UI_VIEW_SURFACE;
+    else if (nf == 1 && d->task == NN_TASK_REGRESSION && d->y)
+        s->view = UI_VIEW_CURVE;
+    if (s->view == UI_VIEW_NONE || d->n <= 0)
+        return;
+    int fx = 0, fy = 1;
+    if (s->view != UI_VIEW_CURVE && w->view_fx >= 0 && w->view_fy >= 0 && w->view_fx < nf && w->view_fy < nf &&
+        w->view_fx != w->view_fy) {
+        fx = w->view_fx;
+        fy = w->view_fy;
+    }
+    if (s->view == UI_VIEW_CURVE)
+        fy = -1;
+    s->view_fx = fx;
+    s->view_fy = fy;
+    copy_str(s->view_names[0], NN_NAME_MAX, d->feature_names ? d->feature_names[fx] : "");
+    if (fy >= 0)
+        copy_str(s->view_names[1], NN_NAME_MAX, d->feature_names ? d->feature_names[fy] : "");
+
+    /* every feature's mean in original units (what the features off the axes are held at) */
+    if (s->view != UI_VIEW_CURVE && nf > 2) {
+        float *m = realloc(w->view_mean, (size_t)nf * sizeof *m);
+        if (!m) {
+            s->view = UI_VIEW_NONE;
+            return;
+        }
+        w->view_mean = m;
+        for (int j = 0; j < nf; j++) {
+            double sum = 0.0;
+            long cnt = 0;
+            for (int i = 0; i < d->n; i++) {
+                float v = d->x[(size_t)i * (size_t)nf + (size_t)j];
+                denorm_feature(&t->norm, j, &v);
+                if (isfinite(v)) {
+                    sum += (double)v;
+                    cnt++;
+                }
+            }
+            m[j] = cnt > 0 ? (float)(sum / (double)cnt) : 0.0f;
+        }
+    }
+
+    /* the data range in original units over every row */
+    float xlo = INFINITY, xhi = -INFINITY, ylo = INFINITY, yhi = -INFINITY;
+    for (int i = 0; i < d->n; i++) {
+        float a = d->x[(size_t)i * (size_t)nf + (size_t)fx];
+        denorm_feature(&t->norm, fx, &a);
+        float b;
+        if (s->view == UI_VIEW_CURVE) {
+            b = d->y[(size_t)i * (size_t)d->n_targets];
+        } else {
+            b = d->x[(size_t)i * (size_t)nf + (size_t)fy];
+            denorm_feature(&t->norm, fy, &b);
+        }
+        if (isfinite(a)) {
+            xlo = fminf(xlo, a);
+            xhi = fmaxf(xhi, a);
+        }
+        if (isfinite(b)) {
+            ylo = fminf(ylo, b);
+            yhi = fmaxf(yhi, b);
+        }
+    }
+    if (!(xlo <= xhi))
+        xlo = xhi = 0.0f;
+    if (!(ylo <= yhi))
+        ylo = yhi = 0.0f;
+    expand_range(&xlo, &xhi);
+    expand_range(&ylo, &yhi);
+    s->x_min = xlo;
+    s->x_max = xhi;
+    s->y_min = ylo;
+    s->y_max = yhi;
+
+    /* an even sample of the training rows, then the test rows */
+    long total = (long)t->split.n_train + (long)t->split.n_test;
+    int want = total < UI_MAX_POINTS ? (int)total : UI_MAX_POINTS;
+    for (int i = 0; i < want; i++) {
+        long pos = (long)((double)i * (double)total / (double)want);
+        bool is_test = pos >= t->split.n_train;
+        uint32_t row = is_test ? t->split.test[pos - t->split.n_train] : t->split.train[pos];
+        ui_point *pt = &s->points[i];
+        pt->x = d->x[(size_t)row * (size_t)nf + (size_t)fx];
+        denorm_feature(&t->norm, fx, &pt->x);
+        if (s->view == UI_VIEW_CURVE) {
+            pt->y = d->y[(size_t)row * (size_t)d->n_targets];
+        } else {
+            pt->y = d->x[(size_t)row * (size_t)nf + (size_t)fy];
+            denorm_feature(&t->norm, fy, &pt->y);
+        }
+        pt->cls = (int16_t)(d->task == NN_TASK_CLASSIFICATION && d->label ? d->label[row] : 0);
+        pt->is_test = is_test ? 1 : 0;
+    }
+    s->n_points = want;
+    if (s->view == UI_VIEW_CURVE) {
+        s->curve_n = UI_CURVE_MAX;
+    } else {
+        s->grid_w = UI_GRID_W;
+        s->grid_h = UI_GRID_H;
+    }
+}
+
 /* Static parts of the snapshot: dataset, network, class names, data range, sample of points. */
 static void fill_static(ui_worker *w, const nn_trainer *t)
 {
@@ -418,78 +546,7 @@ static void fill_static(ui_worker *w, const nn_trainer *t)
     copy_str(s->name, sizeof s->name, t->preset.name);
     copy_str(s->file, sizeof s->file, t->preset.file);
 
-    s->view = UI_VIEW_NONE;
-    s->view_epoch = -1;
-    s->grid_w = s->grid_h = 0;
-    s->n_points = 0;
-    s->curve_n = 0;
-    if (d->n_features == 2 && d->task == NN_TASK_CLASSIFICATION)
-        s->view = UI_VIEW_BOUNDARY;
-    else if (d->n_features == 2 && d->task == NN_TASK_REGRESSION)
-        s->view = UI_VIEW_SURFACE;
-    else if (d->n_features == 1 && d->task == NN_TASK_REGRESSION && d->y)
-        s->view = UI_VIEW_CURVE;
-    if (s->view == UI_VIEW_NONE || d->n <= 0)
-        return;
-
-    /* the data range in original units over every row */
-    float xlo = INFINITY, xhi = -INFINITY, ylo = INFINITY, yhi = -INFINITY;
-    for (int i = 0; i < d->n; i++) {
-        float a = d->x[(size_t)i * (size_t)d->n_features];
-        denorm_feature(&t->norm, 0, &a);
-        float b;
-        if (s->view == UI_VIEW_CURVE) {
-            b = d->y[(size_t)i * (size_t)d->n_targets];
-        } else {
-            b = d->x[(size_t)i * (size_t)d->n_features + 1];
-            denorm_feature(&t->norm, 1, &b);
-        }
-        if (isfinite(a)) {
-            xlo = fminf(xlo, a);
-            xhi = fmaxf(xhi, a);
-        }
-        if (isfinite(b)) {
-            ylo = fminf(ylo, b);
-            yhi = fmaxf(yhi, b);
-        }
-    }
-    if (!(xlo <= xhi))
-        xlo = xhi = 0.0f;
-    if (!(ylo <= yhi))
-        ylo = yhi = 0.0f;
-    expand_range(&xlo, &xhi);
-    expand_range(&ylo, &yhi);
-    s->x_min = xlo;
-    s->x_max = xhi;
-    s->y_min = ylo;
-    s->y_max = yhi;
-
-    /* an even sample of the training rows, then the test rows */
-    long total = (long)t->split.n_train + (long)t->split.n_test;
-    int want = total < UI_MAX_POINTS ? (int)total : UI_MAX_POINTS;
-    for (int i = 0; i < want; i++) {
-        long pos = (long)((double)i * (double)total / (double)want);
-        bool is_test = pos >= t->split.n_train;
-        uint32_t row = is_test ? t->split.test[pos - t->split.n_train] : t->split.train[pos];
-        ui_point *pt = &s->points[i];
-        pt->x = d->x[(size_t)row * (size_t)d->n_features];
-        denorm_feature(&t->norm, 0, &pt->x);
-        if (s->view == UI_VIEW_CURVE) {
-            pt->y = d->y[(size_t)row * (size_t)d->n_targets];
-        } else {
-            pt->y = d->x[(size_t)row * (size_t)d->n_features + 1];
-            denorm_feature(&t->norm, 1, &pt->y);
-        }
-        pt->cls = (int16_t)(d->task == NN_TASK_CLASSIFICATION && d->label ? d->label[row] : 0);
-        pt->is_test = is_test ? 1 : 0;
-    }
-    s->n_points = want;
-    if (s->view == UI_VIEW_CURVE) {
-        s->curve_n = UI_CURVE_MAX;
-    } else {
-        s->grid_w = UI_GRID_W;
-        s->grid_h = UI_GRID_H;
-    }
+    fill_view(w, t);
 }
 
 /* Regression: predictions of the sampled rows against their targets (original units). */
@@ -533,11 +590,14 @@ static void compute_view(ui_worker *w)
     } else {
         int gw = s->grid_w, gh = s->grid_h, cells = gw * gh;
         float dx = (s->x_max - s->x_min) / (float)gw, dy = (s->y_max - s->y_min) / (float)gh;
+        int nf = t->data.n_features, fx = s->view_fx, fy = s->view_fy;
         for (int r = 0; r < gh; r++)
             for (int c = 0; c < gw; c++) {
-                float *p = &w->view_in[2 * (size_t)(r * gw + c)];
-                p[0] = s->x_min + ((float)c + 0.5f) * dx;
-                p[1] = s->y_max - ((float)r + 0.5f) * dy;
+                float *p = &w->view_in[(size_t)nf * (size_t)(r * gw + c)];
+                if (nf > 2 && w->view_mean)
+                    memcpy(p, w->view_mean, (size_t)nf * sizeof *p);   /* the other features at their mean */
+                p[fx] = s->x_min + ((float)c + 0.5f) * dx;
+                p[fy] = s->y_max - ((float)r + 0.5f) * dy;
             }
         nn_norm_apply(&t->norm, w->view_in, cells);
         nn_trainer_predict(t, w->view_in, cells, w->view_out);
@@ -858,7 +918,7 @@ static void do_load(ui_worker *w)
         in_n = UI_CURVE_MAX;
         out_n = (size_t)UI_CURVE_MAX * (size_t)w->t.outputs;
     } else if (w->snap.view != UI_VIEW_NONE) {
-        in_n = 2 * (size_t)UI_GRID_W * UI_GRID_H;
+        in_n = (size_t)w->t.data.n_features * UI_GRID_W * UI_GRID_H;
         out_n = (size_t)UI_GRID_W * UI_GRID_H * (size_t)w->t.outputs;
     }
     if (in_n > 0) {
@@ -1377,6 +1437,40 @@ static void do_trace(ui_worker *w, const ui_cmd *c)
     publish(w);
 }
 
+/* New axes for the Boundary view: the grid, range and points over features fx and fy. */
+static void do_view_features(ui_worker *w, int fx, int fy)
+{
+    int nf = w->have_trainer ? w->t.data.n_features : 0;
+    if (w->race_on || !w->have_trainer) {
+        notice(w, true, "view features: %s", w->race_on ? "not during a race" : "no model is loaded");
+    } else if (nf <= 2 || nf > UI_VIEW_MAX_FEATURES) {
+        notice(w, true, "view features: this dataset has %d features; choosing two needs 3 to %d", nf,
+               UI_VIEW_MAX_FEATURES);
+    } else if (fx < 0 || fy < 0 || fx >= nf || fy >= nf || fx == fy) {
+        notice(w, true, "view features: %d and %d must be two different features of 0..%d", fx, fy, nf - 1);
+    } else {
+        /* the grid's buffers: load allocated them only if the data had a view then */
+        size_t cells = (size_t)UI_GRID_W * UI_GRID_H;
+        if (!w->view_in || !w->view_out) {
+            free(w->view_in);
+            free(w->view_out);
+            w->view_in = malloc((size_t)nf * cells * sizeof *w->view_in);
+            w->view_out = malloc((size_t)w->t.outputs * cells * sizeof *w->view_out);
+        }
+        if (!w->view_in || !w->view_out) {
+            notice(w, true, "view features: out of memory for the grid");
+        } else {
+            w->view_fx = fx;
+            w->view_fy = fy;
+            w->view_chosen = true;
+            fill_view(w, &w->t);
+            w->grid_samples = -1;
+            compute_view(w);
+        }
+    }
+    publish(w);
+}
+
 /* Applies one command (worker thread). skip: a load or race that a newer one replaces. */
 static void apply(ui_worker *w, const ui_cmd *c, bool skip)
 {
@@ -1441,6 +1535,9 @@ static void apply(ui_worker *w, const ui_cmd *c, bool skip)
     case CMD_RACE:
         if (!skip)
             do_race(w, c->text);
+        break;
+    case CMD_VIEW_FEATURES:
+        do_view_features(w, c->arg[0], c->arg[1]);
         break;
     default:
         break;
@@ -1573,6 +1670,7 @@ void ui_worker_destroy(ui_worker *w)
     free_trainer(w);
     free_race(w);
     free(w->hist);
+    free(w->view_mean);
     pthread_cond_destroy(&w->cv);
     pthread_mutex_destroy(&w->mu);
     free(w);
@@ -1683,6 +1781,21 @@ bool ui_worker_trace(ui_worker *w, int train_index, int layer, int i, int j)
     c->arg[1] = layer;
     c->arg[2] = i;
     c->arg[3] = j;
+    bool ok = push(w, c, NULL);
+    free(c);
+    return ok;
+}
+
+bool ui_worker_view_features(ui_worker *w, int fx, int fy)
+{
+    if (!w)
+        return false;
+    ui_cmd *c = calloc(1, sizeof *c);
+    if (!c)
+        return false;
+    c->kind = CMD_VIEW_FEATURES;
+    c->arg[0] = fx;
+    c->arg[1] = fy;
     bool ok = push(w, c, NULL);
     free(c);
     return ok;

@@ -60,9 +60,11 @@ typedef enum {
 
 /* What the snapshot's view area holds, decided by the dataset. */
 typedef enum {
-    UI_VIEW_NONE,      /* more than 2 features (iris, MNIST): no picture */
-    UI_VIEW_BOUNDARY,  /* 2 features, classification: grid_class + grid_conf (probability 0..1) */
-    UI_VIEW_SURFACE,   /* 2 features, regression: grid_conf = (yhat - grid_vmin) / (grid_vmax - grid_vmin) */
+    UI_VIEW_NONE,      /* more than 2 features (iris, MNIST) until ui_worker_view_features picks two (at most
+                          UI_VIEW_MAX_FEATURES features); 1-feature classification: no picture */
+    UI_VIEW_BOUNDARY,  /* 2+ features, classification: grid_class + grid_conf (probability 0..1) over
+                          features view_fx, view_fy (the others at their mean) */
+    UI_VIEW_SURFACE,   /* 2+ features, regression: grid_conf = (yhat - grid_vmin) / (grid_vmax - grid_vmin) */
     UI_VIEW_CURVE      /* 1 feature, regression (sine): curve_x/curve_y, points are (x, target) */
 } ui_view_kind;
 
@@ -70,6 +72,7 @@ typedef enum {
 #define UI_GRID_H 64        /* rows */
 #define UI_MAX_POINTS 512   /* data points in the snapshot */
 #define UI_CURVE_MAX 128    /* fitted-curve points (1-D regression) */
+#define UI_VIEW_MAX_FEATURES 64   /* the most features a boundary is drawn for (two chosen, others at the mean) */
 #define UI_FIT_MAX 256      /* predicted-versus-actual pairs (regression) */
 
 typedef struct {
@@ -302,6 +305,15 @@ typedef struct {
     int fit_n;
     int fit_epoch;                    /* completed epochs when computed */
     float fit_actual[UI_FIT_MAX], fit_pred[UI_FIT_MAX];
+
+    /* ---- the Boundary view's axes (issue 6; added after the rest) ----
+     * BOUNDARY and SURFACE are drawn over features view_fx (x) and view_fy (y): 0 and 1 for
+     * 2-feature data. Data with 3..UI_VIEW_MAX_FEATURES features has no view (NONE) until
+     * ui_worker_view_features picks two; then the others are held at their mean over every row,
+     * and x_min..y_max, the points and the grid follow. CURVE: view_fx 0, view_fy -1.
+     * view_names: their names ("" when the dataset has none). */
+    int view_fx, view_fy;
+    char view_names[2][NN_NAME_MAX];
 } ui_snapshot;
 
 typedef struct ui_worker ui_worker;
@@ -376,5 +388,12 @@ bool ui_worker_set_param(ui_worker *w, const char *key, const char *value);
  * one epoch each in turn, and the race ends DONE when every one is DONE or DIVERGED. Each trainer
  * holds its own copy of the dataset. Loads and races queued together: the newest wins. */
 bool ui_worker_race(ui_worker *w, const nn_preset *p, const char *optimizers);
+
+/* Turns on the Boundary (or Surface) view for data with 3..UI_VIEW_MAX_FEATURES features, over
+ * x = feature fx and y = feature fy, every other feature held at its mean. The grid is computed
+ * at once with the current weights, then like any view (every epoch ...). The choice is kept
+ * across reset and load (back to 0 and 1 when it does not fit the new data). Bad indices, 2 or
+ * fewer features, a race: an error notice and nothing changes. */
+bool ui_worker_view_features(ui_worker *w, int fx, int fy);
 
 #endif

@@ -2,7 +2,7 @@
 # End-to-end test of the teaching views under tmux (TUI.md §3a): the spiral preset's boundary
 # changes as it trains, the Network, Health and Step views show the trained network, a race of
 # every optimizer ends with a legend, a lesson preset shows its text and refuses locked edits,
-# --big gives the picture the whole screen, and data with 4 features gets the Boundary note.
+# --big gives the picture the whole screen, and 4-feature data gets a boundary over two chosen features.
 # Usage: e2e_views.sh NNTERM    exit 77 (skipped) without tmux.
 set -euo pipefail
 export LC_ALL=C.UTF-8
@@ -95,7 +95,10 @@ wait_for 'Depth for a twisted boundary'; keys 6; wait_for '6 Boundary'
 step "--big gives the view the whole screen"
 quit
 open iris
-wait_for 'READY'; keys 6; wait_for 'Boundary needs 2 features \(this dataset has 4\)'
-step "iris (4 features): the Boundary view says why there is no picture"
+wait_for 'READY'; keys 6; wait_for 'x sepal_length, y sepal_width; 2 other features at their mean'
+wait_for '\x{2580}'; wait_for 'sepal_length'
+keys Right; wait_for 'x petal_length, y sepal_width'; wait_for ' petal_length '
+keys Up; wait_for 'x petal_length, y petal_width'
+step "iris (4 features): the boundary over two chosen features, the others at their mean"
 quit
 echo "$N passed, 0 failed"

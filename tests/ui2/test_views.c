@@ -228,11 +228,32 @@ static void test_boundary_panel_axes_legend_and_notes(void **state)
     assert_int_equal(at(8, 1)->ch, 0x2580);              /* the plot starts at column 8 */
     assert_int_equal(at(59, 10)->ch, 0x2580);
 
-    snap.view = UI_VIEW_NONE;
+    /* 4 features: two chosen, the note says so and the plot starts a row lower */
     snap.n_features = 4;
+    snap.view_fx = 2;
+    snap.view_fy = 3;
+    snprintf(snap.view_names[0], NN_NAME_MAX, "petal_length");
+    snprintf(snap.view_names[1], NN_NAME_MAX, "petal_width");
+    clear();
+    ui_boundary_panel(&g, ui_rect_make(0, 0, 90, 12), &snap, &th);
+    assert_true(row_has(1, "x petal_length, y petal_width; 2 other features at their mean"));
+    assert_true(row_has(2, "      4 "));
+    assert_int_equal(at(0, 1)->ch, 'x');
+    assert_int_equal(at(2, 1)->ch, 'p');
+    assert_int_equal(at(8, 2)->ch, 0x2580);
+    assert_true(row_has(11, "petal_length"));
+    assert_true(row_has(6, "petal_w"));
+
+    snap.view = UI_VIEW_NONE;
     clear();
     ui_boundary_panel(&g, ui_rect_make(0, 0, 60, 12), &snap, &th);
-    assert_true(row_has(0, "Boundary needs 2 features (this dataset has 4)"));
+    assert_true(row_has(0, "Boundary needs 2 features (this dataset has 4): drawing"));
+    assert_true(row_has(1, "the others at their mean"));
+    snap.n_features = 784;
+    clear();
+    ui_boundary_panel(&g, ui_rect_make(0, 0, 60, 12), &snap, &th);
+    assert_true(row_has(0, "Boundary needs 2 features (this dataset has 784)"));
+    assert_false(row_has(0, "drawing"));
 
     snap.view = UI_VIEW_BOUNDARY;
     snap.race = true;

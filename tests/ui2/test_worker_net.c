@@ -144,11 +144,93 @@ static void test_no_net_in_race_mode(void **state)
     free(s);
 }
 
+static bool has_view(const ui_snapshot *s) { return s->view == UI_VIEW_BOUNDARY && s->view_epoch >= 0; }
+static uint64_t notice_at;
+static bool noticed(const ui_snapshot *s) { return s->notice_seq > notice_at; }
+
+static void test_two_chosen_features_of_iris_get_a_boundary(void **state)
+{
+    (void)state;
+    static nn_preset p;
+    nn_error err;
+    assert_int_equal(nn_preset_load(&p, "iris", NULL, &err), NN_OK);
+    ui_snapshot *s = calloc(1, sizeof *s);
+    assert_non_null(s);
+    uint64_t seq = 0;
+    ui_worker *w = ui_worker_create(&p, 1, -1, &err);
+    assert_non_null(w);
+    wait_until(w, s, &seq, ready, "READY");
+    assert_int_equal(s->view, UI_VIEW_NONE);      /* 4 features: no picture until asked */
+
+    /* two features that do not exist, the same twice: refused */
+    notice_at = s->notice_seq;
+    assert_true(ui_worker_view_features(w, 1, 1));
+    wait_until(w, s, &seq, noticed, "a notice");
+    assert_true(s->notice_error);
+    assert_non_null(strstr(s->notice, "two different features of 0..3"));
+    assert_int_equal(s->view, UI_VIEW_NONE);
+
+    assert_true(ui_worker_view_features(w, 2, 3));
+    wait_until(w, s, &seq, has_view, "the boundary");
+    assert_int_equal(s->view_fx, 2);
+    assert_int_equal(s->view_fy, 3);
+    assert_string_equal(s->view_names[0], "petal_length");
+    assert_string_equal(s->view_names[1], "petal_width");
+    /* petal length runs 1.0..6.9 cm, petal width 0.1..2.5: the ranges are those +-5% */
+    assert_true(s->x_min < 1.0f && s->x_min > 0.6f && s->x_max > 6.9f && s->x_max < 7.3f);
+    assert_true(s->y_min < 0.1f && s->y_min > -0.1f && s->y_max > 2.5f && s->y_max < 2.7f);
+    assert_int_equal(s->grid_w, UI_GRID_W);
+    assert_true(s->n_points > 100);
+    for (int i = 0; i < s->n_points; i++) {
+        assert_true(s->points[i].x >= 1.0f - 1e-4f && s->points[i].x <= 6.9f + 1e-4f);
+        assert_true(s->points[i].cls >= 0 && s->points[i].cls < 3);
+    }
+    /* training moves it: after 20 epochs iris is learned, and the petal plane shows all three classes */
+    assert_true(ui_worker_start(w));
+    double end = now_s() + 60;
+    for (;;) {
+        ui_worker_snapshot(w, s, &seq);
+        if (s->state == UI_RUN_DONE && s->view_epoch == s->epoch)
+            break;
+        assert_true(now_s() < end);
+        struct timespec ts = {0, 1000000};
+        nanosleep(&ts, NULL);
+    }
+    int seen[3] = {0, 0, 0};
+    for (int i = 0; i < s->grid_w * s->grid_h; i++)
+        if (s->grid_class[i] < 3)
+            seen[s->grid_class[i]]++;
+    assert_true(seen[0] > 0 && seen[1] > 0 && seen[2] > 0);
+    /* the choice survives a reset */
+    assert_true(ui_worker_reset(w));
+    wait_until(w, s, &seq, ready, "READY after reset");
+    assert_int_equal(s->view, UI_VIEW_BOUNDARY);
+    assert_int_equal(s->view_fx, 2);
+    ui_worker_destroy(w);
+
+    /* 2-feature data has its view already: asking for another is refused */
+    assert_int_equal(nn_preset_load(&p, "xor", NULL, &err), NN_OK);
+    seq = 0;
+    w = ui_worker_create(&p, 1, -1, &err);
+    wait_until(w, s, &seq, ready, "READY");
+    assert_int_equal(s->view, UI_VIEW_BOUNDARY);
+    assert_int_equal(s->view_fx, 0);
+    assert_int_equal(s->view_fy, 1);
+    notice_at = s->notice_seq;
+    assert_true(ui_worker_view_features(w, 1, 0));
+    wait_until(w, s, &seq, noticed, "a notice");
+    assert_true(s->notice_error);
+    assert_non_null(strstr(s->notice, "this dataset has 2 features"));
+    ui_worker_destroy(w);
+    free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_net_weights_match_a_trainer_built_from_the_same_preset),
         cmocka_unit_test(test_no_net_in_race_mode),
+        cmocka_unit_test(test_two_chosen_features_of_iris_get_a_boundary),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
