@@ -48,15 +48,27 @@ void ui_health_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme
     /* the table */
     static const int cw[] = {6, 8, 9, 9, 9, 6, 6, 14};
     static const char *const head[] = {"layer", "act", "|grad W|", "|W|", "dW/W", "dead", "satur", "a mean+-std"};
-    int ncol = 8;
-    int xs[8], x = r.x;
-    for (int i = 0; i < ncol; i++) {
-        xs[i] = x;
-        x += cw[i] + 1;
+    /* columns that do not fit go, least useful first: a mean+-std, act, |W|, satur, dead */
+    static const int drop[] = {7, 1, 3, 6, 5};
+    bool on[8] = {true, true, true, true, true, true, true, true};
+    int xs[8];
+    for (int k = 0;; k++) {
+        int x = r.x;
+        for (int i = 0; i < 8; i++) {
+            xs[i] = x;
+            if (on[i])
+                x += cw[i] + 1;
+        }
+        if (x - 1 <= r.x + r.w || k == (int)(sizeof drop / sizeof drop[0]))
+            break;
+        on[drop[k]] = false;
     }
-    while (ncol > 5 && xs[ncol - 1] + cw[ncol - 1] > r.x + r.w)
-        ncol--;
+    const int ncol = 8;
+    for (int i = 0; i < ncol; i++)
+        on[i] = on[i] && xs[i] + cw[i] <= r.x + r.w;   /* still too narrow: what does not fit goes */
     for (int i = 0; i < ncol; i++) {
+        if (!on[i])
+            continue;
         const char *t = head[i];
         if (th->utf8 && i == 2) t = "\xe2\x80\x96\xe2\x88\x87W\xe2\x80\x96";
         if (th->utf8 && i == 3) t = "\xe2\x80\x96W\xe2\x80\x96";
@@ -79,28 +91,33 @@ void ui_health_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme
         bool out = l == h->n_layers - 1;
         char b[32];
         snprintf(b, sizeof b, "%d%s", l + 1, out ? " out" : "");
-        ui_grid_text(g, xs[0], y, cw[0], b, lab);
-        ui_grid_printf(g, xs[1], y, cw[1], dim, "%.8s", nn_act_name(L->act));
+        if (on[0])
+            ui_grid_text(g, xs[0], y, cw[0], b, lab);
+        if (on[1])
+            ui_grid_printf(g, xs[1], y, cw[1], dim, "%.8s", nn_act_name(L->act));
         ui_fmt_num(b, sizeof b, L->grad_norm);
         bool gbad = (!out && (L->grad_norm < NN_HEALTH_TINY_GRAD || L->grad_norm < NN_HEALTH_VANISH_RATIO * gmax)) ||
                     L->grad_norm > NN_HEALTH_HUGE_GRAD;
-        cell(g, xs[2], y, cw[2], b, gbad ? warn : val);
+        if (on[2])
+            cell(g, xs[2], y, cw[2], b, gbad ? warn : val);
         ui_fmt_num(b, sizeof b, L->weight_norm);
-        cell(g, xs[3], y, cw[3], b, val);
+        if (on[3])
+            cell(g, xs[3], y, cw[3], b, val);
         if (isnan(L->update_ratio))
             snprintf(b, sizeof b, "-");
         else
             snprintf(b, sizeof b, "%.1e", L->update_ratio);
-        cell(g, xs[4], y, cw[4], b, L->update_ratio >= NN_HEALTH_HIGH_UPDATE ? warn : val);
-        if (ncol > 5) {
+        if (on[4])
+            cell(g, xs[4], y, cw[4], b, L->update_ratio >= NN_HEALTH_HIGH_UPDATE ? warn : val);
+        if (on[5]) {
             share(b, sizeof b, L->dead_share);
             cell(g, xs[5], y, cw[5], b, !out && L->dead_share >= NN_HEALTH_DEAD_WARN ? warn : val);
         }
-        if (ncol > 6) {
+        if (on[6]) {
             share(b, sizeof b, L->saturated_share);
             cell(g, xs[6], y, cw[6], b, !out && L->saturated_share >= NN_HEALTH_SAT_WARN ? warn : val);
         }
-        if (ncol > 7) {
+        if (on[7]) {
             snprintf(b, sizeof b, "%.2f%s%.2f", L->act_mean, th->utf8 ? "\xc2\xb1" : "+-", L->act_std);
             int n = ui_text_width(b);
             ui_text_cols(g, xs[7] + cw[7] - n, y, cw[7], b, val);

@@ -202,8 +202,11 @@ void ui_network_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_view
     int dh = r.h >= 12 ? 4 : r.h >= 8 ? 2 : 0;
     int top = r.y + 1, bottom = r.y + r.h - dh;   /* [top, bottom): labels, heatmaps, marker */
     int hh = bottom - top - 2;                     /* heatmap rows */
+    bool marker = hh >= 1;
+    if (!marker)
+        hh = bottom - top - 1;
     if (hh < 1)
-        hh = 1;
+        return;
     /* widths: proportional to the columns, at least 6 for the label; 1 column gap */
     /* each layer 2 columns a neuron (at least 8 for its label); squeezed to fit, never below 8 */
     int nl = s->n_layers, avail = r.w - (nl - 1);
@@ -236,7 +239,7 @@ void ui_network_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_view
             hw = bw;
         ui_weights_raster(g, ui_rect_make(x, top + 1, hw, hh), s->net_w[l], s->net_rows[l], cols, s->net_wmax[l], th);
         /* marker under the selected neuron */
-        if (sel) {
+        if (sel && marker) {
             int cw = hw / cols;
             int mx = cw >= 1 ? x + sc * cw + (cw - 1) / 2 : x + (int)((long)sc * hw / cols);
             ui_grid_put(g, mx, top + 1 + hh, th->utf8 ? 0x25B2 : '^', ui_st(th, UI_R_WARN));

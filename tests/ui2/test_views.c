@@ -521,9 +521,8 @@ static void test_race_legend_and_chart(void **state)
 
 // --- health --------------------------------------------------------------------------------------
 
-static void test_health_panel_table_warnings_history(void **state)
+static void health_snapshot(void)
 {
-    (void)state;
     memset(&snap, 0, sizeof snap);
     snap.state = UI_RUN_PAUSED;
     snap.has_health = true;
@@ -539,6 +538,12 @@ static void test_health_panel_table_warnings_history(void **state)
     for (int e = 1; e <= 3; e++)
         nn_health_history_push(&snap.health_hist, h, e);
     snap.health_hist.rows[0].grad_norm[0] = 1e-3f;
+}
+
+static void test_health_panel_table_warnings_history(void **state)
+{
+    (void)state;
+    health_snapshot();
 
     clear();
     ui_health_panel(&g, ui_rect_make(0, 0, 90, 20), &snap, &th);
@@ -577,9 +582,8 @@ static void test_health_panel_table_warnings_history(void **state)
 
 // --- step-through --------------------------------------------------------------------------------
 
-static void test_step_panel_shows_the_chain_rule(void **state)
+static void step_snapshot(void)
 {
-    (void)state;
     memset(&snap, 0, sizeof snap);
     snap.state = UI_RUN_PAUSED;
     snap.k = 2;
@@ -603,6 +607,12 @@ static void test_step_panel_shows_the_chain_rule(void **state)
     t->step.lr = 0.1;
     t->step.n_lines = 1;
     snprintf(t->step.lines[0], NN_HEALTH_LINE, "w \xe2\x86\x90 w \xe2\x88\x92 lr\xc2\xb7g = 0.3 \xe2\x88\x92 0.1 \xc3\x97 -0.375 = 0.3375");
+}
+
+static void test_step_panel_shows_the_chain_rule(void **state)
+{
+    (void)state;
+    step_snapshot();
     ui_views v;
     memset(&v, 0, sizeof v);
     v.step_on = true;
@@ -670,6 +680,47 @@ static void test_lesson_panel(void **state)
     assert_true(row_has(0, "This preset has no lesson"));
 }
 
+/* Every cell outside r is still the blank the grid was cleared to. */
+static void assert_inside(ui_rect r, const char *what)
+{
+    for (int y = 0; y < g.h; y++)
+        for (int x = 0; x < g.w; x++) {
+            if (ui_rect_has(r, x, y))
+                continue;
+            const ui_cell *c = at(x, y);
+            if (c->ch != ' ' || c->bg != ui_st(&th, UI_R_TEXT).bg)
+                fail_msg("%s drew U+%04X at (%d,%d), outside %dx%d at (%d,%d)", what, c->ch, x, y, r.w, r.h, r.x, r.y);
+        }
+}
+
+static void test_views_stay_inside_their_rectangle(void **state)
+{
+    (void)state;
+    static nn_preset p;
+    nn_error err;
+    assert_int_equal(nn_preset_load(&p, "lesson-vanishing", NULL, &err), NN_OK);
+    ui_views v;
+    memset(&v, 0, sizeof v);
+    v.step_on = true;
+    const ui_rect rs[] = {{10, 5, 44, 9}, {10, 5, 44, 18}, {3, 2, 20, 6}, {0, 0, 100, 40}, {30, 30, 70, 3}};
+    for (size_t i = 0; i < sizeof rs / sizeof rs[0]; i++) {
+        ui_rect r = rs[i];
+        for (int k = 0; k < 6; k++) {
+            clear();
+            switch (k) {
+            case 0: boundary_snapshot(0.9f); ui_boundary_panel(&g, r, &snap, &th); break;
+            case 1: network_snapshot(); ui_network_panel(&g, r, &snap, &v, &th); break;
+            case 2: health_snapshot(); ui_health_panel(&g, r, &snap, &th); break;
+            case 3: step_snapshot(); ui_step_panel(&g, r, &snap, &v, &th); break;
+            case 4: race_snapshot(); ui_race_panel(&g, r, &snap, &th, true); break;
+            default: ui_lesson_panel(&g, r, &p, &v, &th); break;
+            }
+            static const char *const names[] = {"boundary", "network", "health", "step", "race", "lesson"};
+            assert_inside(r, names[k]);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -690,6 +741,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_health_panel_table_warnings_history, setup, teardown),
         cmocka_unit_test_setup_teardown(test_step_panel_shows_the_chain_rule, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lesson_panel, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_views_stay_inside_their_rectangle, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
