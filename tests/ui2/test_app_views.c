@@ -1,0 +1,259 @@
+/* The views inside the app, with a ui_app built by hand (no terminal, no worker): live-change
+ * markers and the ghost of the previous run on the Loss chart, the slot's title strip, the
+ * default view of a preset, and the keys of the Network, Step, Race and Lesson views. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "app.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static ui_app app;
+static ui_grid g;
+
+static int setup(void **state)
+{
+    (void)state;
+    ui_views_free(&app.views);
+    free(app.hist);
+    free(app.series);
+    memset(&app, 0, sizeof app);
+    ui_theme_init(&app.th, UI_COLOR_256, true);
+    app.hist_cap = 10;
+    app.hist = calloc((size_t)app.hist_cap, sizeof *app.hist);
+    app.series = calloc(3 * (size_t)app.hist_cap, sizeof *app.series);
+    if (!app.hist || !app.series)
+        return -1;
+    return ui_grid_init(&g, 100, 30) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    ui_grid_free(&g);
+    return 0;
+}
+
+static bool row_has(int y, const char *needle)
+{
+    char row[2048];
+    ui_grid_row_text(&g, y, 0, g.w, row, sizeof row);
+    return strstr(row, needle) != NULL;
+}
+
+static void history(int n, const double *train)
+{
+    app.hist_len = n;
+    for (int i = 0; i < n; i++) {
+        app.hist[i].epoch = i + 1;
+        app.hist[i].train_loss = train[i];
+        app.hist[i].val_loss = NAN;
+        app.hist[i].test_loss = NAN;
+        app.series[i] = train[i];
+        app.series[app.hist_cap + i] = NAN;
+        app.series[2 * app.hist_cap + i] = NAN;
+    }
+}
+
+static void test_loss_chart_marks_live_changes(void **state)
+{
+    (void)state;
+    const double tl[4] = {1.0, 0.8, 0.6, 0.5};
+    history(4, tl);
+    app.snap.epochs = 10;
+    app.snap.n_batches = 10;
+    app.snap.n_events = 1;
+    app.snap.events[0].epoch = 2;
+    app.snap.events[0].batch = 5;
+    snprintf(app.snap.events[0].what, UI_EVENT_LEN, "lr 0.1 -> 0.2");
+    ui_grid_clear(&g, ui_st(&app.th, UI_R_TEXT));
+    ui_loss_draw(&app, &g, ui_rect_make(0, 0, 60, 12));
+    /* the plot starts at column 8, the x axis is on row 9: epoch 2.5 of 10 is dot 17 of 104 */
+    const ui_cell *m = ui_grid_cat(&g, 16, 9);
+    assert_true(row_has(11, "\xe2\x96\xb2 lr 0.1 -> 0.2 (ep"));   /* cut at the panel's edge */
+    assert_int_equal(ui_grid_cat(&g, 60, 11)->ch, ' ');
+    assert_int_equal(m->ch, 0x25B2);
+    assert_int_equal(m->fg, ui_st(&app.th, UI_R_WARN).fg);
+    assert_int_equal(ui_grid_cat(&g, 15, 9)->ch, 0x2500);
+    assert_int_equal(ui_grid_cat(&g, 17, 9)->ch, 0x2500);
+    ui_grid_clear(&g, ui_st(&app.th, UI_R_TEXT));
+    ui_loss_draw(&app, &g, ui_rect_make(0, 0, 80, 12));
+    assert_true(row_has(11, "\xe2\x96\xb2 lr 0.1 -> 0.2 (epoch 3)"));
+
+    /* no events: no marker, the lr in the accuracy line instead */
+    app.snap.n_events = 0;
+    ui_grid_clear(&g, ui_st(&app.th, UI_R_TEXT));
+    ui_loss_draw(&app, &g, ui_rect_make(0, 0, 60, 12));
+    assert_int_equal(ui_grid_cat(&g, 16, 9)->ch, 0x2500);
+    assert_false(row_has(11, "lr 0.1 -> 0.2"));
+}
+
+static void test_the_previous_run_stays_as_a_ghost(void **state)
+{
+    (void)state;
+    const double old[6] = {2.0, 1.5, 1.2, 1.0, 0.9, 0.85};
+    history(6, old);
+    ui_views_keep_ghost(&app.views, app.hist, app.hist_len);
+    assert_int_equal(app.views.ghost_len, 6);
+    assert_false(app.views.ghost_val);          /* no val loss: the ghost is the train curve */
+    const double now[2] = {2.0, 1.0};
+    history(2, now);
+    app.snap.epochs = 6;
+    ui_grid_clear(&g, ui_st(&app.th, UI_R_TEXT));
+    ui_loss_draw(&app, &g, ui_rect_make(0, 0, 60, 12));
+    assert_true(row_has(0, "prev 0.85"));
+    assert_true(row_has(0, "train 1"));
+    /* the ghost's tail (epochs 3..6) is drawn in the dim colour, right of the current run */
+    int dim = 0;
+    for (int y = 1; y < 9; y++)
+        for (int x = 30; x < 60; x++) {
+            const ui_cell *c = ui_grid_cat(&g, x, y);
+            if ((c->ch & 0xFF00) == 0x2800 && c->fg == ui_st(&app.th, UI_R_DIM).fg)
+                dim++;
+        }
+    assert_true(dim > 0);
+    ui_views_free(&app.views);
+    assert_int_equal(app.views.ghost_len, 0);
+}
+
+static void test_slot_title_strip_and_default_view(void **state)
+{
+    (void)state;
+    app.view = UI_V_HEALTH;
+    ui_grid_clear(&g, ui_st(&app.th, UI_R_TEXT));
+    ui_rect fr = ui_rect_make(0, 0, 82, 10);
+    ui_grid_box(&g, fr, "8 Health", ui_st(&app.th, UI_R_BORDER), ui_st(&app.th, UI_R_TITLE), false);
+    ui_view_tabs(&app, &g, fr, ui_st(&app.th, UI_R_BORDER), ui_st(&app.th, UI_R_TITLE));
+    assert_true(row_has(0, "8 Health \xe2\x94\x80 5 Conf 6 Bound 7 Net 9 Step 0 Race i Lesson "));
+    fr.w = 46;
+    ui_grid_clear(&g, ui_st(&app.th, UI_R_TEXT));
+    ui_grid_box(&g, fr, "8 Health", ui_st(&app.th, UI_R_BORDER), ui_st(&app.th, UI_R_TITLE), false);
+    ui_view_tabs(&app, &g, fr, ui_st(&app.th, UI_R_BORDER), ui_st(&app.th, UI_R_TITLE));
+    assert_true(row_has(0, "8 Health \xe2\x94\x80 v: views "));
+    assert_int_equal(ui_grid_cat(&g, 45, 0)->ch, 0x256E);   /* the corner survives */
+
+    nn_error err;
+    assert_int_equal(nn_preset_load(&app.draft, "iris", NULL, &err), NN_OK);
+    app.snap.view = UI_VIEW_NONE;
+    assert_int_equal(ui_view_default(&app), UI_V_CONFUSION);
+    app.snap.view = UI_VIEW_BOUNDARY;
+    assert_int_equal(ui_view_default(&app), UI_V_BOUNDARY);
+    assert_int_equal(nn_preset_load(&app.draft, "lesson-overfitting", NULL, &err), NN_OK);
+    assert_int_equal(ui_view_default(&app), UI_V_LESSON);
+}
+
+static void press(ui_action act)
+{
+    ui_cmd c = {act, 0};
+    ui_view_handle(&app, c);
+}
+
+static void test_network_and_step_selection_stay_in_range(void **state)
+{
+    (void)state;
+    ui_snapshot *s = &app.snap;
+    s->has_net = true;
+    s->n_layers = 2;
+    s->layers[0] = (ui_layer_info){2, 3, NN_ACT_RELU};
+    s->layers[1] = (ui_layer_info){3, 2, NN_ACT_SOFTMAX};
+    s->net_cols[0] = 3;
+    s->net_cols[1] = 2;
+    s->n_train = 5;
+    s->state = UI_RUN_PAUSED;
+    app.view = UI_V_NETWORK;
+    for (int i = 0; i < 5; i++)
+        press(UI_ACT_RIGHT);
+    assert_int_equal(app.views.net_unit, 2);
+    press(UI_ACT_DOWN);
+    assert_int_equal(app.views.net_layer, 1);
+    assert_int_equal(app.views.net_unit, 1);   /* the output layer has 2 neurons */
+    press(UI_ACT_DOWN);
+    assert_int_equal(app.views.net_layer, 1);
+    press(UI_ACT_UP);
+    press(UI_ACT_HOME);
+    assert_int_equal(app.views.net_layer, 0);
+    assert_int_equal(app.views.net_unit, 0);
+
+    /* step: no worker here, so the trace command is refused with a message, but the selection moves */
+    app.view = UI_V_STEP;
+    press(UI_ACT_PREV_SAMPLE);
+    assert_true(app.views.step_on);
+    assert_int_equal(app.views.step_index, 0);
+    for (int i = 0; i < 10; i++)
+        press(UI_ACT_NEXT_SAMPLE);
+    assert_int_equal(app.views.step_index, 4);
+    press(UI_ACT_UP);
+    assert_int_equal(app.views.step_i, NN_HEALTH_BIAS);
+    press(UI_ACT_UP);
+    assert_int_equal(app.views.step_i, NN_HEALTH_BIAS);
+    for (int i = 0; i < 5; i++)
+        press(UI_ACT_DOWN);
+    assert_int_equal(app.views.step_i, 1);     /* layer 1 has 2 inputs */
+    press(UI_ACT_PAGE_DOWN);
+    assert_int_equal(app.views.step_layer, 1);
+    for (int i = 0; i < 5; i++)
+        press(UI_ACT_RIGHT);
+    assert_int_equal(app.views.step_j, 1);     /* 2 outputs */
+    assert_non_null(strstr(app.msg, "cannot queue the step-through"));
+    /* during a race the step-through is refused */
+    s->race = true;
+    press(UI_ACT_NEXT_SAMPLE);
+    assert_non_null(strstr(app.msg, "no step-through during a race"));
+}
+
+static void test_race_key_asks_once_training_has_begun(void **state)
+{
+    (void)state;
+    nn_error err;
+    assert_int_equal(nn_preset_load(&app.draft, "xor", NULL, &err), NN_OK);
+    app.view = UI_V_RACE;
+    app.snap.state = UI_RUN_READY;
+    press(UI_ACT_EDIT);                       /* not begun: straight to the worker (none here) */
+    assert_int_equal(app.mode, UI_MODE_NORMAL);
+    assert_non_null(strstr(app.msg, "cannot queue the race"));
+    app.snap.state = UI_RUN_PAUSED;
+    app.snap.epoch = 3;
+    press(UI_ACT_EDIT);
+    assert_int_equal(app.mode, UI_MODE_CONFIRM);
+    assert_int_equal(app.confirm, UI_CONFIRM_RACE);
+    assert_non_null(strstr(app.confirm_text, "Race every optimizer"));
+}
+
+static void test_lesson_scrolls_within_its_text(void **state)
+{
+    (void)state;
+    nn_error err;
+    assert_int_equal(nn_preset_load(&app.draft, "lesson-overfitting", NULL, &err), NN_OK);
+    app.view = UI_V_LESSON;
+    app.lay.panel[UI_P_CONFUSION] = ui_rect_make(0, 0, 60, 20);
+    for (int i = 0; i < 200; i++)
+        press(UI_ACT_DOWN);
+    int total = ui_lesson_lines(&app.draft, 57);
+    int rows = 20 - 2 - 1 - 2;
+    assert_int_equal(app.views.lesson_scroll, total - rows);
+    press(UI_ACT_UP);
+    assert_int_equal(app.views.lesson_scroll, total - rows - 1);
+    press(UI_ACT_HOME);
+    assert_int_equal(app.views.lesson_scroll, 0);
+    press(UI_ACT_UP);
+    assert_int_equal(app.views.lesson_scroll, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_loss_chart_marks_live_changes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_the_previous_run_stays_as_a_ghost, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_slot_title_strip_and_default_view, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_network_and_step_selection_stay_in_range, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_race_key_asks_once_training_has_begun, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lesson_scrolls_within_its_text, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
