@@ -405,6 +405,15 @@ static void open_pick(ui_app *a)
     ui_app_message(a, false, "opened %s", pk->name);
 }
 
+static void show_view(ui_app *a, int v)
+{
+    a->view = (v + UI_V_COUNT) % UI_V_COUNT;
+    if (a->focus != UI_P_CONFUSION)
+        set_focus(a, UI_P_CONFUSION);
+    a->dirty = true;
+    ui_view_sync(a);
+}
+
 static void on_mouse(ui_app *a)
 {
     MEVENT ev;
@@ -435,6 +444,13 @@ static void on_mouse(ui_app *a)
     if (!(ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)))
         return;
     bool was_collapsed = a->lay.collapsed[p];
+    if (p == UI_P_CONFUSION && ev.y == a->lay.panel[p].y) {
+        int v = ui_view_tab_at(a, a->lay.panel[p], ev.x);   /* a tab of the slot's title strip */
+        if (v >= 0) {
+            show_view(a, v);
+            return;
+        }
+    }
     set_focus(a, p);
     if (was_collapsed)
         return;
@@ -466,14 +482,6 @@ static void panel_key(ui_app *a, ui_cmd c)
     }
 }
 
-static void show_view(ui_app *a, int v)
-{
-    a->view = (v + UI_V_COUNT) % UI_V_COUNT;
-    if (a->focus != UI_P_CONFUSION)
-        set_focus(a, UI_P_CONFUSION);
-    a->dirty = true;
-    ui_view_sync(a);
-}
 
 static void normal_key(ui_app *a, ui_cmd c)
 {

@@ -145,6 +145,8 @@ int ui_view_default(const ui_app *a);
 void ui_app_race(ui_app *a);
 /* The title strip of the slot: its views with their keys, the current one highlighted. */
 void ui_view_tabs(ui_app *a, ui_grid *g, ui_rect frame, ui_style border, ui_style title);
+/* The view whose tab is at column x of the strip on frame's top row, or -1. */
+int ui_view_tab_at(const ui_app *a, ui_rect frame, int x);
 /* statusbar.c */
 void ui_status_draw(ui_app *a, ui_grid *g, ui_rect r);
 /* overlays.c: help, confirm, picker, prompt, too small */

@@ -187,7 +187,7 @@ void ui_network_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_view
     int x = r.x, xe = r.x + r.w;
     x += ui_grid_printf(g, x, r.y, r.w, dim, "epoch %d ", s->net_epoch);
     if (th->level == UI_COLOR_MONO) {
-        x += ui_grid_text(g, x, r.y, xe - x, " - negative  + positive  (# = large)", txt);
+        x += ui_grid_text(g, x, r.y, xe - x, " - negative  + positive  (# = large)  ", txt);
     } else {
         ui_style neg = {ui_weight_colour(th, -1, 1), -1, 0}, pos = {ui_weight_colour(th, 1, 1), -1, 0};
         const char *sq = th->utf8 ? "\xe2\x96\xa0" : "#";

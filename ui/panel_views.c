@@ -16,9 +16,11 @@ int ui_view_default(const ui_app *a)
     return UI_V_CONFUSION;
 }
 
-void ui_view_tabs(ui_app *a, ui_grid *g, ui_rect fr, ui_style border, ui_style title)
+/* Where the title strip puts each view's tab on the slot's top border: x0[v]..x1[v] (x1
+ * exclusive; x0 == x1 for the current view, whose title the box drew). Returns false when only
+ * " v: views " fits. */
+static bool tab_layout(const ui_app *a, ui_rect fr, int *x0, int *x1)
 {
-    /* "╭ 6 Boundary ─ 5 Conf 7 Net 8 Health 9 Step 0 Race i Lesson ─╮" when it fits */
     static const char *const shortname[UI_V_COUNT] = {"Conf", "Bound", "Net", "Health", "Step", "Race", "Lesson"};
     char cur[64];
     snprintf(cur, sizeof cur, "%s %s", ui_view_key(a->view), ui_view_title(a->view));
@@ -27,20 +29,53 @@ void ui_view_tabs(ui_app *a, ui_grid *g, ui_rect fr, ui_style border, ui_style t
         if (v != a->view)
             need += (int)strlen(ui_view_key(v)) + 1 + (int)strlen(shortname[v]) + 1;
     int x = fr.x + 2 + (int)strlen(cur) + 2;   /* after the title the box drew */
-    int xe = fr.x + fr.w - 2;
+    for (int v = 0; v < UI_V_COUNT; v++)
+        x0[v] = x1[v] = x;
+    if (need + 4 > fr.w)
+        return false;
+    x++;
+    for (int v = 0; v < UI_V_COUNT; v++) {
+        if (v == a->view)
+            continue;
+        x0[v] = x;
+        x += (int)strlen(ui_view_key(v)) + 1 + (int)strlen(shortname[v]) + 1;
+        x1[v] = x;
+    }
+    return true;
+}
+
+int ui_view_tab_at(const ui_app *a, ui_rect fr, int x)
+{
+    int x0[UI_V_COUNT], x1[UI_V_COUNT];
+    if (!tab_layout(a, fr, x0, x1))
+        return -1;
+    for (int v = 0; v < UI_V_COUNT; v++)
+        if (x >= x0[v] && x < x1[v])
+            return v;
+    return -1;
+}
+
+void ui_view_tabs(ui_app *a, ui_grid *g, ui_rect fr, ui_style border, ui_style title)
+{
+    /* "╭ 6 Boundary ─ 5 Conf 7 Net 8 Health 9 Step 0 Race i Lesson ─╮" when it fits */
+    static const char *const shortname[UI_V_COUNT] = {"Conf", "Bound", "Net", "Health", "Step", "Race", "Lesson"};
+    int x0[UI_V_COUNT], x1[UI_V_COUNT];
     ui_style key = ui_st(&a->th, UI_R_LABEL), dim = ui_st(&a->th, UI_R_DIM);
+    int xe = fr.x + fr.w - 2;
     (void)title;
-    if (need + 4 > fr.w) {
+    if (!tab_layout(a, fr, x0, x1)) {
+        int x = x0[0];
         if (x + 8 < xe)
             ui_grid_text(g, x, fr.y, xe - x, " v: views ", dim);
         return;
     }
-    ui_grid_put(g, x++, fr.y, ' ', border);
-    for (int v = 0; v < UI_V_COUNT && x < xe; v++) {
+    ui_grid_put(g, x0[a->view == 0 ? 1 : 0] - 1, fr.y, ' ', border);
+    for (int v = 0; v < UI_V_COUNT; v++) {
         if (v == a->view)
             continue;
+        int x = x0[v];
         x += ui_grid_text(g, x, fr.y, xe - x, ui_view_key(v), key);
-        x += ui_grid_printf(g, x, fr.y, xe - x, dim, " %s ", shortname[v]);
+        ui_grid_printf(g, x, fr.y, xe - x, dim, " %s ", shortname[v]);
     }
 }
 

@@ -45,10 +45,12 @@ for e in 1 2 3 4 5; do keys s; wait_for "Epoch $e/300"; wait_for "epoch $e .* tr
 d=$(( $(now) + 8000 )); until [ "$(picture)" != "$before" ]; do (( $(now) < d )) || fail "the boundary did not change"; sleep 0.05; done
 step "the boundary changes after 5 epochs"
 
-keys 7; wait_for '7 Network'; wait_for 'negative .* positive'; wait_for '>1 2\x{2192}32'
+# a click (X10 mouse report) on the "7 Net" tab of the slot's title: columns 60-65 of row 19
+keys -l $'\e[M'" $(printf "\\x$(printf %x $((33 + 61)))")$(printf "\\x$(printf %x $((33 + 19)))")"
+wait_for '7 Network'; wait_for 'negative .* positive'; wait_for '>1 2\x{2192}32'
 wait_for 'layer 1 neuron 0 \(relu, 2 inputs\)  bias [-+][0-9.]+'; wait_for 'active on [0-9]+% of rows'
 keys Right Right Down; wait_for 'layer 2 neuron 2 \(relu, 32 inputs\)'; wait_for '>2 32\x{2192}32'
-step "7 shows the weights; arrows select layer 2 neuron 2"
+step "a click on the 7 Net tab shows the weights; arrows select layer 2 neuron 2"
 
 keys 8; wait_for '8 Health'; wait_for 'batch [0-9]+ of epoch 5'; wait_for '4 out +softmax'
 wait_for 'healthy: no warnings|^.{38}! '; wait_for 'gradient norm per layer over epochs \(log scale\), epochs 1-5'

@@ -131,11 +131,20 @@ static void test_slot_title_strip_and_default_view(void **state)
     ui_grid_box(&g, fr, "8 Health", ui_st(&app.th, UI_R_BORDER), ui_st(&app.th, UI_R_TITLE), false);
     ui_view_tabs(&app, &g, fr, ui_st(&app.th, UI_R_BORDER), ui_st(&app.th, UI_R_TITLE));
     assert_true(row_has(0, "8 Health \xe2\x94\x80 5 Conf 6 Bound 7 Net 9 Step 0 Race i Lesson "));
+    /* a click on a tab picks its view */
+    assert_int_equal(ui_view_tab_at(&app, fr, 12), -1);
+    assert_int_equal(ui_view_tab_at(&app, fr, 13), UI_V_CONFUSION);
+    assert_int_equal(ui_view_tab_at(&app, fr, 19), UI_V_CONFUSION);
+    assert_int_equal(ui_view_tab_at(&app, fr, 20), UI_V_BOUNDARY);
+    assert_int_equal(ui_view_tab_at(&app, fr, 34), UI_V_STEP);
+    assert_int_equal(ui_view_tab_at(&app, fr, 53), UI_V_LESSON);
+    assert_int_equal(ui_view_tab_at(&app, fr, 62), -1);
     fr.w = 46;
     ui_grid_clear(&g, ui_st(&app.th, UI_R_TEXT));
     ui_grid_box(&g, fr, "8 Health", ui_st(&app.th, UI_R_BORDER), ui_st(&app.th, UI_R_TITLE), false);
     ui_view_tabs(&app, &g, fr, ui_st(&app.th, UI_R_BORDER), ui_st(&app.th, UI_R_TITLE));
     assert_true(row_has(0, "8 Health \xe2\x94\x80 v: views "));
+    assert_int_equal(ui_view_tab_at(&app, fr, 13), -1);
     assert_int_equal(ui_grid_cat(&g, 45, 0)->ch, 0x256E);   /* the corner survives */
 
     nn_error err;
