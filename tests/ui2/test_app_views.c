@@ -254,6 +254,29 @@ static void test_lesson_scrolls_within_its_text(void **state)
     assert_int_equal(app.views.lesson_scroll, 0);
 }
 
+/* The README's key table is the key table, row for row (what the help overlay shows). */
+static void test_readme_lists_every_key_binding(void **state)
+{
+    (void)state;
+    const char *root = getenv("NN_SOURCE_ROOT");
+    if (!root)
+        skip();
+    char path[1024];
+    snprintf(path, sizeof path, "%s/README.md", root);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    static char text[1 << 20];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = 0;
+    for (int i = 0; i < ui_keytab_len; i++) {
+        char row[256];
+        snprintf(row, sizeof row, "| `%s` | %s |\n", ui_keytab[i].label, ui_keytab[i].help);
+        if (!strstr(text, row))
+            fail_msg("README.md lacks the key row: %s", row);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -263,6 +286,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_network_and_step_selection_stay_in_range, setup, teardown),
         cmocka_unit_test_setup_teardown(test_race_key_asks_once_training_has_begun, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lesson_scrolls_within_its_text, setup, teardown),
+        cmocka_unit_test(test_readme_lists_every_key_binding),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
