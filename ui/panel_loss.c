@@ -73,8 +73,12 @@ void ui_loss_draw(ui_app *a, ui_grid *g, ui_rect r)
                             what, e->train_acc, e->val_acc, e->test_acc, e->lr);
         if (ev >= 0 && xe - x > 12) {
             x += ui_grid_text(g, x, y, xe - x, a->th.utf8 ? "  \xe2\x96\xb2 " : "  ^ ", ui_st(&a->th, UI_R_WARN));
-            ui_grid_printf(g, x, y, xe - x, ui_st(&a->th, UI_R_WARN), "%s (epoch %d)", a->snap.events[ev].what,
-                           a->snap.events[ev].epoch + 1);
+            const ui_event *le = &a->snap.events[ev];
+            if (le->batch > 0)
+                ui_grid_printf(g, x, y, xe - x, ui_st(&a->th, UI_R_WARN), "%s (epoch %d, batch %d)", le->what,
+                               le->epoch + 1, le->batch);
+            else
+                ui_grid_printf(g, x, y, xe - x, ui_st(&a->th, UI_R_WARN), "%s (after epoch %d)", le->what, le->epoch);
         }
     }
 }

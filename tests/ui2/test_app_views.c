@@ -84,7 +84,11 @@ static void test_loss_chart_marks_live_changes(void **state)
     assert_int_equal(ui_grid_cat(&g, 17, 9)->ch, 0x2500);
     ui_grid_clear(&g, ui_st(&app.th, UI_R_TEXT));
     ui_loss_draw(&app, &g, ui_rect_make(0, 0, 80, 12));
-    assert_true(row_has(11, "\xe2\x96\xb2 lr 0.1 -> 0.2 (epoch 3)"));
+    assert_true(row_has(11, "\xe2\x96\xb2 lr 0.1 -> 0.2 (epoch 3, batch 5)"));
+    app.snap.events[0].batch = 0;   /* between epochs */
+    ui_grid_clear(&g, ui_st(&app.th, UI_R_TEXT));
+    ui_loss_draw(&app, &g, ui_rect_make(0, 0, 80, 12));
+    assert_true(row_has(11, "\xe2\x96\xb2 lr 0.1 -> 0.2 (after epoch 2)"));
 
     /* no events: no marker, the lr in the accuracy line instead */
     app.snap.n_events = 0;
