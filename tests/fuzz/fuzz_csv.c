@@ -2,7 +2,7 @@
  * index; forced classification and regression) and nn_data_csv_columns (features by name).
  * Promises checked: a refusal has a code and a message naming the file; an accepted dataset has
  * rows, finite features, labels inside [0, n_classes), finite regression targets, and
- * terminated names. */
+ * terminated names; nn_data_csv_columns reads the same numbers for the same named columns. */
 #include "fuzz.h"
 
 #include "datasets.h"
@@ -47,6 +47,36 @@ static void check_dataset(const nn_dataset *d, int with_targets)
     }
 }
 
+/* The prediction loader, asked for the feature columns the training loader found (by their header
+ * names), must read the same numbers. Skipped when names repeat or were cut (not addressable). */
+static void check_columns_agree(const nn_dataset *d, const char *buf, size_t size)
+{
+    if (d->n_features > 64)
+        return;
+    const char *names[64];
+    for (int j = 0; j < d->n_features; j++) {
+        names[j] = d->feature_names[j];
+        if (strlen(names[j]) >= NN_NAME_MAX - 1 || names[j][0] == '\0')
+            return;
+        for (int k = 0; k < j; k++)
+            if (strcmp(names[k], names[j]) == 0)
+                return;
+    }
+    nn_dataset c;
+    memset(&c, 0, sizeof c);
+    nn_error err;
+    nn_status st = nn_data_csv_columns(&c, buf, size, FILE_NAME, names, d->n_features, &err);
+    FUZZ_CHECK(st == NN_OK, "training loader accepted the file, prediction loader refuses its columns: %s",
+               err.msg);
+    FUZZ_CHECK(c.n == d->n && c.n_features == d->n_features, "shape %d x %d vs %d x %d", c.n, c.n_features, d->n,
+               d->n_features);
+    size_t cells = (size_t)d->n * (size_t)d->n_features;
+    for (size_t i = 0; i < cells; i++)
+        FUZZ_CHECK(memcmp(&c.x[i], &d->x[i], sizeof c.x[i]) == 0, "value %zu: %.9g vs %.9g", i, (double)c.x[i],
+                   (double)d->x[i]);
+    nn_dataset_free(&c);
+}
+
 static void load(const char *buf, size_t size, const char *label, int task)
 {
     nn_dataset d;
@@ -57,6 +87,8 @@ static void load(const char *buf, size_t size, const char *label, int task)
         check_dataset(&d, 1);
         if (task >= 0)
             FUZZ_CHECK((int)d.task == task, "asked for task %d, got %d", task, (int)d.task);
+        if (!label && task < 0)
+            check_columns_agree(&d, buf, size);
     } else {
         check_error(st, &err, "nn_data_csv");
     }

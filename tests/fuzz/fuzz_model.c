@@ -3,7 +3,8 @@
  * with the loaded model so inconsistent shapes that parse accepted show up under ASan.
  * Promises checked: a refusal has a code and a message naming the file; an accepted model has a
  * network whose input is n_features wide, classes that match its output, predictions that are
- * probabilities in [0, 1] when the last layer is softmax or sigmoid (NaN allowed: weights may be huge). */
+ * probabilities in [0, 1] when the last layer is softmax or sigmoid (NaN allowed: weights may be huge);
+ * it writes (nn_model_to_json), reads back, writes the same text and predicts the same numbers. */
 #include "fuzz.h"
 
 #include "model_io.h"
@@ -12,7 +13,46 @@
 
 #define FILE_NAME "fuzz/model.json"
 
-static nn_model m;   /* holds an nn_preset (~20 KB): static */
+static nn_model m, m2;   /* hold an nn_preset (~20 KB): static */
+
+/* The written form of a loaded model (nn_model_to_json with a dataset view of its names). */
+static char *write_model(const nn_model *a)
+{
+    nn_dataset d;
+    memset(&d, 0, sizeof d);
+    d.task = a->task;
+    d.n_features = a->n_features;
+    d.feature_names = a->feature_names;
+    d.n_classes = a->n_classes;
+    d.class_names = a->class_names;
+    return nn_model_to_json(&a->preset, &a->net, &a->norm, &d);
+}
+
+/* Accepted models write, read back, write the same text, and predict the same numbers. */
+static void check_roundtrip(const float *x, int rows, const float *y, int outs)
+{
+    char *j1 = write_model(&m);
+    FUZZ_CHECK(j1 != NULL, "nn_model_to_json returned NULL for a loaded model");
+    nn_error err;
+    memset(&m2, 0, sizeof m2);
+    nn_status st = nn_model_parse(&m2, j1, strlen(j1), "roundtrip.json", &err);
+    FUZZ_CHECK(st == NN_OK, "a written model does not load: %s", err.msg);
+    char *j2 = write_model(&m2);
+    FUZZ_CHECK(j2 != NULL && strcmp(j1, j2) == 0, "model writer is not stable");
+    if (y) {
+        float *y2 = calloc((size_t)rows * (size_t)outs, sizeof *y2);
+        if (y2 && nn_model_predict(&m2, x, rows, y2, &err) == NN_OK) {
+            for (int i = 0; i < rows * outs; i++)
+                FUZZ_CHECK(memcmp(&y[i], &y2[i], sizeof y[i]) == 0 || (y[i] != y[i] && y2[i] != y2[i]),
+                           "prediction %d differs after a round trip: %.9g vs %.9g", i, (double)y[i],
+                           (double)y2[i]);
+        }
+        free(y2);
+    }
+    nn_model_free(&m2);
+    free(j1);
+    free(j2);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -53,6 +93,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 x[2 * m.n_features + j] = (float)j / (float)m.n_features - 0.5f;
             }
             st = nn_model_predict(&m, x, rows, y, &err);
+            check_roundtrip(x, rows, st == NN_OK ? y : NULL, outs);
             nn_act last = m.net.layers[m.net.n_layers - 1].act;
             if (st == NN_OK && m.task == NN_TASK_CLASSIFICATION &&
                 (last == NN_ACT_SOFTMAX || last == NN_ACT_SIGMOID)) {
