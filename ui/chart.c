@@ -77,7 +77,7 @@ void ui_fmt_num(char *out, int outlen, double v)
 static double tr(double v, bool logy)
 {
     if (!isfinite(v))
-        return NAN;
+        return (double)NAN;
     if (logy)
         return v > 0 ? log10(v) : (double)NAN;
     return v;
@@ -93,7 +93,7 @@ void ui_chart_draw(ui_grid *g, ui_rect r, const ui_series *s, int ns, int x_tota
     /* legend with the latest values */
     int lx = r.x;
     for (int i = 0; i < ns && lx < r.x + r.w; i++) {
-        double last = NAN;
+        double last = (double)NAN;
         for (int j = s[i].n - 1; j >= 0; j--)
             if (isfinite(s[i].v[j])) { last = s[i].v[j]; break; }
         char num[16];
@@ -109,7 +109,7 @@ void ui_chart_draw(ui_grid *g, ui_rect r, const ui_series *s, int ns, int x_tota
 
     /* range */
     int n_max = 0;
-    double lo = INFINITY, hi = -INFINITY;
+    double lo = (double)INFINITY, hi = -(double)INFINITY;
     for (int i = 0; i < ns; i++) {
         if (s[i].n > n_max)
             n_max = s[i].n;

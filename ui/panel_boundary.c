@@ -21,7 +21,7 @@ static void pixel(const ui_snapshot *s, const ui_theme *th, int px, int py, int 
     if (gc >= s->grid_w) gc = s->grid_w - 1;
     if (gr >= s->grid_h) gr = s->grid_h - 1;
     int i = gr * s->grid_w + gc;
-    *conf = s->grid_conf[i];
+    *conf = (double)s->grid_conf[i];
     if (s->view == UI_VIEW_SURFACE) {
         *cls = 0;
         *col = ui_theme_heat(th, *conf).bg;
@@ -109,16 +109,16 @@ static void axes(ui_grid *g, ui_rect plot, int lw, const ui_snapshot *s, const u
 {
     ui_style ax = ui_st(th, UI_R_AXIS), lab = ui_st(th, UI_R_LABEL);
     char b[16];
-    ui_fmt_num(b, sizeof b, s->y_max);
+    ui_fmt_num(b, sizeof b, (double)s->y_max);
     ui_grid_printf(g, plot.x - lw, plot.y, lw - 1, ax, "%*s", lw - 1, b);
-    ui_fmt_num(b, sizeof b, s->y_min);
+    ui_fmt_num(b, sizeof b, (double)s->y_min);
     ui_grid_printf(g, plot.x - lw, plot.y + plot.h - 1, lw - 1, ax, "%*s", lw - 1, b);
     if (plot.h >= 3 && yname[0])
         ui_grid_printf(g, plot.x - lw, plot.y + plot.h / 2, lw - 1, lab, "%*.*s", lw - 1, lw - 1, yname);
     int y = plot.y + plot.h;
-    ui_fmt_num(b, sizeof b, s->x_min);
+    ui_fmt_num(b, sizeof b, (double)s->x_min);
     ui_grid_text(g, plot.x, y, plot.w, b, ax);
-    ui_fmt_num(b, sizeof b, s->x_max);
+    ui_fmt_num(b, sizeof b, (double)s->x_max);
     int n = (int)strlen(b);
     ui_grid_text(g, plot.x + plot.w - n, y, n, b, ax);
     int xn = (int)strlen(xname);
@@ -136,14 +136,14 @@ static void curve(ui_grid *g, ui_rect plot, const ui_snapshot *s, const ui_theme
     if (th->level == UI_COLOR_MONO)
         pf = -2;   /* a different "colour" so the curve still resets the dots' cells */
     for (int i = 0; i < s->n_points && i < UI_MAX_POINTS; i++) {
-        int x = (int)lround((s->points[i].x - s->x_min) / (s->x_max - s->x_min) * xd);
-        int y = (int)lround((s->y_max - s->points[i].y) / (s->y_max - s->y_min) * yd);
+        int x = (int)lround((double)((s->points[i].x - s->x_min) / (s->x_max - s->x_min) * xd));
+        int y = (int)lround((double)((s->y_max - s->points[i].y) / (s->y_max - s->y_min) * yd));
         ui_braille_dot(&canvas, x, y, pf);
     }
     int px = 0, py = 0;
     for (int i = 0; i < s->curve_n && i < UI_CURVE_MAX; i++) {
-        int x = (int)lround((s->curve_x[i] - s->x_min) / (s->x_max - s->x_min) * xd);
-        int y = (int)lround((s->y_max - s->curve_y[i]) / (s->y_max - s->y_min) * yd);
+        int x = (int)lround((double)((s->curve_x[i] - s->x_min) / (s->x_max - s->x_min) * xd));
+        int y = (int)lround((double)((s->y_max - s->curve_y[i]) / (s->y_max - s->y_min) * yd));
         if (i)
             ui_braille_line(&canvas, px, py, x, y, cf);
         px = x;
@@ -200,8 +200,8 @@ void ui_boundary_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_the
             x += ui_grid_text(g, x, r.y, xe - x, " (digit = class)", dim);
         if (s->view == UI_VIEW_SURFACE) {
             char lo[16], hi[16];
-            ui_fmt_num(lo, sizeof lo, s->grid_vmin);
-            ui_fmt_num(hi, sizeof hi, s->grid_vmax);
+            ui_fmt_num(lo, sizeof lo, (double)s->grid_vmin);
+            ui_fmt_num(hi, sizeof hi, (double)s->grid_vmax);
             ui_grid_printf(g, x, r.y, xe - x, dim, "  prediction %s..%s", lo, hi);
         } else {
             for (int c = 0; c < s->k && x < xe - 3; c++) {

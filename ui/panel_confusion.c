@@ -21,14 +21,14 @@ static void curve(ui_app *a, ui_grid *g, ui_rect r)
     int xd = 2 * canvas.w - 1, yd = 4 * canvas.h - 1;
     int16_t pf = ui_st(&a->th, UI_R_DIM).fg, cf = ui_st(&a->th, UI_R_TRAIN).fg;
     for (int i = 0; i < s->n_points && i < UI_MAX_POINTS; i++) {
-        int x = (int)lround((s->points[i].x - s->x_min) / (s->x_max - s->x_min) * xd);
-        int y = (int)lround((s->y_max - s->points[i].y) / (s->y_max - s->y_min) * yd);
+        int x = (int)lround((double)((s->points[i].x - s->x_min) / (s->x_max - s->x_min) * xd));
+        int y = (int)lround((double)((s->y_max - s->points[i].y) / (s->y_max - s->y_min) * yd));
         ui_braille_dot(&canvas, x, y, pf);
     }
     int px = 0, py = 0;
     for (int i = 0; i < s->curve_n && i < UI_CURVE_MAX; i++) {
-        int x = (int)lround((s->curve_x[i] - s->x_min) / (s->x_max - s->x_min) * xd);
-        int y = (int)lround((s->y_max - s->curve_y[i]) / (s->y_max - s->y_min) * yd);
+        int x = (int)lround((double)((s->curve_x[i] - s->x_min) / (s->x_max - s->x_min) * xd));
+        int y = (int)lround((double)((s->y_max - s->curve_y[i]) / (s->y_max - s->y_min) * yd));
         if (i)
             ui_braille_line(&canvas, px, py, x, y, cf);
         px = x;
@@ -70,8 +70,8 @@ static void fit_scatter(ui_app *a, ui_grid *g, ui_rect r)
     for (int i = 0; i < s->fit_n && i < UI_FIT_MAX; i++) {
         if (!isfinite(s->fit_actual[i]) || !isfinite(s->fit_pred[i]))
             continue;
-        int x = (int)lround((s->fit_actual[i] - lo) / (hi - lo) * (float)xd);
-        int y = (int)lround((hi - s->fit_pred[i]) / (hi - lo) * (float)yd);
+        int x = (int)lround((double)((s->fit_actual[i] - lo) / (hi - lo) * (float)xd));
+        int y = (int)lround((double)((hi - s->fit_pred[i]) / (hi - lo) * (float)yd));
         ui_braille_dot(&canvas, x, y, pf);
     }
     ui_braille_blit(&canvas, g, c.x, c.y, -1, !a->th.utf8);

@@ -162,11 +162,11 @@ void ui_health_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme
         if (y + 1 + nl > ye && k > 0)
             break;
         ui_grid_printf(g, r.x, y++, r.w, lab, "%s, epochs %d-%d", rows[k].title, first, last);
-        double lo = INFINITY, hi = -INFINITY;
+        double lo = (double)INFINITY, hi = -(double)INFINITY;
         for (int i = 0; i < n; i++) {
             const nn_health_row *row = nn_health_history_get(hh, i);
             for (int l = 0; l < row->n_layers && l < NN_MAX_LAYERS; l++) {
-                double t = k == 0 ? row->grad_norm[l] : k == 1 ? row->update_ratio[l] : 0;
+                double t = k == 0 ? (double)row->grad_norm[l] : k == 1 ? (double)row->update_ratio[l] : 0;
                 if (k < 2 && t > 0 && isfinite(t)) {
                     if (t < lo) lo = t;
                     if (t > hi) hi = t;
@@ -186,7 +186,7 @@ void ui_health_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme
                 }
                 v[i] = t;
             }
-            double latest = v[n - 1];
+            double latest = (double)v[n - 1];
             char b[16];
             if (k == 2)
                 share(b, sizeof b, latest);

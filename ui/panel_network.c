@@ -51,10 +51,10 @@ void ui_weights_raster(ui_grid *g, ui_rect r, const float *w, int rows, int cols
             int c = dcols == cols ? dc : (int)((long)dc * cols / dcols);
             int p0 = half ? 2 * cy : cy;
             int r0 = (int)((long)p0 * rows / drows);
-            double top = w[r0 * cols + c], bot = 0;
+            double top = (double)w[r0 * cols + c], bot = 0;
             bool two = half && p0 + 1 < drows;
             if (two)
-                bot = w[(int)((long)(p0 + 1) * rows / drows) * cols + c];
+                bot = (double)w[(int)((long)(p0 + 1) * rows / drows) * cols + c];
             else if (half) {
                 /* odd row count: the lower half stays empty */
                 ui_style st = {ui_weight_colour(th, top, vmax), -1, 0};
@@ -94,7 +94,7 @@ static void detail(ui_grid *g, ui_rect r, const ui_snapshot *s, int l, int c, co
         x += ui_grid_printf(g, x, y, xe - x, val, "layer %d neuron %d", l + 1, j0);
     x += ui_grid_printf(g, x, y, xe - x, dim, " (%s, %d inputs)", nn_act_name(s->layers[l].act), in);
     x += ui_grid_text(g, x, y, xe - x, "  bias ", lab);
-    num(b, sizeof b, s->net_b[l][c]);
+    num(b, sizeof b, (double)s->net_b[l][c]);
     ui_grid_text(g, x, y, xe - x, b, val);
     if (++y >= ye)
         return;
@@ -105,11 +105,11 @@ static void detail(ui_grid *g, ui_rect r, const ui_snapshot *s, int l, int c, co
                             (double)s->net_astd[l][c]);
         int act = s->layers[l].act;
         if (act == NN_ACT_RELU || act == NN_ACT_LEAKY_RELU) {
-            double on = s->net_active[l][c];
+            double on = (double)s->net_active[l][c];
             x += ui_grid_printf(g, x, y, xe - x, on <= 0 ? ui_st(th, UI_R_WARN) : val, "  active on %.0f%% of rows%s",
                                 100.0 * on, on <= 0 ? " (dead)" : "");
         } else if (act == NN_ACT_SIGMOID || act == NN_ACT_TANH) {
-            double sat = s->net_sat[l][c];
+            double sat = (double)s->net_sat[l][c];
             x += ui_grid_printf(g, x, y, xe - x, sat >= 0.5 ? ui_st(th, UI_R_WARN) : val, "  saturated %.0f%%", 100.0 * sat);
         }
         ui_grid_printf(g, x, y, xe - x, dim, "  (%d rows)", s->net_act_rows);
@@ -122,9 +122,9 @@ static void detail(ui_grid *g, ui_rect r, const ui_snapshot *s, int l, int c, co
     x = r.x;
     x += ui_grid_text(g, x, y, xe - x, pooled ? "incoming (pooled) " : "incoming ", lab);
     const float *w = s->net_w[l];
-    double vmax = s->net_wmax[l];
+    double vmax = (double)s->net_wmax[l];
     for (int i = 0; i < nr && x < xe; i++, x++)
-        weight_cell(g, x, y, w[i * nc + c], 0, false, vmax, th);
+        weight_cell(g, x, y, (double)w[i * nc + c], 0, false, vmax, th);
     if (++y >= ye)
         return;
     int order[UI_NET_DIM];
@@ -148,14 +148,14 @@ static void detail(ui_grid *g, ui_rect r, const ui_snapshot *s, int l, int c, co
             snprintf(name, sizeof name, "%.16s", s->feature_names[src]);
         else
             snprintf(name, sizeof name, "%s%d", l == 0 ? "x" : "h", src);
-        num(b, sizeof b, w[row * nc + c]);
+        num(b, sizeof b, (double)w[row * nc + c]);
         char item[128];
         snprintf(item, sizeof item, "%s %s  ", name, b);
         int iw = (int)strlen(item);
         if (x + iw > xe)
             break;
         ui_grid_text(g, x, y, iw, name, dim);
-        ui_style vs = {ui_weight_colour(th, w[row * nc + c], vmax * 2 < 1e-30 ? 1 : vmax), -1, 0};
+        ui_style vs = {ui_weight_colour(th, (double)w[row * nc + c], vmax * 2 < 1e-30 ? 1 : vmax), -1, 0};
         if (th->level != UI_COLOR_256)
             vs = val;
         else if (fabsf(w[row * nc + c]) < 0.1f * (float)vmax)
@@ -237,7 +237,7 @@ void ui_network_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_view
         int hw = cols * (bw / cols) > 0 ? cols * (bw / cols) : bw;
         if (hw > bw)
             hw = bw;
-        ui_weights_raster(g, ui_rect_make(x, top + 1, hw, hh), s->net_w[l], s->net_rows[l], cols, s->net_wmax[l], th);
+        ui_weights_raster(g, ui_rect_make(x, top + 1, hw, hh), s->net_w[l], s->net_rows[l], cols, (double)s->net_wmax[l], th);
         /* marker under the selected neuron */
         if (sel && marker) {
             int cw = hw / cols;

@@ -74,7 +74,7 @@ void ui_race_legend(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme 
 static double tr(double v, bool logy)
 {
     if (!isfinite(v))
-        return NAN;
+        return (double)NAN;
     if (logy)
         return v > 0 ? log10(v) : (double)NAN;
     return v;
@@ -105,12 +105,12 @@ void ui_race_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *
     if (c.h < 4)
         return;
     /* the range over every curve */
-    double lo = INFINITY, hi = -INFINITY;
+    double lo = (double)INFINITY, hi = -(double)INFINITY;
     int xt = s->epochs > 0 ? s->epochs : 1;
     for (int i = 0; i < s->race_n; i++) {
         const ui_race_entry *e = &s->race_entries[i];
         for (int p = 0; p < e->hist_len; p++) {
-            double t = tr(e->loss[p], logy);
+            double t = tr((double)e->loss[p], logy);
             if (isnan(t))
                 continue;
             if (t < lo) lo = t;
@@ -155,7 +155,7 @@ void ui_race_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *
         int ppx = 0, ppy = 0;
         bool have = false;
         for (int p = 0; p < e->hist_len; p++) {
-            double t = tr(e->loss[p], logy);
+            double t = tr((double)e->loss[p], logy);
             if (isnan(t)) { have = false; continue; }
             int ep = (p + 1) * step;   /* epoch of this point, 1-based */
             int x = xt > 1 ? (int)((double)(ep - 1) * (xd - 1) / (xt - 1) + 0.5) : 0;

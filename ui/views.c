@@ -73,7 +73,7 @@ void ui_sparkline(ui_grid *g, int x, int y, int w, const float *v, int n, double
         hi = hi > 0 ? log10(hi) : -12;
     }
     for (int i = from; i < n; i++) {
-        double t = v[i];
+        double t = (double)v[i];
         if (isnan(t))
             continue;
         if (logscale)

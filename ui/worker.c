@@ -760,8 +760,8 @@ static void fill_net(ui_worker *w, bool acts)
             double sum = 0.0, sq = 0.0, act = 0.0, sat = 0.0, n = 0.0;
             for (int r = 0; r < rows; r++)
                 for (int j = j0; j < j1 && j < out; j++) {
-                    double a = L->a[(size_t)r * (size_t)out + (size_t)j];
-                    double z = L->z[(size_t)r * (size_t)out + (size_t)j];
+                    double a = (double)L->a[(size_t)r * (size_t)out + (size_t)j];
+                    double z = (double)L->z[(size_t)r * (size_t)out + (size_t)j];
                     sum += a;
                     sq += a * a;
                     act += z > 0.0;

@@ -168,7 +168,7 @@ static void test_chart_without_points_says_so_and_draws_no_dots(void **state)
     ui_theme_init(&th, UI_COLOR_256, true);
     ui_grid g;
     assert_true(ui_grid_init(&g, 40, 10));
-    double v[1] = {NAN};
+    double v[1] = {(double)NAN};
     ui_series s = {v, 1, UI_R_TRAIN, "train"};
     ui_chart_draw(&g, ui_rect_make(0, 0, 40, 10), &s, 1, 20, false, &th, &cv);
     assert_int_not_equal(find_text(&g, "no epochs yet"), -1);
@@ -204,7 +204,7 @@ static void test_fmt_num_keeps_labels_short(void **state)
     assert_string_equal(b, "1.2e-05");
     ui_fmt_num(b, sizeof b, 0);
     assert_string_equal(b, "0");
-    ui_fmt_num(b, sizeof b, NAN);
+    ui_fmt_num(b, sizeof b, (double)NAN);
     assert_string_equal(b, "-");
     ui_fmt_num(b, sizeof b, 1234.5678);
     assert_true(strlen(b) <= 7);

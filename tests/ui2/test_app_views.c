@@ -53,11 +53,11 @@ static void history(int n, const double *train)
     for (int i = 0; i < n; i++) {
         app.hist[i].epoch = i + 1;
         app.hist[i].train_loss = train[i];
-        app.hist[i].val_loss = NAN;
-        app.hist[i].test_loss = NAN;
+        app.hist[i].val_loss = (double)NAN;
+        app.hist[i].test_loss = (double)NAN;
         app.series[i] = train[i];
-        app.series[app.hist_cap + i] = NAN;
-        app.series[2 * app.hist_cap + i] = NAN;
+        app.series[app.hist_cap + i] = (double)NAN;
+        app.series[2 * app.hist_cap + i] = (double)NAN;
     }
 }
 

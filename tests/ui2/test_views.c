@@ -77,7 +77,7 @@ static void test_region_colours_deepen_with_confidence(void **state)
     assert_int_equal(ui_region_colour(&th, 2, 1.0, 3), 34);
     /* classes past 8 wrap; NaN counts as unsure */
     assert_int_equal(ui_region_colour(&th, 9, 1.0, 10), 124);
-    assert_int_equal(ui_region_colour(&th, 0, NAN, 2), 237);
+    assert_int_equal(ui_region_colour(&th, 0, (double)NAN, 2), 237);
     assert_int_equal(ui_class_colour(&th, 1), th.cls[1]);
 
     ui_theme t8, tm;
@@ -475,7 +475,7 @@ static void race_snapshot(void)
             e->loss[p] = i ? 1.0f / (float)(p + 1) : 1.0f - 0.1f * (float)p;
         e->test_acc = i ? 0.9 : 0.6;
         e->final_test_acc = e->test_acc;
-        e->final_test_loss = e->loss[3];
+        e->final_test_loss = (double)e->loss[3];
     }
 }
 
@@ -531,8 +531,8 @@ static void health_snapshot(void)
     nn_health *h = &snap.health;
     h->n_layers = 2;
     h->rows = 16;
-    h->layer[0] = (nn_health_layer){2, 16, NN_ACT_RELU, 0.5, 3.0, 2e-2, 0.8, NAN, 0.3, 0.2};
-    h->layer[1] = (nn_health_layer){16, 2, NN_ACT_SOFTMAX, 0.25, 1.5, 1e-2, NAN, NAN, 0.5, 0.4};
+    h->layer[0] = (nn_health_layer){2, 16, NN_ACT_RELU, 0.5, 3.0, 2e-2, 0.8, (double)NAN, 0.3, 0.2};
+    h->layer[1] = (nn_health_layer){16, 2, NN_ACT_SOFTMAX, 0.25, 1.5, 1e-2, (double)NAN, (double)NAN, 0.5, 0.4};
     snap.n_warnings = 1;
     snprintf(snap.warnings[0], NN_HEALTH_WARN_LEN, "layer 1: 80%% of ReLUs are dead: lower the learning rate");
     for (int e = 1; e <= 3; e++)
