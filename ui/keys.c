@@ -49,7 +49,7 @@ const ui_keybind ui_keytab[] = {
     {{'d', KEY_DC}, UI_ACT_LAYER_DEL, 0, CTX_ARCH, "d Del", "Architecture: remove the layer"},
     {{'K', KEY_SR}, UI_ACT_LAYER_UP, 0, CTX_ARCH, "K S-Up", "Architecture: move the layer up"},
     {{'J', KEY_SF}, UI_ACT_LAYER_DOWN, 0, CTX_ARCH, "J S-Down", "Architecture: move the layer down"},
-    {{'\n', '\r', KEY_ENTER}, UI_ACT_EDIT, 0, CTX_VIEW, "Enter", "Step: trace this sample; Race: start / end a race"},
+    {{'\n', '\r', KEY_ENTER}, UI_ACT_EDIT, 0, CTX_VIEW, "Enter", "points (Boundary), trace (Step), start/end (Race)"},
     {{KEY_LEFT, 'h'}, UI_ACT_LEFT, 0, CTX_VIEW, "Left h", "x feature (Boundary), neuron (Network, Step)"},
     {{KEY_UP, 'k'}, UI_ACT_UP, 0, CTX_VIEW, "Up k", "y feature (Boundary), layer (Network), input (Step)"},
     {{KEY_PPAGE}, UI_ACT_PAGE_UP, 0, CTX_VIEW, "PgUp", "Step: previous layer (PgDn: next); Lesson: scroll"},

@@ -34,7 +34,7 @@ static void pixel(const ui_snapshot *s, const ui_theme *th, int px, int py, int 
 static const char mono_region[] = ".:-=+*#%";
 static const char mono_ramp[] = " .:-=+*#%@";
 
-void ui_boundary_raster(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *th)
+void ui_boundary_raster(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *th, bool points)
 {
     if (r.w <= 0 || r.h <= 0 || s->grid_w <= 0 || s->grid_h <= 0 ||
         (s->view != UI_VIEW_BOUNDARY && s->view != UI_VIEW_SURFACE))
@@ -73,7 +73,7 @@ void ui_boundary_raster(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_th
         }
     /* the points: test after train, so a test point is never hidden */
     double xr = (double)s->x_max - (double)s->x_min, yr = (double)s->y_max - (double)s->y_min;
-    if (!(xr > 0) || !(yr > 0))
+    if (!points || !(xr > 0) || !(yr > 0))
         return;
     for (int pass = 0; pass < 2; pass++)
         for (int i = 0; i < s->n_points && i < UI_MAX_POINTS; i++) {
@@ -156,8 +156,9 @@ static void curve(ui_grid *g, ui_rect plot, const ui_snapshot *s, const ui_theme
     ui_braille_blit(&canvas, g, plot.x, plot.y, -1, !th->utf8);
 }
 
-void ui_boundary_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *th)
+void ui_boundary_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_views *v, const ui_theme *th)
 {
+    bool points = !v || !v->hide_points;
     ui_style dim = ui_st(th, UI_R_DIM), txt = ui_st(th, UI_R_TEXT);
     if (r.w < 8 || r.h < 1)
         return;
@@ -195,8 +196,12 @@ void ui_boundary_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_the
         ui_grid_text(g, x, r.y, xe - x, " data", txt);
     } else {
         bool mono = th->level == UI_COLOR_MONO;
-        x += ui_grid_text(g, x, r.y, xe - x, th->utf8 && !mono ? "\xe2\x97\x8f train \xe2\x97\x8b test" : "o train x test", txt);
-        if (mono && s->view == UI_VIEW_BOUNDARY)
+        if (points)
+            x += ui_grid_text(g, x, r.y, xe - x, th->utf8 && !mono ? "\xe2\x97\x8f train \xe2\x97\x8b test" : "o train x test",
+                              txt);
+        else
+            x += ui_grid_text(g, x, r.y, xe - x, "points hidden (Enter)", ui_st(th, UI_R_DIM));
+        if (mono && points && s->view == UI_VIEW_BOUNDARY)
             x += ui_grid_text(g, x, r.y, xe - x, " (digit = class)", dim);
         if (s->view == UI_VIEW_SURFACE) {
             char lo[16], hi[16];
@@ -242,5 +247,5 @@ void ui_boundary_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_the
     if (s->view == UI_VIEW_CURVE)
         curve(g, plot, s, th);
     else
-        ui_boundary_raster(g, plot, s, th);
+        ui_boundary_raster(g, plot, s, th, points);
 }

@@ -83,7 +83,7 @@ void ui_view_draw(ui_app *a, ui_grid *g, ui_rect r)
 {
     ui_views *v = &a->views;
     switch (a->view) {
-    case UI_V_BOUNDARY: ui_boundary_panel(g, r, &a->snap, &a->th); break;
+    case UI_V_BOUNDARY: ui_boundary_panel(g, r, &a->snap, v, &a->th); break;
     case UI_V_NETWORK:
         ui_views_clamp(v, &a->snap);
         ui_network_panel(g, r, &a->snap, v, &a->th);
@@ -181,6 +181,10 @@ void ui_view_sync(ui_app *a)
 static void boundary_key(ui_app *a, ui_cmd c)
 {
     const ui_snapshot *s = &a->snap;
+    if (c.act == UI_ACT_EDIT) {
+        a->views.hide_points = !a->views.hide_points;
+        return;
+    }
     if (!can_choose(s) || s->view == UI_VIEW_NONE) {
         if (c.act == UI_ACT_LEFT || c.act == UI_ACT_RIGHT || c.act == UI_ACT_UP || c.act == UI_ACT_DOWN)
             ui_app_message(a, false, "%s", s->n_features <= 2 ? "this dataset has only these two features"

@@ -22,6 +22,7 @@ typedef struct {
     bool step_on;                     /* Step: a selection was sent to the worker */
     int step_index, step_layer, step_i, step_j;   /* step_i == NN_HEALTH_BIAS: the bias */
     int lesson_scroll;                /* Lesson: first line shown */
+    bool hide_points;                 /* Boundary: regions only (Enter toggles) */
     uint64_t feat_asked;              /* Boundary: snapshot.run + 1 when two features were asked for */
     /* the previous run's loss curves (kept when snapshot.run changes), drawn faint */
     double *ghost;                    /* (2, ghost_cap): train, then val loss */
@@ -47,8 +48,8 @@ int16_t ui_weight_colour(const ui_theme *th, double v, double vmax);
  * UTF-8 with colours: two pixels per cell (U+2580, fg the top pixel, bg the bottom one); points
  * are U+25CF (train) and U+25CB (test) in the class colour over the region's colour. ASCII: one
  * pixel per cell, points 'o' and 'x'. Monochrome: region glyphs by class (blank where unsure) and
- * points as the class digit (bold: train, reverse: test). */
-void ui_boundary_raster(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *th);
+ * points as the class digit (bold: train, reverse: test). points: false draws the regions only. */
+void ui_boundary_raster(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *th, bool points);
 
 /* A weight matrix w (rows, cols) as a heatmap over r: neurons as columns (each cw = r.w / cols
  * cells wide, at least 1; sampled when cols > r.w), inputs as rows (two per cell with UTF-8
@@ -71,7 +72,8 @@ int ui_text_width(const char *utf8);
 
 /* ---- panels: each draws the inside of its frame ---- */
 
-void ui_boundary_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *th);
+/* v may be NULL (points shown). */
+void ui_boundary_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_views *v, const ui_theme *th);
 void ui_network_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_views *v, const ui_theme *th);
 void ui_health_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *th);
 void ui_step_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_views *v, const ui_theme *th);

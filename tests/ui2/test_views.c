@@ -140,7 +140,7 @@ static void test_boundary_half_blocks_and_points(void **state)
     (void)state;
     boundary_snapshot(1.0f);
     clear();
-    ui_boundary_raster(&g, ui_rect_make(10, 5, 4, 2), &snap, &th);
+    ui_boundary_raster(&g, ui_rect_make(10, 5, 4, 2), &snap, &th, true);
     /* 4 x 4 pixels; top pixel row 0 = grid row 0 (class 0), bottom = grid row 1 (class 1) */
     assert_cell(11, 5, 0x2580, 25, 124);
     assert_cell(11, 6, 0x2580, 25, 124);
@@ -156,6 +156,23 @@ static void test_boundary_half_blocks_and_points(void **state)
     assert_int_equal(at(9, 5)->ch, ' ');
 }
 
+static void test_boundary_points_can_be_hidden(void **state)
+{
+    (void)state;
+    boundary_snapshot(1.0f);
+    clear();
+    ui_boundary_raster(&g, ui_rect_make(10, 5, 4, 2), &snap, &th, false);
+    assert_cell(10, 5, 0x2580, 25, 124);      /* the region where the train point was */
+    assert_cell(13, 6, 0x2580, 237, 237);
+    ui_views v;
+    memset(&v, 0, sizeof v);
+    v.hide_points = true;
+    clear();
+    ui_boundary_panel(&g, ui_rect_make(0, 0, 60, 12), &snap, &v, &th);
+    assert_true(row_has(0, "points hidden (Enter)"));
+    assert_false(row_has(0, "train"));
+}
+
 static void test_boundary_ascii_and_mono(void **state)
 {
     (void)state;
@@ -163,7 +180,7 @@ static void test_boundary_ascii_and_mono(void **state)
     ui_theme ta;
     ui_theme_init(&ta, UI_COLOR_256, false);
     clear();
-    ui_boundary_raster(&g, ui_rect_make(0, 0, 4, 2), &snap, &ta);
+    ui_boundary_raster(&g, ui_rect_make(0, 0, 4, 2), &snap, &ta, true);
     /* one pixel per cell: cell row 0 samples grid row 1 (class 1), row 1 samples grid row 3 */
     assert_cell(1, 0, ' ', -1, 124);
     assert_cell(0, 0, 'o', ta.cls[1], 124);
@@ -172,7 +189,7 @@ static void test_boundary_ascii_and_mono(void **state)
     ui_theme tm;
     ui_theme_init(&tm, UI_COLOR_MONO, true);
     clear();
-    ui_boundary_raster(&g, ui_rect_make(0, 0, 4, 2), &snap, &tm);
+    ui_boundary_raster(&g, ui_rect_make(0, 0, 4, 2), &snap, &tm, true);
     assert_int_equal(at(1, 0)->ch, ':');          /* class 1's glyph */
     assert_int_equal(at(1, 0)->attr, UI_A_DIM);
     assert_int_equal(at(2, 0)->ch, ' ');          /* unsure: blank */
@@ -187,11 +204,11 @@ static void test_boundary_changes_with_the_grid(void **state)
     (void)state;
     boundary_snapshot(0.7f);
     clear();
-    ui_boundary_raster(&g, ui_rect_make(0, 0, 4, 2), &snap, &th);
+    ui_boundary_raster(&g, ui_rect_make(0, 0, 4, 2), &snap, &th, true);
     assert_cell(1, 1, 0x2580, 17, 52);     /* conf 0.7 = frac 0.4: the lightest shades */
     snap.grid_class[2] = 0;                 /* grid row 1, column 0 flips to class 0 */
     clear();
-    ui_boundary_raster(&g, ui_rect_make(0, 0, 4, 2), &snap, &th);
+    ui_boundary_raster(&g, ui_rect_make(0, 0, 4, 2), &snap, &th, true);
     assert_cell(1, 0, 0x2580, 17, 17);
 }
 
@@ -204,7 +221,7 @@ static void test_boundary_surface_uses_the_heat_ramp(void **state)
         snap.grid_conf[i] = i < 4 ? 0.0f : 1.0f;   /* rows 0-1 low, rows 2-3 high */
     snap.n_points = 0;
     clear();
-    ui_boundary_raster(&g, ui_rect_make(0, 0, 2, 2), &snap, &th);
+    ui_boundary_raster(&g, ui_rect_make(0, 0, 2, 2), &snap, &th, true);
     assert_cell(0, 0, 0x2580, th.heat_bg[0], th.heat_bg[0]);
     assert_cell(0, 1, 0x2580, th.heat_bg[th.heat_n - 1], th.heat_bg[th.heat_n - 1]);
 }
@@ -215,7 +232,7 @@ static void test_boundary_panel_axes_legend_and_notes(void **state)
     boundary_snapshot(1.0f);
     snap.x_min = -2.5f; snap.x_max = 3.0f; snap.y_min = -1.0f; snap.y_max = 4.0f;
     clear();
-    ui_boundary_panel(&g, ui_rect_make(0, 0, 60, 12), &snap, &th);
+    ui_boundary_panel(&g, ui_rect_make(0, 0, 60, 12), &snap, NULL, &th);
     assert_true(row_has(0, "epoch 3"));
     assert_true(row_has(0, "\xe2\x97\x8f train \xe2\x97\x8b test"));
     assert_true(row_has(0, "inner"));
@@ -235,7 +252,7 @@ static void test_boundary_panel_axes_legend_and_notes(void **state)
     snprintf(snap.view_names[0], NN_NAME_MAX, "petal_length");
     snprintf(snap.view_names[1], NN_NAME_MAX, "petal_width");
     clear();
-    ui_boundary_panel(&g, ui_rect_make(0, 0, 90, 12), &snap, &th);
+    ui_boundary_panel(&g, ui_rect_make(0, 0, 90, 12), &snap, NULL, &th);
     assert_true(row_has(1, "x petal_length, y petal_width; 2 other features at their mean"));
     assert_true(row_has(2, "      4 "));
     assert_int_equal(at(0, 1)->ch, 'x');
@@ -246,19 +263,19 @@ static void test_boundary_panel_axes_legend_and_notes(void **state)
 
     snap.view = UI_VIEW_NONE;
     clear();
-    ui_boundary_panel(&g, ui_rect_make(0, 0, 60, 12), &snap, &th);
+    ui_boundary_panel(&g, ui_rect_make(0, 0, 60, 12), &snap, NULL, &th);
     assert_true(row_has(0, "Boundary needs 2 features (this dataset has 4): drawing"));
     assert_true(row_has(1, "the others at their mean"));
     snap.n_features = 784;
     clear();
-    ui_boundary_panel(&g, ui_rect_make(0, 0, 60, 12), &snap, &th);
+    ui_boundary_panel(&g, ui_rect_make(0, 0, 60, 12), &snap, NULL, &th);
     assert_true(row_has(0, "Boundary needs 2 features (this dataset has 784)"));
     assert_false(row_has(0, "drawing"));
 
     snap.view = UI_VIEW_BOUNDARY;
     snap.race = true;
     clear();
-    ui_boundary_panel(&g, ui_rect_make(0, 0, 60, 12), &snap, &th);
+    ui_boundary_panel(&g, ui_rect_make(0, 0, 60, 12), &snap, NULL, &th);
     assert_true(row_has(0, "no boundary during a race"));
 }
 
@@ -274,7 +291,7 @@ static void test_boundary_panel_curve(void **state)
     snap.curve_x[0] = 0; snap.curve_y[0] = -1;
     snap.curve_x[1] = 1; snap.curve_y[1] = 1;
     clear();
-    ui_boundary_panel(&g, ui_rect_make(0, 0, 30, 6), &snap, &th);
+    ui_boundary_panel(&g, ui_rect_make(0, 0, 30, 6), &snap, NULL, &th);
     assert_true(row_has(0, "fit"));
     /* a rising line: bottom left to top right of the 22 x 4 plot */
     assert_int_equal(at(8, 4)->ch & 0xFF00, 0x2800);
@@ -708,7 +725,7 @@ static void test_views_stay_inside_their_rectangle(void **state)
         for (int k = 0; k < 6; k++) {
             clear();
             switch (k) {
-            case 0: boundary_snapshot(0.9f); ui_boundary_panel(&g, r, &snap, &th); break;
+            case 0: boundary_snapshot(0.9f); ui_boundary_panel(&g, r, &snap, NULL, &th); break;
             case 1: network_snapshot(); ui_network_panel(&g, r, &snap, &v, &th); break;
             case 2: health_snapshot(); ui_health_panel(&g, r, &snap, &th); break;
             case 3: step_snapshot(); ui_step_panel(&g, r, &snap, &v, &th); break;
@@ -727,6 +744,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_region_colours_deepen_with_confidence, setup, teardown),
         cmocka_unit_test_setup_teardown(test_weight_colours_are_blue_and_orange, setup, teardown),
         cmocka_unit_test_setup_teardown(test_boundary_half_blocks_and_points, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_boundary_points_can_be_hidden, setup, teardown),
         cmocka_unit_test_setup_teardown(test_boundary_ascii_and_mono, setup, teardown),
         cmocka_unit_test_setup_teardown(test_boundary_changes_with_the_grid, setup, teardown),
         cmocka_unit_test_setup_teardown(test_boundary_surface_uses_the_heat_ramp, setup, teardown),
