@@ -101,7 +101,7 @@ static void fuzz_sets(const char *buf, size_t len)
         size_t e = i;
         while (e < len && buf[e] != '\n')
             e++;
-        char line[512];
+        static char line[8192];   /* longer than any preset string (lesson.text: 4096) */
         size_t n = e - i < sizeof line - 1 ? e - i : sizeof line - 1;
         memcpy(line, buf + i, n);
         line[n] = '\0';
