@@ -93,6 +93,8 @@ void ui_chart_draw(ui_grid *g, ui_rect r, const ui_series *s, int ns, int x_tota
     /* legend with the latest values */
     int lx = r.x;
     for (int i = 0; i < ns && lx < r.x + r.w; i++) {
+        if (!s[i].name || !s[i].name[0])
+            continue;   /* a series without a name has no legend entry */
         double last = (double)NAN;
         for (int j = s[i].n - 1; j >= 0; j--)
             if (isfinite(s[i].v[j])) { last = s[i].v[j]; break; }

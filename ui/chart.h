@@ -32,10 +32,10 @@ typedef struct {
     const double *v;        /* v[i] is the value at epoch i + 1; NaN = no value */
     int n;
     ui_role role;           /* colour */
-    const char *name;       /* legend */
+    const char *name;       /* legend; NULL or "": not in the legend */
 } ui_series;
 
-/* Draws up to 4 series into r: legend with the latest values on the first row, a y axis with
+/* Draws ns series into r: legend with the latest values on the first row, a y axis with
  * min/max labels, an x axis of epochs 1..x_total (x_total >= the longest series), and the curves.
  * logy: log10 y axis (values <= 0 skipped). scratch is a caller-provided canvas. */
 void ui_chart_draw(ui_grid *g, ui_rect r, const ui_series *s, int ns, int x_total, bool logy,

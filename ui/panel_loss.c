@@ -1,7 +1,8 @@
 /* panel_loss.c — the Loss panel: train, val and test loss per epoch as a braille line chart
  * (chart.c) with the latest values in the legend; L toggles a log y axis. Live changes (learning
  * rate, lambda, dropout) are marked under the x axis where they happened, and after a reset or a
- * new configuration the previous run's curve stays as a faint ghost ("prev") for comparison. */
+ * new configuration the previous run's curves stay as a faint ghost ("prev") for comparison. During a
+ * race it shows the race's curves (as the Race view does). */
 #include "app.h"
 
 #include "chart.h"
@@ -39,13 +40,22 @@ static int markers(ui_app *a, ui_grid *g, ui_rect cr, int total)
 
 void ui_loss_draw(ui_app *a, ui_grid *g, ui_rect r)
 {
+    if (a->snap.race) {   /* a race has no single history: its curves, larger */
+        ui_race_panel(g, r, &a->snap, &a->th, !a->logy);
+        return;
+    }
     int n = a->hist_len;
     const ui_views *v = &a->views;
-    ui_series s[4];
+    ui_series s[5];
     int ns = 0;
     if (v->ghost_len > 0) {
-        ui_series gs = {v->ghost_val ? v->ghost + v->ghost_cap : v->ghost, v->ghost_len, UI_R_DIM, "prev"};
-        s[ns++] = gs;
+        /* the previous run's train and val curves, dim, under the current ones; one legend entry */
+        ui_series gt = {v->ghost, v->ghost_len, UI_R_DIM, v->ghost_val ? NULL : "prev"};
+        s[ns++] = gt;
+        if (v->ghost_val) {
+            ui_series gv = {v->ghost + v->ghost_cap, v->ghost_len, UI_R_DIM, "prev val"};
+            s[ns++] = gv;
+        }
     }
     ui_series cur[3] = {
         {a->series, n, UI_R_TRAIN, "train"},

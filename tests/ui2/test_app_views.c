@@ -122,8 +122,34 @@ static void test_the_previous_run_stays_as_a_ghost(void **state)
                 dim++;
         }
     assert_true(dim > 0);
+    /* with a val curve both are kept, and the legend names the val one */
+    for (int i = 0; i < 6; i++)
+        app.hist[i].val_loss = 1.5;
+    history(2, now);
+    for (int i = 0; i < 6; i++)
+        app.hist[i].val_loss = 1.5;
+    ui_views_keep_ghost(&app.views, app.hist, 6);
+    assert_true(app.views.ghost_val);
+    ui_grid_clear(&g, ui_st(&app.th, UI_R_TEXT));
+    ui_loss_draw(&app, &g, ui_rect_make(0, 0, 70, 12));
+    assert_true(row_has(0, "\xe2\x94\x81 prev val 1.5 \xe2\x94\x81 train"));
+    char row[1024];
+    ui_grid_row_text(&g, 0, 0, 70, row, sizeof row);
+    assert_null(strstr(strstr(row, "prev") + 4, "prev"));   /* one legend entry for the ghost */
     ui_views_free(&app.views);
     assert_int_equal(app.views.ghost_len, 0);
+
+    /* during a race the Loss panel shows the race */
+    app.snap.race = true;
+    app.snap.race_n = 1;
+    app.snap.state = UI_RUN_READY;
+    snprintf(app.snap.race_entries[0].name, 32, "adam");
+    app.snap.race_entries[0].final_test_acc = (double)NAN;
+    app.snap.race_entries[0].test_acc = (double)NAN;
+    ui_grid_clear(&g, ui_st(&app.th, UI_R_TEXT));
+    ui_loss_draw(&app, &g, ui_rect_make(0, 0, 70, 12));
+    assert_true(row_has(0, "optimizer"));
+    assert_true(row_has(1, "adam"));
 }
 
 static void test_slot_title_strip_and_default_view(void **state)
