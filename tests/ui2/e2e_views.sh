@@ -66,7 +66,7 @@ step "9 traces a sample; ] picks the next; S steps a batch and the numbers follo
 
 keys + ; wait_for 'learning rate 0.01'
 keys s; wait_for 'Epoch 6/300'; wait_for '\x{25B2} lr 0.005 -> 0.01 \(epoch 6, batch 1\)'
-keys r; wait_for 'READY'; wait_for '\x{2501} prev [0-9.]+'
+keys r; wait_for 'READY'; wait_for '\x{2501} prev val [0-9.]+'
 step "a live lr change is marked on the loss chart; after a reset the old curve is a ghost"
 
 keys s; wait_for 'Epoch 1/300'
