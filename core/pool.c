@@ -8,11 +8,11 @@
  * workers have woken: a worker that is descheduled (a shared, noisy machine) holds nobody up
  * unless it holds a part.
  *
- * Waiting is on condition variables only, no spinning: measured on the 2-core KVM machine with
- * the training step of bench/ (batch 128), a bounded spin before sleeping made the step slower,
- * not faster (2000 pause rounds: -15..-35% samples/s; 20000: -70%; 200-2000 plain polls without
- * pause: 0..-35%), since a spinning vCPU competes with the owner's serial work and PAUSE loops
- * make the hypervisor deschedule the vCPU.
+ * Waiting is on condition variables only, no spinning. Measured on the 2-core KVM machine with
+ * the batch-128 training step of bench/ (`--only profile`), interleaved runs: polling with PAUSE
+ * before sleeping made the step slower (2000 rounds: -15..-35% under load, +8% at best when the
+ * machine was idle; 20000 rounds: -70%), and polls without PAUSE bounded at 5, 20 or 50 us were
+ * within the run-to-run noise, so they are not worth a busy core.
  */
 #include "pool.h"
 
