@@ -149,7 +149,10 @@ void ui_health_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme
         int what;
     } rows[] = {{"gradient norm per layer over epochs (log scale)", 0}, {"update/weight ratio (log scale)", 1},
                 {"dead or saturated share (0..100%)", 2}};
-    for (int k = 0; k < 3 && y + 2 <= ye; k++) {
+    /* gradient norms first, then dead/saturated shares (when there are such units), then updates */
+    static const int order[3] = {0, 2, 1};
+    for (int oi = 0; oi < 3 && y + 2 <= ye; oi++) {
+        int k = order[oi];
         if (k == 2) {
             bool any = false;
             for (int l = 0; l < nl - 1; l++) {
@@ -157,9 +160,9 @@ void ui_health_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme
                 any |= a == NN_ACT_RELU || a == NN_ACT_LEAKY_RELU || a == NN_ACT_SIGMOID || a == NN_ACT_TANH;
             }
             if (!any)
-                break;
+                continue;
         }
-        if (y + 1 + nl > ye && k > 0)
+        if (y + 1 + nl > ye && oi > 0)
             break;
         ui_grid_printf(g, r.x, y++, r.w, lab, "%s, epochs %d-%d", rows[k].title, first, last);
         double lo = (double)INFINITY, hi = -(double)INFINITY;

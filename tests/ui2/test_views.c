@@ -585,6 +585,12 @@ static void test_health_panel_table_warnings_history(void **state)
     /* layer 1's sparkline: 1e-3 then 0.5, 0.5: lowest bar, then the highest */
     assert_int_equal(at(13, hr + 1)->ch, 0x2581);
     assert_int_equal(at(15, hr + 1)->ch, 0x2588);
+    /* then the dead share over epochs: 80% each epoch for the relu layer */
+    int dr = find_row("dead or saturated share (0..100%), epochs 1-3");
+    assert_int_equal(dr, hr + 3);
+    assert_true(row_has(dr + 1, "  1      80% "));
+    assert_int_equal(at(13, dr + 1)->ch, 0x2587);
+    assert_int_equal(at(15, dr + 1)->ch, 0x2587);
 
     snap.n_warnings = 0;
     clear();
