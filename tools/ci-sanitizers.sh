@@ -94,10 +94,27 @@ step_tsan() {
 
 step_fuzz() {
     echo "== libFuzzer: ${fuzz_seconds} s per target (${pre}fuzz)"
-    if ! command -v clang >/dev/null; then
-        echo "fuzz: clang is not installed (apt-get install clang)" >&2
-        return 1
+    # clang and libFuzzer's runtime (Debian: libclang-rt-14-dev, only recommended by clang, so
+    # missing after --no-install-recommends): install them like tools/bootstrap does.
+    local probe
+    probe=$(mktemp -d)
+    printf '#include <stddef.h>\n#include <stdint.h>\nint LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) { (void)d; (void)n; return 0; }\n' >"$probe/f.c"
+    if ! clang -fsanitize=fuzzer,address,undefined "$probe/f.c" -o "$probe/f" 2>/dev/null; then
+        local pkgs="clang" sudo=""
+        for rt in libclang-rt-dev libclang-rt-14-dev libclang-rt-15-dev libclang-rt-16-dev; do
+            apt-cache show "$rt" >/dev/null 2>&1 && { pkgs="$pkgs $rt"; break; }
+        done
+        echo "fuzz: installing $pkgs"
+        [ "$(id -u)" -eq 0 ] || sudo="sudo"
+        $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+        $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $pkgs >/dev/null
+        if ! clang -fsanitize=fuzzer,address,undefined "$probe/f.c" -o "$probe/f"; then
+            echo "fuzz: clang cannot build libFuzzer targets (install clang and its libclang-rt package)" >&2
+            rm -rf "$probe"
+            return 1
+        fi
     fi
+    rm -rf "$probe"
     CC=clang setup "${pre}fuzz" -Dfuzzing=true -Db_sanitize=address,undefined -Db_lundef=false
     local targets=()
     for t in preset csv idx model; do
