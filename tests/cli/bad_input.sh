@@ -11,6 +11,20 @@ bad "--epochs" train iris --epochs zero
 bad "nope-such-preset" train nope-such-preset
 bad "missing.json" train "$T/missing.json"
 bad "missing.json" check "$T/missing.json"
+# more usage errors: exit 2, one line naming what is wrong
+bad "nope" race iris --optimizers nope
+bad "presets" presets extra
+bad "--bogus" --bogus
+bad "--threads" train iris --threads 9999
+bad "--seed" train iris --seed -1
+bad "--set" train iris --set noequals
+bad "beta1" train iris --set training.optimizer.beta1=2
+bad "beta1" train iris --set training.optimizer.name=adam --set training.optimizer.beta1=2
+bad "--save" train iris --save
+bad "check" check
+bad "predict" predict
+bad "one preset" train iris iris
+bad "--epochs" train iris --epochs 99999999999999999999
 
 # --- presets ---
 printf '{"dataset": {"source": "iris"},\n "seed": 1,\n "training": {"epochs": 3,,}}\n' >broken.json
