@@ -23,11 +23,67 @@ static const char *state_word(const ui_race_entry *e)
     }
 }
 
+#define RACE_CELL 22   /* a compact legend entry: "━ nesterov 1.758 100%" */
+
+int ui_race_legend_rows(const ui_snapshot *s, int w)
+{
+    if (w >= RACE_WIDE)
+        return s->race_n + 1;
+    int per = w / RACE_CELL > 0 ? w / RACE_CELL : 1;
+    return (s->race_n + per - 1) / per;
+}
+
+static double entry_acc(const ui_race_entry *e)
+{
+    return isfinite(e->final_test_acc) ? e->final_test_acc : e->test_acc;
+}
+
+/* Narrow: several entries a row, each its colour, name, last loss and accuracy (* best). */
+static void compact(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *th, int best)
+{
+    int per = r.w / RACE_CELL > 0 ? r.w / RACE_CELL : 1;
+    for (int i = 0; i < s->race_n; i++) {
+        int row = i / per, col = i % per;
+        if (row >= r.h)
+            break;
+        const ui_race_entry *e = &s->race_entries[i];
+        int x = r.x + col * RACE_CELL, y = r.y + row, xe = x + RACE_CELL - 1 < r.x + r.w ? x + RACE_CELL - 1 : r.x + r.w;
+        ui_style sw = {ui_class_colour(th, i), -1, (uint16_t)(th->level == UI_COLOR_MONO ? UI_A_BOLD : 0)};
+        char mark[8];
+        if (th->level == UI_COLOR_MONO)
+            snprintf(mark, sizeof mark, "%c", 'a' + i % 26);
+        else
+            snprintf(mark, sizeof mark, "%s", th->utf8 ? "\xe2\x94\x81" : "-");
+        x += ui_grid_text(g, x, y, xe - x, mark, sw) + 1;
+        char loss[16], acc[16];
+        ui_fmt_num(loss, sizeof loss, e->hist_len > 0 ? (double)e->loss[e->hist_len - 1] : (double)NAN);
+        loss[5] = loss[5] ? '\0' : loss[5];
+        double a = entry_acc(e);
+        snprintf(acc, sizeof acc, isfinite(a) ? "%.0f%%%s" : "-", 100.0 * a, i == best ? "*" : "");
+        ui_style ws = e->state == UI_RUN_DIVERGED || e->state == UI_RUN_ERROR ? ui_st(th, UI_R_ERROR) : ui_st(th, UI_R_TEXT);
+        x += ui_grid_printf(g, x, y, xe - x, ws, "%-8.8s %5s ", e->name, loss);
+        ui_grid_text(g, x, y, xe - x, acc, i == best ? ui_st(th, UI_R_VALUE) : ws);
+    }
+}
+
 void ui_race_legend(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *th)
 {
     ui_style dim = ui_st(th, UI_R_DIM), txt = ui_st(th, UI_R_TEXT), val = ui_st(th, UI_R_VALUE);
     if (r.h < 1 || r.w < 20)
         return;
+    if (r.w < RACE_WIDE) {
+        int best = -1;
+        double bacc = -1;
+        for (int i = 0; i < s->race_n; i++) {
+            double acc = entry_acc(&s->race_entries[i]);
+            if (isfinite(acc) && acc > bacc) {
+                bacc = acc;
+                best = i;
+            }
+        }
+        compact(g, r, s, th, best);
+        return;
+    }
     const char *lw = s->race_loss_is_val ? "val loss" : "train loss";
     ui_grid_printf(g, r.x, r.y, r.w, dim, "   %-12s %8s %5s %10s %8s  %s", "optimizer", "lr", "epoch", lw, "test acc",
                    "");
@@ -97,7 +153,7 @@ void ui_race_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *
         ui_grid_text(g, r.x, r.y, r.w, "building one trainer per optimizer ...", dim);
         return;
     }
-    int lh = s->race_n + 1;
+    int lh = ui_race_legend_rows(s, r.w);
     if (lh > r.h - 5)
         lh = r.h - 5 > 2 ? r.h - 5 : (r.h < lh ? r.h : lh);
     ui_race_legend(g, ui_rect_make(r.x, r.y, r.w, lh), s, th);

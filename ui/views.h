@@ -79,8 +79,13 @@ void ui_health_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme
 void ui_step_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_views *v, const ui_theme *th);
 /* logy: log10 loss axis. */
 void ui_race_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *th, bool logy);
-/* The race's legend (one row per optimizer: colour, name, lr, epoch, loss, accuracy, state). */
+/* The race's legend: from RACE_WIDE columns on, a header and one row per optimizer (colour, name,
+ * lr, epoch, loss, test accuracy, state, "*best"); narrower, several "━ name loss acc%" entries a
+ * row (the best accuracy marked *). */
+#define RACE_WIDE 64
 void ui_race_legend(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *th);
+/* Rows the legend takes at width w. */
+int ui_race_legend_rows(const ui_snapshot *s, int w);
 void ui_lesson_panel(ui_grid *g, ui_rect r, const nn_preset *p, const ui_views *v, const ui_theme *th);
 /* Lines the lesson text takes at width w (for scrolling). */
 int ui_lesson_lines(const nn_preset *p, int w);

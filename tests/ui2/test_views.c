@@ -513,9 +513,17 @@ static void test_race_legend_and_chart(void **state)
     assert_cell(0, 1, 0x2501, th.cls[0], -1);
     assert_cell(0, 2, 0x2501, th.cls[1], -1);
 
+    /* narrower than 64: two entries a row, the best marked */
+    assert_int_equal(ui_race_legend_rows(&snap, 90), 3);
+    assert_int_equal(ui_race_legend_rows(&snap, 60), 1);
+    assert_int_equal(ui_race_legend_rows(&snap, 30), 2);
     clear();
     ui_race_panel(&g, ui_rect_make(0, 0, 60, 14), &snap, &th, false);
-    assert_true(row_has(1, "sgd"));
+    assert_true(row_has(0, "\xe2\x94\x81 sgd        0.7 60%  \xe2\x94\x81 adam      0.25 90%*"));
+    assert_cell(0, 0, 0x2501, th.cls[0], -1);
+    assert_cell(22, 0, 0x2501, th.cls[1], -1);
+    assert_int_equal(at(39, 0)->fg, ui_st(&th, UI_R_VALUE).fg);   /* the best accuracy stands out */
+    assert_int_equal(at(17, 0)->fg, ui_st(&th, UI_R_TEXT).fg);
     /* the curves: both start at loss 1 (top left); adam ends lowest (bottom right) */
     int colours[2] = {0, 0};
     for (int y = 3; y < 14; y++)
