@@ -54,7 +54,7 @@ void ui_step_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_views *
                                 "(above 0: the bias), Left/Right neuron j, PgUp/PgDn layer; S trains one batch and "
                                 "the numbers follow."
                               : s->state == UI_RUN_RUNNING ? "computed when training stops: Space pauses, S steps one batch"
-                                                           : "computing ...";
+                                                           : "computing ... (after a new configuration: Enter traces again)";
         ui_grid_wrap(g, r.x, y, r.w, r.h, msg, dim);
         return;
     }
