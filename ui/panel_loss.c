@@ -41,7 +41,7 @@ static int markers(ui_app *a, ui_grid *g, ui_rect cr, int total)
 void ui_loss_draw(ui_app *a, ui_grid *g, ui_rect r)
 {
     if (a->snap.race) {   /* a race has no single history: its curves, larger */
-        ui_race_panel(g, r, &a->snap, &a->th, !a->logy);
+        ui_race_chart(g, r, &a->snap, &a->th, !a->logy);
         return;
     }
     int n = a->hist_len;

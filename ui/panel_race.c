@@ -25,12 +25,15 @@ static const char *state_word(const ui_race_entry *e)
 
 #define RACE_CELL 22   /* a compact legend entry: "━ nesterov 1.758 100%" */
 
-int ui_race_legend_rows(const ui_snapshot *s, int w)
+static int compact_rows(const ui_snapshot *s, int w)
 {
-    if (w >= RACE_WIDE)
-        return s->race_n + 1;
     int per = w / RACE_CELL > 0 ? w / RACE_CELL : 1;
     return (s->race_n + per - 1) / per;
+}
+
+int ui_race_legend_rows(const ui_snapshot *s, int w)
+{
+    return w >= RACE_WIDE ? s->race_n + 1 : compact_rows(s, w);
 }
 
 static double entry_acc(const ui_race_entry *e)
@@ -66,12 +69,12 @@ static void compact(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme 
     }
 }
 
-void ui_race_legend(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *th)
+static void legend(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *th, bool small)
 {
     ui_style dim = ui_st(th, UI_R_DIM), txt = ui_st(th, UI_R_TEXT), val = ui_st(th, UI_R_VALUE);
     if (r.h < 1 || r.w < 20)
         return;
-    if (r.w < RACE_WIDE) {
+    if (small) {
         int best = -1;
         double bacc = -1;
         for (int i = 0; i < s->race_n; i++) {
@@ -127,6 +130,11 @@ void ui_race_legend(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme 
     }
 }
 
+void ui_race_legend(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *th)
+{
+    legend(g, r, s, th, r.w < RACE_WIDE);
+}
+
 static double tr(double v, bool logy)
 {
     if (!isfinite(v))
@@ -136,7 +144,7 @@ static double tr(double v, bool logy)
     return v;
 }
 
-void ui_race_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *th, bool logy)
+static void panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *th, bool logy, bool compact)
 {
     ui_style dim = ui_st(th, UI_R_DIM), ax = ui_st(th, UI_R_AXIS);
     if (r.w < 24 || r.h < 1)
@@ -153,10 +161,10 @@ void ui_race_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *
         ui_grid_text(g, r.x, r.y, r.w, "building one trainer per optimizer ...", dim);
         return;
     }
-    int lh = ui_race_legend_rows(s, r.w);
+    int lh = compact ? compact_rows(s, r.w) : ui_race_legend_rows(s, r.w);
     if (lh > r.h - 5)
         lh = r.h - 5 > 2 ? r.h - 5 : (r.h < lh ? r.h : lh);
-    ui_race_legend(g, ui_rect_make(r.x, r.y, r.w, lh), s, th);
+    legend(g, ui_rect_make(r.x, r.y, r.w, lh), s, th, compact || r.w < RACE_WIDE);
     ui_rect c = ui_rect_make(r.x, r.y + lh, r.w, r.h - lh);
     if (c.h < 4)
         return;
@@ -230,4 +238,14 @@ void ui_race_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *
             if (canvas.fg[cy][cx] < -1)
                 canvas.fg[cy][cx] = -1;
     ui_braille_blit(&canvas, g, px, py, -1, !th->utf8);
+}
+
+void ui_race_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *th, bool logy)
+{
+    panel(g, r, s, th, logy, false);
+}
+
+void ui_race_chart(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *th, bool logy)
+{
+    panel(g, r, s, th, logy, true);
 }

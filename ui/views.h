@@ -79,6 +79,9 @@ void ui_health_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme
 void ui_step_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_views *v, const ui_theme *th);
 /* logy: log10 loss axis. */
 void ui_race_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *th, bool logy);
+/* The same with the compact legend at any width (more room for the curves): the Loss panel's
+ * picture during a race. */
+void ui_race_chart(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *th, bool logy);
 /* The race's legend: from RACE_WIDE columns on, a header and one row per optimizer (colour, name,
  * lr, epoch, loss, test accuracy, state, "*best"); narrower, several "━ name loss acc%" entries a
  * row (the best accuracy marked *). */
