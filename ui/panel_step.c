@@ -140,8 +140,14 @@ void ui_step_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_views *
         return;
     ui_grid_printf(g, r.x, y++, r.w, lab, "%s step %ld, lr %.4g:", nn_opt_name(t->step.kind), t->step.t, t->step.lr);
     for (int i = 0; i < t->step.n_lines && i < NN_HEALTH_STEP_LINES && y < ye; i++, y++) {
-        int n = ui_text_cols(g, r.x + 2, y, r.w - 2, t->step.lines[i], txt);
-        if (ui_text_width(t->step.lines[i]) > r.w - 2 && n > 0)
+        char folded[2 * NN_HEALTH_LINE];
+        const char *fl = t->step.lines[i];
+        if (!u) {
+            ui_ascii_fold(fl, folded, (int)sizeof folded);
+            fl = folded;
+        }
+        int n = ui_text_cols(g, r.x + 2, y, r.w - 2, fl, txt);
+        if (ui_text_width(fl) > r.w - 2 && n > 0)
             ui_grid_put(g, r.x + r.w - 1, y, u ? 0x2026 : '>', dim);
     }
 }

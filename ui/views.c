@@ -184,3 +184,37 @@ void ui_views_clamp(ui_views *v, const ui_snapshot *s)
     if (v->net_unit >= nc) v->net_unit = nc - 1;
     if (v->net_unit < 0) v->net_unit = 0;
 }
+
+void ui_ascii_fold(const char *utf8, char *out, int outlen)
+{
+    /* the symbols of health.c's formulas, then anything else as '?' */
+    static const struct {
+        uint32_t cp;
+        const char *ascii;
+    } map[] = {{0x2212, "-"}, {0x00D7, "x"}, {0x00B7, "*"}, {0x2190, "<-"}, {0x221A, "sqrt"}, {0x00B2, "^2"},
+               {0x03B5, "eps"}, {0x03B2, "b"}, {0x03C1, "rho"}, {0x03BC, "mu"}, {0x03B1, "a"}, {0x1E21, "g~"},
+               {0x2014, "-"}, {0x03B4, "d"}, {0x2202, "d"}, {0x03BB, "lambda"}, {0x2016, "|"}, {0x2207, "grad "},
+               {0x00B1, "+-"}, {0x2192, ">"}, {0x2026, "..."}};
+    int len = 0;
+    if (outlen <= 0)
+        return;
+    for (const unsigned char *p = (const unsigned char *)utf8; *p && len < outlen - 1;) {
+        uint32_t cp;
+        p += decode(p, &cp);
+        const char *rep = NULL;
+        char one[2] = {(char)cp, 0};
+        if (cp < 0x80) {
+            rep = one;
+        } else if (combining(cp)) {
+            rep = cp == 0x302 ? "^" : cp == 0x304 ? "~" : "";   /* m̂ -> m^ */
+        } else {
+            rep = "?";
+            for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+                if (map[i].cp == cp)
+                    rep = map[i].ascii;
+        }
+        for (; *rep && len < outlen - 1; rep++)
+            out[len++] = *rep;
+    }
+    out[len] = 0;
+}

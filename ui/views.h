@@ -69,6 +69,9 @@ void ui_sparkline(ui_grid *g, int x, int y, int w, const float *v, int n, double
 int ui_text_cols(ui_grid *g, int x, int y, int maxw, const char *utf8, ui_style s);
 /* Display width of UTF-8 text (combining marks count 0). */
 int ui_text_width(const char *utf8);
+/* UTF-8 text as ASCII for the ASCII mode: the formula symbols spelled out (← "<-", − "-", · "*",
+ * × "x", √ "sqrt", ² "^2", β "b", ε "eps", a hat "^" ...), anything else '?'. out is NUL-terminated. */
+void ui_ascii_fold(const char *utf8, char *out, int outlen);
 
 /* ---- panels: each draws the inside of its frame ---- */
 

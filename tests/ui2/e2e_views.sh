@@ -103,4 +103,16 @@ keys Right; wait_for 'x petal_length, y sepal_width'; wait_for ' petal_length '
 keys Up; wait_for 'x petal_length, y petal_width'
 step "iris (4 features): the boundary over two chosen features, the others at their mean"
 quit
+# ---- ASCII and 8 colours (LANG=C, TERM=xterm): the views keep to ASCII ----
+t kill-session -t "$S" 2>/dev/null || true; rm -f "$TMP/rc"
+t new-session -d -s "$S" -x 120 -y 40 "cd $TMP && env LANG=C LC_ALL=C TERM=xterm $APP spiral 2>$TMP/err; echo \$? >$TMP/rc"
+wait_for 'i Lesson'; keys 6; wait_for 'o train x test'; keys s; wait_for 'Epoch 1/300'; wait_for 'epoch 1 o train'
+t capture-pane -p -e -t "$S" -S 21 -E 36 | grep -qP '\e\[[0-9;]*4[0-7]m' || fail "no 8-colour backgrounds in the boundary"
+ascii_only() { ! screen | grep -qP '[^\x00-\x7F]' || fail "non-ASCII glyphs in the ASCII mode ($1)"; }
+ascii_only boundary
+keys 7; wait_for '# negative  # positive'; wait_for '>1 2>32'; ascii_only network
+keys 8; wait_for 'layer  act +\|grad W\|'; ascii_only health
+keys 9 Enter; wait_for 'dL/dW1\[0\]\[0\] = x\[0\] \* d1\[0\]'; wait_for 'm\^ = m/\(1-b1\^t\)'; ascii_only step
+step "ASCII and 8 colours: boundary, network, health and step in plain ASCII"
+quit
 echo "$N passed, 0 failed"

@@ -447,6 +447,11 @@ static void test_sparkline(void **state)
 static void test_text_by_display_width(void **state)
 {
     (void)state;
+    char a[128];
+    ui_ascii_fold("m\xcc\x82 \xe2\x86\x90 \xce\xb2" "1\xc2\xb7m + (1\xe2\x88\x92\xce\xb2" "1)\xc2\xb7g\xc2\xb2 \xe2\x88\x9a\xce\xb5 \xe4\xb8\x80", a, sizeof a);
+    assert_string_equal(a, "m^ <- b1*m + (1-b1)*g^2 sqrteps ?");
+    ui_ascii_fold("abcdef", a, 4);
+    assert_string_equal(a, "abc");
     /* "m̂ = 1": m + U+0302 takes one column */
     assert_int_equal(ui_text_width("m\xcc\x82 = 1"), 5);
     clear();
