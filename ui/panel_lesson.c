@@ -78,7 +78,16 @@ void ui_lesson_panel(ui_grid *g, ui_rect r, const nn_preset *p, const ui_views *
         return;
     }
     int y = r.y, ye = r.y + r.h;
-    ui_text_cols(g, r.x, y++, r.w, p->lesson.title, ui_st(th, UI_R_TITLE_FOCUS));
+    /* ASCII mode: the text's few non-ASCII symbols spelled out */
+    static char text[2 * sizeof p->lesson.text], title[2 * sizeof p->lesson.title];
+    const char *tx = p->lesson.text, *ti = p->lesson.title;
+    if (!th->utf8) {
+        ui_ascii_fold(tx, text, (int)sizeof text);
+        ui_ascii_fold(ti, title, (int)sizeof title);
+        tx = text;
+        ti = title;
+    }
+    ui_text_cols(g, r.x, y++, r.w, ti, ui_st(th, UI_R_TITLE_FOCUS));
     /* the locked keys at the bottom */
     char locked[512] = "";
     int len = 0;
@@ -88,13 +97,13 @@ void ui_lesson_panel(ui_grid *g, ui_rect r, const nn_preset *p, const ui_views *
     int rows = ye - y - lockrows;
     if (rows < 1)
         return;
-    int total = layout(NULL, 0, 0, r.w - 1, 0, 0, p->lesson.text, ui_st(th, UI_R_TEXT));
+    int total = layout(NULL, 0, 0, r.w - 1, 0, 0, tx, ui_st(th, UI_R_TEXT));
     int skip = v->lesson_scroll;
     if (skip > total - rows)
         skip = total - rows;
     if (skip < 0)
         skip = 0;
-    layout(g, r.x, y, r.w - 1, skip, rows, p->lesson.text, ui_st(th, UI_R_TEXT));
+    layout(g, r.x, y, r.w - 1, skip, rows, tx, ui_st(th, UI_R_TEXT));
     if (total > rows) {
         /* a scroll mark in the last column */
         int pos = (int)((long)skip * (rows - 1) / (total - rows > 0 ? total - rows : 1));
