@@ -210,22 +210,40 @@ void ui_network_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_view
     /* widths: proportional to the columns, at least 6 for the label; 1 column gap */
     /* each layer 2 columns a neuron (at least 8 for its label); squeezed to fit, never below 8 */
     int nl = s->n_layers, avail = r.w - (nl - 1);
-    int want = 0, extra = 0;
+    int want = 0, extra = 0, bws[NN_MAX_LAYERS];
     for (int l = 0; l < nl; l++) {
         int bw = s->net_cols[l] * 2 > 8 ? s->net_cols[l] * 2 : 8;
         want += bw;
         extra += bw - 8;
     }
-    x = r.x;
-    for (int l = 0; l < nl && x < xe; l++) {
-        int cols = s->net_cols[l];
-        int bw = cols * 2 > 8 ? cols * 2 : 8;
+    for (int l = 0; l < nl; l++) {
+        int bw = s->net_cols[l] * 2 > 8 ? s->net_cols[l] * 2 : 8;
         if (want > avail && extra > 0) {
             int over = want - avail;
             bw -= (int)(((long)(bw - 8) * over + extra - 1) / extra);
             if (bw < 8)
                 bw = 8;
         }
+        bws[l] = bw;
+    }
+    /* still too many layers: start late enough that the selected one is on screen ("<" marks it) */
+    int first = 0;
+    for (;;) {
+        int used = 0;
+        for (int l = first; l <= sl; l++)
+            used += bws[l] + 1;
+        if (used - 1 + (first > 0 ? 2 : 0) <= r.w || first == sl)
+            break;
+        first++;
+    }
+    x = r.x;
+    if (first > 0) {
+        ui_grid_text(g, x, top + 1, 2, "< ", ui_st(th, UI_R_WARN));
+        x += 2;
+    }
+    for (int l = first; l < nl && x < xe; l++) {
+        int cols = s->net_cols[l];
+        int bw = bws[l];
         if (x + bw > xe)
             bw = xe - x;
         bool sel = l == sl;

@@ -405,6 +405,33 @@ static void test_network_panel_layers_and_the_selected_neuron(void **state)
     assert_true(find_row("layer 2 neuron 0 (softmax, 3 inputs)") >= 0);
 }
 
+static void test_network_scrolls_to_the_selected_layer(void **state)
+{
+    (void)state;
+    network_snapshot();
+    /* eight layers of 16 neurons: only about four fit in 40 columns */
+    snap.n_layers = 8;
+    for (int l = 0; l < 8; l++) {
+        snap.layers[l] = (ui_layer_info){16, 16, NN_ACT_SIGMOID};
+        snap.net_rows[l] = 16;
+        snap.net_cols[l] = 16;
+        snap.net_wmax[l] = 1.0f;
+    }
+    ui_views v;
+    memset(&v, 0, sizeof v);
+    clear();
+    ui_network_panel(&g, ui_rect_make(0, 0, 40, 12), &snap, &v, &th);
+    assert_true(row_has(1, ">1 16"));
+    assert_false(row_has(1, "8 16"));
+    v.net_layer = 7;
+    clear();
+    ui_network_panel(&g, ui_rect_make(0, 0, 40, 12), &snap, &v, &th);
+    assert_true(row_has(1, ">8 16"));
+    assert_false(row_has(1, "1 16"));
+    assert_int_equal(at(0, 2)->ch, '<');
+    assert_true(find_row("layer 8 neuron 0 (sigmoid, 16 inputs)") >= 0);
+}
+
 static void test_views_clamp(void **state)
 {
     (void)state;
@@ -771,6 +798,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_boundary_panel_curve, setup, teardown),
         cmocka_unit_test_setup_teardown(test_weights_raster_exact_cells, setup, teardown),
         cmocka_unit_test_setup_teardown(test_network_panel_layers_and_the_selected_neuron, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_network_scrolls_to_the_selected_layer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_views_clamp, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sparkline, setup, teardown),
         cmocka_unit_test_setup_teardown(test_text_by_display_width, setup, teardown),
