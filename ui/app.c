@@ -408,6 +408,7 @@ static void open_pick(ui_app *a)
 static void show_view(ui_app *a, int v)
 {
     a->view = (v + UI_V_COUNT) % UI_V_COUNT;
+    a->view_pick = false;   /* the user's choice wins over the preset's default view */
     if (a->focus != UI_P_CONFUSION)
         set_focus(a, UI_P_CONFUSION);
     a->dirty = true;

@@ -80,7 +80,7 @@ quit
 
 # ---- a lesson: text, locked keys ----
 open lesson-vanishing
-wait_for 'i Lesson'; wait_for 'Vanishing gradients'; wait_for 'locked by the lesson .*seed, dataset, training'
+wait_for 'READY'; wait_for 'Vanishing gradients'; wait_for 'locked by the lesson .*seed, dataset, training'
 keys + ; wait_for 'training.optimizer.learning_rate is locked by this lesson'
 keys R ; wait_for 'seed is locked by this lesson'
 keys 3 g Enter; wait_for 'is locked by this lesson'
@@ -91,7 +91,7 @@ quit
 
 # ---- projector mode and the 4-feature note ----
 open --big spiral
-wait_for 'Depth for a twisted boundary'; keys 6; wait_for '6 Boundary'
+wait_for 'READY'; wait_for 'Depth for a twisted boundary'; keys 6; wait_for '6 Boundary'
 ! screen | grep -q '4 Loss' || fail "--big still shows the Loss panel"
 ! screen | grep -q '3 Hyperparameters' || fail "--big still shows the left column"
 step "--big gives the view the whole screen"
@@ -106,7 +106,7 @@ quit
 # ---- ASCII and 8 colours (LANG=C, TERM=xterm): the views keep to ASCII ----
 t kill-session -t "$S" 2>/dev/null || true; rm -f "$TMP/rc"
 t new-session -d -s "$S" -x 120 -y 40 "cd $TMP && env LANG=C LC_ALL=C TERM=xterm $APP spiral 2>$TMP/err; echo \$? >$TMP/rc"
-wait_for 'i Lesson'; keys 6; wait_for 'o train x test'; keys s; wait_for 'Epoch 1/300'; wait_for 'epoch 1 o train'
+wait_for 'READY'; wait_for 'Depth for a twisted boundary'; keys 6; wait_for 'o train x test'; keys s; wait_for 'Epoch 1/300'; wait_for 'epoch 1 o train'
 t capture-pane -p -e -t "$S" -S 21 -E 36 | grep -qP '\e\[[0-9;]*4[0-7]m' || fail "no 8-colour backgrounds in the boundary"
 ascii_only() { ! screen | grep -qP '[^\x00-\x7F]' || fail "non-ASCII glyphs in the ASCII mode ($1)"; }
 ascii_only boundary
