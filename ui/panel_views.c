@@ -111,6 +111,10 @@ static void race_key(ui_app *a)
             ui_app_message(a, false, "race ended: back to training one network");
         return;
     }
+    if (nn_preset_is_locked(&a->draft, "training.optimizer.name")) {
+        ui_app_message(a, true, "training.optimizer.name is locked by this lesson: no race");
+        return;
+    }
     if (!ui_app_training_begun(a)) {
         ui_app_race(a);
         return;

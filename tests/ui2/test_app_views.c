@@ -262,6 +262,13 @@ static void test_race_key_asks_once_training_has_begun(void **state)
     assert_int_equal(app.mode, UI_MODE_CONFIRM);
     assert_int_equal(app.confirm, UI_CONFIRM_RACE);
     assert_non_null(strstr(app.confirm_text, "Race every optimizer"));
+    /* a lesson that locks the optimizer has no race */
+    app.mode = UI_MODE_NORMAL;
+    app.confirm = UI_CONFIRM_NONE;
+    assert_int_equal(nn_preset_load(&app.draft, "lesson-learning-rate", NULL, &err), NN_OK);
+    press(UI_ACT_EDIT);
+    assert_int_equal(app.mode, UI_MODE_NORMAL);
+    assert_non_null(strstr(app.msg, "training.optimizer.name is locked by this lesson"));
 }
 
 static void test_lesson_scrolls_within_its_text(void **state)
