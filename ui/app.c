@@ -465,6 +465,14 @@ static void on_mouse(ui_app *a)
         ui_arch_click(a, row);
         int x = ev.x - r.x - 1 - 2;
         a->arch_col = x < 6 ? 0 : x < 17 ? 1 : x < 24 ? 2 : 3;
+    } else if (p == UI_P_CONFUSION && a->view == UI_V_NETWORK) {
+        /* a click on a layer's heatmap selects that neuron */
+        int l, u;
+        if (ui_network_hit(&a->snap, &a->views, ui_rect_make(r.x + 1, r.y + 1, r.w - 2, r.h - 2), ev.x, ev.y, &l, &u)) {
+            a->views.net_layer = l;
+            a->views.net_unit = u;
+            ui_views_clamp(&a->views, &a->snap);
+        }
     }
 }
 

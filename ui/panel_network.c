@@ -167,6 +167,88 @@ static void detail(ui_grid *g, ui_rect r, const ui_snapshot *s, int l, int c, co
     }
 }
 
+/* Where the layers go in the panel's rectangle r (the first row is the legend). */
+typedef struct {
+    int dh;                        /* detail rows at the bottom */
+    int top;                       /* the labels' row; heatmaps from top + 1 */
+    int hh;                        /* heatmap rows (< 1: none) */
+    bool marker;                   /* a row for the marker under the heatmaps */
+    int first, last;               /* layers shown: [first, last) */
+    int x[NN_MAX_LAYERS], bw[NN_MAX_LAYERS], hw[NN_MAX_LAYERS];   /* block x, width, heatmap width */
+} net_layout;
+
+static void layout(net_layout *L, const ui_snapshot *s, ui_rect r, int sl)
+{
+    memset(L, 0, sizeof *L);
+    L->dh = r.h >= 12 ? 4 : r.h >= 8 ? 2 : 0;
+    L->top = r.y + 1;
+    int bottom = r.y + r.h - L->dh;   /* [top, bottom): labels, heatmaps, marker */
+    L->hh = bottom - L->top - 2;
+    L->marker = L->hh >= 1;
+    if (!L->marker)
+        L->hh = bottom - L->top - 1;
+    /* each layer 2 columns a neuron (at least 8 for its label); squeezed to fit, never below 8 */
+    int nl = s->n_layers < NN_MAX_LAYERS ? s->n_layers : NN_MAX_LAYERS, avail = r.w - (nl - 1);
+    int want = 0, extra = 0;
+    for (int l = 0; l < nl; l++) {
+        int bw = s->net_cols[l] * 2 > 8 ? s->net_cols[l] * 2 : 8;
+        want += bw;
+        extra += bw - 8;
+    }
+    for (int l = 0; l < nl; l++) {
+        int bw = s->net_cols[l] * 2 > 8 ? s->net_cols[l] * 2 : 8;
+        if (want > avail && extra > 0) {
+            int over = want - avail;
+            bw -= (int)(((long)(bw - 8) * over + extra - 1) / extra);
+            if (bw < 8)
+                bw = 8;
+        }
+        L->bw[l] = bw;
+    }
+    /* still too many layers: start late enough that the selected one is on screen ("<" marks it) */
+    L->first = 0;
+    for (;;) {
+        int used = 0;
+        for (int l = L->first; l <= sl && l < nl; l++)
+            used += L->bw[l] + 1;
+        if (used - 1 + (L->first > 0 ? 2 : 0) <= r.w || L->first >= sl)
+            break;
+        L->first++;
+    }
+    int x = r.x + (L->first > 0 ? 2 : 0), xe = r.x + r.w;
+    int l = L->first;
+    for (; l < nl && x < xe; l++) {
+        int cols = s->net_cols[l] > 0 ? s->net_cols[l] : 1;
+        if (x + L->bw[l] > xe)
+            L->bw[l] = xe - x;
+        int hw = cols * (L->bw[l] / cols) > 0 ? cols * (L->bw[l] / cols) : L->bw[l];
+        L->x[l] = x;
+        L->hw[l] = hw > L->bw[l] ? L->bw[l] : hw;
+        x += L->bw[l] + 1;
+    }
+    L->last = l;
+}
+
+bool ui_network_hit(const ui_snapshot *s, const ui_views *v, ui_rect r, int x, int y, int *layer, int *unit)
+{
+    if (!s->has_net || s->race || s->n_layers <= 0 || r.w < 10)
+        return false;
+    int sl = v->net_layer >= 0 && v->net_layer < s->n_layers ? v->net_layer : 0;
+    net_layout L;
+    layout(&L, s, r, sl);
+    if (L.hh < 1 || y < L.top || y > L.top + L.hh)   /* the label row and the heatmap rows */
+        return false;
+    for (int l = L.first; l < L.last; l++) {
+        if (x < L.x[l] || x >= L.x[l] + L.hw[l])
+            continue;
+        int cols = s->net_cols[l] > 0 ? s->net_cols[l] : 1;
+        *layer = l;
+        *unit = (int)((long)(x - L.x[l]) * cols / L.hw[l]);
+        return true;
+    }
+    return false;
+}
+
 void ui_network_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_views *v, const ui_theme *th)
 {
     ui_style dim = ui_st(th, UI_R_DIM), txt = ui_st(th, UI_R_TEXT), lab = ui_st(th, UI_R_LABEL);
@@ -198,72 +280,30 @@ void ui_network_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_view
     }
     ui_grid_text(g, x, r.y, xe - x, "rows: inputs, columns: neurons", dim);
 
-    /* detail needs 4 rows at the bottom */
-    int dh = r.h >= 12 ? 4 : r.h >= 8 ? 2 : 0;
-    int top = r.y + 1, bottom = r.y + r.h - dh;   /* [top, bottom): labels, heatmaps, marker */
-    int hh = bottom - top - 2;                     /* heatmap rows */
-    bool marker = hh >= 1;
-    if (!marker)
-        hh = bottom - top - 1;
-    if (hh < 1)
+    net_layout L;
+    layout(&L, s, r, sl);
+    if (L.hh < 1)
         return;
-    /* widths: proportional to the columns, at least 6 for the label; 1 column gap */
-    /* each layer 2 columns a neuron (at least 8 for its label); squeezed to fit, never below 8 */
-    int nl = s->n_layers, avail = r.w - (nl - 1);
-    int want = 0, extra = 0, bws[NN_MAX_LAYERS];
-    for (int l = 0; l < nl; l++) {
-        int bw = s->net_cols[l] * 2 > 8 ? s->net_cols[l] * 2 : 8;
-        want += bw;
-        extra += bw - 8;
-    }
-    for (int l = 0; l < nl; l++) {
-        int bw = s->net_cols[l] * 2 > 8 ? s->net_cols[l] * 2 : 8;
-        if (want > avail && extra > 0) {
-            int over = want - avail;
-            bw -= (int)(((long)(bw - 8) * over + extra - 1) / extra);
-            if (bw < 8)
-                bw = 8;
-        }
-        bws[l] = bw;
-    }
-    /* still too many layers: start late enough that the selected one is on screen ("<" marks it) */
-    int first = 0;
-    for (;;) {
-        int used = 0;
-        for (int l = first; l <= sl; l++)
-            used += bws[l] + 1;
-        if (used - 1 + (first > 0 ? 2 : 0) <= r.w || first == sl)
-            break;
-        first++;
-    }
-    x = r.x;
-    if (first > 0) {
-        ui_grid_text(g, x, top + 1, 2, "< ", ui_st(th, UI_R_WARN));
-        x += 2;
-    }
-    for (int l = first; l < nl && x < xe; l++) {
-        int cols = s->net_cols[l];
-        int bw = bws[l];
-        if (x + bw > xe)
-            bw = xe - x;
+    if (L.first > 0)
+        ui_grid_text(g, r.x, L.top + 1, 2, "< ", ui_st(th, UI_R_WARN));
+    for (int l = L.first; l < L.last; l++) {
+        int cols = s->net_cols[l], x0 = L.x[l], hw = L.hw[l];
         bool sel = l == sl;
         char t[48];
         snprintf(t, sizeof t, "%s%d %d\xe2\x86\x92%d", sel ? ">" : "", l + 1, s->layers[l].in, s->layers[l].out);
         if (!th->utf8)
             snprintf(t, sizeof t, "%s%d %d>%d", sel ? ">" : "", l + 1, s->layers[l].in, s->layers[l].out);
-        ui_text_cols(g, x, top, bw, t, sel ? ui_st(th, UI_R_TITLE_FOCUS) : lab);
-        int hw = cols * (bw / cols) > 0 ? cols * (bw / cols) : bw;
-        if (hw > bw)
-            hw = bw;
-        ui_weights_raster(g, ui_rect_make(x, top + 1, hw, hh), s->net_w[l], s->net_rows[l], cols, (double)s->net_wmax[l], th);
+        ui_text_cols(g, x0, L.top, L.bw[l], t, sel ? ui_st(th, UI_R_TITLE_FOCUS) : lab);
+        ui_weights_raster(g, ui_rect_make(x0, L.top + 1, hw, L.hh), s->net_w[l], s->net_rows[l], cols,
+                          (double)s->net_wmax[l], th);
         /* marker under the selected neuron */
-        if (sel && marker) {
+        if (sel && L.marker) {
             int cw = hw / cols;
-            int mx = cw >= 1 ? x + sc * cw + (cw - 1) / 2 : x + (int)((long)sc * hw / cols);
-            ui_grid_put(g, mx, top + 1 + hh, th->utf8 ? 0x25B2 : '^', ui_st(th, UI_R_WARN));
+            int mx = cw >= 1 ? x0 + sc * cw + (cw - 1) / 2 : x0 + (int)((long)sc * hw / cols);
+            ui_grid_put(g, mx, L.top + 1 + L.hh, th->utf8 ? 0x25B2 : '^', ui_st(th, UI_R_WARN));
         }
-        x += bw + 1;
     }
+    int dh = L.dh, bottom = r.y + r.h - dh;
     if (dh > 0)
         detail(g, ui_rect_make(r.x, bottom, r.w, dh), s, sl, sc, th);
 }

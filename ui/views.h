@@ -78,6 +78,9 @@ void ui_ascii_fold(const char *utf8, char *out, int outlen);
 /* v may be NULL (points shown). */
 void ui_boundary_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_views *v, const ui_theme *th);
 void ui_network_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_views *v, const ui_theme *th);
+/* The layer and neuron under (x, y) of a Network panel drawn into r (a click selects it); false if
+ * (x, y) is not on a heatmap or its label. */
+bool ui_network_hit(const ui_snapshot *s, const ui_views *v, ui_rect r, int x, int y, int *layer, int *unit);
 void ui_health_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *th);
 void ui_step_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_views *v, const ui_theme *th);
 /* logy: log10 loss axis. */

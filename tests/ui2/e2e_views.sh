@@ -21,6 +21,10 @@ wait_gone() { local d=$(( $(now) + 8000 )); while screen | grep -qP -- "$1"; do
   (( $(now) < d )) || fail "still shown: /$1/"; sleep 0.02; done; }
 wait_rc() { for _ in $(seq 400); do [ -s "$TMP/rc" ] && return; sleep 0.02; done; fail "app did not exit"; }
 keys() { t send-keys -t "$S" "$@"; }
+# a mouse click at column x, row y: an X10 press, then the release (ncurses expects X10 reports under
+# tmux-256color; they reach column 94 only)
+click() { local cx cy; cx=$(printf "\\x$(printf %x $((33 + $1)))"); cy=$(printf "\\x$(printf %x $((33 + $2)))")
+          keys -l $'\e[M'" $cx$cy"; keys -l $'\e[M'"#$cx$cy"; }
 N=0; step() { N=$((N + 1)); echo "ok $N - $*"; }
 # the boundary's cells with their colours: rows 21..36 of the pane (the plot in the lower right)
 picture() { t capture-pane -p -e -t "$S" -S 21 -E 36; }
@@ -46,11 +50,15 @@ d=$(( $(now) + 8000 )); until [ "$(picture)" != "$before" ]; do (( $(now) < d ))
 step "the boundary changes after 5 epochs"
 
 # a click (X10 mouse report) on the "7 Net" tab of the slot's title: columns 60-65 of row 19
-keys -l $'\e[M'" $(printf "\\x$(printf %x $((33 + 61)))")$(printf "\\x$(printf %x $((33 + 19)))")"
+click 61 19
 wait_for '7 Network'; wait_for 'negative .* positive'; wait_for '>1 2\x{2192}32'
 wait_for 'layer 1 neuron 0 \(relu, 2 inputs\)  bias [-+][0-9.]+'; wait_for 'active on [0-9]+% of rows'
 keys Right Right Down; wait_for 'layer 2 neuron 2 \(relu, 32 inputs\)'; wait_for '>2 32\x{2192}32'
-step "a click on the 7 Net tab shows the weights; arrows select layer 2 neuron 2"
+# a click on layer 1's heatmap (row 22; X10 reports reach column 94 only): three 32-neuron layers
+# squeezed to 23 columns each from column 39, so column 49 is neuron 10 * 32 / 23 = 13 of layer 1
+click 49 22
+wait_for 'layer 1 neuron 13 \(relu, 2 inputs\)'; wait_for '>1 2\x{2192}32'
+step "a click on the 7 Net tab shows the weights; arrows select layer 2 neuron 2, a click layer 1 neuron 13"
 
 keys 8; wait_for '8 Health'; wait_for 'batch [0-9]+ of epoch 5'; wait_for '4 out +softmax'
 wait_for 'healthy: no warnings|^.{38}! '; wait_for 'gradient norm per layer over epochs \(log scale\), epochs 1-5'

@@ -396,6 +396,18 @@ static void test_network_panel_layers_and_the_selected_neuron(void **state)
     assert_true(row_has(d + 3, "x1 +0.5"));
     assert_true(row_has(d + 3, "x2 -0.5"));
 
+    /* a click: layer 1's heatmap is columns 0-5 (2 a neuron), layer 2's from column 9 */
+    int hl = -1, hu = -1;
+    assert_true(ui_network_hit(&snap, &v, ui_rect_make(0, 0, 70, 14), 5, 2, &hl, &hu));
+    assert_int_equal(hl, 0);
+    assert_int_equal(hu, 2);
+    assert_true(ui_network_hit(&snap, &v, ui_rect_make(0, 0, 70, 14), 9, 1, &hl, &hu));   /* its label */
+    assert_int_equal(hl, 1);
+    assert_int_equal(hu, 0);
+    assert_false(ui_network_hit(&snap, &v, ui_rect_make(0, 0, 70, 14), 7, 2, &hl, &hu));  /* the gap */
+    assert_false(ui_network_hit(&snap, &v, ui_rect_make(0, 0, 70, 14), 1, 0, &hl, &hu));  /* the legend */
+    assert_cell(9, 2, 0x2580, ui_weight_colour(&th, -1.0, 1.0), ui_weight_colour(&th, -1.0 / 3, 1.0));   /* W2[0][0], W2[1][0] */
+
     /* the selection moves to layer 2 */
     v.net_layer = 1;
     v.net_unit = 0;
