@@ -196,6 +196,11 @@ static void boundary_key(ui_app *a, ui_cmd c)
         return;
     }
     int nf = s->n_features, fx = s->view_fx, fy = s->view_fy, d = 0;
+    ui_views *v = &a->views;
+    if (v->feat_run == s->run + 1 && v->feat_x < nf && v->feat_y < nf) {
+        fx = v->feat_x;   /* keys faster than the worker: go on from the last request */
+        fy = v->feat_y;
+    }
     bool x = false;
     if (c.act == UI_ACT_LEFT) { d = -1; x = true; }
     else if (c.act == UI_ACT_RIGHT) { d = 1; x = true; }
@@ -206,8 +211,13 @@ static void boundary_key(ui_app *a, ui_cmd c)
     do {
         *f = (*f + d + nf) % nf;
     } while (*f == other);
-    if (!ui_worker_view_features(a->w, fx, fy))
+    if (!ui_worker_view_features(a->w, fx, fy)) {
         ui_app_message(a, true, "the worker is busy; try again");
+        return;
+    }
+    v->feat_x = fx;
+    v->feat_y = fy;
+    v->feat_run = s->run + 1;
 }
 
 void ui_view_handle(ui_app *a, ui_cmd c)

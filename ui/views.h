@@ -24,6 +24,8 @@ typedef struct {
     int lesson_scroll;                /* Lesson: first line shown */
     bool hide_points;                 /* Boundary: regions only (Enter toggles) */
     uint64_t feat_asked;              /* Boundary: snapshot.run + 1 when two features were asked for */
+    int feat_x, feat_y;               /* Boundary: the axes last asked for (in run feat_run - 1) */
+    uint64_t feat_run;
     /* the previous run's loss curves (kept when snapshot.run changes), drawn faint */
     double *ghost;                    /* (2, ghost_cap): train, then val loss */
     int ghost_len, ghost_cap;

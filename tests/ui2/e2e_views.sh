@@ -109,6 +109,7 @@ wait_for 'READY'; keys 6; wait_for 'x sepal_length, y sepal_width; 2 other featu
 wait_for '\x{2580}'; wait_for 'sepal_length'
 keys Right; wait_for 'x petal_length, y sepal_width'; wait_for ' petal_length '
 keys Up; wait_for 'x petal_length, y petal_width'
+keys Right Right; wait_for 'x sepal_width, y petal_width'   # two keys at once: the second goes on from the first
 step "iris (4 features): the boundary over two chosen features, the others at their mean"
 quit
 # ---- ASCII and 8 colours (LANG=C, TERM=xterm): the views keep to ASCII ----
