@@ -8,11 +8,13 @@
  * workers have woken: a worker that is descheduled (a shared, noisy machine) holds nobody up
  * unless it holds a part.
  *
- * Waiting is on condition variables only, no spinning. Measured on the 2-core KVM machine with
- * the batch-128 training step of bench/ (`--only profile`), interleaved runs: polling with PAUSE
- * before sleeping made the step slower (2000 rounds: -15..-35% under load, +8% at best when the
- * machine was idle; 20000 rounds: -70%), and polls without PAUSE bounded at 5, 20 or 50 us were
- * within the run-to-run noise, so they are not worth a busy core.
+ * Waiting: a thread that is out of work polls the job word for at most SPIN_NS of wall time
+ * (plain atomic loads, no PAUSE), then sleeps on a condition variable. Measured on the 2-core
+ * KVM machine with the batch-128 training step of bench/ (`--only profile`), interleaved runs:
+ * on a quiet machine the step took 1200 us without polling and 1095-1130 us with 20 us of
+ * polling (50 us: 1070-1090 us, but slower under load); with other processes on the cores,
+ * 20 us was within the noise of no polling (heavy load) or about 3% slower (one busy process). Counted PAUSE loops were worse (2000 rounds:
+ * -15..-35% under load; 20000: -70%), as PAUSE loops make the hypervisor deschedule the vCPU.
  */
 #include "pool.h"
 
@@ -21,7 +23,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
+
+/* Wall-time bound of a poll before sleeping (see above). */
+#define SPIN_NS 20000
 
 /* The job word: generation (24 bits) | parts (20 bits) | next part (20 bits). */
 #define PART_BITS 20
@@ -45,6 +51,13 @@ struct nn_pool {
     uint64_t gen;                 /* owner only: the last generation posted */
     bool quit;                    /* under mu */
 };
+
+static int64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
 
 /* Claims the next part of generation gen; false when none is left or the job changed. */
 static bool claim(nn_pool *p, uint64_t gen, int *part)
@@ -80,14 +93,24 @@ static void *worker_main(void *vp)
     nn_pool *p = vp;
     uint64_t seen = 0;
     for (;;) {
-        uint64_t w;
-        pthread_mutex_lock(&p->mu);
-        while (WORD_GEN(w = atomic_load_explicit(&p->job, memory_order_acquire)) == seen && !p->quit)
-            pthread_cond_wait(&p->wake, &p->mu);
-        bool quit = p->quit;
-        pthread_mutex_unlock(&p->mu);
-        if (quit)
-            return NULL;
+        /* Poll for the next job for at most SPIN_NS, then sleep. */
+        uint64_t w = atomic_load_explicit(&p->job, memory_order_acquire);
+        int64_t t0 = now_ns();
+        for (int i = 1; WORD_GEN(w) == seen; i++) {
+            if (i % 64 == 0 && now_ns() - t0 > SPIN_NS)
+                break;
+            w = atomic_load_explicit(&p->job, memory_order_acquire);
+        }
+        if (WORD_GEN(w) == seen) {
+            pthread_mutex_lock(&p->mu);
+            while (WORD_GEN(w = atomic_load_explicit(&p->job, memory_order_acquire)) == seen &&
+                   !p->quit)
+                pthread_cond_wait(&p->wake, &p->mu);
+            bool quit = p->quit;
+            pthread_mutex_unlock(&p->mu);
+            if (quit)
+                return NULL;
+        }
         seen = WORD_GEN(w);
         /* fn and arg were stored before the job word; if a later job has replaced them, the
          * generation check in claim() fails and they are not used. */
@@ -193,6 +216,10 @@ void nn_pool_run(nn_pool *p, nn_pool_fn fn, void *arg, int nparts)
 
     if (work(p, gen, fn, arg, nparts))
         return;
+    int64_t t0 = now_ns();
+    for (int i = 1; atomic_load_explicit(&p->done, memory_order_acquire) < nparts; i++)
+        if (i % 64 == 0 && now_ns() - t0 > SPIN_NS)
+            break;
     pthread_mutex_lock(&p->mu);
     while (atomic_load_explicit(&p->done, memory_order_acquire) < nparts)
         pthread_cond_wait(&p->done_cv, &p->mu);
