@@ -397,30 +397,6 @@ static nn_status parse_tree(nn_model *m, const cJSON *root, const char *file, nn
     return NN_OK;
 }
 
-/* True when the text ends inside a string or with a bracket still open: a cut-off file. */
-static bool looks_truncated(const char *s, size_t len)
-{
-    int depth = 0;
-    bool in_str = false, esc = false;
-    for (size_t i = 0; i < len; i++) {
-        char ch = s[i];
-        if (in_str) {
-            if (esc)
-                esc = false;
-            else if (ch == '\\')
-                esc = true;
-            else if (ch == '"')
-                in_str = false;
-        } else if (ch == '"') {
-            in_str = true;
-        } else if (ch == '{' || ch == '[') {
-            depth++;
-        } else if (ch == '}' || ch == ']') {
-            depth--;
-        }
-    }
-    return in_str || depth > 0;
-}
 
 nn_status nn_model_parse(nn_model *m, const char *buf, size_t len, const char *filename, nn_error *err)
 {
@@ -441,7 +417,7 @@ nn_status nn_model_parse(nn_model *m, const char *buf, size_t len, const char *f
             }
         }
         return nn_error_set(err, NN_EFORMAT, "%s:%d:%d: JSON syntax error%s", filename, line, col,
-                            looks_truncated(buf, len) ? " (the file ends early: truncated?)" : "");
+                            nn_json_looks_truncated(buf, len) ? " (the file ends early: truncated?)" : "");
     }
     nn_status st = parse_tree(m, root, filename, err);
     cJSON_Delete(root);

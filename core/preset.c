@@ -1048,8 +1048,7 @@ nn_status nn_preset_from_cjson(nn_preset *p, const struct cJSON *root, const cha
     return NN_OK;
 }
 
-/* True when the text ends inside a string or with a bracket still open: a cut-off file. */
-static bool looks_truncated(const char *s, size_t len)
+bool nn_json_looks_truncated(const char *s, size_t len)
 {
     int depth = 0;
     bool in_str = false, esc = false;
@@ -1126,7 +1125,7 @@ nn_status nn_preset_parse(nn_preset *p, const char *json, size_t len, const char
         if (root)
             report(&c2, NN_EFORMAT, NULL, "JSON syntax error: unexpected text after the end of the object "
                    "(near \"%s\")", near);
-        else if (looks_truncated(json, len))
+        else if (nn_json_looks_truncated(json, len))
             report(&c2, NN_EFORMAT, NULL, "JSON syntax error: the file ends early (an unclosed { [ or \"?)");
         else
             report(&c2, NN_EFORMAT, NULL, "JSON syntax error near \"%s\" (a missing comma or quote? JSON has "

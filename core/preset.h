@@ -103,6 +103,10 @@ nn_status nn_preset_from_cjson(nn_preset *p, const struct cJSON *root, const cha
 /* Atomic save (files.h). */
 nn_status nn_preset_save(const nn_preset *p, const char *path, nn_error *err);
 
+/* True when JSON text ends inside a string or with a bracket still open: a cut-off file (for the
+ * "truncated" message of presets and model files). */
+bool nn_json_looks_truncated(const char *s, size_t len);
+
 /* The presets embedded from presets/ (names without ".json", in a fixed order, iris first). */
 int nn_preset_builtin_count(void);
 const char *nn_preset_builtin_name(int i);

@@ -78,7 +78,7 @@ void ui_grid_put(ui_grid *g, int x, int y, uint32_t ch, ui_style s)
 }
 
 /* Decodes one code point from s; returns bytes used (>= 1). Invalid bytes decode as '?'. */
-static int utf8_decode(const unsigned char *s, uint32_t *cp)
+int ui_utf8_decode(const unsigned char *s, uint32_t *cp)
 {
     unsigned c = s[0];
     int n;
@@ -102,7 +102,7 @@ int ui_grid_text(ui_grid *g, int x, int y, int maxw, const char *utf8, ui_style 
     int col = 0;
     while (*p && col < maxw && x + col < g->w) {
         uint32_t cp;
-        p += utf8_decode(p, &cp);
+        p += ui_utf8_decode(p, &cp);
         if (cp < 0x20 || cp == 0x7F)
             cp = '?';
         ui_grid_put(g, x + col, y, cp, s);

@@ -58,6 +58,8 @@ void ui_grid_row_text(const ui_grid *g, int y, int x0, int w, char *out, int out
 
 /* Columns a UTF-8 string takes (one per code point: nnterm only uses single-width glyphs). */
 int ui_utf8_width(const char *s);
+/* Decodes one UTF-8 sequence at s into *cp (malformed: '?'); returns the bytes used (>= 1). */
+int ui_utf8_decode(const unsigned char *s, uint32_t *cp);
 /* Encodes one code point; returns bytes (1..4). out needs 5 bytes; NUL-terminated. */
 int ui_utf8_encode(uint32_t cp, char *out);
 

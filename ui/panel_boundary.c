@@ -126,7 +126,7 @@ static void axes(ui_grid *g, ui_rect plot, int lw, const ui_snapshot *s, const u
         ui_grid_text(g, plot.x + (plot.w - xn) / 2, y, xn, xname, lab);
 }
 
-static void curve(ui_grid *g, ui_rect plot, const ui_snapshot *s, const ui_theme *th)
+void ui_curve_plot(ui_grid *g, ui_rect plot, const ui_snapshot *s, const ui_theme *th)
 {
     if (plot.w < 2 || plot.h < 1 || !(s->x_max > s->x_min) || !(s->y_max > s->y_min))
         return;
@@ -245,7 +245,7 @@ void ui_boundary_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_vie
         return;
     axes(g, plot, lw, s, th, xname, yname);
     if (s->view == UI_VIEW_CURVE)
-        curve(g, plot, s, th);
+        ui_curve_plot(g, plot, s, th);
     else
         ui_boundary_raster(g, plot, s, th, points);
 }

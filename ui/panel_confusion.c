@@ -6,36 +6,12 @@
 
 #include "chart.h"
 #include "heatmap.h"
+#include "views.h"
 
 #include <math.h>
 #include <stdio.h>
 
 static ui_braille canvas;
-
-static void curve(ui_app *a, ui_grid *g, ui_rect r)
-{
-    const ui_snapshot *s = &a->snap;
-    if (r.w < 4 || r.h < 2 || s->x_max <= s->x_min || s->y_max <= s->y_min)
-        return;
-    ui_braille_init(&canvas, r.w, r.h);
-    int xd = 2 * canvas.w - 1, yd = 4 * canvas.h - 1;
-    int16_t pf = ui_st(&a->th, UI_R_DIM).fg, cf = ui_st(&a->th, UI_R_TRAIN).fg;
-    for (int i = 0; i < s->n_points && i < UI_MAX_POINTS; i++) {
-        int x = (int)lround((double)((s->points[i].x - s->x_min) / (s->x_max - s->x_min) * xd));
-        int y = (int)lround((double)((s->y_max - s->points[i].y) / (s->y_max - s->y_min) * yd));
-        ui_braille_dot(&canvas, x, y, pf);
-    }
-    int px = 0, py = 0;
-    for (int i = 0; i < s->curve_n && i < UI_CURVE_MAX; i++) {
-        int x = (int)lround((double)((s->curve_x[i] - s->x_min) / (s->x_max - s->x_min) * xd));
-        int y = (int)lround((double)((s->y_max - s->curve_y[i]) / (s->y_max - s->y_min) * yd));
-        if (i)
-            ui_braille_line(&canvas, px, py, x, y, cf);
-        px = x;
-        py = y;
-    }
-    ui_braille_blit(&canvas, g, r.x, r.y, -1, !a->th.utf8);
-}
 
 /* Predicted (vertical) against actual (horizontal) for the sampled test rows, with the diagonal
  * y = x where a perfect fit lies; the range labels are in data units. */
@@ -117,7 +93,7 @@ void ui_confusion_draw(ui_app *a, ui_grid *g, ui_rect r)
     ui_grid_printf(g, r.x, r.y + 1, r.w, ui_st(th, UI_R_DIM), "%ld test values, epoch %d", s->reg.n, s->last.epoch);
     if (s->view == UI_VIEW_CURVE && r.h > 4) {
         ui_grid_text(g, r.x, r.y + 2, r.w, "fitted curve (line) over the data (dots)", ui_st(th, UI_R_DIM));
-        curve(a, g, ui_rect_make(r.x, r.y + 3, r.w, r.h - 3));
+        ui_curve_plot(g, ui_rect_make(r.x, r.y + 3, r.w, r.h - 3), s, th);
     } else if (r.h > 5 && s->fit_n > 0) {
         ui_grid_printf(g, r.x, r.y + 2, r.w, ui_st(th, UI_R_DIM),
                        "predicted (up) vs actual, %d test rows; diagonal: exact", s->fit_n);

@@ -91,30 +91,13 @@ static bool combining(uint32_t cp)
     return (cp >= 0x300 && cp <= 0x36F) || (cp >= 0x20D0 && cp <= 0x20FF);
 }
 
-static int decode(const unsigned char *p, uint32_t *cp)
-{
-    unsigned c = p[0];
-    int n;
-    uint32_t v;
-    if (c < 0x80) { *cp = c; return 1; }
-    if ((c & 0xE0) == 0xC0) { n = 2; v = c & 0x1F; }
-    else if ((c & 0xF0) == 0xE0) { n = 3; v = c & 0x0F; }
-    else if ((c & 0xF8) == 0xF0) { n = 4; v = c & 0x07; }
-    else { *cp = '?'; return 1; }
-    for (int i = 1; i < n; i++) {
-        if ((p[i] & 0xC0) != 0x80) { *cp = '?'; return i; }
-        v = (v << 6) | (p[i] & 0x3F);
-    }
-    *cp = v;
-    return n;
-}
 
 int ui_text_width(const char *utf8)
 {
     int n = 0;
     for (const unsigned char *p = (const unsigned char *)utf8; *p;) {
         uint32_t cp;
-        p += decode(p, &cp);
+        p += ui_utf8_decode(p, &cp);
         if (!combining(cp))
             n++;
     }
@@ -126,7 +109,7 @@ int ui_text_cols(ui_grid *g, int x, int y, int maxw, const char *utf8, ui_style 
     int col = 0;
     for (const unsigned char *p = (const unsigned char *)utf8; *p;) {
         uint32_t cp;
-        int n = decode(p, &cp);
+        int n = ui_utf8_decode(p, &cp);
         if (combining(cp)) {
             /* a hat or bar over the previous letter: it rides on that cell (ui_cell.comb) */
             p += n;
@@ -200,7 +183,7 @@ void ui_ascii_fold(const char *utf8, char *out, int outlen)
         return;
     for (const unsigned char *p = (const unsigned char *)utf8; *p && len < outlen - 1;) {
         uint32_t cp;
-        p += decode(p, &cp);
+        p += ui_utf8_decode(p, &cp);
         const char *rep = NULL;
         char one[2] = {(char)cp, 0};
         if (cp < 0x80) {

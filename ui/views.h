@@ -52,6 +52,8 @@ int16_t ui_weight_colour(const ui_theme *th, double v, double vmax);
  * pixel per cell, points 'o' and 'x'. Monochrome: region glyphs by class (blank where unsure) and
  * points as the class digit (bold: train, reverse: test). points: false draws the regions only. */
 void ui_boundary_raster(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *th, bool points);
+/* 1-D regression: the data points as dots and the fitted curve (snapshot view CURVE) in plot. */
+void ui_curve_plot(ui_grid *g, ui_rect plot, const ui_snapshot *s, const ui_theme *th);
 
 /* A weight matrix w (rows, cols) as a heatmap over r: neurons as columns (each cw = r.w / cols
  * cells wide, at least 1; sampled when cols > r.w), inputs as rows (two per cell with UTF-8
