@@ -249,10 +249,38 @@ enum { BLK = 256 };
 
 static inline size_t block_len(size_t i0, size_t n) { return n - i0 < BLK ? n - i0 : BLK; }
 
+/* Run-time dispatch (the default build targets baseline x86-64, SSE2): the step loops are
+ * compiled twice, for AVX2 and for the baseline, and the loader picks one (GCC target_clones).
+ * Same IEEE operations in both (no FMA contraction: ISO C mode), so the same bits. */
+#if defined(__GNUC__) && !defined(__clang__) && (defined(__x86_64__) || defined(__i386__)) && \
+    !defined(__AVX2__)
+#define NN_OPT_CLONES __attribute__((target_clones("avx2", "default")))
+#define NN_OPT_X86 1
+#else
+#define NN_OPT_CLONES
+#endif
+
+#if NN_OPT_X86
+__attribute__((target("avx"))) static void sqrt_block_avx(float *s, size_t n)
+{
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        _mm256_storeu_ps(s + i, _mm256_sqrt_ps(_mm256_loadu_ps(s + i)));
+    for (; i < n; i++)
+        s[i] = sqrtf(s[i]);
+}
+#endif
+
 /* s[i] = sqrt(s[i]) for non-negative s. */
 static void sqrt_block(float *s, size_t n)
 {
     size_t i = 0;
+#if NN_OPT_X86
+    if (__builtin_cpu_supports("avx")) {
+        sqrt_block_avx(s, n);
+        return;
+    }
+#endif
 #if defined(__AVX__)
     for (; i + 8 <= n; i += 8)
         _mm256_storeu_ps(s + i, _mm256_sqrt_ps(_mm256_loadu_ps(s + i)));
@@ -265,7 +293,7 @@ static void sqrt_block(float *s, size_t n)
         s[i] = sqrtf(s[i]);
 }
 
-static void step_sgd(const nn_opt_params *hp, float *restrict p, const float *restrict g, float *restrict b,
+NN_OPT_CLONES static void step_sgd(const nn_opt_params *hp, float *restrict p, const float *restrict g, float *restrict b,
                      size_t n, long t, float lr)
 {
     const float wd = (float)hp->weight_decay, mu = (float)hp->momentum, damp = (float)(1.0 - hp->dampening);
@@ -295,7 +323,7 @@ static void step_sgd(const nn_opt_params *hp, float *restrict p, const float *re
     }
 }
 
-static void step_rmsprop(const nn_opt_params *hp, float *restrict p, const float *restrict g,
+NN_OPT_CLONES static void step_rmsprop(const nn_opt_params *hp, float *restrict p, const float *restrict g,
                          float *restrict v, float *restrict ga, float *restrict b, size_t n, float lr)
 {
     const float wd = (float)hp->weight_decay, a = (float)hp->alpha, c = (float)(1.0 - hp->alpha);
@@ -343,7 +371,7 @@ static void step_rmsprop(const nn_opt_params *hp, float *restrict p, const float
     }
 }
 
-static void step_adam(const nn_opt_params *hp, bool decoupled, float *restrict p, const float *restrict g,
+NN_OPT_CLONES static void step_adam(const nn_opt_params *hp, bool decoupled, float *restrict p, const float *restrict g,
                       float *restrict m, float *restrict v, float *restrict vmax, size_t n, long t,
                       double lr)
 {
@@ -380,7 +408,7 @@ static void step_adam(const nn_opt_params *hp, bool decoupled, float *restrict p
     }
 }
 
-static void step_adagrad(const nn_opt_params *hp, float *restrict p, const float *restrict g,
+NN_OPT_CLONES static void step_adagrad(const nn_opt_params *hp, float *restrict p, const float *restrict g,
                          float *restrict s, size_t n, long t, double lr)
 {
     const float wd = (float)hp->weight_decay, eps = (float)hp->eps;
@@ -405,7 +433,7 @@ static void step_adagrad(const nn_opt_params *hp, float *restrict p, const float
     }
 }
 
-static void step_adadelta(const nn_opt_params *hp, float *restrict p, const float *restrict g,
+NN_OPT_CLONES static void step_adadelta(const nn_opt_params *hp, float *restrict p, const float *restrict g,
                           float *restrict v, float *restrict u, size_t n, float lr)
 {
     const float wd = (float)hp->weight_decay, rho = (float)hp->rho, c = (float)(1.0 - hp->rho);
