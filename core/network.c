@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const char *const nn_init_names[NN_INIT_COUNT] = {"auto", "he", "xavier"};
 const char *const nn_dist_names[NN_DIST_COUNT] = {"normal", "uniform"};
@@ -130,6 +131,21 @@ nn_status nn_network_init(nn_network *net, int n_inputs, const nn_layer_spec *sp
         return nn_error_set(err, NN_ENOMEM, "model: a batch of %d rows needs a workspace of more than %zu floats",
                             max_batch, limit);
     ws_floats += scratch;
+
+    /* Memory: params, grads and the workspace here, and a trainer keeps a few more copies of the
+     * parameters (initial, last finite, best, optimizer moments). Refuse what would not fit in a
+     * quarter of the machine's memory before allocating: a calloc that overcommit lets through
+     * ends with the OOM killer once the weights are drawn, and ASan aborts on a failed one. */
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    if (pages > 0 && page > 0) {
+        double phys = (double)pages * (double)page;
+        double need = ((double)n_params * 2.0 + (double)ws_floats) * (double)sizeof(float);
+        if (need > phys / 4.0)
+            return nn_error_set(err, NN_ENOMEM,
+                                "model: %zu parameters and a workspace of %zu floats need %.0f MB, more than "
+                                "a quarter of this machine's %.0f MB",
+                                n_params, ws_floats, need / 1048576.0, phys / 1048576.0);
+    }
 
     net->n_inputs = n_inputs;
     net->n_layers = n_layers;
