@@ -57,6 +57,22 @@ nn_status nn_file_read(const char *path, char **buf, size_t *len, nn_error *err)
         close(fd);
         return nn_error_set(err, NN_EIO, "%s: %s", path, strerror(EISDIR));
     }
+    /* A device never ends (/dev/zero, a terminal): only regular files and pipes are read. */
+    if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) {
+        close(fd);
+        return nn_error_set(err, NN_EIO, "%s: not a regular file or a pipe", path);
+    }
+    /* A pipe may not end either: stop at a quarter of the machine's memory rather than meet the OOM
+     * killer (or an ASan abort) on the way. */
+    size_t max_bytes = SIZE_MAX / 4;
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    if (pages > 0 && page > 0 && (unsigned long)pages < SIZE_MAX / (unsigned long)page / 2)
+        max_bytes = (size_t)pages * (size_t)page / 4;
+    if (st.st_size > 0 && (uintmax_t)st.st_size > (uintmax_t)max_bytes) {
+        close(fd);
+        return nn_error_set(err, NN_ENOMEM, "%s: file too large (%jd bytes, more than a quarter of this "
+                            "machine's memory)", path, (intmax_t)st.st_size);
+    }
     /* Start from the size fstat reports, but grow by doubling in case the file is a pipe or
      * is still growing: never trust st_size alone. */
     size_t cap = (st.st_size > 0 && (uintmax_t)st.st_size < SIZE_MAX - 1) ? (size_t)st.st_size + 1 : 4096;
@@ -68,10 +84,11 @@ nn_status nn_file_read(const char *path, char **buf, size_t *len, nn_error *err)
     }
     for (;;) {
         if (n + 1 >= cap) {
-            if (cap > SIZE_MAX / 2) {
+            if (cap > SIZE_MAX / 2 || cap > max_bytes / 2) {
                 free(b);
                 close(fd);
-                return nn_error_set(err, NN_ENOMEM, "%s: file too large", path);
+                return nn_error_set(err, NN_ENOMEM, "%s: file too large (more than %zu MB, a quarter of this "
+                                    "machine's memory)", path, max_bytes >> 20);
             }
             char *nb = realloc(b, cap * 2);
             if (!nb) {
