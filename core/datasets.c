@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #define PI 3.14159265358979323846
@@ -984,6 +985,14 @@ static nn_status gunzip(const uint8_t *in, size_t inlen, const char *path, uint8
         if (isize > 0 && isize / 1032 <= inlen)
             cap = isize + 1;
     }
+    /* A gzip bomb must end in a message, not the OOM killer: at most 16 GiB, and at most a quarter
+     * of the machine's memory. */
+    size_t max_out = (size_t)1 << 34;
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    if (pages > 0 && page > 0 && (double)pages * (double)page / 4.0 < (double)max_out)
+        max_out = (size_t)((double)pages * (double)page / 4.0);
+    if (cap > max_out)
+        cap = max_out;
     uint8_t *o = malloc(cap);
     if (!o)
         return nn_error_set(err, NN_ENOMEM, "%s: out of memory", path);
@@ -997,8 +1006,9 @@ static nn_status gunzip(const uint8_t *in, size_t inlen, const char *path, uint8
     nn_status st = NN_OK;
     for (;;) {
         if (used == cap) {
-            if (cap > SIZE_MAX / 2 || cap * 2 > ((size_t)1 << 34)) {
-                st = nn_error_set(err, NN_ENOMEM, "%s: decompressed data larger than 16 GiB", path);
+            if (cap > SIZE_MAX / 2 || cap * 2 > max_out) {
+                st = nn_error_set(err, NN_ENOMEM, "%s: decompressed data larger than %zu MB (16 GiB or a quarter "
+                                  "of this machine's memory)", path, max_out >> 20);
                 break;
             }
             uint8_t *no = realloc(o, cap * 2);
