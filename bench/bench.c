@@ -275,7 +275,7 @@ static void bench_profile(void)
             volatile double norm = nn_network_clip_grads(&t->net, 0.0);
             (void)norm;
             double t5 = now();
-            nn_optimizer_step(&t->opt, t->net.params, t->net.grads, 1e-3);
+            nn_optimizer_step_pool(&t->opt, t->pool, t->net.params, t->net.grads, 1e-3);
             double t6 = now();
             acc[P_GATHER] += t1 - t0;
             acc[P_FORWARD] += t2 - t1;

@@ -17,6 +17,7 @@
  *             u = rho u + (1 - rho) d^2; p -= lr d */
 #include "optimizer.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #if defined(__SSE__) || defined(__AVX__)
@@ -463,34 +464,78 @@ NN_OPT_CLONES static void step_adadelta(const nn_opt_params *hp, float *restrict
     }
 }
 
-void nn_optimizer_step(nn_optimizer *o, float *params, const float *grads, double lr)
+/* The rules over parameters [i0, i1), step o->t already counted. Every rule is element-wise, so
+ * any split of the buffer gives the same bits as one pass. */
+static void step_range(nn_optimizer *o, float *params, const float *grads, double lr, size_t i0,
+                       size_t i1)
 {
-    o->t++;
-    const size_t n = o->n;
+    const size_t n = i1 - i0;
+    float *p = params + i0;
+    const float *g = grads + i0;
+    float *s1 = o->s1 ? o->s1 + i0 : NULL, *s2 = o->s2 ? o->s2 + i0 : NULL;
+    float *s3 = o->s3 ? o->s3 + i0 : NULL;
     switch (o->p.kind) {
     case NN_OPT_SGD:
-        step_sgd(&o->p, params, grads, o->s1, n, o->t, (float)lr);
+        step_sgd(&o->p, p, g, s1, n, o->t, (float)lr);
         break;
     case NN_OPT_RMSPROP:
-        if (o->s1)
-            step_rmsprop(&o->p, params, grads, o->s1, o->s2, o->s3, n, (float)lr);
+        if (s1)
+            step_rmsprop(&o->p, p, g, s1, s2, s3, n, (float)lr);
         break;
     case NN_OPT_ADAM:
     case NN_OPT_ADAMW:
-        if (o->s1 && o->s2)
-            step_adam(&o->p, o->p.kind == NN_OPT_ADAMW, params, grads, o->s1, o->s2, o->s3, n, o->t, lr);
+        if (s1 && s2)
+            step_adam(&o->p, o->p.kind == NN_OPT_ADAMW, p, g, s1, s2, s3, n, o->t, lr);
         break;
     case NN_OPT_ADAGRAD:
-        if (o->s1)
-            step_adagrad(&o->p, params, grads, o->s1, n, o->t, lr);
+        if (s1)
+            step_adagrad(&o->p, p, g, s1, n, o->t, lr);
         break;
     case NN_OPT_ADADELTA:
-        if (o->s1 && o->s2)
-            step_adadelta(&o->p, params, grads, o->s1, o->s2, n, (float)lr);
+        if (s1 && s2)
+            step_adadelta(&o->p, p, g, s1, s2, n, (float)lr);
         break;
     case NN_OPT_COUNT:
         break;
     }
+}
+
+void nn_optimizer_step(nn_optimizer *o, float *params, const float *grads, double lr)
+{
+    o->t++;
+    step_range(o, params, grads, lr, 0, o->n);
+}
+
+/* Parts of the pooled step: a fixed number of parameters each (a multiple of BLK), so the
+ * partition depends on n alone. */
+enum { POOL_CHUNK = 16384 };
+
+typedef struct {
+    nn_optimizer *o;
+    float *params;
+    const float *grads;
+    double lr;
+} pool_job;
+
+static void step_part(void *arg, int part)
+{
+    const pool_job *j = arg;
+    size_t i0 = (size_t)part * POOL_CHUNK;
+    size_t i1 = j->o->n - i0 < POOL_CHUNK ? j->o->n : i0 + POOL_CHUNK;
+    step_range(j->o, j->params, j->grads, j->lr, i0, i1);
+}
+
+void nn_optimizer_step_pool(nn_optimizer *o, nn_pool *pool, float *params, const float *grads,
+                            double lr)
+{
+    const size_t parts = (o->n + POOL_CHUNK - 1) / POOL_CHUNK;
+    if (!pool || nn_pool_threads(pool) < 2 || parts < 2 || parts > INT_MAX) {
+        nn_optimizer_step(o, params, grads, lr);
+        return;
+    }
+    o->t++;
+    pool_job j = {o, params, grads, lr};
+    nn_pool_run(pool, step_part, &j, (int)parts);
 }
 
 // --- schedules --------------------------------------------------------------------------------

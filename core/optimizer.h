@@ -5,6 +5,7 @@
 #define NN_OPTIMIZER_H
 
 #include "error.h"
+#include "pool.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -61,6 +62,11 @@ void nn_optimizer_reset(nn_optimizer *o);    /* state to zero, t = 0 (as a new t
 /* One step: params -= update(grads), with learning rate lr (from the schedule; it replaces p.lr).
  * grads is not modified (weight decay is applied to a local copy of each gradient). */
 void nn_optimizer_step(nn_optimizer *o, float *params, const float *grads, double lr);
+/* The same step split over a pool in parts of a fixed size (the partition depends on n alone and
+ * every rule is element-wise, so the bits are those of nn_optimizer_step for any thread count).
+ * pool NULL or a small n: nn_optimizer_step. */
+void nn_optimizer_step_pool(nn_optimizer *o, nn_pool *pool, float *params, const float *grads,
+                            double lr);
 
 /* Learning-rate schedules, stepped once per epoch (torch.optim.lr_scheduler, epoch 0 = base lr). */
 typedef enum { NN_SCHED_CONSTANT, NN_SCHED_STEP, NN_SCHED_EXPONENTIAL, NN_SCHED_COSINE, NN_SCHED_COUNT } nn_sched_kind;

@@ -459,7 +459,7 @@ nn_status nn_trainer_step(nn_trainer *t, nn_error *err)
     t->last_grad_norm = nn_network_clip_grads(&t->net, tp->clip_norm);
     if (!isfinite(t->last_grad_norm))
         return diverge(t, "a gradient is NaN or infinite", err);
-    nn_optimizer_step(&t->opt, t->net.params, t->net.grads, t->lr);
+    nn_optimizer_step_pool(&t->opt, t->pool, t->net.params, t->net.grads, t->lr);
     t->batch++;
     t->samples_seen += rows;
     t->epoch_seconds += now_seconds() - t0;

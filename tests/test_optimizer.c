@@ -10,6 +10,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define ASSERT_NEAR(a, b, eps)                                                                 \
@@ -192,6 +193,55 @@ static void test_step_leaves_gradients_untouched_and_reset_restarts_from_scratch
     }
 }
 
+/* The pooled step splits the buffer in fixed parts: the same bits as one pass, for any pool. */
+static void test_pooled_step_gives_the_bits_of_one_pass_for_any_thread_count(void **state)
+{
+    (void)state;
+    const size_t n = 3 * 16384 + 1000;   /* several parts and a short last one */
+    float *g = malloc(n * sizeof *g), *p0 = malloc(n * sizeof *p0);
+    float *want = malloc(n * sizeof *want), *got = malloc(n * sizeof *got);
+    assert_non_null(g);
+    assert_non_null(p0);
+    assert_non_null(want);
+    assert_non_null(got);
+    for (size_t i = 0; i < n; i++) {
+        p0[i] = (float)((double)(i % 97) / 97.0 - 0.5);
+        g[i] = (float)((double)((i * 31) % 101) / 101.0 - 0.45);
+    }
+    for (int k = 0; k < NN_OPT_COUNT; k++) {
+        nn_opt_params hp;
+        nn_opt_defaults(&hp, (nn_opt_kind)k);
+        hp.weight_decay = 0.01;
+        hp.momentum = k == NN_OPT_SGD || k == NN_OPT_RMSPROP ? 0.9 : 0.0;
+        hp.amsgrad = k == NN_OPT_ADAM;
+        nn_optimizer a;
+        assert_int_equal(nn_optimizer_init(&a, &hp, n, NULL), NN_OK);
+        memcpy(want, p0, n * sizeof *want);
+        for (int s = 0; s < 3; s++)
+            nn_optimizer_step(&a, want, g, 0.01);
+        for (int threads = 0; threads <= 3; threads++) {
+            nn_pool *pool = threads ? nn_pool_create(threads, NULL) : NULL;
+            if (threads)
+                assert_non_null(pool);
+            nn_optimizer b;
+            assert_int_equal(nn_optimizer_init(&b, &hp, n, NULL), NN_OK);
+            memcpy(got, p0, n * sizeof *got);
+            for (int s = 0; s < 3; s++)
+                nn_optimizer_step_pool(&b, pool, got, g, 0.01);
+            assert_int_equal(b.t, 3);
+            assert_memory_equal(got, want, n * sizeof *got);
+            assert_memory_equal(b.s1, a.s1, n * sizeof *b.s1);
+            nn_optimizer_free(&b);
+            nn_pool_destroy(pool);
+        }
+        nn_optimizer_free(&a);
+    }
+    free(g);
+    free(p0);
+    free(want);
+    free(got);
+}
+
 static void test_step_uses_the_learning_rate_it_is_given(void **state)
 {
     (void)state;
@@ -337,6 +387,7 @@ int main(void)
         cmocka_unit_test(test_every_optimizer_and_flag_matches_the_torch_formulas_for_two_steps),
         cmocka_unit_test(test_amsgrad_and_nesterov_change_the_result),
         cmocka_unit_test(test_step_leaves_gradients_untouched_and_reset_restarts_from_scratch),
+        cmocka_unit_test(test_pooled_step_gives_the_bits_of_one_pass_for_any_thread_count),
         cmocka_unit_test(test_step_uses_the_learning_rate_it_is_given),
         cmocka_unit_test(test_defaults_are_torch_defaults),
         cmocka_unit_test(test_tables_round_trip_names),
