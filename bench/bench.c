@@ -263,7 +263,7 @@ static void bench_profile(void)
         for (int b = 0; b < nb; b++) {
             const uint32_t *idx = t->order + (size_t)((run * nb + b) * rows % (t->split.n_train - rows));
             double t0 = now();
-            nn_gather(t->xb, t->yb, t->outputs, &t->data, &t->norm, idx, rows);
+            nn_gather_pool(t->pool, t->xb, t->yb, t->outputs, &t->data, &t->norm, idx, rows);
             double t1 = now();
             const float *out = nn_network_forward(&t->net, t->pool, t->xb, rows, 0.0f, NULL);
             double t2 = now();

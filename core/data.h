@@ -4,6 +4,7 @@
 #ifndef NN_DATA_H
 #define NN_DATA_H
 
+#include "pool.h"
 #include "error.h"
 #include "rng.h"
 
@@ -78,5 +79,9 @@ void nn_norm_unscale_targets(const nn_norm *nm, float *v, int rows);
  * the label as 0/1); regression the targets standardised by nm (nm may be NULL: raw). */
 void nn_gather(float *xb, float *yb, int out, const nn_dataset *d, const nn_norm *nm,
                const uint32_t *idx, int rows);
+/* The same batch, the rows copied in parts of a fixed size over a pool (a copy: the same bytes
+ * for any thread count). pool NULL or a small batch: nn_gather. */
+void nn_gather_pool(nn_pool *pool, float *xb, float *yb, int out, const nn_dataset *d,
+                    const nn_norm *nm, const uint32_t *idx, int rows);
 
 #endif

@@ -446,7 +446,7 @@ nn_status nn_trainer_step(nn_trainer *t, nn_error *err)
     const nn_preset_training *tp = &t->preset.training;
     int start = t->batch * t->batch_size;
     int rows = t->split.n_train - start < t->batch_size ? t->split.n_train - start : t->batch_size;
-    nn_gather(t->xb, t->yb, t->outputs, &t->data, &t->norm, t->order + start, rows);
+    nn_gather_pool(t->pool, t->xb, t->yb, t->outputs, &t->data, &t->norm, t->order + start, rows);
     float dropout = (float)tp->dropout;
     const float *out = nn_network_forward(&t->net, t->pool, t->xb, rows, dropout,
                                           dropout > 0.0f ? &t->rng : NULL);

@@ -346,6 +346,38 @@ static void test_gather_standardises_regression_targets_by_the_norm(void **state
     nn_dataset_free(&d);
 }
 
+/* The pooled gather copies the same bytes as nn_gather, for any pool and a short last part. */
+static void test_pooled_gather_gives_the_bytes_of_nn_gather_for_any_thread_count(void **state)
+{
+    (void)state;
+    const int n = 500, f = 300, k = 7, rows = 101;
+    for (int task = 0; task < 2; task++) {
+        nn_dataset d;
+        make_rows(&d, task ? NN_TASK_REGRESSION : NN_TASK_CLASSIFICATION, n, f, task ? 2 : k);
+        const int out = task ? 2 : k;
+        uint32_t idx[101];
+        for (int i = 0; i < rows; i++)
+            idx[i] = (uint32_t)((i * 37 + 11) % n);
+        float *xw = malloc((size_t)rows * f * sizeof *xw), *xg = malloc((size_t)rows * f * sizeof *xg);
+        float yw[101 * 7], yg[101 * 7];
+        assert_non_null(xw);
+        assert_non_null(xg);
+        nn_gather(xw, yw, out, &d, NULL, idx, rows);
+        for (int threads = 0; threads <= 3; threads++) {
+            nn_pool *pool = threads ? nn_pool_create(threads, NULL) : NULL;
+            memset(xg, 0xFF, (size_t)rows * f * sizeof *xg);
+            memset(yg, 0xFF, sizeof yg);
+            nn_gather_pool(pool, xg, yg, out, &d, NULL, idx, rows);
+            assert_memory_equal(xg, xw, (size_t)rows * f * sizeof *xg);
+            assert_memory_equal(yg, yw, (size_t)rows * (size_t)out * sizeof *yg);
+            nn_pool_destroy(pool);
+        }
+        free(xw);
+        free(xg);
+        nn_dataset_free(&d);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -361,6 +393,7 @@ int main(void)
         cmocka_unit_test(test_norm_none_leaves_features_and_copy_is_deep),
         cmocka_unit_test(test_gather_builds_one_hot_and_binary_targets),
         cmocka_unit_test(test_gather_standardises_regression_targets_by_the_norm),
+        cmocka_unit_test(test_pooled_gather_gives_the_bytes_of_nn_gather_for_any_thread_count),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
