@@ -272,7 +272,7 @@ static void bench_profile(void)
             double t3 = now();
             nn_network_backward(&t->net, t->pool, t->xb, t->yb, rows, t->loss);
             double t4 = now();
-            volatile double norm = nn_network_clip_grads(&t->net, 0.0);
+            volatile double norm = nn_network_clip_grads_pool(&t->net, t->pool, 0.0);
             (void)norm;
             double t5 = now();
             nn_optimizer_step_pool(&t->opt, t->pool, t->net.params, t->net.grads, 1e-3);

@@ -94,6 +94,9 @@ void nn_network_add_penalty_grad(nn_network *net, nn_reg reg, double lambda, dou
 
 /* L2 norm of the gradient, and scaling to max_norm if larger (gradient clipping). Returns the norm. */
 double nn_network_clip_grads(nn_network *net, double max_norm);
+/* The same, the sum of squares split over a pool in fixed blocks added in order: the same norm
+ * and gradients for any thread count. */
+double nn_network_clip_grads_pool(nn_network *net, nn_pool *pool, double max_norm);
 
 /* Output width (units of the last layer). */
 int nn_network_outputs(const nn_network *net);

@@ -456,7 +456,7 @@ nn_status nn_trainer_step(nn_trainer *t, nn_error *err)
     nn_network_backward(&t->net, t->pool, t->xb, t->yb, rows, t->loss);
     if (tp->reg != NN_REG_NONE)
         nn_network_add_penalty_grad(&t->net, tp->reg, tp->lambda, tp->r);
-    t->last_grad_norm = nn_network_clip_grads(&t->net, tp->clip_norm);
+    t->last_grad_norm = nn_network_clip_grads_pool(&t->net, t->pool, tp->clip_norm);
     if (!isfinite(t->last_grad_norm))
         return diverge(t, "a gradient is NaN or infinite", err);
     nn_optimizer_step_pool(&t->opt, t->pool, t->net.params, t->net.grads, t->lr);

@@ -753,6 +753,36 @@ static void test_clip_grads_scales_to_the_max_norm_and_returns_the_norm(void **s
     nn_network_free(&net);
 }
 
+/* The pooled norm adds the same block sums in the same order: the same double, the same clipped
+ * gradients, for any pool. */
+static void test_pooled_clip_grads_gives_the_bits_of_clip_grads_for_any_thread_count(void **state)
+{
+    (void)state;
+    nn_layer_spec two[2] = {spec(200, NN_ACT_RELU), spec(13, NN_ACT_LINEAR)};
+    nn_network a, b;
+    assert_int_equal(nn_network_init(&a, 300, two, 2, 1, NULL), NN_OK);   /* 62813 parameters */
+    assert_int_equal(nn_network_init(&b, 300, two, 2, 1, NULL), NN_OK);
+    nn_rng rng;
+    nn_rng_seed(&rng, 9);
+    for (size_t i = 0; i < a.n_params; i++)
+        a.grads[i] = (float)nn_rng_normal(&rng);
+    float *g0 = malloc(a.n_params * sizeof *g0);
+    assert_non_null(g0);
+    memcpy(g0, a.grads, a.n_params * sizeof *g0);
+    double want = nn_network_clip_grads(&a, 3.0);
+    for (int threads = 0; threads <= 3; threads++) {
+        nn_pool *pool = threads ? nn_pool_create(threads, NULL) : NULL;
+        memcpy(b.grads, g0, b.n_params * sizeof *g0);
+        double got = nn_network_clip_grads_pool(&b, pool, 3.0);
+        assert_memory_equal(&got, &want, sizeof got);
+        assert_memory_equal(b.grads, a.grads, b.n_params * sizeof *b.grads);
+        nn_pool_destroy(pool);
+    }
+    free(g0);
+    nn_network_free(&a);
+    nn_network_free(&b);
+}
+
 static void test_init_rejects_bad_sizes_with_a_message_naming_the_layer(void **state)
 {
     (void)state;
@@ -811,6 +841,7 @@ int main(void)
         cmocka_unit_test(test_a_batch_of_one_and_a_full_batch_give_the_same_rows),
         cmocka_unit_test(test_forward_and_backward_with_a_thread_pool_match_the_serial_run),
         cmocka_unit_test(test_clip_grads_scales_to_the_max_norm_and_returns_the_norm),
+        cmocka_unit_test(test_pooled_clip_grads_gives_the_bits_of_clip_grads_for_any_thread_count),
         cmocka_unit_test(test_init_rejects_bad_sizes_with_a_message_naming_the_layer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
