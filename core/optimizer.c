@@ -253,8 +253,10 @@ static inline size_t block_len(size_t i0, size_t n) { return n - i0 < BLK ? n - 
 /* Run-time dispatch (the default build targets baseline x86-64, SSE2): the step loops are
  * compiled twice, for AVX2 and for the baseline, and the loader picks one (GCC target_clones).
  * Same IEEE operations in both (no FMA contraction: ISO C mode), so the same bits. */
+/* Not under TSan: the loader runs the clones' resolver before TSan's runtime is up, and the
+ * instrumented resolver crashes every program at start. */
 #if defined(__GNUC__) && !defined(__clang__) && (defined(__x86_64__) || defined(__i386__)) && \
-    !defined(__AVX2__)
+    !defined(__AVX2__) && !defined(__SANITIZE_THREAD__)
 #define NN_OPT_CLONES __attribute__((target_clones("avx2", "default")))
 #define NN_OPT_X86 1
 #else
