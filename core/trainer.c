@@ -167,7 +167,9 @@ nn_status nn_trainer_init(nn_trainer *t, const nn_preset *p, int threads, nn_err
     int eval_rows = EVAL_CHUNK;
     if ((size_t)eval_rows * (size_t)t->data.n_features > ((size_t)1 << 22))
         eval_rows = (int)(((size_t)1 << 22) / (size_t)t->data.n_features) + 1;
-    int max_batch = t->batch_size > eval_rows ? t->batch_size : eval_rows;
+    /* a batch never holds more rows than the training split */
+    int batch_rows = t->batch_size < t->split.n_train ? t->batch_size : t->split.n_train;
+    int max_batch = batch_rows > eval_rows ? batch_rows : eval_rows;
     st = nn_network_init(&t->net, t->data.n_features, specs, p->n_layers, max_batch, err);
     if (st != NN_OK)
         goto fail_named;
