@@ -42,7 +42,7 @@ enum {
 
 /* Below this many flops (2*m*n*k) a product runs on the calling thread: waking the pool
  * costs more than it saves (iris: 16x4x40 is 5 kflop). */
-#define INLINE_FLOPS 1.5e6
+#define INLINE_FLOPS NN_GEMM_INLINE_FLOPS
 
 /* One micro-tile: c (MR, NR) = alpha * a(MR, kc) * bp(kc, NR) + beta * c; beta == 0: c not read.
  * a's element (r, p) is a[r*rs + p*cs] for r < mr; rows mr..MR-1 (an edge tile) re-read row 0,

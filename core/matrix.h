@@ -17,6 +17,9 @@ void nn_gemm(nn_pool *pool, bool trans_a, bool trans_b, int m, int n, int k,
              float alpha, const float *a, int lda, const float *b, int ldb,
              float beta, float *c, int ldc);
 
+/* Below this many flops (2 m n k) nn_gemm runs on the calling thread, pool or not. */
+#define NN_GEMM_INLINE_FLOPS 1.5e6
+
 /* The same product, computed by a plain triple loop in double: the reference for tests. */
 void nn_gemm_ref(bool trans_a, bool trans_b, int m, int n, int k,
                  float alpha, const float *a, int lda, const float *b, int ldb,

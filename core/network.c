@@ -244,6 +244,46 @@ const float *nn_network_forward(nn_network *net, nn_pool *pool, const float *x, 
     return net->layers[net->n_layers - 1].a;
 }
 
+/* dW = hprev^T delta and db = the column sums of delta, for layer L. */
+static void weight_grads(nn_network *net, nn_pool *pool, const nn_layer *L, const float *hprev, int rows)
+{
+    const int out = L->out, in = L->in;
+    float *dW = net->grads + L->w_off;
+    float *restrict db = net->grads + L->b_off;
+    const float *delta = L->delta;
+    nn_gemm(pool, true, false, in, out, rows, 1.0f, hprev, in, delta, out, 0.0f, dW, out);
+    memset(db, 0, (size_t)out * sizeof *db);
+    for (int r = 0; r < rows; r++) {
+        const float *restrict dr = delta + (size_t)r * out;
+        add_to(db, dr, (size_t)out);
+    }
+}
+
+/* The previous layer's delta = delta W^T (before its activation's derivative). */
+static void input_grad(nn_network *net, nn_pool *pool, const nn_layer *L, nn_layer *P, int rows)
+{
+    const float *W = net->params + L->w_off;
+    nn_gemm(pool, false, true, rows, L->in, L->out, 1.0f, L->delta, L->out, W, L->out, 0.0f,
+            P->delta, L->in);
+}
+
+typedef struct {
+    nn_network *net;
+    const nn_layer *L;
+    nn_layer *P;
+    const float *hprev;
+    int rows;
+} back_pair;
+
+static void back_pair_part(void *arg, int part)
+{
+    const back_pair *j = arg;
+    if (part == 0)
+        weight_grads(j->net, NULL, j->L, j->hprev, j->rows);
+    else
+        input_grad(j->net, NULL, j->L, j->P, j->rows);
+}
+
 void nn_network_backward(nn_network *net, nn_pool *pool, const float *x, const float *y, int rows,
                          nn_loss loss)
 {
@@ -260,20 +300,20 @@ void nn_network_backward(nn_network *net, nn_pool *pool, const float *x, const f
         nn_layer *L = &net->layers[l];
         const int out = L->out, in = L->in;
         const float *hprev = l == 0 ? x : net->layers[l - 1].h;
-        float *dW = net->grads + L->w_off;
-        float *restrict db = net->grads + L->b_off;
-        const float *delta = L->delta;
-        nn_gemm(pool, true, false, in, out, rows, 1.0f, hprev, in, delta, out, 0.0f, dW, out);
-        memset(db, 0, (size_t)out * sizeof *db);
-        for (int r = 0; r < rows; r++) {
-            const float *restrict dr = delta + (size_t)r * out;
-            add_to(db, dr, (size_t)out);
+        /* Two small products (the output layer's) would each run inline on this thread; they
+         * are independent, so they run side by side as the two parts of one pool job (above
+         * 1e5 flops each, a few microseconds: below, waking the pool costs more). */
+        const double flops = 2.0 * rows * in * out;
+        if (l > 0 && flops >= 1e5 && flops < NN_GEMM_INLINE_FLOPS && nn_pool_threads(pool) > 1) {
+            back_pair j = {net, L, &net->layers[l - 1], hprev, rows};
+            nn_pool_run(pool, back_pair_part, &j, 2);
+        } else {
+            weight_grads(net, pool, L, hprev, rows);
+            if (l == 0)
+                break;
+            input_grad(net, pool, L, &net->layers[l - 1], rows);
         }
-        if (l == 0)
-            break;
         nn_layer *P = &net->layers[l - 1];
-        const float *W = net->params + L->w_off;
-        nn_gemm(pool, false, true, rows, in, out, 1.0f, delta, out, W, out, 0.0f, P->delta, in);
         if (net->last_dropout && P->mask) {
             const size_t n = (size_t)rows * (size_t)in;
             float *restrict d = P->delta;
