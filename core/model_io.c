@@ -9,6 +9,7 @@
 #include "model_io.h"
 
 #include "activation.h"
+#include "strbuf.h"
 
 #include <cJSON.h>
 
@@ -25,67 +26,20 @@ static const char *const task_names[] = {"classification", "regression"};
 
 // --- writing ------------------------------------------------------------------------------------
 
-/* A growing string; oom is sticky. */
-typedef struct {
-    char *s;
-    size_t len, cap;
-    bool oom;
-} sbuf;
-
-static void put(sbuf *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *q = realloc(b->s, cap);
-        if (!q) {
-            b->oom = true;
-            return;
-        }
-        b->s = q;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
-}
-
-static void puts_(sbuf *b, const char *s) { put(b, s, strlen(s)); }
-
-static void putf(sbuf *b, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-
-static void putf(sbuf *b, const char *fmt, ...)
-{
-    char t[128];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(t, sizeof t, fmt, ap);
-    va_end(ap);
-    if (n < 0 || (size_t)n >= sizeof t)
-        b->oom = true;
-    else
-        put(b, t, (size_t)n);
-}
+typedef nn_strbuf sbuf;
 
 /* "[1.5, -0.25, ...]" with "%.9g" per float; a non-finite value fails the whole text. */
 static void put_floats(sbuf *b, const float *v, size_t n)
 {
-    puts_(b, "[");
+    nn_strbuf_puts(b, "[");
     for (size_t i = 0; i < n; i++) {
         if (!isfinite(v[i])) {
             b->oom = true;
             return;
         }
-        putf(b, "%s%.9g", i ? ", " : "", (double)v[i]);
+        nn_strbuf_printf(b, "%s%.9g", i ? ", " : "", (double)v[i]);
     }
-    puts_(b, "]");
+    nn_strbuf_puts(b, "]");
 }
 
 /* A JSON array of names (escaped by cJSON); missing names become fallback1, fallback2, ... */
@@ -112,7 +66,7 @@ static void put_names(sbuf *b, const char (*names)[NN_NAME_MAX], int n, const ch
         b->oom = true;
         return;
     }
-    puts_(b, text);
+    nn_strbuf_puts(b, text);
     free(text);
 }
 
@@ -122,7 +76,7 @@ char *nn_model_to_json(const nn_preset *p, const nn_network *net, const nn_norm 
         return NULL;
     sbuf b = {0};
     bool regression = d->task == NN_TASK_REGRESSION;
-    putf(&b, "{\n  \"format\": \"%s\",\n  \"version\": %d,\n  \"preset\": ", NN_MODEL_FORMAT, NN_MODEL_VERSION);
+    nn_strbuf_printf(&b, "{\n  \"format\": \"%s\",\n  \"version\": %d,\n  \"preset\": ", NN_MODEL_FORMAT, NN_MODEL_VERSION);
     /* the preset as nn_preset_to_json writes it, indented one level */
     char *preset = nn_preset_to_json(p);
     if (!preset) {
@@ -133,36 +87,36 @@ char *nn_model_to_json(const nn_preset *p, const nn_network *net, const nn_norm 
     while (plen && preset[plen - 1] == '\n')
         plen--;
     for (size_t i = 0; i < plen; i++) {
-        put(&b, preset + i, 1);
+        nn_strbuf_put(&b, preset + i, 1);
         if (preset[i] == '\n')
-            puts_(&b, "  ");
+            nn_strbuf_puts(&b, "  ");
     }
     free(preset);
-    putf(&b, ",\n  \"task\": \"%s\",\n  \"features\": ", task_names[regression ? 1 : 0]);
+    nn_strbuf_printf(&b, ",\n  \"task\": \"%s\",\n  \"features\": ", task_names[regression ? 1 : 0]);
     put_names(&b, (const char (*)[NN_NAME_MAX])d->feature_names, d->n_features, "x");
-    puts_(&b, ",\n  \"classes\": ");
+    nn_strbuf_puts(&b, ",\n  \"classes\": ");
     put_names(&b, (const char (*)[NN_NAME_MAX])d->class_names, regression ? 0 : d->n_classes, "class");
     int nt = nm->y_shift && nm->y_scale ? nm->n_targets : 0;
-    putf(&b, ",\n  \"normalization\": {\n    \"kind\": \"%s\",\n    \"shift\": ", nn_norm_names[nm->kind]);
+    nn_strbuf_printf(&b, ",\n  \"normalization\": {\n    \"kind\": \"%s\",\n    \"shift\": ", nn_norm_names[nm->kind]);
     put_floats(&b, nm->shift, nm->shift ? (size_t)nm->n_features : 0);
-    puts_(&b, ",\n    \"scale\": ");
+    nn_strbuf_puts(&b, ",\n    \"scale\": ");
     put_floats(&b, nm->scale, nm->scale ? (size_t)nm->n_features : 0);
-    puts_(&b, ",\n    \"target_shift\": ");
+    nn_strbuf_puts(&b, ",\n    \"target_shift\": ");
     put_floats(&b, nm->y_shift, (size_t)nt);
-    puts_(&b, ",\n    \"target_scale\": ");
+    nn_strbuf_puts(&b, ",\n    \"target_scale\": ");
     put_floats(&b, nm->y_scale, (size_t)nt);
-    puts_(&b, "\n  },\n  \"layers\": [");
+    nn_strbuf_puts(&b, "\n  },\n  \"layers\": [");
     for (int l = 0; l < net->n_layers; l++) {
         const nn_layer *L = &net->layers[l];
         float alpha = isfinite(L->alpha) ? L->alpha : nn_act_table[L->act].default_alpha;
-        putf(&b, "%s\n    {\n      \"inputs\": %d, \"units\": %d, \"activation\": \"%s\", \"alpha\": %.9g,"
+        nn_strbuf_printf(&b, "%s\n    {\n      \"inputs\": %d, \"units\": %d, \"activation\": \"%s\", \"alpha\": %.9g,"
              "\n      \"weights\": ", l ? "," : "", L->in, L->out, nn_act_name(L->act), (double)alpha);
         put_floats(&b, net->params + L->w_off, (size_t)L->in * (size_t)L->out);
-        puts_(&b, ",\n      \"biases\": ");
+        nn_strbuf_puts(&b, ",\n      \"biases\": ");
         put_floats(&b, net->params + L->b_off, (size_t)L->out);
-        puts_(&b, "\n    }");
+        nn_strbuf_puts(&b, "\n    }");
     }
-    puts_(&b, "\n  ]\n}\n");
+    nn_strbuf_puts(&b, "\n  ]\n}\n");
     if (b.oom) {
         free(b.s);
         return NULL;

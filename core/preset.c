@@ -12,6 +12,7 @@
 #include "activation.h"
 #include "datasets.h"
 #include "loss.h"
+#include "strbuf.h"
 
 #include "presets/builtin_presets.h"
 
@@ -1362,41 +1363,13 @@ struct cJSON *nn_preset_to_cjson(const nn_preset *p)
     return build_tree(p, false);
 }
 
-/* A growing string; oom is sticky. */
-typedef struct {
-    char *s;
-    size_t len, cap;
-    bool oom;
-} sbuf;
-
-static void sb_put(sbuf *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 1024;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *q = realloc(b->s, cap);
-        if (!q) {
-            b->oom = true;
-            return;
-        }
-        b->s = q;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
-}
-
-static void sb_str(sbuf *b, const char *s) { sb_put(b, s, strlen(s)); }
+typedef nn_strbuf sbuf;
 
 static void sb_number(sbuf *b, double v)
 {
     char t[40];
     if (!isfinite(v)) {
-        sb_str(b, "null");
+        nn_strbuf_puts(b, "null");
         return;
     }
     if (v == floor(v) && fabs(v) < 9007199254740992.0) {
@@ -1408,33 +1381,33 @@ static void sb_number(sbuf *b, double v)
                 break;
         }
     }
-    sb_str(b, t);
+    nn_strbuf_puts(b, t);
 }
 
 static void sb_json_string(sbuf *b, const char *s)
 {
-    sb_put(b, "\"", 1);
+    nn_strbuf_put(b, "\"", 1);
     for (; *s; s++) {
         unsigned char ch = (unsigned char)*s;
         char e[8];
         switch (ch) {
-        case '"': sb_str(b, "\\\""); break;
-        case '\\': sb_str(b, "\\\\"); break;
-        case '\n': sb_str(b, "\\n"); break;
-        case '\t': sb_str(b, "\\t"); break;
-        case '\r': sb_str(b, "\\r"); break;
-        case '\b': sb_str(b, "\\b"); break;
-        case '\f': sb_str(b, "\\f"); break;
+        case '"': nn_strbuf_puts(b, "\\\""); break;
+        case '\\': nn_strbuf_puts(b, "\\\\"); break;
+        case '\n': nn_strbuf_puts(b, "\\n"); break;
+        case '\t': nn_strbuf_puts(b, "\\t"); break;
+        case '\r': nn_strbuf_puts(b, "\\r"); break;
+        case '\b': nn_strbuf_puts(b, "\\b"); break;
+        case '\f': nn_strbuf_puts(b, "\\f"); break;
         default:
             if (ch < 0x20) {
                 snprintf(e, sizeof e, "\\u%04x", ch);
-                sb_str(b, e);
+                nn_strbuf_puts(b, e);
             } else {
-                sb_put(b, s, 1);
+                nn_strbuf_put(b, s, 1);
             }
         }
     }
-    sb_put(b, "\"", 1);
+    nn_strbuf_put(b, "\"", 1);
 }
 
 /* One line: {"units": 40, "activation": "relu"} */
@@ -1442,29 +1415,29 @@ static void print_compact(sbuf *b, const cJSON *it)
 {
     if (cJSON_IsObject(it) || cJSON_IsArray(it)) {
         bool obj = cJSON_IsObject(it);
-        sb_str(b, obj ? "{" : "[");
+        nn_strbuf_puts(b, obj ? "{" : "[");
         for (const cJSON *c = it->child; c; c = c->next) {
             if (obj) {
                 sb_json_string(b, c->string);
-                sb_str(b, ": ");
+                nn_strbuf_puts(b, ": ");
             }
             print_compact(b, c);
             if (c->next)
-                sb_str(b, ", ");
+                nn_strbuf_puts(b, ", ");
         }
-        sb_str(b, obj ? "}" : "]");
+        nn_strbuf_puts(b, obj ? "}" : "]");
     } else if (cJSON_IsString(it)) {
         sb_json_string(b, it->valuestring);
     } else if (cJSON_IsNumber(it)) {
         sb_number(b, it->valuedouble);
     } else if (cJSON_IsTrue(it)) {
-        sb_str(b, "true");
+        nn_strbuf_puts(b, "true");
     } else if (cJSON_IsFalse(it)) {
-        sb_str(b, "false");
+        nn_strbuf_puts(b, "false");
     } else if (cJSON_IsRaw(it)) {
-        sb_str(b, it->valuestring);
+        nn_strbuf_puts(b, it->valuestring);
     } else {
-        sb_str(b, "null");
+        nn_strbuf_puts(b, "null");
     }
 }
 
@@ -1479,7 +1452,7 @@ static bool has_nested(const cJSON *it)
 static void indent(sbuf *b, int n)
 {
     for (int i = 0; i < n; i++)
-        sb_put(b, "  ", 2);
+        nn_strbuf_put(b, "  ", 2);
 }
 
 /* 2-space indentation; a container with no nested containers goes on one line if it fits in 100 columns. */
@@ -1494,26 +1467,26 @@ static void print_pretty(sbuf *b, const cJSON *it, int depth, size_t key_len)
         print_compact(&t, it);
         bool fits = !t.oom && (size_t)depth * 2 + key_len + t.len <= 100;
         if (fits)
-            sb_str(b, t.s);
+            nn_strbuf_puts(b, t.s);
         free(t.s);
         if (fits)
             return;
     }
     bool obj = cJSON_IsObject(it);
-    sb_str(b, obj ? "{\n" : "[\n");
+    nn_strbuf_puts(b, obj ? "{\n" : "[\n");
     for (const cJSON *c = it->child; c; c = c->next) {
         indent(b, depth + 1);
         size_t kl = 0;
         if (obj) {
             sb_json_string(b, c->string);
-            sb_str(b, ": ");
+            nn_strbuf_puts(b, ": ");
             kl = strlen(c->string) + 4;
         }
         print_pretty(b, c, depth + 1, kl);
-        sb_str(b, c->next ? ",\n" : "\n");
+        nn_strbuf_puts(b, c->next ? ",\n" : "\n");
     }
     indent(b, depth);
-    sb_str(b, obj ? "}" : "]");
+    nn_strbuf_puts(b, obj ? "}" : "]");
 }
 
 static char *tree_text(const cJSON *root, bool pretty)
@@ -1521,7 +1494,7 @@ static char *tree_text(const cJSON *root, bool pretty)
     sbuf b = {0};
     if (pretty) {
         print_pretty(&b, root, 0, 0);
-        sb_str(&b, "\n");
+        nn_strbuf_puts(&b, "\n");
     } else {
         print_compact(&b, root);
     }
