@@ -6,20 +6,8 @@
 set -euo pipefail
 export LC_ALL=C.UTF-8
 APP=$(realpath "$1"); MODE=${2:-color}
-command -v tmux >/dev/null || { echo "tmux not found: skipped"; exit 77; }
-TMP=$(mktemp -d); S=e2e
-printf 'set -g remain-on-exit on\nset -g default-terminal tmux-256color\nset -g history-limit 200\n' >"$TMP/conf"
-t() { tmux -S "$TMP/sock" -f "$TMP/conf" "$@"; }
-trap 't kill-server 2>/dev/null || true; rm -rf "$TMP"' EXIT
-now() { date +%s%3N; }
-screen() { t capture-pane -p -t "$S"; }
-fail() { echo "FAIL ($MODE): $*" >&2; screen >&2 || true; cat "$TMP/err" >&2 2>/dev/null || true; exit 1; }
-wait_for() { local d=$(( $(now) + ${2:-5000} )); until screen | grep -qP -- "$1"; do
-  (( $(now) < d )) || fail "timeout waiting for /$1/"; sleep 0.02; done; }
-wait_gone() { local d=$(( $(now) + 5000 )); while screen | grep -qP -- "$1"; do
-  (( $(now) < d )) || fail "still shown: /$1/"; sleep 0.02; done; }
-wait_rc() { for _ in $(seq 250); do [ -s "$TMP/rc" ] && return; sleep 0.02; done; fail "app did not exit"; }
-keys() { t send-keys -t "$S" "$@"; }
+S=e2e E2E_NAME=$MODE
+. "$(dirname "$0")/harness.sh"
 step() { echo "ok - $*"; }
 
 ENV=(-e LANG=C.UTF-8)

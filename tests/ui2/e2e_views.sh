@@ -7,20 +7,8 @@
 set -euo pipefail
 export LC_ALL=C.UTF-8
 APP=$(realpath "$1")
-command -v tmux >/dev/null || { echo "tmux not found: skipped"; exit 77; }
-TMP=$(mktemp -d); S=e2e
-printf 'set -g remain-on-exit on\nset -g default-terminal tmux-256color\nset -g history-limit 200\n' >"$TMP/conf"
-t() { tmux -S "$TMP/sock" -f "$TMP/conf" "$@"; }
-trap 't kill-server 2>/dev/null || true; rm -rf "$TMP"' EXIT
-now() { date +%s%3N; }
-screen() { t capture-pane -p -t "$S"; }
-fail() { echo "FAIL: $*" >&2; screen >&2 || true; cat "$TMP/err" >&2 2>/dev/null || true; exit 1; }
-wait_for() { local d=$(( $(now) + ${2:-8000} )); until screen | grep -qP -- "$1"; do
-  (( $(now) < d )) || fail "timeout waiting for /$1/"; sleep 0.02; done; }
-wait_gone() { local d=$(( $(now) + 8000 )); while screen | grep -qP -- "$1"; do
-  (( $(now) < d )) || fail "still shown: /$1/"; sleep 0.02; done; }
-wait_rc() { for _ in $(seq 400); do [ -s "$TMP/rc" ] && return; sleep 0.02; done; fail "app did not exit"; }
-keys() { t send-keys -t "$S" "$@"; }
+S=e2e E2E_WAIT_MS=8000
+. "$(dirname "$0")/../e2e/harness.sh"
 # a mouse click at column x, row y: an X10 press, then the release (ncurses expects X10 reports under
 # tmux-256color; they reach column 94 only)
 click() { local cx cy; cx=$(printf "\\x$(printf %x $((33 + $1)))"); cy=$(printf "\\x$(printf %x $((33 + $2)))")
