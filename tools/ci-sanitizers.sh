@@ -116,16 +116,20 @@ step_fuzz() {
     fi
     rm -rf "$probe"
     CC=clang setup "${pre}fuzz" -Dfuzzing=true -Db_sanitize=address,undefined -Db_lundef=false
-    local targets=()
-    for t in preset csv idx model; do
-        ninja -C "${pre}fuzz" -t targets all | grep -q "^tests/fuzz/fuzz_$t:" && targets+=(tests/fuzz/fuzz_$t)
-    done
-    [ ${#targets[@]} -eq 0 ] || ninja -C "${pre}fuzz" "${targets[@]}" >/dev/null
+    # Build the four targets by name: a target that fails to build fails the step, with ninja's
+    # output shown. (Listing targets through `ninja -t targets | grep -q` under pipefail was racy:
+    # ninja writes line by line and dies of SIGPIPE once grep has its match.)
+    local targets=(tests/fuzz/fuzz_preset tests/fuzz/fuzz_csv tests/fuzz/fuzz_idx tests/fuzz/fuzz_model)
+    if ! ninja -C "${pre}fuzz" "${targets[@]}" >"${pre}fuzz/ninja.log" 2>&1; then
+        echo "fuzz: the libFuzzer targets did not build:" >&2
+        grep -E -B2 -A8 'FAILED|error' "${pre}fuzz/ninja.log" | head -40 >&2 || tail -40 "${pre}fuzz/ninja.log" >&2
+        return 1
+    fi
     local failed=0 t exe out
     for t in preset csv idx model; do
         exe=${pre}fuzz/tests/fuzz/fuzz_$t
         if [ ! -x "$exe" ]; then
-            echo "fuzz_$t: not built (its core module is missing)" >&2
+            echo "fuzz_$t: not built ($exe missing)" >&2
             failed=1
             continue
         fi
