@@ -9,10 +9,11 @@ TMP=$(mktemp -d); S=monkey
 printf 'set -g remain-on-exit on\nset -g default-terminal tmux-256color\n' >"$TMP/conf"
 t() { tmux -S "$TMP/sock" -f "$TMP/conf" "$@"; }
 trap 't kill-server 2>/dev/null || true; rm -rf "$TMP"' EXIT
+shows() { local s; s=$(t capture-pane -p -t "$S") || return 2; grep -q -- "$1" <<<"$s"; }   # see harness.sh
 fail() { echo "FAIL: $*" >&2; t capture-pane -p -t "$S" >&2 || true; cat "$TMP/err" >&2; exit 1; }
 cd "$TMP"
 t new-session -d -s "$S" -x 100 -y 30 -e LANG=C.UTF-8 "cd $TMP && $APP 2>$TMP/err; echo \$? >$TMP/rc"
-for _ in $(seq 250); do t capture-pane -p -t "$S" | grep -q READY && break; sleep 0.02; done
+for _ in $(seq 250); do shows READY && break; sleep 0.02; done
 KEYS=(Space s S r R + - Tab BTab 1 2 3 4 5 Up Down Left Right k j h g G Enter Escape BSpace a d K J L z w m
       '?' F1 PPage NPage x 0 9 . l)
 RANDOM=$SEED
@@ -24,11 +25,11 @@ done
 t resize-window -t "$S" -x 100 -y 30
 # back to the panels whatever is open (edit, dialog, picker, help), then quit, confirming if asked
 for _ in $(seq 20); do
-  t capture-pane -p -t "$S" | grep -q 'Space \(Start\|Pause\)' && break
+  shows 'Space \(Start\|Pause\)' && break
   t send-keys -t "$S" Escape; sleep 0.1
 done
 t send-keys -t "$S" q; sleep 0.3
-t capture-pane -p -t "$S" | grep -q 'Quit nnterm' && t send-keys -t "$S" y
+shows 'Quit nnterm' && t send-keys -t "$S" y
 for _ in $(seq 250); do [ -s "$TMP/rc" ] && break; sleep 0.02; done
 [ -s "$TMP/rc" ] || fail "did not quit"
 [ "$(cat "$TMP/rc")" = 0 ] || fail "exit status $(cat "$TMP/rc")"

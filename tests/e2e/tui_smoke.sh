@@ -28,15 +28,15 @@ wait_for 'train [0-9.]+ .* val [0-9.]+'
 step "Space trains to DONE; chart and matrix drawn"
 
 if [ "$MODE" = nocolor ]; then
-  ! t capture-pane -p -e -t "$S" | grep -qP '\e\[[0-9;]*(38;5;|48;5;|3[0-7]m|4[0-7]m|3[0-7];|4[0-7];)' \
+  ! shows '\e\[[0-9;]*(38;5;|48;5;|3[0-7]m|4[0-7]m|3[0-7];|4[0-7];)' -e \
     || fail "colour escapes under NO_COLOR"
   step "NO_COLOR: no colour escapes"
 elif [ "$MODE" = ascii ]; then
-  ! screen | grep -qP '[^\x00-\x7F]' || fail "non-ASCII glyphs in the ASCII mode"
-  t capture-pane -p -e -t "$S" | grep -qP '\e\[[0-9;]*3[0-7]m' || fail "no 8-colour output"
+  ! shows '[^\x00-\x7F]' || fail "non-ASCII glyphs in the ASCII mode"
+  shows '\e\[[0-9;]*3[0-7]m' -e || fail "no 8-colour output"
   step "ASCII glyphs and 8 colours"
 else
-  t capture-pane -p -e -t "$S" | grep -q $'\e\\[38;5;' || fail "no 256-colour output"
+  shows '\e\[38;5;' -e || fail "no 256-colour output"
   step "256 colours in use"
 fi
 

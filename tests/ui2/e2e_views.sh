@@ -29,8 +29,7 @@ step "the spiral preset opens on its lesson"
 keys 6; wait_for '6 Boundary'; wait_for 'epoch 0 .* train .* test'
 wait_for '\x{2580}'; wait_for '\x{25CF}'          # half blocks and the training points
 wait_for 'x1'; wait_for 'x2'
-t capture-pane -p -e -t "$S" | grep -q $'\e\\[38;5;[0-9]*;48;5;' || \
-  t capture-pane -p -e -t "$S" | grep -qP '\e\[[0-9;]*48;5;' || fail "no 256-colour backgrounds in the boundary"
+shows '\e\[[0-9;]*48;5;' -e || fail "no 256-colour backgrounds in the boundary"
 before=$(picture); [ -n "$before" ] || fail "empty picture"
 step "6 shows the boundary: half blocks, points, axes"
 for e in 1 2 3 4 5; do keys s; wait_for "Epoch $e/300"; wait_for "epoch $e .* train"; done
@@ -88,8 +87,8 @@ quit
 # ---- projector mode and the 4-feature note ----
 open --big spiral
 wait_for 'READY'; wait_for 'Depth for a twisted boundary'; keys 6; wait_for '6 Boundary'
-! screen | grep -q '4 Loss' || fail "--big still shows the Loss panel"
-! screen | grep -q '3 Hyperparameters' || fail "--big still shows the left column"
+! shows '4 Loss' || fail "--big still shows the Loss panel"
+! shows '3 Hyperparameters' || fail "--big still shows the left column"
 step "--big gives the view the whole screen"
 quit
 open iris
@@ -104,8 +103,8 @@ quit
 t kill-session -t "$S" 2>/dev/null || true; rm -f "$TMP/rc"
 t new-session -d -s "$S" -x 120 -y 40 "cd $TMP && env LANG=C LC_ALL=C TERM=xterm $APP spiral 2>$TMP/err; echo \$? >$TMP/rc"
 wait_for 'READY'; wait_for 'Depth for a twisted boundary'; keys 6; wait_for 'o train x test'; keys s; wait_for 'Epoch 1/300'; wait_for 'epoch 1 o train'
-t capture-pane -p -e -t "$S" -S 21 -E 36 | grep -qP '\e\[[0-9;]*4[0-7]m' || fail "no 8-colour backgrounds in the boundary"
-ascii_only() { ! screen | grep -qP '[^\x00-\x7F]' || fail "non-ASCII glyphs in the ASCII mode ($1)"; }
+shows '\e\[[0-9;]*4[0-7]m' -e -S 21 -E 36 || fail "no 8-colour backgrounds in the boundary"
+ascii_only() { ! shows '[^\x00-\x7F]' || fail "non-ASCII glyphs in the ASCII mode ($1)"; }
 ascii_only boundary
 keys 7; wait_for '# negative  # positive'; wait_for '>1 2>32'; ascii_only network
 keys 8; wait_for 'layer  act +\|grad W\|'; ascii_only health
