@@ -12,10 +12,8 @@
  * each figure is the median of several runs, because the machine is shared and noisy. */
 #include "matrix.h"
 #include "pool.h"
-#ifdef NN_BENCH_TRAINER
 #include "preset.h"
 #include "trainer.h"
-#endif
 
 #include <fcntl.h>
 #include <math.h>
@@ -167,7 +165,6 @@ out:
 
 #define FMNIST "/usr/share/datasets/fashion-mnist"
 
-#ifdef NN_BENCH_TRAINER
 static int setup_fmnist(nn_preset *p, int batch, int epochs, nn_error *err)
 {
     nn_preset_defaults(p);
@@ -345,7 +342,6 @@ static void bench_train(int rounds)
         nn_trainer_free(&r.t);
     }
 }
-#endif
 
 /* ---------------------------------------------------------------------------------------- */
 /* Child processes                                                                           */
@@ -435,7 +431,6 @@ static void bench_peer(const char *peer, int rounds)
         printf("skipped: needs %s and /usr/bin/python3 with torch\n", peer);
         return;
     }
-#ifdef NN_BENCH_TRAINER
     nn_error err;
     fm_run r;
     if (fm_open(&r, 128, &err) != 0) {
@@ -468,10 +463,6 @@ static void bench_peer(const char *peer, int rounds)
         printf("pytorch iris workload (4-40-3, 20 epochs), whole process: %.3f s\n", iw);
     unlink(tmp);
     nn_trainer_free(&r.t);
-#else
-    (void)rounds;
-    printf("skipped: this build has no trainer (core/trainer.c missing when configured)\n");
-#endif
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -528,16 +519,10 @@ int main(int argc, char **argv)
            nn_gemm_kernel_name(), loadavg());
     if (want(only, n_only, "gemm"))
         bench_gemm(rounds);
-#ifdef NN_BENCH_TRAINER
     if (want(only, n_only, "train"))
         bench_train(rounds);
     if (want(only, n_only, "profile"))
         bench_profile();
-#else
-    if (want(only, n_only, "train"))
-        printf("\n== training: skipped: this build has no trainer (core/trainer.c missing when "
-               "configured) ==\n");
-#endif
     if (want(only, n_only, "iris"))
         bench_iris(nnterm);
     if (want(only, n_only, "peer"))
