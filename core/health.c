@@ -298,6 +298,7 @@ void nn_health_history_push(nn_health_history *hist, const nn_health *h, int epo
     for (int l = 0; l < r->n_layers; l++) {
         const nn_health_layer *L = &h->layer[l];
         r->grad_norm[l] = (float)L->grad_norm;
+        r->weight_norm[l] = (float)L->weight_norm;
         r->update_ratio[l] = (float)L->update_ratio;
         r->dead_share[l] = (float)L->dead_share;
         r->saturated_share[l] = (float)L->saturated_share;

@@ -83,6 +83,7 @@ typedef struct {
     int epoch;
     int n_layers;
     float grad_norm[NN_MAX_LAYERS];
+    float weight_norm[NN_MAX_LAYERS];
     float update_ratio[NN_MAX_LAYERS];
     float dead_share[NN_MAX_LAYERS];
     float saturated_share[NN_MAX_LAYERS];

@@ -313,6 +313,10 @@ static void test_health_history_keeps_the_last_rows_in_order(void **state)
     v = first->dead_share[1];
     e = 0.1f;
     assert_float_equal(v, e, 1e-6);
+    v = first->weight_norm[2];
+    e = (float)h.layer[2].weight_norm;
+    assert_float_equal(v, e, 1e-6);
+    assert_true(e > 0);
     assert_null(nn_health_history_get(hist, NN_HEALTH_HISTORY));
     assert_null(nn_health_history_get(hist, -1));
     free(hist);

@@ -1,6 +1,6 @@
 /* panel_health.c — the Health view: per layer the gradient norm, weight norm, update-to-weight
  * ratio, dead ReLU and saturated sigmoid/tanh shares of the last measured batch, the same over
- * epochs as sparklines, and the warnings in plain words. */
+ * epochs as sparklines (gradient norm, dead/saturated share, weight norm, update ratio), and the warnings in plain words. */
 #include "views.h"
 
 #include "activation.h"
@@ -148,10 +148,11 @@ void ui_health_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme
         const char *title;
         int what;
     } rows[] = {{"gradient norm per layer over epochs (log scale)", 0}, {"update/weight ratio (log scale)", 1},
-                {"dead or saturated share (0..100%)", 2}};
-    /* gradient norms first, then dead/saturated shares (when there are such units), then updates */
-    static const int order[3] = {0, 2, 1};
-    for (int oi = 0; oi < 3 && y + 2 <= ye; oi++) {
+                {"dead or saturated share (0..100%)", 2}, {"weight norm |W| (log scale)", 3}};
+    /* gradient norms first, then dead/saturated shares (when there are such units), weight norms,
+     * then updates; what does not fit goes from the end */
+    static const int order[4] = {0, 2, 3, 1};
+    for (int oi = 0; oi < 4 && y + 2 <= ye; oi++) {
         int k = order[oi];
         if (k == 2) {
             bool any = false;
@@ -169,8 +170,11 @@ void ui_health_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme
         for (int i = 0; i < n; i++) {
             const nn_health_row *row = nn_health_history_get(hh, i);
             for (int l = 0; l < row->n_layers && l < NN_MAX_LAYERS; l++) {
-                double t = k == 0 ? (double)row->grad_norm[l] : k == 1 ? (double)row->update_ratio[l] : 0;
-                if (k < 2 && t > 0 && isfinite(t)) {
+                double t = k == 0   ? (double)row->grad_norm[l]
+                           : k == 1 ? (double)row->update_ratio[l]
+                           : k == 3 ? (double)row->weight_norm[l]
+                                    : 0;
+                if (k != 2 && t > 0 && isfinite(t)) {
                     if (t < lo) lo = t;
                     if (t > hi) hi = t;
                 }
@@ -185,6 +189,7 @@ void ui_health_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme
                 if (l < row->n_layers) {
                     if (k == 0) t = row->grad_norm[l];
                     else if (k == 1) t = row->update_ratio[l];
+                    else if (k == 3) t = row->weight_norm[l];
                     else t = !isnan(row->dead_share[l]) ? row->dead_share[l] : row->saturated_share[l];
                 }
                 v[i] = t;
@@ -196,7 +201,7 @@ void ui_health_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme
             else
                 ui_fmt_num(b, sizeof b, latest);
             ui_grid_printf(g, r.x, y, 16, dim, "%3d %8s ", l + 1, b);
-            ui_sparkline(g, r.x + 13, y, sw, v, n, lo, hi, k < 2, ui_st(th, l == nl - 1 ? UI_R_VAL : UI_R_TRAIN),
+            ui_sparkline(g, r.x + 13, y, sw, v, n, lo, hi, k != 2, ui_st(th, l == nl - 1 ? UI_R_VAL : UI_R_TRAIN),
                          !th->utf8);
         }
     }

@@ -607,6 +607,7 @@ static void health_snapshot(void)
     for (int e = 1; e <= 3; e++)
         nn_health_history_push(&snap.health_hist, h, e);
     snap.health_hist.rows[0].grad_norm[0] = 1e-3f;
+    snap.health_hist.rows[0].weight_norm[0] = 0.3f;
 }
 
 static void test_health_panel_table_warnings_history(void **state)
@@ -643,6 +644,16 @@ static void test_health_panel_table_warnings_history(void **state)
     assert_true(row_has(dr + 1, "  1      80% "));
     assert_int_equal(at(13, dr + 1)->ch, 0x2587);
     assert_int_equal(at(15, dr + 1)->ch, 0x2587);
+    /* then the weight norms: layer 1 grew from 0.3 to 3 (lowest bar, then the highest), layer 2 at
+     * 1.5 throughout, between them on the shared log scale */
+    int wr = find_row("weight norm |W| (log scale), epochs 1-3");
+    assert_int_equal(wr, dr + 3);
+    assert_true(row_has(wr + 1, "  1        3 "));
+    assert_int_equal(at(13, wr + 1)->ch, 0x2581);
+    assert_int_equal(at(15, wr + 1)->ch, 0x2588);
+    assert_true(at(13, wr + 2)->ch > 0x2581 && at(13, wr + 2)->ch < 0x2588);
+    /* and the update ratio last */
+    assert_int_equal(find_row("update/weight ratio (log scale), epochs 1-3"), wr + 3);
 
     snap.n_warnings = 0;
     clear();
