@@ -87,7 +87,8 @@ void ui_theme_init(ui_theme *t, ui_color_level level, bool utf8)
         t->heat_n = 5;
         memcpy(t->heat_bg, bg8, sizeof bg8);
         memcpy(t->heat_fg, fg8, sizeof fg8);
-        static const int16_t c8[] = {4, 1, 2, 3, 5, 6, 7, 4};
+        /* blue and yellow first, red and green apart (colour-blind safe, as in views.c) */
+        static const int16_t c8[] = {4, 3, 6, 1, 5, 2, 7, 4};
         memcpy(t->cls, c8, sizeof c8);
         return;
     }
@@ -116,7 +117,8 @@ void ui_theme_init(ui_theme *t, ui_color_level level, bool utf8)
     t->heat_n = 12;
     memcpy(t->heat_bg, bg256, sizeof bg256);
     memcpy(t->heat_fg, fg256, sizeof fg256);
-    static const int16_t c256[] = {39, 203, 114, 221, 170, 51, 215, 147};
+    /* Okabe-Ito order: blue, orange, bluish green, yellow, vermillion, reddish purple (views.c) */
+    static const int16_t c256[] = {39, 214, 42, 227, 209, 175, 147, 51};
     memcpy(t->cls, c256, sizeof c256);
 }
 

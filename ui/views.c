@@ -6,16 +6,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* 256 colours: per class its bright colour (the theme's), then three region shades, dark to deep. */
+/* 256 colours: per class its bright colour (the theme's), then three region shades, dark to deep.
+ * The order follows Okabe and Ito's colour-blind-safe palette: the first classes, the ones every
+ * dataset has, are blue, orange, bluish green and yellow, which stay apart under deuteranopia and
+ * protanopia (no red against green); the deepest shade stays darker than the class's point colour. */
 static const int16_t region256[8][3] = {
     {17, 18, 25},    /* blue */
-    {52, 88, 124},   /* red */
-    {22, 28, 34},    /* green */
-    {58, 100, 136},  /* yellow */
-    {53, 90, 127},   /* magenta */
-    {23, 30, 37},    /* cyan */
     {94, 130, 166},  /* orange */
+    {22, 28, 29},    /* bluish green */
+    {58, 100, 142},  /* yellow */
+    {52, 88, 124},   /* vermillion */
+    {53, 89, 125},   /* reddish purple */
     {60, 61, 97},    /* lavender */
+    {23, 30, 37},    /* cyan */
 };
 #define REGION_UNSURE 237
 

@@ -71,19 +71,28 @@ static void test_region_colours_deepen_with_confidence(void **state)
     assert_int_equal(ui_region_colour(&th, 0, 0.7, 2), 17);     /* frac 0.4 */
     assert_int_equal(ui_region_colour(&th, 0, 0.8, 2), 18);     /* frac 0.6 */
     assert_int_equal(ui_region_colour(&th, 0, 1.0, 2), 25);
-    assert_int_equal(ui_region_colour(&th, 1, 0.95, 2), 124);
+    assert_int_equal(ui_region_colour(&th, 1, 0.95, 2), 166);   /* orange */
     /* three classes: 1/3 is the coin toss */
     assert_int_equal(ui_region_colour(&th, 2, 0.4, 3), 237);
-    assert_int_equal(ui_region_colour(&th, 2, 1.0, 3), 34);
+    assert_int_equal(ui_region_colour(&th, 2, 1.0, 3), 29);     /* bluish green */
     /* classes past 8 wrap; NaN counts as unsure */
-    assert_int_equal(ui_region_colour(&th, 9, 1.0, 10), 124);
+    assert_int_equal(ui_region_colour(&th, 9, 1.0, 10), 166);
     assert_int_equal(ui_region_colour(&th, 0, (double)NAN, 2), 237);
     assert_int_equal(ui_class_colour(&th, 1), th.cls[1]);
+    /* colour-blind-safe order (Okabe-Ito): blue, orange, bluish green, yellow; no red-green pair */
+    assert_int_equal(th.cls[0], 39);
+    assert_int_equal(th.cls[1], 214);
+    assert_int_equal(th.cls[2], 42);
+    assert_int_equal(th.cls[3], 227);
+    for (int c = 0; c < 8; c++)   /* the point stays visible over its own deepest region */
+        assert_int_not_equal(ui_region_colour(&th, c, 1.0, 2), th.cls[c]);
 
     ui_theme t8, tm;
     ui_theme_init(&t8, UI_COLOR_8, true);
     ui_theme_init(&tm, UI_COLOR_MONO, true);
     assert_int_equal(ui_region_colour(&t8, 1, 1.0, 2), t8.cls[1]);
+    assert_int_equal(t8.cls[0], 4);   /* blue, then yellow: not red against green */
+    assert_int_equal(t8.cls[1], 3);
     assert_int_equal(ui_region_colour(&t8, 1, 0.5, 2), 0);
     assert_int_equal(ui_region_colour(&tm, 1, 1.0, 2), -1);
     assert_int_equal(ui_class_colour(&tm, 1), -1);
@@ -142,8 +151,8 @@ static void test_boundary_half_blocks_and_points(void **state)
     clear();
     ui_boundary_raster(&g, ui_rect_make(10, 5, 4, 2), &snap, &th, true);
     /* 4 x 4 pixels; top pixel row 0 = grid row 0 (class 0), bottom = grid row 1 (class 1) */
-    assert_cell(11, 5, 0x2580, 25, 124);
-    assert_cell(11, 6, 0x2580, 25, 124);
+    assert_cell(11, 5, 0x2580, 25, 166);
+    assert_cell(11, 6, 0x2580, 25, 166);
     /* right half: confidence 0.5 of 2 classes, grey */
     assert_cell(12, 5, 0x2580, 237, 237);
     /* the train point (class 1) at the top left, over the region's top pixel */
@@ -162,7 +171,7 @@ static void test_boundary_points_can_be_hidden(void **state)
     boundary_snapshot(1.0f);
     clear();
     ui_boundary_raster(&g, ui_rect_make(10, 5, 4, 2), &snap, &th, false);
-    assert_cell(10, 5, 0x2580, 25, 124);      /* the region where the train point was */
+    assert_cell(10, 5, 0x2580, 25, 166);      /* the region where the train point was */
     assert_cell(13, 6, 0x2580, 237, 237);
     ui_views v;
     memset(&v, 0, sizeof v);
@@ -182,8 +191,8 @@ static void test_boundary_ascii_and_mono(void **state)
     clear();
     ui_boundary_raster(&g, ui_rect_make(0, 0, 4, 2), &snap, &ta, true);
     /* one pixel per cell: cell row 0 samples grid row 1 (class 1), row 1 samples grid row 3 */
-    assert_cell(1, 0, ' ', -1, 124);
-    assert_cell(0, 0, 'o', ta.cls[1], 124);
+    assert_cell(1, 0, ' ', -1, 166);
+    assert_cell(0, 0, 'o', ta.cls[1], 166);
     assert_cell(3, 1, 'x', ta.cls[0], 237);
 
     ui_theme tm;
@@ -205,7 +214,7 @@ static void test_boundary_changes_with_the_grid(void **state)
     boundary_snapshot(0.7f);
     clear();
     ui_boundary_raster(&g, ui_rect_make(0, 0, 4, 2), &snap, &th, true);
-    assert_cell(1, 1, 0x2580, 17, 52);     /* conf 0.7 = frac 0.4: the lightest shades */
+    assert_cell(1, 1, 0x2580, 17, 94);     /* conf 0.7 = frac 0.4: the lightest shades */
     snap.grid_class[2] = 0;                 /* grid row 1, column 0 flips to class 0 */
     clear();
     ui_boundary_raster(&g, ui_rect_make(0, 0, 4, 2), &snap, &th, true);
