@@ -1,5 +1,6 @@
 # harness.sh — the tmux end-to-end harness (TUI.md §3a), sourced by the e2e scripts after they set
-# APP (the binary), S (the session name) and optionally E2E_WAIT_MS (default 5000) and E2E_NAME
+# APP (the binary), S (the session name) and optionally E2E_WAIT_MS (default 15000: generous for
+# loaded CI machines and sanitizer builds; a passing wait returns as soon as the text shows) and E2E_NAME
 # (prefix of failure messages). A private tmux server on its own socket, the app under a wrapper
 # that writes its exit status to $TMP/rc, and polling helpers: never assert once right after a key.
 command -v tmux >/dev/null || { echo "tmux not found: skipped"; exit 77; }
@@ -13,10 +14,10 @@ screen() { t capture-pane -p -t "$S"; }
 # `capture-pane | grep -q` under pipefail, grep's early exit can SIGPIPE tmux and fail the pipeline.
 shows() { local s; s=$(t capture-pane -p "${@:2}" -t "$S") || return 2; grep -qP -- "$1" <<<"$s"; }
 fail() { echo "FAIL${E2E_NAME:+ ($E2E_NAME)}: $*" >&2; screen >&2 || true; cat "$TMP/err" >&2 2>/dev/null || true; exit 1; }
-wait_for() { local d=$(( $(now) + ${2:-${E2E_WAIT_MS:-5000}} )); until shows "$1"; do
+wait_for() { local d=$(( $(now) + ${2:-${E2E_WAIT_MS:-15000}} )); until shows "$1"; do
   (( $(now) < d )) || fail "timeout waiting for /$1/"; sleep 0.02; done; }
-wait_gone() { local d=$(( $(now) + ${E2E_WAIT_MS:-5000} )); while shows "$1"; do
+wait_gone() { local d=$(( $(now) + ${E2E_WAIT_MS:-15000} )); while shows "$1"; do
   (( $(now) < d )) || fail "still shown: /$1/"; sleep 0.02; done; }
-wait_rc() { local n=$(( ${E2E_WAIT_MS:-5000} / 20 )); for _ in $(seq "$n"); do [ -s "$TMP/rc" ] && return; sleep 0.02; done
+wait_rc() { local n=$(( ${E2E_WAIT_MS:-15000} / 20 )); for _ in $(seq "$n"); do [ -s "$TMP/rc" ] && return; sleep 0.02; done
   fail "app did not exit"; }
 keys() { t send-keys -t "$S" "$@"; }

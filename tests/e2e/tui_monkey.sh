@@ -13,7 +13,7 @@ shows() { local s; s=$(t capture-pane -p -t "$S") || return 2; grep -q -- "$1" <
 fail() { echo "FAIL: $*" >&2; t capture-pane -p -t "$S" >&2 || true; cat "$TMP/err" >&2; exit 1; }
 cd "$TMP"
 t new-session -d -s "$S" -x 100 -y 30 -e LANG=C.UTF-8 "cd $TMP && $APP 2>$TMP/err; echo \$? >$TMP/rc"
-for _ in $(seq 250); do shows READY && break; sleep 0.02; done
+for _ in $(seq 750); do shows READY && break; sleep 0.02; done
 KEYS=(Space s S r R + - Tab BTab 1 2 3 4 5 Up Down Left Right k j h g G Enter Escape BSpace a d K J L z w m
       '?' F1 PPage NPage x 0 9 . l)
 RANDOM=$SEED
@@ -24,13 +24,17 @@ for i in $(seq "$N"); do
 done
 t resize-window -t "$S" -x 100 -y 30
 # back to the panels whatever is open (edit, dialog, picker, help), then quit, confirming if asked
-for _ in $(seq 20); do
+for _ in $(seq 100); do
   shows 'Space \(Start\|Pause\)' && break
   t send-keys -t "$S" Escape; sleep 0.1
 done
-t send-keys -t "$S" q; sleep 0.3
-shows 'Quit nnterm' && t send-keys -t "$S" y
-for _ in $(seq 250); do [ -s "$TMP/rc" ] && break; sleep 0.02; done
+t send-keys -t "$S" q
+# poll (15 s): quit at once, or confirm once the "Quit nnterm?" dialog shows (it may be slow to come)
+for _ in $(seq 750); do
+  [ -s "$TMP/rc" ] && break
+  shows 'Quit nnterm' && t send-keys -t "$S" y
+  sleep 0.02
+done
 [ -s "$TMP/rc" ] || fail "did not quit"
 [ "$(cat "$TMP/rc")" = 0 ] || fail "exit status $(cat "$TMP/rc")"
 [ "$(t display -p -t "$S" '#{alternate_on}')" = 0 ] || fail "terminal left in the alternate screen"

@@ -20,7 +20,7 @@ t new-session -d -s "$S" -x 100 -y 30 "${ENV[@]}" "cd $TMP && $PRE $APP 2>$TMP/e
 wait_for 'READY'; wait_for 'Epoch 0/20'; wait_for 'Help'
 step "opens on the iris preset with no argument"
 
-keys Space; wait_for 'DONE' 10000; wait_for 'Epoch 20/20'
+keys Space; wait_for 'DONE' 30000; wait_for 'Epoch 20/20'
 if [ "$MODE" = ascii ]; then wait_for '\|\s*\*'; else wait_for '[\x{2801}-\x{28FF}]'; fi   # the loss curve
 wait_for 'Loss'; wait_for 'Confusion'
 wait_for 'accuracy [0-9.]+% \([0-9]+/30\)'; wait_for 'setosa +[0-9]+ +[0-9]+ +[0-9]+'

@@ -7,7 +7,7 @@
 set -euo pipefail
 export LC_ALL=C.UTF-8
 APP=$(realpath "$1")
-S=e2e E2E_WAIT_MS=8000
+S=e2e E2E_WAIT_MS=20000
 . "$(dirname "$0")/../e2e/harness.sh"
 # a mouse click at column x, row y: an X10 press, then the release (ncurses expects X10 reports under
 # tmux-256color; they reach column 94 only)
@@ -33,7 +33,7 @@ shows '\e\[[0-9;]*48;5;' -e || fail "no 256-colour backgrounds in the boundary"
 before=$(picture); [ -n "$before" ] || fail "empty picture"
 step "6 shows the boundary: half blocks, points, axes"
 for e in 1 2 3 4 5; do keys s; wait_for "Epoch $e/300"; wait_for "epoch $e .* train"; done
-d=$(( $(now) + 8000 )); until [ "$(picture)" != "$before" ]; do (( $(now) < d )) || fail "the boundary did not change"; sleep 0.05; done
+d=$(( $(now) + 20000 )); until [ "$(picture)" != "$before" ]; do (( $(now) < d )) || fail "the boundary did not change"; sleep 0.05; done
 step "the boundary changes after 5 epochs"
 
 # a click (X10 mouse report) on the "7 Net" tab of the slot's title: columns 60-65 of row 19
