@@ -138,6 +138,8 @@ static void *xcalloc(size_t n, size_t size, bool *ok)
     return q;
 }
 
+static nn_status init_model(nn_trainer *t, const nn_preset *p, int threads, nn_error *err);
+
 nn_status nn_trainer_init(nn_trainer *t, const nn_preset *p, int threads, nn_error *err)
 {
     memset(t, 0, sizeof *t);
@@ -157,9 +159,42 @@ nn_status nn_trainer_init(nn_trainer *t, const nn_preset *p, int threads, nn_err
     if (st != NN_OK)
         goto fail;
     nn_norm_apply(&t->norm, t->data.x, t->data.n);
+    return init_model(t, p, threads, err);
+fail:
+    nn_trainer_free(t);
+    return st;
+}
 
+/* The same data, split and normalisation: the dataset section (compared field by field through
+ * the writer's text would be slow; the section is plain data, copied from one preset, so bytes do),
+ * the folder relative paths start from, and the seed that drew the split and synthetic data. */
+static bool same_data(const nn_preset *a, const nn_preset *b)
+{
+    return a->seed == b->seed && memcmp(&a->dataset, &b->dataset, sizeof a->dataset) == 0 &&
+           strcmp(a->base_dir, b->base_dir) == 0;
+}
+
+nn_status nn_trainer_init_shared(nn_trainer *t, const nn_preset *p, const nn_trainer *donor, int threads,
+                                 nn_error *err)
+{
+    if (!donor || !donor->data.x || !same_data(p, &donor->preset))
+        return nn_trainer_init(t, p, threads, err);
+    memset(t, 0, sizeof *t);
+    t->preset = *p;
+    t->best_val = INFINITY;
+    t->data = donor->data;
+    t->split = donor->split;
+    t->norm = donor->norm;
+    t->shared_data = true;
+    return init_model(t, p, threads, err);
+}
+
+/* The rest of init, from the loaded, split and normalised data: network, optimizer, pool, buffers,
+ * the first weights. On failure frees t. */
+static nn_status init_model(nn_trainer *t, const nn_preset *p, int threads, nn_error *err)
+{
     nn_layer_spec specs[NN_MAX_LAYERS];
-    st = resolve_model(p, &t->data, specs, &t->loss, err);
+    nn_status st = resolve_model(p, &t->data, specs, &t->loss, err);
     if (st != NN_OK)
         goto fail;
     t->batch_size = p->training.batch_size;
@@ -219,6 +254,12 @@ fail:
 
 void nn_trainer_free(nn_trainer *t)
 {
+    if (t->shared_data) {
+        memset(&t->data, 0, sizeof t->data);
+        memset(&t->split, 0, sizeof t->split);
+        memset(&t->norm, 0, sizeof t->norm);
+        t->shared_data = false;
+    }
     nn_dataset_free(&t->data);
     nn_split_free(&t->split);
     nn_norm_free(&t->norm);

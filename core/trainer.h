@@ -40,6 +40,7 @@ typedef struct {
     nn_dataset data;         /* x normalised in place */
     nn_split split;
     nn_norm norm;
+    bool shared_data;        /* data, split and norm borrowed from another trainer: read only, not freed */
     nn_network net;
     nn_optimizer opt;
     nn_pool *pool;           /* owned; NULL = single thread */
@@ -78,6 +79,13 @@ typedef struct {
 /* Loads the dataset (paths relative to p->base_dir), splits, normalises, builds the network and
  * optimizer, draws the initial weights from p->seed. threads: 0 = one per core, 1 = no pool. */
 nn_status nn_trainer_init(nn_trainer *t, const nn_preset *p, int threads, nn_error *err);
+/* As nn_trainer_init, but when p's dataset section, base_dir and seed are donor's, t borrows donor's
+ * loaded, split and normalised data instead of loading its own copy (a race: one dataset for eight
+ * optimizers). The data is only read after init, so trainers sharing it may run on different
+ * threads. donor must outlive t: free t first. Otherwise (donor NULL or another dataset, split or
+ * seed) this is nn_trainer_init. The result is the same numbers either way. */
+nn_status nn_trainer_init_shared(nn_trainer *t, const nn_preset *p, const nn_trainer *donor, int threads,
+                                 nn_error *err);
 void nn_trainer_free(nn_trainer *t);   /* zeroed or half-built is fine; idempotent */
 
 /* One mini-batch. At the end of the last batch of an epoch, also evaluates, records history,

@@ -72,12 +72,14 @@ int cli_race(int argc, char **argv)
     }
     int rc = EXIT_BAD_INPUT;
     nn_preset *base = malloc(sizeof *base), *p = malloc(sizeof *p);
-    nn_trainer *t = calloc(1, sizeof *t);
+    /* tr[0]: the first optimizer's trainer, kept to the end: the others borrow its data (one load,
+     * one copy of the dataset); tr[1]: each later optimizer's, freed after its row */
+    nn_trainer *tr = calloc(2, sizeof *tr), *t = tr;
     char *buf = NULL;
     const char *names[NN_RACE_MAX];
     race_row rows[NN_RACE_MAX];
     nn_error err;
-    if (!base || !p || !t) {
+    if (!base || !p || !tr) {
         fprintf(stderr, "nnterm: out of memory\n");
         rc = EXIT_RUN_FAILED;
         goto out;
@@ -116,7 +118,8 @@ int cli_race(int argc, char **argv)
         *p = *base;
         if (nn_race_apply(p, names[r], &err) != NN_OK)
             goto bad;
-        if (nn_trainer_init(t, p, (int)threads, &err) != NN_OK) {
+        t = r == 0 ? &tr[0] : &tr[1];
+        if (nn_trainer_init_shared(t, p, r == 0 ? NULL : &tr[0], (int)threads, &err) != NN_OK) {
             fprintf(stderr, "nnterm: %s\n", err.msg);
             rc = EXIT_BAD_INPUT; /* the preset or its data cannot be used */
             goto out;
@@ -168,7 +171,8 @@ int cli_race(int argc, char **argv)
             printf("}\n");
         }
         bool cls = t->data.task == NN_TASK_CLASSIFICATION;
-        nn_trainer_free(t);
+        if (r > 0)
+            nn_trainer_free(t);
         if (!json && r == n - 1) {
             printf("\n%-12s %9s %6s %10s %10s %10s %9s %8s\n", "optimizer", "lr", "epochs", "train loss", "val loss",
                    "test loss", cls ? "test acc" : "test R2", "seconds");
@@ -186,6 +190,10 @@ out:
     free(buf);
     free(base);
     free(p);
-    free(t);
+    if (tr) {
+        nn_trainer_free(&tr[1]);   /* the borrower first, then the owner of the data */
+        nn_trainer_free(&tr[0]);
+    }
+    free(tr);
     return rc;
 }

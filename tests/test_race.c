@@ -1,5 +1,6 @@
 /* test_race.c — optimizer race entries: the table, ":LR" overrides, list parsing and its errors,
- * and that a race entry trains exactly as the same optimizer set through the preset. */
+ * that a race entry trains exactly as the same optimizer set through the preset, and that race
+ * trainers share one copy of the data (nn_trainer_init_shared) with the same numbers. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -137,6 +138,58 @@ static void test_a_race_entry_trains_as_the_same_optimizer_set_in_the_preset(voi
     free(q);
 }
 
+/* A race's later trainers borrow the first one's data: the same pointers, and the same numbers as a
+ * trainer that loaded its own copy; the borrower is freed first and the owner's data is intact. */
+static void test_race_trainers_share_the_first_ones_data(void **state)
+{
+    (void)state;
+    nn_preset *p = iris(), *q = iris();
+    nn_error err;
+    assert_int_equal(nn_preset_set(p, "dataset.normalize", "zscore", &err), NN_OK);
+    assert_int_equal(nn_preset_set(q, "dataset.normalize", "zscore", &err), NN_OK);
+    assert_int_equal(nn_race_apply(p, "sgd", &err), NN_OK);
+    assert_int_equal(nn_race_apply(q, "adam", &err), NN_OK);
+    nn_trainer *owner = calloc(1, sizeof *owner), *shared = calloc(1, sizeof *shared),
+               *alone = calloc(1, sizeof *alone);
+    run(owner, p);
+    float first = owner->data.x[0];
+    assert_int_equal(nn_trainer_init_shared(shared, q, owner, 1, &err), NN_OK);
+    assert_true(shared->shared_data);
+    assert_ptr_equal(shared->data.x, owner->data.x);
+    assert_ptr_equal(shared->split.train, owner->split.train);
+    while (!nn_trainer_finished(shared))
+        assert_int_equal(nn_trainer_step(shared, &err), NN_OK);
+    run(alone, q);
+    assert_false(alone->shared_data);
+    assert_true(alone->data.x != owner->data.x);
+    assert_memory_equal(shared->net.params, alone->net.params, alone->net.n_params * sizeof(float));
+    assert_true(shared->final_stats.test_loss == alone->final_stats.test_loss);
+    for (int e = 0; e < alone->history_len; e++)
+        assert_true(shared->history[e].train_loss == alone->history[e].train_loss);
+    nn_trainer_free(shared);
+    assert_null(shared->data.x);
+    assert_true(owner->data.x[0] == first);   /* not freed, not normalised twice */
+    assert_int_equal(owner->data.n, 150);
+
+    /* another seed draws another split: no sharing, its own copy */
+    assert_int_equal(nn_preset_set(q, "seed", "7", &err), NN_OK);
+    assert_int_equal(nn_trainer_init_shared(shared, q, owner, 1, &err), NN_OK);
+    assert_false(shared->shared_data);
+    assert_true(shared->data.x != owner->data.x);
+    nn_trainer_free(shared);
+    /* no donor: a plain init */
+    assert_int_equal(nn_trainer_init_shared(shared, q, NULL, 1, &err), NN_OK);
+    assert_false(shared->shared_data);
+    nn_trainer_free(shared);
+    nn_trainer_free(owner);
+    nn_trainer_free(alone);
+    free(owner);
+    free(shared);
+    free(alone);
+    free(p);
+    free(q);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -145,6 +198,7 @@ int main(void)
         cmocka_unit_test(test_bad_entries_are_errors_that_name_them),
         cmocka_unit_test(test_lists_parse_in_order_and_reject_empty_or_bad_ones),
         cmocka_unit_test(test_a_race_entry_trains_as_the_same_optimizer_set_in_the_preset),
+        cmocka_unit_test(test_race_trainers_share_the_first_ones_data),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

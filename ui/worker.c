@@ -18,8 +18,9 @@
  *            the step it runs nn_health_compute (see the snapshot's comment for which batches).
  *   trace:   the selection is kept (sel) and recomputed by settle() whenever the run stops.
  *   notices, events: written into the private snapshot, published with it.
- *   race:    race_on replaces the single trainer by race[0..race_n), which share one pool and are
- *            stepped round-robin by race_batch, one epoch each in turn. */
+ *   race:    race_on replaces the single trainer by race[0..race_n), which share one pool and race[0]'s
+ *            data (nn_trainer_init_shared), and are stepped round-robin by race_batch, one epoch
+ *            each in turn. */
 #include "worker.h"
 
 #include "model_io.h"
@@ -645,7 +646,7 @@ static void compute_view(ui_worker *w)
 static void free_race(ui_worker *w)
 {
     if (w->race) {
-        for (int r = 0; r < w->race_n; r++) {
+        for (int r = w->race_n - 1; r >= 0; r--) {   /* race[0] owns the data the others borrow: last */
             w->race[r].pool = NULL;   /* shared: destroyed below, once */
             nn_trainer_free(&w->race[r]);
         }
@@ -1063,7 +1064,7 @@ static void do_race(ui_worker *w, const char *list)
         w->scratch = w->race_preset;
         nn_status st = nn_race_apply(&w->scratch, names[r], &err);
         if (st == NN_OK)
-            st = nn_trainer_init(&w->race[r], &w->scratch, 1, &err);
+            st = nn_trainer_init_shared(&w->race[r], &w->scratch, r > 0 ? &w->race[0] : NULL, 1, &err);
         w->race_n = r + 1;   /* free_race frees a failed (zeroed) trainer too */
         if (st != NN_OK)
             why = err.msg[0] ? err.msg : nn_status_name(st);
