@@ -178,20 +178,30 @@ void nn_split_free(nn_split *s)
 
 /* Mean and population standard deviation of column j of a (rows, cols) array over idx[0..n),
  * in two passes (the one-pass formula loses digits when the mean is large). */
-static void column_mean_std(const float *a, int cols, int j, const uint32_t *idx, int n, double *mean,
-                            double *sd)
+/* Mean and (population) standard deviation of every column over the rows idx[0..n), in double,
+ * walking the rows in order (one pass over memory per statistic, not one per column): each
+ * column's sums add the same values in the same order as a column-by-column walk would, so the
+ * results are the same bits. mean and sd: (cols) doubles, written. */
+static void columns_mean_std(const float *a, int cols, const uint32_t *idx, int n, double *mean, double *sd)
 {
-    double s = 0.0;
-    for (int i = 0; i < n; i++)
-        s += (double)a[(size_t)idx[i] * (size_t)cols + (size_t)j];
-    double mu = s / n;
-    double q = 0.0;
+    for (int j = 0; j < cols; j++)
+        mean[j] = sd[j] = 0.0;
     for (int i = 0; i < n; i++) {
-        double dv = (double)a[(size_t)idx[i] * (size_t)cols + (size_t)j] - mu;
-        q += dv * dv;
+        const float *row = a + (size_t)idx[i] * (size_t)cols;
+        for (int j = 0; j < cols; j++)
+            mean[j] += (double)row[j];
     }
-    *mean = mu;
-    *sd = sqrt(q / n);
+    for (int j = 0; j < cols; j++)
+        mean[j] /= n;
+    for (int i = 0; i < n; i++) {
+        const float *row = a + (size_t)idx[i] * (size_t)cols;
+        for (int j = 0; j < cols; j++) {
+            double dv = (double)row[j] - mean[j];
+            sd[j] += dv * dv;
+        }
+    }
+    for (int j = 0; j < cols; j++)
+        sd[j] = sqrt(sd[j] / n);
 }
 
 static float safe_scale(double v)
@@ -214,36 +224,52 @@ nn_status nn_norm_fit(nn_norm *nm, nn_normalize kind, const nn_dataset *d, const
     nm->scale = calloc((size_t)d->n_features, sizeof *nm->scale);
     if (!nm->shift || !nm->scale)
         goto oom;
-    for (int j = 0; j < d->n_features; j++) {
-        double shift = 0.0, scale = 1.0;
-        if (kind == NN_NORM_ZSCORE) {
-            column_mean_std(d->x, d->n_features, j, idx, n, &shift, &scale);
-        } else if (kind == NN_NORM_MINMAX) {
-            float lo = d->x[(size_t)idx[0] * (size_t)d->n_features + (size_t)j], hi = lo;
-            for (int i = 1; i < n; i++) {
-                float v = d->x[(size_t)idx[i] * (size_t)d->n_features + (size_t)j];
-                lo = v < lo ? v : lo;
-                hi = v > hi ? v : hi;
+    int nf = d->n_features, nt = d->task == NN_TASK_REGRESSION ? d->n_targets : 0;
+    int wide = nf > nt ? nf : nt;
+    double *mu = calloc((size_t)wide + 1, sizeof *mu), *sd = calloc((size_t)wide + 1, sizeof *sd);
+    if (!mu || !sd) {
+        free(mu);
+        free(sd);
+        goto oom;
+    }
+    if (kind == NN_NORM_ZSCORE) {
+        columns_mean_std(d->x, nf, idx, n, mu, sd);
+    } else if (kind == NN_NORM_MINMAX) {
+        const float *first = d->x + (size_t)idx[0] * (size_t)nf;
+        for (int j = 0; j < nf; j++)
+            mu[j] = sd[j] = (double)first[j];   /* lo, hi */
+        for (int i = 1; i < n; i++) {
+            const float *row = d->x + (size_t)idx[i] * (size_t)nf;
+            for (int j = 0; j < nf; j++) {
+                double v = (double)row[j];
+                mu[j] = v < mu[j] ? v : mu[j];
+                sd[j] = v > sd[j] ? v : sd[j];
             }
-            shift = (double)lo;
-            scale = (double)hi - (double)lo;
         }
-        nm->shift[j] = (float)shift;
-        nm->scale[j] = safe_scale(scale);
+        for (int j = 0; j < nf; j++)
+            sd[j] -= mu[j];   /* hi - lo */
+    }
+    for (int j = 0; j < nf; j++) {
+        nm->shift[j] = kind == NN_NORM_NONE ? 0.0f : (float)mu[j];
+        nm->scale[j] = safe_scale(kind == NN_NORM_NONE ? 1.0 : sd[j]);
     }
     if (d->task == NN_TASK_REGRESSION && d->n_targets > 0) {
         nm->n_targets = d->n_targets;
         nm->y_shift = calloc((size_t)d->n_targets, sizeof *nm->y_shift);
         nm->y_scale = calloc((size_t)d->n_targets, sizeof *nm->y_scale);
-        if (!nm->y_shift || !nm->y_scale)
+        if (!nm->y_shift || !nm->y_scale) {
+            free(mu);
+            free(sd);
             goto oom;
+        }
+        columns_mean_std(d->y, d->n_targets, idx, n, mu, sd);
         for (int j = 0; j < d->n_targets; j++) {
-            double mu, sd;
-            column_mean_std(d->y, d->n_targets, j, idx, n, &mu, &sd);
-            nm->y_shift[j] = (float)mu;
-            nm->y_scale[j] = safe_scale(sd);
+            nm->y_shift[j] = (float)mu[j];
+            nm->y_scale[j] = safe_scale(sd[j]);
         }
     }
+    free(mu);
+    free(sd);
     return NN_OK;
 oom:
     nn_norm_free(nm);
