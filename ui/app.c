@@ -425,6 +425,26 @@ static void on_mouse(ui_app *a)
             a->mode = UI_MODE_NORMAL;
         return;
     }
+    if (a->mode == UI_MODE_PICKER) {
+        /* a click chooses a preset and a second click on it opens it; a click outside cancels */
+#ifdef BUTTON5_PRESSED
+        if ((ev.bstate & BUTTON4_PRESSED) && a->pick_cur > 0)
+            a->pick_cur--;
+        if ((ev.bstate & BUTTON5_PRESSED) && a->pick_cur < a->n_picks - 1)
+            a->pick_cur++;
+#endif
+        if (ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)) {
+            int i = ui_picker_hit(a, a->frame.w, a->frame.h, ev.x, ev.y);
+            if (i == UI_PICK_OUTSIDE)
+                a->mode = UI_MODE_NORMAL;
+            else if (i >= 0 && i == a->pick_cur)
+                open_pick(a);
+            else if (i >= 0)
+                a->pick_cur = i;
+        }
+        a->dirty = true;
+        return;
+    }
     if (a->mode != UI_MODE_NORMAL)
         return;
     int p = ui_layout_hit(&a->lay, ev.x, ev.y);
@@ -642,6 +662,7 @@ static void on_key(ui_app *a, int key)
         else if (c.act == UI_ACT_END) a->pick_cur = a->n_picks > 0 ? a->n_picks - 1 : 0;
         else if (c.act == UI_ACT_CANCEL) a->mode = UI_MODE_NORMAL;
         else if (c.act == UI_ACT_COMMIT) open_pick(a);
+        else if (c.act == UI_ACT_MOUSE) on_mouse(a);
         break;
     case UI_MODE_NORMAL:
         normal_key(a, c);

@@ -154,6 +154,11 @@ void ui_help_draw(ui_app *a, ui_grid *g);
 void ui_confirm_draw(ui_app *a, ui_grid *g);
 void ui_picker_draw(ui_app *a, ui_grid *g);
 void ui_picker_open(ui_app *a);
+/* The pick at screen cell (x, y) of a gw x gh screen with the picker open: its index, or
+ * UI_PICK_NONE (inside the dialog, not on an entry) or UI_PICK_OUTSIDE. */
+#define UI_PICK_NONE (-1)
+#define UI_PICK_OUTSIDE (-2)
+int ui_picker_hit(const ui_app *a, int gw, int gh, int x, int y);
 void ui_small_draw(ui_app *a, ui_grid *g);
 void ui_prompt_draw(ui_app *a, ui_grid *g);
 /* term.c: terminal set-up and tear-down (the SCREEN type comes from curses.h) */

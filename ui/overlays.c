@@ -128,14 +128,39 @@ void ui_picker_open(ui_app *a)
     a->mode = UI_MODE_PICKER;
 }
 
+/* The picker's geometry on a gw x gh screen: the dialog's outer rectangle, its inside (as dialog()
+ * returns it), the number of list rows and the first pick shown. Drawing and clicks share it. */
+static void picker_geom(const ui_app *a, int gw, int gh, ui_rect *outer, ui_rect *inner, int *rows, int *top)
+{
+    int h = gh - 2 < a->n_picks + 8 ? gh - 2 : a->n_picks + 8;
+    int w = gw - 8 < 100 ? gw - 8 : 100;
+    ui_grid dims = {.w = gw, .h = gh};
+    *outer = centred(&dims, w, h);
+    *inner = ui_rect_make(outer->x + 2, outer->y + 1, outer->w - 4, outer->h - 2);
+    *rows = inner->h - 5;
+    *top = a->pick_cur - *rows + 1 > 0 ? a->pick_cur - *rows + 1 : 0;
+}
+
+int ui_picker_hit(const ui_app *a, int gw, int gh, int x, int y)
+{
+    ui_rect outer, c;
+    int rows, top;
+    picker_geom(a, gw, gh, &outer, &c, &rows, &top);
+    if (x < outer.x || x >= outer.x + outer.w || y < outer.y || y >= outer.y + outer.h)
+        return UI_PICK_OUTSIDE;
+    int i = y - c.y;
+    if (x < c.x || x >= c.x + c.w || i < 0 || i >= rows || top + i >= a->n_picks)
+        return UI_PICK_NONE;
+    return top + i;
+}
+
 void ui_picker_draw(ui_app *a, ui_grid *g)
 {
-    int h = g->h - 2 < a->n_picks + 8 ? g->h - 2 : a->n_picks + 8;
-    int w = g->w - 8 < 100 ? g->w - 8 : 100;
-    ui_rect c = dialog(a, g, w, h, "Presets");
+    ui_rect outer, c;
+    int rows, top;
+    picker_geom(a, g->w, g->h, &outer, &c, &rows, &top);
+    dialog(a, g, outer.w, outer.h, "Presets");
     ui_style d = ui_st(&a->th, UI_R_DIALOG);
-    int rows = c.h - 5;
-    int top = a->pick_cur - rows + 1 > 0 ? a->pick_cur - rows + 1 : 0;
     for (int i = 0; i < rows && top + i < a->n_picks; i++) {
         const ui_pick *pk = &a->picks[top + i];
         ui_style s = top + i == a->pick_cur ? ui_st(&a->th, UI_R_SELECT) : d;
@@ -153,7 +178,7 @@ void ui_picker_draw(ui_app *a, ui_grid *g)
         if (d.bg >= 0) ds.bg = d.bg;
         ui_grid_wrap(g, c.x, y - 1, c.w, 3, desc, ds);
     }
-    ui_grid_text(g, c.x, c.y + c.h - 1, c.w, "Enter opens   Up/Down choose   Esc cancels", d);
+    ui_grid_text(g, c.x, c.y + c.h - 1, c.w, "Enter opens   Up/Down choose   Esc cancels   click: choose, again: open", d);
 }
 
 void ui_small_draw(ui_app *a, ui_grid *g)

@@ -45,10 +45,12 @@ wait_for 'model saved to iris-model\.json'; [ -s "$TMP/iris-model.json" ] || fai
 grep -q '"nnterm-model"' "$TMP/iris-model.json" || fail "the model file is not a model"
 step "m saves the trained model"
 
-# a mouse click (X10 report, as ncurses expects under tmux-256color) on the collapsed Dataset line
-# (xterm's terminfo asks for SGR 1006 reports instead)
-click() { if [ "$MODE" = ascii ]; then keys -l $'\e[<0;'"$(($1+1));$(($2+1))M"
-          else keys -l $'\e[M'" $(printf "\\x$(printf %x $((33+$1)))")$(printf "\\x$(printf %x $((33+$2)))")"; fi; }
+# a mouse click at column $1, row $2: the press and then the release, as a mouse sends them (X10
+# reports, as ncurses expects under tmux-256color; xterm's terminfo asks for SGR 1006 reports)
+click() { if [ "$MODE" = ascii ]; then keys -l $'\e[<0;'"$(($1+1));$(($2+1))M"; keys -l $'\e[<0;'"$(($1+1));$(($2+1))m"
+          else local cx cy; cx=$(printf "\\x$(printf %x $((33+$1)))"); cy=$(printf "\\x$(printf %x $((33+$2)))")
+               keys -l $'\e[M'" $cx$cy"; keys -l $'\e[M'"#$cx$cy"; fi; }
+# on the collapsed Dataset line
 click 5 0; wait_for '1 Dataset .*4 Loss'; wait_for 'source .*iris'
 step "a click selects a panel"
 
@@ -87,6 +89,14 @@ keys 2 d; wait_for '67 params'
 keys l; wait_for 'Presets'; wait_for '\./iris\.json'; keys G Enter
 wait_for 'opened \./iris\.json'; wait_for '235 params'; wait_for 'Epoch 0/30'
 step "preset saved and opened again"
+
+# the picker by mouse: a click on a preset chooses it (its description shows), a second opens it
+keys l; wait_for 'Presets'; wait_for 'xor \(built-in\)'
+y=$(( $(screen | grep -n 'xor (built-in)' | head -1 | cut -d: -f1) - 1 ))
+click 40 "$y"; wait_for 'four quadrants'; wait_for 'Presets'
+click 40 "$y"; wait_for 'opened xor'; wait_for 'Epoch 0/60'; wait_gone 'Presets'
+keys l; wait_for 'Presets'; keys G Enter; wait_for 'opened \./iris\.json'; wait_for '235 params'
+step "a click chooses a preset in the picker, a second click opens it"
 
 # a long run: quit asks while running
 keys 3 g; for _ in $(seq 9); do keys j; done; keys Enter; keys BSpace BSpace; keys -l '1000000'; keys Enter

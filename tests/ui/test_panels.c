@@ -184,6 +184,51 @@ static void test_help_overlay_is_titled_key_bindings(void **state)
     ui_grid_free(&g);
 }
 
+/* A click lands on the pick drawn under it, wherever the list is scrolled; the dialog's border and
+ * hint line are not picks, and outside the dialog is UI_PICK_OUTSIDE. */
+static void test_picker_click_hits_the_pick_drawn_there(void **state)
+{
+    (void)state;
+    static ui_app b;
+    b = app;
+    ui_picker_open(&b);
+    assert_true(b.n_picks >= 13);   /* the built-in presets */
+    ui_grid g;
+    assert_true(ui_grid_init(&g, 80, 24));   /* 24 rows: the list scrolls */
+    char row[4096];
+    for (int cur = 0; cur < b.n_picks; cur += 5) {
+        b.pick_cur = cur;
+        ui_grid_clear(&g, (ui_style){-1, -1, 0});
+        ui_picker_draw(&b, &g);
+        int hits = 0;
+        for (int y = 0; y < g.h; y++) {
+            ui_grid_row_text(&g, y, 0, g.w, row, sizeof row);
+            int best = -1;   /* the longest title on the row (one title may hold another) */
+            for (int i = 0; i < b.n_picks; i++)
+                if (strlen(b.picks[i].title) >= 4 && strstr(row, b.picks[i].title) &&
+                    (best < 0 || strlen(b.picks[i].title) > strlen(b.picks[best].title)))
+                    best = i;
+            if (best >= 0) {
+                assert_int_equal(ui_picker_hit(&b, g.w, g.h, 40, y), best);
+                hits++;
+            }
+        }
+        assert_true(hits >= 5);
+        /* the selected pick is among those drawn, and clicking its row returns it */
+        bool seen = false;
+        for (int y = 0; y < g.h; y++)
+            seen |= ui_picker_hit(&b, g.w, g.h, 40, y) == cur;
+        assert_true(seen);
+    }
+    /* the corners and the hint line are no pick; the screen's corner is outside the dialog */
+    b.pick_cur = 0;
+    assert_int_equal(ui_picker_hit(&b, 80, 24, 0, 0), UI_PICK_OUTSIDE);
+    assert_int_equal(ui_picker_hit(&b, 80, 24, 79, 23), UI_PICK_OUTSIDE);
+    assert_int_equal(ui_picker_hit(&b, 80, 24, 4, 1), UI_PICK_NONE);     /* the top border */
+    assert_int_equal(ui_picker_hit(&b, 80, 24, 40, 21), UI_PICK_NONE);   /* the hint line */
+    ui_grid_free(&g);
+}
+
 static void test_regression_fit_panel_plots_predicted_against_actual(void **state)
 {
     (void)state;
@@ -221,6 +266,7 @@ int main(void)
         cmocka_unit_test(test_panels_draw_their_fields_and_the_status_bar_its_words),
         cmocka_unit_test(test_help_overlay_is_titled_key_bindings),
         cmocka_unit_test(test_regression_fit_panel_plots_predicted_against_actual),
+        cmocka_unit_test(test_picker_click_hits_the_pick_drawn_there),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
