@@ -1,12 +1,15 @@
 /* fuzz_idx.c — the IDX loaders: nn_idx_parse_images and nn_idx_parse_labels on the same bytes,
- * and, for gzip input (1f 8b), nn_idx_read_file's decompression through a temporary file.
+ * for gzip input (1f 8b) nn_idx_read_file's decompression through a temporary file, and, for
+ * input starting "PAIR", nn_data_idx over image/label file pairs (see pair()).
  * Promises checked: a refusal has a code and a message naming the file and leaves no buffer;
- * accepted images have n*rows*cols pixels (every one read, so ASan checks the size) in [0, 1]. */
+ * accepted images have n*rows*cols pixels (every one read, so ASan checks the size) in [0, 1]; an
+ * accepted pair is a dataset of the images of both pairs, labels 0..9, the test rows counted. */
 #include "fuzz.h"
 
 #include "datasets.h"
 
 #include <math.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define FILE_NAME "fuzz/images.idx"
@@ -83,11 +86,82 @@ static void gunzip(const uint8_t *data, size_t size)
     free(buf);
 }
 
+/* "PAIR", a flags byte (bit 0: test files too; bit 1: Fashion-MNIST class names), then the files
+ * images, labels[, test images, test labels], each a 2-byte big-endian length and its bytes (a
+ * length past the end takes what is left), written to a temporary folder and read by nn_data_idx. */
+static char dir[64];   /* pair()'s temporary folder, removed at exit */
+
+static void remove_dir(void)
+{
+    rmdir(dir);
+}
+
+static void pair(const uint8_t *buf, size_t size)
+{
+    static const char *const names[4] = {"images", "labels", "test-images", "test-labels"};
+    char paths[4][96];
+    if (!dir[0]) {
+        snprintf(dir, sizeof dir, "/tmp/nnterm-fuzz-pair-%ld", (long)getpid());
+        atexit(remove_dir);
+    }
+    mkdir(dir, 0700);
+    int flags = buf[4], files = flags & 1 ? 4 : 2;
+    size_t at = 5;
+    for (int k = 0; k < files; k++) {
+        size_t n = 0;
+        if (at + 2 <= size) {
+            n = (size_t)buf[at] << 8 | buf[at + 1];
+            at += 2;
+        } else {
+            at = size;
+        }
+        if (n > size - at)
+            n = size - at;
+        snprintf(paths[k], sizeof paths[k], "%s/%s", dir, names[k]);
+        FILE *f = fopen(paths[k], "wb");
+        if (!f)
+            return;
+        size_t w = fwrite(buf + at, 1, n, f);
+        fclose(f);
+        if (w != n)
+            return;
+        at += n;
+    }
+    nn_dataset d;
+    nn_error err;
+    nn_status st = nn_data_idx(&d, paths[0], paths[1], files == 4 ? paths[2] : NULL, files == 4 ? paths[3] : NULL,
+                               flags & 2, &err);
+    if (st == NN_OK) {
+        FUZZ_CHECK(d.n >= 1 && d.n_features >= 1 && d.n_classes == 10, "n %d, features %d, classes %d", d.n,
+                   d.n_features, d.n_classes);
+        FUZZ_CHECK(files == 4 ? d.n_fixed_test >= 1 && d.n_fixed_test < d.n : d.n_fixed_test == 0,
+                   "%d fixed test rows of %d", d.n_fixed_test, d.n);
+        for (int i = 0; i < d.n; i++)
+            FUZZ_CHECK(d.label[i] >= 0 && d.label[i] <= 9, "row %d: label %d", i, d.label[i]);
+        size_t px = (size_t)d.n * (size_t)d.n_features;
+        for (size_t i = 0; i < px; i++)
+            FUZZ_CHECK(d.x[i] >= 0.0f && d.x[i] <= 1.0f, "pixel %zu = %g", i, (double)d.x[i]);
+        FUZZ_CHECK(fuzz_terminated(d.class_names[9], NN_NAME_MAX), "class name not terminated");
+        nn_dataset_free(&d);
+    } else {
+        check_error(st, &err, "nn_data_idx");
+        FUZZ_CHECK(strstr(err.msg, dir) != NULL, "message does not name the file: %s", err.msg);
+        FUZZ_CHECK(d.x == NULL && d.label == NULL, "a refused pair left a dataset");
+    }
+    for (int k = 0; k < files; k++)
+        unlink(paths[k]);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     uint8_t *buf = (uint8_t *)fuzz_dup(data, size);
     if (!buf)
         return 0;
+    if (size >= 5 && memcmp(buf, "PAIR", 4) == 0) {
+        pair(buf, size);
+        free(buf);
+        return 0;
+    }
     parse(buf, size, FILE_NAME);
     if (size >= 2 && buf[0] == 0x1f && buf[1] == 0x8b)
         gunzip(buf, size);

@@ -96,6 +96,17 @@ put('idx', 'images-extra-bytes', idx_images(2, 2, 2) + b'\xff\xff')
 put('idx', 'images-3x4x5.gz', gzip.compress(idx_images(3, 4, 5), mtime=0))
 put('idx', 'labels-7.gz', gzip.compress(idx_labels(7), mtime=0))
 put('idx', 'truncated.gz', gzip.compress(idx_images(3, 4, 5), mtime=0)[:30])
+# nn_data_idx over file pairs (fuzz_idx.c, pair()): "PAIR", flags, then length-prefixed files
+def pair(flags, *files):
+    return b'PAIR' + bytes([flags]) + b''.join(struct.pack('>H', len(f)) + f for f in files)
+put('idx', 'pair-train', pair(0, idx_images(3, 2, 2), idx_labels(3)))
+put('idx', 'pair-train-test', pair(3, idx_images(4, 2, 3), idx_labels(4), idx_images(2, 2, 3), idx_labels(2)))
+put('idx', 'pair-gz', pair(1, gzip.compress(idx_images(3, 2, 2), mtime=0), gzip.compress(idx_labels(3), mtime=0),
+                           idx_images(1, 2, 2), idx_labels(1)))
+put('idx', 'pair-count-mismatch', pair(0, idx_images(3, 2, 2), idx_labels(4)))
+put('idx', 'pair-shape-mismatch', pair(1, idx_images(2, 2, 2), idx_labels(2), idx_images(1, 3, 3), idx_labels(1)))
+put('idx', 'pair-bad-label', pair(0, idx_images(2, 1, 1), struct.pack('>II', 0x801, 2) + bytes([3, 200])))
+put('idx', 'pair-swapped', pair(0, idx_labels(3), idx_images(3, 2, 2)))
 
 # --- models ----------------------------------------------------------------------------------
 # A real model (nnterm train xor --set model.layers.0.units=3 --epochs 2 --save) with its preset
