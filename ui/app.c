@@ -48,10 +48,12 @@ bool ui_app_training_begun(const ui_app *a)
            s->state == UI_RUN_DIVERGED || s->epoch > 0 || s->batch > 0;
 }
 
-static void load_draft(ui_app *a)
+static bool load_draft(ui_app *a)
 {
-    if (!ui_worker_load(a->w, &a->draft))
-        ui_app_message(a, true, "the worker is busy; try again");
+    if (ui_worker_load(a->w, &a->draft))
+        return true;
+    ui_app_message(a, true, "the worker is busy; try again");
+    return false;
 }
 
 void ui_app_apply(ui_app *a, const nn_preset *p, const char *what)
@@ -401,8 +403,8 @@ static void open_pick(ui_app *a)
     a->draft = p;
     memset(a->cursor, 0, sizeof a->cursor);
     a->view_pick = true;
-    load_draft(a);
-    ui_app_message(a, false, "opened %s", pk->name);
+    if (load_draft(a))
+        ui_app_message(a, false, "opened %s", pk->name);
 }
 
 static void show_view(ui_app *a, int v)

@@ -82,11 +82,11 @@ SCREEN *ui_term_start(ui_theme *th, const ui_options *opt)
     ui_color_level level = ui_color_level_pick(colors, colors ? COLORS : 0, getenv("NO_COLOR"), opt->no_color);
     ui_theme_init(th, level, th->utf8);
     if (!opt->no_mouse) {
-        mmask_t m = BUTTON1_PRESSED | BUTTON1_CLICKED;
-#ifdef BUTTON5_PRESSED
-        m |= BUTTON4_PRESSED | BUTTON5_PRESSED;
-#endif
-        mousemask(m, NULL);
+        /* Every button event, although the app uses only button 1 presses and the wheel: ncurses
+         * discards an event outside the mask (a release, a right click) and then reads on for the
+         * next key with a blocking read, whatever nodelay says, so the screen would freeze until
+         * the next key. on_mouse ignores what it does not use. No motion reports. */
+        mousemask(ALL_MOUSE_EVENTS, NULL);
         mouseinterval(0);
     }
     return scr;

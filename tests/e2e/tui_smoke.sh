@@ -47,9 +47,11 @@ step "m saves the trained model"
 
 # a mouse click at column $1, row $2: the press and then the release, as a mouse sends them (X10
 # reports, as ncurses expects under tmux-256color; xterm's terminfo asks for SGR 1006 reports)
-click() { if [ "$MODE" = ascii ]; then keys -l $'\e[<0;'"$(($1+1));$(($2+1))M"; keys -l $'\e[<0;'"$(($1+1));$(($2+1))m"
+# (both in one send-keys: one write, as a terminal sends a report whole; ncurses reads the 3 bytes
+# after ESC [ M with a blocking read, so a report split across writes could stall it)
+click() { if [ "$MODE" = ascii ]; then keys -l $'\e[<0;'"$(($1+1));$(($2+1))M"$'\e[<0;'"$(($1+1));$(($2+1))m"
           else local cx cy; cx=$(printf "\\x$(printf %x $((33+$1)))"); cy=$(printf "\\x$(printf %x $((33+$2)))")
-               keys -l $'\e[M'" $cx$cy"; keys -l $'\e[M'"#$cx$cy"; fi; }
+               keys -l $'\e[M'" $cx$cy"$'\e[M'"#$cx$cy"; fi; }
 # on the collapsed Dataset line
 click 5 0; wait_for '1 Dataset .*4 Loss'; wait_for 'source .*iris'
 step "a click selects a panel"
@@ -108,6 +110,16 @@ keys Space; wait_for 'PAUSED'; keys Space; wait_for 'RUNNING'
 t resize-window -t "$S" -x 70 -y 20; wait_for 'terminal too small \(70x20, need 80x24\)'
 t resize-window -t "$S" -x 160 -y 50; wait_for 'RUNNING'; wait_for '1 Dataset.*4 Loss'; wait_for '3 Hyperparameters'
 step "resize while training"
+
+# A click's press and its release come in separate reports; a right click too. Neither may stall
+# the screen: with no key after them, the epoch counter must go on moving (ncurses once blocked in
+# read() after discarding an event outside the mouse mask, freezing the display until a key).
+epoch_now() { screen | grep -o 'Epoch [0-9]*/1000000' | head -1; }
+if [ "$MODE" = ascii ]; then keys -l $'\e[<0;41;41M'; sleep 0.2; keys -l $'\e[<0;41;41m'; sleep 0.2; keys -l $'\e[<2;41;41M'
+else keys -l $'\e[M IK'; sleep 0.2; keys -l $'\e[M#IK'; sleep 0.2; keys -l $'\e[M"IK'; fi
+e1=$(epoch_now); d=$(( $(now) + 15000 ))
+until [ "$(epoch_now)" != "$e1" ]; do (( $(now) < d )) || fail "the screen froze after a mouse release ($e1)"; sleep 0.05; done
+step "the screen goes on updating after a click's release and a right click"
 if [ "$MODE" = nocolor ]; then
   keys C-c; how="Ctrl-C (SIGINT) while training"            # the signal path
 else

@@ -10,9 +10,10 @@ APP=$(realpath "$1")
 S=e2e E2E_WAIT_MS=20000
 . "$(dirname "$0")/../e2e/harness.sh"
 # a mouse click at column x, row y: an X10 press, then the release (ncurses expects X10 reports under
-# tmux-256color; they reach column 94 only)
+# tmux-256color; they reach column 94 only), both in one send-keys so that they reach the app
+# close together, as a terminal sends them (see tests/e2e/tui_smoke.sh)
 click() { local cx cy; cx=$(printf "\\x$(printf %x $((33 + $1)))"); cy=$(printf "\\x$(printf %x $((33 + $2)))")
-          keys -l $'\e[M'" $cx$cy"; keys -l $'\e[M'"#$cx$cy"; }
+          keys -l $'\e[M'" $cx$cy"$'\e[M'"#$cx$cy"; }
 N=0; step() { N=$((N + 1)); echo "ok $N - $*"; }
 # the boundary's cells with their colours: rows 21..36 of the pane (the plot in the lower right)
 picture() { t capture-pane -p -e -t "$S" -S 21 -E 36; }
