@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Random keys and resizes (fixed seed) at the trainer under tmux: it must survive them, then quit
-# with status 0 and the terminal restored. Usage: tui_monkey.sh NNTERM [KEYS] [SEED]; 77 without tmux.
+# Random keys, mouse reports and resizes (fixed seed) at the trainer under tmux: it must survive
+# them, then quit with status 0 and the terminal restored. Usage: tui_monkey.sh NNTERM [KEYS] [SEED]; 77 without tmux.
 set -uo pipefail
 export LC_ALL=C.UTF-8
 APP=$(realpath "$1"); N=${2:-400}; SEED=${3:-7}
@@ -17,7 +17,12 @@ for _ in $(seq 750); do shows READY && break; sleep 0.02; done
 KEYS=(Space s S r R + - Tab BTab 1 2 3 4 5 Up Down Left Right k j h g G Enter Escape BSpace a d K J L z w m
       '?' F1 PPage NPage x 0 9 . l)
 RANDOM=$SEED
+# a mouse report (X10, as ncurses expects under tmux-256color): button 0-2 press or release, wheel
+mouse() { local b=$1 x=$(( RANDOM % 94 )) y=$(( RANDOM % 40 ))
+  t send-keys -t "$S" -l $'\e[M'"$(printf "\\x$(printf %x $((32 + b)))\\x$(printf %x $((33 + x)))\\x$(printf %x $((33 + y)))")"; }
+MOUSE=(0 3 0 3 1 2 3 64 65)   # left press, release, middle, right, wheel up and down
 for i in $(seq "$N"); do
+  if (( RANDOM % 6 == 0 )); then mouse "${MOUSE[$((RANDOM % ${#MOUSE[@]}))]}"; fi
   t send-keys -t "$S" "${KEYS[$((RANDOM % ${#KEYS[@]}))]}"
   (( i % 100 == 0 )) && t resize-window -t "$S" -x $((60 + RANDOM % 120)) -y $((16 + RANDOM % 40))
   [ -s "$TMP/rc" ] && fail "exited early with status $(cat "$TMP/rc") after $i keys"
