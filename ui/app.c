@@ -622,6 +622,9 @@ static void on_key(ui_app *a, int key)
         case UI_ACT_RIGHT: ui_field_right(&a->field); break;
         case UI_ACT_HOME: ui_field_home(&a->field); break;
         case UI_ACT_END: ui_field_end(&a->field); break;
+        case UI_ACT_TEXT_KILL_START: ui_field_kill_start(&a->field); break;
+        case UI_ACT_TEXT_KILL_END: ui_field_kill_end(&a->field); break;
+        case UI_ACT_TEXT_KILL_WORD: ui_field_kill_word(&a->field); break;
         case UI_ACT_CANCEL: a->mode = UI_MODE_NORMAL; return;
         case UI_ACT_COMMIT: commit_edit(a); return;
         default: return;

@@ -63,6 +63,32 @@ void ui_field_delete(ui_field *f)
 void ui_field_home(ui_field *f) { f->cur = 0; }
 void ui_field_end(ui_field *f) { f->cur = f->len; }
 
+/* Deletes bytes [from, f->cur) (from on a code point boundary) and leaves the cursor at from. */
+static void cut_before(ui_field *f, int from)
+{
+    memmove(f->buf + from, f->buf + f->cur, (size_t)(f->len - f->cur + 1));
+    f->len -= f->cur - from;
+    f->cur = from;
+}
+
+void ui_field_kill_start(ui_field *f) { cut_before(f, 0); }
+
+void ui_field_kill_end(ui_field *f)
+{
+    f->len = f->cur;
+    f->buf[f->len] = '\0';
+}
+
+void ui_field_kill_word(ui_field *f)
+{
+    int from = f->cur;
+    while (from > 0 && f->buf[from - 1] == ' ')
+        from--;
+    while (from > 0 && f->buf[from - 1] != ' ')
+        from--;   /* a space is one byte: any other byte, UTF-8 continuation bytes too, is the word */
+    cut_before(f, from);
+}
+
 void ui_field_draw(const ui_field *f, ui_grid *g, int x, int y, int w, ui_style s, ui_style cursor_style)
 {
     if (w <= 0)

@@ -21,6 +21,10 @@ void ui_field_left(ui_field *f);
 void ui_field_right(ui_field *f);
 void ui_field_home(ui_field *f);
 void ui_field_end(ui_field *f);
+void ui_field_kill_start(ui_field *f);   /* Ctrl-U: delete from the start to the cursor */
+void ui_field_kill_end(ui_field *f);     /* Ctrl-K: delete from the cursor to the end */
+void ui_field_kill_word(ui_field *f);    /* Ctrl-W: delete the word before the cursor (and the
+                                            spaces after it), as a shell does */
 /* Draws the text in w cells at (x, y), scrolled so that the cursor shows; the cursor cell gets
  * cursor_style. */
 void ui_field_draw(const ui_field *f, ui_grid *g, int x, int y, int w, ui_style s, ui_style cursor_style);

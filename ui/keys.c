@@ -71,6 +71,8 @@ static ui_cmd cmd(ui_action a, int arg)
     return c;
 }
 
+#define CTRL_KEY(c) ((c) & 0x1f)   /* the code a terminal sends for Ctrl and a letter */
+
 ui_cmd ui_key_dispatch(ui_mode mode, int panel, int key)
 {
     if (key == KEY_RESIZE)
@@ -85,6 +87,15 @@ ui_cmd ui_key_dispatch(ui_mode mode, int panel, int key)
         if (key == KEY_RIGHT) return cmd(UI_ACT_RIGHT, 0);
         if (key == KEY_HOME) return cmd(UI_ACT_HOME, 0);
         if (key == KEY_END) return cmd(UI_ACT_END, 0);
+        /* the readline keys a shell user types without thinking */
+        if (key == CTRL_KEY('a')) return cmd(UI_ACT_HOME, 0);
+        if (key == CTRL_KEY('e')) return cmd(UI_ACT_END, 0);
+        if (key == CTRL_KEY('b')) return cmd(UI_ACT_LEFT, 0);
+        if (key == CTRL_KEY('f')) return cmd(UI_ACT_RIGHT, 0);
+        if (key == CTRL_KEY('d')) return cmd(UI_ACT_TEXT_DELETE, 0);
+        if (key == CTRL_KEY('u')) return cmd(UI_ACT_TEXT_KILL_START, 0);
+        if (key == CTRL_KEY('k')) return cmd(UI_ACT_TEXT_KILL_END, 0);
+        if (key == CTRL_KEY('w')) return cmd(UI_ACT_TEXT_KILL_WORD, 0);
         if ((key >= 32 && key < 127) || (key >= 128 && key < 256)) return cmd(UI_ACT_TEXT_INSERT, key);
         return cmd(UI_ACT_NONE, 0);
     case UI_MODE_HELP:

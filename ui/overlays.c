@@ -50,8 +50,8 @@ void ui_help_draw(ui_app *a, ui_grid *g)
     if (d.bg >= 0)
         dim.bg = d.bg;
     ui_grid_text(g, c.x, c.y + c.h - 1, c.w,
-                 rows < n ? "Esc closes; Up/Down scroll; editing: Enter applies, Esc cancels"
-                          : "Esc closes. While editing a field, keys type into it.", dim);
+                 rows < n ? "Esc closes, arrows scroll; in a field: Ctrl-U clears it"
+                          : "Esc closes. In a field: Ctrl-U clears, Ctrl-W cuts a word", dim);
 }
 
 void ui_confirm_draw(ui_app *a, ui_grid *g)

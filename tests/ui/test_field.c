@@ -40,6 +40,41 @@ static void test_backspace_and_delete_remove_whole_code_points(void **state)
     assert_int_equal(f.len, 0);
 }
 
+static void test_kill_keys_cut_like_a_shell(void **state)
+{
+    (void)state;
+    ui_field f;
+    ui_field_set(&f, "csv my data.csv");
+    ui_field_kill_word(&f);                      /* Ctrl-W: the last word */
+    assert_string_equal(f.buf, "csv my ");
+    assert_int_equal(f.cur, 7);
+    ui_field_kill_word(&f);                      /* the spaces before the cursor go with the word */
+    assert_string_equal(f.buf, "csv ");
+    ui_field_set(&f, "iris");
+    ui_field_kill_start(&f);                     /* Ctrl-U: all before the cursor */
+    assert_string_equal(f.buf, "");
+    assert_int_equal(f.len, 0);
+    assert_int_equal(f.cur, 0);
+    ui_field_set(&f, "0.03 \xc3\xa9t\xc3\xa9");    /* "0.03 été" */
+    ui_field_home(&f);
+    ui_field_right(&f);
+    ui_field_right(&f);
+    ui_field_kill_start(&f);
+    assert_string_equal(f.buf, "03 \xc3\xa9t\xc3\xa9");
+    assert_int_equal(f.cur, 0);
+    ui_field_right(&f);
+    ui_field_kill_end(&f);                       /* Ctrl-K: all after the cursor */
+    assert_string_equal(f.buf, "0");
+    assert_int_equal(f.len, 1);
+    ui_field_set(&f, "a \xc3\xa9t\xc3\xa9");
+    ui_field_kill_word(&f);                      /* a multi-byte word goes whole */
+    assert_string_equal(f.buf, "a ");
+    ui_field_kill_word(&f);
+    ui_field_kill_word(&f);                      /* nothing left: nothing happens */
+    assert_string_equal(f.buf, "");
+    assert_int_equal(f.cur, 0);
+}
+
 static void test_draw_scrolls_so_the_cursor_stays_visible(void **state)
 {
     (void)state;
@@ -121,6 +156,7 @@ int main(void)
         cmocka_unit_test(test_grid_text_clips_and_decodes_utf8),
         cmocka_unit_test(test_box_puts_the_title_in_the_top_border),
         cmocka_unit_test(test_wrap_breaks_lines_at_spaces),
+        cmocka_unit_test(test_kill_keys_cut_like_a_shell),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -38,6 +38,13 @@ static void test_enter_commits_and_escape_cancels_an_edit(void **state)
     assert_int_equal(act(UI_MODE_EDIT, 0, '\n'), UI_ACT_COMMIT);
     assert_int_equal(act(UI_MODE_EDIT, 0, KEY_ENTER), UI_ACT_COMMIT);
     assert_int_equal(act(UI_MODE_EDIT, 0, 27), UI_ACT_CANCEL);
+    /* readline keys in a field */
+    assert_int_equal(act(UI_MODE_EDIT, 0, 0x15), UI_ACT_TEXT_KILL_START);   /* Ctrl-U */
+    assert_int_equal(act(UI_MODE_EDIT, 0, 0x0b), UI_ACT_TEXT_KILL_END);     /* Ctrl-K */
+    assert_int_equal(act(UI_MODE_EDIT, 0, 0x17), UI_ACT_TEXT_KILL_WORD);    /* Ctrl-W */
+    assert_int_equal(act(UI_MODE_EDIT, 0, 0x01), UI_ACT_HOME);              /* Ctrl-A */
+    assert_int_equal(act(UI_MODE_EDIT, 0, 0x05), UI_ACT_END);               /* Ctrl-E */
+    assert_int_equal(act(UI_MODE_EDIT, 0, 0x04), UI_ACT_TEXT_DELETE);       /* Ctrl-D */
     assert_int_equal(act(UI_MODE_EDIT, 0, KEY_BACKSPACE), UI_ACT_TEXT_BACKSPACE);
     assert_int_equal(act(UI_MODE_EDIT, 0, 127), UI_ACT_TEXT_BACKSPACE);
     assert_int_equal(act(UI_MODE_EDIT, 0, KEY_F(10)), UI_ACT_NONE);
