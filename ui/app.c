@@ -606,6 +606,18 @@ static void on_key(ui_app *a, int key)
         relayout(a);
         return;
     }
+    if (c.act == UI_ACT_QUIT && m != UI_MODE_NORMAL && m != UI_MODE_SMALL) {
+        /* Ctrl-C in a field, the help, the picker or a question: a second Ctrl-C at "Quit nnterm?"
+         * quits; elsewhere the overlay or edit is dropped and quitting goes as from the panels */
+        if (m == UI_MODE_CONFIRM && a->confirm == UI_CONFIRM_QUIT) {
+            a->quit = true;
+            return;
+        }
+        a->mode = UI_MODE_NORMAL;
+        a->confirm = UI_CONFIRM_NONE;
+        normal_key(a, c);
+        return;
+    }
     switch (m) {
     case UI_MODE_SMALL:
         if (c.act == UI_ACT_QUIT) {

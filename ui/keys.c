@@ -7,12 +7,13 @@
 #include <stdio.h>
 
 #define ESC 27
+#define CTRL_C 3   /* a key, not SIGINT: ui/term.c turns the terminal's interrupt character off */
 #define CTX_ARCH UI_CTX_PANEL(UI_P_ARCH)
 #define CTX_VIEW UI_CTX_PANEL(UI_P_CONFUSION)   /* the lower right slot, whatever view it shows */
 
 const ui_keybind ui_keytab[] = {
     {{'?', KEY_F(1)}, UI_ACT_HELP, 0, UI_CTX_ALL, "? F1", "key bindings (this help)"},
-    {{'q', KEY_F(10)}, UI_ACT_QUIT, 0, UI_CTX_ALL, "q F10", "quit (asks first while training)"},
+    {{'q', KEY_F(10), CTRL_C}, UI_ACT_QUIT, 0, UI_CTX_ALL, "q F10 ^C", "quit (asks first while training)"},
     {{' '}, UI_ACT_START_PAUSE, 0, UI_CTX_ALL, "Space", "start, pause or resume training"},
     {{'s'}, UI_ACT_STEP, 0, UI_CTX_ALL, "s", "train one epoch, then pause"},
     {{'S'}, UI_ACT_STEP_BATCH, 0, UI_CTX_ALL, "S", "train one mini-batch, then pause"},
@@ -77,6 +78,8 @@ ui_cmd ui_key_dispatch(ui_mode mode, int panel, int key)
 {
     if (key == KEY_RESIZE)
         return cmd(UI_ACT_RESIZE, 0);
+    if (key == CTRL_C)   /* quit from anywhere, a field or a dialog too (on_key: asks while training) */
+        return cmd(UI_ACT_QUIT, 0);
     switch (mode) {
     case UI_MODE_EDIT:
         if (is_enter(key)) return cmd(UI_ACT_COMMIT, 0);

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 static volatile sig_atomic_t got_signal;
@@ -74,6 +75,15 @@ SCREEN *ui_term_start(ui_theme *th, const ui_options *opt)
     keypad(stdscr, TRUE);
     nodelay(stdscr, TRUE);
     curs_set(0);
+    /* Ctrl-C is a key (quit, asking first while training, TUI.md), not SIGINT: the interrupt
+     * character is turned off in the program's terminal mode (def_prog_mode keeps it there; endwin
+     * restores the shell's). SIGINT from kill still ends the trainer cleanly (on_signal). */
+    struct termios tio;
+    if (tcgetattr(STDIN_FILENO, &tio) == 0) {
+        tio.c_cc[VINTR] = _POSIX_VDISABLE;
+        if (tcsetattr(STDIN_FILENO, TCSANOW, &tio) == 0)
+            def_prog_mode();
+    }
     bool colors = has_colors();
     if (colors) {
         start_color();

@@ -2,7 +2,8 @@
 # End-to-end test of the trainer under tmux (TUI.md §3a): a private tmux server, the app under a
 # wrapper that writes its exit status, and every key followed by a wait for the screen it causes.
 # Usage: tui_smoke.sh NNTERM [color|nocolor|ascii]    exit 77 (skipped) without tmux.
-#   color: UTF-8, 256 colours; nocolor: NO_COLOR=1 (and Ctrl-C to quit); ascii: LANG=C, TERM=xterm (8 colours).
+#   color: UTF-8, 256 colours; nocolor: NO_COLOR=1 (and Ctrl-C, Ctrl-C to quit); ascii: LANG=C, TERM=xterm
+#   (8 colours; and SIGINT from kill to quit).
 set -euo pipefail
 export LC_ALL=C.UTF-8
 APP=$(realpath "$1"); MODE=${2:-color}
@@ -15,7 +16,7 @@ ENV=(-e LANG=C.UTF-8)
 cd "$TMP"
 PRE=""
 [ "$MODE" = ascii ] && PRE="env LANG=C LC_ALL=C TERM=xterm"
-t new-session -d -s "$S" -x 100 -y 30 "${ENV[@]}" "cd $TMP && $PRE $APP 2>$TMP/err; echo \$? >$TMP/rc"
+t new-session -d -s "$S" -x 100 -y 30 "${ENV[@]}" "cd $TMP && $PRE $APP 2>$TMP/err; st=\$?; stty -a >$TMP/stty 2>&1; echo \$st >$TMP/rc"
 
 wait_for 'READY'; wait_for 'Epoch 0/20'; wait_for 'Help'
 step "opens on the iris preset with no argument"
@@ -121,11 +122,19 @@ e1=$(epoch_now); d=$(( $(now) + 15000 ))
 until [ "$(epoch_now)" != "$e1" ]; do (( $(now) < d )) || fail "the screen froze after a mouse release ($e1)"; sleep 0.05; done
 step "the screen goes on updating after a click's release and a right click"
 if [ "$MODE" = nocolor ]; then
-  keys C-c; how="Ctrl-C (SIGINT) while training"            # the signal path
+  # Ctrl-C is a quit key (TUI.md): it asks while training, and a second Ctrl-C quits
+  keys C-c; wait_for 'Training is running\. Quit nnterm\?'; keys C-c; how="Ctrl-C, Ctrl-C while training"
+elif [ "$MODE" = ascii ]; then
+  # the signal path: SIGINT from kill (not the keyboard) ends the trainer cleanly at once
+  pid=$(pgrep -P "$(t display -p -t "$S" '#{pane_pid}')" | head -1)
+  [ -n "$pid" ] || fail "no app process under the pane"
+  kill -INT "$pid"; how="SIGINT (kill -INT) while training"
 else
   keys q; wait_for 'Quit nnterm\?'; keys y; how="q, y while training"
 fi
 wait_rc; [ "$(cat "$TMP/rc")" = 0 ] || fail "exit status $(cat "$TMP/rc")"
 [ "$(t display -p -t "$S" '#{alternate_on}')" = 0 ] || fail "terminal left in the alternate screen"
+grep -q 'intr = \^C' "$TMP/stty" || fail "the terminal's interrupt key was not restored: $(grep -o 'intr = [^;]*' "$TMP/stty")"
+grep -q ' icanon' "$TMP/stty" && grep -q ' echo ' "$TMP/stty" || fail "the terminal was left out of canonical mode or echo off"
 step "$how exits 0 and restores the terminal"
 echo "all passed ($MODE)"

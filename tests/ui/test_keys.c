@@ -38,6 +38,13 @@ static void test_enter_commits_and_escape_cancels_an_edit(void **state)
     assert_int_equal(act(UI_MODE_EDIT, 0, '\n'), UI_ACT_COMMIT);
     assert_int_equal(act(UI_MODE_EDIT, 0, KEY_ENTER), UI_ACT_COMMIT);
     assert_int_equal(act(UI_MODE_EDIT, 0, 27), UI_ACT_CANCEL);
+    /* Ctrl-C is the quit key in every mode, a field included (the app asks while training) */
+    assert_int_equal(act(UI_MODE_NORMAL, UI_P_HPARAMS, 3), UI_ACT_QUIT);
+    assert_int_equal(act(UI_MODE_EDIT, 0, 3), UI_ACT_QUIT);
+    assert_int_equal(act(UI_MODE_HELP, 0, 3), UI_ACT_QUIT);
+    assert_int_equal(act(UI_MODE_PICKER, 0, 3), UI_ACT_QUIT);
+    assert_int_equal(act(UI_MODE_CONFIRM, 0, 3), UI_ACT_QUIT);
+    assert_int_equal(act(UI_MODE_SMALL, 0, 3), UI_ACT_QUIT);
     /* readline keys in a field */
     assert_int_equal(act(UI_MODE_EDIT, 0, 0x15), UI_ACT_TEXT_KILL_START);   /* Ctrl-U */
     assert_int_equal(act(UI_MODE_EDIT, 0, 0x0b), UI_ACT_TEXT_KILL_END);     /* Ctrl-K */
