@@ -622,6 +622,18 @@ typedef struct {
     char s[48];
 } numstr;
 
+/* printf's number t into n with the exponent written short: "1.234e-05" becomes "1.234e-5". */
+static void short_exponent(numstr *n, char *t)
+{
+    char *e = strchr(t, 'e');
+    if (e) {
+        *e = 0;
+        snprintf(n->s, sizeof n->s, "%se%d", t, atoi(e + 1));
+    } else {
+        snprintf(n->s, sizeof n->s, "%s", t);
+    }
+}
+
 static numstr V(double x)
 {
     numstr n;
@@ -635,13 +647,7 @@ static numstr V(double x)
     else {
         char t[24];
         snprintf(t, sizeof t, "%.3e", x);
-        char *e = strchr(t, 'e');
-        if (e) {
-            *e = 0;
-            snprintf(n.s, sizeof n.s, "%se%d", t, atoi(e + 1));
-        } else {
-            snprintf(n.s, sizeof n.s, "%s", t);
-        }
+        short_exponent(&n, t);
     }
     return n;
 }
@@ -663,13 +669,7 @@ static numstr H(double x)
     numstr n;
     char t[32];
     snprintf(t, sizeof t, "%g", x);
-    char *e = strchr(t, 'e');
-    if (e) {
-        *e = 0;
-        snprintf(n.s, sizeof n.s, "%se%d", t, atoi(e + 1));
-    } else {
-        snprintf(n.s, sizeof n.s, "%s", t);
-    }
+    short_exponent(&n, t);
     return n;
 }
 

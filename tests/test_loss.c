@@ -15,14 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define ASSERT_NEAR(a, b, eps)                                                                 \
-    do {                                                                                       \
-        double a_ = (a), b_ = (b), e_ = (eps);                                                 \
-        if (!(fabs(a_ - b_) <= e_)) {                                                          \
-            print_error("%s = %.10g, expected %s = %.10g (tolerance %g)\n", #a, a_, #b, b_, e_); \
-            fail();                                                                            \
-        }                                                                                      \
-    } while (0)
+#include "nn_assert.h"
 
 static void test_table_rows_match_their_ids_and_names_round_trip(void **state)
 {

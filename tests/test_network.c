@@ -14,14 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ASSERT_NEAR(a, b, eps)                                                                 \
-    do {                                                                                       \
-        double a_ = (a), b_ = (b), e_ = (eps);                                                 \
-        if (!(fabs(a_ - b_) <= e_)) {                                                          \
-            print_error("%s = %.10g, expected %s = %.10g (tolerance %g)\n", #a, a_, #b, b_, e_); \
-            fail();                                                                            \
-        }                                                                                      \
-    } while (0)
+#include "nn_assert.h"
 
 static nn_layer_spec spec(int units, nn_act act)
 {

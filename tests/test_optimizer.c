@@ -13,14 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ASSERT_NEAR(a, b, eps)                                                                 \
-    do {                                                                                       \
-        double a_ = (a), b_ = (b), e_ = (eps);                                                 \
-        if (!(fabs(a_ - b_) <= e_)) {                                                          \
-            print_error("%s = %.10g, expected %s = %.10g (tolerance %g)\n", #a, a_, #b, b_, e_); \
-            fail();                                                                            \
-        }                                                                                      \
-    } while (0)
+#include "nn_assert.h"
 
 /* The example: three parameters p0 = (0.5, -1, 2), gradient (0.1, -0.2, 0.3) at step 1 and
  * (-0.002, 0.4, 0.25) at step 2 (the first component shrinks so much that Adam's second moment

@@ -11,14 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define ASSERT_NEAR(a, b, eps)                                                                 \
-    do {                                                                                       \
-        double a_ = (a), b_ = (b), e_ = (eps);                                                 \
-        if (!(fabs(a_ - b_) <= e_)) {                                                          \
-            print_error("%s = %.10g, expected %s = %.10g (tolerance %g)\n", #a, a_, #b, b_, e_); \
-            fail();                                                                            \
-        }                                                                                      \
-    } while (0)
+#include "nn_assert.h"
 
 /* An independent transcription of the published reference code (prng.di.unimi.it). */
 static uint64_t ref_splitmix64(uint64_t *x)

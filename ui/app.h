@@ -114,6 +114,8 @@ double ui_now(void);
 
 /* items.c: the Dataset and Hyperparameters panels (lists of preset fields) */
 int ui_items_build(ui_app *a, int panel, ui_item *out, int max);
+/* Appends an item (kind, label, preset key) to out[0..max) at *n; NULL when full. */
+ui_item *ui_item_add(ui_item *out, int *n, int max, ui_item_kind kind, const char *label, const char *key);
 void ui_items_draw(ui_app *a, int panel, ui_grid *g, ui_rect r);
 void ui_items_key(ui_app *a, int panel, ui_cmd c);
 void ui_items_click(ui_app *a, int panel, int row);

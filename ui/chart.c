@@ -74,7 +74,7 @@ void ui_fmt_num(char *out, int outlen, double v)
         snprintf(out, (size_t)outlen, "%.3g", v);
 }
 
-static double tr(double v, bool logy)
+double ui_chart_y(double v, bool logy)
 {
     if (!isfinite(v))
         return (double)NAN;
@@ -116,7 +116,7 @@ void ui_chart_draw(ui_grid *g, ui_rect r, const ui_series *s, int ns, int x_tota
         if (s[i].n > n_max)
             n_max = s[i].n;
         for (int j = 0; j < s[i].n; j++) {
-            double t = tr(s[i].v[j], logy);
+            double t = ui_chart_y(s[i].v[j], logy);
             if (isnan(t))
                 continue;
             if (t < lo) lo = t;
@@ -179,7 +179,7 @@ void ui_chart_draw(ui_grid *g, ui_rect r, const ui_series *s, int ns, int x_tota
         /* at most ~8 points per dot column: long runs (10^5 epochs) stay cheap to redraw */
         int stride = s[i].n / (8 * xd) + 1;
         for (int j = 0; j < s[i].n; j = j + stride < s[i].n || j == s[i].n - 1 ? j + stride : s[i].n - 1) {
-            double t = tr(s[i].v[j], logy);
+            double t = ui_chart_y(s[i].v[j], logy);
             if (isnan(t)) { have_prev = false; continue; }
             int x = xt > 1 ? (int)((double)j * (xd - 1) / (xt - 1) + 0.5) : 0;
             int y = (int)((hi - t) / (hi - lo) * (yd - 1) + 0.5);

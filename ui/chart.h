@@ -43,5 +43,7 @@ void ui_chart_draw(ui_grid *g, ui_rect r, const ui_series *s, int ns, int x_tota
 
 /* Short number for axis labels and legends: at most 7 columns ("0.0123", "1.2e-05", "123"). */
 void ui_fmt_num(char *out, int outlen, double v);
+/* A value as the chart's y axis plots it: log10 on a log scale (NAN for v <= 0), NAN if not finite. */
+double ui_chart_y(double v, bool logy);
 
 #endif

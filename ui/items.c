@@ -15,6 +15,18 @@
 int ui_dataset_items(ui_app *a, ui_item *out, int max);
 int ui_hparams_items(ui_app *a, ui_item *out, int max);
 
+ui_item *ui_item_add(ui_item *out, int *n, int max, ui_item_kind kind, const char *label, const char *key)
+{
+    if (*n >= max)
+        return NULL;
+    ui_item *it = &out[(*n)++];
+    memset(it, 0, sizeof *it);
+    it->kind = kind;
+    snprintf(it->label, sizeof it->label, "%s", label);
+    snprintf(it->key, sizeof it->key, "%s", key);
+    return it;
+}
+
 int ui_items_build(ui_app *a, int panel, ui_item *out, int max)
 {
     return panel == UI_P_DATASET ? ui_dataset_items(a, out, max) : ui_hparams_items(a, out, max);

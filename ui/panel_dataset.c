@@ -10,48 +10,37 @@
 
 int ui_dataset_items(ui_app *a, ui_item *out, int max);
 
-static ui_item *add(ui_item *out, int *n, int max, ui_item_kind kind, const char *label, const char *key)
-{
-    if (*n >= max)
-        return NULL;
-    ui_item *it = &out[(*n)++];
-    memset(it, 0, sizeof *it);
-    it->kind = kind;
-    snprintf(it->label, sizeof it->label, "%s", label);
-    snprintf(it->key, sizeof it->key, "%s", key);
-    return it;
-}
 
 int ui_dataset_items(ui_app *a, ui_item *out, int max)
 {
     int n = 0;
     const nn_preset_dataset *d = &a->draft.dataset;
-    ui_item *it = add(out, &n, max, UI_ITEM_CHOICE, "source", "dataset.source");
+    ui_item *it = ui_item_add(out, &n, max, UI_ITEM_CHOICE, "source", "dataset.source");
     if (it)
         for (int i = 0; i < nn_source_count && i < 24; i++)
             it->choices[it->n_choices++] = nn_source_table[i].name;
     const nn_source_info *src = nn_source_find(d->source);
     if (strcmp(d->source, "csv") == 0) {
-        add(out, &n, max, UI_ITEM_TEXT, "path", "dataset.path");
-        add(out, &n, max, UI_ITEM_TEXT, "label column", "dataset.label");
+        ui_item_add(out, &n, max, UI_ITEM_TEXT, "path", "dataset.path");
+        ui_item_add(out, &n, max, UI_ITEM_TEXT, "label column", "dataset.label");
     } else if (strcmp(d->source, "idx") == 0) {
-        add(out, &n, max, UI_ITEM_TEXT, "images", "dataset.images");
-        add(out, &n, max, UI_ITEM_TEXT, "labels", "dataset.labels");
-        add(out, &n, max, UI_ITEM_TEXT, "test images", "dataset.test_images");
-        add(out, &n, max, UI_ITEM_TEXT, "test labels", "dataset.test_labels");
+        ui_item_add(out, &n, max, UI_ITEM_TEXT, "images", "dataset.images");
+        ui_item_add(out, &n, max, UI_ITEM_TEXT, "labels", "dataset.labels");
+        ui_item_add(out, &n, max, UI_ITEM_TEXT, "test images", "dataset.test_images");
+        ui_item_add(out, &n, max, UI_ITEM_TEXT, "test labels", "dataset.test_labels");
     }
     if (src && src->synthetic) {
-        add(out, &n, max, UI_ITEM_NUMBER, "samples", "dataset.samples");
-        add(out, &n, max, UI_ITEM_NUMBER, "noise", "dataset.noise");
+        ui_item_add(out, &n, max, UI_ITEM_NUMBER, "samples", "dataset.samples");
+        ui_item_add(out, &n, max, UI_ITEM_NUMBER, "noise", "dataset.noise");
     }
-    it = add(out, &n, max, UI_ITEM_CHOICE, "normalize", "dataset.normalize");
+    it = ui_item_add(out, &n, max, UI_ITEM_CHOICE, "normalize", "dataset.normalize");
     if (it)
         for (int i = 0; i < NN_NORM_COUNT; i++)
             it->choices[it->n_choices++] = nn_norm_names[i];
-    add(out, &n, max, UI_ITEM_BOOL, "shuffle", "dataset.shuffle");
+    ui_item_add(out, &n, max, UI_ITEM_BOOL, "shuffle", "dataset.shuffle");
 
     const ui_snapshot *s = &a->snap;
-    it = add(out, &n, max, UI_ITEM_INFO, " loaded", "");
+    it = ui_item_add(out, &n, max, UI_ITEM_INFO, " loaded", "");
     if (!it)
         return n;
     if (s->state == UI_RUN_LOADING) {
@@ -60,13 +49,13 @@ int ui_dataset_items(ui_app *a, ui_item *out, int max)
         snprintf(it->info, sizeof it->info, "error (see the status bar)");
     } else {
         snprintf(it->info, sizeof it->info, "%s, %d rows", s->source, s->n_train + s->n_val + s->n_test);
-        it = add(out, &n, max, UI_ITEM_INFO, " samples", "");
+        it = ui_item_add(out, &n, max, UI_ITEM_INFO, " samples", "");
         if (it)
             snprintf(it->info, sizeof it->info, "train %d  val %d  test %d", s->n_train, s->n_val, s->n_test);
-        it = add(out, &n, max, UI_ITEM_INFO, " features", "");
+        it = ui_item_add(out, &n, max, UI_ITEM_INFO, " features", "");
         if (it)
             snprintf(it->info, sizeof it->info, "%d", s->n_features);
-        it = add(out, &n, max, UI_ITEM_INFO, s->n_classes ? " classes" : " targets", "");
+        it = ui_item_add(out, &n, max, UI_ITEM_INFO, s->n_classes ? " classes" : " targets", "");
         if (it) {
             if (s->n_classes) {
                 int len = snprintf(it->info, sizeof it->info, "%d:", s->n_classes);

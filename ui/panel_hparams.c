@@ -12,17 +12,6 @@
 
 int ui_hparams_items(ui_app *a, ui_item *out, int max);
 
-static ui_item *add(ui_item *out, int *n, int max, ui_item_kind kind, const char *label, const char *key)
-{
-    if (*n >= max)
-        return NULL;
-    ui_item *it = &out[(*n)++];
-    memset(it, 0, sizeof *it);
-    it->kind = kind;
-    snprintf(it->label, sizeof it->label, "%s", label);
-    snprintf(it->key, sizeof it->key, "%s", key);
-    return it;
-}
 
 /* Adds key only if the preset uses it. */
 static void add_if(const nn_preset *p, ui_item *out, int *n, int max, ui_item_kind kind, const char *label,
@@ -30,22 +19,22 @@ static void add_if(const nn_preset *p, ui_item *out, int *n, int max, ui_item_ki
 {
     char buf[256];
     if (ui_items_get(p, key, buf, sizeof buf))
-        add(out, n, max, kind, label, key);
+        ui_item_add(out, n, max, kind, label, key);
 }
 
 int ui_hparams_items(ui_app *a, ui_item *out, int max)
 {
     const nn_preset *p = &a->draft;
     int n = 0;
-    ui_item *it = add(out, &n, max, UI_ITEM_CHOICE, "loss", "training.loss");
+    ui_item *it = ui_item_add(out, &n, max, UI_ITEM_CHOICE, "loss", "training.loss");
     if (it)
         for (int i = 0; i < NN_LOSS_COUNT; i++)
             it->choices[it->n_choices++] = nn_loss_table[i].name;
-    it = add(out, &n, max, UI_ITEM_CHOICE, "optimizer", "training.optimizer.name");
+    it = ui_item_add(out, &n, max, UI_ITEM_CHOICE, "optimizer", "training.optimizer.name");
     if (it)
         for (int i = 0; i < NN_OPT_COUNT; i++)
             it->choices[it->n_choices++] = nn_opt_table[i].name;
-    add(out, &n, max, UI_ITEM_NUMBER, "learning rate", "training.optimizer.learning_rate");
+    ui_item_add(out, &n, max, UI_ITEM_NUMBER, "learning rate", "training.optimizer.learning_rate");
     static const struct { const char *label, *key; ui_item_kind kind; } opt[] = {
         {"  momentum", "training.optimizer.momentum", UI_ITEM_NUMBER},
         {"  dampening", "training.optimizer.dampening", UI_ITEM_NUMBER},
@@ -63,7 +52,7 @@ int ui_hparams_items(ui_app *a, ui_item *out, int max)
     };
     for (size_t i = 0; i < sizeof opt / sizeof opt[0]; i++)
         add_if(p, out, &n, max, opt[i].kind, opt[i].label, opt[i].key);
-    it = add(out, &n, max, UI_ITEM_CHOICE, "schedule", "training.schedule.name");
+    it = ui_item_add(out, &n, max, UI_ITEM_CHOICE, "schedule", "training.schedule.name");
     if (it)
         for (int i = 0; i < NN_SCHED_COUNT; i++)
             it->choices[it->n_choices++] = nn_sched_table[i].name;
@@ -71,17 +60,17 @@ int ui_hparams_items(ui_app *a, ui_item *out, int max)
     add_if(p, out, &n, max, UI_ITEM_NUMBER, "  gamma", "training.schedule.gamma");
     add_if(p, out, &n, max, UI_ITEM_NUMBER, "  t max", "training.schedule.t_max");
     add_if(p, out, &n, max, UI_ITEM_NUMBER, "  eta min", "training.schedule.eta_min");
-    add(out, &n, max, UI_ITEM_NUMBER, "batch size", "training.batch_size");
-    add(out, &n, max, UI_ITEM_NUMBER, "epochs", "training.epochs");
-    it = add(out, &n, max, UI_ITEM_CHOICE, "regularization", "training.regularization.method");
+    ui_item_add(out, &n, max, UI_ITEM_NUMBER, "batch size", "training.batch_size");
+    ui_item_add(out, &n, max, UI_ITEM_NUMBER, "epochs", "training.epochs");
+    it = ui_item_add(out, &n, max, UI_ITEM_CHOICE, "regularization", "training.regularization.method");
     if (it)
         for (int i = 0; i < NN_REG_COUNT; i++)
             it->choices[it->n_choices++] = nn_reg_names[i];
-    add(out, &n, max, UI_ITEM_NUMBER, "  lambda", "training.regularization.lambda");
-    add(out, &n, max, UI_ITEM_NUMBER, "  r (l1 share)", "training.regularization.r");
-    add(out, &n, max, UI_ITEM_NUMBER, "dropout", "training.regularization.dropout");
-    add(out, &n, max, UI_ITEM_TEXT, "split t/v/t", "dataset.split");
-    add(out, &n, max, UI_ITEM_NUMBER, "seed", "seed");
+    ui_item_add(out, &n, max, UI_ITEM_NUMBER, "  lambda", "training.regularization.lambda");
+    ui_item_add(out, &n, max, UI_ITEM_NUMBER, "  r (l1 share)", "training.regularization.r");
+    ui_item_add(out, &n, max, UI_ITEM_NUMBER, "dropout", "training.regularization.dropout");
+    ui_item_add(out, &n, max, UI_ITEM_TEXT, "split t/v/t", "dataset.split");
+    ui_item_add(out, &n, max, UI_ITEM_NUMBER, "seed", "seed");
     add_if(p, out, &n, max, UI_ITEM_NUMBER, "early stop", "training.early_stopping.patience");
     add_if(p, out, &n, max, UI_ITEM_NUMBER, "clip norm", "training.clip_norm");
     return n;

@@ -41,6 +41,16 @@ static double entry_acc(const ui_race_entry *e)
     return isfinite(e->final_test_acc) ? e->final_test_acc : e->test_acc;
 }
 
+/* Entry i's legend mark ("━" in its colour; "-" in ASCII; a letter, bold, in monochrome). */
+static ui_style legend_mark(const ui_theme *th, int i, char *mark, size_t n)
+{
+    if (th->level == UI_COLOR_MONO)
+        snprintf(mark, n, "%c", 'a' + i % 26);
+    else
+        snprintf(mark, n, "%s", th->utf8 ? "\xe2\x94\x81" : "-");
+    return (ui_style){ui_class_colour(th, i), -1, (uint16_t)(th->level == UI_COLOR_MONO ? UI_A_BOLD : 0)};
+}
+
 /* Narrow: several entries a row, each its colour, name, last loss and accuracy (* best). */
 static void compact(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *th, int best)
 {
@@ -51,12 +61,8 @@ static void compact(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme 
             break;
         const ui_race_entry *e = &s->race_entries[i];
         int x = r.x + col * RACE_CELL, y = r.y + row, xe = x + RACE_CELL - 1 < r.x + r.w ? x + RACE_CELL - 1 : r.x + r.w;
-        ui_style sw = {ui_class_colour(th, i), -1, (uint16_t)(th->level == UI_COLOR_MONO ? UI_A_BOLD : 0)};
         char mark[8];
-        if (th->level == UI_COLOR_MONO)
-            snprintf(mark, sizeof mark, "%c", 'a' + i % 26);
-        else
-            snprintf(mark, sizeof mark, "%s", th->utf8 ? "\xe2\x94\x81" : "-");
+        ui_style sw = legend_mark(th, i, mark, sizeof mark);
         x += ui_grid_text(g, x, y, xe - x, mark, sw) + 1;
         char loss[16], acc[16];
         ui_fmt_num(loss, sizeof loss, e->hist_len > 0 ? (double)e->loss[e->hist_len - 1] : (double)NAN);
@@ -96,7 +102,7 @@ static void legend(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *
     double bacc = -1;
     for (int i = 0; i < s->race_n; i++) {
         const ui_race_entry *e = &s->race_entries[i];
-        double acc = isfinite(e->final_test_acc) ? e->final_test_acc : e->test_acc;
+        double acc = entry_acc(e);
         if (isfinite(acc) && acc > bacc) {
             bacc = acc;
             best = i;
@@ -104,16 +110,12 @@ static void legend(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *
     }
     for (int i = 0; i < s->race_n && y < r.y + r.h; i++, y++) {
         const ui_race_entry *e = &s->race_entries[i];
-        ui_style sw = {ui_class_colour(th, i), -1, (uint16_t)(th->level == UI_COLOR_MONO ? UI_A_BOLD : 0)};
         char mark[8];
-        if (th->level == UI_COLOR_MONO)
-            snprintf(mark, sizeof mark, "%c", 'a' + i % 26);
-        else
-            snprintf(mark, sizeof mark, "%s", th->utf8 ? "\xe2\x94\x81" : "-");
+        ui_style sw = legend_mark(th, i, mark, sizeof mark);
         int x = r.x + ui_grid_text(g, r.x, y, 2, mark, sw) + 1;
         char loss[16], acc[24];
         ui_fmt_num(loss, sizeof loss, e->hist_len > 0 ? (double)e->loss[e->hist_len - 1] : (double)NAN);
-        double a = isfinite(e->final_test_acc) ? e->final_test_acc : e->test_acc;
+        double a = entry_acc(e);
         if (isfinite(a))
             snprintf(acc, sizeof acc, "%.1f%%", 100.0 * a);
         else
@@ -135,14 +137,6 @@ void ui_race_legend(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme 
     legend(g, r, s, th, r.w < RACE_WIDE);
 }
 
-static double tr(double v, bool logy)
-{
-    if (!isfinite(v))
-        return (double)NAN;
-    if (logy)
-        return v > 0 ? log10(v) : (double)NAN;
-    return v;
-}
 
 static void panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *th, bool logy, bool compact)
 {
@@ -174,7 +168,7 @@ static void panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *t
     for (int i = 0; i < s->race_n; i++) {
         const ui_race_entry *e = &s->race_entries[i];
         for (int p = 0; p < e->hist_len; p++) {
-            double t = tr((double)e->loss[p], logy);
+            double t = ui_chart_y((double)e->loss[p], logy);
             if (isnan(t))
                 continue;
             if (t < lo) lo = t;
@@ -219,7 +213,7 @@ static void panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *t
         int ppx = 0, ppy = 0;
         bool have = false;
         for (int p = 0; p < e->hist_len; p++) {
-            double t = tr((double)e->loss[p], logy);
+            double t = ui_chart_y((double)e->loss[p], logy);
             if (isnan(t)) { have = false; continue; }
             int ep = (p + 1) * step;   /* epoch of this point, 1-based */
             int x = xt > 1 ? (int)((double)(ep - 1) * (xd - 1) / (xt - 1) + 0.5) : 0;
