@@ -43,7 +43,8 @@ const nn_sched_info nn_sched_table[NN_SCHED_COUNT] = {
     {"constant", NN_SCHED_CONSTANT, "constant: lr"},
     {"step", NN_SCHED_STEP, "step: lr * gamma^floor(epoch / step_size)"},
     {"exponential", NN_SCHED_EXPONENTIAL, "exponential: lr * gamma^epoch"},
-    {"cosine", NN_SCHED_COSINE, "cosine: eta_min + (lr - eta_min) * (1 + cos(pi * epoch / t_max)) / 2"},
+    {"cosine", NN_SCHED_COSINE,
+     "cosine: eta_min + (lr - eta_min) * (1 + cos(pi * epoch / T)) / 2, T = t_max or (t_max 0) the run's epochs"},
 };
 
 int nn_opt_from_name(const char *name)
@@ -542,7 +543,7 @@ void nn_optimizer_step_pool(nn_optimizer *o, nn_pool *pool, float *params, const
 
 // --- schedules --------------------------------------------------------------------------------
 
-double nn_schedule_lr(const nn_schedule *s, double base_lr, int epoch)
+double nn_schedule_lr(const nn_schedule *s, double base_lr, int epoch, int run_epochs)
 {
     if (epoch < 0)
         epoch = 0;
@@ -554,7 +555,9 @@ double nn_schedule_lr(const nn_schedule *s, double base_lr, int epoch)
     case NN_SCHED_EXPONENTIAL:
         return base_lr * pow(s->gamma, (double)epoch);
     case NN_SCHED_COSINE: {
-        double t_max = s->t_max > 0 ? (double)s->t_max : 1.0;
+        /* t_max 0 is the run's epochs (a run of 0 epochs never asks past epoch 0: T = 1 then) */
+        int period = s->t_max > 0 ? s->t_max : run_epochs;
+        double t_max = period > 0 ? (double)period : 1.0;
         return s->eta_min + (base_lr - s->eta_min) * (1.0 + cos(3.14159265358979323846 * epoch / t_max)) / 2.0;
     }
     case NN_SCHED_CONSTANT:

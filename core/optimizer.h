@@ -75,7 +75,7 @@ typedef struct {
     nn_sched_kind kind;
     int step_size;     /* step: multiply by gamma every step_size epochs (default 10) */
     double gamma;      /* step 0.1, exponential 0.95 by default */
-    int t_max;         /* cosine: half period in epochs (default: the run's epochs) */
+    int t_max;         /* cosine: half period in epochs; 0 = the run's epochs */
     double eta_min;    /* cosine floor (default 0) */
 } nn_schedule;
 
@@ -88,8 +88,9 @@ typedef struct {
 extern const nn_sched_info nn_sched_table[NN_SCHED_COUNT];
 int nn_sched_from_name(const char *name);  /* -1 if unknown */
 
-/* Learning rate for 0-based epoch. step: base*gamma^floor(e/step_size); exponential: base*gamma^e;
- * cosine: eta_min + (base - eta_min)(1 + cos(pi*e/t_max))/2 (torch's closed form). */
-double nn_schedule_lr(const nn_schedule *s, double base_lr, int epoch);
+/* Learning rate for 0-based epoch of a run of run_epochs epochs. step: base*gamma^floor(e/step_size);
+ * exponential: base*gamma^e; cosine: eta_min + (base - eta_min)(1 + cos(pi*e/T))/2 (torch's closed
+ * form) with T = t_max, or T = run_epochs when t_max is 0 (CosineAnnealingLR(T_max=epochs)). */
+double nn_schedule_lr(const nn_schedule *s, double base_lr, int epoch, int run_epochs);
 
 #endif

@@ -306,7 +306,7 @@ void nn_trainer_reset(nn_trainer *t, bool new_seed, uint64_t seed)
     t->epoch_seconds = 0;
     t->last_grad_norm = 0;
     t->samples_seen = 0;
-    t->lr = nn_schedule_lr(&t->preset.training.schedule, t->base_lr, 0);
+    t->lr = nn_schedule_lr(&t->preset.training.schedule, t->base_lr, 0, t->preset.training.epochs);
     t->fault[0] = '\0';
     int k = t->data.task == NN_TASK_CLASSIFICATION ? t->data.n_classes : 1;
     nn_confusion_clear(t->confusion, k);
@@ -320,7 +320,7 @@ void nn_trainer_set_lr(nn_trainer *t, double lr)
     if (!(lr > 0) || !isfinite(lr))
         return;
     t->base_lr = lr;
-    t->lr = nn_schedule_lr(&t->preset.training.schedule, t->base_lr, t->epoch);
+    t->lr = nn_schedule_lr(&t->preset.training.schedule, t->base_lr, t->epoch, t->preset.training.epochs);
 }
 
 // --- evaluation ---------------------------------------------------------------------------------
@@ -471,7 +471,7 @@ static void end_epoch(nn_trainer *t, nn_error *err)
         }
         t->state = NN_TRAINER_DONE;
     }
-    t->lr = nn_schedule_lr(&t->preset.training.schedule, t->base_lr, t->epoch);
+    t->lr = nn_schedule_lr(&t->preset.training.schedule, t->base_lr, t->epoch, t->preset.training.epochs);
 }
 
 nn_status nn_trainer_step(nn_trainer *t, nn_error *err)
@@ -481,7 +481,7 @@ nn_status nn_trainer_step(nn_trainer *t, nn_error *err)
     double t0 = now_seconds();
     t->state = NN_TRAINER_TRAINING;
     if (t->batch == 0) {
-        t->lr = nn_schedule_lr(&t->preset.training.schedule, t->base_lr, t->epoch);
+        t->lr = nn_schedule_lr(&t->preset.training.schedule, t->base_lr, t->epoch, t->preset.training.epochs);
         t->epoch_seconds = 0;
         if (t->preset.dataset.shuffle)
             nn_rng_shuffle(&t->rng, t->order, (size_t)t->split.n_train);

@@ -352,26 +352,32 @@ static void test_schedules_give_the_closed_form_values(void **state)
 {
     (void)state;
     nn_schedule s = {NN_SCHED_STEP, 10, 0.1, 0, 0.0};
-    ASSERT_NEAR(nn_schedule_lr(&s, 0.1, 0), 0.1, 1e-15);
-    ASSERT_NEAR(nn_schedule_lr(&s, 0.1, 9), 0.1, 1e-15);
-    ASSERT_NEAR(nn_schedule_lr(&s, 0.1, 10), 0.01, 1e-15);
-    ASSERT_NEAR(nn_schedule_lr(&s, 0.1, 25), 0.001, 1e-15);
+    ASSERT_NEAR(nn_schedule_lr(&s, 0.1, 0, 20), 0.1, 1e-15);
+    ASSERT_NEAR(nn_schedule_lr(&s, 0.1, 9, 20), 0.1, 1e-15);
+    ASSERT_NEAR(nn_schedule_lr(&s, 0.1, 10, 20), 0.01, 1e-15);
+    ASSERT_NEAR(nn_schedule_lr(&s, 0.1, 25, 20), 0.001, 1e-15);
 
     nn_schedule e = {NN_SCHED_EXPONENTIAL, 10, 0.95, 0, 0.0};
-    ASSERT_NEAR(nn_schedule_lr(&e, 0.1, 0), 0.1, 1e-15);
-    ASSERT_NEAR(nn_schedule_lr(&e, 0.1, 3), 0.0857375, 1e-12);   /* 0.1 * 0.95^3 */
+    ASSERT_NEAR(nn_schedule_lr(&e, 0.1, 0, 20), 0.1, 1e-15);
+    ASSERT_NEAR(nn_schedule_lr(&e, 0.1, 3, 20), 0.0857375, 1e-12);   /* 0.1 * 0.95^3 */
 
     nn_schedule c = {NN_SCHED_COSINE, 10, 0.1, 20, 0.001};
-    ASSERT_NEAR(nn_schedule_lr(&c, 0.1, 0), 0.1, 1e-15);
-    ASSERT_NEAR(nn_schedule_lr(&c, 0.1, 10), 0.0505, 1e-12);      /* (0.1 + 0.001) / 2 */
-    ASSERT_NEAR(nn_schedule_lr(&c, 0.1, 5), 0.0855017856687341, 1e-12);
-    ASSERT_NEAR(nn_schedule_lr(&c, 0.1, 20), 0.001, 1e-12);
+    ASSERT_NEAR(nn_schedule_lr(&c, 0.1, 0, 20), 0.1, 1e-15);
+    ASSERT_NEAR(nn_schedule_lr(&c, 0.1, 10, 20), 0.0505, 1e-12);      /* (0.1 + 0.001) / 2 */
+    ASSERT_NEAR(nn_schedule_lr(&c, 0.1, 5, 20), 0.0855017856687341, 1e-12);
+    ASSERT_NEAR(nn_schedule_lr(&c, 0.1, 20, 20), 0.001, 1e-12);
 
-    c.t_max = 0;   /* treated as 1: epoch 1 is the floor */
-    ASSERT_NEAR(nn_schedule_lr(&c, 0.1, 1), 0.001, 1e-12);
+    /* t_max 0 is the run's epochs: torch's CosineAnnealingLR(T_max=6) for a 6-epoch run at 0.03 */
+    c.t_max = 0;
+    c.eta_min = 0.0;
+    const double torch6[6] = {0.03, 0.027990381056766583, 0.022500000000000003, 0.015000000000000001,
+                               0.007500000000000004, 0.0020096189432334197};
+    for (int ep = 0; ep < 6; ep++)
+        ASSERT_NEAR(nn_schedule_lr(&c, 0.03, ep, 6), torch6[ep], 1e-15);
+    ASSERT_NEAR(nn_schedule_lr(&c, 0.1, 10, 20), 0.05, 1e-12);   /* half way through 20 epochs */
 
     nn_schedule k = {NN_SCHED_CONSTANT, 10, 0.1, 20, 0.001};
-    ASSERT_NEAR(nn_schedule_lr(&k, 0.3, 17), 0.3, 0);
+    ASSERT_NEAR(nn_schedule_lr(&k, 0.3, 17, 20), 0.3, 0);
 }
 
 int main(void)

@@ -265,6 +265,31 @@ static void test_schedule_sets_each_epochs_learning_rate(void **state)
     free(p);
 }
 
+/* t_max 0 is the run's epochs, however they are set: torch's CosineAnnealingLR(T_max=epochs) (values
+ * from torch 1.13). It was 1, and the rate alternated between 0.03 and 0. */
+static void test_cosine_with_t_max_0_spans_the_runs_epochs(void **state)
+{
+    (void)state;
+    nn_preset *p = load("iris");
+    set(p, "training.schedule.name", "cosine");
+    set(p, "training.epochs", "6");
+    nn_trainer *t = start(p, 1);
+    run(t);
+    const double torch6[6] = {0.03, 0.027990381056766583, 0.022500000000000003, 0.015000000000000001,
+                               0.007500000000000004, 0.0020096189432334197};
+    for (int e = 0; e < 6; e++)
+        assert_true(fabs(t->history[e].lr - torch6[e]) < 1e-15);
+    stop(t);
+    set(p, "training.epochs", "4");   /* another run length: another period */
+    t = start(p, 1);
+    run(t);
+    const double torch4[4] = {0.03, 0.02560660171779821, 0.014999999999999998, 0.004393398282201788};
+    for (int e = 0; e < 4; e++)
+        assert_true(fabs(t->history[e].lr - torch4[e]) < 1e-15);
+    stop(t);
+    free(p);
+}
+
 static void test_regression_reports_r2_in_original_units(void **state)
 {
     (void)state;
@@ -316,6 +341,7 @@ int main(void)
         cmocka_unit_test(test_early_stopping_restores_the_best_weights),
         cmocka_unit_test(test_a_huge_learning_rate_diverges_and_keeps_finite_weights),
         cmocka_unit_test(test_schedule_sets_each_epochs_learning_rate),
+        cmocka_unit_test(test_cosine_with_t_max_0_spans_the_runs_epochs),
         cmocka_unit_test(test_regression_reports_r2_in_original_units),
         cmocka_unit_test(test_dropout_and_regularisation_train_and_report_a_penalty),
     };
