@@ -350,6 +350,11 @@ static split_eval eval_split(nn_trainer *t, const uint32_t *idx, int n, bool tes
         return e;
     int no = t->outputs, k = t->data.n_classes;
     bool cls = t->data.task == NN_TASK_CLASSIFICATION;
+    /* The split's loss whatever the chunking: mae, mse and the cross-entropies are means over the
+     * rows, so the chunks' means weighted by their rows add up to the split's mean; rmse is the root
+     * of the split's mse (the mean of the chunks' roots is not). */
+    const bool root = t->loss == NN_LOSS_RMSE;
+    const nn_loss summed = root ? NN_LOSS_MSE : t->loss;
     double loss_sum = 0;
     long correct = 0;
     nn_reg_metrics rm;
@@ -363,7 +368,7 @@ static split_eval eval_split(nn_trainer *t, const uint32_t *idx, int n, bool tes
         nn_gather(t->xb, t->yb, no, &t->data, NULL, idx + r0, r);
         const float *o = nn_network_forward(&t->net, t->pool, t->xb, r, 0.0f, NULL);
         if (cls) {
-            loss_sum += nn_loss_value(t->loss, o, t->yb, r, no) * r;
+            loss_sum += nn_loss_value(summed, o, t->yb, r, no) * r;
             for (int i = 0; i < r; i++) {
                 int pred = nn_predict_class(o + (size_t)i * no, no);
                 int actual = t->data.label[idx[r0 + i]];
@@ -374,11 +379,11 @@ static split_eval eval_split(nn_trainer *t, const uint32_t *idx, int n, bool tes
         } else {
             memcpy(t->eval_out, o, (size_t)r * no * sizeof(float));
             nn_norm_unscale_targets(&t->norm, t->eval_out, r);
-            loss_sum += nn_loss_value(t->loss, t->eval_out, t->yb, r, no) * r;
+            loss_sum += nn_loss_value(summed, t->eval_out, t->yb, r, no) * r;
             nn_reg_metrics_add(&rm, t->eval_out, t->yb, r, no);
         }
     }
-    e.loss = loss_sum / n;
+    e.loss = root ? sqrt(loss_sum / n) : loss_sum / n;
     if (cls) {
         e.acc = (double)correct / n;
         if (test)

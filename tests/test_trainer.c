@@ -315,6 +315,46 @@ static void test_regression_reports_r2_in_original_units(void **state)
     free(p);
 }
 
+/* A split larger than one evaluation chunk (512 rows): the reported RMSE is the root of the whole
+ * split's MSE (it was the mean of the chunks' RMSEs), and every other loss the split's mean. */
+static void test_losses_cover_the_whole_split_whatever_the_chunking(void **state)
+{
+    (void)state;
+    nn_preset *p = load("iris");
+    set(p, "training.loss", "rmse");
+    set(p, "dataset", "{\"source\":\"sine\",\"samples\":2000,\"noise\":0.3}");
+    set(p, "model.layers", "[{\"units\":8,\"activation\":\"tanh\"},{}]");
+    set(p, "training.epochs", "1");
+    const char *losses[3] = {"rmse", "mse", "mae"};
+    for (int l = 0; l < 3; l++) {
+        set(p, "training.loss", losses[l]);
+        nn_trainer *t = start(p, 1);
+        run(t);
+        int n = t->split.n_train;
+        assert_true(n > 2 * 512);
+        float *x = malloc((size_t)n * sizeof *x), *yhat = malloc((size_t)n * sizeof *yhat);
+        assert_non_null(x);
+        assert_non_null(yhat);
+        for (int i = 0; i < n; i++)
+            x[i] = t->data.x[t->split.train[i]];   /* one feature, normalised in place */
+        nn_trainer_predict(t, x, n, yhat);
+        double sum_sq = 0.0, sum_abs = 0.0;
+        for (int i = 0; i < n; i++) {
+            double d = (double)yhat[i] - (double)t->data.y[t->split.train[i]];
+            sum_sq += d * d;
+            sum_abs += fabs(d);
+        }
+        double want = l == 0 ? sqrt(sum_sq / n) : l == 1 ? sum_sq / n : sum_abs / n;
+        double got = t->history[0].train_loss;
+        if (fabs(got - want) > 1e-9 * want)
+            fail_msg("%s over %d rows: reported %.9g, the split's is %.9g", losses[l], n, got, want);
+        free(x);
+        free(yhat);
+        stop(t);
+    }
+    free(p);
+}
+
 static void test_dropout_and_regularisation_train_and_report_a_penalty(void **state)
 {
     (void)state;
@@ -343,6 +383,7 @@ int main(void)
         cmocka_unit_test(test_schedule_sets_each_epochs_learning_rate),
         cmocka_unit_test(test_cosine_with_t_max_0_spans_the_runs_epochs),
         cmocka_unit_test(test_regression_reports_r2_in_original_units),
+        cmocka_unit_test(test_losses_cover_the_whole_split_whatever_the_chunking),
         cmocka_unit_test(test_dropout_and_regularisation_train_and_report_a_penalty),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
