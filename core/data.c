@@ -176,9 +176,8 @@ void nn_split_free(nn_split *s)
 
 // --- normalisation
 
-/* Mean and population standard deviation of column j of a (rows, cols) array over idx[0..n),
- * in two passes (the one-pass formula loses digits when the mean is large). */
-/* Mean and (population) standard deviation of every column over the rows idx[0..n), in double,
+/* Mean and (population) standard deviation of every column over the rows idx[0..n), in double and
+ * in two passes, the mean first (the one-pass E[x^2] - E[x]^2 loses the spread of values far from 0),
  * walking the rows in order (one pass over memory per statistic, not one per column): each
  * column's sums add the same values in the same order as a column-by-column walk would, so the
  * results are the same bits. mean and sd: (cols) doubles, written. */

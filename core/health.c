@@ -31,6 +31,25 @@ static double diff_norm2(const float *a, const float *b, size_t n)
     return sqrt(s);
 }
 
+void nn_health_block_mean_std(const float *a, int rows, int ld, int j0, int j1, double *mean, double *sd)
+{
+    *mean = *sd = 0.0;
+    if (rows <= 0 || j1 <= j0)
+        return;
+    double sum = 0.0, sq = 0.0, n = (double)rows * (double)(j1 - j0);
+    for (int r = 0; r < rows; r++)
+        for (int j = j0; j < j1; j++)
+            sum += (double)a[(size_t)r * (size_t)ld + (size_t)j];
+    double m = sum / n;
+    for (int r = 0; r < rows; r++)
+        for (int j = j0; j < j1; j++) {
+            double d = (double)a[(size_t)r * (size_t)ld + (size_t)j] - m;
+            sq += d * d;
+        }
+    *mean = m;
+    *sd = sqrt(sq / n);
+}
+
 /* Dead share, saturated share, mean and std of one layer over rows of its z/a workspace. */
 static void activation_stats(nn_health_layer *hl, const nn_layer *L, int rows)
 {
@@ -42,16 +61,7 @@ static void activation_stats(nn_health_layer *hl, const nn_layer *L, int rows)
         return;
     const int out = L->out;
     const size_t n = (size_t)rows * (size_t)out;
-    double sum = 0.0, sq = 0.0;
-    for (size_t k = 0; k < n; k++) {
-        double v = (double)L->a[k];
-        sum += v;
-        sq += v * v;
-    }
-    double mean = sum / (double)n;
-    double var = sq / (double)n - mean * mean;
-    hl->act_mean = mean;
-    hl->act_std = sqrt(var > 0.0 ? var : 0.0);
+    nn_health_block_mean_std(L->a, rows, out, 0, out, &hl->act_mean, &hl->act_std);
 
     if (L->act == NN_ACT_RELU || L->act == NN_ACT_LEAKY_RELU) {
         int dead = 0;

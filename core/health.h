@@ -56,6 +56,11 @@ typedef struct {
     nn_health_layer layer[NN_MAX_LAYERS];
 } nn_health;
 
+/* Mean and population standard deviation of the columns [j0, j1) of rows (rows, ld) row-major, in
+ * double and in two passes (the mean first), so a large common offset keeps the spread: a one-pass
+ * E[a^2] - E[a]^2 loses it. Both 0 for no values. */
+void nn_health_block_mean_std(const float *a, int rows, int ld, int j0, int j1, double *mean, double *sd);
+
 /* Fills h from the network as it is now: norms from params and grads, activation statistics
  * from the z/a workspace of the last forward (net->last_rows rows: after a training batch that is
  * the batch; after nn_trainer_step ended an epoch it is the last chunk of the evaluation pass).

@@ -60,13 +60,25 @@ void nn_reg_metrics_clear(nn_reg_metrics *m)
 void nn_reg_metrics_add(nn_reg_metrics *m, const float *yhat, const float *y, int rows, int cols)
 {
     size_t n = (size_t)rows * (size_t)cols;
+    if (n == 0)
+        return;
+    /* this piece: mean, then squared deviations from it (two passes) */
+    double sum = 0.0;
     for (size_t i = 0; i < n; i++) {
         double t = (double)y[i], e = (double)yhat[i] - t;
         m->sse += e * e;
         m->sae += e < 0.0 ? -e : e;
-        m->sum_y += t;
-        m->sum_y2 += t * t;
+        sum += t;
     }
+    double nb = (double)n, mean_b = sum / nb, sst_b = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        double d = (double)y[i] - mean_b;
+        sst_b += d * d;
+    }
+    /* merged with the pieces so far (Chan, Golub and LeVeque) */
+    double na = (double)m->n, nt = na + nb, delta = mean_b - m->mean_y;
+    m->mean_y += delta * (nb / nt);
+    m->sst += sst_b + delta * delta * (na * nb / nt);
     m->n += (long)n;
 }
 
@@ -79,9 +91,9 @@ void nn_reg_metrics_finish(nn_reg_metrics *m)
     double n = (double)m->n;
     m->mse = m->sse / n;
     m->mae = m->sae / n;
-    double sst = m->sum_y2 - m->sum_y * m->sum_y / n;
-    /* A constant target (SST 0, or only rounding noise left of it) has no R². */
-    m->r2 = (sst > 1e-12 * m->sum_y2 && sst > 0.0) ? 1.0 - m->sse / sst : 0.0;
+    /* A constant target has no R²: SST is exactly 0 then (float targets, exact double sums), and a
+     * spread below 1e-12 of the mean is no spread a float target can have. */
+    m->r2 = (m->sst > 0.0 && m->sst > 1e-24 * n * m->mean_y * m->mean_y) ? 1.0 - m->sse / m->sst : 0.0;
 }
 
 int nn_predict_class(const float *row, int cols)

@@ -21,11 +21,14 @@ void nn_confusion_clear(int *cm, int k);
 void nn_confusion_add(int *cm, int k, int actual, int pred);
 void nn_metrics_from_confusion(nn_class_metrics *m, const int *cm, int k);
 
-/* Regression: pooled over all target columns. */
+/* Regression: pooled over all target columns. SST is kept as the mean and the sum of squared
+ * deviations from it (each piece in two passes, pieces merged by Chan's formula), never as
+ * sum(y^2) - sum(y)^2/n, which loses the variance of targets far from 0 (mean 1e6, sd 0.5). */
 typedef struct {
     long n;
-    double sse, sum_y, sum_y2, sae;
-    double mse, mae, r2;    /* r2 = 1 - SSE/SST; 0 if SST == 0 */
+    double sse, sae;
+    double mean_y, sst;     /* mean of the targets, sum of (y - mean_y)^2 */
+    double mse, mae, r2;    /* r2 = 1 - SSE/SST; 0 for a constant target (SST 0) */
 } nn_reg_metrics;
 void nn_reg_metrics_clear(nn_reg_metrics *m);
 /* yhat and y (rows, cols), original units. */

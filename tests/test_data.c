@@ -249,6 +249,30 @@ static void test_zscore_is_fitted_on_train_rows_only_with_population_std(void **
     nn_dataset_free(&d);
 }
 
+/* Features and targets far from 0 (1e7 + -3, -1, 0, 1, 2, 3, 6): the statistics are two-pass, so the
+ * scale is the spread sqrt(356)/7 (a one-pass E[x^2] - E[x]^2 gives 2.69258 here). */
+static void test_zscore_keeps_the_spread_of_values_with_a_large_offset(void **state)
+{
+    (void)state;
+    const float v[7] = {-3.0f, -1.0f, 0.0f, 1.0f, 2.0f, 3.0f, 6.0f};
+    nn_dataset d;
+    nn_error err;
+    assert_int_equal(nn_dataset_alloc(&d, NN_TASK_REGRESSION, 7, 1, 1, &err), NN_OK);
+    const uint32_t rows[7] = {0, 1, 2, 3, 4, 5, 6};
+    for (int i = 0; i < 7; i++)
+        d.x[i] = d.y[i] = 1e7f + v[i];
+    nn_norm nm;
+    assert_int_equal(nn_norm_fit(&nm, NN_NORM_ZSCORE, &d, rows, 7, &err), NN_OK);
+    float sd = (float)(sqrt(356.0) / 7.0), mean = (float)(1e7 + 8.0 / 7.0);
+    float shift = nm.shift[0], scale = nm.scale[0], y_shift = nm.y_shift[0], y_scale = nm.y_scale[0];
+    assert_float_equal(scale, sd, 0.0f);
+    assert_float_equal(y_scale, sd, 0.0f);
+    assert_float_equal(shift, mean, 0.0f);
+    assert_float_equal(y_shift, mean, 0.0f);
+    nn_norm_free(&nm);
+    nn_dataset_free(&d);
+}
+
 static void test_minmax_maps_train_range_to_unit_interval(void **state)
 {
     (void)state;
@@ -389,6 +413,7 @@ int main(void)
         cmocka_unit_test(test_split_with_fixed_test_rows_keeps_them_last),
         cmocka_unit_test(test_split_shuffle_is_deterministic_and_seed_dependent),
         cmocka_unit_test(test_zscore_is_fitted_on_train_rows_only_with_population_std),
+        cmocka_unit_test(test_zscore_keeps_the_spread_of_values_with_a_large_offset),
         cmocka_unit_test(test_minmax_maps_train_range_to_unit_interval),
         cmocka_unit_test(test_norm_none_leaves_features_and_copy_is_deep),
         cmocka_unit_test(test_gather_builds_one_hot_and_binary_targets),

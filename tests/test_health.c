@@ -140,6 +140,43 @@ static void test_health_tanh_and_leaky_relu_use_their_own_rules(void **state)
     nn_network_free(&net);
 }
 
+/* Activations far from 0: a linear unit with bias 1e7 over inputs -3, -1, 0, 1, 2, 3, 6 (every z
+ * exact in float). Mean 1e7 + 8/7, std sqrt(356)/7 = 2.6954231805876...; the one-pass
+ * E[a^2] - E[a]^2 gave 2.69258. The block form (columns j0..j1 of a wider layer, as the Network view
+ * pools units) agrees. */
+static void test_health_activation_spread_survives_a_large_offset(void **state)
+{
+    (void)state;
+    nn_layer_spec specs[1] = {{1, NN_ACT_LINEAR, 0.0f, NN_INIT_XAVIER, NN_DIST_NORMAL}};
+    nn_network net;
+    nn_error err;
+    assert_int_equal(nn_network_init(&net, 1, specs, 1, 8, &err), NN_OK);
+    net.params[net.layers[0].w_off] = 1.0f;
+    net.params[net.layers[0].b_off] = 1e7f;
+    const float x[7] = {-3.0f, -1.0f, 0.0f, 1.0f, 2.0f, 3.0f, 6.0f};
+    nn_network_forward(&net, NULL, x, 7, 0.0f, NULL);
+    nn_health h;
+    nn_health_compute(&h, &net, NULL);
+    const double want_sd = sqrt(356.0) / 7.0;
+    if (fabs(h.layer[0].act_mean - (1e7 + 8.0 / 7.0)) > 1e-8 || fabs(h.layer[0].act_std - want_sd) > 1e-9 * want_sd)
+        fail_msg("mean %.17g std %.17g, want 1e7 + 8/7 and %.17g", h.layer[0].act_mean, h.layer[0].act_std, want_sd);
+    nn_network_free(&net);
+
+    /* columns 1..2 of a (3, 4) block: values 1e7 + {-3, -1, 0, 1, 2, 6}: mean 1e7 + 5/6, sd sqrt(281)/6 */
+    const float v[6] = {-3.0f, -1.0f, 0.0f, 1.0f, 2.0f, 6.0f};
+    float a[12];
+    for (int i = 0; i < 12; i++)
+        a[i] = -1.0f;
+    for (int r = 0; r < 3; r++)
+        for (int j = 1; j < 3; j++)
+            a[r * 4 + j] = 1e7f + v[2 * r + j - 1];
+    double mean, sd;
+    nn_health_block_mean_std(a, 3, 4, 1, 3, &mean, &sd);
+    const double want_block = sqrt(281.0) / 6.0;
+    if (fabs(mean - (1e7 + 5.0 / 6.0)) > 1e-8 || fabs(sd - want_block) > 1e-9 * want_block)
+        fail_msg("block: mean %.17g std %.17g, want 1e7 + 5/6 and %.17g", mean, sd, want_block);
+}
+
 // --- warnings ------------------------------------------------------------------------------------
 
 /* n layers: relu hidden layers, a softmax output, every statistic in the healthy range. */
@@ -759,6 +796,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_health_statistics_match_hand_computed_values),
         cmocka_unit_test(test_health_tanh_and_leaky_relu_use_their_own_rules),
+        cmocka_unit_test(test_health_activation_spread_survives_a_large_offset),
         cmocka_unit_test(test_health_warnings_from_constructed_cases),
         cmocka_unit_test(test_health_history_keeps_the_last_rows_in_order),
         cmocka_unit_test(test_health_trace_matches_hand_computed_values),

@@ -131,6 +131,31 @@ static void test_predict_class_is_argmax_or_threshold_for_one_column(void **stat
     assert_int_equal(nn_predict_class(q, 1), 0);
 }
 
+/* Targets far from 0: mean 1e6 (and 1e5) with a spread of a few float steps. The one-pass
+ * sum(y^2) - sum(y)^2/n lost the variance and reported R² 0; sklearn's r2_score on the same values
+ * (as doubles) gives 0.9166344179842023 for both, and MSE 0.0078125 and 0.0001220703125. Added in
+ * pieces of 512 rows as the trainer's evaluation does. */
+static void test_r2_of_targets_with_a_large_offset_matches_sklearn(void **state)
+{
+    (void)state;
+    const double base[2] = {1e6, 1e5}, step[2] = {0.0625, 0.0078125}, mse[2] = {0.0078125, 0.0001220703125};
+    enum { N = 1200 };
+    static float y[N], yhat[N];
+    for (int c = 0; c < 2; c++) {
+        for (int i = 0; i < N; i++) {
+            y[i] = (float)(base[c] + step[c] * (double)((i * 37) % 17 - 8));
+            yhat[i] = (float)((double)y[i] + step[c] * (double)((i * 11) % 5 - 2));
+        }
+        nn_reg_metrics m;
+        nn_reg_metrics_clear(&m);
+        for (int r0 = 0; r0 < N; r0 += 512)
+            nn_reg_metrics_add(&m, yhat + r0, y + r0, N - r0 < 512 ? N - r0 : 512, 1);
+        nn_reg_metrics_finish(&m);
+        assert_close(m.r2, 0.9166344179842023, 1e-12);
+        assert_close(m.mse, mse[c], 1e-15);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -138,6 +163,7 @@ int main(void)
         cmocka_unit_test(test_metrics_from_hand_made_confusion_with_a_never_predicted_class),
         cmocka_unit_test(test_metrics_of_an_absent_class_and_an_empty_matrix_are_zero_not_nan),
         cmocka_unit_test(test_regression_metrics_match_hand_values),
+        cmocka_unit_test(test_r2_of_targets_with_a_large_offset_matches_sklearn),
         cmocka_unit_test(test_predict_class_is_argmax_or_threshold_for_one_column),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

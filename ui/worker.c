@@ -758,13 +758,11 @@ static void fill_net(ui_worker *w, bool acts)
         bool sig = L->act == NN_ACT_SIGMOID, th = L->act == NN_ACT_TANH;
         for (int c = 0; c < nc; c++) {
             int j0 = (int)(((long)c * out + nc - 1) / nc), j1 = (int)(((long)(c + 1) * out + nc - 1) / nc);
-            double sum = 0.0, sq = 0.0, act = 0.0, sat = 0.0, n = 0.0;
+            double act = 0.0, sat = 0.0, n = 0.0;
             for (int r = 0; r < rows; r++)
                 for (int j = j0; j < j1 && j < out; j++) {
                     double a = (double)L->a[(size_t)r * (size_t)out + (size_t)j];
                     double z = (double)L->z[(size_t)r * (size_t)out + (size_t)j];
-                    sum += a;
-                    sq += a * a;
                     act += z > 0.0;
                     if (sig)
                         sat += a < 1.0 - NN_HEALTH_SAT_EDGE || a > NN_HEALTH_SAT_EDGE;
@@ -772,9 +770,10 @@ static void fill_net(ui_worker *w, bool acts)
                         sat += fabs(a) > NN_HEALTH_SAT_EDGE;
                     n += 1.0;
                 }
-            double mean = n > 0.0 ? sum / n : 0.0, var = n > 0.0 ? sq / n - mean * mean : 0.0;
+            double mean, sd;   /* two passes: a large common offset keeps the spread */
+            nn_health_block_mean_std(L->a, rows, out, j0, j1 < out ? j1 : out, &mean, &sd);
             s->net_amean[l][c] = (float)mean;
-            s->net_astd[l][c] = (float)sqrt(var > 0.0 ? var : 0.0);
+            s->net_astd[l][c] = (float)sd;
             s->net_active[l][c] = n > 0.0 ? (float)(act / n) : 0.0f;
             s->net_sat[l][c] = n > 0.0 ? (float)(sat / n) : 0.0f;
         }
