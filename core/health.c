@@ -470,6 +470,28 @@ static double clamp_p(double p)
     return p;
 }
 
+/* One sample's loss of a fused pair from its pre-activations z: softmax + crossentropy
+ * sum_j y_j (logsumexp(z) - z_j), sigmoid + binarycrossentropy sum_j max(z, 0) - y z + log1p(exp(-|z|)). */
+static double fused_loss_d(nn_loss loss, const double *z, const double *y, int n)
+{
+    double s = 0.0;
+    if (loss == NN_LOSS_CE) {
+        double m = z[0], e = 0.0;
+        for (int j = 1; j < n; j++)
+            m = z[j] > m ? z[j] : m;
+        for (int j = 0; j < n; j++)
+            e += exp(z[j] - m);
+        double lse = m + log(e);
+        for (int j = 0; j < n; j++)
+            if (y[j] != 0.0)
+                s += y[j] * (lse - z[j]);
+        return s;
+    }
+    for (int j = 0; j < n; j++)
+        s += (z[j] > 0.0 ? z[j] : 0.0) - y[j] * z[j] + log1p(exp(-fabs(z[j])));
+    return s;
+}
+
 /* The per-sample loss of yhat against y (n outputs) and, into g, dL/dyhat. */
 static double loss_d(nn_loss loss, double *g, const double *yhat, const double *y, int n)
 {
@@ -558,6 +580,8 @@ nn_status nn_health_trace_run(nn_health_trace *tr, const nn_network *net, const 
     const nn_layer *top = &net->layers[nl - 1];
     tr->loss_value = loss_d(loss, tr->da, tr->a[nl - 1], tr->y, outputs);
     if (nn_loss_is_fused(loss, top->act)) {
+        /* the loss as the trainer reports it: from z, unclamped (nn_loss_value_out) */
+        tr->loss_value = fused_loss_d(loss, tr->z[nl - 1], tr->y, outputs);
         for (int j = 0; j < outputs; j++)
             tr->delta[nl - 1][j] = tr->a[nl - 1][j] - tr->y[j];
     } else {

@@ -1,6 +1,7 @@
 /* loss.c — loss values (accumulated in double) and their gradients dL/dyhat over a batch.
  * Every loss is the mean over rows of a per-sample sum over outputs, so every gradient carries
- * a 1/rows factor. */
+ * a 1/rows factor. The fused pairs' reported value comes from the pre-activations
+ * (nn_loss_value_out); their gradient a - y needs no log at all. */
 #include "loss.h"
 
 #include <math.h>
@@ -12,8 +13,11 @@ const nn_loss_info nn_loss_table[NN_LOSS_COUNT] = {
     {"mse", NN_LOSS_MSE, "mse = mean over samples of sum_j (yhat_j - y_j)^2"},
     {"rmse", NN_LOSS_RMSE, "rmse = sqrt(mse)"},
     {"binarycrossentropy", NN_LOSS_BCE,
-     "binarycrossentropy = -mean over samples of sum_j [y_j log(p_j) + (1 - y_j) log(1 - p_j)]"},
-    {"crossentropy", NN_LOSS_CE, "crossentropy = -mean over samples of sum_j y_j log(p_j)"},
+     "binarycrossentropy = -mean over samples of sum_j [y_j log(p_j) + (1 - y_j) log(1 - p_j)]; "
+     "sigmoid output: from z, mean of sum_j [max(z_j, 0) - y_j z_j + log(1 + exp(-|z_j|))]"},
+    {"crossentropy", NN_LOSS_CE,
+     "crossentropy = -mean over samples of sum_j y_j log(p_j); softmax output: from z, mean of "
+     "sum_j y_j (logsumexp(z) - z_j)"},
 };
 
 int nn_loss_from_name(const char *name)
@@ -84,6 +88,37 @@ double nn_loss_value(nn_loss loss, const float *yhat, const float *y, int rows, 
         break;
     }
     return 0.0;
+}
+
+double nn_loss_value_out(nn_loss loss, nn_act out_act, const float *z, const float *a, const float *y, int rows,
+                         int cols)
+{
+    if (!nn_loss_is_fused(loss, out_act))
+        return nn_loss_value(loss, a, y, rows, cols);
+    if (rows <= 0 || cols <= 0)
+        return 0.0;
+    double s = 0.0;
+    if (loss == NN_LOSS_CE) {
+        for (int r = 0; r < rows; r++) {
+            const float *zr = z + (size_t)r * (size_t)cols, *yr = y + (size_t)r * (size_t)cols;
+            double m = (double)zr[0], e = 0.0;
+            for (int j = 1; j < cols; j++)
+                m = (double)zr[j] > m ? (double)zr[j] : m;
+            for (int j = 0; j < cols; j++)
+                e += exp((double)zr[j] - m);
+            double lse = m + log(e);
+            for (int j = 0; j < cols; j++)
+                if (yr[j] != 0.0f)
+                    s += (double)yr[j] * (lse - (double)zr[j]);
+        }
+    } else {
+        size_t n = (size_t)rows * (size_t)cols;
+        for (size_t i = 0; i < n; i++) {
+            double v = (double)z[i];
+            s += (v > 0.0 ? v : 0.0) - (double)y[i] * v + log1p(exp(-fabs(v)));
+        }
+    }
+    return s / rows;
 }
 
 void nn_loss_grad(nn_loss loss, float *dyhat, const float *yhat, const float *y, int rows, int cols)

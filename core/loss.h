@@ -28,11 +28,21 @@ extern const nn_loss_info nn_loss_table[NN_LOSS_COUNT];
 int nn_loss_from_name(const char *name);   /* -1 if unknown */
 const char *nn_loss_name(nn_loss l);
 
-/* Probabilities are clamped to [NN_LOSS_EPS, 1 - NN_LOSS_EPS] inside logs. */
+/* nn_loss_value and nn_loss_grad clamp probabilities to [NN_LOSS_EPS, 1 - NN_LOSS_EPS] inside logs
+ * (and the gradient is taken at the clamped value). The fused pairs never need it: see
+ * nn_loss_value_out. */
 #define NN_LOSS_EPS 1e-7
 
 /* Mean loss of yhat against y, both (rows, cols). Accumulated in double. */
 double nn_loss_value(nn_loss loss, const float *yhat, const float *y, int rows, int cols);
+
+/* The loss of an output layer as it is reported: for softmax + crossentropy and sigmoid +
+ * binarycrossentropy (nn_loss_is_fused) from the pre-activations z, stably and unclamped, as torch's
+ * F.cross_entropy and F.binary_cross_entropy_with_logits: per row sum_j y_j (logsumexp(z) - z_j), and
+ * per element max(z, 0) - y z + log(1 + exp(-|z|)); every other pairing nn_loss_value of the
+ * activations a. z, a and y (rows, cols). Accumulated in double. */
+double nn_loss_value_out(nn_loss loss, nn_act out_act, const float *z, const float *a, const float *y, int rows,
+                         int cols);
 
 /* dL/dyhat of the mean loss (so each row carries a 1/rows factor), (rows, cols). */
 void nn_loss_grad(nn_loss loss, float *dyhat, const float *yhat, const float *y, int rows, int cols);

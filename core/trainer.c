@@ -362,13 +362,14 @@ static split_eval eval_split(nn_trainer *t, const uint32_t *idx, int n, bool tes
     if (test && cls)
         nn_confusion_clear(t->confusion, k);
     int chunk = t->net.max_batch;
+    const nn_layer *top = &t->net.layers[t->net.n_layers - 1];
     for (int r0 = 0; r0 < n; r0 += chunk) {
         int r = n - r0 < chunk ? n - r0 : chunk;
         /* targets raw (original units) for regression: the loss is reported in data units */
         nn_gather(t->xb, t->yb, no, &t->data, NULL, idx + r0, r);
         const float *o = nn_network_forward(&t->net, t->pool, t->xb, r, 0.0f, NULL);
         if (cls) {
-            loss_sum += nn_loss_value(summed, o, t->yb, r, no) * r;
+            loss_sum += nn_loss_value_out(summed, top->act, top->z, o, t->yb, r, no) * r;
             for (int i = 0; i < r; i++) {
                 int pred = nn_predict_class(o + (size_t)i * no, no);
                 int actual = t->data.label[idx[r0 + i]];
@@ -498,7 +499,8 @@ nn_status nn_trainer_step(nn_trainer *t, nn_error *err)
     float dropout = (float)tp->dropout;
     const float *out = nn_network_forward(&t->net, t->pool, t->xb, rows, dropout,
                                           dropout > 0.0f ? &t->rng : NULL);
-    double loss = nn_loss_value(t->loss, out, t->yb, rows, t->outputs);
+    const nn_layer *top = &t->net.layers[t->net.n_layers - 1];
+    double loss = nn_loss_value_out(t->loss, top->act, top->z, out, t->yb, rows, t->outputs);
     if (!isfinite(loss))
         return diverge(t, isnan(loss) ? "the loss is NaN" : "the loss is infinite", err);
     nn_network_backward(&t->net, t->pool, t->xb, t->yb, rows, t->loss);

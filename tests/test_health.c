@@ -473,6 +473,21 @@ static void test_health_trace_matches_network_backward_on_one_row(void **state)
             }
         }
         assert_true(biggest > 1e-3);   /* the comparison is not between zeros */
+        /* the sample's loss is the one the trainer reports, also for confident outputs (logits
+           scaled by 100: the fused pairs' loss comes from z, unclamped) */
+        const nn_layer *top = &net.layers[net.n_layers - 1];
+        for (int scaled = 0; scaled < 2; scaled++) {
+            if (scaled) {
+                for (size_t k = 0; k < (size_t)top->in * (size_t)top->out; k++)
+                    net.params[top->w_off + k] *= 100.0f;
+                nn_network_forward(&net, NULL, x, 1, 0.0f, NULL);
+                assert_int_equal(nn_health_trace_run(&tr, &net, x, y, tc->loss, &err), NN_OK);
+            }
+            double want = nn_loss_value_out(tc->loss, top->act, top->z, top->a, y, 1, tc->outputs);
+            if (!(fabs(tr.loss_value - want) <= 1e-5 * (1.0 + fabs(want))))
+                fail_msg("case %d%s: trace loss %.9g, reported %.9g", c, scaled ? " (scaled)" : "", tr.loss_value,
+                         want);
+        }
         nn_health_trace_free(&tr);
         nn_network_free(&net);
     }

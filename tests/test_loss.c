@@ -75,6 +75,39 @@ static void test_log_losses_clamp_probabilities_and_stay_finite(void **state)
     ASSERT_NEAR(nn_loss_value(NN_LOSS_BCE, perfect, y, 1, 2), 0.0, 1e-6);
 }
 
+/* The fused pairs' reported loss comes from the pre-activations, unclamped: confidently wrong rows
+ * cost what they cost (30 and 40, not -log(1e-7) = 16.1). Literals: torch 1.13's F.cross_entropy and
+ * F.binary_cross_entropy_with_logits on the same z (float64). Other pairings keep the clamp. */
+static void test_fused_losses_are_reported_from_the_logits_as_torch_does(void **state)
+{
+    (void)state;
+    const float z[9] = {30.0f, 0.0f, 0.0f, 1.5f, -0.25f, 0.75f, -20.0f, 5.0f, 40.0f};
+    const float y[9] = {0, 1, 0, 1, 0, 0, 1, 0, 0};
+    float a[9];
+    nn_act_forward(NN_ACT_SOFTMAX, 0.0f, a, z, 3, 3);
+    ASSERT_NEAR(nn_loss_value_out(NN_LOSS_CE, NN_ACT_SOFTMAX, z, a, y, 3, 3), 30.166144484914444, 1e-12);
+    /* the clamped probabilities gave (16.118 + 0.53 + 16.118) / 3 */
+    assert_true(nn_loss_value(NN_LOSS_CE, a, y, 3, 3) < 11.0);
+
+    const float zb[4] = {-40.0f, 3.0f, -0.5f, 25.0f}, yb[4] = {1, 0, 1, 0};
+    float ab[4];
+    nn_act_forward(NN_ACT_SIGMOID, 0.0f, ab, zb, 4, 1);
+    ASSERT_NEAR(nn_loss_value_out(NN_LOSS_BCE, NN_ACT_SIGMOID, zb, ab, yb, 4, 1), 17.255666083941936, 1e-12);
+
+    /* a moderate row: the same value as from the probabilities */
+    ASSERT_NEAR(nn_loss_value_out(NN_LOSS_CE, NN_ACT_SOFTMAX, z + 3, a + 3, y + 3, 1, 3),
+                nn_loss_value(NN_LOSS_CE, a + 3, y + 3, 1, 3), 1e-6);
+    /* not fused (crossentropy of sigmoid outputs, bce of softmax outputs, mse): the activations,
+     * clamped where a log needs it */
+    nn_act_forward(NN_ACT_SIGMOID, 0.0f, a, z, 3, 3);
+    ASSERT_NEAR(nn_loss_value_out(NN_LOSS_CE, NN_ACT_SIGMOID, z, a, y, 3, 3), nn_loss_value(NN_LOSS_CE, a, y, 3, 3),
+                0.0);
+    ASSERT_NEAR(nn_loss_value_out(NN_LOSS_BCE, NN_ACT_SOFTMAX, z, a, y, 3, 3),
+                nn_loss_value(NN_LOSS_BCE, a, y, 3, 3), 0.0);
+    ASSERT_NEAR(nn_loss_value_out(NN_LOSS_MSE, NN_ACT_SOFTMAX, z, a, y, 3, 3), nn_loss_value(NN_LOSS_MSE, a, y, 3, 3),
+                0.0);
+}
+
 static void test_rmse_gradient_is_zero_for_a_perfect_prediction(void **state)
 {
     (void)state;
@@ -276,6 +309,7 @@ int main(void)
         cmocka_unit_test(test_table_rows_match_their_ids_and_names_round_trip),
         cmocka_unit_test(test_losses_give_the_values_computed_by_hand),
         cmocka_unit_test(test_log_losses_clamp_probabilities_and_stay_finite),
+        cmocka_unit_test(test_fused_losses_are_reported_from_the_logits_as_torch_does),
         cmocka_unit_test(test_rmse_gradient_is_zero_for_a_perfect_prediction),
         cmocka_unit_test(test_only_softmax_crossentropy_and_sigmoid_bce_are_fused),
         cmocka_unit_test(test_every_loss_gradient_matches_central_differences),

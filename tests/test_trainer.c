@@ -355,6 +355,73 @@ static void test_losses_cover_the_whole_split_whatever_the_chunking(void **state
     free(p);
 }
 
+/* The test loss of t's current weights computed here from the output layer's z in double: softmax +
+ * crossentropy as logsumexp(z) - z_label, sigmoid + bce as softplus(z) - y z. Sets *worst to the
+ * largest per-row loss. */
+static double test_loss_from_logits(nn_trainer *t, double *worst)
+{
+    int n = t->split.n_test, nf = t->data.n_features, no = t->outputs;
+    float *x = malloc((size_t)n * (size_t)nf * sizeof *x);
+    assert_non_null(x);
+    for (int i = 0; i < n; i++)
+        memcpy(x + (size_t)i * nf, t->data.x + (size_t)t->split.test[i] * nf, (size_t)nf * sizeof *x);
+    nn_network_forward(&t->net, NULL, x, n, 0.0f, NULL);
+    const float *z = t->net.layers[t->net.n_layers - 1].z;
+    double sum = 0.0;
+    *worst = 0.0;
+    for (int i = 0; i < n; i++) {
+        const float *zr = z + (size_t)i * no;
+        int label = t->data.label[t->split.test[i]];
+        double l;
+        if (no == 1) {
+            double v = (double)zr[0], yv = label == 1;
+            l = (v > 0 ? v : 0) - yv * v + log1p(exp(-fabs(v)));
+        } else {
+            double m = (double)zr[0], e = 0.0;
+            for (int j = 1; j < no; j++)
+                m = (double)zr[j] > m ? (double)zr[j] : m;
+            for (int j = 0; j < no; j++)
+                e += exp((double)zr[j] - m);
+            l = m + log(e) - (double)zr[label];
+        }
+        sum += l;
+        *worst = l > *worst ? l : *worst;
+    }
+    free(x);
+    return sum / n;
+}
+
+/* Confidently wrong rows: the reported cross-entropy (softmax) and binary cross-entropy (one sigmoid
+ * unit) are the losses of the logits, as torch's F.cross_entropy and binary_cross_entropy_with_logits
+ * give them; the clamp at 1e-7 capped each row at 16.1 and reported less. */
+static void test_reported_crossentropy_is_not_clamped(void **state)
+{
+    (void)state;
+    nn_preset *p = load("iris");
+    for (int binary = 0; binary < 2; binary++) {
+        if (binary) {
+            set(p, "dataset", "{\"source\":\"moons\"}");
+            set(p, "model.layers.1", "{\"units\":1,\"activation\":\"sigmoid\"}");
+            set(p, "training.loss", "binarycrossentropy");
+        }
+        nn_trainer *t = start(p, 1);
+        nn_layer *top = &t->net.layers[t->net.n_layers - 1];
+        for (size_t i = 0; i < (size_t)top->in * (size_t)top->out; i++)
+            t->net.params[top->w_off + i] *= 60.0f;   /* logits in the tens */
+        nn_epoch_stats s;
+        nn_error err;
+        assert_int_equal(nn_trainer_evaluate(t, &s, &err), NN_OK);
+        double worst, want = test_loss_from_logits(t, &worst);
+        if (worst < 20.0)
+            fail_msg("the test needs a row past the old clamp (-log 1e-7 = 16.1); the worst costs %g", worst);
+        if (fabs(s.test_loss - want) > 1e-9 * want)
+            fail_msg("%s: reported test loss %.9g, the logits give %.9g", binary ? "bce" : "crossentropy",
+                     s.test_loss, want);
+        stop(t);
+    }
+    free(p);
+}
+
 static void test_dropout_and_regularisation_train_and_report_a_penalty(void **state)
 {
     (void)state;
@@ -384,6 +451,7 @@ int main(void)
         cmocka_unit_test(test_cosine_with_t_max_0_spans_the_runs_epochs),
         cmocka_unit_test(test_regression_reports_r2_in_original_units),
         cmocka_unit_test(test_losses_cover_the_whole_split_whatever_the_chunking),
+        cmocka_unit_test(test_reported_crossentropy_is_not_clamped),
         cmocka_unit_test(test_dropout_and_regularisation_train_and_report_a_penalty),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
