@@ -97,6 +97,11 @@ static void print_epoch_text(const nn_trainer *t, const nn_epoch_stats *s)
     fmt_value(a[3], sizeof a[3], s->val_acc);
     fmt_value(a[4], sizeof a[4], s->test_loss);
     fmt_value(a[5], sizeof a[5], s->test_acc);
+    if (s->epoch == 0) {   /* --epochs 0 */
+        printf("untrained   train loss %s %s %s | val loss %s %s %s | test loss %s %s %s\n", a[0], m, a[1], a[2], m,
+               a[3], a[4], m, a[5]);
+        return;
+    }
     int w = snprintf(NULL, 0, "%d", t->preset.training.epochs);
     printf("epoch %*d/%d  train loss %s %s %s | val loss %s %s %s | test loss %s %s %s | %.3f ms\n", w,
            s->epoch, t->preset.training.epochs, a[0], m, a[1], a[2], m, a[3], a[4], m, a[5],
@@ -113,7 +118,7 @@ static void describe_network(const nn_trainer *t, char *buf, size_t n)
                                 i == t->net.n_layers - 1 ? ")" : "");
 }
 
-static void print_header(const nn_trainer *t)
+static void print_header(const nn_trainer *t, bool untrained)
 {
     const nn_preset *p = &t->preset;
     char net[256];
@@ -127,7 +132,7 @@ static void print_header(const nn_trainer *t)
         printf(", regression\n");
     printf("network: %s, %zu parameters; %s loss, %s lr %g, batch %d, %d epochs, seed %llu\n", net,
            t->net.n_params, nn_loss_name(t->loss), nn_opt_name(p->training.optimizer.kind), t->base_lr,
-           t->batch_size, p->training.epochs, (unsigned long long)t->seed);
+           t->batch_size, untrained ? 0 : p->training.epochs, (unsigned long long)t->seed);
 }
 
 static void print_final_text(const nn_trainer *t, const nn_epoch_stats *f)
@@ -175,6 +180,8 @@ static void print_final_json(const nn_trainer *t, const nn_epoch_stats *f, const
         jstr(stdout, t->fault);
         printf(",");
     }
+    jnum(stdout, "train_loss", f->train_loss, true);
+    jnum(stdout, "val_loss", f->val_loss, true);
     jnum(stdout, "test_loss", f->test_loss, true);
     if (t->data.task == NN_TASK_REGRESSION) {
         jnum(stdout, "r2", t->reg.r2, true);
@@ -217,6 +224,7 @@ static void print_final_json(const nn_trainer *t, const nn_epoch_stats *f, const
 typedef struct {
     const char *preset;
     bool json, quiet;
+    bool untrained;       /* --epochs 0 */
     long threads;
     const char *save;
     const char *sets[64]; /* "KEY=VALUE" in command-line order, --epochs/--seed included */
@@ -248,8 +256,17 @@ static int parse_train_args(train_args *a, int argc, char **argv)
             a->quiet = true;
         } else if (strcmp(s, "--epochs") == 0 || strcmp(s, "--seed") == 0) {
             bool ep = s[2] == 'e';
-            if (cli_parse_int(s, v, ep ? 1 : 0, ep ? 1000000 : 2147483647L, &n))
+            if (cli_parse_int(s, v, 0, ep ? 1000000 : 2147483647L, &n))
                 return -1;
+            if (ep) {
+                /* 0: no training, the initial weights are reported (and saved); the preset keeps
+                 * its own epochs, so a saved model is the start of the run it describes */
+                a->untrained = n == 0;
+                if (n == 0) {
+                    i++;
+                    continue;
+                }
+            }
             if (own >= 16) {
                 fprintf(stderr, "nnterm: train: too many %s options\n", s);
                 return -1;
@@ -341,10 +358,10 @@ int cli_train(int argc, char **argv)
     }
     install_signals();
     if (!a.json && !a.quiet)
-        print_header(t);
+        print_header(t, a.untrained);
     int printed = 0;
     const char *stopped = NULL;
-    while (!nn_trainer_finished(t)) {
+    while (!a.untrained && !nn_trainer_finished(t)) {
         st = nn_trainer_step(t, &err);
         while (printed < t->history_len) {
             if (a.json)
@@ -363,8 +380,10 @@ int cli_train(int argc, char **argv)
     fflush(stdout);
     nn_epoch_stats fin = t->final_stats;
     if (!nn_trainer_finished(t) || t->state == NN_TRAINER_DIVERGED) {
-        /* interrupted mid-run or diverged: report the current (last finite) weights */
+        /* untrained, interrupted mid-run or diverged: report the current (initial, last finite) weights */
         nn_trainer_evaluate(t, &fin, &err);
+        if (a.untrained && !a.json && !a.quiet)
+            print_epoch_text(t, &fin);
     } else if (t->stopped_early) {
         stopped = "early";
     }

@@ -574,8 +574,10 @@ static void normal_key(ui_app *a, ui_cmd c)
         break;
     }
     case UI_ACT_SAVE_MODEL: {
-        if (!s->has_last) {
-            ui_app_message(a, true, "nothing trained yet: train at least one epoch first");
+        /* any moment the trainer exists: the current weights, the initial ones before training */
+        if (s->state == UI_RUN_LOADING || s->state == UI_RUN_ERROR) {
+            ui_app_message(a, true, "no model to save: %s",
+                           s->state == UI_RUN_LOADING ? "the preset is still loading" : "the preset could not be built");
             break;
         }
         char f[256];

@@ -60,7 +60,7 @@ const ui_keybind ui_keytab[] = {
     {{'z'}, UI_ACT_ZOOM, 0, UI_CTX_ALL, "z", "zoom the focused panel (projector mode, --big)"},
     {{'l'}, UI_ACT_LOAD, 0, UI_CTX_ALL, "l", "load a preset (built-in or *.json here)"},
     {{'w'}, UI_ACT_SAVE_PRESET, 0, UI_CTX_ALL, "w", "write the configuration as a preset"},
-    {{'m'}, UI_ACT_SAVE_MODEL, 0, UI_CTX_ALL, "m", "save the trained model"},
+    {{'m'}, UI_ACT_SAVE_MODEL, 0, UI_CTX_ALL, "m", "save the model (its weights now)"},
 };
 const int ui_keytab_len = (int)(sizeof ui_keytab / sizeof ui_keytab[0]);
 

@@ -1313,7 +1313,11 @@ static void do_save_model(ui_worker *w, const char *path)
         nn_error_clear(&err);
         nn_trainer *t = &w->t;
         nn_status st = nn_model_save(path, &t->preset, &t->net, &t->norm, &t->data, &err);
-        if (st == NN_OK)
+        if (st == NN_OK && t->epoch == 0 && t->batch == 0)
+            notice(w, false, "model saved to %s (the initial weights, untrained)", path);
+        else if (st == NN_OK && t->batch > 0)
+            notice(w, false, "model saved to %s (epoch %d, after batch %d)", path, t->epoch + 1, t->batch);
+        else if (st == NN_OK)
             notice(w, false, "model saved to %s (epoch %d)", path, t->epoch);
         else
             notice(w, true, "save model: %s", err.msg[0] ? err.msg : nn_status_name(st));
