@@ -447,10 +447,10 @@ double nn_network_clip_grads(nn_network *net, double max_norm)
 double nn_network_clip_grads_pool(nn_network *net, nn_pool *pool, double max_norm)
 {
     double norm = sqrt(sum_squares_pool(pool, net->grads, net->n_params));
-    if (max_norm > 0.0 && norm > max_norm) {
-        const float scale = (float)(max_norm / norm);
-        scale_by(net->grads, scale, net->n_params);
-    }
+    /* torch.nn.utils.clip_grad_norm_'s coefficient, max_norm / (norm + 1e-6), applied when below 1 */
+    const double coef = max_norm / (norm + 1e-6);
+    if (max_norm > 0.0 && coef < 1.0)
+        scale_by(net->grads, (float)coef, net->n_params);
     return norm;
 }
 

@@ -92,7 +92,8 @@ double nn_network_penalty(const nn_network *net, nn_reg reg, double lambda, doub
 /* Adds the penalty's gradient to grads (sign(0) = 0 for l1). */
 void nn_network_add_penalty_grad(nn_network *net, nn_reg reg, double lambda, double r);
 
-/* L2 norm of the gradient, and scaling to max_norm if larger (gradient clipping). Returns the norm. */
+/* L2 norm of the gradient, and gradient clipping as torch.nn.utils.clip_grad_norm_: the gradient is
+ * multiplied by max_norm / (norm + 1e-6) when that is below 1 (max_norm > 0). Returns the norm. */
 double nn_network_clip_grads(nn_network *net, double max_norm);
 /* The same, the sum of squares split over a pool in fixed blocks added in order: the same norm
  * and gradients for any thread count. */

@@ -727,9 +727,16 @@ static void test_clip_grads_scales_to_the_max_norm_and_returns_the_norm(void **s
     ASSERT_NEAR(net.grads[0], 3.0, 0.0);
     ASSERT_NEAR(nn_network_clip_grads(&net, 10.0), 5.0, 1e-12);    /* below the max */
     ASSERT_NEAR(net.grads[1], 4.0, 0.0);
+    /* torch's clip_grad_norm_: times max_norm / (norm + 1e-6), so a norm equal to the max is
+       scaled too (by 1 - 2e-7), as in torch */
+    ASSERT_NEAR(nn_network_clip_grads(&net, 5.0), 5.0, 1e-12);
+    ASSERT_NEAR(net.grads[0], (double)(3.0f * (float)(5.0 / (5.0 + 1e-6))), 0.0);
+    assert_true(net.grads[0] < 3.0f);
+    net.grads[0] = 3.0f;
+    net.grads[1] = 4.0f;
     ASSERT_NEAR(nn_network_clip_grads(&net, 1.0), 5.0, 1e-12);     /* scaled to norm 1 */
-    ASSERT_NEAR(net.grads[0], 0.6, 1e-7);
-    ASSERT_NEAR(net.grads[1], 0.8, 1e-7);
+    ASSERT_NEAR(net.grads[0], 0.6 * 5.0 / (5.0 + 1e-6), 1e-7);
+    ASSERT_NEAR(net.grads[1], 0.8 * 5.0 / (5.0 + 1e-6), 1e-7);
     ASSERT_NEAR(nn_network_clip_grads(&net, -1.0), 1.0, 1e-6);
     nn_network_free(&net);
 
