@@ -215,6 +215,8 @@ static void print_final_json(const nn_trainer *t, const nn_epoch_stats *f, const
         printf("]");
     }
     printf(",");
+    jnum(stdout, "macro_precision", m->macro_precision, true);
+    jnum(stdout, "macro_recall", m->macro_recall, true);
     jnum(stdout, "macro_f1", m->macro_f1, false);
     printf("}\n");
 }

@@ -19,6 +19,15 @@ done
 for opt in $("$nnterm" --help | grep -oE -- '--[a-z-]+' | sort -u); do
     grep -q -- "$opt" "$root/README.md" || { echo "README.md does not mention $opt (from --help)" >&2; fail=1; }
 done
+# CI runs the README's test command as it is written (.ci/run); the README gives it twice, the same
+tests=$(grep -E '^    tools/bootstrap.* && meson test ' "$root/README.md" | sed 's/^    //' | sort -u)
+if [ -z "$tests" ] || [ "$(printf '%s\n' "$tests" | grep -c '')" -ne 1 ]; then
+    echo "README.md: expected one test command (tools/bootstrap ... && meson test ...), found: $tests" >&2
+    fail=1
+elif ! grep -qxF -- "$tests" "$root/.ci/run"; then
+    echo ".ci/run does not run the README's test command as written: $tests" >&2
+    fail=1
+fi
 if grep -n '@@[A-Z]*@@' "$root/README.md" >&2; then
     echo "README.md has unfilled placeholders" >&2
     fail=1
