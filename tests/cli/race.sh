@@ -43,4 +43,23 @@ for opt in sgd momentum nesterov rmsprop adam adamw adagrad adadelta; do
     check $? "the race table lacks a row for $opt"
 done
 
+# A cosine schedule with t_max 0 spans the run's epochs however they are set (--epochs 6, in a race
+# too): torch's CosineAnnealingLR(T_max=6) from 0.03, printed with 6 digits; the race's sgd gives the
+# numbers of that run.
+printf '{"dataset": {"source": "iris"}, "training": {"schedule": {"name": "cosine"}}}\n' >cosine.json
+run train cosine.json --epochs 6 --json
+expect_rc 0
+lrs=$(grep '"epoch":' "$T/out" | grep -o '"lr":[^,}]*' | cut -d: -f2 | tr '\n' ' ')
+[ "$lrs" = "0.03 0.0279904 0.0225 0.015 0.0075 0.00200962 " ]
+check $? "cosine learning rates over 6 epochs: $lrs"
+cp "$T/out" "$T/alone.cosine"
+run race cosine.json --optimizers sgd:0.03 --epochs 6 --json
+expect_rc 0
+sed 's/^{"optimizer":"[a-z:0-9.]*",/{/' "$T/out" >"$T/race.cosine"
+a=$(losses race.cosine) b=$(losses alone.cosine)
+[ -n "$a" ] && [ "$a" = "$b" ]
+check $? "cosine: the race's numbers differ from the run alone:
+    race:  $a
+    alone: $b"
+
 finish
