@@ -99,14 +99,16 @@ double nn_loss_value_out(nn_loss loss, nn_act out_act, const float *z, const flo
         return 0.0;
     double s = 0.0;
     if (loss == NN_LOSS_CE) {
+        /* logsumexp(z) = m + log(sum_j exp(z_j - m)), m = max z; the softmax a = exp(z - m) / sum
+         * already holds that sum, as 1 / a at the maximum (a value in [1/cols, 1]: no underflow), so
+         * logsumexp(z) = m - log(a_max), one log per row, as exact as a float softmax allows. */
         for (int r = 0; r < rows; r++) {
-            const float *zr = z + (size_t)r * (size_t)cols, *yr = y + (size_t)r * (size_t)cols;
-            double m = (double)zr[0], e = 0.0;
+            const float *zr = z + (size_t)r * (size_t)cols, *ar = a + (size_t)r * (size_t)cols;
+            const float *yr = y + (size_t)r * (size_t)cols;
+            int jm = 0;
             for (int j = 1; j < cols; j++)
-                m = (double)zr[j] > m ? (double)zr[j] : m;
-            for (int j = 0; j < cols; j++)
-                e += exp((double)zr[j] - m);
-            double lse = m + log(e);
+                jm = zr[j] > zr[jm] ? j : jm;
+            double lse = (double)zr[jm] - log((double)ar[jm]);
             for (int j = 0; j < cols; j++)
                 if (yr[j] != 0.0f)
                     s += (double)yr[j] * (lse - (double)zr[j]);

@@ -40,7 +40,8 @@ double nn_loss_value(nn_loss loss, const float *yhat, const float *y, int rows, 
  * binarycrossentropy (nn_loss_is_fused) from the pre-activations z, stably and unclamped, as torch's
  * F.cross_entropy and F.binary_cross_entropy_with_logits: per row sum_j y_j (logsumexp(z) - z_j), and
  * per element max(z, 0) - y z + log(1 + exp(-|z|)); every other pairing nn_loss_value of the
- * activations a. z, a and y (rows, cols). Accumulated in double. */
+ * activations a. z, a and y (rows, cols), a = f(z) of the last forward (softmax + crossentropy takes
+ * logsumexp's sum from it). Accumulated in double. */
 double nn_loss_value_out(nn_loss loss, nn_act out_act, const float *z, const float *a, const float *y, int rows,
                          int cols);
 

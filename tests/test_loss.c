@@ -85,7 +85,8 @@ static void test_fused_losses_are_reported_from_the_logits_as_torch_does(void **
     const float y[9] = {0, 1, 0, 1, 0, 0, 1, 0, 0};
     float a[9];
     nn_act_forward(NN_ACT_SOFTMAX, 0.0f, a, z, 3, 3);
-    ASSERT_NEAR(nn_loss_value_out(NN_LOSS_CE, NN_ACT_SOFTMAX, z, a, y, 3, 3), 30.166144484914444, 1e-12);
+    /* within the float softmax's rounding (logsumexp's sum is taken from it) */
+    ASSERT_NEAR(nn_loss_value_out(NN_LOSS_CE, NN_ACT_SOFTMAX, z, a, y, 3, 3), 30.166144484914444, 1e-6);
     /* the clamped probabilities gave (16.118 + 0.53 + 16.118) / 3 */
     assert_true(nn_loss_value(NN_LOSS_CE, a, y, 3, 3) < 11.0);
 

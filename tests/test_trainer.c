@@ -414,7 +414,7 @@ static void test_reported_crossentropy_is_not_clamped(void **state)
         double worst, want = test_loss_from_logits(t, &worst);
         if (worst < 20.0)
             fail_msg("the test needs a row past the old clamp (-log 1e-7 = 16.1); the worst costs %g", worst);
-        if (fabs(s.test_loss - want) > 1e-9 * want)
+        if (fabs(s.test_loss - want) > 1e-7 * want)   /* the float softmax's rounding */
             fail_msg("%s: reported test loss %.9g, the logits give %.9g", binary ? "bce" : "crossentropy",
                      s.test_loss, want);
         stop(t);
