@@ -368,3 +368,28 @@ void nn_act_backward(nn_act act, float alpha, float *dz, const float *da, const 
         backward_to(act, alpha, dz, da, z, a, n);
     }
 }
+
+void nn_act_forward_block(nn_act act, float alpha, float *a, size_t lda, const float *z, size_t ldz,
+                          int rows, int cols)
+{
+    if (rows <= 0 || cols <= 0 || act == NN_ACT_SOFTMAX)
+        return;
+    const size_t n = (size_t)cols;
+    if ((int)act < 0 || act >= NN_ACT_COUNT || act == NN_ACT_LINEAR) {
+        for (size_t r = 0; r < (size_t)rows; r++)
+            memmove(a + r * lda, z + r * ldz, n * sizeof *a);
+        return;
+    }
+    for (size_t r = 0; r < (size_t)rows; r++)
+        forward_to(act, alpha, a + r * lda, z + r * ldz, n);
+}
+
+void nn_act_backward_block(nn_act act, float alpha, float *d, size_t ldd, const float *z, const float *a,
+                           size_t ldza, int rows, int cols)
+{
+    if (rows <= 0 || cols <= 0 || act == NN_ACT_SOFTMAX || (int)act < 0 || act >= NN_ACT_COUNT ||
+        act == NN_ACT_LINEAR)
+        return;
+    for (size_t r = 0; r < (size_t)rows; r++)
+        backward_in_place(act, alpha, d + r * ldd, z + r * ldza, a + r * ldza, (size_t)cols);
+}

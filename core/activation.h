@@ -5,6 +5,7 @@
 #define NN_ACTIVATION_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 typedef enum {
     NN_ACT_SIGMOID,
@@ -44,5 +45,16 @@ void nn_act_forward(nn_act act, float alpha, float *a, const float *z, int rows,
  * dz may alias da. */
 void nn_act_backward(nn_act act, float alpha, float *dz, const float *da, const float *z,
                      const float *a, int rows, int cols);
+
+/* The same over a block of a larger matrix: row r of a at a + r*lda, of z at z + r*ldz; a and z
+ * are different arrays. For the element-wise activations only (softmax needs whole rows: use
+ * nn_act_forward); the same bits as nn_act_forward on the same elements. */
+void nn_act_forward_block(nn_act act, float alpha, float *a, size_t lda, const float *z, size_t ldz,
+                          int rows, int cols);
+
+/* In place over a block: d = d * f'(z), row r of d at d + r*ldd, of z and a at + r*ldza.
+ * Element-wise activations only; the same bits as nn_act_backward(act, alpha, d, d, z, a, ...). */
+void nn_act_backward_block(nn_act act, float alpha, float *d, size_t ldd, const float *z, const float *a,
+                           size_t ldza, int rows, int cols);
 
 #endif

@@ -205,6 +205,24 @@ void nn_network_init_weights(nn_network *net, nn_rng *rng)
     }
 }
 
+/* Forward epilogue: z += b, a = f(z), on a block of the layer's product as soon as it is final
+ * (matrix.h), element by element as the unfused loops did: the same bits. */
+typedef struct {
+    const nn_layer *L;
+    const float *b;
+    bool act;          /* false: bias only (softmax, which needs whole rows, runs afterwards) */
+} fwd_epi;
+
+static void forward_epilogue(void *ctx, float *c, int ldc, int r0, int rows, int c0, int cols)
+{
+    const fwd_epi *e = ctx;
+    for (int r = 0; r < rows; r++)
+        add_to(c + (size_t)r * ldc, e->b + c0, (size_t)cols);
+    if (e->act)
+        nn_act_forward_block(e->L->act, e->L->alpha, e->L->a + (size_t)r0 * ldc + c0, (size_t)ldc, c,
+                             (size_t)ldc, rows, cols);
+}
+
 const float *nn_network_forward(nn_network *net, nn_pool *pool, const float *x, int rows,
                                 float dropout, nn_rng *rng)
 {
@@ -215,15 +233,14 @@ const float *nn_network_forward(nn_network *net, nn_pool *pool, const float *x, 
     for (int l = 0; l < net->n_layers; l++) {
         nn_layer *L = &net->layers[l];
         const int out = L->out;
-        const float *W = net->params + L->w_off;
-        const float *restrict b = net->params + L->b_off;
-        nn_gemm(pool, false, false, rows, out, L->in, 1.0f, in, L->in, W, out, 0.0f, L->z, out);
-        /* bias and activation row by row, while the row is in L1 */
-        for (int r = 0; r < rows; r++) {
-            float *restrict zr = L->z + (size_t)r * out;
-            add_to(zr, b, (size_t)out);
-            nn_act_forward(L->act, L->alpha, L->a + (size_t)r * out, zr, 1, out);
-        }
+        /* z = in W, then in the product's epilogue z += b and a = f(z) while each block is in L1 */
+        fwd_epi e = {L, net->params + L->b_off, L->act != NN_ACT_SOFTMAX};
+        nn_gemm_args g = {.m = rows, .n = out, .k = L->in, .alpha = 1.0f, .a = in, .lda = L->in,
+                          .b = net->params + L->w_off, .ldb = out, .c = L->z, .ldc = out,
+                          .epilogue = forward_epilogue, .ctx = &e};
+        nn_gemm_run(pool, &g, 1);
+        if (!e.act)
+            nn_act_forward(L->act, L->alpha, L->a, L->z, rows, out);
         L->h = L->a;
         if (drop && L->mask) {
             /* inverted dropout: keep with probability 1 - p and scale by 1/(1 - p) */
@@ -244,44 +261,44 @@ const float *nn_network_forward(nn_network *net, nn_pool *pool, const float *x, 
     return net->layers[net->n_layers - 1].a;
 }
 
-/* dW = hprev^T delta and db = the column sums of delta, for layer L. */
-static void weight_grads(nn_network *net, nn_pool *pool, const nn_layer *L, const float *hprev, int rows)
-{
-    const int out = L->out, in = L->in;
-    float *dW = net->grads + L->w_off;
-    float *restrict db = net->grads + L->b_off;
-    const float *delta = L->delta;
-    nn_gemm(pool, true, false, in, out, rows, 1.0f, hprev, in, delta, out, 0.0f, dW, out);
-    memset(db, 0, (size_t)out * sizeof *db);
-    for (int r = 0; r < rows; r++) {
-        const float *restrict dr = delta + (size_t)r * out;
-        add_to(db, dr, (size_t)out);
-    }
-}
-
-/* The previous layer's delta = delta W^T (before its activation's derivative). */
-static void input_grad(nn_network *net, nn_pool *pool, const nn_layer *L, nn_layer *P, int rows)
-{
-    const float *W = net->params + L->w_off;
-    nn_gemm(pool, false, true, rows, L->in, L->out, 1.0f, L->delta, L->out, W, L->out, 0.0f,
-            P->delta, L->in);
-}
-
+/* Weight-gradient epilogue: db = the column sums of delta, by the block at the top of each column
+ * panel of dW (each column exactly once), rows added in order as the unfused loop did. */
 typedef struct {
-    nn_network *net;
-    const nn_layer *L;
-    nn_layer *P;
-    const float *hprev;
-    int rows;
-} back_pair;
+    const float *delta;
+    float *db;
+    int out, rows;
+} wgrad_epi;
 
-static void back_pair_part(void *arg, int part)
+static void wgrad_epilogue(void *ctx, float *c, int ldc, int r0, int rows, int c0, int cols)
 {
-    const back_pair *j = arg;
-    if (part == 0)
-        weight_grads(j->net, NULL, j->L, j->hprev, j->rows);
-    else
-        input_grad(j->net, NULL, j->L, j->P, j->rows);
+    (void)c;
+    (void)ldc;
+    (void)rows;
+    const wgrad_epi *e = ctx;
+    if (r0 != 0)
+        return;
+    float *restrict db = e->db + c0;
+    memset(db, 0, (size_t)cols * sizeof *db);
+    for (int r = 0; r < e->rows; r++)
+        add_to(db, e->delta + (size_t)r * e->out + c0, (size_t)cols);
+}
+
+/* Input-gradient epilogue: the previous layer's delta (delta W^T) times its dropout mask and its
+ * activation's derivative, element by element as the unfused loops did. */
+typedef struct {
+    const nn_layer *P;
+    bool mask;
+} igrad_epi;
+
+static void igrad_epilogue(void *ctx, float *c, int ldc, int r0, int rows, int c0, int cols)
+{
+    const igrad_epi *e = ctx;
+    const nn_layer *P = e->P;
+    const size_t off = (size_t)r0 * ldc + c0;
+    if (e->mask)
+        for (int r = 0; r < rows; r++)
+            mul_to(c + (size_t)r * ldc, P->mask + off + (size_t)r * ldc, (size_t)cols);
+    nn_act_backward_block(P->act, P->alpha, c, (size_t)ldc, P->z + off, P->a + off, (size_t)ldc, rows, cols);
 }
 
 void nn_network_backward(nn_network *net, nn_pool *pool, const float *x, const float *y, int rows,
@@ -300,27 +317,31 @@ void nn_network_backward(nn_network *net, nn_pool *pool, const float *x, const f
         nn_layer *L = &net->layers[l];
         const int out = L->out, in = L->in;
         const float *hprev = l == 0 ? x : net->layers[l - 1].h;
-        /* Two small products (the output layer's) would each run inline on this thread; they
-         * are independent, so they run side by side as the two parts of one pool job (above
-         * 1e5 flops each, a few microseconds: below, waking the pool costs more). */
-        const double flops = 2.0 * rows * in * out;
-        if (l > 0 && flops >= 1e5 && flops < NN_GEMM_INLINE_FLOPS && nn_pool_threads(pool) > 1) {
-            back_pair j = {net, L, &net->layers[l - 1], hprev, rows};
-            nn_pool_run(pool, back_pair_part, &j, 2);
-        } else {
-            weight_grads(net, pool, L, hprev, rows);
-            if (l == 0)
-                break;
-            input_grad(net, pool, L, &net->layers[l - 1], rows);
+        /* The layer's two products are independent: one pool job (or both inline when small).
+         * dW = hprev^T delta (TN), db in its epilogue; the previous layer's delta = delta W^T (NT)
+         * with the mask and f'(z) in its epilogue. The first layer's dX is never needed. */
+        wgrad_epi we = {L->delta, net->grads + L->b_off, out, rows};
+        nn_gemm_args g[2] = {
+            {.trans_a = true, .m = in, .n = out, .k = rows, .alpha = 1.0f, .a = hprev, .lda = in,
+             .b = L->delta, .ldb = out, .c = net->grads + L->w_off, .ldc = out,
+             .epilogue = wgrad_epilogue, .ctx = &we},
+        };
+        if (l == 0) {
+            nn_gemm_run(pool, g, 1);
+            break;
         }
         nn_layer *P = &net->layers[l - 1];
-        if (net->last_dropout && P->mask) {
-            const size_t n = (size_t)rows * (size_t)in;
-            float *restrict d = P->delta;
-            const float *restrict mask = P->mask;
-            mul_to(d, mask, n);
+        igrad_epi ie = {P, net->last_dropout && P->mask};
+        const bool fused = P->act != NN_ACT_SOFTMAX;   /* softmax needs whole rows */
+        g[1] = (nn_gemm_args){.trans_b = true, .m = rows, .n = in, .k = out, .alpha = 1.0f, .a = L->delta,
+                              .lda = out, .b = net->params + L->w_off, .ldb = out, .c = P->delta, .ldc = in,
+                              .epilogue = fused ? igrad_epilogue : NULL, .ctx = &ie};
+        nn_gemm_run(pool, g, 2);
+        if (!fused) {
+            if (ie.mask)
+                mul_to(P->delta, P->mask, (size_t)rows * (size_t)in);
+            nn_act_backward(P->act, P->alpha, P->delta, P->delta, P->z, P->a, rows, in);
         }
-        nn_act_backward(P->act, P->alpha, P->delta, P->delta, P->z, P->a, rows, in);
     }
 }
 

@@ -1,6 +1,8 @@
 /* test_matrix.c — nn_gemm against the double-accumulating reference nn_gemm_ref, for every
  * transpose combination, odd sizes, padded leading dimensions, alpha/beta, NaN in C with
- * beta = 0, and bit-identical results for any pool size. */
+ * beta = 0, every kernel this CPU has, bit-identical results for any pool size and between the
+ * AVX2 and AVX-512 kernels, epilogues that see every block of C once, and several products run
+ * as one job. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -20,6 +22,7 @@ typedef struct {
     int m, n, k;
     int pad_a, pad_b, pad_c;  /* extra leading-dimension floats */
     float alpha, beta;
+    nn_gemm_isa isa;          /* NN_GEMM_AUTO unless a test asks for a kernel */
 } gemm_case;
 
 typedef struct {
@@ -83,7 +86,10 @@ static void check_case(const gemm_case *t, nn_pool *pool)
     memcpy(ref, d.c0, d.nc * sizeof(float));
     memcpy(d.c, d.c0, d.nc * sizeof(float));
     nn_gemm_ref(t->ta, t->tb, t->m, t->n, t->k, t->alpha, d.a, d.lda, d.b, d.ldb, t->beta, ref, d.ldc);
-    nn_gemm(pool, t->ta, t->tb, t->m, t->n, t->k, t->alpha, d.a, d.lda, d.b, d.ldb, t->beta, d.c, d.ldc);
+    nn_gemm_args g = {.trans_a = t->ta, .trans_b = t->tb, .m = t->m, .n = t->n, .k = t->k,
+                      .alpha = t->alpha, .beta = t->beta, .a = d.a, .lda = d.lda, .b = d.b,
+                      .ldb = d.ldb, .c = d.c, .ldc = d.ldc, .isa = t->isa};
+    nn_gemm_run(pool, &g, 1);
     float tol = 1e-5f * (float)(t->k + 1) * (fabsf(t->alpha) + fabsf(t->beta) + 1.0f);
     for (int i = 0; i < t->m; i++) {
         for (int j = 0; j < d.ldc; j++) {
@@ -95,8 +101,9 @@ static void check_case(const gemm_case *t, nn_pool *pool)
                 continue;
             }
             if (!(fabsf(d.c[at] - ref[at]) <= tol * (1.0f + fabsf(ref[at]))))
-                fail_msg("%s%s m=%d n=%d k=%d alpha=%g beta=%g: C[%d][%d] = %.9g, reference %.9g",
-                         t->ta ? "T" : "N", t->tb ? "T" : "N", t->m, t->n, t->k, (double)t->alpha,
+                fail_msg("%s %s%s m=%d n=%d k=%d alpha=%g beta=%g: C[%d][%d] = %.9g, reference %.9g",
+                         nn_gemm_isa_name(t->isa), t->ta ? "T" : "N", t->tb ? "T" : "N", t->m, t->n, t->k,
+                         (double)t->alpha,
                          (double)t->beta, i, j, (double)d.c[at], (double)ref[at]);
         }
     }
@@ -106,19 +113,24 @@ static void check_case(const gemm_case *t, nn_pool *pool)
 
 static const int sizes[][3] = {
     {1, 1, 1}, {7, 5, 3}, {17, 33, 65}, {6, 16, 8}, {12, 32, 1}, {5, 15, 17}, {13, 47, 391},
-    {128, 10, 128}, {33, 70, 800}, {130, 130, 20},
+    {128, 10, 128}, {33, 70, 800}, {130, 130, 20}, {9, 17, 5}, {8, 32, 7}, {16, 31, 33},
 };
 #define N_SIZES (int)(sizeof sizes / sizeof sizes[0])
 
+/* Every size and transpose, on every kernel this CPU can run. */
 static void run_all_sizes(nn_pool *pool, float alpha, float beta, int pad)
 {
-    for (int s = 0; s < N_SIZES; s++)
-        for (int tr = 0; tr < 4; tr++) {
-            gemm_case t = {.ta = tr & 1, .tb = tr >> 1, .m = sizes[s][0], .n = sizes[s][1],
-                           .k = sizes[s][2], .pad_a = pad, .pad_b = 2 * pad, .pad_c = pad + 1,
-                           .alpha = alpha, .beta = beta};
-            check_case(&t, pool);
-        }
+    for (int isa = 0; isa < NN_GEMM_ISA_COUNT; isa++) {
+        if (!nn_gemm_isa_available((nn_gemm_isa)isa))
+            continue;
+        for (int s = 0; s < N_SIZES; s++)
+            for (int tr = 0; tr < 4; tr++) {
+                gemm_case t = {.ta = tr & 1, .tb = tr >> 1, .m = sizes[s][0], .n = sizes[s][1],
+                               .k = sizes[s][2], .pad_a = pad, .pad_b = 2 * pad, .pad_c = pad + 1,
+                               .alpha = alpha, .beta = beta, .isa = (nn_gemm_isa)isa};
+                check_case(&t, pool);
+            }
+    }
 }
 
 static void test_gemm_matches_reference_for_all_transposes_and_odd_sizes(void **state)
@@ -150,10 +162,10 @@ static void test_gemm_matches_reference_on_a_pool_of_two_threads(void **state)
     run_all_sizes(p, 1.5f, 0.5f, 2);
     /* Big enough to be split across the pool. */
     gemm_case big[] = {
-        {false, false, 128, 256, 784, 0, 0, 0, 1.0f, 0.0f},
-        {true, false, 784, 256, 128, 0, 0, 0, 1.0f, 1.0f},
-        {false, true, 128, 784, 256, 0, 0, 0, -1.0f, 0.0f},
-        {true, true, 101, 203, 307, 5, 1, 2, 0.5f, 2.0f},
+        {false, false, 128, 256, 784, 0, 0, 0, 1.0f, 0.0f, NN_GEMM_AUTO},
+        {true, false, 784, 256, 128, 0, 0, 0, 1.0f, 1.0f, NN_GEMM_AUTO},
+        {false, true, 128, 784, 256, 0, 0, 0, -1.0f, 0.0f, NN_GEMM_AUTO},
+        {true, true, 101, 203, 307, 5, 1, 2, 0.5f, 2.0f, NN_GEMM_AUTO},
     };
     for (int i = 0; i < 4; i++)
         check_case(&big[i], p);
@@ -236,6 +248,159 @@ static void test_gemm_gives_bit_identical_results_for_any_thread_count(void **st
         nn_pool_destroy(pools[t]);
 }
 
+/* AVX2 and AVX-512 run the same FMA chain per element of C: the same bits, whatever the shape
+ * (narrow n takes the 16-wide AVX-512 kernel), transposes, alpha and beta. Skipped (passes)
+ * where the CPU lacks one of them. */
+static void test_gemm_avx2_and_avx512_kernels_give_the_same_bits(void **state)
+{
+    (void)state;
+    if (!nn_gemm_isa_available(NN_GEMM_AVX2) || !nn_gemm_isa_available(NN_GEMM_AVX512)) {
+        printf("skipped: this CPU lacks AVX2 or AVX-512 (%s)\n", nn_gemm_kernel_name());
+        return;
+    }
+    static const int dims[][3] = {{128, 256, 784}, {784, 256, 128}, {128, 784, 256}, {128, 10, 128},
+                                  {128, 128, 10}, {77, 91, 1000}, {5, 3, 2}, {33, 17, 65}};
+    static const float ab[][2] = {{1.0f, 0.0f}, {0.7f, 0.3f}, {-2.0f, 1.0f}};   /* 0.3: not exact */
+    for (int s = 0; s < 8; s++)
+        for (int tr = 0; tr < 4; tr++)
+            for (int x = 0; x < 3; x++) {
+                gemm_case t = {.ta = tr & 1, .tb = tr >> 1, .m = dims[s][0], .n = dims[s][1],
+                               .k = dims[s][2], .pad_a = 1, .pad_c = 3, .alpha = ab[x][0], .beta = ab[x][1]};
+                gemm_data d;
+                data_alloc(&d, &t);
+                float *c2 = malloc(d.nc * sizeof(float));
+                assert_non_null(c2);
+                memcpy(d.c, d.c0, d.nc * sizeof(float));
+                memcpy(c2, d.c0, d.nc * sizeof(float));
+                nn_gemm_args g = {.trans_a = t.ta, .trans_b = t.tb, .m = t.m, .n = t.n, .k = t.k,
+                                  .alpha = t.alpha, .beta = t.beta, .a = d.a, .lda = d.lda, .b = d.b,
+                                  .ldb = d.ldb, .c = d.c, .ldc = d.ldc, .isa = NN_GEMM_AVX2};
+                nn_gemm_run(NULL, &g, 1);
+                g.c = c2;
+                g.isa = NN_GEMM_AVX512;
+                nn_gemm_run(NULL, &g, 1);
+                if (memcmp(d.c, c2, d.nc * sizeof(float)) != 0)
+                    fail_msg("%s%s m=%d n=%d k=%d alpha=%g beta=%g: AVX2 and AVX-512 differ", t.ta ? "T" : "N",
+                             t.tb ? "T" : "N", t.m, t.n, t.k, (double)t.alpha, (double)t.beta);
+                free(c2);
+                data_free(&d);
+            }
+}
+
+/* The epilogue sees every element of C exactly once, after the product is final there, with
+ * block coordinates that match the pointer it is given. */
+typedef struct {
+    int m, n, ldc;
+    const float *c;
+    int *seen;           /* (m, n) times each element was passed */
+    const float *want;   /* the finished product */
+    int bad;
+} epi_check;
+
+static void epi_record(void *ctx, float *c, int ldc, int r0, int rows, int c0, int cols)
+{
+    epi_check *e = ctx;
+    if (ldc != e->ldc || c != e->c + (size_t)r0 * ldc + c0 || r0 < 0 || c0 < 0 || rows < 1 || cols < 1 ||
+        r0 + rows > e->m || c0 + cols > e->n) {
+        e->bad++;
+        return;
+    }
+    for (int i = 0; i < rows; i++)
+        for (int j = 0; j < cols; j++) {
+            e->seen[(size_t)(r0 + i) * e->n + c0 + j]++;
+            if (memcmp(&c[(size_t)i * ldc + j], &e->want[(size_t)(r0 + i) * ldc + c0 + j], sizeof(float)))
+                e->bad++;
+            c[(size_t)i * ldc + j] = -c[(size_t)i * ldc + j];   /* visible in C afterwards */
+        }
+}
+
+static void test_gemm_epilogue_sees_each_final_element_once(void **state)
+{
+    (void)state;
+    nn_error err;
+    nn_pool *p = nn_pool_create(2, &err);
+    assert_non_null(p);
+    static const int dims[][3] = {{128, 256, 784}, {784, 10, 128}, {7, 5, 3}, {130, 130, 400}, {9, 40, 0}};
+    for (int isa = 0; isa < NN_GEMM_ISA_COUNT; isa++) {
+        if (!nn_gemm_isa_available((nn_gemm_isa)isa))
+            continue;
+        for (int s = 0; s < 5; s++)
+            for (int tr = 0; tr < 4; tr++) {
+                gemm_case t = {.ta = tr & 1, .tb = tr >> 1, .m = dims[s][0], .n = dims[s][1],
+                               .k = dims[s][2], .pad_c = 2, .alpha = 1.0f, .beta = 0.5f};
+                gemm_data d;
+                data_alloc(&d, &t);
+                float *want = malloc(d.nc * sizeof(float));
+                int *seen = calloc((size_t)t.m * t.n, sizeof *seen);
+                assert_non_null(want);
+                assert_non_null(seen);
+                memcpy(want, d.c0, d.nc * sizeof(float));
+                nn_gemm_args g = {.trans_a = t.ta, .trans_b = t.tb, .m = t.m, .n = t.n, .k = t.k,
+                                  .alpha = t.alpha, .beta = t.beta, .a = d.a, .lda = d.lda, .b = d.b,
+                                  .ldb = d.ldb, .c = want, .ldc = d.ldc, .isa = (nn_gemm_isa)isa};
+                nn_gemm_run(NULL, &g, 1);
+                memcpy(d.c, d.c0, d.nc * sizeof(float));
+                epi_check e = {t.m, t.n, d.ldc, d.c, seen, want, 0};
+                g.c = d.c;
+                g.epilogue = epi_record;
+                g.ctx = &e;
+                nn_gemm_run(p, &g, 1);
+                assert_int_equal(e.bad, 0);
+                for (int i = 0; i < t.m * t.n; i++)
+                    if (seen[i] != 1)
+                        fail_msg("%s m=%d n=%d k=%d: element %d seen %d times", nn_gemm_isa_name((nn_gemm_isa)isa),
+                                 t.m, t.n, t.k, i, seen[i]);
+                for (int i = 0; i < t.m; i++)
+                    for (int j = 0; j < t.n; j++)
+                        assert_true(d.c[(size_t)i * d.ldc + j] == -want[(size_t)i * d.ldc + j]);
+                free(want);
+                free(seen);
+                data_free(&d);
+            }
+    }
+    nn_pool_destroy(p);
+}
+
+/* Several independent products as one job: each C as if computed alone, inline or pooled. */
+static void test_gemm_run_of_several_products_matches_each_alone(void **state)
+{
+    (void)state;
+    nn_error err;
+    nn_pool *p = nn_pool_create(2, &err);
+    assert_non_null(p);
+    enum { N = 11 };   /* more than one job's worth (8) */
+    gemm_case t[N];
+    gemm_data d[N];
+    nn_gemm_args g[N];
+    float *alone[N];
+    for (int i = 0; i < N; i++) {
+        t[i] = (gemm_case){.ta = i & 1, .tb = (i >> 1) & 1, .m = 20 + 37 * i, .n = 10 + 29 * i,
+                           .k = 5 + 53 * i, .pad_a = i % 3, .pad_c = 1, .alpha = 1.0f, .beta = i % 2 ? 0.5f : 0.0f};
+        data_alloc(&d[i], &t[i]);
+        alone[i] = malloc(d[i].nc * sizeof(float));
+        assert_non_null(alone[i]);
+        memcpy(alone[i], d[i].c0, d[i].nc * sizeof(float));
+        g[i] = (nn_gemm_args){.trans_a = t[i].ta, .trans_b = t[i].tb, .m = t[i].m, .n = t[i].n,
+                              .k = t[i].k, .alpha = t[i].alpha, .beta = t[i].beta, .a = d[i].a,
+                              .lda = d[i].lda, .b = d[i].b, .ldb = d[i].ldb, .c = alone[i], .ldc = d[i].ldc};
+        nn_gemm_run(NULL, &g[i], 1);
+        g[i].c = d[i].c;
+    }
+    for (int pooled = 0; pooled < 2; pooled++) {
+        for (int i = 0; i < N; i++)
+            memcpy(d[i].c, d[i].c0, d[i].nc * sizeof(float));
+        nn_gemm_run(pooled ? p : NULL, g, N);
+        for (int i = 0; i < N; i++)
+            if (memcmp(d[i].c, alone[i], d[i].nc * sizeof(float)) != 0)
+                fail_msg("product %d of %d (%s) differs from the product alone", i, N, pooled ? "pool" : "inline");
+    }
+    for (int i = 0; i < N; i++) {
+        free(alone[i]);
+        data_free(&d[i]);
+    }
+    nn_pool_destroy(p);
+}
+
 static void test_gemm_kernel_has_a_name(void **state)
 {
     (void)state;
@@ -254,6 +419,9 @@ int main(void)
         cmocka_unit_test(test_gemm_with_beta_zero_does_not_propagate_nan_from_c),
         cmocka_unit_test(test_gemm_with_k_zero_scales_c_by_beta),
         cmocka_unit_test(test_gemm_gives_bit_identical_results_for_any_thread_count),
+        cmocka_unit_test(test_gemm_avx2_and_avx512_kernels_give_the_same_bits),
+        cmocka_unit_test(test_gemm_epilogue_sees_each_final_element_once),
+        cmocka_unit_test(test_gemm_run_of_several_products_matches_each_alone),
         cmocka_unit_test(test_gemm_kernel_has_a_name),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

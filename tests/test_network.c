@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "matrix.h"
 #include "network.h"
 #include "pool.h"
 
@@ -715,6 +716,110 @@ static void test_forward_and_backward_with_a_thread_pool_match_the_serial_run(vo
     nn_network_free(&net);
 }
 
+/* The unfused passes, as network.c computed them before the epilogues: each product alone, then
+ * the bias, the activation, the mask and the derivative as separate loops over the whole batch. */
+static const float *unfused_forward(nn_network *net, const float *x, int rows, float dropout, nn_rng *rng)
+{
+    const float *in = x;
+    for (int l = 0; l < net->n_layers; l++) {
+        nn_layer *L = &net->layers[l];
+        nn_gemm(NULL, false, false, rows, L->out, L->in, 1.0f, in, L->in, net->params + L->w_off, L->out,
+                0.0f, L->z, L->out);
+        for (int r = 0; r < rows; r++)
+            for (int j = 0; j < L->out; j++)
+                L->z[r * L->out + j] += net->params[L->b_off + (size_t)j];
+        nn_act_forward(L->act, L->alpha, L->a, L->z, rows, L->out);
+        L->h = L->a;
+        if (dropout > 0.0f && L->mask) {
+            size_t n = (size_t)rows * (size_t)L->out;
+            nn_rng_mask(rng, L->mask, n, dropout, (float)(1.0 / (1.0 - (double)dropout)));
+            float *h = L->mask + (size_t)net->max_batch * (size_t)L->out;
+            for (size_t i = 0; i < n; i++)
+                h[i] = L->a[i] * L->mask[i];
+            L->h = h;
+        }
+        in = L->h;
+    }
+    return net->layers[net->n_layers - 1].a;
+}
+
+static void unfused_backward(nn_network *net, const float *x, const float *y, int rows, bool dropout)
+{
+    nn_layer *top = &net->layers[net->n_layers - 1];
+    nn_loss_fused_grad(top->delta, top->a, y, rows, top->out);
+    for (int l = net->n_layers - 1; l >= 0; l--) {
+        nn_layer *L = &net->layers[l];
+        const float *hprev = l == 0 ? x : net->layers[l - 1].h;
+        nn_gemm(NULL, true, false, L->in, L->out, rows, 1.0f, hprev, L->in, L->delta, L->out, 0.0f,
+                net->grads + L->w_off, L->out);
+        float *db = net->grads + L->b_off;
+        memset(db, 0, sizeof(float) * (size_t)L->out);
+        for (int r = 0; r < rows; r++)
+            for (int j = 0; j < L->out; j++)
+                db[j] += L->delta[r * L->out + j];
+        if (l == 0)
+            break;
+        nn_layer *P = &net->layers[l - 1];
+        nn_gemm(NULL, false, true, rows, L->in, L->out, 1.0f, L->delta, L->out, net->params + L->w_off,
+                L->out, 0.0f, P->delta, L->in);
+        if (dropout && P->mask)
+            for (size_t i = 0; i < (size_t)rows * (size_t)L->in; i++)
+                P->delta[i] *= P->mask[i];
+        nn_act_backward(P->act, P->alpha, P->delta, P->delta, P->z, P->a, rows, L->in);
+    }
+}
+
+/* Bias and activation in the forward product's epilogue, the bias gradient in the weight
+ * product's, mask and derivative in the input product's: the same bits as the unfused loops, for
+ * every kind of activation (a hidden softmax takes the unfused path), with and without dropout,
+ * inline and on a pool (where the products are cut into blocks). */
+static void test_fused_epilogues_give_the_bits_of_the_unfused_passes(void **state)
+{
+    (void)state;
+    enum { B = 61, IN = 300 };
+    nn_layer_spec s[7] = {spec(200, NN_ACT_RELU), spec(70, NN_ACT_GELU), spec(40, NN_ACT_SOFTMAX),
+                          spec(50, NN_ACT_LEAKY_RELU), spec(33, NN_ACT_TANH), spec(20, NN_ACT_LINEAR),
+                          spec(7, NN_ACT_SOFTMAX)};
+    nn_network net, ref;
+    assert_int_equal(nn_network_init(&net, IN, s, 7, B, NULL), NN_OK);
+    assert_int_equal(nn_network_init(&ref, IN, s, 7, B, NULL), NN_OK);
+    nn_rng rng;
+    nn_rng_seed(&rng, 31);
+    nn_network_init_weights(&net, &rng);
+    for (size_t i = 0; i < net.n_params; i++)
+        net.params[i] += (float)(0.05 * nn_rng_normal(&rng));   /* non-zero biases too */
+    memcpy(ref.params, net.params, sizeof(float) * net.n_params);
+    float *x = malloc(sizeof(float) * B * IN), *y = malloc(sizeof(float) * B * 7);
+    assert_true(x && y);
+    for (int i = 0; i < B * IN; i++)
+        x[i] = (float)nn_rng_normal(&rng);
+    fill_targets(y, B, 7, NN_LOSS_CE, &rng);
+    nn_error err;
+    nn_pool *pool = nn_pool_create(2, &err);
+    assert_non_null(pool);
+    for (int run = 0; run < 4; run++) {
+        float dropout = run & 1 ? 0.25f : 0.0f;
+        nn_pool *p = run & 2 ? pool : NULL;
+        nn_rng r1, r2;
+        nn_rng_seed(&r1, 77);
+        nn_rng_seed(&r2, 77);
+        const float *o = nn_network_forward(&net, p, x, B, dropout, dropout > 0.0f ? &r1 : NULL);
+        const float *o_ref = unfused_forward(&ref, x, B, dropout, &r2);
+        assert_memory_equal(o, o_ref, sizeof(float) * B * 7);
+        nn_network_backward(&net, p, x, y, B, NN_LOSS_CE);
+        unfused_backward(&ref, x, y, B, dropout > 0.0f);
+        for (size_t i = 0; i < net.n_params; i++)
+            if (memcmp(&net.grads[i], &ref.grads[i], sizeof(float)) != 0)
+                fail_msg("run %d: gradient %zu = %.9g, unfused %.9g", run, i, (double)net.grads[i],
+                         (double)ref.grads[i]);
+    }
+    nn_pool_destroy(pool);
+    free(x);
+    free(y);
+    nn_network_free(&net);
+    nn_network_free(&ref);
+}
+
 static void test_clip_grads_scales_to_the_max_norm_and_returns_the_norm(void **state)
 {
     (void)state;
@@ -843,6 +948,7 @@ int main(void)
         cmocka_unit_test(test_layout_puts_each_bias_after_its_weights_in_one_buffer),
         cmocka_unit_test(test_a_batch_of_one_and_a_full_batch_give_the_same_rows),
         cmocka_unit_test(test_forward_and_backward_with_a_thread_pool_match_the_serial_run),
+        cmocka_unit_test(test_fused_epilogues_give_the_bits_of_the_unfused_passes),
         cmocka_unit_test(test_clip_grads_scales_to_the_max_norm_and_returns_the_norm),
         cmocka_unit_test(test_pooled_clip_grads_gives_the_bits_of_clip_grads_for_any_thread_count),
         cmocka_unit_test(test_init_rejects_bad_sizes_with_a_message_naming_the_layer),
