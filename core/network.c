@@ -8,6 +8,7 @@
 #include "network.h"
 
 #include "matrix.h"
+#include "optimizer.h"
 
 #include <limits.h>
 #include <math.h>
@@ -398,37 +399,11 @@ void nn_network_add_penalty_grad(nn_network *net, nn_reg reg, double lambda, dou
     }
 }
 
-/* Sum of squares: eight float lanes per block of 1024 (vectorisable, no long dependency chain),
- * the block sums added in double, so float rounding only ever spans 128 terms. */
-/* Sum of squares of one block of at most SS_BLOCK floats: eight float lanes, then in double. */
-enum { SS_BLOCK = 1024 };
-static double block_squares(const float *restrict b, size_t nb)
-{
-    float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-    size_t j = 0;
-    for (; j + 8 <= nb; j += 8)
-        for (int k = 0; k < 8; k++)
-            acc[k] += b[j + k] * b[j + k];
-    double s = 0.0;
-    for (int k = 0; k < 8; k++)
-        s += (double)acc[k];
-    for (; j < nb; j++)
-        s += (double)b[j] * (double)b[j];
-    return s;
-}
-
-/* The blocks' sums added in block order. */
-static double sum_squares(const float *restrict g, size_t n)
-{
-    double ss = 0.0;
-    for (size_t i0 = 0; i0 < n; i0 += SS_BLOCK)
-        ss += block_squares(g + i0, n - i0 < SS_BLOCK ? n - i0 : SS_BLOCK);
-    return ss;
-}
-
-/* Pooled: parts of SS_PART_BLOCKS blocks write their blocks' sums, which the caller adds in
- * block order, so the same double as sum_squares for any thread count. */
-enum { SS_PART_BLOCKS = 32, SS_MAX_BLOCKS = 4096 };
+/* Sum of squares: NN_SUMSQ_BLOCK-float blocks (eight float lanes each, no long dependency chain),
+ * the block sums added in double, in block order (optimizer.h). Pooled: parts of SS_PART_BLOCKS
+ * blocks write their blocks' sums, which the caller adds in block order, so the same double as
+ * nn_sumsq for any thread count. */
+enum { SS_BLOCK = NN_SUMSQ_BLOCK, SS_PART_BLOCKS = 32, SS_MAX_BLOCKS = 4096 };
 typedef struct {
     const float *g;
     size_t n;
@@ -442,7 +417,7 @@ static void ss_part(void *arg, int part)
         size_t i0 = b * SS_BLOCK;
         if (i0 >= j->n)
             break;
-        j->sums[b] = block_squares(j->g + i0, j->n - i0 < SS_BLOCK ? j->n - i0 : SS_BLOCK);
+        j->sums[b] = nn_sumsq_block(j->g + i0, j->n - i0 < SS_BLOCK ? j->n - i0 : SS_BLOCK);
     }
 }
 
@@ -450,7 +425,7 @@ static double sum_squares_pool(nn_pool *pool, const float *g, size_t n)
 {
     const size_t blocks = (n + SS_BLOCK - 1) / SS_BLOCK;
     if (!pool || nn_pool_threads(pool) < 2 || blocks <= SS_PART_BLOCKS || blocks > SS_MAX_BLOCKS)
-        return sum_squares(g, n);
+        return nn_sumsq(g, n);
     double sums[SS_MAX_BLOCKS];
     ss_job j = {g, n, sums};
     nn_pool_run(pool, ss_part, &j, (int)((blocks + SS_PART_BLOCKS - 1) / SS_PART_BLOCKS));

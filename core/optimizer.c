@@ -509,15 +509,39 @@ void nn_optimizer_step(nn_optimizer *o, float *params, const float *grads, doubl
     step_range(o, params, grads, lr, 0, o->n);
 }
 
-/* Parts of the pooled step: a fixed number of parameters each (a multiple of BLK), so the
- * partition depends on n alone. */
-enum { POOL_CHUNK = 16384 };
+/* Parts of the pooled step: a fixed number of parameters each (a multiple of BLK and of
+ * NN_SUMSQ_BLOCK), so the partition depends on n alone. */
+enum { POOL_CHUNK = 16384, SUMSQ_MAX_BLOCKS = 4096 };
+
+double nn_sumsq_block(const float *restrict x, size_t n)
+{
+    float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    size_t j = 0;
+    for (; j + 8 <= n; j += 8)
+        for (int k = 0; k < 8; k++)
+            acc[k] += x[j + k] * x[j + k];
+    double s = 0.0;
+    for (int k = 0; k < 8; k++)
+        s += (double)acc[k];
+    for (; j < n; j++)
+        s += (double)x[j] * (double)x[j];
+    return s;
+}
+
+double nn_sumsq(const float *x, size_t n)
+{
+    double ss = 0.0;
+    for (size_t i0 = 0; i0 < n; i0 += NN_SUMSQ_BLOCK)
+        ss += nn_sumsq_block(x + i0, n - i0 < NN_SUMSQ_BLOCK ? n - i0 : NN_SUMSQ_BLOCK);
+    return ss;
+}
 
 typedef struct {
     nn_optimizer *o;
     float *params;
     const float *grads;
     double lr;
+    double *sums;      /* NULL, or one sum of squares per NN_SUMSQ_BLOCK block of grads */
 } pool_job;
 
 static void step_part(void *arg, int part)
@@ -525,20 +549,53 @@ static void step_part(void *arg, int part)
     const pool_job *j = arg;
     size_t i0 = (size_t)part * POOL_CHUNK;
     size_t i1 = j->o->n - i0 < POOL_CHUNK ? j->o->n : i0 + POOL_CHUNK;
-    step_range(j->o, j->params, j->grads, j->lr, i0, i1);
+    if (!j->sums) {
+        step_range(j->o, j->params, j->grads, j->lr, i0, i1);
+        return;
+    }
+    /* block by block: the squares, then the step, while the block of grads is in L1 */
+    for (size_t b0 = i0; b0 < i1; b0 += NN_SUMSQ_BLOCK) {
+        size_t b1 = i1 - b0 < NN_SUMSQ_BLOCK ? i1 : b0 + NN_SUMSQ_BLOCK;
+        j->sums[b0 / NN_SUMSQ_BLOCK] = nn_sumsq_block(j->grads + b0, b1 - b0);
+        step_range(j->o, j->params, j->grads, j->lr, b0, b1);
+    }
+}
+
+static void step_pool(nn_optimizer *o, nn_pool *pool, float *params, const float *grads, double lr,
+                      double *sums)
+{
+    const size_t parts = (o->n + POOL_CHUNK - 1) / POOL_CHUNK;
+    o->t++;
+    pool_job j = {o, params, grads, lr, sums};
+    if (!pool || nn_pool_threads(pool) < 2 || parts < 2 || parts > INT_MAX) {
+        for (size_t part = 0; part < parts; part++)
+            step_part(&j, (int)part);
+        return;
+    }
+    nn_pool_run(pool, step_part, &j, (int)parts);
 }
 
 void nn_optimizer_step_pool(nn_optimizer *o, nn_pool *pool, float *params, const float *grads,
                             double lr)
 {
-    const size_t parts = (o->n + POOL_CHUNK - 1) / POOL_CHUNK;
-    if (!pool || nn_pool_threads(pool) < 2 || parts < 2 || parts > INT_MAX) {
-        nn_optimizer_step(o, params, grads, lr);
+    step_pool(o, pool, params, grads, lr, NULL);
+}
+
+void nn_optimizer_step_pool_sumsq(nn_optimizer *o, nn_pool *pool, float *params, const float *grads,
+                                  double lr, double *sumsq)
+{
+    const size_t blocks = (o->n + NN_SUMSQ_BLOCK - 1) / NN_SUMSQ_BLOCK;
+    if (blocks > SUMSQ_MAX_BLOCKS) {   /* over 4M parameters: two passes */
+        *sumsq = nn_sumsq(grads, o->n);
+        step_pool(o, pool, params, grads, lr, NULL);
         return;
     }
-    o->t++;
-    pool_job j = {o, params, grads, lr};
-    nn_pool_run(pool, step_part, &j, (int)parts);
+    double sums[SUMSQ_MAX_BLOCKS];
+    step_pool(o, pool, params, grads, lr, sums);
+    double ss = 0.0;
+    for (size_t b = 0; b < blocks; b++)
+        ss += sums[b];
+    *sumsq = ss;
 }
 
 // --- schedules --------------------------------------------------------------------------------

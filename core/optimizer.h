@@ -68,6 +68,19 @@ void nn_optimizer_step(nn_optimizer *o, float *params, const float *grads, doubl
 void nn_optimizer_step_pool(nn_optimizer *o, nn_pool *pool, float *params, const float *grads,
                             double lr);
 
+/* The gradient norm's sum of squares is added in fixed blocks of NN_SUMSQ_BLOCK floats (eight
+ * float lanes within a block, then in double), the block sums in block order: the same double
+ * however the blocks are spread over threads. nn_network_clip_grads and the step below share it. */
+enum { NN_SUMSQ_BLOCK = 1024 };
+double nn_sumsq_block(const float *x, size_t n);   /* n <= NN_SUMSQ_BLOCK */
+double nn_sumsq(const float *x, size_t n);         /* all blocks, in order */
+
+/* nn_optimizer_step_pool, and *sumsq = nn_sumsq(grads, n) (the same double), each block of the
+ * gradient read for both while it is in L1: training without clipping needs the norm only to
+ * report it and to stop on a non-finite gradient, which it can do after the step. */
+void nn_optimizer_step_pool_sumsq(nn_optimizer *o, nn_pool *pool, float *params, const float *grads,
+                                  double lr, double *sumsq);
+
 /* Learning-rate schedules, stepped once per epoch (torch.optim.lr_scheduler, epoch 0 = base lr). */
 typedef enum { NN_SCHED_CONSTANT, NN_SCHED_STEP, NN_SCHED_EXPONENTIAL, NN_SCHED_COSINE, NN_SCHED_COUNT } nn_sched_kind;
 

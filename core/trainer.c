@@ -506,10 +506,21 @@ nn_status nn_trainer_step(nn_trainer *t, nn_error *err)
     nn_network_backward(&t->net, t->pool, t->xb, t->yb, rows, t->loss);
     if (tp->reg != NN_REG_NONE)
         nn_network_add_penalty_grad(&t->net, tp->reg, tp->lambda, tp->r);
-    t->last_grad_norm = nn_network_clip_grads_pool(&t->net, t->pool, tp->clip_norm);
-    if (!isfinite(t->last_grad_norm))
-        return diverge(t, "a gradient is NaN or infinite", err);
-    nn_optimizer_step_pool(&t->opt, t->pool, t->net.params, t->net.grads, t->lr);
+    if (tp->clip_norm > 0.0) {
+        t->last_grad_norm = nn_network_clip_grads_pool(&t->net, t->pool, tp->clip_norm);
+        if (!isfinite(t->last_grad_norm))
+            return diverge(t, "a gradient is NaN or infinite", err);
+        nn_optimizer_step_pool(&t->opt, t->pool, t->net.params, t->net.grads, t->lr);
+    } else {
+        /* No clipping: the norm (the same double) comes from the step's own pass over the
+         * gradient; a non-finite one stops the run after the step, and diverge() puts back the
+         * weights of the last finished epoch either way. */
+        double ss;
+        nn_optimizer_step_pool_sumsq(&t->opt, t->pool, t->net.params, t->net.grads, t->lr, &ss);
+        t->last_grad_norm = sqrt(ss);
+        if (!isfinite(t->last_grad_norm))
+            return diverge(t, "a gradient is NaN or infinite", err);
+    }
     t->batch++;
     t->samples_seen += rows;
     t->epoch_seconds += now_seconds() - t0;
