@@ -369,27 +369,97 @@ void nn_act_backward(nn_act act, float alpha, float *dz, const float *da, const 
     }
 }
 
-void nn_act_forward_block(nn_act act, float alpha, float *a, size_t lda, const float *z, size_t ldz,
-                          int rows, int cols)
+// --- blocks (the GEMM epilogues) -----------------------------------------------------------------
+/* One activation's value and derivative by id; with act a constant (the switches below), GCC folds
+ * the switch and vectorises the row loop like the flat loops above. */
+static inline __attribute__((always_inline)) float act_value(nn_act act, float alpha, float z)
+{
+    switch (act) {
+    case NN_ACT_SIGMOID: return sigmoidf(z);
+    case NN_ACT_TANH: return tanh_fast(z);
+    case NN_ACT_RELU: return relu_f(z);
+    case NN_ACT_LEAKY_RELU: return leaky_f(z, alpha);
+    case NN_ACT_ELU: return elu_f(z, alpha);
+    case NN_ACT_GELU: return gelu_f(z);
+    case NN_ACT_SWISH: return swish_f(z);
+    case NN_ACT_SOFTPLUS: return softplus_f(z);
+    default: return z;   /* linear */
+    }
+}
+
+static inline __attribute__((always_inline)) float act_grad(nn_act act, float alpha, float g, float z, float a)
+{
+    switch (act) {
+    case NN_ACT_SIGMOID: return sigmoid_d(g, a);
+    case NN_ACT_TANH: return tanh_d(g, a);
+    case NN_ACT_RELU: return relu_d(g, z);
+    case NN_ACT_LEAKY_RELU: return leaky_d(g, z, alpha);
+    case NN_ACT_ELU: return elu_d(g, z, a, alpha);
+    case NN_ACT_GELU: return gelu_d(g, z);
+    case NN_ACT_SWISH: return swish_d(g, z, a);
+    case NN_ACT_SOFTPLUS: return softplus_d(g, z);
+    default: return g;   /* linear */
+    }
+}
+
+/* z += b, a = f(z) over one row: the bias add rounds first, as a separate pass would. */
+static inline __attribute__((always_inline)) void bias_act_row(nn_act act, float alpha, float *restrict a,
+                                                               float *restrict z, const float *restrict b,
+                                                               size_t n)
+{
+    EACH(n, i, {
+        float v = z[i] + b[i];
+        z[i] = v;
+        a[i] = act_value(act, alpha, v);
+    });
+}
+
+/* d = (d * mask) * f'(z) over one row (mask NULL: d * f'(z)). */
+static inline __attribute__((always_inline)) void grad_row(nn_act act, float alpha, float *restrict d,
+                                                           const float *restrict mask, const float *restrict z,
+                                                           const float *restrict a, size_t n)
+{
+    if (mask)
+        EACH(n, i, d[i] = act_grad(act, alpha, d[i] * mask[i], z[i], a[i]));
+    else
+        EACH(n, i, d[i] = act_grad(act, alpha, d[i], z[i], a[i]));
+}
+
+#define BLOCK_CASES(ROW)                       \
+    switch (act) {                             \
+    case NN_ACT_SIGMOID: ROW(NN_ACT_SIGMOID); break;       \
+    case NN_ACT_TANH: ROW(NN_ACT_TANH); break;             \
+    case NN_ACT_RELU: ROW(NN_ACT_RELU); break;             \
+    case NN_ACT_LEAKY_RELU: ROW(NN_ACT_LEAKY_RELU); break; \
+    case NN_ACT_ELU: ROW(NN_ACT_ELU); break;               \
+    case NN_ACT_GELU: ROW(NN_ACT_GELU); break;             \
+    case NN_ACT_SWISH: ROW(NN_ACT_SWISH); break;           \
+    case NN_ACT_SOFTPLUS: ROW(NN_ACT_SOFTPLUS); break;     \
+    default: ROW(NN_ACT_LINEAR); break;                    \
+    }
+
+void nn_act_bias_forward_block(nn_act act, float alpha, float *a, size_t lda, float *z, size_t ldz,
+                               const float *b, int rows, int cols)
 {
     if (rows <= 0 || cols <= 0 || act == NN_ACT_SOFTMAX)
         return;
     const size_t n = (size_t)cols;
-    if ((int)act < 0 || act >= NN_ACT_COUNT || act == NN_ACT_LINEAR) {
-        for (size_t r = 0; r < (size_t)rows; r++)
-            memmove(a + r * lda, z + r * ldz, n * sizeof *a);
-        return;
-    }
-    for (size_t r = 0; r < (size_t)rows; r++)
-        forward_to(act, alpha, a + r * lda, z + r * ldz, n);
+#define FWD_ROWS(ACT)                                                        \
+    for (size_t r = 0; r < (size_t)rows; r++)                                \
+        bias_act_row(ACT, alpha, a + r * lda, z + r * ldz, b, n)
+    BLOCK_CASES(FWD_ROWS)
+#undef FWD_ROWS
 }
 
-void nn_act_backward_block(nn_act act, float alpha, float *d, size_t ldd, const float *z, const float *a,
-                           size_t ldza, int rows, int cols)
+void nn_act_backward_block(nn_act act, float alpha, float *d, size_t ldd, const float *mask, const float *z,
+                           const float *a, size_t ldza, int rows, int cols)
 {
-    if (rows <= 0 || cols <= 0 || act == NN_ACT_SOFTMAX || (int)act < 0 || act >= NN_ACT_COUNT ||
-        act == NN_ACT_LINEAR)
+    if (rows <= 0 || cols <= 0 || act == NN_ACT_SOFTMAX)
         return;
-    for (size_t r = 0; r < (size_t)rows; r++)
-        backward_in_place(act, alpha, d + r * ldd, z + r * ldza, a + r * ldza, (size_t)cols);
+    const size_t n = (size_t)cols;
+#define BWD_ROWS(ACT)                                                                          \
+    for (size_t r = 0; r < (size_t)rows; r++)                                                  \
+        grad_row(ACT, alpha, d + r * ldd, mask ? mask + r * ldza : NULL, z + r * ldza, a + r * ldza, n)
+    BLOCK_CASES(BWD_ROWS)
+#undef BWD_ROWS
 }

@@ -46,15 +46,18 @@ void nn_act_forward(nn_act act, float alpha, float *a, const float *z, int rows,
 void nn_act_backward(nn_act act, float alpha, float *dz, const float *da, const float *z,
                      const float *a, int rows, int cols);
 
-/* The same over a block of a larger matrix: row r of a at a + r*lda, of z at z + r*ldz; a and z
- * are different arrays. For the element-wise activations only (softmax needs whole rows: use
- * nn_act_forward); the same bits as nn_act_forward on the same elements. */
-void nn_act_forward_block(nn_act act, float alpha, float *a, size_t lda, const float *z, size_t ldz,
-                          int rows, int cols);
+/* The forward pass's epilogue over a block of a larger matrix: z += b (b indexed by column), then
+ * a = f(z); row r of a at a + r*lda, of z at z + r*ldz; a, z and b are different arrays. For the
+ * element-wise activations only (softmax needs whole rows: nothing is done). The same bits as
+ * adding the bias and calling nn_act_forward on the same elements. */
+void nn_act_bias_forward_block(nn_act act, float alpha, float *a, size_t lda, float *z, size_t ldz,
+                               const float *b, int rows, int cols);
 
-/* In place over a block: d = d * f'(z), row r of d at d + r*ldd, of z and a at + r*ldza.
- * Element-wise activations only; the same bits as nn_act_backward(act, alpha, d, d, z, a, ...). */
-void nn_act_backward_block(nn_act act, float alpha, float *d, size_t ldd, const float *z, const float *a,
-                           size_t ldza, int rows, int cols);
+/* The backward pass's epilogue, in place over a block: d = (d * mask) * f'(z), mask NULL for none;
+ * row r of d at d + r*ldd, of mask, z and a at + r*ldza. Element-wise activations only (softmax:
+ * nothing is done). The same bits as multiplying by the mask, then nn_act_backward(act, alpha,
+ * d, d, z, a, ...). */
+void nn_act_backward_block(nn_act act, float alpha, float *d, size_t ldd, const float *mask, const float *z,
+                           const float *a, size_t ldza, int rows, int cols);
 
 #endif

@@ -217,11 +217,13 @@ typedef struct {
 static void forward_epilogue(void *ctx, float *c, int ldc, int r0, int rows, int c0, int cols)
 {
     const fwd_epi *e = ctx;
+    if (e->act) {
+        nn_act_bias_forward_block(e->L->act, e->L->alpha, e->L->a + (size_t)r0 * ldc + c0, (size_t)ldc, c,
+                                  (size_t)ldc, e->b + c0, rows, cols);
+        return;
+    }
     for (int r = 0; r < rows; r++)
         add_to(c + (size_t)r * ldc, e->b + c0, (size_t)cols);
-    if (e->act)
-        nn_act_forward_block(e->L->act, e->L->alpha, e->L->a + (size_t)r0 * ldc + c0, (size_t)ldc, c,
-                             (size_t)ldc, rows, cols);
 }
 
 const float *nn_network_forward(nn_network *net, nn_pool *pool, const float *x, int rows,
@@ -270,18 +272,35 @@ typedef struct {
     int out, rows;
 } wgrad_epi;
 
+/* db[j] = the sum over rows of d[r][j], rows in order from zero (ld: d's row stride): the sums of
+ * 32 columns at a time stay in registers. */
+static void column_sums(float *restrict db, const float *restrict d, size_t ld, int rows, size_t cols)
+{
+    size_t j0 = 0;
+    for (; j0 + 32 <= cols; j0 += 32) {
+        float acc[32] = {0};
+        for (int r = 0; r < rows; r++) {
+            const float *restrict dr = d + (size_t)r * ld + j0;
+            for (int j = 0; j < 32; j++)
+                acc[j] += dr[j];
+        }
+        memcpy(db + j0, acc, sizeof acc);
+    }
+    if (j0 < cols) {
+        memset(db + j0, 0, (cols - j0) * sizeof *db);
+        for (int r = 0; r < rows; r++)
+            add_to(db + j0, d + (size_t)r * ld + j0, cols - j0);
+    }
+}
+
 static void wgrad_epilogue(void *ctx, float *c, int ldc, int r0, int rows, int c0, int cols)
 {
     (void)c;
     (void)ldc;
     (void)rows;
     const wgrad_epi *e = ctx;
-    if (r0 != 0)
-        return;
-    float *restrict db = e->db + c0;
-    memset(db, 0, (size_t)cols * sizeof *db);
-    for (int r = 0; r < e->rows; r++)
-        add_to(db, e->delta + (size_t)r * e->out + c0, (size_t)cols);
+    if (r0 == 0)
+        column_sums(e->db + c0, e->delta + c0, (size_t)e->out, e->rows, (size_t)cols);
 }
 
 /* Input-gradient epilogue: the previous layer's delta (delta W^T) times its dropout mask and its
@@ -296,10 +315,8 @@ static void igrad_epilogue(void *ctx, float *c, int ldc, int r0, int rows, int c
     const igrad_epi *e = ctx;
     const nn_layer *P = e->P;
     const size_t off = (size_t)r0 * ldc + c0;
-    if (e->mask)
-        for (int r = 0; r < rows; r++)
-            mul_to(c + (size_t)r * ldc, P->mask + off + (size_t)r * ldc, (size_t)cols);
-    nn_act_backward_block(P->act, P->alpha, c, (size_t)ldc, P->z + off, P->a + off, (size_t)ldc, rows, cols);
+    nn_act_backward_block(P->act, P->alpha, c, (size_t)ldc, e->mask ? P->mask + off : NULL, P->z + off,
+                          P->a + off, (size_t)ldc, rows, cols);
 }
 
 void nn_network_backward(nn_network *net, nn_pool *pool, const float *x, const float *y, int rows,

@@ -777,12 +777,14 @@ static void test_fused_epilogues_give_the_bits_of_the_unfused_passes(void **stat
 {
     (void)state;
     enum { B = 61, IN = 300 };
-    nn_layer_spec s[7] = {spec(200, NN_ACT_RELU), spec(70, NN_ACT_GELU), spec(40, NN_ACT_SOFTMAX),
-                          spec(50, NN_ACT_LEAKY_RELU), spec(33, NN_ACT_TANH), spec(20, NN_ACT_LINEAR),
-                          spec(7, NN_ACT_SOFTMAX)};
+    enum { NL = 11 };
+    nn_layer_spec s[NL] = {spec(200, NN_ACT_RELU), spec(70, NN_ACT_GELU), spec(40, NN_ACT_SOFTMAX),
+                           spec(50, NN_ACT_LEAKY_RELU), spec(33, NN_ACT_TANH), spec(20, NN_ACT_LINEAR),
+                           spec(36, NN_ACT_SIGMOID), spec(18, NN_ACT_ELU), spec(40, NN_ACT_SWISH),
+                           spec(17, NN_ACT_SOFTPLUS), spec(7, NN_ACT_SOFTMAX)};
     nn_network net, ref;
-    assert_int_equal(nn_network_init(&net, IN, s, 7, B, NULL), NN_OK);
-    assert_int_equal(nn_network_init(&ref, IN, s, 7, B, NULL), NN_OK);
+    assert_int_equal(nn_network_init(&net, IN, s, NL, B, NULL), NN_OK);
+    assert_int_equal(nn_network_init(&ref, IN, s, NL, B, NULL), NN_OK);
     nn_rng rng;
     nn_rng_seed(&rng, 31);
     nn_network_init_weights(&net, &rng);
