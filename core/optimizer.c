@@ -389,14 +389,25 @@ NN_OPT_CLONES static void step_rmsprop(const nn_opt_params *hp, float *restrict 
     }
 }
 
+/* Adam's per-step scalars, computed once per step (not once per part of it). */
+typedef struct {
+    float step_size, inv_bc2_sqrt;
+} adam_consts;
+
+static adam_consts adam_consts_for(const nn_opt_params *hp, long t, double lr)
+{
+    adam_consts k = {(float)(lr / (1.0 - pow(hp->beta1, (double)t))),
+                     (float)(1.0 / sqrt(1.0 - pow(hp->beta2, (double)t)))};
+    return k;
+}
+
 NN_OPT_CLONES static void step_adam(const nn_opt_params *hp, bool decoupled, float *restrict p, const float *restrict g,
-                      float *restrict m, float *restrict v, float *restrict vmax, size_t n, long t,
-                      double lr)
+                      float *restrict m, float *restrict v, float *restrict vmax, size_t n,
+                      adam_consts k, double lr)
 {
     const float b1 = (float)hp->beta1, c1 = (float)(1.0 - hp->beta1);
     const float b2 = (float)hp->beta2, c2 = (float)(1.0 - hp->beta2), eps = (float)hp->eps;
-    const float step_size = (float)(lr / (1.0 - pow(hp->beta1, (double)t)));
-    const float inv_bc2_sqrt = (float)(1.0 / sqrt(1.0 - pow(hp->beta2, (double)t)));
+    const float step_size = k.step_size, inv_bc2_sqrt = k.inv_bc2_sqrt;
     const float wd = decoupled ? 0.0f : (float)hp->weight_decay;
     const float shrink = decoupled ? (float)(1.0 - lr * hp->weight_decay) : 1.0f;
     float den[BLK];
@@ -484,7 +495,7 @@ NN_OPT_CLONES static void step_adadelta(const nn_opt_params *hp, float *restrict
 /* The rules over parameters [i0, i1), step o->t already counted. Every rule is element-wise, so
  * any split of the buffer gives the same bits as one pass. */
 static void step_range(nn_optimizer *o, float *params, const float *grads, double lr, size_t i0,
-                       size_t i1)
+                       size_t i1, adam_consts k)
 {
     const size_t n = i1 - i0;
     float *p = params + i0;
@@ -502,7 +513,7 @@ static void step_range(nn_optimizer *o, float *params, const float *grads, doubl
     case NN_OPT_ADAM:
     case NN_OPT_ADAMW:
         if (s1 && s2)
-            step_adam(&o->p, o->p.kind == NN_OPT_ADAMW, p, g, s1, s2, s3, n, o->t, lr);
+            step_adam(&o->p, o->p.kind == NN_OPT_ADAMW, p, g, s1, s2, s3, n, k, lr);
         break;
     case NN_OPT_ADAGRAD:
         if (s1)
@@ -520,7 +531,7 @@ static void step_range(nn_optimizer *o, float *params, const float *grads, doubl
 void nn_optimizer_step(nn_optimizer *o, float *params, const float *grads, double lr)
 {
     o->t++;
-    step_range(o, params, grads, lr, 0, o->n);
+    step_range(o, params, grads, lr, 0, o->n, adam_consts_for(&o->p, o->t, lr));
 }
 
 /* Parts of the pooled step: a fixed number of parameters each (a multiple of BLK and of
@@ -555,6 +566,7 @@ typedef struct {
     float *params;
     const float *grads;
     double lr;
+    adam_consts k;
     double *sums;      /* NULL, or one sum of squares per NN_SUMSQ_BLOCK block of grads */
 } pool_job;
 
@@ -564,14 +576,14 @@ static void step_part(void *arg, int part)
     size_t i0 = (size_t)part * POOL_CHUNK;
     size_t i1 = j->o->n - i0 < POOL_CHUNK ? j->o->n : i0 + POOL_CHUNK;
     if (!j->sums) {
-        step_range(j->o, j->params, j->grads, j->lr, i0, i1);
+        step_range(j->o, j->params, j->grads, j->lr, i0, i1, j->k);
         return;
     }
     /* block by block: the squares, then the step, while the block of grads is in L1 */
     for (size_t b0 = i0; b0 < i1; b0 += NN_SUMSQ_BLOCK) {
         size_t b1 = i1 - b0 < NN_SUMSQ_BLOCK ? i1 : b0 + NN_SUMSQ_BLOCK;
         j->sums[b0 / NN_SUMSQ_BLOCK] = nn_sumsq_block(j->grads + b0, b1 - b0);
-        step_range(j->o, j->params, j->grads, j->lr, b0, b1);
+        step_range(j->o, j->params, j->grads, j->lr, b0, b1, j->k);
     }
 }
 
@@ -580,7 +592,7 @@ static void step_pool(nn_optimizer *o, nn_pool *pool, float *params, const float
 {
     const size_t parts = (o->n + POOL_CHUNK - 1) / POOL_CHUNK;
     o->t++;
-    pool_job j = {o, params, grads, lr, sums};
+    pool_job j = {o, params, grads, lr, adam_consts_for(&o->p, o->t, lr), sums};
     if (!pool || nn_pool_threads(pool) < 2 || parts < 2 || parts > INT_MAX) {
         for (size_t part = 0; part < parts; part++)
             step_part(&j, (int)part);
