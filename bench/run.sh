@@ -1,12 +1,16 @@
 #!/bin/sh
-# bench/run.sh — builds a release tree (build-bench/) and runs nnterm-bench: GEMM GFLOP/s at the
-# MLP's shapes on 1 and 2 threads, Fashion-MNIST training and evaluation samples/s, the time of one
-# training step by phase, `nnterm train iris` as a whole process, and PyTorch side by side where
-# python3-torch is installed (see ../shared/bench/README.md for the fair setup).
+# bench/run.sh — builds a release tree (build-bench/) and runs nnterm-bench: the peak RSS of
+# `nnterm train fashion-mnist`, the FMA ceiling of the CPU, the FLOP count it uses, GEMM GFLOP/s at
+# the MLP's shapes on each kernel and 1 and 2 threads, Fashion-MNIST training at batch 32, 128 and
+# 512 side by side with PyTorch where python3-torch is installed (see ../shared/bench/README.md for
+# the fair setup), evaluation samples/s, one training step by phase, scaling (threads, widths,
+# batch sizes, rows) and `nnterm train iris` as a whole process. bench/README.md explains each.
 #
-#   bench/run.sh                      everything (about 2-4 minutes with PyTorch)
-#   bench/run.sh --only gemm          one section: gemm | train | profile | iris | peer (repeatable)
-#   bench/run.sh --rounds 5           more repetitions (medians are printed)
+#   bench/run.sh                      everything (about 3-5 minutes with PyTorch)
+#   bench/run.sh --only train         one section: rss | machine | flops | gemm | train | profile |
+#                                     scaling | iris (repeatable; peer = train)
+#   bench/run.sh --rounds 5           more rounds (medians are printed)
+#   bench/run.sh --no-peer            without PyTorch
 #
 # Run it on an otherwise idle machine: every figure is a median, and ratios are measured side by
 # side in the same run, but other processes on the cores still move the absolute numbers.
