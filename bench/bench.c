@@ -613,9 +613,11 @@ static void bench_train(const char *peer, bool use_peer, int rounds)
     if (with_peer)
         printf("pytorch: %s --epochs 2 --threads 1 --blas-threads 2 --batch N (its fastest setting), "
                "run just before nnterm at the same batch size, round by round\n", peer);
+    else if (!use_peer)
+        printf("pytorch: not run (--no-peer)\n");
     else
-        printf("pytorch: not run (%s)\n", use_peer ? "needs /usr/bin/python3 with torch and the peer script"
-                                                    : "--no-peer");
+        printf("pytorch: not run: %s\n", access(peer, R_OK) != 0 ? "the peer script is missing (--peer PATH)"
+                                                                 : "/usr/bin/python3 cannot import torch");
     int n = rounds > MAX_RUNS ? MAX_RUNS : rounds;
     double nt[NB][MAX_RUNS], pt[NB][MAX_RUNS], ratio[NB][MAX_RUNS], acc[NB] = {NAN, NAN, NAN};
     for (int i = 0; i < NB; i++)

@@ -24,5 +24,8 @@ else
 fi
 ninja -C "$build" bench/nnterm-bench >/dev/null
 ninja -C "$build" src/nnterm >/dev/null 2>&1 || echo "bench/run.sh: src/nnterm did not build; the iris timing will be skipped" >&2
+# The peer lives in the shared directory next to the main checkout (../shared), or next to the
+# worktrees' parent when this is a worktree (../../shared).
 peer="$root/../shared/bench/peer_torch.py"
+[ -f "$peer" ] || [ ! -f "$root/../../shared/bench/peer_torch.py" ] || peer="$root/../../shared/bench/peer_torch.py"
 exec "$build/bench/nnterm-bench" --nnterm "$build/src/nnterm" --peer "$peer" "$@"
