@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "optimizer.h"
+#include "rng.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -134,6 +135,67 @@ static void test_every_optimizer_and_flag_matches_the_torch_formulas_for_two_ste
             }
         }
         assert_int_equal(o.t, 2);
+        nn_optimizer_free(&o);
+    }
+}
+
+/* Adam and AdamW, element by element as optimizer.c documents them, in float, in the source's
+ * order of operations: the vectorised paths (AVX-512 in one pass, or the blocked loops) must give
+ * these bits exactly, for every parameter (n not a multiple of 16), with weight decay and amsgrad. */
+static void adam_reference(const nn_opt_params *hp, bool decoupled, float *p, const float *g, float *m,
+                           float *v, float *vmax, size_t n, long t, double lr)
+{
+    const float b1 = (float)hp->beta1, c1 = (float)(1.0 - hp->beta1);
+    const float b2 = (float)hp->beta2, c2 = (float)(1.0 - hp->beta2), eps = (float)hp->eps;
+    const float step = (float)(lr / (1.0 - pow(hp->beta1, (double)t)));
+    const float inv = (float)(1.0 / sqrt(1.0 - pow(hp->beta2, (double)t)));
+    const float wd = decoupled ? 0.0f : (float)hp->weight_decay;
+    const float shrink = decoupled ? (float)(1.0 - lr * hp->weight_decay) : 1.0f;
+    for (size_t i = 0; i < n; i++) {
+        float gi = g[i] + wd * p[i];
+        float vi = b2 * v[i] + c2 * gi * gi;
+        m[i] = b1 * m[i] + c1 * gi;
+        v[i] = vi;
+        float den = vi;
+        if (vmax) {
+            vmax[i] = vmax[i] > den ? vmax[i] : den;
+            den = vmax[i];
+        }
+        den = sqrtf(den);
+        p[i] = p[i] * shrink - step * m[i] / (den * inv + eps);
+    }
+}
+
+static void test_adam_gives_the_bits_of_the_scalar_formulas(void **state)
+{
+    (void)state;
+    enum { N = 16 * 37 + 5 };
+    for (int variant = 0; variant < 4; variant++) {
+        nn_opt_params hp;
+        bool decoupled = variant & 1;
+        nn_opt_defaults(&hp, decoupled ? NN_OPT_ADAMW : NN_OPT_ADAM);
+        hp.amsgrad = variant & 2;
+        hp.weight_decay = 0.03;
+        nn_optimizer o;
+        assert_int_equal(nn_optimizer_init(&o, &hp, N, NULL), NN_OK);
+        static float p[N], q[N], g[N], m[N], v[N], vm[N];
+        nn_rng rng;
+        nn_rng_seed(&rng, 5 + (uint64_t)variant);
+        for (size_t i = 0; i < N; i++)
+            p[i] = q[i] = (float)nn_rng_normal(&rng);
+        memset(m, 0, sizeof m);
+        memset(v, 0, sizeof v);
+        memset(vm, 0, sizeof vm);
+        for (long t = 1; t <= 4; t++) {
+            for (size_t i = 0; i < N; i++)   /* shrinking gradients, so amsgrad's max matters */
+                g[i] = (float)(nn_rng_normal(&rng) / (double)(t * t));
+            nn_optimizer_step(&o, p, g, 0.01);
+            adam_reference(&hp, decoupled, q, g, m, v, hp.amsgrad ? vm : NULL, N, t, 0.01);
+            for (size_t i = 0; i < N; i++)
+                if (memcmp(&p[i], &q[i], sizeof(float)) != 0)
+                    fail_msg("%s%s step %ld: p[%zu] = %.9g, formula %.9g", decoupled ? "adamw" : "adam",
+                             hp.amsgrad ? " amsgrad" : "", t, i, (double)p[i], (double)q[i]);
+        }
         nn_optimizer_free(&o);
     }
 }
@@ -384,6 +446,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_optimizer_and_flag_matches_the_torch_formulas_for_two_steps),
+        cmocka_unit_test(test_adam_gives_the_bits_of_the_scalar_formulas),
         cmocka_unit_test(test_amsgrad_and_nesterov_change_the_result),
         cmocka_unit_test(test_step_leaves_gradients_untouched_and_reset_restarts_from_scratch),
         cmocka_unit_test(test_pooled_step_gives_the_bits_of_one_pass_for_any_thread_count),
