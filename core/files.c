@@ -1,4 +1,6 @@
 /* files.c — whole-file reads (plain or embedded "builtin:NAME"), atomic writes, path helpers.
+ * Reads open with O_NONBLOCK and take regular files only, so a FIFO or a device named as a preset or
+ * data file cannot block (the trainer's picker froze on a FIFO) or never end (/dev/zero).
  * Atomic write: mkstemp "PATH.tmp.XXXXXX" beside PATH, write everything, fsync, rename. Any
  * failure (including a file-size limit, where SIGXFSZ is ignored and write returns EFBIG)
  * unlinks the temporary, so the old file is never touched. */
@@ -12,6 +14,22 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* What a file that is not a regular file is, for messages. */
+static const char *file_kind(mode_t m)
+{
+    if (S_ISFIFO(m))
+        return "a FIFO";
+    if (S_ISCHR(m))
+        return "a character device";
+    if (S_ISBLK(m))
+        return "a block device";
+    if (S_ISSOCK(m))
+        return "a socket";
+    if (S_ISDIR(m))
+        return "a directory";
+    return "a special file";
+}
 
 // --- reading
 
@@ -44,7 +62,9 @@ nn_status nn_file_read(const char *path, char **buf, size_t *len, nn_error *err)
     if (strncmp(path, NN_BUILTIN_PREFIX, strlen(NN_BUILTIN_PREFIX)) == 0)
         return read_builtin(path, buf, len, err);
 
-    int fd = open(path, O_RDONLY);
+    /* O_NONBLOCK: opening a FIFO with no writer, or some devices, would wait; O_NOCTTY: a terminal
+     * named as a file must not become ours. Only regular files are read (below), then blocking. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     if (fd < 0)
         return nn_error_set(err, NN_EIO, "%s: %s", path, strerror(errno));
     struct stat st;
@@ -57,13 +77,17 @@ nn_status nn_file_read(const char *path, char **buf, size_t *len, nn_error *err)
         close(fd);
         return nn_error_set(err, NN_EIO, "%s: %s", path, strerror(EISDIR));
     }
-    /* A device never ends (/dev/zero, a terminal): only regular files and pipes are read. */
-    if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) {
+    /* A device never ends (/dev/zero, a terminal) and a FIFO may never be written to: only regular
+     * files are read. */
+    if (!S_ISREG(st.st_mode)) {
         close(fd);
-        return nn_error_set(err, NN_EIO, "%s: not a regular file or a pipe", path);
+        return nn_error_set(err, NN_EIO, "%s: %s, not a regular file", path, file_kind(st.st_mode));
     }
-    /* A pipe may not end either: stop at a quarter of the machine's memory rather than meet the OOM
-     * killer (or an ASan abort) on the way. */
+    int fl = fcntl(fd, F_GETFL);
+    if (fl >= 0)
+        (void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+    /* A file may still grow while it is read: stop at a quarter of the machine's memory rather than
+     * meet the OOM killer (or an ASan abort) on the way. */
     size_t max_bytes = SIZE_MAX / 4;
     long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
     if (pages > 0 && page > 0 && (unsigned long)pages < SIZE_MAX / (unsigned long)page / 2)

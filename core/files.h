@@ -19,8 +19,9 @@ typedef struct {
 extern const nn_builtin_file nn_builtin_files[];
 extern const size_t nn_builtin_file_count;
 
-/* Reads a whole file into a malloc'd buffer with a terminating NUL (not counted in *len).
- * "builtin:NAME" reads the embedded file NAME. Errors name the path. */
+/* Reads a whole regular file into a malloc'd buffer with a terminating NUL (not counted in *len).
+ * "builtin:NAME" reads the embedded file NAME. A FIFO, device or socket is refused without
+ * blocking ("PATH: a FIFO, not a regular file"). Errors name the path. */
 nn_status nn_file_read(const char *path, char **buf, size_t *len, nn_error *err);
 
 /* Writes data to path atomically: a temporary file in the same folder, written, fsync'd and

@@ -1,5 +1,5 @@
 /* test_files.c — whole-file reads (plain and builtin:), atomic writes and their failure cases,
- * path helpers. */
+ * hostile paths (FIFOs, devices, sockets, links, saves killed half-way), path helpers. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -254,6 +254,41 @@ static void test_atomic_write_over_a_directory_fails_and_leaves_it(void **state)
     assert_int_equal(count_entries(*state), 1);
 }
 
+// --- hostile paths (issue 11): FIFOs, devices, sockets, links, and saves that are killed
+
+/* Runs nn_file_read(path) in a child with a 10 s alarm, so that a read that blocks fails the test
+ * instead of hanging it. Returns the child's status: 0 refused with want in the message, 1 other
+ * outcome, or a death by SIGALRM. */
+static int read_in_child(const char *path, const char *want)
+{
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        alarm(10);
+        char *buf = NULL;
+        size_t len;
+        nn_error err;
+        nn_status st = nn_file_read(path, &buf, &len, &err);
+        _exit(st == NN_EIO && strstr(err.msg, path) && strstr(err.msg, want) ? 0 : 1);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    return status;
+}
+
+static void test_file_read_of_a_fifo_or_a_device_is_refused_without_blocking(void **state)
+{
+    char p[512];
+    snprintf(p, sizeof p, "%s/zz.json", (char *)*state);
+    assert_int_equal(mkfifo(p, 0644), 0);
+    int status = read_in_child(p, "a FIFO, not a regular file");
+    if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
+        fail_msg("nn_file_read blocked on a FIFO");
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    status = read_in_child("/dev/null", "a character device, not a regular file");
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
 static void test_path_dir_handles_plain_nested_root_and_builtin_paths(void **state)
 {
     (void)state;
@@ -301,6 +336,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_atomic_write_hitting_the_file_size_limit_keeps_the_old_file, make_tmpdir, remove_tmpdir),
         cmocka_unit_test_setup_teardown(test_atomic_write_into_a_missing_folder_fails_and_names_the_path, make_tmpdir, remove_tmpdir),
         cmocka_unit_test_setup_teardown(test_atomic_write_over_a_directory_fails_and_leaves_it, make_tmpdir, remove_tmpdir),
+        cmocka_unit_test_setup_teardown(test_file_read_of_a_fifo_or_a_device_is_refused_without_blocking, make_tmpdir, remove_tmpdir),
         cmocka_unit_test(test_path_dir_handles_plain_nested_root_and_builtin_paths),
         cmocka_unit_test(test_path_join_keeps_absolute_paths_and_reports_overflow),
     };
