@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-// --- signals: the first SIGINT/SIGTERM stops after the current batch, a second one exits now ---
+// --- signals: the first SIGINT/SIGTERM/SIGHUP stops after the current batch, a second one exits now
 
 static volatile sig_atomic_t interrupted;
 
@@ -31,9 +31,13 @@ static void install_signals(void)
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
+    /* SA_RESTART: a write to stdout that the signal interrupts goes on (stdio would drop the rest of
+     * its buffer on EINTR, leaving a half line); the loop sees the flag after it. */
+    sa.sa_flags = SA_RESTART;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
 }
 
 // --- output -------------------------------------------------------------------------------------

@@ -39,7 +39,8 @@ static const char usage_text[] =
     "  --threads N         as above\n"
     "\n"
     "Exit status: 0 success, 1 the run failed (diverged, i/o error), 2 bad usage or bad input,\n"
-    "130 interrupted (the first Ctrl-C stops after the current batch and still reports).\n";
+    "128+N after signal N: 130 SIGINT, 143 SIGTERM, 129 SIGHUP (train: the first stops after the\n"
+    "current batch and still reports and saves; a second one exits at once).\n";
 
 static void usage(FILE *f) { fputs(usage_text, f); }
 
