@@ -1,9 +1,9 @@
 /* files.c — whole-file reads (plain or embedded "builtin:NAME"), atomic writes, path helpers.
  * Reads open with O_NONBLOCK and take regular files only, so a FIFO or a device named as a preset or
  * data file cannot block (the trainer's picker froze on a FIFO) or never end (/dev/zero).
- * Atomic write: mkstemp "PATH.tmp.XXXXXX" beside PATH, write everything, fsync, rename. Any
- * failure (including a file-size limit, where SIGXFSZ is ignored and write returns EFBIG)
- * unlinks the temporary, so the old file is never touched. */
+ * Atomic write: mkstemp "TARGET.tmp.XXXXXX" beside the target (links followed), write everything,
+ * fsync, rename. Any failure (including a file-size limit, where SIGXFSZ is ignored and write
+ * returns EFBIG) unlinks the temporary, so the old file is never touched. */
 #include "files.h"
 
 #include <errno.h>
@@ -144,6 +144,9 @@ nn_status nn_file_read(const char *path, char **buf, size_t *len, nn_error *err)
 }
 
 // --- atomic writes
+/* A save through a symbolic link replaces the link's target, in the target's folder (the link stays
+ * a link); a target that exists and is not a regular file (a FIFO, device, socket, folder) is
+ * refused: a rename would put a regular file in its place (as root, even over /dev/null). */
 
 static int write_all(int fd, const unsigned char *p, size_t len)
 {
@@ -164,18 +167,72 @@ static int write_all(int fd, const unsigned char *p, size_t len)
     return 0;
 }
 
-nn_status nn_file_write_atomic(const char *path, const void *data, size_t len, nn_error *err)
+/* Follows path while it names a symbolic link (at most 40, as the kernel does) into out (outlen
+ * NN_PATH_MAX): the file a save replaces. A name that does not exist ends the walk, so the target
+ * of a dangling link is created. Relative links are read against the link's own folder. */
+static nn_status resolve_links(const char *path, char *out, size_t outlen, nn_error *err)
+{
+    if (snprintf(out, outlen, "%s", path) >= (int)outlen)
+        return nn_error_set(err, NN_EINVAL, "%s: path too long", path);
+    for (int hops = 0;; hops++) {
+        struct stat st;
+        if (lstat(out, &st) != 0 || !S_ISLNK(st.st_mode))
+            return NN_OK;
+        if (hops == 40)
+            return nn_error_set(err, NN_EIO, "%s: %s", path, strerror(ELOOP));
+        char link[NN_PATH_MAX], dir[NN_PATH_MAX];
+        ssize_t n = readlink(out, link, sizeof link);
+        if (n < 0)
+            return nn_error_set(err, NN_EIO, "%s: %s", path, strerror(errno));
+        if ((size_t)n >= sizeof link)
+            return nn_error_set(err, NN_EINVAL, "%s: the link's target is too long", path);
+        link[n] = '\0';
+        nn_path_dir(dir, sizeof dir, out);
+        if (nn_path_join(out, outlen, dir, link) != 0)
+            return nn_error_set(err, NN_EINVAL, "%s: the link's target is too long", path);
+    }
+}
+
+/* Checks the file a save of path would replace: fills target (NN_PATH_MAX) and *old (exists). */
+static nn_status save_target(const char *path, char *target, struct stat *old, bool *exists, nn_error *err)
 {
     if (!path || !*path)
         return nn_error_set(err, NN_EINVAL, "empty file name");
     if (strncmp(path, NN_BUILTIN_PREFIX, strlen(NN_BUILTIN_PREFIX)) == 0)
         return nn_error_set(err, NN_EINVAL, "%s: built-in files cannot be written", path);
-    struct stat st;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+    nn_status st = resolve_links(path, target, NN_PATH_MAX, err);
+    if (st != NN_OK)
+        return st;
+    *exists = lstat(target, old) == 0;
+    if (!*exists && errno != ENOENT)
+        return nn_error_set(err, NN_EIO, "%s: %s", path, strerror(errno));
+    if (*exists && S_ISDIR(old->st_mode))
         return nn_error_set(err, NN_EIO, "%s: %s", path, strerror(EISDIR));
+    if (*exists && !S_ISREG(old->st_mode))
+        return nn_error_set(err, NN_EIO, "%s: not saved: it is %s, not a regular file", path,
+                            file_kind(old->st_mode));
+    return NN_OK;
+}
+
+nn_status nn_file_check_save(const char *path, nn_error *err)
+{
+    char target[NN_PATH_MAX];
+    struct stat old;
+    bool exists;
+    return save_target(path, target, &old, &exists, err);
+}
+
+nn_status nn_file_write_atomic(const char *path, const void *data, size_t len, nn_error *err)
+{
+    char target[NN_PATH_MAX];
+    struct stat st;
+    bool exists;
+    nn_status s = save_target(path, target, &st, &exists, err);
+    if (s != NN_OK)
+        return s;
 
     char tmp[NN_PATH_MAX + 16];
-    int k = snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", path);
+    int k = snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", target);
     if (k < 0 || (size_t)k >= sizeof tmp)
         return nn_error_set(err, NN_EINVAL, "%s: path too long", path);
     int fd = mkstemp(tmp);
@@ -183,7 +240,7 @@ nn_status nn_file_write_atomic(const char *path, const void *data, size_t len, n
         return nn_error_set(err, NN_EIO, "%s: cannot create a temporary file: %s", path, strerror(errno));
     /* mkstemp creates 0600: keep the old file's mode when replacing one, else 0644 (reading
      * the umask would mean changing it, which races with other threads). */
-    mode_t mode = (stat(path, &st) == 0) ? (st.st_mode & 07777) : 0644;
+    mode_t mode = exists ? (st.st_mode & 07777) : 0644;
     (void)fchmod(fd, mode);
 
     const char *what = "write";
@@ -198,11 +255,11 @@ nn_status nn_file_write_atomic(const char *path, const void *data, size_t len, n
     if (c != 0)
         goto fail;
     what = "rename";
-    if (rename(tmp, path) != 0)
+    if (rename(tmp, target) != 0)
         goto fail;
     /* Make the rename itself durable; a failure here cannot undo it, so it is not an error. */
     char dir[NN_PATH_MAX];
-    nn_path_dir(dir, sizeof dir, path);
+    nn_path_dir(dir, sizeof dir, target);
     int dfd = open(dir, O_RDONLY | O_DIRECTORY);
     if (dfd >= 0) {
         (void)fsync(dfd);
@@ -216,6 +273,15 @@ fail:;
         close(fd);
     unlink(tmp);
     return nn_error_set(err, NN_EIO, "%s: %s failed: %s (the old file is unchanged)", path, what, strerror(e));
+}
+
+bool nn_file_same(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    if (!a || !b || !*a || !*b || strncmp(a, NN_BUILTIN_PREFIX, strlen(NN_BUILTIN_PREFIX)) == 0 ||
+        strncmp(b, NN_BUILTIN_PREFIX, strlen(NN_BUILTIN_PREFIX)) == 0)
+        return false;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
 // --- paths

@@ -5,6 +5,7 @@
 
 #include "error.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define NN_PATH_MAX 1024
@@ -24,9 +25,16 @@ extern const size_t nn_builtin_file_count;
  * blocking ("PATH: a FIFO, not a regular file"). Errors name the path. */
 nn_status nn_file_read(const char *path, char **buf, size_t *len, nn_error *err);
 
-/* Writes data to path atomically: a temporary file in the same folder, written, fsync'd and
- * renamed over path. On any failure the old file is unchanged and the temporary is removed. */
+/* Writes data to path atomically: a temporary file in the target's folder, written, fsync'd and
+ * renamed over the target. A symbolic link is followed: its target is replaced, in the target's
+ * folder. A path that exists and is not a regular file (FIFO, device, socket, folder) is refused
+ * (NN_EIO). On any failure the old file is unchanged and the temporary is removed. */
 nn_status nn_file_write_atomic(const char *path, const void *data, size_t len, nn_error *err);
+/* The checks nn_file_write_atomic makes before writing (links followed, not a FIFO, device, socket
+ * or folder), so a long run can refuse a bad --save path before it starts. */
+nn_status nn_file_check_save(const char *path, nn_error *err);
+/* True when a and b both exist and are the same file (device and inode, links followed). */
+bool nn_file_same(const char *a, const char *b);
 
 /* dir of path into out ("." if none; "builtin:" stays "builtin:"). */
 void nn_path_dir(char *out, size_t outlen, const char *path);

@@ -355,6 +355,13 @@ int cli_train(int argc, char **argv)
     if (cli_load_preset(p, a.preset) || apply_sets(p, &a))
         goto out;
     nn_error err;
+    /* A --save that will be refused (a FIFO or device, the preset itself, its data) is refused now,
+     * not after the training; nn_model_save checks again when it writes. */
+    if (a.save && nn_model_check_save(a.save, p, &err) != NN_OK) {
+        fprintf(stderr, "nnterm: %s\n", err.msg);
+        rc = EXIT_RUN_FAILED;
+        goto out;
+    }
     nn_status st = nn_trainer_init(t, p, (int)a.threads, &err);
     if (st != NN_OK) {
         fprintf(stderr, "nnterm: %s\n", err.msg);

@@ -9,12 +9,16 @@
 #include "files.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -289,6 +293,140 @@ static void test_file_read_of_a_fifo_or_a_device_is_refused_without_blocking(voi
     assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
+/* A Unix socket bound at path (the file stays after close). */
+static void make_socket(const char *path)
+{
+    int s = socket(AF_UNIX, SOCK_STREAM, 0);
+    assert_true(s >= 0);
+    struct sockaddr_un a;
+    memset(&a, 0, sizeof a);
+    a.sun_family = AF_UNIX;
+    assert_true(strlen(path) < sizeof a.sun_path);
+    strcpy(a.sun_path, path);
+    assert_int_equal(bind(s, (struct sockaddr *)&a, sizeof a), 0);
+    close(s);
+}
+
+static void test_atomic_write_refuses_a_fifo_a_socket_and_a_device_and_leaves_them(void **state)
+{
+    const char *dir = *state;
+    char p[512];
+    nn_error err;
+    struct stat st;
+    snprintf(p, sizeof p, "%s/fifo.json", dir);
+    assert_int_equal(mkfifo(p, 0644), 0);
+    assert_int_equal(nn_file_write_atomic(p, "x", 1, &err), NN_EIO);
+    assert_non_null(strstr(err.msg, p));
+    assert_non_null(strstr(err.msg, "a FIFO, not a regular file"));
+    assert_int_equal(lstat(p, &st), 0);
+    assert_true(S_ISFIFO(st.st_mode));
+
+    snprintf(p, sizeof p, "%s/sock.json", dir);
+    make_socket(p);
+    assert_int_equal(nn_file_write_atomic(p, "x", 1, &err), NN_EIO);
+    assert_non_null(strstr(err.msg, "a socket"));
+    assert_int_equal(lstat(p, &st), 0);
+    assert_true(S_ISSOCK(st.st_mode));
+
+    /* a device: a copy of /dev/null made here, never /dev itself (the old code replaced it) */
+    snprintf(p, sizeof p, "%s/null", dir);
+    if (mknod(p, S_IFCHR | 0666, makedev(1, 3)) != 0) {
+        printf("# skipped the device case: mknod: %s (needs root)\n", strerror(errno));
+    } else {
+        assert_int_equal(nn_file_write_atomic(p, "x", 1, &err), NN_EIO);
+        assert_non_null(strstr(err.msg, "a character device"));
+        assert_int_equal(lstat(p, &st), 0);
+        assert_true(S_ISCHR(st.st_mode));
+        /* only now that a device is known to be refused: the real /dev/null cannot be harmed */
+        assert_int_equal(nn_file_write_atomic("/dev/null", "x", 1, &err), NN_EIO);
+        assert_int_equal(lstat("/dev/null", &st), 0);
+        assert_true(S_ISCHR(st.st_mode));
+    }
+    assert_int_equal(nn_file_check_save(p, &err), NN_EIO);
+    assert_int_equal(count_entries(dir), 3);   /* nothing else created */
+}
+
+static void read_equals(const char *path, const char *want)
+{
+    char *buf;
+    size_t len;
+    assert_int_equal(nn_file_read(path, &buf, &len, NULL), NN_OK);
+    assert_string_equal(buf, want);
+    free(buf);
+}
+
+static void test_atomic_write_through_a_symlink_replaces_the_target_and_keeps_the_link(void **state)
+{
+    const char *dir = *state;
+    char real[512], link1[512], link2[512], dang[512], made[512], target[512];
+    snprintf(real, sizeof real, "%s/real", dir);
+    assert_int_equal(mkdir(real, 0755), 0);
+    snprintf(target, sizeof target, "%s/real/m.json", dir);
+    write_plain(target, "old");
+    assert_int_equal(chmod(target, 0600), 0);
+    snprintf(link1, sizeof link1, "%s/link.json", dir);
+    snprintf(link2, sizeof link2, "%s/link2.json", dir);
+    assert_int_equal(symlink("real/m.json", link1), 0);   /* relative to the link's folder */
+    assert_int_equal(symlink(link1, link2), 0);           /* a chain, absolute */
+    nn_error err;
+    assert_int_equal(nn_file_write_atomic(link2, "new", 3, &err), NN_OK);
+    struct stat st;
+    assert_int_equal(lstat(link1, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    assert_int_equal(lstat(link2, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    read_equals(target, "new");
+    assert_int_equal(stat(target, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);   /* the target's mode kept */
+    assert_int_equal(count_entries(real), 1);    /* the temporary was in the target's folder, and is gone */
+    assert_int_equal(count_entries(dir), 3);
+
+    /* a dangling link: its target is created */
+    snprintf(dang, sizeof dang, "%s/dangling.json", dir);
+    assert_int_equal(symlink("real/made.json", dang), 0);
+    assert_int_equal(nn_file_write_atomic(dang, "made", 4, &err), NN_OK);
+    snprintf(made, sizeof made, "%s/real/made.json", dir);
+    read_equals(made, "made");
+    assert_int_equal(lstat(dang, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+
+    /* a loop is an error, and creates nothing */
+    char l1[512], l2[512];
+    snprintf(l1, sizeof l1, "%s/loop1", dir);
+    snprintf(l2, sizeof l2, "%s/loop2", dir);
+    assert_int_equal(symlink("loop2", l1), 0);
+    assert_int_equal(symlink("loop1", l2), 0);
+    assert_int_equal(nn_file_write_atomic(l1, "x", 1, &err), NN_EIO);
+    assert_non_null(strstr(err.msg, strerror(ELOOP)));
+    assert_int_equal(count_entries(dir), 6);
+    assert_int_equal(count_entries(real), 2);
+    unlink(target);
+    unlink(made);
+    assert_int_equal(rmdir(real), 0);
+}
+
+static void test_same_file_compares_device_and_inode(void **state)
+{
+    const char *dir = *state;
+    char a[512], b[512], h[512], s[512], other[512], spelled[512];
+    snprintf(a, sizeof a, "%s/data.csv", dir);
+    snprintf(b, sizeof b, "%s/copy.csv", dir);
+    snprintf(h, sizeof h, "%s/hard.csv", dir);
+    snprintf(s, sizeof s, "%s/soft.csv", dir);
+    snprintf(other, sizeof other, "%s/missing.csv", dir);
+    snprintf(spelled, sizeof spelled, "%s/./data.csv", dir);
+    write_plain(a, "x\n");
+    write_plain(b, "x\n");
+    assert_int_equal(link(a, h), 0);
+    assert_int_equal(symlink("data.csv", s), 0);
+    assert_true(nn_file_same(a, h));
+    assert_true(nn_file_same(s, a));
+    assert_true(nn_file_same(spelled, a));
+    assert_false(nn_file_same(a, b));
+    assert_false(nn_file_same(other, a));
+    assert_false(nn_file_same("builtin:iris.json", "builtin:iris.json"));
+}
+
 static void test_path_dir_handles_plain_nested_root_and_builtin_paths(void **state)
 {
     (void)state;
@@ -337,6 +475,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_atomic_write_into_a_missing_folder_fails_and_names_the_path, make_tmpdir, remove_tmpdir),
         cmocka_unit_test_setup_teardown(test_atomic_write_over_a_directory_fails_and_leaves_it, make_tmpdir, remove_tmpdir),
         cmocka_unit_test_setup_teardown(test_file_read_of_a_fifo_or_a_device_is_refused_without_blocking, make_tmpdir, remove_tmpdir),
+        cmocka_unit_test_setup_teardown(test_atomic_write_refuses_a_fifo_a_socket_and_a_device_and_leaves_them, make_tmpdir, remove_tmpdir),
+        cmocka_unit_test_setup_teardown(test_atomic_write_through_a_symlink_replaces_the_target_and_keeps_the_link, make_tmpdir, remove_tmpdir),
+        cmocka_unit_test_setup_teardown(test_same_file_compares_device_and_inode, make_tmpdir, remove_tmpdir),
         cmocka_unit_test(test_path_dir_handles_plain_nested_root_and_builtin_paths),
         cmocka_unit_test(test_path_join_keeps_absolute_paths_and_reports_overflow),
     };
