@@ -1,6 +1,7 @@
 /* cli_train.c — `nnterm train PRESET [options]`: the headless run, as text or JSON lines. */
 #include "cli.h"
 
+#include "files.h"
 #include "model_io.h"
 #include "trainer.h"
 
@@ -18,6 +19,7 @@ static volatile sig_atomic_t interrupted;
 static void on_signal(int sig)
 {
     if (interrupted) {
+        nn_file_remove_temporaries();   /* a save in progress leaves nothing behind */
         static const char msg[] = "nnterm: interrupted again, exiting now\n";
         ssize_t r = write(STDERR_FILENO, msg, sizeof msg - 1);
         (void)r;

@@ -1,9 +1,11 @@
 /* main.c — nnterm's command line: dispatches to the trainer UI or to a headless subcommand. */
 #include "cli.h"
+#include "files.h"
 #include "nn_config.h"
 #include "ui.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +45,36 @@ static const char usage_text[] =
     "current batch and still reports and saves; a second one exits at once).\n";
 
 static void usage(FILE *f) { fputs(usage_text, f); }
+
+// --- signals ------------------------------------------------------------------------------------
+
+/* A signal that ends the process by default and that no one else handles: remove the temporary of
+ * a save in progress (core/files.c), then die of the signal as before. */
+static void on_fatal(int sig)
+{
+    nn_file_remove_temporaries();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+/* SIGINT, SIGTERM and SIGHUP have their own handlers (train, the trainer), SIGKILL and SIGSTOP none.
+ * A signal ignored when nnterm started (nohup, `trap '' XFSZ`) stays ignored. */
+static void install_fatal_handlers(void)
+{
+    static const int sigs[] = {SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM, SIGPROF, SIGXCPU, SIGXFSZ,
+                               SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP, SIGSYS};
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        struct sigaction old;
+        if (sigaction(sigs[i], NULL, &old) != 0 || old.sa_handler != SIG_DFL)
+            continue;
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_fatal;
+        sa.sa_flags = SA_RESETHAND;
+        sigemptyset(&sa.sa_mask);
+        sigaction(sigs[i], &sa, NULL);
+    }
+}
 
 int cli_parse_int(const char *opt, const char *s, long lo, long hi, long *out)
 {
@@ -98,6 +130,7 @@ static int run_ui(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    install_fatal_handlers();
     if (argc >= 2) {
         const char *cmd = argv[1];
         if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {

@@ -427,6 +427,150 @@ static void test_same_file_compares_device_and_inode(void **state)
     assert_false(nn_file_same("builtin:iris.json", "builtin:iris.json"));
 }
 
+/* In a child: nn_file_write_atomic_opt of 1 MB over path under a 64 KB file-size limit, with a
+ * SIGXFSZ handler that stops the child in the middle of the write. Returns the stopped child. */
+static void on_xfsz_stop(int sig)
+{
+    (void)sig;
+    raise(SIGSTOP);
+}
+
+static void on_xfsz_clean(int sig)
+{
+    (void)sig;
+    nn_file_remove_temporaries();
+    _exit(7);
+}
+
+static pid_t start_save(const char *path, unsigned flags, void (*handler)(int))
+{
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        alarm(30);
+        signal(SIGXFSZ, handler);
+        struct rlimit rl = {65536, 65536};
+        if (setrlimit(RLIMIT_FSIZE, &rl) != 0)
+            _exit(3);
+        size_t n = 1u << 20;
+        char *data = malloc(n);
+        if (!data)
+            _exit(4);
+        memset(data, 'y', n);
+        nn_file_write_atomic_opt(path, data, n, flags, NULL);
+        _exit(5);
+    }
+    return pid;
+}
+
+/* The child is stopped inside the write: true when it has a file open in dir that has no name
+ * (O_TMPFILE) or a name TARGET.tmp.* (the fallback). */
+static bool writing_in(pid_t pid, const char *dir)
+{
+    char fdd[64], l[1024], real[1024];
+    snprintf(fdd, sizeof fdd, "/proc/%d/fd", (int)pid);
+    if (!realpath(dir, real))
+        return false;
+    DIR *d = opendir(fdd);
+    if (!d)
+        return false;
+    bool found = false;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        char p[600];
+        snprintf(p, sizeof p, "%s/%s", fdd, e->d_name);
+        ssize_t n = readlink(p, l, sizeof l - 1);
+        if (n <= 0)
+            continue;
+        l[n] = '\0';
+        size_t rl = strlen(real);
+        if (strncmp(l, real, rl) == 0 && l[rl] == '/' && (strstr(l, "(deleted)") || strstr(l, ".tmp.")))
+            found = true;
+    }
+    closedir(d);
+    return found;
+}
+
+static void test_a_save_killed_with_sigkill_in_the_middle_leaves_nothing(void **state)
+{
+    const char *dir = *state;
+    char p[512];
+    snprintf(p, sizeof p, "%s/model.json", dir);
+    write_plain(p, "{\"old\": true}\n");
+    pid_t pid = start_save(p, 0, on_xfsz_stop);
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, WUNTRACED), pid);
+    assert_true(WIFSTOPPED(status));           /* stopped half-way through the data */
+    assert_true(writing_in(pid, dir));
+    assert_int_equal(kill(pid, SIGKILL), 0);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    assert_int_equal(count_entries(dir), 1);   /* the old file, and no model.json.tmp.* */
+    read_equals(p, "{\"old\": true}\n");
+}
+
+static void test_a_named_temporary_left_by_sigkill_is_removed_by_the_next_save(void **state)
+{
+    const char *dir = *state;
+    char p[512];
+    snprintf(p, sizeof p, "%s/model.json", dir);
+    write_plain(p, "old");
+    pid_t pid = start_save(p, NN_WRITE_NAMED_TEMP, on_xfsz_stop);
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, WUNTRACED), pid);
+    assert_true(WIFSTOPPED(status));
+    assert_int_equal(count_entries(dir), 2);   /* the fallback's model.json.tmp.PID.XXXXXX */
+    assert_int_equal(kill(pid, SIGKILL), 0);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_int_equal(count_entries(dir), 2);
+
+    /* temporaries of a live process (this one, pid 1) and names not of this form are kept */
+    char mine[600], init[600], odd[600];
+    snprintf(mine, sizeof mine, "%s.tmp.%d.abcdef", p, (int)getpid());
+    snprintf(init, sizeof init, "%s.tmp.1.abcdef", p);
+    snprintf(odd, sizeof odd, "%s.tmp.x1.abcdef", p);
+    write_plain(mine, "m");
+    write_plain(init, "i");
+    write_plain(odd, "o");
+    assert_int_equal(nn_file_write_atomic(p, "new", 3, NULL), NN_OK);
+    read_equals(p, "new");
+    assert_int_equal(count_entries(dir), 4);   /* model.json and the three kept */
+    assert_int_equal(access(mine, F_OK), 0);
+    assert_int_equal(access(init, F_OK), 0);
+    assert_int_equal(access(odd, F_OK), 0);
+}
+
+static void test_a_signal_handler_removes_the_temporary_of_a_save_in_progress(void **state)
+{
+    const char *dir = *state;
+    char p[512];
+    snprintf(p, sizeof p, "%s/model.json", dir);
+    write_plain(p, "old");
+    /* the fallback, whose temporary has a name for the whole write */
+    pid_t pid = start_save(p, NN_WRITE_NAMED_TEMP, on_xfsz_clean);
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 7);   /* the handler ran */
+    assert_int_equal(count_entries(dir), 1);
+    read_equals(p, "old");
+}
+
+static void test_the_named_fallback_saves_like_the_default(void **state)
+{
+    const char *dir = *state;
+    char p[512];
+    snprintf(p, sizeof p, "%s/m.json", dir);
+    nn_error err;
+    assert_int_equal(nn_file_write_atomic_opt(p, "one", 3, NN_WRITE_NAMED_TEMP, &err), NN_OK);
+    assert_int_equal(nn_file_write_atomic_opt(p, "two", 3, NN_WRITE_NAMED_TEMP, &err), NN_OK);
+    read_equals(p, "two");
+    struct stat st;
+    assert_int_equal(stat(p, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0644);
+    assert_int_equal(count_entries(dir), 1);
+}
+
 static void test_path_dir_handles_plain_nested_root_and_builtin_paths(void **state)
 {
     (void)state;
@@ -478,6 +622,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_atomic_write_refuses_a_fifo_a_socket_and_a_device_and_leaves_them, make_tmpdir, remove_tmpdir),
         cmocka_unit_test_setup_teardown(test_atomic_write_through_a_symlink_replaces_the_target_and_keeps_the_link, make_tmpdir, remove_tmpdir),
         cmocka_unit_test_setup_teardown(test_same_file_compares_device_and_inode, make_tmpdir, remove_tmpdir),
+        cmocka_unit_test_setup_teardown(test_a_save_killed_with_sigkill_in_the_middle_leaves_nothing, make_tmpdir, remove_tmpdir),
+        cmocka_unit_test_setup_teardown(test_a_named_temporary_left_by_sigkill_is_removed_by_the_next_save, make_tmpdir, remove_tmpdir),
+        cmocka_unit_test_setup_teardown(test_a_signal_handler_removes_the_temporary_of_a_save_in_progress, make_tmpdir, remove_tmpdir),
+        cmocka_unit_test_setup_teardown(test_the_named_fallback_saves_like_the_default, make_tmpdir, remove_tmpdir),
         cmocka_unit_test(test_path_dir_handles_plain_nested_root_and_builtin_paths),
         cmocka_unit_test(test_path_join_keeps_absolute_paths_and_reports_overflow),
     };

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# saves.sh NNTERM — model saves are atomic (a temporary in the target's folder, flushed, renamed):
-# when the write fails (file-size limit, missing folder) the run exits 1 with one line naming the
-# file, the old model is unchanged byte for byte, and no temporary file is left behind. Issue 11: a save through a symbolic link replaces the link's
+# saves.sh NNTERM — model saves are atomic (a file with no name, or a temporary, in the target's
+# folder, flushed, then named or renamed): when the write fails (file-size limit, missing folder)
+# the run exits 1 with one line naming the file, the old model is unchanged byte for byte, and no
+# temporary file is left behind. Issue 11: a save through a symbolic link replaces the link's
 # target; a FIFO, socket or device is refused (exit 1), and so is the preset being trained or one of
-# its data files.
+# its data files; a save killed (SIGKILL) or signalled (SIGINT twice, SIGHUP, SIGTERM, SIGXFSZ)
+# half-way leaves nothing behind.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh" "$@"
 
@@ -179,5 +181,65 @@ run train "$T/p/idx.json" --quiet --save "$T/p/idx-model.json"
 expect_rc 0
 [ "$(listing "$T/p")" = "data.csv hard.csv idx-model.json idx.json img.idx lab.idx model.json self.json soft.csv " ]
 check $? "the preset's folder: $(listing "$T/p")"
+
+# --- issue 11: a save that is killed or signalled half-way leaves nothing behind ---
+# A 2-1024-1024-2 network: a 15 MB model, whose save takes long enough to be caught. catch_save.py
+# stops the process inside the save (a file with no name, or NAME.tmp.*, open in the folder), sends
+# the signals there and lets it go on.
+mkdir "$T/big"
+printf '%s\n' '{"name": "big", "dataset": {"source": "xor", "samples": 64},' \
+    ' "model": {"layers": [{"units": 1024}, {"units": 1024}, {"activation": "softmax"}]},' \
+    ' "training": {"epochs": 1, "batch_size": 64}}' >"$T/big.json"
+run train "$T/big.json" --quiet --threads 1 --save "$T/big/m.json"
+expect_rc 0
+cp "$T/big/m.json" "$T/big.orig"
+# catch ACTION EPOCHS: runs the big training with --save big/m.json under catch_save.py (up to 5
+# tries if the save was over before it was seen); sets rc
+catch() {
+    local i
+    label="train big.json --save, $1 during the save"
+    for i in 1 2 3 4 5; do
+        python3 "$here/catch_save.py" "$T/big" m.json "$1" "$T/out" "$T/err" \
+            "$NNTERM" train "$T/big.json" --epochs "$2" --json --threads 1 --save "$T/big/m.json" >/dev/null
+        rc=$?
+        [ "$rc" -ne 99 ] && return 0
+        cp "$T/big.orig" "$T/big/m.json"
+    done
+    check 1 "the save was never caught in progress"
+}
+unchanged() {
+    [ "$(listing "$T/big")" = "m.json " ]
+    check $? "left behind: $(listing "$T/big")"
+    cmp -s "$T/big/m.json" "$T/big.orig"
+    check $? "the old model changed"
+}
+catch KILL 1
+expect_rc 137
+unchanged
+catch INT:INT 100000
+expect_rc 130
+expect_err_has "interrupted again"
+unchanged
+catch TERM:INT 100000
+expect_rc 130
+unchanged
+# a first SIGHUP or SIGTERM during the save lets it finish: the new model, whole, and no temporary
+for s in HUP:129 TERM:143; do
+    cp "$T/big.orig" "$T/big/m.json"
+    catch "${s%:*}" 2
+    expect_rc "${s#*:}"
+    [ "$(listing "$T/big")" = "m.json " ]
+    check $? "left behind: $(listing "$T/big")"
+    ! cmp -s "$T/big/m.json" "$T/big.orig" && python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$T/big/m.json"
+    check $? "the model saved after SIG${s%:*} is not the new one, whole"
+done
+# SIGXFSZ (a file-size limit, not ignored) kills the process in the middle of the write
+cp "$T/big.orig" "$T/big/m.json"
+label="train big.json --save under ulimit -f 4096, SIGXFSZ not ignored"
+( ulimit -f 4096; exec "$NNTERM" train "$T/big.json" --quiet --threads 1 --save "$T/big/m.json" ) >"$T/out" 2>"$T/err"
+rc=$?
+[ "$rc" -eq 153 ]
+check $? "expected death by SIGXFSZ (153)"
+unchanged
 
 finish
