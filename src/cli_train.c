@@ -374,17 +374,23 @@ int cli_train(int argc, char **argv)
     install_signals();
     if (!a.json && !a.quiet)
         print_header(t, a.untrained);
+    /* Standard output fails (a full disk, a reader that went away: SIGPIPE is ignored): without
+     * --save there is nothing left to deliver, so the run stops; with --save it goes on, silent,
+     * and saves the model, then exits 1 with a message saying so. */
+    bool out_ok = cli_flush_stdout();
     int printed = 0;
     const char *stopped = NULL;
-    while (!a.untrained && !nn_trainer_finished(t)) {
+    while (!a.untrained && !nn_trainer_finished(t) && (out_ok || a.save)) {
         st = nn_trainer_step(t, &err);
-        while (printed < t->history_len) {
+        while (out_ok && printed < t->history_len) {
             if (a.json)
                 print_epoch_json(t, &t->history[printed]);
             else if (!a.quiet)
                 print_epoch_text(t, &t->history[printed]);
             printed++;
         }
+        if (out_ok && printed > 0)
+            out_ok = cli_flush_stdout();
         if (st != NN_OK)
             break;
         if (interrupted) {
@@ -392,21 +398,20 @@ int cli_train(int argc, char **argv)
             break;
         }
     }
-    fflush(stdout);
     nn_epoch_stats fin = t->final_stats;
     if (!nn_trainer_finished(t) || t->state == NN_TRAINER_DIVERGED) {
         /* untrained, interrupted mid-run or diverged: report the current (initial, last finite) weights */
         nn_trainer_evaluate(t, &fin, &err);
-        if (a.untrained && !a.json && !a.quiet)
+        if (a.untrained && out_ok && !a.json && !a.quiet)
             print_epoch_text(t, &fin);
     } else if (t->stopped_early) {
         stopped = "early";
     }
     if (t->state == NN_TRAINER_DIVERGED)
         fprintf(stderr, "nnterm: %s: %s\n", p->file, t->fault);
-    if (a.json) {
+    if (out_ok && a.json) {
         print_final_json(t, &fin, stopped);
-    } else {
+    } else if (out_ok) {
         if (stopped && strcmp(stopped, "early") == 0)
             printf("early stopping after epoch %d: restored the weights of epoch %d (val loss %.4f)\n", t->epoch,
                    t->best_epoch, t->best_val);
@@ -414,19 +419,36 @@ int cli_train(int argc, char **argv)
             printf("interrupted during epoch %d\n", t->epoch + 1);
         print_final_text(t, &fin);
     }
+    out_ok = out_ok && cli_flush_stdout();
     rc = t->state == NN_TRAINER_DIVERGED ? EXIT_RUN_FAILED : 0;
+    bool saved = false;
     if (a.save && rc == 0) {
         if (nn_model_save(a.save, &t->preset, &t->net, &t->norm, &t->data, &err) != NN_OK) {
             fprintf(stderr, "nnterm: %s\n", err.msg);
             rc = EXIT_RUN_FAILED;
-        } else if (!a.json) {
-            printf("\nmodel saved to %s\n", a.save);
+        } else {
+            saved = true;
+            if (!a.json && out_ok)
+                printf("\nmodel saved to %s\n", a.save);
         }
     }
-    if (interrupted && rc == 0)
+    if (!out_ok || !cli_flush_stdout()) {
+        if (saved)
+            fprintf(stderr, "nnterm: standard output: %s (the output is cut short; the model was saved to %s "
+                    "after epoch %d)\n", cli_stdout_reason(), a.save, t->epoch);
+        else if (a.save)
+            fprintf(stderr, "nnterm: standard output: %s (the output is cut short; the model was not saved)\n",
+                    cli_stdout_reason());
+        else
+            fprintf(stderr, "nnterm: standard output: %s (training stopped after epoch %d)\n",
+                    cli_stdout_reason(), t->epoch);
+        cli_stdout_reported();
+        if (rc == 0)
+            rc = EXIT_RUN_FAILED;
+    }
+    if (interrupted && (rc == 0 || !out_ok))
         rc = 128 + interrupted;
 out:
-    fflush(stdout);
     if (t)
         nn_trainer_free(t);
     free(t);
