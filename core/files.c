@@ -277,10 +277,18 @@ static nn_status save_target(const char *path, char *target, struct stat *old, b
 
 nn_status nn_file_check_save(const char *path, nn_error *err)
 {
-    char target[NN_PATH_MAX];
-    struct stat old;
+    char target[NN_PATH_MAX], dir[NN_PATH_MAX];
+    struct stat old, ds;
     bool exists;
-    return save_target(path, target, &old, &exists, err);
+    nn_status st = save_target(path, target, &old, &exists, err);
+    if (st != NN_OK)
+        return st;
+    nn_path_dir(dir, sizeof dir, target);
+    if (stat(dir, &ds) != 0)
+        return nn_error_set(err, NN_EIO, "%s: cannot save into %s: %s", path, dir, strerror(errno));
+    if (!S_ISDIR(ds.st_mode))
+        return nn_error_set(err, NN_EIO, "%s: cannot save into %s: %s", path, dir, strerror(ENOTDIR));
+    return NN_OK;
 }
 
 /* Step 3: removes "BASE.tmp.PID.XXXXXX" in dir when process PID no longer exists (ESRCH: EPERM

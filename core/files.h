@@ -35,7 +35,8 @@ nn_status nn_file_write_atomic(const char *path, const void *data, size_t len, n
 nn_status nn_file_write_atomic_opt(const char *path, const void *data, size_t len, unsigned flags,
                                    nn_error *err);
 /* The checks nn_file_write_atomic makes before writing (links followed, not a FIFO, device, socket
- * or folder), so a long run can refuse a bad --save path before it starts. */
+ * or folder), and that the target's folder exists, so a long run can refuse a bad --save path
+ * before it starts. */
 nn_status nn_file_check_save(const char *path, nn_error *err);
 /* True when a and b both exist and are the same file (device and inode, links followed). */
 bool nn_file_same(const char *a, const char *b);

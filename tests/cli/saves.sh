@@ -50,11 +50,13 @@ expect_err_lines 1
 check $? "left behind in the folder: $(listing "$T/models")"
 cp "$T/m.orig" "$m"
 
-# A folder that does not exist.
+# A folder that does not exist: refused before the training.
 run train iris --epochs 1 --quiet --save "$T/nowhere/m.json"
 expect_rc 1
 expect_err_lines 1
-expect_err_has "nowhere/m.json"
+expect_err_has "nowhere/m.json: cannot save into $T/nowhere: No such file or directory"
+[ ! -s "$T/out" ]
+check $? "it trained before refusing the path"
 [ ! -e "$T/nowhere" ]
 check $? "the missing folder was created"
 
