@@ -1,17 +1,40 @@
 /* files.c — whole-file reads (plain or embedded "builtin:NAME"), atomic writes, path helpers.
- * Atomic write: mkstemp "PATH.tmp.XXXXXX" beside PATH, write everything, fsync, rename. Any
- * failure (including a file-size limit, where SIGXFSZ is ignored and write returns EFBIG)
- * unlinks the temporary, so the old file is never touched. */
+ * Reads open with O_NONBLOCK and take regular files only, so a FIFO or a device named as a preset or
+ * data file cannot block (the trainer's picker froze on a FIFO) or never end (/dev/zero).
+ * Atomic writes: see "atomic writes" below. Any failure (including a file-size limit, where SIGXFSZ
+ * is ignored and write returns EFBIG) leaves the old file untouched and no temporary behind. */
+#define _GNU_SOURCE   /* O_TMPFILE, AT_EMPTY_PATH (Linux); the rest is POSIX */
 #include "files.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+
+/* What a file that is not a regular file is, for messages. */
+static const char *file_kind(mode_t m)
+{
+    if (S_ISFIFO(m))
+        return "a FIFO";
+    if (S_ISCHR(m))
+        return "a character device";
+    if (S_ISBLK(m))
+        return "a block device";
+    if (S_ISSOCK(m))
+        return "a socket";
+    if (S_ISDIR(m))
+        return "a directory";
+    return "a special file";
+}
 
 // --- reading
 
@@ -44,7 +67,9 @@ nn_status nn_file_read(const char *path, char **buf, size_t *len, nn_error *err)
     if (strncmp(path, NN_BUILTIN_PREFIX, strlen(NN_BUILTIN_PREFIX)) == 0)
         return read_builtin(path, buf, len, err);
 
-    int fd = open(path, O_RDONLY);
+    /* O_NONBLOCK: opening a FIFO with no writer, or some devices, would wait; O_NOCTTY: a terminal
+     * named as a file must not become ours. Only regular files are read (below), then blocking. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     if (fd < 0)
         return nn_error_set(err, NN_EIO, "%s: %s", path, strerror(errno));
     struct stat st;
@@ -57,13 +82,17 @@ nn_status nn_file_read(const char *path, char **buf, size_t *len, nn_error *err)
         close(fd);
         return nn_error_set(err, NN_EIO, "%s: %s", path, strerror(EISDIR));
     }
-    /* A device never ends (/dev/zero, a terminal): only regular files and pipes are read. */
-    if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) {
+    /* A device never ends (/dev/zero, a terminal) and a FIFO may never be written to: only regular
+     * files are read. */
+    if (!S_ISREG(st.st_mode)) {
         close(fd);
-        return nn_error_set(err, NN_EIO, "%s: not a regular file or a pipe", path);
+        return nn_error_set(err, NN_EIO, "%s: %s, not a regular file", path, file_kind(st.st_mode));
     }
-    /* A pipe may not end either: stop at a quarter of the machine's memory rather than meet the OOM
-     * killer (or an ASan abort) on the way. */
+    int fl = fcntl(fd, F_GETFL);
+    if (fl >= 0)
+        (void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+    /* A file may still grow while it is read: stop at a quarter of the machine's memory rather than
+     * meet the OOM killer (or an ASan abort) on the way. */
     size_t max_bytes = SIZE_MAX / 4;
     long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
     if (pages > 0 && page > 0 && (unsigned long)pages < SIZE_MAX / (unsigned long)page / 2)
@@ -120,6 +149,65 @@ nn_status nn_file_read(const char *path, char **buf, size_t *len, nn_error *err)
 }
 
 // --- atomic writes
+/* nn_file_write_atomic, step by step:
+ *  1. Follow the path while it is a symbolic link: a save through a link replaces the link's target,
+ *     in the target's folder, and the link stays a link.
+ *  2. Refuse a target that exists and is not a regular file (a FIFO, device, socket, folder): a
+ *     rename would put a regular file in its place (as root, even over /dev/null).
+ *  3. Remove stale temporaries of this target left by an nnterm that was killed (below).
+ *  4. Write everything into a file with no name (Linux: open(dir, O_TMPFILE)), fsync it, then give
+ *     it a name: straight as the target when there is none yet (linkat fails rather than replace
+ *     a file), else as "TARGET.tmp.PID.XXXXXX", renamed over the target. A kill -9 while the data is
+ *     written leaves nothing: the kernel frees a file without a name. Only the two system calls
+ *     linkat and rename, with no data written between them, run with a name on disk; this thread
+ *     blocks signals over them, and the name is in the list a handler removes.
+ *  5. Without O_TMPFILE (another kernel, a filesystem that lacks it, no /proc to link through):
+ *     mkstemp "TARGET.tmp.PID.XXXXXX" and rename, with that name in the same list for the whole write.
+ * What can still leave a name: SIGKILL (or a power cut) between linkat and rename, or at any time
+ * during a fallback write. Step 3 of the next save of the same file removes it: the PID in the name
+ * is that of a process that no longer exists, and the file is ours. */
+
+/* The temporaries that have a name on disk while a save runs, for nn_file_remove_temporaries: the
+ * one piece of process-wide state in core, because a signal handler has no other way to find them.
+ * A slot goes FREE -> FILLING (one saving thread writes the name) -> LIVE, and back to FREE when the
+ * name is gone; a handler takes a LIVE slot to REMOVING, which no saver reuses (the process is
+ * ending). Lock-free atomics only, so the handler side is async-signal-safe. */
+enum { SLOT_FREE, SLOT_FILLING, SLOT_LIVE, SLOT_REMOVING };
+#define TMP_SLOTS 8
+static struct {
+    atomic_int state;
+    char name[NN_PATH_MAX + 64];
+} tmp_slots[TMP_SLOTS];
+
+/* Records name; returns the slot, or -1 when all are taken (then a signal cannot remove it). */
+static int tmp_claim(const char *name)
+{
+    for (int i = 0; i < TMP_SLOTS; i++) {
+        int expect = SLOT_FREE;
+        if (atomic_compare_exchange_strong(&tmp_slots[i].state, &expect, SLOT_FILLING)) {
+            snprintf(tmp_slots[i].name, sizeof tmp_slots[i].name, "%s", name);
+            atomic_store(&tmp_slots[i].state, SLOT_LIVE);
+            return i;
+        }
+    }
+    return -1;
+}
+
+static void tmp_release(int slot)
+{
+    int expect = SLOT_LIVE;
+    if (slot >= 0)
+        atomic_compare_exchange_strong(&tmp_slots[slot].state, &expect, SLOT_FREE);
+}
+
+void nn_file_remove_temporaries(void)
+{
+    for (int i = 0; i < TMP_SLOTS; i++) {
+        int expect = SLOT_LIVE;
+        if (atomic_compare_exchange_strong(&tmp_slots[i].state, &expect, SLOT_REMOVING))
+            (void)unlink(tmp_slots[i].name);
+    }
+}
 
 static int write_all(int fd, const unsigned char *p, size_t len)
 {
@@ -140,58 +228,291 @@ static int write_all(int fd, const unsigned char *p, size_t len)
     return 0;
 }
 
-nn_status nn_file_write_atomic(const char *path, const void *data, size_t len, nn_error *err)
+/* Follows path while it names a symbolic link (at most 40, as the kernel does) into out (outlen
+ * NN_PATH_MAX): the file a save replaces. A name that does not exist ends the walk, so the target
+ * of a dangling link is created. Relative links are read against the link's own folder. */
+static nn_status resolve_links(const char *path, char *out, size_t outlen, nn_error *err)
+{
+    if (snprintf(out, outlen, "%s", path) >= (int)outlen)
+        return nn_error_set(err, NN_EINVAL, "%s: path too long", path);
+    for (int hops = 0;; hops++) {
+        struct stat st;
+        if (lstat(out, &st) != 0 || !S_ISLNK(st.st_mode))
+            return NN_OK;
+        if (hops == 40)
+            return nn_error_set(err, NN_EIO, "%s: %s", path, strerror(ELOOP));
+        char link[NN_PATH_MAX], dir[NN_PATH_MAX];
+        ssize_t n = readlink(out, link, sizeof link);
+        if (n < 0)
+            return nn_error_set(err, NN_EIO, "%s: %s", path, strerror(errno));
+        if ((size_t)n >= sizeof link)
+            return nn_error_set(err, NN_EINVAL, "%s: the link's target is too long", path);
+        link[n] = '\0';
+        nn_path_dir(dir, sizeof dir, out);
+        if (nn_path_join(out, outlen, dir, link) != 0)
+            return nn_error_set(err, NN_EINVAL, "%s: the link's target is too long", path);
+    }
+}
+
+/* Checks the file a save of path would replace: fills target (NN_PATH_MAX) and *old (exists). */
+static nn_status save_target(const char *path, char *target, struct stat *old, bool *exists, nn_error *err)
 {
     if (!path || !*path)
         return nn_error_set(err, NN_EINVAL, "empty file name");
     if (strncmp(path, NN_BUILTIN_PREFIX, strlen(NN_BUILTIN_PREFIX)) == 0)
         return nn_error_set(err, NN_EINVAL, "%s: built-in files cannot be written", path);
-    struct stat st;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+    nn_status st = resolve_links(path, target, NN_PATH_MAX, err);
+    if (st != NN_OK)
+        return st;
+    *exists = lstat(target, old) == 0;
+    if (!*exists && errno != ENOENT)
+        return nn_error_set(err, NN_EIO, "%s: %s", path, strerror(errno));
+    if (*exists && S_ISDIR(old->st_mode))
         return nn_error_set(err, NN_EIO, "%s: %s", path, strerror(EISDIR));
+    if (*exists && !S_ISREG(old->st_mode))
+        return nn_error_set(err, NN_EIO, "%s: not saved: it is %s, not a regular file", path,
+                            file_kind(old->st_mode));
+    return NN_OK;
+}
 
-    char tmp[NN_PATH_MAX + 16];
-    int k = snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", path);
-    if (k < 0 || (size_t)k >= sizeof tmp)
-        return nn_error_set(err, NN_EINVAL, "%s: path too long", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0)
-        return nn_error_set(err, NN_EIO, "%s: cannot create a temporary file: %s", path, strerror(errno));
-    /* mkstemp creates 0600: keep the old file's mode when replacing one, else 0644 (reading
-     * the umask would mean changing it, which races with other threads). */
-    mode_t mode = (stat(path, &st) == 0) ? (st.st_mode & 07777) : 0644;
-    (void)fchmod(fd, mode);
+nn_status nn_file_check_save(const char *path, nn_error *err)
+{
+    char target[NN_PATH_MAX], dir[NN_PATH_MAX];
+    struct stat old, ds;
+    bool exists;
+    nn_status st = save_target(path, target, &old, &exists, err);
+    if (st != NN_OK)
+        return st;
+    nn_path_dir(dir, sizeof dir, target);
+    if (stat(dir, &ds) != 0)
+        return nn_error_set(err, NN_EIO, "%s: cannot save into %s: %s", path, dir, strerror(errno));
+    if (!S_ISDIR(ds.st_mode))
+        return nn_error_set(err, NN_EIO, "%s: cannot save into %s: %s", path, dir, strerror(ENOTDIR));
+    return NN_OK;
+}
 
-    const char *what = "write";
+/* Step 3: removes "BASE.tmp.PID.XXXXXX" in dir when process PID no longer exists (ESRCH: EPERM
+ * means it lives under another user) and the file is a regular file of this user. */
+static void remove_stale(const char *dir, const char *base)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    size_t bl = strlen(base);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        const char *n = e->d_name;
+        if (strncmp(n, base, bl) != 0 || strncmp(n + bl, ".tmp.", 5) != 0)
+            continue;
+        const char *q = n + bl + 5;
+        char *end;
+        errno = 0;
+        long pid = (*q >= '0' && *q <= '9') ? strtol(q, &end, 10) : 0;
+        if (pid <= 0 || errno || *end != '.' || strlen(end + 1) != 6 || pid == (long)getpid())
+            continue;
+        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue;
+        char p[NN_PATH_MAX + 300];
+        struct stat st;
+        if (snprintf(p, sizeof p, "%s/%s", dir, n) < (int)sizeof p && lstat(p, &st) == 0 &&
+            S_ISREG(st.st_mode) && st.st_uid == geteuid())
+            (void)unlink(p);
+    }
+    closedir(d);
+}
+
+/* A fresh "TARGET.tmp.PID.XXXXXX" in out; attempt makes retries differ. */
+static void temp_name(char *out, size_t n, const char *target, unsigned attempt)
+{
+    static const char abc[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    uint64_t x = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 30) ^ ((uint64_t)getpid() << 20) ^
+                 (uint64_t)(uintptr_t)out ^ ((uint64_t)attempt * 0x9E3779B97F4A7C15u);
+    x ^= x >> 31;
+    x *= 0xBF58476D1CE4E5B9u;
+    x ^= x >> 27;
+    char suf[7];
+    for (int i = 0; i < 6; i++) {
+        suf[i] = abc[x % 62];
+        x /= 62;
+    }
+    suf[6] = '\0';
+    snprintf(out, n, "%s.tmp.%ld.%s", target, (long)getpid(), suf);
+}
+
+#ifdef O_TMPFILE
+/* Gives the unnamed file fd the name name: through /proc (any user), else AT_EMPTY_PATH (needs
+ * CAP_DAC_READ_SEARCH). -1 with errno on failure (EEXIST: the name is taken). */
+static int link_unnamed(int fd, const char *name)
+{
+    char proc[64];
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+    if (linkat(AT_FDCWD, proc, AT_FDCWD, name, AT_SYMLINK_FOLLOW) == 0)
+        return 0;
+    if (errno != ENOENT)
+        return -1;
+    return linkat(fd, "", AT_FDCWD, name, AT_EMPTY_PATH);
+}
+#endif
+
+/* One attempt at steps 4 or 5. *retry: O_TMPFILE worked but its file could not be named (no /proc):
+ * try again the named way. */
+static nn_status save_once(const char *path, const char *target, const struct stat *old, const void *data,
+                           size_t len, bool unnamed, bool *retry, nn_error *err)
+{
+    char dir[NN_PATH_MAX], tmp[NN_PATH_MAX + 64] = "";
+    nn_path_dir(dir, sizeof dir, target);
+    int fd = -1, slot = -1;
+    bool anon = false, blocked = false;
+    sigset_t all, saved;
+    const char *what = "cannot create a temporary file";
+    *retry = false;
+#ifdef O_TMPFILE
+    if (unnamed) {
+        fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+        if (fd >= 0)
+            anon = true;
+        else if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
+            goto fail;   /* no such folder, no permission, no space: the named way would fail too */
+    }
+#else
+    (void)unnamed;
+#endif
+    if (!anon) {
+        int k = snprintf(tmp, sizeof tmp, "%s.tmp.%ld.XXXXXX", target, (long)getpid());
+        if (k < 0 || (size_t)k >= sizeof tmp)
+            return nn_error_set(err, NN_EINVAL, "%s: path too long", path);
+        fd = mkstemp(tmp);
+        if (fd < 0) {
+            tmp[0] = '\0';
+            goto fail;
+        }
+        slot = tmp_claim(tmp);
+        (void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+    }
+    /* A new file gets 0644 (reading the umask would mean changing it, which races with other
+     * threads); a replaced one keeps its mode and, where allowed, its owner. */
+    (void)fchmod(fd, old ? (old->st_mode & 07777) : 0644);
+    if (old && (old->st_uid != geteuid() || old->st_gid != getegid())) {
+        if (fchown(fd, old->st_uid, old->st_gid) != 0) {
+            /* not ours to give away: the new file stays ours, as a rename would leave it */
+        }
+    }
+    what = "write failed";
     if (write_all(fd, data, len) != 0)
         goto fail;
-    what = "fsync";
+    what = "fsync failed";
     if (fsync(fd) != 0)
         goto fail;
-    what = "close";
-    int c = close(fd);
-    fd = -1;
-    if (c != 0)
-        goto fail;
-    what = "rename";
-    if (rename(tmp, path) != 0)
-        goto fail;
-    /* Make the rename itself durable; a failure here cannot undo it, so it is not an error. */
-    char dir[NN_PATH_MAX];
-    nn_path_dir(dir, sizeof dir, path);
-    int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+#ifdef O_TMPFILE
+    if (anon) {
+        sigfillset(&all);
+        pthread_sigmask(SIG_BLOCK, &all, &saved);
+        blocked = true;
+        what = "link failed";
+        bool linked = false;
+        if (!old) {   /* nothing to replace: the name appears with all the data, or not at all */
+            if (link_unnamed(fd, target) == 0)
+                linked = true;
+            else if (errno != EEXIST)
+                goto unlinkable;
+        }
+        for (unsigned attempt = 0; !linked; attempt++) {
+            temp_name(tmp, sizeof tmp, target, attempt);
+            slot = tmp_claim(tmp);
+            if (link_unnamed(fd, tmp) == 0)
+                break;
+            int e = errno;
+            tmp_release(slot);
+            slot = -1;
+            tmp[0] = '\0';
+            errno = e;
+            if (e != EEXIST || attempt == 100)
+                goto unlinkable;
+        }
+        /* the data is written and synced: close cannot lose it */
+        close(fd);
+        fd = -1;
+    }
+#endif
+    if (fd >= 0) {
+        what = "close failed";
+        int c = close(fd);
+        fd = -1;
+        if (c != 0)
+            goto fail;
+    }
+    if (tmp[0]) {
+        what = "rename failed";
+        if (rename(tmp, target) != 0)
+            goto fail;
+        tmp[0] = '\0';
+        tmp_release(slot);
+    }
+    if (blocked)
+        pthread_sigmask(SIG_SETMASK, &saved, NULL);
+    /* Make the new name durable; a failure here cannot undo it, so it is not an error. */
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd >= 0) {
         (void)fsync(dfd);
         close(dfd);
     }
     return NN_OK;
 
+#ifdef O_TMPFILE
+unlinkable:
+    if (errno == ENOENT || errno == EPERM || errno == EXDEV || errno == EOPNOTSUPP) {
+        close(fd);
+        pthread_sigmask(SIG_SETMASK, &saved, NULL);
+        *retry = true;
+        return NN_OK;
+    }
+#endif
 fail:;
     int e = errno;
     if (fd >= 0)
         close(fd);
-    unlink(tmp);
-    return nn_error_set(err, NN_EIO, "%s: %s failed: %s (the old file is unchanged)", path, what, strerror(e));
+    if (tmp[0])
+        unlink(tmp);
+    tmp_release(slot);
+    if (blocked)
+        pthread_sigmask(SIG_SETMASK, &saved, NULL);
+    return nn_error_set(err, NN_EIO, "%s: %s: %s (%s)", path, what, strerror(e),
+                        old ? "the old file is unchanged" : "nothing was written");
+}
+
+nn_status nn_file_write_atomic_opt(const char *path, const void *data, size_t len, unsigned flags, nn_error *err)
+{
+    char target[NN_PATH_MAX];
+    struct stat old;
+    bool exists;
+    nn_status st = save_target(path, target, &old, &exists, err);
+    if (st != NN_OK)
+        return st;
+    const char *slash = strrchr(target, '/');
+    char dir[NN_PATH_MAX];
+    nn_path_dir(dir, sizeof dir, target);
+    remove_stale(dir, slash ? slash + 1 : target);
+    bool retry;
+    st = save_once(path, target, exists ? &old : NULL, data, len, !(flags & NN_WRITE_NAMED_TEMP), &retry, err);
+    if (st == NN_OK && retry)
+        st = save_once(path, target, exists ? &old : NULL, data, len, false, &retry, err);
+    return st;
+}
+
+nn_status nn_file_write_atomic(const char *path, const void *data, size_t len, nn_error *err)
+{
+    return nn_file_write_atomic_opt(path, data, len, 0, err);
+}
+
+bool nn_file_same(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    if (!a || !b || !*a || !*b || strncmp(a, NN_BUILTIN_PREFIX, strlen(NN_BUILTIN_PREFIX)) == 0 ||
+        strncmp(b, NN_BUILTIN_PREFIX, strlen(NN_BUILTIN_PREFIX)) == 0)
+        return false;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
 // --- paths

@@ -1,10 +1,11 @@
 /* files.h — reading whole files (plain, or embedded in the binary under "builtin:NAME"),
- * atomic writes, and path helpers. Any thread. */
+ * atomic writes, and path helpers. Any thread; nn_file_remove_temporaries also from a signal handler. */
 #ifndef NN_FILES_H
 #define NN_FILES_H
 
 #include "error.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define NN_PATH_MAX 1024
@@ -19,13 +20,29 @@ typedef struct {
 extern const nn_builtin_file nn_builtin_files[];
 extern const size_t nn_builtin_file_count;
 
-/* Reads a whole file into a malloc'd buffer with a terminating NUL (not counted in *len).
- * "builtin:NAME" reads the embedded file NAME. Errors name the path. */
+/* Reads a whole regular file into a malloc'd buffer with a terminating NUL (not counted in *len).
+ * "builtin:NAME" reads the embedded file NAME. A FIFO, device or socket is refused without
+ * blocking ("PATH: a FIFO, not a regular file"). Errors name the path. */
 nn_status nn_file_read(const char *path, char **buf, size_t *len, nn_error *err);
 
-/* Writes data to path atomically: a temporary file in the same folder, written, fsync'd and
- * renamed over path. On any failure the old file is unchanged and the temporary is removed. */
+/* Writes data to path atomically. A symbolic link is followed: its target is replaced, in the
+ * target's folder. A path that exists and is not a regular file (FIFO, device, socket, folder) is
+ * refused (NN_EIO). The data goes to a file with no name (O_TMPFILE) or, where that is missing, to
+ * "TARGET.tmp.PID.XXXXXX", fsync'd, then named or renamed over the target. On any failure the old
+ * file is unchanged and nothing is left behind; stale temporaries of dead processes are removed. */
 nn_status nn_file_write_atomic(const char *path, const void *data, size_t len, nn_error *err);
+#define NN_WRITE_NAMED_TEMP 1u   /* flags: use the named temporary even where O_TMPFILE works (tests) */
+nn_status nn_file_write_atomic_opt(const char *path, const void *data, size_t len, unsigned flags,
+                                   nn_error *err);
+/* The checks nn_file_write_atomic makes before writing (links followed, not a FIFO, device, socket
+ * or folder), and that the target's folder exists, so a long run can refuse a bad --save path
+ * before it starts. */
+nn_status nn_file_check_save(const char *path, nn_error *err);
+/* True when a and b both exist and are the same file (device and inode, links followed). */
+bool nn_file_same(const char *a, const char *b);
+/* Removes the temporaries of the saves running now (their names exist only for the duration of a
+ * save). Async-signal-safe: for handlers that end the process. */
+void nn_file_remove_temporaries(void);
 
 /* dir of path into out ("." if none; "builtin:" stays "builtin:"). */
 void nn_path_dir(char *out, size_t outlen, const char *path);

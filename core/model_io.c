@@ -124,16 +124,25 @@ char *nn_model_to_json(const nn_preset *p, const nn_network *net, const nn_norm 
     return b.s;
 }
 
+nn_status nn_model_check_save(const char *path, const nn_preset *p, nn_error *err)
+{
+    nn_status st = nn_file_check_save(path, err);
+    return st != NN_OK ? st : nn_preset_check_save(p, path, true, err);
+}
+
 nn_status nn_model_save(const char *path, const nn_preset *p, const nn_network *net, const nn_norm *nm,
                         const nn_dataset *d, nn_error *err)
 {
+    nn_status st = nn_model_check_save(path, p, err);
+    if (st != NN_OK)
+        return st;
     for (size_t i = 0; i < net->n_params; i++)
         if (!isfinite(net->params[i]))
             return nn_error_set(err, NN_EDIVERGED, "%s: not saved: the network has a non-finite weight", path);
     char *s = nn_model_to_json(p, net, nm, d);
     if (!s)
         return nn_error_set(err, NN_ENOMEM, "%s: out of memory writing the model", path);
-    nn_status st = nn_file_write_atomic(path, s, strlen(s), err);
+    st = nn_file_write_atomic(path, s, strlen(s), err);
     free(s);
     return st;
 }

@@ -23,9 +23,13 @@ typedef struct {
     nn_network net;                       /* workspace for a small batch */
 } nn_model;
 
-/* Saves a trained network with what predicting needs. d gives the names and the task. */
+/* Saves a trained network with what predicting needs. d gives the names and the task. Refused
+ * (nothing written) over the preset p or its data files (nn_model_check_save). */
 nn_status nn_model_save(const char *path, const nn_preset *p, const nn_network *net, const nn_norm *nm,
                         const nn_dataset *d, nn_error *err);
+/* The checks nn_model_save makes before it writes: path is not a FIFO, device, socket or folder
+ * (links followed), nor the preset p or one of its data files. */
+nn_status nn_model_check_save(const char *path, const nn_preset *p, nn_error *err);
 /* The same JSON as text (malloc'd), for tests. */
 char *nn_model_to_json(const nn_preset *p, const nn_network *net, const nn_norm *nm, const nn_dataset *d);
 

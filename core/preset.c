@@ -1515,12 +1515,40 @@ char *nn_preset_to_json(const nn_preset *p)
     return s;
 }
 
+nn_status nn_preset_check_save(const nn_preset *p, const char *path, bool self, nn_error *err)
+{
+    const nn_preset_dataset *ds = &p->dataset;
+    const char *key[4], *rel[4];
+    int n = 0;
+    if (strcmp(ds->source, "csv") == 0) {
+        key[n] = "dataset.path", rel[n++] = ds->path;
+    } else if (strcmp(ds->source, "idx") == 0) {
+        key[n] = "dataset.images", rel[n++] = ds->images;
+        key[n] = "dataset.labels", rel[n++] = ds->labels;
+        key[n] = "dataset.test_images", rel[n++] = ds->test_images;
+        key[n] = "dataset.test_labels", rel[n++] = ds->test_labels;
+    }
+    if (self && nn_file_same(path, p->file))
+        return nn_error_set(err, NN_EIO, "%s: not saved: it would replace the preset being trained (%s)", path,
+                            p->file);
+    for (int i = 0; i < n; i++) {
+        char full[NN_PATH_MAX];
+        if (rel[i][0] && nn_path_join(full, sizeof full, p->base_dir, rel[i]) == 0 && nn_file_same(path, full))
+            return nn_error_set(err, NN_EIO, "%s: not saved: it would replace the preset's data (%s: %s)", path,
+                                key[i], rel[i]);
+    }
+    return NN_OK;
+}
+
 nn_status nn_preset_save(const nn_preset *p, const char *path, nn_error *err)
 {
+    nn_status st = nn_preset_check_save(p, path, false, err);
+    if (st != NN_OK)
+        return st;
     char *s = nn_preset_to_json(p);
     if (!s)
         return nn_error_set(err, NN_ENOMEM, "%s: out of memory writing the preset", path);
-    nn_status st = nn_file_write_atomic(path, s, strlen(s), err);
+    st = nn_file_write_atomic(path, s, strlen(s), err);
     free(s);
     return st;
 }

@@ -100,8 +100,14 @@ struct cJSON;
 struct cJSON *nn_preset_to_cjson(const nn_preset *p);
 nn_status nn_preset_from_cjson(nn_preset *p, const struct cJSON *root, const char *filename,
                                nn_diags *diags, nn_error *err);
-/* Atomic save (files.h). */
+/* Atomic save (files.h). Refused (NN_EIO) when path is one of the preset's data files
+ * (nn_preset_check_save); it may replace the preset's own file (that is how an edit is kept). */
 nn_status nn_preset_save(const nn_preset *p, const char *path, nn_error *err);
+/* NN_OK unless a save to path would replace a file the preset reads: its data files (dataset.path,
+ * the idx files), resolved against base_dir, and when self is true the preset file itself. Compared
+ * by device and inode, so another spelling, a symbolic or a hard link is caught. The message names
+ * path and the file it would replace. */
+nn_status nn_preset_check_save(const nn_preset *p, const char *path, bool self, nn_error *err);
 
 /* True when JSON text ends inside a string or with a bracket still open: a cut-off file (for the
  * "truncated" message of presets and model files). */

@@ -5,6 +5,8 @@
 
 #include "preset.h"
 
+#include <stdbool.h>
+
 #define EXIT_RUN_FAILED 1
 #define EXIT_BAD_INPUT 2
 
@@ -16,6 +18,17 @@ int cli_race(int argc, char **argv);
 
 /* Loads a preset by name or path; prints every problem (up to a few) and returns non-zero on error. */
 int cli_load_preset(nn_preset *p, const char *name);
+/* Standard output (main.c). A failed write or close of stdout (a full disk, a closed pipe; SIGPIPE
+ * is ignored in the headless commands) makes the command exit 1 with one line on stderr, which main
+ * prints after the command returns unless the command said it already (cli_stdout_reported). */
+/* Flushes stdout; false when this or an earlier write to it failed (the first errno is kept). */
+bool cli_flush_stdout(void);
+/* The same without flushing: a write to stdout has failed (ferror). Cheap, for loops. */
+bool cli_stdout_failed(void);
+/* Why stdout failed ("Broken pipe"), for a message. */
+const char *cli_stdout_reason(void);
+/* The command printed its own message about the failure: main does not add one. */
+void cli_stdout_reported(void);
 /* Parses a positive int option value; prints "nnterm: --NAME: ..." and returns -1 when bad. */
 int cli_parse_int(const char *opt, const char *s, long lo, long hi, long *out);
 

@@ -86,7 +86,8 @@ int cli_predict(int argc, char **argv)
             printf(",predicted_%d", j + 1);
     }
     printf("\n");
-    for (int r = 0; r < d.n; r++) {
+    /* a full disk or a closed pipe: stop at once (main reports it and exits 1) */
+    for (int r = 0; r < d.n && !cli_stdout_failed(); r++) {
         const float *o = out + (size_t)r * no;
         printf("%d,", r + 1);
         if (cls) {

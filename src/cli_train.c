@@ -1,6 +1,7 @@
 /* cli_train.c — `nnterm train PRESET [options]`: the headless run, as text or JSON lines. */
 #include "cli.h"
 
+#include "files.h"
 #include "model_io.h"
 #include "trainer.h"
 
@@ -11,13 +12,14 @@
 #include <string.h>
 #include <unistd.h>
 
-// --- signals: the first SIGINT/SIGTERM stops after the current batch, a second one exits now ---
+// --- signals: the first SIGINT/SIGTERM/SIGHUP stops after the current batch, a second one exits now
 
 static volatile sig_atomic_t interrupted;
 
 static void on_signal(int sig)
 {
     if (interrupted) {
+        nn_file_remove_temporaries();   /* a save in progress leaves nothing behind */
         static const char msg[] = "nnterm: interrupted again, exiting now\n";
         ssize_t r = write(STDERR_FILENO, msg, sizeof msg - 1);
         (void)r;
@@ -31,9 +33,13 @@ static void install_signals(void)
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
+    /* SA_RESTART: a write to stdout that the signal interrupts goes on (stdio would drop the rest of
+     * its buffer on EINTR, leaving a half line); the loop sees the flag after it. */
+    sa.sa_flags = SA_RESTART;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
 }
 
 // --- output -------------------------------------------------------------------------------------
@@ -351,6 +357,13 @@ int cli_train(int argc, char **argv)
     if (cli_load_preset(p, a.preset) || apply_sets(p, &a))
         goto out;
     nn_error err;
+    /* A --save that will be refused (a FIFO or device, the preset itself, its data) is refused now,
+     * not after the training; nn_model_save checks again when it writes. */
+    if (a.save && nn_model_check_save(a.save, p, &err) != NN_OK) {
+        fprintf(stderr, "nnterm: %s\n", err.msg);
+        rc = EXIT_RUN_FAILED;
+        goto out;
+    }
     nn_status st = nn_trainer_init(t, p, (int)a.threads, &err);
     if (st != NN_OK) {
         fprintf(stderr, "nnterm: %s\n", err.msg);
@@ -361,17 +374,23 @@ int cli_train(int argc, char **argv)
     install_signals();
     if (!a.json && !a.quiet)
         print_header(t, a.untrained);
+    /* Standard output fails (a full disk, a reader that went away: SIGPIPE is ignored): without
+     * --save there is nothing left to deliver, so the run stops; with --save it goes on, silent,
+     * and saves the model, then exits 1 with a message saying so. */
+    bool out_ok = cli_flush_stdout();
     int printed = 0;
     const char *stopped = NULL;
-    while (!a.untrained && !nn_trainer_finished(t)) {
+    while (!a.untrained && !nn_trainer_finished(t) && (out_ok || a.save)) {
         st = nn_trainer_step(t, &err);
-        while (printed < t->history_len) {
+        while (out_ok && printed < t->history_len) {
             if (a.json)
                 print_epoch_json(t, &t->history[printed]);
             else if (!a.quiet)
                 print_epoch_text(t, &t->history[printed]);
             printed++;
         }
+        if (out_ok && printed > 0)
+            out_ok = cli_flush_stdout();
         if (st != NN_OK)
             break;
         if (interrupted) {
@@ -379,21 +398,20 @@ int cli_train(int argc, char **argv)
             break;
         }
     }
-    fflush(stdout);
     nn_epoch_stats fin = t->final_stats;
     if (!nn_trainer_finished(t) || t->state == NN_TRAINER_DIVERGED) {
         /* untrained, interrupted mid-run or diverged: report the current (initial, last finite) weights */
         nn_trainer_evaluate(t, &fin, &err);
-        if (a.untrained && !a.json && !a.quiet)
+        if (a.untrained && out_ok && !a.json && !a.quiet)
             print_epoch_text(t, &fin);
     } else if (t->stopped_early) {
         stopped = "early";
     }
     if (t->state == NN_TRAINER_DIVERGED)
         fprintf(stderr, "nnterm: %s: %s\n", p->file, t->fault);
-    if (a.json) {
+    if (out_ok && a.json) {
         print_final_json(t, &fin, stopped);
-    } else {
+    } else if (out_ok) {
         if (stopped && strcmp(stopped, "early") == 0)
             printf("early stopping after epoch %d: restored the weights of epoch %d (val loss %.4f)\n", t->epoch,
                    t->best_epoch, t->best_val);
@@ -401,19 +419,36 @@ int cli_train(int argc, char **argv)
             printf("interrupted during epoch %d\n", t->epoch + 1);
         print_final_text(t, &fin);
     }
+    out_ok = out_ok && cli_flush_stdout();
     rc = t->state == NN_TRAINER_DIVERGED ? EXIT_RUN_FAILED : 0;
+    bool saved = false;
     if (a.save && rc == 0) {
         if (nn_model_save(a.save, &t->preset, &t->net, &t->norm, &t->data, &err) != NN_OK) {
             fprintf(stderr, "nnterm: %s\n", err.msg);
             rc = EXIT_RUN_FAILED;
-        } else if (!a.json) {
-            printf("\nmodel saved to %s\n", a.save);
+        } else {
+            saved = true;
+            if (!a.json && out_ok)
+                printf("\nmodel saved to %s\n", a.save);
         }
     }
-    if (interrupted && rc == 0)
+    if (!out_ok || !cli_flush_stdout()) {
+        if (saved)
+            fprintf(stderr, "nnterm: standard output: %s (the output is cut short; the model was saved to %s "
+                    "after epoch %d)\n", cli_stdout_reason(), a.save, t->epoch);
+        else if (a.save)
+            fprintf(stderr, "nnterm: standard output: %s (the output is cut short; the model was not saved)\n",
+                    cli_stdout_reason());
+        else
+            fprintf(stderr, "nnterm: standard output: %s (training stopped after epoch %d)\n",
+                    cli_stdout_reason(), t->epoch);
+        cli_stdout_reported();
+        if (rc == 0)
+            rc = EXIT_RUN_FAILED;
+    }
+    if (interrupted && (rc == 0 || !out_ok))
         rc = 128 + interrupted;
 out:
-    fflush(stdout);
     if (t)
         nn_trainer_free(t);
     free(t);

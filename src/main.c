@@ -1,9 +1,11 @@
 /* main.c — nnterm's command line: dispatches to the trainer UI or to a headless subcommand. */
 #include "cli.h"
+#include "files.h"
 #include "nn_config.h"
 #include "ui.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,10 +40,88 @@ static const char usage_text[] =
     "  --big               projector mode: the focused view fills the screen\n"
     "  --threads N         as above\n"
     "\n"
-    "Exit status: 0 success, 1 the run failed (diverged, i/o error), 2 bad usage or bad input,\n"
-    "130 interrupted (the first Ctrl-C stops after the current batch and still reports).\n";
+    "Exit status: 0 success, 1 the run failed (diverged, i/o error, a failed write to standard output),\n"
+    "2 bad usage or bad input, 128+N after signal N: 130 SIGINT, 143 SIGTERM, 129 SIGHUP (train: the\n"
+    "first stops after the current batch and still reports and saves; a second one exits at once).\n";
 
 static void usage(FILE *f) { fputs(usage_text, f); }
+
+// --- standard output ----------------------------------------------------------------------------
+
+static int stdout_errno;     /* the first error of a write to stdout, 0 while all is well */
+static bool stdout_said;     /* the command printed its own message about it */
+
+bool cli_stdout_failed(void)
+{
+    if (!stdout_errno && ferror(stdout))
+        stdout_errno = errno ? errno : EIO;
+    return stdout_errno != 0;
+}
+
+bool cli_flush_stdout(void)
+{
+    if (!stdout_errno && fflush(stdout) != 0)
+        stdout_errno = errno ? errno : EIO;
+    return !cli_stdout_failed();
+}
+
+const char *cli_stdout_reason(void) { return strerror(stdout_errno ? stdout_errno : EIO); }
+
+void cli_stdout_reported(void) { stdout_said = true; }
+
+/* After a headless command: flush and close stdout. A failure now or before turns status 0 into 1,
+ * with one line on stderr (gnulib's close_stdout: closing an already closed stdout that was never
+ * written to is not an error). */
+static int finish_stdout(int rc)
+{
+    cli_flush_stdout();
+    int pending = stdout_errno;
+    if (fclose(stdout) != 0 && !pending && errno != EBADF)
+        stdout_errno = errno;
+    if (!stdout_errno)
+        return rc;
+    if (!stdout_said)
+        fprintf(stderr, "nnterm: standard output: %s\n", strerror(stdout_errno));
+    return rc == 0 ? EXIT_RUN_FAILED : rc;
+}
+
+// --- signals ------------------------------------------------------------------------------------
+
+/* A signal that ends the process by default and that no one else handles: remove the temporary of
+ * a save in progress (core/files.c), then die of the signal as before. */
+static void on_fatal(int sig)
+{
+    nn_file_remove_temporaries();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+/* SIGINT, SIGTERM and SIGHUP have their own handlers (train, the trainer), SIGKILL and SIGSTOP none.
+ * A signal ignored when nnterm started (nohup, `trap '' XFSZ`) stays ignored. */
+static void install_fatal_handlers(void)
+{
+    static const int sigs[] = {SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM, SIGPROF, SIGXCPU, SIGXFSZ,
+                               SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP, SIGSYS};
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        struct sigaction old;
+        if (sigaction(sigs[i], NULL, &old) != 0 || old.sa_handler != SIG_DFL)
+            continue;
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_fatal;
+        sa.sa_flags = SA_RESETHAND;
+        sigemptyset(&sa.sa_mask);
+        sigaction(sigs[i], &sa, NULL);
+    }
+}
+
+static int headless(int (*cmd)(int, char **), int argc, char **argv)
+{
+    /* A closed pipe is a write error like any other (EPIPE), reported and turned into exit 1, and
+     * it cannot kill a run between its training and its --save. */
+    signal(SIGPIPE, SIG_IGN);
+    return finish_stdout(cmd(argc, argv));
+}
 
 int cli_parse_int(const char *opt, const char *s, long lo, long hi, long *out)
 {
@@ -95,28 +175,36 @@ static int run_ui(int argc, char **argv)
 #endif
 }
 
+static int cmd_help(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    usage(stdout);
+    return 0;
+}
+
+static int cmd_version(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    printf("nnterm %s\n", NN_VERSION);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc >= 2) {
-        const char *cmd = argv[1];
-        if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
-            usage(stdout);
-            return 0;
-        }
-        if (strcmp(cmd, "--version") == 0) {
-            printf("nnterm %s\n", NN_VERSION);
-            return 0;
-        }
-        if (strcmp(cmd, "train") == 0)
-            return cli_train(argc - 1, argv + 1);
-        if (strcmp(cmd, "check") == 0)
-            return cli_check(argc - 1, argv + 1);
-        if (strcmp(cmd, "presets") == 0)
-            return cli_presets(argc - 1, argv + 1);
-        if (strcmp(cmd, "race") == 0)
-            return cli_race(argc - 1, argv + 1);
-        if (strcmp(cmd, "predict") == 0)
-            return cli_predict(argc - 1, argv + 1);
-    }
+    static const struct {
+        const char *name;
+        int (*run)(int, char **);
+    } cmds[] = {
+        {"--help", cmd_help}, {"-h", cmd_help}, {"help", cmd_help}, {"--version", cmd_version},
+        {"train", cli_train}, {"check", cli_check}, {"presets", cli_presets}, {"race", cli_race},
+        {"predict", cli_predict},
+    };
+    install_fatal_handlers();
+    if (argc >= 2)
+        for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+            if (strcmp(argv[1], cmds[i].name) == 0)
+                return headless(cmds[i].run, argc - 1, argv + 1);
     return run_ui(argc, argv);
 }

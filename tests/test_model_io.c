@@ -345,6 +345,90 @@ static void test_a_network_with_a_non_finite_weight_is_not_saved(void **state)
     fixture_free(&f);
 }
 
+static void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static bool file_is(const char *path, const char *text)
+{
+    char buf[512] = "";
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return false;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    return strcmp(buf, text) == 0;
+}
+
+/* `train self.json --save self.json` and `--save data.csv` (issue 11): a model save is refused over
+ * the preset it was trained from and over its data files, however the path is spelled (another
+ * spelling, a symbolic or a hard link); a preset save (the trainer's `w`) over its data too. */
+static void test_a_model_is_not_saved_over_its_preset_or_its_data(void **state)
+{
+    (void)state;
+    fixture f;
+    fixture_init(&f, NN_TASK_CLASSIFICATION, 12, 12);
+    char dir[] = "/tmp/nn_test_model_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char self[256], data[256], hard[256], soft[256], spelled[256], good[256], im[256], lb[256], idx[256];
+    snprintf(self, sizeof self, "%s/self.json", dir);
+    snprintf(data, sizeof data, "%s/data.csv", dir);
+    snprintf(hard, sizeof hard, "%s/hard.csv", dir);
+    snprintf(soft, sizeof soft, "%s/soft.json", dir);
+    snprintf(spelled, sizeof spelled, "%s/../%s/data.csv", dir, strrchr(dir, '/') + 1);
+    snprintf(good, sizeof good, "%s/model.json", dir);
+    const char *preset_text = "{\"dataset\": {\"source\": \"csv\", \"path\": \"data.csv\"}}\n";
+    write_text(self, preset_text);
+    write_text(data, "a,b,label\n1,2,x\n");
+    assert_int_equal(link(data, hard), 0);
+    assert_int_equal(symlink("self.json", soft), 0);
+    nn_error e;
+    nn_diags d = {0};
+    assert_int_equal(nn_preset_load(&f.preset, self, &d, &e), NN_OK);
+
+    assert_int_equal(nn_model_save(self, &f.preset, &f.net, &f.norm, &f.data, &e), NN_EIO);
+    assert_non_null(strstr(e.msg, "the preset being trained"));
+    assert_int_equal(nn_model_save(soft, &f.preset, &f.net, &f.norm, &f.data, &e), NN_EIO);
+    const char *over_data[] = {data, hard, spelled};
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(nn_model_save(over_data[i], &f.preset, &f.net, &f.norm, &f.data, &e), NN_EIO);
+        assert_non_null(strstr(e.msg, over_data[i]));
+        assert_non_null(strstr(e.msg, "dataset.path"));
+        assert_int_equal(nn_model_check_save(over_data[i], &f.preset, &e), NN_EIO);
+        assert_int_equal(nn_preset_save(&f.preset, over_data[i], &e), NN_EIO);
+    }
+    assert_true(file_is(self, preset_text));
+    assert_true(file_is(data, "a,b,label\n1,2,x\n"));
+    assert_int_equal(nn_model_save(good, &f.preset, &f.net, &f.norm, &f.data, &e), NN_OK);
+    assert_int_equal(nn_preset_save(&f.preset, self, &e), NN_OK);   /* an edited preset kept in place */
+
+    /* the idx files, the test pair included */
+    snprintf(im, sizeof im, "%s/images.idx", dir);
+    snprintf(lb, sizeof lb, "%s/t10k-labels.idx", dir);
+    snprintf(idx, sizeof idx, "%s/idx.json", dir);
+    write_text(im, "i");
+    write_text(lb, "l");
+    write_text(idx, "{\"dataset\": {\"source\": \"idx\", \"images\": \"images.idx\", \"labels\": \"images.idx\", "
+               "\"test_images\": \"images.idx\", \"test_labels\": \"t10k-labels.idx\"}}\n");
+    assert_int_equal(nn_preset_load(&f.preset, idx, &d, &e), NN_OK);
+    assert_int_equal(nn_model_save(im, &f.preset, &f.net, &f.norm, &f.data, &e), NN_EIO);
+    assert_non_null(strstr(e.msg, "dataset.images"));
+    assert_int_equal(nn_model_save(lb, &f.preset, &f.net, &f.norm, &f.data, &e), NN_EIO);
+    assert_non_null(strstr(e.msg, "dataset.test_labels"));
+    assert_true(file_is(im, "i") && file_is(lb, "l"));
+
+    const char *all[] = {self, data, hard, soft, good, im, lb, idx};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        assert_int_equal(unlink(all[i]), 0);
+    assert_int_equal(rmdir(dir), 0);   /* nothing else was written */
+    fixture_free(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -354,6 +438,7 @@ int main(void)
         cmocka_unit_test(test_a_regression_model_predicts_in_original_units),
         cmocka_unit_test(test_each_kind_of_bad_model_file_gives_an_error_naming_the_file_and_field),
         cmocka_unit_test(test_a_network_with_a_non_finite_weight_is_not_saved),
+        cmocka_unit_test(test_a_model_is_not_saved_over_its_preset_or_its_data),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -808,5 +808,8 @@ int ui_run(const char *preset, const ui_options *opt)
     ui_views_free(&a->views);
     a->hist = NULL;
     a->series = NULL;
-    return 0;
+    /* ended by SIGINT, SIGTERM or SIGHUP: 128 + the signal, as a shell reports a killed program
+     * (130, 143, 129); the terminal is already restored */
+    int sig = ui_term_signal();
+    return sig ? 128 + sig : 0;
 }

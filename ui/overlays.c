@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static ui_rect centred(const ui_grid *g, int w, int h)
 {
@@ -117,6 +118,11 @@ void ui_picker_open(ui_app *a)
         while ((e = readdir(d)) != NULL) {
             size_t n = strlen(e->d_name);
             if (n > 5 && strcmp(e->d_name + n - 5, ".json") == 0 && e->d_name[0] != '.') {
+                /* regular files only (links followed): a FIFO named *.json would block the read, a
+                 * device never end; stat itself opens nothing */
+                struct stat st;
+                if (fstatat(dirfd(d), e->d_name, &st, 0) != 0 || !S_ISREG(st.st_mode))
+                    continue;
                 char path[NN_PATH_MAX];
                 snprintf(path, sizeof path, "./%s", e->d_name);
                 add_pick(a, path, true);

@@ -3,6 +3,7 @@
  * a crash handler for SEGV, ABRT, BUS and FPE that restores the terminal and re-raises, atexit,
  * and the terminal modes, colours and mouse. Main thread only. */
 #include "app.h"
+#include "files.h"
 
 #include <curses.h>
 #include <signal.h>
@@ -20,6 +21,7 @@ static void on_signal(int sig) { got_signal = sig; }
 
 static void on_crash(int sig)
 {
+    nn_file_remove_temporaries();   /* a save the worker is writing leaves nothing behind */
     if (curses_on) {
         endwin();
         curses_on = 0;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # signals.sh NNTERM — headless runs and signals: the first SIGINT stops after the current batch,
 # still prints the final report and exits 130; a second one exits at once (130, a message, no
-# report); SIGTERM behaves like the first SIGINT (143). No timing assertions: the script waits for
+# report); SIGTERM and SIGHUP behave like the first SIGINT (143, 129). No timing assertions: the script waits for
 # observable states (output written, handler installed, process blocked) with generous limits
 # that only turn a hang into a failure.
 . "$(dirname "$0")/lib.sh" "$@"
@@ -104,6 +104,24 @@ wait_exit
 expect_rc 143
 tail -n 1 "$T/out" | grep -q '"final":true'
 check $? "no final report after SIGTERM"
+
+# --- 3b. SIGHUP: like SIGTERM (issue 11: it killed the run mid-line, with no report), status 129 ---
+label="train spiral --epochs 100000 --json, SIGHUP"
+rm -f "$T/out" "$T/err"
+"$NNTERM" train spiral --epochs 100000 --json --threads 1 >"$T/out" 2>"$T/err" &
+pid=$!
+wait_until "the signal handler" handler_installed "$pid"
+wait_until "output" test -s "$T/out"
+wait_until "the signal handler" handler_installed "$pid"
+kill -HUP "$pid"
+wait_exit
+expect_rc 129
+expect_err_lines 0
+last=$(tail -n 1 "$T/out")
+[[ $last == *'"final":true'* && $last == *'"stopped":"interrupted"'* ]]
+check $? "no final report after SIGHUP: $last"
+python3 -c 'import json, sys; [json.loads(l) for l in open(sys.argv[1])]' "$T/out"
+check $? "a JSON line is cut or malformed after SIGHUP"
 
 # --- 4. a second SIGINT exits at once ---
 # stdout is a pipe nobody reads: once it is full the process blocks writing. The first SIGINT

@@ -3,7 +3,7 @@
 # wrapper that writes its exit status, and every key followed by a wait for the screen it causes.
 # Usage: tui_smoke.sh NNTERM [color|nocolor|ascii]    exit 77 (skipped) without tmux.
 #   color: UTF-8, 256 colours; nocolor: NO_COLOR=1 (and Ctrl-C, Ctrl-C to quit); ascii: LANG=C, TERM=xterm
-#   (8 colours; and SIGINT from kill to quit).
+#   (8 colours; and SIGINT from kill to quit: exit status 130).
 set -euo pipefail
 export LC_ALL=C.UTF-8
 APP=$(realpath "$1"); MODE=${2:-color}
@@ -128,13 +128,13 @@ elif [ "$MODE" = ascii ]; then
   # the signal path: SIGINT from kill (not the keyboard) ends the trainer cleanly at once
   pid=$(pgrep -P "$(t display -p -t "$S" '#{pane_pid}')" | head -1)
   [ -n "$pid" ] || fail "no app process under the pane"
-  kill -INT "$pid"; how="SIGINT (kill -INT) while training"
+  kill -INT "$pid"; how="SIGINT (kill -INT) while training"; want=130
 else
   keys q; wait_for 'Quit nnterm\?'; keys y; how="q, y while training"
 fi
-wait_rc; [ "$(cat "$TMP/rc")" = 0 ] || fail "exit status $(cat "$TMP/rc")"
+wait_rc; [ "$(cat "$TMP/rc")" = "${want:-0}" ] || fail "exit status $(cat "$TMP/rc"), not ${want:-0}"
 [ "$(t display -p -t "$S" '#{alternate_on}')" = 0 ] || fail "terminal left in the alternate screen"
 grep -q 'intr = \^C' "$TMP/stty" || fail "the terminal's interrupt key was not restored: $(grep -o 'intr = [^;]*' "$TMP/stty")"
 grep -q ' icanon' "$TMP/stty" && grep -q ' echo ' "$TMP/stty" || fail "the terminal was left out of canonical mode or echo off"
-step "$how exits 0 and restores the terminal"
+step "$how exits ${want:-0} and restores the terminal"
 echo "all passed ($MODE)"
