@@ -22,6 +22,12 @@ extern const size_t nn_builtin_file_count;
 /* Reads a whole file into a malloc'd buffer with a terminating NUL (not counted in *len).
  * "builtin:NAME" reads the embedded file NAME. Errors name the path. */
 nn_status nn_file_read(const char *path, char **buf, size_t *len, nn_error *err);
+/* The same, refusing (NN_ENOMEM, "PATH: file too large (more than MAX, WHY)") a file or pipe of more
+ * than max_bytes bytes without reading more than that. nn_file_read's limit is nn_file_read_limit(). */
+nn_status nn_file_read_max(const char *path, size_t max_bytes, const char *why, char **buf, size_t *len,
+                           nn_error *err);
+/* A quarter of the machine's memory: the most nn_file_read reads. */
+size_t nn_file_read_limit(void);
 
 /* Writes data to path atomically: a temporary file in the same folder, written, fsync'd and
  * renamed over path. On any failure the old file is unchanged and the temporary is removed. */
