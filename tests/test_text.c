@@ -234,6 +234,30 @@ static void test_json_explain_says_out_of_memory_for_text_that_is_json(void **st
     assert_non_null(strstr(e.msg, "p.json:2:7: JSON syntax error near \"@\\x7f}\""));
 }
 
+/* Messages quote cells, names and paths from files: printing one must not drive the terminal. */
+static void test_error_messages_escape_control_characters_and_stay_utf8(void **state)
+{
+    (void)state;
+    nn_error e;
+    nn_error_set(&e, NN_EINVAL, "%s: line 2: '%s' is bad", "d\x1b[2J.csv", "\x1b]0;pwned\x07");
+    assert_string_equal(e.msg, "d\\x1b[2J.csv: line 2: '\\x1b]0;pwned\\x07' is bad");
+    /* too long for the message: cut at a character, never inside \xHH or a UTF-8 sequence */
+    char big[3 * NN_ERRMSG];
+    size_t n = 0;
+    while (n + 2 < sizeof big - 1) {
+        memcpy(big + n, "\xc3\xa9", 2);
+        n += 2;
+    }
+    big[n] = '\0';
+    nn_error_set(&e, NN_EINVAL, "x%s", big);
+    assert_int_equal(nn_utf8_check(e.msg, strlen(e.msg)), strlen(e.msg));
+    assert_true(strlen(e.msg) < NN_ERRMSG);
+    nn_diags d;
+    nn_diags_clear(&d);
+    nn_diags_add(&d, "name: \x07%s", "\xff");
+    assert_string_equal(d.msg[0], "name: \\x07\\xff");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -246,6 +270,7 @@ int main(void)
         cmocka_unit_test(test_json_check_agrees_with_cjson_and_says_why),
         cmocka_unit_test(test_json_nesting_beyond_the_limit_is_named_as_such),
         cmocka_unit_test(test_json_explain_says_out_of_memory_for_text_that_is_json),
+        cmocka_unit_test(test_error_messages_escape_control_characters_and_stay_utf8),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
