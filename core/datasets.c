@@ -852,8 +852,8 @@ static nn_status integer_classes(csv_state *s, nn_dataset *d, nn_error *err)
         return nn_error_set(err, NN_ENOMEM, "%s: out of memory", s->file);
     for (int c = 0; c < k; c++) {
         snprintf(one, sizeof one, "%.0f", vals[c]);
-        if ((st = nn_dataset_set_class_name(d, c, one, err)) != NN_OK)
-            return st;
+        if ((st = nn_dataset_set_class_name(d, c, one, NULL)) != NN_OK)
+            return nn_error_set(err, st, "%s: out of memory for the class names", s->file);
     }
     for (int i = 0; i < s->n; i++) {
         double *p = bsearch(&s->val[i], vals, (size_t)k, sizeof *vals, cmp_double);
