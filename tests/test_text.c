@@ -1,5 +1,5 @@
 /* test_text.c — UTF-8 checks, escaping for terminals, CSV cells and JSON, excerpts, positions
- * (past 2^31 characters), and the JSON syntax check that explains cJSON's failures. */
+ * (past 2^31 characters: test_model_io), and the JSON syntax check that explains cJSON's failures. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 static void test_utf8_check_finds_the_first_byte_that_is_not_utf8(void **state)
 {
@@ -123,23 +122,6 @@ static void test_position_counts_lines_and_characters(void **state)
     assert_true(line == 2 && col == 1);
     nn_text_position(t, strlen(t) - 1, &line, &col);   /* 'x': é counts once */
     assert_true(line == 2 && col == 6);
-}
-
-/* A line longer than 2^31 characters: the column must not overflow (an int did: UBSan in the
- * preset reader, "big29.json:1:-1254096896" in a release build). The text is 2^31 + 16 zero bytes
- * of an anonymous mapping: reading it costs no memory. */
-static void test_position_past_two_to_the_31_characters(void **state)
-{
-    (void)state;
-    size_t len = ((size_t)1 << 31) + 16;
-    char *big = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (big == MAP_FAILED)
-        skip();
-    size_t line, col;
-    nn_text_position(big, len, &line, &col);
-    assert_true(line == 1);
-    assert_true(col == len + 1);
-    munmap(big, len);
 }
 
 static void test_json_check_agrees_with_cjson_and_says_why(void **state)
@@ -266,7 +248,6 @@ int main(void)
         cmocka_unit_test(test_excerpt_is_short_escaped_and_never_cuts_a_character),
         cmocka_unit_test(test_json_string_escapes_controls_and_replaces_bytes_that_are_not_utf8),
         cmocka_unit_test(test_position_counts_lines_and_characters),
-        cmocka_unit_test(test_position_past_two_to_the_31_characters),
         cmocka_unit_test(test_json_check_agrees_with_cjson_and_says_why),
         cmocka_unit_test(test_json_nesting_beyond_the_limit_is_named_as_such),
         cmocka_unit_test(test_json_explain_says_out_of_memory_for_text_that_is_json),
