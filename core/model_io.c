@@ -283,7 +283,8 @@ static nn_status parse_tree(nn_model *m, const cJSON *root, const char *file, nn
             al = (float)alpha->valuedouble;
         }
         /* the parameters must be in the file: a few bytes cannot claim gigabytes of network */
-        const cJSON *w = cJSON_GetObjectItemCaseSensitive(lo, "weights"), *b = cJSON_GetObjectItemCaseSensitive(lo, "biases");
+        const cJSON *w = cJSON_GetObjectItemCaseSensitive(lo, "weights");
+        const cJSON *b = cJSON_GetObjectItemCaseSensitive(lo, "biases");
         size_t nw = (size_t)inputs * (size_t)units;
         if (!cJSON_IsArray(w))
             return nn_error_set(err, NN_EFORMAT, "%s: layers.%d.weights: missing or not an array of numbers", file, l);

@@ -125,7 +125,7 @@ char *nn_text_excerpt(char *out, size_t cap, const char *s, size_t max_in)
     out[0] = '\0';
     if (!s)
         return out;
-    size_t n = strlen(s);
+    size_t total = strlen(s), n = total;
     bool cut = n > max_in;
     if (cut)
         n = max_in;
@@ -134,7 +134,7 @@ char *nn_text_excerpt(char *out, size_t cap, const char *s, size_t max_in)
     while (i < n) {
         char e[8];
         size_t el;
-        size_t k = escape_one(e, &el, s + i, strlen(s + i));
+        size_t k = escape_one(e, &el, s + i, total - i);
         if (i + k > n || used + el + (cut ? 3 : 0) + 1 > cap) {
             cut = true;
             break;
@@ -217,7 +217,10 @@ static int hex4(const unsigned char *p)
     int v = 0;
     for (int i = 0; i < 4; i++) {
         unsigned char c = p[i];
-        int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        int d = c >= '0' && c <= '9'   ? c - '0'
+                : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                       : -1;
         if (d < 0)
             return -1;
         v = v * 16 + d;

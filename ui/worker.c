@@ -536,7 +536,8 @@ static void fill_static(ui_worker *w, const nn_trainer *t)
         copy_str(s->class_names[c], NN_NAME_MAX, nn_dataset_class_name(d, c));
     for (int j = 0; j < 2; j++) {
         char px[32];
-        copy_str(s->feature_names[j], NN_NAME_MAX, j < d->n_features ? nn_dataset_feature_name(d, j, px, sizeof px) : "");
+        copy_str(s->feature_names[j], NN_NAME_MAX,
+                 j < d->n_features ? nn_dataset_feature_name(d, j, px, sizeof px) : "");
     }
 
     s->n_layers = t->net.n_layers;
