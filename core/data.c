@@ -5,6 +5,7 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,8 +42,7 @@ nn_status nn_dataset_alloc(nn_dataset *d, nn_task task, int n, int n_features, i
     d->n = n;
     d->n_features = n_features;
     d->x = calloc((size_t)n * (size_t)n_features, sizeof *d->x);
-    d->feature_names = calloc((size_t)n_features, sizeof *d->feature_names);
-    if (!d->x || !d->feature_names)
+    if (!d->x)
         goto oom;
     if (task == NN_TASK_CLASSIFICATION) {
         d->n_classes = n_classes_or_targets;
@@ -71,9 +71,65 @@ void nn_dataset_free(nn_dataset *d)
     free(d->x);
     free(d->y);
     free(d->label);
-    free(d->class_names);
-    free(d->feature_names);
+    free(d->row_line);
+    nn_names_free(d->class_names, d->n_classes);
+    nn_names_free(d->feature_names, d->n_features);
     memset(d, 0, sizeof *d);
+}
+
+void nn_names_free(char **names, int k)
+{
+    if (!names)
+        return;
+    for (int i = 0; i < k; i++)
+        free(names[i]);
+    free(names);
+}
+
+static nn_status set_name(char **slot, const char *name, nn_error *err)
+{
+    size_t n = strlen(name);
+    char *s = malloc(n + 1);
+    if (!s)
+        return nn_error_set(err, NN_ENOMEM, "dataset: out of memory for a name of %zu bytes", n);
+    memcpy(s, name, n + 1);
+    free(*slot);
+    *slot = s;
+    return NN_OK;
+}
+
+nn_status nn_dataset_set_feature_name(nn_dataset *d, int j, const char *name, nn_error *err)
+{
+    if (j < 0 || j >= d->n_features)
+        return nn_error_set(err, NN_EINVAL, "dataset: feature %d of %d", j, d->n_features);
+    if (!d->feature_names) {
+        d->feature_names = calloc((size_t)d->n_features, sizeof *d->feature_names);
+        if (!d->feature_names)
+            return nn_error_set(err, NN_ENOMEM, "dataset: out of memory for %d feature names", d->n_features);
+    }
+    return set_name(&d->feature_names[j], name, err);
+}
+
+nn_status nn_dataset_set_class_name(nn_dataset *d, int c, const char *name, nn_error *err)
+{
+    if (c < 0 || c >= d->n_classes || !d->class_names)
+        return nn_error_set(err, NN_EINVAL, "dataset: class %d of %d", c, d->n_classes);
+    return set_name(&d->class_names[c], name, err);
+}
+
+const char *nn_dataset_feature_name(const nn_dataset *d, int j, char *buf, size_t n)
+{
+    if (d->feature_names && j >= 0 && j < d->n_features && d->feature_names[j])
+        return d->feature_names[j];
+    snprintf(buf, n, "px%d", j);
+    return buf;
+}
+
+const char *nn_dataset_class_name(const nn_dataset *d, int c)
+{
+    if (d->class_names && c >= 0 && c < d->n_classes && d->class_names[c])
+        return d->class_names[c];
+    return "";
 }
 
 int nn_dataset_outputs(const nn_dataset *d)
@@ -82,8 +138,6 @@ int nn_dataset_outputs(const nn_dataset *d)
 }
 
 // --- split
-
-static const char *const split_names[3] = {"train", "val", "test"};
 
 /* Sizes c[0..3) for m rows and fractions f[0..3): round train and val, the rest to test;
  * a split with a fraction > 0 that rounds to 0 rows gets one row taken from train. */
@@ -107,13 +161,15 @@ static nn_status split_sizes(int c[3], int m, const double f[3], nn_error *err)
         }
     }
     if (c[0] < 1) {
-        for (int i = 1; i < 3; i++)
-            if (f[i] > 0.0)
-                return nn_error_set(err, NN_EINVAL,
-                                    "split: %d rows are too few for train %.3g, val %.3g, test %.3g: the %s "
-                                    "split takes the last training row (need at least %d rows)",
-                                    m, f[0], f[1], f[2], split_names[i], (f[1] > 0.0) + (f[2] > 0.0) + 1);
-        return nn_error_set(err, NN_EINVAL, "split: %d rows: the train split would be empty", m);
+        int need = 1 + (f[1] > 0.0) + (f[2] > 0.0);
+        if (m < need)
+            return nn_error_set(err, NN_EINVAL, "dataset.split: %d row%s for train %.3g, val %.3g, test %.3g: every "
+                                "split with a fraction above 0 needs a row (at least %d rows)", m, m == 1 ? "" : "s",
+                                f[0], f[1], f[2], need);
+        /* enough rows, but the train fraction rounds to none once val and test have theirs */
+        return nn_error_set(err, NN_EINVAL, "dataset.split.train: %.3g of %d rows leaves no row to train on (val "
+                            "and test take %d; raise the train fraction to at least %.3g)", f[0], m, c[1] + c[2],
+                            (double)need / (double)m);
     }
     return NN_OK;
 }

@@ -9,10 +9,12 @@
 #include "rng.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define NN_MAX_CLASSES 64
-#define NN_NAME_MAX 64      /* class and feature names are cut to NN_NAME_MAX-1 bytes */
+#define NN_NAME_MAX 64      /* fixed-size display copies (the UI's snapshot) hold NN_NAME_MAX-1 bytes;
+                               datasets and models keep names whole */
 
 typedef enum { NN_TASK_CLASSIFICATION, NN_TASK_REGRESSION } nn_task;
 typedef enum { NN_NORM_ZSCORE, NN_NORM_MINMAX, NN_NORM_NONE, NN_NORM_COUNT } nn_normalize;
@@ -27,15 +29,30 @@ typedef struct {
     float *y;               /* regression: (n, n_targets) targets in original units; else NULL */
     int32_t *label;         /* classification: (n) class in [0, n_classes); else NULL */
     int n_classes;          /* classification: number of classes (<= NN_MAX_CLASSES); else 0 */
-    char (*class_names)[NN_NAME_MAX];   /* (n_classes) display names; NULL for regression */
-    char (*feature_names)[NN_NAME_MAX]; /* (n_features) names (CSV header, "x1", "pixel123"...) */
+    char **class_names;     /* (n_classes) whole names, each malloc'd (NULL entry: not named yet);
+                               NULL for regression */
+    char **feature_names;   /* (n_features) whole names, each malloc'd (CSV header, "x1"); NULL when
+                               the names are made on demand (image data): see nn_dataset_feature_name */
+    long *row_line;         /* CSV: (n) the 1-based line each row starts on, for messages; else NULL */
     int n_fixed_test;       /* the last n_fixed_test rows are the test split (IDX test files); else 0 */
 } nn_dataset;
 
-/* Allocates x (and label or y) for n rows; names zeroed. Checks n*n_features for overflow. */
+/* Allocates x (and label or y) for n rows, and the class name table (entries NULL); no feature
+ * names (see nn_dataset_set_feature_name). Checks n*n_features for overflow. */
 nn_status nn_dataset_alloc(nn_dataset *d, nn_task task, int n, int n_features, int n_classes_or_targets,
                            nn_error *err);
 void nn_dataset_free(nn_dataset *d);     /* zeroed or half-built is fine; idempotent */
+
+/* Stores a copy of name as feature j (the table is allocated on first use) or as class c. */
+nn_status nn_dataset_set_feature_name(nn_dataset *d, int j, const char *name, nn_error *err);
+nn_status nn_dataset_set_class_name(nn_dataset *d, int c, const char *name, nn_error *err);
+/* Name of feature j: the stored one, else (image data, no stored names) "px<j>", pixel j row by
+ * row from 0, written into buf[0..n). */
+const char *nn_dataset_feature_name(const nn_dataset *d, int j, char *buf, size_t n);
+/* Name of class c, "" when there is none. */
+const char *nn_dataset_class_name(const nn_dataset *d, int c);
+/* Frees a table of k malloc'd names (entries may be NULL) and the table. */
+void nn_names_free(char **names, int k);
 
 /* Width of the network's output for this dataset: n_classes, or n_targets for regression. */
 int nn_dataset_outputs(const nn_dataset *d);

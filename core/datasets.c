@@ -4,6 +4,7 @@
  * or field. Never reads past len. No global state: the rng and buffers are the caller's. */
 #include "datasets.h"
 #include "files.h"
+#include "text.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -56,9 +57,21 @@ const nn_source_info *nn_source_find(const char *name)
     return NULL;
 }
 
-static void set_name(char *dst, const char *src)
+/* Names features[0..nf) and classes[0..nc) (either may be NULL: "x1".. / "0".. are made). */
+static nn_status name_dataset(nn_dataset *d, const char *const *features, int nf, const char *const *classes,
+                              int nc, nn_error *err)
 {
-    snprintf(dst, NN_NAME_MAX, "%s", src);
+    nn_status st = NN_OK;
+    char buf[32];
+    for (int j = 0; j < nf && !st; j++)
+        st = nn_dataset_set_feature_name(d, j, features[j], err);
+    for (int c = 0; c < nc && !st; c++) {
+        snprintf(buf, sizeof buf, "%d", c);
+        st = nn_dataset_set_class_name(d, c, classes ? classes[c] : buf, err);
+    }
+    if (st)
+        nn_dataset_free(d);
+    return st;
 }
 
 // --- iris
@@ -131,11 +144,7 @@ nn_status nn_data_iris(nn_dataset *d, nn_error *err)
     memcpy(d->x, iris_x, sizeof iris_x);
     for (int i = 0; i < 150; i++)
         d->label[i] = i / 50;
-    for (int j = 0; j < 4; j++)
-        set_name(d->feature_names[j], features[j]);
-    for (int c = 0; c < 3; c++)
-        set_name(d->class_names[c], classes[c]);
-    return NN_OK;
+    return name_dataset(d, features, 4, classes, 3, err);
 }
 
 // --- synthetic generators
@@ -267,15 +276,8 @@ nn_status nn_data_synthetic(nn_dataset *d, const char *name, int samples, double
         else
             g->gen(x, d->y + i, 0, noise, rng);
     }
-    if (g->n_features == 1) {
-        set_name(d->feature_names[0], "x");
-    } else {
-        set_name(d->feature_names[0], "x1");
-        set_name(d->feature_names[1], "x2");
-    }
-    for (int c = 0; c < g->k; c++)
-        snprintf(d->class_names[c], NN_NAME_MAX, "%d", c);
-    return NN_OK;
+    static const char *const one[1] = {"x"}, *const two[2] = {"x1", "x2"};
+    return name_dataset(d, g->n_features == 1 ? one : two, g->n_features, NULL, g->k, err);
 }
 
 // --- CSV
@@ -353,14 +355,11 @@ static char *trim(char *s)
     return s;
 }
 
-/* A cell cut to 40 bytes for messages. */
-static const char *cell_excerpt(char *out, size_t outlen, const char *s)
+/* A cell or name quoted in a message: at most NN_EXCERPT bytes, control characters escaped. */
+#define EXCERPT_CAP (NN_EXCERPT * 4 + 8)
+static const char *excerpt(char *out, const char *s)
 {
-    if (strlen(s) > 40)
-        snprintf(out, outlen, "%.37s...", s);
-    else
-        snprintf(out, outlen, "%s", s);
-    return out;
+    return nn_text_excerpt(out, EXCERPT_CAP, s, NN_EXCERPT);
 }
 
 /* Parses the whole (trimmed) cell as a finite double; 0 on success. */
@@ -390,30 +389,112 @@ typedef struct {
     int header_done;
     int ncols, label_col, nfeat;
     int *col_feat;                  /* (ncols) feature index of each column, or -1 */
-    char (*feat_names)[NN_NAME_MAX];
-    char label_name[NN_NAME_MAX];
+    char **feat_names;              /* (nfeat) whole names, malloc'd */
+    char *label_name;               /* the label column's name, malloc'd */
 
     int n, cap;                     /* data rows */
     float *x;                       /* (cap, nfeat) */
+    long *line;                     /* (cap) the line each row starts on */
     double *val;                    /* (cap) numeric label, NAN if not a number */
     int32_t *sid;                   /* (cap) string class id, -1 after the table overflowed */
-    char (*sclass)[NN_NAME_MAX];    /* (NN_MAX_CLASSES) string classes in order of appearance */
+    char **sclass;                  /* (NN_MAX_CLASSES) string classes in order of appearance, whole */
     int n_sclass;
     long overflow_line;             /* first line with a 65th distinct label string, or 0 */
     long first_text_line;           /* first line with a non-numeric label, or 0 */
-    char first_text[NN_NAME_MAX];
+    char first_text[EXCERPT_CAP];
     long first_frac_line;           /* first line with a non-integer numeric label, or 0 */
-    double first_frac;
+    char first_frac[EXCERPT_CAP];
+    long first_big_line;            /* first line with an integer label beyond int range, or 0 */
+    char first_big[EXCERPT_CAP];
 } csv_state;
 
 static void csv_state_free(csv_state *s)
 {
     free(s->col_feat);
-    free(s->feat_names);
+    nn_names_free(s->feat_names, s->nfeat);
+    free(s->label_name);
     free(s->x);
+    free(s->line);
     free(s->val);
     free(s->sid);
-    free(s->sclass);
+    nn_names_free(s->sclass, NN_MAX_CLASSES);
+}
+
+static char *dup_str(const char *src)
+{
+    size_t n = strlen(src);
+    char *d = malloc(n + 1);
+    if (d)
+        memcpy(d, src, n + 1);
+    return d;
+}
+
+/* A header of one column that holds ';' or tabs: a CSV from a spreadsheet in a locale that
+ * separates with semicolons, or a TSV file. */
+static nn_status check_separator(csv_state *s, int ncols, const char *first, nn_error *err)
+{
+    if (ncols != 1)
+        return NN_OK;
+    const char *kind = strchr(first, ';') ? "semicolon" : strchr(first, '\t') ? "tab" : NULL;
+    if (!kind)
+        return NN_OK;
+    return nn_error_set(err, NN_EINVAL, "%s: line 1: the header has no commas but looks %s-separated: nnterm reads "
+                        "comma-separated CSV (save the file with commas as separators)", s->file, kind);
+}
+
+/* Every header name is non-empty and unique (after trimming), so that a model trained on this file
+ * can find its columns by name in the same file again. Columns are counted from 1 here. */
+static nn_status check_names(csv_state *s, char **names, nn_error *err)
+{
+    for (int j = 0; j < s->ncols; j++)
+        if (!names[j][0])
+            return nn_error_set(err, NN_EINVAL, "%s: line 1: column %d has no name in the header (every column "
+                                "needs a name: predict finds the features by their names)", s->file, j + 1);
+    /* duplicates: sort the column numbers by name (O(n log n): headers can have a million columns) */
+    int *ord = malloc((size_t)s->ncols * sizeof *ord);
+    if (!ord)
+        return nn_error_set(err, NN_ENOMEM, "%s: out of memory for the header", s->file);
+    for (int j = 0; j < s->ncols; j++)
+        ord[j] = j;
+    /* a merge sort by (name, column): stable and without a global for qsort's comparator */
+    int *tmp = malloc((size_t)s->ncols * sizeof *tmp);
+    if (!tmp) {
+        free(ord);
+        return nn_error_set(err, NN_ENOMEM, "%s: out of memory for the header", s->file);
+    }
+    for (int w = 1; w < s->ncols; w *= 2) {
+        for (int lo = 0; lo < s->ncols; lo += 2 * w) {
+            int mid = lo + w < s->ncols ? lo + w : s->ncols;
+            int hi = lo + 2 * w < s->ncols ? lo + 2 * w : s->ncols;
+            int a = lo, b = mid, k = lo;
+            while (a < mid && b < hi)
+                tmp[k++] = strcmp(names[ord[a]], names[ord[b]]) <= 0 ? ord[a++] : ord[b++];
+            while (a < mid)
+                tmp[k++] = ord[a++];
+            while (b < hi)
+                tmp[k++] = ord[b++];
+        }
+        memcpy(ord, tmp, (size_t)s->ncols * sizeof *ord);
+    }
+    free(tmp);
+    int first = -1, second = -1;
+    for (int k = 1; k < s->ncols; k++) {
+        if (strcmp(names[ord[k - 1]], names[ord[k]]) != 0)
+            continue;
+        int a = ord[k - 1] < ord[k] ? ord[k - 1] : ord[k], b = ord[k - 1] < ord[k] ? ord[k] : ord[k - 1];
+        if (first < 0 || b < second) {   /* report the pair whose later column comes first */
+            first = a;
+            second = b;
+        }
+    }
+    free(ord);
+    if (first >= 0) {
+        char ex[EXCERPT_CAP];
+        return nn_error_set(err, NN_EINVAL, "%s: line 1: columns %d and %d are both named '%s' (header names must "
+                            "be unique: predict finds the features by their names)", s->file, first + 1, second + 1,
+                            excerpt(ex, names[first]));
+    }
+    return NN_OK;
 }
 
 static nn_status csv_header(csv_state *s, csv_row *r, nn_error *err)
@@ -421,17 +502,19 @@ static nn_status csv_header(csv_state *s, csv_row *r, nn_error *err)
     s->ncols = r->nf;
     s->col_feat = malloc((size_t)s->ncols * sizeof *s->col_feat);
     if (!s->col_feat)
-        return nn_error_set(err, NN_ENOMEM, "%s: out of memory", s->file);
+        return nn_error_set(err, NN_ENOMEM, "%s: out of memory for the header", s->file);
     char **names = malloc((size_t)s->ncols * sizeof *names);
     if (!names)
-        return nn_error_set(err, NN_ENOMEM, "%s: out of memory", s->file);
+        return nn_error_set(err, NN_ENOMEM, "%s: out of memory for the header", s->file);
     for (int j = 0; j < s->ncols; j++)
         names[j] = trim(r->b + r->off[j]);
 
-    nn_status st = NN_OK;
-    if (s->mode_columns) {
+    char ex[EXCERPT_CAP];
+    nn_status st = check_separator(s, s->ncols, names[0], err);
+    if (!st)
+        st = check_names(s, names, err);
+    if (!st && s->mode_columns) {
         s->label_col = -1;
-        s->nfeat = s->n_names;
         for (int j = 0; j < s->ncols; j++)
             s->col_feat[j] = -1;
         for (int k = 0; k < s->n_names && !st; k++) {
@@ -441,13 +524,16 @@ static nn_status csv_header(csv_state *s, csv_row *r, nn_error *err)
                     found = j;
             if (found < 0)
                 st = nn_error_set(err, NN_EINVAL, "%s: line 1: no column named '%s' in the header (the model needs it)",
-                                  s->file, s->names[k]);
+                                  s->file, excerpt(ex, s->names[k]));
             else if (s->col_feat[found] >= 0)
-                st = nn_error_set(err, NN_EINVAL, "%s: line 1: column '%s' is asked for twice", s->file, s->names[k]);
+                st = nn_error_set(err, NN_EINVAL, "%s: line 1: column '%s' is asked for twice", s->file,
+                                  excerpt(ex, s->names[k]));
             else
                 s->col_feat[found] = k;
         }
-    } else {
+        if (!st)
+            s->nfeat = s->n_names;
+    } else if (!st) {
         /* The label: a header name first, else a 0-based index, else the last column. */
         s->label_col = -1;
         const char *lab = s->label_arg;
@@ -467,31 +553,36 @@ static nn_status csv_header(csv_state *s, csv_row *r, nn_error *err)
                     s->label_col = (int)k;
             } else if (s->label_col < 0) {
                 st = nn_error_set(err, NN_EINVAL, "%s: line 1: no column named '%s' in the header (give a name or a "
-                                  "0-based index)", s->file, lab);
+                                  "0-based index)", s->file, excerpt(ex, lab));
             }
         }
         if (!st && s->ncols < 2)
-            st = nn_error_set(err, NN_EINVAL, "%s: line 1: the header has only the label column '%s' (expected at "
-                              "least one feature column)", s->file, names[0]);
+            st = nn_error_set(err, NN_EINVAL, "%s: line 1: the header has one column, '%s' (expected feature columns "
+                              "and a label column, separated by commas)", s->file, excerpt(ex, names[0]));
         if (!st) {
-            s->nfeat = s->ncols - 1;
             int k = 0;
             for (int j = 0; j < s->ncols; j++)
                 s->col_feat[j] = j == s->label_col ? -1 : k++;
-            set_name(s->label_name, names[s->label_col]);
+            s->label_name = dup_str(names[s->label_col]);
+            if (!s->label_name)
+                st = nn_error_set(err, NN_ENOMEM, "%s: out of memory for the header", s->file);
+            else
+                s->nfeat = s->ncols - 1;
         }
     }
     if (!st) {
         s->feat_names = calloc((size_t)s->nfeat, sizeof *s->feat_names);
-        if (!s->feat_names)
-            st = nn_error_set(err, NN_ENOMEM, "%s: out of memory", s->file);
-        else if (s->mode_columns)
-            for (int k = 0; k < s->n_names; k++)
-                set_name(s->feat_names[k], s->names[k]);
-        else
-            for (int j = 0; j < s->ncols; j++)
-                if (s->col_feat[j] >= 0)
-                    set_name(s->feat_names[s->col_feat[j]], names[j]);
+        if (!s->feat_names) {
+            s->nfeat = 0;
+            st = nn_error_set(err, NN_ENOMEM, "%s: out of memory for the header", s->file);
+        }
+        for (int j = 0; j < s->ncols && !st; j++) {
+            int f = s->col_feat[j];
+            if (f >= 0 && !(s->feat_names[f] = dup_str(names[j])))
+                st = nn_error_set(err, NN_ENOMEM, "%s: out of memory for the header", s->file);
+        }
+    } else {
+        s->nfeat = 0;
     }
     free(names);
     s->header_done = 1;
@@ -513,6 +604,11 @@ static nn_status csv_grow(csv_state *s, nn_error *err)
     float *x = realloc(s->x, (size_t)nc * (size_t)s->nfeat * sizeof *x);
     if (x)
         s->x = x;
+    long *ln = realloc(s->line, (size_t)nc * sizeof *ln);
+    if (ln)
+        s->line = ln;
+    if (!ln)
+        x = NULL;
     if (!s->mode_columns) {
         double *v = realloc(s->val, (size_t)nc * sizeof *v);
         if (v)
@@ -529,38 +625,43 @@ static nn_status csv_grow(csv_state *s, nn_error *err)
     return NN_OK;
 }
 
-static void csv_label(csv_state *s, char *cell, long line)
+static nn_status csv_label(csv_state *s, char *cell, long line, nn_error *err)
 {
     int i = s->n;
     double v;
     if (parse_number(cell, &v) == 0) {
         s->val[i] = v;
-        if (!s->first_frac_line && (v != trunc(v) || fabs(v) > (double)INT_MAX)) {
+        if (!s->first_frac_line && v != trunc(v)) {
             s->first_frac_line = line;
-            s->first_frac = v;
+            excerpt(s->first_frac, cell);
+        } else if (!s->first_big_line && v == trunc(v) && fabs(v) > (double)INT_MAX) {
+            s->first_big_line = line;
+            excerpt(s->first_big, cell);
         }
     } else {
         s->val[i] = (double)NAN;
         if (!s->first_text_line) {
             s->first_text_line = line;
-            set_name(s->first_text, cell);
+            excerpt(s->first_text, cell);
         }
     }
     /* String classes in order of first appearance, while there are at most NN_MAX_CLASSES. */
     s->sid[i] = -1;
     if (s->overflow_line)
-        return;
+        return NN_OK;
     for (int c = s->n_sclass - 1; c >= 0; c--)
-        if (strncmp(s->sclass[c], cell, NN_NAME_MAX - 1) == 0) {
+        if (strcmp(s->sclass[c], cell) == 0) {
             s->sid[i] = c;
-            return;
+            return NN_OK;
         }
     if (s->n_sclass == NN_MAX_CLASSES) {
         s->overflow_line = line;
-        return;
+        return NN_OK;
     }
-    set_name(s->sclass[s->n_sclass], cell);
+    if (!(s->sclass[s->n_sclass] = dup_str(cell)))
+        return nn_error_set(err, NN_ENOMEM, "%s: out of memory at line %ld", s->file, line);
     s->sid[i] = s->n_sclass++;
+    return NN_OK;
 }
 
 static nn_status csv_record(csv_state *s, csv_row *r, long line, nn_error *err)
@@ -576,26 +677,33 @@ static nn_status csv_record(csv_state *s, csv_row *r, long line, nn_error *err)
             return st;
     }
     float *x = s->x + (size_t)s->n * (size_t)s->nfeat;
+    char ex[EXCERPT_CAP], ex2[EXCERPT_CAP];
     for (int j = 0; j < s->ncols; j++) {
         char *cell = trim(r->b + r->off[j]);
         int f = s->col_feat[j];
         if (j == s->label_col) {
             if (!*cell)
                 return nn_error_set(err, NN_EINVAL, "%s: line %ld, column '%s': empty label", s->file, line,
-                                    s->label_name);
-            csv_label(s, cell, line);
+                                    excerpt(ex, s->label_name));
+            nn_status st = csv_label(s, cell, line, err);
+            if (st)
+                return st;
         } else if (f >= 0) {
             double v;
-            char ex[48];
             if (!*cell)
                 return nn_error_set(err, NN_EINVAL, "%s: line %ld, column '%s': empty cell (expected a finite number)",
-                                    s->file, line, s->feat_names[f]);
-            if (parse_number(cell, &v) != 0 || !isfinite((float)v))
+                                    s->file, line, excerpt(ex, s->feat_names[f]));
+            if (parse_number(cell, &v) != 0)
                 return nn_error_set(err, NN_EINVAL, "%s: line %ld, column '%s': '%s' is not a finite number",
-                                    s->file, line, s->feat_names[f], cell_excerpt(ex, sizeof ex, cell));
+                                    s->file, line, excerpt(ex, s->feat_names[f]), excerpt(ex2, cell));
+            if (!isfinite((float)v))
+                return nn_error_set(err, NN_EINVAL, "%s: line %ld, column '%s': %s is beyond the float range "
+                                    "(about -3.4e38..3.4e38)", s->file, line, excerpt(ex, s->feat_names[f]),
+                                    excerpt(ex2, cell));
             x[f] = (float)v;
         }
     }
+    s->line[s->n] = line;
     s->n++;
     return NN_OK;
 }
@@ -647,8 +755,11 @@ static nn_status csv_scan(csv_state *s, const char *buf, size_t len, nn_error *e
                 while (i < len && (buf[i] == ' ' || buf[i] == '\t'))
                     i++;
                 if (i < len && buf[i] != ',' && buf[i] != '\n' && buf[i] != '\r') {
-                    st = nn_error_set(err, NN_EINVAL, "%s: line %ld: unexpected '%c' after a closing quote (expected "
-                                      "a comma or the end of the line)", s->file, line, buf[i]);
+                    char c4[5] = {0}, ex[EXCERPT_CAP];
+                    size_t k = nn_utf8_len(buf + i, len - i);
+                    memcpy(c4, buf + i, k ? k : 1);
+                    st = nn_error_set(err, NN_EINVAL, "%s: line %ld: unexpected '%s' after a closing quote (expected "
+                                      "a comma or the end of the line)", s->file, line, excerpt(ex, c4));
                     goto done;
                 }
             } else {
@@ -691,11 +802,24 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* Classification needs two classes at least: one class would train a one-unit network to say
+ * "yes" to everything, and predict would read a second class name that does not exist. */
+static nn_status check_classes(csv_state *s, int k, const char *only, nn_error *err)
+{
+    if (k >= 2)
+        return NN_OK;
+    char ex[EXCERPT_CAP], ex2[EXCERPT_CAP];
+    return nn_error_set(err, NN_EINVAL, "%s: column '%s': every row has the label '%s': classification needs at "
+                        "least 2 classes (for a numeric target set dataset.task to \"regression\")", s->file,
+                        excerpt(ex, s->label_name), excerpt(ex2, only));
+}
+
 /* Classes from integer labels: the distinct values sorted, each row mapped by binary search. */
 static nn_status integer_classes(csv_state *s, nn_dataset *d, nn_error *err)
 {
-    double vals[NN_MAX_CLASSES];
+    double vals[NN_MAX_CLASSES] = {0};
     int k = 0;
+    char ex[EXCERPT_CAP];
     for (int i = 0; i < s->n; i++) {
         double v = s->val[i];
         int lo = 0, hi = k;
@@ -709,20 +833,28 @@ static nn_status integer_classes(csv_state *s, nn_dataset *d, nn_error *err)
         if (lo < k && vals[lo] == v)
             continue;
         if (k == NN_MAX_CLASSES)
-            return nn_error_set(err, NN_EINVAL, "%s: column '%s' has more than %d distinct integer labels (the limit "
-                                "is %d classes; use task regression for a numeric target)", s->file, s->label_name,
-                                NN_MAX_CLASSES, NN_MAX_CLASSES);
+            return nn_error_set(err, NN_EINVAL, "%s: line %ld, column '%s': more than %d distinct integer labels "
+                                "(the limit is %d classes; use task regression for a numeric target)", s->file,
+                                d->row_line[i], excerpt(ex, s->label_name), NN_MAX_CLASSES, NN_MAX_CLASSES);
         memmove(vals + lo + 1, vals + lo, (size_t)(k - lo) * sizeof *vals);
         vals[lo] = v;
         k++;
     }
+    char one[32];
+    snprintf(one, sizeof one, "%.0f", vals[0]);
+    nn_status st = check_classes(s, k, one, err);
+    if (st)
+        return st;
     d->n_classes = k;
     d->label = malloc((size_t)s->n * sizeof *d->label);
     d->class_names = calloc((size_t)k, sizeof *d->class_names);
     if (!d->label || !d->class_names)
         return nn_error_set(err, NN_ENOMEM, "%s: out of memory", s->file);
-    for (int c = 0; c < k; c++)
-        snprintf(d->class_names[c], NN_NAME_MAX, "%.0f", vals[c]);
+    for (int c = 0; c < k; c++) {
+        snprintf(one, sizeof one, "%.0f", vals[c]);
+        if ((st = nn_dataset_set_class_name(d, c, one, NULL)) != NN_OK)
+            return nn_error_set(err, st, "%s: out of memory for the class names", s->file);
+    }
     for (int i = 0; i < s->n; i++) {
         double *p = bsearch(&s->val[i], vals, (size_t)k, sizeof *vals, cmp_double);
         d->label[i] = (int32_t)(p - vals);
@@ -733,7 +865,6 @@ static nn_status integer_classes(csv_state *s, nn_dataset *d, nn_error *err)
 /* Decides the task from the labels seen and moves everything into d. */
 static nn_status csv_finish(csv_state *s, nn_dataset *d, nn_error *err)
 {
-    nn_status st = NN_OK;
     if (s->n == 0)
         return nn_error_set(err, NN_EINVAL, "%s: no data rows after the header", s->file);
     d->n = s->n;
@@ -745,15 +876,19 @@ static nn_status csv_finish(csv_state *s, nn_dataset *d, nn_error *err)
         s->x = x;       /* if the shrink failed, the old block is still good */
     d->x = s->x;
     s->x = NULL;
+    d->row_line = s->line;
+    s->line = NULL;
     if (s->mode_columns) {
         d->task = NN_TASK_REGRESSION;
         return NN_OK;
     }
+    char ex[EXCERPT_CAP];
     int task = s->task;
-    if (task == NN_TASK_REGRESSION || (task < 0 && !s->first_text_line && s->first_frac_line)) {
+    if (task == NN_TASK_REGRESSION || (task < 0 && !s->first_text_line && (s->first_frac_line || s->first_big_line))) {
         if (s->first_text_line)
             return nn_error_set(err, NN_EINVAL, "%s: line %ld, column '%s': '%s' is not a finite number (the task "
-                                "is regression)", s->file, s->first_text_line, s->label_name, s->first_text);
+                                "is regression)", s->file, s->first_text_line, excerpt(ex, s->label_name),
+                                s->first_text);
         d->task = NN_TASK_REGRESSION;
         d->n_targets = 1;
         d->y = malloc((size_t)s->n * sizeof *d->y);
@@ -762,29 +897,77 @@ static nn_status csv_finish(csv_state *s, nn_dataset *d, nn_error *err)
         for (int i = 0; i < s->n; i++) {
             d->y[i] = (float)s->val[i];
             if (!isfinite(d->y[i]))
-                return nn_error_set(err, NN_EINVAL, "%s: column '%s': label %g is out of float range", s->file,
-                                    s->label_name, s->val[i]);
+                return nn_error_set(err, NN_EINVAL, "%s: line %ld, column '%s': label %g is beyond the float range "
+                                    "(about -3.4e38..3.4e38)", s->file, d->row_line[i], excerpt(ex, s->label_name),
+                                    s->val[i]);
         }
         return NN_OK;
     }
     d->task = NN_TASK_CLASSIFICATION;
     if (!s->first_text_line) {
         if (s->first_frac_line)
-            return nn_error_set(err, NN_EINVAL, "%s: line %ld, column '%s': label %g is not an integer class (the "
-                                "task is classification)", s->file, s->first_frac_line, s->label_name, s->first_frac);
+            return nn_error_set(err, NN_EINVAL, "%s: line %ld, column '%s': label %s is not an integer class (the "
+                                "task is classification)", s->file, s->first_frac_line, excerpt(ex, s->label_name),
+                                s->first_frac);
+        if (s->first_big_line)
+            return nn_error_set(err, NN_EINVAL, "%s: line %ld, column '%s': label %s is too large for an integer "
+                                "class (integer classes lie in -%d..%d; for a numeric target set dataset.task to "
+                                "\"regression\")", s->file, s->first_big_line, excerpt(ex, s->label_name),
+                                s->first_big, INT_MAX, INT_MAX);
         return integer_classes(s, d, err);
     }
     if (s->overflow_line)
         return nn_error_set(err, NN_EINVAL, "%s: line %ld, column '%s': more than %d distinct labels (the limit is %d "
-                            "classes)", s->file, s->overflow_line, s->label_name, NN_MAX_CLASSES, NN_MAX_CLASSES);
+                            "classes)", s->file, s->overflow_line, excerpt(ex, s->label_name), NN_MAX_CLASSES,
+                            NN_MAX_CLASSES);
+    nn_status st = check_classes(s, s->n_sclass, s->sclass[0], err);
+    if (st)
+        return st;
     d->n_classes = s->n_sclass;
     d->label = malloc((size_t)s->n * sizeof *d->label);
     d->class_names = calloc((size_t)s->n_sclass, sizeof *d->class_names);
     if (!d->label || !d->class_names)
         return nn_error_set(err, NN_ENOMEM, "%s: out of memory", s->file);
     memcpy(d->label, s->sid, (size_t)s->n * sizeof *d->label);
-    memcpy(d->class_names, s->sclass, (size_t)s->n_sclass * sizeof *d->class_names);
-    return st;
+    for (int c = 0; c < s->n_sclass; c++) {   /* hand the names over */
+        d->class_names[c] = s->sclass[c];
+        s->sclass[c] = NULL;
+    }
+    return NN_OK;
+}
+
+/* The line (1-based, counted as csv_scan counts: \n, \r\n or a lone \r) of offset off. */
+static long line_at(const char *buf, size_t off)
+{
+    long line = 1;
+    for (size_t i = 0; i < off; i++)
+        if (buf[i] == '\n' || (buf[i] == '\r' && !(i + 1 <= off && buf[i + 1] == '\n')))
+            line++;
+    return line;
+}
+
+/* nnterm reads CSV as UTF-8 (a UTF-8 byte order mark is skipped). A UTF-16 file, a NUL byte (UTF-16
+ * without a byte order mark, or a binary file) or bytes that are not UTF-8 (a Windows-1252 or
+ * Latin-1 export) are refused with the line, so that names are never garbled and everything
+ * nnterm writes (--json, model files, predictions) stays valid UTF-8. */
+static nn_status csv_check_text(const csv_state *s, const char *buf, size_t len, nn_error *err)
+{
+    const unsigned char *u = (const unsigned char *)buf;
+    if (len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF)))
+        return nn_error_set(err, NN_EINVAL, "%s: the file is UTF-16 (it starts with a UTF-16 %s byte order mark): "
+                            "nnterm reads CSV as UTF-8 (save the file as UTF-8 or \"CSV UTF-8\")", s->file,
+                            u[0] == 0xFF ? "little-endian" : "big-endian");
+    const char *nul = memchr(buf, '\0', len);
+    size_t bad = nn_utf8_check(buf, nul ? (size_t)(nul - buf) : len);
+    if (nul && bad == (size_t)(nul - buf))
+        return nn_error_set(err, NN_EINVAL, "%s: line %ld: a NUL byte: this is not a text file (UTF-16 without a "
+                            "byte order mark, or binary data?); nnterm reads CSV as UTF-8", s->file,
+                            line_at(buf, bad));
+    if (bad < (nul ? (size_t)(nul - buf) : len))
+        return nn_error_set(err, NN_EINVAL, "%s: line %ld: byte 0x%02X is not UTF-8 (a Windows-1252 or Latin-1 "
+                            "file?): nnterm reads CSV as UTF-8 (save the file as UTF-8 or \"CSV UTF-8\")", s->file,
+                            line_at(buf, bad), (unsigned)u[bad]);
+    return NN_OK;
 }
 
 /* Runs the scan in the C numeric locale (the UI may have set LC_ALL for UTF-8, and strtod would
@@ -792,9 +975,11 @@ static nn_status csv_finish(csv_state *s, nn_dataset *d, nn_error *err)
 static nn_status csv_run(csv_state *s, nn_dataset *d, const char *buf, size_t len, nn_error *err)
 {
     memset(d, 0, sizeof *d);
+    nn_status st = csv_check_text(s, buf, len, err);
+    if (st)
+        return st;
     locale_t c_loc = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
     locale_t old = c_loc ? uselocale(c_loc) : (locale_t)0;
-    nn_status st = NN_OK;
     if (!s->mode_columns) {
         s->sclass = calloc(NN_MAX_CLASSES, sizeof *s->sclass);
         if (!s->sclass)
@@ -988,9 +1173,8 @@ static nn_status gunzip(const uint8_t *in, size_t inlen, const char *path, uint8
     /* A gzip bomb must end in a message, not the OOM killer: at most 16 GiB, and at most a quarter
      * of the machine's memory. */
     size_t max_out = (size_t)1 << 34;
-    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-    if (pages > 0 && page > 0 && (double)pages * (double)page / 4.0 < (double)max_out)
-        max_out = (size_t)((double)pages * (double)page / 4.0);
+    if (nn_file_read_limit() < max_out)
+        max_out = nn_file_read_limit();
     if (cap > max_out)
         cap = max_out;
     uint8_t *o = malloc(cap);
@@ -1006,18 +1190,21 @@ static nn_status gunzip(const uint8_t *in, size_t inlen, const char *path, uint8
     nn_status st = NN_OK;
     for (;;) {
         if (used == cap) {
-            if (cap > SIZE_MAX / 2 || cap * 2 > max_out) {
+            /* grow by doubling, the last step only up to the limit itself (a refusal at half the
+             * limit made it 1/8 of memory where the docs say 1/4) */
+            if (cap >= max_out) {
                 st = nn_error_set(err, NN_ENOMEM, "%s: decompressed data larger than %zu MB (16 GiB or a quarter "
                                   "of this machine's memory)", path, max_out >> 20);
                 break;
             }
-            uint8_t *no = realloc(o, cap * 2);
+            size_t nc = cap <= max_out / 2 ? cap * 2 : max_out;
+            uint8_t *no = realloc(o, nc);
             if (!no) {
-                st = nn_error_set(err, NN_ENOMEM, "%s: out of memory while decompressing", path);
+                st = nn_error_set(err, NN_ENOMEM, "%s: out of memory while decompressing (%zu MB)", path, nc >> 20);
                 break;
             }
             o = no;
-            cap *= 2;
+            cap = nc;
         }
         /* zlib counts in uInt: feed and drain at most 1 GiB per call. */
         size_t in_avail = inlen - pos, out_avail = cap - used;
@@ -1156,8 +1343,12 @@ nn_status nn_data_idx(nn_dataset *d, const char *images, const char *labels, con
         nn_error_set(err, NN_EFORMAT, "%s: no data", images);
         st = NN_EFORMAT;
     }
-    if (!st)
-        st = nn_dataset_alloc(d, NN_TASK_CLASSIFICATION, n + tn, r * c, 10, err);
+    if (!st) {
+        nn_error e;
+        st = nn_dataset_alloc(d, NN_TASK_CLASSIFICATION, n + tn, r * c, 10, &e);
+        if (st)
+            nn_error_set(err, st, "%s: %.400s", images, e.msg);
+    }
     if (!st) {
         size_t f = (size_t)r * (size_t)c;
         idx_pixels(d->x, img, (size_t)n * f);
@@ -1169,14 +1360,8 @@ nn_status nn_data_idx(nn_dataset *d, const char *images, const char *labels, con
                 d->label[n + i] = tlab[i];
             d->n_fixed_test = tn;
         }
-        for (size_t j = 0; j < f; j++)
-            snprintf(d->feature_names[j], NN_NAME_MAX, "px%zu", j);
-        for (int k = 0; k < 10; k++) {
-            if (fashion)
-                set_name(d->class_names[k], fashion_names[k]);
-            else
-                snprintf(d->class_names[k], NN_NAME_MAX, "%d", k);
-        }
+        /* no feature names stored: pixel j is "px<j>" on demand (nn_dataset_feature_name) */
+        st = name_dataset(d, NULL, 0, fashion ? fashion_names : NULL, 10, err);
     }
     free(img);
     free(lab);

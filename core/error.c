@@ -1,5 +1,8 @@
-/* error.c — nn_error and nn_diags. */
+/* error.c — nn_error and nn_diags. Messages quote file names, cells and names from files: control
+ * characters in them are escaped here, once for every message (nn_text_excerpt), so that printing a
+ * message can never drive a terminal, and a message cut to fit stays valid UTF-8. */
 #include "error.h"
+#include "text.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -8,11 +11,13 @@
 nn_status nn_error_set(nn_error *err, nn_status code, const char *fmt, ...)
 {
     if (err) {
+        char raw[NN_ERRMSG * 2];
         va_list ap;
         va_start(ap, fmt);
         err->code = code;
-        vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+        vsnprintf(raw, sizeof raw, fmt, ap);
         va_end(ap);
+        nn_text_excerpt(err->msg, sizeof err->msg, raw, sizeof raw);
     }
     return code;
 }
@@ -51,9 +56,11 @@ void nn_diags_add(nn_diags *d, const char *fmt, ...)
         d->dropped++;
         return;
     }
+    char raw[NN_ERRMSG * 2];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(d->msg[d->count], NN_ERRMSG, fmt, ap);
+    vsnprintf(raw, sizeof raw, fmt, ap);
     va_end(ap);
+    nn_text_excerpt(d->msg[d->count], NN_ERRMSG, raw, sizeof raw);
     d->count++;
 }

@@ -24,7 +24,8 @@ typedef struct {
     char msg[NN_ERRMSG];
 } nn_error;
 
-/* Sets *err (if err is not NULL) and returns code, so failing is one line:
+/* Sets *err (if err is not NULL) and returns code, so failing is one line (control characters in the
+ * message are escaped as \xHH, and a message too long for msg is cut at a character, with "..."):
  *   return nn_error_set(err, NN_EINVAL, "%s: training.batch_size: %d is out of range (1..1000000)", f, v); */
 nn_status nn_error_set(nn_error *err, nn_status code, const char *fmt, ...)
 #if defined(__GNUC__)

@@ -58,7 +58,33 @@ static nn_status read_builtin(const char *path, char **buf, size_t *len, nn_erro
     return nn_error_set(err, NN_EIO, "%s: no such built-in file", path);
 }
 
+/* "1536 MB", "64 KB", "100 bytes" */
+static void size_text(char *out, size_t n, size_t bytes)
+{
+    if (bytes >= ((size_t)1 << 20) * 10)
+        snprintf(out, n, "%zu MB", bytes >> 20);
+    else if (bytes >= 10240)
+        snprintf(out, n, "%zu KB", bytes >> 10);
+    else
+        snprintf(out, n, "%zu bytes", bytes);
+}
+
+size_t nn_file_read_limit(void)
+{
+    size_t max_bytes = SIZE_MAX / 4;
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    if (pages > 0 && page > 0 && (unsigned long)pages < SIZE_MAX / (unsigned long)page)
+        max_bytes = (size_t)pages * (size_t)page / 4;
+    return max_bytes;
+}
+
 nn_status nn_file_read(const char *path, char **buf, size_t *len, nn_error *err)
+{
+    return nn_file_read_max(path, nn_file_read_limit(), "a quarter of this machine's memory", buf, len, err);
+}
+
+nn_status nn_file_read_max(const char *path, size_t max_bytes, const char *why, char **buf, size_t *len,
+                           nn_error *err)
 {
     *buf = NULL;
     *len = 0;
@@ -66,6 +92,10 @@ nn_status nn_file_read(const char *path, char **buf, size_t *len, nn_error *err)
         return nn_error_set(err, NN_EINVAL, "empty file name");
     if (strncmp(path, NN_BUILTIN_PREFIX, strlen(NN_BUILTIN_PREFIX)) == 0)
         return read_builtin(path, buf, len, err);
+    if (max_bytes > SIZE_MAX - 2)
+        max_bytes = SIZE_MAX - 2;
+    char lim[32];
+    size_text(lim, sizeof lim, max_bytes);
 
     /* O_NONBLOCK: opening a FIFO with no writer, or some devices, would wait; O_NOCTTY: a terminal
      * named as a file must not become ours. Only regular files are read (below), then blocking. */
@@ -91,42 +121,53 @@ nn_status nn_file_read(const char *path, char **buf, size_t *len, nn_error *err)
     int fl = fcntl(fd, F_GETFL);
     if (fl >= 0)
         (void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
-    /* A file may still grow while it is read: stop at a quarter of the machine's memory rather than
-     * meet the OOM killer (or an ASan abort) on the way. */
-    size_t max_bytes = SIZE_MAX / 4;
-    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-    if (pages > 0 && page > 0 && (unsigned long)pages < SIZE_MAX / (unsigned long)page / 2)
-        max_bytes = (size_t)pages * (size_t)page / 4;
+    /* A file may still grow while it is read: nothing longer than max_bytes is read (by default a
+     * quarter of the machine's memory), rather than meet the OOM killer (or an ASan abort) on the way. */
     if (st.st_size > 0 && (uintmax_t)st.st_size > (uintmax_t)max_bytes) {
         close(fd);
-        return nn_error_set(err, NN_ENOMEM, "%s: file too large (%jd bytes, more than a quarter of this "
-                            "machine's memory)", path, (intmax_t)st.st_size);
+        return nn_error_set(err, NN_ENOMEM, "%s: file too large (%jd bytes, more than %s, %s)", path,
+                            (intmax_t)st.st_size, lim, why);
     }
-    /* Start from the size fstat reports, but grow by doubling in case the file is a pipe or
-     * is still growing: never trust st_size alone. */
-    size_t cap = (st.st_size > 0 && (uintmax_t)st.st_size < SIZE_MAX - 1) ? (size_t)st.st_size + 1 : 4096;
+    /* Start from the size fstat reports, but grow (by doubling, up to max_bytes) in case the file is
+     * still growing (or /proc-like, with st_size 0): never trust st_size alone. */
+    size_t cap = st.st_size > 0 ? (size_t)st.st_size + 1 : (max_bytes + 1 < 4096 ? max_bytes + 1 : 4096);
     size_t n = 0;
     char *b = malloc(cap);
     if (!b) {
         close(fd);
-        return nn_error_set(err, NN_ENOMEM, "%s: out of memory (%zu bytes)", path, cap);
+        return nn_error_set(err, NN_ENOMEM, "%s: out of memory reading it (%zu bytes)", path, cap);
     }
     for (;;) {
         if (n + 1 >= cap) {
-            if (cap > SIZE_MAX / 2 || cap > max_bytes / 2) {
+            /* Full: at the end of the file (a regular file's usual case) nothing needs to grow. */
+            char probe;
+            ssize_t r = read(fd, &probe, 1);
+            if (r < 0 && errno == EINTR)
+                continue;
+            if (r < 0) {
+                int e = errno;
                 free(b);
                 close(fd);
-                return nn_error_set(err, NN_ENOMEM, "%s: file too large (more than %zu MB, a quarter of this "
-                                    "machine's memory)", path, max_bytes >> 20);
+                return nn_error_set(err, NN_EIO, "%s: %s", path, strerror(e));
             }
-            char *nb = realloc(b, cap * 2);
+            if (r == 0)
+                break;
+            if (n + 1 > max_bytes) {
+                free(b);
+                close(fd);
+                return nn_error_set(err, NN_ENOMEM, "%s: file too large (more than %s, %s)", path, lim, why);
+            }
+            size_t nc = cap <= (max_bytes + 1) / 2 ? cap * 2 : max_bytes + 1;
+            char *nb = realloc(b, nc);
             if (!nb) {
                 free(b);
                 close(fd);
-                return nn_error_set(err, NN_ENOMEM, "%s: out of memory (%zu bytes)", path, cap * 2);
+                return nn_error_set(err, NN_ENOMEM, "%s: out of memory reading it (%zu bytes)", path, nc);
             }
             b = nb;
-            cap *= 2;
+            cap = nc;
+            b[n++] = probe;
+            continue;
         }
         ssize_t r = read(fd, b + n, cap - 1 - n);
         if (r < 0) {

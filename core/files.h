@@ -24,6 +24,12 @@ extern const size_t nn_builtin_file_count;
  * "builtin:NAME" reads the embedded file NAME. A FIFO, device or socket is refused without
  * blocking ("PATH: a FIFO, not a regular file"). Errors name the path. */
 nn_status nn_file_read(const char *path, char **buf, size_t *len, nn_error *err);
+/* The same, refusing (NN_ENOMEM, "PATH: file too large (more than MAX, WHY)") a file or pipe of more
+ * than max_bytes bytes without reading more than that. nn_file_read's limit is nn_file_read_limit(). */
+nn_status nn_file_read_max(const char *path, size_t max_bytes, const char *why, char **buf, size_t *len,
+                           nn_error *err);
+/* A quarter of the machine's memory: the most nn_file_read reads. */
+size_t nn_file_read_limit(void);
 
 /* Writes data to path atomically. A symbolic link is followed: its target is replaced, in the
  * target's folder. A path that exists and is not a regular file (FIFO, device, socket, folder) is

@@ -10,9 +10,11 @@
 
 #include "activation.h"
 #include "strbuf.h"
+#include "text.h"
 
 #include <cJSON.h>
 
+#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -21,6 +23,7 @@
 #include <string.h>
 
 #define PREDICT_ROWS 256   /* rows the loaded network's workspace holds; predict goes in chunks */
+#define PREDICT_FLOATS ((size_t)1 << 22)   /* ... fewer rows when a layer is wide: about 4M floats a layer */
 
 static const char *const task_names[] = {"classification", "regression"};
 
@@ -42,32 +45,29 @@ static void put_floats(sbuf *b, const float *v, size_t n)
     nn_strbuf_puts(b, "]");
 }
 
-/* A JSON array of names (escaped by cJSON); missing names become fallback1, fallback2, ... */
-static void put_names(sbuf *b, const char (*names)[NN_NAME_MAX], int n, const char *fallback)
+/* A JSON array of the dataset's feature names (features true) or class names, each escaped by
+ * nn_text_json_string (control characters as \uXXXX; the names were read as UTF-8). */
+static void put_names(sbuf *b, const nn_dataset *d, bool features)
 {
-    cJSON *arr = cJSON_CreateArray();
-    for (int i = 0; arr && i < n; i++) {
-        char gen[NN_NAME_MAX];
-        const char *s = names && names[i][0] ? names[i] : NULL;
-        if (!s) {
-            snprintf(gen, sizeof gen, "%s%d", fallback, i + 1);
-            s = gen;
+    int n = features ? d->n_features : d->task == NN_TASK_REGRESSION ? 0 : d->n_classes;
+    nn_strbuf_puts(b, "[");
+    for (int i = 0; i < n; i++) {
+        char gen[32];
+        const char *s;
+        if (features) {
+            s = nn_dataset_feature_name(d, i, gen, sizeof gen);
+        } else {
+            s = nn_dataset_class_name(d, i);
+            if (!s[0]) {
+                snprintf(gen, sizeof gen, "class%d", i + 1);
+                s = gen;
+            }
         }
-        cJSON *it = cJSON_CreateString(s);
-        if (!it || !cJSON_AddItemToArray(arr, it)) {
-            cJSON_Delete(it);
-            cJSON_Delete(arr);
-            arr = NULL;
-        }
+        if (i)
+            nn_strbuf_puts(b, ", ");
+        nn_text_json_string(b, s);
     }
-    char *text = arr ? cJSON_PrintUnformatted(arr) : NULL;
-    cJSON_Delete(arr);
-    if (!text) {
-        b->oom = true;
-        return;
-    }
-    nn_strbuf_puts(b, text);
-    free(text);
+    nn_strbuf_puts(b, "]");
 }
 
 char *nn_model_to_json(const nn_preset *p, const nn_network *net, const nn_norm *nm, const nn_dataset *d)
@@ -93,9 +93,9 @@ char *nn_model_to_json(const nn_preset *p, const nn_network *net, const nn_norm 
     }
     free(preset);
     nn_strbuf_printf(&b, ",\n  \"task\": \"%s\",\n  \"features\": ", task_names[regression ? 1 : 0]);
-    put_names(&b, (const char (*)[NN_NAME_MAX])d->feature_names, d->n_features, "x");
+    put_names(&b, d, true);
     nn_strbuf_puts(&b, ",\n  \"classes\": ");
-    put_names(&b, (const char (*)[NN_NAME_MAX])d->class_names, regression ? 0 : d->n_classes, "class");
+    put_names(&b, d, false);
     int nt = nm->y_shift && nm->y_scale ? nm->n_targets : 0;
     nn_strbuf_printf(&b, ",\n  \"normalization\": {\n    \"kind\": \"%s\",\n    \"shift\": ", nn_norm_names[nm->kind]);
     put_floats(&b, nm->shift, nm->shift ? (size_t)nm->n_features : 0);
@@ -175,8 +175,8 @@ static nn_status read_floats(const cJSON *arr, size_t want, const char *file, co
     return NN_OK;
 }
 
-static nn_status read_names(const cJSON *arr, const char *file, const char *field, char (**out)[NN_NAME_MAX],
-                            int *n_out, nn_error *err)
+static nn_status read_names(const cJSON *arr, const char *file, const char *field, char ***out, int *n_out,
+                            nn_error *err)
 {
     *out = NULL;
     *n_out = 0;
@@ -185,19 +185,20 @@ static nn_status read_names(const cJSON *arr, const char *file, const char *fiel
     int n = cJSON_GetArraySize(arr);
     if (n == 0)
         return NN_OK;
-    char (*names)[NN_NAME_MAX] = calloc((size_t)n, sizeof *names);
+    char **names = calloc((size_t)n, sizeof *names);
     if (!names)
-        return nn_error_set(err, NN_ENOMEM, "%s: %s: out of memory", file, field);
+        return nn_error_set(err, NN_ENOMEM, "%s: %s: out of memory for %d names", file, field, n);
+    *out = names;   /* the caller frees, also on failure */
+    *n_out = n;
     int i = 0;
     for (const cJSON *it = arr->child; it; it = it->next, i++) {
-        if (!cJSON_IsString(it)) {
-            free(names);
+        if (!cJSON_IsString(it))
             return nn_error_set(err, NN_EFORMAT, "%s: %s.%d: not a string", file, field, i);
-        }
-        snprintf(names[i], NN_NAME_MAX, "%s", it->valuestring);
+        size_t len = strlen(it->valuestring);
+        if (!(names[i] = malloc(len + 1)))
+            return nn_error_set(err, NN_ENOMEM, "%s: %s.%d: out of memory", file, field, i);
+        memcpy(names[i], it->valuestring, len + 1);
     }
-    *out = names;
-    *n_out = n;
     return NN_OK;
 }
 
@@ -266,7 +267,7 @@ static nn_status parse_tree(nn_model *m, const cJSON *root, const char *file, nn
     if (n_layers < 1 || n_layers > NN_MAX_LAYERS)
         return nn_error_set(err, NN_EFORMAT, "%s: layers: %d layers, expected 1..%d", file, n_layers, NN_MAX_LAYERS);
     nn_layer_spec specs[NN_MAX_LAYERS];
-    int in = m->n_features, l = 0;
+    int in = m->n_features, l = 0, widest = m->n_features;
     for (const cJSON *lo = layers->child; lo; lo = lo->next, l++) {
         int inputs, units;
         if (!cJSON_IsObject(lo))
@@ -290,11 +291,30 @@ static nn_status parse_tree(nn_model *m, const cJSON *root, const char *file, nn
                 return nn_error_set(err, NN_EFORMAT, "%s: layers.%d.alpha: not a finite number", file, l);
             al = (float)alpha->valuedouble;
         }
+        /* the parameters must be in the file: a few bytes cannot claim gigabytes of network */
+        const cJSON *w = cJSON_GetObjectItemCaseSensitive(lo, "weights");
+        const cJSON *b = cJSON_GetObjectItemCaseSensitive(lo, "biases");
+        size_t nw = (size_t)inputs * (size_t)units;
+        if (!cJSON_IsArray(w))
+            return nn_error_set(err, NN_EFORMAT, "%s: layers.%d.weights: missing or not an array of numbers", file, l);
+        if ((size_t)cJSON_GetArraySize(w) != nw)
+            return nn_error_set(err, NN_EFORMAT, "%s: layers.%d.weights: %d numbers, expected %zu (%d inputs x %d "
+                                "units)", file, l, cJSON_GetArraySize(w), nw, inputs, units);
+        if (!cJSON_IsArray(b))
+            return nn_error_set(err, NN_EFORMAT, "%s: layers.%d.biases: missing or not an array of numbers", file, l);
+        if (cJSON_GetArraySize(b) != units)
+            return nn_error_set(err, NN_EFORMAT, "%s: layers.%d.biases: %d numbers, expected %d (one per unit)", file,
+                                l, cJSON_GetArraySize(b), units);
         specs[l] = (nn_layer_spec){units, (nn_act)a, al, NN_INIT_AUTO, NN_DIST_NORMAL};
+        if (units > widest)
+            widest = units;
         in = units;
     }
     int outputs = in;
     if (m->task == NN_TASK_CLASSIFICATION) {
+        if (m->n_classes < 2)
+            return nn_error_set(err, NN_EFORMAT, "%s: classes: %d name%s, expected at least 2 for classification",
+                                file, m->n_classes, m->n_classes == 1 ? "" : "s");
         if (m->n_classes != outputs && !(outputs == 1 && m->n_classes == 2))
             return nn_error_set(err, NN_EFORMAT, "%s: classes: %d names for %d outputs of the last layer", file,
                                 m->n_classes, outputs);
@@ -327,18 +347,28 @@ static nn_status parse_tree(nn_model *m, const cJSON *root, const char *file, nn
         (st = read_floats(cJSON_GetObjectItemCaseSensitive(norm, "target_scale"), (size_t)nt, file,
                           "normalization.target_scale", &m->norm.y_scale, err)) != NN_OK)
         return st;
+    /* features are divided by their scale: a scale of 1e-45 would make every input infinite */
     for (int j = 0; j < m->n_features; j++)
-        if (m->norm.scale[j] == 0.0f)
-            return nn_error_set(err, NN_EFORMAT, "%s: normalization.scale.%d: 0, expected a non-zero scale", file, j);
+        if (!(m->norm.scale[j] >= FLT_MIN))
+            return nn_error_set(err, NN_EFORMAT, "%s: normalization.scale.%d: %.9g, expected a positive scale of at "
+                                "least %.9g (a normal float)", file, j, (double)m->norm.scale[j], (double)FLT_MIN);
+    for (int j = 0; j < nt; j++)
+        if (!(m->norm.y_scale[j] > 0.0f))
+            return nn_error_set(err, NN_EFORMAT, "%s: normalization.target_scale.%d: %.9g, expected a positive scale",
+                                file, j, (double)m->norm.y_scale[j]);
     if (nt == 0) {   /* classification: no target statistics */
         free(m->norm.y_shift);
         free(m->norm.y_scale);
         m->norm.y_shift = m->norm.y_scale = NULL;
     }
 
-    /* the network, then its parameters */
-    if ((st = nn_network_init(&m->net, m->n_features, specs, n_layers, PREDICT_ROWS, err)) != NN_OK)
-        return st;
+    /* the network (its workspace: PREDICT_ROWS rows, fewer for wide layers), then its parameters */
+    int rows = PREDICT_ROWS;
+    if ((size_t)widest * (size_t)rows > PREDICT_FLOATS)
+        rows = (int)(PREDICT_FLOATS / (size_t)widest) + 1;
+    nn_error e;
+    if ((st = nn_network_init(&m->net, m->n_features, specs, n_layers, rows, &e)) != NN_OK)
+        return nn_error_set(err, st, "%s: %.400s", file, e.msg);
     l = 0;
     for (const cJSON *lo = layers->child; lo; lo = lo->next, l++) {
         const nn_layer *L = &m->net.layers[l];
@@ -366,22 +396,25 @@ nn_status nn_model_parse(nn_model *m, const char *buf, size_t len, const char *f
     memset(m, 0, sizeof *m);
     if (!filename)
         filename = "model";
-    const char *end = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
-    if (!root) {
-        const char *bad = end && end >= buf && end <= buf + len ? end : buf + len;
-        int line = 1, col = 1;
-        for (const char *s = buf; s < bad; s++) {
-            if (*s == '\n') {
-                line++;
-                col = 1;
-            } else {
-                col++;
-            }
-        }
-        return nn_error_set(err, NN_EFORMAT, "%s:%d:%d: JSON syntax error%s", filename, line, col,
-                            nn_json_looks_truncated(buf, len) ? " (the file ends early: truncated?)" : "");
+    size_t bad = nn_utf8_check(buf, len);
+    if (bad < len) {
+        size_t line, col;
+        nn_text_position(buf, bad, &line, &col);
+        return nn_error_set(err, NN_EFORMAT, "%s:%zu:%zu: byte 0x%02X is not UTF-8 (a model file is UTF-8 JSON)",
+                            filename, line, col, (unsigned)(unsigned char)buf[bad]);
     }
+    /* cJSON spends about 64 bytes a value: check that the tree can be had before building it
+     * (values <= commas + brackets + 1) */
+    size_t values = 1;
+    for (size_t i = 0; i < len; i++)
+        values += buf[i] == ',' || buf[i] == '[' || buf[i] == '{';
+    size_t limit = nn_file_read_limit();
+    if (values > limit / (sizeof(cJSON) + 16))
+        return nn_error_set(err, NN_ENOMEM, "%s: too large to read: up to %zu values would take more than %zu MB "
+                            "(a quarter of this machine's memory)", filename, values, limit >> 20);
+    cJSON *root = cJSON_ParseWithLengthOpts(buf, len, NULL, 0);
+    if (!root)
+        return nn_json_explain(err, buf, len, filename);
     nn_status st = parse_tree(m, root, filename, err);
     cJSON_Delete(root);
     if (st != NN_OK)
@@ -406,8 +439,8 @@ void nn_model_free(nn_model *m)
 {
     if (!m)
         return;
-    free(m->feature_names);
-    free(m->class_names);
+    nn_names_free(m->feature_names, m->n_features);
+    nn_names_free(m->class_names, m->n_classes);
     nn_norm_free(&m->norm);
     nn_network_free(&m->net);
     memset(m, 0, sizeof *m);

@@ -16,9 +16,9 @@ typedef struct {
     nn_preset preset;
     nn_task task;
     int n_features;
-    char (*feature_names)[NN_NAME_MAX];   /* (n_features) */
-    int n_classes;                        /* classification; 0 for regression */
-    char (*class_names)[NN_NAME_MAX];     /* (n_classes) or NULL */
+    char **feature_names;                 /* (n_features) whole names, each malloc'd */
+    int n_classes;                        /* classification: >= 2; 0 for regression */
+    char **class_names;                   /* (n_classes) whole names, each malloc'd, or NULL */
     nn_norm norm;
     nn_network net;                       /* workspace for a small batch */
 } nn_model;
@@ -33,6 +33,10 @@ nn_status nn_model_check_save(const char *path, const nn_preset *p, nn_error *er
 /* The same JSON as text (malloc'd), for tests. */
 char *nn_model_to_json(const nn_preset *p, const nn_network *net, const nn_norm *nm, const nn_dataset *d);
 
+/* Checks everything predict relies on: UTF-8 JSON, format and version, every shape (the layers
+ * chain from the features to the outputs; the arrays have the sizes the shapes say, checked
+ * before anything is allocated for them), at least 2 classes for classification and as many as
+ * the outputs (or 2 for one sigmoid output), finite numbers, positive normal scales. */
 nn_status nn_model_parse(nn_model *m, const char *buf, size_t len, const char *filename, nn_error *err);
 nn_status nn_model_load(nn_model *m, const char *path, nn_error *err);
 void nn_model_free(nn_model *m);

@@ -13,6 +13,7 @@
 #include "datasets.h"
 #include "loss.h"
 #include "strbuf.h"
+#include "text.h"
 
 #include "presets/builtin_presets.h"
 
@@ -93,6 +94,11 @@ static const range R_POS = {0, INFINITY, true, false, false};      /* > 0 */
 static const range R_NONNEG = {0, INFINITY, false, false, false};  /* >= 0 */
 static const range R_UNIT_OPEN = {0, 1, false, true, false};       /* [0, 1) */
 static const range R_UNIT = {0, 1, false, false, false};           /* [0, 1] */
+/* Synthetic data lie in [-1, 1] (sine: [-pi, pi]); noise of 1000 already drowns them, and far larger
+ * values overflow the float data (1e308 made infinities, then a bogus "diverged"). */
+static const range R_NOISE = {0, 1000, false, false, false};
+/* leaky_relu's slope, elu's alpha: stored as a float, so 1e308 would become infinity */
+static const range R_ALPHA = {0, 1000, false, false, false};
 
 static bool range_ok(const range *r, double v)
 {
@@ -301,6 +307,12 @@ typedef struct {
     nn_diags *diags;
     nn_error *err;
     int problems;
+    /* Paths parse already reported: validate checks the struct again (the UI edits it directly),
+     * and a value that failed in parse was not stored, so validate would see the default there and
+     * add a bogus second problem ("units": 1e+20 gave "0 (auto) is only allowed on the last layer"). */
+    bool validating;
+    int n_seen;
+    char seen[NN_MAX_DIAGS][PATH_LEN];
 } ctx;
 
 static void report(ctx *c, nn_status code, const char *path, const char *fmt, ...)
@@ -311,6 +323,13 @@ static void report(ctx *c, nn_status code, const char *path, const char *fmt, ..
 
 static void report(ctx *c, nn_status code, const char *path, const char *fmt, ...)
 {
+    if (path && path[0]) {
+        for (int i = 0; i < c->n_seen && c->validating; i++)
+            if (strcmp(c->seen[i], path) == 0)
+                return;
+        if (!c->validating && c->n_seen < NN_MAX_DIAGS)
+            snprintf(c->seen[c->n_seen++], PATH_LEN, "%s", path);
+    }
     char what[NN_ERRMSG], line[2 * NN_ERRMSG + 64];
     va_list ap;
     va_start(ap, fmt);
@@ -569,7 +588,7 @@ static void parse_dataset(ctx *c, const cJSON *obj, nn_preset_dataset *d)
     if (is_auto(member(obj, "noise")))
         d->noise = NAN;
     else
-        get_double(c, obj, path, "noise", &R_NONNEG, &d->noise);
+        get_double(c, obj, path, "noise", &R_NOISE, &d->noise);
     int v;
     if (get_enum(c, obj, path, "normalize", norm_at, NN_NORM_COUNT, false, &v))
         d->normalize = (nn_normalize)v;
@@ -599,7 +618,7 @@ static void parse_layer(ctx *c, const cJSON *obj, const char *path, nn_preset_la
         l->alpha = NAN;
     } else {
         double a;
-        if (get_number(c, obj, path, "alpha", &R_NONNEG, &a))
+        if (get_number(c, obj, path, "alpha", &R_ALPHA, &a))
             l->alpha = (float)a;
     }
     int v;
@@ -851,6 +870,39 @@ static void validate_into(ctx *c, const nn_preset *p)
 
     check_range(c, "seed", (double)p->seed, &R_SEED);
 
+    /* text is UTF-8 without control characters (a --set value or the UI could bring others; \n and
+     * \t are allowed in the description and the lesson text): model files, --json output and the
+     * terminal, which repeat these strings, get valid UTF-8 that cannot drive a terminal */
+    const struct {
+        const char *path, *s;
+        bool lines;
+    } strings[] = {
+        {"name", p->name, false}, {"description", p->description, true}, {"dataset.source", d->source, false},
+        {"dataset.path", d->path, false}, {"dataset.label", d->label, false}, {"dataset.images", d->images, false},
+        {"dataset.labels", d->labels, false}, {"dataset.test_images", d->test_images, false},
+        {"dataset.test_labels", d->test_labels, false}, {"lesson.title", p->lesson.title, false},
+        {"lesson.text", p->lesson.text, true},
+    };
+    for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++) {
+        const char *txt = strings[i].s;
+        size_t n = strlen(txt), bad = nn_utf8_check(txt, n);
+        if (bad < n) {
+            report(c, NN_EINVAL, strings[i].path, "byte %zu (0x%02X) is not UTF-8 (text in a preset is UTF-8)", bad + 1,
+                   (unsigned)(unsigned char)txt[bad]);
+            continue;
+        }
+        for (size_t k = 0; k < n; k++) {
+            unsigned char ch = (unsigned char)txt[k];
+            bool c1 = ch == 0xC2 && (unsigned char)txt[k + 1] < 0xA0;   /* U+0080..U+009F */
+            if ((ch < 0x20 && !(strings[i].lines && (ch == '\n' || ch == '\t'))) || ch == 0x7F || c1) {
+                report(c, NN_EINVAL, strings[i].path, "a control character (%s%02X) at byte %zu: not allowed%s",
+                       c1 ? "U+00" : "0x", c1 ? (unsigned)(unsigned char)txt[k + 1] : (unsigned)ch, k + 1,
+                       strings[i].lines ? " (only newlines and tabs are)" : "");
+                break;
+            }
+        }
+    }
+
     /* dataset */
     const nn_source_info *src = d->source[0] ? nn_source_find(d->source) : NULL;
     name_list(list, sizeof list, source_at, nn_source_count, false);
@@ -877,7 +929,7 @@ static void validate_into(ctx *c, const nn_preset *p)
     if (d->samples != 0)
         check_range(c, "dataset.samples", d->samples, &R_SAMPLES);
     if (!isnan(d->noise))
-        check_range(c, "dataset.noise", d->noise, &R_NONNEG);
+        check_range(c, "dataset.noise", d->noise, &R_NOISE);
     if ((int)d->normalize < 0 || d->normalize >= NN_NORM_COUNT)
         report(c, NN_EINVAL, "dataset.normalize", "%d is not a normalisation (zscore, minmax, none)",
                (int)d->normalize);
@@ -919,7 +971,7 @@ static void validate_into(ctx *c, const nn_preset *p)
         }
         if (!isnan(l->alpha)) {
             snprintf(path, sizeof path, "model.layers.%d.alpha", i);
-            check_range(c, path, l->alpha, &R_NONNEG);
+            check_range(c, path, l->alpha, &R_ALPHA);
         }
         if ((int)l->init < 0 || l->init >= NN_INIT_COUNT) {
             snprintf(path, sizeof path, "model.layers.%d.init", i);
@@ -1039,8 +1091,9 @@ nn_status nn_preset_from_cjson(nn_preset *p, const struct cJSON *root, const cha
         filename = "preset";
     nn_preset_defaults(p);
     set_file(p, filename);
-    ctx c = {p->file, diags, err, 0};
+    ctx c = {.file = p->file, .diags = diags, .err = err};
     parse_root(&c, root, p);
+    c.validating = true;
     if (cJSON_IsObject(root))
         validate_into(&c, p);
     if (c.problems)
@@ -1049,36 +1102,25 @@ nn_status nn_preset_from_cjson(nn_preset *p, const struct cJSON *root, const cha
     return NN_OK;
 }
 
-bool nn_json_looks_truncated(const char *s, size_t len)
-{
-    int depth = 0;
-    bool in_str = false, esc = false;
-    for (size_t i = 0; i < len; i++) {
-        char ch = s[i];
-        if (in_str) {
-            if (esc)
-                esc = false;
-            else if (ch == '\\')
-                esc = true;
-            else if (ch == '"')
-                in_str = false;
-        } else if (ch == '"') {
-            in_str = true;
-        } else if (ch == '{' || ch == '[') {
-            depth++;
-        } else if (ch == '}' || ch == ']') {
-            depth--;
-        }
-    }
-    return in_str || depth > 0;
-}
-
 nn_status nn_preset_parse(nn_preset *p, const char *json, size_t len, const char *filename,
                           nn_diags *diags, nn_error *err)
 {
     if (!filename)
         filename = "preset";
-    ctx c = {filename, diags, err, 0};
+    ctx c = {.file = filename, .diags = diags, .err = err};
+    /* A preset describes one experiment in a few KB; its data live in CSV or IDX files. The cap
+     * keeps a hostile file from building a parse tree of gigabytes (cJSON spends ~64 bytes a value). */
+    if (len > NN_PRESET_MAX_BYTES) {
+        report(&c, NN_ENOMEM, NULL, "too large (%zu bytes, more than %d KB, the most a preset may hold: a preset "
+               "describes an experiment, its data go in a CSV or IDX file)", len, NN_PRESET_MAX_BYTES / 1024);
+        return NN_ENOMEM;
+    }
+    const unsigned char *u = (const unsigned char *)json;
+    if (len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF))) {
+        report(&c, NN_EFORMAT, NULL, "the file is UTF-16 (it starts with a UTF-16 byte order mark): JSON presets "
+               "are read as UTF-8 (save the file as UTF-8)");
+        return NN_EFORMAT;
+    }
     if (len >= 3 && memcmp(json, "\xEF\xBB\xBF", 3) == 0) {   /* a UTF-8 byte order mark, as some editors write */
         json += 3;
         len -= 3;
@@ -1091,46 +1133,43 @@ nn_status nn_preset_parse(nn_preset *p, const char *json, size_t len, const char
                "\"iris\"}} is the smallest)");
         return NN_EFORMAT;
     }
+    size_t line, col, bad_byte = nn_utf8_check(json, len);
+    char at[NN_PATH_MAX + 48];
+    if (bad_byte < len) {
+        nn_text_position(json, bad_byte, &line, &col);
+        snprintf(at, sizeof at, "%s:%zu:%zu", filename, line, col);
+        ctx c2 = {.file = at, .diags = diags, .err = err};
+        report(&c2, NN_EFORMAT, NULL, "byte 0x%02X is not UTF-8 (a Windows-1252 or Latin-1 file?): JSON is read as "
+               "UTF-8 (save the file as UTF-8)", (unsigned)(unsigned char)json[bad_byte]);
+        return NN_EFORMAT;
+    }
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
-    const char *bad = NULL;
     if (!root) {
-        bad = end ? end : json;
-    } else {
-        const char *q = end;
-        while (q && q < json + len && isspace((unsigned char)*q))
-            q++;
-        if (q && q < json + len)
-            bad = q;   /* text after the top-level value */
+        nn_error e;
+        nn_status st = nn_json_explain(&e, json, len, filename);
+        if (diags)
+            nn_diags_add(diags, "%s", e.msg);
+        if (err)
+            *err = e;
+        return st;
     }
-    if (bad) {
-        if (bad < json || bad > json + len)
-            bad = json + len;
-        int line = 1, col = 1;
-        for (const char *s = json; s < bad; s++) {
-            if (*s == '\n') {
-                line++;
-                col = 1;
-            } else {
-                col++;
-            }
-        }
-        char near[24] = "";
+    const char *q = end && end >= json && end <= json + len ? end : json + len;
+    while (q < json + len && isspace((unsigned char)*q))
+        q++;
+    if (q < json + len) {   /* text after the top-level value */
+        char near[24], ex[NN_EXCERPT * 4 + 8];
         size_t k = 0;
-        for (const char *s = bad; s < json + len && *s != '\n' && k + 1 < sizeof near; s++)
-            near[k++] = isprint((unsigned char)*s) ? *s : '?';
+        while (q + k < json + len && q[k] != '\n' && k + 1 < sizeof near) {
+            near[k] = q[k];
+            k++;
+        }
         near[k] = '\0';
-        char at[NN_PATH_MAX + 32];
-        snprintf(at, sizeof at, "%s:%d:%d", filename, line, col);
-        ctx c2 = {at, diags, err, 0};
-        if (root)
-            report(&c2, NN_EFORMAT, NULL, "JSON syntax error: unexpected text after the end of the object "
-                   "(near \"%s\")", near);
-        else if (nn_json_looks_truncated(json, len))
-            report(&c2, NN_EFORMAT, NULL, "JSON syntax error: the file ends early (an unclosed { [ or \"?)");
-        else
-            report(&c2, NN_EFORMAT, NULL, "JSON syntax error near \"%s\" (a missing comma or quote? JSON has "
-                   "no comments and no trailing commas)", near);
+        nn_text_position(json, (size_t)(q - json), &line, &col);
+        snprintf(at, sizeof at, "%s:%zu:%zu", filename, line, col);
+        ctx c2 = {.file = at, .diags = diags, .err = err};
+        report(&c2, NN_EFORMAT, NULL, "JSON syntax error: unexpected text after the end of the object (near \"%s\")",
+               nn_text_excerpt(ex, sizeof ex, near, sizeof near));
         cJSON_Delete(root);
         return NN_EFORMAT;
     }
@@ -1141,7 +1180,7 @@ nn_status nn_preset_parse(nn_preset *p, const char *json, size_t len, const char
 
 nn_status nn_preset_validate(const nn_preset *p, nn_diags *diags, nn_error *err)
 {
-    ctx c = {p->file[0] ? p->file : "preset", diags, err, 0};
+    ctx c = {.file = p->file[0] ? p->file : "preset", .diags = diags, .err = err};
     validate_into(&c, p);
     if (c.problems)
         return err ? err->code : NN_EINVAL;
@@ -1186,7 +1225,8 @@ nn_status nn_preset_load(nn_preset *p, const char *name_or_path, nn_diags *diags
     char *buf = NULL;
     size_t len = 0;
     nn_error e;
-    nn_status st = nn_file_read(path, &buf, &len, &e);
+    nn_status st = nn_file_read_max(path, NN_PRESET_MAX_BYTES, "the most a preset may hold: a preset describes an "
+                                    "experiment, its data go in a CSV or IDX file", &buf, &len, &e);
     if (st != NN_OK) {
         if (diags)
             nn_diags_add(diags, "%s", e.msg);

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#define NN_PRESET_MAX_BYTES (1024 * 1024)   /* a preset file larger than this is refused unread */
 #define NN_AUTO (-1)          /* "not given: decide from the dataset" for act, loss, task, units 0 */
 #define NN_MAX_LOCKED 16
 
@@ -76,7 +77,8 @@ typedef struct {
 /* The documented defaults (the iris seed configuration without a source). */
 void nn_preset_defaults(nn_preset *p);
 
-/* Parses and validates JSON text. filename is used in messages and to set base_dir.
+/* Parses and validates JSON text (UTF-8, at most NN_PRESET_MAX_BYTES). filename is used in messages
+ * and to set base_dir.
  * Every problem goes to diags (may be NULL); err gets the first. On error *p is unspecified. */
 nn_status nn_preset_parse(nn_preset *p, const char *json, size_t len, const char *filename,
                           nn_diags *diags, nn_error *err);
@@ -108,10 +110,6 @@ nn_status nn_preset_save(const nn_preset *p, const char *path, nn_error *err);
  * by device and inode, so another spelling, a symbolic or a hard link is caught. The message names
  * path and the file it would replace. */
 nn_status nn_preset_check_save(const nn_preset *p, const char *path, bool self, nn_error *err);
-
-/* True when JSON text ends inside a string or with a bracket still open: a cut-off file (for the
- * "truncated" message of presets and model files). */
-bool nn_json_looks_truncated(const char *s, size_t len);
 
 /* The presets embedded from presets/ (names without ".json", in a fixed order, iris first). */
 int nn_preset_builtin_count(void);

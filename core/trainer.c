@@ -109,6 +109,9 @@ static nn_status resolve_model(const nn_preset *p, const nn_dataset *d, nn_layer
         s->init = L->init;
         s->dist = L->dist;
     }
+    if (d->task == NN_TASK_CLASSIFICATION && d->n_classes < 2)
+        return nn_error_set(err, NN_EINVAL, "%s: the dataset has %d class: classification needs at least 2", p->file,
+                            d->n_classes);
     int last_units = specs[n - 1].units;
     bool binary_single = d->task == NN_TASK_CLASSIFICATION && d->n_classes == 2 && last_units == 1;
     if (last_units != outputs && !binary_single)
@@ -151,10 +154,13 @@ nn_status nn_trainer_init(nn_trainer *t, const nn_preset *p, int threads, nn_err
 
     nn_rng split_rng;
     seed_stream(&split_rng, p->seed, STREAM_SPLIT);
+    nn_error e;
     st = nn_split_init(&t->split, &t->data, p->dataset.split_train, p->dataset.split_val,
-                       p->dataset.split_test, p->dataset.shuffle, &split_rng, err);
-    if (st != NN_OK)
+                       p->dataset.split_test, p->dataset.shuffle, &split_rng, &e);
+    if (st != NN_OK) {
+        nn_error_set(err, st, "%s: %.400s", p->file, e.msg);
         goto fail;
+    }
     st = nn_norm_fit(&t->norm, p->dataset.normalize, &t->data, t->split.train, t->split.n_train, err);
     if (st != NN_OK)
         goto fail;

@@ -8,24 +8,34 @@
 #include "metrics.h"
 #include "model_io.h"
 
+#include "strbuf.h"
+#include "text.h"
+
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* CSV field: quoted when it holds a comma, quote or newline. */
-static void csv_field(const char *s)
+/* CSV field: control characters escaped (a class name must not drive the terminal: ESC ] ... BEL),
+ * then quoted when it holds a comma or a quote. prefix goes before s ("p_" for the header). */
+static void csv_field(const char *prefix, const char *s)
 {
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, stdout);
-        return;
+    nn_strbuf b = {0};
+    nn_strbuf_puts(&b, prefix);
+    nn_text_escape(&b, s, strlen(s));
+    const char *t = b.s && !b.oom ? b.s : "?";
+    if (!strpbrk(t, ",\"")) {
+        fputs(t, stdout);
+    } else {
+        putchar('"');
+        for (; *t; t++) {
+            if (*t == '"')
+                putchar('"');
+            putchar(*t);
+        }
+        putchar('"');
     }
-    putchar('"');
-    for (; *s; s++) {
-        if (*s == '"')
-            putchar('"');
-        putchar(*s);
-    }
-    putchar('"');
+    free(b.s);
 }
 
 int cli_predict(int argc, char **argv)
@@ -72,14 +82,23 @@ int cli_predict(int argc, char **argv)
         rc = EXIT_RUN_FAILED;
         goto out;
     }
+    /* a row the model cannot handle (values too large for it: rows of 3e38) gives NaN or infinity:
+     * an error naming the line, before anything is printed */
+    for (size_t i = 0; i < (size_t)d.n * (size_t)no; i++) {
+        if (!isfinite(out[i])) {
+            int r = (int)(i / (size_t)no);
+            fprintf(stderr, "nnterm: %s: line %ld: the model's output for this row is not a finite number (NaN or "
+                    "infinity): a value in it is too large for the model %s\n", argv[2],
+                    d.row_line ? d.row_line[r] : (long)r + 2, argv[1]);
+            goto out;
+        }
+    }
     bool cls = m->task == NN_TASK_CLASSIFICATION;
     printf("row,predicted");
     if (cls) {
         for (int c = 0; c < m->n_classes; c++) {
             printf(",");
-            char col[NN_NAME_MAX + 3];
-            snprintf(col, sizeof col, "p_%s", m->class_names[c]);
-            csv_field(col);
+            csv_field("p_", m->class_names[c]);
         }
     } else {
         for (int j = 1; j < no; j++)
@@ -91,8 +110,8 @@ int cli_predict(int argc, char **argv)
         const float *o = out + (size_t)r * no;
         printf("%d,", r + 1);
         if (cls) {
-            int c = nn_predict_class(o, no);
-            csv_field(m->class_names[c]);
+            int c = nn_predict_class(o, no);   /* < n_classes: the model file was checked */
+            csv_field("", c >= 0 && c < m->n_classes ? m->class_names[c] : "?");
             if (no == 1) { /* a single sigmoid unit: p(class 1) */
                 printf(",%.6g,%.6g", 1.0 - (double)o[0], (double)o[0]);
             } else {

@@ -3,6 +3,8 @@
 
 #include "files.h"
 #include "model_io.h"
+#include "strbuf.h"
+#include "text.h"
 #include "trainer.h"
 
 #include <math.h>
@@ -44,6 +46,18 @@ static void install_signals(void)
 
 // --- output -------------------------------------------------------------------------------------
 
+/* Characters the escaped form of s takes on screen (its UTF-8 characters, each escape counted whole). */
+static int name_width(const char *s)
+{
+    nn_strbuf b = {0};
+    nn_text_escape(&b, s, strlen(s));
+    int w = 0;
+    for (const char *p = b.s ? b.s : ""; *p; p++)
+        w += ((unsigned char)*p & 0xC0) != 0x80;
+    free(b.s);
+    return w;
+}
+
 /* JSON number: %.6g, or null for NaN/Inf (not representable in JSON). */
 static void jnum(FILE *f, const char *key, double v, bool comma)
 {
@@ -53,19 +67,29 @@ static void jnum(FILE *f, const char *key, double v, bool comma)
         fprintf(f, "\"%s\":null%s", key, comma ? "," : "");
 }
 
+/* JSON string: control characters (C0, DEL, C1) escaped, never invalid UTF-8 (nn_text_json_string). */
 static void jstr(FILE *f, const char *s)
 {
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(f, "\\u%04x", c);
-        else
-            fputc(c, f);
-    }
-    fputc('"', f);
+    nn_strbuf b = {0};
+    nn_text_json_string(&b, s);
+    fputs(b.s && !b.oom ? b.s : "\"\"", f);
+    free(b.s);
+}
+
+/* A name in the text report: control characters escaped (a CSV label must not drive the terminal),
+ * padded to w characters (counted as characters, not bytes), left- or right-aligned. */
+static void put_name(const char *s, int w, bool left)
+{
+    nn_strbuf b = {0};
+    nn_text_escape(&b, s, strlen(s));
+    const char *t = b.s && !b.oom ? b.s : "?";
+    int chars = name_width(s);
+    if (!left)
+        printf("%*s", w > chars ? w - chars : 0, "");
+    fputs(t, stdout);
+    if (left)
+        printf("%*s", w > chars ? w - chars : 0, "");
+    free(b.s);
 }
 
 static void print_epoch_json(const nn_trainer *t, const nn_epoch_stats *s)
@@ -154,24 +178,27 @@ static void print_final_text(const nn_trainer *t, const nn_epoch_stats *f)
     printf("test accuracy %.4f (%ld of %ld), loss %.4f\n\n", m->accuracy, m->correct, m->total, f->test_loss);
     int w = 9;
     for (int i = 0; i < k; i++) {
-        int l = (int)strlen(t->data.class_names[i]);
+        int l = name_width(nn_dataset_class_name(&t->data, i));
         if (l > w)
             w = l;
     }
     printf("confusion matrix (rows actual, columns predicted)\n%*s", w, "");
-    for (int j = 0; j < k; j++)
-        printf(" %*s", w, t->data.class_names[j]);
+    for (int j = 0; j < k; j++) {
+        printf(" ");
+        put_name(nn_dataset_class_name(&t->data, j), w, false);
+    }
     printf("\n");
     for (int i = 0; i < k; i++) {
-        printf("%-*s", w, t->data.class_names[i]);
+        put_name(nn_dataset_class_name(&t->data, i), w, true);
         for (int j = 0; j < k; j++)
             printf(" %*d", w, t->confusion[i * k + j]);
         printf("\n");
     }
     printf("\n%-*s %9s %9s %9s %9s\n", w, "class", "precision", "recall", "f1", "support");
-    for (int i = 0; i < k; i++)
-        printf("%-*s %9.4f %9.4f %9.4f %9ld\n", w, t->data.class_names[i], m->precision[i], m->recall[i], m->f1[i],
-               m->support[i]);
+    for (int i = 0; i < k; i++) {
+        put_name(nn_dataset_class_name(&t->data, i), w, true);
+        printf(" %9.4f %9.4f %9.4f %9ld\n", m->precision[i], m->recall[i], m->f1[i], m->support[i]);
+    }
     printf("%-*s %9.4f %9.4f %9.4f %9ld\n", w, "macro avg", m->macro_precision, m->macro_recall, m->macro_f1,
            m->total);
 }
@@ -202,7 +229,7 @@ static void print_final_json(const nn_trainer *t, const nn_epoch_stats *f, const
     for (int i = 0; i < k; i++) {
         if (i)
             printf(",");
-        jstr(stdout, t->data.class_names[i]);
+        jstr(stdout, nn_dataset_class_name(&t->data, i));
     }
     printf("],\"confusion_matrix\":[");
     for (int i = 0; i < k; i++) {

@@ -39,8 +39,9 @@ static void test_dataset_alloc_sets_shapes_and_free_is_idempotent(void **state)
     assert_null(d.y);
     assert_non_null(d.label);
     assert_non_null(d.class_names);
-    assert_non_null(d.feature_names);
-    assert_int_equal(d.class_names[3][0], '\0');
+    assert_null(d.class_names[3]);      /* not named yet */
+    assert_string_equal(nn_dataset_class_name(&d, 3), "");
+    assert_null(d.feature_names);       /* named on first use */
     assert_int_equal(nn_dataset_outputs(&d), 4);
     nn_dataset_free(&d);
     nn_dataset_free(&d);
@@ -147,6 +148,26 @@ static void test_split_of_too_few_rows_names_the_split(void **state)
     assert_null(s.train);
     assert_int_equal(nn_split_init(&s, &d, 0.7, 0.1, 0.1, false, NULL, &err), NN_EINVAL);
     assert_non_null(strstr(err.msg, "sum"));
+    nn_dataset_free(&d);
+}
+
+/* 150 rows are plenty: what is wrong is a train fraction that rounds to no row. The message said
+ * "150 rows are too few ... (need at least 2 rows)". */
+static void test_split_with_a_train_fraction_that_rounds_to_nothing_says_so(void **state)
+{
+    (void)state;
+    nn_dataset d;
+    make_rows(&d, NN_TASK_CLASSIFICATION, 150, 1, 2);
+    nn_split s;
+    nn_error err;
+    assert_int_equal(nn_split_init(&s, &d, 0.001, 0.0, 0.999, false, NULL, &err), NN_EINVAL);
+    assert_string_equal(err.msg, "dataset.split.train: 0.001 of 150 rows leaves no row to train on (val and test take "
+                        "150; raise the train fraction to at least 0.0133)");
+    nn_dataset_free(&d);
+    make_rows(&d, NN_TASK_CLASSIFICATION, 2, 1, 2);
+    assert_int_equal(nn_split_init(&s, &d, 0.7, 0.1, 0.2, false, NULL, &err), NN_EINVAL);
+    assert_string_equal(err.msg, "dataset.split: 2 rows for train 0.7, val 0.1, test 0.2: every split with a fraction "
+                        "above 0 needs a row (at least 3 rows)");
     nn_dataset_free(&d);
 }
 
@@ -410,6 +431,7 @@ int main(void)
         cmocka_unit_test(test_split_of_iris_sized_data_is_105_15_30),
         cmocka_unit_test(test_split_gives_a_tiny_split_one_row_taken_from_train),
         cmocka_unit_test(test_split_of_too_few_rows_names_the_split),
+        cmocka_unit_test(test_split_with_a_train_fraction_that_rounds_to_nothing_says_so),
         cmocka_unit_test(test_split_with_fixed_test_rows_keeps_them_last),
         cmocka_unit_test(test_split_shuffle_is_deterministic_and_seed_dependent),
         cmocka_unit_test(test_zscore_is_fitted_on_train_rows_only_with_population_std),

@@ -439,7 +439,7 @@ static void test_csv_non_numeric_nan_inf_and_empty_cells_name_line_and_column(vo
     csv_fails("a,b,c\n1,2,\n", NULL, -1, "line 2, column 'c'", "empty label");
     /* surrounding spaces around a number are fine */
     nn_dataset d;
-    assert_int_equal(csv(&d, "a,b\n  1.5  ,x\n", NULL, -1, NULL), NN_OK);
+    assert_int_equal(csv(&d, "a,b\n  1.5  ,x\n2,y\n", NULL, -1, NULL), NN_OK);
     assert_feq(at(&d, 0, 0), 1.5f);
     nn_dataset_free(&d);
 }
@@ -713,7 +713,9 @@ static void test_idx_gz_files_round_trip_and_plain_files_read_as_they_are(void *
     assert_int_equal(d.n_classes, 10);
     assert_string_equal(d.class_names[0], "T-shirt/top");
     assert_string_equal(d.class_names[9], "Ankle boot");
-    assert_string_equal(d.feature_names[783], "px783");
+    char px[16];
+    assert_null(d.feature_names);   /* made on demand, not stored per pixel */
+    assert_string_equal(nn_dataset_feature_name(&d, 783, px, sizeof px), "px783");
     assert_int_equal(d.label[503], 3);
     float v = d.x[500 * 784 + 5], want = (float)timg[16 + 5] / 255.0f;
     assert_float_equal(v, want, 1e-7f);
@@ -829,6 +831,194 @@ static void test_idx_loads_the_real_fashion_mnist_test_files_when_installed(void
     nn_dataset_free(&d);
 }
 
+// --- hostile input (issue 11)
+
+static void test_csv_one_class_is_refused_naming_the_file_and_the_label_column(void **state)
+{
+    (void)state;
+    /* one string class: it trained a 2-40-1 sigmoid network, and predict read class_names[1] */
+    csv_fails("x,y,kind\n1,2,a\n3,4,a\n5,6,a\n", NULL, -1, "column 'kind': every row has the label 'a'",
+              "classification needs at least 2 classes");
+    /* one integer class, and a forced classification of a constant column */
+    csv_fails("x,y\n1,7\n3,7\n", NULL, -1, "column 'y': every row has the label '7'", "at least 2 classes");
+    csv_fails("x,y\n1,7\n3,7\n", "y", NN_TASK_CLASSIFICATION, "column 'y'", "at least 2 classes");
+    /* as regression the same column is fine */
+    nn_dataset d;
+    assert_int_equal(csv(&d, "x,y\n1,7\n3,7\n", NULL, NN_TASK_REGRESSION, NULL), NN_OK);
+    nn_dataset_free(&d);
+}
+
+static void test_csv_names_are_kept_whole(void **state)
+{
+    (void)state;
+    /* two labels that agree in their first 63 bytes are two classes, and a long header name is whole */
+    char a[80], b[80], hdr[160], text[512];
+    memset(a, 'L', 70);
+    a[70] = '\0';
+    memcpy(b, a, 71);
+    b[69] = 'M';
+    memset(hdr, 'F', 100);
+    hdr[100] = '\0';
+    snprintf(text, sizeof text, "%s,label\n1,%s\n2,%s\n3,%s\n", hdr, a, b, a);
+    nn_dataset d;
+    nn_error err;
+    if (csv(&d, text, NULL, -1, &err) != NN_OK)
+        fail_msg("%s", err.msg);
+    assert_int_equal(d.n_classes, 2);
+    assert_string_equal(d.class_names[0], a);
+    assert_string_equal(d.class_names[1], b);
+    assert_string_equal(d.feature_names[0], hdr);
+    assert_int_equal(d.label[0], 0);
+    assert_int_equal(d.label[1], 1);
+    assert_int_equal(d.label[2], 0);
+    nn_dataset_free(&d);
+    /* predict finds the long name in the same file */
+    const char *names[1] = {hdr};
+    assert_int_equal(nn_data_csv_columns(&d, text, strlen(text), "t.csv", names, 1, &err), NN_OK);
+    assert_int_equal(d.n, 3);
+    assert_feq(at(&d, 2, 0), 3.0f);
+    nn_dataset_free(&d);
+}
+
+static void test_csv_empty_or_repeated_header_names_are_refused_with_the_column(void **state)
+{
+    (void)state;
+    csv_fails(",a,label\n1,2,x\n3,4,y\n", NULL, -1, "line 1: column 1 has no name", "every column needs a name");
+    csv_fails("a, ,label\n1,2,x\n3,4,y\n", NULL, -1, "line 1: column 2 has no name", NULL);
+    csv_fails("x,y,x,label\n1,2,3,a\n4,5,6,b\n", NULL, -1, "line 1: columns 1 and 3 are both named 'x'",
+              "must be unique");
+    csv_fails("x,y, y ,label\n1,2,3,a\n4,5,6,b\n", NULL, -1, "columns 2 and 3 are both named 'y'", NULL);
+    /* predict applies the same rule to the file it reads */
+    const char *names[1] = {"y"};
+    nn_dataset d;
+    nn_error err;
+    const char *t = "x,y,x\n1,2,3\n";
+    assert_int_equal(nn_data_csv_columns(&d, t, strlen(t), "p.csv", names, 1, &err), NN_EINVAL);
+    assert_non_null(strstr(err.msg, "p.csv: line 1: columns 1 and 3 are both named 'x'"));
+}
+
+static void test_csv_that_is_not_utf8_is_refused_with_the_line(void **state)
+{
+    (void)state;
+    /* Windows-1252: caf\xe9 */
+    csv_fails("x,label\n1,tea\n2,caf\xe9\n", NULL, -1, "line 3: byte 0xE9 is not UTF-8", "nnterm reads CSV as UTF-8");
+    csv_fails("x,caf\xe9\n1,a\n2,b\n", NULL, -1, "line 1: byte 0xE9", NULL);
+    /* UTF-16 with its byte order mark, both byte orders */
+    static const char le[] = "\xff\xfex\0,\0y\0\n\0";
+    static const char be[] = "\xfe\xff\0x\0,\0y\0\n";
+    const char *files[2] = {le, be};
+    for (int i = 0; i < 2; i++) {
+        nn_dataset d;
+        nn_error err;
+        assert_int_equal(nn_data_csv(&d, files[i], sizeof le - 1, "u16.csv", NULL, -1, &err), NN_EINVAL);
+        assert_non_null(strstr(err.msg, "u16.csv: the file is UTF-16"));
+        assert_non_null(strstr(err.msg, i ? "big-endian" : "little-endian"));
+    }
+    /* UTF-16 without a byte order mark: NUL bytes */
+    nn_dataset d;
+    nn_error err;
+    static const char nul[] = "x,y\n1,\0a\n";
+    assert_int_equal(nn_data_csv(&d, nul, sizeof nul - 1, "n.csv", NULL, -1, &err), NN_EINVAL);
+    assert_non_null(strstr(err.msg, "n.csv: line 2: a NUL byte"));
+    /* UTF-8, with and without its byte order mark, is read; names stay UTF-8 */
+    assert_int_equal(csv(&d, "\xef\xbb\xbfx,esp\xc3\xa8" "ce\n1,caf\xc3\xa9\n2,th\xc3\xa9\n", NULL, -1, &err), NN_OK);
+    assert_string_equal(d.class_names[0], "caf\xc3\xa9");
+    assert_string_equal(d.feature_names[0], "x");
+    nn_dataset_free(&d);
+}
+
+static void test_csv_semicolon_or_tab_separated_files_are_named_as_such(void **state)
+{
+    (void)state;
+    csv_fails("x;y;label\n1;2;a\n3;4;b\n", NULL, -1, "line 1: the header has no commas but looks semicolon-separated",
+              "nnterm reads comma-separated CSV");
+    csv_fails("x\ty\tlabel\n1\t2\ta\n", NULL, -1, "looks tab-separated", "comma-separated");
+    const char *names[1] = {"x"};
+    nn_dataset d;
+    nn_error err;
+    const char *t = "x;y\n1;2\n";
+    assert_int_equal(nn_data_csv_columns(&d, t, strlen(t), "p.csv", names, 1, &err), NN_EINVAL);
+    assert_non_null(strstr(err.msg, "p.csv: line 1: the header has no commas but looks semicolon-separated"));
+}
+
+static void test_csv_label_messages_give_the_line_and_the_real_problem(void **state)
+{
+    (void)state;
+    /* 2^53 + 1 is an integer, but no integer class: say so, with the text as written */
+    csv_fails("x,c\n1,1\n2,9007199254740993\n", "c", NN_TASK_CLASSIFICATION,
+              "line 3, column 'c': label 9007199254740993 is too large for an integer class", "regression");
+    csv_fails("x,c\n1,1\n2,1.5\n", "c", NN_TASK_CLASSIFICATION, "line 3, column 'c': label 1.5 is not an integer class",
+              NULL);
+    /* a regression target beyond float range: the line */
+    csv_fails("x,y\n1,0.5\n\n2,1e39\n", NULL, -1, "line 4, column 'y': label 1e+39 is beyond the float range", NULL);
+    /* a feature beyond float range: said as such */
+    csv_fails("x,y\n1e39,0.5\n", NULL, -1, "line 2, column 'x': 1e39 is beyond the float range", NULL);
+}
+
+static void test_csv_header_of_one_long_column_is_quoted_as_a_short_excerpt(void **state)
+{
+    (void)state;
+    /* a path to a file that is not a CSV (../../../etc/shadow): at most a short excerpt of its first
+     * line reaches the message, escaped */
+    const char *t = "root:$y$j9T$F5Jx5fExrKuPp53xLKQ..1$X3DX6M94c7o.9agCG9G317fh\x1b[2J:19000:0:99999:7:::\n";
+    nn_dataset d;
+    nn_error err;
+    assert_int_equal(nn_data_csv(&d, t, strlen(t), "../../../etc/shadow", NULL, -1, &err), NN_EINVAL);
+    assert_non_null(strstr(err.msg, "../../../etc/shadow: line 1: the header has one column, 'root:$y$j9T$F5Jx5fExrKuPp53xLKQ....'"));
+    assert_null(strstr(err.msg, "X3DX6M94"));
+    for (const char *p = err.msg; *p; p++)
+        assert_true((unsigned char)*p >= 0x20);
+}
+
+static void test_csv_rows_remember_their_lines(void **state)
+{
+    (void)state;
+    nn_dataset d;
+    nn_error err;
+    assert_int_equal(csv(&d, "x,c\n1,a\n\n2,\"b\nb\"\n3,a\n", NULL, -1, &err), NN_OK);
+    assert_int_equal(d.n, 3);
+    assert_non_null(d.row_line);
+    assert_int_equal(d.row_line[0], 2);
+    assert_int_equal(d.row_line[1], 4);
+    assert_int_equal(d.row_line[2], 6);
+    nn_dataset_free(&d);
+}
+
+/* A 32 KB .gz holding one 8192 x 4096 image reached 2.2 GB: 64 bytes of feature name per pixel. */
+static void test_idx_one_huge_image_stores_no_feature_names(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/nn_big_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char gi[256], gl[256];
+    snprintf(gi, sizeof gi, "%s/img.gz", dir);
+    snprintf(gl, sizeof gl, "%s/lab", dir);
+    size_t il = 16 + (size_t)8192 * 4096;
+    uint8_t *img = calloc(il, 1), *lab;
+    assert_non_null(img);
+    put_be32(img, 0x803);
+    put_be32(img + 4, 1);
+    put_be32(img + 8, 8192);
+    put_be32(img + 12, 4096);
+    size_t ll = make_labels(&lab, 1);
+    write_gz(gi, img, il);
+    assert_int_equal(nn_file_write_atomic(gl, lab, ll, NULL), NN_OK);
+    nn_dataset d;
+    nn_error err;
+    if (nn_data_idx(&d, gi, gl, NULL, NULL, 0, &err) != NN_OK)
+        fail_msg("%s", err.msg);
+    assert_int_equal(d.n_features, 8192 * 4096);
+    assert_null(d.feature_names);
+    char px[32];
+    assert_string_equal(nn_dataset_feature_name(&d, 8192 * 4096 - 1, px, sizeof px), "px33554431");
+    nn_dataset_free(&d);
+    unlink(gi);
+    unlink(gl);
+    rmdir(dir);
+    free(img);
+    free(lab);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -863,6 +1053,15 @@ int main(void)
         cmocka_unit_test(test_idx_broken_gzip_is_an_error_naming_the_file),
         cmocka_unit_test(test_idx_missing_file_says_the_path_and_the_package_hint),
         cmocka_unit_test(test_idx_loads_the_real_fashion_mnist_test_files_when_installed),
+        cmocka_unit_test(test_csv_one_class_is_refused_naming_the_file_and_the_label_column),
+        cmocka_unit_test(test_csv_names_are_kept_whole),
+        cmocka_unit_test(test_csv_empty_or_repeated_header_names_are_refused_with_the_column),
+        cmocka_unit_test(test_csv_that_is_not_utf8_is_refused_with_the_line),
+        cmocka_unit_test(test_csv_semicolon_or_tab_separated_files_are_named_as_such),
+        cmocka_unit_test(test_csv_label_messages_give_the_line_and_the_real_problem),
+        cmocka_unit_test(test_csv_header_of_one_long_column_is_quoted_as_a_short_excerpt),
+        cmocka_unit_test(test_csv_rows_remember_their_lines),
+        cmocka_unit_test(test_idx_one_huge_image_stores_no_feature_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

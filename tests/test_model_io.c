@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 /* A small trained-looking model: dataset, normalisation, network with seeded weights, preset. */
@@ -37,14 +38,17 @@ static void fixture_init(fixture *f, nn_task task, int rows, int max_batch)
     assert_int_equal(nn_dataset_alloc(&f->data, task, rows, nf, outs, &e), NN_OK);
     for (int i = 0; i < rows * nf; i++)
         f->data.x[i] = (float)(5.0 + 3.0 * nn_rng_normal(&rng));
-    for (int j = 0; j < nf; j++)
-        snprintf(f->data.feature_names[j], NN_NAME_MAX, "feature \"%d\"", j);
+    for (int j = 0; j < nf; j++) {
+        char name[32];
+        snprintf(name, sizeof name, "feature \"%d\"", j);
+        assert_int_equal(nn_dataset_set_feature_name(&f->data, j, name, &e), NN_OK);
+    }
     if (cls) {
         for (int i = 0; i < rows; i++)
             f->data.label[i] = i % 3;
-        snprintf(f->data.class_names[0], NN_NAME_MAX, "setosa");
-        snprintf(f->data.class_names[1], NN_NAME_MAX, "versicolor");
-        snprintf(f->data.class_names[2], NN_NAME_MAX, "virginica");
+        assert_int_equal(nn_dataset_set_class_name(&f->data, 0, "setosa", &e), NN_OK);
+        assert_int_equal(nn_dataset_set_class_name(&f->data, 1, "versicolor", &e), NN_OK);
+        assert_int_equal(nn_dataset_set_class_name(&f->data, 2, "virginica", &e), NN_OK);
     } else {
         for (int i = 0; i < rows; i++)
             f->data.y[i] = (float)(100.0 + 20.0 * nn_rng_normal(&rng));
@@ -281,7 +285,7 @@ static void test_each_kind_of_bad_model_file_gives_an_error_naming_the_file_and_
         {"newer version", newer_version, "m.json: version: 2 is newer than this nnterm reads (1)"},
         {"no version", no_version, "m.json: version: missing"},
         {"short weights", short_weights, "m.json: layers.1.weights: 34 numbers, expected 35"},
-        {"long biases", long_biases, "m.json: layers.2.biases: 4 numbers, expected 3"},
+        {"long biases", long_biases, "m.json: layers.2.biases: 4 numbers, expected 3 (one per unit)"},
         {"broken chain", broken_chain, "m.json: layers.1.inputs: 8, expected 7 (the previous layer's units)"},
         {"features vs normalisation", extra_feature, "m.json: layers.0.inputs: 4, expected 5 (the number of features)"},
         {"short scale", short_scale, "m.json: normalization.scale: 3 numbers, expected 4"},
@@ -318,7 +322,7 @@ static void test_each_kind_of_bad_model_file_gives_an_error_naming_the_file_and_
     nn_error e = {0};
     assert_int_equal(nn_model_parse(&m, good, strlen(good) / 2, "m.json", &e), NN_EFORMAT);
     assert_non_null(strstr(e.msg, "m.json:"));
-    assert_non_null(strstr(e.msg, "JSON syntax error (the file ends early: truncated?)"));
+    assert_non_null(strstr(e.msg, "JSON syntax error: the file ends early"));
     /* a preset is not a model */
     const char *preset = "{\"dataset\": {\"source\": \"iris\"}}";
     assert_int_equal(nn_model_parse(&m, preset, strlen(preset), "iris.json", &e), NN_EFORMAT);
@@ -429,6 +433,129 @@ static void test_a_model_is_not_saved_over_its_preset_or_its_data(void **state)
     fixture_free(&f);
 }
 
+
+// --- hostile model files (issue 11)
+
+static void test_hostile_model_files_are_refused_before_predict_can_misbehave(void **state)
+{
+    (void)state;
+    fixture f;
+    fixture_init(&f, NN_TASK_CLASSIFICATION, 20, 32);
+    char *good = nn_model_to_json(&f.preset, &f.net, &f.norm, &f.data);
+    assert_non_null(good);
+    static const char *const edits[][2] = {
+        /* one class and one sigmoid output: predict read class_names[1] of a one-entry table */
+        {"one class", "m.json: classes: 1 name, expected at least 2 for classification"},
+        /* a stored scale of 1e-45: every input becomes infinite, every output NaN */
+        {"tiny scale", "m.json: normalization.scale.0: 1.40129846e-45, expected a positive scale of at least"},
+        {"negative scale", "m.json: normalization.scale.1: -2, expected a positive scale"},
+        /* a few bytes claiming 2^24 units: refused before anything is allocated for them */
+        {"huge layer", "m.json: layers.0.weights: 28 numbers, expected 67108864 (4 inputs x 16777216 units)"},
+    };
+    for (size_t i = 0; i < sizeof edits / sizeof edits[0]; i++) {
+        cJSON *root = cJSON_Parse(good);
+        assert_non_null(root);
+        cJSON *norm = cJSON_GetObjectItem(root, "normalization");
+        if (i == 0) {
+            cJSON *classes = cJSON_CreateArray();
+            cJSON_AddItemToArray(classes, cJSON_CreateString("a"));
+            cJSON_ReplaceItemInObject(root, "classes", classes);
+            cJSON *last = layer(root, 2);
+            cJSON_ReplaceItemInObject(last, "units", cJSON_CreateNumber(1));
+            cJSON_ReplaceItemInObject(last, "activation", cJSON_CreateString("sigmoid"));
+            float w[5] = {1, 2, 3, 4, 5}, b[1] = {0};
+            cJSON_ReplaceItemInObject(last, "weights", cJSON_CreateFloatArray(w, 5));
+            cJSON_ReplaceItemInObject(last, "biases", cJSON_CreateFloatArray(b, 1));
+        } else if (i == 1) {
+            cJSON_ReplaceItemInArray(cJSON_GetObjectItem(norm, "scale"), 0, cJSON_CreateRaw("1e-45"));
+        } else if (i == 2) {
+            cJSON_ReplaceItemInArray(cJSON_GetObjectItem(norm, "scale"), 1, cJSON_CreateNumber(-2));
+        } else {
+            cJSON_ReplaceItemInObject(layer(root, 0), "units", cJSON_CreateNumber(1 << 24));
+        }
+        char *text = cJSON_PrintUnformatted(root);
+        cJSON_Delete(root);
+        nn_model m;
+        nn_error e = {0};
+        nn_status st = nn_model_parse(&m, text, strlen(text), "m.json", &e);
+        free(text);
+        if (st == NN_OK)
+            fail_msg("%s: accepted", edits[i][0]);
+        if (!strstr(e.msg, edits[i][1]))
+            fail_msg("%s: \"%s\" lacks \"%s\"", edits[i][0], e.msg, edits[i][1]);
+    }
+    free(good);
+    fixture_free(&f);
+}
+
+static void test_names_are_whole_and_escaped_in_the_model_file(void **state)
+{
+    (void)state;
+    fixture f;
+    fixture_init(&f, NN_TASK_CLASSIFICATION, 20, 32);
+    char longname[201];
+    memset(longname, 'n', 200);
+    longname[200] = '\0';
+    nn_error e;
+    assert_int_equal(nn_dataset_set_class_name(&f.data, 0, "\x1b]0;pwned\x07", &e), NN_OK);
+    assert_int_equal(nn_dataset_set_class_name(&f.data, 1, "CSI \xc2\x9b" "2J caf\xc3\xa9", &e), NN_OK);
+    assert_int_equal(nn_dataset_set_class_name(&f.data, 2, longname, &e), NN_OK);
+    assert_int_equal(nn_dataset_set_feature_name(&f.data, 3, longname, &e), NN_OK);
+    char *text = nn_model_to_json(&f.preset, &f.net, &f.norm, &f.data);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "\"\\u001b]0;pwned\\u0007\""));
+    assert_non_null(strstr(text, "\"CSI \\u009b2J caf\xc3\xa9\""));
+    for (const char *p = text; *p; p++)   /* no raw control character but the layout's newlines */
+        assert_true((unsigned char)*p >= 0x20 || *p == '\n');
+    nn_model m;
+    parse_ok(&m, text);
+    assert_string_equal(m.class_names[0], "\x1b]0;pwned\x07");
+    assert_string_equal(m.class_names[1], "CSI \xc2\x9b" "2J caf\xc3\xa9");
+    assert_string_equal(m.class_names[2], longname);
+    assert_string_equal(m.feature_names[3], longname);
+    nn_model_free(&m);
+    free(text);
+    fixture_free(&f);
+}
+
+static void test_model_files_that_are_not_json_say_why_and_where(void **state)
+{
+    (void)state;
+    nn_model m;
+    nn_error e;
+    /* 5000 levels of nesting: the limit, not "a syntax error" */
+    size_t n = 5000;
+    char *deep = malloc(2 * n + 1);
+    memset(deep, '[', n);
+    memset(deep + n, ']', n);
+    deep[2 * n] = '\0';
+    assert_int_equal(nn_model_parse(&m, deep, 2 * n, "deep.json", &e), NN_EFORMAT);
+    assert_non_null(strstr(e.msg, "deep.json:1:1001: arrays and objects nested more than 1000 levels deep"));
+    free(deep);
+    /* not UTF-8 */
+    const char *latin1 = "{\"format\": \"nnterm-model\", \"classes\": [\"caf\xe9\"]}";
+    assert_int_equal(nn_model_parse(&m, latin1, strlen(latin1), "l.json", &e), NN_EFORMAT);
+    assert_non_null(strstr(e.msg, "l.json:1:44: byte 0xE9 is not UTF-8"));
+}
+
+/* The position of an error in a line longer than 2^31 characters (an int overflowed: "big29.json:1:
+ * -1254096896"). The text: "[" then 2^31 + 16 zero bytes (whitespace to cJSON) of an anonymous
+ * mapping, which costs no memory to read. */
+static void test_an_error_past_two_to_the_31_characters_has_the_right_column(void **state)
+{
+    (void)state;
+    size_t len = ((size_t)1 << 31) + 17;
+    char *big = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (big == MAP_FAILED)
+        skip();
+    big[0] = '[';
+    nn_model m;
+    nn_error e;
+    assert_int_equal(nn_model_parse(&m, big, len, "big29.json", &e), NN_EFORMAT);
+    assert_non_null(strstr(e.msg, "big29.json:1:2147483666: JSON syntax error: the file ends early"));
+    munmap(big, len);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -439,6 +566,11 @@ int main(void)
         cmocka_unit_test(test_each_kind_of_bad_model_file_gives_an_error_naming_the_file_and_field),
         cmocka_unit_test(test_a_network_with_a_non_finite_weight_is_not_saved),
         cmocka_unit_test(test_a_model_is_not_saved_over_its_preset_or_its_data),
+
+        cmocka_unit_test(test_hostile_model_files_are_refused_before_predict_can_misbehave),
+        cmocka_unit_test(test_names_are_whole_and_escaped_in_the_model_file),
+        cmocka_unit_test(test_model_files_that_are_not_json_say_why_and_where),
+        cmocka_unit_test(test_an_error_past_two_to_the_31_characters_has_the_right_column),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

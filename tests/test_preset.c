@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -174,7 +175,7 @@ static const bad_case bad_cases[] = {
     {"samples 0", "{\"dataset\": {\"source\": \"xor\", \"samples\": 0}}", "bad.json: dataset.samples: ",
      "0 is out of range (1..10000000)"},
     {"noise negative", "{\"dataset\": {\"source\": \"xor\", \"noise\": -0.1}}", "bad.json: dataset.noise: ",
-     "-0.1 is out of range (must be >= 0)"},
+     "-0.1 is out of range [0, 1000]"},
     {"patience negative", "{" SRC ", \"training\": {\"early_stopping\": {\"patience\": -1}}}",
      "bad.json: training.early_stopping.patience: ", "-1 is out of range (0..1000000)"},
     {"gamma 0", "{" SRC ", \"training\": {\"schedule\": {\"name\": \"exponential\", \"gamma\": 0}}}",
@@ -488,7 +489,7 @@ static void test_round_trip_keeps_auto_values_unusual_numbers_and_lessons(void *
 {
     (void)state;
     const char *json =
-        "{\"name\": \"odd \\\"quoted\\\" \\\\ name\\n\", \"seed\": 9007199254740992,"
+        "{\"name\": \"odd \\\"quoted\\\" \\\\ name\", \"description\": \"two\\nlines\", \"seed\": 9007199254740992,"
         " \"dataset\": {\"source\": \"csv\", \"path\": \"d/x.csv\", \"label\": 3, \"task\": \"regression\","
         "  \"samples\": 17, \"noise\": 0.30000000000000004, \"normalize\": \"minmax\","
         "  \"split\": {\"train\": 0.6, \"val\": 0.3, \"test\": 0.1}, \"shuffle\": false},"
@@ -848,6 +849,120 @@ static void test_a_failed_save_leaves_the_old_file_untouched(void **state)
     unlink(path);
 }
 
+// --- hostile presets (issue 11)
+
+/* A 100 MB preset of [0,0,...] peaked at 4 GB (a cJSON node per number) and, under a memory limit,
+ * was reported as a syntax error. Presets are capped: a clear message, before any parse. */
+static void test_a_preset_over_the_size_cap_is_refused_unparsed(void **state)
+{
+    (void)state;
+    size_t len = (size_t)NN_PRESET_MAX_BYTES + 2;
+    char *big = malloc(len + 1);
+    assert_non_null(big);
+    big[0] = '[';
+    for (size_t i = 1; i + 1 < len; i += 2)
+        memcpy(big + i, "0,", 2);
+    big[len - 1] = ']';   /* (a trailing comma before it: never looked at) */
+    big[len] = '\0';
+    nn_preset p;
+    nn_diags d;
+    nn_error e;
+    nn_diags_clear(&d);
+    assert_int_equal(nn_preset_parse(&p, big, len, "big.json", &d, &e), NN_ENOMEM);
+    assert_non_null(strstr(e.msg, "big.json: too large ("));
+    assert_non_null(strstr(e.msg, "the most a preset may hold"));
+    assert_int_equal(d.count, 1);
+    /* from a file: refused without reading it all */
+    char path[] = "/tmp/nn_bigpreset_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, big, len), (ssize_t)len);
+    close(fd);
+    assert_int_equal(nn_preset_load(&p, path, NULL, &e), NN_ENOMEM);
+    assert_non_null(strstr(e.msg, path));
+    assert_non_null(strstr(e.msg, "file too large (1048578 bytes, more than 1024 KB, the most a preset may hold"));
+    unlink(path);
+    free(big);
+    /* a line of more than 2^31 characters (its column overflowed an int, UBSan at preset.c): the cap
+     * refuses it first. 2^31 + 16 zero bytes of an anonymous mapping cost no memory. */
+    size_t huge = ((size_t)1 << 31) + 16;
+    char *z = mmap(NULL, huge, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (z != MAP_FAILED) {
+        assert_int_equal(nn_preset_parse(&p, z, huge, "big29.json", NULL, &e), NN_ENOMEM);
+        assert_non_null(strstr(e.msg, "big29.json: too large (2147483664 bytes"));
+        munmap(z, huge);
+    }
+}
+
+static void test_json_nested_too_deep_says_how_deep_is_allowed(void **state)
+{
+    (void)state;
+    size_t n = 5000;
+    char *deep = malloc(2 * n + 1);
+    memset(deep, '[', n);
+    memset(deep + n, ']', n);
+    deep[2 * n] = '\0';
+    nn_preset p;
+    nn_diags d;
+    nn_error e;
+    assert_int_equal(parse_text(&p, deep, &d, &e), NN_EFORMAT);
+    assert_string_equal(e.msg, "bad.json:1:1001: arrays and objects nested more than 1000 levels deep (nnterm reads "
+                        "JSON nested at most 1000 levels)");
+    assert_int_equal(d.count, 1);
+    free(deep);
+}
+
+static void test_a_value_refused_by_parse_gets_one_message_not_two(void **state)
+{
+    (void)state;
+    nn_preset p;
+    nn_diags d;
+    nn_error e;
+    /* units 1e+20 was also "0 (auto) is only allowed on the last layer" */
+    assert_int_equal(parse_text(&p, "{\"dataset\": {\"source\": \"iris\"}, \"model\": {\"layers\": [{\"units\": 1e+20}, {}]}}",
+                                &d, &e), NN_EINVAL);
+    assert_int_equal(d.count, 1);
+    assert_string_equal(d.msg[0], "bad.json: model.layers.0.units: 1e+20 is out of range (0..65536)");
+    /* alpha 1e308 was "inf is out of range": a float alpha has a range that fits a float */
+    assert_int_equal(parse_text(&p, "{\"dataset\": {\"source\": \"iris\"}, \"model\": {\"layers\": [{\"units\": 4, "
+                                "\"activation\": \"elu\", \"alpha\": 1e308}, {}]}}", &d, &e), NN_EINVAL);
+    assert_int_equal(d.count, 1);
+    assert_string_equal(d.msg[0], "bad.json: model.layers.0.alpha: 1e+308 is out of range [0, 1000]");
+    /* noise 1e308 made infinite data and a "diverged" run (exit 1): it is bad input */
+    assert_int_equal(parse_text(&p, "{\"dataset\": {\"source\": \"xor\", \"noise\": 1e308}}", &d, &e), NN_EINVAL);
+    assert_int_equal(d.count, 1);
+    assert_string_equal(d.msg[0], "bad.json: dataset.noise: 1e+308 is out of range [0, 1000]");
+}
+
+static void test_preset_text_is_utf8_without_control_characters(void **state)
+{
+    (void)state;
+    nn_preset p;
+    nn_diags d;
+    nn_error e;
+    /* a name that would retitle the terminal when train prints it */
+    assert_int_equal(parse_text(&p, "{\"name\": \"\\u001b]0;pwned\\u0007\", \"dataset\": {\"source\": \"iris\"}}", &d, &e),
+                     NN_EINVAL);
+    assert_string_equal(e.msg, "bad.json: name: a control character (0x1B) at byte 1: not allowed");
+    assert_int_equal(parse_text(&p, "{\"name\": \"x\\u009b2J\", \"dataset\": {\"source\": \"iris\"}}", &d, &e),
+                     NN_EINVAL);
+    assert_non_null(strstr(e.msg, "bad.json: name: a control character (U+009B) at byte 2"));
+    /* newlines and tabs are text in a description and a lesson */
+    assert_int_equal(parse_text(&p, "{\"description\": \"a\\n\\tb\", \"dataset\": {\"source\": \"iris\"}}", &d, &e),
+                     NN_OK);
+    /* bytes that are not UTF-8: in the file (with the line and column), or through --set */
+    assert_int_equal(parse_text(&p, "{\"dataset\": {\"source\": \"iris\"},\n \"name\": \"caf\xe9\"}", &d, &e), NN_EFORMAT);
+    assert_string_equal(e.msg, "bad.json:2:14: byte 0xE9 is not UTF-8 (a Windows-1252 or Latin-1 file?): JSON is "
+                        "read as UTF-8 (save the file as UTF-8)");
+    assert_int_equal(nn_preset_load(&p, "iris", NULL, &e), NN_OK);
+    assert_int_not_equal(nn_preset_set(&p, "name", "caf\xe9", &e), NN_OK);
+    assert_non_null(strstr(e.msg, "name: byte 4 (0xE9) is not UTF-8"));
+    /* UTF-16 is recognised by its byte order mark */
+    static const char u16[] = "\xff\xfe{\0}\0";
+    assert_int_equal(nn_preset_parse(&p, u16, sizeof u16 - 1, "u16.json", NULL, &e), NN_EFORMAT);
+    assert_non_null(strstr(e.msg, "u16.json: the file is UTF-16"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -872,6 +987,10 @@ int main(void)
         cmocka_unit_test(test_locked_keys_lock_themselves_and_everything_under_them),
         cmocka_unit_test(test_save_then_load_gives_the_same_preset_with_paths_relative_to_the_new_file),
         cmocka_unit_test(test_a_failed_save_leaves_the_old_file_untouched),
+        cmocka_unit_test(test_a_preset_over_the_size_cap_is_refused_unparsed),
+        cmocka_unit_test(test_json_nested_too_deep_says_how_deep_is_allowed),
+        cmocka_unit_test(test_a_value_refused_by_parse_gets_one_message_not_two),
+        cmocka_unit_test(test_preset_text_is_utf8_without_control_characters),
     };
     return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
 }

@@ -4,8 +4,10 @@
 #   tsan  build-tsan: gcc, -Db_sanitize=thread; the worker, soak and TUI tests (suites ui, e2e), and
 #         the core tests that start threads (pool, matrix, trainer, race).
 #   fuzz  build-fuzz: clang, -Dfuzzing=true with ASan+UBSan; each libFuzzer target for
-#         NN_FUZZ_SECONDS (default 30) from its seed corpus; a crash fails CI and its input is
-#         kept in build-fuzz/fuzz-out/<target>/ (copy it to tests/fuzz/regressions/<target>/).
+#         NN_FUZZ_SECONDS (default 30) from its seed corpus, with memory limits (-rss_limit_mb=2048,
+#         -malloc_limit_mb=512): an input of at most 16 KB that makes a parser take more is a
+#         finding, like a crash. A finding fails CI and its input is kept in
+#         build-fuzz/fuzz-out/<target>/ (copy it to tests/fuzz/regressions/<target>/).
 # Any sanitizer report fails the step: ASan/UBSan/TSan abort the test, and the test fails.
 # Build directories (build-asan, build-tsan, build-fuzz; NN_SAN_PREFIX=x- makes them x-asan ...) are
 # configured once and reused. NN_CI_JOBS (default 2) sets test parallelism.
@@ -139,7 +141,11 @@ step_fuzz() {
         cp tests/fuzz/corpus/$t/* "$out/corpus/"
         local dict=()
         [ -f tests/fuzz/$t.dict ] && dict=(-dict=tests/fuzz/$t.dict)
+        # Memory limits: a 16 KB input that makes a parser allocate over 512 MB at once (one 64-byte
+        # name per pixel of a huge image did) or grow past 2 GB (a cJSON tree of a huge preset) is
+        # a bug of the "small file, huge memory" class, reported like a crash (oom-* input kept).
         if "$exe" "${dict[@]}" -max_total_time="$fuzz_seconds" -max_len=16384 -timeout=10 -rss_limit_mb=2048 \
+                -malloc_limit_mb=512 \
                 -print_final_stats=1 -artifact_prefix="$out/" "$out/corpus" tests/fuzz/regressions/$t \
                 >"$out/log" 2>&1; then
             echo "fuzz_$t: $(grep -o 'number_of_executed_units: *[0-9]*' "$out/log" | grep -o '[0-9]*$') executions, no crash"

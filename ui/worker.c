@@ -151,8 +151,11 @@ static void copy_str(char *dst, size_t cap, const char *src)
     if (cap == 0)
         return;
     size_t n = src ? strlen(src) : 0;
-    if (n >= cap)
+    if (n >= cap) {   /* names are whole in the dataset; the display copy is cut at a character */
         n = cap - 1;
+        while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
+            n--;
+    }
     if (n > 0)
         memcpy(dst, src, n);
     dst[n] = '\0';
@@ -426,9 +429,10 @@ static void fill_view(ui_worker *w, const nn_trainer *t)
         fy = -1;
     s->view_fx = fx;
     s->view_fy = fy;
-    copy_str(s->view_names[0], NN_NAME_MAX, d->feature_names ? d->feature_names[fx] : "");
+    char px[32];
+    copy_str(s->view_names[0], NN_NAME_MAX, nn_dataset_feature_name(d, fx, px, sizeof px));
     if (fy >= 0)
-        copy_str(s->view_names[1], NN_NAME_MAX, d->feature_names ? d->feature_names[fy] : "");
+        copy_str(s->view_names[1], NN_NAME_MAX, nn_dataset_feature_name(d, fy, px, sizeof px));
 
     /* every feature's mean in original units (what the features off the axes are held at) */
     if (s->view != UI_VIEW_CURVE && nf > 2) {
@@ -529,10 +533,12 @@ static void fill_static(ui_worker *w, const nn_trainer *t)
     s->n_targets = d->task == NN_TASK_REGRESSION ? d->n_targets : 0;
     s->k = s->n_classes > NN_MAX_CLASSES ? NN_MAX_CLASSES : s->n_classes;
     for (int c = 0; c < s->k; c++)
-        copy_str(s->class_names[c], NN_NAME_MAX, d->class_names ? d->class_names[c] : "");
-    for (int j = 0; j < 2; j++)
+        copy_str(s->class_names[c], NN_NAME_MAX, nn_dataset_class_name(d, c));
+    for (int j = 0; j < 2; j++) {
+        char px[32];
         copy_str(s->feature_names[j], NN_NAME_MAX,
-                 (d->feature_names && j < d->n_features) ? d->feature_names[j] : "");
+                 j < d->n_features ? nn_dataset_feature_name(d, j, px, sizeof px) : "");
+    }
 
     s->n_layers = t->net.n_layers;
     for (int l = 0; l < t->net.n_layers && l < NN_MAX_LAYERS; l++) {

@@ -1,11 +1,13 @@
 /* fuzz_csv.c — the CSV loaders: nn_data_csv (auto task, last column; a label by name and by
  * index; forced classification and regression) and nn_data_csv_columns (features by name).
  * Promises checked: a refusal has a code and a message naming the file; an accepted dataset has
- * rows, finite features, labels inside [0, n_classes), finite regression targets, and
- * terminated names; nn_data_csv_columns reads the same numbers for the same named columns. */
+ * rows (each with its line, in order), finite features, at least 2 classes and labels inside
+ * [0, n_classes), finite regression targets, and names that are non-empty, unique (features) and
+ * UTF-8; nn_data_csv_columns finds every feature by its name and reads the same numbers. */
 #include "fuzz.h"
 
 #include "datasets.h"
+#include "text.h"
 
 #include <math.h>
 
@@ -27,17 +29,29 @@ static void check_dataset(const nn_dataset *d, int with_targets)
     for (size_t i = 0; i < cells; i++)
         FUZZ_CHECK(isfinite(d->x[i]), "feature %zu is not finite", i);
     FUZZ_CHECK(d->feature_names != NULL, "no feature names");
-    for (int j = 0; j < d->n_features; j++)
-        FUZZ_CHECK(fuzz_terminated(d->feature_names[j], NN_NAME_MAX), "feature name %d", j);
+    for (int j = 0; j < d->n_features; j++) {
+        const char *f = d->feature_names[j];
+        FUZZ_CHECK(f != NULL && f[0] != '\0', "feature name %d is missing or empty", j);
+        FUZZ_CHECK(nn_utf8_check(f, strlen(f)) == strlen(f), "feature name %d is not UTF-8", j);
+    }
+    FUZZ_CHECK(d->row_line != NULL, "no line numbers");
+    for (int i = 0; i < d->n; i++)
+        FUZZ_CHECK(d->row_line[i] >= 2 && (i == 0 || d->row_line[i] > d->row_line[i - 1]), "row %d: line %ld", i,
+                   d->row_line[i]);
     if (!with_targets)
         return;
     if (d->task == NN_TASK_CLASSIFICATION) {
-        FUZZ_CHECK(d->n_classes >= 1 && d->n_classes <= NN_MAX_CLASSES, "n_classes %d", d->n_classes);
+        FUZZ_CHECK(d->n_classes >= 2 && d->n_classes <= NN_MAX_CLASSES, "n_classes %d", d->n_classes);
         FUZZ_CHECK(d->label != NULL && d->class_names != NULL, "no labels or class names");
         for (int i = 0; i < d->n; i++)
             FUZZ_CHECK(d->label[i] >= 0 && d->label[i] < d->n_classes, "label %d of row %d", d->label[i], i);
-        for (int c = 0; c < d->n_classes; c++)
-            FUZZ_CHECK(fuzz_terminated(d->class_names[c], NN_NAME_MAX), "class name %d", c);
+        for (int c = 0; c < d->n_classes; c++) {
+            const char *n = d->class_names[c];
+            FUZZ_CHECK(n != NULL && n[0] != '\0', "class name %d is missing or empty", c);
+            FUZZ_CHECK(nn_utf8_check(n, strlen(n)) == strlen(n), "class name %d is not UTF-8", c);
+            for (int k = 0; k < c; k++)
+                FUZZ_CHECK(strcmp(d->class_names[k], n) != 0, "classes %d and %d have one name", k, c);
+        }
     } else {
         FUZZ_CHECK(d->task == NN_TASK_REGRESSION, "task %d", (int)d->task);
         FUZZ_CHECK(d->n_targets >= 1 && d->y != NULL, "regression without targets");
@@ -48,7 +62,7 @@ static void check_dataset(const nn_dataset *d, int with_targets)
 }
 
 /* The prediction loader, asked for the feature columns the training loader found (by their header
- * names), must read the same numbers. Skipped when names repeat or were cut (not addressable). */
+ * names, which are whole, non-empty and unique), must find them all and read the same numbers. */
 static void check_columns_agree(const nn_dataset *d, const char *buf, size_t size)
 {
     if (d->n_features > 64)
@@ -56,11 +70,8 @@ static void check_columns_agree(const nn_dataset *d, const char *buf, size_t siz
     const char *names[64];
     for (int j = 0; j < d->n_features; j++) {
         names[j] = d->feature_names[j];
-        if (strlen(names[j]) >= NN_NAME_MAX - 1 || names[j][0] == '\0')
-            return;
         for (int k = 0; k < j; k++)
-            if (strcmp(names[k], names[j]) == 0)
-                return;
+            FUZZ_CHECK(strcmp(names[k], names[j]) != 0, "features %d and %d have one name", k, j);
     }
     nn_dataset c;
     memset(&c, 0, sizeof c);

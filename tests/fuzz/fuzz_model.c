@@ -2,11 +2,13 @@
  * normalisation statistics, names, every layer's shape, weights and biases), then a prediction
  * with the loaded model so inconsistent shapes that parse accepted show up under ASan.
  * Promises checked: a refusal has a code and a message naming the file; an accepted model has a
- * network whose input is n_features wide, classes that match its output, predictions that are
+ * network whose input is n_features wide, at least 2 classes that match its output (the predicted
+ * class always names one of them), predictions that are
  * probabilities in [0, 1] when the last layer is softmax or sigmoid (NaN allowed: weights may be huge);
  * it writes (nn_model_to_json), reads back, writes the same text and predicts the same numbers. */
 #include "fuzz.h"
 
+#include "metrics.h"
 #include "model_io.h"
 
 #include <math.h>
@@ -76,7 +78,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int outs = nn_network_outputs(&m.net);
     FUZZ_CHECK(outs >= 1, "outputs %d", outs);
     if (m.task == NN_TASK_CLASSIFICATION) {
-        FUZZ_CHECK(m.n_classes >= 1 && m.n_classes <= NN_MAX_CLASSES, "n_classes %d", m.n_classes);
+        FUZZ_CHECK(m.n_classes >= 2 && m.n_classes <= NN_MAX_CLASSES, "n_classes %d", m.n_classes);
         FUZZ_CHECK(m.class_names != NULL, "no class names");
         FUZZ_CHECK(outs == m.n_classes || (outs == 1 && m.n_classes == 2), "outputs %d for %d classes", outs,
                    m.n_classes);
@@ -99,6 +101,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 (last == NN_ACT_SOFTMAX || last == NN_ACT_SIGMOID)) {
                 for (int i = 0; i < rows * outs; i++)
                     FUZZ_CHECK(!(y[i] < 0.0f) && !(y[i] > 1.0f), "probability %g", (double)y[i]);
+            }
+            if (st == NN_OK && m.task == NN_TASK_CLASSIFICATION) {   /* predict prints class_names[c] */
+                for (int r = 0; r < rows; r++) {
+                    int c = nn_predict_class(y + (size_t)r * (size_t)outs, outs);
+                    FUZZ_CHECK(c >= 0 && c < m.n_classes, "row %d: class %d of %d", r, c, m.n_classes);
+                }
             } else if (st != NN_OK) {
                 FUZZ_CHECK(err.msg[0] != '\0', "predict failed without a message");
             }

@@ -1,12 +1,15 @@
 /* fuzz_preset.c — nn_preset_parse (syntax, every field's validation, cross-field checks) and,
  * for inputs starting with "SET\n", nn_preset_set with KEY=VALUE lines (the --set path) on the
  * default iris preset.
- * Promises checked: a refusal has a code and a message; an accepted preset validates, serialises,
+ * Promises checked: nn_json_check accepts exactly what cJSON parses; a refusal has a code and a message; an accepted preset validates, serialises,
  * parses back, and serialises the same way again (the writer's output is a fixed point); every
  * documented key set to the value nn_preset_get returns leaves the preset as it was. */
 #include "fuzz.h"
 
 #include "preset.h"
+#include "text.h"
+
+#include <cJSON.h>
 
 static nn_preset p, q, r;  /* ~20 KB each: static, not on the stack */
 
@@ -139,6 +142,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free(buf);
         return 0;
     }
+    /* nn_json_check follows cJSON's grammar: where cJSON fails and the check accepts, a parse failure
+     * would be reported as "out of memory" */
+    cJSON *tree = cJSON_ParseWithLength(buf, size);
+    nn_json_verdict verdict = nn_json_check(buf, size, NULL);
+    FUZZ_CHECK((tree != NULL) == (verdict == NN_JSON_OK), "cJSON %s, nn_json_check %s", tree ? "parses" : "fails",
+               verdict == NN_JSON_OK ? "accepts" : "refuses");
+    cJSON_Delete(tree);
     nn_error err;
     nn_diags_clear(&diags);
     nn_status st = nn_preset_parse(&p, buf, size, "fuzz/preset.json", &diags, &err);

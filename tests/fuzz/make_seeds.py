@@ -61,6 +61,15 @@ put('preset', 'huge.json', json.dumps({
 put('preset', 'set-edits.txt', 'SET\ntraining.optimizer.name=adam\nmodel.layers.0.units=8\n'
     'model.layers.2={"units":4,"activation":"tanh"}\nmodel.layers.1=null\nseed=99\n'
     'training.epochs=0\ndataset.split.train=2\nlesson.locked.0=x\n')
+# hostile presets (issue 11): deep nesting, text that is not UTF-8 or has control characters, values
+# whose first problem used to bring a second, a UTF-16 file
+put('preset', 'deep-nesting.json', '[' * 5000 + ']' * 5000)
+put('preset', 'control-name.json', '{"name": "\\u001b]0;pwned\\u0007", "dataset": {"source": "iris"}}')
+put('preset', 'latin1-name.json', b'{"name": "caf\xe9", "dataset": {"source": "iris"}}')
+put('preset', 'utf16.json', '{"dataset": {"source": "iris"}}'.encode('utf-16'))
+put('preset', 'huge-values.json', '{"dataset": {"source": "xor", "noise": 1e308}, "model": {"layers": '
+    '[{"units": 1e+20}, {"units": 4, "activation": "elu", "alpha": 1e308}, {}]}}')
+put('preset', 'set-latin1.txt', b'SET\nname=caf\xe9\ndescription=a\x1b[2J\n')
 
 # --- CSV -------------------------------------------------------------------------------------
 put('csv', 'classes.csv', 'a,b,label\n1,2,x\n3,4,y\n5.5,-6e3,x\n')
@@ -74,6 +83,20 @@ put('csv', 'empty-field.csv', 'a,,label\n1,,x\n,2,y\n')
 put('csv', 'unterminated.csv', 'a,b,label\n1,2,"x\n')
 put('csv', 'wide.csv', ','.join('c%d' % i for i in range(40)) + '\n' + ','.join(str(i) for i in range(40)) + '\n')
 put('csv', 'classes-many.csv', 'a,label\n' + ''.join('%d,k%d\n' % (i, i) for i in range(70)))
+# hostile CSVs (issue 11)
+put('csv', 'one-class.csv', 'x,y,kind\n1,2,a\n3,4,a\n5,6,a\n')
+put('csv', 'long-names.csv', 'F' * 100 + ',label\n1,' + 'L' * 70 + '\n2,' + 'L' * 69 + 'M\n')
+put('csv', 'dup-header.csv', 'x,y,x,label\n1,2,3,a\n4,5,6,b\n')
+put('csv', 'empty-header.csv', ',y,label\n1,2,a\n4,5,b\n')
+put('csv', 'cp1252.csv', 'x,label\n1,tea\n2,caf\u00e9\n'.encode('cp1252'))
+put('csv', 'utf16.csv', 'x,label\n1,a\n2,b\n'.encode('utf-16'))
+put('csv', 'utf16-nobom.csv', 'x,label\n1,a\n2,b\n'.encode('utf-16-le'))
+put('csv', 'semicolon.csv', 'x;y;label\n1;2;a\n3;4;b\n')
+put('csv', 'tab.csv', 'x\ty\tlabel\n1\t2\ta\n3\t4\tb\n')
+put('csv', 'bigint-label.csv', 'a,c\n1,1\n2,9007199254740993\n')
+put('csv', 'escape-labels.csv', 'x,label\n1,"\x1b]0;pwned\x07"\n2,caf\u00e9 \u009b2J\n3,plain\n')
+put('csv', 'float-overflow.csv', 'x,y\n1,0.5\n2,1e39\n1e39,3\n')
+put('csv', 'shadow-like.csv', 'root:$y$j9T$SECRETSECRETSECRETSECRETSECRET:19000:0:99999:7:::\n')
 wine = open(os.path.join(here, '..', '..', 'presets', 'wine.csv')).read().splitlines()
 put('csv', 'wine-head.csv', '\n'.join(wine[:8]) + '\n')
 
@@ -107,6 +130,9 @@ put('idx', 'pair-count-mismatch', pair(0, idx_images(3, 2, 2), idx_labels(4)))
 put('idx', 'pair-shape-mismatch', pair(1, idx_images(2, 2, 2), idx_labels(2), idx_images(1, 3, 3), idx_labels(1)))
 put('idx', 'pair-bad-label', pair(0, idx_images(2, 1, 1), struct.pack('>II', 0x801, 2) + bytes([3, 200])))
 put('idx', 'pair-swapped', pair(0, idx_labels(3), idx_images(3, 2, 2)))
+# one 3584 x 4096 image in 14 KB of gzip: a 64-byte name per pixel took 940 MB (issue 11)
+put('idx', 'pair-one-huge-image.gz', pair(0, gzip.compress(idx_images(1, 3584, 4096, bytes(3584 * 4096)), mtime=0,
+                                                           compresslevel=9), idx_labels(1)))
 
 # --- models ----------------------------------------------------------------------------------
 # A real model (nnterm train xor --set model.layers.0.units=3 --epochs 2 --save) with its preset
@@ -154,6 +180,19 @@ put('model', 'zero-scale.json', variant(xor_model, lambda m: m['normalization'][
 put('model', 'no-layers.json', variant(xor_model, lambda m: m.update(layers=[])))
 put('model', 'bad-activation.json', variant(xor_model, lambda m: m['layers'][0].update(activation="nope")))
 put('model', 'truncated.json', json.dumps(xor_model)[:300])
+# hostile models (issue 11): one class, a denormal scale, a few bytes claiming 2^24 units, deep
+# nesting, names with control characters or not UTF-8
+def one_class(m):
+    m['classes'] = ['a']
+    last = m['layers'][-1]
+    last.update(units=1, activation='sigmoid', weights=last['weights'][:3], biases=last['biases'][:1])
+put('model', 'one-class.json', variant(xor_model, one_class))
+put('model', 'tiny-scale.json', variant(xor_model, lambda m: m['normalization']['scale'].__setitem__(0, 1e-45)))
+put('model', 'claims-huge.json', variant(xor_model, lambda m: m['layers'][0].update(units=1 << 24)))
+put('model', 'deep-nesting.json', '{"format": "nnterm-model", "x": ' + '[' * 2000 + ']' * 2000 + '}')
+put('model', 'control-names.json', variant(xor_model, lambda m: m.update(classes=['\x1b]0;pwned\x07', '\u009b2J'])))
+put('model', 'latin1-names.json', json.dumps(xor_model).replace('"x1"', '"caf\\u00e9"').encode().replace(
+    b'caf\\u00e9', b'caf\xe9'))
 
 if len(sys.argv) > 1 and sys.argv[1] == '--list':
     for t in ('preset', 'csv', 'idx', 'model'):
