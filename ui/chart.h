@@ -1,6 +1,6 @@
-/* chart.h — braille line charts (TUI.md "Braille line charts"): a dot canvas of 2x4 dots per
- * cell, Bresenham segments, one colour per cell (a series painting over a different colour
- * resets the cell, as bottom does), rasterised into a ui_grid with axes, labels and a legend.
+/* chart.h — braille line charts: a dot canvas of 2x4 dots per cell (U+2800 + the dot bits),
+ * Bresenham segments, one colour per cell (a series painting over a different colour resets the
+ * cell, as bottom does), rasterised into a ui_grid with axes, labels and a legend.
  * Pure; the caller owns every buffer. */
 #ifndef UI_CHART_H
 #define UI_CHART_H

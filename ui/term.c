@@ -77,7 +77,7 @@ SCREEN *ui_term_start(ui_theme *th, const ui_options *opt)
     keypad(stdscr, TRUE);
     nodelay(stdscr, TRUE);
     curs_set(0);
-    /* Ctrl-C is a key (quit, asking first while training, TUI.md), not SIGINT: the interrupt
+    /* Ctrl-C is a key (quit, asking first while training: keys.c), not SIGINT: the interrupt
      * character is turned off in the program's terminal mode (def_prog_mode keeps it there; endwin
      * restores the shell's). SIGINT from kill still ends the trainer cleanly (on_signal). */
     struct termios tio;
