@@ -191,7 +191,7 @@ static void fill_race(ui_worker *w)
     long seen = 0, left = 0, done = 0;
     for (int r = 0; r < w->race_n; r++) {
         const nn_trainer *t = &w->race[r];
-        ui_race_entry *e = &s->race_entries[r];
+        ui_race_entry *e = &s->race.entries[r];
         seen += t->samples_seen;
         done += t->epoch;
         if (t->epoch > hi)
@@ -235,7 +235,7 @@ static void fill_race(ui_worker *w)
     bool finished = w->state == UI_RUN_DONE;
     s->eta_s = !finished && done > 0 ? w->busy_s / (double)done * (double)left : 0.0;
     s->threads = nn_pool_threads(w->race_pool);
-    s->race_current = w->race_cur;
+    s->race.current = w->race_cur;
     s->has_last = false;
     s->history_len = 0;
     s->stopped_early = false;
@@ -299,19 +299,19 @@ static void fill_dynamic(ui_worker *w)
     const nn_epoch_stats *last = nn_trainer_last(t);
     s->has_last = last != NULL;
     s->history_len = t->history_len;
-    int k = s->k;
+    int k = s->info.k;
     if (last) {
         s->last = *last;
         if (k > 0 && t->confusion)
-            memcpy(s->confusion, t->confusion, (size_t)k * (size_t)k * sizeof *s->confusion);
-        s->metrics = t->metrics;
-        s->reg = t->reg;
+            memcpy(s->eval.confusion, t->confusion, (size_t)k * (size_t)k * sizeof *s->eval.confusion);
+        s->eval.metrics = t->metrics;
+        s->eval.reg = t->reg;
     } else {
         memset(&s->last, 0, sizeof s->last);
         if (k > 0)
-            memset(s->confusion, 0, (size_t)k * (size_t)k * sizeof *s->confusion);
-        memset(&s->metrics, 0, sizeof s->metrics);
-        memset(&s->reg, 0, sizeof s->reg);
+            memset(s->eval.confusion, 0, (size_t)k * (size_t)k * sizeof *s->eval.confusion);
+        memset(&s->eval.metrics, 0, sizeof s->eval.metrics);
+        memset(&s->eval.reg, 0, sizeof s->eval.reg);
     }
 }
 
@@ -320,6 +320,9 @@ static void publish(ui_worker *w)
 {
     fill_dynamic(w);
     w->snap.seq = ++w->seq;
+    /* every section is copied by every publish (for now): each carries this publish's seq */
+    w->snap.info.seq = w->snap.eval.seq = w->snap.boundary.seq = w->snap.fit.seq = w->seq;
+    w->snap.health.seq = w->snap.trace.seq = w->snap.events.seq = w->snap.race.seq = w->snap.net.seq = w->seq;
     const nn_epoch_stats *th = w->have_trainer ? w->t.history : NULL;
     int tlen = w->have_trainer ? w->t.history_len : 0;
 
@@ -359,11 +362,11 @@ __attribute__((format(printf, 2, 3)))
 static void add_event(ui_worker *w, const char *fmt, ...)
 {
     ui_snapshot *s = &w->snap;
-    if (s->n_events >= UI_EVENT_MAX) {
-        memmove(s->events, s->events + 1, (UI_EVENT_MAX - 1) * sizeof *s->events);
-        s->n_events = UI_EVENT_MAX - 1;
+    if (s->events.n >= UI_EVENT_MAX) {
+        memmove(s->events.list, s->events.list + 1, (UI_EVENT_MAX - 1) * sizeof *s->events.list);
+        s->events.n = UI_EVENT_MAX - 1;
     }
-    ui_event *e = &s->events[s->n_events++];
+    ui_event *e = &s->events.list[s->events.n++];
     e->epoch = w->have_trainer ? w->t.epoch : 0;
     e->batch = w->have_trainer ? w->t.batch : 0;
     va_list ap;
@@ -401,44 +404,44 @@ static void fill_view(ui_worker *w, const nn_trainer *t)
     ui_snapshot *s = &w->snap;
     const nn_dataset *d = &t->data;
     int nf = d->n_features;
-    s->view = UI_VIEW_NONE;
-    s->view_epoch = -1;
-    s->grid_w = s->grid_h = 0;
-    s->n_points = 0;
-    s->curve_n = 0;
-    s->view_fx = 0;
-    s->view_fy = -1;
-    s->view_names[0][0] = s->view_names[1][0] = '\0';
+    s->boundary.kind = UI_VIEW_NONE;
+    s->boundary.epoch = -1;
+    s->boundary.grid_w = s->boundary.grid_h = 0;
+    s->boundary.n_points = 0;
+    s->boundary.curve_n = 0;
+    s->boundary.fx = 0;
+    s->boundary.fy = -1;
+    s->boundary.names[0][0] = s->boundary.names[1][0] = '\0';
     /* more than 2 features: only once the UI has asked for two (ui_worker_view_features) */
     bool plane = nf == 2 || (nf > 2 && nf <= UI_VIEW_MAX_FEATURES && w->view_chosen);
     if (plane && d->task == NN_TASK_CLASSIFICATION)
-        s->view = UI_VIEW_BOUNDARY;
+        s->boundary.kind = UI_VIEW_BOUNDARY;
     else if (plane && d->task == NN_TASK_REGRESSION)
-        s->view = UI_VIEW_SURFACE;
+        s->boundary.kind = UI_VIEW_SURFACE;
     else if (nf == 1 && d->task == NN_TASK_REGRESSION && d->y)
-        s->view = UI_VIEW_CURVE;
-    if (s->view == UI_VIEW_NONE || d->n <= 0)
+        s->boundary.kind = UI_VIEW_CURVE;
+    if (s->boundary.kind == UI_VIEW_NONE || d->n <= 0)
         return;
     int fx = 0, fy = 1;
-    if (s->view != UI_VIEW_CURVE && w->view_fx >= 0 && w->view_fy >= 0 && w->view_fx < nf && w->view_fy < nf &&
+    if (s->boundary.kind != UI_VIEW_CURVE && w->view_fx >= 0 && w->view_fy >= 0 && w->view_fx < nf && w->view_fy < nf &&
         w->view_fx != w->view_fy) {
         fx = w->view_fx;
         fy = w->view_fy;
     }
-    if (s->view == UI_VIEW_CURVE)
+    if (s->boundary.kind == UI_VIEW_CURVE)
         fy = -1;
-    s->view_fx = fx;
-    s->view_fy = fy;
+    s->boundary.fx = fx;
+    s->boundary.fy = fy;
     char px[32];
-    copy_str(s->view_names[0], NN_NAME_MAX, nn_dataset_feature_name(d, fx, px, sizeof px));
+    copy_str(s->boundary.names[0], NN_NAME_MAX, nn_dataset_feature_name(d, fx, px, sizeof px));
     if (fy >= 0)
-        copy_str(s->view_names[1], NN_NAME_MAX, nn_dataset_feature_name(d, fy, px, sizeof px));
+        copy_str(s->boundary.names[1], NN_NAME_MAX, nn_dataset_feature_name(d, fy, px, sizeof px));
 
     /* every feature's mean in original units (what the features off the axes are held at) */
-    if (s->view != UI_VIEW_CURVE && nf > 2) {
+    if (s->boundary.kind != UI_VIEW_CURVE && nf > 2) {
         float *m = realloc(w->view_mean, (size_t)nf * sizeof *m);
         if (!m) {
-            s->view = UI_VIEW_NONE;
+            s->boundary.kind = UI_VIEW_NONE;
             return;
         }
         w->view_mean = m;
@@ -463,7 +466,7 @@ static void fill_view(ui_worker *w, const nn_trainer *t)
         float a = d->x[(size_t)i * (size_t)nf + (size_t)fx];
         denorm_feature(&t->norm, fx, &a);
         float b;
-        if (s->view == UI_VIEW_CURVE) {
+        if (s->boundary.kind == UI_VIEW_CURVE) {
             b = d->y[(size_t)i * (size_t)d->n_targets];
         } else {
             b = d->x[(size_t)i * (size_t)nf + (size_t)fy];
@@ -484,10 +487,10 @@ static void fill_view(ui_worker *w, const nn_trainer *t)
         ylo = yhi = 0.0f;
     expand_range(&xlo, &xhi);
     expand_range(&ylo, &yhi);
-    s->x_min = xlo;
-    s->x_max = xhi;
-    s->y_min = ylo;
-    s->y_max = yhi;
+    s->boundary.x_min = xlo;
+    s->boundary.x_max = xhi;
+    s->boundary.y_min = ylo;
+    s->boundary.y_max = yhi;
 
     /* an even sample of the training rows, then the test rows */
     long total = (long)t->split.n_train + (long)t->split.n_test;
@@ -496,10 +499,10 @@ static void fill_view(ui_worker *w, const nn_trainer *t)
         long pos = (long)((double)i * (double)total / (double)want);
         bool is_test = pos >= t->split.n_train;
         uint32_t row = is_test ? t->split.test[pos - t->split.n_train] : t->split.train[pos];
-        ui_point *pt = &s->points[i];
+        ui_point *pt = &s->boundary.points[i];
         pt->x = d->x[(size_t)row * (size_t)nf + (size_t)fx];
         denorm_feature(&t->norm, fx, &pt->x);
-        if (s->view == UI_VIEW_CURVE) {
+        if (s->boundary.kind == UI_VIEW_CURVE) {
             pt->y = d->y[(size_t)row * (size_t)d->n_targets];
         } else {
             pt->y = d->x[(size_t)row * (size_t)nf + (size_t)fy];
@@ -508,12 +511,12 @@ static void fill_view(ui_worker *w, const nn_trainer *t)
         pt->cls = (int16_t)(d->task == NN_TASK_CLASSIFICATION && d->label ? d->label[row] : 0);
         pt->is_test = is_test ? 1 : 0;
     }
-    s->n_points = want;
-    if (s->view == UI_VIEW_CURVE) {
-        s->curve_n = UI_CURVE_MAX;
+    s->boundary.n_points = want;
+    if (s->boundary.kind == UI_VIEW_CURVE) {
+        s->boundary.curve_n = UI_CURVE_MAX;
     } else {
-        s->grid_w = UI_GRID_W;
-        s->grid_h = UI_GRID_H;
+        s->boundary.grid_w = UI_GRID_W;
+        s->boundary.grid_h = UI_GRID_H;
     }
 }
 
@@ -523,30 +526,30 @@ static void fill_static(ui_worker *w, const nn_trainer *t)
     ui_snapshot *s = &w->snap;
     const nn_dataset *d = &t->data;
 
-    copy_str(s->source, sizeof s->source, t->preset.dataset.source);
-    s->task = (int)d->task;
-    s->n_train = t->split.n_train;
-    s->n_val = t->split.n_val;
-    s->n_test = t->split.n_test;
-    s->n_features = d->n_features;
-    s->n_classes = d->task == NN_TASK_CLASSIFICATION ? d->n_classes : 0;
-    s->n_targets = d->task == NN_TASK_REGRESSION ? d->n_targets : 0;
-    s->k = s->n_classes > NN_MAX_CLASSES ? NN_MAX_CLASSES : s->n_classes;
-    for (int c = 0; c < s->k; c++)
-        copy_str(s->class_names[c], NN_NAME_MAX, nn_dataset_class_name(d, c));
+    copy_str(s->info.source, sizeof s->info.source, t->preset.dataset.source);
+    s->info.task = (int)d->task;
+    s->info.n_train = t->split.n_train;
+    s->info.n_val = t->split.n_val;
+    s->info.n_test = t->split.n_test;
+    s->info.n_features = d->n_features;
+    s->info.n_classes = d->task == NN_TASK_CLASSIFICATION ? d->n_classes : 0;
+    s->info.n_targets = d->task == NN_TASK_REGRESSION ? d->n_targets : 0;
+    s->info.k = s->info.n_classes > NN_MAX_CLASSES ? NN_MAX_CLASSES : s->info.n_classes;
+    for (int c = 0; c < s->info.k; c++)
+        copy_str(s->info.class_names[c], NN_NAME_MAX, nn_dataset_class_name(d, c));
     for (int j = 0; j < 2; j++) {
         char px[32];
-        copy_str(s->feature_names[j], NN_NAME_MAX,
+        copy_str(s->info.feature_names[j], NN_NAME_MAX,
                  j < d->n_features ? nn_dataset_feature_name(d, j, px, sizeof px) : "");
     }
 
-    s->n_layers = t->net.n_layers;
+    s->info.n_layers = t->net.n_layers;
     for (int l = 0; l < t->net.n_layers && l < NN_MAX_LAYERS; l++) {
-        s->layers[l].in = t->net.layers[l].in;
-        s->layers[l].out = t->net.layers[l].out;
-        s->layers[l].act = (int)t->net.layers[l].act;
+        s->info.layers[l].in = t->net.layers[l].in;
+        s->info.layers[l].out = t->net.layers[l].out;
+        s->info.layers[l].act = (int)t->net.layers[l].act;
     }
-    s->n_params = (long)t->net.n_params;
+    s->info.n_params = (long)t->net.n_params;
     s->batch_size = t->batch_size;
     s->optimizer = (int)t->opt.p.kind;
     s->loss = (int)t->loss;
@@ -561,17 +564,17 @@ static void compute_fit(ui_worker *w)
 {
     ui_snapshot *s = &w->snap;
     nn_trainer *t = &w->t;
-    if (!w->have_trainer || s->fit_n <= 0 || !w->fit_in || !w->fit_out)
+    if (!w->have_trainer || s->fit.n <= 0 || !w->fit_in || !w->fit_out)
         return;
-    int nf = t->data.n_features, k = s->fit_n;
+    int nf = t->data.n_features, k = s->fit.n;
     for (int i = 0; i < k; i++)
         memcpy(&w->fit_in[(size_t)i * nf], &t->data.x[(size_t)w->fit_rows[i] * nf], (size_t)nf * sizeof(float));
     nn_trainer_predict(t, w->fit_in, k, w->fit_out); /* the features are normalised in place already */
     for (int i = 0; i < k; i++) {
-        s->fit_pred[i] = w->fit_out[(size_t)i * (size_t)t->outputs];
-        s->fit_actual[i] = t->data.y[(size_t)w->fit_rows[i] * (size_t)t->data.n_targets];
+        s->fit.pred[i] = w->fit_out[(size_t)i * (size_t)t->outputs];
+        s->fit.actual[i] = t->data.y[(size_t)w->fit_rows[i] * (size_t)t->data.n_targets];
     }
-    s->fit_epoch = t->epoch;
+    s->fit.epoch = t->epoch;
 }
 
 /* Predicts the grid or the curve with the current weights (worker thread, between batches). */
@@ -580,35 +583,36 @@ static void compute_view(ui_worker *w)
     ui_snapshot *s = &w->snap;
     nn_trainer *t = &w->t;
     compute_fit(w);
-    if (!w->have_trainer || s->view == UI_VIEW_NONE || !w->view_in || !w->view_out)
+    if (!w->have_trainer || s->boundary.kind == UI_VIEW_NONE || !w->view_in || !w->view_out)
         return;
     int outs = t->outputs;
-    if (s->view == UI_VIEW_CURVE) {
-        int n = s->curve_n;
+    if (s->boundary.kind == UI_VIEW_CURVE) {
+        int n = s->boundary.curve_n;
         for (int i = 0; i < n; i++) {
-            float x = s->x_min + (s->x_max - s->x_min) * (float)i / (float)(n - 1);
-            s->curve_x[i] = x;
+            float x = s->boundary.x_min + (s->boundary.x_max - s->boundary.x_min) * (float)i / (float)(n - 1);
+            s->boundary.curve_x[i] = x;
             w->view_in[i] = x;
         }
         nn_norm_apply(&t->norm, w->view_in, n);
         nn_trainer_predict(t, w->view_in, n, w->view_out);
         for (int i = 0; i < n; i++)
-            s->curve_y[i] = w->view_out[(size_t)i * (size_t)outs];
+            s->boundary.curve_y[i] = w->view_out[(size_t)i * (size_t)outs];
     } else {
-        int gw = s->grid_w, gh = s->grid_h, cells = gw * gh;
-        float dx = (s->x_max - s->x_min) / (float)gw, dy = (s->y_max - s->y_min) / (float)gh;
-        int nf = t->data.n_features, fx = s->view_fx, fy = s->view_fy;
+        int gw = s->boundary.grid_w, gh = s->boundary.grid_h, cells = gw * gh;
+        float dx = (s->boundary.x_max - s->boundary.x_min) / (float)gw;
+        float dy = (s->boundary.y_max - s->boundary.y_min) / (float)gh;
+        int nf = t->data.n_features, fx = s->boundary.fx, fy = s->boundary.fy;
         for (int r = 0; r < gh; r++)
             for (int c = 0; c < gw; c++) {
                 float *p = &w->view_in[(size_t)nf * (size_t)(r * gw + c)];
                 if (nf > 2 && w->view_mean)
                     memcpy(p, w->view_mean, (size_t)nf * sizeof *p);   /* the other features at their mean */
-                p[fx] = s->x_min + ((float)c + 0.5f) * dx;
-                p[fy] = s->y_max - ((float)r + 0.5f) * dy;
+                p[fx] = s->boundary.x_min + ((float)c + 0.5f) * dx;
+                p[fy] = s->boundary.y_max - ((float)r + 0.5f) * dy;
             }
         nn_norm_apply(&t->norm, w->view_in, cells);
         nn_trainer_predict(t, w->view_in, cells, w->view_out);
-        if (s->view == UI_VIEW_BOUNDARY) {
+        if (s->boundary.kind == UI_VIEW_BOUNDARY) {
             for (int i = 0; i < cells; i++) {
                 const float *row = &w->view_out[(size_t)i * (size_t)outs];
                 int cls = nn_predict_class(row, outs);
@@ -617,8 +621,8 @@ static void compute_view(ui_worker *w)
                     conf = 0.0f;
                 if (conf > 1.0f)
                     conf = 1.0f;
-                s->grid_class[i] = (uint8_t)(cls < 0 ? 0 : cls > 255 ? 255 : cls);
-                s->grid_conf[i] = conf;
+                s->boundary.grid_class[i] = (uint8_t)(cls < 0 ? 0 : cls > 255 ? 255 : cls);
+                s->boundary.grid_conf[i] = conf;
             }
         } else {
             float lo = INFINITY, hi = -INFINITY;
@@ -635,14 +639,14 @@ static void compute_view(ui_worker *w)
             for (int i = 0; i < cells; i++) {
                 float v = w->view_out[(size_t)i * (size_t)outs];
                 float u = span > 0.0f && isfinite(v) ? (v - lo) / span : 0.5f;
-                s->grid_class[i] = 0;
-                s->grid_conf[i] = u < 0.0f ? 0.0f : u > 1.0f ? 1.0f : u;
+                s->boundary.grid_class[i] = 0;
+                s->boundary.grid_conf[i] = u < 0.0f ? 0.0f : u > 1.0f ? 1.0f : u;
             }
-            s->grid_vmin = lo;
-            s->grid_vmax = hi;
+            s->boundary.grid_vmin = lo;
+            s->boundary.grid_vmax = hi;
         }
     }
-    s->view_epoch = t->epoch;
+    s->boundary.epoch = t->epoch;
     w->last_grid = now_s();
     w->grid_samples = t->samples_seen;
 }
@@ -700,14 +704,14 @@ static void set_message(ui_worker *w, const char *msg)
 static void clear_teaching(ui_worker *w)
 {
     ui_snapshot *s = &w->snap;
-    s->has_health = false;
-    s->health_epoch = s->health_batch = 0;
-    memset(&s->health, 0, sizeof s->health);
-    nn_health_history_clear(&s->health_hist);
-    s->n_warnings = 0;
-    s->n_events = 0;
+    s->health.valid = false;
+    s->health.epoch = s->health.batch = 0;
+    memset(&s->health.last, 0, sizeof s->health.last);
+    nn_health_history_clear(&s->health.hist);
+    s->health.n_warnings = 0;
+    s->events.n = 0;
     s->trace.valid = false;
-    s->net_act_rows = 0;
+    s->net.act_rows = 0;
     w->row_pending = false;
     w->last_health = 0.0;
 }
@@ -718,24 +722,24 @@ static void fill_net(ui_worker *w, bool acts)
 {
     ui_snapshot *s = &w->snap;
     if (w->race_on || !w->have_trainer) {
-        s->has_net = false;
+        s->net.valid = false;
         return;
     }
     const nn_network *net = &w->t.net;
-    s->has_net = true;
-    s->net_epoch = w->t.epoch;
-    s->net_batch = w->t.batch;
+    s->net.valid = true;
+    s->net.epoch = w->t.epoch;
+    s->net.batch = w->t.batch;
     int rows = net->last_rows;
     if (acts)
-        s->net_act_rows = rows;
+        s->net.act_rows = rows;
     for (int l = 0; l < net->n_layers && l < NN_MAX_LAYERS; l++) {
         const nn_layer *L = &net->layers[l];
         int in = L->in, out = L->out;
         int nr = in < UI_NET_DIM ? in : UI_NET_DIM, nc = out < UI_NET_DIM ? out : UI_NET_DIM;
-        s->net_rows[l] = nr;
-        s->net_cols[l] = nc;
+        s->net.rows[l] = nr;
+        s->net.cols[l] = nc;
         const float *W = net->params + L->w_off, *b = net->params + L->b_off;
-        float *dst = s->net_w[l];
+        float *dst = s->net.w[l];
         for (int i = 0; i < nr * nc; i++)
             dst[i] = 0.0f;
         float wmax = 0.0f;
@@ -751,11 +755,11 @@ static void fill_net(ui_worker *w, bool acts)
                     *c = v;
             }
         }
-        s->net_wmax[l] = wmax;
+        s->net.wmax[l] = wmax;
         for (int c = 0; c < nc; c++)
-            s->net_b[l][c] = 0.0f;
+            s->net.b[l][c] = 0.0f;
         for (int j = 0; j < out; j++) {
-            float *c = &s->net_b[l][(long)j * nc / out];
+            float *c = &s->net.b[l][(long)j * nc / out];
             if (fabsf(b[j]) > fabsf(*c))
                 *c = b[j];
         }
@@ -778,10 +782,10 @@ static void fill_net(ui_worker *w, bool acts)
                 }
             double mean, sd;   /* two passes: a large common offset keeps the spread */
             nn_health_block_mean_std(L->a, rows, out, j0, j1 < out ? j1 : out, &mean, &sd);
-            s->net_amean[l][c] = (float)mean;
-            s->net_astd[l][c] = (float)sd;
-            s->net_active[l][c] = n > 0.0 ? (float)(act / n) : 0.0f;
-            s->net_sat[l][c] = n > 0.0 ? (float)(sat / n) : 0.0f;
+            s->net.amean[l][c] = (float)mean;
+            s->net.astd[l][c] = (float)sd;
+            s->net.active[l][c] = n > 0.0 ? (float)(act / n) : 0.0f;
+            s->net.sat[l][c] = n > 0.0 ? (float)(sat / n) : 0.0f;
         }
     }
 }
@@ -798,10 +802,10 @@ static void fresh_snapshot(ui_worker *w, const nn_preset *p)
     w->snap.notice_seq = nseq;
     w->snap.notice_error = nerr;
     memcpy(w->snap.notice, note, sizeof note);
-    w->snap.view_epoch = -1;
+    w->snap.boundary.epoch = -1;
     copy_str(w->snap.name, sizeof w->snap.name, p->name);
     copy_str(w->snap.file, sizeof w->snap.file, p->file);
-    copy_str(w->snap.source, sizeof w->snap.source, p->dataset.source);
+    copy_str(w->snap.info.source, sizeof w->snap.info.source, p->dataset.source);
     w->snap.epochs = p->training.epochs;
 }
 
@@ -920,10 +924,10 @@ static void do_load(ui_worker *w)
     nn_epoch_stats *hist = calloc((size_t)cap, sizeof *hist);
     fill_static(w, &w->t);
     size_t in_n = 0, out_n = 0;
-    if (w->snap.view == UI_VIEW_CURVE) {
+    if (w->snap.boundary.kind == UI_VIEW_CURVE) {
         in_n = UI_CURVE_MAX;
         out_n = (size_t)UI_CURVE_MAX * (size_t)w->t.outputs;
-    } else if (w->snap.view != UI_VIEW_NONE) {
+    } else if (w->snap.boundary.kind != UI_VIEW_NONE) {
         in_n = (size_t)w->t.data.n_features * UI_GRID_W * UI_GRID_H;
         out_n = (size_t)UI_GRID_W * UI_GRID_H * (size_t)w->t.outputs;
     }
@@ -931,7 +935,7 @@ static void do_load(ui_worker *w)
         w->view_in = malloc(in_n * sizeof *w->view_in);
         w->view_out = malloc(out_n * sizeof *w->view_out);
     }
-    w->snap.fit_n = 0;
+    w->snap.fit.n = 0;
     if (w->t.data.task == NN_TASK_REGRESSION) {
         /* an even sample of the test rows (or the training rows), gathered once */
         const uint32_t *rows = w->t.split.n_test > 0 ? w->t.split.test : w->t.split.train;
@@ -942,7 +946,7 @@ static void do_load(ui_worker *w)
         if (w->fit_in && w->fit_out) {
             for (int i = 0; i < k; i++)
                 w->fit_rows[i] = rows[(long)i * n / k];
-            w->snap.fit_n = k;
+            w->snap.fit.n = k;
         }
     }
     size_t np = w->t.net.n_params > 0 ? w->t.net.n_params : 1;
@@ -980,7 +984,7 @@ static void race_reset(ui_worker *w, bool new_seed, uint64_t seed)
     for (int r = 0; r < w->race_n; r++) {
         nn_trainer_reset(&w->race[r], new_seed, seed);
         w->race_err[r] = false;
-        ui_race_entry *e = &w->snap.race_entries[r];
+        ui_race_entry *e = &w->snap.race.entries[r];
         e->message[0] = '\0';
         e->hist_len = 0;
         e->hist_step = 1;
@@ -1044,11 +1048,11 @@ static void do_race(ui_worker *w, const char *list)
     fresh_snapshot(w, &w->race_preset);
     clear_teaching(w);
     w->state = UI_RUN_LOADING;
-    w->snap.race = true;
-    w->snap.race_n = n;
+    w->snap.race.on = true;
+    w->snap.race.n = n;
     for (int r = 0; r < n; r++) {
-        copy_str(w->snap.race_entries[r].name, sizeof w->snap.race_entries[r].name, names[r]);
-        w->snap.race_entries[r].hist_step = 1;
+        copy_str(w->snap.race.entries[r].name, sizeof w->snap.race.entries[r].name, names[r]);
+        w->snap.race.entries[r].hist_step = 1;
     }
     publish(w);
 
@@ -1080,8 +1084,8 @@ static void do_race(ui_worker *w, const char *list)
         char msg[NN_ERRMSG];
         copy_str(msg, sizeof msg, why);
         free_race(w);
-        w->snap.race = false;
-        w->snap.race_n = 0;
+        w->snap.race.on = false;
+        w->snap.race.n = 0;
         w->state = UI_RUN_ERROR;
         set_message(w, msg);
         publish(w);
@@ -1091,14 +1095,14 @@ static void do_race(ui_worker *w, const char *list)
     w->race_cur = 0;
     fill_static(w, &w->race[0]);
     ui_snapshot *s = &w->snap;
-    s->view = UI_VIEW_NONE;
-    s->grid_w = s->grid_h = 0;
-    s->n_points = 0;
-    s->curve_n = 0;
-    s->race_loss_is_val = w->race[0].split.n_val > 0;
+    s->boundary.kind = UI_VIEW_NONE;
+    s->boundary.grid_w = s->boundary.grid_h = 0;
+    s->boundary.n_points = 0;
+    s->boundary.curve_n = 0;
+    s->race.loss_is_val = w->race[0].split.n_val > 0;
     for (int r = 0; r < n; r++) {
-        s->race_entries[r].optimizer = (int)w->race[r].opt.p.kind;
-        s->race_entries[r].lr = w->race[r].base_lr;
+        s->race.entries[r].optimizer = (int)w->race[r].opt.p.kind;
+        s->race.entries[r].lr = w->race[r].base_lr;
     }
     zero_timers(w);
     w->state = UI_RUN_READY;
@@ -1149,7 +1153,7 @@ static void race_batch(ui_worker *w)
         w->race_cur = c;
     }
     nn_trainer *t = &w->race[c];
-    ui_race_entry *e = &w->snap.race_entries[c];
+    ui_race_entry *e = &w->snap.race.entries[c];
     nn_error err;
     nn_error_clear(&err);
     double t0 = now_s();
@@ -1169,7 +1173,7 @@ static void race_batch(ui_worker *w)
         const nn_epoch_stats *last = nn_trainer_last(t);
         if (last) {
             w->eval_s += last->eval_seconds;
-            race_push_point(e, last->epoch, w->snap.race_loss_is_val ? last->val_loss : last->train_loss);
+            race_push_point(e, last->epoch, w->snap.race.loss_is_val ? last->val_loss : last->train_loss);
         }
         turn_over = true;
     }
@@ -1231,11 +1235,11 @@ static void measure_health(ui_worker *w, bool epoch_ended, int epoch1, int batch
     nn_health h;
     nn_health_compute(&h, &t->net, prev);
     ui_snapshot *s = &w->snap;
-    s->health = h;
-    s->has_health = true;
-    s->health_epoch = epoch1;
-    s->health_batch = batch1;
-    s->n_warnings = nn_health_warnings(&h, s->warnings, UI_WARN_MAX);
+    s->health.last = h;
+    s->health.valid = true;
+    s->health.epoch = epoch1;
+    s->health.batch = batch1;
+    s->health.n_warnings = nn_health_warnings(&h, s->health.warnings, UI_WARN_MAX);
     w->row_health = h;
     w->row_pending = true;
     fill_net(w, true);
@@ -1278,7 +1282,7 @@ static void run_batch(ui_worker *w)
                 w->eval_s += last->eval_seconds;
             w->busy_at_epoch = w->busy_s;
             if (w->row_pending) {
-                nn_health_history_push(&w->snap.health_hist, &w->row_health, t->epoch);
+                nn_health_history_push(&w->snap.health.hist, &w->row_health, t->epoch);
                 w->row_pending = false;
             }
         }
@@ -1300,8 +1304,8 @@ static void run_batch(ui_worker *w)
     if (now - w->last_publish < PUBLISH_INTERVAL)
         return;
     bool small = (double)UI_GRID_W * UI_GRID_H * (double)t->net.n_params <= GRID_MID_EPOCH_COST;
-    if (w->snap.view != UI_VIEW_NONE && t->samples_seen != w->grid_samples &&
-        (w->snap.view_epoch != t->epoch || (small && now - w->last_grid >= GRID_INTERVAL)))
+    if (w->snap.boundary.kind != UI_VIEW_NONE && t->samples_seen != w->grid_samples &&
+        (w->snap.boundary.epoch != t->epoch || (small && now - w->last_grid >= GRID_INTERVAL)))
         compute_view(w);
     publish(w);
 }
@@ -1640,10 +1644,10 @@ ui_worker *ui_worker_create(const nn_preset *p, int threads, int wake_fd, nn_err
     /* a first snapshot exists before the thread runs: LOADING, with the preset's name */
     w->shared.seq = w->seq = 1;
     w->shared.state = UI_RUN_LOADING;
-    w->shared.view_epoch = -1;
+    w->shared.boundary.epoch = -1;
     copy_str(w->shared.name, sizeof w->shared.name, p->name);
     copy_str(w->shared.file, sizeof w->shared.file, p->file);
-    copy_str(w->shared.source, sizeof w->shared.source, p->dataset.source);
+    copy_str(w->shared.info.source, sizeof w->shared.info.source, p->dataset.source);
     w->shared.epochs = p->training.epochs;
     w->snap = w->shared;
 

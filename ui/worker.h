@@ -1,15 +1,17 @@
 /* worker.h — the training thread behind the UI. A ui_worker owns one nn_trainer on its own
  * thread (built there: loading a large dataset takes a while) and drives it from commands.
  *
- * Threads (DESIGN.md "Threads", STYLE.md "Threads (UI <-> worker)"):
+ * Threads:
  *  - Commands go through a small fixed ring under a mutex + condvar. The worker drains it at
  *    batch boundaries and waits on the condvar while READY, PAUSED, DONE, DIVERGED or ERROR:
  *    an idle worker uses no CPU. Pause takes effect within one batch.
  *  - The worker publishes a ui_snapshot (fixed size, no pointers) after each epoch, at most
  *    ~25 times a second within an epoch, and always on a state change (loaded, paused,
- *    finished, reset, error). Publish = lock, memcpy, seq++, unlock, then one byte to wake_fd.
- *  - The UI copies the snapshot under the same mutex when seq changed (ui_worker_snapshot)
- *    and draws from its private copy. It never touches the live trainer.
+ *    finished, reset, error). Publish = lock, copy the status part and the sections that changed,
+ *    seq++, unlock, then one byte to wake_fd.
+ *  - The UI copies the snapshot under the same mutex when seq changed (ui_worker_snapshot): the
+ *    status part and the sections whose seq moved. It draws from its private copy and never
+ *    touches the live trainer.
  *  - The loss history is append-only, preallocated to the run's epochs: the UI copies only
  *    the tail it has not seen (ui_worker_history). It starts over when snapshot.run changes.
  *  - The worker thread starts with SIGINT, SIGTERM, SIGWINCH, SIGHUP, SIGQUIT, SIGPIPE, SIGTSTP
@@ -63,7 +65,7 @@ typedef enum {
     UI_VIEW_NONE,      /* more than 2 features (iris, MNIST) until ui_worker_view_features picks two (at most
                           UI_VIEW_MAX_FEATURES features); 1-feature classification: no picture */
     UI_VIEW_BOUNDARY,  /* 2+ features, classification: grid_class + grid_conf (probability 0..1) over
-                          features view_fx, view_fy (the others at their mean) */
+                          features fx, fy (the others at their mean) */
     UI_VIEW_SURFACE,   /* 2+ features, regression: grid_conf = (yhat - grid_vmin) / (grid_vmax - grid_vmin) */
     UI_VIEW_CURVE      /* 1 feature, regression (sine): curve_x/curve_y, points are (x, target) */
 } ui_view_kind;
@@ -86,8 +88,6 @@ typedef struct {
     int act;            /* nn_act; nn_act_name() gives its name */
 } ui_layer_info;
 
-/* ---- teaching tools, live changes and the optimizer race (issue 6; added after the rest) ---- */
-
 #define UI_WARN_MAX 8        /* health warnings in the snapshot */
 #define UI_EVENT_MAX 32      /* live-change markers in the snapshot */
 #define UI_EVENT_LEN 48
@@ -105,8 +105,12 @@ typedef struct {
 
 /* The step-through of one training sample and one weight (ui_worker_trace), copied out of
  * nn_health_trace / nn_health_step (core/health.h) into fixed arrays. A vector longer than
- * UI_TRACE_VEC keeps its first UI_TRACE_VEC values; its true length is in n_inputs / out[l]. */
+ * UI_TRACE_VEC keeps its first UI_TRACE_VEC values; its true length is in n_inputs / out[l].
+ * Computed when the selection arrives while READY, PAUSED, DONE or DIVERGED, and again every time the
+ * run stops (pause, the end of a step-batch or step-epoch, done, reset), so stepping one batch at a
+ * time shows the numbers change. Not while RUNNING. A section of the snapshot: seq as for the others. */
 typedef struct {
+    uint64_t seq;
     bool valid;              /* false: nothing selected, or the selection failed (the notice says why) */
     int index;               /* k: the k-th training row (0..n_train-1) */
     int row;                 /* its dataset row (split.train[k]) */
@@ -154,8 +158,149 @@ typedef struct {
                                 or the train loss when there is no val split (race_loss_is_val) */
 } ui_race_entry;
 
-/* Everything the UI draws, as one plain fixed-size struct (about 400 KB, most of it net_w): copy it with =. */
+/* ---- the snapshot -------------------------------------------------------------------------------
+ * Everything the UI draws, as one plain fixed-size struct without pointers: a small status part
+ * that every publish copies, then one section per subject (the run's data and network, the test
+ * metrics, each view's numbers). Each section opens with its own seq, which moves when the worker
+ * changes the section, so a publish copies only the sections that changed, and ui_worker_snapshot
+ * copies only those whose seq moved since the UI's copy. A section's seq is the snapshot seq of the
+ * publish that last changed it. */
+
+/* The dataset and the network of the run: set at load (or race), constant until the next one. */
 typedef struct {
+    uint64_t seq;
+    char source[32];
+    int task;                  /* nn_task */
+    int n_train, n_val, n_test;
+    int n_features;
+    int n_classes;             /* 0 for regression */
+    int n_targets;             /* regression outputs, 0 for classification */
+    int k;                     /* classes shown (classification: min(n_classes, NN_MAX_CLASSES)), else 0 */
+    char class_names[NN_MAX_CLASSES][NN_NAME_MAX];
+    char feature_names[2][NN_NAME_MAX];   /* the first two (the view's axes), "" if absent */
+    int n_layers;
+    ui_layer_info layers[NN_MAX_LAYERS];
+    long n_params;
+} ui_snap_info;
+
+/* Test metrics of the last evaluation (valid when the status part's has_last): after each epoch;
+ * when DONE they describe the final weights (see final). */
+typedef struct {
+    uint64_t seq;
+    int confusion[NN_MAX_CLASSES * NN_MAX_CLASSES];   /* k x k, confusion[actual * k + predicted] */
+    nn_class_metrics metrics;  /* classification */
+    nn_reg_metrics reg;        /* regression */
+} ui_snap_eval;
+
+/* The Boundary view: decision boundary (2-D), surface (regression) or fitted curve (1-D regression).
+ * BOUNDARY and SURFACE are drawn over features fx (x) and fy (y): 0 and 1 for 2-feature data. Data
+ * with 3..UI_VIEW_MAX_FEATURES features has no view (NONE) until ui_worker_view_features picks two;
+ * then the others are held at their mean over every row, and x_min..y_max, the points and the grid
+ * follow. CURVE: fx 0, fy -1. */
+typedef struct {
+    uint64_t seq;
+    ui_view_kind kind;
+    int epoch;                 /* the epoch (completed) the grid/curve was computed at, -1 if never */
+    float x_min, x_max;        /* the view's range in original units: data range +-5% */
+    float y_min, y_max;        /* feature fy (2-D) or the target (1-D curve) */
+    int grid_w, grid_h;        /* <= UI_GRID_W, UI_GRID_H; 0 if no grid */
+    /* Cell (r, c) at [r * grid_w + c] is the prediction at the cell centre
+     * x = x_min + (c + 0.5) * (x_max - x_min) / grid_w,  y = y_max - (r + 0.5) * (y_max - y_min) / grid_h:
+     * row 0 is the top (largest y), as drawn on a screen. */
+    uint8_t grid_class[UI_GRID_W * UI_GRID_H];   /* predicted class (BOUNDARY), 0 (SURFACE) */
+    float grid_conf[UI_GRID_W * UI_GRID_H];      /* BOUNDARY: probability of that class, 0..1; SURFACE:
+                                                    (yhat - grid_vmin) / (grid_vmax - grid_vmin) */
+    float grid_vmin, grid_vmax;                  /* SURFACE: the range of yhat over the grid */
+    int n_points;
+    ui_point points[UI_MAX_POINTS];   /* an even sample of the train and test rows */
+    int curve_n;                      /* CURVE: points on [x_min, x_max], increasing x */
+    float curve_x[UI_CURVE_MAX], curve_y[UI_CURVE_MAX];   /* yhat in original units */
+    int fx, fy;                       /* the features on the axes */
+    char names[2][NN_NAME_MAX];       /* their names ("" when the dataset has none) */
+} ui_snap_boundary;
+
+/* Predicted versus actual (regression, any number of features): an even sample of up to UI_FIT_MAX
+ * test rows (training rows when there is no test split), first target, original units; recomputed
+ * with the Boundary view (each epoch, ~10 Hz within one). n is 0 for classification and before the
+ * first computation. */
+typedef struct {
+    uint64_t seq;
+    int n;
+    int epoch;                 /* completed epochs when computed */
+    float actual[UI_FIT_MAX], pred[UI_FIT_MAX];
+} ui_snap_fit;
+
+/* Health of the network (core/health.h), measured on a training batch right after its step.
+ * Each epoch measures its second-to-last batch (then z/a are still that batch's: the last batch
+ * ends the epoch and the evaluation overwrites them). With one batch per epoch, or when a
+ * step-batch ends an epoch, the finished batch's rows are passed forward again with the new
+ * weights and no dropout, and the activation statistics come from that pass (the gradient
+ * and update statistics are still the batch's own). Within long epochs a batch is also
+ * measured about 10 times a second, and every batch run by ui_worker_step_batch is measured.
+ * Not measured in race mode. Cleared on reset, reseed and load. */
+typedef struct {
+    uint64_t seq;
+    bool valid;                /* false before the first measured batch */
+    int epoch;                 /* the measured batch: its epoch (1-based) */
+    int batch;                 /* ... and its number in that epoch (1-based) */
+    nn_health last;            /* the latest measurement */
+    nn_health_history hist;    /* one row per completed epoch: its last measured batch */
+    int n_warnings;            /* nn_health_warnings of `last` (0: healthy) */
+    char warnings[UI_WARN_MAX][NN_HEALTH_WARN_LEN];
+} ui_snap_health;
+
+/* Live changes since the last reset or load, oldest first; when full the oldest is dropped. */
+typedef struct {
+    uint64_t seq;
+    int n;
+    ui_event list[UI_EVENT_MAX];
+} ui_snap_events;
+
+/* The optimizer race (ui_worker_race). In race mode (on): the status part's state, epoch (the fewest
+ * completed epochs among the optimizers still training; the most once all are finished), epochs,
+ * batch (of the optimizer training now), n_batches, samples_seen (all optimizers), elapsed_s and the
+ * info section (dataset, network: the first entry's) describe the race; has_last is false,
+ * history_len 0, the Boundary view NONE, no health and no trace: the numbers are in entries.
+ * Start, pause, toggle, reset and reseed apply to the race (reseed: every optimizer from the
+ * same new weights); step-batch runs one batch of the optimizer whose turn it is; step-epoch
+ * runs to the end of the current round (every unfinished optimizer one epoch). set_lr,
+ * set_param, trace and save_model are refused with a notice. UI_CMD_LOAD leaves race mode. */
+typedef struct {
+    uint64_t seq;
+    bool on;                   /* race mode */
+    int n;                     /* entries, <= NN_RACE_MAX */
+    int current;               /* the entry whose turn it is (round robin, one epoch each) */
+    bool loss_is_val;          /* entries[].loss holds val losses (else train losses) */
+    ui_race_entry entries[NN_RACE_MAX];
+} ui_snap_race;
+
+/* The network's parameters for the Network view. Copied at load, at reset and reseed, whenever the
+ * run stops (pause, step, done) and with every health measurement, so they follow training at about
+ * 10 Hz. Layer l's W (in, out) is pooled to rows[l] = min(in, UI_NET_DIM) rows (inputs) by
+ * cols[l] = min(out, UI_NET_DIM) columns (neurons): cell (r, c) at [r * cols[l] + c] holds the
+ * weight of largest magnitude (sign kept) in its block of inputs [r * in / rows, (r + 1) * in / rows)
+ * and neurons [c * out / cols, (c + 1) * out / cols): exact when in and out are <= UI_NET_DIM. Not
+ * filled in race mode (valid false). */
+typedef struct {
+    uint64_t seq;
+    bool valid;
+    int epoch, batch;          /* completed epochs and next batch when copied */
+    int rows[NN_MAX_LAYERS], cols[NN_MAX_LAYERS];
+    float wmax[NN_MAX_LAYERS]; /* max |W| over the whole layer (not only the pooled cells) */
+    float w[NN_MAX_LAYERS][UI_NET_DIM * UI_NET_DIM];
+    float b[NN_MAX_LAYERS][UI_NET_DIM];   /* bias of column c (largest magnitude of its block) */
+    /* Per column, over the rows of the last measured batch (act_rows of them; 0: not measured yet,
+     * e.g. after load or reset), from the same forward as health: the mean and (population) std of
+     * a, the share of (row, unit) values with z > 0 (relu: 0 means dead), and the share saturated as
+     * NN_HEALTH_SAT_EDGE defines it (sigmoid and tanh; 0 for other activations). A pooled column
+     * averages its units. */
+    int act_rows;
+    float amean[NN_MAX_LAYERS][UI_NET_DIM], astd[NN_MAX_LAYERS][UI_NET_DIM];
+    float active[NN_MAX_LAYERS][UI_NET_DIM], sat[NN_MAX_LAYERS][UI_NET_DIM];
+} ui_snap_net;
+
+typedef struct {
+    /* ---- the status part: small, copied by every publish ---- */
     uint64_t seq;              /* bumps on every publish */
     uint64_t run;              /* bumps on reset, reseed and load: history starts over */
     ui_run_state state;
@@ -186,48 +331,8 @@ typedef struct {
     bool stopped_early;        /* DONE by early stopping (training.early_stopping.patience) */
     int best_epoch;            /* early stopping: the epoch whose weights were kept; else 0 */
     nn_epoch_stats final;      /* DONE: evaluation of the final weights (the best ones with early
-                                  stopping; else the same as last); zero otherwise. The confusion
-                                  matrix and metrics below describe these weights. */
-
-    /* test metrics of the last evaluation (valid when has_last) */
-    int task;                  /* nn_task */
-    int k;                     /* classes (classification), else 0 */
-    char class_names[NN_MAX_CLASSES][NN_NAME_MAX];
-    int confusion[NN_MAX_CLASSES * NN_MAX_CLASSES];   /* k x k, confusion[actual * k + predicted] */
-    nn_class_metrics metrics;  /* classification */
-    nn_reg_metrics reg;        /* regression */
-
-    /* the dataset */
-    char source[32];
-    int n_train, n_val, n_test;
-    int n_features;
-    int n_classes;             /* 0 for regression */
-    int n_targets;             /* regression outputs, 0 for classification */
-    char feature_names[2][NN_NAME_MAX];   /* the first two (the view's axes), "" if absent */
-
-    /* the network */
-    int n_layers;
-    ui_layer_info layers[NN_MAX_LAYERS];
-    long n_params;
-
-    /* the view: decision boundary (2-D) or fitted curve (1-D regression) */
-    ui_view_kind view;
-    int view_epoch;            /* the epoch (completed) the grid/curve was computed at, -1 if never */
-    float x_min, x_max;        /* the view's range in original units: data range +-5% */
-    float y_min, y_max;        /* feature 1 (2-D) or the target (1-D curve) */
-    int grid_w, grid_h;        /* <= UI_GRID_W, UI_GRID_H; 0 if no grid */
-    /* Cell (r, c) at [r * grid_w + c] is the prediction at the cell centre
-     * x = x_min + (c + 0.5) * (x_max - x_min) / grid_w,  y = y_max - (r + 0.5) * (y_max - y_min) / grid_h:
-     * row 0 is the top (largest y), as drawn on a screen. */
-    uint8_t grid_class[UI_GRID_W * UI_GRID_H];   /* predicted class (BOUNDARY), 0 (SURFACE) */
-    float grid_conf[UI_GRID_W * UI_GRID_H];      /* BOUNDARY: probability of that class, 0..1; SURFACE: see above */
-    float grid_vmin, grid_vmax;                  /* SURFACE: the range of yhat over the grid */
-    int n_points;
-    ui_point points[UI_MAX_POINTS];   /* an even sample of the train and test rows */
-    int curve_n;                      /* CURVE: points on [x_min, x_max], increasing x */
-    float curve_x[UI_CURVE_MAX], curve_y[UI_CURVE_MAX];   /* yhat in original units */
-
-    /* ---- added for issue 6 (teaching tools, live changes, race) ---- */
+                                  stopping; else the same as last); zero otherwise. The eval
+                                  section describes these weights. */
 
     /* Notices: the one-off results of ui_worker_save_model, ui_worker_set_param, ui_worker_trace,
      * ui_worker_race and of commands refused in race mode. Show notice when notice_seq changes. */
@@ -235,85 +340,16 @@ typedef struct {
     char notice[NN_ERRMSG];    /* "model saved to PATH", "lambda 0 -> 0.01", or what went wrong */
     bool notice_error;         /* true: notice is an error */
 
-    /* Health of the network (core/health.h), measured on a training batch right after its step.
-     * Each epoch measures its second-to-last batch (then z/a are still that batch's: the last batch
-     * ends the epoch and the evaluation overwrites them). With one batch per epoch, or when a
-     * step-batch ends an epoch, the finished batch's rows are passed forward again with the new
-     * weights and no dropout, and the activation statistics come from that pass (the gradient
-     * and update statistics are still the batch's own). Within long epochs a batch is also
-     * measured about 10 times a second, and every batch run by ui_worker_step_batch is measured.
-     * Not measured in race mode. Cleared on reset, reseed and load. */
-    bool has_health;           /* false before the first measured batch */
-    int health_epoch;          /* the measured batch: its epoch (1-based) */
-    int health_batch;          /* ... and its number in that epoch (1-based) */
-    nn_health health;          /* the latest measurement */
-    nn_health_history health_hist;   /* one row per completed epoch: its last measured batch */
-    int n_warnings;            /* nn_health_warnings of `health` (0: healthy) */
-    char warnings[UI_WARN_MAX][NN_HEALTH_WARN_LEN];
-
-    /* Step-through (ui_worker_trace): computed when the selection arrives while READY, PAUSED, DONE
-     * or DIVERGED, and again every time the run stops (pause, the end of a step-batch or step-epoch,
-     * done, reset), so stepping one batch at a time shows the numbers change. Not while RUNNING. */
-    ui_trace trace;
-
-    /* Live changes since the last reset or load, oldest first; when full the oldest is dropped. */
-    int n_events;
-    ui_event events[UI_EVENT_MAX];
-
-    /* The optimizer race (ui_worker_race). In race mode: state, epoch (the fewest completed epochs
-     * among the optimizers still training; the most once all are finished), epochs, batch (of the
-     * optimizer training now), n_batches, samples_seen (all optimizers), elapsed_s and the static
-     * fields (dataset, network: the first entry's) describe the race; has_last is false,
-     * history_len 0, view NONE, no health and no trace: the numbers are in race_entries.
-     * Start, pause, toggle, reset and reseed apply to the race (reseed: every optimizer from the
-     * same new weights); step-batch runs one batch of the optimizer whose turn it is; step-epoch
-     * runs to the end of the current round (every unfinished optimizer one epoch). set_lr,
-     * set_param, trace and save_model are refused with a notice. UI_CMD_LOAD leaves race mode. */
-    bool race;                 /* race mode */
-    int race_n;                /* entries, <= NN_RACE_MAX */
-    int race_current;          /* the entry whose turn it is (round robin, one epoch each) */
-    bool race_loss_is_val;     /* race_entries[].loss holds val losses (else train losses) */
-    ui_race_entry race_entries[NN_RACE_MAX];
-
-    /* ---- the network's parameters for the Network view (issue 6; added after the rest) ----
-     * Copied at load, at reset and reseed, whenever the run stops (pause, step, done) and with
-     * every health measurement (see has_health), so they follow training at about 10 Hz.
-     * Layer l's W (in, out) is pooled to net_rows[l] = min(in, UI_NET_DIM) rows (inputs) by
-     * net_cols[l] = min(out, UI_NET_DIM) columns (neurons): cell (r, c) at [r * net_cols[l] + c]
-     * holds the weight of largest magnitude (sign kept) in its block of inputs
-     * [r * in / rows, (r + 1) * in / rows) and neurons [c * out / cols, (c + 1) * out / cols):
-     * exact when in and out are <= UI_NET_DIM. Not filled in race mode (has_net false). */
-    bool has_net;
-    int net_epoch, net_batch;        /* completed epochs and next batch when copied */
-    int net_rows[NN_MAX_LAYERS], net_cols[NN_MAX_LAYERS];
-    float net_wmax[NN_MAX_LAYERS];   /* max |W| over the whole layer (not only the pooled cells) */
-    float net_w[NN_MAX_LAYERS][UI_NET_DIM * UI_NET_DIM];
-    float net_b[NN_MAX_LAYERS][UI_NET_DIM];   /* bias of column c (largest magnitude of its block) */
-    /* Per column, over the rows of the last measured batch (net_act_rows of them; 0: not measured
-     * yet, e.g. after load or reset), from the same forward as health: the mean and (population)
-     * std of a, the share of (row, unit) values with z > 0 (relu: 0 means dead), and the share
-     * saturated as NN_HEALTH_SAT_EDGE defines it (sigmoid and tanh; 0 for other activations).
-     * A pooled column averages its units. */
-    int net_act_rows;
-    float net_amean[NN_MAX_LAYERS][UI_NET_DIM], net_astd[NN_MAX_LAYERS][UI_NET_DIM];
-    float net_active[NN_MAX_LAYERS][UI_NET_DIM], net_sat[NN_MAX_LAYERS][UI_NET_DIM];
-
-    /* ---- predicted versus actual (regression, any number of features) ----
-     * An even sample of up to UI_FIT_MAX test rows (training rows when there is no test split),
-     * first target, original units; recomputed with the view (each epoch, ~10 Hz within one).
-     * fit_n is 0 for classification and before the first computation. */
-    int fit_n;
-    int fit_epoch;                    /* completed epochs when computed */
-    float fit_actual[UI_FIT_MAX], fit_pred[UI_FIT_MAX];
-
-    /* ---- the Boundary view's axes (issue 6; added after the rest) ----
-     * BOUNDARY and SURFACE are drawn over features view_fx (x) and view_fy (y): 0 and 1 for
-     * 2-feature data. Data with 3..UI_VIEW_MAX_FEATURES features has no view (NONE) until
-     * ui_worker_view_features picks two; then the others are held at their mean over every row,
-     * and x_min..y_max, the points and the grid follow. CURVE: view_fx 0, view_fy -1.
-     * view_names: their names ("" when the dataset has none). */
-    int view_fx, view_fy;
-    char view_names[2][NN_NAME_MAX];
+    /* ---- the sections: each copied only when its seq moved (info must stay the first) ---- */
+    ui_snap_info info;         /* the dataset and the network */
+    ui_snap_eval eval;         /* test confusion matrix and metrics */
+    ui_snap_boundary boundary; /* the Boundary view */
+    ui_snap_fit fit;           /* predicted versus actual */
+    ui_snap_health health;     /* the Health view */
+    ui_trace trace;            /* the Step view (ui_worker_trace) */
+    ui_snap_events events;     /* live-change markers on the loss chart */
+    ui_snap_race race;         /* the Race view */
+    ui_snap_net net;           /* the Network view */
 } ui_snapshot;
 
 typedef struct ui_worker ui_worker;
@@ -367,7 +403,7 @@ int ui_worker_history(ui_worker *w, nn_epoch_stats *out, int from, int max, uint
 bool ui_worker_save_model(ui_worker *w, const char *path);
 
 /* Selects the step-through of the train_index-th training row (0..n_train-1) and the weight
- * W[i][j] of layer (0-based; i = NN_HEALTH_BIAS for the bias b[j]); see snapshot.trace for when it
+ * W[i][j] of layer (0-based; i = NN_HEALTH_BIAS for the bias b[j]); see ui_trace for when it
  * is computed. After ui_worker_step_batch it is recomputed with the new weights. A negative
  * train_index clears the selection. Out-of-range values give an error notice and clear it. */
 bool ui_worker_trace(ui_worker *w, int train_index, int layer, int i, int j);
@@ -385,8 +421,9 @@ bool ui_worker_set_param(ui_worker *w, const char *key, const char *value);
  * nn_race_apply of its entry, so all start from the same weights and shuffles. The current run
  * is dropped (LOADING, then READY, or ERROR if a trainer cannot be built); a list that does not
  * parse gives an error notice and keeps the current run. Then start trains them round-robin,
- * one epoch each in turn, and the race ends DONE when every one is DONE or DIVERGED. Each trainer
- * holds its own copy of the dataset. Loads and races queued together: the newest wins. */
+ * one epoch each in turn, and the race ends DONE when every one is DONE or DIVERGED. The trainers
+ * share one copy of the dataset (nn_trainer_init_shared). Loads and races queued together: the
+ * newest wins. */
 bool ui_worker_race(ui_worker *w, const nn_preset *p, const char *optimizers);
 
 /* Turns on the Boundary (or Surface) view for data with 3..UI_VIEW_MAX_FEATURES features, over

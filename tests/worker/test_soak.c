@@ -349,7 +349,7 @@ static void test_soak_random_commands_then_worker_still_obeys(void **state)
     assert_int_equal(u.s->epoch, 0);
     assert_false(u.s->has_last);
     assert_int_equal(u.s->history_len, 0);
-    assert_int_equal(u.s->layers[0].out, 40);
+    assert_int_equal(u.s->info.layers[0].out, 40);
     send(&u, ui_worker_step_epoch);
     wait_state(&u, UI_RUN_PAUSED, UI_RUN_PAUSED);
     assert_int_equal(u.s->epoch, 1);
@@ -364,7 +364,7 @@ static void test_soak_random_commands_then_worker_still_obeys(void **state)
     pull_history(&u);   /* learns the run */
     pull_history(&u);
     assert_int_equal(u.hist_len, EPOCHS);
-    assert_true(u.s->metrics.accuracy > 0.5);   /* it learned something: the run was real */
+    assert_true(u.s->eval.metrics.accuracy > 0.5);   /* it learned something: the run was real */
     close_ui(&u, fds);
     watchdog_disarm();
 }
