@@ -1,7 +1,7 @@
 /* blit.c — the only place that draws with curses: copies a frame grid to stdscr, turning
  * (fg, bg) into colour pairs with alloc_pair (cached here), and UI_A_* into curses attributes.
  * Main thread only. */
-#include "app.h"
+#include "term.h"
 
 #include <curses.h>
 #include <string.h>

@@ -1,7 +1,8 @@
 /* items.c — the list-of-fields panels (Dataset, Hyperparameters): drawing, moving, cycling
- * choices and starting edits. The lists themselves come from panel_dataset.c and
- * panel_hparams.c. Every change goes through nn_preset_set on a copy (the engine validates). */
-#include "app.h"
+ * choices and starting edits (as intents: panel.h). The lists themselves come from
+ * panel_dataset.c and panel_hparams.c. Every change goes through nn_preset_set on a copy (the
+ * engine validates). */
+#include "panel.h"
 
 #include "datasets.h"
 
@@ -11,9 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-int ui_dataset_items(ui_app *a, ui_item *out, int max);
-int ui_hparams_items(ui_app *a, ui_item *out, int max);
 
 ui_item *ui_item_add(ui_item *out, int *n, int max, ui_item_kind kind, const char *label, const char *key)
 {
@@ -25,11 +23,6 @@ ui_item *ui_item_add(ui_item *out, int *n, int max, ui_item_kind kind, const cha
     snprintf(it->label, sizeof it->label, "%s", label);
     snprintf(it->key, sizeof it->key, "%s", key);
     return it;
-}
-
-int ui_items_build(ui_app *a, int panel, ui_item *out, int max)
-{
-    return panel == UI_P_DATASET ? ui_dataset_items(a, out, max) : ui_hparams_items(a, out, max);
 }
 
 const char *ui_items_what(const char *key)
@@ -202,44 +195,60 @@ nn_status ui_items_try(const nn_preset *src, nn_preset *dst, const char *key, co
 
 static bool selectable(const ui_item *it) { return it->kind != UI_ITEM_INFO; }
 
-static void clamp_cursor(ui_app *a, int panel, int dir)
+static void clamp_cursor(ui_list_panel *l, int dir)
 {
-    int *c = &a->cursor[panel];
-    if (a->n_items == 0) { *c = 0; return; }
+    int *c = &l->cursor;
+    if (l->n_items == 0) { *c = 0; return; }
     if (*c < 0) *c = 0;
-    if (*c >= a->n_items) *c = a->n_items - 1;
+    if (*c >= l->n_items) *c = l->n_items - 1;
     int start = *c;
-    while (!selectable(&a->items[*c])) {
+    while (!selectable(&l->items[*c])) {
         *c += dir ? dir : 1;
-        if (*c < 0 || *c >= a->n_items) {
+        if (*c < 0 || *c >= l->n_items) {
             *c = start;
-            for (int i = 0; i < a->n_items; i++)
-                if (selectable(&a->items[i])) { *c = i; if (dir < 0) continue; break; }
+            for (int i = 0; i < l->n_items; i++)
+                if (selectable(&l->items[i])) { *c = i; if (dir < 0) continue; break; }
             return;
         }
     }
 }
 
-void ui_items_draw(ui_app *a, int panel, ui_grid *g, ui_rect r)
+/* Rows of the message area under the list: the validator's message, an error or the hint. */
+static int msg_rows(const ui_list_panel *l, const ui_model *m, ui_rect r)
 {
-    a->n_items = ui_items_build(a, panel, a->items, UI_MAX_ITEMS);
-    clamp_cursor(a, panel, 1);
-    const ui_theme *th = &a->th;
-    bool focused = a->focus == panel;
-    int msg_rows = focused && r.h >= 6 ? 2 : 0;
-    int list_h = r.h - msg_rows;
-    int *scroll = &a->scroll[panel];
-    int cur = a->cursor[panel];
+    return m->focus == l->base.id && r.h >= 6 ? 2 : 0;
+}
+
+void ui_list_prepare(ui_panel *p, const ui_model *m, ui_rect r)
+{
+    ui_list_panel *l = (ui_list_panel *)p;
+    l->n_items = l->build(m, l->items, UI_MAX_ITEMS);
+    clamp_cursor(l, 1);
+    int list_h = r.h - msg_rows(l, m, r);
+    int *scroll = &l->scroll;
+    int cur = l->cursor;
     if (cur < *scroll) *scroll = cur;
     if (cur >= *scroll + list_h) *scroll = cur - list_h + 1;
-    if (*scroll > a->n_items - list_h) *scroll = a->n_items - list_h;
+    if (*scroll > l->n_items - list_h) *scroll = l->n_items - list_h;
     if (*scroll < 0) *scroll = 0;
+}
+
+void ui_list_draw(const ui_panel *p, ui_grid *g, ui_rect r, const ui_model *m)
+{
+    const ui_list_panel *l = (const ui_list_panel *)p;
+    const ui_theme *th = m->th;
+    bool focused = m->focus == p->id;
+    int rows = msg_rows(l, m, r);
+    int list_h = r.h - rows;
+    int scroll = l->scroll;
+    int cur = l->cursor;
     int lw = r.w >= 40 ? 20 : 16;
+    const ui_edit *e = m->edit;
     for (int row = 0; row < list_h; row++) {
-        int i = *scroll + row;
-        if (i >= a->n_items)
+        int i = scroll + row;
+        if (i >= l->n_items)
             break;
-        const ui_item *it = &a->items[i];
+        const ui_item *it = &l->items[i];
         int y = r.y + row;
         if (it->kind == UI_ITEM_INFO) {
             ui_grid_printf(g, r.x, y, lw, ui_st(th, UI_R_DIM), "%s", it->label);
@@ -247,23 +256,23 @@ void ui_items_draw(ui_app *a, int panel, ui_grid *g, ui_rect r)
             continue;
         }
         bool sel = focused && i == cur;
-        bool editing = sel && a->mode == UI_MODE_EDIT && a->edit_kind == UI_EDIT_ITEM;
+        bool editing = sel && e && e->kind == UI_EDIT_ITEM;
         ui_style ls = sel ? ui_st(th, UI_R_SELECT) : ui_st(th, UI_R_LABEL);
         ui_style vs = sel ? ui_st(th, UI_R_SELECT) : ui_st(th, UI_R_VALUE);
         if (sel)
             ui_grid_fill(g, ui_rect_make(r.x, y, r.w, 1), ' ', ls);
-        bool locked = nn_preset_is_locked(&a->draft, it->key);
+        bool locked = nn_preset_is_locked(m->draft, it->key);
         ui_grid_printf(g, r.x, y, lw - 1, ls, "%s%s", locked ? "#" : " ", it->label);
         if (editing) {
-            ui_style es = ui_st(th, a->edit_ok ? UI_R_EDIT : UI_R_ERROR);
+            ui_style es = ui_st(th, e->ok ? UI_R_EDIT : UI_R_ERROR);
             if (th->level != UI_COLOR_MONO)
                 es.bg = ui_st(th, UI_R_EDIT).bg;
             ui_style cs = es;
             cs.attr ^= UI_A_REVERSE;
-            ui_field_draw(&a->field, g, r.x + lw, y, r.w - lw, es, cs);
+            ui_field_draw(&e->field, g, r.x + lw, y, r.w - lw, es, cs);
         } else {
             char v[256];
-            ui_items_value(&a->draft, it->key, v, sizeof v);
+            ui_items_value(m->draft, it->key, v, sizeof v);
             if (sel && (it->kind == UI_ITEM_CHOICE || it->kind == UI_ITEM_BOOL))
                 ui_grid_printf(g, r.x + lw, y, r.w - lw, vs, "%s %s %s", th->utf8 ? "\xe2\x97\x82" : "<", v,
                                th->utf8 ? "\xe2\x96\xb8" : ">");
@@ -271,23 +280,23 @@ void ui_items_draw(ui_app *a, int panel, ui_grid *g, ui_rect r)
                 ui_grid_text(g, r.x + lw, y, r.w - lw, v, vs);
         }
     }
-    if (a->n_items > list_h && list_h > 1) {
-        if (*scroll > 0)
+    if (l->n_items > list_h && list_h > 1) {
+        if (scroll > 0)
             ui_grid_put(g, r.x + r.w - 1, r.y, th->utf8 ? 0x25B4 : '^', ui_st(th, UI_R_DIM));
-        if (*scroll + list_h < a->n_items)
+        if (scroll + list_h < l->n_items)
             ui_grid_put(g, r.x + r.w - 1, r.y + list_h - 1, th->utf8 ? 0x25BE : 'v', ui_st(th, UI_R_DIM));
     }
-    if (!msg_rows || a->n_items == 0)
+    if (!rows || l->n_items == 0)
         return;
     int my = r.y + r.h - 2;
-    if (a->mode == UI_MODE_EDIT && a->edit_kind == UI_EDIT_ITEM && a->edit_panel == panel) {
-        ui_style ms = ui_st(th, a->edit_ok ? UI_R_OK : UI_R_ERROR);
+    if (e && e->kind == UI_EDIT_ITEM && e->panel == p->id) {
+        ui_style ms = ui_st(th, e->ok ? UI_R_OK : UI_R_ERROR);
         /* the validator's message, wrapped over two rows */
-        ui_grid_wrap(g, r.x, my, r.w, 2, a->edit_msg, ms);
-    } else if (focused && a->msg_err && a->msg[0] && ui_now() < a->msg_until) {
-        ui_grid_wrap(g, r.x, my, r.w, 2, a->msg, ui_st(th, UI_R_ERROR));
+        ui_grid_wrap(g, r.x, my, r.w, 2, e->msg, ms);
+    } else if (focused && m->msg_err && m->msg) {
+        ui_grid_wrap(g, r.x, my, r.w, 2, m->msg, ui_st(th, UI_R_ERROR));
     } else if (focused) {
-        const ui_item *it = &a->items[a->cursor[panel]];
+        const ui_item *it = &l->items[cur];
         char hint[512] = "";
         if (strcmp(it->key, "dataset.source") == 0) {
             snprintf(hint, sizeof hint, "Left/Right: built-in sources; Enter: csv PATH or idx IMAGES LABELS");
@@ -304,19 +313,13 @@ void ui_items_draw(ui_app *a, int panel, ui_grid *g, ui_rect r)
     }
 }
 
-static void commit_value(ui_app *a, const char *key, const char *text)
-{
-    ui_app_commit_key(a, key, text);
-}
-
-static void cycle(ui_app *a, const ui_item *it, int dir)
+/* The next (dir 1) or previous (-1) choice of it, or the other boolean: a SET_KEY intent. */
+static unsigned cycle(const ui_model *m, const ui_item *it, int dir, ui_intent *out)
 {
     char v[256];
-    ui_items_value(&a->draft, it->key, v, sizeof v);
-    if (it->kind == UI_ITEM_BOOL) {
-        commit_value(a, it->key, strcmp(v, "true") == 0 ? "false" : "true");
-        return;
-    }
+    ui_items_value(m->draft, it->key, v, sizeof v);
+    if (it->kind == UI_ITEM_BOOL)
+        return ui_intent_key(out, UI_INTENT_SET_KEY, it->key, strcmp(v, "true") == 0 ? "false" : "true");
     int cur = -1;
     for (int i = 0; i < it->n_choices; i++)
         if (strcmp(v, it->choices[i]) == 0)
@@ -326,53 +329,56 @@ static void cycle(ui_app *a, const ui_item *it, int dir)
         for (int k = 0; k < it->n_choices && (strcmp(it->choices[next], "csv") == 0 ||
                                                strcmp(it->choices[next], "idx") == 0); k++)
             next = (next + dir + it->n_choices) % it->n_choices;
-    commit_value(a, it->key, it->choices[next]);
+    return ui_intent_key(out, UI_INTENT_SET_KEY, it->key, it->choices[next]);
 }
 
-void ui_items_key(ui_app *a, int panel, ui_cmd c)
+unsigned ui_list_key(ui_panel *p, const ui_model *m, ui_cmd c, ui_intent *out)
 {
-    a->n_items = ui_items_build(a, panel, a->items, UI_MAX_ITEMS);
-    int *cur = &a->cursor[panel];
+    ui_list_panel *l = (ui_list_panel *)p;
+    l->n_items = l->build(m, l->items, UI_MAX_ITEMS);
+    int *cur = &l->cursor;
     switch (c.act) {
-    case UI_ACT_UP: (*cur)--; clamp_cursor(a, panel, -1); break;
-    case UI_ACT_DOWN: (*cur)++; clamp_cursor(a, panel, 1); break;
-    case UI_ACT_PAGE_UP: *cur -= 8; clamp_cursor(a, panel, -1); break;
-    case UI_ACT_PAGE_DOWN: *cur += 8; clamp_cursor(a, panel, 1); break;
-    case UI_ACT_HOME: *cur = 0; clamp_cursor(a, panel, 1); break;
-    case UI_ACT_END: *cur = a->n_items - 1; clamp_cursor(a, panel, -1); break;
+    case UI_ACT_UP: (*cur)--; clamp_cursor(l, -1); break;
+    case UI_ACT_DOWN: (*cur)++; clamp_cursor(l, 1); break;
+    case UI_ACT_PAGE_UP: *cur -= 8; clamp_cursor(l, -1); break;
+    case UI_ACT_PAGE_DOWN: *cur += 8; clamp_cursor(l, 1); break;
+    case UI_ACT_HOME: *cur = 0; clamp_cursor(l, 1); break;
+    case UI_ACT_END: *cur = l->n_items - 1; clamp_cursor(l, -1); break;
     case UI_ACT_LEFT:
     case UI_ACT_RIGHT:
     case UI_ACT_EDIT: {
-        if (a->n_items == 0)
+        if (l->n_items == 0)
             break;
-        clamp_cursor(a, panel, 1);
-        const ui_item *it = &a->items[*cur];
+        clamp_cursor(l, 1);
+        const ui_item *it = &l->items[*cur];
         if (it->kind == UI_ITEM_INFO)
             break;
-        if (nn_preset_is_locked(&a->draft, it->key)) {
-            ui_app_message(a, true, "%s is locked by this lesson", it->key);
-            break;
-        }
+        if (nn_preset_is_locked(m->draft, it->key))
+            return ui_intent_message(out, true, "%s is locked by this lesson", it->key);
         if (c.act != UI_ACT_EDIT) {
             if (it->kind == UI_ITEM_CHOICE || it->kind == UI_ITEM_BOOL)
-                cycle(a, it, c.act == UI_ACT_LEFT ? -1 : 1);
+                return cycle(m, it, c.act == UI_ACT_LEFT ? -1 : 1, out);
             break;
         }
         char v[256];
-        ui_items_value(&a->draft, it->key, v, sizeof v);
-        a->edit_panel = panel;
-        ui_app_begin_edit(a, UI_EDIT_ITEM, it->key, v);
+        ui_items_value(m->draft, it->key, v, sizeof v);
+        ui_intent_key(out, UI_INTENT_EDIT, it->key, v);
+        out->edit = UI_EDIT_ITEM;
+        out->panel = p->id;
         break;
     }
     default:
-        break;
+        return 0;
     }
+    return UI_REDRAW;
 }
 
-void ui_items_click(ui_app *a, int panel, int row)
+void ui_list_click(ui_panel *p, const ui_model *m, ui_rect r, int x, int y)
 {
-    a->n_items = ui_items_build(a, panel, a->items, UI_MAX_ITEMS);
-    int i = a->scroll[panel] + row;
-    if (i >= 0 && i < a->n_items && selectable(&a->items[i]))
-        a->cursor[panel] = i;
+    ui_list_panel *l = (ui_list_panel *)p;
+    (void)x;
+    l->n_items = l->build(m, l->items, UI_MAX_ITEMS);
+    int i = l->scroll + (y - r.y);
+    if (i >= 0 && i < l->n_items && selectable(&l->items[i]))
+        l->cursor = i;
 }

@@ -27,13 +27,10 @@ const ui_keybind ui_keytab[] = {
     {{'2'}, UI_ACT_FOCUS, UI_P_ARCH, UI_CTX_ALL, "2", "Architecture panel"},
     {{'3'}, UI_ACT_FOCUS, UI_P_HPARAMS, UI_CTX_ALL, "3", "Hyperparameters panel"},
     {{'4'}, UI_ACT_FOCUS, UI_P_LOSS, UI_CTX_ALL, "4", "Loss panel"},
-    {{'5'}, UI_ACT_VIEW, UI_V_CONFUSION, UI_CTX_ALL, "5", "Confusion: the test confusion matrix (or the fit)"},
-    {{'6'}, UI_ACT_VIEW, UI_V_BOUNDARY, UI_CTX_ALL, "6", "Boundary: predicted classes and the data points"},
-    {{'7'}, UI_ACT_VIEW, UI_V_NETWORK, UI_CTX_ALL, "7", "Network: weights of every layer, one neuron"},
-    {{'8'}, UI_ACT_VIEW, UI_V_HEALTH, UI_CTX_ALL, "8", "Health: gradients, updates, dead units, warnings"},
-    {{'9'}, UI_ACT_VIEW, UI_V_STEP, UI_CTX_ALL, "9", "Step: a sample's z, a, delta; a weight's update"},
-    {{'0'}, UI_ACT_VIEW, UI_V_RACE, UI_CTX_ALL, "0", "Race: the optimizers from the same initial weights"},
-    {{'i'}, UI_ACT_VIEW, UI_V_LESSON, UI_CTX_ALL, "i", "Lesson: the lesson of a lesson preset"},
+    /* 5 .. 9, 0, i: the views of the lower right slot, one per row of viewlist.h */
+#define VIEW_KEY(id, name, key, label, help) {{key}, UI_ACT_VIEW, UI_V_##id, UI_CTX_ALL, label, help},
+    UI_VIEW_ROWS(VIEW_KEY)
+#undef VIEW_KEY
     {{'v'}, UI_ACT_NEXT_VIEW, 0, UI_CTX_ALL, "v", "next view in the lower right (5 .. i)"},
     {{'V'}, UI_ACT_PREV_VIEW, 0, UI_CTX_ALL, "V", "previous view in the lower right"},
     {{KEY_UP, 'k'}, UI_ACT_UP, 0, UI_CTX_ALL, "Up k", "previous field or layer"},

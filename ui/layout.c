@@ -11,20 +11,6 @@ const char *ui_panel_title(int id)
     return id >= 0 && id < UI_P_COUNT ? titles[id] : "?";
 }
 
-static const char *const view_titles[UI_V_COUNT] = {"Confusion", "Boundary", "Network", "Health", "Step",
-                                                     "Race", "Lesson"};
-static const char *const view_keys[UI_V_COUNT] = {"5", "6", "7", "8", "9", "0", "i"};
-
-const char *ui_view_title(int v)
-{
-    return v >= 0 && v < UI_V_COUNT ? view_titles[v] : "?";
-}
-
-const char *ui_view_key(int v)
-{
-    return v >= 0 && v < UI_V_COUNT ? view_keys[v] : "";
-}
-
 void ui_layout_compute(ui_layout *l, int cols, int lines, int focus, int left_open, bool zoom)
 {
     memset(l, 0, sizeof *l);

@@ -6,6 +6,7 @@
 #define UI_LAYOUT_H
 
 #include "grid.h"
+#include "viewlist.h"
 
 #include <stdbool.h>
 
@@ -25,16 +26,6 @@ typedef struct {
 /* left_open: the left panel to open when they do not all fit (UI_P_DATASET..UI_P_HPARAMS);
  * zoom: the focused panel fills everything above the status bar. */
 void ui_layout_compute(ui_layout *l, int cols, int lines, int focus, int left_open, bool zoom);
-/* What the lower right slot (UI_P_CONFUSION) shows: one view at a time, picked by its key
- * (5 6 7 8 9 0 i) or cycled with v / V. */
-typedef enum {
-    UI_V_CONFUSION, UI_V_BOUNDARY, UI_V_NETWORK, UI_V_HEALTH, UI_V_STEP, UI_V_RACE, UI_V_LESSON, UI_V_COUNT
-} ui_view_id;
-/* "Confusion", "Boundary", "Network", "Health", "Step", "Race", "Lesson"; "?" out of range. */
-const char *ui_view_title(int v);
-/* The key that shows it: "5" .. "9", "0", "i"; "" out of range. */
-const char *ui_view_key(int v);
-
 /* The panel under (x, y), or -1. */
 int ui_layout_hit(const ui_layout *l, int x, int y);
 /* "Dataset", "Architecture", "Hyperparameters", "Loss", "Confusion". */

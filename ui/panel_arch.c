@@ -1,7 +1,8 @@
 /* panel_arch.c — the Architecture panel: the layers as a table (units, activation, init,
  * distribution); add, remove and reorder hidden layers; the input width and the output layer's
- * units follow the dataset (units 0 = auto). */
-#include "app.h"
+ * units follow the dataset (units 0 = auto). Edits are intents (panel.h): EDIT for a cell, APPLY
+ * for the changed list of layers. */
+#include "panel.h"
 
 #include "activation.h"
 #include "network.h"
@@ -13,11 +14,11 @@
 static const char *const col_key[4] = {"units", "activation", "init", "distribution"};
 static const int col_w[4] = {6, 11, 7, 8};   /* after the 3-column "#" */
 
-static void cell_text(const ui_app *a, int i, int col, char *out, int outlen)
+static void cell_text(const ui_model *m, int i, int col, char *out, int outlen)
 {
-    const nn_preset_layer *L = &a->draft.layers[i];
-    const ui_snapshot *s = &a->snap;
-    bool live = s->info.n_layers == a->draft.n_layers && s->state != UI_RUN_ERROR && s->state != UI_RUN_LOADING;
+    const nn_preset_layer *L = &m->draft->layers[i];
+    const ui_snapshot *s = m->snap;
+    bool live = s->info.n_layers == m->draft->n_layers && s->state != UI_RUN_ERROR && s->state != UI_RUN_LOADING;
     switch (col) {
     case 0:
         if (L->units > 0)
@@ -44,17 +45,37 @@ static void cell_text(const ui_app *a, int i, int col, char *out, int outlen)
     }
 }
 
-void ui_arch_draw(ui_app *a, ui_grid *g, ui_rect r)
+/* Rows of the layer list in r: after the input line and the header, above two hint rows. */
+static int list_rows(ui_rect r)
 {
-    const ui_theme *th = &a->th;
-    const ui_snapshot *s = &a->snap;
-    int n = a->draft.n_layers;
-    int *cur = &a->cursor[UI_P_ARCH];
+    return r.h - (r.h >= 8 ? 2 : 0) - 2;
+}
+
+static void prepare(ui_panel *p, const ui_model *m, ui_rect r)
+{
+    ui_arch_panel *a = (ui_arch_panel *)p;
+    int n = m->draft->n_layers;
+    int *cur = &a->cursor;
     if (*cur >= n) *cur = n - 1;
     if (*cur < 0) *cur = 0;
-    bool focused = a->focus == UI_P_ARCH;
+    int list_h = list_rows(r);
+    int *scroll = &a->scroll;
+    if (*cur < *scroll) *scroll = *cur;
+    if (*cur >= *scroll + list_h) *scroll = *cur - list_h + 1;
+    if (*scroll < 0) *scroll = 0;
+}
+
+static void draw(const ui_panel *p, ui_grid *g, ui_rect r, const ui_model *m)
+{
+    const ui_arch_panel *a = (const ui_arch_panel *)p;
+    const ui_theme *th = m->th;
+    const ui_snapshot *s = m->snap;
+    const ui_edit *e = m->edit;
+    int n = m->draft->n_layers;
+    const int *cur = &a->cursor;
+    bool focused = m->focus == UI_P_ARCH;
     bool loaded = s->state != UI_RUN_LOADING && s->state != UI_RUN_ERROR;
-    int y = r.y, y_end = r.y + r.h - (r.h >= 8 ? 2 : 0);
+    int y = r.y;
     if (loaded)
         ui_grid_printf(g, r.x, y, r.w, ui_st(th, UI_R_DIM), "input %d features, %ld params",
                        s->info.n_features, s->info.n_params);
@@ -64,11 +85,8 @@ void ui_arch_draw(ui_app *a, ui_grid *g, ui_rect r)
     ui_grid_printf(g, r.x, y, r.w, ui_st(th, UI_R_DIM), "# %-*s%-*s%-*s%s", col_w[0], "units", col_w[1],
                    "activation", col_w[2], "init", "dist");
     y++;
-    int list_h = y_end - y;
-    int *scroll = &a->scroll[UI_P_ARCH];
-    if (*cur < *scroll) *scroll = *cur;
-    if (*cur >= *scroll + list_h) *scroll = *cur - list_h + 1;
-    if (*scroll < 0) *scroll = 0;
+    int list_h = list_rows(r);
+    const int *scroll = &a->scroll;
     for (int row = 0; row < list_h && *scroll + row < n; row++, y++) {
         int i = *scroll + row;
         bool sel = focused && i == *cur;
@@ -79,17 +97,17 @@ void ui_arch_draw(ui_app *a, ui_grid *g, ui_rect r)
             int w = c == 3 ? r.x + r.w - x : col_w[c];
             if (w <= 0)
                 break;
-            bool cell_sel = sel && c == a->arch_col;
-            if (cell_sel && a->mode == UI_MODE_EDIT && a->edit_kind == UI_EDIT_LAYER) {
-                ui_style es = ui_st(th, a->edit_ok ? UI_R_EDIT : UI_R_ERROR);
+            bool cell_sel = sel && c == a->col;
+            if (cell_sel && e && e->kind == UI_EDIT_LAYER) {
+                ui_style es = ui_st(th, e->ok ? UI_R_EDIT : UI_R_ERROR);
                 if (th->level != UI_COLOR_MONO)
                     es.bg = ui_st(th, UI_R_EDIT).bg;
                 ui_style cs = es;
                 cs.attr ^= UI_A_REVERSE;
-                ui_field_draw(&a->field, g, x, y, w - 1 > 3 ? w - 1 : w, es, cs);
+                ui_field_draw(&e->field, g, x, y, w - 1 > 3 ? w - 1 : w, es, cs);
             } else {
                 char t[32];
-                cell_text(a, i, c, t, sizeof t);
+                cell_text(m, i, c, t, sizeof t);
                 ui_style st = cell_sel ? ui_st(th, UI_R_SELECT) : sel ? ui_st(th, UI_R_VALUE) : base;
                 int tw = c == 3 || w < 2 ? w : w - 1;   /* the last column may use its full width */
                 ui_grid_printf(g, x, y, tw, st, "%-*s", tw, t);
@@ -100,9 +118,9 @@ void ui_arch_draw(ui_app *a, ui_grid *g, ui_rect r)
     if (r.h < 8)
         return;
     y = r.y + r.h - 2;
-    if (a->mode == UI_MODE_EDIT && a->edit_kind == UI_EDIT_LAYER) {
-        ui_style ms = ui_st(th, a->edit_ok ? UI_R_OK : UI_R_ERROR);
-        if (ui_grid_wrap(g, r.x, y, r.w, 2, a->edit_msg, ms) < 2 && a->arch_col == 1) {
+    if (e && e->kind == UI_EDIT_LAYER) {
+        ui_style ms = ui_st(th, e->ok ? UI_R_OK : UI_R_ERROR);
+        if (ui_grid_wrap(g, r.x, y, r.w, 2, e->msg, ms) < 2 && a->col == 1) {
             char hint[256];
             int len = 0;
             for (int i = 0; i < NN_ACT_COUNT; i++)
@@ -115,89 +133,101 @@ void ui_arch_draw(ui_app *a, ui_grid *g, ui_rect r)
     }
 }
 
-static void apply_layers(ui_app *a, const nn_preset *p, const char *what)
+/* The layers of next, if the engine accepts them, as an APPLY intent; else its message. */
+static unsigned apply_layers(ui_arch_panel *a, ui_intent *out)
 {
     nn_error err;
-    if (nn_preset_validate(p, NULL, &err) != NN_OK) {
-        ui_app_message(a, true, "%s", err.msg);
-        return;
-    }
-    ui_app_apply(a, p, what);
+    if (nn_preset_validate(&a->next, NULL, &err) != NN_OK)
+        return ui_intent_message(out, true, "%s", err.msg);
+    out->kind = UI_INTENT_APPLY;
+    out->preset = &a->next;
+    snprintf(out->text, sizeof out->text, "architecture");
+    return UI_REDRAW;
 }
 
-void ui_arch_key(ui_app *a, ui_cmd c)
+static unsigned key(ui_panel *p, const ui_model *m, ui_cmd c, ui_intent *out)
 {
-    int n = a->draft.n_layers;
-    int *cur = &a->cursor[UI_P_ARCH];
-    nn_preset p = a->draft;
+    ui_arch_panel *a = (ui_arch_panel *)p;
+    int n = m->draft->n_layers;
+    int *cur = &a->cursor;
+    nn_preset *q = &a->next;
     switch (c.act) {
     case UI_ACT_UP: if (*cur > 0) (*cur)--; break;
     case UI_ACT_DOWN: if (*cur < n - 1) (*cur)++; break;
     case UI_ACT_HOME: *cur = 0; break;
     case UI_ACT_END: *cur = n - 1; break;
-    case UI_ACT_LEFT: if (a->arch_col > 0) a->arch_col--; break;
-    case UI_ACT_RIGHT: if (a->arch_col < 3) a->arch_col++; break;
+    case UI_ACT_LEFT: if (a->col > 0) a->col--; break;
+    case UI_ACT_RIGHT: if (a->col < 3) a->col++; break;
     case UI_ACT_EDIT: {
-        char key[96], t[32];
-        snprintf(key, sizeof key, "model.layers.%d.%s", *cur, col_key[a->arch_col]);
-        if (nn_preset_is_locked(&a->draft, key)) {
-            ui_app_message(a, true, "%s is locked by this lesson", key);
-            break;
-        }
-        cell_text(a, *cur, a->arch_col, t, sizeof t);
+        char k[96], t[32];
+        snprintf(k, sizeof k, "model.layers.%d.%s", *cur, col_key[a->col]);
+        if (nn_preset_is_locked(m->draft, k))
+            return ui_intent_message(out, true, "%s is locked by this lesson", k);
+        cell_text(m, *cur, a->col, t, sizeof t);
         if (strncmp(t, "auto", 4) == 0)
-            snprintf(t, sizeof t, a->arch_col == 0 ? "0" : "auto");
+            snprintf(t, sizeof t, a->col == 0 ? "0" : "auto");
         size_t tl = strlen(t);
         if (tl && t[tl - 1] == '*')
             t[tl - 1] = 0;
-        ui_app_begin_edit(a, UI_EDIT_LAYER, key, t);
+        ui_intent_key(out, UI_INTENT_EDIT, k, t);
+        out->edit = UI_EDIT_LAYER;
         break;
     }
     case UI_ACT_LAYER_ADD: {
-        if (n >= NN_MAX_LAYERS) {
-            ui_app_message(a, true, "at most %d layers", NN_MAX_LAYERS);
-            break;
-        }
+        if (n >= NN_MAX_LAYERS)
+            return ui_intent_message(out, true, "at most %d layers", NN_MAX_LAYERS);
         int at = *cur + 1 < n ? *cur + 1 : n - 1;   /* never after the output layer */
-        memmove(&p.layers[at + 1], &p.layers[at], sizeof p.layers[0] * (size_t)(n - at));
+        *q = *m->draft;
+        memmove(&q->layers[at + 1], &q->layers[at], sizeof q->layers[0] * (size_t)(n - at));
         nn_preset_layer L = {16, NN_ACT_RELU, NAN, NN_INIT_AUTO, NN_DIST_NORMAL};
-        p.layers[at] = L;
-        p.n_layers = n + 1;
+        q->layers[at] = L;
+        q->n_layers = n + 1;
         *cur = at;
-        apply_layers(a, &p, "architecture");
-        break;
+        return apply_layers(a, out);
     }
     case UI_ACT_LAYER_DEL:
-        if (*cur == n - 1) {
-            ui_app_message(a, true, "the last layer is the output layer; remove a hidden layer");
-            break;
-        }
-        memmove(&p.layers[*cur], &p.layers[*cur + 1], sizeof p.layers[0] * (size_t)(n - *cur - 1));
-        p.n_layers = n - 1;
-        apply_layers(a, &p, "architecture");
-        break;
+        if (*cur == n - 1)
+            return ui_intent_message(out, true, "the last layer is the output layer; remove a hidden layer");
+        *q = *m->draft;
+        memmove(&q->layers[*cur], &q->layers[*cur + 1], sizeof q->layers[0] * (size_t)(n - *cur - 1));
+        q->n_layers = n - 1;
+        return apply_layers(a, out);
     case UI_ACT_LAYER_UP:
     case UI_ACT_LAYER_DOWN: {
         int j = c.act == UI_ACT_LAYER_UP ? *cur - 1 : *cur + 1;
-        if (*cur == n - 1 || j < 0 || j >= n - 1) {
-            ui_app_message(a, true, "hidden layers move among themselves; the output layer stays last");
-            break;
-        }
-        nn_preset_layer t = p.layers[*cur];
-        p.layers[*cur] = p.layers[j];
-        p.layers[j] = t;
+        if (*cur == n - 1 || j < 0 || j >= n - 1)
+            return ui_intent_message(out, true, "hidden layers move among themselves; the output layer stays last");
+        *q = *m->draft;
+        nn_preset_layer t = q->layers[*cur];
+        q->layers[*cur] = q->layers[j];
+        q->layers[j] = t;
         *cur = j;
-        apply_layers(a, &p, "architecture");
-        break;
+        return apply_layers(a, out);
     }
     default:
-        break;
+        return 0;
     }
+    return UI_REDRAW;
 }
 
-void ui_arch_click(ui_app *a, int row)
+/* A click selects the layer of its row and the column under it. */
+static void click(ui_panel *p, const ui_model *m, ui_rect r, int x, int y)
 {
-    int i = a->scroll[UI_P_ARCH] + row - 2;
-    if (i >= 0 && i < a->draft.n_layers)
-        a->cursor[UI_P_ARCH] = i;
+    ui_arch_panel *a = (ui_arch_panel *)p;
+    int i = a->scroll + (y - r.y) - 2;
+    if (i >= 0 && i < m->draft->n_layers)
+        a->cursor = i;
+    int cx = x - r.x - 2;
+    a->col = cx < 6 ? 0 : cx < 17 ? 1 : cx < 24 ? 2 : 3;
 }
+
+/* Collapsed: "4-40-3". */
+static void summary(const ui_model *m, char *out, size_t n)
+{
+    const ui_snap_info *in = &m->snap->info;
+    int len = snprintf(out, n, "%d", in->n_features);
+    for (int i = 0; i < in->n_layers && len < (int)n - 8; i++)
+        len += snprintf(out + len, n - (size_t)len, "-%d", in->layers[i].out);
+}
+
+const ui_panel_class ui_arch_class = {prepare, draw, key, click, summary};

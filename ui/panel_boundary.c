@@ -1,8 +1,9 @@
 /* panel_boundary.c — the Boundary view: the predicted class over the plane of the two features
  * as a half-block heatmap (hue by class, depth by confidence) with the train and test points on
  * top and axes in data units; the fitted curve over the data for 1-D regression; a note for data
- * with more features. The worker recomputes the grid every epoch (more often for small nets). */
-#include "views.h"
+ * with more features. The worker recomputes the grid every epoch (more often for small nets).
+ * Keys: Enter shows or hides the points; the arrows pick the two features of wider data. */
+#include "panel.h"
 
 #include "chart.h"
 
@@ -253,3 +254,72 @@ void ui_boundary_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_vie
     else
         ui_boundary_raster(g, plot, s, th, points);
 }
+
+/* ---- the view in the slot ---- */
+
+static void draw(ui_grid *g, ui_rect r, const ui_model *m)
+{
+    ui_boundary_panel(g, r, m->snap, m->views, m->th);
+}
+
+/* The features on the axes can be chosen: 3..UI_VIEW_MAX_FEATURES features, a network, no race. */
+static bool can_choose(const ui_snapshot *s)
+{
+    return !s->race.on && s->info.n_features > 2 && s->info.n_features <= UI_VIEW_MAX_FEATURES &&
+           s->state != UI_RUN_LOADING && s->state != UI_RUN_ERROR;
+}
+
+/* Data with 3..UI_VIEW_MAX_FEATURES features has no picture until two are picked: features 1 and
+ * 2, once per run. */
+static void sync(ui_views *v, const ui_model *m, ui_intent *out)
+{
+    const ui_snapshot *s = m->snap;
+    if (s->boundary.kind != UI_VIEW_NONE || !can_choose(s) || v->feat_asked == s->run + 1)
+        return;
+    v->feat_asked = s->run + 1;
+    out->kind = UI_INTENT_FEATURES;
+    out->arg[0] = 0;
+    out->arg[1] = 1;
+    out->arg[2] = 0;
+}
+
+/* Enter: points on or off. Left/Right move the x feature, Up/Down the y feature (skipping the
+ * other axis). */
+static unsigned key(ui_views *v, const ui_model *m, ui_cmd c, ui_intent *out)
+{
+    const ui_snapshot *s = m->snap;
+    if (c.act == UI_ACT_EDIT) {
+        v->hide_points = !v->hide_points;
+        return UI_REDRAW;
+    }
+    if (!can_choose(s) || s->boundary.kind == UI_VIEW_NONE) {
+        if (c.act == UI_ACT_LEFT || c.act == UI_ACT_RIGHT || c.act == UI_ACT_UP || c.act == UI_ACT_DOWN)
+            return ui_intent_message(out, false, "%s", s->info.n_features <= 2 ? "this dataset has only these two features"
+                                                                                : "no picture to choose features for");
+        return 0;
+    }
+    int nf = s->info.n_features, fx = s->boundary.fx, fy = s->boundary.fy, d = 0;
+    if (v->feat_run == s->run + 1 && v->feat_x < nf && v->feat_y < nf) {
+        fx = v->feat_x;   /* keys faster than the worker: go on from the last request */
+        fy = v->feat_y;
+    }
+    bool x = false;
+    if (c.act == UI_ACT_LEFT) { d = -1; x = true; }
+    else if (c.act == UI_ACT_RIGHT) { d = 1; x = true; }
+    else if (c.act == UI_ACT_UP) d = 1;
+    else if (c.act == UI_ACT_DOWN) d = -1;
+    else return 0;
+    int *f = x ? &fx : &fy, other = x ? fy : fx;
+    do {
+        *f = (*f + d + nf) % nf;
+    } while (*f == other);
+    out->kind = UI_INTENT_FEATURES;
+    out->arg[0] = fx;
+    out->arg[1] = fy;
+    out->arg[2] = 1;
+    return UI_REDRAW;
+}
+
+const ui_view_def ui_boundary_view = {
+    "Boundary", "Bound", UI_NEED_INFO | UI_NEED_BOUNDARY | UI_NEED_RACE, NULL, draw, key, sync, NULL,
+};

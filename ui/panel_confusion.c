@@ -2,7 +2,7 @@
  * and per-class precision, recall and F1 (heatmap.c), updated every epoch. For regression it
  * shows R², MSE and MAE, and a scatter of predicted against actual test values (for 1-D data, the
  * fitted curve over the data points instead). */
-#include "app.h"
+#include "panel.h"
 
 #include "chart.h"
 #include "heatmap.h"
@@ -15,9 +15,9 @@ static ui_braille canvas;
 
 /* Predicted (vertical) against actual (horizontal) for the sampled test rows, with the diagonal
  * y = x where a perfect fit lies; the range labels are in data units. */
-static void fit_scatter(ui_app *a, ui_grid *g, ui_rect r)
+static void fit_scatter(const ui_model *m, ui_grid *g, ui_rect r)
 {
-    const ui_snapshot *s = &a->snap;
+    const ui_snapshot *s = m->snap;
     if (r.w < 12 || r.h < 3 || s->fit.n <= 0)
         return;
     float lo = INFINITY, hi = -INFINITY;
@@ -35,14 +35,14 @@ static void fit_scatter(ui_app *a, ui_grid *g, ui_rect r)
     ui_fmt_num(l0, sizeof l0, (double)lo);
     ui_fmt_num(l1, sizeof l1, (double)hi);
     int lw = 8;
-    ui_grid_text(g, r.x, r.y, lw - 1, l1, ui_st(&a->th, UI_R_DIM));
-    ui_grid_text(g, r.x, r.y + r.h - 2, lw - 1, l0, ui_st(&a->th, UI_R_DIM));
+    ui_grid_text(g, r.x, r.y, lw - 1, l1, ui_st(m->th, UI_R_DIM));
+    ui_grid_text(g, r.x, r.y + r.h - 2, lw - 1, l0, ui_st(m->th, UI_R_DIM));
     ui_rect c = ui_rect_make(r.x + lw, r.y, r.w - lw, r.h - 1);
-    ui_grid_printf(g, c.x, r.y + r.h - 1, c.w, ui_st(&a->th, UI_R_DIM), "%s  actual -> %s", l0, l1);
+    ui_grid_printf(g, c.x, r.y + r.h - 1, c.w, ui_st(m->th, UI_R_DIM), "%s  actual -> %s", l0, l1);
     ui_braille_init(&canvas, c.w, c.h);
     int xd = 2 * canvas.w - 1, yd = 4 * canvas.h - 1;
-    ui_braille_line(&canvas, 0, yd, xd, 0, ui_st(&a->th, UI_R_DIM).fg);
-    int16_t pf = ui_st(&a->th, UI_R_TEST).fg;
+    ui_braille_line(&canvas, 0, yd, xd, 0, ui_st(m->th, UI_R_DIM).fg);
+    int16_t pf = ui_st(m->th, UI_R_TEST).fg;
     for (int i = 0; i < s->fit.n && i < UI_FIT_MAX; i++) {
         if (!isfinite(s->fit.actual[i]) || !isfinite(s->fit.pred[i]))
             continue;
@@ -50,13 +50,13 @@ static void fit_scatter(ui_app *a, ui_grid *g, ui_rect r)
         int y = (int)lround((double)((hi - s->fit.pred[i]) / (hi - lo) * (float)yd));
         ui_braille_dot(&canvas, x, y, pf);
     }
-    ui_braille_blit(&canvas, g, c.x, c.y, -1, !a->th.utf8);
+    ui_braille_blit(&canvas, g, c.x, c.y, -1, !m->th->utf8);
 }
 
-void ui_confusion_draw(ui_app *a, ui_grid *g, ui_rect r)
+static void draw(ui_grid *g, ui_rect r, const ui_model *m)
 {
-    const ui_snapshot *s = &a->snap;
-    const ui_theme *th = &a->th;
+    const ui_snapshot *s = m->snap;
+    const ui_theme *th = m->th;
     if ((s->state == UI_RUN_ERROR || s->state == UI_RUN_DIVERGED) && s->message[0]) {
         int n = ui_grid_wrap(g, r.x, r.y, r.w, r.h - 1, s->message, ui_st(th, UI_R_ERROR));
         ui_grid_text(g, r.x, r.y + n, r.w,
@@ -98,6 +98,10 @@ void ui_confusion_draw(ui_app *a, ui_grid *g, ui_rect r)
     } else if (r.h > 5 && s->fit.n > 0) {
         ui_grid_printf(g, r.x, r.y + 2, r.w, ui_st(th, UI_R_DIM),
                        "predicted (up) vs actual, %d test rows; diagonal: exact", s->fit.n);
-        fit_scatter(a, g, ui_rect_make(r.x, r.y + 3, r.w, r.h - 3));
+        fit_scatter(m, g, ui_rect_make(r.x, r.y + 3, r.w, r.h - 3));
     }
 }
+
+const ui_view_def ui_confusion_view = {
+    "Confusion", "Conf", UI_NEED_INFO | UI_NEED_EVAL | UI_NEED_BOUNDARY | UI_NEED_FIT, NULL, draw, NULL, NULL, NULL,
+};

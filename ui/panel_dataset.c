@@ -1,20 +1,17 @@
 /* panel_dataset.c — the Dataset panel: source (built-in, synthetic, CSV or IDX path), samples and
  * noise for synthetic sources, normalisation, and what the worker loaded (rows per split,
  * features, classes). */
-#include "app.h"
+#include "panel.h"
 
 #include "datasets.h"
 
 #include <stdio.h>
 #include <string.h>
 
-int ui_dataset_items(ui_app *a, ui_item *out, int max);
-
-
-int ui_dataset_items(ui_app *a, ui_item *out, int max)
+int ui_dataset_items(const ui_model *m, ui_item *out, int max)
 {
     int n = 0;
-    const nn_preset_dataset *d = &a->draft.dataset;
+    const nn_preset_dataset *d = &m->draft->dataset;
     ui_item *it = ui_item_add(out, &n, max, UI_ITEM_CHOICE, "source", "dataset.source");
     if (it)
         for (int i = 0; i < nn_source_count && i < 24; i++)
@@ -39,7 +36,7 @@ int ui_dataset_items(ui_app *a, ui_item *out, int max)
             it->choices[it->n_choices++] = nn_norm_names[i];
     ui_item_add(out, &n, max, UI_ITEM_BOOL, "shuffle", "dataset.shuffle");
 
-    const ui_snapshot *s = &a->snap;
+    const ui_snapshot *s = m->snap;
     it = ui_item_add(out, &n, max, UI_ITEM_INFO, " loaded", "");
     if (!it)
         return n;
@@ -70,3 +67,12 @@ int ui_dataset_items(ui_app *a, ui_item *out, int max)
     }
     return n;
 }
+
+/* Collapsed: "iris, 150 rows". */
+static void summary(const ui_model *m, char *out, size_t n)
+{
+    const ui_snap_info *in = &m->snap->info;
+    snprintf(out, n, "%s, %d rows", m->draft->dataset.source, in->n_train + in->n_val + in->n_test);
+}
+
+const ui_panel_class ui_dataset_class = {ui_list_prepare, ui_list_draw, ui_list_key, ui_list_click, summary};

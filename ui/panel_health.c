@@ -1,7 +1,8 @@
 /* panel_health.c — the Health view: per layer the gradient norm, weight norm, update-to-weight
  * ratio, dead ReLU and saturated sigmoid/tanh shares of the last measured batch, the same over
- * epochs as sparklines (gradient norm, dead/saturated share, weight norm, update ratio), and the warnings in plain words. */
-#include "views.h"
+ * epochs as sparklines (gradient norm, dead/saturated share, weight norm, update ratio), and the warnings in plain words.
+ * No keys of its own. */
+#include "panel.h"
 
 #include "activation.h"
 #include "chart.h"
@@ -206,3 +207,12 @@ void ui_health_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme
         }
     }
 }
+
+/* ---- the view in the slot ---- */
+
+static void draw(ui_grid *g, ui_rect r, const ui_model *m)
+{
+    ui_health_panel(g, r, m->snap, m->th);
+}
+
+const ui_view_def ui_health_view = {"Health", "Health", UI_NEED_HEALTH | UI_NEED_RACE, NULL, draw, NULL, NULL, NULL};

@@ -1,7 +1,7 @@
 /* panel_hparams.c — the Hyperparameters panel: loss, optimizer and each of its parameters,
  * learning rate, schedule, batch size, epochs, regularisation, dropout, split, seed. Only the
  * parameters the preset uses are listed (nn_preset_get answers for them). */
-#include "app.h"
+#include "panel.h"
 
 #include "loss.h"
 #include "network.h"
@@ -9,9 +9,6 @@
 
 #include <stdio.h>
 #include <string.h>
-
-int ui_hparams_items(ui_app *a, ui_item *out, int max);
-
 
 /* Adds key only if the preset uses it. */
 static void add_if(const nn_preset *p, ui_item *out, int *n, int max, ui_item_kind kind, const char *label,
@@ -22,9 +19,9 @@ static void add_if(const nn_preset *p, ui_item *out, int *n, int max, ui_item_ki
         ui_item_add(out, n, max, kind, label, key);
 }
 
-int ui_hparams_items(ui_app *a, ui_item *out, int max)
+int ui_hparams_items(const ui_model *m, ui_item *out, int max)
 {
-    const nn_preset *p = &a->draft;
+    const nn_preset *p = m->draft;
     int n = 0;
     ui_item *it = ui_item_add(out, &n, max, UI_ITEM_CHOICE, "loss", "training.loss");
     if (it)
@@ -75,3 +72,16 @@ int ui_hparams_items(ui_app *a, ui_item *out, int max)
     add_if(p, out, &n, max, UI_ITEM_NUMBER, "clip norm", "training.clip_norm");
     return n;
 }
+
+/* Collapsed: "sgd lr 0.03, batch 16, 20 epochs". */
+static void summary(const ui_model *m, char *out, size_t n)
+{
+    const nn_preset *d = m->draft;
+    char lr[32];
+    ui_items_value(d, "training.optimizer.learning_rate", lr, sizeof lr);
+    char opt[32];
+    ui_items_value(d, "training.optimizer.name", opt, sizeof opt);
+    snprintf(out, n, "%s lr %s, batch %d, %d epochs", opt, lr, d->training.batch_size, d->training.epochs);
+}
+
+const ui_panel_class ui_hparams_class = {ui_list_prepare, ui_list_draw, ui_list_key, ui_list_click, summary};

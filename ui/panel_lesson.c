@@ -1,6 +1,7 @@
 /* panel_lesson.c — the Lesson view: a lesson preset's title, its text (paragraphs word-wrapped,
- * scrolled with Up/Down) and the keys it locks (edits to them are refused with a message). */
-#include "views.h"
+ * scrolled with Up/Down, PgUp/PgDn, Home) and the keys it locks (edits to them are refused with a
+ * message). */
+#include "panel.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -115,3 +116,31 @@ void ui_lesson_panel(ui_grid *g, ui_rect r, const nn_preset *p, const ui_views *
         ui_grid_wrap(g, r.x, ye - lockrows, r.w, lockrows, b, dim);
     }
 }
+
+/* ---- the view in the slot ---- */
+
+static void draw(ui_grid *g, ui_rect r, const ui_model *m)
+{
+    ui_lesson_panel(g, r, m->draft, m->views, m->th);
+}
+
+static unsigned key(ui_views *v, const ui_model *m, ui_cmd c, ui_intent *out)
+{
+    (void)out;
+    if (c.act == UI_ACT_UP) v->lesson_scroll--;
+    else if (c.act == UI_ACT_DOWN) v->lesson_scroll++;
+    else if (c.act == UI_ACT_PAGE_UP) v->lesson_scroll -= 10;
+    else if (c.act == UI_ACT_PAGE_DOWN) v->lesson_scroll += 10;
+    else if (c.act == UI_ACT_HOME) v->lesson_scroll = 0;
+    if (v->lesson_scroll < 0)
+        v->lesson_scroll = 0;
+    /* no further than the last page of the text in the slot (its frame, the title and the locks) */
+    ui_rect fr = m->lay->panel[UI_P_CONFUSION];
+    int rows = fr.h - 2 - 1 - 2;
+    int total = ui_lesson_lines(m->draft, fr.w - 3);
+    if (v->lesson_scroll > total - rows)
+        v->lesson_scroll = total - rows > 0 ? total - rows : 0;
+    return UI_REDRAW;
+}
+
+const ui_view_def ui_lesson_view = {"Lesson", "Lesson", 0, NULL, draw, key, NULL, NULL};

@@ -3,7 +3,7 @@
  * rate, lambda, dropout) are marked under the x axis where they happened, and after a reset or a
  * new configuration the previous run's curves stay as a faint ghost ("prev") for comparison. During a
  * race it shows the race's curves (as the Race view does). */
-#include "app.h"
+#include "panel.h"
 
 #include "chart.h"
 
@@ -15,11 +15,11 @@ static ui_braille canvas;   /* scratch for the rasteriser; main thread only */
 /* The markers of the snapshot's events on the x axis of a chart drawn by ui_chart_draw into cr
  * (same geometry: 7 label columns and the axis, the plot from cr.x + 8, the x axis on the line
  * cr.h - 2). Returns the index of the last event drawn, or -1. */
-static int markers(ui_app *a, ui_grid *g, ui_rect cr, int total)
+static int markers(const ui_model *m, ui_grid *g, ui_rect cr, int total)
 {
-    const ui_snapshot *s = &a->snap;
+    const ui_snapshot *s = m->snap;
     int px = cr.x + 8, pw = cr.w - 8, ay = cr.y + cr.h - 2;
-    if (pw < 2 || cr.h < 4 || s->events.n <= 0 || a->hist_len <= 0)
+    if (pw < 2 || cr.h < 4 || s->events.n <= 0 || m->hist_len <= 0)
         return -1;
     int xd = 2 * pw, xt = total > 0 ? total : 1;
     int last = -1;
@@ -32,20 +32,21 @@ static int markers(ui_app *a, ui_grid *g, ui_rect cr, int total)
         int cx = dot / 2;
         if (cx >= pw)
             cx = pw - 1;
-        ui_grid_put(g, px + cx, ay, a->th.utf8 ? 0x25B2 : '^', ui_st(&a->th, UI_R_WARN));
+        ui_grid_put(g, px + cx, ay, m->th->utf8 ? 0x25B2 : '^', ui_st(m->th, UI_R_WARN));
         last = i;
     }
     return last;
 }
 
-void ui_loss_draw(ui_app *a, ui_grid *g, ui_rect r)
+static void draw(const ui_panel *p, ui_grid *g, ui_rect r, const ui_model *m)
 {
-    if (a->snap.race.on) {   /* a race has no single history: its curves, larger */
-        ui_race_chart(g, r, &a->snap, &a->th, !a->logy);
+    (void)p;
+    if (m->snap->race.on) {   /* a race has no single history: its curves, larger */
+        ui_race_chart(g, r, m->snap, m->th, !m->logy);
         return;
     }
-    int n = a->hist_len;
-    const ui_views *v = &a->views;
+    int n = m->hist_len;
+    const ui_views *v = m->views;
     ui_series s[5];
     int ns = 0;
     if (v->ghost_len > 0) {
@@ -58,37 +59,50 @@ void ui_loss_draw(ui_app *a, ui_grid *g, ui_rect r)
         }
     }
     ui_series cur[3] = {
-        {a->series, n, UI_R_TRAIN, "train"},
-        {a->series + a->hist_cap, n, UI_R_VAL, "val"},
-        {a->series + 2 * a->hist_cap, n, UI_R_TEST, "test"},
+        {m->series, n, UI_R_TRAIN, "train"},
+        {m->series + m->hist_cap, n, UI_R_VAL, "val"},
+        {m->series + 2 * m->hist_cap, n, UI_R_TEST, "test"},
     };
     for (int i = 0; i < 3; i++)
         s[ns++] = cur[i];
-    int total = a->snap.epochs > n ? a->snap.epochs : n;
+    int total = m->snap->epochs > n ? m->snap->epochs : n;
     if (v->ghost_len > total)
         total = v->ghost_len;
     ui_rect cr = r;
     bool acc_line = r.h >= 8 && n > 0;
     if (acc_line)
         cr.h--;   /* one line of accuracy under the chart */
-    ui_chart_draw(g, cr, s, ns, total, a->logy, &a->th, &canvas);
-    int ev = markers(a, g, cr, total);
+    ui_chart_draw(g, cr, s, ns, total, m->logy, m->th, &canvas);
+    int ev = markers(m, g, cr, total);
     if (acc_line) {
-        const nn_epoch_stats *e = &a->hist[n - 1];
-        const char *what = a->snap.info.task == NN_TASK_REGRESSION ? "R2" : "acc";
+        const nn_epoch_stats *e = &m->hist[n - 1];
+        const char *what = m->snap->info.task == NN_TASK_REGRESSION ? "R2" : "acc";
         int x = r.x, xe = r.x + r.w, y = r.y + r.h - 1;
-        x += ui_grid_printf(g, x, y, r.w, ui_st(&a->th, UI_R_DIM),
+        x += ui_grid_printf(g, x, y, r.w, ui_st(m->th, UI_R_DIM),
                             r.w >= 56 && ev < 0 ? "%s  train %.3f  val %.3f  test %.3f   lr %.3g"
                                                 : "%s  train %.3f  val %.3f  test %.3f",
                             what, e->train_acc, e->val_acc, e->test_acc, e->lr);
         if (ev >= 0 && xe - x > 12) {
-            x += ui_grid_text(g, x, y, xe - x, a->th.utf8 ? "  \xe2\x96\xb2 " : "  ^ ", ui_st(&a->th, UI_R_WARN));
-            const ui_event *le = &a->snap.events.list[ev];
+            x += ui_grid_text(g, x, y, xe - x, m->th->utf8 ? "  \xe2\x96\xb2 " : "  ^ ", ui_st(m->th, UI_R_WARN));
+            const ui_event *le = &m->snap->events.list[ev];
             if (le->batch > 0)
-                ui_grid_printf(g, x, y, xe - x, ui_st(&a->th, UI_R_WARN), "%s (epoch %d, batch %d)", le->what,
+                ui_grid_printf(g, x, y, xe - x, ui_st(m->th, UI_R_WARN), "%s (epoch %d, batch %d)", le->what,
                                le->epoch + 1, le->batch);
             else
-                ui_grid_printf(g, x, y, xe - x, ui_st(&a->th, UI_R_WARN), "%s (after epoch %d)", le->what, le->epoch);
+                ui_grid_printf(g, x, y, xe - x, ui_st(m->th, UI_R_WARN), "%s (after epoch %d)", le->what, le->epoch);
         }
     }
 }
+
+/* Enter: log / linear scale (as L anywhere). */
+static unsigned key(ui_panel *p, const ui_model *m, ui_cmd c, ui_intent *out)
+{
+    (void)p;
+    (void)m;
+    if (c.act != UI_ACT_EDIT)
+        return 0;
+    out->kind = UI_INTENT_TOGGLE_LOG;
+    return UI_REDRAW;
+}
+
+const ui_panel_class ui_loss_class = {NULL, draw, key, NULL, NULL};

@@ -1,8 +1,9 @@
 /* panel_network.c — the Network view: each layer's weights as a heatmap (neurons as columns,
  * inputs as rows; negative blue, positive orange, magnitude as depth), side by side from the
  * input to the output, and the selected neuron in detail: its bias, its incoming weights and its
- * activation statistics on the last measured batch. */
-#include "views.h"
+ * activation statistics on the last measured batch. Keys: the arrows pick the layer and the neuron
+ * (Home, End: the first, the last); a click on a heatmap picks that neuron. */
+#include "panel.h"
 
 #include "activation.h"
 #include "chart.h"
@@ -308,3 +309,42 @@ void ui_network_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_view
     if (dh > 0)
         detail(g, ui_rect_make(r.x, bottom, r.w, dh), s, sl, sc, th);
 }
+
+/* ---- the view in the slot ---- */
+
+static void prepare(ui_views *v, const ui_model *m)
+{
+    ui_views_clamp(v, m->snap);
+}
+
+static void draw(ui_grid *g, ui_rect r, const ui_model *m)
+{
+    ui_network_panel(g, r, m->snap, m->views, m->th);
+}
+
+static unsigned key(ui_views *v, const ui_model *m, ui_cmd c, ui_intent *out)
+{
+    (void)out;
+    if (c.act == UI_ACT_LEFT) v->net_unit--;
+    else if (c.act == UI_ACT_RIGHT) v->net_unit++;
+    else if (c.act == UI_ACT_UP) v->net_layer--;
+    else if (c.act == UI_ACT_DOWN) v->net_layer++;
+    else if (c.act == UI_ACT_HOME) v->net_unit = 0;
+    else if (c.act == UI_ACT_END) v->net_unit = UI_NET_DIM;
+    ui_views_clamp(v, m->snap);
+    return UI_REDRAW;
+}
+
+static void click(ui_views *v, const ui_model *m, ui_rect r, int x, int y)
+{
+    int l, u;
+    if (ui_network_hit(m->snap, v, r, x, y, &l, &u)) {
+        v->net_layer = l;
+        v->net_unit = u;
+        ui_views_clamp(v, m->snap);
+    }
+}
+
+const ui_view_def ui_network_view = {
+    "Network", "Net", UI_NEED_INFO | UI_NEED_NET | UI_NEED_RACE, prepare, draw, key, NULL, click,
+};

@@ -1,7 +1,8 @@
 /* panel_race.c — the Race view: the same network from the same initial weights trained once per
  * optimizer (ui_worker_race), the loss curves overlaid in one braille chart (one class colour per
- * optimizer) and a legend with each one's epoch, loss and (final) test accuracy. */
-#include "views.h"
+ * optimizer) and a legend with each one's epoch, loss and (final) test accuracy. Enter starts a
+ * race of every optimizer on the draft, or ends the race. */
+#include "panel.h"
 
 #include "chart.h"
 
@@ -243,3 +244,26 @@ void ui_race_chart(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *
 {
     panel(g, r, s, th, logy, true);
 }
+
+/* ---- the view in the slot ---- */
+
+static void draw(ui_grid *g, ui_rect r, const ui_model *m)
+{
+    ui_race_panel(g, r, m->snap, m->th, !m->logy);   /* log first: losses span decades */
+}
+
+static unsigned key(ui_views *v, const ui_model *m, ui_cmd c, ui_intent *out)
+{
+    (void)v;
+    if (c.act != UI_ACT_EDIT)
+        return 0;
+    if (m->snap->race.on)
+        out->kind = UI_INTENT_END_RACE;
+    else if (nn_preset_is_locked(m->draft, "training.optimizer.name"))
+        return ui_intent_message(out, true, "training.optimizer.name is locked by this lesson: no race");
+    else
+        out->kind = UI_INTENT_RACE;
+    return UI_REDRAW;
+}
+
+const ui_view_def ui_race_view = {"Race", "Race", UI_NEED_RACE, NULL, draw, key, NULL, NULL};

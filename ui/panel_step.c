@@ -1,8 +1,10 @@
 /* panel_step.c — the Step view: one training sample through the network (x, then z, a and delta
  * of every layer), the gradient of one selected weight by the chain rule, and the optimizer's
  * update of it written as the formula with the numbers filled in. Recomputed by the worker
- * whenever the run stops, so stepping one batch at a time (S) shows the numbers move. */
-#include "views.h"
+ * whenever the run stops, so stepping one batch at a time (S) shows the numbers move. Keys pick
+ * the sample ([ ]), the weight's input (Up/Down), neuron (Left/Right) and layer (PgUp/PgDn), and
+ * send the selection to the worker (a TRACE intent). */
+#include "panel.h"
 
 #include "activation.h"
 #include "chart.h"
@@ -151,3 +153,52 @@ void ui_step_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_views *
             ui_grid_put(g, r.x + r.w - 1, y, u ? 0x2026 : '>', dim);
     }
 }
+
+/* ---- the view in the slot ---- */
+
+static void draw(ui_grid *g, ui_rect r, const ui_model *m)
+{
+    ui_step_panel(g, r, m->snap, m->views, m->th);
+}
+
+static int clampi(int v, int lo, int hi)
+{
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
+static unsigned key(ui_views *v, const ui_model *m, ui_cmd c, ui_intent *out)
+{
+    const ui_snapshot *s = m->snap;
+    if (s->race.on)
+        return ui_intent_message(out, true, "no step-through during a race (Enter in the Race view ends it)");
+    if (s->info.n_layers <= 0 || s->info.n_train <= 0)
+        return 0;
+    switch (c.act) {
+    case UI_ACT_EDIT: break;
+    case UI_ACT_PREV_SAMPLE: v->step_index--; break;
+    case UI_ACT_NEXT_SAMPLE: v->step_index++; break;
+    case UI_ACT_LEFT: v->step_j--; break;
+    case UI_ACT_RIGHT: v->step_j++; break;
+    case UI_ACT_UP: v->step_i--; break;
+    case UI_ACT_DOWN: v->step_i++; break;
+    case UI_ACT_PAGE_UP: v->step_layer--; break;
+    case UI_ACT_PAGE_DOWN: v->step_layer++; break;
+    case UI_ACT_HOME: v->step_index = 0; break;
+    default: return 0;
+    }
+    v->step_index = clampi(v->step_index, 0, s->info.n_train - 1);
+    v->step_layer = clampi(v->step_layer, 0, s->info.n_layers - 1);
+    v->step_i = clampi(v->step_i, NN_HEALTH_BIAS, s->info.layers[v->step_layer].in - 1);
+    v->step_j = clampi(v->step_j, 0, s->info.layers[v->step_layer].out - 1);
+    v->step_on = true;
+    out->kind = UI_INTENT_TRACE;
+    out->arg[0] = v->step_index;
+    out->arg[1] = v->step_layer;
+    out->arg[2] = v->step_i;
+    out->arg[3] = v->step_j;
+    return UI_REDRAW;
+}
+
+const ui_view_def ui_step_view = {
+    "Step", "Step", UI_NEED_INFO | UI_NEED_TRACE | UI_NEED_RACE, NULL, draw, key, NULL, NULL,
+};

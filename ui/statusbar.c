@@ -1,6 +1,6 @@
 /* statusbar.c — the bottom line: the state word, "Epoch N/M", samples/s, elapsed time, ETA and
  * the key hints (from the key table), or a transient message in their place. */
-#include "app.h"
+#include "panel.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -26,10 +26,10 @@ static void fmt_rate(char *out, size_t n, double r)
         snprintf(out, n, "%.0f", r);
 }
 
-void ui_status_draw(ui_app *a, ui_grid *g, ui_rect r)
+void ui_status_draw(ui_grid *g, ui_rect r, const ui_model *m)
 {
-    const ui_theme *th = &a->th;
-    const ui_snapshot *s = &a->snap;
+    const ui_theme *th = m->th;
+    const ui_snapshot *s = m->snap;
     ui_style bar = ui_st(th, UI_R_STATUS);
     ui_grid_fill(g, r, ' ', bar);
     ui_style st = ui_st(th, UI_R_STATE);
@@ -50,7 +50,7 @@ void ui_status_draw(ui_app *a, ui_grid *g, ui_rect r)
     fmt_time(eta, sizeof eta, s->eta_s);
     fmt_rate(rate, sizeof rate, s->samples_per_s);
     char info[160];
-    bool msg = (a->msg[0] && ui_now() < a->msg_until) ||
+    bool msg = m->msg ||
                ((s->state == UI_RUN_ERROR || s->state == UI_RUN_DIVERGED) && s->message[0]);
     if (msg)
         snprintf(info, sizeof info, " Epoch %d/%d ", s->epoch, s->epochs);
@@ -64,14 +64,14 @@ void ui_status_draw(ui_app *a, ui_grid *g, ui_rect r)
     int room = r.x + r.w - x;
     if (room <= 2)
         return;
-    if (a->msg[0] && ui_now() < a->msg_until) {
+    if (m->msg) {
         ui_style ms = bar;
-        if (a->msg_err) {
+        if (m->msg_err) {
             ms = ui_st(th, UI_R_ERROR);
             ms.bg = bar.bg;
             ms.attr |= bar.attr;
         }
-        ui_grid_text(g, x + 1, r.y, room - 1, a->msg, ms);
+        ui_grid_text(g, x + 1, r.y, room - 1, m->msg, ms);
         return;
     }
     if ((s->state == UI_RUN_ERROR || s->state == UI_RUN_DIVERGED) && s->message[0]) {

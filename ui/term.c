@@ -2,7 +2,7 @@
  * and SIGHUP handlers installed before curses (so ncurses does not install its own exiting ones),
  * a crash handler for SEGV, ABRT, BUS and FPE that restores the terminal and re-raises, atexit,
  * and the terminal modes, colours and mouse. Main thread only. */
-#include "app.h"
+#include "term.h"
 #include "files.h"
 
 #include <curses.h>

@@ -12,15 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-int ui_hparams_items(ui_app *a, ui_item *out, int max);
-int ui_dataset_items(ui_app *a, ui_item *out, int max);
-
 static ui_app app;
 
 static int setup(void **state)
 {
     (void)state;
-    memset(&app, 0, sizeof app);
+    ui_app_init(&app);
     nn_error err;
     if (nn_preset_load(&app.draft, "iris", NULL, &err) != NN_OK) {
         fprintf(stderr, "%s\n", err.msg);
@@ -60,7 +57,8 @@ static void test_hparams_list_only_the_parameters_of_the_chosen_optimizer(void *
 {
     (void)state;
     ui_item it[UI_MAX_ITEMS];
-    int n = ui_hparams_items(&app, it, UI_MAX_ITEMS);
+    ui_model m = ui_app_model(&app);
+    int n = ui_hparams_items(&m, it, UI_MAX_ITEMS);
     assert_true(find(it, n, "training.optimizer.learning_rate") >= 0);
     assert_true(find(it, n, "training.optimizer.momentum") >= 0);
     assert_int_equal(find(it, n, "training.optimizer.beta1"), -1);
@@ -74,7 +72,8 @@ static void test_hparams_list_only_the_parameters_of_the_chosen_optimizer(void *
     assert_int_equal(ui_items_try(&app.draft, &p, "training.optimizer.name", "adam", &err), NN_OK);
     ui_app b = app;
     b.draft = p;
-    n = ui_hparams_items(&b, it, UI_MAX_ITEMS);
+    m = ui_app_model(&b);
+    n = ui_hparams_items(&m, it, UI_MAX_ITEMS);
     assert_true(find(it, n, "training.optimizer.beta1") >= 0);
     assert_int_equal(find(it, n, "training.optimizer.momentum"), -1);
 }
@@ -118,10 +117,12 @@ static void test_changing_the_source_to_regression_lets_the_loss_follow(void **s
     ui_app b = app;
     b.draft = p;
     ui_item it[UI_MAX_ITEMS];
-    int n = ui_dataset_items(&b, it, UI_MAX_ITEMS);
+    ui_model m = ui_app_model(&b);
+    int n = ui_dataset_items(&m, it, UI_MAX_ITEMS);
     assert_true(find(it, n, "dataset.samples") >= 0);
     assert_true(find(it, n, "dataset.noise") >= 0);
-    n = ui_dataset_items(&app, it, UI_MAX_ITEMS);
+    m = ui_app_model(&app);
+    n = ui_dataset_items(&m, it, UI_MAX_ITEMS);
     assert_int_equal(find(it, n, "dataset.samples"), -1);
 }
 
@@ -151,20 +152,21 @@ static void test_panels_draw_their_fields_and_the_status_bar_its_words(void **st
     ui_grid g;
     assert_true(ui_grid_init(&g, 80, 24));
     app.focus = UI_P_HPARAMS;
-    ui_items_draw(&app, UI_P_HPARAMS, &g, ui_rect_make(1, 1, 32, 20));
+    ui_model m = ui_app_model(&app);
+    ui_panel_draw(app.panel[UI_P_HPARAMS], &g, ui_rect_make(1, 1, 32, 20), &m);
     assert_true(grid_has(&g, "learning rate  0.03"));
     assert_true(grid_has(&g, "batch size     16"));
-    ui_arch_draw(&app, &g, ui_rect_make(40, 1, 32, 10));
+    ui_panel_draw(app.panel[UI_P_ARCH], &g, ui_rect_make(40, 1, 32, 10), &m);
     assert_true(grid_has(&g, "input 4 features, 323 params"));
     assert_true(grid_has(&g, "1 40    relu       he     normal"));
     assert_true(grid_has(&g, "2 auto3 softmax"));
-    ui_status_draw(&app, &g, ui_rect_make(0, 23, 80, 1));
+    ui_status_draw(&g, ui_rect_make(0, 23, 80, 1), &m);
     assert_true(grid_has(&g, " READY "));
     assert_true(grid_has(&g, "Epoch 0/20"));
     assert_true(grid_has(&g, "Space Start"));
     app.snap.state = UI_RUN_RUNNING;
     app.snap.epoch = 3;
-    ui_status_draw(&app, &g, ui_rect_make(0, 23, 80, 1));
+    ui_status_draw(&g, ui_rect_make(0, 23, 80, 1), &m);
     assert_true(grid_has(&g, " RUNNING "));
     assert_true(grid_has(&g, "Epoch 3/20"));
     assert_true(grid_has(&g, "Space Pause"));
@@ -178,7 +180,8 @@ static void test_help_overlay_is_titled_key_bindings(void **state)
     (void)state;
     ui_grid g;
     assert_true(ui_grid_init(&g, 80, 24));
-    ui_help_draw(&app, &g);
+    ui_help_prepare(&app.help, &g);
+    ui_help_draw(&g, &app.th, &app.help);
     assert_true(grid_has(&g, "Key bindings"));
     assert_true(grid_has(&g, "quit (asks first while training)"));
     ui_grid_free(&g);
@@ -191,25 +194,25 @@ static void test_picker_click_hits_the_pick_drawn_there(void **state)
     (void)state;
     static ui_app b;
     b = app;
-    ui_picker_open(&b);
-    assert_true(b.n_picks >= 13);   /* the built-in presets */
+    ui_picker_open(&b.picker);
+    assert_true(b.picker.n >= 13);   /* the built-in presets */
     ui_grid g;
     assert_true(ui_grid_init(&g, 80, 24));   /* 24 rows: the list scrolls */
     char row[4096];
-    for (int cur = 0; cur < b.n_picks; cur += 5) {
-        b.pick_cur = cur;
+    for (int cur = 0; cur < b.picker.n; cur += 5) {
+        b.picker.cur = cur;
         ui_grid_clear(&g, (ui_style){-1, -1, 0});
-        ui_picker_draw(&b, &g);
+        ui_picker_draw(&g, &b.th, &b.picker);
         int hits = 0;
         for (int y = 0; y < g.h; y++) {
             ui_grid_row_text(&g, y, 0, g.w, row, sizeof row);
             int best = -1;   /* the longest title on the row (one title may hold another) */
-            for (int i = 0; i < b.n_picks; i++)
-                if (strlen(b.picks[i].title) >= 4 && strstr(row, b.picks[i].title) &&
-                    (best < 0 || strlen(b.picks[i].title) > strlen(b.picks[best].title)))
+            for (int i = 0; i < b.picker.n; i++)
+                if (strlen(b.picker.picks[i].title) >= 4 && strstr(row, b.picker.picks[i].title) &&
+                    (best < 0 || strlen(b.picker.picks[i].title) > strlen(b.picker.picks[best].title)))
                     best = i;
             if (best >= 0) {
-                assert_int_equal(ui_picker_hit(&b, g.w, g.h, 40, y), best);
+                assert_int_equal(ui_picker_hit(&b.picker, g.w, g.h, 40, y), best);
                 hits++;
             }
         }
@@ -217,15 +220,15 @@ static void test_picker_click_hits_the_pick_drawn_there(void **state)
         /* the selected pick is among those drawn, and clicking its row returns it */
         bool seen = false;
         for (int y = 0; y < g.h; y++)
-            seen |= ui_picker_hit(&b, g.w, g.h, 40, y) == cur;
+            seen |= ui_picker_hit(&b.picker, g.w, g.h, 40, y) == cur;
         assert_true(seen);
     }
     /* the corners and the hint line are no pick; the screen's corner is outside the dialog */
-    b.pick_cur = 0;
-    assert_int_equal(ui_picker_hit(&b, 80, 24, 0, 0), UI_PICK_OUTSIDE);
-    assert_int_equal(ui_picker_hit(&b, 80, 24, 79, 23), UI_PICK_OUTSIDE);
-    assert_int_equal(ui_picker_hit(&b, 80, 24, 4, 1), UI_PICK_NONE);     /* the top border */
-    assert_int_equal(ui_picker_hit(&b, 80, 24, 40, 21), UI_PICK_NONE);   /* the hint line */
+    b.picker.cur = 0;
+    assert_int_equal(ui_picker_hit(&b.picker, 80, 24, 0, 0), UI_PICK_OUTSIDE);
+    assert_int_equal(ui_picker_hit(&b.picker, 80, 24, 79, 23), UI_PICK_OUTSIDE);
+    assert_int_equal(ui_picker_hit(&b.picker, 80, 24, 4, 1), UI_PICK_NONE);     /* the top border */
+    assert_int_equal(ui_picker_hit(&b.picker, 80, 24, 40, 21), UI_PICK_NONE);   /* the hint line */
     ui_grid_free(&g);
 }
 
@@ -244,7 +247,8 @@ static void test_regression_fit_panel_plots_predicted_against_actual(void **stat
         r.snap.fit.actual[i] = r.snap.fit.pred[i] = v[i];
     ui_grid g;
     assert_true(ui_grid_init(&g, 60, 14));
-    ui_confusion_draw(&r, &g, ui_rect_make(0, 0, 60, 14));
+    ui_model m = ui_app_model(&r);
+    ui_confusion_view.draw(&g, ui_rect_make(0, 0, 60, 14), &m);
     assert_true(grid_has(&g, "test R\xc2\xb2 1.0000"));
     assert_true(grid_has(&g, "predicted (up) vs actual, 3 test rows"));
     assert_true(grid_has(&g, "-1  actual -> 1"));

@@ -20,10 +20,10 @@ static ui_grid g;
 static int setup(void **state)
 {
     (void)state;
-    ui_views_free(&app.views);
+    ui_views_free(&app.slot.views);
     free(app.hist);
     free(app.series);
-    memset(&app, 0, sizeof app);
+    ui_app_init(&app);
     ui_theme_init(&app.th, UI_COLOR_256, true);
     app.hist_cap = 10;
     app.hist = calloc((size_t)app.hist_cap, sizeof *app.hist);
@@ -45,6 +45,13 @@ static bool row_has(int y, const char *needle)
     char row[2048];
     ui_grid_row_text(&g, y, 0, g.w, row, sizeof row);
     return strstr(row, needle) != NULL;
+}
+
+/* The Loss panel drawn into r of g. */
+static void loss_draw(ui_rect r)
+{
+    ui_model m = ui_app_model(&app);
+    ui_panel_draw(app.panel[UI_P_LOSS], &g, r, &m);
 }
 
 static void history(int n, const double *train)
@@ -73,7 +80,7 @@ static void test_loss_chart_marks_live_changes(void **state)
     app.snap.events.list[0].batch = 5;
     snprintf(app.snap.events.list[0].what, UI_EVENT_LEN, "lr 0.1 -> 0.2");
     ui_grid_clear(&g, ui_st(&app.th, UI_R_TEXT));
-    ui_loss_draw(&app, &g, ui_rect_make(0, 0, 60, 12));
+    loss_draw(ui_rect_make(0, 0, 60, 12));
     /* the plot starts at column 8, the x axis is on row 9: epoch 2.5 of 10 is dot 17 of 104 */
     const ui_cell *m = ui_grid_cat(&g, 16, 9);
     assert_true(row_has(11, "\xe2\x96\xb2 lr 0.1 -> 0.2 (ep"));   /* cut at the panel's edge */
@@ -83,17 +90,17 @@ static void test_loss_chart_marks_live_changes(void **state)
     assert_int_equal(ui_grid_cat(&g, 15, 9)->ch, 0x2500);
     assert_int_equal(ui_grid_cat(&g, 17, 9)->ch, 0x2500);
     ui_grid_clear(&g, ui_st(&app.th, UI_R_TEXT));
-    ui_loss_draw(&app, &g, ui_rect_make(0, 0, 80, 12));
+    loss_draw(ui_rect_make(0, 0, 80, 12));
     assert_true(row_has(11, "\xe2\x96\xb2 lr 0.1 -> 0.2 (epoch 3, batch 5)"));
     app.snap.events.list[0].batch = 0;   /* between epochs */
     ui_grid_clear(&g, ui_st(&app.th, UI_R_TEXT));
-    ui_loss_draw(&app, &g, ui_rect_make(0, 0, 80, 12));
+    loss_draw(ui_rect_make(0, 0, 80, 12));
     assert_true(row_has(11, "\xe2\x96\xb2 lr 0.1 -> 0.2 (after epoch 2)"));
 
     /* no events: no marker, the lr in the accuracy line instead */
     app.snap.events.n = 0;
     ui_grid_clear(&g, ui_st(&app.th, UI_R_TEXT));
-    ui_loss_draw(&app, &g, ui_rect_make(0, 0, 60, 12));
+    loss_draw(ui_rect_make(0, 0, 60, 12));
     assert_int_equal(ui_grid_cat(&g, 16, 9)->ch, 0x2500);
     assert_false(row_has(11, "lr 0.1 -> 0.2"));
 }
@@ -103,14 +110,14 @@ static void test_the_previous_run_stays_as_a_ghost(void **state)
     (void)state;
     const double old[6] = {2.0, 1.5, 1.2, 1.0, 0.9, 0.85};
     history(6, old);
-    ui_views_keep_ghost(&app.views, app.hist, app.hist_len);
-    assert_int_equal(app.views.ghost_len, 6);
-    assert_false(app.views.ghost_val);          /* no val loss: the ghost is the train curve */
+    ui_views_keep_ghost(&app.slot.views, app.hist, app.hist_len);
+    assert_int_equal(app.slot.views.ghost_len, 6);
+    assert_false(app.slot.views.ghost_val);          /* no val loss: the ghost is the train curve */
     const double now[2] = {2.0, 1.0};
     history(2, now);
     app.snap.epochs = 6;
     ui_grid_clear(&g, ui_st(&app.th, UI_R_TEXT));
-    ui_loss_draw(&app, &g, ui_rect_make(0, 0, 60, 12));
+    loss_draw(ui_rect_make(0, 0, 60, 12));
     assert_true(row_has(0, "prev 0.85"));
     assert_true(row_has(0, "train 1"));
     /* the ghost's tail (epochs 3..6) is drawn in the dim colour, right of the current run */
@@ -128,16 +135,16 @@ static void test_the_previous_run_stays_as_a_ghost(void **state)
     history(2, now);
     for (int i = 0; i < 6; i++)
         app.hist[i].val_loss = 1.5;
-    ui_views_keep_ghost(&app.views, app.hist, 6);
-    assert_true(app.views.ghost_val);
+    ui_views_keep_ghost(&app.slot.views, app.hist, 6);
+    assert_true(app.slot.views.ghost_val);
     ui_grid_clear(&g, ui_st(&app.th, UI_R_TEXT));
-    ui_loss_draw(&app, &g, ui_rect_make(0, 0, 70, 12));
+    loss_draw(ui_rect_make(0, 0, 70, 12));
     assert_true(row_has(0, "\xe2\x94\x81 prev val 1.5 \xe2\x94\x81 train"));
     char row[1024];
     ui_grid_row_text(&g, 0, 0, 70, row, sizeof row);
     assert_null(strstr(strstr(row, "prev") + 4, "prev"));   /* one legend entry for the ghost */
-    ui_views_free(&app.views);
-    assert_int_equal(app.views.ghost_len, 0);
+    ui_views_free(&app.slot.views);
+    assert_int_equal(app.slot.views.ghost_len, 0);
 
     /* during a race the Loss panel shows the race */
     app.snap.race.on = true;
@@ -147,7 +154,7 @@ static void test_the_previous_run_stays_as_a_ghost(void **state)
     app.snap.race.entries[0].final_test_acc = (double)NAN;
     app.snap.race.entries[0].test_acc = (double)NAN;
     ui_grid_clear(&g, ui_st(&app.th, UI_R_TEXT));
-    ui_loss_draw(&app, &g, ui_rect_make(0, 0, 70, 12));
+    loss_draw(ui_rect_make(0, 0, 70, 12));
     assert_true(row_has(0, "\xe2\x94\x81 adam"));   /* the compact legend, even at 70 columns */
     assert_false(row_has(0, "optimizer"));
 }
@@ -155,42 +162,42 @@ static void test_the_previous_run_stays_as_a_ghost(void **state)
 static void test_slot_title_strip_and_default_view(void **state)
 {
     (void)state;
-    app.view = UI_V_HEALTH;
+    app.slot.view = UI_V_HEALTH;
     ui_grid_clear(&g, ui_st(&app.th, UI_R_TEXT));
     ui_rect fr = ui_rect_make(0, 0, 82, 10);
     ui_grid_box(&g, fr, "8 Health", ui_st(&app.th, UI_R_BORDER), ui_st(&app.th, UI_R_TITLE), false);
-    ui_view_tabs(&app, &g, fr, ui_st(&app.th, UI_R_BORDER), ui_st(&app.th, UI_R_TITLE));
+    ui_view_tabs(&g, fr, app.slot.view, &app.th, ui_st(&app.th, UI_R_BORDER));
     assert_true(row_has(0, "8 Health \xe2\x94\x80 5 Conf 6 Bound 7 Net 9 Step 0 Race i Lesson "));
     /* a click on a tab picks its view */
-    assert_int_equal(ui_view_tab_at(&app, fr, 12), -1);
-    assert_int_equal(ui_view_tab_at(&app, fr, 13), UI_V_CONFUSION);
-    assert_int_equal(ui_view_tab_at(&app, fr, 19), UI_V_CONFUSION);
-    assert_int_equal(ui_view_tab_at(&app, fr, 20), UI_V_BOUNDARY);
-    assert_int_equal(ui_view_tab_at(&app, fr, 34), UI_V_STEP);
-    assert_int_equal(ui_view_tab_at(&app, fr, 53), UI_V_LESSON);
-    assert_int_equal(ui_view_tab_at(&app, fr, 62), -1);
+    assert_int_equal(ui_view_tab_at(app.slot.view, fr, 12), -1);
+    assert_int_equal(ui_view_tab_at(app.slot.view, fr, 13), UI_V_CONFUSION);
+    assert_int_equal(ui_view_tab_at(app.slot.view, fr, 19), UI_V_CONFUSION);
+    assert_int_equal(ui_view_tab_at(app.slot.view, fr, 20), UI_V_BOUNDARY);
+    assert_int_equal(ui_view_tab_at(app.slot.view, fr, 34), UI_V_STEP);
+    assert_int_equal(ui_view_tab_at(app.slot.view, fr, 53), UI_V_LESSON);
+    assert_int_equal(ui_view_tab_at(app.slot.view, fr, 62), -1);
     fr.w = 46;
     ui_grid_clear(&g, ui_st(&app.th, UI_R_TEXT));
     ui_grid_box(&g, fr, "8 Health", ui_st(&app.th, UI_R_BORDER), ui_st(&app.th, UI_R_TITLE), false);
-    ui_view_tabs(&app, &g, fr, ui_st(&app.th, UI_R_BORDER), ui_st(&app.th, UI_R_TITLE));
+    ui_view_tabs(&g, fr, app.slot.view, &app.th, ui_st(&app.th, UI_R_BORDER));
     assert_true(row_has(0, "8 Health \xe2\x94\x80 v: views "));
-    assert_int_equal(ui_view_tab_at(&app, fr, 13), -1);
+    assert_int_equal(ui_view_tab_at(app.slot.view, fr, 13), -1);
     assert_int_equal(ui_grid_cat(&g, 45, 0)->ch, 0x256E);   /* the corner survives */
 
     nn_error err;
     assert_int_equal(nn_preset_load(&app.draft, "iris", NULL, &err), NN_OK);
     app.snap.boundary.kind = UI_VIEW_NONE;
-    assert_int_equal(ui_view_default(&app), UI_V_CONFUSION);
+    assert_int_equal(ui_view_default(&app.draft, &app.snap), UI_V_CONFUSION);
     app.snap.boundary.kind = UI_VIEW_BOUNDARY;
-    assert_int_equal(ui_view_default(&app), UI_V_BOUNDARY);
+    assert_int_equal(ui_view_default(&app.draft, &app.snap), UI_V_BOUNDARY);
     assert_int_equal(nn_preset_load(&app.draft, "lesson-overfitting", NULL, &err), NN_OK);
-    assert_int_equal(ui_view_default(&app), UI_V_LESSON);
+    assert_int_equal(ui_view_default(&app.draft, &app.snap), UI_V_LESSON);
 }
 
 static void press(ui_action act)
 {
     ui_cmd c = {act, 0};
-    ui_view_handle(&app, c);
+    ui_app_panel_key(&app, UI_P_CONFUSION, c);
 }
 
 static void test_network_and_step_selection_stay_in_range(void **state)
@@ -205,40 +212,40 @@ static void test_network_and_step_selection_stay_in_range(void **state)
     s->net.cols[1] = 2;
     s->info.n_train = 5;
     s->state = UI_RUN_PAUSED;
-    app.view = UI_V_NETWORK;
+    app.slot.view = UI_V_NETWORK;
     for (int i = 0; i < 5; i++)
         press(UI_ACT_RIGHT);
-    assert_int_equal(app.views.net_unit, 2);
+    assert_int_equal(app.slot.views.net_unit, 2);
     press(UI_ACT_DOWN);
-    assert_int_equal(app.views.net_layer, 1);
-    assert_int_equal(app.views.net_unit, 1);   /* the output layer has 2 neurons */
+    assert_int_equal(app.slot.views.net_layer, 1);
+    assert_int_equal(app.slot.views.net_unit, 1);   /* the output layer has 2 neurons */
     press(UI_ACT_DOWN);
-    assert_int_equal(app.views.net_layer, 1);
+    assert_int_equal(app.slot.views.net_layer, 1);
     press(UI_ACT_UP);
     press(UI_ACT_HOME);
-    assert_int_equal(app.views.net_layer, 0);
-    assert_int_equal(app.views.net_unit, 0);
+    assert_int_equal(app.slot.views.net_layer, 0);
+    assert_int_equal(app.slot.views.net_unit, 0);
 
     /* step: no worker here, so the trace command is refused with a message, but the selection moves */
-    app.view = UI_V_STEP;
+    app.slot.view = UI_V_STEP;
     press(UI_ACT_PREV_SAMPLE);
-    assert_true(app.views.step_on);
-    assert_int_equal(app.views.step_index, 0);
+    assert_true(app.slot.views.step_on);
+    assert_int_equal(app.slot.views.step_index, 0);
     for (int i = 0; i < 10; i++)
         press(UI_ACT_NEXT_SAMPLE);
-    assert_int_equal(app.views.step_index, 4);
+    assert_int_equal(app.slot.views.step_index, 4);
     press(UI_ACT_UP);
-    assert_int_equal(app.views.step_i, NN_HEALTH_BIAS);
+    assert_int_equal(app.slot.views.step_i, NN_HEALTH_BIAS);
     press(UI_ACT_UP);
-    assert_int_equal(app.views.step_i, NN_HEALTH_BIAS);
+    assert_int_equal(app.slot.views.step_i, NN_HEALTH_BIAS);
     for (int i = 0; i < 5; i++)
         press(UI_ACT_DOWN);
-    assert_int_equal(app.views.step_i, 1);     /* layer 1 has 2 inputs */
+    assert_int_equal(app.slot.views.step_i, 1);     /* layer 1 has 2 inputs */
     press(UI_ACT_PAGE_DOWN);
-    assert_int_equal(app.views.step_layer, 1);
+    assert_int_equal(app.slot.views.step_layer, 1);
     for (int i = 0; i < 5; i++)
         press(UI_ACT_RIGHT);
-    assert_int_equal(app.views.step_j, 1);     /* 2 outputs */
+    assert_int_equal(app.slot.views.step_j, 1);     /* 2 outputs */
     assert_non_null(strstr(app.msg, "cannot queue the step-through"));
     /* during a race the step-through is refused */
     s->race.on = true;
@@ -251,7 +258,7 @@ static void test_race_key_asks_once_training_has_begun(void **state)
     (void)state;
     nn_error err;
     assert_int_equal(nn_preset_load(&app.draft, "xor", NULL, &err), NN_OK);
-    app.view = UI_V_RACE;
+    app.slot.view = UI_V_RACE;
     app.snap.state = UI_RUN_READY;
     press(UI_ACT_EDIT);                       /* not begun: straight to the worker (none here) */
     assert_int_equal(app.mode, UI_MODE_NORMAL);
@@ -276,19 +283,19 @@ static void test_lesson_scrolls_within_its_text(void **state)
     (void)state;
     nn_error err;
     assert_int_equal(nn_preset_load(&app.draft, "lesson-overfitting", NULL, &err), NN_OK);
-    app.view = UI_V_LESSON;
+    app.slot.view = UI_V_LESSON;
     app.lay.panel[UI_P_CONFUSION] = ui_rect_make(0, 0, 60, 20);
     for (int i = 0; i < 200; i++)
         press(UI_ACT_DOWN);
     int total = ui_lesson_lines(&app.draft, 57);
     int rows = 20 - 2 - 1 - 2;
-    assert_int_equal(app.views.lesson_scroll, total - rows);
+    assert_int_equal(app.slot.views.lesson_scroll, total - rows);
     press(UI_ACT_UP);
-    assert_int_equal(app.views.lesson_scroll, total - rows - 1);
+    assert_int_equal(app.slot.views.lesson_scroll, total - rows - 1);
     press(UI_ACT_HOME);
-    assert_int_equal(app.views.lesson_scroll, 0);
+    assert_int_equal(app.slot.views.lesson_scroll, 0);
     press(UI_ACT_UP);
-    assert_int_equal(app.views.lesson_scroll, 0);
+    assert_int_equal(app.slot.views.lesson_scroll, 0);
 }
 
 /* The README's key table is the key table, row for row (what the help overlay shows). */

@@ -1,0 +1,351 @@
+/* editing.c — where the app acts: on the panels' intents (panel.h), on the line editor and the
+ * yes/no question. Every change of the draft goes through the engine's validator on a scratch copy
+ * (ui_items_try), live keys go to the running experiment, and anything that resets training asks
+ * first once it has begun. The only file besides input.c that talks to the worker. */
+#include "app.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+void ui_app_message(ui_app *a, bool err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(a->msg, sizeof a->msg, fmt, ap);
+    va_end(ap);
+    a->msg_err = err;
+    a->msg_until = ui_now() + (err ? 6.0 : 3.0);
+    a->dirty = true;
+}
+
+bool ui_app_training_begun(const ui_app *a)
+{
+    const ui_snapshot *s = &a->snap;
+    return s->state == UI_RUN_RUNNING || s->state == UI_RUN_PAUSED || s->state == UI_RUN_DONE ||
+           s->state == UI_RUN_DIVERGED || s->epoch > 0 || s->batch > 0;
+}
+
+bool ui_app_load_draft(ui_app *a)
+{
+    if (ui_worker_load(a->w, &a->draft))
+        return true;
+    ui_app_message(a, true, "the worker is busy; try again");
+    return false;
+}
+
+/* Asks question; on yes, ui_app_confirm does what kind says. */
+static void ask(ui_app *a, ui_confirm_kind kind, const char *question)
+{
+    a->confirm = kind;
+    a->confirm_back = UI_MODE_NORMAL;
+    snprintf(a->confirm_text, sizeof a->confirm_text, "%s", question);
+    a->mode = UI_MODE_CONFIRM;
+}
+
+/* A new preset starts with the first line of each list selected. */
+static void reset_cursors(ui_app *a)
+{
+    a->dataset.cursor = a->arch.cursor = a->hparams.cursor = 0;
+}
+
+void ui_app_apply(ui_app *a, const nn_preset *p, const char *what)
+{
+    if (!ui_app_training_begun(a)) {
+        a->draft = *p;
+        ui_app_load_draft(a);
+        return;
+    }
+    a->pending = *p;
+    char q[256];
+    snprintf(q, sizeof q, "Changing the %s resets training. Apply it?", what);
+    ask(a, UI_CONFIRM_APPLY, q);
+}
+
+void ui_app_confirm(ui_app *a, bool yes)
+{
+    if (!yes) {
+        a->mode = a->confirm_back;
+        a->confirm = UI_CONFIRM_NONE;
+        return;
+    }
+    a->mode = UI_MODE_NORMAL;
+    if (a->confirm == UI_CONFIRM_QUIT) {
+        a->quit = true;
+    } else if (a->confirm == UI_CONFIRM_RACE) {
+        ui_app_race(a);
+    } else {
+        a->draft = a->pending;
+        if (a->confirm == UI_CONFIRM_LOAD) {
+            reset_cursors(a);
+            a->view_pick = true;
+        }
+        ui_app_load_draft(a);
+    }
+    a->confirm = UI_CONFIRM_NONE;
+}
+
+// --- the line editor ----------------------------------------------------------------------------
+
+static void validate_edit(ui_app *a)
+{
+    ui_edit *e = &a->edit;
+    nn_error err;
+    switch (e->kind) {
+    case UI_EDIT_ITEM:
+    case UI_EDIT_LAYER:
+        e->ok = ui_items_try(&a->draft, &a->scratch, e->key, e->field.buf, &err) == NN_OK;
+        snprintf(e->msg, sizeof e->msg, "%s", e->ok ? "ok: Enter applies, Esc cancels" : err.msg);
+        break;
+    case UI_EDIT_SAVE_PRESET:
+    case UI_EDIT_SAVE_MODEL:
+        e->ok = e->field.len > 0;
+        snprintf(e->msg, sizeof e->msg, "%s",
+                 e->ok ? "written to a temporary file, then renamed into place" : "type a file name");
+        break;
+    }
+}
+
+void ui_app_begin_edit(ui_app *a, ui_edit_kind kind, const char *key, const char *initial)
+{
+    a->edit.kind = kind;
+    snprintf(a->edit.key, sizeof a->edit.key, "%s", key);
+    ui_field_set(&a->edit.field, initial);
+    a->mode = UI_MODE_EDIT;
+    validate_edit(a);
+}
+
+/* "iris" + suffix for builtin:iris.json or ./data/iris.json. */
+static void default_file(const ui_app *a, char *out, size_t n, const char *suffix)
+{
+    const char *f = a->draft.file;
+    if (strncmp(f, NN_BUILTIN_PREFIX, strlen(NN_BUILTIN_PREFIX)) == 0)
+        f += strlen(NN_BUILTIN_PREFIX);
+    const char *slash = strrchr(f, '/');
+    if (slash)
+        f = slash + 1;
+    char stem[256];
+    snprintf(stem, sizeof stem, "%.200s", *f ? f : "preset.json");
+    size_t len = strlen(stem);
+    if (len > 5 && strcmp(stem + len - 5, ".json") == 0)
+        stem[len - 5] = 0;
+    snprintf(out, n, "%s%s", stem, suffix);
+}
+
+void ui_app_save_prompt(ui_app *a, ui_edit_kind kind)
+{
+    const ui_snapshot *s = &a->snap;
+    /* a model: any moment the trainer exists (the current weights, the initial ones before training) */
+    if (kind == UI_EDIT_SAVE_MODEL && (s->state == UI_RUN_LOADING || s->state == UI_RUN_ERROR)) {
+        ui_app_message(a, true, "no model to save: %s",
+                       s->state == UI_RUN_LOADING ? "the preset is still loading" : "the preset could not be built");
+        return;
+    }
+    char f[256];
+    default_file(a, f, sizeof f, kind == UI_EDIT_SAVE_MODEL ? "-model.json" : ".json");
+    ui_app_begin_edit(a, kind, "", f);
+}
+
+static bool live_key(const char *key)
+{
+    return strcmp(key, "training.regularization.lambda") == 0 || strcmp(key, "training.regularization.r") == 0 ||
+           strcmp(key, "training.regularization.dropout") == 0 ||
+           strcmp(key, "training.regularization.method") == 0;
+}
+
+void ui_app_commit_key(ui_app *a, const char *key, const char *text)
+{
+    nn_error err;
+    if (ui_items_try(&a->draft, &a->scratch, key, text, &err) != NN_OK) {
+        ui_app_message(a, true, "%s", err.msg);
+        return;
+    }
+    if (strcmp(key, "training.optimizer.learning_rate") == 0 && ui_app_training_begun(a)) {
+        a->draft = a->scratch;
+        ui_worker_set_lr(a->w, a->draft.training.optimizer.lr);
+        ui_app_message(a, false, "learning rate %g from the next batch", a->draft.training.optimizer.lr);
+    } else if (live_key(key) && ui_app_training_begun(a)) {
+        /* regularisation changes apply to the running experiment, no reset */
+        a->draft = a->scratch;
+        ui_worker_set_param(a->w, key, text);
+    } else {
+        ui_app_apply(a, &a->scratch, ui_items_what(key));
+    }
+}
+
+static void commit_edit(ui_app *a)
+{
+    ui_edit *e = &a->edit;
+    nn_error err;
+    validate_edit(a);
+    if (!e->ok) {
+        ui_app_message(a, true, "%s", e->msg);
+        return;
+    }
+    a->mode = UI_MODE_NORMAL;
+    switch (e->kind) {
+    case UI_EDIT_ITEM:
+    case UI_EDIT_LAYER:
+        ui_app_commit_key(a, e->key, e->field.buf);
+        break;
+    case UI_EDIT_SAVE_PRESET:
+        if (nn_preset_save(&a->draft, e->field.buf, &err) == NN_OK)
+            ui_app_message(a, false, "saved the preset to %s", e->field.buf);
+        else
+            ui_app_message(a, true, "%s", err.msg);
+        break;
+    case UI_EDIT_SAVE_MODEL:
+        if (ui_worker_save_model(a->w, e->field.buf))
+            ui_app_message(a, false, "saving the model to %s ...", e->field.buf);
+        else
+            ui_app_message(a, true, "cannot queue the save (path too long or the worker is busy)");
+        break;
+    }
+}
+
+void ui_app_edit_key(ui_app *a, ui_cmd c)
+{
+    ui_field *f = &a->edit.field;
+    switch (c.act) {
+    case UI_ACT_TEXT_INSERT: ui_field_insert(f, c.arg); break;
+    case UI_ACT_TEXT_BACKSPACE: ui_field_backspace(f); break;
+    case UI_ACT_TEXT_DELETE: ui_field_delete(f); break;
+    case UI_ACT_LEFT: ui_field_left(f); break;
+    case UI_ACT_RIGHT: ui_field_right(f); break;
+    case UI_ACT_HOME: ui_field_home(f); break;
+    case UI_ACT_END: ui_field_end(f); break;
+    case UI_ACT_TEXT_KILL_START: ui_field_kill_start(f); break;
+    case UI_ACT_TEXT_KILL_END: ui_field_kill_end(f); break;
+    case UI_ACT_TEXT_KILL_WORD: ui_field_kill_word(f); break;
+    case UI_ACT_CANCEL: a->mode = UI_MODE_NORMAL; return;
+    case UI_ACT_COMMIT: commit_edit(a); return;
+    default: return;
+    }
+    validate_edit(a);
+}
+
+// --- the actions of the key table that edit -----------------------------------------------------
+
+void ui_app_change_lr(ui_app *a, double factor)
+{
+    nn_error err;
+    if (nn_preset_is_locked(&a->draft, "training.optimizer.learning_rate")) {
+        ui_app_message(a, true, "training.optimizer.learning_rate is locked by this lesson");
+        return;
+    }
+    double lr = a->snap.base_lr > 0 ? a->snap.base_lr : a->draft.training.optimizer.lr;
+    lr *= factor;
+    char v[64];
+    snprintf(v, sizeof v, "%.6g", lr);
+    if (ui_items_try(&a->draft, &a->scratch, "training.optimizer.learning_rate", v, &err) != NN_OK) {
+        ui_app_message(a, true, "%s", err.msg);
+        return;
+    }
+    a->draft = a->scratch;
+    ui_worker_set_lr(a->w, a->draft.training.optimizer.lr);
+    ui_app_message(a, false, "learning rate %s", v);
+}
+
+void ui_app_reseed(ui_app *a)
+{
+    const ui_snapshot *s = &a->snap;
+    if (nn_preset_is_locked(&a->draft, "seed")) {
+        ui_app_message(a, true, "seed is locked by this lesson (r resets to the same weights)");
+        return;
+    }
+    uint64_t seed = s->seed + 1;
+    char v[32];
+    snprintf(v, sizeof v, "%llu", (unsigned long long)seed);
+    if (ui_items_try(&a->draft, &a->scratch, "seed", v, NULL) == NN_OK)
+        a->draft = a->scratch;
+    ui_worker_reseed(a->w, seed);
+    ui_app_message(a, false, "new initial weights from seed %s", v);
+}
+
+/* The preset name from the picker: at once before training, else after asking. */
+static void open_preset(ui_app *a, const char *name)
+{
+    nn_error err;
+    if (nn_preset_load(&a->scratch, name, NULL, &err) != NN_OK) {
+        ui_app_message(a, true, "%s", err.msg);
+        return;
+    }
+    a->mode = UI_MODE_NORMAL;
+    if (ui_app_training_begun(a)) {
+        a->pending = a->scratch;
+        char q[256];
+        snprintf(q, sizeof q, "Open %s? The current training is discarded.", name);
+        ask(a, UI_CONFIRM_LOAD, q);
+        return;
+    }
+    a->draft = a->scratch;
+    reset_cursors(a);
+    a->view_pick = true;
+    if (ui_app_load_draft(a))
+        ui_app_message(a, false, "opened %s", name);
+}
+
+void ui_app_race(ui_app *a)
+{
+    if (ui_worker_race(a->w, &a->draft, NULL))
+        ui_app_message(a, false, "race: every optimizer from the same initial weights; Space starts it");
+    else
+        ui_app_message(a, true, "cannot queue the race (the worker is busy); try again");
+}
+
+// --- intents ------------------------------------------------------------------------------------
+
+static void trace(ui_app *a, const ui_intent *in)
+{
+    if (!ui_worker_trace(a->w, in->arg[0], in->arg[1], in->arg[2], in->arg[3]))
+        ui_app_message(a, true, "cannot queue the step-through (the worker is busy)");
+    else if (a->snap.state == UI_RUN_RUNNING)
+        ui_app_message(a, false, "the step-through is computed when training stops (Space pauses, S steps)");
+}
+
+static void features(ui_app *a, const ui_intent *in)
+{
+    bool chosen = in->arg[2] != 0;
+    if (!ui_worker_view_features(a->w, in->arg[0], in->arg[1])) {
+        if (chosen)
+            ui_app_message(a, true, "the worker is busy; try again");
+        return;
+    }
+    if (chosen) {
+        ui_views *v = &a->slot.views;
+        v->feat_x = in->arg[0];
+        v->feat_y = in->arg[1];
+        v->feat_run = a->snap.run + 1;
+    }
+}
+
+void ui_app_act(ui_app *a, const ui_intent *in)
+{
+    switch (in->kind) {
+    case UI_INTENT_NONE: break;
+    case UI_INTENT_MESSAGE: ui_app_message(a, in->err, "%s", in->text); break;
+    case UI_INTENT_SET_KEY: ui_app_commit_key(a, in->key, in->text); break;
+    case UI_INTENT_EDIT:
+        if (in->edit == UI_EDIT_ITEM)
+            a->edit.panel = in->panel;
+        ui_app_begin_edit(a, in->edit, in->key, in->text);
+        break;
+    case UI_INTENT_APPLY: ui_app_apply(a, in->preset, in->text); break;
+    case UI_INTENT_TOGGLE_LOG: a->logy = !a->logy; break;
+    case UI_INTENT_RACE:
+        if (!ui_app_training_begun(a))
+            ui_app_race(a);
+        else
+            ask(a, UI_CONFIRM_RACE,
+                "Race every optimizer from the same initial weights? The current training is discarded.");
+        break;
+    case UI_INTENT_END_RACE:
+        if (ui_worker_load(a->w, &a->draft))
+            ui_app_message(a, false, "race ended: back to training one network");
+        break;
+    case UI_INTENT_TRACE: trace(a, in); break;
+    case UI_INTENT_FEATURES: features(a, in); break;
+    case UI_INTENT_LOAD: open_preset(a, in->text); break;
+    case UI_INTENT_CLOSE: a->mode = UI_MODE_NORMAL; break;
+    }
+}
