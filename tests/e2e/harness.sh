@@ -1,4 +1,4 @@
-# harness.sh — the tmux end-to-end harness (TUI.md §3a), sourced by the e2e scripts after they set
+# harness.sh — the tmux end-to-end harness, sourced by the e2e scripts after they set
 # APP (the binary), S (the session name) and optionally E2E_WAIT_MS (default 15000: generous for
 # loaded CI machines and sanitizer builds; a passing wait returns as soon as the text shows) and E2E_NAME
 # (prefix of failure messages). A private tmux server on its own socket, the app under a wrapper

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# End-to-end test of the trainer under tmux (TUI.md §3a): a private tmux server, the app under a
+# End-to-end test of the trainer under tmux (harness.sh): a private tmux server, the app under a
 # wrapper that writes its exit status, and every key followed by a wait for the screen it causes.
 # Usage: tui_smoke.sh NNTERM [color|nocolor|ascii]    exit 77 (skipped) without tmux.
 #   color: UTF-8, 256 colours; nocolor: NO_COLOR=1 (and Ctrl-C, Ctrl-C to quit); ascii: LANG=C, TERM=xterm
@@ -122,7 +122,7 @@ e1=$(epoch_now); d=$(( $(now) + 15000 ))
 until [ "$(epoch_now)" != "$e1" ]; do (( $(now) < d )) || fail "the screen froze after a mouse release ($e1)"; sleep 0.05; done
 step "the screen goes on updating after a click's release and a right click"
 if [ "$MODE" = nocolor ]; then
-  # Ctrl-C is a quit key (TUI.md): it asks while training, and a second Ctrl-C quits
+  # Ctrl-C is a quit key (keys.c): it asks while training, and a second Ctrl-C quits
   keys C-c; wait_for 'Training is running\. Quit nnterm\?'; keys C-c; how="Ctrl-C, Ctrl-C while training"
 elif [ "$MODE" = ascii ]; then
   # the signal path: SIGINT from kill (not the keyboard) ends the trainer cleanly at once

@@ -1,4 +1,4 @@
-/* The issue-6 views rasterised into a grid, no terminal: region, class and weight colours, the
+/* The teaching views rasterised into a grid, no terminal: region, class and weight colours, the
  * boundary heatmap (half blocks, points, ASCII and monochrome), the weight heatmap, sparklines,
  * text cut by display width, the race legend and the Boundary/Network/Health/Step/Lesson panels,
  * with exact cells. */

@@ -1,6 +1,7 @@
-/* The views inside the app, with a ui_app built by hand (no terminal, no worker): live-change
- * markers and the ghost of the previous run on the Loss chart, the slot's title strip, the
- * default view of a preset, and the keys of the Network, Step, Race and Lesson views. */
+/* The app's state built by hand (no terminal, no worker): live-change markers and the ghost of the
+ * previous run on the Loss panel, the slot's title strip, the default view of a preset, the keys of
+ * the Network, Step, Race and Lesson views through their intents (ui_app_panel_key, ui_app_act),
+ * and the README's key table. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
-# End-to-end test of the teaching views under tmux (TUI.md §3a): the spiral preset's boundary
+# End-to-end test of the teaching views under tmux (harness.sh): the spiral preset's boundary
 # changes as it trains, the Network, Health and Step views show the trained network, a race of
 # every optimizer ends with a legend, a lesson preset shows its text and refuses locked edits,
 # --big gives the picture the whole screen, and 4-feature data gets a boundary over two chosen features.
-# Usage: e2e_views.sh NNTERM    exit 77 (skipped) without tmux.
+# Usage: tui_views.sh NNTERM    exit 77 (skipped) without tmux.
 set -euo pipefail
 export LC_ALL=C.UTF-8
 APP=$(realpath "$1")
 S=e2e E2E_WAIT_MS=20000
-. "$(dirname "$0")/../e2e/harness.sh"
+. "$(dirname "$0")/harness.sh"
 # a mouse click at column x, row y: an X10 press, then the release (ncurses expects X10 reports under
 # tmux-256color; they reach column 94 only), both in one send-keys so that they reach the app
 # close together, as a terminal sends them (see tests/e2e/tui_smoke.sh)
