@@ -8,6 +8,8 @@
 
 #include "app.h"
 
+#include "optimizer.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,6 +177,71 @@ static void test_panels_draw_their_fields_and_the_status_bar_its_words(void **st
     ui_grid_free(&g);
 }
 
+/* The panels answer keys with intents and leave the draft alone: only the app acts on them. */
+static void test_list_panels_answer_keys_with_intents(void **state)
+{
+    (void)state;
+    static ui_app b;
+    b = app;
+    ui_app_init(&b);
+    b.draft = app.draft;
+    b.snap = app.snap;
+    b.focus = UI_P_HPARAMS;
+    ui_model m = ui_app_model(&b);
+    ui_intent in;
+    ui_panel *hp = b.panel[UI_P_HPARAMS];
+    ui_panel_key(hp, &m, (ui_cmd){UI_ACT_HOME, 0}, &in);
+    assert_int_equal(ui_panel_key(hp, &m, (ui_cmd){UI_ACT_DOWN, 0}, &in), UI_REDRAW);
+    assert_int_equal(in.kind, UI_INTENT_NONE);
+    /* Right on the optimizer (sgd): the next one in the table, as a SET_KEY intent */
+    assert_int_equal(ui_panel_key(hp, &m, (ui_cmd){UI_ACT_RIGHT, 0}, &in), UI_REDRAW);
+    assert_int_equal(in.kind, UI_INTENT_SET_KEY);
+    assert_string_equal(in.key, "training.optimizer.name");
+    int sgd = -1;
+    for (int i = 0; i < NN_OPT_COUNT; i++)
+        if (strcmp(nn_opt_table[i].name, "sgd") == 0)
+            sgd = i;
+    assert_true(sgd >= 0);
+    assert_string_equal(in.text, nn_opt_table[(sgd + 1) % NN_OPT_COUNT].name);
+    assert_int_equal(b.draft.training.optimizer.kind, app.draft.training.optimizer.kind);
+    /* Enter on the learning rate: an EDIT intent with its value */
+    ui_panel_key(hp, &m, (ui_cmd){UI_ACT_DOWN, 0}, &in);
+    ui_panel_key(hp, &m, (ui_cmd){UI_ACT_EDIT, 0}, &in);
+    assert_int_equal(in.kind, UI_INTENT_EDIT);
+    assert_int_equal(in.edit, UI_EDIT_ITEM);
+    assert_int_equal(in.panel, UI_P_HPARAMS);
+    assert_string_equal(in.key, "training.optimizer.learning_rate");
+    assert_string_equal(in.text, "0.03");
+    assert_int_equal(b.mode, UI_MODE_NORMAL);
+    /* a lesson's locked key: a MESSAGE intent, an error */
+    nn_error err;
+    assert_int_equal(nn_preset_load(&b.draft, "lesson-learning-rate", NULL, &err), NN_OK);
+    m = ui_app_model(&b);
+    ui_panel_key(hp, &m, (ui_cmd){UI_ACT_UP, 0}, &in);   /* the optimizer, locked */
+    ui_panel_key(hp, &m, (ui_cmd){UI_ACT_EDIT, 0}, &in);
+    assert_int_equal(in.kind, UI_INTENT_MESSAGE);
+    assert_true(in.err);
+    assert_non_null(strstr(in.text, "is locked by this lesson"));
+    /* Architecture: a adds a hidden layer to a copy, as an APPLY intent; the draft keeps its layers */
+    b.draft = app.draft;
+    m = ui_app_model(&b);
+    ui_panel *ar = b.panel[UI_P_ARCH];
+    ui_panel_key(ar, &m, (ui_cmd){UI_ACT_HOME, 0}, &in);
+    assert_int_equal(ui_panel_key(ar, &m, (ui_cmd){UI_ACT_LAYER_ADD, 0}, &in), UI_REDRAW);
+    assert_int_equal(in.kind, UI_INTENT_APPLY);
+    assert_string_equal(in.text, "architecture");
+    assert_non_null(in.preset);
+    assert_int_equal(in.preset->n_layers, app.draft.n_layers + 1);
+    assert_int_equal(in.preset->layers[1].units, 16);
+    assert_int_equal(b.draft.n_layers, app.draft.n_layers);
+    assert_int_equal(b.arch.cursor, 1);
+    /* the output layer cannot go: a message */
+    ui_panel_key(ar, &m, (ui_cmd){UI_ACT_END, 0}, &in);
+    ui_panel_key(ar, &m, (ui_cmd){UI_ACT_LAYER_DEL, 0}, &in);
+    assert_int_equal(in.kind, UI_INTENT_MESSAGE);
+    assert_non_null(strstr(in.text, "the last layer is the output layer"));
+}
+
 static void test_help_overlay_is_titled_key_bindings(void **state)
 {
     (void)state;
@@ -268,6 +335,7 @@ int main(void)
         cmocka_unit_test(test_changing_the_source_to_regression_lets_the_loss_follow),
         cmocka_unit_test(test_a_csv_source_is_set_together_with_its_path),
         cmocka_unit_test(test_panels_draw_their_fields_and_the_status_bar_its_words),
+        cmocka_unit_test(test_list_panels_answer_keys_with_intents),
         cmocka_unit_test(test_help_overlay_is_titled_key_bindings),
         cmocka_unit_test(test_regression_fit_panel_plots_predicted_against_actual),
         cmocka_unit_test(test_picker_click_hits_the_pick_drawn_there),
