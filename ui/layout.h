@@ -1,7 +1,7 @@
 /* layout.h — where each panel goes for a terminal size: a left column (Dataset, Architecture,
  * Hyperparameters: all open when tall enough, else one open and the others one line each) and
- * a right column (Loss above Confusion), a status bar at the bottom, a zoom mode where the
- * focused panel takes the screen, and the minimum size. Pure. */
+ * a right column (Loss above the slot that shows one view at a time), a status bar at the
+ * bottom, a zoom mode where the focused panel takes the screen, and the minimum size. Pure. */
 #ifndef UI_LAYOUT_H
 #define UI_LAYOUT_H
 

@@ -1,4 +1,4 @@
-/* panel_confusion.c — the Confusion panel: the test confusion matrix as a heatmap with accuracy
+/* panel_confusion.c — the Confusion view: the test confusion matrix as a heatmap with accuracy
  * and per-class precision, recall and F1 (heatmap.c), updated every epoch. For regression it
  * shows R², MSE and MAE, and a scatter of predicted against actual test values (for 1-D data, the
  * fitted curve over the data points instead). */

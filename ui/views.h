@@ -1,7 +1,9 @@
-/* views.h — the teaching views of issue 6: Boundary (decision regions and points, or the fitted
- * curve), Network (weights as heatmaps, one neuron in detail), Health (per-layer statistics over
- * epochs, warnings), Step (one sample through the network and one weight's update), Race (one
- * curve per optimizer) and Lesson (the preset's lesson text).
+/* views.h — the rasterisers of the views in the lower right slot (viewlist.h): Boundary (decision
+ * regions and points, or the fitted curve), Network (weights as heatmaps, one neuron in detail),
+ * Health (per-layer statistics over epochs, warnings), Step (one sample through the network and one
+ * weight's update), Race (one curve per optimizer) and Lesson (the preset's lesson text), their
+ * shared colours and helpers, and the views' own state (ui_views). Each view's file also defines
+ * its row of the view table (panel.h: ui_view_def) with its keys.
  * Every draw function is pure: it reads a snapshot, the views' own state and the theme, and
  * rasterises into a ui_grid (tests assert exact cells). Main thread only (static scratch). */
 #ifndef UI_VIEWS_H
