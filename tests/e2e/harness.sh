@@ -11,8 +11,11 @@ trap 't kill-server 2>/dev/null || true; rm -rf "$TMP"' EXIT
 now() { date +%s%3N; }
 # Sanitizer builds run several times slower (a TSan race of eight optimizers took over 60 s on a loaded
 # 2-core machine): every deadline, explicit ones included, is four times longer for them.
+# (ldd's output is read whole first: `ldd | grep -q` under pipefail failed when grep's early exit
+# killed ldd with SIGPIPE, one run in three here, and the deadlines stayed short.)
 E2E_SCALE=1
-ldd "$APP" 2>/dev/null | grep -qE 'lib(a|t|ub)san' && E2E_SCALE=4
+e2e_libs=$(ldd "$APP" 2>/dev/null || true)
+grep -qE 'lib(a|t|ub)san' <<<"$e2e_libs" && E2E_SCALE=4
 screen() { t capture-pane -p -t "$S"; }
 # shows PCRE [capture-pane options]: the pane matches. The capture is read whole before grep runs: with
 # `capture-pane | grep -q` under pipefail, grep's early exit can SIGPIPE tmux and fail the pipeline.
