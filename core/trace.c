@@ -68,85 +68,6 @@ void nn_health_trace_free(nn_health_trace *tr)
     tr->sample = -1;
 }
 
-static double clamp_p(double p)
-{
-    if (!(p >= NN_LOSS_EPS))
-        p = NN_LOSS_EPS;
-    if (p > 1.0 - NN_LOSS_EPS)
-        p = 1.0 - NN_LOSS_EPS;
-    return p;
-}
-
-/* One sample's loss of a fused pair from its pre-activations z: softmax + crossentropy
- * sum_j y_j (logsumexp(z) - z_j), sigmoid + binarycrossentropy sum_j max(z, 0) - y z + log1p(exp(-|z|)). */
-static double fused_loss_d(nn_loss loss, const double *z, const double *y, int n)
-{
-    double s = 0.0;
-    if (loss == NN_LOSS_CE) {
-        double m = z[0], e = 0.0;
-        for (int j = 1; j < n; j++)
-            m = z[j] > m ? z[j] : m;
-        for (int j = 0; j < n; j++)
-            e += exp(z[j] - m);
-        double lse = m + log(e);
-        for (int j = 0; j < n; j++)
-            if (y[j] != 0.0)
-                s += y[j] * (lse - z[j]);
-        return s;
-    }
-    for (int j = 0; j < n; j++)
-        s += (z[j] > 0.0 ? z[j] : 0.0) - y[j] * z[j] + log1p(exp(-fabs(z[j])));
-    return s;
-}
-
-/* The per-sample loss of yhat against y (n outputs) and, into g, dL/dyhat. */
-static double loss_d(nn_loss loss, double *g, const double *yhat, const double *y, int n)
-{
-    double s = 0.0;
-    switch (loss) {
-    case NN_LOSS_MAE:
-        for (int j = 0; j < n; j++) {
-            double d = yhat[j] - y[j];
-            s += fabs(d);
-            g[j] = d > 0.0 ? 1.0 : (d < 0.0 ? -1.0 : 0.0);
-        }
-        return s;
-    case NN_LOSS_MSE:
-    case NN_LOSS_RMSE:
-        for (int j = 0; j < n; j++) {
-            double d = yhat[j] - y[j];
-            s += d * d;
-            g[j] = 2.0 * d;
-        }
-        if (loss == NN_LOSS_MSE)
-            return s;
-        /* d sqrt(m) = dm / (2 sqrt(m)); 0 when m = 0 */
-        for (int j = 0; j < n; j++)
-            g[j] = s > 0.0 ? g[j] / (2.0 * sqrt(s)) : 0.0;
-        return sqrt(s);
-    case NN_LOSS_BCE:
-        for (int j = 0; j < n; j++) {
-            double p = clamp_p(yhat[j]);
-            s -= y[j] * log(p) + (1.0 - y[j]) * log(1.0 - p);
-            g[j] = (p - y[j]) / (p * (1.0 - p));
-        }
-        return s;
-    case NN_LOSS_CE:
-        for (int j = 0; j < n; j++) {
-            double p = clamp_p(yhat[j]);
-            if (y[j] != 0.0)
-                s -= y[j] * log(p);
-            g[j] = -y[j] / p;
-        }
-        return s;
-    case NN_LOSS_COUNT:
-        break;
-    }
-    for (int j = 0; j < n; j++)
-        g[j] = 0.0;
-    return 0.0;
-}
-
 static int shape_matches(const nn_health_trace *tr, const nn_network *net)
 {
     if (!tr->buf || tr->n_layers != net->n_layers || tr->n_inputs != net->n_inputs || !net->params)
@@ -185,10 +106,10 @@ nn_status nn_health_trace_run(nn_health_trace *tr, const nn_network *net, const 
     }
     /* output delta: fused a - y for softmax+CE and sigmoid+BCE (as network.c), else chain rule */
     const nn_layer *top = &net->layers[nl - 1];
-    tr->loss_value = loss_d(loss, tr->da, tr->a[nl - 1], tr->y, outputs);
+    tr->loss_value = nn_loss_table[loss].ref(tr->da, tr->a[nl - 1], tr->y, outputs);
     if (nn_loss_is_fused(loss, top->act)) {
         /* the loss as the trainer reports it: from z, unclamped (nn_loss_value_out) */
-        tr->loss_value = fused_loss_d(loss, tr->z[nl - 1], tr->y, outputs);
+        tr->loss_value = nn_loss_table[loss].fused_ref(tr->z[nl - 1], tr->y, outputs);
         for (int j = 0; j < outputs; j++)
             tr->delta[nl - 1][j] = tr->a[nl - 1][j] - tr->y[j];
     } else {
