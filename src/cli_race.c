@@ -106,9 +106,9 @@ int cli_race(int argc, char **argv)
         if (n < 0)
             goto bad;
     } else {
-        n = nn_race_count;
+        n = nn_race_default_count() < NN_RACE_MAX ? nn_race_default_count() : NN_RACE_MAX;
         for (int i = 0; i < n; i++)
-            names[i] = nn_race_table[i].name;
+            names[i] = nn_race_default_name(i);
     }
     if (!json)
         printf("race on %s: %d optimizers, %d epochs, seed %llu, the same initial weights\n", base->name, n,

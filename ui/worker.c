@@ -1024,9 +1024,9 @@ static void do_race(ui_worker *w, const char *list)
     if (buf[0]) {
         n = nn_race_parse_list(buf, names, &w->race_preset, &err);
     } else {
-        n = nn_race_count < NN_RACE_MAX ? nn_race_count : NN_RACE_MAX;
+        n = nn_race_default_count() < NN_RACE_MAX ? nn_race_default_count() : NN_RACE_MAX;
         for (int r = 0; r < n; r++)
-            names[r] = nn_race_table[r].name;
+            names[r] = nn_race_default_name(r);
     }
     if (n <= 0) {
         notice(w, true, "%s", err.msg[0] ? err.msg : "race: the optimizer list is empty");
