@@ -35,7 +35,7 @@
 static const char *const root_keys[] = {"name", "description", "seed", "dataset", "model", "training",
                                         "lesson", NULL};
 static const char *const dataset_keys[] = {"source", "path", "label", "task", "images", "labels",
-                                           "test_images", "test_labels", "samples", "noise",
+                                           "test_images", "test_labels", "classes", "samples", "noise",
                                            "normalize", "split", "shuffle", NULL};
 static const char *const split_keys[] = {"train", "val", "test", NULL};
 static const char *const model_keys[] = {"layers", NULL};
@@ -581,6 +581,21 @@ static void parse_dataset(ctx *c, const cJSON *obj, nn_preset_dataset *d)
     get_string(c, obj, path, "labels", d->labels, sizeof d->labels);
     get_string(c, obj, path, "test_images", d->test_images, sizeof d->test_images);
     get_string(c, obj, path, "test_labels", d->test_labels, sizeof d->test_labels);
+    const cJSON *cl = member(obj, "classes");
+    if (cl && (!cJSON_IsArray(cl) || cJSON_GetArraySize(cl) != NN_IDX_CLASSES)) {
+        type_error(c, "dataset.classes", cl, "an array of the 10 class names");
+    } else if (cl) {
+        int i = 0;
+        for (const cJSON *it = cl->child; it; it = it->next, i++) {
+            char p[PATH_LEN];
+            snprintf(p, sizeof p, "dataset.classes.%d", i);
+            if (!cJSON_IsString(it) || strlen(it->valuestring) >= NN_CLASS_NAME_MAX)
+                type_error(c, p, it, "a class name (under 32 bytes)");
+            else
+                snprintf(d->classes[i], NN_CLASS_NAME_MAX, "%s", it->valuestring);
+        }
+        d->n_classes = NN_IDX_CLASSES;
+    }
     if (is_auto(member(obj, "samples")))
         d->samples = 0;
     else
@@ -1301,6 +1316,12 @@ static cJSON *build_tree(const nn_preset *p, bool full)
     add_opt_str(&b, ds, "labels", d->labels);
     add_opt_str(&b, ds, "test_images", d->test_images);
     add_opt_str(&b, ds, "test_labels", d->test_labels);
+    if (d->n_classes > 0 || full) {
+        cJSON *cl = add(&b, ds, "classes", cJSON_CreateArray());
+        for (int i = 0; i < d->n_classes && cl; i++)
+            if (!cJSON_AddItemToArray(cl, cJSON_CreateString(d->classes[i])))
+                b.bad = true;
+    }
     if (d->samples != 0)
         add_num(&b, ds, "samples", d->samples);
     else if (full)
