@@ -460,6 +460,38 @@ static void test_the_defaults_in_docs_preset_keys_are_the_real_defaults(void **s
     assert_true(checked >= 45);
 }
 
+/* docs/preset-keys.md is what `nnterm keys --markdown` generates from the tables, byte for byte. */
+static void test_docs_preset_keys_is_the_generated_text(void **state)
+{
+    (void)state;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/docs/preset-keys.md", source_root());
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        fail_msg("cannot open %s", path);
+    static char file[1 << 17];
+    size_t n = fread(file, 1, sizeof file - 1, f);
+    fclose(f);
+    file[n] = '\0';
+    char *gen = nn_preset_keys_doc(true);
+    assert_non_null(gen);
+    if (strcmp(gen, file) != 0) {
+        size_t i = 0;
+        while (gen[i] && gen[i] == file[i])
+            i++;
+        size_t from = i > 60 ? i - 60 : 0;
+        fail_msg("docs/preset-keys.md differs from `nnterm keys --markdown` at byte %zu:\n  file: %.120s\n"
+                 "  code: %.120s\n(regenerate it: build/src/nnterm keys --markdown > docs/preset-keys.md)",
+                 i, file + from, gen + from);
+    }
+    free(gen);
+    char *text = nn_preset_keys_doc(false);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "training.optimizer.learning_rate"));
+    assert_null(strchr(text, '`'));
+    free(text);
+}
+
 // --- round trips and built-ins ---------------------------------------------------------------------
 
 static void test_every_shipped_preset_round_trips_through_to_json_field_by_field(void **state)
@@ -1050,6 +1082,7 @@ int main(void)
         cmocka_unit_test(test_the_smallest_preset_gets_exactly_the_documented_defaults),
         cmocka_unit_test(test_an_optimizer_object_takes_that_optimizers_torch_defaults),
         cmocka_unit_test(test_the_defaults_in_docs_preset_keys_are_the_real_defaults),
+        cmocka_unit_test(test_docs_preset_keys_is_the_generated_text),
         cmocka_unit_test(test_every_shipped_preset_round_trips_through_to_json_field_by_field),
         cmocka_unit_test(test_round_trip_keeps_auto_values_unusual_numbers_and_lessons),
         cmocka_unit_test(test_the_builtin_list_is_every_embedded_json_iris_first_then_alphabetical),
