@@ -1348,17 +1348,6 @@ static void do_set_lr(ui_worker *w, double lr)
     publish(w);
 }
 
-/* The keys ui_worker_set_param changes live, and their short names for events. */
-static const struct {
-    const char *key, *label;
-} live_keys[] = {
-    {"training.regularization.lambda", "lambda"},
-    {"training.regularization.dropout", "dropout"},
-    {"training.regularization.r", "r"},
-    {"training.regularization.method", "regularization"},
-    {"training.optimizer.learning_rate", "lr"},
-};
-
 /* A preset value as nn_preset_get gives it, without the quotes of a string. */
 static void get_plain(const nn_preset *p, const char *key, char *out, size_t cap)
 {
@@ -1376,20 +1365,39 @@ static void get_plain(const nn_preset *p, const char *key, char *out, size_t cap
 
 static void do_set_param(ui_worker *w, const char *key, const char *value)
 {
-    const char *label = NULL;
-    for (size_t k = 0; k < sizeof live_keys / sizeof live_keys[0]; k++)
-        if (strcmp(key, live_keys[k].key) == 0)
-            label = live_keys[k].label;
+    /* the keys that may change live are the preset key table's (NN_KEY_LIVE); their short names
+     * for events too */
+    const nn_preset_key *row = nn_preset_key_find(key);
+    const char *label = row && (row->flags & NN_KEY_LIVE) ? nn_preset_key_abbrev(row) : NULL;
     nn_trainer *t = &w->t;
     if (w->race_on) {
         notice(w, true, "%s: a race keeps its settings; load a preset to change them", key);
     } else if (!w->have_trainer) {
         notice(w, true, "%s: no model is loaded", key);
     } else if (!label) {
-        notice(w, true,
-               "%s cannot change during a run; live keys: training.regularization.lambda, .dropout, .r, "
-               ".method, training.optimizer.learning_rate (edit the preset and reload for the rest)",
-               key);
+        /* "training.optimizer.learning_rate; training.regularization: method, lambda, r, dropout" */
+        char live[320] = "";
+        size_t len = 0;
+        const nn_preset_key *up = NULL;
+        for (int i = 0; i < nn_preset_key_count && len < sizeof live; i++) {
+            const nn_preset_key *k = &nn_preset_keys[i];
+            if (!(k->flags & NN_KEY_LIVE))
+                continue;
+            const nn_preset_key *parent = nn_preset_key_parent(k);
+            const char *last = strrchr(k->path, '.') ? strrchr(k->path, '.') + 1 : k->path;
+            bool next_same = false;
+            for (int j = i + 1; j < nn_preset_key_count && !next_same; j++)
+                next_same = (nn_preset_keys[j].flags & NN_KEY_LIVE) && nn_preset_key_parent(&nn_preset_keys[j]) == parent;
+            if (parent && parent == up)
+                len += (size_t)snprintf(live + len, sizeof live - len, ", %s", last);
+            else if (parent && next_same)
+                len += (size_t)snprintf(live + len, sizeof live - len, "%s%s: %s", len ? "; " : "", parent->path, last);
+            else
+                len += (size_t)snprintf(live + len, sizeof live - len, "%s%s", len ? "; " : "", k->path);
+            up = parent;
+        }
+        notice(w, true, "%s cannot change during a run; live keys: %s (edit the preset and reload for the rest)", key,
+               live);
     } else if (nn_preset_is_locked(&t->preset, key)) {
         notice(w, true, "%s is locked by this lesson", key);
     } else {
@@ -1401,7 +1409,7 @@ static void do_set_param(ui_worker *w, const char *key, const char *value)
         if (st != NN_OK) {
             notice(w, true, "%s", err.msg[0] ? err.msg : nn_status_name(st));
         } else {
-            if (strcmp(label, "lr") == 0)
+            if (strcmp(key, "training.optimizer.learning_rate") == 0)
                 nn_trainer_set_lr(t, t->preset.training.optimizer.lr);
             get_plain(&t->preset, key, after, sizeof after);
             if (strcmp(before, after) != 0)

@@ -25,6 +25,7 @@
 #include "metrics.h"
 #include "network.h"
 #include "preset.h"
+#include "preset_schema.h"
 #include "race.h"
 #include "trace.h"
 #include "trainer.h"
