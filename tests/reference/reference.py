@@ -137,7 +137,7 @@ def activation(name, alpha):
         "sigmoid": torch.sigmoid, "tanh": torch.tanh, "relu": torch.relu, "linear": lambda z: z,
         "leaky_relu": lambda z: F.leaky_relu(z, alpha), "elu": lambda z: F.elu(z, alpha),
         "softmax": lambda z: torch.softmax(z, dim=1), "gelu": F.gelu, "swish": F.silu,
-        "softplus": F.softplus,
+        "softplus": F.softplus, "selu": F.selu,
     }[name]
 
 
@@ -545,7 +545,7 @@ def cases():
     # every loss with each output activation (regression losses on regression data; softmax, whose
     # single output is constant, on one-hot classes instead)
     sgd = {"name": "sgd", "learning_rate": 0.05}
-    acts = ["sigmoid", "tanh", "relu", "leaky_relu", "linear", "softmax", "elu", "gelu", "swish", "softplus"]
+    acts = ["sigmoid", "tanh", "relu", "leaky_relu", "linear", "softmax", "elu", "gelu", "swish", "softplus", "selu"]
     for loss in ("mae", "mse", "rmse"):
         for act in acts:
             if act == "softmax":
@@ -609,6 +609,8 @@ def cases():
             {"units": 6, "activation": "elu"}, {"units": 5, "activation": "gelu", "init": "he"},
             {"units": 5, "activation": "leaky_relu", "alpha": 0.1}]
     cls("deep-network", {"name": "adam", "learning_rate": 0.01}, "training loop", layers=deep)
+    cls("hidden-selu", {"name": "sgd", "learning_rate": 0.05}, "training loop",
+        layers=[{"units": 8, "activation": "selu"}, {"units": 6, "activation": "selu", "init": "he"}])
 
     # normalisation, large splits, offset targets
     shifted = ("classification",) + make_classification(120, 4, 3, seed=5, offset=50.0, scale=7.0)
