@@ -238,6 +238,11 @@ OPTIMIZERS = {
                                                 eps=o.get("epsilon", 1e-10)),
     "adadelta": lambda p, o: torch.optim.Adadelta(p, lr=o["learning_rate"], rho=o.get("rho", 0.9),
                                                   eps=o.get("epsilon", 1e-6), weight_decay=o.get("weight_decay", 0.0)),
+    # foreach=True: torch 1.13's foreach path computes NAdam as its documentation writes it; the default
+    # single-tensor path of 1.13 counts mu_t twice in the momentum's denominator (fixed in torch 2.0)
+    "nadam": lambda p, o: torch.optim.NAdam(p, lr=o["learning_rate"], betas=(o.get("beta1", 0.9), o.get("beta2", 0.999)),
+                                             eps=o.get("epsilon", 1e-8), weight_decay=o.get("weight_decay", 0.0),
+                                             momentum_decay=o.get("momentum_decay", 4e-3), foreach=True),
 }
 
 
@@ -538,6 +543,9 @@ def cases():
         ("adadelta", {"name": "adadelta", "learning_rate": 1.0}),
         ("adadelta-all", {"name": "adadelta", "learning_rate": 0.5, "rho": 0.95, "epsilon": 1e-5,
                           "weight_decay": 0.01}),
+        ("nadam", {"name": "nadam", "learning_rate": 0.01}),
+        ("nadam-all", {"name": "nadam", "learning_rate": 0.01, "beta1": 0.8, "beta2": 0.99, "epsilon": 1e-6,
+                       "weight_decay": 0.01, "momentum_decay": 0.05}),
     ]
     for name, o in opts:
         cls("optimizer-" + name, o, "optimizers")
