@@ -1387,7 +1387,8 @@ static void do_set_param(ui_worker *w, const char *key, const char *value)
             const char *last = strrchr(k->path, '.') ? strrchr(k->path, '.') + 1 : k->path;
             bool next_same = false;
             for (int j = i + 1; j < nn_preset_key_count && !next_same; j++)
-                next_same = (nn_preset_keys[j].flags & NN_KEY_LIVE) && nn_preset_key_parent(&nn_preset_keys[j]) == parent;
+                next_same = (nn_preset_keys[j].flags & NN_KEY_LIVE) &&
+                            nn_preset_key_parent(&nn_preset_keys[j]) == parent;
             if (parent && parent == up)
                 len += (size_t)snprintf(live + len, sizeof live - len, ", %s", last);
             else if (parent && next_same)
