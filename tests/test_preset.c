@@ -859,6 +859,38 @@ static void test_every_key_of_the_table_reads_back_and_the_live_ones_are_marked(
     }
 }
 
+/* The panels list the keys a preset uses: the current optimizer's and schedule's parameters, the
+ * current source's keys; everything else always. */
+static void test_the_keys_a_preset_uses_follow_its_optimizer_schedule_and_source(void **state)
+{
+    (void)state;
+    nn_preset p;
+    load_builtin(&p, "iris");
+    const nn_preset_key *beta1 = nn_preset_key_find("training.optimizer.beta1");
+    const nn_preset_key *decay = nn_preset_key_find("training.optimizer.momentum_decay");
+    const nn_preset_key *gamma = nn_preset_key_find("training.schedule.gamma");
+    const nn_preset_key *path = nn_preset_key_find("dataset.path");
+    const nn_preset_key *samples = nn_preset_key_find("dataset.samples");
+    assert_false(nn_preset_key_used(&p, beta1));
+    assert_false(nn_preset_key_used(&p, decay));
+    assert_false(nn_preset_key_used(&p, gamma));
+    assert_false(nn_preset_key_used(&p, path));
+    assert_false(nn_preset_key_used(&p, samples));
+    assert_true(nn_preset_key_used(&p, nn_preset_key_find("training.epochs")));
+    assert_true(nn_preset_key_used(&p, nn_preset_key_find("dataset.normalize")));
+    set_ok(&p, "training.optimizer.name", "\"nadam\"");
+    set_ok(&p, "training.schedule.name", "\"step\"");
+    assert_true(nn_preset_key_used(&p, beta1));
+    assert_true(nn_preset_key_used(&p, decay));
+    assert_true(nn_preset_key_used(&p, gamma));
+    set_ok(&p, "dataset", "{\"source\": \"csv\", \"path\": \"x.csv\"}");
+    assert_true(nn_preset_key_used(&p, path));
+    assert_false(nn_preset_key_used(&p, samples));
+    set_ok(&p, "dataset.source", "\"moons\"");
+    assert_false(nn_preset_key_used(&p, path));
+    assert_true(nn_preset_key_used(&p, samples));
+}
+
 // --- saving -------------------------------------------------------------------------------------------
 
 static char tmpdir[256];
@@ -1096,6 +1128,7 @@ int main(void)
         cmocka_unit_test(test_locked_keys_lock_themselves_and_everything_under_them),
         cmocka_unit_test(test_a_lock_on_a_key_of_a_group_locks_the_edit_that_resets_the_group),
         cmocka_unit_test(test_every_key_of_the_table_reads_back_and_the_live_ones_are_marked),
+        cmocka_unit_test(test_the_keys_a_preset_uses_follow_its_optimizer_schedule_and_source),
         cmocka_unit_test(test_save_then_load_gives_the_same_preset_with_paths_relative_to_the_new_file),
         cmocka_unit_test(test_a_failed_save_leaves_the_old_file_untouched),
         cmocka_unit_test(test_a_preset_over_the_size_cap_is_refused_unparsed),
