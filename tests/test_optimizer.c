@@ -139,7 +139,7 @@ static void test_every_optimizer_and_flag_matches_the_torch_formulas_for_two_ste
     }
 }
 
-/* Adam and AdamW, element by element as optimizer.c documents them, in float, in the source's
+/* Adam and AdamW, element by element as optimizers.c documents them, in float, in the source's
  * order of operations: the vectorised paths (AVX-512 in one pass, or the blocked loops) must give
  * these bits exactly, for every parameter (n not a multiple of 16), with weight decay and amsgrad. */
 static void adam_reference(const nn_opt_params *hp, bool decoupled, float *p, const float *g, float *m,
