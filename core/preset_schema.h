@@ -71,6 +71,8 @@ struct nn_preset_key {
     double dflt;             /* the default of a number, boolean or NAME (its index) */
     const char *lock_group;  /* EDITS_GROUP: the dotted prefix its edit changes */
     nn_panel panel;
+    int order;               /* its place in the panel: lower first, equal ones in table order (the
+                                Hyperparameters panel keeps the loss and optimizer on top) */
     const char *label;       /* in the panel: "learning rate" */
     const char *abbrev;      /* in messages and events ("lr"); NULL: the last part of the path */
     const char *doc;         /* what it means, one line (the meaning column of the documentation) */

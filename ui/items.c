@@ -26,11 +26,21 @@ ui_item *ui_item_add(ui_item *out, int *n, int max, ui_item_kind kind, const cha
 
 int ui_items_from_table(const nn_preset *p, nn_panel panel, ui_item *out, int max)
 {
-    int n = 0;
-    for (int i = 0; i < nn_preset_key_count; i++) {
+    /* the panel's rows by their order field, equal ones in table order (a stable insertion sort) */
+    const nn_preset_key *rows[UI_MAX_ITEMS];
+    int n_rows = 0;
+    for (int i = 0; i < nn_preset_key_count && n_rows < UI_MAX_ITEMS; i++) {
         const nn_preset_key *k = &nn_preset_keys[i];
         if (k->panel != panel || !nn_preset_key_used(p, k))
             continue;
+        int j = n_rows++;
+        for (; j > 0 && rows[j - 1]->order > k->order; j--)
+            rows[j] = rows[j - 1];
+        rows[j] = k;
+    }
+    int n = 0;
+    for (int i = 0; i < n_rows; i++) {
+        const nn_preset_key *k = rows[i];
         ui_item_kind kind = UI_ITEM_NUMBER;
         if (k->names)
             kind = UI_ITEM_CHOICE;
