@@ -31,6 +31,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -315,19 +316,107 @@ static void fill_dynamic(ui_worker *w)
     }
 }
 
-/* Copies the private snapshot and the new history entries to the shared block, then wakes the UI. */
+/* The snapshot's sections: where each lies. Each opens with its uint64_t seq. */
+#define SECTION(f) {offsetof(ui_snapshot, f), sizeof(((ui_snapshot *)0)->f)}
+static const struct {
+    size_t off, size;
+} sections[] = {
+    SECTION(info), SECTION(eval), SECTION(boundary), SECTION(fit), SECTION(health),
+    SECTION(trace), SECTION(events), SECTION(race), SECTION(net),
+};
+#undef SECTION
+#define N_SECTIONS (sizeof sections / sizeof sections[0])
+#define STATUS_BYTES offsetof(ui_snapshot, info)   /* the status part: everything before the first section */
+_Static_assert(offsetof(ui_snap_info, seq) == 0 && offsetof(ui_snap_eval, seq) == 0 &&
+                   offsetof(ui_snap_boundary, seq) == 0 && offsetof(ui_snap_fit, seq) == 0 &&
+                   offsetof(ui_snap_health, seq) == 0 && offsetof(ui_trace, seq) == 0 &&
+                   offsetof(ui_snap_events, seq) == 0 && offsetof(ui_snap_race, seq) == 0 &&
+                   offsetof(ui_snap_net, seq) == 0,
+               "every section opens with its seq");
+_Static_assert(offsetof(ui_snapshot, net) + sizeof(ui_snap_net) <= sizeof(ui_snapshot) &&
+                   offsetof(ui_snapshot, info) > offsetof(ui_snapshot, notice_error),
+               "the status part comes first, the sections after it");
+
+static uint64_t section_seq(const ui_snapshot *s, size_t i)
+{
+    uint64_t q;
+    memcpy(&q, (const char *)s + sections[i].off, sizeof q);
+    return q;
+}
+
+static void set_section_seq(ui_snapshot *s, size_t i, uint64_t q)
+{
+    memcpy((char *)s + sections[i].off, &q, sizeof q);
+}
+
+/* The Network view's section (277 KB, nearly all of it the UI_NET_DIM x UI_NET_DIM cells of
+ * NN_MAX_LAYERS layers) holds a few KB for most networks: copies the cells in use. A layer's cells
+ * past rows x cols (and columns past cols) are zero in the worker's snapshot (a new run starts from a
+ * zeroed one and fill_net keeps a layer's shape within a run), so copying the larger of the two
+ * copies' extents leaves dst byte for byte equal to src. */
+static void copy_net(ui_snap_net *dst, const ui_snap_net *src)
+{
+    int old_cells[NN_MAX_LAYERS], old_cols[NN_MAX_LAYERS];
+    for (int l = 0; l < NN_MAX_LAYERS; l++) {
+        old_cells[l] = dst->rows[l] * dst->cols[l];
+        old_cols[l] = dst->cols[l];
+    }
+    memcpy(dst, src, offsetof(ui_snap_net, w));
+    for (int l = 0; l < NN_MAX_LAYERS; l++) {
+        int cells = src->rows[l] * src->cols[l], cols = src->cols[l];
+        if (old_cells[l] > cells)
+            cells = old_cells[l];
+        if (old_cols[l] > cols)
+            cols = old_cols[l];
+        memcpy(dst->w[l], src->w[l], (size_t)cells * sizeof dst->w[l][0]);
+        memcpy(dst->b[l], src->b[l], (size_t)cols * sizeof dst->b[l][0]);
+        memcpy(dst->amean[l], src->amean[l], (size_t)cols * sizeof dst->amean[l][0]);
+        memcpy(dst->astd[l], src->astd[l], (size_t)cols * sizeof dst->astd[l][0]);
+        memcpy(dst->active[l], src->active[l], (size_t)cols * sizeof dst->active[l][0]);
+        memcpy(dst->sat[l], src->sat[l], (size_t)cols * sizeof dst->sat[l][0]);
+    }
+    dst->act_rows = src->act_rows;
+}
+
+/* Copies the status part of src and its sections whose seq differs from dst's (every section: all). */
+static void copy_snapshot(ui_snapshot *dst, const ui_snapshot *src, bool all)
+{
+    memcpy(dst, src, STATUS_BYTES);
+    for (size_t i = 0; i < N_SECTIONS; i++) {
+        if (!all && section_seq(dst, i) == section_seq(src, i))
+            continue;
+        if (sections[i].off == offsetof(ui_snapshot, net))
+            copy_net(&dst->net, &src->net);
+        else
+            memcpy((char *)dst + sections[i].off, (const char *)src + sections[i].off, sections[i].size);
+    }
+}
+
+/* Gives every section of the private snapshot that differs from the shared one the new seq, and
+ * every other one the shared one's. The worker is the only writer of shared, so it may read it
+ * without the lock. A section is compared byte for byte, not marked by the code that changes it:
+ * a change can never be missed (padding that differs only costs a copy). */
+static void stamp_changed_sections(ui_worker *w, uint64_t seq)
+{
+    for (size_t i = 0; i < N_SECTIONS; i++) {
+        size_t off = sections[i].off + sizeof(uint64_t), n = sections[i].size - sizeof(uint64_t);
+        bool changed = memcmp((const char *)&w->snap + off, (const char *)&w->shared + off, n) != 0;
+        set_section_seq(&w->snap, i, changed ? seq : section_seq(&w->shared, i));
+    }
+}
+
+/* Copies the private snapshot's status part, the sections that changed and the new history entries
+ * to the shared block, then wakes the UI. */
 static void publish(ui_worker *w)
 {
     fill_dynamic(w);
     w->snap.seq = ++w->seq;
-    /* every section is copied by every publish (for now): each carries this publish's seq */
-    w->snap.info.seq = w->snap.eval.seq = w->snap.boundary.seq = w->snap.fit.seq = w->seq;
-    w->snap.health.seq = w->snap.trace.seq = w->snap.events.seq = w->snap.race.seq = w->snap.net.seq = w->seq;
+    stamp_changed_sections(w, w->seq);
     const nn_epoch_stats *th = w->have_trainer ? w->t.history : NULL;
     int tlen = w->have_trainer ? w->t.history_len : 0;
 
     pthread_mutex_lock(&w->mu);
-    w->shared = w->snap;
+    copy_snapshot(&w->shared, &w->snap, false);
     if (w->hist_run != w->run) {
         w->hist_run = w->run;
         w->hist_len = 0;
@@ -1649,6 +1738,8 @@ ui_worker *ui_worker_create(const nn_preset *p, int threads, int wake_fd, nn_err
     copy_str(w->shared.file, sizeof w->shared.file, p->file);
     copy_str(w->shared.info.source, sizeof w->shared.info.source, p->dataset.source);
     w->shared.epochs = p->training.epochs;
+    for (size_t i = 0; i < N_SECTIONS; i++)
+        set_section_seq(&w->shared, i, 1);
     w->snap = w->shared;
 
     sigset_t block, old;
@@ -1848,7 +1939,7 @@ bool ui_worker_snapshot(ui_worker *w, ui_snapshot *out, uint64_t *seen_seq)
     bool copied = false;
     pthread_mutex_lock(&w->mu);
     if (w->shared.seq != *seen_seq) {
-        *out = w->shared;
+        copy_snapshot(out, &w->shared, *seen_seq == 0);
         *seen_seq = w->shared.seq;
         copied = true;
     }
