@@ -6,6 +6,7 @@
 
 #include "activation.h"
 #include "chart.h"
+#include "explain.h"
 #include "health.h"
 
 #include <math.h>

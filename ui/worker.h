@@ -22,11 +22,13 @@
 #define UI_WORKER_H
 
 #include "error.h"
+#include "explain.h"
 #include "health.h"
 #include "metrics.h"
 #include "network.h"
 #include "preset.h"
 #include "race.h"
+#include "trace.h"
 #include "trainer.h"
 
 #include <stdbool.h>
@@ -104,11 +106,12 @@ typedef struct {
 } ui_event;
 
 /* The step-through of one training sample and one weight (ui_worker_trace), copied out of
- * nn_health_trace / nn_health_step (core/health.h) into fixed arrays. A vector longer than
- * UI_TRACE_VEC keeps its first UI_TRACE_VEC values; its true length is in n_inputs / out[l].
- * Computed when the selection arrives while READY, PAUSED, DONE or DIVERGED, and again every time the
- * run stops (pause, the end of a step-batch or step-epoch, done, reset), so stepping one batch at a
- * time shows the numbers change. Not while RUNNING. A section of the snapshot: seq as for the others. */
+ * nn_health_trace / nn_health_step (core/trace.h, core/explain.h) into fixed arrays. A vector
+ * longer than UI_TRACE_VEC keeps its first UI_TRACE_VEC values; its true length is in n_inputs /
+ * out[l]. Computed when the selection arrives while READY, PAUSED, DONE or DIVERGED, and again every
+ * time the run stops (pause, the end of a step-batch or step-epoch, done, reset), so stepping one
+ * batch at a time shows the numbers change. Not while RUNNING. A section of the snapshot: seq as for
+ * the others. */
 typedef struct {
     uint64_t seq;
     bool valid;              /* false: nothing selected, or the selection failed (the notice says why) */
