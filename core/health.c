@@ -63,7 +63,8 @@ static void activation_stats(nn_health_layer *hl, const nn_layer *L, int rows)
     const size_t n = (size_t)rows * (size_t)out;
     nn_health_block_mean_std(L->a, rows, out, 0, out, &hl->act_mean, &hl->act_std);
 
-    if (L->act == NN_ACT_RELU || L->act == NN_ACT_LEAKY_RELU) {
+    const nn_act_info *row = &nn_act_table[L->act];
+    if (row->can_die) {
         int dead = 0;
         for (int j = 0; j < out; j++) {
             int r = 0;
@@ -72,12 +73,12 @@ static void activation_stats(nn_health_layer *hl, const nn_layer *L, int rows)
             dead += r == rows;
         }
         hl->dead_share = (double)dead / (double)out;
-    } else if (L->act == NN_ACT_SIGMOID || L->act == NN_ACT_TANH) {
-        const float hi = (float)NN_HEALTH_SAT_EDGE, lo = (float)(1.0 - NN_HEALTH_SAT_EDGE);
+    } else if (row->saturates) {
+        const float hi = (float)row->sat_hi, lo = (float)row->sat_lo;
         size_t sat = 0;
         for (size_t k = 0; k < n; k++) {
             float v = L->a[k];
-            sat += L->act == NN_ACT_TANH ? fabsf(v) > hi : (v < lo || v > hi);
+            sat += v < lo || v > hi;
         }
         hl->saturated_share = (double)sat / (double)n;
     }
@@ -191,11 +192,8 @@ int nn_health_warnings(const nn_health *h, char (*out)[NN_HEALTH_WARN_LEN], int 
         const nn_health_layer *L = &h->layer[l];
         if (L->dead_share >= NN_HEALTH_DEAD_WARN) {
             pct(a, sizeof a, L->dead_share);
-            if (L->act == NN_ACT_RELU)
-                warn(&w, "layer %d: %s of ReLUs are dead: lower the learning rate or try leaky_relu", l + 1, a);
-            else
-                warn(&w, "layer %d: %s of leaky ReLUs only get negative inputs: lower the learning rate", l + 1,
-                     a);
+            const char *what = (int)L->act >= 0 && L->act < NN_ACT_COUNT ? nn_act_table[L->act].dead_warning : NULL;
+            warn(&w, "layer %d: %s of %s", l + 1, a, what ? what : "units are dead: lower the learning rate");
         }
         if (L->saturated_share >= NN_HEALTH_SAT_WARN) {
             pct(a, sizeof a, L->saturated_share);

@@ -17,9 +17,11 @@
  * layer is skipped for the dead, saturated and vanishing checks (a confident sigmoid output is
  * meant to be near 0 or 1). A tiny gradient at the output means the loss is flat on the batch,
  * which gets its own warning instead of the vanishing one. */
-#define NN_HEALTH_DEAD_WARN 0.5     /* relu/leaky_relu layer: >= 50% of the units dead on the batch */
+#define NN_HEALTH_DEAD_WARN 0.5     /* a layer that can die (relu, leaky_relu: nn_act_info.can_die): >= 50% of
+                                       the units dead on the batch */
 #define NN_HEALTH_SAT_WARN 0.5      /* sigmoid/tanh layer: >= 50% of (row, unit) values saturated */
-#define NN_HEALTH_SAT_EDGE 0.99     /* saturated: tanh |a| > 0.99; sigmoid a < 0.01 or a > 0.99 */
+#define NN_HEALTH_SAT_EDGE NN_ACT_SAT_EDGE   /* saturated: past the row's sat_lo/sat_hi (tanh |a| > 0.99;
+                                                 sigmoid a < 0.01 or a > 0.99) */
 #define NN_HEALTH_TINY_GRAD 1e-5    /* a hidden layer's ||dL/dW|| below this: gradients vanish */
 #define NN_HEALTH_VANISH_RATIO 1e-2 /* ...or below 1% of the largest layer's ||dL/dW|| */
 #define NN_HEALTH_HUGE_GRAD 1e3     /* a layer's ||dL/dW|| above this: gradients explode */
@@ -37,9 +39,9 @@ typedef struct {
     double weight_norm;      /* ||W||_2 */
     double update_ratio;     /* ||W - W_prev||_2 / ||W||_2 (the last optimizer step); NAN without
                                 prev_params; INFINITY if ||W|| = 0 and W moved */
-    double dead_share;       /* relu/leaky_relu: share of units with z <= 0 on every row of the last
-                                forward, in [0,1]; NAN for other activations */
-    double saturated_share;  /* sigmoid/tanh: share of (row, unit) values past NN_HEALTH_SAT_EDGE;
+    double dead_share;       /* can_die (relu, leaky_relu): share of units with z <= 0 on every row of the
+                                last forward, in [0,1]; NAN for other activations */
+    double saturated_share;  /* saturates (sigmoid, tanh): share of (row, unit) values past the edges;
                                 NAN for other activations */
     double act_mean, act_std;/* mean and (population) std of a over rows x units of the last forward */
 } nn_health_layer;

@@ -988,7 +988,7 @@ static void validate_into(ctx *c, const nn_preset *p)
     check_range(c, "training.batch_size", t->batch_size, &R_BATCH);
     if (t->loss != NN_AUTO && (t->loss < 0 || t->loss >= NN_LOSS_COUNT)) {
         report(c, NN_EINVAL, "training.loss", "%d is not a loss", t->loss);
-    } else if (t->loss == NN_LOSS_CE || t->loss == NN_LOSS_BCE) {
+    } else if (t->loss != NN_AUTO && nn_loss_table[t->loss].classification) {
         int task = d->task != NN_AUTO ? d->task : src && strcmp(src->name, "csv") != 0 ? (int)src->task : NN_AUTO;
         if (task == NN_TASK_REGRESSION)
             report(c, NN_EINVAL, "training.loss", "\"%s\" needs a classification task, but the %s dataset is "

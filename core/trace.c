@@ -1,6 +1,7 @@
 /* trace.c — the step-through of one sample, in double. It deliberately does not call network.c or
- * activation.c: it is a second, plain implementation (one sample, one loop per formula), so the
- * tests can use it as an independent check of the batched engine. */
+ * the engine's float activations: it is a second, plain implementation (one sample, one loop per
+ * formula, the activations' double references from their rows), so the tests can use it as an
+ * independent check of the batched engine. */
 #include "trace.h"
 
 #include <math.h>
@@ -67,164 +68,6 @@ void nn_health_trace_free(nn_health_trace *tr)
     tr->sample = -1;
 }
 
-static double sigmoid_d(double z)
-{
-    double e = exp(-fabs(z));
-    double s = 1.0 / (1.0 + e);
-    return z >= 0.0 ? s : e * s;
-}
-
-/* a = f(z) for one vector of n values. */
-static void act_forward_d(nn_act act, double alpha, double *a, const double *z, int n)
-{
-    if (act == NN_ACT_SOFTMAX) {
-        double m = z[0], sum = 0.0;
-        for (int j = 1; j < n; j++)
-            m = z[j] > m ? z[j] : m;
-        for (int j = 0; j < n; j++) {
-            a[j] = exp(z[j] - m);
-            sum += a[j];
-        }
-        for (int j = 0; j < n; j++)
-            a[j] /= sum;
-        return;
-    }
-    for (int j = 0; j < n; j++) {
-        double v = z[j];
-        switch (act) {
-        case NN_ACT_SIGMOID: a[j] = sigmoid_d(v); break;
-        case NN_ACT_TANH: a[j] = tanh(v); break;
-        case NN_ACT_RELU: a[j] = v > 0.0 ? v : 0.0; break;
-        case NN_ACT_LEAKY_RELU: a[j] = v > 0.0 ? v : alpha * v; break;
-        case NN_ACT_ELU: a[j] = v > 0.0 ? v : alpha * expm1(v); break;
-        case NN_ACT_GELU: a[j] = 0.5 * v * (1.0 + erf(v / sqrt(2.0))); break;
-        case NN_ACT_SWISH: a[j] = v * sigmoid_d(v); break;
-        case NN_ACT_SOFTPLUS: a[j] = (v > 0.0 ? v : 0.0) + log1p(exp(-fabs(v))); break;
-        case NN_ACT_LINEAR:
-        case NN_ACT_SOFTMAX:
-        case NN_ACT_COUNT:
-        default: a[j] = v; break;
-        }
-    }
-}
-
-/* dz = da * f'(z) for one vector (softmax: the Jacobian-vector product). dz may alias da. */
-static void act_backward_d(nn_act act, double alpha, double *dz, const double *da, const double *z,
-                           const double *a, int n)
-{
-    if (act == NN_ACT_SOFTMAX) {
-        double dot = 0.0;
-        for (int j = 0; j < n; j++)
-            dot += da[j] * a[j];
-        for (int j = 0; j < n; j++)
-            dz[j] = a[j] * (da[j] - dot);
-        return;
-    }
-    for (int j = 0; j < n; j++) {
-        double v = z[j], d;
-        switch (act) {
-        case NN_ACT_SIGMOID: d = a[j] * (1.0 - a[j]); break;
-        case NN_ACT_TANH: d = 1.0 - a[j] * a[j]; break;
-        case NN_ACT_RELU: d = v > 0.0 ? 1.0 : 0.0; break;
-        case NN_ACT_LEAKY_RELU: d = v > 0.0 ? 1.0 : alpha; break;
-        case NN_ACT_ELU: d = v > 0.0 ? 1.0 : alpha * exp(v); break;
-        case NN_ACT_GELU:
-            d = 0.5 * (1.0 + erf(v / sqrt(2.0))) + v * exp(-0.5 * v * v) / sqrt(2.0 * 3.14159265358979323846);
-            break;
-        case NN_ACT_SWISH: {
-            double s = sigmoid_d(v);
-            d = s + v * s * (1.0 - s);
-            break;
-        }
-        case NN_ACT_SOFTPLUS: d = sigmoid_d(v); break;
-        case NN_ACT_LINEAR:
-        case NN_ACT_SOFTMAX:
-        case NN_ACT_COUNT:
-        default: d = 1.0; break;
-        }
-        dz[j] = da[j] * d;
-    }
-}
-
-static double clamp_p(double p)
-{
-    if (!(p >= NN_LOSS_EPS))
-        p = NN_LOSS_EPS;
-    if (p > 1.0 - NN_LOSS_EPS)
-        p = 1.0 - NN_LOSS_EPS;
-    return p;
-}
-
-/* One sample's loss of a fused pair from its pre-activations z: softmax + crossentropy
- * sum_j y_j (logsumexp(z) - z_j), sigmoid + binarycrossentropy sum_j max(z, 0) - y z + log1p(exp(-|z|)). */
-static double fused_loss_d(nn_loss loss, const double *z, const double *y, int n)
-{
-    double s = 0.0;
-    if (loss == NN_LOSS_CE) {
-        double m = z[0], e = 0.0;
-        for (int j = 1; j < n; j++)
-            m = z[j] > m ? z[j] : m;
-        for (int j = 0; j < n; j++)
-            e += exp(z[j] - m);
-        double lse = m + log(e);
-        for (int j = 0; j < n; j++)
-            if (y[j] != 0.0)
-                s += y[j] * (lse - z[j]);
-        return s;
-    }
-    for (int j = 0; j < n; j++)
-        s += (z[j] > 0.0 ? z[j] : 0.0) - y[j] * z[j] + log1p(exp(-fabs(z[j])));
-    return s;
-}
-
-/* The per-sample loss of yhat against y (n outputs) and, into g, dL/dyhat. */
-static double loss_d(nn_loss loss, double *g, const double *yhat, const double *y, int n)
-{
-    double s = 0.0;
-    switch (loss) {
-    case NN_LOSS_MAE:
-        for (int j = 0; j < n; j++) {
-            double d = yhat[j] - y[j];
-            s += fabs(d);
-            g[j] = d > 0.0 ? 1.0 : (d < 0.0 ? -1.0 : 0.0);
-        }
-        return s;
-    case NN_LOSS_MSE:
-    case NN_LOSS_RMSE:
-        for (int j = 0; j < n; j++) {
-            double d = yhat[j] - y[j];
-            s += d * d;
-            g[j] = 2.0 * d;
-        }
-        if (loss == NN_LOSS_MSE)
-            return s;
-        /* d sqrt(m) = dm / (2 sqrt(m)); 0 when m = 0 */
-        for (int j = 0; j < n; j++)
-            g[j] = s > 0.0 ? g[j] / (2.0 * sqrt(s)) : 0.0;
-        return sqrt(s);
-    case NN_LOSS_BCE:
-        for (int j = 0; j < n; j++) {
-            double p = clamp_p(yhat[j]);
-            s -= y[j] * log(p) + (1.0 - y[j]) * log(1.0 - p);
-            g[j] = (p - y[j]) / (p * (1.0 - p));
-        }
-        return s;
-    case NN_LOSS_CE:
-        for (int j = 0; j < n; j++) {
-            double p = clamp_p(yhat[j]);
-            if (y[j] != 0.0)
-                s -= y[j] * log(p);
-            g[j] = -y[j] / p;
-        }
-        return s;
-    case NN_LOSS_COUNT:
-        break;
-    }
-    for (int j = 0; j < n; j++)
-        g[j] = 0.0;
-    return 0.0;
-}
-
 static int shape_matches(const nn_health_trace *tr, const nn_network *net)
 {
     if (!tr->buf || tr->n_layers != net->n_layers || tr->n_inputs != net->n_inputs || !net->params)
@@ -259,19 +102,19 @@ nn_status nn_health_trace_run(nn_health_trace *tr, const nn_network *net, const 
                 s += prev[i] * (double)W[(size_t)i * L->out + j];
             tr->z[l][j] = s;
         }
-        act_forward_d(L->act, (double)L->alpha, tr->a[l], tr->z[l], L->out);
+        nn_act_table[L->act].ref_forward((double)L->alpha, tr->a[l], tr->z[l], L->out);
     }
     /* output delta: fused a - y for softmax+CE and sigmoid+BCE (as network.c), else chain rule */
     const nn_layer *top = &net->layers[nl - 1];
-    tr->loss_value = loss_d(loss, tr->da, tr->a[nl - 1], tr->y, outputs);
+    tr->loss_value = nn_loss_table[loss].ref(tr->da, tr->a[nl - 1], tr->y, outputs);
     if (nn_loss_is_fused(loss, top->act)) {
         /* the loss as the trainer reports it: from z, unclamped (nn_loss_value_out) */
-        tr->loss_value = fused_loss_d(loss, tr->z[nl - 1], tr->y, outputs);
+        tr->loss_value = nn_loss_table[loss].fused_ref(tr->z[nl - 1], tr->y, outputs);
         for (int j = 0; j < outputs; j++)
             tr->delta[nl - 1][j] = tr->a[nl - 1][j] - tr->y[j];
     } else {
-        act_backward_d(top->act, (double)top->alpha, tr->delta[nl - 1], tr->da, tr->z[nl - 1], tr->a[nl - 1],
-                       outputs);
+        nn_act_table[top->act].ref_backward((double)top->alpha, tr->delta[nl - 1], tr->da, tr->z[nl - 1],
+                                            tr->a[nl - 1], outputs);
     }
     /* hidden deltas: da_prev_i = sum_j W[i][j] delta_j, then times f'(z_prev) */
     for (int l = nl - 1; l >= 1; l--) {
@@ -283,7 +126,8 @@ nn_status nn_health_trace_run(nn_health_trace *tr, const nn_network *net, const 
                 s += (double)W[(size_t)i * L->out + j] * tr->delta[l][j];
             tr->da[i] = s;
         }
-        act_backward_d(P->act, (double)P->alpha, tr->delta[l - 1], tr->da, tr->z[l - 1], tr->a[l - 1], P->out);
+        nn_act_table[P->act].ref_backward((double)P->alpha, tr->delta[l - 1], tr->da, tr->z[l - 1], tr->a[l - 1],
+                                          P->out);
     }
     tr->loss = loss;
     tr->sample = -1;

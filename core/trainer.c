@@ -125,7 +125,7 @@ static nn_status resolve_model(const nn_preset *p, const nn_dataset *d, nn_layer
         *loss = NN_LOSS_MSE;
     else
         *loss = last_units == 1 ? NN_LOSS_BCE : NN_LOSS_CE;
-    if (d->task == NN_TASK_REGRESSION && (*loss == NN_LOSS_CE || *loss == NN_LOSS_BCE))
+    if (d->task == NN_TASK_REGRESSION && nn_loss_table[*loss].classification)
         return nn_error_set(err, NN_EINVAL, "%s: training.loss: %s needs a classification dataset", p->file,
                             nn_loss_name(*loss));
     return NN_OK;
@@ -359,7 +359,7 @@ static split_eval eval_split(nn_trainer *t, const uint32_t *idx, int n, bool tes
     /* The split's loss whatever the chunking: mae, mse and the cross-entropies are means over the
      * rows, so the chunks' means weighted by their rows add up to the split's mean; rmse is the root
      * of the split's mse (the mean of the chunks' roots is not). */
-    const bool root = t->loss == NN_LOSS_RMSE;
+    const bool root = nn_loss_table[t->loss].root_of_mse;
     const nn_loss summed = root ? NN_LOSS_MSE : t->loss;
     double loss_sum = 0;
     long correct = 0;

@@ -854,7 +854,7 @@ static void fill_net(ui_worker *w, bool acts)
         }
         if (!acts)
             continue;
-        bool sig = L->act == NN_ACT_SIGMOID, th = L->act == NN_ACT_TANH;
+        const nn_act_info *ar = &nn_act_table[L->act];
         for (int c = 0; c < nc; c++) {
             int j0 = (int)(((long)c * out + nc - 1) / nc), j1 = (int)(((long)(c + 1) * out + nc - 1) / nc);
             double act = 0.0, sat = 0.0, n = 0.0;
@@ -863,10 +863,8 @@ static void fill_net(ui_worker *w, bool acts)
                     double a = (double)L->a[(size_t)r * (size_t)out + (size_t)j];
                     double z = (double)L->z[(size_t)r * (size_t)out + (size_t)j];
                     act += z > 0.0;
-                    if (sig)
-                        sat += a < 1.0 - NN_HEALTH_SAT_EDGE || a > NN_HEALTH_SAT_EDGE;
-                    else if (th)
-                        sat += fabs(a) > NN_HEALTH_SAT_EDGE;
+                    if (ar->saturates)
+                        sat += a < ar->sat_lo || a > ar->sat_hi;
                     n += 1.0;
                 }
             double mean, sd;   /* two passes: a large common offset keeps the spread */
