@@ -1,7 +1,8 @@
 /* snapshot.h — what the UI draws, as the worker thread publishes it: ui_snapshot, one plain
  * fixed-size struct without pointers (copy it with ui_snapshot_copy, or =). A small status part
  * comes first, then one section per subject, each opening with its own seq, so that a copy can take
- * only the sections that changed. The worker (worker.c) fills it; the panels read it. */
+ * only the sections that changed. The worker thread fills it (worker_run.c, with the functions at
+ * the end of this header); the panels read it. */
 #ifndef UI_SNAPSHOT_H
 #define UI_SNAPSHOT_H
 
