@@ -154,10 +154,6 @@ nn_status nn_idx_read_file(const char *path, uint8_t **buf, size_t *len, nn_erro
     return NN_OK;
 }
 
-static const char *const fashion_names[10] = {
-    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
-};
-
 /* Reads one image file and its label file; checks that they agree. Returns the raw image bytes
  * (converted later, straight into the dataset) and the labels. */
 static nn_status idx_pair(const char *images, const char *labels, uint8_t **img, size_t *img_len, uint8_t **lab,
@@ -192,7 +188,7 @@ static nn_status idx_pair(const char *images, const char *labels, uint8_t **img,
 }
 
 nn_status nn_data_idx(nn_dataset *d, const char *images, const char *labels, const char *test_images,
-                      const char *test_labels, int fashion, nn_error *err)
+                      const char *test_labels, const char *const *classes, nn_error *err)
 {
     memset(d, 0, sizeof *d);
     if (!images || !*images || !labels || !*labels)
@@ -235,7 +231,7 @@ nn_status nn_data_idx(nn_dataset *d, const char *images, const char *labels, con
             d->n_fixed_test = tn;
         }
         /* no feature names stored: pixel j is "px<j>" on demand (nn_dataset_feature_name) */
-        st = nn_dataset_set_names(d, NULL, 0, fashion ? fashion_names : NULL, 10, err);
+        st = nn_dataset_set_names(d, NULL, 0, classes, 10, err);
     }
     free(img);
     free(lab);

@@ -3,21 +3,45 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* The seed project's optimizers, each at the learning rate it is usually run with. */
-const nn_race_entry nn_race_table[] = {
-    {"sgd", NN_OPT_SGD, 0.1, 0.0, false},
-    {"momentum", NN_OPT_SGD, 0.01, 0.9, false},
-    {"nesterov", NN_OPT_SGD, 0.01, 0.9, true},
-    {"rmsprop", NN_OPT_RMSPROP, 0.001, 0.0, false},
-    {"adam", NN_OPT_ADAM, 0.001, 0.0, false},
-    {"adamw", NN_OPT_ADAMW, 0.001, 0.0, false},
-    {"adagrad", NN_OPT_ADAGRAD, 0.01, 0.0, false},
-    {"adadelta", NN_OPT_ADADELTA, 1.0, 0.0, false},
-};
-const int nn_race_count = (int)(sizeof nn_race_table / sizeof nn_race_table[0]);
+/* The entry named name (n bytes), its optimizer in *kind; NULL if none. */
+static const nn_opt_race *find_entry(const char *name, nn_opt_kind *kind)
+{
+    for (int k = 0; k < NN_OPT_COUNT; k++)
+        for (int i = 0; i < nn_opt_table[k].n_race; i++)
+            if (strcmp(nn_opt_table[k].race[i].name, name) == 0) {
+                *kind = (nn_opt_kind)k;
+                return &nn_opt_table[k].race[i];
+            }
+    return NULL;
+}
+
+/* The i-th entry (optional ones too when all), or NULL. */
+static const nn_opt_race *entry_at(int i, bool all)
+{
+    for (int k = 0; k < NN_OPT_COUNT; k++)
+        for (int r = 0; r < nn_opt_table[k].n_race; r++)
+            if ((all || !nn_opt_table[k].race[r].optional) && i-- == 0)
+                return &nn_opt_table[k].race[r];
+    return NULL;
+}
+
+int nn_race_default_count(void)
+{
+    int n = 0;
+    while (entry_at(n, false))
+        n++;
+    return n;
+}
+
+const char *nn_race_default_name(int i)
+{
+    const nn_opt_race *e = i >= 0 ? entry_at(i, false) : NULL;
+    return e ? e->name : NULL;
+}
 
 nn_status nn_race_apply(nn_preset *p, const char *entry, nn_error *err)
 {
@@ -28,14 +52,16 @@ nn_status nn_race_apply(nn_preset *p, const char *entry, nn_error *err)
         return nn_error_set(err, NN_EINVAL, "race: '%s' is not an optimizer", entry);
     memcpy(name, entry, n);
     name[n] = '\0';
-    const nn_race_entry *e = NULL;
-    for (int i = 0; i < nn_race_count; i++)
-        if (strcmp(nn_race_table[i].name, name) == 0)
-            e = &nn_race_table[i];
-    if (!e)
-        return nn_error_set(err, NN_EINVAL,
-                            "race: '%s' is not one of sgd, momentum, nesterov, rmsprop, adam, adamw, adagrad, adadelta",
-                            name);
+    nn_opt_kind kind = NN_OPT_SGD;
+    const nn_opt_race *e = find_entry(name, &kind);
+    if (!e) {
+        char list[256];
+        size_t len = 0;
+        list[0] = '\0';
+        for (int i = 0; entry_at(i, true) && len < sizeof list; i++)
+            len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "", entry_at(i, true)->name);
+        return nn_error_set(err, NN_EINVAL, "race: '%s' is not one of %s", name, list);
+    }
     double lr = e->lr;
     if (colon) {
         char *end;
@@ -46,11 +72,14 @@ nn_status nn_race_apply(nn_preset *p, const char *entry, nn_error *err)
                                 entry);
     }
     nn_opt_params o;
-    nn_opt_defaults(&o, e->kind);
+    nn_opt_defaults(&o, kind);
     o.lr = lr;
-    if (e->kind == NN_OPT_SGD) {
-        o.momentum = e->momentum;
-        o.nesterov = e->nesterov;
+    for (int i = 0; i < e->n_set; i++) {
+        char *at = (char *)&o + e->set[i].off;
+        if (e->set[i].type == NN_PARAM_BOOL)
+            *(bool *)(void *)at = e->set[i].dflt != 0.0;
+        else
+            *(double *)(void *)at = e->set[i].dflt;
     }
     p->training.optimizer = o;
     return NN_OK;
@@ -122,9 +151,13 @@ nn_status nn_race_init(nn_race *r, const nn_preset *p, const char *list, int thr
             return err && err->code ? err->code : NN_EINVAL;
         }
     } else {
-        n = nn_race_count < NN_RACE_MAX ? nn_race_count : NN_RACE_MAX;
+        n = nn_race_default_count() < NN_RACE_MAX ? nn_race_default_count() : NN_RACE_MAX;
         for (int i = 0; i < n; i++)
-            names[i] = nn_race_table[i].name;
+            names[i] = nn_race_default_name(i);
+    }
+    if (n <= 0) {
+        nn_race_free(r);
+        return nn_error_set(err, NN_EINVAL, "race: the optimizer list is empty");
     }
     r->racer = calloc((size_t)n, sizeof *r->racer);
     if (!r->racer) {

@@ -1,7 +1,7 @@
 /* race.h — an optimizer race: the same preset (same initial weights, same shuffles) trained once
- * per optimizer entry. An entry is a name from nn_race_table ("sgd", "momentum", "nesterov",
- * "rmsprop", "adam", "adamw", "adagrad", "adadelta"), optionally with ":LR" to set the learning
- * rate ("adam:0.01"). The entry functions are pure functions over presets (any thread); the runner
+ * per optimizer entry. An entry is a race name of an optimizer row (nn_opt_info.race: "sgd",
+ * "momentum", "nesterov", "rmsprop", "adam", ...), optionally with ":LR" to set the learning rate
+ * ("adam:0.01"). The entry functions are pure functions over presets (any thread); the runner
  * (nn_race) trains the entries, for `nnterm race` and the UI's race alike, on the thread that owns
  * it. */
 #ifndef NN_RACE_H
@@ -13,19 +13,15 @@
 
 #include <stdbool.h>
 
-typedef struct {
-    const char *name;        /* race entry name */
-    nn_opt_kind kind;
-    double lr;               /* its usual learning rate */
-    double momentum;         /* sgd variants */
-    bool nesterov;
-} nn_race_entry;
-
 #define NN_RACE_MAX 16
-extern const nn_race_entry nn_race_table[];
-extern const int nn_race_count;   /* the default race: every row of the table, in order */
 
-/* Sets p's optimizer (torch defaults for the kind, then the entry's lr/momentum/nesterov, then
+/* The default race: every race entry of the optimizer rows (nn_opt_info.race) that is not optional,
+ * in table order: the seed project's eight (sgd, momentum, nesterov, rmsprop, adam, adamw, adagrad,
+ * adadelta). */
+int nn_race_default_count(void);
+const char *nn_race_default_name(int i);   /* NULL if i is out of range */
+
+/* Sets p's optimizer (torch defaults for the kind, then the entry's learning rate and settings, then
  * ":LR" if given) from one entry. Keeps every other key. Errors name the entry. */
 nn_status nn_race_apply(nn_preset *p, const char *entry, nn_error *err);
 
@@ -74,7 +70,7 @@ typedef struct {
     bool finished;           /* every entry is finished */
 } nn_race_turn;
 
-/* Parses list (NULL: every row of nn_race_table, in order; else as nn_race_parse_list, so "" is an
+/* Parses list (NULL: the default race, nn_race_default_name; else as nn_race_parse_list, so "" is an
  * error) against p. No trainer is built yet, no thread started. Errors name the bad entry. */
 nn_status nn_race_init(nn_race *r, const nn_preset *p, const char *list, int threads, nn_race_schedule schedule,
                        nn_error *err);

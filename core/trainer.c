@@ -48,30 +48,9 @@ static nn_status load_dataset(nn_dataset *d, const nn_preset *p, nn_error *err)
     if (!src)
         return nn_error_set(err, NN_EINVAL, "%s: dataset.source: \"%s\" is not a known source", p->file,
                             ds->source);
-    char path[NN_PATH_MAX];
-    nn_status st;
-    if (strcmp(src->name, "iris") == 0) {
-        st = nn_data_iris(d, err);
-    } else if (strcmp(src->name, "csv") == 0) {
-        if (nn_path_join(path, sizeof path, p->base_dir, ds->path) != 0)
-            return nn_error_set(err, NN_EINVAL, "%s: dataset.path: path too long", p->file);
-        st = nn_data_csv_file(d, path, ds->label, ds->task, err);
-    } else if (strcmp(src->name, "idx") == 0) {
-        char lab[NN_PATH_MAX], ti[NN_PATH_MAX] = "", tl[NN_PATH_MAX] = "";
-        if (nn_path_join(path, sizeof path, p->base_dir, ds->images) != 0 ||
-            nn_path_join(lab, sizeof lab, p->base_dir, ds->labels) != 0 ||
-            (ds->test_images[0] && nn_path_join(ti, sizeof ti, p->base_dir, ds->test_images) != 0) ||
-            (ds->test_labels[0] && nn_path_join(tl, sizeof tl, p->base_dir, ds->test_labels) != 0))
-            return nn_error_set(err, NN_EINVAL, "%s: dataset: an idx path is too long", p->file);
-        int fashion = strstr(ds->images, "fashion") != NULL;
-        st = nn_data_idx(d, path, lab, ti[0] ? ti : NULL, tl[0] ? tl : NULL, fashion, err);
-    } else {
-        nn_rng r;
-        seed_stream(&r, p->seed, STREAM_DATA);
-        int samples = ds->samples > 0 ? ds->samples : src->default_samples;
-        double noise = isnan(ds->noise) ? src->default_noise : ds->noise;
-        st = nn_data_synthetic(d, src->name, samples, noise, &r, err);
-    }
+    nn_rng r;
+    seed_stream(&r, p->seed, STREAM_DATA);
+    nn_status st = src->load(d, src, ds, p->base_dir, p->file, &r, err);
     if (st != NN_OK)
         return st;
     if (ds->task != NN_AUTO && (nn_task)ds->task != d->task)

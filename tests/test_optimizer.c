@@ -365,6 +365,65 @@ static void test_tables_round_trip_names(void **state)
     assert_int_equal(nn_sched_from_name("onecycle"), -1);
 }
 
+/* Every row takes a learning rate, has its functions, and its written-out step (the Step view's)
+ * lands where its kernel does, for two steps from the row's defaults with every option on that
+ * the row takes (weight decay, momentum, amsgrad, centered, ...). */
+static void test_every_row_writes_out_the_step_its_kernel_takes(void **state)
+{
+    (void)state;
+    for (int k = 0; k < NN_OPT_COUNT; k++) {
+        const nn_opt_info *r = &nn_opt_table[k];
+        assert_true(nn_opt_takes((nn_opt_kind)k, offsetof(nn_opt_params, lr)));
+        assert_non_null(r->state);
+        assert_non_null(r->step);
+        assert_non_null(r->explain);
+        assert_true(r->n_race >= 1);
+        nn_opt_params hp;
+        nn_opt_defaults(&hp, (nn_opt_kind)k);
+        assert_int_equal(hp.kind, k);
+        hp.lr = 0.05;
+        if (nn_opt_takes((nn_opt_kind)k, offsetof(nn_opt_params, weight_decay)))
+            hp.weight_decay = 0.02;
+        if (nn_opt_takes((nn_opt_kind)k, offsetof(nn_opt_params, momentum)))
+            hp.momentum = 0.5;
+        if (nn_opt_takes((nn_opt_kind)k, offsetof(nn_opt_params, amsgrad)))
+            hp.amsgrad = true;
+        if (nn_opt_takes((nn_opt_kind)k, offsetof(nn_opt_params, centered)))
+            hp.centered = true;
+        nn_optimizer o;
+        nn_error err;
+        assert_int_equal(nn_optimizer_init(&o, &hp, 3, &err), NN_OK);
+        float p[3] = {0.5f, -1.0f, 2.0f};
+        const float g[2][3] = {{0.1f, -0.2f, 0.3f}, {-0.002f, 0.4f, 0.25f}};
+        for (int t = 0; t < 2; t++) {
+            nn_opt_explain e[3];
+            for (int i = 0; i < 3; i++) {
+                memset(&e[i], 0, sizeof e[i]);
+                e[i].kind = (nn_opt_kind)k;
+                e[i].index = (size_t)i;
+                e[i].t = o.t + 1;
+                e[i].lr = hp.lr;
+                e[i].w = (double)p[i];
+                e[i].g = (double)g[t][i];
+                const float *st[3] = {o.s1, o.s2, o.s3};
+                for (int s = 0; s < 3; s++)
+                    e[i].state[s] = e[i].state_new[s] = st[s] ? (double)st[s][i] : 0.0;
+                r->explain(&e[i], &o);
+                assert_true(e[i].n_lines >= 1);
+            }
+            nn_optimizer_step(&o, p, g[t], hp.lr);
+            for (int i = 0; i < 3; i++) {
+                if (fabs(e[i].w_new - (double)p[i]) > 1e-5 * fmax(1.0, fabs((double)p[i]))) {
+                    print_error("%s step %d p[%d]: written out %.9g, kernel %.9g\n", r->name, t + 1, i, e[i].w_new,
+                                (double)p[i]);
+                    fail();
+                }
+            }
+        }
+        nn_optimizer_free(&o);
+    }
+}
+
 static void test_init_rejects_invalid_hyperparameters_with_a_message(void **state)
 {
     (void)state;
@@ -453,6 +512,7 @@ int main(void)
         cmocka_unit_test(test_step_uses_the_learning_rate_it_is_given),
         cmocka_unit_test(test_defaults_are_torch_defaults),
         cmocka_unit_test(test_tables_round_trip_names),
+        cmocka_unit_test(test_every_row_writes_out_the_step_its_kernel_takes),
         cmocka_unit_test(test_init_rejects_invalid_hyperparameters_with_a_message),
         cmocka_unit_test(test_zero_parameters_and_zeroed_struct_are_fine),
         cmocka_unit_test(test_schedules_give_the_closed_form_values),

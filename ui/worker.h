@@ -115,7 +115,7 @@ bool ui_worker_trace(ui_worker *w, int train_index, int layer, int i, int j);
 bool ui_worker_set_param(ui_worker *w, const char *key, const char *value);
 
 /* Starts a race: one trainer per entry of optimizers (a comma-separated list as for `nnterm race`,
- * "sgd,adam:0.01"; NULL or "" = every optimizer of nn_race_table), each from a copy of p with
+ * "sgd,adam:0.01"; NULL or "" = the default race, nn_race_default_name), each from a copy of p with
  * nn_race_apply of its entry, so all start from the same weights and shuffles. The current run
  * is dropped (LOADING, then READY, or ERROR if a trainer cannot be built); a list that does not
  * parse gives an error notice and keeps the current run. Then start trains them round-robin,

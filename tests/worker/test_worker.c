@@ -1270,8 +1270,8 @@ static void a_race_that_cannot_build_ends_in_error_and_a_load_recovers(void **st
     assert_true(ui_worker_race(v.w, &p, NULL));
     ui_run_state rr = UI_RUN_READY;
     wait_for(&v, race_in_state, &rr, "the default race");
-    assert_int_equal(v.s->race.n, nn_race_count);
-    assert_string_equal(v.s->race.entries[0].name, nn_race_table[0].name);
+    assert_int_equal(v.s->race.n, nn_race_default_count());
+    assert_string_equal(v.s->race.entries[0].name, nn_race_default_name(0));
     assert_true(ui_worker_start(v.w));
     view_close(&v);   /* destroyed in race mode, probably mid-race */
 }
