@@ -83,15 +83,21 @@ step_tsan() {
         echo "tsan: no worker, ui or e2e tests found" >&2
         return 1
     fi
+    # Both runs count: called as `step_tsan || rc=1`, set -e is off inside, so a failure of the first
+    # run must be kept by hand (it was lost when the second run passed).
+    local status=0
     "${tsan_prefix[@]}" meson test -C "${pre}tsan" --print-errorlogs --num-processes "$jobs" \
-        --timeout-multiplier 3 "${suites[@]}"
+        --timeout-multiplier 3 "${suites[@]}" || status=1
     # and the core tests that start threads (the matrix pool, the trainer with a pool)
     local names=()
     for n in pool matrix trainer race; do
         grep -q ":core / $n\$" <<<"$list" && names+=("$n")
     done
-    [ ${#names[@]} -eq 0 ] || "${tsan_prefix[@]}" meson test -C "${pre}tsan" --print-errorlogs \
-        --num-processes "$jobs" --timeout-multiplier 3 "${names[@]}"
+    if [ ${#names[@]} -gt 0 ]; then
+        "${tsan_prefix[@]}" meson test -C "${pre}tsan" --print-errorlogs \
+            --num-processes "$jobs" --timeout-multiplier 3 "${names[@]}" || status=1
+    fi
+    return $status
 }
 
 step_fuzz() {
