@@ -12,6 +12,7 @@
 #include "datasets.h"
 #include "files.h"
 #include "model_io.h"
+#include "preset_schema.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -344,38 +345,37 @@ void nn_trainer_set_lr(nn_trainer *t, double lr)
     t->lr = nn_schedule_lr(&t->preset.training.schedule, t->base_lr, t->epoch, t->preset.training.epochs);
 }
 
-/* The keys nn_trainer_set_param changes during a run, and their short names. The trainer reads
- * each of them from t->preset at every batch (the learning rate through nn_trainer_set_lr). */
-static const struct {
-    const char *key, *label;
-} live_keys[] = {
-    {"training.regularization.lambda", "lambda"},
-    {"training.regularization.dropout", "dropout"},
-    {"training.regularization.r", "r"},
-    {"training.regularization.method", "regularization"},
-    {"training.optimizer.learning_rate", "lr"},
-};
-
-const char *nn_trainer_live_key(int i)
+/* The live keys of the schema (nn_preset_key_live) as a message lists them: "training.optimizer.
+ * learning_rate, training.regularization.method, .lambda, ..." (a key under the same level as the
+ * one before it is written from its last dot). */
+static void live_key_list(char *out, size_t cap)
 {
-    return i >= 0 && i < (int)(sizeof live_keys / sizeof live_keys[0]) ? live_keys[i].key : NULL;
-}
-
-const char *nn_trainer_live_label(const char *key)
-{
-    for (size_t k = 0; key && k < sizeof live_keys / sizeof live_keys[0]; k++)
-        if (strcmp(key, live_keys[k].key) == 0)
-            return live_keys[k].label;
-    return NULL;
+    size_t len = 0;
+    out[0] = '\0';
+    const char *prev = NULL;
+    for (int i = 0; i < nn_preset_key_count; i++) {
+        const char *path = nn_preset_keys[i].path;
+        if (!nn_preset_key_live(path))
+            continue;
+        const char *dot = strrchr(path, '.'), *show = path;
+        if (prev && dot && strncmp(prev, path, (size_t)(dot - path + 1)) == 0)
+            show = dot;
+        int w = snprintf(out + len, cap - len, "%s%s", prev ? ", " : "", show);
+        if (w < 0 || (size_t)w >= cap - len)
+            break;
+        len += (size_t)w;
+        prev = path;
+    }
 }
 
 nn_status nn_trainer_set_param(nn_trainer *t, const char *key, const char *value, nn_error *err)
 {
-    if (!nn_trainer_live_label(key))
-        return nn_error_set(err, NN_EINVAL,
-                            "%s cannot change during a run; live keys: training.regularization.lambda, .dropout, .r, "
-                            ".method, training.optimizer.learning_rate (edit the preset and reload for the rest)",
-                            key);
+    if (!nn_preset_key_live(key)) {
+        char keys[256];
+        live_key_list(keys, sizeof keys);
+        return nn_error_set(err, NN_EINVAL, "%s cannot change during a run; live keys: %s (edit the preset and reload "
+                            "for the rest)", key, keys);
+    }
     if (nn_preset_is_locked(&t->preset, key))
         return nn_error_set(err, NN_EINVAL, "%s is locked by this lesson", key);
     nn_status st = nn_preset_set(&t->preset, key, value, err);

@@ -111,15 +111,12 @@ void nn_trainer_reset(nn_trainer *t, bool new_seed, uint64_t seed);
  * records it in the trainer's preset, so a saved model shows the live value. */
 void nn_trainer_set_lr(nn_trainer *t, double lr);
 
-/* Changes one preset key of the running experiment from the next batch on: one of the live keys
- * (nn_trainer_live_label), not locked by the preset's lesson, set as by nn_preset_set; the learning
- * rate as by nn_trainer_set_lr. Anything else is an error naming the key, and changes nothing. */
+/* Changes one preset key of the running experiment from the next batch on: a live key of the preset
+ * schema (nn_preset_key_live: the learning rate, the regularization's method, lambda, r and dropout),
+ * not locked by the preset's lesson, set as by nn_preset_set; the learning rate as by
+ * nn_trainer_set_lr. Anything else is an error naming the key (and the live keys), and changes
+ * nothing. The trainer reads each live key from its preset at every batch. */
 nn_status nn_trainer_set_param(nn_trainer *t, const char *key, const char *value, nn_error *err);
-/* The short name of a live key for messages ("lambda", "dropout", "r", "regularization", "lr"), or
- * NULL if key cannot change during a run. */
-const char *nn_trainer_live_label(const char *key);
-/* The i-th live key (i from 0), or NULL past the last. */
-const char *nn_trainer_live_key(int i);
 
 /* Evaluates the current weights on the three splits and fills s (epoch = t->epoch), the confusion
  * matrix and the metrics. Used after each epoch and after reset. */

@@ -107,8 +107,8 @@ bool ui_worker_save_model(ui_worker *w, const char *path);
 bool ui_worker_trace(ui_worker *w, int train_index, int layer, int i, int j);
 
 /* Changes one preset key of the running experiment from the next batch on, in any state with a
- * trainer (nn_trainer_set_param: the keys of nn_trainer_live_key, training.regularization.lambda,
- * .dropout, .r, .method, or training.optimizer.learning_rate, the same as ui_worker_set_lr). The
+ * trainer (nn_trainer_set_param: the live keys of the preset schema, training.optimizer.learning_rate
+ * (the same as ui_worker_set_lr) and training.regularization.method, .lambda, .r, .dropout). The
  * value is read as by nn_preset_set. Records an event ("lambda 0 -> 0.001") and gives a notice;
  * other keys, locked keys (lesson.locked) and bad values give an error notice and change nothing.
  * Reset keeps the change (it is part of the trainer's preset); load starts from the loaded preset. */

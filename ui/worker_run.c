@@ -6,6 +6,8 @@
  * (nn_trainer_set_param). Worker thread only; the struct is in worker_impl.h. */
 #include "worker_impl.h"
 
+#include "preset_schema.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -502,7 +504,8 @@ static void do_set_param(ui_worker *w, const char *key, const char *value)
     } else if (!w->have_trainer) {
         worker_notice(w, true, "%s: no model is loaded", key);
     } else {
-        const char *label = nn_trainer_live_label(key);
+        const nn_preset_key *row = nn_preset_key_find(key);
+        const char *label = row ? nn_preset_key_abbrev(row) : key;
         char before[64], after[64];
         get_plain(nn_trainer_preset(&w->t), key, before, sizeof before);
         nn_error err;
