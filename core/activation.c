@@ -248,6 +248,29 @@ static inline float softplus_g(float g, float z, float a, float alpha) { return 
 static inline double softplus_r(double z, double alpha) { return (z > 0.0 ? z : 0.0) + log1p(exp(-fabs(z))); }
 static inline double softplus_rd(double z, double a, double alpha) { return sigmoid_r(z, alpha); }
 
+/* torch.nn.SELU's constants (Klambauer et al. 2017): selu(z) = scale z for z > 0, else
+ * scale alpha (e^z - 1); its derivative for z <= 0 is scale alpha e^z = selu(z) + scale alpha. */
+#define SELU_ALPHA 1.6732632423543772848170429916717
+#define SELU_SCALE 1.0507009873554804934193349852946
+static inline float selu_v(float z, float alpha)
+{
+    uint32_t pos = pos_mask(z);
+    float neg = u2f(f2u(z) & ~pos);   /* min(z, 0) */
+    return sel(pos, (float)SELU_SCALE * z, (float)(SELU_SCALE * SELU_ALPHA) * expm1_nonpos(neg));
+}
+static inline float selu_g(float g, float z, float a, float alpha)
+{
+    return sel(pos_mask(z), g * (float)SELU_SCALE, g * (a + (float)(SELU_SCALE * SELU_ALPHA)));
+}
+static inline double selu_r(double z, double alpha)
+{
+    return z > 0.0 ? SELU_SCALE * z : SELU_SCALE * SELU_ALPHA * expm1(z);
+}
+static inline double selu_rd(double z, double a, double alpha)
+{
+    return z > 0.0 ? SELU_SCALE : SELU_SCALE * SELU_ALPHA * exp(z);
+}
+
 // --- loops ----------------------------------------------------------------------------------------
 /* Elementwise loops run in blocks of 8 over restrict pointers, then a tail: GCC vectorises the
  * fixed-length inner loop even at -O2, whose cost model refuses loops that need a scalar epilogue
@@ -353,6 +376,7 @@ ELEMENTWISE(elu)
 ELEMENTWISE(gelu)
 ELEMENTWISE(swish)
 ELEMENTWISE(softplus)
+ELEMENTWISE(selu)
 
 // --- softmax: whole rows ----------------------------------------------------------------------------
 
@@ -478,6 +502,12 @@ const nn_act_info nn_act_table[NN_ACT_COUNT] = {
                       ROW_FNS(swish)},
     [NN_ACT_SOFTPLUS] = {"softplus", NN_ACT_SOFTPLUS, .formula = "softplus(z) = log(1 + exp(z))", .relu_like = true,
                          ROW_FNS(softplus)},
+    /* not relu_like: SELU's self-normalisation wants LeCun's std sqrt(1/in), and Xavier's sqrt(2/(in+out))
+     * is the closer of the two */
+    [NN_ACT_SELU] = {"selu", NN_ACT_SELU,
+                     .formula = "selu(z) = scale*z if z > 0, else scale*alpha*(exp(z) - 1) (torch's SELU: alpha "
+                                "1.6732632423543772, scale 1.0507009873554805)",
+                     ROW_FNS(selu)},
 };
 
 /* An id out of range acts as linear (a programmer error; the preset and model readers refuse it). */

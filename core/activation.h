@@ -19,6 +19,7 @@ typedef enum {
     NN_ACT_GELU,
     NN_ACT_SWISH,
     NN_ACT_SOFTPLUS,
+    NN_ACT_SELU,
     NN_ACT_COUNT
 } nn_act;
 

@@ -57,7 +57,8 @@ typedef nn_status (*nn_source_load_fn)(nn_dataset *d, const nn_source_info *src,
 
 /* One row per data source (datasets.c). Adding one is its loader and one row. */
 struct nn_source_info {
-    const char *name;          /* "iris", "xor", "circles", "spiral", "gaussians", "moons", "sine", "plane", "csv", "idx" */
+    const char *name;          /* "iris", "xor", "circles", "spiral", "gaussians", "moons", "sine", "plane", "csv",
+                                  "idx" */
     nn_task task;              /* its task, unless task_from_data */
     bool task_from_data;       /* the file decides (csv: string or integer labels are classes) */
     int synthetic;             /* generated: takes samples and noise */

@@ -236,20 +236,24 @@ static double ce_fused_ref(const double *z, const double *y, int n)
 // --- the table ----------------------------------------------------------------------------------------
 
 const nn_loss_info nn_loss_table[NN_LOSS_COUNT] = {
-    [NN_LOSS_MAE] = {"mae", NN_LOSS_MAE, "mae = mean over samples of sum_j |yhat_j - y_j|", .fused_act = -1,
+    [NN_LOSS_MAE] = {"mae", NN_LOSS_MAE, "`mae = mean over samples of sum_j |yhat_j - y_j|`", .fused_act = -1,
                      .value = mae_value, .grad = mae_grad, .ref = mae_ref},
-    [NN_LOSS_MSE] = {"mse", NN_LOSS_MSE, "mse = mean over samples of sum_j (yhat_j - y_j)^2", .fused_act = -1,
+    [NN_LOSS_MSE] = {"mse", NN_LOSS_MSE, "`mse = mean over samples of sum_j (yhat_j - y_j)^2`", .fused_act = -1,
                      .value = mse_value, .grad = mse_grad, .ref = mse_ref},
-    [NN_LOSS_RMSE] = {"rmse", NN_LOSS_RMSE, "rmse = sqrt(mse)", .fused_act = -1, .root_of_mse = true,
-                      .value = rmse_value, .grad = rmse_grad, .ref = rmse_ref},
+    [NN_LOSS_RMSE] = {"rmse", NN_LOSS_RMSE,
+                      "`rmse = sqrt(mse)`, the root of the mse over the whole batch or split (never a mean of roots)",
+                      .fused_act = -1, .root_of_mse = true, .value = rmse_value, .grad = rmse_grad, .ref = rmse_ref},
     [NN_LOSS_BCE] = {"binarycrossentropy", NN_LOSS_BCE,
-                     "binarycrossentropy = -mean over samples of sum_j [y_j log(p_j) + (1 - y_j) log(1 - p_j)]; "
-                     "sigmoid output: from z, mean of sum_j [max(z_j, 0) - y_j z_j + log(1 + exp(-|z_j|))]",
+                     "with a sigmoid output, from z: `mean over samples of sum_j [max(z_j, 0) - y_j z_j + "
+                     "log(1 + exp(-|z_j|))]` (torch's `binary_cross_entropy_with_logits`); with any other output "
+                     "activation `-mean over samples of sum_j [y_j log(p_j) + (1 - y_j) log(1 - p_j)]`, `p_j = yhat_j` "
+                     "clamped to [1e-7, 1 − 1e-7]",
                      .classification = true, .fused_act = NN_ACT_SIGMOID, .value = bce_value, .grad = bce_grad,
                      .ref = bce_ref, .fused_value = bce_fused_value, .fused_ref = bce_fused_ref},
     [NN_LOSS_CE] = {"crossentropy", NN_LOSS_CE,
-                    "crossentropy = -mean over samples of sum_j y_j log(p_j); softmax output: from z, mean of "
-                    "sum_j y_j (logsumexp(z) - z_j)",
+                    "with a softmax output, from z: `mean over samples of sum_j y_j (logsumexp(z) - z_j)` (torch's "
+                    "`cross_entropy`); with any other output activation `-mean over samples of sum_j y_j log(p_j)`, "
+                    "`p_j = yhat_j` clamped to [1e-7, 1 − 1e-7]",
                     .classification = true, .fused_act = NN_ACT_SOFTMAX, .value = ce_value, .grad = ce_grad,
                     .ref = ce_ref, .fused_value = ce_fused_value, .fused_ref = ce_fused_ref},
 };

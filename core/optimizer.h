@@ -18,6 +18,7 @@ typedef enum {
     NN_OPT_ADAMW,
     NN_OPT_ADAGRAD,
     NN_OPT_ADADELTA,
+    NN_OPT_NADAM,
     NN_OPT_COUNT
 } nn_opt_kind;
 
@@ -35,6 +36,7 @@ typedef struct {
     double rho;                   /* adadelta */
     double lr_decay;              /* adagrad */
     double initial_accumulator_value; /* adagrad */
+    double momentum_decay;        /* nadam: psi of its momentum schedule */
 } nn_opt_params;
 
 /* A hyperparameter that an optimizer (or a schedule) takes, and its default there: a field of

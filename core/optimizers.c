@@ -15,7 +15,13 @@
  *   Adagrad   g += wd p; clr = lr / (1 + (t - 1) lr_decay); s += g^2 (s starts at
  *             initial_accumulator_value); p -= clr g / (sqrt(s) + eps)
  *   Adadelta  g += wd p; v = rho v + (1 - rho) g^2; d = sqrt(u + eps) / sqrt(v + eps) g;
- *             u = rho u + (1 - rho) d^2; p -= lr d */
+ *             u = rho u + (1 - rho) d^2; p -= lr d
+ *   NAdam     (torch.optim.NAdam's documented algorithm, which torch 1.13 computes on its foreach
+ *             path; its default single-tensor path counts mu_t twice in the momentum's denominator,
+ *             fixed in torch 2.0) mu_t = b1 (1 - 0.5 * 0.96^(t psi)), P_t = mu_1 ... mu_t;
+ *             g += wd p; m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2;
+ *             den = sqrt(v) / sqrt(1 - b2^t) + eps;
+ *             p -= lr (1 - mu_t) / (1 - P_t) g / den + lr mu_{t+1} / (1 - P_t mu_{t+1}) m / den */
 #include "optimizer.h"
 
 #include <math.h>
@@ -334,6 +340,38 @@ NN_OPT_CLONES static void step_adadelta(const nn_opt_params *hp, float *restrict
     }
 }
 
+/* cg, cm: the gradient's and the momentum's step sizes of this step; inv: 1 / sqrt(1 - b2^t) */
+NN_OPT_CLONES static void step_nadam(const nn_opt_params *hp, float *restrict p, const float *restrict g,
+                                     float *restrict m, float *restrict v, size_t n, float cg, float cm, float inv)
+{
+    const float b1 = (float)hp->beta1, c1 = (float)(1.0 - hp->beta1);
+    const float b2 = (float)hp->beta2, c2 = (float)(1.0 - hp->beta2), eps = (float)hp->eps;
+    const float wd = (float)hp->weight_decay;
+    float den[BLK];
+    for (size_t i0 = 0; i0 < n; i0 += BLK) {
+        const size_t nb = block_len(i0, n);
+        float *restrict P = p + i0;
+        const float *restrict G = g + i0;
+        float *restrict M = m + i0;
+        float *restrict V = v + i0;
+        EACH(nb, j, {
+            float gi = G[j] + wd * P[j];
+            float vi = b2 * V[j] + c2 * gi * gi;
+            M[j] = b1 * M[j] + c1 * gi;
+            V[j] = vi;
+            den[j] = vi;
+        });
+        sqrt_block(den, nb);
+        /* torch's two addcdiv_: p += -cg * (g / den), then p += -cm * (m / den) */
+        EACH(nb, j, {
+            float gi = G[j] + wd * P[j];
+            float d = den[j] * inv + eps;
+            float pj = P[j] - cg * (gi / d);
+            P[j] = pj - cm * (M[j] / d);
+        });
+    }
+}
+
 // --- the steps written out ---------------------------------------------------------------------------
 
 /* A value for a formula: 4 decimals in [1e-3, 1e5), else 3 significant digits in e-notation. */
@@ -552,6 +590,32 @@ static void explain_adadelta(nn_opt_explain *s, const nn_opt_params *hp)
 }
 
 
+/* NAdam's momentum schedule mu_t = b1 (1 - 0.5 * 0.96^(t psi)) */
+static double nadam_mu(const nn_opt_params *hp, double t)
+{
+    return hp->beta1 * (1.0 - 0.5 * pow(0.96, t * hp->momentum_decay));
+}
+
+static void explain_nadam(nn_opt_explain *s, const nn_opt_params *hp, double prod_before)
+{
+    const double w = s->w, lr = s->lr, b1 = hp->beta1, b2 = hp->beta2, eps = hp->eps, t = (double)s->t;
+    double g = decay_grad(s, hp->weight_decay, w, s->g);
+    double m = s->state[0], v = s->state[1];
+    double mn = b1 * m + (1.0 - b1) * g, vn = b2 * v + (1.0 - b2) * g * g;
+    s->state_new[0] = mn;
+    s->state_new[1] = vn;
+    line(s, "m ← β1·m + (1−β1)·g = %s × %s + %s × %s = %s", H(b1).s, P(m).s, H(1.0 - b1).s, P(g).s, V(mn).s);
+    line(s, "v ← β2·v + (1−β2)·g² = %s × %s + %s × %s² = %s", H(b2).s, P(v).s, H(1.0 - b2).s, P(g).s, V(vn).s);
+    const double mu = nadam_mu(hp, t), mu_next = nadam_mu(hp, t + 1.0), prod = prod_before * mu;
+    line(s, "μt = β1·(1 − 0.96^(t·ψ)/2) = %s; μt+1 = %s; Πμ = %s", V(mu).s, V(mu_next).s, V(prod).s);
+    const double den = sqrt(vn) / sqrt(1.0 - pow(b2, t)) + eps;
+    line(s, "d = √v/√(1−β2^t) + ε = √%s / √(1 − %s^%ld) + %s = %s", P(vn).s, H(b2).s, s->t, H(eps).s, V(den).s);
+    const double cg = lr * (1.0 - mu) / (1.0 - prod), cm = lr * mu_next / (1.0 - prod * mu_next);
+    s->w_new = w - cg * (g / den) - cm * (mn / den);
+    line(s, "w ← w − lr·(1−μt)/(1−Πμ)·g/d − lr·μt+1/(1−Πμ·μt+1)·m/d = %s − %s × %s − %s × %s = %s", V(w).s,
+         V(cg).s, P(g / den).s, V(cm).s, P(mn / den).s, V(s->w_new).s);
+}
+
 // --- the rows ---------------------------------------------------------------------------------------
 
 static nn_status check_sgd(const nn_opt_params *p, nn_error *err)
@@ -677,6 +741,34 @@ static void run_adadelta(const nn_opt_params *hp, const nn_opt_step_args *a, flo
 
 static void show_adadelta(nn_opt_explain *e, const nn_optimizer *o) { explain_adadelta(e, &o->p); }
 
+/* --- nadam: s1 exp_avg, s2 exp_avg_sq; acc the product of its mu_t */
+static nn_status check_nadam(const nn_opt_params *p, nn_error *err)
+{
+    nn_status st = check_betas(p, err);
+    if (st == NN_OK && !(p->momentum_decay >= 0.0))
+        return nn_error_set(err, NN_EINVAL, "training.optimizer.momentum_decay: %g is out of range (>= 0)",
+                            p->momentum_decay);
+    return st;
+}
+
+static void prepare_nadam(const nn_opt_params *p, nn_opt_step_args *a, double *acc)
+{
+    const double t = (double)a->t, mu = nadam_mu(p, t), mu_next = nadam_mu(p, t + 1.0);
+    *acc *= mu;
+    a->k[0] = a->lr * (1.0 - mu) / (1.0 - *acc);          /* the gradient's step size */
+    a->k[1] = a->lr * mu_next / (1.0 - *acc * mu_next);   /* the momentum's */
+    a->k[2] = 1.0 / sqrt(1.0 - pow(p->beta2, t));
+}
+
+static void run_nadam(const nn_opt_params *hp, const nn_opt_step_args *a, float *p, const float *g, float *s1,
+                      float *s2, float *s3, size_t n)
+{
+    if (s1 && s2)
+        step_nadam(hp, p, g, s1, s2, n, (float)a->k[0], (float)a->k[1], (float)a->k[2]);
+}
+
+static void show_nadam(nn_opt_explain *e, const nn_optimizer *o) { explain_nadam(e, &o->p, o->acc); }
+
 #define D(field, v) {offsetof(nn_opt_params, field), NN_PARAM_DOUBLE, v}
 #define B(field, v) {offsetof(nn_opt_params, field), NN_PARAM_BOOL, v}
 #define RACE(name, lr) {name, lr, 0, {{0}}, false}
@@ -717,4 +809,11 @@ const nn_opt_info nn_opt_table[NN_OPT_COUNT] = {
                          4, {D(lr, 1.0), D(weight_decay, 0), D(eps, 1e-6), D(rho, 0.9)},
                          1, {RACE("adadelta", 1.0)},
                          check_adadelta, state_two, NULL, NULL, run_adadelta, show_adadelta},
+    [NN_OPT_NADAM] = {"nadam", NN_OPT_NADAM,
+                      "`mu_t = b1*(1 - 0.5*0.96^(t*psi)); m = b1*m + (1-b1)*g; v = b2*v + (1-b2)*g^2; "
+                      "p -= lr*((1-mu_t)/(1-prod(mu_1..t))*g + mu_t+1/(1-prod(mu_1..t+1))*m)/(sqrt(v/(1-b2^t))+eps)`",
+                      6, {D(lr, 2e-3), D(weight_decay, 0), D(eps, 1e-8), D(beta1, 0.9), D(beta2, 0.999),
+                          D(momentum_decay, 4e-3)},
+                      1, {{"nadam", 0.002, 0, {{0}}, true}},
+                      check_nadam, state_two, NULL, prepare_nadam, run_nadam, show_nadam},
 };

@@ -12,7 +12,6 @@
 #include "loss.h"
 #include "text.h"
 
-#include "presets/builtin_presets.h"
 
 #include <ctype.h>
 #include <math.h>

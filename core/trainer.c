@@ -345,33 +345,40 @@ void nn_trainer_set_lr(nn_trainer *t, double lr)
     t->lr = nn_schedule_lr(&t->preset.training.schedule, t->base_lr, t->epoch, t->preset.training.epochs);
 }
 
-/* The live keys of the schema (nn_preset_key_live) as a message lists them: "training.optimizer.
- * learning_rate, training.regularization.method, .lambda, ..." (a key under the same level as the
- * one before it is written from its last dot). */
+/* The live keys of the schema (NN_KEY_LIVE) as a message lists them: "training.optimizer.learning_rate;
+ * training.regularization: method, lambda, r, dropout" (keys under one level after its path). */
 static void live_key_list(char *out, size_t cap)
 {
     size_t len = 0;
     out[0] = '\0';
-    const char *prev = NULL;
+    const nn_preset_key *up = NULL;
     for (int i = 0; i < nn_preset_key_count; i++) {
-        const char *path = nn_preset_keys[i].path;
-        if (!nn_preset_key_live(path))
+        const nn_preset_key *k = &nn_preset_keys[i];
+        if (!(k->flags & NN_KEY_LIVE))
             continue;
-        const char *dot = strrchr(path, '.'), *show = path;
-        if (prev && dot && strncmp(prev, path, (size_t)(dot - path + 1)) == 0)
-            show = dot;
-        int w = snprintf(out + len, cap - len, "%s%s", prev ? ", " : "", show);
+        const nn_preset_key *parent = nn_preset_key_parent(k);
+        const char *last = strrchr(k->path, '.') ? strrchr(k->path, '.') + 1 : k->path;
+        bool next_same = false;
+        for (int j = i + 1; j < nn_preset_key_count && !next_same; j++)
+            next_same = (nn_preset_keys[j].flags & NN_KEY_LIVE) && nn_preset_key_parent(&nn_preset_keys[j]) == parent;
+        int w;
+        if (parent && parent == up)
+            w = snprintf(out + len, cap - len, ", %s", last);
+        else if (parent && next_same)
+            w = snprintf(out + len, cap - len, "%s%s: %s", len ? "; " : "", parent->path, last);
+        else
+            w = snprintf(out + len, cap - len, "%s%s", len ? "; " : "", k->path);
         if (w < 0 || (size_t)w >= cap - len)
-            break;
+            break;   /* cut (the five live keys take about 90 bytes) */
         len += (size_t)w;
-        prev = path;
+        up = parent;
     }
 }
 
 nn_status nn_trainer_set_param(nn_trainer *t, const char *key, const char *value, nn_error *err)
 {
     if (!nn_preset_key_live(key)) {
-        char keys[256];
+        char keys[320];
         live_key_list(keys, sizeof keys);
         return nn_error_set(err, NN_EINVAL, "%s cannot change during a run; live keys: %s (edit the preset and reload "
                             "for the rest)", key, keys);

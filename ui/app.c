@@ -114,13 +114,6 @@ static void default_file(const ui_app *a, char *out, size_t n, const char *suffi
     snprintf(out, n, "%s%s", stem, suffix);
 }
 
-static bool live_key(const char *key)
-{
-    return strcmp(key, "training.regularization.lambda") == 0 || strcmp(key, "training.regularization.r") == 0 ||
-           strcmp(key, "training.regularization.dropout") == 0 ||
-           strcmp(key, "training.regularization.method") == 0;
-}
-
 void ui_app_commit_key(ui_app *a, const char *key, const char *text)
 {
     static nn_preset tmp;
@@ -133,7 +126,7 @@ void ui_app_commit_key(ui_app *a, const char *key, const char *text)
         a->draft = tmp;
         ui_worker_set_lr(a->w, a->draft.training.optimizer.lr);
         ui_app_message(a, false, "learning rate %g from the next batch", a->draft.training.optimizer.lr);
-    } else if (live_key(key) && ui_app_training_begun(a)) {
+    } else if (nn_preset_key_live(key) && ui_app_training_begun(a)) {
         /* regularisation changes apply to the running experiment, no reset */
         a->draft = tmp;
         ui_worker_set_param(a->w, key, text);

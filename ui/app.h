@@ -14,6 +14,7 @@
 #include "worker.h"
 
 #include "preset.h"
+#include "preset_schema.h"
 
 #include <stdbool.h>
 
@@ -116,6 +117,11 @@ double ui_now(void);
 int ui_items_build(ui_app *a, int panel, ui_item *out, int max);
 /* Appends an item (kind, label, preset key) to out[0..max) at *n; NULL when full. */
 ui_item *ui_item_add(ui_item *out, int *n, int max, ui_item_kind kind, const char *label, const char *key);
+/* The items of a panel from the preset key table (core/preset_schema.c): its keys in table order with
+ * their labels, those p uses (the current optimizer's parameters, the current source's keys). */
+int ui_items_from_table(const nn_preset *p, nn_panel panel, ui_item *out, int max);
+int ui_dataset_items(ui_app *a, ui_item *out, int max);   /* panel_dataset.c */
+int ui_hparams_items(ui_app *a, ui_item *out, int max);   /* panel_hparams.c */
 void ui_items_draw(ui_app *a, int panel, ui_grid *g, ui_rect r);
 void ui_items_key(ui_app *a, int panel, ui_cmd c);
 void ui_items_click(ui_app *a, int panel, int row);

@@ -66,15 +66,16 @@ t resize-window -t "$S" -x 50 -y 12; wait_for 'terminal too small \(50x12, need 
 t resize-window -t "$S" -x 100 -y 30; wait_for 'DONE'; wait_gone 'too small'
 step "too small and back"
 
-# hyperparameter: the learning rate (row 3 of the panel) changes live; the validator speaks as we type
-keys 3 g j j; keys Enter; wait_for 'ok: Enter applies'
+# hyperparameter: the learning rate (row 7 of the panel: seed, split, epochs, batch size, loss, optimizer,
+# learning rate, in the key table's order) changes live; the validator speaks as we type
+keys 3 g; for _ in $(seq 6); do keys j; done; keys Enter; wait_for 'ok: Enter applies'
 keys BSpace BSpace BSpace BSpace BSpace BSpace; keys -l 'abc'; wait_gone 'ok: Enter applies'
 keys BSpace BSpace BSpace; keys -l '0.05'; wait_for 'ok: Enter applies'
 keys Enter; wait_for 'learning rate 0.05 from the next batch'; wait_for 'learning rate +0.05'
 step "hyperparameter edit validated as typed and applied"
 
-# epochs (row 10): a change after training asks before it resets
-keys g; for _ in $(seq 9); do keys j; done; keys Enter; wait_for 'ok: Enter applies'
+# epochs (row 3): a change after training asks before it resets
+keys g j j; keys Enter; wait_for 'ok: Enter applies'
 keys BSpace BSpace; keys -l '30'; keys Enter; wait_for 'resets training. Apply it\?'
 keys y; wait_for 'READY'; wait_for 'Epoch 0/30'
 step "epochs edit asks, then resets"
@@ -102,7 +103,7 @@ keys l; wait_for 'Presets'; keys G Enter; wait_for 'opened \./iris\.json'; wait_
 step "a click chooses a preset in the picker, a second click opens it"
 
 # a long run: quit asks while running
-keys 3 g; for _ in $(seq 9); do keys j; done; keys Enter; keys BSpace BSpace; keys -l '1000000'; keys Enter
+keys 3 g j j; keys Enter; keys BSpace BSpace; keys -l '1000000'; keys Enter
 wait_for 'Epoch 0/1000000'
 keys Space; wait_for 'RUNNING'
 keys q; wait_for 'Training is running\. Quit nnterm\?'; keys n; wait_gone 'Quit nnterm'
