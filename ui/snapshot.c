@@ -255,11 +255,11 @@ void ui_snapshot_fill_progress(ui_snapshot *s, const nn_trainer *t, const ui_run
     }
 }
 
-static ui_run_state entry_state(const nn_race *race, int r)
+static ui_run_state entry_state(const nn_race *race, int r, const nn_trainer_progress *pr)
 {
     if (race->racer[r].failed)
         return UI_RUN_ERROR;
-    switch (race->racer[r].t.state) {
+    switch (pr->state) {
     case NN_TRAINER_READY:
         return UI_RUN_READY;
     case NN_TRAINER_TRAINING:
@@ -295,7 +295,7 @@ void ui_snapshot_fill_race(ui_snapshot *s, const nn_race *race, const ui_run_clo
                 lo = pr.epoch;
             left += s->epochs - pr.epoch;
         }
-        e->state = entry_state(race, r);
+        e->state = entry_state(race, r, &pr);
         e->epoch = pr.epoch;
         const nn_epoch_stats *last = nn_trainer_last(t), *fin = nn_trainer_final(t);
         e->train_loss = last ? last->train_loss : (double)NAN;
