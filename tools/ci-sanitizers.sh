@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tools/ci-sanitizers.sh [asan] [tsan] [fuzz] — the sanitizer half of CI (issue 7); no argument: all three.
 #   asan  build-asan: gcc, -Db_sanitize=address,undefined, UBSan fatal; the whole test suite, leak check on.
-#   tsan  build-tsan: gcc, -Db_sanitize=thread; the worker, soak and TUI tests (suites ui, e2e), and
+#   tsan  build-tsan: gcc, -Db_sanitize=thread; the worker, soak and TUI tests (suites worker, ui, e2e), and
 #         the core tests that start threads (pool, matrix, trainer, race).
 #   fuzz  build-fuzz: clang, -Dfuzzing=true with ASan+UBSan; each libFuzzer target for
 #         NN_FUZZ_SECONDS (default 30) from its seed corpus, with memory limits (-rss_limit_mb=2048,
@@ -74,13 +74,13 @@ step_tsan() {
     local suites=()
     local list
     list=$(meson test -C "${pre}tsan" --list 2>/dev/null || true)
-    for s in ui e2e; do
+    for s in worker ui e2e; do
         if grep -q ":$s / " <<<"$list"; then
             suites+=(--suite "$s")
         fi
     done
     if [ ${#suites[@]} -eq 0 ]; then
-        echo "tsan: no ui or e2e tests found" >&2
+        echo "tsan: no worker, ui or e2e tests found" >&2
         return 1
     fi
     # Both runs count: called as `step_tsan || rc=1`, set -e is off inside, so a failure of the first

@@ -214,7 +214,7 @@ static void pull_snapshot(ui_app *a)
     }
     if (a->view_pick && a->snap.state != UI_RUN_LOADING) {
         a->view_pick = false;
-        a->view = a->snap.race ? UI_V_RACE : ui_view_default(a);
+        a->view = a->snap.race.on ? UI_V_RACE : ui_view_default(a);
         a->views.lesson_scroll = 0;
         a->views.step_on = false;
     }
@@ -244,11 +244,11 @@ static void summary(const ui_app *a, int p, char *out, size_t n)
     const ui_snapshot *s = &a->snap;
     const nn_preset *d = &a->draft;
     if (p == UI_P_DATASET) {
-        snprintf(out, n, "%s, %d rows", d->dataset.source, s->n_train + s->n_val + s->n_test);
+        snprintf(out, n, "%s, %d rows", d->dataset.source, s->info.n_train + s->info.n_val + s->info.n_test);
     } else if (p == UI_P_ARCH) {
-        int len = snprintf(out, n, "%d", s->n_features);
-        for (int i = 0; i < s->n_layers && len < (int)n - 8; i++)
-            len += snprintf(out + len, n - (size_t)len, "-%d", s->layers[i].out);
+        int len = snprintf(out, n, "%d", s->info.n_features);
+        for (int i = 0; i < s->info.n_layers && len < (int)n - 8; i++)
+            len += snprintf(out + len, n - (size_t)len, "-%d", s->info.layers[i].out);
     } else {
         char lr[32];
         ui_items_value(d, "training.optimizer.learning_rate", lr, sizeof lr);
@@ -272,7 +272,7 @@ static void draw_panel(ui_app *a, int p)
     const char *name = ui_panel_title(p);
     if (p == UI_P_CONFUSION) {
         name = ui_view_title(a->view);
-        if (a->view == UI_V_CONFUSION && a->snap.task == NN_TASK_REGRESSION && a->snap.has_last)
+        if (a->view == UI_V_CONFUSION && a->snap.info.task == NN_TASK_REGRESSION && a->snap.has_last)
             name = "Fit";
         snprintf(t, sizeof t, "%s %s", ui_view_key(a->view), name);
     } else {

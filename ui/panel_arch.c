@@ -17,21 +17,21 @@ static void cell_text(const ui_app *a, int i, int col, char *out, int outlen)
 {
     const nn_preset_layer *L = &a->draft.layers[i];
     const ui_snapshot *s = &a->snap;
-    bool live = s->n_layers == a->draft.n_layers && s->state != UI_RUN_ERROR && s->state != UI_RUN_LOADING;
+    bool live = s->info.n_layers == a->draft.n_layers && s->state != UI_RUN_ERROR && s->state != UI_RUN_LOADING;
     switch (col) {
     case 0:
         if (L->units > 0)
             snprintf(out, (size_t)outlen, "%d", L->units);
         else if (live)
-            snprintf(out, (size_t)outlen, "auto%d", s->layers[i].out);
+            snprintf(out, (size_t)outlen, "auto%d", s->info.layers[i].out);
         else
             snprintf(out, (size_t)outlen, "auto");
         break;
     case 1:
         if (L->act >= 0 && L->act < NN_ACT_COUNT)
             snprintf(out, (size_t)outlen, "%s", nn_act_name((nn_act)L->act));
-        else if (live && s->layers[i].act >= 0 && s->layers[i].act < NN_ACT_COUNT)
-            snprintf(out, (size_t)outlen, "%s*", nn_act_name((nn_act)s->layers[i].act));
+        else if (live && s->info.layers[i].act >= 0 && s->info.layers[i].act < NN_ACT_COUNT)
+            snprintf(out, (size_t)outlen, "%s*", nn_act_name((nn_act)s->info.layers[i].act));
         else
             snprintf(out, (size_t)outlen, "auto");
         break;
@@ -57,7 +57,7 @@ void ui_arch_draw(ui_app *a, ui_grid *g, ui_rect r)
     int y = r.y, y_end = r.y + r.h - (r.h >= 8 ? 2 : 0);
     if (loaded)
         ui_grid_printf(g, r.x, y, r.w, ui_st(th, UI_R_DIM), "input %d features, %ld params",
-                       s->n_features, s->n_params);
+                       s->info.n_features, s->info.n_params);
     else
         ui_grid_text(g, r.x, y, r.w, "input: from the dataset", ui_st(th, UI_R_DIM));
     y++;

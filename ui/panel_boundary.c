@@ -16,19 +16,19 @@ static ui_braille canvas;   /* main thread only */
 static void pixel(const ui_snapshot *s, const ui_theme *th, int px, int py, int pw, int ph, int16_t *col,
                   int *cls, double *conf)
 {
-    int gc = (int)(((double)px + 0.5) * s->grid_w / pw);
-    int gr = (int)(((double)py + 0.5) * s->grid_h / ph);
-    if (gc >= s->grid_w) gc = s->grid_w - 1;
-    if (gr >= s->grid_h) gr = s->grid_h - 1;
-    int i = gr * s->grid_w + gc;
-    *conf = (double)s->grid_conf[i];
-    if (s->view == UI_VIEW_SURFACE) {
+    int gc = (int)(((double)px + 0.5) * s->boundary.grid_w / pw);
+    int gr = (int)(((double)py + 0.5) * s->boundary.grid_h / ph);
+    if (gc >= s->boundary.grid_w) gc = s->boundary.grid_w - 1;
+    if (gr >= s->boundary.grid_h) gr = s->boundary.grid_h - 1;
+    int i = gr * s->boundary.grid_w + gc;
+    *conf = (double)s->boundary.grid_conf[i];
+    if (s->boundary.kind == UI_VIEW_SURFACE) {
         *cls = 0;
         *col = ui_theme_heat(th, *conf).bg;
         return;
     }
-    *cls = s->grid_class[i];
-    *col = ui_region_colour(th, *cls, *conf, s->k);
+    *cls = s->boundary.grid_class[i];
+    *col = ui_region_colour(th, *cls, *conf, s->info.k);
 }
 
 static const char mono_region[] = ".:-=+*#%";
@@ -36,8 +36,8 @@ static const char mono_ramp[] = " .:-=+*#%@";
 
 void ui_boundary_raster(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *th, bool points)
 {
-    if (r.w <= 0 || r.h <= 0 || s->grid_w <= 0 || s->grid_h <= 0 ||
-        (s->view != UI_VIEW_BOUNDARY && s->view != UI_VIEW_SURFACE))
+    if (r.w <= 0 || r.h <= 0 || s->boundary.grid_w <= 0 || s->boundary.grid_h <= 0 ||
+        (s->boundary.kind != UI_VIEW_BOUNDARY && s->boundary.kind != UI_VIEW_SURFACE))
         return;
     bool mono = th->level == UI_COLOR_MONO;
     bool half = th->utf8 && !mono;
@@ -60,34 +60,36 @@ void ui_boundary_raster(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_th
                 pixel(s, th, cx, cy, pw, ph, &top, &cls, &conf);
                 ui_style st = {-1, -1, UI_A_DIM};
                 uint32_t ch;
-                if (s->view == UI_VIEW_SURFACE) {
+                if (s->boundary.kind == UI_VIEW_SURFACE) {
                     int lv = (int)lround((conf < 0 ? 0 : conf > 1 ? 1 : conf) * 9);
                     ch = (uint32_t)mono_ramp[lv];
                 } else {
-                    double base = s->k > 1 ? 1.0 / s->k : 0;
-                    double frac = s->k > 1 ? (conf - base) / (1 - base) : conf;
+                    double base = s->info.k > 1 ? 1.0 / s->info.k : 0;
+                    double frac = s->info.k > 1 ? (conf - base) / (1 - base) : conf;
                     ch = frac < 0.2 ? ' ' : (uint32_t)mono_region[cls % 8];
                 }
                 ui_grid_put(g, r.x + cx, r.y + cy, ch, st);
             }
         }
     /* the points: test after train, so a test point is never hidden */
-    double xr = (double)s->x_max - (double)s->x_min, yr = (double)s->y_max - (double)s->y_min;
+    double xr = (double)s->boundary.x_max - (double)s->boundary.x_min;
+    double yr = (double)s->boundary.y_max - (double)s->boundary.y_min;
     if (!points || !(xr > 0) || !(yr > 0))
         return;
     for (int pass = 0; pass < 2; pass++)
-        for (int i = 0; i < s->n_points && i < UI_MAX_POINTS; i++) {
-            const ui_point *p = &s->points[i];
+        for (int i = 0; i < s->boundary.n_points && i < UI_MAX_POINTS; i++) {
+            const ui_point *p = &s->boundary.points[i];
             if (p->is_test != pass)
                 continue;
-            int px = (int)floor(((double)p->x - (double)s->x_min) / xr * pw);
-            int py = (int)floor(((double)s->y_max - (double)p->y) / yr * ph);
+            int px = (int)floor(((double)p->x - (double)s->boundary.x_min) / xr * pw);
+            int py = (int)floor(((double)s->boundary.y_max - (double)p->y) / yr * ph);
             if (px < 0 || py < 0 || px >= pw || py >= ph)
                 continue;
             int cx = px, cy = half ? py / 2 : py;
             if (mono) {
                 ui_style st = {-1, -1, (uint16_t)(p->is_test ? UI_A_REVERSE : UI_A_BOLD)};
-                uint32_t ch = s->view == UI_VIEW_SURFACE ? (p->is_test ? 'x' : 'o') : (uint32_t)('0' + p->cls % 10);
+                uint32_t ch = s->boundary.kind == UI_VIEW_SURFACE ? (p->is_test ? 'x' : 'o')
+                                                                   : (uint32_t)('0' + p->cls % 10);
                 ui_grid_put(g, r.x + cx, r.y + cy, ch, st);
                 continue;
             }
@@ -95,7 +97,8 @@ void ui_boundary_raster(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_th
             int cls;
             double conf;
             pixel(s, th, px, py, pw, ph, &region, &cls, &conf);
-            int16_t fg = s->view == UI_VIEW_SURFACE ? (th->level == UI_COLOR_8 ? 7 : 231) : ui_class_colour(th, p->cls);
+            int16_t fg = s->boundary.kind == UI_VIEW_SURFACE ? (th->level == UI_COLOR_8 ? 7 : 231)
+                                                             : ui_class_colour(th, p->cls);
             int16_t bg = th->level == UI_COLOR_8 ? 0 : region;
             ui_style st = {fg, bg, (uint16_t)(th->level == UI_COLOR_8 ? UI_A_BOLD : 0)};
             uint32_t ch = th->utf8 ? (p->is_test ? 0x25CB : 0x25CF) : (p->is_test ? 'x' : 'o');
@@ -109,16 +112,16 @@ static void axes(ui_grid *g, ui_rect plot, int lw, const ui_snapshot *s, const u
 {
     ui_style ax = ui_st(th, UI_R_AXIS), lab = ui_st(th, UI_R_LABEL);
     char b[16];
-    ui_fmt_num(b, sizeof b, (double)s->y_max);
+    ui_fmt_num(b, sizeof b, (double)s->boundary.y_max);
     ui_grid_printf(g, plot.x - lw, plot.y, lw - 1, ax, "%*s", lw - 1, b);
-    ui_fmt_num(b, sizeof b, (double)s->y_min);
+    ui_fmt_num(b, sizeof b, (double)s->boundary.y_min);
     ui_grid_printf(g, plot.x - lw, plot.y + plot.h - 1, lw - 1, ax, "%*s", lw - 1, b);
     if (plot.h >= 3 && yname[0])
         ui_grid_printf(g, plot.x - lw, plot.y + plot.h / 2, lw - 1, lab, "%*.*s", lw - 1, lw - 1, yname);
     int y = plot.y + plot.h;
-    ui_fmt_num(b, sizeof b, (double)s->x_min);
+    ui_fmt_num(b, sizeof b, (double)s->boundary.x_min);
     ui_grid_text(g, plot.x, y, plot.w, b, ax);
-    ui_fmt_num(b, sizeof b, (double)s->x_max);
+    ui_fmt_num(b, sizeof b, (double)s->boundary.x_max);
     int n = (int)strlen(b);
     ui_grid_text(g, plot.x + plot.w - n, y, n, b, ax);
     int xn = (int)strlen(xname);
@@ -128,22 +131,23 @@ static void axes(ui_grid *g, ui_rect plot, int lw, const ui_snapshot *s, const u
 
 void ui_curve_plot(ui_grid *g, ui_rect plot, const ui_snapshot *s, const ui_theme *th)
 {
-    if (plot.w < 2 || plot.h < 1 || !(s->x_max > s->x_min) || !(s->y_max > s->y_min))
+    const ui_snap_boundary *bd = &s->boundary;
+    if (plot.w < 2 || plot.h < 1 || !(bd->x_max > bd->x_min) || !(bd->y_max > bd->y_min))
         return;
     ui_braille_init(&canvas, plot.w, plot.h);
     int xd = 2 * canvas.w - 1, yd = 4 * canvas.h - 1;
     int16_t pf = ui_st(th, UI_R_DIM).fg, cf = ui_st(th, UI_R_TRAIN).fg;
     if (th->level == UI_COLOR_MONO)
         pf = -2;   /* a different "colour" so the curve still resets the dots' cells */
-    for (int i = 0; i < s->n_points && i < UI_MAX_POINTS; i++) {
-        int x = (int)lround((double)((s->points[i].x - s->x_min) / (s->x_max - s->x_min) * xd));
-        int y = (int)lround((double)((s->y_max - s->points[i].y) / (s->y_max - s->y_min) * yd));
+    for (int i = 0; i < bd->n_points && i < UI_MAX_POINTS; i++) {
+        int x = (int)lround((double)((bd->points[i].x - bd->x_min) / (bd->x_max - bd->x_min) * xd));
+        int y = (int)lround((double)((bd->y_max - bd->points[i].y) / (bd->y_max - bd->y_min) * yd));
         ui_braille_dot(&canvas, x, y, pf);
     }
     int px = 0, py = 0;
-    for (int i = 0; i < s->curve_n && i < UI_CURVE_MAX; i++) {
-        int x = (int)lround((double)((s->curve_x[i] - s->x_min) / (s->x_max - s->x_min) * xd));
-        int y = (int)lround((double)((s->y_max - s->curve_y[i]) / (s->y_max - s->y_min) * yd));
+    for (int i = 0; i < bd->curve_n && i < UI_CURVE_MAX; i++) {
+        int x = (int)lround((double)((bd->curve_x[i] - bd->x_min) / (bd->x_max - bd->x_min) * xd));
+        int y = (int)lround((double)((bd->y_max - bd->curve_y[i]) / (bd->y_max - bd->y_min) * yd));
         if (i)
             ui_braille_line(&canvas, px, py, x, y, cf);
         px = x;
@@ -162,7 +166,7 @@ void ui_boundary_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_vie
     ui_style dim = ui_st(th, UI_R_DIM), txt = ui_st(th, UI_R_TEXT);
     if (r.w < 8 || r.h < 1)
         return;
-    if (s->race) {
+    if (s->race.on) {
         ui_grid_wrap(g, r.x, r.y, r.w, r.h, "no boundary during a race: the Race view shows the curves", dim);
         return;
     }
@@ -170,26 +174,26 @@ void ui_boundary_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_vie
         ui_grid_text(g, r.x, r.y, r.w, s->state == UI_RUN_LOADING ? "loading ..." : "no network (see the message)", dim);
         return;
     }
-    if (s->view == UI_VIEW_NONE) {
+    if (s->boundary.kind == UI_VIEW_NONE) {
         char b[160];
-        if (s->n_features > 2 && s->n_features <= UI_VIEW_MAX_FEATURES)
+        if (s->info.n_features > 2 && s->info.n_features <= UI_VIEW_MAX_FEATURES)
             snprintf(b, sizeof b, "Boundary needs 2 features (this dataset has %d): drawing it over two of them, "
-                     "the others at their mean ...", s->n_features);
-        else if (s->n_features == 1)
-            snprintf(b, sizeof b, "Boundary needs 2 features, or 1 feature and a regression target (this dataset has 1 feature and %d classes)", s->n_classes);
+                     "the others at their mean ...", s->info.n_features);
+        else if (s->info.n_features == 1)
+            snprintf(b, sizeof b, "Boundary needs 2 features, or 1 feature and a regression target (this dataset has 1 feature and %d classes)", s->info.n_classes);
         else
-            snprintf(b, sizeof b, "Boundary needs 2 features (this dataset has %d)", s->n_features);
+            snprintf(b, sizeof b, "Boundary needs 2 features (this dataset has %d)", s->info.n_features);
         ui_grid_wrap(g, r.x, r.y, r.w, r.h, b, ui_st(th, UI_R_WARN));
         return;
     }
-    if (s->view_epoch < 0 || (s->view != UI_VIEW_CURVE && s->grid_w <= 0)) {
+    if (s->boundary.epoch < 0 || (s->boundary.kind != UI_VIEW_CURVE && s->boundary.grid_w <= 0)) {
         ui_grid_text(g, r.x, r.y, r.w, "computing the first picture ...", dim);
         return;
     }
     /* header: what and when, then the legend */
     int x = r.x, xe = r.x + r.w;
-    x += ui_grid_printf(g, x, r.y, r.w, dim, "epoch %d ", s->view_epoch);
-    if (s->view == UI_VIEW_CURVE) {
+    x += ui_grid_printf(g, x, r.y, r.w, dim, "epoch %d ", s->boundary.epoch);
+    if (s->boundary.kind == UI_VIEW_CURVE) {
         x += ui_grid_text(g, x, r.y, xe - x, th->utf8 ? "\xe2\x94\x81" : "-", ui_st(th, UI_R_TRAIN));
         x += ui_grid_text(g, x, r.y, xe - x, " fit  ", txt);
         x += ui_grid_text(g, x, r.y, xe - x, th->utf8 ? "\xe2\xa0\x82" : "*", dim);
@@ -201,42 +205,42 @@ void ui_boundary_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_vie
                               txt);
         else
             x += ui_grid_text(g, x, r.y, xe - x, "points hidden (Enter)", ui_st(th, UI_R_DIM));
-        if (mono && points && s->view == UI_VIEW_BOUNDARY)
+        if (mono && points && s->boundary.kind == UI_VIEW_BOUNDARY)
             x += ui_grid_text(g, x, r.y, xe - x, " (digit = class)", dim);
-        if (s->view == UI_VIEW_SURFACE) {
+        if (s->boundary.kind == UI_VIEW_SURFACE) {
             char lo[16], hi[16];
-            ui_fmt_num(lo, sizeof lo, (double)s->grid_vmin);
-            ui_fmt_num(hi, sizeof hi, (double)s->grid_vmax);
+            ui_fmt_num(lo, sizeof lo, (double)s->boundary.grid_vmin);
+            ui_fmt_num(hi, sizeof hi, (double)s->boundary.grid_vmax);
             ui_grid_printf(g, x, r.y, xe - x, dim, "  prediction %s..%s", lo, hi);
         } else {
-            for (int c = 0; c < s->k && x < xe - 3; c++) {
+            for (int c = 0; c < s->info.k && x < xe - 3; c++) {
                 x += ui_grid_text(g, x, r.y, xe - x, "  ", txt);
                 ui_style sw = {ui_class_colour(th, c), -1, 0};
                 x += ui_grid_text(g, x, r.y, xe - x, mono ? "" : th->utf8 ? "\xe2\x96\xa0 " : "# ", sw);
                 if (mono)
                     x += ui_grid_printf(g, x, r.y, xe - x, txt, "%d:", c);
-                x += ui_grid_printf(g, x, r.y, xe - x, txt, "%.12s", s->class_names[c]);
+                x += ui_grid_printf(g, x, r.y, xe - x, txt, "%.12s", s->info.class_names[c]);
             }
         }
     }
     char xb[NN_NAME_MAX + 8], yb[NN_NAME_MAX + 8];
-    const char *xname = s->view_names[0][0] ? s->view_names[0] : s->feature_names[0];
-    const char *yname = s->view_names[1][0] ? s->view_names[1] : s->feature_names[1];
+    const char *xname = s->boundary.names[0][0] ? s->boundary.names[0] : s->info.feature_names[0];
+    const char *yname = s->boundary.names[1][0] ? s->boundary.names[1] : s->info.feature_names[1];
     if (!xname[0]) {
-        snprintf(xb, sizeof xb, "x%d", s->view_fx + 1);
+        snprintf(xb, sizeof xb, "x%d", s->boundary.fx + 1);
         xname = xb;
     }
     if (!yname[0]) {
-        snprintf(yb, sizeof yb, "x%d", s->view_fy + 1);
+        snprintf(yb, sizeof yb, "x%d", s->boundary.fy + 1);
         yname = yb;
     }
-    if (s->view == UI_VIEW_CURVE)
+    if (s->boundary.kind == UI_VIEW_CURVE)
         yname = "target";
     int top = 1;
-    if (s->n_features > 2 && s->view != UI_VIEW_CURVE && r.h >= 8) {
+    if (s->info.n_features > 2 && s->boundary.kind != UI_VIEW_CURVE && r.h >= 8) {
         /* which two features, and that the others are held at their mean */
         ui_grid_printf(g, r.x, r.y + 1, r.w, dim, "x %s, y %s; %d other features at their mean (arrows pick)",
-                       xname, yname, s->n_features - 2);
+                       xname, yname, s->info.n_features - 2);
         top = 2;
     }
     const int lw = 8;
@@ -244,7 +248,7 @@ void ui_boundary_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_vie
     if (plot.w < 4 || plot.h < 2)
         return;
     axes(g, plot, lw, s, th, xname, yname);
-    if (s->view == UI_VIEW_CURVE)
+    if (s->boundary.kind == UI_VIEW_CURVE)
         ui_curve_plot(g, plot, s, th);
     else
         ui_boundary_raster(g, plot, s, th, points);

@@ -22,21 +22,23 @@ int ui_dataset_items(ui_app *a, ui_item *out, int max)
     } else if (s->state == UI_RUN_ERROR) {
         snprintf(it->info, sizeof it->info, "error (see the status bar)");
     } else {
-        snprintf(it->info, sizeof it->info, "%s, %d rows", s->source, s->n_train + s->n_val + s->n_test);
+        snprintf(it->info, sizeof it->info, "%s, %d rows", s->info.source,
+                 s->info.n_train + s->info.n_val + s->info.n_test);
         it = ui_item_add(out, &n, max, UI_ITEM_INFO, " samples", "");
         if (it)
-            snprintf(it->info, sizeof it->info, "train %d  val %d  test %d", s->n_train, s->n_val, s->n_test);
+            snprintf(it->info, sizeof it->info, "train %d  val %d  test %d", s->info.n_train, s->info.n_val,
+                     s->info.n_test);
         it = ui_item_add(out, &n, max, UI_ITEM_INFO, " features", "");
         if (it)
-            snprintf(it->info, sizeof it->info, "%d", s->n_features);
-        it = ui_item_add(out, &n, max, UI_ITEM_INFO, s->n_classes ? " classes" : " targets", "");
+            snprintf(it->info, sizeof it->info, "%d", s->info.n_features);
+        it = ui_item_add(out, &n, max, UI_ITEM_INFO, s->info.n_classes ? " classes" : " targets", "");
         if (it) {
-            if (s->n_classes) {
-                int len = snprintf(it->info, sizeof it->info, "%d:", s->n_classes);
-                for (int i = 0; i < s->n_classes && i < NN_MAX_CLASSES && len < (int)sizeof it->info - 2; i++)
-                    len += snprintf(it->info + len, sizeof it->info - (size_t)len, " %s", s->class_names[i]);
+            if (s->info.n_classes) {
+                int len = snprintf(it->info, sizeof it->info, "%d:", s->info.n_classes);
+                for (int i = 0; i < s->info.n_classes && i < NN_MAX_CLASSES && len < (int)sizeof it->info - 2; i++)
+                    len += snprintf(it->info + len, sizeof it->info - (size_t)len, " %s", s->info.class_names[i]);
             } else {
-                snprintf(it->info, sizeof it->info, "%d (regression)", s->n_targets);
+                snprintf(it->info, sizeof it->info, "%d (regression)", s->info.n_targets);
             }
         }
     }

@@ -31,18 +31,18 @@ void ui_health_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme
     ui_style warn = ui_st(th, UI_R_WARN);
     if (r.w < 20 || r.h < 1)
         return;
-    if (s->race) {
+    if (s->race.on) {
         ui_grid_wrap(g, r.x, r.y, r.w, r.h, "health is not measured during a race", dim);
         return;
     }
-    if (!s->has_health) {
+    if (!s->health.valid) {
         ui_grid_wrap(g, r.x, r.y, r.w, r.h,
                      "no measurement yet: health is measured on training batches (Space trains, S steps one batch)", dim);
         return;
     }
-    const nn_health *h = &s->health;
+    const nn_health *h = &s->health.last;
     int y = r.y, ye = r.y + r.h;
-    ui_grid_printf(g, r.x, y, r.w, dim, "batch %d of epoch %d (%d rows)", s->health_batch, s->health_epoch, h->rows);
+    ui_grid_printf(g, r.x, y, r.w, dim, "batch %d of epoch %d (%d rows)", s->health.batch, s->health.epoch, h->rows);
     if (++y >= ye)
         return;
     /* the table */
@@ -125,17 +125,17 @@ void ui_health_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme
     }
     /* warnings */
     if (y < ye) {
-        if (s->n_warnings == 0) {
+        if (s->health.n_warnings == 0) {
             ui_grid_text(g, r.x, y++, r.w, "healthy: no warnings", ui_st(th, UI_R_OK));
         } else {
-            for (int i = 0; i < s->n_warnings && i < UI_WARN_MAX && y < ye; i++) {
+            for (int i = 0; i < s->health.n_warnings && i < UI_WARN_MAX && y < ye; i++) {
                 ui_grid_text(g, r.x, y, 2, "! ", warn);
-                y += ui_grid_wrap(g, r.x + 2, y, r.w - 2, ye - y, s->warnings[i], warn);
+                y += ui_grid_wrap(g, r.x + 2, y, r.w - 2, ye - y, s->health.warnings[i], warn);
             }
         }
     }
     /* over epochs */
-    const nn_health_history *hh = &s->health_hist;
+    const nn_health_history *hh = &s->health.hist;
     if (hh->len < 1 || y + 2 > ye)
         return;
     float v[NN_HEALTH_HISTORY];

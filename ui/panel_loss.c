@@ -19,12 +19,12 @@ static int markers(ui_app *a, ui_grid *g, ui_rect cr, int total)
 {
     const ui_snapshot *s = &a->snap;
     int px = cr.x + 8, pw = cr.w - 8, ay = cr.y + cr.h - 2;
-    if (pw < 2 || cr.h < 4 || s->n_events <= 0 || a->hist_len <= 0)
+    if (pw < 2 || cr.h < 4 || s->events.n <= 0 || a->hist_len <= 0)
         return -1;
     int xd = 2 * pw, xt = total > 0 ? total : 1;
     int last = -1;
-    for (int i = 0; i < s->n_events && i < UI_EVENT_MAX; i++) {
-        const ui_event *e = &s->events[i];
+    for (int i = 0; i < s->events.n && i < UI_EVENT_MAX; i++) {
+        const ui_event *e = &s->events.list[i];
         double pos = e->epoch - 1 + (s->n_batches > 0 ? (double)e->batch / s->n_batches : 0.0);
         if (pos < 0)
             pos = 0;
@@ -40,7 +40,7 @@ static int markers(ui_app *a, ui_grid *g, ui_rect cr, int total)
 
 void ui_loss_draw(ui_app *a, ui_grid *g, ui_rect r)
 {
-    if (a->snap.race) {   /* a race has no single history: its curves, larger */
+    if (a->snap.race.on) {   /* a race has no single history: its curves, larger */
         ui_race_chart(g, r, &a->snap, &a->th, !a->logy);
         return;
     }
@@ -75,7 +75,7 @@ void ui_loss_draw(ui_app *a, ui_grid *g, ui_rect r)
     int ev = markers(a, g, cr, total);
     if (acc_line) {
         const nn_epoch_stats *e = &a->hist[n - 1];
-        const char *what = a->snap.task == NN_TASK_REGRESSION ? "R2" : "acc";
+        const char *what = a->snap.info.task == NN_TASK_REGRESSION ? "R2" : "acc";
         int x = r.x, xe = r.x + r.w, y = r.y + r.h - 1;
         x += ui_grid_printf(g, x, y, r.w, ui_st(&a->th, UI_R_DIM),
                             r.w >= 56 && ev < 0 ? "%s  train %.3f  val %.3f  test %.3f   lr %.3g"
@@ -83,7 +83,7 @@ void ui_loss_draw(ui_app *a, ui_grid *g, ui_rect r)
                             what, e->train_acc, e->val_acc, e->test_acc, e->lr);
         if (ev >= 0 && xe - x > 12) {
             x += ui_grid_text(g, x, y, xe - x, a->th.utf8 ? "  \xe2\x96\xb2 " : "  ^ ", ui_st(&a->th, UI_R_WARN));
-            const ui_event *le = &a->snap.events[ev];
+            const ui_event *le = &a->snap.events.list[ev];
             if (le->batch > 0)
                 ui_grid_printf(g, x, y, xe - x, ui_st(&a->th, UI_R_WARN), "%s (epoch %d, batch %d)", le->what,
                                le->epoch + 1, le->batch);

@@ -80,8 +80,8 @@ static void num(char *b, size_t n, double v)
 static void detail(ui_grid *g, ui_rect r, const ui_snapshot *s, int l, int c, const ui_theme *th)
 {
     ui_style lab = ui_st(th, UI_R_LABEL), val = ui_st(th, UI_R_VALUE), dim = ui_st(th, UI_R_DIM);
-    int in = s->layers[l].in, out = s->layers[l].out;
-    int nr = s->net_rows[l], nc = s->net_cols[l];
+    int in = s->info.layers[l].in, out = s->info.layers[l].out;
+    int nr = s->net.rows[l], nc = s->net.cols[l];
     bool pooled = nc < out || nr < in;
     int y = r.y, ye = r.y + r.h, x = r.x, xe = r.x + r.w;
     char b[64];
@@ -92,27 +92,27 @@ static void detail(ui_grid *g, ui_rect r, const ui_snapshot *s, int l, int c, co
         x += ui_grid_printf(g, x, y, xe - x, val, "layer %d neurons %d-%d", l + 1, j0, j1);
     else
         x += ui_grid_printf(g, x, y, xe - x, val, "layer %d neuron %d", l + 1, j0);
-    x += ui_grid_printf(g, x, y, xe - x, dim, " (%s, %d inputs)", nn_act_name(s->layers[l].act), in);
+    x += ui_grid_printf(g, x, y, xe - x, dim, " (%s, %d inputs)", nn_act_name(s->info.layers[l].act), in);
     x += ui_grid_text(g, x, y, xe - x, "  bias ", lab);
-    num(b, sizeof b, (double)s->net_b[l][c]);
+    num(b, sizeof b, (double)s->net.b[l][c]);
     ui_grid_text(g, x, y, xe - x, b, val);
     if (++y >= ye)
         return;
     x = r.x;
-    if (s->net_act_rows > 0) {
+    if (s->net.act_rows > 0) {
         x += ui_grid_text(g, x, y, xe - x, "activation ", lab);
-        x += ui_grid_printf(g, x, y, xe - x, val, "mean %.3g std %.3g", (double)s->net_amean[l][c],
-                            (double)s->net_astd[l][c]);
-        int act = s->layers[l].act;
+        x += ui_grid_printf(g, x, y, xe - x, val, "mean %.3g std %.3g", (double)s->net.amean[l][c],
+                            (double)s->net.astd[l][c]);
+        int act = s->info.layers[l].act;
         if (act >= 0 && act < NN_ACT_COUNT && nn_act_table[act].can_die) {
-            double on = (double)s->net_active[l][c];
+            double on = (double)s->net.active[l][c];
             x += ui_grid_printf(g, x, y, xe - x, on <= 0 ? ui_st(th, UI_R_WARN) : val, "  active on %.0f%% of rows%s",
                                 100.0 * on, on <= 0 ? " (dead)" : "");
         } else if (act >= 0 && act < NN_ACT_COUNT && nn_act_table[act].saturates) {
-            double sat = (double)s->net_sat[l][c];
+            double sat = (double)s->net.sat[l][c];
             x += ui_grid_printf(g, x, y, xe - x, sat >= 0.5 ? ui_st(th, UI_R_WARN) : val, "  saturated %.0f%%", 100.0 * sat);
         }
-        ui_grid_printf(g, x, y, xe - x, dim, "  (%d rows)", s->net_act_rows);
+        ui_grid_printf(g, x, y, xe - x, dim, "  (%d rows)", s->net.act_rows);
     } else {
         ui_grid_text(g, x, y, xe - x, "activation statistics after the first measured batch", dim);
     }
@@ -121,8 +121,8 @@ static void detail(ui_grid *g, ui_rect r, const ui_snapshot *s, int l, int c, co
     /* incoming weights: a strip in column order, then the largest by magnitude */
     x = r.x;
     x += ui_grid_text(g, x, y, xe - x, pooled ? "incoming (pooled) " : "incoming ", lab);
-    const float *w = s->net_w[l];
-    double vmax = (double)s->net_wmax[l];
+    const float *w = s->net.w[l];
+    double vmax = (double)s->net.wmax[l];
     for (int i = 0; i < nr && x < xe; i++, x++)
         weight_cell(g, x, y, (double)w[i * nc + c], 0, false, vmax, th);
     if (++y >= ye)
@@ -144,8 +144,8 @@ static void detail(ui_grid *g, ui_rect r, const ui_snapshot *s, int l, int c, co
         int row = order[i];
         int src = (int)(((long)row * in + nr - 1) / nr);
         char name[40];
-        if (l == 0 && src < 2 && s->feature_names[src][0] && nr == in)
-            snprintf(name, sizeof name, "%.16s", s->feature_names[src]);
+        if (l == 0 && src < 2 && s->info.feature_names[src][0] && nr == in)
+            snprintf(name, sizeof name, "%.16s", s->info.feature_names[src]);
         else
             snprintf(name, sizeof name, "%s%d", l == 0 ? "x" : "h", src);
         num(b, sizeof b, (double)w[row * nc + c]);
@@ -188,15 +188,15 @@ static void layout(net_layout *L, const ui_snapshot *s, ui_rect r, int sl)
     if (!L->marker)
         L->hh = bottom - L->top - 1;
     /* each layer 2 columns a neuron (at least 8 for its label); squeezed to fit, never below 8 */
-    int nl = s->n_layers < NN_MAX_LAYERS ? s->n_layers : NN_MAX_LAYERS, avail = r.w - (nl - 1);
+    int nl = s->info.n_layers < NN_MAX_LAYERS ? s->info.n_layers : NN_MAX_LAYERS, avail = r.w - (nl - 1);
     int want = 0, extra = 0;
     for (int l = 0; l < nl; l++) {
-        int bw = s->net_cols[l] * 2 > 8 ? s->net_cols[l] * 2 : 8;
+        int bw = s->net.cols[l] * 2 > 8 ? s->net.cols[l] * 2 : 8;
         want += bw;
         extra += bw - 8;
     }
     for (int l = 0; l < nl; l++) {
-        int bw = s->net_cols[l] * 2 > 8 ? s->net_cols[l] * 2 : 8;
+        int bw = s->net.cols[l] * 2 > 8 ? s->net.cols[l] * 2 : 8;
         if (want > avail && extra > 0) {
             int over = want - avail;
             bw -= (int)(((long)(bw - 8) * over + extra - 1) / extra);
@@ -218,7 +218,7 @@ static void layout(net_layout *L, const ui_snapshot *s, ui_rect r, int sl)
     int x = r.x + (L->first > 0 ? 2 : 0), xe = r.x + r.w;
     int l = L->first;
     for (; l < nl && x < xe; l++) {
-        int cols = s->net_cols[l] > 0 ? s->net_cols[l] : 1;
+        int cols = s->net.cols[l] > 0 ? s->net.cols[l] : 1;
         if (x + L->bw[l] > xe)
             L->bw[l] = xe - x;
         int hw = cols * (L->bw[l] / cols) > 0 ? cols * (L->bw[l] / cols) : L->bw[l];
@@ -231,9 +231,9 @@ static void layout(net_layout *L, const ui_snapshot *s, ui_rect r, int sl)
 
 bool ui_network_hit(const ui_snapshot *s, const ui_views *v, ui_rect r, int x, int y, int *layer, int *unit)
 {
-    if (!s->has_net || s->race || s->n_layers <= 0 || r.w < 10)
+    if (!s->net.valid || s->race.on || s->info.n_layers <= 0 || r.w < 10)
         return false;
-    int sl = v->net_layer >= 0 && v->net_layer < s->n_layers ? v->net_layer : 0;
+    int sl = v->net_layer >= 0 && v->net_layer < s->info.n_layers ? v->net_layer : 0;
     net_layout L;
     layout(&L, s, r, sl);
     if (L.hh < 1 || y < L.top || y > L.top + L.hh)   /* the label row and the heatmap rows */
@@ -241,7 +241,7 @@ bool ui_network_hit(const ui_snapshot *s, const ui_views *v, ui_rect r, int x, i
     for (int l = L.first; l < L.last; l++) {
         if (x < L.x[l] || x >= L.x[l] + L.hw[l])
             continue;
-        int cols = s->net_cols[l] > 0 ? s->net_cols[l] : 1;
+        int cols = s->net.cols[l] > 0 ? s->net.cols[l] : 1;
         *layer = l;
         *unit = (int)((long)(x - L.x[l]) * cols / L.hw[l]);
         return true;
@@ -254,20 +254,20 @@ void ui_network_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_view
     ui_style dim = ui_st(th, UI_R_DIM), txt = ui_st(th, UI_R_TEXT), lab = ui_st(th, UI_R_LABEL);
     if (r.w < 10 || r.h < 1)
         return;
-    if (s->race) {
+    if (s->race.on) {
         ui_grid_wrap(g, r.x, r.y, r.w, r.h, "no single network during a race: the Race view shows the curves", dim);
         return;
     }
-    if (!s->has_net || s->n_layers <= 0) {
+    if (!s->net.valid || s->info.n_layers <= 0) {
         ui_grid_text(g, r.x, r.y, r.w, s->state == UI_RUN_LOADING ? "loading ..." : "no network yet", dim);
         return;
     }
     int sl = v->net_layer, sc = v->net_unit;
-    if (sl < 0 || sl >= s->n_layers) sl = 0;
-    if (sc < 0 || sc >= s->net_cols[sl]) sc = 0;
+    if (sl < 0 || sl >= s->info.n_layers) sl = 0;
+    if (sc < 0 || sc >= s->net.cols[sl]) sc = 0;
     /* header: legend */
     int x = r.x, xe = r.x + r.w;
-    x += ui_grid_printf(g, x, r.y, r.w, dim, "epoch %d ", s->net_epoch);
+    x += ui_grid_printf(g, x, r.y, r.w, dim, "epoch %d ", s->net.epoch);
     if (th->level == UI_COLOR_MONO) {
         x += ui_grid_text(g, x, r.y, xe - x, " - negative  + positive  (# = large)  ", txt);
     } else {
@@ -287,15 +287,16 @@ void ui_network_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_view
     if (L.first > 0)
         ui_grid_text(g, r.x, L.top + 1, 2, "< ", ui_st(th, UI_R_WARN));
     for (int l = L.first; l < L.last; l++) {
-        int cols = s->net_cols[l], x0 = L.x[l], hw = L.hw[l];
+        int cols = s->net.cols[l], x0 = L.x[l], hw = L.hw[l];
         bool sel = l == sl;
         char t[48];
-        snprintf(t, sizeof t, "%s%d %d\xe2\x86\x92%d", sel ? ">" : "", l + 1, s->layers[l].in, s->layers[l].out);
+        snprintf(t, sizeof t, "%s%d %d\xe2\x86\x92%d", sel ? ">" : "", l + 1, s->info.layers[l].in,
+                 s->info.layers[l].out);
         if (!th->utf8)
-            snprintf(t, sizeof t, "%s%d %d>%d", sel ? ">" : "", l + 1, s->layers[l].in, s->layers[l].out);
+            snprintf(t, sizeof t, "%s%d %d>%d", sel ? ">" : "", l + 1, s->info.layers[l].in, s->info.layers[l].out);
         ui_text_cols(g, x0, L.top, L.bw[l], t, sel ? ui_st(th, UI_R_TITLE_FOCUS) : lab);
-        ui_weights_raster(g, ui_rect_make(x0, L.top + 1, hw, L.hh), s->net_w[l], s->net_rows[l], cols,
-                          (double)s->net_wmax[l], th);
+        ui_weights_raster(g, ui_rect_make(x0, L.top + 1, hw, L.hh), s->net.w[l], s->net.rows[l], cols,
+                          (double)s->net.wmax[l], th);
         /* marker under the selected neuron */
         if (sel && L.marker) {
             int cw = hw / cols;

@@ -28,12 +28,12 @@ static const char *state_word(const ui_race_entry *e)
 static int compact_rows(const ui_snapshot *s, int w)
 {
     int per = w / RACE_CELL > 0 ? w / RACE_CELL : 1;
-    return (s->race_n + per - 1) / per;
+    return (s->race.n + per - 1) / per;
 }
 
 int ui_race_legend_rows(const ui_snapshot *s, int w)
 {
-    return w >= RACE_WIDE ? s->race_n + 1 : compact_rows(s, w);
+    return w >= RACE_WIDE ? s->race.n + 1 : compact_rows(s, w);
 }
 
 static double entry_acc(const ui_race_entry *e)
@@ -55,11 +55,11 @@ static ui_style legend_mark(const ui_theme *th, int i, char *mark, size_t n)
 static void compact(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *th, int best)
 {
     int per = r.w / RACE_CELL > 0 ? r.w / RACE_CELL : 1;
-    for (int i = 0; i < s->race_n; i++) {
+    for (int i = 0; i < s->race.n; i++) {
         int row = i / per, col = i % per;
         if (row >= r.h)
             break;
-        const ui_race_entry *e = &s->race_entries[i];
+        const ui_race_entry *e = &s->race.entries[i];
         int x = r.x + col * RACE_CELL, y = r.y + row, xe = x + RACE_CELL - 1 < r.x + r.w ? x + RACE_CELL - 1 : r.x + r.w;
         char mark[8];
         ui_style sw = legend_mark(th, i, mark, sizeof mark);
@@ -83,8 +83,8 @@ static void legend(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *
     if (small) {
         int best = -1;
         double bacc = -1;
-        for (int i = 0; i < s->race_n; i++) {
-            double acc = entry_acc(&s->race_entries[i]);
+        for (int i = 0; i < s->race.n; i++) {
+            double acc = entry_acc(&s->race.entries[i]);
             if (isfinite(acc) && acc > bacc) {
                 bacc = acc;
                 best = i;
@@ -93,23 +93,23 @@ static void legend(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *
         compact(g, r, s, th, best);
         return;
     }
-    const char *lw = s->race_loss_is_val ? "val loss" : "train loss";
+    const char *lw = s->race.loss_is_val ? "val loss" : "train loss";
     ui_grid_printf(g, r.x, r.y, r.w, dim, "   %-12s %8s %5s %10s %8s  %s", "optimizer", "lr", "epoch", lw, "test acc",
                    "");
     int y = r.y + 1;
     /* the best final (or current) accuracy is marked */
     int best = -1;
     double bacc = -1;
-    for (int i = 0; i < s->race_n; i++) {
-        const ui_race_entry *e = &s->race_entries[i];
+    for (int i = 0; i < s->race.n; i++) {
+        const ui_race_entry *e = &s->race.entries[i];
         double acc = entry_acc(e);
         if (isfinite(acc) && acc > bacc) {
             bacc = acc;
             best = i;
         }
     }
-    for (int i = 0; i < s->race_n && y < r.y + r.h; i++, y++) {
-        const ui_race_entry *e = &s->race_entries[i];
+    for (int i = 0; i < s->race.n && y < r.y + r.h; i++, y++) {
+        const ui_race_entry *e = &s->race.entries[i];
         char mark[8];
         ui_style sw = legend_mark(th, i, mark, sizeof mark);
         int x = r.x + ui_grid_text(g, r.x, y, 2, mark, sw) + 1;
@@ -143,7 +143,7 @@ static void panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *t
     ui_style dim = ui_st(th, UI_R_DIM), ax = ui_st(th, UI_R_AXIS);
     if (r.w < 24 || r.h < 1)
         return;
-    if (!s->race) {
+    if (!s->race.on) {
         ui_grid_wrap(g, r.x, r.y, r.w, r.h,
                      "Optimizer race: Enter trains this network once per optimizer (sgd, momentum, nesterov, rmsprop, "
                      "adam, adamw, adagrad, adadelta), every one from the same initial weights and the same shuffles, "
@@ -165,8 +165,8 @@ static void panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *t
     /* the range over every curve */
     double lo = (double)INFINITY, hi = -(double)INFINITY;
     int xt = s->epochs > 0 ? s->epochs : 1;
-    for (int i = 0; i < s->race_n; i++) {
-        const ui_race_entry *e = &s->race_entries[i];
+    for (int i = 0; i < s->race.n; i++) {
+        const ui_race_entry *e = &s->race.entries[i];
         for (int p = 0; p < e->hist_len; p++) {
             double t = ui_chart_y((double)e->loss[p], logy);
             if (isnan(t))
@@ -206,8 +206,8 @@ static void panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *t
     ui_grid_printf(g, c.x, py + ph - 1, lw, ax, "%*s", lw, b);
     ui_braille_init(&canvas, pw, ph);
     int xd = 2 * canvas.w, yd = 4 * canvas.h;
-    for (int i = 0; i < s->race_n; i++) {
-        const ui_race_entry *e = &s->race_entries[i];
+    for (int i = 0; i < s->race.n; i++) {
+        const ui_race_entry *e = &s->race.entries[i];
         int16_t fg = th->level == UI_COLOR_MONO ? (int16_t)(-2 - i) : ui_class_colour(th, i);
         int step = e->hist_step > 0 ? e->hist_step : 1;
         int ppx = 0, ppy = 0;

@@ -43,7 +43,7 @@ void ui_step_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_views *
     ui_style txt = ui_st(th, UI_R_TEXT);
     if (r.w < 20 || r.h < 1)
         return;
-    if (s->race) {
+    if (s->race.on) {
         ui_grid_wrap(g, r.x, r.y, r.w, r.h, "no step-through during a race", dim);
         return;
     }
@@ -63,8 +63,8 @@ void ui_step_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_views *
     int x = r.x, xe = r.x + r.w;
     x += ui_grid_printf(g, x, y, r.w, val, "sample %d", t->index);
     x += ui_grid_printf(g, x, y, xe - x, dim, " (row %d)", t->row);
-    if (t->label >= 0 && t->label < s->k)
-        x += ui_grid_printf(g, x, y, xe - x, txt, "  class %s", s->class_names[t->label]);
+    if (t->label >= 0 && t->label < s->info.k)
+        x += ui_grid_printf(g, x, y, xe - x, txt, "  class %s", s->info.class_names[t->label]);
     x += ui_grid_printf(g, x, y, xe - x, txt, "  loss %.4g", t->loss_value);
     ui_grid_printf(g, x, y, xe - x, dim, "  after epoch %d, batch %d", t->epoch, t->batch);
     y++;

@@ -11,7 +11,7 @@ int ui_view_default(const ui_app *a)
 {
     if (a->draft.lesson.present)
         return UI_V_LESSON;
-    if (a->snap.view != UI_VIEW_NONE)
+    if (a->snap.boundary.kind != UI_VIEW_NONE)
         return UI_V_BOUNDARY;
     return UI_V_CONFUSION;
 }
@@ -106,7 +106,7 @@ void ui_app_race(ui_app *a)
 
 static void race_key(ui_app *a)
 {
-    if (a->snap.race) {
+    if (a->snap.race.on) {
         if (ui_worker_load(a->w, &a->draft))
             ui_app_message(a, false, "race ended: back to training one network");
         return;
@@ -135,11 +135,11 @@ static void step_key(ui_app *a, ui_cmd c)
 {
     ui_views *v = &a->views;
     const ui_snapshot *s = &a->snap;
-    if (s->race) {
+    if (s->race.on) {
         ui_app_message(a, true, "no step-through during a race (Enter in the Race view ends it)");
         return;
     }
-    if (s->n_layers <= 0 || s->n_train <= 0)
+    if (s->info.n_layers <= 0 || s->info.n_train <= 0)
         return;
     switch (c.act) {
     case UI_ACT_EDIT: break;
@@ -154,10 +154,10 @@ static void step_key(ui_app *a, ui_cmd c)
     case UI_ACT_HOME: v->step_index = 0; break;
     default: return;
     }
-    v->step_index = clampi(v->step_index, 0, s->n_train - 1);
-    v->step_layer = clampi(v->step_layer, 0, s->n_layers - 1);
-    v->step_i = clampi(v->step_i, NN_HEALTH_BIAS, s->layers[v->step_layer].in - 1);
-    v->step_j = clampi(v->step_j, 0, s->layers[v->step_layer].out - 1);
+    v->step_index = clampi(v->step_index, 0, s->info.n_train - 1);
+    v->step_layer = clampi(v->step_layer, 0, s->info.n_layers - 1);
+    v->step_i = clampi(v->step_i, NN_HEALTH_BIAS, s->info.layers[v->step_layer].in - 1);
+    v->step_j = clampi(v->step_j, 0, s->info.layers[v->step_layer].out - 1);
     v->step_on = true;
     if (!ui_worker_trace(a->w, v->step_index, v->step_layer, v->step_i, v->step_j))
         ui_app_message(a, true, "cannot queue the step-through (the worker is busy)");
@@ -167,15 +167,15 @@ static void step_key(ui_app *a, ui_cmd c)
 
 static bool can_choose(const ui_snapshot *s)
 {
-    return !s->race && s->n_features > 2 && s->n_features <= UI_VIEW_MAX_FEATURES && s->state != UI_RUN_LOADING &&
-           s->state != UI_RUN_ERROR;
+    return !s->race.on && s->info.n_features > 2 && s->info.n_features <= UI_VIEW_MAX_FEATURES &&
+           s->state != UI_RUN_LOADING && s->state != UI_RUN_ERROR;
 }
 
 void ui_view_sync(ui_app *a)
 {
     const ui_snapshot *s = &a->snap;
     ui_views *v = &a->views;
-    if (a->view != UI_V_BOUNDARY || s->view != UI_VIEW_NONE || !can_choose(s) || v->feat_asked == s->run + 1)
+    if (a->view != UI_V_BOUNDARY || s->boundary.kind != UI_VIEW_NONE || !can_choose(s) || v->feat_asked == s->run + 1)
         return;
     v->feat_asked = s->run + 1;
     ui_worker_view_features(a->w, 0, 1);
@@ -189,13 +189,13 @@ static void boundary_key(ui_app *a, ui_cmd c)
         a->views.hide_points = !a->views.hide_points;
         return;
     }
-    if (!can_choose(s) || s->view == UI_VIEW_NONE) {
+    if (!can_choose(s) || s->boundary.kind == UI_VIEW_NONE) {
         if (c.act == UI_ACT_LEFT || c.act == UI_ACT_RIGHT || c.act == UI_ACT_UP || c.act == UI_ACT_DOWN)
-            ui_app_message(a, false, "%s", s->n_features <= 2 ? "this dataset has only these two features"
+            ui_app_message(a, false, "%s", s->info.n_features <= 2 ? "this dataset has only these two features"
                                                              : "no picture to choose features for");
         return;
     }
-    int nf = s->n_features, fx = s->view_fx, fy = s->view_fy, d = 0;
+    int nf = s->info.n_features, fx = s->boundary.fx, fy = s->boundary.fy, d = 0;
     ui_views *v = &a->views;
     if (v->feat_run == s->run + 1 && v->feat_x < nf && v->feat_y < nf) {
         fx = v->feat_x;   /* keys faster than the worker: go on from the last request */

@@ -162,10 +162,10 @@ void ui_views_free(ui_views *v)
 
 void ui_views_clamp(ui_views *v, const ui_snapshot *s)
 {
-    int nl = s->n_layers > 0 ? s->n_layers : 1;
+    int nl = s->info.n_layers > 0 ? s->info.n_layers : 1;
     if (v->net_layer >= nl) v->net_layer = nl - 1;
     if (v->net_layer < 0) v->net_layer = 0;
-    int nc = s->has_net ? s->net_cols[v->net_layer] : (s->n_layers > 0 ? s->layers[v->net_layer].out : 1);
+    int nc = s->net.valid ? s->net.cols[v->net_layer] : (s->info.n_layers > 0 ? s->info.layers[v->net_layer].out : 1);
     if (nc > UI_NET_DIM) nc = UI_NET_DIM;
     if (v->net_unit >= nc) v->net_unit = nc - 1;
     if (v->net_unit < 0) v->net_unit = 0;

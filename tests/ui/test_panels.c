@@ -29,11 +29,11 @@ static int setup(void **state)
     ui_theme_init(&app.th, UI_COLOR_256, true);
     app.snap.state = UI_RUN_READY;
     app.snap.epochs = 20;
-    app.snap.n_features = 4;
-    app.snap.n_layers = 2;
-    app.snap.layers[0].in = 4; app.snap.layers[0].out = 40; app.snap.layers[0].act = NN_ACT_RELU;
-    app.snap.layers[1].in = 40; app.snap.layers[1].out = 3; app.snap.layers[1].act = NN_ACT_SOFTMAX;
-    app.snap.n_params = 323;
+    app.snap.info.n_features = 4;
+    app.snap.info.n_layers = 2;
+    app.snap.info.layers[0].in = 4; app.snap.info.layers[0].out = 40; app.snap.info.layers[0].act = NN_ACT_RELU;
+    app.snap.info.layers[1].in = 40; app.snap.info.layers[1].out = 3; app.snap.info.layers[1].act = NN_ACT_SOFTMAX;
+    app.snap.info.n_params = 323;
     return 0;
 }
 
@@ -235,13 +235,13 @@ static void test_regression_fit_panel_plots_predicted_against_actual(void **stat
     static ui_app r; /* a regression snapshot: a perfect fit puts every dot on the diagonal */
     r = app;
     r.snap.has_last = true;
-    r.snap.task = NN_TASK_REGRESSION;
-    r.snap.view = UI_VIEW_SURFACE;
-    r.snap.reg.r2 = 1.0;
-    r.snap.fit_n = 3;
+    r.snap.info.task = NN_TASK_REGRESSION;
+    r.snap.boundary.kind = UI_VIEW_SURFACE;
+    r.snap.eval.reg.r2 = 1.0;
+    r.snap.fit.n = 3;
     const float v[3] = {-1.0f, 0.0f, 1.0f};
     for (int i = 0; i < 3; i++)
-        r.snap.fit_actual[i] = r.snap.fit_pred[i] = v[i];
+        r.snap.fit.actual[i] = r.snap.fit.pred[i] = v[i];
     ui_grid g;
     assert_true(ui_grid_init(&g, 60, 14));
     ui_confusion_draw(&r, &g, ui_rect_make(0, 0, 60, 14));

@@ -68,10 +68,10 @@ static void test_loss_chart_marks_live_changes(void **state)
     history(4, tl);
     app.snap.epochs = 10;
     app.snap.n_batches = 10;
-    app.snap.n_events = 1;
-    app.snap.events[0].epoch = 2;
-    app.snap.events[0].batch = 5;
-    snprintf(app.snap.events[0].what, UI_EVENT_LEN, "lr 0.1 -> 0.2");
+    app.snap.events.n = 1;
+    app.snap.events.list[0].epoch = 2;
+    app.snap.events.list[0].batch = 5;
+    snprintf(app.snap.events.list[0].what, UI_EVENT_LEN, "lr 0.1 -> 0.2");
     ui_grid_clear(&g, ui_st(&app.th, UI_R_TEXT));
     ui_loss_draw(&app, &g, ui_rect_make(0, 0, 60, 12));
     /* the plot starts at column 8, the x axis is on row 9: epoch 2.5 of 10 is dot 17 of 104 */
@@ -85,13 +85,13 @@ static void test_loss_chart_marks_live_changes(void **state)
     ui_grid_clear(&g, ui_st(&app.th, UI_R_TEXT));
     ui_loss_draw(&app, &g, ui_rect_make(0, 0, 80, 12));
     assert_true(row_has(11, "\xe2\x96\xb2 lr 0.1 -> 0.2 (epoch 3, batch 5)"));
-    app.snap.events[0].batch = 0;   /* between epochs */
+    app.snap.events.list[0].batch = 0;   /* between epochs */
     ui_grid_clear(&g, ui_st(&app.th, UI_R_TEXT));
     ui_loss_draw(&app, &g, ui_rect_make(0, 0, 80, 12));
     assert_true(row_has(11, "\xe2\x96\xb2 lr 0.1 -> 0.2 (after epoch 2)"));
 
     /* no events: no marker, the lr in the accuracy line instead */
-    app.snap.n_events = 0;
+    app.snap.events.n = 0;
     ui_grid_clear(&g, ui_st(&app.th, UI_R_TEXT));
     ui_loss_draw(&app, &g, ui_rect_make(0, 0, 60, 12));
     assert_int_equal(ui_grid_cat(&g, 16, 9)->ch, 0x2500);
@@ -140,12 +140,12 @@ static void test_the_previous_run_stays_as_a_ghost(void **state)
     assert_int_equal(app.views.ghost_len, 0);
 
     /* during a race the Loss panel shows the race */
-    app.snap.race = true;
-    app.snap.race_n = 1;
+    app.snap.race.on = true;
+    app.snap.race.n = 1;
     app.snap.state = UI_RUN_READY;
-    snprintf(app.snap.race_entries[0].name, 32, "adam");
-    app.snap.race_entries[0].final_test_acc = (double)NAN;
-    app.snap.race_entries[0].test_acc = (double)NAN;
+    snprintf(app.snap.race.entries[0].name, 32, "adam");
+    app.snap.race.entries[0].final_test_acc = (double)NAN;
+    app.snap.race.entries[0].test_acc = (double)NAN;
     ui_grid_clear(&g, ui_st(&app.th, UI_R_TEXT));
     ui_loss_draw(&app, &g, ui_rect_make(0, 0, 70, 12));
     assert_true(row_has(0, "\xe2\x94\x81 adam"));   /* the compact legend, even at 70 columns */
@@ -179,9 +179,9 @@ static void test_slot_title_strip_and_default_view(void **state)
 
     nn_error err;
     assert_int_equal(nn_preset_load(&app.draft, "iris", NULL, &err), NN_OK);
-    app.snap.view = UI_VIEW_NONE;
+    app.snap.boundary.kind = UI_VIEW_NONE;
     assert_int_equal(ui_view_default(&app), UI_V_CONFUSION);
-    app.snap.view = UI_VIEW_BOUNDARY;
+    app.snap.boundary.kind = UI_VIEW_BOUNDARY;
     assert_int_equal(ui_view_default(&app), UI_V_BOUNDARY);
     assert_int_equal(nn_preset_load(&app.draft, "lesson-overfitting", NULL, &err), NN_OK);
     assert_int_equal(ui_view_default(&app), UI_V_LESSON);
@@ -197,13 +197,13 @@ static void test_network_and_step_selection_stay_in_range(void **state)
 {
     (void)state;
     ui_snapshot *s = &app.snap;
-    s->has_net = true;
-    s->n_layers = 2;
-    s->layers[0] = (ui_layer_info){2, 3, NN_ACT_RELU};
-    s->layers[1] = (ui_layer_info){3, 2, NN_ACT_SOFTMAX};
-    s->net_cols[0] = 3;
-    s->net_cols[1] = 2;
-    s->n_train = 5;
+    s->net.valid = true;
+    s->info.n_layers = 2;
+    s->info.layers[0] = (ui_layer_info){2, 3, NN_ACT_RELU};
+    s->info.layers[1] = (ui_layer_info){3, 2, NN_ACT_SOFTMAX};
+    s->net.cols[0] = 3;
+    s->net.cols[1] = 2;
+    s->info.n_train = 5;
     s->state = UI_RUN_PAUSED;
     app.view = UI_V_NETWORK;
     for (int i = 0; i < 5; i++)
@@ -241,7 +241,7 @@ static void test_network_and_step_selection_stay_in_range(void **state)
     assert_int_equal(app.views.step_j, 1);     /* 2 outputs */
     assert_non_null(strstr(app.msg, "cannot queue the step-through"));
     /* during a race the step-through is refused */
-    s->race = true;
+    s->race.on = true;
     press(UI_ACT_NEXT_SAMPLE);
     assert_non_null(strstr(app.msg, "no step-through during a race"));
 }

@@ -122,26 +122,26 @@ static void boundary_snapshot(float conf)
 {
     memset(&snap, 0, sizeof snap);
     snap.state = UI_RUN_PAUSED;
-    snap.view = UI_VIEW_BOUNDARY;
-    snap.view_epoch = 3;
-    snap.k = 2;
-    snap.n_classes = 2;
-    snap.n_features = 2;
-    snprintf(snap.class_names[0], NN_NAME_MAX, "inner");
-    snprintf(snap.class_names[1], NN_NAME_MAX, "outer");
-    snprintf(snap.feature_names[0], NN_NAME_MAX, "x1");
-    snprintf(snap.feature_names[1], NN_NAME_MAX, "x2");
-    snap.x_min = 0; snap.x_max = 1; snap.y_min = 0; snap.y_max = 1;
-    snap.grid_w = 2;
-    snap.grid_h = 4;
+    snap.boundary.kind = UI_VIEW_BOUNDARY;
+    snap.boundary.epoch = 3;
+    snap.info.k = 2;
+    snap.info.n_classes = 2;
+    snap.info.n_features = 2;
+    snprintf(snap.info.class_names[0], NN_NAME_MAX, "inner");
+    snprintf(snap.info.class_names[1], NN_NAME_MAX, "outer");
+    snprintf(snap.info.feature_names[0], NN_NAME_MAX, "x1");
+    snprintf(snap.info.feature_names[1], NN_NAME_MAX, "x2");
+    snap.boundary.x_min = 0; snap.boundary.x_max = 1; snap.boundary.y_min = 0; snap.boundary.y_max = 1;
+    snap.boundary.grid_w = 2;
+    snap.boundary.grid_h = 4;
     for (int r = 0; r < 4; r++)
         for (int c = 0; c < 2; c++) {
-            snap.grid_class[r * 2 + c] = (uint8_t)(r % 2);
-            snap.grid_conf[r * 2 + c] = c == 0 ? conf : 0.5f;
+            snap.boundary.grid_class[r * 2 + c] = (uint8_t)(r % 2);
+            snap.boundary.grid_conf[r * 2 + c] = c == 0 ? conf : 0.5f;
         }
-    snap.n_points = 2;
-    snap.points[0] = (ui_point){0.1f, 0.9f, 1, 0};   /* train, class 1, top left */
-    snap.points[1] = (ui_point){0.9f, 0.1f, 0, 1};   /* test, class 0, bottom right */
+    snap.boundary.n_points = 2;
+    snap.boundary.points[0] = (ui_point){0.1f, 0.9f, 1, 0};   /* train, class 1, top left */
+    snap.boundary.points[1] = (ui_point){0.9f, 0.1f, 0, 1};   /* test, class 0, bottom right */
 }
 
 static void test_boundary_half_blocks_and_points(void **state)
@@ -215,7 +215,7 @@ static void test_boundary_changes_with_the_grid(void **state)
     clear();
     ui_boundary_raster(&g, ui_rect_make(0, 0, 4, 2), &snap, &th, true);
     assert_cell(1, 1, 0x2580, 17, 94);     /* conf 0.7 = frac 0.4: the lightest shades */
-    snap.grid_class[2] = 0;                 /* grid row 1, column 0 flips to class 0 */
+    snap.boundary.grid_class[2] = 0;                 /* grid row 1, column 0 flips to class 0 */
     clear();
     ui_boundary_raster(&g, ui_rect_make(0, 0, 4, 2), &snap, &th, true);
     assert_cell(1, 0, 0x2580, 17, 17);
@@ -225,10 +225,10 @@ static void test_boundary_surface_uses_the_heat_ramp(void **state)
 {
     (void)state;
     boundary_snapshot(1.0f);
-    snap.view = UI_VIEW_SURFACE;
+    snap.boundary.kind = UI_VIEW_SURFACE;
     for (int i = 0; i < 8; i++)
-        snap.grid_conf[i] = i < 4 ? 0.0f : 1.0f;   /* rows 0-1 low, rows 2-3 high */
-    snap.n_points = 0;
+        snap.boundary.grid_conf[i] = i < 4 ? 0.0f : 1.0f;   /* rows 0-1 low, rows 2-3 high */
+    snap.boundary.n_points = 0;
     clear();
     ui_boundary_raster(&g, ui_rect_make(0, 0, 2, 2), &snap, &th, true);
     assert_cell(0, 0, 0x2580, th.heat_bg[0], th.heat_bg[0]);
@@ -239,7 +239,7 @@ static void test_boundary_panel_axes_legend_and_notes(void **state)
 {
     (void)state;
     boundary_snapshot(1.0f);
-    snap.x_min = -2.5f; snap.x_max = 3.0f; snap.y_min = -1.0f; snap.y_max = 4.0f;
+    snap.boundary.x_min = -2.5f; snap.boundary.x_max = 3.0f; snap.boundary.y_min = -1.0f; snap.boundary.y_max = 4.0f;
     clear();
     ui_boundary_panel(&g, ui_rect_make(0, 0, 60, 12), &snap, NULL, &th);
     assert_true(row_has(0, "epoch 3"));
@@ -255,11 +255,11 @@ static void test_boundary_panel_axes_legend_and_notes(void **state)
     assert_int_equal(at(59, 10)->ch, 0x2580);
 
     /* 4 features: two chosen, the note says so and the plot starts a row lower */
-    snap.n_features = 4;
-    snap.view_fx = 2;
-    snap.view_fy = 3;
-    snprintf(snap.view_names[0], NN_NAME_MAX, "petal_length");
-    snprintf(snap.view_names[1], NN_NAME_MAX, "petal_width");
+    snap.info.n_features = 4;
+    snap.boundary.fx = 2;
+    snap.boundary.fy = 3;
+    snprintf(snap.boundary.names[0], NN_NAME_MAX, "petal_length");
+    snprintf(snap.boundary.names[1], NN_NAME_MAX, "petal_width");
     clear();
     ui_boundary_panel(&g, ui_rect_make(0, 0, 90, 12), &snap, NULL, &th);
     assert_true(row_has(1, "x petal_length, y petal_width; 2 other features at their mean"));
@@ -270,19 +270,19 @@ static void test_boundary_panel_axes_legend_and_notes(void **state)
     assert_true(row_has(11, "petal_length"));
     assert_true(row_has(6, "petal_w"));
 
-    snap.view = UI_VIEW_NONE;
+    snap.boundary.kind = UI_VIEW_NONE;
     clear();
     ui_boundary_panel(&g, ui_rect_make(0, 0, 60, 12), &snap, NULL, &th);
     assert_true(row_has(0, "Boundary needs 2 features (this dataset has 4): drawing"));
     assert_true(row_has(1, "the others at their mean"));
-    snap.n_features = 784;
+    snap.info.n_features = 784;
     clear();
     ui_boundary_panel(&g, ui_rect_make(0, 0, 60, 12), &snap, NULL, &th);
     assert_true(row_has(0, "Boundary needs 2 features (this dataset has 784)"));
     assert_false(row_has(0, "drawing"));
 
-    snap.view = UI_VIEW_BOUNDARY;
-    snap.race = true;
+    snap.boundary.kind = UI_VIEW_BOUNDARY;
+    snap.race.on = true;
     clear();
     ui_boundary_panel(&g, ui_rect_make(0, 0, 60, 12), &snap, NULL, &th);
     assert_true(row_has(0, "no boundary during a race"));
@@ -293,12 +293,12 @@ static void test_boundary_panel_curve(void **state)
     (void)state;
     memset(&snap, 0, sizeof snap);
     snap.state = UI_RUN_DONE;
-    snap.view = UI_VIEW_CURVE;
-    snap.view_epoch = 5;
-    snap.x_min = 0; snap.x_max = 1; snap.y_min = -1; snap.y_max = 1;
-    snap.curve_n = 2;
-    snap.curve_x[0] = 0; snap.curve_y[0] = -1;
-    snap.curve_x[1] = 1; snap.curve_y[1] = 1;
+    snap.boundary.kind = UI_VIEW_CURVE;
+    snap.boundary.epoch = 5;
+    snap.boundary.x_min = 0; snap.boundary.x_max = 1; snap.boundary.y_min = -1; snap.boundary.y_max = 1;
+    snap.boundary.curve_n = 2;
+    snap.boundary.curve_x[0] = 0; snap.boundary.curve_y[0] = -1;
+    snap.boundary.curve_x[1] = 1; snap.boundary.curve_y[1] = 1;
     clear();
     ui_boundary_panel(&g, ui_rect_make(0, 0, 30, 6), &snap, NULL, &th);
     assert_true(row_has(0, "fit"));
@@ -352,26 +352,26 @@ static void network_snapshot(void)
 {
     memset(&snap, 0, sizeof snap);
     snap.state = UI_RUN_PAUSED;
-    snap.has_net = true;
-    snap.net_epoch = 2;
-    snap.n_features = 2;
-    snap.n_layers = 2;
-    snap.layers[0] = (ui_layer_info){2, 3, NN_ACT_RELU};
-    snap.layers[1] = (ui_layer_info){3, 2, NN_ACT_SOFTMAX};
-    snprintf(snap.feature_names[0], NN_NAME_MAX, "x1");
-    snprintf(snap.feature_names[1], NN_NAME_MAX, "x2");
-    snap.net_rows[0] = 2; snap.net_cols[0] = 3;
-    snap.net_rows[1] = 3; snap.net_cols[1] = 2;
+    snap.net.valid = true;
+    snap.net.epoch = 2;
+    snap.info.n_features = 2;
+    snap.info.n_layers = 2;
+    snap.info.layers[0] = (ui_layer_info){2, 3, NN_ACT_RELU};
+    snap.info.layers[1] = (ui_layer_info){3, 2, NN_ACT_SOFTMAX};
+    snprintf(snap.info.feature_names[0], NN_NAME_MAX, "x1");
+    snprintf(snap.info.feature_names[1], NN_NAME_MAX, "x2");
+    snap.net.rows[0] = 2; snap.net.cols[0] = 3;
+    snap.net.rows[1] = 3; snap.net.cols[1] = 2;
     const float w0[6] = {-1.0f, 0.5f, 0.0f, 1.0f, -0.5f, 0.05f};
-    memcpy(snap.net_w[0], w0, sizeof w0);
+    memcpy(snap.net.w[0], w0, sizeof w0);
     for (int i = 0; i < 6; i++)
-        snap.net_w[1][i] = (float)(i - 3) / 3.0f;
-    snap.net_wmax[0] = 1.0f;
-    snap.net_wmax[1] = 1.0f;
-    snap.net_b[0][1] = 0.25f;
-    snap.net_act_rows = 32;
-    snap.net_amean[0][1] = 0.0f;
-    snap.net_active[0][1] = 0.0f;
+        snap.net.w[1][i] = (float)(i - 3) / 3.0f;
+    snap.net.wmax[0] = 1.0f;
+    snap.net.wmax[1] = 1.0f;
+    snap.net.b[0][1] = 0.25f;
+    snap.net.act_rows = 32;
+    snap.net.amean[0][1] = 0.0f;
+    snap.net.active[0][1] = 0.0f;
 }
 
 static void test_network_panel_layers_and_the_selected_neuron(void **state)
@@ -431,12 +431,12 @@ static void test_network_scrolls_to_the_selected_layer(void **state)
     (void)state;
     network_snapshot();
     /* eight layers of 16 neurons: only about four fit in 40 columns */
-    snap.n_layers = 8;
+    snap.info.n_layers = 8;
     for (int l = 0; l < 8; l++) {
-        snap.layers[l] = (ui_layer_info){16, 16, NN_ACT_SIGMOID};
-        snap.net_rows[l] = 16;
-        snap.net_cols[l] = 16;
-        snap.net_wmax[l] = 1.0f;
+        snap.info.layers[l] = (ui_layer_info){16, 16, NN_ACT_SIGMOID};
+        snap.net.rows[l] = 16;
+        snap.net.cols[l] = 16;
+        snap.net.wmax[l] = 1.0f;
     }
     ui_views v;
     memset(&v, 0, sizeof v);
@@ -527,14 +527,14 @@ static void test_text_by_display_width(void **state)
 static void race_snapshot(void)
 {
     memset(&snap, 0, sizeof snap);
-    snap.race = true;
+    snap.race.on = true;
     snap.state = UI_RUN_DONE;
     snap.epochs = 4;
-    snap.race_n = 2;
-    snap.race_loss_is_val = true;
+    snap.race.n = 2;
+    snap.race.loss_is_val = true;
     const char *names[2] = {"sgd", "adam"};
     for (int i = 0; i < 2; i++) {
-        ui_race_entry *e = &snap.race_entries[i];
+        ui_race_entry *e = &snap.race.entries[i];
         snprintf(e->name, sizeof e->name, "%s", names[i]);
         e->lr = i ? 0.001 : 0.03;
         e->state = UI_RUN_DONE;
@@ -591,7 +591,7 @@ static void test_race_legend_and_chart(void **state)
     assert_true(colours[1] > 0);
     assert_true(find_row("epoch") >= 0);
 
-    snap.race = false;
+    snap.race.on = false;
     clear();
     ui_race_panel(&g, ui_rect_make(0, 0, 60, 14), &snap, &th, false);
     assert_true(find_row("Optimizer race: Enter") == 0);
@@ -603,20 +603,20 @@ static void health_snapshot(void)
 {
     memset(&snap, 0, sizeof snap);
     snap.state = UI_RUN_PAUSED;
-    snap.has_health = true;
-    snap.health_epoch = 3;
-    snap.health_batch = 7;
-    nn_health *h = &snap.health;
+    snap.health.valid = true;
+    snap.health.epoch = 3;
+    snap.health.batch = 7;
+    nn_health *h = &snap.health.last;
     h->n_layers = 2;
     h->rows = 16;
     h->layer[0] = (nn_health_layer){2, 16, NN_ACT_RELU, 0.5, 3.0, 2e-2, 0.8, (double)NAN, 0.3, 0.2};
     h->layer[1] = (nn_health_layer){16, 2, NN_ACT_SOFTMAX, 0.25, 1.5, 1e-2, (double)NAN, (double)NAN, 0.5, 0.4};
-    snap.n_warnings = 1;
-    snprintf(snap.warnings[0], NN_HEALTH_WARN_LEN, "layer 1: 80%% of ReLUs are dead: lower the learning rate");
+    snap.health.n_warnings = 1;
+    snprintf(snap.health.warnings[0], NN_HEALTH_WARN_LEN, "layer 1: 80%% of ReLUs are dead: lower the learning rate");
     for (int e = 1; e <= 3; e++)
-        nn_health_history_push(&snap.health_hist, h, e);
-    snap.health_hist.rows[0].grad_norm[0] = 1e-3f;
-    snap.health_hist.rows[0].weight_norm[0] = 0.3f;
+        nn_health_history_push(&snap.health.hist, h, e);
+    snap.health.hist.rows[0].grad_norm[0] = 1e-3f;
+    snap.health.hist.rows[0].weight_norm[0] = 0.3f;
 }
 
 static void test_health_panel_table_warnings_history(void **state)
@@ -664,12 +664,12 @@ static void test_health_panel_table_warnings_history(void **state)
     /* and the update ratio last */
     assert_int_equal(find_row("update/weight ratio (log scale), epochs 1-3"), wr + 3);
 
-    snap.n_warnings = 0;
+    snap.health.n_warnings = 0;
     clear();
     ui_health_panel(&g, ui_rect_make(0, 0, 90, 20), &snap, &th);
     assert_true(row_has(4, "healthy: no warnings"));
 
-    snap.has_health = false;
+    snap.health.valid = false;
     clear();
     ui_health_panel(&g, ui_rect_make(0, 0, 90, 20), &snap, &th);
     assert_true(row_has(0, "no measurement yet"));
@@ -681,8 +681,8 @@ static void step_snapshot(void)
 {
     memset(&snap, 0, sizeof snap);
     snap.state = UI_RUN_PAUSED;
-    snap.k = 2;
-    snprintf(snap.class_names[1], NN_NAME_MAX, "outer");
+    snap.info.k = 2;
+    snprintf(snap.info.class_names[1], NN_NAME_MAX, "outer");
     ui_trace *t = &snap.trace;
     t->valid = true;
     t->index = 4; t->row = 17; t->label = 1;

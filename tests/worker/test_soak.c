@@ -163,15 +163,31 @@ typedef struct {
     int wake_rd;
 } ui_side;
 
+/* The sections' seqs, in the snapshot's order. */
+static void section_seqs(const ui_snapshot *s, uint64_t q[9])
+{
+    const uint64_t v[9] = {s->info.seq,  s->eval.seq,   s->boundary.seq, s->fit.seq, s->health.seq,
+                           s->trace.seq, s->events.seq, s->race.seq,     s->net.seq};
+    memcpy(q, v, sizeof v);
+}
+
 /* Copies the snapshot if it changed and checks what must always hold. */
 static void refresh(ui_side *u)
 {
     uint64_t before = u->seq;
+    uint64_t sec_before[9], sec_after[9];
+    section_seqs(u->s, sec_before);
     if (!ui_worker_snapshot(u->w, u->s, &u->seq))
         return;
     const ui_snapshot *s = u->s;
     assert_true(u->seq > before);
     assert_int_equal(s->seq, u->seq);
+    section_seqs(s, sec_after);
+    for (int i = 0; i < 9; i++) {   /* a section's seq is that of the publish that last changed it */
+        assert_true(sec_after[i] <= s->seq);
+        if (before > 0)
+            assert_true(sec_after[i] >= sec_before[i]);
+    }
     assert_true(s->state >= UI_RUN_LOADING && s->state < UI_RUN_COUNT);
     if (s->state == UI_RUN_ERROR || s->state == UI_RUN_DIVERGED)
         fail_msg("worker went %s: %s", ui_run_state_word(s->state), s->message);
@@ -349,7 +365,7 @@ static void test_soak_random_commands_then_worker_still_obeys(void **state)
     assert_int_equal(u.s->epoch, 0);
     assert_false(u.s->has_last);
     assert_int_equal(u.s->history_len, 0);
-    assert_int_equal(u.s->layers[0].out, 40);
+    assert_int_equal(u.s->info.layers[0].out, 40);
     send(&u, ui_worker_step_epoch);
     wait_state(&u, UI_RUN_PAUSED, UI_RUN_PAUSED);
     assert_int_equal(u.s->epoch, 1);
@@ -364,7 +380,7 @@ static void test_soak_random_commands_then_worker_still_obeys(void **state)
     pull_history(&u);   /* learns the run */
     pull_history(&u);
     assert_int_equal(u.hist_len, EPOCHS);
-    assert_true(u.s->metrics.accuracy > 0.5);   /* it learned something: the run was real */
+    assert_true(u.s->eval.metrics.accuracy > 0.5);   /* it learned something: the run was real */
     close_ui(&u, fds);
     watchdog_disarm();
 }

@@ -39,7 +39,7 @@ static void wait_until(ui_worker *w, ui_snapshot *s, uint64_t *seq, pred_fn pred
 }
 
 static bool ready(const ui_snapshot *s) { return s->state == UI_RUN_READY; }
-static bool paused_measured(const ui_snapshot *s) { return s->state == UI_RUN_PAUSED && s->net_act_rows > 0; }
+static bool paused_measured(const ui_snapshot *s) { return s->state == UI_RUN_PAUSED && s->net.act_rows > 0; }
 
 static void test_net_weights_match_a_trainer_built_from_the_same_preset(void **state)
 {
@@ -57,28 +57,28 @@ static void test_net_weights_match_a_trainer_built_from_the_same_preset(void **s
     ui_worker *w = ui_worker_create(&p, 1, -1, &err);
     assert_non_null(w);
     wait_until(w, s, &seq, ready, "READY");
-    assert_true(s->has_net);
-    assert_int_equal(s->net_act_rows, 0);
+    assert_true(s->net.valid);
+    assert_int_equal(s->net.act_rows, 0);
 
     static nn_trainer t;
     memset(&t, 0, sizeof t);
     assert_int_equal(nn_trainer_init(&t, &p, 1, &err), NN_OK);
     const nn_network *net = &t.net;
-    assert_int_equal(s->net_rows[0], 2);
-    assert_int_equal(s->net_cols[0], 64);
-    assert_int_equal(s->net_rows[1], 64);
-    assert_int_equal(s->net_cols[1], 8);
-    assert_int_equal(s->net_rows[2], 8);
-    assert_int_equal(s->net_cols[2], 2);
+    assert_int_equal(s->net.rows[0], 2);
+    assert_int_equal(s->net.cols[0], 64);
+    assert_int_equal(s->net.rows[1], 64);
+    assert_int_equal(s->net.cols[1], 8);
+    assert_int_equal(s->net.rows[2], 8);
+    assert_int_equal(s->net.cols[2], 2);
     for (int l = 0; l < 3; l++) {
         const nn_layer *L = &net->layers[l];
         const float *W = net->params + L->w_off;
-        int nr = s->net_rows[l], nc = s->net_cols[l];
+        int nr = s->net.rows[l], nc = s->net.cols[l];
         float wmax = 0;
         for (int i = 0; i < L->in * L->out; i++)
             wmax = fabsf(W[i]) > wmax ? fabsf(W[i]) : wmax;
         assert_true(wmax > 0);
-        assert_true(s->net_wmax[l] == wmax);
+        assert_true(s->net.wmax[l] == wmax);
         for (int r = 0; r < nr; r++)
             for (int c = 0; c < nc; c++) {
                 /* the block's weight of largest magnitude */
@@ -87,43 +87,43 @@ static void test_net_weights_match_a_trainer_built_from_the_same_preset(void **s
                     for (int j = 0; j < L->out; j++)
                         if ((long)i * nr / L->in == r && (long)j * nc / L->out == c && fabsf(W[i * L->out + j]) > fabsf(best))
                             best = W[i * L->out + j];
-                if (s->net_w[l][r * nc + c] != best)
-                    fail_msg("layer %d cell (%d,%d): %g, want %g", l, r, c, (double)s->net_w[l][r * nc + c], (double)best);
+                if (s->net.w[l][r * nc + c] != best)
+                    fail_msg("layer %d cell (%d,%d): %g, want %g", l, r, c, (double)s->net.w[l][r * nc + c], (double)best);
             }
     }
     /* the output layer is not pooled: exact */
     const nn_layer *L2 = &net->layers[2];
     for (int i = 0; i < 16; i++)
-        assert_true(s->net_w[2][i] == net->params[L2->w_off + (size_t)i]);
+        assert_true(s->net.w[2][i] == net->params[L2->w_off + (size_t)i]);
     nn_trainer_free(&t);
 
     /* one batch: weights move, activation statistics appear */
-    float before = s->net_w[2][0];
+    float before = s->net.w[2][0];
     assert_true(ui_worker_step_batch(w));
     wait_until(w, s, &seq, paused_measured, "a measured batch");
-    assert_true(s->net_act_rows > 0);
-    assert_true(s->net_w[2][0] != before);
+    assert_true(s->net.act_rows > 0);
+    assert_true(s->net.w[2][0] != before);
     bool any_active = false;
-    for (int c = 0; c < s->net_cols[0]; c++) {
-        assert_true(s->net_active[0][c] >= 0 && s->net_active[0][c] <= 1);
-        any_active |= s->net_active[0][c] > 0;
-        assert_true(s->net_astd[0][c] >= 0);
+    for (int c = 0; c < s->net.cols[0]; c++) {
+        assert_true(s->net.active[0][c] >= 0 && s->net.active[0][c] <= 1);
+        any_active |= s->net.active[0][c] > 0;
+        assert_true(s->net.astd[0][c] >= 0);
     }
     assert_true(any_active);
     /* tanh layer: saturated shares are shares */
-    for (int c = 0; c < s->net_cols[1]; c++)
-        assert_true(s->net_sat[1][c] >= 0 && s->net_sat[1][c] <= 1);
+    for (int c = 0; c < s->net.cols[1]; c++)
+        assert_true(s->net.sat[1][c] >= 0 && s->net.sat[1][c] <= 1);
 
     /* reset: weights back to the start, statistics cleared */
     assert_true(ui_worker_reset(w));
     wait_until(w, s, &seq, ready, "READY after reset");
-    assert_int_equal(s->net_act_rows, 0);
-    assert_true(s->net_w[2][0] == before);
+    assert_int_equal(s->net.act_rows, 0);
+    assert_true(s->net.w[2][0] == before);
     ui_worker_destroy(w);
     free(s);
 }
 
-static bool race_ready(const ui_snapshot *s) { return s->race && s->state == UI_RUN_READY; }
+static bool race_ready(const ui_snapshot *s) { return s->race.on && s->state == UI_RUN_READY; }
 
 static void test_no_net_in_race_mode(void **state)
 {
@@ -136,15 +136,15 @@ static void test_no_net_in_race_mode(void **state)
     ui_worker *w = ui_worker_create(&p, 1, -1, &err);
     assert_non_null(w);
     wait_until(w, s, &seq, ready, "READY");
-    assert_true(s->has_net);
+    assert_true(s->net.valid);
     assert_true(ui_worker_race(w, &p, "sgd,adam"));
     wait_until(w, s, &seq, race_ready, "the race READY");
-    assert_false(s->has_net);
+    assert_false(s->net.valid);
     ui_worker_destroy(w);
     free(s);
 }
 
-static bool has_view(const ui_snapshot *s) { return s->view == UI_VIEW_BOUNDARY && s->view_epoch >= 0; }
+static bool has_view(const ui_snapshot *s) { return s->boundary.kind == UI_VIEW_BOUNDARY && s->boundary.epoch >= 0; }
 static uint64_t notice_at;
 static bool noticed(const ui_snapshot *s) { return s->notice_seq > notice_at; }
 
@@ -160,7 +160,7 @@ static void test_two_chosen_features_of_iris_get_a_boundary(void **state)
     ui_worker *w = ui_worker_create(&p, 1, -1, &err);
     assert_non_null(w);
     wait_until(w, s, &seq, ready, "READY");
-    assert_int_equal(s->view, UI_VIEW_NONE);      /* 4 features: no picture until asked */
+    assert_int_equal(s->boundary.kind, UI_VIEW_NONE);      /* 4 features: no picture until asked */
 
     /* two features that do not exist, the same twice: refused */
     notice_at = s->notice_seq;
@@ -168,44 +168,45 @@ static void test_two_chosen_features_of_iris_get_a_boundary(void **state)
     wait_until(w, s, &seq, noticed, "a notice");
     assert_true(s->notice_error);
     assert_non_null(strstr(s->notice, "two different features of 0..3"));
-    assert_int_equal(s->view, UI_VIEW_NONE);
+    assert_int_equal(s->boundary.kind, UI_VIEW_NONE);
 
     assert_true(ui_worker_view_features(w, 2, 3));
     wait_until(w, s, &seq, has_view, "the boundary");
-    assert_int_equal(s->view_fx, 2);
-    assert_int_equal(s->view_fy, 3);
-    assert_string_equal(s->view_names[0], "petal_length");
-    assert_string_equal(s->view_names[1], "petal_width");
+    assert_int_equal(s->boundary.fx, 2);
+    assert_int_equal(s->boundary.fy, 3);
+    assert_string_equal(s->boundary.names[0], "petal_length");
+    assert_string_equal(s->boundary.names[1], "petal_width");
     /* petal length runs 1.0..6.9 cm, petal width 0.1..2.5: the ranges are those +-5% */
-    assert_true(s->x_min < 1.0f && s->x_min > 0.6f && s->x_max > 6.9f && s->x_max < 7.3f);
-    assert_true(s->y_min < 0.1f && s->y_min > -0.1f && s->y_max > 2.5f && s->y_max < 2.7f);
-    assert_int_equal(s->grid_w, UI_GRID_W);
-    assert_true(s->n_points > 100);
-    for (int i = 0; i < s->n_points; i++) {
-        assert_true(s->points[i].x >= 1.0f - 1e-4f && s->points[i].x <= 6.9f + 1e-4f);
-        assert_true(s->points[i].cls >= 0 && s->points[i].cls < 3);
+    const ui_snap_boundary *bd = &s->boundary;
+    assert_true(bd->x_min < 1.0f && bd->x_min > 0.6f && bd->x_max > 6.9f && bd->x_max < 7.3f);
+    assert_true(bd->y_min < 0.1f && bd->y_min > -0.1f && bd->y_max > 2.5f && bd->y_max < 2.7f);
+    assert_int_equal(s->boundary.grid_w, UI_GRID_W);
+    assert_true(s->boundary.n_points > 100);
+    for (int i = 0; i < s->boundary.n_points; i++) {
+        assert_true(s->boundary.points[i].x >= 1.0f - 1e-4f && s->boundary.points[i].x <= 6.9f + 1e-4f);
+        assert_true(s->boundary.points[i].cls >= 0 && s->boundary.points[i].cls < 3);
     }
     /* training moves it: after 20 epochs iris is learned, and the petal plane shows all three classes */
     assert_true(ui_worker_start(w));
     double end = now_s() + 60;
     for (;;) {
         ui_worker_snapshot(w, s, &seq);
-        if (s->state == UI_RUN_DONE && s->view_epoch == s->epoch)
+        if (s->state == UI_RUN_DONE && s->boundary.epoch == s->epoch)
             break;
         assert_true(now_s() < end);
         struct timespec ts = {0, 1000000};
         nanosleep(&ts, NULL);
     }
     int seen[3] = {0, 0, 0};
-    for (int i = 0; i < s->grid_w * s->grid_h; i++)
-        if (s->grid_class[i] < 3)
-            seen[s->grid_class[i]]++;
+    for (int i = 0; i < s->boundary.grid_w * s->boundary.grid_h; i++)
+        if (s->boundary.grid_class[i] < 3)
+            seen[s->boundary.grid_class[i]]++;
     assert_true(seen[0] > 0 && seen[1] > 0 && seen[2] > 0);
     /* the choice survives a reset */
     assert_true(ui_worker_reset(w));
     wait_until(w, s, &seq, ready, "READY after reset");
-    assert_int_equal(s->view, UI_VIEW_BOUNDARY);
-    assert_int_equal(s->view_fx, 2);
+    assert_int_equal(s->boundary.kind, UI_VIEW_BOUNDARY);
+    assert_int_equal(s->boundary.fx, 2);
     ui_worker_destroy(w);
 
     /* 2-feature data has its view already: asking for another is refused */
@@ -213,9 +214,9 @@ static void test_two_chosen_features_of_iris_get_a_boundary(void **state)
     seq = 0;
     w = ui_worker_create(&p, 1, -1, &err);
     wait_until(w, s, &seq, ready, "READY");
-    assert_int_equal(s->view, UI_VIEW_BOUNDARY);
-    assert_int_equal(s->view_fx, 0);
-    assert_int_equal(s->view_fy, 1);
+    assert_int_equal(s->boundary.kind, UI_VIEW_BOUNDARY);
+    assert_int_equal(s->boundary.fx, 0);
+    assert_int_equal(s->boundary.fy, 1);
     notice_at = s->notice_seq;
     assert_true(ui_worker_view_features(w, 1, 0));
     wait_until(w, s, &seq, noticed, "a notice");

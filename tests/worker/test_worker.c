@@ -170,8 +170,8 @@ static void wait_ready(view *v)
 static int confusion_sum(const ui_snapshot *s)
 {
     int sum = 0;
-    for (int i = 0; i < s->k * s->k; i++)
-        sum += s->confusion[i];
+    for (int i = 0; i < s->info.k * s->info.k; i++)
+        sum += s->eval.confusion[i];
     return sum;
 }
 
@@ -200,17 +200,17 @@ static void a_snapshot_exists_from_create_on_and_loading_ends_ready(void **state
     wait_ready(&v);
     assert_int_equal(v.s->epoch, 0);
     assert_false(v.s->has_last);
-    assert_string_equal(v.s->source, "iris");
-    assert_int_equal(v.s->n_features, 4);
-    assert_int_equal(v.s->n_classes, 3);
-    assert_int_equal(v.s->k, 3);
-    assert_string_equal(v.s->class_names[0], "setosa");
-    assert_int_equal(v.s->n_train + v.s->n_val + v.s->n_test, 150);
-    assert_int_equal(v.s->view, UI_VIEW_NONE);
-    assert_true(v.s->n_layers >= 2);
-    assert_int_equal(v.s->layers[0].in, 4);
-    assert_int_equal(v.s->layers[v.s->n_layers - 1].out, 3);
-    assert_true(v.s->n_params > 0);
+    assert_string_equal(v.s->info.source, "iris");
+    assert_int_equal(v.s->info.n_features, 4);
+    assert_int_equal(v.s->info.n_classes, 3);
+    assert_int_equal(v.s->info.k, 3);
+    assert_string_equal(v.s->info.class_names[0], "setosa");
+    assert_int_equal(v.s->info.n_train + v.s->info.n_val + v.s->info.n_test, 150);
+    assert_int_equal(v.s->boundary.kind, UI_VIEW_NONE);
+    assert_true(v.s->info.n_layers >= 2);
+    assert_int_equal(v.s->info.layers[0].in, 4);
+    assert_int_equal(v.s->info.layers[v.s->info.n_layers - 1].out, 3);
+    assert_true(v.s->info.n_params > 0);
     /* a second copy with the same seq copies nothing */
     uint64_t again = v.seq;
     assert_false(ui_worker_snapshot(v.w, v.s, &again));
@@ -230,11 +230,11 @@ static void iris_runs_to_done_at_epoch_20_with_a_full_confusion_matrix(void **st
     assert_true(v.s->has_last);
     assert_int_equal(v.s->last.epoch, 20);
     assert_int_equal(v.s->history_len, 20);
-    assert_int_equal(confusion_sum(v.s), v.s->n_test);
-    assert_true(v.s->n_test > 0);
+    assert_int_equal(confusion_sum(v.s), v.s->info.n_test);
+    assert_true(v.s->info.n_test > 0);
     assert_true(isfinite(v.s->last.test_loss));
-    assert_true(v.s->metrics.accuracy > 0.5);
-    assert_int_equal(v.s->samples_seen, 20L * v.s->n_train);
+    assert_true(v.s->eval.metrics.accuracy > 0.5);
+    assert_int_equal(v.s->samples_seen, 20L * v.s->info.n_train);
     assert_true(v.s->samples_per_s > 0.0);
     assert_true(v.s->eta_s == 0.0);
     assert_string_equal(v.s->message, "");
@@ -256,7 +256,7 @@ static void early_stopping_ends_done_before_the_last_epoch(void **state)
     assert_true(v.s->epoch < 5000);
     assert_true(v.s->best_epoch >= 1 && v.s->best_epoch < v.s->epoch);
     assert_int_equal(v.s->history_len, v.s->epoch);
-    assert_int_equal(confusion_sum(v.s), v.s->n_test);
+    assert_int_equal(confusion_sum(v.s), v.s->info.n_test);
     assert_true(isfinite(v.s->final.test_loss));
     view_close(&v);
 }
@@ -350,7 +350,7 @@ static void step_epoch_advances_exactly_one_epoch(void **state)
         wait_for(&v, epoch_reached, &e, "the end of the epoch");
         assert_int_equal(v.s->epoch, e);
         assert_int_equal(v.s->batch, 0);
-        assert_int_equal(v.s->samples_seen, (long)e * v.s->n_train);
+        assert_int_equal(v.s->samples_seen, (long)e * v.s->info.n_train);
         assert_true(v.s->has_last);
         assert_int_equal(v.s->last.epoch, e);
     }
@@ -362,7 +362,7 @@ static void step_epoch_advances_exactly_one_epoch(void **state)
     assert_true(ui_worker_step_epoch(v.w));
     wait_for(&v, epoch_reached, &four, "the end of epoch 4");
     assert_int_equal(v.s->epoch, 4);
-    assert_int_equal(v.s->samples_seen, 4L * v.s->n_train);
+    assert_int_equal(v.s->samples_seen, 4L * v.s->info.n_train);
     view_close(&v);
 }
 
@@ -443,6 +443,26 @@ static void set_lr_changes_the_learning_rate_in_the_snapshot(void **state)
     assert_false(ui_worker_set_lr(v.w, (double)NAN));
     assert_false(ui_worker_command(v.w, UI_CMD_LOAD, 0.0));
     assert_false(ui_worker_command(v.w, UI_CMD_COUNT, 0.0));
+    view_close(&v);
+}
+
+/* One command enum: the kinds with a payload (a path, a key and value, a list, indices) are queued by
+ * their own functions only; the generic form refuses them, as it refuses LOAD. */
+static void the_generic_command_refuses_the_kinds_with_a_payload(void **state)
+{
+    (void)state;
+    nn_preset p = iris_with(NULL);
+    view v = view_open(start_worker(&p, 1, -1));
+    wait_ready(&v);
+    const ui_cmd_kind payload[] = {UI_CMD_SAVE_MODEL, UI_CMD_TRACE, UI_CMD_SET_PARAM, UI_CMD_RACE,
+                                   UI_CMD_VIEW_FEATURES};
+    for (size_t i = 0; i < sizeof payload / sizeof payload[0]; i++)
+        assert_false(ui_worker_command(v.w, payload[i], 0.0));
+    assert_false(ui_worker_command(v.w, (ui_cmd_kind)-1, 0.0));
+    assert_true(ui_worker_command(v.w, UI_CMD_RESEED, 7.0));
+    state_in_run ready = { UI_RUN_READY, v.s->run };
+    wait_for(&v, state_in_new_run, &ready, "READY after the reseed");
+    assert_int_equal(v.s->seed, 7);
     view_close(&v);
 }
 
@@ -535,54 +555,55 @@ static void loading_xor_fills_a_boundary_grid_with_both_classes(void **state)
     state_in_run ready = { UI_RUN_READY, v.s->run };
     assert_true(ui_worker_load(v.w, &x));
     wait_for(&v, state_in_new_run, &ready, "READY after loading xor");
-    assert_string_equal(v.s->source, "xor");
-    assert_int_equal(v.s->n_features, 2);
-    assert_int_equal(v.s->view, UI_VIEW_BOUNDARY);
-    assert_int_equal(v.s->grid_w, UI_GRID_W);
-    assert_int_equal(v.s->grid_h, UI_GRID_H);
-    assert_int_equal(v.s->view_epoch, 0);     /* the initial weights' boundary */
-    assert_true(v.s->x_min < v.s->x_max && v.s->y_min < v.s->y_max);
-    assert_true(v.s->n_points > 0 && v.s->n_points <= UI_MAX_POINTS);
+    assert_string_equal(v.s->info.source, "xor");
+    assert_int_equal(v.s->info.n_features, 2);
+    assert_int_equal(v.s->boundary.kind, UI_VIEW_BOUNDARY);
+    assert_int_equal(v.s->boundary.grid_w, UI_GRID_W);
+    assert_int_equal(v.s->boundary.grid_h, UI_GRID_H);
+    assert_int_equal(v.s->boundary.epoch, 0);     /* the initial weights' boundary */
+    assert_true(v.s->boundary.x_min < v.s->boundary.x_max && v.s->boundary.y_min < v.s->boundary.y_max);
+    assert_true(v.s->boundary.n_points > 0 && v.s->boundary.n_points <= UI_MAX_POINTS);
     int tests = 0;
-    for (int i = 0; i < v.s->n_points; i++) {
-        const ui_point *pt = &v.s->points[i];
+    for (int i = 0; i < v.s->boundary.n_points; i++) {
+        const ui_point *pt = &v.s->boundary.points[i];
         assert_true(pt->cls == 0 || pt->cls == 1);
-        assert_true(pt->x >= v.s->x_min && pt->x <= v.s->x_max);
-        assert_true(pt->y >= v.s->y_min && pt->y <= v.s->y_max);
+        assert_true(pt->x >= v.s->boundary.x_min && pt->x <= v.s->boundary.x_max);
+        assert_true(pt->y >= v.s->boundary.y_min && pt->y <= v.s->boundary.y_max);
         tests += pt->is_test;
     }
-    assert_true(tests > 0 && tests < v.s->n_points);
+    assert_true(tests > 0 && tests < v.s->boundary.n_points);
     /* the view spans the data with a margin */
     float lo = INFINITY, hi = -INFINITY;
-    for (int i = 0; i < v.s->n_points; i++) {
-        lo = fminf(lo, v.s->points[i].x);
-        hi = fmaxf(hi, v.s->points[i].x);
+    for (int i = 0; i < v.s->boundary.n_points; i++) {
+        lo = fminf(lo, v.s->boundary.points[i].x);
+        hi = fmaxf(hi, v.s->boundary.points[i].x);
     }
-    assert_true(v.s->x_min < lo && v.s->x_max > hi);
+    assert_true(v.s->boundary.x_min < lo && v.s->boundary.x_max > hi);
 
     assert_true(ui_worker_start(v.w));
     wait_for(&v, finished, NULL, "the xor run");
     assert_int_equal(v.s->state, UI_RUN_DONE);
-    assert_int_equal(v.s->view_epoch, 60);
+    assert_int_equal(v.s->boundary.epoch, 60);
     int count[2] = { 0, 0 };
-    for (int i = 0; i < v.s->grid_w * v.s->grid_h; i++) {
-        assert_true(v.s->grid_class[i] <= 1);
-        assert_true(v.s->grid_conf[i] >= 0.0f && v.s->grid_conf[i] <= 1.0f);
-        assert_true(v.s->grid_conf[i] >= 0.5f - 1e-6f);   /* the winning class of two */
-        count[v.s->grid_class[i]]++;
+    for (int i = 0; i < v.s->boundary.grid_w * v.s->boundary.grid_h; i++) {
+        assert_true(v.s->boundary.grid_class[i] <= 1);
+        assert_true(v.s->boundary.grid_conf[i] >= 0.0f && v.s->boundary.grid_conf[i] <= 1.0f);
+        assert_true(v.s->boundary.grid_conf[i] >= 0.5f - 1e-6f);   /* the winning class of two */
+        count[v.s->boundary.grid_class[i]]++;
     }
     assert_true(count[0] > 0);
     assert_true(count[1] > 0);
     /* the grid agrees with most training labels at their points */
     int agree = 0, n = 0;
-    for (int i = 0; i < v.s->n_points; i++) {
-        const ui_point *pt = &v.s->points[i];
-        int c = (int)((pt->x - v.s->x_min) / (v.s->x_max - v.s->x_min) * (float)v.s->grid_w);
-        int r = (int)((v.s->y_max - pt->y) / (v.s->y_max - v.s->y_min) * (float)v.s->grid_h);
-        if (c < 0 || c >= v.s->grid_w || r < 0 || r >= v.s->grid_h)
+    for (int i = 0; i < v.s->boundary.n_points; i++) {
+        const ui_point *pt = &v.s->boundary.points[i];
+        const ui_snap_boundary *bd = &v.s->boundary;
+        int c = (int)((pt->x - bd->x_min) / (bd->x_max - bd->x_min) * (float)bd->grid_w);
+        int r = (int)((bd->y_max - pt->y) / (bd->y_max - bd->y_min) * (float)bd->grid_h);
+        if (c < 0 || c >= v.s->boundary.grid_w || r < 0 || r >= v.s->boundary.grid_h)
             continue;
         n++;
-        agree += v.s->grid_class[r * v.s->grid_w + c] == pt->cls;
+        agree += v.s->boundary.grid_class[r * v.s->boundary.grid_w + c] == pt->cls;
     }
     assert_true(n > 0);
     assert_true(agree * 10 >= n * 8);
@@ -604,38 +625,38 @@ static void loading_sine_gives_a_fitted_curve(void **state)
         fail_msg("sine preset: %s", err.msg);
     view v = view_open(start_worker(&p, 1, -1));
     wait_ready(&v);
-    assert_int_equal(v.s->view, UI_VIEW_CURVE);
-    assert_int_equal(v.s->task, NN_TASK_REGRESSION);
-    assert_int_equal(v.s->k, 0);
-    assert_int_equal(v.s->curve_n, UI_CURVE_MAX);
-    assert_true(v.s->curve_x[0] == v.s->x_min);
-    for (int i = 1; i < v.s->curve_n; i++) {
-        assert_true(v.s->curve_x[i] > v.s->curve_x[i - 1]);
-        assert_true(isfinite(v.s->curve_y[i]));
+    assert_int_equal(v.s->boundary.kind, UI_VIEW_CURVE);
+    assert_int_equal(v.s->info.task, NN_TASK_REGRESSION);
+    assert_int_equal(v.s->info.k, 0);
+    assert_int_equal(v.s->boundary.curve_n, UI_CURVE_MAX);
+    assert_true(v.s->boundary.curve_x[0] == v.s->boundary.x_min);
+    for (int i = 1; i < v.s->boundary.curve_n; i++) {
+        assert_true(v.s->boundary.curve_x[i] > v.s->boundary.curve_x[i - 1]);
+        assert_true(isfinite(v.s->boundary.curve_y[i]));
     }
     assert_true(ui_worker_start(v.w));
     wait_for(&v, finished, NULL, "the sine run");
     assert_int_equal(v.s->state, UI_RUN_DONE);
-    assert_int_equal(v.s->view_epoch, 5);
+    assert_int_equal(v.s->boundary.epoch, 5);
     /* predicted versus actual: the test rows in original units, the predictions those of the
      * network (their mean squared error equals the final test MSE within float rounding) */
-    assert_int_equal(v.s->fit_n, v.s->n_test < UI_FIT_MAX ? v.s->n_test : UI_FIT_MAX);
-    assert_int_equal(v.s->fit_epoch, 5);
+    assert_int_equal(v.s->fit.n, v.s->info.n_test < UI_FIT_MAX ? v.s->info.n_test : UI_FIT_MAX);
+    assert_int_equal(v.s->fit.epoch, 5);
     double sse = 0;
-    for (int i = 0; i < v.s->fit_n; i++) {
-        assert_true(v.s->fit_actual[i] >= -2.0f && v.s->fit_actual[i] <= 2.0f); /* sin(x) + noise */
-        double d = (double)v.s->fit_pred[i] - (double)v.s->fit_actual[i];
+    for (int i = 0; i < v.s->fit.n; i++) {
+        assert_true(v.s->fit.actual[i] >= -2.0f && v.s->fit.actual[i] <= 2.0f); /* sin(x) + noise */
+        double d = (double)v.s->fit.pred[i] - (double)v.s->fit.actual[i];
         sse += d * d;
     }
-    double mse = sse / v.s->fit_n;
-    if (!(fabs(mse - v.s->reg.mse) <= 1e-4 * (1.0 + v.s->reg.mse)))
-        fail_msg("fit mse %g, test mse %g", mse, v.s->reg.mse);
+    double mse = sse / v.s->fit.n;
+    if (!(fabs(mse - v.s->eval.reg.mse) <= 1e-4 * (1.0 + v.s->eval.reg.mse)))
+        fail_msg("fit mse %g, test mse %g", mse, v.s->eval.reg.mse);
     view_close(&v);
 }
 
 static bool iris_ready_in_new_run(const ui_snapshot *s, const void *ctx)
 {
-    return state_in_new_run(s, ctx) && strcmp(s->source, "iris") == 0;
+    return state_in_new_run(s, ctx) && strcmp(s->info.source, "iris") == 0;
 }
 
 static void a_preset_that_cannot_load_gives_error_and_a_later_load_recovers(void **state)
@@ -747,8 +768,8 @@ static void save_model_writes_a_loadable_file_and_reports_errors(void **state)
         fail_msg("nn_model_load: %s", err.msg);
     assert_int_equal(m.n_features, 4);
     assert_int_equal(m.n_classes, 3);
-    assert_int_equal((long)m.net.n_params, v.s->n_params);
-    assert_int_equal(m.net.n_layers, v.s->n_layers);
+    assert_int_equal((long)m.net.n_params, v.s->info.n_params);
+    assert_int_equal(m.net.n_layers, v.s->info.n_layers);
     /* the saved model predicts probabilities */
     float x[4] = { 5.1f, 3.5f, 1.4f, 0.2f }, out[3];
     assert_int_equal(nn_model_predict(&m, x, 1, out, &err), NN_OK);
@@ -792,59 +813,59 @@ static void health_is_finite_after_each_epoch_with_one_row_per_epoch(void **stat
         nn_preset p = iris_with("training.epochs", "50", "training.batch_size", sizes[c], NULL);
         view v = view_open(start_worker(&p, 1, -1));
         wait_ready(&v);
-        assert_false(v.s->has_health);
-        assert_int_equal(v.s->health_hist.len, 0);
+        assert_false(v.s->health.valid);
+        assert_int_equal(v.s->health.hist.len, 0);
         for (int e = 1; e <= 3; e++) {
             assert_true(ui_worker_step_epoch(v.w));
             wait_for(&v, epoch_reached, &e, "the end of the epoch");
         }
-        assert_true(v.s->has_health);
-        assert_int_equal(v.s->health.n_layers, v.s->n_layers);
-        assert_int_equal(v.s->health_epoch, 3);
-        assert_true(v.s->health_batch >= 1 && v.s->health_batch <= v.s->n_batches);
+        assert_true(v.s->health.valid);
+        assert_int_equal(v.s->health.last.n_layers, v.s->info.n_layers);
+        assert_int_equal(v.s->health.epoch, 3);
+        assert_true(v.s->health.batch >= 1 && v.s->health.batch <= v.s->n_batches);
         if (v.s->n_batches > 1)
-            assert_int_equal(v.s->health_batch, v.s->n_batches - 1);
-        assert_true(v.s->health.rows > 0);
-        for (int l = 0; l < v.s->health.n_layers; l++) {
-            const nn_health_layer *hl = &v.s->health.layer[l];
+            assert_int_equal(v.s->health.batch, v.s->n_batches - 1);
+        assert_true(v.s->health.last.rows > 0);
+        for (int l = 0; l < v.s->health.last.n_layers; l++) {
+            const nn_health_layer *hl = &v.s->health.last.layer[l];
             assert_true(isfinite(hl->grad_norm) && hl->grad_norm > 0.0);
             assert_true(isfinite(hl->weight_norm) && hl->weight_norm > 0.0);
             assert_true(isfinite(hl->update_ratio) && hl->update_ratio > 0.0);
             assert_true(isfinite(hl->act_mean) && isfinite(hl->act_std));
         }
-        assert_true(isfinite(v.s->health.layer[0].dead_share));   /* relu */
-        assert_int_equal(v.s->health_hist.len, 3);
+        assert_true(isfinite(v.s->health.last.layer[0].dead_share));   /* relu */
+        assert_int_equal(v.s->health.hist.len, 3);
         for (int i = 0; i < 3; i++) {
-            const nn_health_row *row = nn_health_history_get(&v.s->health_hist, i);
+            const nn_health_row *row = nn_health_history_get(&v.s->health.hist, i);
             assert_non_null(row);
             assert_int_equal(row->epoch, i + 1);
             assert_true(isfinite(row->grad_norm[0]) && row->grad_norm[0] > 0.0f);
             assert_true(isfinite(row->update_ratio[0]));
         }
-        assert_true(v.s->n_warnings >= 0 && v.s->n_warnings <= UI_WARN_MAX);
+        assert_true(v.s->health.n_warnings >= 0 && v.s->health.n_warnings <= UI_WARN_MAX);
 
         /* a step-batch is measured too, at its own batch */
         long seen = v.s->samples_seen;
         assert_true(ui_worker_step_batch(v.w));
         wait_for(&v, samples_beyond, &seen, "one batch");
-        assert_int_equal(v.s->health_epoch, 4);
-        assert_int_equal(v.s->health_batch, 1);
+        assert_int_equal(v.s->health.epoch, 4);
+        assert_int_equal(v.s->health.batch, 1);
 
         /* reset clears health */
         state_in_run ready = { UI_RUN_READY, v.s->run };
         assert_true(ui_worker_reset(v.w));
         wait_for(&v, state_in_new_run, &ready, "READY after reset");
-        assert_false(v.s->has_health);
-        assert_int_equal(v.s->health_hist.len, 0);
-        assert_int_equal(v.s->n_warnings, 0);
+        assert_false(v.s->health.valid);
+        assert_int_equal(v.s->health.hist.len, 0);
+        assert_int_equal(v.s->health.n_warnings, 0);
         view_close(&v);
     }
 }
 
 static bool warned(const ui_snapshot *s, const char *what)
 {
-    for (int i = 0; i < s->n_warnings && i < UI_WARN_MAX; i++)
-        if (strstr(s->warnings[i], what))
+    for (int i = 0; i < s->health.n_warnings && i < UI_WARN_MAX; i++)
+        if (strstr(s->health.warnings[i], what))
             return true;
     return false;
 }
@@ -859,7 +880,7 @@ static void bad_training_raises_health_warnings(void **state)
     int one = 1;
     assert_true(ui_worker_step_epoch(v.w));
     wait_for(&v, epoch_reached, &one, "epoch 1");
-    assert_true(v.s->n_warnings >= 1);
+    assert_true(v.s->health.n_warnings >= 1);
     assert_true(warned(v.s, "learning rate is too low"));
 
     /* deep sigmoid stack (the vanishing-gradients lesson) */
@@ -870,7 +891,7 @@ static void bad_training_raises_health_warnings(void **state)
     state_in_run ready = { UI_RUN_READY, v.s->run };
     assert_true(ui_worker_load(v.w, &deep));
     wait_for(&v, state_in_new_run, &ready, "READY after loading the lesson");
-    assert_int_equal(v.s->n_warnings, 0);
+    assert_int_equal(v.s->health.n_warnings, 0);
     assert_true(ui_worker_step_epoch(v.w));
     wait_for(&v, epoch_reached, &one, "epoch 1");
     assert_true(warned(v.s, "gradients vanish"));
@@ -880,7 +901,7 @@ static void bad_training_raises_health_warnings(void **state)
     wait_notice(&v, before);
     assert_true(v.s->notice_error);
     assert_non_null(strstr(v.s->notice, "locked"));
-    assert_int_equal(v.s->n_events, 0);
+    assert_int_equal(v.s->events.n, 0);
     view_close(&v);
 }
 
@@ -914,7 +935,7 @@ static void check_trace(const ui_snapshot *s, int k, int layer, int i, int j)
     assert_int_equal(t->layer, layer);
     assert_int_equal(t->i, i);
     assert_int_equal(t->j, j);
-    assert_int_equal(t->n_layers, s->n_layers);
+    assert_int_equal(t->n_layers, s->info.n_layers);
     assert_int_equal(t->n_inputs, 4);
     assert_int_equal(t->n_y, 3);
     assert_true(t->label >= 0 && t->label < 3);
@@ -997,7 +1018,7 @@ static void trace_steps_through_one_sample_and_follows_step_batch(void **state)
 
 static bool events_at_least(const ui_snapshot *s, const void *ctx)
 {
-    return s->n_events >= *(const int *)ctx;
+    return s->events.n >= *(const int *)ctx;
 }
 
 static void set_param_changes_regularization_live_and_records_events(void **state)
@@ -1007,16 +1028,16 @@ static void set_param_changes_regularization_live_and_records_events(void **stat
     view v = view_open(start_worker(&p, 1, -1));
     assert_true(ui_worker_start(v.w));
     wait_for(&v, running_mid_epoch, NULL, "training to start");
-    assert_int_equal(v.s->n_events, 0);
+    assert_int_equal(v.s->events.n, 0);
 
     assert_true(ui_worker_set_param(v.w, "training.regularization.method", "l2"));
     assert_true(ui_worker_set_param(v.w, "training.regularization.lambda", "0.01"));
     int two = 2;
     wait_for(&v, events_at_least, &two, "two events");
-    assert_string_equal(v.s->events[0].what, "regularization none -> l2");
-    assert_string_equal(v.s->events[1].what, "lambda 0 -> 0.01");
-    assert_true(v.s->events[1].epoch >= 0);
-    assert_true(v.s->events[1].batch >= 0 && v.s->events[1].batch <= v.s->n_batches);
+    assert_string_equal(v.s->events.list[0].what, "regularization none -> l2");
+    assert_string_equal(v.s->events.list[1].what, "lambda 0 -> 0.01");
+    assert_true(v.s->events.list[1].epoch >= 0);
+    assert_true(v.s->events.list[1].batch >= 0 && v.s->events.list[1].batch <= v.s->n_batches);
     assert_false(v.s->notice_error);
     assert_int_equal(v.s->state, UI_RUN_RUNNING);
 
@@ -1035,13 +1056,13 @@ static void set_param_changes_regularization_live_and_records_events(void **stat
     assert_true(ui_worker_set_lr(v.w, 0.01));
     int four = 4;
     wait_for(&v, events_at_least, &four, "four events");
-    assert_string_equal(v.s->events[2].what, "lr 0.03 -> 0.06");
-    assert_string_equal(v.s->events[3].what, "lr 0.06 -> 0.01");
+    assert_string_equal(v.s->events.list[2].what, "lr 0.03 -> 0.06");
+    assert_string_equal(v.s->events.list[3].what, "lr 0.06 -> 0.01");
     assert_true(v.s->base_lr == 0.01);
     assert_true(ui_worker_set_param(v.w, "training.regularization.dropout", "0.2"));
     int five = 5;
     wait_for(&v, events_at_least, &five, "five events");
-    assert_string_equal(v.s->events[4].what, "dropout 0 -> 0.2");
+    assert_string_equal(v.s->events.list[4].what, "dropout 0 -> 0.2");
 
     /* refusals: not a live key, a bad value; nothing recorded */
     uint64_t before = v.s->notice_seq;
@@ -1052,7 +1073,7 @@ static void set_param_changes_regularization_live_and_records_events(void **stat
     assert_true(ui_worker_set_param(v.w, "training.regularization.lambda", "-1"));
     wait_notice(&v, before);
     assert_true(v.s->notice_error);
-    assert_int_equal(v.s->n_events, 5);
+    assert_int_equal(v.s->events.n, 5);
     assert_false(ui_worker_set_param(v.w, NULL, "1"));
     assert_false(ui_worker_set_param(v.w, "training.regularization.lambda", NULL));
 
@@ -1061,16 +1082,16 @@ static void set_param_changes_regularization_live_and_records_events(void **stat
         assert_true(ui_worker_set_lr(v.w, 0.001 * (i + 1)));
     double last_lr = 0.001 * UI_EVENT_MAX;
     wait_for(&v, base_lr_is, &last_lr, "the last lr");
-    assert_int_equal(v.s->n_events, UI_EVENT_MAX);
+    assert_int_equal(v.s->events.n, UI_EVENT_MAX);
     char want[UI_EVENT_LEN];
     snprintf(want, sizeof want, "lr %g -> %g", 0.001 * (UI_EVENT_MAX - 1), last_lr);
-    assert_string_equal(v.s->events[UI_EVENT_MAX - 1].what, want);
+    assert_string_equal(v.s->events.list[UI_EVENT_MAX - 1].what, want);
 
     /* reset clears the markers */
     state_in_run ready = { UI_RUN_READY, v.s->run };
     assert_true(ui_worker_reset(v.w));
     wait_for(&v, state_in_new_run, &ready, "READY after reset");
-    assert_int_equal(v.s->n_events, 0);
+    assert_int_equal(v.s->events.n, 0);
     view_close(&v);
 }
 
@@ -1091,7 +1112,7 @@ static void standalone(const nn_preset *base, const char *entry, nn_trainer *t)
 
 static bool race_in_state(const ui_snapshot *s, const void *ctx)
 {
-    return s->race && s->state == *(const ui_run_state *)ctx;
+    return s->race.on && s->state == *(const ui_run_state *)ctx;
 }
 
 static void a_race_matches_standalone_runs_of_each_optimizer(void **state)
@@ -1101,32 +1122,32 @@ static void a_race_matches_standalone_runs_of_each_optimizer(void **state)
     const char *entries[] = { "sgd", "adam", "rmsprop:0.01" };
     view v = view_open(start_worker(&p, 2, -1));
     wait_ready(&v);
-    assert_false(v.s->race);
+    assert_false(v.s->race.on);
     assert_true(ui_worker_race(v.w, &p, "sgd,adam,rmsprop:0.01"));
     ui_run_state ready = UI_RUN_READY;
     wait_for(&v, race_in_state, &ready, "the race to be READY");
-    assert_int_equal(v.s->race_n, 3);
-    assert_true(v.s->race_loss_is_val);
-    assert_int_equal(v.s->n_features, 4);
-    assert_int_equal(v.s->view, UI_VIEW_NONE);
+    assert_int_equal(v.s->race.n, 3);
+    assert_true(v.s->race.loss_is_val);
+    assert_int_equal(v.s->info.n_features, 4);
+    assert_int_equal(v.s->boundary.kind, UI_VIEW_NONE);
     for (int r = 0; r < 3; r++) {
-        assert_string_equal(v.s->race_entries[r].name, entries[r]);
-        assert_int_equal(v.s->race_entries[r].state, UI_RUN_READY);
-        assert_int_equal(v.s->race_entries[r].hist_len, 0);
+        assert_string_equal(v.s->race.entries[r].name, entries[r]);
+        assert_int_equal(v.s->race.entries[r].state, UI_RUN_READY);
+        assert_int_equal(v.s->race.entries[r].hist_len, 0);
     }
-    assert_int_equal(v.s->race_entries[1].optimizer, NN_OPT_ADAM);
-    assert_true(v.s->race_entries[2].lr == 0.01);
+    assert_int_equal(v.s->race.entries[1].optimizer, NN_OPT_ADAM);
+    assert_true(v.s->race.entries[2].lr == 0.01);
 
     assert_true(ui_worker_start(v.w));
     wait_for(&v, finished, NULL, "the end of the race");
     assert_int_equal(v.s->state, UI_RUN_DONE);
-    assert_true(v.s->race);
+    assert_true(v.s->race.on);
     assert_false(v.s->has_last);
     assert_int_equal(v.s->history_len, 0);
     assert_int_equal(v.s->epoch, 15);
-    assert_int_equal(v.s->samples_seen, 3L * 15 * v.s->n_train);
+    assert_int_equal(v.s->samples_seen, 3L * 15 * v.s->info.n_train);
     for (int r = 0; r < 3; r++) {
-        const ui_race_entry *e = &v.s->race_entries[r];
+        const ui_race_entry *e = &v.s->race.entries[r];
         nn_trainer t;
         standalone(&p, entries[r], &t);
         assert_int_equal(e->state, UI_RUN_DONE);
@@ -1141,7 +1162,7 @@ static void a_race_matches_standalone_runs_of_each_optimizer(void **state)
         nn_trainer_free(&t);
     }
     /* different optimizers, different curves */
-    assert_true(v.s->race_entries[0].final_test_loss != v.s->race_entries[1].final_test_loss);
+    assert_true(v.s->race.entries[0].final_test_loss != v.s->race.entries[1].final_test_loss);
 
     /* start, set_lr, set_param, trace and save are no-ops or refused in a finished race */
     uint64_t before = v.s->notice_seq;
@@ -1155,21 +1176,21 @@ static void a_race_matches_standalone_runs_of_each_optimizer(void **state)
 
     /* reset runs the same race again */
     state_in_run again = { UI_RUN_READY, v.s->run };
-    double first = v.s->race_entries[1].final_test_loss;
+    double first = v.s->race.entries[1].final_test_loss;
     assert_true(ui_worker_reset(v.w));
     wait_for(&v, state_in_new_run, &again, "READY after reset");
-    assert_true(v.s->race);
-    assert_int_equal(v.s->race_entries[0].hist_len, 0);
-    assert_int_equal(v.s->race_entries[0].epoch, 0);
+    assert_true(v.s->race.on);
+    assert_int_equal(v.s->race.entries[0].hist_len, 0);
+    assert_int_equal(v.s->race.entries[0].epoch, 0);
     assert_true(ui_worker_start(v.w));
     wait_for(&v, finished, NULL, "the second race");
-    assert_true(v.s->race_entries[1].final_test_loss == first);
+    assert_true(v.s->race.entries[1].final_test_loss == first);
     view_close(&v);
 }
 
 static bool race_paused_round(const ui_snapshot *s, const void *ctx)
 {
-    return s->race && s->state == UI_RUN_PAUSED && s->epoch >= *(const int *)ctx;
+    return s->race.on && s->state == UI_RUN_PAUSED && s->epoch >= *(const int *)ctx;
 }
 
 static void race_steps_rounds_decimates_long_curves_and_load_leaves_it(void **state)
@@ -1184,7 +1205,7 @@ static void race_steps_rounds_decimates_long_curves_and_load_leaves_it(void **st
     assert_true(ui_worker_race(v.w, &p, "adam,nosuch"));
     wait_notice(&v, before);
     assert_true(v.s->notice_error);
-    assert_false(v.s->race);
+    assert_false(v.s->race.on);
     assert_int_equal(v.s->state, UI_RUN_READY);
     assert_false(ui_worker_race(v.w, NULL, "adam"));
 
@@ -1195,17 +1216,17 @@ static void race_steps_rounds_decimates_long_curves_and_load_leaves_it(void **st
     int one = 1;
     assert_true(ui_worker_step_epoch(v.w));
     wait_for(&v, race_paused_round, &one, "one round");
-    assert_int_equal(v.s->race_entries[0].epoch, 1);
-    assert_int_equal(v.s->race_entries[1].epoch, 1);
-    assert_int_equal(v.s->race_entries[0].hist_len, 1);
-    assert_int_equal(v.s->race_current, 0);
+    assert_int_equal(v.s->race.entries[0].epoch, 1);
+    assert_int_equal(v.s->race.entries[1].epoch, 1);
+    assert_int_equal(v.s->race.entries[0].hist_len, 1);
+    assert_int_equal(v.s->race.current, 0);
     /* a step-batch trains one batch of the optimizer whose turn it is */
     long seen = v.s->samples_seen;
     assert_true(ui_worker_step_batch(v.w));
     wait_for(&v, samples_beyond, &seen, "one batch");
-    assert_int_equal(v.s->race_entries[0].state, UI_RUN_RUNNING);
+    assert_int_equal(v.s->race.entries[0].state, UI_RUN_RUNNING);
     assert_int_equal(v.s->batch, 1);
-    assert_int_equal(v.s->race_entries[1].epoch, 1);
+    assert_int_equal(v.s->race.entries[1].epoch, 1);
 
     /* to the end: 600 epochs fit in UI_RACE_HIST points, every 4th epoch (a long wait: this is
      * 1200 epochs, slow under TSan on a loaded machine) */
@@ -1214,7 +1235,7 @@ static void race_steps_rounds_decimates_long_curves_and_load_leaves_it(void **st
     assert_int_equal(v.s->state, UI_RUN_DONE);
     nn_trainer t;
     standalone(&p, "adam", &t);
-    const ui_race_entry *e = &v.s->race_entries[0];
+    const ui_race_entry *e = &v.s->race.entries[0];
     assert_int_equal(e->epoch, 600);
     assert_int_equal(e->hist_step, 4);
     assert_int_equal(e->hist_len, 150);
@@ -1228,8 +1249,8 @@ static void race_steps_rounds_decimates_long_curves_and_load_leaves_it(void **st
     nn_preset iris = iris_with(NULL);
     assert_true(ui_worker_load(v.w, &iris));
     wait_for(&v, state_in_new_run, &back, "READY after load");
-    assert_false(v.s->race);
-    assert_int_equal(v.s->race_n, 0);
+    assert_false(v.s->race.on);
+    assert_int_equal(v.s->race.n, 0);
     assert_true(ui_worker_start(v.w));
     wait_for(&v, finished, NULL, "the iris run after the race");
     assert_int_equal(v.s->state, UI_RUN_DONE);
@@ -1240,7 +1261,7 @@ static void race_steps_rounds_decimates_long_curves_and_load_leaves_it(void **st
 static bool ready_not_racing(const ui_snapshot *s, const void *ctx)
 {
     (void)ctx;
-    return s->state == UI_RUN_READY && !s->race;
+    return s->state == UI_RUN_READY && !s->race.on;
 }
 
 static void a_race_that_cannot_build_ends_in_error_and_a_load_recovers(void **state)
@@ -1256,12 +1277,12 @@ static void a_race_that_cannot_build_ends_in_error_and_a_load_recovers(void **st
     assert_true(ui_worker_race(v.w, &bad, NULL));
     wait_for(&v, state_in_new_run, &err, "ERROR from the race");
     assert_true(strlen(v.s->message) > 0);
-    assert_false(v.s->race);
+    assert_false(v.s->race.on);
     /* a race queued before a load: the load wins (dropped unbuilt if both are taken together) */
     assert_true(ui_worker_race(v.w, &p, "adam"));
     assert_true(ui_worker_load(v.w, &p));
     wait_for(&v, ready_not_racing, NULL, "READY after load");
-    assert_false(v.s->race);
+    assert_false(v.s->race.on);
     assert_true(ui_worker_start(v.w));
     wait_for(&v, finished, NULL, "the run after the load");
     assert_true(v.s->has_last);
@@ -1269,15 +1290,15 @@ static void a_race_that_cannot_build_ends_in_error_and_a_load_recovers(void **st
     assert_true(ui_worker_race(v.w, &p, NULL));
     ui_run_state rr = UI_RUN_READY;
     wait_for(&v, race_in_state, &rr, "the default race");
-    assert_int_equal(v.s->race_n, nn_race_default_count());
-    assert_string_equal(v.s->race_entries[0].name, nn_race_default_name(0));
+    assert_int_equal(v.s->race.n, nn_race_default_count());
+    assert_string_equal(v.s->race.entries[0].name, nn_race_default_name(0));
     assert_true(ui_worker_start(v.w));
     view_close(&v);   /* destroyed in race mode, probably mid-race */
 }
 
 static bool ready_in_new_run_not_racing(const ui_snapshot *s, const void *ctx)
 {
-    return state_in_new_run(s, ctx) && !s->race;
+    return state_in_new_run(s, ctx) && !s->race.on;
 }
 
 /* The additions' commands mixed with the old ones, in any order and state. */
@@ -1324,7 +1345,7 @@ static void rapid_new_commands_in_any_order_never_deadlock(void **state)
                 sleep_us(1000);
             wait_for(&v, ready_in_new_run_not_racing, &ready, "READY after the storm");
             assert_int_equal(v.s->epoch, 0);
-            assert_int_equal(v.s->n_events, 0);
+            assert_int_equal(v.s->events.n, 0);
         }
         view_close(&v);
     }
@@ -1345,6 +1366,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(step_epoch_advances_exactly_one_epoch, watchdog, watchdog_off),
         cmocka_unit_test_setup_teardown(reset_gives_epoch_0_and_then_the_same_run_again, watchdog, watchdog_off),
         cmocka_unit_test_setup_teardown(set_lr_changes_the_learning_rate_in_the_snapshot, watchdog, watchdog_off),
+        cmocka_unit_test_setup_teardown(the_generic_command_refuses_the_kinds_with_a_payload, watchdog,
+                                        watchdog_off),
         cmocka_unit_test_setup_teardown(a_huge_learning_rate_ends_diverged_with_a_message, watchdog, watchdog_off),
         cmocka_unit_test_setup_teardown(destroy_while_running_mid_epoch_returns, watchdog, watchdog_off),
         cmocka_unit_test_setup_teardown(the_history_tail_copies_are_consecutive_epochs, watchdog, watchdog_off),
