@@ -11,19 +11,6 @@
 #include <stdint.h>
 #include <string.h>
 
-const nn_act_info nn_act_table[NN_ACT_COUNT] = {
-    {"sigmoid", NN_ACT_SIGMOID, false, 0.0f, "sigmoid(z) = 1 / (1 + exp(-z))"},
-    {"tanh", NN_ACT_TANH, false, 0.0f, "tanh(z) = (exp(z) - exp(-z)) / (exp(z) + exp(-z))"},
-    {"relu", NN_ACT_RELU, true, 0.0f, "relu(z) = max(0, z)"},
-    {"leaky_relu", NN_ACT_LEAKY_RELU, true, 0.01f, "leaky_relu(z) = z if z > 0, else alpha*z (alpha 0.01)"},
-    {"linear", NN_ACT_LINEAR, false, 0.0f, "linear(z) = z"},
-    {"softmax", NN_ACT_SOFTMAX, false, 0.0f, "softmax(z)_i = exp(z_i) / sum_j exp(z_j), per row"},
-    {"elu", NN_ACT_ELU, true, 1.0f, "elu(z) = z if z > 0, else alpha*(exp(z) - 1) (alpha 1)"},
-    {"gelu", NN_ACT_GELU, true, 0.0f, "gelu(z) = z/2 * (1 + erf(z/sqrt(2)))"},
-    {"swish", NN_ACT_SWISH, true, 0.0f, "swish(z) = z * sigmoid(z)"},
-    {"softplus", NN_ACT_SOFTPLUS, true, 0.0f, "softplus(z) = log(1 + exp(z))"},
-};
-
 int nn_act_from_name(const char *name)
 {
     if (!name)
@@ -182,39 +169,107 @@ static inline float tanh_fast(float z)
 }
 
 
-// --- per-element forms: f(z) and g * f'(z) given a = f(z) ----------------------------------------
+// --- per-element forms ----------------------------------------------------------------------------
+/* For each element-wise activation NAME: NAME_v(z, alpha) = f(z) and NAME_g(g, z, a, alpha) =
+ * g * f'(z) given a = f(z), in float (the engine), and NAME_r(z, alpha) = f(z) and NAME_rd(z, a, alpha)
+ * = f'(z) in double with libm (the reference: the Step view's one-sample trace and the tests). The
+ * two are written apart on purpose, so each checks the other. */
 
-static inline float relu_f(float z) { return u2f(f2u(z) & pos_mask(z)); }
-static inline float leaky_f(float z, float alpha) { return sel(pos_mask(z), z, alpha * z); }
-static inline float elu_f(float z, float alpha)
+static inline float sigmoid_v(float z, float alpha) { return sigmoidf(z); }
+static inline float sigmoid_g(float g, float z, float a, float alpha) { return g * a * (1.0f - a); }
+static inline double sigmoid_r(double z, double alpha)
+{
+    double e = exp(-fabs(z));
+    double s = 1.0 / (1.0 + e);
+    return z >= 0.0 ? s : e * s;
+}
+static inline double sigmoid_rd(double z, double a, double alpha) { return a * (1.0 - a); }
+
+static inline float tanh_v(float z, float alpha) { return tanh_fast(z); }
+static inline float tanh_g(float g, float z, float a, float alpha) { return g * (1.0f - a * a); }
+static inline double tanh_r(double z, double alpha) { return tanh(z); }
+static inline double tanh_rd(double z, double a, double alpha) { return 1.0 - a * a; }
+
+static inline float relu_v(float z, float alpha) { return u2f(f2u(z) & pos_mask(z)); }
+static inline float relu_g(float g, float z, float a, float alpha) { return u2f(f2u(g) & pos_mask(z)); }
+static inline double relu_r(double z, double alpha) { return z > 0.0 ? z : 0.0; }
+static inline double relu_rd(double z, double a, double alpha) { return z > 0.0 ? 1.0 : 0.0; }
+
+static inline float leaky_relu_v(float z, float alpha) { return sel(pos_mask(z), z, alpha * z); }
+static inline float leaky_relu_g(float g, float z, float a, float alpha) { return sel(pos_mask(z), g, alpha * g); }
+static inline double leaky_relu_r(double z, double alpha) { return z > 0.0 ? z : alpha * z; }
+static inline double leaky_relu_rd(double z, double a, double alpha) { return z > 0.0 ? 1.0 : alpha; }
+
+static inline float linear_v(float z, float alpha) { return z; }
+static inline float linear_g(float g, float z, float a, float alpha) { return g; }
+static inline double linear_r(double z, double alpha) { return z; }
+static inline double linear_rd(double z, double a, double alpha) { return 1.0; }
+
+static inline float elu_v(float z, float alpha)
 {
     uint32_t pos = pos_mask(z);
     float neg = u2f(f2u(z) & ~pos);   /* min(z, 0) */
     return sel(pos, z, alpha * expm1_nonpos(neg));
 }
-static inline float gelu_f(float z) { return z * phi_cdf(z); }
-static inline float swish_f(float z) { return z * sigmoidf(z); }
-/* log(1 + e^z) = max(z, 0) + log1p(e^-|z|): no overflow for large z, no loss for small. */
-static inline float softplus_f(float z) { return relu_f(z) + log1p_unit(exp_nonpos(-fabsf(z))); }
-
-static inline float sigmoid_d(float g, float a) { return g * a * (1.0f - a); }
-static inline float tanh_d(float g, float a) { return g * (1.0f - a * a); }
-static inline float relu_d(float g, float z) { return u2f(f2u(g) & pos_mask(z)); }
-static inline float leaky_d(float g, float z, float alpha) { return sel(pos_mask(z), g, alpha * g); }
 /* for z <= 0, elu'(z) = alpha e^z = elu(z) + alpha */
-static inline float elu_d(float g, float z, float a, float alpha) { return sel(pos_mask(z), g, g * (a + alpha)); }
+static inline float elu_g(float g, float z, float a, float alpha) { return sel(pos_mask(z), g, g * (a + alpha)); }
+static inline double elu_r(double z, double alpha) { return z > 0.0 ? z : alpha * expm1(z); }
+static inline double elu_rd(double z, double a, double alpha) { return z > 0.0 ? 1.0 : alpha * exp(z); }
+
+static inline float gelu_v(float z, float alpha) { return z * phi_cdf(z); }
 /* gelu'(z) = Phi(z) + z phi(z) */
-static inline float gelu_d(float g, float z)
+static inline float gelu_g(float g, float z, float a, float alpha)
 {
     return g * (phi_cdf(z) + z * (INV_SQRT2PI * exp_nonpos(-0.5f * z * z)));
 }
+static inline double gelu_r(double z, double alpha) { return 0.5 * z * (1.0 + erf(z / sqrt(2.0))); }
+static inline double gelu_rd(double z, double a, double alpha)
+{
+    return 0.5 * (1.0 + erf(z / sqrt(2.0))) + z * exp(-0.5 * z * z) / sqrt(2.0 * 3.14159265358979323846);
+}
+
+static inline float swish_v(float z, float alpha) { return z * sigmoidf(z); }
 /* swish'(z) = s + z s (1 - s) = s + swish(z) (1 - s), s = sigmoid(z) */
-static inline float swish_d(float g, float z, float a)
+static inline float swish_g(float g, float z, float a, float alpha)
 {
     float s = sigmoidf(z);
     return g * (s + a * (1.0f - s));
 }
-static inline float softplus_d(float g, float z) { return g * sigmoidf(z); }
+static inline double swish_r(double z, double alpha) { return z * sigmoid_r(z, alpha); }
+static inline double swish_rd(double z, double a, double alpha)
+{
+    double s = sigmoid_r(z, alpha);
+    return s + z * s * (1.0 - s);
+}
+
+/* log(1 + e^z) = max(z, 0) + log1p(e^-|z|): no overflow for large z, no loss for small. */
+static inline float softplus_v(float z, float alpha) { return relu_v(z, alpha) + log1p_unit(exp_nonpos(-fabsf(z))); }
+static inline float softplus_g(float g, float z, float a, float alpha) { return g * sigmoidf(z); }
+static inline double softplus_r(double z, double alpha) { return (z > 0.0 ? z : 0.0) + log1p(exp(-fabs(z))); }
+static inline double softplus_rd(double z, double a, double alpha) { return sigmoid_r(z, alpha); }
+
+/* torch.nn.SELU's constants (Klambauer et al. 2017): selu(z) = scale z for z > 0, else
+ * scale alpha (e^z - 1); its derivative for z <= 0 is scale alpha e^z = selu(z) + scale alpha. */
+#define SELU_ALPHA 1.6732632423543772848170429916717
+#define SELU_SCALE 1.0507009873554804934193349852946
+static inline float selu_v(float z, float alpha)
+{
+    uint32_t pos = pos_mask(z);
+    float neg = u2f(f2u(z) & ~pos);   /* min(z, 0) */
+    return sel(pos, (float)SELU_SCALE * z, (float)(SELU_SCALE * SELU_ALPHA) * expm1_nonpos(neg));
+}
+static inline float selu_g(float g, float z, float a, float alpha)
+{
+    return sel(pos_mask(z), g * (float)SELU_SCALE, g * (a + (float)(SELU_SCALE * SELU_ALPHA)));
+}
+static inline double selu_r(double z, double alpha)
+{
+    return z > 0.0 ? SELU_SCALE * z : SELU_SCALE * SELU_ALPHA * expm1(z);
+}
+static inline double selu_rd(double z, double a, double alpha)
+{
+    return z > 0.0 ? SELU_SCALE : SELU_SCALE * SELU_ALPHA * exp(z);
+}
 
 // --- loops ----------------------------------------------------------------------------------------
 /* Elementwise loops run in blocks of 8 over restrict pointers, then a tail: GCC vectorises the
@@ -231,54 +286,99 @@ static inline float softplus_d(float g, float z) { return g * sigmoidf(z); }
             stmt;                                          \
     } while (0)
 
-#define FORWARD_LOOPS(OUT, IN)                                                       \
-    switch (act) {                                                                   \
-    case NN_ACT_SIGMOID: EACH(n, i, OUT[i] = sigmoidf(IN[i])); break;                \
-    case NN_ACT_TANH: EACH(n, i, OUT[i] = tanh_fast(IN[i])); break;                  \
-    case NN_ACT_RELU: EACH(n, i, OUT[i] = relu_f(IN[i])); break;                     \
-    case NN_ACT_LEAKY_RELU: EACH(n, i, OUT[i] = leaky_f(IN[i], alpha)); break;       \
-    case NN_ACT_ELU: EACH(n, i, OUT[i] = elu_f(IN[i], alpha)); break;                \
-    case NN_ACT_GELU: EACH(n, i, OUT[i] = gelu_f(IN[i])); break;                     \
-    case NN_ACT_SWISH: EACH(n, i, OUT[i] = swish_f(IN[i])); break;                   \
-    case NN_ACT_SOFTPLUS: EACH(n, i, OUT[i] = softplus_f(IN[i])); break;             \
-    default: break;                                                                  \
+/* The row functions of an element-wise activation NAME, from NAME_v, NAME_g, NAME_r and NAME_rd:
+ * forward and backward over a batch (in place or not), the two GEMM epilogues over a block (bias
+ * and activation; mask and derivative), and the double reference over one vector. */
+#define ELEMENTWISE(NAME)                                                                                          \
+    static void NAME##_to(float alpha, float *restrict a, const float *restrict z, size_t n)                     \
+    {                                                                                                              \
+        EACH(n, i, a[i] = NAME##_v(z[i], alpha));                                                                  \
+    }                                                                                                              \
+    static void NAME##_in_place(float alpha, float *a, size_t n) { EACH(n, i, a[i] = NAME##_v(a[i], alpha)); }    \
+    static void NAME##_forward(float alpha, float *a, const float *z, int rows, int cols)                          \
+    {                                                                                                              \
+        const size_t n = (size_t)rows * (size_t)cols;                                                              \
+        if (a == z)                                                                                                \
+            NAME##_in_place(alpha, a, n);                                                                          \
+        else                                                                                                       \
+            NAME##_to(alpha, a, z, n);                                                                             \
+    }                                                                                                              \
+    /* z and a are only read, so they may be the same array; dz must differ from both. */                        \
+    static void NAME##_back_to(float alpha, float *restrict dz, const float *restrict da, const float *restrict z, \
+                               const float *restrict a, size_t n)                                                  \
+    {                                                                                                              \
+        EACH(n, i, dz[i] = NAME##_g(da[i], z[i], a[i], alpha));                                                    \
+    }                                                                                                              \
+    static void NAME##_back_in_place(float alpha, float *restrict d, const float *restrict z,                      \
+                                     const float *restrict a, size_t n)                                            \
+    {                                                                                                              \
+        EACH(n, i, d[i] = NAME##_g(d[i], z[i], a[i], alpha));                                                      \
+    }                                                                                                              \
+    static void NAME##_backward(float alpha, float *dz, const float *da, const float *z, const float *a, int rows, \
+                                int cols)                                                                          \
+    {                                                                                                              \
+        const size_t n = (size_t)rows * (size_t)cols;                                                              \
+        if (dz == da)                                                                                              \
+            NAME##_back_in_place(alpha, dz, z, a, n);                                                              \
+        else                                                                                                       \
+            NAME##_back_to(alpha, dz, da, z, a, n);                                                                \
+    }                                                                                                              \
+    /* z += b, a = f(z) over one row: the bias add rounds first, as a separate pass would. */                    \
+    static void NAME##_bias_row(float alpha, float *restrict a, float *restrict z, const float *restrict b,        \
+                                size_t n)                                                                          \
+    {                                                                                                              \
+        EACH(n, i, {                                                                                               \
+            float v = z[i] + b[i];                                                                                 \
+            z[i] = v;                                                                                              \
+            a[i] = NAME##_v(v, alpha);                                                                             \
+        });                                                                                                        \
+    }                                                                                                              \
+    static void NAME##_bias_block(float alpha, float *a, size_t lda, float *z, size_t ldz, const float *b,         \
+                                  int rows, int cols)                                                              \
+    {                                                                                                              \
+        for (size_t r = 0; r < (size_t)rows; r++)                                                                  \
+            NAME##_bias_row(alpha, a + r * lda, z + r * ldz, b, (size_t)cols);                                     \
+    }                                                                                                              \
+    /* d = (d * mask) * f'(z) over one row (mask NULL: d * f'(z)). */                                            \
+    static void NAME##_grad_row(float alpha, float *restrict d, const float *restrict mask,                        \
+                                const float *restrict z, const float *restrict a, size_t n)                        \
+    {                                                                                                              \
+        if (mask)                                                                                                  \
+            EACH(n, i, d[i] = NAME##_g(d[i] * mask[i], z[i], a[i], alpha));                                        \
+        else                                                                                                       \
+            EACH(n, i, d[i] = NAME##_g(d[i], z[i], a[i], alpha));                                                  \
+    }                                                                                                              \
+    static void NAME##_grad_block(float alpha, float *d, size_t ldd, const float *mask, const float *z,            \
+                                  const float *a, size_t ldza, int rows, int cols)                                 \
+    {                                                                                                              \
+        for (size_t r = 0; r < (size_t)rows; r++)                                                                  \
+            NAME##_grad_row(alpha, d + r * ldd, mask ? mask + r * ldza : NULL, z + r * ldza, a + r * ldza,         \
+                            (size_t)cols);                                                                         \
+    }                                                                                                              \
+    static void NAME##_ref_forward(double alpha, double *a, const double *z, int n)                                \
+    {                                                                                                              \
+        for (int j = 0; j < n; j++)                                                                                \
+            a[j] = NAME##_r(z[j], alpha);                                                                          \
+    }                                                                                                              \
+    static void NAME##_ref_backward(double alpha, double *dz, const double *da, const double *z, const double *a,  \
+                                    int n)                                                                         \
+    {                                                                                                              \
+        for (int j = 0; j < n; j++)                                                                                \
+            dz[j] = da[j] * NAME##_rd(z[j], a[j], alpha);                                                          \
     }
 
-static void forward_to(nn_act act, float alpha, float *restrict a, const float *restrict z, size_t n)
-{
-    FORWARD_LOOPS(a, z)
-}
+ELEMENTWISE(sigmoid)
+ELEMENTWISE(tanh)
+ELEMENTWISE(relu)
+ELEMENTWISE(leaky_relu)
+ELEMENTWISE(linear)
+ELEMENTWISE(elu)
+ELEMENTWISE(gelu)
+ELEMENTWISE(swish)
+ELEMENTWISE(softplus)
+ELEMENTWISE(selu)
 
-static void forward_in_place(nn_act act, float alpha, float *a, size_t n)
-{
-    FORWARD_LOOPS(a, a)
-}
-
-#define BACKWARD_LOOPS(OUT, G)                                                           \
-    switch (act) {                                                                       \
-    case NN_ACT_SIGMOID: EACH(n, i, OUT[i] = sigmoid_d(G[i], a[i])); break;              \
-    case NN_ACT_TANH: EACH(n, i, OUT[i] = tanh_d(G[i], a[i])); break;                    \
-    case NN_ACT_RELU: EACH(n, i, OUT[i] = relu_d(G[i], z[i])); break;                    \
-    case NN_ACT_LEAKY_RELU: EACH(n, i, OUT[i] = leaky_d(G[i], z[i], alpha)); break;      \
-    case NN_ACT_ELU: EACH(n, i, OUT[i] = elu_d(G[i], z[i], a[i], alpha)); break;         \
-    case NN_ACT_GELU: EACH(n, i, OUT[i] = gelu_d(G[i], z[i])); break;                    \
-    case NN_ACT_SWISH: EACH(n, i, OUT[i] = swish_d(G[i], z[i], a[i])); break;            \
-    case NN_ACT_SOFTPLUS: EACH(n, i, OUT[i] = softplus_d(G[i], z[i])); break;            \
-    default: break;                                                                      \
-    }
-
-/* z and a are only read, so they may be the same array; dz must differ from both. */
-static void backward_to(nn_act act, float alpha, float *restrict dz, const float *restrict da,
-                        const float *restrict z, const float *restrict a, size_t n)
-{
-    BACKWARD_LOOPS(dz, da)
-}
-
-static void backward_in_place(nn_act act, float alpha, float *restrict d, const float *restrict z,
-                              const float *restrict a, size_t n)
-{
-    BACKWARD_LOOPS(d, d)
-}
+// --- softmax: whole rows ----------------------------------------------------------------------------
 
 /* One row of softmax, stably: max subtracted, so every exp argument is <= 0. */
 #define SOFTMAX_ROW(OUT, IN, cols)                                                 \
@@ -324,142 +424,123 @@ static void softmax_back_row_in_place(float *restrict d, const float *restrict a
     SOFTMAX_BACK_ROW(d, d, a, cols);
 }
 
+static void softmax_forward(float alpha, float *a, const float *z, int rows, int cols)
+{
+    const size_t c = (size_t)cols;
+    for (size_t r = 0; r < (size_t)rows; r++) {
+        if (a == z)
+            softmax_row_in_place(a + r * c, c);
+        else
+            softmax_row_to(a + r * c, z + r * c, c);
+    }
+}
+
+static void softmax_backward(float alpha, float *dz, const float *da, const float *z, const float *a, int rows,
+                             int cols)
+{
+    const size_t c = (size_t)cols;
+    for (size_t r = 0; r < (size_t)rows; r++) {
+        if (dz == da)
+            softmax_back_row_in_place(dz + r * c, a + r * c, c);
+        else
+            softmax_back_row_to(dz + r * c, da + r * c, a + r * c, c);
+    }
+}
+
+static void softmax_ref_forward(double alpha, double *a, const double *z, int n)
+{
+    double m = z[0], sum = 0.0;
+    for (int j = 1; j < n; j++)
+        m = z[j] > m ? z[j] : m;
+    for (int j = 0; j < n; j++) {
+        a[j] = exp(z[j] - m);
+        sum += a[j];
+    }
+    for (int j = 0; j < n; j++)
+        a[j] /= sum;
+}
+
+static void softmax_ref_backward(double alpha, double *dz, const double *da, const double *z, const double *a, int n)
+{
+    double dot = 0.0;
+    for (int j = 0; j < n; j++)
+        dot += da[j] * a[j];
+    for (int j = 0; j < n; j++)
+        dz[j] = a[j] * (da[j] - dot);
+}
+
+// --- the table ----------------------------------------------------------------------------------------
+
+#define ROW_FNS(NAME)                                                                                         \
+    .elementwise = true, .forward = NAME##_forward, .backward = NAME##_backward,                          \
+    .bias_forward_block = NAME##_bias_block, .backward_block = NAME##_grad_block,                         \
+    .ref_forward = NAME##_ref_forward, .ref_backward = NAME##_ref_backward
+
+const nn_act_info nn_act_table[NN_ACT_COUNT] = {
+    [NN_ACT_SIGMOID] = {"sigmoid", NN_ACT_SIGMOID, .formula = "sigmoid(z) = 1 / (1 + exp(-z))",
+                        .probabilities = true, .saturates = true,
+                        .sat_lo = 1.0 - NN_ACT_SAT_EDGE, .sat_hi = NN_ACT_SAT_EDGE, ROW_FNS(sigmoid)},
+    [NN_ACT_TANH] = {"tanh", NN_ACT_TANH, .formula = "tanh(z) = (exp(z) - exp(-z)) / (exp(z) + exp(-z))",
+                     .saturates = true, .sat_lo = -NN_ACT_SAT_EDGE, .sat_hi = NN_ACT_SAT_EDGE, ROW_FNS(tanh)},
+    [NN_ACT_RELU] = {"relu", NN_ACT_RELU, .formula = "relu(z) = max(0, z)", .relu_like = true, .can_die = true,
+                     .dead_warning = "ReLUs are dead: lower the learning rate or try leaky_relu", ROW_FNS(relu)},
+    [NN_ACT_LEAKY_RELU] = {"leaky_relu", NN_ACT_LEAKY_RELU,
+                           .formula = "leaky_relu(z) = z if z > 0, else alpha*z (alpha 0.01)", .relu_like = true,
+                           .default_alpha = 0.01f, .alpha_doc = "slope of leaky_relu", .can_die = true,
+                           .dead_warning = "leaky ReLUs only get negative inputs: lower the learning rate",
+                           ROW_FNS(leaky_relu)},
+    [NN_ACT_LINEAR] = {"linear", NN_ACT_LINEAR, .formula = "linear(z) = z", ROW_FNS(linear)},
+    [NN_ACT_SOFTMAX] = {"softmax", NN_ACT_SOFTMAX, .formula = "softmax(z)_i = exp(z_i) / sum_j exp(z_j), per row",
+                        .probabilities = true, .elementwise = false, .forward = softmax_forward,
+                        .backward = softmax_backward, .ref_forward = softmax_ref_forward,
+                        .ref_backward = softmax_ref_backward},
+    [NN_ACT_ELU] = {"elu", NN_ACT_ELU, .formula = "elu(z) = z if z > 0, else alpha*(exp(z) - 1) (alpha 1)",
+                    .relu_like = true, .default_alpha = 1.0f, .alpha_doc = "alpha of elu", ROW_FNS(elu)},
+    [NN_ACT_GELU] = {"gelu", NN_ACT_GELU, .formula = "gelu(z) = z/2 * (1 + erf(z/sqrt(2)))", .relu_like = true,
+                     ROW_FNS(gelu)},
+    [NN_ACT_SWISH] = {"swish", NN_ACT_SWISH, .formula = "swish(z) = z * sigmoid(z)", .relu_like = true,
+                      ROW_FNS(swish)},
+    [NN_ACT_SOFTPLUS] = {"softplus", NN_ACT_SOFTPLUS, .formula = "softplus(z) = log(1 + exp(z))", .relu_like = true,
+                         ROW_FNS(softplus)},
+    /* not relu_like: SELU's self-normalisation wants LeCun's std sqrt(1/in), and Xavier's sqrt(2/(in+out))
+     * is the closer of the two */
+    [NN_ACT_SELU] = {"selu", NN_ACT_SELU,
+                     .formula = "selu(z) = scale*z if z > 0, else scale*alpha*(exp(z) - 1) (torch's SELU: alpha "
+                                "1.6732632423543772, scale 1.0507009873554805)",
+                     ROW_FNS(selu)},
+};
+
+/* An id out of range acts as linear (a programmer error; the preset and model readers refuse it). */
+static const nn_act_info *row(nn_act act)
+{
+    return (int)act >= 0 && act < NN_ACT_COUNT ? &nn_act_table[act] : &nn_act_table[NN_ACT_LINEAR];
+}
+
 void nn_act_forward(nn_act act, float alpha, float *a, const float *z, int rows, int cols)
 {
-    if (rows <= 0 || cols <= 0)
-        return;
-    const size_t n = (size_t)rows * (size_t)cols, c = (size_t)cols;
-    if (act == NN_ACT_SOFTMAX) {
-        for (size_t r = 0; r < (size_t)rows; r++) {
-            if (a == z)
-                softmax_row_in_place(a + r * c, c);
-            else
-                softmax_row_to(a + r * c, z + r * c, c);
-        }
-    } else if ((int)act < 0 || act >= NN_ACT_COUNT || act == NN_ACT_LINEAR) {
-        if (a != z)
-            memmove(a, z, n * sizeof *a);
-    } else if (a == z) {
-        forward_in_place(act, alpha, a, n);
-    } else {
-        forward_to(act, alpha, a, z, n);
-    }
+    if (rows > 0 && cols > 0)
+        row(act)->forward(alpha, a, z, rows, cols);
 }
 
-void nn_act_backward(nn_act act, float alpha, float *dz, const float *da, const float *z,
-                     const float *a, int rows, int cols)
+void nn_act_backward(nn_act act, float alpha, float *dz, const float *da, const float *z, const float *a, int rows,
+                     int cols)
 {
-    if (rows <= 0 || cols <= 0)
-        return;
-    const size_t n = (size_t)rows * (size_t)cols, c = (size_t)cols;
-    if (act == NN_ACT_SOFTMAX) {
-        for (size_t r = 0; r < (size_t)rows; r++) {
-            if (dz == da)
-                softmax_back_row_in_place(dz + r * c, a + r * c, c);
-            else
-                softmax_back_row_to(dz + r * c, da + r * c, a + r * c, c);
-        }
-    } else if ((int)act < 0 || act >= NN_ACT_COUNT || act == NN_ACT_LINEAR) {
-        if (dz != da)
-            memmove(dz, da, n * sizeof *dz);
-    } else if (dz == da) {
-        backward_in_place(act, alpha, dz, z, a, n);
-    } else {
-        backward_to(act, alpha, dz, da, z, a, n);
-    }
+    if (rows > 0 && cols > 0)
+        row(act)->backward(alpha, dz, da, z, a, rows, cols);
 }
-
-// --- blocks (the GEMM epilogues) -----------------------------------------------------------------
-/* One activation's value and derivative by id; with act a constant (the switches below), GCC folds
- * the switch and vectorises the row loop like the flat loops above. */
-static inline __attribute__((always_inline)) float act_value(nn_act act, float alpha, float z)
-{
-    switch (act) {
-    case NN_ACT_SIGMOID: return sigmoidf(z);
-    case NN_ACT_TANH: return tanh_fast(z);
-    case NN_ACT_RELU: return relu_f(z);
-    case NN_ACT_LEAKY_RELU: return leaky_f(z, alpha);
-    case NN_ACT_ELU: return elu_f(z, alpha);
-    case NN_ACT_GELU: return gelu_f(z);
-    case NN_ACT_SWISH: return swish_f(z);
-    case NN_ACT_SOFTPLUS: return softplus_f(z);
-    default: return z;   /* linear */
-    }
-}
-
-static inline __attribute__((always_inline)) float act_grad(nn_act act, float alpha, float g, float z, float a)
-{
-    switch (act) {
-    case NN_ACT_SIGMOID: return sigmoid_d(g, a);
-    case NN_ACT_TANH: return tanh_d(g, a);
-    case NN_ACT_RELU: return relu_d(g, z);
-    case NN_ACT_LEAKY_RELU: return leaky_d(g, z, alpha);
-    case NN_ACT_ELU: return elu_d(g, z, a, alpha);
-    case NN_ACT_GELU: return gelu_d(g, z);
-    case NN_ACT_SWISH: return swish_d(g, z, a);
-    case NN_ACT_SOFTPLUS: return softplus_d(g, z);
-    default: return g;   /* linear */
-    }
-}
-
-/* z += b, a = f(z) over one row: the bias add rounds first, as a separate pass would. */
-static inline __attribute__((always_inline)) void bias_act_row(nn_act act, float alpha, float *restrict a,
-                                                               float *restrict z, const float *restrict b,
-                                                               size_t n)
-{
-    EACH(n, i, {
-        float v = z[i] + b[i];
-        z[i] = v;
-        a[i] = act_value(act, alpha, v);
-    });
-}
-
-/* d = (d * mask) * f'(z) over one row (mask NULL: d * f'(z)). */
-static inline __attribute__((always_inline)) void grad_row(nn_act act, float alpha, float *restrict d,
-                                                           const float *restrict mask, const float *restrict z,
-                                                           const float *restrict a, size_t n)
-{
-    if (mask)
-        EACH(n, i, d[i] = act_grad(act, alpha, d[i] * mask[i], z[i], a[i]));
-    else
-        EACH(n, i, d[i] = act_grad(act, alpha, d[i], z[i], a[i]));
-}
-
-#define BLOCK_CASES(ROW)                       \
-    switch (act) {                             \
-    case NN_ACT_SIGMOID: ROW(NN_ACT_SIGMOID); break;       \
-    case NN_ACT_TANH: ROW(NN_ACT_TANH); break;             \
-    case NN_ACT_RELU: ROW(NN_ACT_RELU); break;             \
-    case NN_ACT_LEAKY_RELU: ROW(NN_ACT_LEAKY_RELU); break; \
-    case NN_ACT_ELU: ROW(NN_ACT_ELU); break;               \
-    case NN_ACT_GELU: ROW(NN_ACT_GELU); break;             \
-    case NN_ACT_SWISH: ROW(NN_ACT_SWISH); break;           \
-    case NN_ACT_SOFTPLUS: ROW(NN_ACT_SOFTPLUS); break;     \
-    default: ROW(NN_ACT_LINEAR); break;                    \
-    }
 
 void nn_act_bias_forward_block(nn_act act, float alpha, float *a, size_t lda, float *z, size_t ldz,
                                const float *b, int rows, int cols)
 {
-    if (rows <= 0 || cols <= 0 || act == NN_ACT_SOFTMAX)
-        return;
-    const size_t n = (size_t)cols;
-#define FWD_ROWS(ACT)                                                        \
-    for (size_t r = 0; r < (size_t)rows; r++)                                \
-        bias_act_row(ACT, alpha, a + r * lda, z + r * ldz, b, n)
-    BLOCK_CASES(FWD_ROWS)
-#undef FWD_ROWS
+    const nn_act_info *r = row(act);
+    if (rows > 0 && cols > 0 && r->bias_forward_block)
+        r->bias_forward_block(alpha, a, lda, z, ldz, b, rows, cols);
 }
 
 void nn_act_backward_block(nn_act act, float alpha, float *d, size_t ldd, const float *mask, const float *z,
                            const float *a, size_t ldza, int rows, int cols)
 {
-    if (rows <= 0 || cols <= 0 || act == NN_ACT_SOFTMAX)
-        return;
-    const size_t n = (size_t)cols;
-#define BWD_ROWS(ACT)                                                                          \
-    for (size_t r = 0; r < (size_t)rows; r++)                                                  \
-        grad_row(ACT, alpha, d + r * ldd, mask ? mask + r * ldza : NULL, z + r * ldza, a + r * ldza, n)
-    BLOCK_CASES(BWD_ROWS)
-#undef BWD_ROWS
+    const nn_act_info *r = row(act);
+    if (rows > 0 && cols > 0 && r->backward_block)
+        r->backward_block(alpha, d, ldd, mask, z, a, ldza, rows, cols);
 }

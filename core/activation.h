@@ -1,6 +1,7 @@
 /* activation.h — activation functions over a batch, forward and backward.
- * Owns: the activation table (name, id, relu_like, formula), which the preset parser,
- * the UI pickers, --help and the tests iterate. Pure functions; any thread. */
+ * Owns: the activation table (one row per activation: name, behaviour, reference, what Health
+ * says), which the engine, the preset parser, the UI pickers, `nnterm keys` and the tests iterate.
+ * Pure functions; any thread. */
 #ifndef NN_ACTIVATION_H
 #define NN_ACTIVATION_H
 
@@ -18,15 +19,39 @@ typedef enum {
     NN_ACT_GELU,
     NN_ACT_SWISH,
     NN_ACT_SOFTPLUS,
+    NN_ACT_SELU,
     NN_ACT_COUNT
 } nn_act;
 
+/* Health's edge for a saturated unit: a past this share of the way to the end of its range. */
+#define NN_ACT_SAT_EDGE 0.99
+
+/* One row per activation: what it is, how the engine computes it, and what the teaching views say
+ * about it. Adding an activation is its enum value and one row (activation.c). */
 typedef struct {
     const char *name;        /* preset name: "sigmoid", "leaky_relu", ... */
     nn_act id;
+    const char *formula;     /* one line for `nnterm keys --markdown` (the README's math section) */
     bool relu_like;          /* default init is He when true, Xavier otherwise */
-    float default_alpha;     /* leaky_relu 0.01, elu 1.0, others 0 (unused) */
-    const char *formula;     /* one line for the README and the help: "relu(z) = max(0, z)" */
+    float default_alpha;     /* the value of model.layers.N.alpha when auto (leaky_relu 0.01, elu 1.0) */
+    const char *alpha_doc;   /* what model.layers.N.alpha means for it; NULL: it takes none */
+    bool probabilities;      /* outputs are probabilities already (softmax, sigmoid): predict shows them */
+    bool can_die;            /* a unit with z <= 0 on every row of a batch is dead (Health counts them) */
+    const char *dead_warning;/* the Health warning after "layer N: 80% of ", when can_die */
+    bool saturates;          /* a unit with a < sat_lo or a > sat_hi is saturated (Health counts them) */
+    double sat_lo, sat_hi;
+    bool elementwise;        /* false: needs whole rows (softmax); the block epilogues are NULL then */
+    /* The engine, float, over a batch (rows, cols) row-major. a may be z, dz may be da. */
+    void (*forward)(float alpha, float *a, const float *z, int rows, int cols);
+    void (*backward)(float alpha, float *dz, const float *da, const float *z, const float *a, int rows, int cols);
+    void (*bias_forward_block)(float alpha, float *a, size_t lda, float *z, size_t ldz, const float *b, int rows,
+                               int cols);
+    void (*backward_block)(float alpha, float *d, size_t ldd, const float *mask, const float *z, const float *a,
+                           size_t ldza, int rows, int cols);
+    /* The reference, double and libm, over one vector of n values (one sample): a = f(z) and
+     * dz = da * f'(z) (softmax: the Jacobian-vector product). The Step view and the tests use it. */
+    void (*ref_forward)(double alpha, double *a, const double *z, int n);
+    void (*ref_backward)(double alpha, double *dz, const double *da, const double *z, const double *a, int n);
 } nn_act_info;
 
 extern const nn_act_info nn_act_table[NN_ACT_COUNT];

@@ -467,3 +467,19 @@ void nn_gather_pool(nn_pool *pool, float *xb, float *yb, int out, const nn_datas
     gather_job j = {xb, yb, out, rows, d, nm, idx};
     nn_pool_run(pool, gather_part, &j, (rows + GATHER_PART - 1) / GATHER_PART);
 }
+
+nn_status nn_dataset_set_names(nn_dataset *d, const char *const *features, int nf, const char *const *classes,
+                               int nc, nn_error *err)
+{
+    nn_status st = NN_OK;
+    char buf[32];
+    for (int j = 0; j < nf && !st; j++)
+        st = nn_dataset_set_feature_name(d, j, features[j], err);
+    for (int c = 0; c < nc && !st; c++) {
+        snprintf(buf, sizeof buf, "%d", c);
+        st = nn_dataset_set_class_name(d, c, classes ? classes[c] : buf, err);
+    }
+    if (st)
+        nn_dataset_free(d);
+    return st;
+}

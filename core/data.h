@@ -46,6 +46,10 @@ void nn_dataset_free(nn_dataset *d);     /* zeroed or half-built is fine; idempo
 /* Stores a copy of name as feature j (the table is allocated on first use) or as class c. */
 nn_status nn_dataset_set_feature_name(nn_dataset *d, int j, const char *name, nn_error *err);
 nn_status nn_dataset_set_class_name(nn_dataset *d, int c, const char *name, nn_error *err);
+/* Names features[0..nf) and classes[0..nc); either list may be NULL (features: no names stored,
+ * classes: "0", "1", ...). On failure d is freed. */
+nn_status nn_dataset_set_names(nn_dataset *d, const char *const *features, int nf, const char *const *classes,
+                               int nc, nn_error *err);
 /* Name of feature j: the stored one, else (image data, no stored names) "px<j>", pixel j row by
  * row from 0, written into buf[0..n). */
 const char *nn_dataset_feature_name(const nn_dataset *d, int j, char *buf, size_t n);

@@ -5,22 +5,78 @@
 #define NN_DATASETS_H
 
 #include "data.h"
+#include "error.h"
+#include "files.h"
+#include "rng.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#define NN_IDX_CLASSES 10   /* IDX labels are 0..9 */
+#define NN_CLASS_NAME_MAX 32
+
+/* The "dataset" section of a preset: which source and its settings (preset.h reads and writes it). */
 typedef struct {
-    const char *name;          /* "iris", "xor", "circles", "spiral", "gaussians", "moons", "sine", "plane", "csv", "idx" */
-    nn_task task;              /* default task */
-    int synthetic;             /* takes samples and noise */
+    char source[32];                     /* required: a name in nn_source_table */
+    char path[NN_PATH_MAX];              /* csv: relative to the preset's folder */
+    char label[128];                     /* csv: column name or index; "" = last column */
+    int task;                            /* nn_task or NN_AUTO (-1: the source's default) */
+    char images[NN_PATH_MAX], labels[NN_PATH_MAX];
+    char test_images[NN_PATH_MAX], test_labels[NN_PATH_MAX];
+    int n_classes;                       /* idx: class names given (0: "0".."9") */
+    char classes[NN_IDX_CLASSES][NN_CLASS_NAME_MAX];
+    int samples;                         /* synthetic; 0 = the source's default */
+    double noise;                        /* synthetic; NAN = the source's default */
+    nn_normalize normalize;              /* default zscore */
+    double split_train, split_val, split_test;   /* default 0.7 / 0.1 / 0.2 */
+    bool shuffle;                        /* default true */
+} nn_preset_dataset;
+
+/* A key of the dataset section that a source takes: the field of nn_preset_dataset, its key, and
+ * what it is for the "missing" message ("a labels file (train-labels-idx1-ubyte[.gz])"). */
+enum {
+    NN_SOURCE_REQUIRED = 1,   /* the source cannot load without it */
+    NN_SOURCE_FILE = 2,       /* a path, relative to the preset (a save must not replace it) */
+    NN_SOURCE_PAIRED = 4,     /* given together with the next key, or not at all */
+};
+typedef struct {
+    size_t off;
+    const char *key;          /* "path", "images", ... */
+    unsigned flags;
+    const char *what;
+} nn_source_key;
+
+#define NN_SOURCE_MAX_KEYS 6
+
+typedef struct nn_source_info nn_source_info;
+/* Loads source src as ds describes it; relative paths against base_dir, file (the preset) in
+ * messages, rng for generated data. */
+typedef nn_status (*nn_source_load_fn)(nn_dataset *d, const nn_source_info *src, const nn_preset_dataset *ds,
+                                       const char *base_dir, const char *file, nn_rng *rng, nn_error *err);
+
+/* One row per data source (datasets.c). Adding one is its loader and one row. */
+struct nn_source_info {
+    const char *name;          /* "iris", "xor", "circles", "spiral", "gaussians", "moons", "sine", "plane", "csv",
+                                  "idx" */
+    nn_task task;              /* its task, unless task_from_data */
+    bool task_from_data;       /* the file decides (csv: string or integer labels are classes) */
+    int synthetic;             /* generated: takes samples and noise */
     int default_samples;
     double default_noise;
     const char *description;   /* one line for the README and the UI */
-} nn_source_info;
+    int n_keys;
+    nn_source_key keys[NN_SOURCE_MAX_KEYS];   /* the dataset keys it takes beyond the common ones */
+    nn_source_load_fn load;
+};
 
 extern const nn_source_info nn_source_table[];
 extern const int nn_source_count;
 const nn_source_info *nn_source_find(const char *name);    /* NULL if unknown */
+/* The key of src named key ("path"), or NULL if src does not take it. */
+const nn_source_key *nn_source_key_find(const nn_source_info *src, const char *key);
+/* True if src needs files (its keys include a required file: csv, idx). */
+bool nn_source_needs_files(const nn_source_info *src);
 
 /* Iris: 150 rows, 4 named features, 3 named classes (setosa, versicolor, virginica). */
 nn_status nn_data_iris(nn_dataset *d, nn_error *err);
@@ -56,8 +112,8 @@ nn_status nn_idx_parse_labels(const uint8_t *buf, size_t len, const char *filena
 nn_status nn_idx_read_file(const char *path, uint8_t **buf, size_t *len, nn_error *err);
 /* The whole dataset: train images+labels, and when test_images/test_labels are given (non-NULL,
  * non-empty) those rows appended as the fixed test split (d->n_fixed_test). 10 classes named
- * "0".."9", or Fashion-MNIST's names when fashion is true. */
+ * classes[0..9], or "0".."9" when classes is NULL (a preset's dataset.classes). */
 nn_status nn_data_idx(nn_dataset *d, const char *images, const char *labels, const char *test_images,
-                      const char *test_labels, int fashion, nn_error *err);
+                      const char *test_labels, const char *const *classes, nn_error *err);
 
 #endif

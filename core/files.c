@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 /* What a file that is not a regular file is, for messages. */
 static const char *file_kind(mode_t m)
@@ -594,4 +595,100 @@ int nn_path_join(char *out, size_t outlen, const char *dir, const char *rel)
     if (k < 0 || (size_t)k >= outlen)
         return -1;
     return 0;
+}
+
+// --- gzip
+
+/* Inflates a gzip buffer (one or more members) into a buffer that doubles as it fills. */
+nn_status nn_gunzip(const uint8_t *in, size_t inlen, const char *path, uint8_t **out, size_t *outlen,
+                        nn_error *err)
+{
+    /* ISIZE (the last 4 bytes, little-endian) is the size mod 2^32 of the last member: a good
+     * first guess, never trusted beyond that. Deflate expands at most ~1032:1, which bounds what
+     * a lying trailer can make us allocate. */
+    size_t cap = inlen * 4 + 1024;
+    if (inlen >= 18) {
+        const uint8_t *t = in + inlen - 4;
+        size_t isize = (size_t)t[0] | (size_t)t[1] << 8 | (size_t)t[2] << 16 | (size_t)t[3] << 24;
+        if (isize > 0 && isize / 1032 <= inlen)
+            cap = isize + 1;
+    }
+    /* A gzip bomb must end in a message, not the OOM killer: at most 16 GiB, and at most a quarter
+     * of the machine's memory. */
+    size_t max_out = (size_t)1 << 34;
+    if (nn_file_read_limit() < max_out)
+        max_out = nn_file_read_limit();
+    if (cap > max_out)
+        cap = max_out;
+    uint8_t *o = malloc(cap);
+    if (!o)
+        return nn_error_set(err, NN_ENOMEM, "%s: out of memory", path);
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) {
+        free(o);
+        return nn_error_set(err, NN_ENOMEM, "%s: cannot start zlib", path);
+    }
+    size_t pos = 0, used = 0;
+    nn_status st = NN_OK;
+    for (;;) {
+        if (used == cap) {
+            /* grow by doubling, the last step only up to the limit itself (a refusal at half the
+             * limit made it 1/8 of memory where the docs say 1/4) */
+            if (cap >= max_out) {
+                st = nn_error_set(err, NN_ENOMEM, "%s: decompressed data larger than %zu MB (16 GiB or a quarter "
+                                  "of this machine's memory)", path, max_out >> 20);
+                break;
+            }
+            size_t nc = cap <= max_out / 2 ? cap * 2 : max_out;
+            uint8_t *no = realloc(o, nc);
+            if (!no) {
+                st = nn_error_set(err, NN_ENOMEM, "%s: out of memory while decompressing (%zu MB)", path, nc >> 20);
+                break;
+            }
+            o = no;
+            cap = nc;
+        }
+        /* zlib counts in uInt: feed and drain at most 1 GiB per call. */
+        size_t in_avail = inlen - pos, out_avail = cap - used;
+        z.next_in = (Bytef *)(uintptr_t)(in + pos);
+        z.avail_in = (uInt)(in_avail < (1u << 30) ? in_avail : (1u << 30));
+        z.next_out = o + used;
+        z.avail_out = (uInt)(out_avail < (1u << 30) ? out_avail : (1u << 30));
+        uInt ai = z.avail_in, ao = z.avail_out;
+        int rc = inflate(&z, Z_NO_FLUSH);
+        pos += ai - z.avail_in;
+        used += ao - z.avail_out;
+        if (rc == Z_STREAM_END) {
+            /* Another member may follow (concatenated .gz); anything else after it is an error. */
+            if (pos < inlen && in[pos] == 0x1f && pos + 1 < inlen && in[pos + 1] == 0x8b) {
+                inflateReset(&z);
+                continue;
+            }
+            if (pos < inlen)
+                st = nn_error_set(err, NN_EFORMAT, "%s: broken gzip data: %zu bytes of garbage after the end", path,
+                                  inlen - pos);
+            break;
+        }
+        if (rc == Z_OK)
+            continue;
+        if (rc == Z_BUF_ERROR && used == cap)
+            continue;   /* output full: grow and go on */
+        if (rc == Z_BUF_ERROR) {
+            st = nn_error_set(err, NN_EFORMAT, "%s: broken gzip data: the compressed stream ends early (truncated "
+                              "file?)", path);
+            break;
+        }
+        st = nn_error_set(err, rc == Z_MEM_ERROR ? NN_ENOMEM : NN_EFORMAT, "%s: broken gzip data (zlib: %s)", path,
+                          z.msg ? z.msg : zError(rc));
+        break;
+    }
+    inflateEnd(&z);
+    if (st) {
+        free(o);
+        return st;
+    }
+    *out = o;
+    *outlen = used;
+    return NN_OK;
 }

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define NN_PATH_MAX 1024
 #define NN_BUILTIN_PREFIX "builtin:"
@@ -54,5 +55,10 @@ void nn_file_remove_temporaries(void);
 void nn_path_dir(char *out, size_t outlen, const char *path);
 /* Joins dir and rel into out unless rel is absolute or dir is empty. Returns 0, or -1 if too long. */
 int nn_path_join(char *out, size_t outlen, const char *dir, const char *rel);
+
+/* Inflates gzip data in[0..inlen) (one or more members) into a malloc'd *out of *outlen bytes. At most
+ * 16 GiB and nn_file_read_limit() come out: a gzip bomb is NN_ENOMEM with a message, never the OOM
+ * killer. A truncated stream or garbage after it is NN_EFORMAT. path is for messages. */
+nn_status nn_gunzip(const uint8_t *in, size_t inlen, const char *path, uint8_t **out, size_t *outlen, nn_error *err);
 
 #endif

@@ -1,19 +1,13 @@
 /* health.h — teaching tools over a network: per-layer health statistics (gradient and weight
  * norms, update-to-weight ratio, dead ReLUs, saturated sigmoid/tanh units, activation mean and
- * spread) with warnings in plain words and a small per-epoch history; and a step-through of one
- * training sample (z, a and delta of every layer, the gradient of one weight, and what the
- * optimizer would do to it, as a formula with the numbers filled in).
- * Nothing here changes the network, the optimizer or the trainer. Call from the thread that owns
- * them, between batches (the UI's worker). nn_health and nn_health_step are plain fixed-size
- * structs: = copies them. */
+ * spread) with warnings in plain words, and a small per-epoch history. The step-through of one
+ * sample is trace.h; one optimizer step written out is explain.h.
+ * Nothing here changes the network. Call from the thread that owns it, between batches (the UI's
+ * worker). nn_health and nn_health_history are plain fixed-size structs: = copies them. */
 #ifndef NN_HEALTH_H
 #define NN_HEALTH_H
 
-#include "error.h"
-#include "loss.h"
 #include "network.h"
-#include "optimizer.h"
-#include "trainer.h"
 
 #include <stddef.h>
 
@@ -23,9 +17,11 @@
  * layer is skipped for the dead, saturated and vanishing checks (a confident sigmoid output is
  * meant to be near 0 or 1). A tiny gradient at the output means the loss is flat on the batch,
  * which gets its own warning instead of the vanishing one. */
-#define NN_HEALTH_DEAD_WARN 0.5     /* relu/leaky_relu layer: >= 50% of the units dead on the batch */
+#define NN_HEALTH_DEAD_WARN 0.5     /* a layer that can die (relu, leaky_relu: nn_act_info.can_die): >= 50% of
+                                       the units dead on the batch */
 #define NN_HEALTH_SAT_WARN 0.5      /* sigmoid/tanh layer: >= 50% of (row, unit) values saturated */
-#define NN_HEALTH_SAT_EDGE 0.99     /* saturated: tanh |a| > 0.99; sigmoid a < 0.01 or a > 0.99 */
+#define NN_HEALTH_SAT_EDGE NN_ACT_SAT_EDGE   /* saturated: past the row's sat_lo/sat_hi (tanh |a| > 0.99;
+                                                 sigmoid a < 0.01 or a > 0.99) */
 #define NN_HEALTH_TINY_GRAD 1e-5    /* a hidden layer's ||dL/dW|| below this: gradients vanish */
 #define NN_HEALTH_VANISH_RATIO 1e-2 /* ...or below 1% of the largest layer's ||dL/dW|| */
 #define NN_HEALTH_HUGE_GRAD 1e3     /* a layer's ||dL/dW|| above this: gradients explode */
@@ -43,9 +39,9 @@ typedef struct {
     double weight_norm;      /* ||W||_2 */
     double update_ratio;     /* ||W - W_prev||_2 / ||W||_2 (the last optimizer step); NAN without
                                 prev_params; INFINITY if ||W|| = 0 and W moved */
-    double dead_share;       /* relu/leaky_relu: share of units with z <= 0 on every row of the last
-                                forward, in [0,1]; NAN for other activations */
-    double saturated_share;  /* sigmoid/tanh: share of (row, unit) values past NN_HEALTH_SAT_EDGE;
+    double dead_share;       /* can_die (relu, leaky_relu): share of units with z <= 0 on every row of the
+                                last forward, in [0,1]; NAN for other activations */
+    double saturated_share;  /* saturates (sigmoid, tanh): share of (row, unit) values past the edges;
                                 NAN for other activations */
     double act_mean, act_std;/* mean and (population) std of a over rows x units of the last forward */
 } nn_health_layer;
@@ -106,80 +102,5 @@ void nn_health_history_clear(nn_health_history *hist);
 void nn_health_history_push(nn_health_history *hist, const nn_health *h, int epoch);
 /* The i-th row, 0 = oldest held; NULL if i is out of range. */
 const nn_health_row *nn_health_history_get(const nn_health_history *hist, int i);
-
-// --- step-through of one sample ------------------------------------------------------------------
-
-#define NN_HEALTH_BIAS (-1)        /* i for the bias b[j] instead of the weight W[i][j] */
-
-/* One sample through the network, in double, recomputed from net->params into its own buffers
- * (never the network's workspace), without dropout. Loss semantics as DESIGN.md with rows = 1:
- * delta[l] = dL/dz of layer l for this sample alone, so the gradient of W[i][j] is
- * a_prev[i] * delta[j] (a_prev = x for the first layer) and that of b[j] is delta[j]. */
-typedef struct {
-    int n_inputs, n_layers;
-    int in[NN_MAX_LAYERS], out[NN_MAX_LAYERS];
-    nn_act act[NN_MAX_LAYERS];
-    float alpha[NN_MAX_LAYERS];
-    nn_loss loss;            /* of the last run */
-    int sample;              /* dataset row of the last nn_health_trace_sample; -1 otherwise */
-    int has_run;             /* 1 once a run filled the vectors */
-    double loss_value;       /* this sample's loss */
-    double *x;               /* (n_inputs) the sample's features, as the network sees them */
-    double *y;               /* (outputs) its target, as the loss sees it */
-    double *z[NN_MAX_LAYERS];     /* (out[l]) pre-activation */
-    double *a[NN_MAX_LAYERS];     /* (out[l]) activation */
-    double *delta[NN_MAX_LAYERS]; /* (out[l]) dL/dz */
-    double *da;              /* (widest) scratch: dL/da */
-    float *xf, *yf;          /* (n_inputs), (outputs) gather scratch */
-    double *buf;             /* the one allocation every vector points into */
-} nn_health_trace;
-
-/* Sizes the trace for net's shape (allocates once). */
-nn_status nn_health_trace_init(nn_health_trace *tr, const nn_network *net, nn_error *err);
-void nn_health_trace_free(nn_health_trace *tr);   /* zeroed or half-built is fine; idempotent */
-
-/* Forward and backward of one sample x (n_inputs), target y (outputs) with the current weights.
- * NN_EINVAL if net's shape is not the one the trace was sized for. */
-nn_status nn_health_trace_run(nn_health_trace *tr, const nn_network *net, const float *x, const float *y,
-                              nn_loss loss, nn_error *err);
-/* The same for dataset row `row` (0..t->data.n-1; t->split.train[k] is the k-th training row) of a
- * trainer: its normalised features, and its target as training sees it (one-hot or 0/1, or the
- * standardised regression target). */
-nn_status nn_health_trace_sample(nn_health_trace *tr, const nn_trainer *t, int row, nn_error *err);
-
-/* dL/dW[i][j] of layer l (0-based) for the traced sample, or dL/db[j] with i = NN_HEALTH_BIAS.
- * NAN if out of range or before a run. */
-double nn_health_trace_grad(const nn_health_trace *tr, int layer, int i, int j);
-
-/* The regularisation term of a parameter's gradient, as nn_network_add_penalty_grad adds it:
- * l1 lambda*sign(w), l2 lambda*w, elasticnet lambda*(r*sign(w) + (1-r)*w); 0 for biases
- * (is_bias) and for none. The trace's gradients are the loss's only: add this to match training. */
-double nn_health_penalty_grad(nn_reg reg, double lambda, double r, double w, int is_bias);
-
-/* What one optimizer step would do to one parameter, the formula with the numbers filled in. */
-#define NN_HEALTH_STEP_LINES 6
-#define NN_HEALTH_LINE 256
-typedef struct {
-    int layer, i, j;         /* i == NN_HEALTH_BIAS: the bias b[j] */
-    size_t index;            /* offset of the parameter in params */
-    nn_opt_kind kind;
-    long t;                  /* the step this would be: opt->t + 1 */
-    double lr;
-    double w, g;             /* the weight now and the gradient given */
-    double w_new;            /* the weight after the step */
-    double state[3];         /* opt s1/s2/s3 of this parameter before the step (0 if unused) */
-    double state_new[3];     /* ... and after */
-    int n_lines;
-    char lines[NN_HEALTH_STEP_LINES][NN_HEALTH_LINE];  /* UTF-8, one update per line, e.g.
-                                "w ← w − lr·g = 0.3120 − 0.03 × 0.0841 = 0.3095" */
-} nn_health_step;
-
-/* Fills s with one step of opt (read-only: its hyperparameters, t and state for this parameter)
- * on parameter (layer, i, j) of net with gradient g (e.g. nn_health_trace_grad, or the batch's
- * net->grads[index]) and learning rate lr (the trainer's current t->lr). The arithmetic mirrors
- * optimizer.c, so w_new is what nn_optimizer_step would write given that gradient.
- * NN_EINVAL if the parameter is out of range or opt does not match net. */
-nn_status nn_health_explain_step(nn_health_step *s, const nn_network *net, const nn_optimizer *opt,
-                                 double lr, int layer, int i, int j, double g, nn_error *err);
 
 #endif

@@ -1,12 +1,14 @@
 /* loss.h — losses: value and gradient over a batch.
  * Value = mean over the rows (samples) of the per-sample loss summed over the outputs.
- * Owns the loss table. Pure functions; any thread. */
+ * Owns the loss table (one row per loss: its value, gradient, fused pairing and double reference).
+ * Pure functions; any thread. */
 #ifndef NN_LOSS_H
 #define NN_LOSS_H
 
 #include "activation.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 
 typedef enum {
     NN_LOSS_MAE,
@@ -17,10 +19,27 @@ typedef enum {
     NN_LOSS_COUNT
 } nn_loss;
 
+/* One row per loss; adding a loss is its enum value and one row (loss.c). */
 typedef struct {
     const char *name;     /* preset name */
     nn_loss id;
-    const char *formula;  /* one line for the README and the help */
+    const char *formula;  /* one line for `nnterm keys --markdown` (the README's math section) */
+    bool classification;  /* needs a classification task (the cross-entropies) */
+    bool root_of_mse;     /* the root of the mse over the whole batch or split (rmse): an evaluation in
+                             chunks sums the mse and takes the root at the end */
+    int fused_act;        /* the output activation (nn_act) whose pairing trains with dL/dz = (a - y)/n
+                             and reports from z (nn_loss_is_fused); -1: none */
+    /* The engine, over a batch: the mean loss of yhat against y (n = rows * cols values), and
+     * dL/dyhat of it (each row carries the 1/rows factor). */
+    double (*value)(const float *yhat, const float *y, int rows, size_t n);
+    void (*grad)(float *dyhat, const float *yhat, const float *y, int rows, size_t n);
+    /* The fused pairing's mean loss from the output layer's z (and a = f(z)), stably and unclamped;
+     * NULL when fused_act is -1. */
+    double (*fused_value)(const float *z, const float *a, const float *y, int rows, int cols);
+    /* The reference, double, one sample of n outputs: the per-sample loss and, into g, dL/dyhat; and
+     * the fused pairing's per-sample loss from z. The Step view's trace uses them. */
+    double (*ref)(double *g, const double *yhat, const double *y, int n);
+    double (*fused_ref)(const double *z, const double *y, int n);
 } nn_loss_info;
 
 extern const nn_loss_info nn_loss_table[NN_LOSS_COUNT];

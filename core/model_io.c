@@ -461,8 +461,7 @@ nn_status nn_model_predict(nn_model *m, const float *x, int rows, float *out, nn
         return nn_error_set(err, NN_ENOMEM, "predict: out of memory");
     const nn_layer *top = &m->net.layers[m->net.n_layers - 1];
     /* probabilities: softmax and sigmoid outputs already are; other classification outputs get a softmax */
-    bool need_softmax = m->task == NN_TASK_CLASSIFICATION && k > 1 && top->act != NN_ACT_SOFTMAX &&
-                        top->act != NN_ACT_SIGMOID;
+    bool need_softmax = m->task == NN_TASK_CLASSIFICATION && k > 1 && !nn_act_table[top->act].probabilities;
     for (int r0 = 0; r0 < rows; r0 += chunk) {
         int n = rows - r0 < chunk ? rows - r0 : chunk;
         memcpy(xb, x + (size_t)r0 * (size_t)f, (size_t)n * (size_t)f * sizeof *xb);

@@ -237,7 +237,7 @@ const float *nn_network_forward(nn_network *net, nn_pool *pool, const float *x, 
         nn_layer *L = &net->layers[l];
         const int out = L->out;
         /* z = in W, then in the product's epilogue z += b and a = f(z) while each block is in L1 */
-        fwd_epi e = {L, net->params + L->b_off, L->act != NN_ACT_SOFTMAX};
+        fwd_epi e = {L, net->params + L->b_off, nn_act_table[L->act].elementwise};
         nn_gemm_args g = {.m = rows, .n = out, .k = L->in, .alpha = 1.0f, .a = in, .lda = L->in,
                           .b = net->params + L->w_off, .ldb = out, .c = L->z, .ldc = out,
                           .epilogue = forward_epilogue, .ctx = &e};
@@ -350,7 +350,7 @@ void nn_network_backward(nn_network *net, nn_pool *pool, const float *x, const f
         }
         nn_layer *P = &net->layers[l - 1];
         igrad_epi ie = {P, net->last_dropout && P->mask};
-        const bool fused = P->act != NN_ACT_SOFTMAX;   /* softmax needs whole rows */
+        const bool fused = nn_act_table[P->act].elementwise;   /* softmax needs whole rows */
         g[1] = (nn_gemm_args){.trans_b = true, .m = rows, .n = in, .k = out, .alpha = 1.0f, .a = L->delta,
                               .lda = out, .b = net->params + L->w_off, .ldb = out, .c = P->delta, .ldc = in,
                               .epilogue = fused ? igrad_epilogue : NULL, .ctx = &ie};

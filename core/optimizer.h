@@ -1,6 +1,7 @@
 /* optimizer.h — the torch.optim update rules over one flat parameter buffer, and the learning-rate
- * schedules. Names, hyperparameters and defaults are torch.optim's, so a step can be compared
- * number for number with PyTorch (per its documented pseudocode). Single-threaded object. */
+ * schedules, each a row of a table (optimizers.c; the schedules in optimizer.c). Names,
+ * hyperparameters and defaults are torch.optim's, so a step can be compared number for number with
+ * PyTorch (per its documented pseudocode). Single-threaded object. */
 #ifndef NN_OPTIMIZER_H
 #define NN_OPTIMIZER_H
 
@@ -11,12 +12,13 @@
 #include <stddef.h>
 
 typedef enum {
-    NN_OPT_SGD,       /* lr 1e-3, momentum 0, dampening 0, nesterov false, weight_decay 0 */
-    NN_OPT_RMSPROP,   /* lr 1e-2, alpha 0.99, eps 1e-8, momentum 0, centered false, weight_decay 0 */
-    NN_OPT_ADAM,      /* lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight_decay 0 (L2, coupled), amsgrad false */
-    NN_OPT_ADAMW,     /* lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight_decay 1e-2 (decoupled), amsgrad false */
-    NN_OPT_ADAGRAD,   /* lr 1e-2, lr_decay 0, weight_decay 0, initial_accumulator_value 0, eps 1e-10 */
-    NN_OPT_ADADELTA,  /* lr 1.0, rho 0.9, eps 1e-6, weight_decay 0 */
+    NN_OPT_SGD,
+    NN_OPT_RMSPROP,
+    NN_OPT_ADAM,
+    NN_OPT_ADAMW,
+    NN_OPT_ADAGRAD,
+    NN_OPT_ADADELTA,
+    NN_OPT_NADAM,
     NN_OPT_COUNT
 } nn_opt_kind;
 
@@ -34,27 +36,104 @@ typedef struct {
     double rho;                   /* adadelta */
     double lr_decay;              /* adagrad */
     double initial_accumulator_value; /* adagrad */
+    double momentum_decay;        /* nadam: psi of its momentum schedule */
 } nn_opt_params;
 
+/* A hyperparameter that an optimizer (or a schedule) takes, and its default there: a field of
+ * nn_opt_params (nn_schedule) by offset. The preset schema names the field (its key, range,
+ * label and documentation); the rows say who takes it. */
+typedef enum { NN_PARAM_DOUBLE, NN_PARAM_INT, NN_PARAM_BOOL } nn_param_type;
 typedef struct {
-    const char *name;     /* preset name: "sgd", "rmsprop", "adam", "adamw", "adagrad", "adadelta" */
+    size_t off;
+    nn_param_type type;
+    double dflt;             /* booleans: 0 or 1 */
+} nn_param;
+
+#define NN_OPT_MAX_PARAMS 10
+#define NN_OPT_MAX_RACE 3
+
+/* A race entry: an optimizer at the learning rate it is usually run with, and maybe a variant of it
+ * ("momentum" is sgd with momentum 0.9). */
+typedef struct {
+    const char *name;        /* race name: "sgd", "momentum", "adam" */
+    double lr;
+    int n_set;
+    nn_param set[2];         /* other parameters the entry sets (dflt: the value) */
+    bool optional;           /* not in the default race (which is the seed project's eight optimizers) */
+} nn_opt_race;
+
+/* One optimizer step on one parameter, written out for the Step view (nn_health_explain_step). */
+#define NN_OPT_EXPLAIN_LINES 6
+#define NN_OPT_EXPLAIN_LINE 256
+typedef struct {
+    int layer, i, j;         /* where the parameter sits in the network (filled by nn_health_explain_step;
+                                i == -1: the bias b[j]) */
+    size_t index;            /* offset of the parameter in params */
+    nn_opt_kind kind;
+    long t;                  /* the step this would be: opt->t + 1 */
+    double lr;
+    double w, g;             /* the weight now and the gradient given */
+    double w_new;            /* the weight after the step */
+    double state[3];         /* opt s1/s2/s3 of this parameter before the step (0 if unused) */
+    double state_new[3];     /* ... and after */
+    int n_lines;
+    char lines[NN_OPT_EXPLAIN_LINES][NN_OPT_EXPLAIN_LINE];  /* UTF-8, one update per line, e.g.
+                                "w ← w − lr·g = 0.3120 − 0.03 × 0.0841 = 0.3095" */
+} nn_opt_explain;
+
+/* The scalars of one step, computed once per step (not once per part of a pooled step). */
+typedef struct {
+    long t;                  /* the step, from 1 */
+    double lr;               /* its learning rate */
+    double k[4];             /* the rule's own per-step constants (its prepare fills them) */
+} nn_opt_step_args;
+
+typedef struct nn_optimizer nn_optimizer;
+
+/* One row per optimizer (optimizers.c). Adding one is its enum value and one row: its parameters
+ * with torch's defaults, the state it keeps, its update kernel and its written-out step. */
+typedef struct {
+    const char *name;        /* preset name: "sgd", "rmsprop", "adam", "adamw", "adagrad", "adadelta" */
     nn_opt_kind id;
-    const char *formula;  /* one line for the README and the help */
+    const char *formula;     /* the update in one line, for `nnterm keys --markdown` (the README) */
+    int n_params;
+    nn_param params[NN_OPT_MAX_PARAMS];   /* what it takes (learning_rate first), torch's defaults */
+    int n_race;
+    nn_opt_race race[NN_OPT_MAX_RACE];
+    /* torch.optim's own argument checks beyond nn_optimizer_init's common ones (lr, eps, weight_decay,
+     * momentum >= 0); NULL: none. Messages name the preset field. */
+    nn_status (*check)(const nn_opt_params *p, nn_error *err);
+    /* which state buffers (s1, s2, s3) a configuration uses */
+    void (*state)(const nn_opt_params *p, bool need[3]);
+    /* after the buffers are zeroed (a new optimizer): a rule that starts elsewhere sets them; NULL: none */
+    void (*reset)(const nn_opt_params *p, float *s1, float *s2, float *s3, size_t n);
+    /* once per step, t already counted: a->k, and *acc, a running scalar of the rule's (1 at reset) */
+    void (*prepare)(const nn_opt_params *p, nn_opt_step_args *a, double *acc);
+    /* the update over parameters p[0..n) with gradients g and state s1..s3 (NULL where unused) */
+    void (*step)(const nn_opt_params *p, const nn_opt_step_args *a, float *params, const float *g, float *s1,
+                 float *s2, float *s3, size_t n);
+    /* the same step on one parameter in double, written out: from e->t, lr, w, g and state to w_new,
+     * state_new and the lines (o: the optimizer before the step) */
+    void (*explain)(nn_opt_explain *e, const nn_optimizer *o);
 } nn_opt_info;
 
 extern const nn_opt_info nn_opt_table[NN_OPT_COUNT];
 int nn_opt_from_name(const char *name);  /* -1 if unknown */
 const char *nn_opt_name(nn_opt_kind k);
+/* True if kind takes the field of nn_opt_params at offset off (its row lists it). */
+bool nn_opt_takes(nn_opt_kind kind, size_t off);
 
-/* Fills *p with torch.optim's defaults for kind. */
+/* Fills *p with torch.optim's defaults for kind (a field kind does not take gets the default of the
+ * first row that takes it, so the struct is the same whatever fields are read). */
 void nn_opt_defaults(nn_opt_params *p, nn_opt_kind kind);
 
-typedef struct {
+struct nn_optimizer {
     nn_opt_params p;
     size_t n;          /* parameters */
     long t;            /* steps taken */
     float *s1, *s2, *s3; /* per-parameter state (momentum buffer, moments, accumulators); NULL if unused */
-} nn_optimizer;
+    double acc;        /* a running scalar of the rule's own (nadam: the product of its mu_t); 1 at reset */
+};
 
 nn_status nn_optimizer_init(nn_optimizer *o, const nn_opt_params *p, size_t n, nn_error *err);
 void nn_optimizer_free(nn_optimizer *o);     /* zeroed or half-built is fine; idempotent */
@@ -92,14 +171,24 @@ typedef struct {
     double eta_min;    /* cosine floor (default 0) */
 } nn_schedule;
 
+#define NN_SCHED_MAX_PARAMS 4
+/* One row per schedule (optimizer.c): its parameters (fields of nn_schedule) with defaults and its
+ * learning rate for an epoch. */
 typedef struct {
     const char *name;     /* "constant", "step", "exponential", "cosine" */
     nn_sched_kind id;
-    const char *formula;
+    const char *formula;  /* for `nnterm keys --markdown` (the README) */
+    int n_params;
+    nn_param params[NN_SCHED_MAX_PARAMS];
+    double (*lr)(const nn_schedule *s, double base_lr, int epoch, int run_epochs);
 } nn_sched_info;
 
 extern const nn_sched_info nn_sched_table[NN_SCHED_COUNT];
 int nn_sched_from_name(const char *name);  /* -1 if unknown */
+/* Fills *s with kind's defaults (fields it does not take: the first row's that does). */
+void nn_sched_defaults(nn_schedule *s, nn_sched_kind kind);
+/* True if kind takes the field of nn_schedule at offset off. */
+bool nn_sched_takes(nn_sched_kind kind, size_t off);
 
 /* Learning rate for 0-based epoch of a run of run_epochs epochs. step: base*gamma^floor(e/step_size);
  * exponential: base*gamma^e; cosine: eta_min + (base - eta_min)(1 + cos(pi*e/T))/2 (torch's closed

@@ -6,6 +6,7 @@
 #define NN_PRESET_H
 
 #include "data.h"
+#include "datasets.h"
 #include "error.h"
 #include "files.h"
 #include "network.h"
@@ -26,20 +27,6 @@ typedef struct {
     nn_init init;             /* NN_INIT_AUTO: He if relu-like, else Xavier */
     nn_dist dist;
 } nn_preset_layer;
-
-typedef struct {
-    char source[32];                     /* required: a name in nn_source_table */
-    char path[NN_PATH_MAX];              /* csv: relative to the preset's folder */
-    char label[128];                     /* csv: column name or index; "" = last column */
-    int task;                            /* nn_task or NN_AUTO (the source's default) */
-    char images[NN_PATH_MAX], labels[NN_PATH_MAX];
-    char test_images[NN_PATH_MAX], test_labels[NN_PATH_MAX];
-    int samples;                         /* synthetic; 0 = the source's default */
-    double noise;                        /* synthetic; NAN = the source's default */
-    nn_normalize normalize;              /* default zscore */
-    double split_train, split_val, split_test;   /* default 0.7 / 0.1 / 0.2 */
-    bool shuffle;                        /* default true */
-} nn_preset_dataset;
 
 typedef struct {
     int epochs;                          /* default 20 */

@@ -11,6 +11,8 @@
 
 #include "datasets.h"
 #include "files.h"
+#include "model_io.h"
+#include "preset_schema.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -47,30 +49,9 @@ static nn_status load_dataset(nn_dataset *d, const nn_preset *p, nn_error *err)
     if (!src)
         return nn_error_set(err, NN_EINVAL, "%s: dataset.source: \"%s\" is not a known source", p->file,
                             ds->source);
-    char path[NN_PATH_MAX];
-    nn_status st;
-    if (strcmp(src->name, "iris") == 0) {
-        st = nn_data_iris(d, err);
-    } else if (strcmp(src->name, "csv") == 0) {
-        if (nn_path_join(path, sizeof path, p->base_dir, ds->path) != 0)
-            return nn_error_set(err, NN_EINVAL, "%s: dataset.path: path too long", p->file);
-        st = nn_data_csv_file(d, path, ds->label, ds->task, err);
-    } else if (strcmp(src->name, "idx") == 0) {
-        char lab[NN_PATH_MAX], ti[NN_PATH_MAX] = "", tl[NN_PATH_MAX] = "";
-        if (nn_path_join(path, sizeof path, p->base_dir, ds->images) != 0 ||
-            nn_path_join(lab, sizeof lab, p->base_dir, ds->labels) != 0 ||
-            (ds->test_images[0] && nn_path_join(ti, sizeof ti, p->base_dir, ds->test_images) != 0) ||
-            (ds->test_labels[0] && nn_path_join(tl, sizeof tl, p->base_dir, ds->test_labels) != 0))
-            return nn_error_set(err, NN_EINVAL, "%s: dataset: an idx path is too long", p->file);
-        int fashion = strstr(ds->images, "fashion") != NULL;
-        st = nn_data_idx(d, path, lab, ti[0] ? ti : NULL, tl[0] ? tl : NULL, fashion, err);
-    } else {
-        nn_rng r;
-        seed_stream(&r, p->seed, STREAM_DATA);
-        int samples = ds->samples > 0 ? ds->samples : src->default_samples;
-        double noise = isnan(ds->noise) ? src->default_noise : ds->noise;
-        st = nn_data_synthetic(d, src->name, samples, noise, &r, err);
-    }
+    nn_rng r;
+    seed_stream(&r, p->seed, STREAM_DATA);
+    nn_status st = src->load(d, src, ds, p->base_dir, p->file, &r, err);
     if (st != NN_OK)
         return st;
     if (ds->task != NN_AUTO && (nn_task)ds->task != d->task)
@@ -125,7 +106,7 @@ static nn_status resolve_model(const nn_preset *p, const nn_dataset *d, nn_layer
         *loss = NN_LOSS_MSE;
     else
         *loss = last_units == 1 ? NN_LOSS_BCE : NN_LOSS_CE;
-    if (d->task == NN_TASK_REGRESSION && (*loss == NN_LOSS_CE || *loss == NN_LOSS_BCE))
+    if (d->task == NN_TASK_REGRESSION && nn_loss_table[*loss].classification)
         return nn_error_set(err, NN_EINVAL, "%s: training.loss: %s needs a classification dataset", p->file,
                             nn_loss_name(*loss));
     return NN_OK;
@@ -141,9 +122,25 @@ static void *xcalloc(size_t n, size_t size, bool *ok)
     return q;
 }
 
-static nn_status init_model(nn_trainer *t, const nn_preset *p, int threads, nn_error *err);
+/* Where a trainer's threads come from: a pool of its own (threads: 0 = one per core, 1 = none), or
+ * a pool it borrows (borrowed: pool, NULL for one thread). */
+typedef struct {
+    int threads;
+    bool borrowed;
+    nn_pool *pool;
+} pool_source;
+
+static nn_status init_model(nn_trainer *t, const nn_preset *p, pool_source ps, nn_error *err);
+static nn_status init_own_data(nn_trainer *t, const nn_preset *p, pool_source ps, nn_error *err);
 
 nn_status nn_trainer_init(nn_trainer *t, const nn_preset *p, int threads, nn_error *err)
+{
+    pool_source ps = {threads, false, NULL};
+    return init_own_data(t, p, ps, err);
+}
+
+/* Loads, splits and normalises the data, then builds the rest. */
+static nn_status init_own_data(nn_trainer *t, const nn_preset *p, pool_source ps, nn_error *err)
 {
     memset(t, 0, sizeof *t);
     t->preset = *p;
@@ -165,7 +162,7 @@ nn_status nn_trainer_init(nn_trainer *t, const nn_preset *p, int threads, nn_err
     if (st != NN_OK)
         goto fail;
     nn_norm_apply(&t->norm, t->data.x, t->data.n);
-    return init_model(t, p, threads, err);
+    return init_model(t, p, ps, err);
 fail:
     nn_trainer_free(t);
     return st;
@@ -180,11 +177,11 @@ static bool same_data(const nn_preset *a, const nn_preset *b)
            strcmp(a->base_dir, b->base_dir) == 0;
 }
 
-nn_status nn_trainer_init_shared(nn_trainer *t, const nn_preset *p, const nn_trainer *donor, int threads,
+static nn_status init_from_donor(nn_trainer *t, const nn_preset *p, const nn_trainer *donor, pool_source ps,
                                  nn_error *err)
 {
     if (!donor || !donor->data.x || !same_data(p, &donor->preset))
-        return nn_trainer_init(t, p, threads, err);
+        return init_own_data(t, p, ps, err);
     memset(t, 0, sizeof *t);
     t->preset = *p;
     t->best_val = INFINITY;
@@ -192,12 +189,26 @@ nn_status nn_trainer_init_shared(nn_trainer *t, const nn_preset *p, const nn_tra
     t->split = donor->split;
     t->norm = donor->norm;
     t->shared_data = true;
-    return init_model(t, p, threads, err);
+    return init_model(t, p, ps, err);
+}
+
+nn_status nn_trainer_init_shared(nn_trainer *t, const nn_preset *p, const nn_trainer *donor, int threads,
+                                 nn_error *err)
+{
+    pool_source ps = {threads, false, NULL};
+    return init_from_donor(t, p, donor, ps, err);
+}
+
+nn_status nn_trainer_init_borrowed(nn_trainer *t, const nn_preset *p, const nn_trainer *donor, nn_pool *pool,
+                                   nn_error *err)
+{
+    pool_source ps = {1, true, pool};
+    return init_from_donor(t, p, donor, ps, err);
 }
 
 /* The rest of init, from the loaded, split and normalised data: network, optimizer, pool, buffers,
  * the first weights. On failure frees t. */
-static nn_status init_model(nn_trainer *t, const nn_preset *p, int threads, nn_error *err)
+static nn_status init_model(nn_trainer *t, const nn_preset *p, pool_source ps, nn_error *err)
 {
     nn_layer_spec specs[NN_MAX_LAYERS];
     nn_status st = resolve_model(p, &t->data, specs, &t->loss, err);
@@ -218,8 +229,11 @@ static nn_status init_model(nn_trainer *t, const nn_preset *p, int threads, nn_e
     st = nn_optimizer_init(&t->opt, &p->training.optimizer, t->net.n_params, err);
     if (st != NN_OK)
         goto fail_named;
-    if (threads != 1) {
-        t->pool = nn_pool_create(threads, err);
+    if (ps.borrowed) {
+        t->pool = ps.pool;
+        t->pool_borrowed = true;
+    } else if (ps.threads != 1) {
+        t->pool = nn_pool_create(ps.threads, err);
         if (!t->pool) {
             st = err ? err->code : NN_ENOMEM;
             goto fail;
@@ -271,7 +285,8 @@ void nn_trainer_free(nn_trainer *t)
     nn_norm_free(&t->norm);
     nn_network_free(&t->net);
     nn_optimizer_free(&t->opt);
-    nn_pool_destroy(t->pool);
+    if (!t->pool_borrowed)
+        nn_pool_destroy(t->pool);
     free(t->order);
     free(t->xb);
     free(t->yb);
@@ -326,7 +341,56 @@ void nn_trainer_set_lr(nn_trainer *t, double lr)
     if (!(lr > 0) || !isfinite(lr))
         return;
     t->base_lr = lr;
+    t->preset.training.optimizer.lr = lr;   /* a saved model shows the live value */
     t->lr = nn_schedule_lr(&t->preset.training.schedule, t->base_lr, t->epoch, t->preset.training.epochs);
+}
+
+/* The live keys of the schema (NN_KEY_LIVE) as a message lists them: "training.optimizer.learning_rate;
+ * training.regularization: method, lambda, r, dropout" (keys under one level after its path). */
+static void live_key_list(char *out, size_t cap)
+{
+    size_t len = 0;
+    out[0] = '\0';
+    const nn_preset_key *up = NULL;
+    for (int i = 0; i < nn_preset_key_count; i++) {
+        const nn_preset_key *k = &nn_preset_keys[i];
+        if (!(k->flags & NN_KEY_LIVE))
+            continue;
+        const nn_preset_key *parent = nn_preset_key_parent(k);
+        const char *last = strrchr(k->path, '.') ? strrchr(k->path, '.') + 1 : k->path;
+        bool next_same = false;
+        for (int j = i + 1; j < nn_preset_key_count && !next_same; j++)
+            next_same = (nn_preset_keys[j].flags & NN_KEY_LIVE) && nn_preset_key_parent(&nn_preset_keys[j]) == parent;
+        int w;
+        if (parent && parent == up)
+            w = snprintf(out + len, cap - len, ", %s", last);
+        else if (parent && next_same)
+            w = snprintf(out + len, cap - len, "%s%s: %s", len ? "; " : "", parent->path, last);
+        else
+            w = snprintf(out + len, cap - len, "%s%s", len ? "; " : "", k->path);
+        if (w < 0 || (size_t)w >= cap - len)
+            break;   /* cut (the five live keys take about 90 bytes) */
+        len += (size_t)w;
+        up = parent;
+    }
+}
+
+nn_status nn_trainer_set_param(nn_trainer *t, const char *key, const char *value, nn_error *err)
+{
+    if (!nn_preset_key_live(key)) {
+        char keys[320];
+        live_key_list(keys, sizeof keys);
+        return nn_error_set(err, NN_EINVAL, "%s cannot change during a run; live keys: %s (edit the preset and reload "
+                            "for the rest)", key, keys);
+    }
+    if (nn_preset_is_locked(&t->preset, key))
+        return nn_error_set(err, NN_EINVAL, "%s is locked by this lesson", key);
+    nn_status st = nn_preset_set(&t->preset, key, value, err);
+    if (st != NN_OK)
+        return st;
+    if (strcmp(key, "training.optimizer.learning_rate") == 0)
+        nn_trainer_set_lr(t, t->preset.training.optimizer.lr);
+    return NN_OK;
 }
 
 // --- evaluation ---------------------------------------------------------------------------------
@@ -359,7 +423,7 @@ static split_eval eval_split(nn_trainer *t, const uint32_t *idx, int n, bool tes
     /* The split's loss whatever the chunking: mae, mse and the cross-entropies are means over the
      * rows, so the chunks' means weighted by their rows add up to the split's mean; rmse is the root
      * of the split's mse (the mean of the chunks' roots is not). */
-    const bool root = t->loss == NN_LOSS_RMSE;
+    const bool root = nn_loss_table[t->loss].root_of_mse;
     const nn_loss summed = root ? NN_LOSS_MSE : t->loss;
     double loss_sum = 0;
     long correct = 0;
@@ -565,4 +629,86 @@ bool nn_trainer_finished(const nn_trainer *t)
 const nn_epoch_stats *nn_trainer_last(const nn_trainer *t)
 {
     return t->history_len > 0 ? &t->history[t->history_len - 1] : NULL;
+}
+
+// --- accessors ------------------------------------------------------------------------------------
+
+void nn_trainer_progress_get(const nn_trainer *t, nn_trainer_progress *out)
+{
+    memset(out, 0, sizeof *out);
+    out->state = t->state;
+    out->epoch = t->epoch;
+    out->epochs = t->preset.training.epochs;
+    out->batch = t->batch;
+    out->n_batches = t->n_batches;
+    out->batch_size = t->batch_size;
+    out->seed = t->seed;
+    out->lr = t->lr;
+    out->base_lr = t->base_lr;
+    out->samples_seen = t->samples_seen;
+    out->threads = nn_pool_threads(t->pool);
+    out->stopped_early = t->stopped_early;
+    out->best_epoch = t->preset.training.patience > 0 ? t->best_epoch : 0;
+    out->history_len = t->history_len;
+    out->optimizer = t->opt.p.kind;
+    out->loss = t->loss;
+    out->outputs = t->outputs;
+}
+
+const nn_preset *nn_trainer_preset(const nn_trainer *t) { return &t->preset; }
+const nn_dataset *nn_trainer_data(const nn_trainer *t) { return &t->data; }
+const nn_split *nn_trainer_split(const nn_trainer *t) { return &t->split; }
+const nn_norm *nn_trainer_norm(const nn_trainer *t) { return &t->norm; }
+const nn_network *nn_trainer_network(const nn_trainer *t) { return &t->net; }
+const nn_optimizer *nn_trainer_optimizer(const nn_trainer *t) { return &t->opt; }
+
+const nn_epoch_stats *nn_trainer_history(const nn_trainer *t, int *len)
+{
+    if (len)
+        *len = t->history_len;
+    return t->history;
+}
+
+const nn_epoch_stats *nn_trainer_final(const nn_trainer *t)
+{
+    return t->state == NN_TRAINER_DONE ? &t->final_stats : NULL;
+}
+
+const char *nn_trainer_fault(const nn_trainer *t)
+{
+    return t->fault;
+}
+
+const int *nn_trainer_confusion(const nn_trainer *t, int *k)
+{
+    if (k)
+        *k = t->data.task == NN_TASK_CLASSIFICATION ? t->data.n_classes : 0;
+    return t->confusion;
+}
+
+const nn_class_metrics *nn_trainer_metrics(const nn_trainer *t) { return &t->metrics; }
+const nn_reg_metrics *nn_trainer_reg_metrics(const nn_trainer *t) { return &t->reg; }
+
+int nn_trainer_sample_row(const nn_trainer *t, int k)
+{
+    return k >= 0 && k < t->split.n_train ? (int)t->split.train[k] : -1;
+}
+
+int nn_trainer_forward_batch(nn_trainer *t, int b)
+{
+    if (b < 0 || b >= t->n_batches)
+        return 0;
+    int start = b * t->batch_size;
+    int rows = t->split.n_train - start < t->batch_size ? t->split.n_train - start : t->batch_size;
+    if (rows <= 0)
+        return 0;
+    /* t->xb/yb are the step's scratch, free between steps */
+    nn_gather(t->xb, t->yb, t->outputs, &t->data, &t->norm, t->order + start, rows);
+    nn_network_forward(&t->net, t->pool, t->xb, rows, 0.0f, NULL);
+    return rows;
+}
+
+nn_status nn_trainer_save_model(const nn_trainer *t, const char *path, nn_error *err)
+{
+    return nn_model_save(path, &t->preset, &t->net, &t->norm, &t->data, err);
 }

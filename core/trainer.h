@@ -43,7 +43,8 @@ typedef struct {
     bool shared_data;        /* data, split and norm borrowed from another trainer: read only, not freed */
     nn_network net;
     nn_optimizer opt;
-    nn_pool *pool;           /* owned; NULL = single thread */
+    nn_pool *pool;           /* NULL = single thread; owned, unless pool_borrowed */
+    bool pool_borrowed;      /* pool belongs to the caller of nn_trainer_init_borrowed: not destroyed */
     nn_loss loss;
     int outputs;             /* network output width */
     int batch_size;
@@ -86,6 +87,11 @@ nn_status nn_trainer_init(nn_trainer *t, const nn_preset *p, int threads, nn_err
  * seed) this is nn_trainer_init. The result is the same numbers either way. */
 nn_status nn_trainer_init_shared(nn_trainer *t, const nn_preset *p, const nn_trainer *donor, int threads,
                                  nn_error *err);
+/* As nn_trainer_init_shared, but t starts no threads: it trains on pool (NULL: one thread), which it
+ * borrows. The caller destroys the pool after freeing t. Several trainers may borrow one pool when
+ * only one of them runs at a time (a race: the runner owns the pool, its trainers borrow it). */
+nn_status nn_trainer_init_borrowed(nn_trainer *t, const nn_preset *p, const nn_trainer *donor, nn_pool *pool,
+                                   nn_error *err);
 void nn_trainer_free(nn_trainer *t);   /* zeroed or half-built is fine; idempotent */
 
 /* One mini-batch. At the end of the last batch of an epoch, also evaluates, records history,
@@ -101,8 +107,16 @@ bool nn_trainer_finished(const nn_trainer *t);  /* DONE or DIVERGED */
 /* Back to epoch 0. new_seed false: the same initial weights (and shuffles) as before;
  * true: weights, shuffles and dropout drawn from seed. */
 void nn_trainer_reset(nn_trainer *t, bool new_seed, uint64_t seed);
-/* Changes the base learning rate from the next batch on. */
+/* Changes the base learning rate from the next batch on (lr > 0 and finite, else nothing), and
+ * records it in the trainer's preset, so a saved model shows the live value. */
 void nn_trainer_set_lr(nn_trainer *t, double lr);
+
+/* Changes one preset key of the running experiment from the next batch on: a live key of the preset
+ * schema (nn_preset_key_live: the learning rate, the regularization's method, lambda, r and dropout),
+ * not locked by the preset's lesson, set as by nn_preset_set; the learning rate as by
+ * nn_trainer_set_lr. Anything else is an error naming the key (and the live keys), and changes
+ * nothing. The trainer reads each live key from its preset at every batch. */
+nn_status nn_trainer_set_param(nn_trainer *t, const char *key, const char *value, nn_error *err);
 
 /* Evaluates the current weights on the three splits and fills s (epoch = t->epoch), the confusion
  * matrix and the metrics. Used after each epoch and after reset. */
@@ -113,5 +127,52 @@ nn_status nn_trainer_evaluate(nn_trainer *t, nn_epoch_stats *s, nn_error *err);
 void nn_trainer_predict(nn_trainer *t, const float *x, int rows, float *out);
 
 const nn_epoch_stats *nn_trainer_last(const nn_trainer *t);   /* NULL before the first epoch */
+
+// --- accessors: what a front end reads (read only; the thread that owns the trainer) ----------
+
+/* Where a run stands. */
+typedef struct {
+    nn_trainer_state state;
+    int epoch;               /* completed epochs */
+    int epochs;              /* planned (training.epochs) */
+    int batch, n_batches;    /* next batch of the current epoch, 0..n_batches */
+    int batch_size;
+    uint64_t seed;           /* seed of the current weights */
+    double lr, base_lr;      /* current (scheduled) learning rate, and before the schedule */
+    long samples_seen;       /* since init or reset */
+    int threads;             /* threads training (the pool's size; 1 without a pool) */
+    bool stopped_early;
+    int best_epoch;          /* early stopping: the epoch whose weights are kept; 0 without it */
+    int history_len;
+    nn_opt_kind optimizer;
+    nn_loss loss;
+    int outputs;             /* network output width */
+} nn_trainer_progress;
+
+void nn_trainer_progress_get(const nn_trainer *t, nn_trainer_progress *out);
+const nn_preset *nn_trainer_preset(const nn_trainer *t);     /* with live changes */
+const nn_dataset *nn_trainer_data(const nn_trainer *t);      /* x normalised */
+const nn_split *nn_trainer_split(const nn_trainer *t);
+const nn_norm *nn_trainer_norm(const nn_trainer *t);
+const nn_network *nn_trainer_network(const nn_trainer *t);
+const nn_optimizer *nn_trainer_optimizer(const nn_trainer *t);
+/* The history (one entry per completed epoch, entry i is epoch i + 1); *len receives its length. */
+const nn_epoch_stats *nn_trainer_history(const nn_trainer *t, int *len);
+/* DONE: the evaluation of the final weights (the best ones with early stopping); else NULL. */
+const nn_epoch_stats *nn_trainer_final(const nn_trainer *t);
+const char *nn_trainer_fault(const nn_trainer *t);           /* DIVERGED: why; else "" */
+/* Test confusion matrix of the last evaluation, (k, k) with [actual * k + predicted]; *k receives the
+ * number of classes (0 for regression). */
+const int *nn_trainer_confusion(const nn_trainer *t, int *k);
+const nn_class_metrics *nn_trainer_metrics(const nn_trainer *t);   /* test, classification */
+const nn_reg_metrics *nn_trainer_reg_metrics(const nn_trainer *t); /* test, regression */
+/* The dataset row of the k-th training row (0..n_train-1), or -1 out of range. */
+int nn_trainer_sample_row(const nn_trainer *t, int k);
+/* Passes batch b (0..n_batches-1) of the current epoch's order forward again, with the current
+ * weights and no dropout, so the network's z/a workspace holds that batch (after an epoch ends, the
+ * order is still that epoch's until the next step). Returns its rows, 0 if b is out of range. */
+int nn_trainer_forward_batch(nn_trainer *t, int b);
+/* nn_model_save of the trainer's preset (with live changes), network, normalisation and names. */
+nn_status nn_trainer_save_model(const nn_trainer *t, const char *path, nn_error *err);
 
 #endif

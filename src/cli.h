@@ -13,6 +13,8 @@
 int cli_train(int argc, char **argv);
 int cli_check(int argc, char **argv);
 int cli_presets(int argc, char **argv);
+/* `nnterm keys [--markdown]`: every preset key and choice, from the tables (docs/preset-keys.md). */
+int cli_keys(int argc, char **argv);
 int cli_predict(int argc, char **argv);
 int cli_race(int argc, char **argv);
 

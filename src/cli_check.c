@@ -1,5 +1,6 @@
-/* cli_check.c — `nnterm check PRESET...` and `nnterm presets`. */
+/* cli_check.c — `nnterm check PRESET...`, `nnterm presets` and `nnterm keys [--markdown]`. */
 #include "cli.h"
+#include "preset_schema.h"
 
 #include "files.h"
 
@@ -63,6 +64,23 @@ int cli_check(int argc, char **argv)
         free(d);
     }
     return bad ? EXIT_BAD_INPUT : 0;
+}
+
+int cli_keys(int argc, char **argv)
+{
+    bool markdown = argc == 2 && strcmp(argv[1], "--markdown") == 0;
+    if (argc > 2 || (argc == 2 && !markdown)) {
+        fprintf(stderr, "nnterm: keys takes only --markdown\n");
+        return EXIT_BAD_INPUT;
+    }
+    char *doc = nn_preset_keys_doc(markdown);
+    if (!doc) {
+        fprintf(stderr, "nnterm: keys: out of memory\n");
+        return EXIT_RUN_FAILED;
+    }
+    fputs(doc, stdout);
+    free(doc);
+    return 0;
 }
 
 int cli_presets(int argc, char **argv)

@@ -1,7 +1,7 @@
 /* cli_race.c — `nnterm race PRESET [--optimizers a,b,...] [--epochs N] [--seed S] [--json]`:
- * the same network from the same initial weights, trained once per optimizer. Each run is an
- * ordinary trainer with only the optimizer changed, so it equals `nnterm train` with that
- * optimizer, number for number. */
+ * the same network from the same initial weights, trained once per optimizer, by the race runner
+ * (core/race.h) in turn. Each run is an ordinary trainer with only the optimizer changed, so it
+ * equals `nnterm train` with that optimizer, number for number. */
 #include "cli.h"
 
 #include "race.h"
@@ -71,15 +71,14 @@ int cli_race(int argc, char **argv)
         return EXIT_BAD_INPUT;
     }
     int rc = EXIT_BAD_INPUT;
-    nn_preset *base = malloc(sizeof *base), *p = malloc(sizeof *p);
-    /* tr[0]: the first optimizer's trainer, kept to the end: the others borrow its data (one load,
-     * one copy of the dataset); tr[1]: each later optimizer's, freed after its row */
-    nn_trainer *tr = calloc(2, sizeof *tr), *t = tr;
-    char *buf = NULL;
-    const char *names[NN_RACE_MAX];
+    nn_preset *base = malloc(sizeof *base);
+    /* The runner builds each optimizer's trainer in turn and trains it to its end; entry 0 is kept to
+     * the end (the others borrow its data: one load, one copy of the dataset), each later entry is
+     * freed after its row. */
+    nn_race *race = calloc(1, sizeof *race);
     race_row rows[NN_RACE_MAX];
     nn_error err;
-    if (!base || !p || !tr) {
+    if (!base || !race) {
         fprintf(stderr, "nnterm: out of memory\n");
         rc = EXIT_RUN_FAILED;
         goto out;
@@ -97,103 +96,87 @@ int cli_race(int argc, char **argv)
         if (nn_preset_set(base, "seed", num, &err) != NN_OK)
             goto bad;
     }
-    int n;
-    if (list) {
-        buf = strdup(list);
-        if (!buf)
-            goto out;
-        n = nn_race_parse_list(buf, names, base, &err);
-        if (n < 0)
-            goto bad;
-    } else {
-        n = nn_race_count;
-        for (int i = 0; i < n; i++)
-            names[i] = nn_race_table[i].name;
-    }
+    if (nn_race_init(race, base, list, (int)threads, NN_RACE_IN_TURN, &err) != NN_OK)
+        goto bad;
+    int n = race->n;
     if (!json)
         printf("race on %s: %d optimizers, %d epochs, seed %llu, the same initial weights\n", base->name, n,
                base->training.epochs, (unsigned long long)base->seed);
     rc = 0;
-    for (int r = 0; r < n; r++) {
-        *p = *base;
-        if (nn_race_apply(p, names[r], &err) != NN_OK)
-            goto bad;
-        t = r == 0 ? &tr[0] : &tr[1];
-        if (nn_trainer_init_shared(t, p, r == 0 ? NULL : &tr[0], (int)threads, &err) != NN_OK) {
+    double secs = 0;
+    bool cls = false;
+    while (!nn_race_finished(race)) {
+        nn_race_turn turn;
+        if (nn_race_step(race, &turn, &err) != NN_OK) {
             fprintf(stderr, "nnterm: %s\n", err.msg);
             rc = EXIT_BAD_INPUT; /* the preset or its data cannot be used */
             goto out;
         }
-        int printed = 0;
-        double secs = 0;
-        while (!nn_trainer_finished(t)) {
-            nn_status st = nn_trainer_step(t, &err);
-            for (; printed < t->history_len; printed++) {
-                const nn_epoch_stats *s = &t->history[printed];
-                secs += s->seconds;
-                if (json) {
-                    printf("{\"optimizer\":\"%s\",\"epoch\":%d", names[r], s->epoch);
-                    jnum("train_loss", s->train_loss);
-                    jnum("val_loss", s->val_loss);
-                    jnum("test_loss", s->test_loss);
-                    bool cls = t->data.task == NN_TASK_CLASSIFICATION;
-                    jnum(cls ? "train_accuracy" : "train_r2", s->train_acc);
-                    jnum(cls ? "val_accuracy" : "val_r2", s->val_acc);
-                    jnum(cls ? "test_accuracy" : "test_r2", s->test_acc);
-                    printf(",\"seconds\":%.6f,\"eval_seconds\":%.6f}\n", s->seconds, s->eval_seconds);
-                }
+        if (turn.entry < 0)
+            break;
+        const char *name = race->racer[turn.entry].name;
+        const nn_trainer *t = &race->racer[turn.entry].t;
+        cls = nn_trainer_data(t)->task == NN_TASK_CLASSIFICATION;
+        if (turn.epoch_ended) {
+            const nn_epoch_stats *s = &turn.stats;
+            secs += s->seconds;
+            if (json) {
+                printf("{\"optimizer\":\"%s\",\"epoch\":%d", name, s->epoch);
+                jnum("train_loss", s->train_loss);
+                jnum("val_loss", s->val_loss);
+                jnum("test_loss", s->test_loss);
+                jnum(cls ? "train_accuracy" : "train_r2", s->train_acc);
+                jnum(cls ? "val_accuracy" : "val_r2", s->val_acc);
+                jnum(cls ? "test_accuracy" : "test_r2", s->test_acc);
+                printf(",\"seconds\":%.6f,\"eval_seconds\":%.6f}\n", s->seconds, s->eval_seconds);
             }
-            if (st != NN_OK)
-                break;
         }
-        race_row *row = &rows[r];
-        const nn_epoch_stats *f = t->state == NN_TRAINER_DONE ? &t->final_stats : nn_trainer_last(t);
-        row->name = names[r];
-        row->lr = p->training.optimizer.lr;
-        row->epochs = t->epoch;
-        row->diverged = t->state == NN_TRAINER_DIVERGED;
+        if (!turn.entry_done)
+            continue;
+        nn_trainer_progress pr;
+        nn_trainer_progress_get(t, &pr);
+        race_row *row = &rows[turn.entry];
+        const nn_epoch_stats *f = pr.state == NN_TRAINER_DONE ? nn_trainer_final(t) : nn_trainer_last(t);
+        row->name = name;
+        row->lr = nn_trainer_preset(t)->training.optimizer.lr;
+        row->epochs = pr.epoch;
+        row->diverged = pr.state == NN_TRAINER_DIVERGED;
         row->train_loss = f ? f->train_loss : (double)NAN;
         row->val_loss = f ? f->val_loss : (double)NAN;
         row->test_loss = f ? f->test_loss : (double)NAN;
         row->test_acc = f ? f->test_acc : (double)NAN;
-        row->macro_f1 = t->data.task == NN_TASK_CLASSIFICATION && f ? t->metrics.macro_f1 : (double)NAN;
+        row->macro_f1 = cls && f ? nn_trainer_metrics(t)->macro_f1 : (double)NAN;
         row->seconds = secs;
+        secs = 0;
         if (json) {
-            printf("{\"optimizer\":\"%s\",\"final\":true,\"epochs\":%d,\"lr\":%.6g", names[r], t->epoch, row->lr);
+            printf("{\"optimizer\":\"%s\",\"final\":true,\"epochs\":%d,\"lr\":%.6g", name, pr.epoch, row->lr);
             if (row->diverged)
                 printf(",\"diverged\":true");
             jnum("train_loss", row->train_loss);
             jnum("test_loss", row->test_loss);
-            bool cls = t->data.task == NN_TASK_CLASSIFICATION;
             jnum(cls ? "accuracy" : "r2", row->test_acc);
             if (cls)
                 jnum("macro_f1", row->macro_f1);
             printf("}\n");
         }
-        bool cls = t->data.task == NN_TASK_CLASSIFICATION;
-        if (r > 0)
-            nn_trainer_free(t);
-        if (!json && r == n - 1) {
-            printf("\n%-12s %9s %6s %10s %10s %10s %9s %8s\n", "optimizer", "lr", "epochs", "train loss", "val loss",
-                   "test loss", cls ? "test acc" : "test R2", "seconds");
-            for (int i = 0; i < n; i++)
-                printf("%-12s %9.3g %6d %10.4f %10.4f %10.4f %9.4f %8.3f%s\n", rows[i].name, rows[i].lr,
-                       rows[i].epochs, rows[i].train_loss, rows[i].val_loss, rows[i].test_loss, rows[i].test_acc,
-                       rows[i].seconds, rows[i].diverged ? "  DIVERGED" : "");
-        }
+        nn_race_release(race, turn.entry);
+    }
+    if (!json) {
+        printf("\n%-12s %9s %6s %10s %10s %10s %9s %8s\n", "optimizer", "lr", "epochs", "train loss", "val loss",
+               "test loss", cls ? "test acc" : "test R2", "seconds");
+        for (int i = 0; i < n; i++)
+            printf("%-12s %9.3g %6d %10.4f %10.4f %10.4f %9.4f %8.3f%s\n", rows[i].name, rows[i].lr,
+                   rows[i].epochs, rows[i].train_loss, rows[i].val_loss, rows[i].test_loss, rows[i].test_acc,
+                   rows[i].seconds, rows[i].diverged ? "  DIVERGED" : "");
     }
     goto out;
 bad:
     fprintf(stderr, "nnterm: %s\n", err.msg);
     rc = EXIT_BAD_INPUT;
 out:
-    free(buf);
     free(base);
-    free(p);
-    if (tr) {
-        nn_trainer_free(&tr[1]);   /* the borrower first, then the owner of the data */
-        nn_trainer_free(&tr[0]);
-    }
-    free(tr);
+    if (race)
+        nn_race_free(race);
+    free(race);
     return rc;
 }

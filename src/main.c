@@ -18,6 +18,7 @@ static const char usage_text[] =
     "       nnterm check PRESET...             validate presets, print every problem\n"
     "       nnterm predict MODEL.json DATA.csv predictions as CSV on stdout\n"
     "       nnterm presets                     list the built-in presets\n"
+    "       nnterm keys [--markdown]           every preset key: type, default, allowed values, meaning\n"
     "       nnterm --help | --version\n"
     "\n"
     "PRESET is a built-in name (see `nnterm presets`) or a path to a JSON preset.\n"
@@ -199,6 +200,7 @@ int main(int argc, char **argv)
     } cmds[] = {
         {"--help", cmd_help}, {"-h", cmd_help}, {"help", cmd_help}, {"--version", cmd_version},
         {"train", cli_train}, {"check", cli_check}, {"presets", cli_presets}, {"race", cli_race},
+        {"keys", cli_keys},
         {"predict", cli_predict},
     };
     install_fatal_handlers();

@@ -1,18 +1,24 @@
 #!/bin/sh
-# The README's preset-key table must be docs/preset-keys.md's (which test_preset checks against the
-# code), row for row; and every subcommand in `nnterm --help` must be in the README.
+# docs/preset-keys.md must be `nnterm keys --markdown` (generated from the code's tables; test_preset
+# checks the same through the library), and the README must repeat its key table, row for row, and its
+# lists of activations, losses, optimizers, schedules and sources; every subcommand in `nnterm --help`
+# must be in the README.
 set -eu
 root=$1 nnterm=$2
 fail=0
-grep '^| `' "$root/docs/preset-keys.md" > "${TMPDIR:-/tmp}/keys.$$" || true
+if ! "$nnterm" keys --markdown | cmp -s - "$root/docs/preset-keys.md"; then
+    echo "docs/preset-keys.md is not what nnterm keys --markdown writes (regenerate it)" >&2
+    fail=1
+fi
+grep -E '^(\| `|- `)' "$root/docs/preset-keys.md" > "${TMPDIR:-/tmp}/keys.$$" || true
 while IFS= read -r row; do
     if ! grep -qxF -- "$row" "$root/README.md"; then
-        echo "README.md lacks the preset-key row: $row" >&2
+        echo "README.md lacks the line of docs/preset-keys.md: $row" >&2
         fail=1
     fi
 done < "${TMPDIR:-/tmp}/keys.$$"
 rm -f "${TMPDIR:-/tmp}/keys.$$"
-for cmd in train race check predict presets; do
+for cmd in train race check predict presets keys; do
     "$nnterm" --help | grep -q "nnterm $cmd" || { echo "--help lacks nnterm $cmd" >&2; fail=1; }
     grep -q "nnterm $cmd" "$root/README.md" || { echo "README.md lacks nnterm $cmd" >&2; fail=1; }
 done

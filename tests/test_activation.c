@@ -293,6 +293,71 @@ static void check_gradient(nn_act act, float alpha, uint64_t seed)
     }
 }
 
+/* Every row carries the engine's functions and a double reference; the reference agrees with the
+ * engine on a sweep (forward and backward, one sample at a time as the Step view runs it), so a new
+ * row cannot silently fall back to another activation in the Step view. */
+/* selu against torch.nn.functional.selu (float64, torch 1.13): values and derivatives, the derivative
+ * at 0 from the negative side as torch takes it. */
+static void test_selu_gives_torchs_values_and_derivatives(void **state)
+{
+    (void)state;
+    const float z[6] = {-3.0f, -1.0f, -0.5f, 0.0f, 0.5f, 2.0f};
+    const double a_torch[6] = {-1.6705687287671118, -1.1113307378125625, -0.6917581878028713, 0.0,
+                               0.5253504936777402, 2.101401974710961};
+    const double d_torch[6] = {0.08753061208026487, 0.646768603034814, 1.0663411530445053, 1.7580993408473766,
+                               1.0507009873554805, 1.0507009873554805};
+    float a[6], one[6] = {1, 1, 1, 1, 1, 1}, d[6];
+    nn_act_forward(NN_ACT_SELU, 0.0f, a, z, 2, 3);
+    nn_act_backward(NN_ACT_SELU, 0.0f, d, one, z, a, 2, 3);
+    for (int i = 0; i < 6; i++) {
+        ASSERT_NEAR(a[i], a_torch[i], 2e-7 * fmax(1.0, fabs(a_torch[i])));
+        ASSERT_NEAR(d[i], d_torch[i], 2e-7 * fmax(1.0, fabs(d_torch[i])));
+    }
+    assert_int_equal(nn_act_from_name("selu"), NN_ACT_SELU);
+    assert_false(nn_act_table[NN_ACT_SELU].relu_like);   /* Xavier by default, the closest to LeCun's */
+}
+
+static void test_every_row_has_a_reference_that_agrees_with_the_engine(void **state)
+{
+    (void)state;
+    enum { N = 7 };
+    for (int i = 0; i < NN_ACT_COUNT; i++) {
+        const nn_act_info *r = &nn_act_table[i];
+        assert_non_null(r->forward);
+        assert_non_null(r->backward);
+        assert_non_null(r->ref_forward);
+        assert_non_null(r->ref_backward);
+        assert_true(r->elementwise == (r->bias_forward_block != NULL));
+        assert_true(r->elementwise == (r->backward_block != NULL));
+        assert_true(!r->can_die || r->dead_warning);
+        assert_true(!r->saturates || r->sat_lo < r->sat_hi);
+        float alpha = r->default_alpha;
+        for (int k = 0; k < 40; k++) {
+            float z[N], a[N], da[N], dz[N];
+            double zd[N], ad[N], dad[N], dzd[N];
+            for (int j = 0; j < N; j++) {
+                z[j] = (float)(-6.0 + 0.3 * k + 0.11 * j);
+                da[j] = (float)(0.5 - 0.13 * j);
+                zd[j] = (double)z[j];
+                dad[j] = (double)da[j];
+            }
+            nn_act_forward((nn_act)i, alpha, a, z, 1, N);
+            nn_act_backward((nn_act)i, alpha, dz, da, z, a, 1, N);
+            r->ref_forward((double)alpha, ad, zd, N);
+            r->ref_backward((double)alpha, dzd, dad, zd, ad, N);
+            for (int j = 0; j < N; j++) {
+                ASSERT_NEAR(a[j], ad[j], 1e-5 * fmax(1.0, fabs(ad[j])));
+                ASSERT_NEAR(dz[j], dzd[j], 1e-5 * fmax(1.0, fabs(dzd[j])));
+            }
+        }
+    }
+    /* what Health counts, from the rows */
+    assert_true(nn_act_table[NN_ACT_RELU].can_die && nn_act_table[NN_ACT_LEAKY_RELU].can_die);
+    assert_true(nn_act_table[NN_ACT_SIGMOID].saturates && nn_act_table[NN_ACT_TANH].saturates);
+    assert_false(nn_act_table[NN_ACT_GELU].can_die || nn_act_table[NN_ACT_GELU].saturates);
+    assert_false(nn_act_table[NN_ACT_SOFTMAX].elementwise);
+}
+
 static void test_every_backward_matches_central_differences(void **state)
 {
     (void)state;
@@ -324,6 +389,8 @@ int main(void)
         cmocka_unit_test(test_gelu_derivative_matches_the_double_formula),
         cmocka_unit_test(test_forward_and_backward_work_in_place),
         cmocka_unit_test(test_softmax_rows_sum_to_one),
+        cmocka_unit_test(test_selu_gives_torchs_values_and_derivatives),
+        cmocka_unit_test(test_every_row_has_a_reference_that_agrees_with_the_engine),
         cmocka_unit_test(test_every_backward_matches_central_differences),
         cmocka_unit_test(test_relu_backward_passes_gradient_only_for_positive_inputs),
     };

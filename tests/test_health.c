@@ -7,7 +7,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "explain.h"
 #include "health.h"
+#include "trace.h"
 #include "preset.h"
 
 #include <math.h>

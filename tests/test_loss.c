@@ -292,6 +292,43 @@ static void test_output_gradient_matches_central_differences_for_every_loss_and_
     }
 }
 
+/* Every row's double reference (the Step view's) gives the engine's loss and gradient for one
+ * sample, and a row has its fused functions exactly when it names a fused output activation. */
+static void test_every_row_has_a_reference_that_agrees_with_the_engine(void **state)
+{
+    (void)state;
+    const float yhat[3] = {0.2f, 0.7f, 0.1f}, y[3] = {0.0f, 1.0f, 0.0f}, z[3] = {-0.4f, 0.9f, -1.3f};
+    for (int i = 0; i < NN_LOSS_COUNT; i++) {
+        const nn_loss_info *r = &nn_loss_table[i];
+        assert_non_null(r->value);
+        assert_non_null(r->grad);
+        assert_non_null(r->ref);
+        assert_true((r->fused_act >= 0) == (r->fused_value != NULL));
+        assert_true((r->fused_act >= 0) == (r->fused_ref != NULL));
+        double yd[3], yhd[3], zd[3], g[3];
+        float gf[3];
+        for (int j = 0; j < 3; j++) {
+            yd[j] = (double)y[j];
+            yhd[j] = (double)yhat[j];
+            zd[j] = (double)z[j];
+        }
+        double v = r->ref(g, yhd, yd, 3);
+        ASSERT_NEAR(v, nn_loss_value((nn_loss)i, yhat, y, 1, 3), 1e-6);
+        nn_loss_grad((nn_loss)i, gf, yhat, y, 1, 3);
+        for (int j = 0; j < 3; j++)
+            ASSERT_NEAR(g[j], gf[j], 1e-5 * fmax(1.0, fabs(g[j])));
+        if (r->fused_act >= 0) {
+            float a[3];
+            nn_act_forward((nn_act)r->fused_act, 0.0f, a, z, 1, 3);
+            ASSERT_NEAR(r->fused_ref(zd, yd, 3), nn_loss_value_out((nn_loss)i, (nn_act)r->fused_act, z, a, y, 1, 3),
+                        1e-6);
+        }
+    }
+    assert_true(nn_loss_table[NN_LOSS_CE].classification && nn_loss_table[NN_LOSS_BCE].classification);
+    assert_false(nn_loss_table[NN_LOSS_MSE].classification);
+    assert_true(nn_loss_table[NN_LOSS_RMSE].root_of_mse);
+}
+
 static void test_fused_gradient_is_activation_minus_target_over_rows(void **state)
 {
     (void)state;
@@ -315,6 +352,7 @@ int main(void)
         cmocka_unit_test(test_only_softmax_crossentropy_and_sigmoid_bce_are_fused),
         cmocka_unit_test(test_every_loss_gradient_matches_central_differences),
         cmocka_unit_test(test_output_gradient_matches_central_differences_for_every_loss_and_output_activation),
+        cmocka_unit_test(test_every_row_has_a_reference_that_agrees_with_the_engine),
         cmocka_unit_test(test_fused_gradient_is_activation_minus_target_over_rows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

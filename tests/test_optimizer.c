@@ -139,7 +139,7 @@ static void test_every_optimizer_and_flag_matches_the_torch_formulas_for_two_ste
     }
 }
 
-/* Adam and AdamW, element by element as optimizer.c documents them, in float, in the source's
+/* Adam and AdamW, element by element as optimizers.c documents them, in float, in the source's
  * order of operations: the vectorised paths (AVX-512 in one pass, or the blocked loops) must give
  * these bits exactly, for every parameter (n not a multiple of 16), with weight decay and amsgrad. */
 static void adam_reference(const nn_opt_params *hp, bool decoupled, float *p, const float *g, float *m,
@@ -365,6 +365,121 @@ static void test_tables_round_trip_names(void **state)
     assert_int_equal(nn_sched_from_name("onecycle"), -1);
 }
 
+/* Every row takes a learning rate, has its functions, and its written-out step (the Step view's)
+ * lands where its kernel does, for two steps from the row's defaults with every option on that
+ * the row takes (weight decay, momentum, amsgrad, centered, ...). */
+/* NAdam against torch.optim.NAdam (torch 1.13, float64, foreach=True: its documented algorithm; the
+ * default single-tensor path of 1.13 counts mu_t twice, fixed in 2.0) for four steps, where the
+ * product of the mu_t carries over: the literals are a python transcription of the documented
+ * formula in double, which torch's run matches to 1e-8 (torch keeps the product in float32).
+ * Gradients G, then (0.05, 0.1, -0.3) and (0.2, -0.1, 0.05). */
+static void test_nadam_matches_torchs_documented_steps(void **state)
+{
+    (void)state;
+    static const float g4[4][3] = {{0.1f, -0.2f, 0.3f}, {-0.002f, 0.4f, 0.25f}, {0.05f, 0.1f, -0.3f},
+                                   {0.2f, -0.1f, 0.05f}};
+    static const struct {
+        double lr, wd, psi, b1, b2, eps;
+        double want[4][3];
+    } nc[] = {
+        {0.1, 0, 4e-3, 0.9, 0.999, 1e-8,
+         {{0.39435483272897787, -0.8943548274467198, 1.894354825685967},
+          {0.39013958223620654, -0.985010573848349, 1.8225928039186574},
+          {0.3338727214019639, -1.0131670036382165, 1.8836522067388162},
+          {0.22118401751304906, -0.9920086451816577, 1.8683367446098789}}},
+        {0.1, 0.1, 0.05, 0.8, 0.99, 1e-6,
+         {{0.3904269596433416, -0.8904265944010912, 1.8904264483035094},
+          {0.35379391898889523, -0.9650035457652376, 1.8085044037831575},
+          {0.28294835794269035, -0.9679074981311885, 1.816316685124787},
+          {0.16386517643099902, -0.9118454750875034, 1.7609905857348909}}},
+    };
+    for (size_t k = 0; k < sizeof nc / sizeof nc[0]; k++) {
+        nn_opt_params hp;
+        nn_opt_defaults(&hp, NN_OPT_NADAM);
+        assert_true(hp.lr == 2e-3 && hp.momentum_decay == 4e-3 && hp.beta1 == 0.9 && hp.eps == 1e-8);
+        hp.lr = nc[k].lr;
+        hp.weight_decay = nc[k].wd;
+        hp.momentum_decay = nc[k].psi;
+        hp.beta1 = nc[k].b1;
+        hp.beta2 = nc[k].b2;
+        hp.eps = nc[k].eps;
+        nn_optimizer o;
+        nn_error err;
+        assert_int_equal(nn_optimizer_init(&o, &hp, 3, &err), NN_OK);
+        float p[3];
+        memcpy(p, P0, sizeof p);
+        for (int t = 0; t < 4; t++) {
+            nn_optimizer_step(&o, p, g4[t], hp.lr);
+            for (int i = 0; i < 3; i++)
+                ASSERT_NEAR(p[i], nc[k].want[t][i], 1e-6 * fabs(nc[k].want[t][i]));
+        }
+        nn_optimizer_free(&o);
+    }
+    nn_opt_params bad;
+    nn_opt_defaults(&bad, NN_OPT_NADAM);
+    bad.momentum_decay = -1;
+    nn_optimizer o;
+    nn_error err;
+    assert_int_equal(nn_optimizer_init(&o, &bad, 3, &err), NN_EINVAL);
+    assert_non_null(strstr(err.msg, "momentum_decay"));
+}
+
+static void test_every_row_writes_out_the_step_its_kernel_takes(void **state)
+{
+    (void)state;
+    for (int k = 0; k < NN_OPT_COUNT; k++) {
+        const nn_opt_info *r = &nn_opt_table[k];
+        assert_true(nn_opt_takes((nn_opt_kind)k, offsetof(nn_opt_params, lr)));
+        assert_non_null(r->state);
+        assert_non_null(r->step);
+        assert_non_null(r->explain);
+        assert_true(r->n_race >= 1);
+        nn_opt_params hp;
+        nn_opt_defaults(&hp, (nn_opt_kind)k);
+        assert_int_equal(hp.kind, k);
+        hp.lr = 0.05;
+        if (nn_opt_takes((nn_opt_kind)k, offsetof(nn_opt_params, weight_decay)))
+            hp.weight_decay = 0.02;
+        if (nn_opt_takes((nn_opt_kind)k, offsetof(nn_opt_params, momentum)))
+            hp.momentum = 0.5;
+        if (nn_opt_takes((nn_opt_kind)k, offsetof(nn_opt_params, amsgrad)))
+            hp.amsgrad = true;
+        if (nn_opt_takes((nn_opt_kind)k, offsetof(nn_opt_params, centered)))
+            hp.centered = true;
+        nn_optimizer o;
+        nn_error err;
+        assert_int_equal(nn_optimizer_init(&o, &hp, 3, &err), NN_OK);
+        float p[3] = {0.5f, -1.0f, 2.0f};
+        const float g[2][3] = {{0.1f, -0.2f, 0.3f}, {-0.002f, 0.4f, 0.25f}};
+        for (int t = 0; t < 2; t++) {
+            nn_opt_explain e[3];
+            for (int i = 0; i < 3; i++) {
+                memset(&e[i], 0, sizeof e[i]);
+                e[i].kind = (nn_opt_kind)k;
+                e[i].index = (size_t)i;
+                e[i].t = o.t + 1;
+                e[i].lr = hp.lr;
+                e[i].w = (double)p[i];
+                e[i].g = (double)g[t][i];
+                const float *st[3] = {o.s1, o.s2, o.s3};
+                for (int s = 0; s < 3; s++)
+                    e[i].state[s] = e[i].state_new[s] = st[s] ? (double)st[s][i] : 0.0;
+                r->explain(&e[i], &o);
+                assert_true(e[i].n_lines >= 1);
+            }
+            nn_optimizer_step(&o, p, g[t], hp.lr);
+            for (int i = 0; i < 3; i++) {
+                if (fabs(e[i].w_new - (double)p[i]) > 1e-5 * fmax(1.0, fabs((double)p[i]))) {
+                    print_error("%s step %d p[%d]: written out %.9g, kernel %.9g\n", r->name, t + 1, i, e[i].w_new,
+                                (double)p[i]);
+                    fail();
+                }
+            }
+        }
+        nn_optimizer_free(&o);
+    }
+}
+
 static void test_init_rejects_invalid_hyperparameters_with_a_message(void **state)
 {
     (void)state;
@@ -453,6 +568,8 @@ int main(void)
         cmocka_unit_test(test_step_uses_the_learning_rate_it_is_given),
         cmocka_unit_test(test_defaults_are_torch_defaults),
         cmocka_unit_test(test_tables_round_trip_names),
+        cmocka_unit_test(test_nadam_matches_torchs_documented_steps),
+        cmocka_unit_test(test_every_row_writes_out_the_step_its_kernel_takes),
         cmocka_unit_test(test_init_rejects_invalid_hyperparameters_with_a_message),
         cmocka_unit_test(test_zero_parameters_and_zeroed_struct_are_fine),
         cmocka_unit_test(test_schedules_give_the_closed_form_values),

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "preset.h"
+#include "preset_schema.h"
 
 #include <dirent.h>
 #include <math.h>
@@ -459,6 +460,38 @@ static void test_the_defaults_in_docs_preset_keys_are_the_real_defaults(void **s
     assert_true(checked >= 45);
 }
 
+/* docs/preset-keys.md is what `nnterm keys --markdown` generates from the tables, byte for byte. */
+static void test_docs_preset_keys_is_the_generated_text(void **state)
+{
+    (void)state;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/docs/preset-keys.md", source_root());
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        fail_msg("cannot open %s", path);
+    static char file[1 << 17];
+    size_t n = fread(file, 1, sizeof file - 1, f);
+    fclose(f);
+    file[n] = '\0';
+    char *gen = nn_preset_keys_doc(true);
+    assert_non_null(gen);
+    if (strcmp(gen, file) != 0) {
+        size_t i = 0;
+        while (gen[i] && gen[i] == file[i])
+            i++;
+        size_t from = i > 60 ? i - 60 : 0;
+        fail_msg("docs/preset-keys.md differs from `nnterm keys --markdown` at byte %zu:\n  file: %.120s\n"
+                 "  code: %.120s\n(regenerate it: build/src/nnterm keys --markdown > docs/preset-keys.md)",
+                 i, file + from, gen + from);
+    }
+    free(gen);
+    char *text = nn_preset_keys_doc(false);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "training.optimizer.learning_rate"));
+    assert_null(strchr(text, '`'));
+    free(text);
+}
+
 // --- round trips and built-ins ---------------------------------------------------------------------
 
 static void test_every_shipped_preset_round_trips_through_to_json_field_by_field(void **state)
@@ -751,6 +784,113 @@ static void test_locked_keys_lock_themselves_and_everything_under_them(void **st
     assert_false(nn_preset_is_locked(&p, "dataset.samples"));
 }
 
+/* An edit of the optimizer's name resets every parameter, so a lesson that locks a parameter locks
+ * the name too (the table's lock group); the split is edited as one, so a locked fraction locks it. */
+static void test_a_lock_on_a_key_of_a_group_locks_the_edit_that_resets_the_group(void **state)
+{
+    (void)state;
+    nn_preset p;
+    load_builtin(&p, "iris");
+    assert_false(nn_preset_is_locked(&p, "training.optimizer.name"));
+    set_ok(&p, "lesson.locked", "[\"training.optimizer.learning_rate\", \"dataset.split.val\"]");
+    assert_true(nn_preset_is_locked(&p, "training.optimizer.learning_rate"));
+    assert_true(nn_preset_is_locked(&p, "training.optimizer.name"));
+    assert_false(nn_preset_is_locked(&p, "training.optimizer.momentum"));
+    assert_true(nn_preset_is_locked(&p, "dataset.split"));
+    assert_false(nn_preset_is_locked(&p, "dataset.split.train"));
+    assert_false(nn_preset_is_locked(&p, "training.schedule.name"));
+    set_ok(&p, "lesson.locked", "[\"training.optimizer.name\"]");
+    assert_false(nn_preset_is_locked(&p, "training.optimizer.learning_rate"));
+}
+
+/* The live keys are the table's, and every key of the table reads back through get (with an
+ * optimizer or schedule that takes it), parses from what get wrote, and has a label if a panel lists it. */
+static void test_every_key_of_the_table_reads_back_and_the_live_ones_are_marked(void **state)
+{
+    (void)state;
+    static const char *const live[] = {"training.optimizer.learning_rate", "training.regularization.method",
+                                       "training.regularization.lambda", "training.regularization.r",
+                                       "training.regularization.dropout"};
+    int n_live = 0;
+    for (int i = 0; i < nn_preset_key_count; i++)
+        n_live += (nn_preset_keys[i].flags & NN_KEY_LIVE) != 0;
+    assert_int_equal(n_live, 5);
+    for (size_t i = 0; i < sizeof live / sizeof live[0]; i++)
+        assert_true(nn_preset_key_live(live[i]));
+    assert_false(nn_preset_key_live("training.epochs"));
+    assert_false(nn_preset_key_live("training.nope"));
+    assert_string_equal(nn_preset_key_abbrev(nn_preset_key_find("training.optimizer.learning_rate")), "lr");
+    assert_string_equal(nn_preset_key_abbrev(nn_preset_key_find("training.regularization.lambda")), "lambda");
+    assert_ptr_equal(nn_preset_key_find("model.layers.3.units"), nn_preset_key_find("model.layers.*.units"));
+    assert_null(nn_preset_key_find("model.layers.x.units"));
+
+    nn_preset base;
+    load_builtin(&base, "iris");
+    for (int i = 0; i < nn_preset_key_count; i++) {
+        const nn_preset_key *k = &nn_preset_keys[i];
+        if (k->panel != NN_PANEL_NONE)
+            assert_true(k->label && k->label[0]);
+        assert_non_null(k->doc ? k->doc : (k->type == NN_KEY_OBJECT ? "" : NULL));
+        char key[160], got[2048];
+        snprintf(key, sizeof key, "%s", k->path);
+        char *star = strstr(key, "*");
+        if (star)
+            *star = '0';
+        nn_preset q = base;
+        nn_error e;
+        nn_status st = nn_preset_get(&q, key, got, sizeof got, &e);
+        for (int o = 0; st != NN_OK && o < NN_OPT_COUNT; o++) {
+            q = base;
+            assert_int_equal(nn_preset_set(&q, "training.optimizer.name", nn_opt_table[o].name, &e), NN_OK);
+            st = nn_preset_get(&q, key, got, sizeof got, &e);
+        }
+        for (int o = 0; st != NN_OK && o < NN_SCHED_COUNT; o++) {
+            q = base;
+            assert_int_equal(nn_preset_set(&q, "training.schedule.name", nn_sched_table[o].name, &e), NN_OK);
+            st = nn_preset_get(&q, key, got, sizeof got, &e);
+        }
+        if (st != NN_OK)
+            fail_msg("%s: %s", key, e.msg);
+        if (k->type == NN_KEY_OBJECT || k->type == NN_KEY_LAYERS || strcmp(got, "\"auto\"") == 0)
+            continue;
+        nn_preset r = q;
+        if (nn_preset_set(&r, key, got, &e) != NN_OK)
+            fail_msg("%s = %s: %s", key, got, e.msg);
+    }
+}
+
+/* The panels list the keys a preset uses: the current optimizer's and schedule's parameters, the
+ * current source's keys; everything else always. */
+static void test_the_keys_a_preset_uses_follow_its_optimizer_schedule_and_source(void **state)
+{
+    (void)state;
+    nn_preset p;
+    load_builtin(&p, "iris");
+    const nn_preset_key *beta1 = nn_preset_key_find("training.optimizer.beta1");
+    const nn_preset_key *decay = nn_preset_key_find("training.optimizer.momentum_decay");
+    const nn_preset_key *gamma = nn_preset_key_find("training.schedule.gamma");
+    const nn_preset_key *path = nn_preset_key_find("dataset.path");
+    const nn_preset_key *samples = nn_preset_key_find("dataset.samples");
+    assert_false(nn_preset_key_used(&p, beta1));
+    assert_false(nn_preset_key_used(&p, decay));
+    assert_false(nn_preset_key_used(&p, gamma));
+    assert_false(nn_preset_key_used(&p, path));
+    assert_false(nn_preset_key_used(&p, samples));
+    assert_true(nn_preset_key_used(&p, nn_preset_key_find("training.epochs")));
+    assert_true(nn_preset_key_used(&p, nn_preset_key_find("dataset.normalize")));
+    set_ok(&p, "training.optimizer.name", "\"nadam\"");
+    set_ok(&p, "training.schedule.name", "\"step\"");
+    assert_true(nn_preset_key_used(&p, beta1));
+    assert_true(nn_preset_key_used(&p, decay));
+    assert_true(nn_preset_key_used(&p, gamma));
+    set_ok(&p, "dataset", "{\"source\": \"csv\", \"path\": \"x.csv\"}");
+    assert_true(nn_preset_key_used(&p, path));
+    assert_false(nn_preset_key_used(&p, samples));
+    set_ok(&p, "dataset.source", "\"moons\"");
+    assert_false(nn_preset_key_used(&p, path));
+    assert_true(nn_preset_key_used(&p, samples));
+}
+
 // --- saving -------------------------------------------------------------------------------------------
 
 static char tmpdir[256];
@@ -974,6 +1114,7 @@ int main(void)
         cmocka_unit_test(test_the_smallest_preset_gets_exactly_the_documented_defaults),
         cmocka_unit_test(test_an_optimizer_object_takes_that_optimizers_torch_defaults),
         cmocka_unit_test(test_the_defaults_in_docs_preset_keys_are_the_real_defaults),
+        cmocka_unit_test(test_docs_preset_keys_is_the_generated_text),
         cmocka_unit_test(test_every_shipped_preset_round_trips_through_to_json_field_by_field),
         cmocka_unit_test(test_round_trip_keeps_auto_values_unusual_numbers_and_lessons),
         cmocka_unit_test(test_the_builtin_list_is_every_embedded_json_iris_first_then_alphabetical),
@@ -985,6 +1126,9 @@ int main(void)
         cmocka_unit_test(test_an_invalid_set_names_the_key_and_leaves_the_preset_unchanged),
         cmocka_unit_test(test_get_returns_json_text_and_auto_for_auto_values),
         cmocka_unit_test(test_locked_keys_lock_themselves_and_everything_under_them),
+        cmocka_unit_test(test_a_lock_on_a_key_of_a_group_locks_the_edit_that_resets_the_group),
+        cmocka_unit_test(test_every_key_of_the_table_reads_back_and_the_live_ones_are_marked),
+        cmocka_unit_test(test_the_keys_a_preset_uses_follow_its_optimizer_schedule_and_source),
         cmocka_unit_test(test_save_then_load_gives_the_same_preset_with_paths_relative_to_the_new_file),
         cmocka_unit_test(test_a_failed_save_leaves_the_old_file_untouched),
         cmocka_unit_test(test_a_preset_over_the_size_cap_is_refused_unparsed),

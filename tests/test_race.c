@@ -1,6 +1,7 @@
 /* test_race.c — optimizer race entries: the table, ":LR" overrides, list parsing and its errors,
- * that a race entry trains exactly as the same optimizer set through the preset, and that race
- * trainers share one copy of the data (nn_trainer_init_shared) with the same numbers. */
+ * that a race entry trains exactly as the same optimizer set through the preset, that race
+ * trainers share one copy of the data (nn_trainer_init_shared) with the same numbers, and the
+ * runner (nn_race): both schedules, reset, release, divergence and its errors. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -30,9 +31,9 @@ static void test_the_default_race_is_the_seed_projects_eight_optimizers(void **s
     (void)state;
     static const char *const want[] = {"sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw", "adagrad",
                                        "adadelta"};
-    assert_int_equal(nn_race_count, 8);
-    for (int i = 0; i < nn_race_count; i++)
-        assert_string_equal(nn_race_table[i].name, want[i]);
+    assert_int_equal(nn_race_default_count(), 8);
+    for (int i = 0; i < nn_race_default_count(); i++)
+        assert_string_equal(nn_race_default_name(i), want[i]);
 }
 
 static void test_an_entry_sets_the_optimizer_and_keeps_everything_else(void **state)
@@ -190,6 +191,167 @@ static void test_race_trainers_share_the_first_ones_data(void **state)
     free(q);
 }
 
+// --- the runner -------------------------------------------------------------------------------------
+
+#define RUN_EPOCHS 3
+#define RUN_N 3
+static const char *const run_names[RUN_N] = {"sgd", "adam", "adadelta"};
+
+/* What each entry of a race produced, epoch by epoch, and in which order the epochs came. */
+typedef struct {
+    nn_epoch_stats stats[RUN_N][RUN_EPOCHS];
+    int epochs[RUN_N];
+    int order[RUN_N * RUN_EPOCHS];   /* the entry of each epoch, in the order they ended */
+    int n_order;
+    int rounds;                      /* turns that began a new round */
+} race_log;
+
+static void run_race(nn_race *r, race_log *log)
+{
+    memset(log, 0, sizeof *log);
+    nn_error err;
+    int guard = 0;
+    while (!nn_race_finished(r)) {
+        nn_race_turn turn;
+        if (nn_race_step(r, &turn, &err) != NN_OK)
+            fail_msg("race step: %s", err.msg);
+        assert_true(turn.entry >= 0 && turn.entry < RUN_N);
+        assert_int_equal(turn.status, NN_OK);
+        if (turn.epoch_ended) {
+            int e = turn.entry;
+            log->stats[e][log->epochs[e]++] = turn.stats;
+            log->order[log->n_order++] = e;
+        }
+        log->rounds += turn.round_over;
+        assert_true(++guard < 100000);
+    }
+}
+
+/* Both schedules train every entry exactly as a trainer built alone with that optimizer; in turn
+ * runs each entry to its end, round robin gives each one epoch per turn. The trainers borrow entry
+ * 0's data and the race's one pool. */
+static void test_the_runner_trains_each_entry_as_it_trains_alone(void **state)
+{
+    (void)state;
+    nn_preset *p = iris();
+    nn_error err;
+    assert_int_equal(nn_preset_set(p, "training.epochs", "3", &err), NN_OK);
+    race_log alone_log, turn_log, robin_log;
+    memset(&alone_log, 0, sizeof alone_log);
+    for (int e = 0; e < RUN_N; e++) {
+        nn_preset *q = iris();
+        *q = *p;
+        assert_int_equal(nn_race_apply(q, run_names[e], &err), NN_OK);
+        nn_trainer *t = calloc(1, sizeof *t);
+        run(t, q);
+        for (int k = 0; k < RUN_EPOCHS; k++)
+            alone_log.stats[e][k] = t->history[k];
+        nn_trainer_free(t);
+        free(t);
+        free(q);
+    }
+
+    nn_race *r = calloc(1, sizeof *r);
+    assert_non_null(r);
+    assert_int_equal(nn_race_init(r, p, "sgd,adam, adadelta", 2, NN_RACE_IN_TURN, &err), NN_OK);
+    assert_int_equal(r->n, RUN_N);
+    for (int e = 0; e < RUN_N; e++)
+        assert_string_equal(r->racer[e].name, run_names[e]);
+    run_race(r, &turn_log);
+    for (int k = 0; k < RUN_N * RUN_EPOCHS; k++)
+        assert_int_equal(turn_log.order[k], k / RUN_EPOCHS);
+    for (int e = 0; e < RUN_N; e++)
+        assert_true(r->racer[e].built && nn_trainer_finished(&r->racer[e].t));
+    assert_non_null(r->pool);
+    assert_ptr_equal(r->racer[2].t.pool, r->pool);
+    assert_ptr_equal(r->racer[2].t.data.x, r->racer[0].t.data.x);
+    nn_race_release(r, 2);   /* a finished entry goes; entry 0 stays: the others borrowed its data */
+    nn_race_release(r, 0);
+    assert_true(r->racer[2].released && !r->racer[2].built && nn_race_entry_finished(r, 2));
+    assert_true(r->racer[0].built);
+    nn_race_free(r);
+
+    assert_int_equal(nn_race_init(r, p, "sgd,adam,adadelta", 1, NN_RACE_ROUND_ROBIN, &err), NN_OK);
+    for (int e = 0; e < RUN_N; e++)
+        assert_int_equal(nn_race_build(r, e, &err), NN_OK);
+    assert_null(r->pool);
+    run_race(r, &robin_log);
+    for (int k = 0; k < RUN_N * RUN_EPOCHS; k++)
+        assert_int_equal(robin_log.order[k], k % RUN_N);
+    assert_int_equal(robin_log.rounds, RUN_EPOCHS - 1);
+
+    for (int e = 0; e < RUN_N; e++)
+        for (int k = 0; k < RUN_EPOCHS; k++) {
+            const nn_epoch_stats *a = &alone_log.stats[e][k], *b = &turn_log.stats[e][k], *c = &robin_log.stats[e][k];
+            assert_int_equal(b->epoch, k + 1);
+            assert_true(a->train_loss == b->train_loss && a->train_loss == c->train_loss);
+            assert_true(a->test_loss == b->test_loss && a->test_loss == c->test_loss);
+            assert_true(a->val_acc == b->val_acc && a->val_acc == c->val_acc);
+        }
+
+    /* reset: every entry at epoch 0 from the same weights, the turn back at entry 0 */
+    nn_race_reset(r, false, 0);
+    assert_false(nn_race_finished(r));
+    assert_int_equal(r->cur, 0);
+    for (int e = 0; e < RUN_N; e++)
+        assert_int_equal(r->racer[e].t.epoch, 0);
+    run_race(r, &robin_log);
+    assert_true(robin_log.stats[1][2].train_loss == alone_log.stats[1][2].train_loss);
+    nn_race_free(r);
+    nn_race_free(r);   /* idempotent */
+    free(r);
+    free(p);
+}
+
+/* A diverging entry is out with its message; the others go on. Bad lists and an entry built before
+ * entry 0 are errors. */
+static void test_the_runner_drops_a_diverging_entry_and_refuses_bad_input(void **state)
+{
+    (void)state;
+    nn_preset *p = iris();
+    nn_error err;
+    assert_int_equal(nn_preset_set(p, "training.epochs", "3", &err), NN_OK);
+    nn_race *r = calloc(1, sizeof *r);
+    assert_non_null(r);
+    assert_int_equal(nn_race_init(r, p, "sgd:1e30,adam", 1, NN_RACE_ROUND_ROBIN, &err), NN_OK);
+    assert_int_equal(nn_race_build(r, 1, &err), NN_EINVAL);
+    assert_non_null(strstr(err.msg, "entry 0 is built first"));
+    assert_int_equal(nn_race_build(r, 0, &err), NN_OK);
+    assert_int_equal(nn_race_build(r, 1, &err), NN_OK);
+    int diverged = 0, guard = 0;
+    while (!nn_race_finished(r)) {
+        nn_race_turn turn;
+        assert_int_equal(nn_race_step(r, &turn, &err), NN_OK);
+        if (turn.status == NN_EDIVERGED) {
+            diverged++;
+            assert_int_equal(turn.entry, 0);
+            assert_true(turn.entry_done && turn.turn_over);
+        }
+        assert_true(++guard < 100000);
+    }
+    assert_int_equal(diverged, 1);
+    assert_int_equal(r->racer[0].t.state, NN_TRAINER_DIVERGED);
+    assert_non_null(strstr(r->racer[0].message, "diverged"));
+    assert_int_equal(r->racer[1].t.state, NN_TRAINER_DONE);
+    assert_int_equal(r->racer[1].t.epoch, 3);
+    nn_race_turn turn;   /* a finished race trains nothing */
+    assert_int_equal(nn_race_step(r, &turn, &err), NN_OK);
+    assert_int_equal(turn.entry, -1);
+    assert_true(turn.finished);
+    nn_race_free(r);
+
+    assert_int_equal(nn_race_init(r, p, "sgd,adamm", 1, NN_RACE_IN_TURN, &err), NN_EINVAL);
+    assert_non_null(strstr(err.msg, "adamm"));
+    assert_int_equal(nn_race_init(r, p, "", 1, NN_RACE_IN_TURN, &err), NN_EINVAL);
+    assert_non_null(strstr(err.msg, "empty"));
+    assert_int_equal(nn_race_init(r, p, NULL, 1, NN_RACE_IN_TURN, &err), NN_OK);
+    assert_int_equal(r->n, nn_race_default_count());
+    assert_string_equal(r->racer[7].name, "adadelta");
+    nn_race_free(r);
+    free(r);
+    free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -199,6 +361,8 @@ int main(void)
         cmocka_unit_test(test_lists_parse_in_order_and_reject_empty_or_bad_ones),
         cmocka_unit_test(test_a_race_entry_trains_as_the_same_optimizer_set_in_the_preset),
         cmocka_unit_test(test_race_trainers_share_the_first_ones_data),
+        cmocka_unit_test(test_the_runner_trains_each_entry_as_it_trains_alone),
+        cmocka_unit_test(test_the_runner_drops_a_diverging_entry_and_refuses_bad_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

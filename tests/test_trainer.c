@@ -471,6 +471,133 @@ static void test_dropout_and_regularisation_train_and_report_a_penalty(void **st
     free(p);
 }
 
+/* Live changes: the live keys change the run from the next batch on (the learning rate through
+ * nn_trainer_set_lr, which the preset then shows); any other key, a locked key and a bad value are
+ * errors that name the key and change nothing. */
+static void test_set_param_changes_only_live_unlocked_keys(void **state)
+{
+    (void)state;
+    nn_preset *p = load("iris");
+    nn_trainer *t = start(p, 1);
+    nn_error err;
+    assert_int_equal(nn_trainer_set_param(t, "training.regularization.method", "\"l2\"", &err), NN_OK);
+    assert_int_equal(nn_trainer_set_param(t, "training.regularization.lambda", "0.01", &err), NN_OK);
+    assert_int_equal(t->preset.training.reg, NN_REG_L2);
+    assert_true(fabs(t->preset.training.lambda - 0.01) < 1e-12);
+    assert_int_equal(nn_trainer_set_param(t, "training.optimizer.learning_rate", "0.2", &err), NN_OK);
+    assert_true(t->base_lr == 0.2 && t->preset.training.optimizer.lr == 0.2);
+    nn_trainer_set_lr(t, 0.05);   /* the preset follows, so a saved model shows the live value */
+    assert_true(t->preset.training.optimizer.lr == 0.05);
+
+    assert_int_equal(nn_trainer_set_param(t, "training.epochs", "7", &err), NN_EINVAL);
+    assert_string_equal(err.msg, "training.epochs cannot change during a run; live keys: "
+                                 "training.optimizer.learning_rate; training.regularization: method, lambda, r, "
+                                 "dropout (edit the preset and reload for the rest)");
+    assert_int_equal(t->preset.training.epochs, p->training.epochs);
+    assert_int_equal(nn_trainer_set_param(t, "training.regularization.dropout", "2", &err), NN_EINVAL);
+    assert_non_null(strstr(err.msg, "dropout"));
+    assert_true(t->preset.training.dropout == 0.0);
+    stop(t);
+
+    nn_preset *q = load("lesson-learning-rate");
+    t = start(q, 1);
+    assert_int_equal(nn_trainer_set_param(t, "training.regularization.lambda", "0.1", &err), NN_EINVAL);
+    assert_string_equal(err.msg, "training.regularization.lambda is locked by this lesson");
+    assert_int_equal(nn_trainer_set_param(t, "training.optimizer.learning_rate", "0.5", &err), NN_OK);
+    stop(t);
+    free(q);
+    free(p);
+}
+
+/* A trainer on a borrowed pool trains to the same numbers as one with its own pool and as one
+ * without, and leaves the pool alone when freed (its owner destroys it after). */
+static void test_a_borrowed_pool_gives_the_same_numbers_and_is_not_destroyed(void **state)
+{
+    (void)state;
+    nn_preset *p = load("xor");
+    set(p, "training.epochs", "4");
+    nn_error err;
+    nn_pool *pool = nn_pool_create(2, &err);
+    assert_non_null(pool);
+    nn_trainer *a = start(p, 1), *b = start(p, 2), *c = calloc(1, sizeof *c);
+    assert_non_null(c);
+    assert_int_equal(nn_trainer_init_borrowed(c, p, a, pool, &err), NN_OK);
+    assert_true(c->pool == pool && c->pool_borrowed && c->shared_data);
+    nn_trainer_progress pr;
+    nn_trainer_progress_get(c, &pr);
+    assert_int_equal(pr.threads, 2);
+    run(a);
+    run(b);
+    run(c);
+    for (int e = 0; e < 4; e++) {
+        assert_true(a->history[e].train_loss == b->history[e].train_loss);
+        assert_true(a->history[e].train_loss == c->history[e].train_loss);
+        assert_true(a->history[e].test_acc == c->history[e].test_acc);
+    }
+    stop(c);
+    nn_trainer *d = calloc(1, sizeof *d);   /* the pool still works after its borrower is gone */
+    assert_non_null(d);
+    assert_int_equal(nn_trainer_init_borrowed(d, p, NULL, pool, &err), NN_OK);
+    run(d);
+    assert_true(d->history[3].train_loss == a->history[3].train_loss);
+    stop(d);
+    stop(b);
+    stop(a);
+    nn_pool_destroy(pool);
+    free(p);
+}
+
+/* What a front end reads goes through the accessors, and they tell what the fields hold. */
+static void test_accessors_report_the_run(void **state)
+{
+    (void)state;
+    nn_preset *p = load("iris");
+    set(p, "training.epochs", "2");
+    set(p, "training.early_stopping.patience", "0");
+    nn_trainer *t = start(p, 1);
+    nn_trainer_progress pr;
+    nn_trainer_progress_get(t, &pr);
+    assert_int_equal(pr.state, NN_TRAINER_READY);
+    assert_int_equal(pr.epochs, 2);
+    assert_int_equal(pr.n_batches, t->n_batches);
+    assert_int_equal(pr.batch_size, 16);
+    assert_int_equal(pr.threads, 1);
+    assert_int_equal(pr.outputs, 3);
+    assert_int_equal(pr.optimizer, NN_OPT_SGD);
+    assert_int_equal(pr.loss, NN_LOSS_CE);
+    assert_null(nn_trainer_final(t));
+    assert_string_equal(nn_trainer_fault(t), "");
+    assert_int_equal(nn_trainer_sample_row(t, 0), (int)t->split.train[0]);
+    assert_int_equal(nn_trainer_sample_row(t, t->split.n_train), -1);
+    assert_int_equal(nn_trainer_sample_row(t, -1), -1);
+    run(t);
+    nn_trainer_progress_get(t, &pr);
+    assert_int_equal(pr.state, NN_TRAINER_DONE);
+    assert_int_equal(pr.epoch, 2);
+    assert_int_equal(pr.history_len, 2);
+    assert_int_equal(pr.samples_seen, 2L * t->split.n_train);
+    int len = 0;
+    assert_ptr_equal(nn_trainer_history(t, &len), t->history);
+    assert_int_equal(len, 2);
+    assert_ptr_equal(nn_trainer_final(t), &t->final_stats);
+    int k = 0;
+    const int *cm = nn_trainer_confusion(t, &k);
+    assert_int_equal(k, 3);
+    int sum = 0;
+    for (int i = 0; i < k * k; i++)
+        sum += cm[i];
+    assert_int_equal(sum, t->split.n_test);
+    assert_true(nn_trainer_metrics(t)->accuracy > 0.5);
+    /* the last batch passed forward again: its rows in the workspace */
+    int rows = nn_trainer_forward_batch(t, t->n_batches - 1);
+    assert_int_equal(rows, t->split.n_train - (t->n_batches - 1) * t->batch_size);
+    assert_int_equal(t->net.last_rows, rows);
+    assert_int_equal(nn_trainer_forward_batch(t, t->n_batches), 0);
+    assert_int_equal(nn_trainer_forward_batch(t, -1), 0);
+    stop(t);
+    free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -489,6 +616,9 @@ int main(void)
         cmocka_unit_test(test_losses_cover_the_whole_split_whatever_the_chunking),
         cmocka_unit_test(test_reported_crossentropy_is_not_clamped),
         cmocka_unit_test(test_dropout_and_regularisation_train_and_report_a_penalty),
+        cmocka_unit_test(test_set_param_changes_only_live_unlocked_keys),
+        cmocka_unit_test(test_a_borrowed_pool_gives_the_same_numbers_and_is_not_destroyed),
+        cmocka_unit_test(test_accessors_report_the_run),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

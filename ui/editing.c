@@ -3,6 +3,7 @@
  * (ui_items_try), live keys go to the running experiment, and anything that resets training asks
  * first once it has begun. The only file besides input.c that talks to the worker. */
 #include "app.h"
+#include "preset_schema.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -146,13 +147,6 @@ void ui_app_save_prompt(ui_app *a, ui_edit_kind kind)
     ui_app_begin_edit(a, kind, "", f);
 }
 
-static bool live_key(const char *key)
-{
-    return strcmp(key, "training.regularization.lambda") == 0 || strcmp(key, "training.regularization.r") == 0 ||
-           strcmp(key, "training.regularization.dropout") == 0 ||
-           strcmp(key, "training.regularization.method") == 0;
-}
-
 void ui_app_commit_key(ui_app *a, const char *key, const char *text)
 {
     nn_error err;
@@ -164,7 +158,7 @@ void ui_app_commit_key(ui_app *a, const char *key, const char *text)
         a->draft = a->scratch;
         ui_worker_set_lr(a->w, a->draft.training.optimizer.lr);
         ui_app_message(a, false, "learning rate %g from the next batch", a->draft.training.optimizer.lr);
-    } else if (live_key(key) && ui_app_training_begun(a)) {
+    } else if (nn_preset_key_live(key) && ui_app_training_begun(a)) {
         /* regularisation changes apply to the running experiment, no reset */
         a->draft = a->scratch;
         ui_worker_set_param(a->w, key, text);

@@ -25,6 +25,41 @@ ui_item *ui_item_add(ui_item *out, int *n, int max, ui_item_kind kind, const cha
     return it;
 }
 
+int ui_items_from_table(const nn_preset *p, nn_panel panel, ui_item *out, int max)
+{
+    /* the panel's rows by their order field, equal ones in table order (a stable insertion sort) */
+    const nn_preset_key *rows[UI_MAX_ITEMS];
+    int n_rows = 0;
+    for (int i = 0; i < nn_preset_key_count && n_rows < UI_MAX_ITEMS; i++) {
+        const nn_preset_key *k = &nn_preset_keys[i];
+        if (k->panel != panel || !nn_preset_key_used(p, k))
+            continue;
+        int j = n_rows++;
+        for (; j > 0 && rows[j - 1]->order > k->order; j--)
+            rows[j] = rows[j - 1];
+        rows[j] = k;
+    }
+    int n = 0;
+    for (int i = 0; i < n_rows; i++) {
+        const nn_preset_key *k = rows[i];
+        ui_item_kind kind = UI_ITEM_NUMBER;
+        if (k->names)
+            kind = UI_ITEM_CHOICE;
+        else if (k->type == NN_KEY_BOOL)
+            kind = UI_ITEM_BOOL;
+        else if (k->type == NN_KEY_STRING || k->type == NN_KEY_COLUMN || k->type == NN_KEY_OBJECT ||
+                 k->type == NN_KEY_STRINGS)
+            kind = UI_ITEM_TEXT;
+        char label[40];
+        snprintf(label, sizeof label, "%s%s", (k->flags & NN_KEY_INDENT) ? "  " : "", k->label);
+        ui_item *it = ui_item_add(out, &n, max, kind, label, k->path);
+        const char *name;
+        for (int c = 0; it && kind == UI_ITEM_CHOICE && c < 24 && (name = k->names(c)) != NULL; c++)
+            it->choices[it->n_choices++] = name;
+    }
+    return n;
+}
+
 const char *ui_items_what(const char *key)
 {
     if (strncmp(key, "dataset.split", 13) == 0)
@@ -100,24 +135,39 @@ void ui_items_value(const nn_preset *p, const char *key, char *out, int outlen)
 
 static bool is_path_key(const char *key)
 {
-    static const char *const k[] = {"dataset.path", "dataset.images", "dataset.labels",
-                                    "dataset.test_images", "dataset.test_labels"};
-    for (size_t i = 0; i < sizeof k / sizeof k[0]; i++)
-        if (strcmp(key, k[i]) == 0)
-            return true;
-    return false;
+    const nn_preset_key *k = nn_preset_key_find(key);
+    return k && (k->flags & NN_KEY_PATH);
+}
+
+/* Appends " or " and "NAME KEY [KEY KEY]" (the source's file keys, the optional ones in brackets). */
+static void source_form(char *out, size_t cap, const nn_source_info *src)
+{
+    size_t len = strlen(out);
+    len += (size_t)snprintf(out + len, len < cap ? cap - len : 0, "%s\"%s", len ? " or " : "", src->name);
+    bool open = false;
+    for (int i = 0; i < src->n_keys && len < cap; i++) {
+        if (!(src->keys[i].flags & NN_SOURCE_FILE))
+            continue;
+        bool opt = !(src->keys[i].flags & NN_SOURCE_REQUIRED);
+        len += (size_t)snprintf(out + len, cap - len, " %s", opt && !open ? "[" : "");
+        open |= opt;
+        for (const char *c = src->keys[i].key; *c && len + 1 < cap; c++)
+            out[len++] = *c >= 'a' && *c <= 'z' ? (char)(*c - 'a' + 'A') : *c;
+        out[len < cap ? len : cap - 1] = '\0';
+    }
+    if (len < cap)
+        snprintf(out + len, cap - len, "%s\"", open ? "]" : "");
 }
 
 /* "csv PATH" or "idx IMAGES LABELS [TEST_IMAGES TEST_LABELS]": a source that needs files is set
- * together with them, as one edit of the dataset object (each alone would not validate). */
+ * together with them (its file keys, in the order of its row in core/datasets.c), as one edit of
+ * the dataset object (each alone would not validate). */
 static nn_status set_source_with_files(nn_preset *dst, const char *text, nn_error *err)
 {
-    static const char *const csv_keys[] = {"path"};
-    static const char *const idx_keys[] = {"images", "labels", "test_images", "test_labels"};
-    char words[5][NN_PATH_MAX];
+    char words[1 + NN_SOURCE_MAX_KEYS][NN_PATH_MAX];
     int n = 0;
     const char *p = text;
-    while (*p && n < 5) {
+    while (*p && n < 1 + NN_SOURCE_MAX_KEYS) {
         while (*p == ' ')
             p++;
         if (!*p)
@@ -126,10 +176,21 @@ static nn_status set_source_with_files(nn_preset *dst, const char *text, nn_erro
         snprintf(words[n++], NN_PATH_MAX, "%.*s", (int)len, p);
         p += len;
     }
-    bool csv = n >= 2 && strcmp(words[0], "csv") == 0, idx = n >= 3 && strcmp(words[0], "idx") == 0;
-    if (!csv && !idx)
-        return nn_error_set(err, NN_EINVAL, "source: %s needs its files: type \"csv PATH\" or "
-                            "\"idx IMAGES LABELS [TEST_IMAGES TEST_LABELS]\"", words[0]);
+    const nn_source_info *src = n ? nn_source_find(words[0]) : NULL;
+    const char *file_keys[NN_SOURCE_MAX_KEYS];
+    int n_files = 0, n_required = 0;
+    for (int i = 0; src && i < src->n_keys; i++)
+        if (src->keys[i].flags & NN_SOURCE_FILE) {
+            n_required += (src->keys[i].flags & NN_SOURCE_REQUIRED) != 0;
+            file_keys[n_files++] = src->keys[i].key;
+        }
+    if (!src || !nn_source_needs_files(src) || n < 1 + n_required) {
+        char forms[512] = "";
+        for (int s = 0; s < nn_source_count; s++)
+            if (nn_source_needs_files(&nn_source_table[s]))
+                source_form(forms, sizeof forms, &nn_source_table[s]);
+        return nn_error_set(err, NN_EINVAL, "source: %s needs its files: type %s", n ? words[0] : "it", forms);
+    }
     char json[8 * NN_PATH_MAX];
     if (nn_preset_get(dst, "dataset", json, sizeof json, err) != NN_OK)
         return NN_EINVAL;
@@ -138,7 +199,7 @@ static nn_status set_source_with_files(nn_preset *dst, const char *text, nn_erro
         return nn_error_set(err, NN_ENOMEM, "out of memory");
     cJSON_ReplaceItemInObjectCaseSensitive(d, "source", cJSON_CreateString(words[0]));
     for (int i = 1; i < n; i++) {
-        const char *k = csv ? (i - 1 < 1 ? csv_keys[0] : NULL) : (i - 1 < 4 ? idx_keys[i - 1] : NULL);
+        const char *k = i - 1 < n_files ? file_keys[i - 1] : NULL;
         if (!k)
             break;
         char *abs = words[i][0] != '/' && access(words[i], R_OK) == 0 ? realpath(words[i], NULL) : NULL;
@@ -176,7 +237,7 @@ nn_status ui_items_try(const nn_preset *src, nn_preset *dst, const char *key, co
     bool source = strcmp(key, "dataset.source") == 0;
     nn_status st = source && strchr(text, ' ') ? set_source_with_files(dst, text, err)
                                                : nn_preset_set(dst, key, text, err);
-    if (st != NN_OK && source && (strcmp(text, "csv") == 0 || strcmp(text, "idx") == 0))
+    if (st != NN_OK && source && nn_source_needs_files(nn_source_find(text)))
         return set_source_with_files(dst, text, err);   /* says which files to type */
     if (st != NN_OK && source) {
         /* another task (classification <-> regression): let the loss and the output activation
@@ -326,8 +387,7 @@ static unsigned cycle(const ui_model *m, const ui_item *it, int dir, ui_intent *
             cur = i;
     int next = cur < 0 ? 0 : (cur + dir + it->n_choices) % it->n_choices;
     if (strcmp(it->key, "dataset.source") == 0)   /* csv and idx need files: Enter, then "csv PATH" */
-        for (int k = 0; k < it->n_choices && (strcmp(it->choices[next], "csv") == 0 ||
-                                               strcmp(it->choices[next], "idx") == 0); k++)
+        for (int k = 0; k < it->n_choices && nn_source_needs_files(nn_source_find(it->choices[next])); k++)
             next = (next + dir + it->n_choices) % it->n_choices;
     return ui_intent_key(out, UI_INTENT_SET_KEY, it->key, it->choices[next]);
 }

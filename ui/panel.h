@@ -21,6 +21,7 @@
 #include "worker.h"
 
 #include "preset.h"
+#include "preset_schema.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -218,6 +219,9 @@ unsigned ui_list_key(ui_panel *p, const ui_model *m, ui_cmd c, ui_intent *out);
 void ui_list_click(ui_panel *p, const ui_model *m, ui_rect r, int x, int y);
 /* Appends an item (kind, label, preset key) to out[0..max) at *n; NULL when full. */
 ui_item *ui_item_add(ui_item *out, int *n, int max, ui_item_kind kind, const char *label, const char *key);
+/* The items of a panel from the preset key table (core/preset_schema.c): its keys in the order their
+ * rows give, with their labels, those p uses (the current optimizer's parameters, the source's keys). */
+int ui_items_from_table(const nn_preset *p, nn_panel panel, ui_item *out, int max);
 int ui_dataset_items(const ui_model *m, ui_item *out, int max);
 int ui_hparams_items(const ui_model *m, ui_item *out, int max);
 /* nn_preset_get through a memo of the last preset's answers; false if the preset lacks key. */

@@ -1,6 +1,6 @@
-/* panel_dataset.c — the Dataset panel: source (built-in, synthetic, CSV or IDX path), samples and
- * noise for synthetic sources, normalisation, and what the worker loaded (rows per split,
- * features, classes). */
+/* panel_dataset.c — the Dataset panel: the keys of the preset key table marked for it (source, the
+ * keys the current source takes: a CSV path and label, IDX files, samples and noise for synthetic
+ * sources; normalisation, shuffle), and what the worker loaded (rows per split, features, classes). */
 #include "panel.h"
 
 #include "datasets.h"
@@ -10,32 +10,9 @@
 
 int ui_dataset_items(const ui_model *m, ui_item *out, int max)
 {
-    int n = 0;
-    const nn_preset_dataset *d = &m->draft->dataset;
-    ui_item *it = ui_item_add(out, &n, max, UI_ITEM_CHOICE, "source", "dataset.source");
-    if (it)
-        for (int i = 0; i < nn_source_count && i < 24; i++)
-            it->choices[it->n_choices++] = nn_source_table[i].name;
-    const nn_source_info *src = nn_source_find(d->source);
-    if (strcmp(d->source, "csv") == 0) {
-        ui_item_add(out, &n, max, UI_ITEM_TEXT, "path", "dataset.path");
-        ui_item_add(out, &n, max, UI_ITEM_TEXT, "label column", "dataset.label");
-    } else if (strcmp(d->source, "idx") == 0) {
-        ui_item_add(out, &n, max, UI_ITEM_TEXT, "images", "dataset.images");
-        ui_item_add(out, &n, max, UI_ITEM_TEXT, "labels", "dataset.labels");
-        ui_item_add(out, &n, max, UI_ITEM_TEXT, "test images", "dataset.test_images");
-        ui_item_add(out, &n, max, UI_ITEM_TEXT, "test labels", "dataset.test_labels");
-    }
-    if (src && src->synthetic) {
-        ui_item_add(out, &n, max, UI_ITEM_NUMBER, "samples", "dataset.samples");
-        ui_item_add(out, &n, max, UI_ITEM_NUMBER, "noise", "dataset.noise");
-    }
-    it = ui_item_add(out, &n, max, UI_ITEM_CHOICE, "normalize", "dataset.normalize");
-    if (it)
-        for (int i = 0; i < NN_NORM_COUNT; i++)
-            it->choices[it->n_choices++] = nn_norm_names[i];
-    ui_item_add(out, &n, max, UI_ITEM_BOOL, "shuffle", "dataset.shuffle");
-
+    /* the keys of the table for this panel: source, the current source's keys, normalize, shuffle */
+    int n = ui_items_from_table(m->draft, NN_PANEL_DATASET, out, max);
+    ui_item *it;
     const ui_snapshot *s = m->snap;
     it = ui_item_add(out, &n, max, UI_ITEM_INFO, " loaded", "");
     if (!it)

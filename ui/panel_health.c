@@ -159,7 +159,7 @@ void ui_health_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme
             bool any = false;
             for (int l = 0; l < nl - 1; l++) {
                 int a = h->layer[l].act;
-                any |= a == NN_ACT_RELU || a == NN_ACT_LEAKY_RELU || a == NN_ACT_SIGMOID || a == NN_ACT_TANH;
+                any |= a >= 0 && a < NN_ACT_COUNT && (nn_act_table[a].can_die || nn_act_table[a].saturates);
             }
             if (!any)
                 continue;

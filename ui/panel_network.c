@@ -105,11 +105,11 @@ static void detail(ui_grid *g, ui_rect r, const ui_snapshot *s, int l, int c, co
         x += ui_grid_printf(g, x, y, xe - x, val, "mean %.3g std %.3g", (double)s->net.amean[l][c],
                             (double)s->net.astd[l][c]);
         int act = s->info.layers[l].act;
-        if (act == NN_ACT_RELU || act == NN_ACT_LEAKY_RELU) {
+        if (act >= 0 && act < NN_ACT_COUNT && nn_act_table[act].can_die) {
             double on = (double)s->net.active[l][c];
             x += ui_grid_printf(g, x, y, xe - x, on <= 0 ? ui_st(th, UI_R_WARN) : val, "  active on %.0f%% of rows%s",
                                 100.0 * on, on <= 0 ? " (dead)" : "");
-        } else if (act == NN_ACT_SIGMOID || act == NN_ACT_TANH) {
+        } else if (act >= 0 && act < NN_ACT_COUNT && nn_act_table[act].saturates) {
             double sat = (double)s->net.sat[l][c];
             x += ui_grid_printf(g, x, y, xe - x, sat >= 0.5 ? ui_st(th, UI_R_WARN) : val, "  saturated %.0f%%", 100.0 * sat);
         }

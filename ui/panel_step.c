@@ -8,6 +8,7 @@
 
 #include "activation.h"
 #include "chart.h"
+#include "explain.h"
 #include "health.h"
 
 #include <math.h>

@@ -173,7 +173,7 @@ void ui_views_clamp(ui_views *v, const ui_snapshot *s)
 
 void ui_ascii_fold(const char *utf8, char *out, int outlen)
 {
-    /* the symbols of health.c's formulas, then anything else as '?' */
+    /* the symbols of the optimizers' written-out steps (core/optimizers.c), then anything else as '?' */
     static const struct {
         uint32_t cp;
         const char *ascii;

@@ -99,6 +99,7 @@ static void remove_dir(void)
 static void pair(const uint8_t *buf, size_t size)
 {
     static const char *const names[4] = {"images", "labels", "test-images", "test-labels"};
+    static const char *const names10[10] = {"a", "b", "c", "d", "e", "f", "g", "h", "i", "j"};
     char paths[4][96];
     if (!dir[0]) {
         snprintf(dir, sizeof dir, "/tmp/nnterm-fuzz-pair-%ld", (long)getpid());
@@ -130,7 +131,7 @@ static void pair(const uint8_t *buf, size_t size)
     nn_dataset d;
     nn_error err;
     nn_status st = nn_data_idx(&d, paths[0], paths[1], files == 4 ? paths[2] : NULL, files == 4 ? paths[3] : NULL,
-                               flags & 2, &err);
+                               (flags & 2) ? names10 : NULL, &err);
     if (st == NN_OK) {
         FUZZ_CHECK(d.n >= 1 && d.n_features >= 1 && d.n_classes == 10, "n %d, features %d, classes %d", d.n,
                    d.n_features, d.n_classes);

@@ -137,7 +137,7 @@ def activation(name, alpha):
         "sigmoid": torch.sigmoid, "tanh": torch.tanh, "relu": torch.relu, "linear": lambda z: z,
         "leaky_relu": lambda z: F.leaky_relu(z, alpha), "elu": lambda z: F.elu(z, alpha),
         "softmax": lambda z: torch.softmax(z, dim=1), "gelu": F.gelu, "swish": F.silu,
-        "softplus": F.softplus,
+        "softplus": F.softplus, "selu": F.selu,
     }[name]
 
 
@@ -238,6 +238,11 @@ OPTIMIZERS = {
                                                 eps=o.get("epsilon", 1e-10)),
     "adadelta": lambda p, o: torch.optim.Adadelta(p, lr=o["learning_rate"], rho=o.get("rho", 0.9),
                                                   eps=o.get("epsilon", 1e-6), weight_decay=o.get("weight_decay", 0.0)),
+    # foreach=True: torch 1.13's foreach path computes NAdam as its documentation writes it; the default
+    # single-tensor path of 1.13 counts mu_t twice in the momentum's denominator (fixed in torch 2.0)
+    "nadam": lambda p, o: torch.optim.NAdam(p, lr=o["learning_rate"], betas=(o.get("beta1", 0.9), o.get("beta2", 0.999)),
+                                             eps=o.get("epsilon", 1e-8), weight_decay=o.get("weight_decay", 0.0),
+                                             momentum_decay=o.get("momentum_decay", 4e-3), foreach=True),
 }
 
 
@@ -538,6 +543,9 @@ def cases():
         ("adadelta", {"name": "adadelta", "learning_rate": 1.0}),
         ("adadelta-all", {"name": "adadelta", "learning_rate": 0.5, "rho": 0.95, "epsilon": 1e-5,
                           "weight_decay": 0.01}),
+        ("nadam", {"name": "nadam", "learning_rate": 0.01}),
+        ("nadam-all", {"name": "nadam", "learning_rate": 0.01, "beta1": 0.8, "beta2": 0.99, "epsilon": 1e-6,
+                       "weight_decay": 0.01, "momentum_decay": 0.05}),
     ]
     for name, o in opts:
         cls("optimizer-" + name, o, "optimizers")
@@ -545,7 +553,7 @@ def cases():
     # every loss with each output activation (regression losses on regression data; softmax, whose
     # single output is constant, on one-hot classes instead)
     sgd = {"name": "sgd", "learning_rate": 0.05}
-    acts = ["sigmoid", "tanh", "relu", "leaky_relu", "linear", "softmax", "elu", "gelu", "swish", "softplus"]
+    acts = ["sigmoid", "tanh", "relu", "leaky_relu", "linear", "softmax", "elu", "gelu", "swish", "softplus", "selu"]
     for loss in ("mae", "mse", "rmse"):
         for act in acts:
             if act == "softmax":
@@ -609,6 +617,8 @@ def cases():
             {"units": 6, "activation": "elu"}, {"units": 5, "activation": "gelu", "init": "he"},
             {"units": 5, "activation": "leaky_relu", "alpha": 0.1}]
     cls("deep-network", {"name": "adam", "learning_rate": 0.01}, "training loop", layers=deep)
+    cls("hidden-selu", {"name": "sgd", "learning_rate": 0.05}, "training loop",
+        layers=[{"units": 8, "activation": "selu"}, {"units": 6, "activation": "selu", "init": "he"}])
 
     # normalisation, large splits, offset targets
     shifted = ("classification",) + make_classification(120, 4, 3, seed=5, offset=50.0, scale=7.0)

@@ -163,15 +163,31 @@ typedef struct {
     int wake_rd;
 } ui_side;
 
+/* The sections' seqs, in the snapshot's order. */
+static void section_seqs(const ui_snapshot *s, uint64_t q[9])
+{
+    const uint64_t v[9] = {s->info.seq,  s->eval.seq,   s->boundary.seq, s->fit.seq, s->health.seq,
+                           s->trace.seq, s->events.seq, s->race.seq,     s->net.seq};
+    memcpy(q, v, sizeof v);
+}
+
 /* Copies the snapshot if it changed and checks what must always hold. */
 static void refresh(ui_side *u)
 {
     uint64_t before = u->seq;
+    uint64_t sec_before[9], sec_after[9];
+    section_seqs(u->s, sec_before);
     if (!ui_worker_snapshot(u->w, u->s, &u->seq))
         return;
     const ui_snapshot *s = u->s;
     assert_true(u->seq > before);
     assert_int_equal(s->seq, u->seq);
+    section_seqs(s, sec_after);
+    for (int i = 0; i < 9; i++) {   /* a section's seq is that of the publish that last changed it */
+        assert_true(sec_after[i] <= s->seq);
+        if (before > 0)
+            assert_true(sec_after[i] >= sec_before[i]);
+    }
     assert_true(s->state >= UI_RUN_LOADING && s->state < UI_RUN_COUNT);
     if (s->state == UI_RUN_ERROR || s->state == UI_RUN_DIVERGED)
         fail_msg("worker went %s: %s", ui_run_state_word(s->state), s->message);

@@ -446,6 +446,26 @@ static void set_lr_changes_the_learning_rate_in_the_snapshot(void **state)
     view_close(&v);
 }
 
+/* One command enum: the kinds with a payload (a path, a key and value, a list, indices) are queued by
+ * their own functions only; the generic form refuses them, as it refuses LOAD. */
+static void the_generic_command_refuses_the_kinds_with_a_payload(void **state)
+{
+    (void)state;
+    nn_preset p = iris_with(NULL);
+    view v = view_open(start_worker(&p, 1, -1));
+    wait_ready(&v);
+    const ui_cmd_kind payload[] = {UI_CMD_SAVE_MODEL, UI_CMD_TRACE, UI_CMD_SET_PARAM, UI_CMD_RACE,
+                                   UI_CMD_VIEW_FEATURES};
+    for (size_t i = 0; i < sizeof payload / sizeof payload[0]; i++)
+        assert_false(ui_worker_command(v.w, payload[i], 0.0));
+    assert_false(ui_worker_command(v.w, (ui_cmd_kind)-1, 0.0));
+    assert_true(ui_worker_command(v.w, UI_CMD_RESEED, 7.0));
+    state_in_run ready = { UI_RUN_READY, v.s->run };
+    wait_for(&v, state_in_new_run, &ready, "READY after the reseed");
+    assert_int_equal(v.s->seed, 7);
+    view_close(&v);
+}
+
 static void a_huge_learning_rate_ends_diverged_with_a_message(void **state)
 {
     (void)state;
@@ -1270,8 +1290,8 @@ static void a_race_that_cannot_build_ends_in_error_and_a_load_recovers(void **st
     assert_true(ui_worker_race(v.w, &p, NULL));
     ui_run_state rr = UI_RUN_READY;
     wait_for(&v, race_in_state, &rr, "the default race");
-    assert_int_equal(v.s->race.n, nn_race_count);
-    assert_string_equal(v.s->race.entries[0].name, nn_race_table[0].name);
+    assert_int_equal(v.s->race.n, nn_race_default_count());
+    assert_string_equal(v.s->race.entries[0].name, nn_race_default_name(0));
     assert_true(ui_worker_start(v.w));
     view_close(&v);   /* destroyed in race mode, probably mid-race */
 }
@@ -1346,6 +1366,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(step_epoch_advances_exactly_one_epoch, watchdog, watchdog_off),
         cmocka_unit_test_setup_teardown(reset_gives_epoch_0_and_then_the_same_run_again, watchdog, watchdog_off),
         cmocka_unit_test_setup_teardown(set_lr_changes_the_learning_rate_in_the_snapshot, watchdog, watchdog_off),
+        cmocka_unit_test_setup_teardown(the_generic_command_refuses_the_kinds_with_a_payload, watchdog,
+                                        watchdog_off),
         cmocka_unit_test_setup_teardown(a_huge_learning_rate_ends_diverged_with_a_message, watchdog, watchdog_off),
         cmocka_unit_test_setup_teardown(destroy_while_running_mid_epoch_returns, watchdog, watchdog_off),
         cmocka_unit_test_setup_teardown(the_history_tail_copies_are_consecutive_epochs, watchdog, watchdog_off),

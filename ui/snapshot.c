@@ -1,0 +1,475 @@
+/* snapshot.c — the snapshot (see snapshot.h): its sections (where each lies, copying the ones
+ * that changed, stamping them with a publish's seq), and filling them from the engine's structs:
+ * the trainer's accessors, the probe, the race, the health and the step-through. No locking here:
+ * the worker calls these on its private snapshot, and copies under its mutex. */
+#include "snapshot.h"
+
+#include "unitstats.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <string.h>
+
+const char *ui_run_state_word(ui_run_state s)
+{
+    static const char *const words[UI_RUN_COUNT] = {
+        "LOADING", "READY", "RUNNING", "PAUSED", "DONE", "DIVERGED", "ERROR"
+    };
+    return (s >= 0 && s < UI_RUN_COUNT) ? words[s] : "?";
+}
+
+/* The sections, in the snapshot's order. Each opens with its uint64_t seq. */
+#define SECTION(f) {offsetof(ui_snapshot, f), sizeof(((ui_snapshot *)0)->f)}
+static const struct {
+    size_t off, size;
+} sections[] = {
+    SECTION(info), SECTION(eval), SECTION(boundary), SECTION(fit), SECTION(health),
+    SECTION(trace), SECTION(events), SECTION(race), SECTION(net),
+};
+#undef SECTION
+#define N_SECTIONS (sizeof sections / sizeof sections[0])
+#define STATUS_BYTES offsetof(ui_snapshot, info)   /* the status part: everything before the first section */
+_Static_assert(offsetof(ui_snap_info, seq) == 0 && offsetof(ui_snap_eval, seq) == 0 &&
+                   offsetof(ui_snap_boundary, seq) == 0 && offsetof(ui_snap_fit, seq) == 0 &&
+                   offsetof(ui_snap_health, seq) == 0 && offsetof(ui_trace, seq) == 0 &&
+                   offsetof(ui_snap_events, seq) == 0 && offsetof(ui_snap_race, seq) == 0 &&
+                   offsetof(ui_snap_net, seq) == 0,
+               "every section opens with its seq");
+_Static_assert(offsetof(ui_snapshot, info) > offsetof(ui_snapshot, notice_error) &&
+                   offsetof(ui_snapshot, net) + sizeof(ui_snap_net) <= sizeof(ui_snapshot),
+               "the status part comes first, the sections after it");
+
+static uint64_t section_seq(const ui_snapshot *s, size_t i)
+{
+    uint64_t q;
+    memcpy(&q, (const char *)s + sections[i].off, sizeof q);
+    return q;
+}
+
+static void set_section_seq(ui_snapshot *s, size_t i, uint64_t q)
+{
+    memcpy((char *)s + sections[i].off, &q, sizeof q);
+}
+
+void ui_snapshot_set_seqs(ui_snapshot *s, uint64_t seq)
+{
+    for (size_t i = 0; i < N_SECTIONS; i++)
+        set_section_seq(s, i, seq);
+}
+
+/* The Network view's section (277 KB, nearly all of it the UI_NET_DIM x UI_NET_DIM cells of
+ * NN_MAX_LAYERS layers) holds a few KB for most networks: copies the cells in use. A layer's cells
+ * past rows x cols (and columns past cols) are zero in the worker's snapshot (a new run starts from a
+ * zeroed one, and a layer keeps its shape within a run), so copying the larger of the two copies'
+ * extents leaves dst byte for byte equal to src. */
+static void copy_net(ui_snap_net *dst, const ui_snap_net *src)
+{
+    int old_cells[NN_MAX_LAYERS], old_cols[NN_MAX_LAYERS];
+    for (int l = 0; l < NN_MAX_LAYERS; l++) {
+        old_cells[l] = dst->rows[l] * dst->cols[l];
+        old_cols[l] = dst->cols[l];
+    }
+    memcpy(dst, src, offsetof(ui_snap_net, w));
+    for (int l = 0; l < NN_MAX_LAYERS; l++) {
+        int cells = src->rows[l] * src->cols[l], cols = src->cols[l];
+        if (old_cells[l] > cells)
+            cells = old_cells[l];
+        if (old_cols[l] > cols)
+            cols = old_cols[l];
+        memcpy(dst->w[l], src->w[l], (size_t)cells * sizeof dst->w[l][0]);
+        memcpy(dst->b[l], src->b[l], (size_t)cols * sizeof dst->b[l][0]);
+        memcpy(dst->amean[l], src->amean[l], (size_t)cols * sizeof dst->amean[l][0]);
+        memcpy(dst->astd[l], src->astd[l], (size_t)cols * sizeof dst->astd[l][0]);
+        memcpy(dst->active[l], src->active[l], (size_t)cols * sizeof dst->active[l][0]);
+        memcpy(dst->sat[l], src->sat[l], (size_t)cols * sizeof dst->sat[l][0]);
+    }
+    dst->act_rows = src->act_rows;
+}
+
+void ui_snapshot_copy(ui_snapshot *dst, const ui_snapshot *src, bool all)
+{
+    memcpy(dst, src, STATUS_BYTES);
+    for (size_t i = 0; i < N_SECTIONS; i++) {
+        if (!all && section_seq(dst, i) == section_seq(src, i))
+            continue;
+        if (sections[i].off == offsetof(ui_snapshot, net))
+            copy_net(&dst->net, &src->net);
+        else
+            memcpy((char *)dst + sections[i].off, (const char *)src + sections[i].off, sections[i].size);
+    }
+}
+
+void ui_snapshot_stamp(ui_snapshot *s, const ui_snapshot *prev, uint64_t seq)
+{
+    for (size_t i = 0; i < N_SECTIONS; i++) {
+        size_t off = sections[i].off + sizeof(uint64_t), n = sections[i].size - sizeof(uint64_t);
+        bool changed = memcmp((const char *)s + off, (const char *)prev + off, n) != 0;
+        set_section_seq(s, i, changed ? seq : section_seq(prev, i));
+    }
+}
+
+// --- filling it from the engine (the worker thread) ------------------------------------------------
+
+static void copy_str(char *dst, size_t cap, const char *src)
+{
+    if (cap == 0)
+        return;
+    size_t n = src ? strlen(src) : 0;
+    if (n >= cap) {   /* names are whole in the dataset; the display copy is cut at a character */
+        n = cap - 1;
+        while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
+            n--;
+    }
+    if (n > 0)
+        memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+void ui_snapshot_text(char *dst, size_t cap, const char *src)
+{
+    copy_str(dst, cap, src);
+}
+
+void ui_snapshot_fresh(ui_snapshot *s, const nn_preset *p)
+{
+    uint64_t seq = s->seq, nseq = s->notice_seq;
+    bool nerr = s->notice_error;
+    char note[NN_ERRMSG];
+    memcpy(note, s->notice, sizeof note);
+    memset(s, 0, sizeof *s);
+    s->seq = seq;
+    s->notice_seq = nseq;
+    s->notice_error = nerr;
+    memcpy(s->notice, note, sizeof note);
+    s->boundary.epoch = -1;
+    copy_str(s->name, sizeof s->name, p->name);
+    copy_str(s->file, sizeof s->file, p->file);
+    copy_str(s->info.source, sizeof s->info.source, p->dataset.source);
+    s->epochs = p->training.epochs;
+}
+
+void ui_snapshot_clear_teaching(ui_snapshot *s)
+{
+    s->health.valid = false;
+    s->health.epoch = s->health.batch = 0;
+    memset(&s->health.last, 0, sizeof s->health.last);
+    nn_health_history_clear(&s->health.hist);
+    s->health.n_warnings = 0;
+    s->events.n = 0;
+    s->trace.valid = false;
+    s->net.act_rows = 0;
+}
+
+void ui_snapshot_fill_info(ui_snapshot *s, const nn_trainer *t)
+{
+    ui_snap_info *in = &s->info;
+    const nn_dataset *d = nn_trainer_data(t);
+    const nn_split *sp = nn_trainer_split(t);
+    const nn_network *net = nn_trainer_network(t);
+    const nn_preset *p = nn_trainer_preset(t);
+    nn_trainer_progress pr;
+    nn_trainer_progress_get(t, &pr);
+    copy_str(in->source, sizeof in->source, p->dataset.source);
+    in->task = (int)d->task;
+    in->n_train = sp->n_train;
+    in->n_val = sp->n_val;
+    in->n_test = sp->n_test;
+    in->n_features = d->n_features;
+    in->n_classes = d->task == NN_TASK_CLASSIFICATION ? d->n_classes : 0;
+    in->n_targets = d->task == NN_TASK_REGRESSION ? d->n_targets : 0;
+    in->k = in->n_classes > NN_MAX_CLASSES ? NN_MAX_CLASSES : in->n_classes;
+    for (int c = 0; c < in->k; c++)
+        copy_str(in->class_names[c], NN_NAME_MAX, nn_dataset_class_name(d, c));
+    for (int j = 0; j < 2; j++) {
+        char px[32];
+        const char *name = j < d->n_features ? nn_dataset_feature_name(d, j, px, sizeof px) : "";
+        copy_str(in->feature_names[j], NN_NAME_MAX, name);
+    }
+    in->n_layers = net->n_layers;
+    for (int l = 0; l < net->n_layers && l < NN_MAX_LAYERS; l++) {
+        in->layers[l].in = net->layers[l].in;
+        in->layers[l].out = net->layers[l].out;
+        in->layers[l].act = (int)net->layers[l].act;
+    }
+    in->n_params = (long)net->n_params;
+    s->batch_size = pr.batch_size;
+    s->optimizer = (int)pr.optimizer;
+    s->loss = (int)pr.loss;
+    copy_str(s->name, sizeof s->name, p->name);
+    copy_str(s->file, sizeof s->file, p->file);
+}
+
+void ui_snapshot_fill_progress(ui_snapshot *s, const nn_trainer *t, const ui_run_clock *c, bool finished)
+{
+    nn_trainer_progress pr;
+    nn_trainer_progress_get(t, &pr);
+    s->seed = pr.seed;
+    s->epochs = pr.epochs;
+    s->epoch = pr.epoch;
+    s->batch = pr.batch;
+    s->n_batches = pr.n_batches;
+    s->batch_size = pr.batch_size;
+    s->lr = pr.lr;
+    s->base_lr = pr.base_lr;
+    s->samples_seen = pr.samples_seen;
+    s->elapsed_s = c->busy_s;
+    double train_s = c->busy_s - c->eval_s;
+    s->samples_per_s = train_s > 0.0 ? (double)pr.samples_seen / train_s : 0.0;
+    double eta = 0.0;
+    if (!finished && s->epochs > pr.epoch) {   /* from the mean epoch time */
+        double in_epoch = c->busy_s - c->busy_at_epoch;
+        double per_epoch = 0.0;
+        if (pr.epoch > 0)
+            per_epoch = c->busy_at_epoch / (double)pr.epoch;
+        else if (pr.batch > 0 && pr.n_batches > 0)
+            per_epoch = in_epoch / (double)pr.batch * (double)pr.n_batches;
+        eta = per_epoch * (double)(s->epochs - pr.epoch) - in_epoch;
+        if (eta < 0.0)
+            eta = 0.0;
+    }
+    s->eta_s = eta;
+    s->threads = pr.threads;
+    s->stopped_early = pr.stopped_early;
+    s->best_epoch = pr.best_epoch;
+    const nn_epoch_stats *fin = nn_trainer_final(t), *last = nn_trainer_last(t);
+    if (fin)
+        s->final = *fin;
+    else
+        memset(&s->final, 0, sizeof s->final);
+    s->has_last = last != NULL;
+    s->history_len = pr.history_len;
+    int k = s->info.k, kt;
+    const int *confusion = nn_trainer_confusion(t, &kt);
+    if (last) {
+        s->last = *last;
+        if (k > 0 && confusion)
+            memcpy(s->eval.confusion, confusion, (size_t)k * (size_t)k * sizeof *s->eval.confusion);
+        s->eval.metrics = *nn_trainer_metrics(t);
+        s->eval.reg = *nn_trainer_reg_metrics(t);
+    } else {
+        memset(&s->last, 0, sizeof s->last);
+        if (k > 0)
+            memset(s->eval.confusion, 0, (size_t)k * (size_t)k * sizeof *s->eval.confusion);
+        memset(&s->eval.metrics, 0, sizeof s->eval.metrics);
+        memset(&s->eval.reg, 0, sizeof s->eval.reg);
+    }
+}
+
+static ui_run_state entry_state(const nn_race *race, int r, const nn_trainer_progress *pr)
+{
+    if (race->racer[r].failed)
+        return UI_RUN_ERROR;
+    switch (pr->state) {
+    case NN_TRAINER_READY:
+        return UI_RUN_READY;
+    case NN_TRAINER_TRAINING:
+        return UI_RUN_RUNNING;
+    case NN_TRAINER_DONE:
+        return UI_RUN_DONE;
+    case NN_TRAINER_DIVERGED:
+        return UI_RUN_DIVERGED;
+    }
+    return UI_RUN_RUNNING;
+}
+
+void ui_snapshot_fill_race(ui_snapshot *s, const nn_race *race, const ui_run_clock *c, bool finished)
+{
+    nn_trainer_progress p0, pc;
+    nn_trainer_progress_get(&race->racer[0].t, &p0);
+    nn_trainer_progress_get(&race->racer[race->cur].t, &pc);
+    s->seed = p0.seed;
+    s->epochs = p0.epochs;
+    int lo = -1, hi = 0;
+    long seen = 0, left = 0, done = 0;
+    for (int r = 0; r < race->n; r++) {
+        const nn_trainer *t = &race->racer[r].t;
+        nn_trainer_progress pr;
+        nn_trainer_progress_get(t, &pr);
+        ui_race_entry *e = &s->race.entries[r];
+        seen += pr.samples_seen;
+        done += pr.epoch;
+        if (pr.epoch > hi)
+            hi = pr.epoch;
+        if (!nn_race_entry_finished(race, r)) {
+            if (lo < 0 || pr.epoch < lo)
+                lo = pr.epoch;
+            left += s->epochs - pr.epoch;
+        }
+        e->state = entry_state(race, r, &pr);
+        e->epoch = pr.epoch;
+        const nn_epoch_stats *last = nn_trainer_last(t), *fin = nn_trainer_final(t);
+        e->train_loss = last ? last->train_loss : (double)NAN;
+        e->val_loss = last ? last->val_loss : (double)NAN;
+        e->test_loss = last ? last->test_loss : (double)NAN;
+        e->test_acc = last ? last->test_acc : (double)NAN;
+        e->final_test_loss = fin ? fin->test_loss : (double)NAN;
+        e->final_test_acc = fin ? fin->test_acc : (double)NAN;
+    }
+    s->epoch = lo >= 0 ? lo : hi;
+    s->batch = pc.batch;
+    s->n_batches = p0.n_batches;
+    s->batch_size = p0.batch_size;
+    s->optimizer = (int)pc.optimizer;
+    s->lr = pc.lr;
+    s->base_lr = pc.base_lr;
+    s->samples_seen = seen;
+    s->elapsed_s = c->busy_s;
+    double train_s = c->busy_s - c->eval_s;
+    s->samples_per_s = train_s > 0.0 ? (double)seen / train_s : 0.0;
+    s->eta_s = !finished && done > 0 ? c->busy_s / (double)done * (double)left : 0.0;
+    s->threads = p0.threads;
+    s->race.current = race->cur;
+    s->has_last = false;
+    s->history_len = 0;
+    s->stopped_early = false;
+    s->best_epoch = 0;
+    memset(&s->final, 0, sizeof s->final);
+    memset(&s->last, 0, sizeof s->last);
+}
+
+void ui_snapshot_push_race_point(ui_race_entry *e, int epoch, double loss)
+{
+    if (e->hist_step < 1)
+        e->hist_step = 1;
+    if (epoch % e->hist_step != 0)
+        return;
+    if (e->hist_len >= UI_RACE_HIST) {
+        for (int p = 0; p < UI_RACE_HIST / 2; p++)
+            e->loss[p] = e->loss[2 * p + 1];
+        e->hist_len = UI_RACE_HIST / 2;
+        e->hist_step *= 2;
+        if (epoch % e->hist_step != 0)
+            return;
+    }
+    e->loss[e->hist_len++] = (float)loss;
+}
+
+static ui_view_kind view_kind(nn_probe_kind k)
+{
+    switch (k) {
+    case NN_PROBE_NONE:
+        return UI_VIEW_NONE;
+    case NN_PROBE_BOUNDARY:
+        return UI_VIEW_BOUNDARY;
+    case NN_PROBE_SURFACE:
+        return UI_VIEW_SURFACE;
+    case NN_PROBE_CURVE:
+        return UI_VIEW_CURVE;
+    }
+    return UI_VIEW_NONE;
+}
+
+void ui_snapshot_fill_boundary(ui_snapshot *s, const nn_probe *p, const nn_trainer *t)
+{
+    ui_snap_boundary *b = &s->boundary;
+    b->kind = p && t ? view_kind(p->kind) : UI_VIEW_NONE;
+    b->epoch = -1;
+    b->grid_w = b->grid_h = 0;
+    b->n_points = 0;
+    b->curve_n = 0;
+    b->fx = 0;
+    b->fy = -1;
+    b->names[0][0] = b->names[1][0] = '\0';
+    if (b->kind == UI_VIEW_NONE)
+        return;
+    const nn_dataset *d = nn_trainer_data(t);
+    char px[32];
+    b->fx = p->fx;
+    b->fy = p->fy;
+    copy_str(b->names[0], NN_NAME_MAX, nn_dataset_feature_name(d, p->fx, px, sizeof px));
+    if (p->fy >= 0)
+        copy_str(b->names[1], NN_NAME_MAX, nn_dataset_feature_name(d, p->fy, px, sizeof px));
+    b->x_min = p->x_min;
+    b->x_max = p->x_max;
+    b->y_min = p->y_min;
+    b->y_max = p->y_max;
+    b->n_points = nn_probe_points(p, t, b->points, UI_MAX_POINTS);
+    if (b->kind == UI_VIEW_CURVE) {
+        b->curve_n = UI_CURVE_MAX;
+    } else {
+        b->grid_w = UI_GRID_W;
+        b->grid_h = UI_GRID_H;
+    }
+}
+
+void ui_snapshot_fill_net(ui_snapshot *snap, const nn_trainer *t, bool acts)
+{
+    ui_snap_net *s = &snap->net;
+    if (!t) {
+        s->valid = false;
+        return;
+    }
+    const nn_network *net = nn_trainer_network(t);
+    nn_trainer_progress pr;
+    nn_trainer_progress_get(t, &pr);
+    s->valid = true;
+    s->epoch = pr.epoch;
+    s->batch = pr.batch;
+    if (acts)
+        s->act_rows = net->last_rows;
+    for (int l = 0; l < net->n_layers && l < NN_MAX_LAYERS; l++) {
+        int in = net->layers[l].in, out = net->layers[l].out;
+        int nr = in < UI_NET_DIM ? in : UI_NET_DIM, nc = out < UI_NET_DIM ? out : UI_NET_DIM;
+        s->rows[l] = nr;
+        s->cols[l] = nc;
+        s->wmax[l] = nn_units_pool_weights(net, l, nr, nc, s->w[l], s->b[l]);
+        if (acts)
+            nn_units_activation_stats(net, l, nc, s->amean[l], s->astd[l], s->active[l], s->sat[l]);
+    }
+}
+
+void ui_snapshot_fill_health(ui_snapshot *snap, const nn_health *h, int epoch, int batch)
+{
+    ui_snap_health *s = &snap->health;
+    s->last = *h;
+    s->valid = true;
+    s->epoch = epoch;
+    s->batch = batch;
+    s->n_warnings = nn_health_warnings(h, s->warnings, UI_WARN_MAX);
+}
+
+void ui_snapshot_fill_trace(ui_trace *out, const nn_health_trace *tr, const nn_sample_step *ss, const int sel[4],
+                            int epoch, int batch)
+{
+    int layer = sel[1], i = sel[2], j = sel[3];
+    uint64_t seq = out->seq;
+    memset(out, 0, sizeof *out);
+    out->seq = seq;
+    out->index = sel[0];
+    out->row = ss->row;
+    out->label = ss->label;
+    out->layer = layer;
+    out->i = i;
+    out->j = j;
+    out->epoch = epoch;
+    out->batch = batch;
+    out->n_inputs = tr->n_inputs;
+    out->n_layers = tr->n_layers;
+    out->loss = (int)tr->loss;
+    out->loss_value = tr->loss_value;
+    out->n_y = tr->n_layers > 0 ? tr->out[tr->n_layers - 1] : 0;
+    for (int v = 0; v < tr->n_inputs && v < UI_TRACE_VEC; v++)
+        out->x[v] = (float)tr->x[v];
+    for (int v = 0; v < out->n_y && v < UI_TRACE_VEC; v++)
+        out->y[v] = (float)tr->y[v];
+    for (int l = 0; l < tr->n_layers && l < NN_MAX_LAYERS; l++) {
+        out->in[l] = tr->in[l];
+        out->out[l] = tr->out[l];
+        out->act[l] = (int)tr->act[l];
+        for (int v = 0; v < tr->out[l] && v < UI_TRACE_VEC; v++) {
+            out->z[l][v] = (float)tr->z[l][v];
+            out->a[l][v] = (float)tr->a[l][v];
+            out->delta[l][v] = (float)tr->delta[l][v];
+        }
+    }
+    if (i == NN_HEALTH_BIAS)
+        out->a_prev_i = 1.0;
+    else
+        out->a_prev_i = layer == 0 ? tr->x[i] : tr->a[layer - 1][i];
+    out->delta_j = tr->delta[layer][j];
+    out->grad = ss->grad;
+    out->penalty_grad = ss->penalty_grad;
+    out->batch_grad = ss->batch_grad;
+    out->step = ss->step;
+    out->valid = true;
+}
