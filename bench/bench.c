@@ -663,7 +663,7 @@ static void bench_train(const char *peer, bool use_peer, int rounds)
         float *out = malloc((size_t)rows * e->outputs * sizeof *out);
         if (x && out && rows > 0) {
             for (int i = 0; i < rows; i++)
-                memcpy(x + (size_t)i * nf, e->data.x + (size_t)e->split.test[i] * nf, (size_t)nf * sizeof *x);
+                nn_dataset_row(&e->data, (int)e->split.test[i], x + (size_t)i * nf);
             double ev[MAX_RUNS];
             for (int i = 0; i < 7; i++) {
                 double t0 = now();

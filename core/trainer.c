@@ -164,7 +164,7 @@ nn_status nn_trainer_init(nn_trainer *t, const nn_preset *p, int threads, nn_err
     st = nn_norm_fit(&t->norm, p->dataset.normalize, &t->data, t->split.train, t->split.n_train, err);
     if (st != NN_OK)
         goto fail;
-    nn_norm_apply(&t->norm, t->data.x, t->data.n);
+    nn_norm_apply_dataset(&t->norm, &t->data);
     return init_model(t, p, threads, err);
 fail:
     nn_trainer_free(t);
@@ -183,7 +183,7 @@ static bool same_data(const nn_preset *a, const nn_preset *b)
 nn_status nn_trainer_init_shared(nn_trainer *t, const nn_preset *p, const nn_trainer *donor, int threads,
                                  nn_error *err)
 {
-    if (!donor || !donor->data.x || !same_data(p, &donor->preset))
+    if (!donor || (!donor->data.x && !donor->data.x8) || !same_data(p, &donor->preset))
         return nn_trainer_init(t, p, threads, err);
     memset(t, 0, sizeof *t);
     t->preset = *p;

@@ -446,7 +446,7 @@ static void fill_view(ui_worker *w, const nn_trainer *t)
             double sum = 0.0;
             long cnt = 0;
             for (int i = 0; i < d->n; i++) {
-                float v = d->x[(size_t)i * (size_t)nf + (size_t)j];
+                float v = nn_dataset_value(d, i, j);
                 denorm_feature(&t->norm, j, &v);
                 if (isfinite(v)) {
                     sum += (double)v;
@@ -460,13 +460,13 @@ static void fill_view(ui_worker *w, const nn_trainer *t)
     /* the data range in original units over every row */
     float xlo = INFINITY, xhi = -INFINITY, ylo = INFINITY, yhi = -INFINITY;
     for (int i = 0; i < d->n; i++) {
-        float a = d->x[(size_t)i * (size_t)nf + (size_t)fx];
+        float a = nn_dataset_value(d, i, fx);
         denorm_feature(&t->norm, fx, &a);
         float b;
         if (s->view == UI_VIEW_CURVE) {
             b = d->y[(size_t)i * (size_t)d->n_targets];
         } else {
-            b = d->x[(size_t)i * (size_t)nf + (size_t)fy];
+            b = nn_dataset_value(d, i, fy);
             denorm_feature(&t->norm, fy, &b);
         }
         if (isfinite(a)) {
@@ -497,12 +497,12 @@ static void fill_view(ui_worker *w, const nn_trainer *t)
         bool is_test = pos >= t->split.n_train;
         uint32_t row = is_test ? t->split.test[pos - t->split.n_train] : t->split.train[pos];
         ui_point *pt = &s->points[i];
-        pt->x = d->x[(size_t)row * (size_t)nf + (size_t)fx];
+        pt->x = nn_dataset_value(d, (int)row, fx);
         denorm_feature(&t->norm, fx, &pt->x);
         if (s->view == UI_VIEW_CURVE) {
             pt->y = d->y[(size_t)row * (size_t)d->n_targets];
         } else {
-            pt->y = d->x[(size_t)row * (size_t)nf + (size_t)fy];
+            pt->y = nn_dataset_value(d, (int)row, fy);
             denorm_feature(&t->norm, fy, &pt->y);
         }
         pt->cls = (int16_t)(d->task == NN_TASK_CLASSIFICATION && d->label ? d->label[row] : 0);
@@ -565,7 +565,7 @@ static void compute_fit(ui_worker *w)
         return;
     int nf = t->data.n_features, k = s->fit_n;
     for (int i = 0; i < k; i++)
-        memcpy(&w->fit_in[(size_t)i * nf], &t->data.x[(size_t)w->fit_rows[i] * nf], (size_t)nf * sizeof(float));
+        nn_dataset_row(&t->data, (int)w->fit_rows[i], &w->fit_in[(size_t)i * nf]);
     nn_trainer_predict(t, w->fit_in, k, w->fit_out); /* the features are normalised in place already */
     for (int i = 0; i < k; i++) {
         s->fit_pred[i] = w->fit_out[(size_t)i * (size_t)t->outputs];
