@@ -233,6 +233,10 @@ static void bench_machine(void)
     else
         printf("shares below are of the 2-core ceilings: twice the 1-thread figure, which a busy machine "
                "disturbs less\n");
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    if (loadavg() > (double)cores)
+        printf("the machine is busy (load average %.2f on %ld cores): these ceilings are too low, and the "
+               "shares of them too high\n", loadavg(), cores);
 }
 
 /* " = a% of the AVX2 ceiling, b% of the AVX-512 one" (the 2-core ceilings). */
@@ -644,14 +648,16 @@ static void bench_train(const char *peer, bool use_peer, int rounds)
         printf("  [load %.2f]\n", loadavg());
         fflush(stdout);
     }
+    printf("medians over the rounds; ratio: the median of the rounds' ratios (each of a pair run side by side), "
+           "with their range\n");
     printf("%-6s %10s %8s %10s %8s  %s\n", "batch", "nnterm/s", "GFLOP/s", "pytorch/s", "ratio",
-           "rounds' ratios (min-max); GFLOP/s at the true count as shares of the 2-core ceilings");
+           "(min-max); GFLOP/s at the true count as shares of the 2-core ceilings");
     for (int i = 0; i < NB; i++) {
         double mn = median(nt[i], n), mp = median(pt[i], n), lo, hi;
         min_max(ratio[i], n, &lo, &hi);
-        printf("%-6d %10.0f %8.1f %10.0f %8.2f  ", batches[i], mn, mn * ftrain * 1e-9, mp, mn / mp);
+        printf("%-6d %10.0f %8.1f %10.0f %8.2f  ", batches[i], mn, mn * ftrain * 1e-9, mp, median(ratio[i], n));
         if (with_peer)
-            printf("%.2f-%.2f;", lo, hi);
+            printf("(%.2f-%.2f)", lo, hi);
         print_of_ceiling(mn * ftrain * 1e-9);
         printf("; test accuracy %.4f after %d epochs\n", acc[i], 1 + 2 * n);
     }
@@ -663,7 +669,7 @@ static void bench_train(const char *peer, bool use_peer, int rounds)
         float *out = malloc((size_t)rows * e->outputs * sizeof *out);
         if (x && out && rows > 0) {
             for (int i = 0; i < rows; i++)
-                memcpy(x + (size_t)i * nf, e->data.x + (size_t)e->split.test[i] * nf, (size_t)nf * sizeof *x);
+                nn_dataset_row(&e->data, (int)e->split.test[i], x + (size_t)i * nf);
             double ev[MAX_RUNS];
             for (int i = 0; i < 7; i++) {
                 double t0 = now();

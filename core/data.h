@@ -1,5 +1,5 @@
-/* data.h — a dataset held once as float, its train/val/test split (index arrays, never copies),
- * normalisation fitted on the training split, and mini-batch gathering.
+/* data.h — a dataset held once (as float, or image pixels as bytes), its train/val/test split (index
+ * arrays, never copies), normalisation fitted on the training split, and mini-batch gathering.
  * Single-threaded objects; a finished dataset may be read from several threads. */
 #ifndef NN_DATA_H
 #define NN_DATA_H
@@ -24,7 +24,13 @@ typedef struct {
     nn_task task;
     int n;                  /* rows */
     int n_features;
-    float *x;               /* (n, n_features) features; normalised in place by the trainer */
+    float *x;               /* (n, n_features) features; normalised in place by the trainer; NULL when
+                               the features are bytes (x8) */
+    uint8_t *x8;            /* image data: (n, n_features) pixel bytes v, the feature being
+                               nn_byte_value(v) = v / 255; kept as bytes and normalised as they are
+                               read (nn_gather, nn_dataset_row); else NULL */
+    const float *x8_shift, *x8_scale;   /* byte features' normalisation (n_features each), borrowed
+                               from the trainer's nn_norm by nn_norm_apply_dataset; NULL: none */
     int n_targets;          /* regression: target columns (>= 1); classification: 0 */
     float *y;               /* regression: (n, n_targets) targets in original units; else NULL */
     int32_t *label;         /* classification: (n) class in [0, n_classes); else NULL */
@@ -42,6 +48,21 @@ typedef struct {
 nn_status nn_dataset_alloc(nn_dataset *d, nn_task task, int n, int n_features, int n_classes_or_targets,
                            nn_error *err);
 void nn_dataset_free(nn_dataset *d);     /* zeroed or half-built is fine; idempotent */
+/* The same with the features as bytes (x8, x NULL): a quarter of the memory for image data. */
+nn_status nn_dataset_alloc_bytes(nn_dataset *d, nn_task task, int n, int n_features, int n_classes_or_targets,
+                                 nn_error *err);
+
+/* The feature value of pixel byte v: v / 255 in float (exact IEEE division, as IDX images were
+ * always scaled). */
+static inline float nn_byte_value(uint8_t v)
+{
+    return (float)v / 255.0f;
+}
+
+/* Row i's features as the network sees them (normalised), into out (n_features). */
+void nn_dataset_row(const nn_dataset *d, int i, float *out);
+/* Feature j of row i as the network sees it (normalised). */
+float nn_dataset_value(const nn_dataset *d, int i, int j);
 
 /* Stores a copy of name as feature j (the table is allocated on first use) or as class c. */
 nn_status nn_dataset_set_feature_name(nn_dataset *d, int j, const char *name, nn_error *err);
@@ -89,13 +110,18 @@ nn_status nn_norm_fit(nn_norm *nm, nn_normalize kind, const nn_dataset *d, const
 /* Copies (for the model file and predict). */
 nn_status nn_norm_copy(nn_norm *dst, const nn_norm *src, nn_error *err);
 void nn_norm_free(nn_norm *nm);
-/* x (rows, n_features) in place. */
+/* x (rows, n_features) in place: x' = (x - shift) / scale. */
 void nn_norm_apply(const nn_norm *nm, float *x, int rows);
+/* Normalises the dataset's features: float features in place (nn_norm_apply over every row);
+ * byte features keep their bytes, and d borrows nm's shift and scale so that nn_gather and
+ * nn_dataset_row compute (v / 255 - shift) / scale as they read: the same bits as in place. nm
+ * must outlive d's use (the trainer owns both). */
+void nn_norm_apply_dataset(const nn_norm *nm, nn_dataset *d);
 /* Standardised targets back to original units, v (rows, n_targets) in place. */
 void nn_norm_unscale_targets(const nn_norm *nm, float *v, int rows);
 
 /* Gathers rows idx[0..rows) into a contiguous batch:
- * xb (rows, n_features) copied from d->x;
+ * xb (rows, n_features) copied from d->x, or from d->x8 normalised on the way (nn_dataset_row);
  * yb (rows, out): classification one-hot of width out (or, when out == 1 and n_classes == 2,
  * the label as 0/1); regression the targets standardised by nm (nm may be NULL: raw). */
 void nn_gather(float *xb, float *yb, int out, const nn_dataset *d, const nn_norm *nm,

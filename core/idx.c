@@ -68,7 +68,7 @@ static void idx_pixels(float *out, const uint8_t *buf, size_t count)
 {
     float lut[256];
     for (int v = 0; v < 256; v++)
-        lut[v] = (float)v / 255.0f;
+        lut[v] = nn_byte_value((uint8_t)v);
     const uint8_t *p = buf + 16;
     for (size_t i = 0; i < count; i++)
         out[i] = lut[p[i]];
@@ -215,17 +215,19 @@ nn_status nn_data_idx(nn_dataset *d, const char *images, const char *labels, con
     }
     if (!st) {
         nn_error e;
-        st = nn_dataset_alloc(d, NN_TASK_CLASSIFICATION, n + tn, r * c, 10, &e);
+        st = nn_dataset_alloc_bytes(d, NN_TASK_CLASSIFICATION, n + tn, r * c, 10, &e);
         if (st)
             nn_error_set(err, st, "%s: %.400s", images, e.msg);
     }
     if (!st) {
         size_t f = (size_t)r * (size_t)c;
-        idx_pixels(d->x, img, (size_t)n * f);
+        /* the pixel bytes as they are (a quarter of floats' memory): the feature is v / 255,
+           computed as the batches are gathered (nn_byte_value) */
+        memcpy(d->x8, img + 16, (size_t)n * f);
         for (int i = 0; i < n; i++)
             d->label[i] = lab[i];
         if (with_test) {
-            idx_pixels(d->x + (size_t)n * f, timg, (size_t)tn * f);
+            memcpy(d->x8 + (size_t)n * f, timg + 16, (size_t)tn * f);
             for (int i = 0; i < tn; i++)
                 d->label[n + i] = tlab[i];
             d->n_fixed_test = tn;

@@ -45,6 +45,9 @@ enum {
     KC_MAX = 384,        /* k block: a panel block of B is at most KC_MAX * NR floats */
     NR_MAX = 32,         /* the widest kernel's NR */
     TARGET_PARTS = 16,   /* split into at least this many parts when the work allows */
+    PART_FLOPS = 4000000,/* and into parts of at most about this many flops (~16 us on one core):
+                          * threads that run at unequal speeds (a core shared with another
+                          * process) then wait at most one small part for each other */
 };
 
 /* One micro-tile: c (MR, NR) = alpha * a(MR, kc) * b(kc, NR) + beta * c; beta == 0: c not read.
@@ -501,10 +504,16 @@ int nn_gemm_plan_init(nn_gemm_plan *plan, const nn_gemm_args *args)
     plan->kc = (k + kblocks - 1) / kblocks;
 
     /* The partition: one part per NR column panel, and if that gives fewer than
-     * TARGET_PARTS, the rows are cut too. Sizes (and the kernel's tile) only. */
+     * TARGET_PARTS or parts over PART_FLOPS, the rows are cut too. Sizes (and the kernel's tile)
+     * only. */
     int mt = (m + kd->mr - 1) / kd->mr, nt = (n + kd->nr - 1) / kd->nr;
     plan->col_parts = nt;
-    int rparts = nt >= TARGET_PARTS ? 1 : (TARGET_PARTS + nt - 1) / nt;
+    double want = plan->flops / PART_FLOPS;
+    if (want < TARGET_PARTS)
+        want = TARGET_PARTS;
+    int rparts = want > (double)mt * nt ? mt : (int)((want + nt - 1) / nt);
+    if (rparts < 1)
+        rparts = 1;
     if (rparts > mt)
         rparts = mt;
     plan->row_tiles = (mt + rparts - 1) / rparts;

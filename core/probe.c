@@ -61,7 +61,7 @@ static float *feature_means(const nn_dataset *d, const nn_norm *nm)
         double sum = 0.0;
         long cnt = 0;
         for (int i = 0; i < d->n; i++) {
-            float v = d->x[(size_t)i * (size_t)nf + (size_t)j];
+            float v = nn_dataset_value(d, i, j);
             denorm_feature(nm, j, &v);
             if (isfinite(v)) {
                 sum += (double)v;
@@ -76,13 +76,12 @@ static float *feature_means(const nn_dataset *d, const nn_norm *nm)
 /* The point of row i on the axes fx, fy (fy < 0: the first target), original units. */
 static void point_at(const nn_dataset *d, const nn_norm *nm, int fx, int fy, size_t i, float *a, float *b)
 {
-    size_t nf = (size_t)d->n_features;
-    *a = d->x[i * nf + (size_t)fx];
+    *a = nn_dataset_value(d, (int)i, fx);
     denorm_feature(nm, fx, a);
     if (fy < 0) {
         *b = d->y[i * (size_t)d->n_targets];
     } else {
-        *b = d->x[i * nf + (size_t)fy];
+        *b = nn_dataset_value(d, (int)i, fy);
         denorm_feature(nm, fy, b);
     }
 }
@@ -292,8 +291,8 @@ int nn_probe_fit(nn_probe *p, nn_trainer *t, float *actual, float *pred)
         return 0;
     const nn_dataset *d = nn_trainer_data(t);
     int nf = d->n_features, k = p->fit_n, outs = nn_network_outputs(nn_trainer_network(t));
-    for (int i = 0; i < k; i++)   /* the dataset's features are normalised in place already */
-        memcpy(&p->fit_in[(size_t)i * nf], &d->x[(size_t)p->fit_rows[i] * nf], (size_t)nf * sizeof(float));
+    for (int i = 0; i < k; i++)   /* the dataset's features normalised (in place, or as bytes are read) */
+        nn_dataset_row(d, (int)p->fit_rows[i], &p->fit_in[(size_t)i * nf]);
     nn_trainer_predict(t, p->fit_in, k, p->fit_out);
     for (int i = 0; i < k; i++) {
         pred[i] = p->fit_out[(size_t)i * (size_t)outs];

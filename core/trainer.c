@@ -161,7 +161,7 @@ static nn_status init_own_data(nn_trainer *t, const nn_preset *p, pool_source ps
     st = nn_norm_fit(&t->norm, p->dataset.normalize, &t->data, t->split.train, t->split.n_train, err);
     if (st != NN_OK)
         goto fail;
-    nn_norm_apply(&t->norm, t->data.x, t->data.n);
+    nn_norm_apply_dataset(&t->norm, &t->data);
     return init_model(t, p, ps, err);
 fail:
     nn_trainer_free(t);
@@ -180,7 +180,7 @@ static bool same_data(const nn_preset *a, const nn_preset *b)
 static nn_status init_from_donor(nn_trainer *t, const nn_preset *p, const nn_trainer *donor, pool_source ps,
                                  nn_error *err)
 {
-    if (!donor || !donor->data.x || !same_data(p, &donor->preset))
+    if (!donor || (!donor->data.x && !donor->data.x8) || !same_data(p, &donor->preset))
         return init_own_data(t, p, ps, err);
     memset(t, 0, sizeof *t);
     t->preset = *p;

@@ -340,6 +340,78 @@ static void test_norm_none_leaves_features_and_copy_is_deep(void **state)
     nn_dataset_free(&d);
 }
 
+/* Image data kept as bytes gives the numbers of the same values stored as floats: the same
+ * normalisation statistics (zscore, minmax, none), the same gathered batches bit for bit (inline
+ * and pooled, normalised as they are read), the same rows and values through the accessors. */
+static void test_byte_features_give_the_bits_of_the_same_values_as_floats(void **state)
+{
+    (void)state;
+    enum { N = 300, F = 100 };   /* 210 training rows x 100: the pooled gather splits them */
+    nn_dataset b, f;
+    assert_int_equal(nn_dataset_alloc_bytes(&b, NN_TASK_CLASSIFICATION, N, F, 10, NULL), NN_OK);
+    assert_int_equal(nn_dataset_alloc(&f, NN_TASK_CLASSIFICATION, N, F, 10, NULL), NN_OK);
+    assert_null(b.x);
+    assert_non_null(b.x8);
+    nn_rng rng;
+    nn_rng_seed(&rng, 12);
+    for (int i = 0; i < N * F; i++) {
+        /* mostly dark pixels, some columns never lit, one always 255 */
+        int col = i % F;
+        uint8_t v = col == 3 ? 0 : col == 4 ? 255 : (uint8_t)(nn_rng_below(&rng, 4) ? 0 : nn_rng_below(&rng, 256));
+        b.x8[i] = v;
+        f.x[i] = (float)v / 255.0f;
+    }
+    for (int i = 0; i < N; i++)
+        b.label[i] = f.label[i] = (int32_t)nn_rng_below(&rng, 10);
+    nn_split sb, sf;
+    nn_rng r1, r2;
+    nn_rng_seed(&r1, 3);
+    nn_rng_seed(&r2, 3);
+    assert_int_equal(nn_split_init(&sb, &b, 0.7, 0.1, 0.2, true, &r1, NULL), NN_OK);
+    assert_int_equal(nn_split_init(&sf, &f, 0.7, 0.1, 0.2, true, &r2, NULL), NN_OK);
+    nn_error err;
+    nn_pool *pool = nn_pool_create(2, &err);
+    assert_non_null(pool);
+    for (int kind = 0; kind < NN_NORM_COUNT; kind++) {
+        nn_dataset fk;   /* a fresh float copy per kind: the float path normalises in place */
+        assert_int_equal(nn_dataset_alloc(&fk, NN_TASK_CLASSIFICATION, N, F, 10, NULL), NN_OK);
+        memcpy(fk.x, f.x, sizeof(float) * N * F);
+        memcpy(fk.label, f.label, sizeof(int32_t) * N);
+        nn_norm nb, nf;
+        assert_int_equal(nn_norm_fit(&nb, (nn_normalize)kind, &b, sb.train, sb.n_train, NULL), NN_OK);
+        assert_int_equal(nn_norm_fit(&nf, (nn_normalize)kind, &fk, sf.train, sf.n_train, NULL), NN_OK);
+        assert_memory_equal(nb.shift, nf.shift, sizeof(float) * F);
+        assert_memory_equal(nb.scale, nf.scale, sizeof(float) * F);
+        nn_norm_apply_dataset(&nb, &b);
+        nn_norm_apply_dataset(&nf, &fk);
+        static float xb[N * F], xf[N * F], yb[N * 10], yf[N * 10];
+        for (int pooled = 0; pooled < 2; pooled++) {
+            nn_gather_pool(pooled ? pool : NULL, xb, yb, 10, &b, NULL, sb.train, sb.n_train);
+            nn_gather_pool(pooled ? pool : NULL, xf, yf, 10, &fk, NULL, sf.train, sf.n_train);
+            assert_memory_equal(xb, xf, sizeof(float) * (size_t)sb.n_train * F);
+            assert_memory_equal(yb, yf, sizeof(float) * (size_t)sb.n_train * 10);
+        }
+        for (int i = 0; i < N; i += 7) {
+            nn_dataset_row(&b, i, xb);
+            nn_dataset_row(&fk, i, xf);
+            assert_memory_equal(xb, xf, sizeof(float) * F);
+            for (int j = 0; j < F; j++) {
+                float v1 = nn_dataset_value(&b, i, j), v2 = nn_dataset_value(&fk, i, j);
+                assert_memory_equal(&v1, &xf[j], sizeof v1);
+                assert_memory_equal(&v2, &xf[j], sizeof v2);
+            }
+        }
+        nn_norm_free(&nb);
+        nn_norm_free(&nf);
+        nn_dataset_free(&fk);
+    }
+    nn_pool_destroy(pool);
+    nn_split_free(&sb);
+    nn_split_free(&sf);
+    nn_dataset_free(&b);
+    nn_dataset_free(&f);
+}
+
 static void test_gather_builds_one_hot_and_binary_targets(void **state)
 {
     (void)state;
@@ -441,6 +513,7 @@ int main(void)
         cmocka_unit_test(test_gather_builds_one_hot_and_binary_targets),
         cmocka_unit_test(test_gather_standardises_regression_targets_by_the_norm),
         cmocka_unit_test(test_pooled_gather_gives_the_bytes_of_nn_gather_for_any_thread_count),
+        cmocka_unit_test(test_byte_features_give_the_bits_of_the_same_values_as_floats),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
