@@ -1,6 +1,6 @@
 /* health_fixture.h — what the tests of the teaching tools share (test_health.c, test_trace.c,
- * test_explain.c, test_lessons.c): the 2-3-2 network with hand-set weights, NEAR, and has() for
- * a warning. Include after cmocka.h. */
+ * test_explain.c, test_lessons.c, test_unitstats.c): the 2-3-2 network with hand-set weights,
+ * NEAR, and has() for a warning. Include after cmocka.h. */
 #ifndef HEALTH_FIXTURE_H
 #define HEALTH_FIXTURE_H
 
