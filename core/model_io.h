@@ -1,7 +1,8 @@
-/* model_io.h — the trained model file (DESIGN.md "Model file"): JSON with format "nnterm-model",
- * version 1, the preset, the normalisation statistics, class and feature names, and per layer its
- * activation, weights and biases (floats printed with 9 significant digits, so they round-trip
- * exactly). Saved atomically. Loading checks format, version and every shape. */
+/* model_io.h — the trained model file (docs/design.md, "Contracts" > "Model file"): JSON with
+ * format "nnterm-model", version 1, the preset, the normalisation statistics, class and feature
+ * names, and per layer its activation, weights and biases (floats printed with 9 significant
+ * digits, so they round-trip exactly). Saved atomically. Loading checks format, version and every
+ * shape. */
 #ifndef NN_MODEL_IO_H
 #define NN_MODEL_IO_H
 

@@ -1,7 +1,7 @@
-/* preset.h — one experiment as JSON (DESIGN.md "Preset"): reading with full validation (every
- * problem collected, each naming the file, the JSON path, the value and what is allowed),
- * dotted-key edits (--set and the UI), stable writing, atomic saving, and the built-in presets.
- * nn_preset is a plain fixed-size struct: copying it with = is a deep copy. Any thread. */
+/* preset.h — one experiment as JSON (docs/design.md, "Contracts" > "Preset"): reading with full
+ * validation (every problem collected, each naming the file, the JSON path, the value and what is
+ * allowed), dotted-key edits (--set and the UI), stable writing, atomic saving, and the built-in
+ * presets. nn_preset is a plain fixed-size struct: copying it with = is a deep copy. Any thread. */
 #ifndef NN_PRESET_H
 #define NN_PRESET_H
 

@@ -15,9 +15,10 @@
 #define NN_HEALTH_BIAS (-1)        /* i for the bias b[j] instead of the weight W[i][j] */
 
 /* One sample through the network, in double, recomputed from net->params into its own buffers
- * (never the network's workspace), without dropout. Loss semantics as DESIGN.md with rows = 1:
- * delta[l] = dL/dz of layer l for this sample alone, so the gradient of W[i][j] is
- * a_prev[i] * delta[j] (a_prev = x for the first layer) and that of b[j] is delta[j]. */
+ * (never the network's workspace), without dropout. Loss semantics as loss.h (docs/design.md,
+ * "Engine rules") with rows = 1: delta[l] = dL/dz of layer l for this sample alone, so the
+ * gradient of W[i][j] is a_prev[i] * delta[j] (a_prev = x for the first layer) and that of b[j]
+ * is delta[j]. */
 typedef struct {
     int n_inputs, n_layers;
     int in[NN_MAX_LAYERS], out[NN_MAX_LAYERS];

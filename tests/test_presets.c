@@ -2,7 +2,7 @@
  * description promises ("about 95% test accuracy", "R² about 0.97"); the claims of the xor and
  * spiral lessons hold; fashion-mnist is checked for validity and for a clear error when its files
  * are missing. The lesson-* presets show a failure on purpose (a learning rate too high, ...):
- * tests/test_health.c checks their stories; here they are trained and their figures printed. */
+ * tests/test_lessons.c checks their stories; here they are trained and their figures printed. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -94,7 +94,7 @@ static void test_every_preset_reaches_the_accuracy_its_description_promises(void
         double got = train(&p, &epochs);
         char note[64];
         if (is_lesson(name))
-            snprintf(note, sizeof note, "a lesson: see test_health");
+            snprintf(note, sizeof note, "a lesson: see test_lessons");
         else
             snprintf(note, sizeof note, "description: about %g", want);
         print_message("%-20s %s %.4f after %d epochs (%s)\n", name,

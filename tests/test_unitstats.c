@@ -1,5 +1,5 @@
 /* test_unitstats.c — the Network view's per-unit statistics against hand-computed values on the
- * 2-3-2 network of test_health.c: weights pooled exactly and in blocks, and per-unit activation
+ * 2-3-2 network of health_fixture.h: weights pooled exactly and in blocks, and per-unit activation
  * mean, spread, active share and saturated share over a two-row forward. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,33 +8,10 @@
 #include <cmocka.h>
 
 #include "unitstats.h"
+#include "health_fixture.h"
 
 #include <math.h>
 #include <string.h>
-
-/* Layer 0 relu 2->3, layer 1 sigmoid 3->2 (values from test_health.c, computed by hand):
- *   x = [[1, 2], [-1, 0.5]]
- *   z0 = [[1, -1.9, -0.6], [-0.375, 0.85, -0.55]]   a0 = [[1, 0, 0], [0, 0.85, 0]]
- *   z1 = [[6, -0.7], [-6.8, 0.725]]                  a1 = [[0.997527, 0.331812], [0.001113, 0.673707]] */
-static const float X2[4] = {1.0f, 2.0f, -1.0f, 0.5f};
-static const float W0[6] = {0.5f, -1.0f, 0.2f, 0.25f, -0.5f, -0.3f};
-static const float B0[3] = {0.0f, 0.1f, -0.2f};
-static const float W1[6] = {6.0f, -1.0f, -8.0f, 0.5f, 1.0f, 1.0f};
-static const float B1[2] = {0.0f, 0.3f};
-
-static void build_232(nn_network *net)
-{
-    nn_layer_spec specs[2] = {
-        {3, NN_ACT_RELU, 0.0f, NN_INIT_HE, NN_DIST_NORMAL},
-        {2, NN_ACT_SIGMOID, 0.0f, NN_INIT_XAVIER, NN_DIST_NORMAL},
-    };
-    nn_error err;
-    assert_int_equal(nn_network_init(net, 2, specs, 2, 4, &err), NN_OK);
-    memcpy(net->params + net->layers[0].w_off, W0, sizeof W0);
-    memcpy(net->params + net->layers[0].b_off, B0, sizeof B0);
-    memcpy(net->params + net->layers[1].w_off, W1, sizeof W1);
-    memcpy(net->params + net->layers[1].b_off, B1, sizeof B1);
-}
 
 static void test_weights_pool_exactly_or_by_largest_magnitude(void **state)
 {

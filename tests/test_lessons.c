@@ -1,0 +1,138 @@
+/* test_lessons.c — the lesson presets with a trainer: each locks all but the key its text tells
+ * the student to change, and one epoch of the vanishing lesson shows what it promises in the
+ * health statistics and warnings, and in the step-through against nn_network_backward. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "health.h"
+#include "preset.h"
+#include "trace.h"
+#include "trainer.h"
+#include "health_fixture.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+// --- with a trainer: the lesson presets -----------------------------------------------------------
+
+static int load_lesson(nn_preset *p, const char *name)
+{
+    const char *root = getenv("NN_SOURCE_ROOT");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/presets/%s", root ? root : ".", name);
+    nn_error err;
+    nn_status st = nn_preset_load(p, path, NULL, &err);
+    if (st != NN_OK)
+        fail_msg("%s: %s", path, err.msg);
+    return st == NN_OK;
+}
+
+/* Each lesson parses, carries its text, and locks what it must while leaving free the key its text
+ * tells the student to change. */
+static void test_health_lesson_presets_lock_all_but_the_lesson_knob(void **state)
+{
+    (void)state;
+    nn_preset *p = malloc(sizeof *p);
+    assert_non_null(p);
+    assert_true(load_lesson(p, "lesson-learning-rate.json"));
+    assert_true(p->lesson.present);
+    assert_non_null(strstr(p->lesson.text, "lower the learning rate"));
+    assert_false(nn_preset_is_locked(p, "training.optimizer.learning_rate"));
+    assert_true(nn_preset_is_locked(p, "model.layers.0.units"));
+    assert_true(nn_preset_is_locked(p, "training.optimizer.name"));
+    assert_true(nn_preset_is_locked(p, "dataset.samples"));
+
+    assert_true(load_lesson(p, "lesson-vanishing.json"));
+    assert_true(p->lesson.present);
+    assert_false(nn_preset_is_locked(p, "model.layers.0.activation"));
+    assert_true(nn_preset_is_locked(p, "training.optimizer.learning_rate"));
+    assert_int_equal(p->n_layers, 8);
+
+    assert_true(load_lesson(p, "lesson-overfitting.json"));
+    assert_true(p->lesson.present);
+    assert_false(nn_preset_is_locked(p, "training.regularization.lambda"));
+    assert_false(nn_preset_is_locked(p, "training.regularization.dropout"));
+    assert_false(nn_preset_is_locked(p, "training.early_stopping.patience"));
+    assert_true(nn_preset_is_locked(p, "model.layers.0.units"));
+    assert_true(nn_preset_is_locked(p, "training.epochs"));
+    free(p);
+}
+
+/* One epoch of the vanishing lesson: the health view sees the gradient shrink layer by layer and
+ * says so; the step-through of a training row matches nn_network_backward on that row. */
+static void test_health_vanishing_lesson_shows_vanishing_gradients(void **state)
+{
+    (void)state;
+    nn_preset *p = malloc(sizeof *p);
+    nn_trainer *t = calloc(1, sizeof *t);
+    assert_non_null(p);
+    assert_non_null(t);
+    assert_true(load_lesson(p, "lesson-vanishing.json"));
+    nn_error err;
+    assert_int_equal(nn_trainer_init(t, p, 1, &err), NN_OK);
+    float *prev = malloc(t->net.n_params * sizeof(float));
+    assert_non_null(prev);
+    do {
+        memcpy(prev, t->net.params, t->net.n_params * sizeof(float));
+        assert_int_equal(nn_trainer_step(t, &err), NN_OK);
+    } while (!nn_trainer_epoch_ended(t));
+    nn_health h;
+    nn_health_compute(&h, &t->net, prev);
+    assert_int_equal(h.n_layers, 8);
+    /* each layer's gradient is smaller than the next one's, and layer 1's under 1e-3 of the output's */
+    for (int l = 0; l < 7; l++)
+        assert_true(h.layer[l].grad_norm < h.layer[l + 1].grad_norm);
+    assert_true(h.layer[0].grad_norm < 1e-3 * h.layer[7].grad_norm);
+    assert_true(h.layer[0].grad_norm > 0.0);
+    assert_true(h.layer[0].update_ratio < h.layer[7].update_ratio);
+    assert_false(isnan(h.layer[0].saturated_share));
+    char w[8][NN_HEALTH_WARN_LEN];
+    int n = nn_health_warnings(&h, w, 8);
+    assert_true(has(w, n, "gradients vanish"));
+
+    /* the step-through of training row 0 against the batched engine on that row alone */
+    nn_health_trace tr;
+    assert_int_equal(nn_health_trace_init(&tr, &t->net, &err), NN_OK);
+    int row = (int)t->split.train[0];
+    assert_int_equal(nn_health_trace_sample(&tr, t, row, &err), NN_OK);
+    assert_int_equal(tr.sample, row);
+    assert_int_equal(nn_health_trace_sample(&tr, t, t->data.n, &err), NN_EINVAL);
+    float x[2], y[2];
+    uint32_t idx = (uint32_t)row;
+    nn_gather(x, y, t->outputs, &t->data, &t->norm, &idx, 1);
+    nn_network_forward(&t->net, NULL, x, 1, 0.0f, NULL);
+    nn_network_backward(&t->net, NULL, x, y, 1, t->loss);
+    /* relative: layer 1's deltas are around 1e-7, where an absolute tolerance would prove nothing */
+    int nonzero = 0;
+    for (int l = 0; l < 8; l++)
+        for (int j = 0; j < t->net.layers[l].out; j++) {
+            double mine = tr.delta[l][j], theirs = (double)t->net.layers[l].delta[j];
+            if (fabs(mine - theirs) > 1e-3 * fabs(theirs) + 1e-15)
+                fail_msg("layer %d unit %d: delta %g, network.c %g", l, j, mine, theirs);
+            nonzero += l == 0 && theirs != 0.0;
+        }
+    assert_true(nonzero > 0);
+    const size_t gi = t->net.layers[0].w_off + 1 * 16 + 3;   /* W0[1][3] */
+    double g = nn_health_trace_grad(&tr, 0, 1, 3), ge = (double)t->net.grads[gi];
+    assert_true(ge != 0.0);
+    assert_true(fabs(g - ge) <= 1e-3 * fabs(ge));
+    nn_health_trace_free(&tr);
+    free(prev);
+    nn_trainer_free(t);
+    free(t);
+    free(p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_health_lesson_presets_lock_all_but_the_lesson_knob),
+        cmocka_unit_test(test_health_vanishing_lesson_shows_vanishing_gradients),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
