@@ -4,6 +4,7 @@
 #define NN_CLI_H
 
 #include "preset.h"
+#include "trainer.h"
 
 #include <stdbool.h>
 
@@ -17,6 +18,13 @@ int cli_presets(int argc, char **argv);
 int cli_keys(int argc, char **argv);
 int cli_predict(int argc, char **argv);
 int cli_race(int argc, char **argv);
+/* `nnterm report MODEL.json --out DIR` (cli_report.c). */
+int cli_report(int argc, char **argv);
+/* --report DIR of train: 0 if DIR is a folder or can be made in an existing one, else -1 with a
+ * message; and, after the run, the report of t written into DIR (say: print where; argv: the
+ * command, for the page's footer). Returns the exit status. */
+int cli_report_check(const char *dir);
+int cli_train_report(nn_trainer *t, const char *dir, bool say, int argc, char **argv);
 
 /* Loads a preset by name or path; prints every problem (up to a few) and returns non-zero on error. */
 int cli_load_preset(nn_preset *p, const char *name);

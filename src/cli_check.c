@@ -69,9 +69,21 @@ int cli_check(int argc, char **argv)
 int cli_keys(int argc, char **argv)
 {
     bool markdown = argc == 2 && strcmp(argv[1], "--markdown") == 0;
-    if (argc > 2 || (argc == 2 && !markdown)) {
-        fprintf(stderr, "nnterm: keys takes only --markdown\n");
+    bool names = argc == 2 && strcmp(argv[1], "--names") == 0;
+    if (argc > 2 || (argc == 2 && !markdown && !names)) {
+        fprintf(stderr, "nnterm: keys takes only --markdown or --names\n");
         return EXIT_BAD_INPUT;
+    }
+    if (names) {   /* one dotted key a line, a layer's index as 0 (bash completion of --set) */
+        for (int i = 0; i < nn_preset_key_count; i++) {
+            const char *path = nn_preset_keys[i].path;
+            const char *star = strstr(path, ".*.");
+            if (star)
+                printf("%.*s.0.%s\n", (int)(star - path), path, star + 3);
+            else
+                printf("%s\n", path);
+        }
+        return 0;
     }
     char *doc = nn_preset_keys_doc(markdown);
     if (!doc) {

@@ -262,6 +262,7 @@ typedef struct {
     bool untrained;       /* --epochs 0 */
     long threads;
     const char *save;
+    const char *report;   /* --report DIR */
     const char *sets[64]; /* "KEY=VALUE" in command-line order, --epochs/--seed included */
     char own[16][64];  /* storage for the KEY=VALUE made from --epochs/--seed */
     int n_sets;
@@ -320,6 +321,13 @@ static int parse_train_args(train_args *a, int argc, char **argv)
                 return -1;
             }
             a->save = v;
+            i++;
+        } else if (strcmp(s, "--report") == 0) {
+            if (!v) {
+                fprintf(stderr, "nnterm: --report needs a folder name\n");
+                return -1;
+            }
+            a->report = v;
             i++;
         } else if (strcmp(s, "--set") == 0) {
             if (!v || !strchr(v, '=')) {
@@ -391,6 +399,10 @@ int cli_train(int argc, char **argv)
         rc = EXIT_RUN_FAILED;
         goto out;
     }
+    if (a.report && cli_report_check(a.report)) {
+        rc = EXIT_RUN_FAILED;
+        goto out;
+    }
     nn_status st = nn_trainer_init(t, p, (int)a.threads, &err);
     if (st != NN_OK) {
         fprintf(stderr, "nnterm: %s\n", err.msg);
@@ -458,6 +470,11 @@ int cli_train(int argc, char **argv)
             if (!a.json && out_ok)
                 printf("\nmodel saved to %s\n", a.save);
         }
+    }
+    if (a.report) {
+        int rr = cli_train_report(t, a.report, !a.json && out_ok, argc, argv);
+        if (rc == 0)
+            rc = rr;
     }
     if (!out_ok || !cli_flush_stdout()) {
         if (saved)

@@ -17,8 +17,10 @@ static const char usage_text[] =
     "                                          the same network and initial weights, once per optimizer\n"
     "       nnterm check PRESET...             validate presets, print every problem\n"
     "       nnterm predict MODEL.json DATA.csv predictions as CSV on stdout\n"
+    "       nnterm report MODEL.json --out DIR pictures and a one-page PDF of a saved model\n"
     "       nnterm presets                     list the built-in presets\n"
-    "       nnterm keys [--markdown]           every preset key: type, default, allowed values, meaning\n"
+    "       nnterm keys [--markdown|--names] every preset key: type, default, allowed values,\n"
+    "                                          meaning (--names: the names only, for completion)\n"
     "       nnterm --help | --version\n"
     "\n"
     "PRESET is a built-in name (see `nnterm presets`) or a path to a JSON preset.\n"
@@ -33,6 +35,7 @@ static const char usage_text[] =
     "  --json              one JSON object per epoch, then a final one\n"
     "  --save MODEL.json   write the trained model (atomically)\n"
     "  --quiet             only the final report\n"
+    "  --report DIR        after the run, write its pictures and a one-page PDF into DIR\n"
     "\n"
     "trainer options:\n"
     "  --no-mouse          do not capture the mouse (keeps the terminal's text selection)\n"
@@ -201,7 +204,7 @@ int main(int argc, char **argv)
         {"--help", cmd_help}, {"-h", cmd_help}, {"help", cmd_help}, {"--version", cmd_version},
         {"train", cli_train}, {"check", cli_check}, {"presets", cli_presets}, {"race", cli_race},
         {"keys", cli_keys},
-        {"predict", cli_predict},
+        {"predict", cli_predict}, {"report", cli_report},
     };
     install_fatal_handlers();
     if (argc >= 2)

@@ -289,6 +289,25 @@ void ui_app_race(ui_app *a)
 
 // --- intents ------------------------------------------------------------------------------------
 
+/* The report of the run on screen, now, into PRESET-report/ next to where nnterm runs (the worker
+ * writes it between batches and says where in a notice). */
+static void report(ui_app *a)
+{
+    const ui_snapshot *s = &a->snap;
+    if (s->state == UI_RUN_LOADING || s->state == UI_RUN_ERROR) {
+        ui_app_message(a, true, "no run to report on: %s",
+                       s->state == UI_RUN_LOADING ? "the preset is still loading" : "the preset could not be built");
+        return;
+    }
+    char dir[256];
+    default_file(a, dir, sizeof dir, "-report");
+    if (ui_worker_report(a->w, dir))
+        ui_app_message(a, false, "writing the report into %s/ ...", dir);
+    else
+        ui_app_message(a, true, "cannot queue the report (the worker is busy); try again");
+}
+
+
 static void trace(ui_app *a, const ui_intent *in)
 {
     if (!ui_worker_trace(a->w, in->arg[0], in->arg[1], in->arg[2], in->arg[3]))
@@ -340,6 +359,7 @@ void ui_app_act(ui_app *a, const ui_intent *in)
     case UI_INTENT_TRACE: trace(a, in); break;
     case UI_INTENT_FEATURES: features(a, in); break;
     case UI_INTENT_LOAD: open_preset(a, in->text); break;
+    case UI_INTENT_REPORT: report(a); break;
     case UI_INTENT_CLOSE: a->mode = UI_MODE_NORMAL; break;
     }
 }

@@ -161,6 +161,13 @@ static void normal_key(ui_app *a, ui_cmd c)
     case UI_ACT_SAVE_PRESET: ui_app_save_prompt(a, UI_EDIT_SAVE_PRESET); break;
     case UI_ACT_SAVE_MODEL: ui_app_save_prompt(a, UI_EDIT_SAVE_MODEL); break;
     case UI_ACT_LOG: a->logy = !a->logy; break;
+    case UI_ACT_REPORT: {
+        ui_intent in;
+        memset(&in, 0, sizeof in);
+        in.kind = UI_INTENT_REPORT;
+        ui_app_act(a, &in);
+        break;
+    }
     case UI_ACT_VIEW: ui_app_show_view(a, c.arg); break;
     case UI_ACT_NEXT_VIEW: ui_app_show_view(a, a->slot.view + 1); break;
     case UI_ACT_PREV_VIEW: ui_app_show_view(a, a->slot.view - 1); break;

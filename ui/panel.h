@@ -79,6 +79,7 @@ typedef enum {
     UI_INTENT_FEATURES,   /* the Boundary view's axes: arg[0] x, arg[1] y; arg[2] = 1: a choice of the
                              user (remembered in ui_views once the worker took it, else a message) */
     UI_INTENT_LOAD,       /* open the preset named text (asking once training has begun) */
+    UI_INTENT_REPORT,     /* write the report of the run now into PRESET-report/ (report/) */
     UI_INTENT_CLOSE       /* close the overlay */
 } ui_intent_kind;
 

@@ -331,6 +331,13 @@ bool ui_worker_save_model(ui_worker *w, const char *path)
     return push_payload(w, UI_CMD_SAVE_MODEL, NULL, NULL, path, NULL);
 }
 
+bool ui_worker_report(ui_worker *w, const char *dir)
+{
+    if (!dir || !dir[0])
+        return false;
+    return push_payload(w, UI_CMD_REPORT, NULL, NULL, dir, NULL);
+}
+
 bool ui_worker_trace(ui_worker *w, int train_index, int layer, int i, int j)
 {
     const int arg[4] = {train_index, layer, i, j};

@@ -46,6 +46,7 @@ typedef enum {
     UI_CMD_SET_PARAM,      /* ui_worker_set_param */
     UI_CMD_RACE,           /* ui_worker_race */
     UI_CMD_VIEW_FEATURES,  /* ui_worker_view_features */
+    UI_CMD_REPORT,         /* ui_worker_report */
     UI_CMD_COUNT
 } ui_cmd_kind;
 
@@ -99,6 +100,12 @@ int ui_worker_history(ui_worker *w, nn_epoch_stats *out, int from, int max, uint
  * normalisation and dataset names) to path (< NN_PATH_MAX bytes), between batches or at once
  * when idle. Notice: "model saved to PATH (epoch N)" or the error. */
 bool ui_worker_save_model(ui_worker *w, const char *path);
+
+/* Writes the report of the run as it is now (report/: history.csv, the loss curves with the live
+ * changes, the confusion matrix, the boundary over the view's features, the network, report.pdf)
+ * into the folder dir (< NN_PATH_MAX bytes; made if missing, its parent must exist), between
+ * batches or at once when idle. Notice: "report written to DIR/: FILES" or the error. */
+bool ui_worker_report(ui_worker *w, const char *dir);
 
 /* Selects the step-through of the train_index-th training row (0..n_train-1) and the weight
  * W[i][j] of layer (0-based; i = NN_HEALTH_BIAS for the bias b[j]); see ui_trace for when it

@@ -27,7 +27,7 @@ typedef struct {
     uint64_t seed;               /* RESEED */
     int arg[4];                  /* TRACE: train index, layer, i, j; VIEW_FEATURES: fx, fy */
     char key[WORKER_KEY_MAX];    /* SET_PARAM: the key */
-    char text[NN_PATH_MAX];      /* SAVE_MODEL: path; SET_PARAM: value; RACE: the optimizer list */
+    char text[NN_PATH_MAX];      /* SAVE_MODEL: path; REPORT: folder; SET_PARAM: value; RACE: the optimizer list */
 } worker_msg;
 
 typedef enum { STOP_AFTER_NONE, STOP_AFTER_BATCH, STOP_AFTER_EPOCH } stop_after;

@@ -7,6 +7,7 @@
 #include "worker_impl.h"
 
 #include "preset_schema.h"
+#include "report.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -461,6 +462,60 @@ static void do_save_model(ui_worker *w, const char *path)
     worker_publish(w);
 }
 
+/* The report of the run as it is now: the trainer's figures, the live changes of the loss chart
+ * and the Boundary view's features (report.h). */
+static void do_report(ui_worker *w, const char *dir)
+{
+    if (w->race) {
+        worker_notice(w, true, "report: a race has no single run; load a preset and train it to report on it");
+        worker_publish(w);
+        return;
+    }
+    if (!w->have_trainer) {
+        worker_notice(w, true, "report: no model is loaded");
+        worker_publish(w);
+        return;
+    }
+    nn_report *r = malloc(sizeof *r);
+    if (!r) {
+        worker_notice(w, true, "report: out of memory");
+        worker_publish(w);
+        return;
+    }
+    nn_report_init(r);
+    nn_error err;
+    nn_error_clear(&err);
+    char origin[NN_REPORT_LINE], written[256];
+    nn_trainer_progress at;
+    nn_trainer_progress_get(&w->t, &at);
+    if (at.batch > 0)
+        snprintf(origin, sizeof origin, "the trainer's e key, in epoch %d after batch %d of %d", at.epoch + 1,
+                 at.batch, at.n_batches);
+    else
+        snprintf(origin, sizeof origin, "the trainer's e key, after epoch %d", at.epoch);
+    bool chosen = w->view_chosen && w->view_fx >= 0 && w->view_fy >= 0;
+    nn_status st = nn_report_from_trainer(r, &w->t, chosen ? w->view_fx : -1, chosen ? w->view_fy : -1, origin, &err);
+    if (st == NN_OK) {
+        nn_trainer_progress pr;
+        nn_trainer_progress_get(&w->t, &pr);
+        int nb = pr.n_batches > 0 ? pr.n_batches : 1;
+        const ui_snap_events *ev = &w->snap.events;
+        for (int i = 0; i < ev->n; i++)
+            nn_report_add_event(r, ev->list[i].epoch + (double)ev->list[i].batch / nb, ev->list[i].what);
+        st = nn_report_write(r, dir, written, sizeof written, &err);
+    }
+    nn_report_free(r);
+    free(r);
+    int files = 1;
+    for (const char *c = written; *c; c++)
+        files += *c == ',';
+    if (st == NN_OK)
+        worker_notice(w, false, "report written to %s/ (%d files, report.pdf the handout)", dir, files);
+    else
+        worker_notice(w, true, "report: %s", why(&err, st));
+    worker_publish(w);
+}
+
 static void do_set_lr(ui_worker *w, double lr)
 {
     if (w->race) {
@@ -642,6 +697,9 @@ void worker_apply(ui_worker *w, const worker_msg *c, bool skip)
         break;
     case UI_CMD_VIEW_FEATURES:
         do_view_features(w, c->arg[0], c->arg[1]);
+        break;
+    case UI_CMD_REPORT:
+        do_report(w, c->text);
         break;
     case UI_CMD_COUNT:
         break;

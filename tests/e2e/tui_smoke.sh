@@ -45,6 +45,11 @@ keys m; wait_for 'Save model'; wait_for 'iris-model\.json'; keys Enter
 wait_for 'model saved to iris-model\.json'; [ -s "$TMP/iris-model.json" ] || fail "no model file"
 grep -q '"nnterm-model"' "$TMP/iris-model.json" || fail "the model file is not a model"
 step "m saves the trained model"
+keys e; wait_for 'report written to iris-report/ \(7 files'
+for f in history.csv loss.png confusion.svg network.svg report.pdf; do
+    [ -s "$TMP/iris-report/$f" ] || fail "e wrote no iris-report/$f"
+done
+step "e writes the report of the run into iris-report/"
 
 # a mouse click at column $1, row $2: the press and then the release, as a mouse sends them (X10
 # reports, as ncurses expects under tmux-256color; xterm's terminfo asks for SGR 1006 reports)

@@ -455,7 +455,7 @@ static void the_generic_command_refuses_the_kinds_with_a_payload(void **state)
     view v = view_open(start_worker(&p, 1, -1));
     wait_ready(&v);
     const ui_cmd_kind payload[] = {UI_CMD_SAVE_MODEL, UI_CMD_TRACE, UI_CMD_SET_PARAM, UI_CMD_RACE,
-                                   UI_CMD_VIEW_FEATURES};
+                                   UI_CMD_VIEW_FEATURES, UI_CMD_REPORT};
     for (size_t i = 0; i < sizeof payload / sizeof payload[0]; i++)
         assert_false(ui_worker_command(v.w, payload[i], 0.0));
     assert_false(ui_worker_command(v.w, (ui_cmd_kind)-1, 0.0));
@@ -801,6 +801,103 @@ static void save_model_writes_a_loadable_file_and_reports_errors(void **state)
     assert_true(ui_worker_load(v.w, &p));
     wait_for(&v, state_in_new_run, &ready, "READY after load");
     assert_true(v.s->notice_seq == nseq);
+    view_close(&v);
+}
+
+static bool file_nonempty(const char *dir, const char *name)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return false;
+    bool some = fgetc(f) != EOF;
+    fclose(f);
+    return some;
+}
+
+static int lines_of(const char *dir, const char *name)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    int n = 0, c;
+    while ((c = fgetc(f)) != EOF)
+        n += c == '\n';
+    fclose(f);
+    return n;
+}
+
+static void remove_report(const char *dir)
+{
+    const char *names[] = { "history.csv", "loss.svg", "loss.png", "confusion.svg", "confusion.png",
+                            "boundary.png", "network.svg", "report.pdf" };
+    char path[512];
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        unlink(path);
+    }
+    rmdir(dir);
+}
+
+/* The trainer's `e`: the report of the run as it is (mid-run, after a live change) into a folder
+ * it makes; the boundary once two features are chosen (iris has four); errors as notices. */
+static void report_writes_the_run_now_and_names_the_folder(void **state)
+{
+    (void)state;
+    nn_preset p = iris_with("training.epochs", "5", NULL);
+    view v = view_open(start_worker(&p, 1, -1));
+    wait_ready(&v);
+    int e1 = 1, e2 = 2;
+    assert_true(ui_worker_step_epoch(v.w));
+    wait_for(&v, epoch_reached, &e1, "epoch 1");
+    assert_true(ui_worker_set_lr(v.w, 0.02));
+    assert_true(ui_worker_step_epoch(v.w));
+    wait_for(&v, epoch_reached, &e2, "epoch 2");
+
+    char parent[] = "/tmp/nnterm-worker-XXXXXX";
+    assert_non_null(mkdtemp(parent));
+    char dir[256];
+    snprintf(dir, sizeof dir, "%s/iris-report", parent);
+    uint64_t before = v.s->notice_seq;
+    assert_true(ui_worker_report(v.w, dir));
+    wait_notice(&v, before);
+    if (v.s->notice_error)
+        fail_msg("report: %s", v.s->notice);
+    assert_non_null(strstr(v.s->notice, "report written to"));
+    assert_non_null(strstr(v.s->notice, dir));
+    assert_non_null(strstr(v.s->notice, "7 files"));
+    const char *files[] = { "history.csv", "loss.svg", "loss.png", "confusion.svg", "confusion.png",
+                            "network.svg", "report.pdf" };
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+        if (!file_nonempty(dir, files[i]))
+            fail_msg("%s/%s was not written", dir, files[i]);
+    assert_int_equal(lines_of(dir, "history.csv"), 1 + 2);   /* a header and the two epochs */
+    assert_false(file_nonempty(dir, "boundary.png"));         /* four features, none chosen */
+    assert_int_equal(v.s->state, UI_RUN_PAUSED);               /* the run goes on where it was */
+    assert_int_equal(v.s->epoch, 2);
+
+    /* two features chosen in the Boundary view: the boundary over them */
+    assert_true(ui_worker_view_features(v.w, 2, 3));
+    before = v.s->notice_seq;
+    assert_true(ui_worker_report(v.w, dir));
+    wait_notice(&v, before);
+    assert_false(v.s->notice_error);
+    assert_true(file_nonempty(dir, "boundary.png"));
+    remove_report(dir);
+    rmdir(parent);
+
+    /* a folder whose parent does not exist: an error notice, nothing made */
+    before = v.s->notice_seq;
+    assert_true(ui_worker_report(v.w, "/nonexistent-nnterm-dir/iris-report"));
+    wait_notice(&v, before);
+    assert_true(v.s->notice_error);
+    assert_non_null(strstr(v.s->notice, "report"));
+    assert_int_equal(v.s->state, UI_RUN_PAUSED);
+    assert_false(ui_worker_report(v.w, NULL));
+    assert_false(ui_worker_report(v.w, ""));
     view_close(&v);
 }
 
@@ -1376,6 +1473,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_preset_that_cannot_load_gives_error_and_a_later_load_recovers, watchdog, watchdog_off),
         cmocka_unit_test_setup_teardown(rapid_commands_in_any_order_never_deadlock, watchdog, watchdog_off),
         cmocka_unit_test_setup_teardown(save_model_writes_a_loadable_file_and_reports_errors, watchdog, watchdog_off),
+        cmocka_unit_test_setup_teardown(report_writes_the_run_now_and_names_the_folder, watchdog, watchdog_off),
         cmocka_unit_test_setup_teardown(health_is_finite_after_each_epoch_with_one_row_per_epoch, watchdog, watchdog_off),
         cmocka_unit_test_setup_teardown(bad_training_raises_health_warnings, watchdog, watchdog_off),
         cmocka_unit_test_setup_teardown(trace_steps_through_one_sample_and_follows_step_batch, watchdog, watchdog_off),
