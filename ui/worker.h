@@ -104,7 +104,7 @@ bool ui_worker_save_model(ui_worker *w, const char *path);
 /* Writes the report of the run as it is now (report/: history.csv, the loss curves with the live
  * changes, the confusion matrix, the boundary over the view's features, the network, report.pdf)
  * into the folder dir (< NN_PATH_MAX bytes; made if missing, its parent must exist), between
- * batches or at once when idle. Notice: "report written to DIR/: FILES" or the error. */
+ * batches or at once when idle. Notice: "report written to DIR/ (N files)" or the error. */
 bool ui_worker_report(ui_worker *w, const char *dir);
 
 /* Selects the step-through of the train_index-th training row (0..n_train-1) and the weight

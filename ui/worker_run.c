@@ -510,7 +510,7 @@ static void do_report(ui_worker *w, const char *dir)
     for (const char *c = written; *c; c++)
         files += *c == ',';
     if (st == NN_OK)
-        worker_notice(w, false, "report written to %s/ (%d files, report.pdf the handout)", dir, files);
+        worker_notice(w, false, "report written to %s/ (%d files)", dir, files);
     else
         worker_notice(w, true, "report: %s", why(&err, st));
     worker_publish(w);
