@@ -6,6 +6,7 @@
 #include "strbuf.h"
 #include "text.h"
 #include "trainer.h"
+#include "trainer_state.h"
 
 #include <math.h>
 #include <signal.h>
@@ -262,6 +263,9 @@ typedef struct {
     bool untrained;       /* --epochs 0 */
     long threads;
     const char *save;
+    const char *resume;   /* --resume MODEL.json */
+    long epochs;          /* --epochs N, -1 if not given */
+    int n_user_sets;      /* --set and --seed (refused with --resume) */
     const char *sets[64]; /* "KEY=VALUE" in command-line order, --epochs/--seed included */
     char own[16][64];  /* storage for the KEY=VALUE made from --epochs/--seed */
     int n_sets;
@@ -280,6 +284,7 @@ static int add_set(train_args *a, const char *kv)
 static int parse_train_args(train_args *a, int argc, char **argv)
 {
     memset(a, 0, sizeof *a);
+    a->epochs = -1;
     int own = 0;
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
@@ -293,6 +298,10 @@ static int parse_train_args(train_args *a, int argc, char **argv)
             bool ep = s[2] == 'e';
             if (cli_parse_int(s, v, 0, ep ? 1000000 : 2147483647L, &n))
                 return -1;
+            if (ep)
+                a->epochs = n;
+            else
+                a->n_user_sets++;
             if (ep) {
                 /* 0: no training, the initial weights are reported (and saved); the preset keeps
                  * its own epochs, so a saved model is the start of the run it describes */
@@ -321,7 +330,15 @@ static int parse_train_args(train_args *a, int argc, char **argv)
             }
             a->save = v;
             i++;
+        } else if (strcmp(s, "--resume") == 0) {
+            if (!v) {
+                fprintf(stderr, "nnterm: --resume needs a model file (saved by train --save or the trainer)\n");
+                return -1;
+            }
+            a->resume = v;
+            i++;
         } else if (strcmp(s, "--set") == 0) {
+            a->n_user_sets++;
             if (!v || !strchr(v, '=')) {
                 fprintf(stderr, "nnterm: --set needs KEY=VALUE, e.g. --set training.optimizer.name=adam\n");
                 return -1;
@@ -332,14 +349,31 @@ static int parse_train_args(train_args *a, int argc, char **argv)
         } else if (s[0] == '-' && s[1]) {
             fprintf(stderr, "nnterm: train: unknown option '%s' (see nnterm --help)\n", s);
             return -1;
-        } else if (a->preset) {
-            fprintf(stderr, "nnterm: train: one preset at a time ('%s' and '%s')\n", a->preset, s);
+        } else if (a->preset || a->resume) {
+            if (a->resume)
+                fprintf(stderr, "nnterm: train: --resume %s continues that model's run: no preset ('%s')\n", a->resume, s);
+            else
+                fprintf(stderr, "nnterm: train: one preset at a time ('%s' and '%s')\n", a->preset, s);
             return -1;
         } else {
             a->preset = s;
         }
     }
-    if (!a->preset) {
+    if (a->resume && a->preset) {
+        fprintf(stderr, "nnterm: train: --resume %s continues that model's run: no preset ('%s')\n", a->resume,
+                a->preset);
+        return -1;
+    }
+    if (a->resume && a->n_user_sets) {
+        fprintf(stderr, "nnterm: train: --resume continues the saved run as it was: --set and --seed would change it "
+                "(only --epochs N, for N more epochs)\n");
+        return -1;
+    }
+    if (a->resume && a->epochs == 0) {
+        fprintf(stderr, "nnterm: train: --resume --epochs N: N more epochs, at least 1\n");
+        return -1;
+    }
+    if (!a->preset && !a->resume) {
         fprintf(stderr, "nnterm: train: which preset? (e.g. nnterm train iris; see nnterm presets)\n");
         return -1;
     }
@@ -368,6 +402,34 @@ static int apply_sets(nn_preset *p, const train_args *a)
     return 0;
 }
 
+/* --resume: the model's preset, with training.epochs raised by --epochs N, and its data folder.
+ * Returns 0, or -1 after printing why not. */
+static int resume_preset(nn_preset *p, const nn_model *m, const train_args *a)
+{
+    *p = m->preset;
+    const nn_train_state *s = &m->state;
+    if (s->present && s->data_dir[0])
+        snprintf(p->base_dir, sizeof p->base_dir, "%s", s->data_dir);
+    int done = s->present ? s->epoch : 0;
+    if (a->epochs > 0) {
+        char v[32];
+        nn_error err;
+        snprintf(v, sizeof v, "%ld", (long)done + a->epochs);
+        if (nn_preset_set(p, "training.epochs", v, &err) != NN_OK) {
+            fprintf(stderr, "nnterm: %s: %s\n", a->resume, err.msg);
+            return -1;
+        }
+    } else if (s->present && done >= p->training.epochs) {
+        fprintf(stderr, "nnterm: %s: all %d epochs of this run are done; --epochs N trains N more\n", a->resume,
+                p->training.epochs);
+        return -1;
+    }
+    if (!s->present)
+        fprintf(stderr, "nnterm: %s: no training state in this model (saved by an older nnterm): the optimizer "
+                "starts fresh, from the saved weights at epoch 0\n", a->resume);
+    return 0;
+}
+
 int cli_train(int argc, char **argv)
 {
     train_args a;
@@ -375,15 +437,24 @@ int cli_train(int argc, char **argv)
         return EXIT_BAD_INPUT;
     nn_preset *p = malloc(sizeof *p);
     nn_trainer *t = calloc(1, sizeof *t);
+    nn_model *m = a.resume ? calloc(1, sizeof *m) : NULL;
     int rc = EXIT_BAD_INPUT;
-    if (!p || !t) {
+    nn_error err;
+    if (!p || !t || (a.resume && !m)) {
         fprintf(stderr, "nnterm: out of memory\n");
         rc = EXIT_RUN_FAILED;
         goto out;
     }
-    if (cli_load_preset(p, a.preset) || apply_sets(p, &a))
+    if (a.resume) {
+        if (nn_model_load(m, a.resume, &err) != NN_OK) {
+            fprintf(stderr, "nnterm: %s\n", err.msg);
+            goto out;
+        }
+        if (resume_preset(p, m, &a))
+            goto out;
+    } else if (cli_load_preset(p, a.preset) || apply_sets(p, &a)) {
         goto out;
-    nn_error err;
+    }
     /* A --save that will be refused (a FIFO or device, the preset itself, its data) is refused now,
      * not after the training; nn_model_save checks again when it writes. */
     if (a.save && nn_model_check_save(a.save, p, &err) != NN_OK) {
@@ -398,14 +469,26 @@ int cli_train(int argc, char **argv)
         rc = EXIT_BAD_INPUT;
         goto out;
     }
+    if (m) {
+        st = nn_trainer_state_set(t, &m->state, &m->net, a.resume, &err);
+        nn_model_free(m);   /* its buffers were copied */
+        if (st != NN_OK) {
+            fprintf(stderr, "nnterm: %s\n", err.msg);
+            goto out;
+        }
+    }
     install_signals();
-    if (!a.json && !a.quiet)
+    if (!a.json && !a.quiet) {
         print_header(t, a.untrained);
+        if (a.resume)
+            printf("resumed from %s after epoch %d%s\n", a.resume, t->epoch,
+                   t->batch ? " (mid-epoch)" : "");
+    }
     /* Standard output fails (a full disk, a reader that went away: SIGPIPE is ignored): without
      * --save there is nothing left to deliver, so the run stops; with --save it goes on, silent,
      * and saves the model, then exits 1 with a message saying so. */
     bool out_ok = cli_flush_stdout();
-    int printed = 0;
+    int printed = t->history_len;   /* a resumed run's earlier epochs were reported by it */
     const char *stopped = NULL;
     while (!a.untrained && !nn_trainer_finished(t) && (out_ok || a.save)) {
         st = nn_trainer_step(t, &err);
@@ -450,7 +533,7 @@ int cli_train(int argc, char **argv)
     rc = t->state == NN_TRAINER_DIVERGED ? EXIT_RUN_FAILED : 0;
     bool saved = false;
     if (a.save && rc == 0) {
-        if (nn_model_save(a.save, &t->preset, &t->net, &t->norm, &t->data, &err) != NN_OK) {
+        if (nn_trainer_save_model(t, a.save, &err) != NN_OK) {
             fprintf(stderr, "nnterm: %s\n", err.msg);
             rc = EXIT_RUN_FAILED;
         } else {
@@ -478,6 +561,9 @@ int cli_train(int argc, char **argv)
 out:
     if (t)
         nn_trainer_free(t);
+    if (m)
+        nn_model_free(m);
+    free(m);
     free(t);
     free(p);
     return rc;
