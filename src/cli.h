@@ -4,6 +4,7 @@
 #define NN_CLI_H
 
 #include "preset.h"
+#include "trainer.h"
 
 #include <stdbool.h>
 
@@ -17,6 +18,15 @@ int cli_presets(int argc, char **argv);
 int cli_keys(int argc, char **argv);
 int cli_predict(int argc, char **argv);
 int cli_race(int argc, char **argv);
+int cli_runs(int argc, char **argv);
+int cli_verify(int argc, char **argv);
+int cli_compare(int argc, char **argv);
+
+/* An epoch's object as `train --json` prints it, with its newline (malloc'd; NULL when out of memory). */
+char *cli_epoch_json(const nn_trainer *t, const nn_epoch_stats *s);
+/* The final object as `train --json` prints it: f the figures reported, stopped "early",
+ * "interrupted" or NULL. */
+char *cli_final_json(const nn_trainer *t, const nn_epoch_stats *f, const char *stopped);
 
 /* Loads a preset by name or path; prints every problem (up to a few) and returns non-zero on error. */
 int cli_load_preset(nn_preset *p, const char *name);

@@ -19,6 +19,10 @@ static const char usage_text[] =
     "                                          the same network and initial weights, once per optimizer\n"
     "       nnterm check PRESET...             validate presets, print every problem\n"
     "       nnterm predict MODEL.json DATA.csv predictions as CSV on stdout\n"
+    "       nnterm runs [DIR]                  list the run records in DIR (default: the runs folder)\n"
+    "       nnterm verify RECORD.json [--tolerance T] [--threads N]\n"
+    "                                          re-run a record's preset and seed, check every epoch\n"
+    "       nnterm compare A.json B.json ...   final metrics and preset differences of run records\n"
     "       nnterm presets                     list the built-in presets\n"
     "       nnterm keys [--markdown]           every preset key: type, default, allowed values, meaning\n"
     "       nnterm --help | --version\n"
@@ -36,6 +40,8 @@ static const char usage_text[] =
     "  --save MODEL.json   write the trained model and the run's state (atomically)\n"
     "  --resume MODEL.json continue the run saved in MODEL.json: same optimizer state, epoch,\n"
     "                      schedule and shuffles; --epochs N trains N more (no PRESET, --set, --seed)\n"
+    "  --record DIR        write a run record (preset, seed, every epoch, final metrics,\n"
+    "                      fingerprint) into DIR\n"
     "  --quiet             only the final report\n"
     "\n"
     "trainer options:\n"
@@ -205,7 +211,7 @@ int main(int argc, char **argv)
         {"--help", cmd_help}, {"-h", cmd_help}, {"help", cmd_help}, {"--version", cmd_version},
         {"train", cli_train}, {"check", cli_check}, {"presets", cli_presets}, {"race", cli_race},
         {"keys", cli_keys},
-        {"predict", cli_predict},
+        {"predict", cli_predict}, {"runs", cli_runs}, {"verify", cli_verify}, {"compare", cli_compare},
     };
     install_fatal_handlers();
     if (argc >= 2)
