@@ -3,6 +3,7 @@
  * final metrics and preset differences side by side (core/record.h). */
 #include "cli.h"
 
+#include "files.h"
 #include "nn_config.h"
 #include "preset_schema.h"
 #include "record.h"
@@ -200,8 +201,15 @@ int cli_verify(int argc, char **argv)
         ok = false;
     }
     if (nn_trainer_init(t, &r->preset, (int)threads, &err) != NN_OK) {
-        fprintf(stderr, "nnterm: %s\n", err.msg);
-        goto out;
+        /* the data where it was recorded is not here (another machine): try the record's folder */
+        nn_error again;
+        char dir[NN_PATH_MAX];
+        nn_path_dir(dir, sizeof dir, path);
+        snprintf(r->preset.base_dir, sizeof r->preset.base_dir, "%s", dir);
+        if (nn_trainer_init(t, &r->preset, (int)threads, &again) != NN_OK) {
+            fprintf(stderr, "nnterm: %s\n", err.msg);
+            goto out;
+        }
     }
     printf("%s: %s, seed %llu, %d epochs recorded by nnterm %s; re-running with nnterm %s\n", path, r->name,
            (unsigned long long)r->seed, r->n_epochs, r->nnterm, NN_VERSION);
@@ -230,7 +238,14 @@ int cli_verify(int argc, char **argv)
     }
     /* the final figures, when the recorded run ended where the re-run does (not interrupted) */
     double fin_epochs = nn_record_final(r, "epochs");
-    if (figures_ok && nn_trainer_finished(t) && t->state == NN_TRAINER_DONE && fin_epochs == t->epoch) {
+    if (figures_ok && r->n_epochs == 0 && fin_epochs == 0 && t->epoch == 0) {
+        /* an untrained run (--epochs 0): its final object describes the initial weights */
+        nn_epoch_stats f;
+        nn_trainer_evaluate(t, &f, &err);
+        char *line = cli_final_json(t, &f, NULL);
+        figures_ok = line && nn_record_compare_final(r, line, tol, &max_dev, what, sizeof what);
+        free(line);
+    } else if (figures_ok && nn_trainer_finished(t) && t->state == NN_TRAINER_DONE && fin_epochs == t->epoch) {
         /* as `train --json` reports it */
         char *line = cli_final_json(t, &t->final_stats, t->stopped_early ? "early" : NULL);
         figures_ok = line && nn_record_compare_final(r, line, tol, &max_dev, what, sizeof what);

@@ -76,6 +76,26 @@ run verify "$rec2"
 expect_rc 0
 expect_out_has "figures: 2 epochs agree exactly"
 
+# an untrained run (--epochs 0): verify checks its final object, the initial weights' figures
+run train iris --epochs 0 --record R4 --quiet
+run verify R4/*.json
+expect_rc 0
+expect_out_has "figures: 0 epochs agree exactly"
+/usr/bin/python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); r["seed"]="7"; r["preset"]["seed"]=7; json.dump(r, open("seed7.json","w"))' R4/*.json
+run verify seed7.json
+expect_rc 1
+expect_out_has "figures: DIFFER at final"
+
+# a CSV preset's record verifies from the record's folder when the data is not where it was
+mkdir -p own && cp "$here/../../presets/wine.csv" own/wine.csv
+/usr/bin/python3 -c 'import json; p=json.load(open("'"$here"'/../../presets/wine.json")); p["training"]["epochs"]=2; json.dump(p, open("own/wine.json","w"))'
+run train own/wine.json --record R5 --quiet
+expect_rc 0
+mkdir -p moved && cp R5/*.json moved/ && cp own/wine.csv moved/ && rm -rf own
+run verify moved/*.json
+expect_rc 0
+expect_out_has "figures: 2 epochs agree exactly"
+
 # compare: the differing keys and the final metrics
 run train iris --epochs 3 --set training.optimizer.learning_rate=0.1 --record R3 --quiet
 run compare R/*.json R3/*.json
