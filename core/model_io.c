@@ -15,6 +15,7 @@
 #include <cJSON.h>
 
 #include <float.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -70,7 +71,79 @@ static void put_names(sbuf *b, const nn_dataset *d, bool features)
     nn_strbuf_puts(b, "]");
 }
 
+/* A double that reads back to the same bits ("%.17g"); null for NaN and infinities. */
+static void put_double(sbuf *b, double v)
+{
+    if (isfinite(v))
+        nn_strbuf_printf(b, "%.17g", v);
+    else
+        nn_strbuf_puts(b, "null");
+}
+
+/* The "state" object (docs/design.md, "Model file"). */
+static void put_state(sbuf *b, const nn_train_state *s)
+{
+    nn_strbuf_printf(b, ",\n  \"state\": {\n    \"epoch\": %d, \"batch\": %d, \"seed\": \"%llu\", \"samples_seen\": %ld,"
+                     "\n    \"rng\": [", s->epoch, s->batch, (unsigned long long)s->seed, s->samples_seen);
+    for (int i = 0; i < 4; i++)
+        nn_strbuf_printf(b, "%s\"%016llx\"", i ? ", " : "", (unsigned long long)s->rng.s[i]);
+    nn_strbuf_puts(b, "], \"rng_spare\": ");
+    put_double(b, s->rng.has_spare ? s->rng.spare : (double)NAN);
+    nn_strbuf_puts(b, ",\n    \"lr\": ");
+    put_double(b, s->lr);
+    nn_strbuf_puts(b, ", \"grad_norm\": ");
+    put_double(b, s->grad_norm);
+    nn_strbuf_puts(b, ",\n    \"best_val\": ");
+    put_double(b, s->best_val);
+    nn_strbuf_printf(b, ", \"best_epoch\": %d, \"since_best\": %d, \"stopped_early\": %s,\n    \"data_dir\": ",
+                     s->best_epoch, s->since_best, s->stopped_early ? "true" : "false");
+    nn_text_json_string(b, s->data_dir);
+    nn_strbuf_printf(b, ",\n    \"optimizer\": {\"name\": \"%s\", \"t\": %ld, \"acc\": ", nn_opt_name(s->opt_kind),
+                     s->opt_t);
+    put_double(b, s->opt_acc);
+    for (int i = 0; i < 3; i++) {
+        if (!s->opt_s[i])
+            continue;
+        nn_strbuf_printf(b, ",\n      \"s%d\": ", i + 1);
+        put_floats(b, s->opt_s[i], s->n_params);
+    }
+    nn_strbuf_puts(b, "}");
+    if (s->last_weights) {
+        nn_strbuf_puts(b, ",\n    \"last_weights\": ");
+        put_floats(b, s->last_weights, s->n_params);
+    }
+    if (s->best_weights) {
+        nn_strbuf_puts(b, ",\n    \"best_weights\": ");
+        put_floats(b, s->best_weights, s->n_params);
+    }
+    if (s->n_order > 0) {
+        nn_strbuf_puts(b, ",\n    \"order\": [");
+        for (int i = 0; i < s->n_order; i++)
+            nn_strbuf_printf(b, "%s%u", i ? ", " : "", (unsigned)s->order[i]);
+        nn_strbuf_puts(b, "]");
+    }
+    nn_strbuf_puts(b, ",\n    \"history\": [");
+    for (int i = 0; i < s->history_len; i++) {
+        const nn_epoch_stats *e = &s->history[i];
+        const double v[] = {e->train_loss, e->val_loss, e->test_loss, e->train_acc, e->val_acc, e->test_acc,
+                            e->penalty, e->lr, e->grad_norm, e->seconds, e->eval_seconds};
+        nn_strbuf_printf(b, "%s\n      [%d", i ? "," : "", e->epoch);
+        for (size_t j = 0; j < sizeof v / sizeof v[0]; j++) {
+            nn_strbuf_puts(b, ", ");
+            put_double(b, v[j]);
+        }
+        nn_strbuf_puts(b, "]");
+    }
+    nn_strbuf_puts(b, s->history_len ? "\n    ]\n  }" : "]\n  }");
+}
+
 char *nn_model_to_json(const nn_preset *p, const nn_network *net, const nn_norm *nm, const nn_dataset *d)
+{
+    return nn_model_to_json_state(p, net, nm, d, NULL);
+}
+
+char *nn_model_to_json_state(const nn_preset *p, const nn_network *net, const nn_norm *nm, const nn_dataset *d,
+                             const nn_train_state *s)
 {
     if ((int)nm->kind < 0 || nm->kind >= NN_NORM_COUNT)
         return NULL;
@@ -116,7 +189,10 @@ char *nn_model_to_json(const nn_preset *p, const nn_network *net, const nn_norm 
         put_floats(&b, net->params + L->b_off, (size_t)L->out);
         nn_strbuf_puts(&b, "\n    }");
     }
-    nn_strbuf_puts(&b, "\n  ]\n}\n");
+    nn_strbuf_puts(&b, "\n  ]");
+    if (s && s->present)
+        put_state(&b, s);
+    nn_strbuf_puts(&b, "\n}\n");
     if (b.oom) {
         free(b.s);
         return NULL;
@@ -133,17 +209,23 @@ nn_status nn_model_check_save(const char *path, const nn_preset *p, nn_error *er
 nn_status nn_model_save(const char *path, const nn_preset *p, const nn_network *net, const nn_norm *nm,
                         const nn_dataset *d, nn_error *err)
 {
+    return nn_model_save_state(path, p, net, nm, d, NULL, err);
+}
+
+nn_status nn_model_save_state(const char *path, const nn_preset *p, const nn_network *net, const nn_norm *nm,
+                              const nn_dataset *d, const nn_train_state *s, nn_error *err)
+{
     nn_status st = nn_model_check_save(path, p, err);
     if (st != NN_OK)
         return st;
     for (size_t i = 0; i < net->n_params; i++)
         if (!isfinite(net->params[i]))
             return nn_error_set(err, NN_EDIVERGED, "%s: not saved: the network has a non-finite weight", path);
-    char *s = nn_model_to_json(p, net, nm, d);
-    if (!s)
+    char *text = nn_model_to_json_state(p, net, nm, d, s);
+    if (!text)
         return nn_error_set(err, NN_ENOMEM, "%s: out of memory writing the model", path);
-    st = nn_file_write_atomic(path, s, strlen(s), err);
-    free(s);
+    st = nn_file_write_atomic(path, text, strlen(text), err);
+    free(text);
     return st;
 }
 
@@ -210,6 +292,160 @@ static bool get_int_field(const cJSON *obj, const char *key, int lo, int hi, int
         return false;
     *out = (int)it->valuedouble;
     return true;
+}
+
+/* A number of the state: finite, or null where null_ok (then *out = null_value). */
+static bool state_double(const cJSON *obj, const char *key, bool null_ok, double null_value, double *out)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (null_ok && cJSON_IsNull(it)) {
+        *out = null_value;
+        return true;
+    }
+    if (!cJSON_IsNumber(it) || !isfinite(it->valuedouble))
+        return false;
+    *out = it->valuedouble;
+    return true;
+}
+
+/* "state" (optional): what resuming needs. n_params: the model's. */
+static nn_status parse_state(nn_train_state *s, const cJSON *st, size_t n_params, const char *file, nn_error *err)
+{
+    memset(s, 0, sizeof *s);
+    s->owned = true;
+    if (!cJSON_IsObject(st))
+        return nn_error_set(err, NN_EFORMAT, "%s: state: not an object", file);
+    double v;
+    if (!get_int_field(st, "epoch", 0, 1000000, &s->epoch))
+        return nn_error_set(err, NN_EFORMAT, "%s: state.epoch: missing or not an integer in 0..1000000", file);
+    if (!get_int_field(st, "batch", 0, INT_MAX, &s->batch))
+        return nn_error_set(err, NN_EFORMAT, "%s: state.batch: missing or not an integer >= 0", file);
+    const cJSON *seed = cJSON_GetObjectItemCaseSensitive(st, "seed");
+    char *end = NULL;
+    if (cJSON_IsString(seed))
+        s->seed = strtoull(seed->valuestring, &end, 10);
+    if (!cJSON_IsString(seed) || !seed->valuestring[0] || *end || seed->valuestring[0] == '-')
+        return nn_error_set(err, NN_EFORMAT, "%s: state.seed: missing or not a whole number in a string", file);
+    if (!state_double(st, "samples_seen", false, 0, &v) || v < 0 || v != floor(v) || v > 9e15)
+        return nn_error_set(err, NN_EFORMAT, "%s: state.samples_seen: missing or not a count", file);
+    s->samples_seen = (long)v;
+    const cJSON *rng = cJSON_GetObjectItemCaseSensitive(st, "rng");
+    if (!cJSON_IsArray(rng) || cJSON_GetArraySize(rng) != 4)
+        return nn_error_set(err, NN_EFORMAT, "%s: state.rng: missing or not 4 hexadecimal strings", file);
+    int i = 0;
+    for (const cJSON *it = rng->child; it; it = it->next, i++) {
+        end = NULL;
+        if (cJSON_IsString(it) && strlen(it->valuestring) == 16)
+            s->rng.s[i] = strtoull(it->valuestring, &end, 16);
+        if (!end || *end || it->valuestring[0] == '-' || it->valuestring[0] == '+')
+            return nn_error_set(err, NN_EFORMAT, "%s: state.rng.%d: not 16 hexadecimal digits", file, i);
+    }
+    if (!s->rng.s[0] && !s->rng.s[1] && !s->rng.s[2] && !s->rng.s[3])
+        return nn_error_set(err, NN_EFORMAT, "%s: state.rng: all zero (xoshiro256** would only draw zeros)", file);
+    double spare;
+    if (!state_double(st, "rng_spare", true, NAN, &spare))
+        return nn_error_set(err, NN_EFORMAT, "%s: state.rng_spare: not a finite number or null", file);
+    s->rng.has_spare = !isnan(spare);
+    s->rng.spare = s->rng.has_spare ? spare : 0.0;
+    if (!state_double(st, "lr", false, 0, &s->lr) || !(s->lr >= 0))
+        return nn_error_set(err, NN_EFORMAT, "%s: state.lr: missing or not a number >= 0", file);
+    if (!state_double(st, "grad_norm", true, NAN, &s->grad_norm))
+        return nn_error_set(err, NN_EFORMAT, "%s: state.grad_norm: not a finite number or null", file);
+    if (!state_double(st, "best_val", true, INFINITY, &s->best_val))
+        return nn_error_set(err, NN_EFORMAT, "%s: state.best_val: not a finite number or null", file);
+    if (!get_int_field(st, "best_epoch", 0, s->epoch, &s->best_epoch))
+        return nn_error_set(err, NN_EFORMAT, "%s: state.best_epoch: missing or not an integer in 0..%d", file,
+                            s->epoch);
+    if (!get_int_field(st, "since_best", 0, s->epoch, &s->since_best))
+        return nn_error_set(err, NN_EFORMAT, "%s: state.since_best: missing or not an integer in 0..%d", file,
+                            s->epoch);
+    const cJSON *se = cJSON_GetObjectItemCaseSensitive(st, "stopped_early");
+    if (!cJSON_IsBool(se))
+        return nn_error_set(err, NN_EFORMAT, "%s: state.stopped_early: missing or not true/false", file);
+    s->stopped_early = cJSON_IsTrue(se);
+    const cJSON *dd = cJSON_GetObjectItemCaseSensitive(st, "data_dir");
+    if (dd && (!cJSON_IsString(dd) || strlen(dd->valuestring) >= sizeof s->data_dir))
+        return nn_error_set(err, NN_EFORMAT, "%s: state.data_dir: not a path", file);
+    if (dd)
+        snprintf(s->data_dir, sizeof s->data_dir, "%s", dd->valuestring);
+
+    s->n_params = n_params;
+    const cJSON *opt = cJSON_GetObjectItemCaseSensitive(st, "optimizer");
+    if (!cJSON_IsObject(opt))
+        return nn_error_set(err, NN_EFORMAT, "%s: state.optimizer: missing or not an object", file);
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(opt, "name");
+    int kind = cJSON_IsString(name) ? nn_opt_from_name(name->valuestring) : -1;
+    if (kind < 0)
+        return nn_error_set(err, NN_EFORMAT, "%s: state.optimizer.name: missing or not an optimizer", file);
+    s->opt_kind = (nn_opt_kind)kind;
+    if (!state_double(opt, "t", false, 0, &v) || v < 0 || v != floor(v) || v > 9e15)
+        return nn_error_set(err, NN_EFORMAT, "%s: state.optimizer.t: missing or not a step count", file);
+    s->opt_t = (long)v;
+    if (!state_double(opt, "acc", false, 0, &s->opt_acc))
+        return nn_error_set(err, NN_EFORMAT, "%s: state.optimizer.acc: missing or not a finite number", file);
+    nn_status rc;
+    for (int k = 0; k < 3; k++) {
+        char key[4] = {'s', (char)('1' + k), 0, 0}, field[32];
+        const cJSON *arr = cJSON_GetObjectItemCaseSensitive(opt, key);
+        if (!arr)
+            continue;
+        snprintf(field, sizeof field, "state.optimizer.%s", key);
+        if ((rc = read_floats(arr, n_params, file, field, &s->opt_s[k], err)) != NN_OK)
+            return rc;
+    }
+    const cJSON *lw = cJSON_GetObjectItemCaseSensitive(st, "last_weights");
+    if (lw && (rc = read_floats(lw, n_params, file, "state.last_weights", &s->last_weights, err)) != NN_OK)
+        return rc;
+    const cJSON *bw = cJSON_GetObjectItemCaseSensitive(st, "best_weights");
+    if (bw && (rc = read_floats(bw, n_params, file, "state.best_weights", &s->best_weights, err)) != NN_OK)
+        return rc;
+    const cJSON *order = cJSON_GetObjectItemCaseSensitive(st, "order");
+    if (order) {
+        if (!cJSON_IsArray(order))
+            return nn_error_set(err, NN_EFORMAT, "%s: state.order: not an array of row numbers", file);
+        int n = cJSON_GetArraySize(order);
+        s->order = malloc((size_t)(n > 0 ? n : 1) * sizeof *s->order);
+        if (!s->order)
+            return nn_error_set(err, NN_ENOMEM, "%s: state.order: out of memory", file);
+        s->n_order = n;
+        i = 0;
+        for (const cJSON *it = order->child; it; it = it->next, i++) {
+            if (!cJSON_IsNumber(it) || it->valuedouble != floor(it->valuedouble) || it->valuedouble < 0 ||
+                it->valuedouble > (double)UINT32_MAX)
+                return nn_error_set(err, NN_EFORMAT, "%s: state.order.%d: not a row number", file, i);
+            s->order[i] = (uint32_t)it->valuedouble;
+        }
+    }
+    const cJSON *hist = cJSON_GetObjectItemCaseSensitive(st, "history");
+    if (!cJSON_IsArray(hist) || cJSON_GetArraySize(hist) != s->epoch)
+        return nn_error_set(err, NN_EFORMAT, "%s: state.history: missing, or not one entry per epoch (%d)", file,
+                            s->epoch);
+    s->history = calloc((size_t)(s->epoch > 0 ? s->epoch : 1), sizeof *s->history);
+    if (!s->history)
+        return nn_error_set(err, NN_ENOMEM, "%s: state.history: out of memory", file);
+    s->history_len = s->epoch;
+    i = 0;
+    for (const cJSON *it = hist->child; it; it = it->next, i++) {
+        nn_epoch_stats *e = &s->history[i];
+        double *f[] = {&e->train_loss, &e->val_loss, &e->test_loss, &e->train_acc, &e->val_acc, &e->test_acc,
+                       &e->penalty, &e->lr, &e->grad_norm, &e->seconds, &e->eval_seconds};
+        const int nf = (int)(sizeof f / sizeof f[0]);
+        if (!cJSON_IsArray(it) || cJSON_GetArraySize(it) != nf + 1 || !cJSON_IsNumber(it->child) ||
+            it->child->valuedouble != i + 1)
+            return nn_error_set(err, NN_EFORMAT, "%s: state.history.%d: not [%d, %d numbers]", file, i, i + 1, nf);
+        e->epoch = i + 1;
+        int j = 0;
+        for (const cJSON *x = it->child->next; x; x = x->next, j++) {
+            if (cJSON_IsNull(x))
+                *f[j] = NAN;
+            else if (cJSON_IsNumber(x) && isfinite(x->valuedouble))
+                *f[j] = x->valuedouble;
+            else
+                return nn_error_set(err, NN_EFORMAT, "%s: state.history.%d.%d: not a number or null", file, i, j + 1);
+        }
+    }
+    s->present = true;
+    return NN_OK;
 }
 
 static nn_status parse_tree(nn_model *m, const cJSON *root, const char *file, nn_error *err)
@@ -387,6 +623,9 @@ static nn_status parse_tree(nn_model *m, const cJSON *root, const char *file, nn
         memcpy(m->net.params + L->b_off, v, (size_t)L->out * sizeof *v);
         free(v);
     }
+    const cJSON *state = cJSON_GetObjectItemCaseSensitive(root, "state");
+    if (state)
+        return parse_state(&m->state, state, m->net.n_params, file, err);
     return NN_OK;
 }
 
@@ -443,6 +682,7 @@ void nn_model_free(nn_model *m)
     nn_names_free(m->class_names, m->n_classes);
     nn_norm_free(&m->norm);
     nn_network_free(&m->net);
+    nn_train_state_free(&m->state);
     memset(m, 0, sizeof *m);
 }
 

@@ -1,7 +1,8 @@
 /* model_io.h — the trained model file (docs/design.md, "Contracts" > "Model file"): JSON with
  * format "nnterm-model", version 1, the preset, the normalisation statistics, class and feature
  * names, and per layer its activation, weights and biases (floats printed with 9 significant
- * digits, so they round-trip exactly). Saved atomically. Loading checks format, version and every
+ * digits, so they round-trip exactly), and optionally the run's state for resuming (trainer_state.h).
+ * Saved atomically. Loading checks format, version and every
  * shape. */
 #ifndef NN_MODEL_IO_H
 #define NN_MODEL_IO_H
@@ -9,6 +10,7 @@
 #include "data.h"
 #include "network.h"
 #include "preset.h"
+#include "trainer_state.h"
 
 #define NN_MODEL_FORMAT "nnterm-model"
 #define NN_MODEL_VERSION 1
@@ -22,6 +24,7 @@ typedef struct {
     char **class_names;                   /* (n_classes) whole names, each malloc'd, or NULL */
     nn_norm norm;
     nn_network net;                       /* workspace for a small batch */
+    nn_train_state state;                 /* what resuming needs; state.present false in older files */
 } nn_model;
 
 /* Saves a trained network with what predicting needs. d gives the names and the task. Refused
@@ -33,6 +36,11 @@ nn_status nn_model_save(const char *path, const nn_preset *p, const nn_network *
 nn_status nn_model_check_save(const char *path, const nn_preset *p, nn_error *err);
 /* The same JSON as text (malloc'd), for tests. */
 char *nn_model_to_json(const nn_preset *p, const nn_network *net, const nn_norm *nm, const nn_dataset *d);
+/* nn_model_save and nn_model_to_json with the run's state (s NULL: none), for resuming. */
+nn_status nn_model_save_state(const char *path, const nn_preset *p, const nn_network *net, const nn_norm *nm,
+                              const nn_dataset *d, const nn_train_state *s, nn_error *err);
+char *nn_model_to_json_state(const nn_preset *p, const nn_network *net, const nn_norm *nm, const nn_dataset *d,
+                             const nn_train_state *s);
 
 /* Checks everything predict relies on: UTF-8 JSON, format and version, every shape (the layers
  * chain from the features to the outputs; the arrays have the sizes the shapes say, checked

@@ -12,6 +12,7 @@
 #include "datasets.h"
 #include "files.h"
 #include "model_io.h"
+#include "trainer_state.h"
 #include "preset_schema.h"
 
 #include <math.h>
@@ -710,5 +711,7 @@ int nn_trainer_forward_batch(nn_trainer *t, int b)
 
 nn_status nn_trainer_save_model(const nn_trainer *t, const char *path, nn_error *err)
 {
-    return nn_model_save(path, &t->preset, &t->net, &t->norm, &t->data, err);
+    nn_train_state s;
+    nn_trainer_state_get(t, &s);
+    return nn_model_save_state(path, &t->preset, &t->net, &t->norm, &t->data, &s, err);
 }

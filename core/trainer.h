@@ -172,7 +172,8 @@ int nn_trainer_sample_row(const nn_trainer *t, int k);
  * weights and no dropout, so the network's z/a workspace holds that batch (after an epoch ends, the
  * order is still that epoch's until the next step). Returns its rows, 0 if b is out of range. */
 int nn_trainer_forward_batch(nn_trainer *t, int b);
-/* nn_model_save of the trainer's preset (with live changes), network, normalisation and names. */
+/* nn_model_save of the trainer's preset (with live changes), network, normalisation and names, with
+ * the run's state (trainer_state.h), so that `nnterm train --resume` can continue it. */
 nn_status nn_trainer_save_model(const nn_trainer *t, const char *path, nn_error *err);
 
 #endif

@@ -25,6 +25,15 @@ int cli_report(int argc, char **argv);
  * command, for the page's footer). Returns the exit status. */
 int cli_report_check(const char *dir);
 int cli_train_report(nn_trainer *t, const char *dir, bool say, int argc, char **argv);
+int cli_runs(int argc, char **argv);
+int cli_verify(int argc, char **argv);
+int cli_compare(int argc, char **argv);
+
+/* An epoch's object as `train --json` prints it, with its newline (malloc'd; NULL when out of memory). */
+char *cli_epoch_json(const nn_trainer *t, const nn_epoch_stats *s);
+/* The final object as `train --json` prints it: f the figures reported, stopped "early",
+ * "interrupted" or NULL. */
+char *cli_final_json(const nn_trainer *t, const nn_epoch_stats *f, const char *stopped);
 
 /* Loads a preset by name or path; prints every problem (up to a few) and returns non-zero on error. */
 int cli_load_preset(nn_preset *p, const char *name);

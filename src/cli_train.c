@@ -3,15 +3,19 @@
 
 #include "files.h"
 #include "model_io.h"
+#include "nn_config.h"
+#include "record.h"
 #include "strbuf.h"
 #include "text.h"
 #include "trainer.h"
+#include "trainer_state.h"
 
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 // --- signals: the first SIGINT/SIGTERM/SIGHUP stops after the current batch, a second one exits now
@@ -59,21 +63,18 @@ static int name_width(const char *s)
 }
 
 /* JSON number: %.6g, or null for NaN/Inf (not representable in JSON). */
-static void jnum(FILE *f, const char *key, double v, bool comma)
+static void jnum(nn_strbuf *b, const char *key, double v, bool comma)
 {
     if (isfinite(v))
-        fprintf(f, "\"%s\":%.6g%s", key, v, comma ? "," : "");
+        nn_strbuf_printf(b, "\"%s\":%.6g%s", key, v, comma ? "," : "");
     else
-        fprintf(f, "\"%s\":null%s", key, comma ? "," : "");
+        nn_strbuf_printf(b, "\"%s\":null%s", key, comma ? "," : "");
 }
 
 /* JSON string: control characters (C0, DEL, C1) escaped, never invalid UTF-8 (nn_text_json_string). */
-static void jstr(FILE *f, const char *s)
+static void jstr(nn_strbuf *b, const char *s)
 {
-    nn_strbuf b = {0};
-    nn_text_json_string(&b, s);
-    fputs(b.s && !b.oom ? b.s : "\"\"", f);
-    free(b.s);
+    nn_text_json_string(b, s);
 }
 
 /* A name in the text report: control characters escaped (a CSV label must not drive the terminal),
@@ -92,20 +93,26 @@ static void put_name(const char *s, int w, bool left)
     free(b.s);
 }
 
-static void print_epoch_json(const nn_trainer *t, const nn_epoch_stats *s)
+char *cli_epoch_json(const nn_trainer *t, const nn_epoch_stats *s)
 {
+    nn_strbuf b = {0};
     bool cls = t->data.task == NN_TASK_CLASSIFICATION;
-    printf("{\"epoch\":%d,", s->epoch);
-    jnum(stdout, "train_loss", s->train_loss, true);
-    jnum(stdout, "val_loss", s->val_loss, true);
-    jnum(stdout, "test_loss", s->test_loss, true);
-    jnum(stdout, cls ? "train_accuracy" : "train_r2", s->train_acc, true);
-    jnum(stdout, cls ? "val_accuracy" : "val_r2", s->val_acc, true);
-    jnum(stdout, cls ? "test_accuracy" : "test_r2", s->test_acc, true);
-    jnum(stdout, "lr", s->lr, true);
+    nn_strbuf_printf(&b, "{\"epoch\":%d,", s->epoch);
+    jnum(&b, "train_loss", s->train_loss, true);
+    jnum(&b, "val_loss", s->val_loss, true);
+    jnum(&b, "test_loss", s->test_loss, true);
+    jnum(&b, cls ? "train_accuracy" : "train_r2", s->train_acc, true);
+    jnum(&b, cls ? "val_accuracy" : "val_r2", s->val_acc, true);
+    jnum(&b, cls ? "test_accuracy" : "test_r2", s->test_acc, true);
+    jnum(&b, "lr", s->lr, true);
     if (t->preset.training.reg != NN_REG_NONE)
-        jnum(stdout, "penalty", s->penalty, true);
-    printf("\"seconds\":%.6f,\"eval_seconds\":%.6f}\n", s->seconds, s->eval_seconds);
+        jnum(&b, "penalty", s->penalty, true);
+    nn_strbuf_printf(&b, "\"seconds\":%.6f,\"eval_seconds\":%.6f}\n", s->seconds, s->eval_seconds);
+    if (b.oom) {
+        free(b.s);
+        return NULL;
+    }
+    return b.s;
 }
 
 static void fmt_value(char *buf, size_t n, double v)
@@ -203,55 +210,112 @@ static void print_final_text(const nn_trainer *t, const nn_epoch_stats *f)
            m->total);
 }
 
-static void print_final_json(const nn_trainer *t, const nn_epoch_stats *f, const char *stopped)
+char *cli_final_json(const nn_trainer *t, const nn_epoch_stats *f, const char *stopped)
 {
-    printf("{\"final\":true,\"epochs\":%d,", t->epoch);
+    nn_strbuf sb = {0}, *b = &sb;
+    nn_strbuf_printf(b, "{\"final\":true,\"epochs\":%d,", t->epoch);
     if (stopped)
-        printf("\"stopped\":\"%s\",", stopped);
+        nn_strbuf_printf(b, "\"stopped\":\"%s\",", stopped);
     if (t->state == NN_TRAINER_DIVERGED) {
-        printf("\"diverged\":true,\"message\":");
-        jstr(stdout, t->fault);
-        printf(",");
+        nn_strbuf_printf(b, "\"diverged\":true,\"message\":");
+        jstr(b, t->fault);
+        nn_strbuf_printf(b, ",");
     }
-    jnum(stdout, "train_loss", f->train_loss, true);
-    jnum(stdout, "val_loss", f->val_loss, true);
-    jnum(stdout, "test_loss", f->test_loss, true);
+    jnum(b, "train_loss", f->train_loss, true);
+    jnum(b, "val_loss", f->val_loss, true);
+    jnum(b, "test_loss", f->test_loss, true);
     if (t->data.task == NN_TASK_REGRESSION) {
-        jnum(stdout, "r2", t->reg.r2, true);
-        jnum(stdout, "mse", t->reg.mse, false);
-        printf("}\n");
-        return;
+        jnum(b, "r2", t->reg.r2, true);
+        jnum(b, "mse", t->reg.mse, false);
+        nn_strbuf_printf(b, "}\n");
+        if (sb.oom) {
+            free(sb.s);
+            return NULL;
+        }
+        return sb.s;
     }
     const nn_class_metrics *m = &t->metrics;
     int k = t->data.n_classes;
-    jnum(stdout, "accuracy", m->accuracy, true);
-    printf("\"classes\":[");
+    jnum(b, "accuracy", m->accuracy, true);
+    nn_strbuf_printf(b, "\"classes\":[");
     for (int i = 0; i < k; i++) {
         if (i)
-            printf(",");
-        jstr(stdout, nn_dataset_class_name(&t->data, i));
+            nn_strbuf_printf(b, ",");
+        jstr(b, nn_dataset_class_name(&t->data, i));
     }
-    printf("],\"confusion_matrix\":[");
+    nn_strbuf_printf(b, "],\"confusion_matrix\":[");
     for (int i = 0; i < k; i++) {
-        printf("%s[", i ? "," : "");
+        nn_strbuf_printf(b, "%s[", i ? "," : "");
         for (int j = 0; j < k; j++)
-            printf("%s%d", j ? "," : "", t->confusion[i * k + j]);
-        printf("]");
+            nn_strbuf_printf(b, "%s%d", j ? "," : "", t->confusion[i * k + j]);
+        nn_strbuf_printf(b, "]");
     }
-    printf("]");
+    nn_strbuf_printf(b, "]");
     const double *arr[3] = {m->precision, m->recall, m->f1};
     const char *names[3] = {"precision", "recall", "f1"};
     for (int a = 0; a < 3; a++) {
-        printf(",\"%s\":[", names[a]);
+        nn_strbuf_printf(b, ",\"%s\":[", names[a]);
         for (int i = 0; i < k; i++)
-            printf("%s%.6g", i ? "," : "", arr[a][i]);
-        printf("]");
+            nn_strbuf_printf(b, "%s%.6g", i ? "," : "", arr[a][i]);
+        nn_strbuf_printf(b, "]");
     }
-    printf(",");
-    jnum(stdout, "macro_precision", m->macro_precision, true);
-    jnum(stdout, "macro_recall", m->macro_recall, true);
-    jnum(stdout, "macro_f1", m->macro_f1, false);
-    printf("}\n");
+    nn_strbuf_printf(b, ",");
+    jnum(b, "macro_precision", m->macro_precision, true);
+    jnum(b, "macro_recall", m->macro_recall, true);
+    jnum(b, "macro_f1", m->macro_f1, false);
+    nn_strbuf_printf(b, "}\n");
+    if (sb.oom) {
+        free(sb.s);
+        return NULL;
+    }
+    return sb.s;
+}
+
+// --- the run record (--record DIR) ---------------------------------------------------------------
+
+typedef struct {
+    char date[32];        /* when the run started, ISO 8601 UTC */
+    int first;            /* history index of the first epoch of this run (a resumed run: later) */
+    char **lines;         /* (epochs - first) the epoch objects */
+    int cap;
+} recording;
+
+static bool rec_start(recording *r, const nn_trainer *t)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(r->date, sizeof r->date, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    r->cap = t->preset.training.epochs - r->first;
+    r->lines = calloc((size_t)(r->cap > 0 ? r->cap : 1), sizeof *r->lines);
+    return r->lines != NULL;
+}
+
+static nn_status rec_write(recording *r, const nn_trainer *t, const char *dir, int n, const char *final_line,
+                           char *where, size_t cap, nn_error *err)
+{
+    char data_dir[NN_PATH_MAX];
+    if (!realpath(t->preset.base_dir, data_dir))
+        snprintf(data_dir, sizeof data_dir, "%s", t->preset.base_dir);
+    for (int i = 0; i < n; i++)
+        if (!r->lines[i])
+            return nn_error_set(err, NN_ENOMEM, "%s: out of memory for the record", dir);
+    char *text = final_line ? nn_record_text(&t->preset, NN_VERSION, r->date, data_dir, (const char *const *)r->lines,
+                                             n, "[]", final_line)
+                            : NULL;
+    if (!text)
+        return nn_error_set(err, NN_ENOMEM, "%s: out of memory for the record", dir);
+    nn_status st = nn_record_write(dir, text, t->preset.name, r->date, where, cap, err);
+    free(text);
+    return st;
+}
+
+static void rec_free(recording *r)
+{
+    for (int i = 0; r->lines && i < r->cap; i++)
+        free(r->lines[i]);
+    free(r->lines);
+    memset(r, 0, sizeof *r);
 }
 
 // --- the command --------------------------------------------------------------------------------
@@ -263,6 +327,10 @@ typedef struct {
     long threads;
     const char *save;
     const char *report;   /* --report DIR */
+    const char *resume;   /* --resume MODEL.json */
+    const char *record;   /* --record DIR */
+    long epochs;          /* --epochs N, -1 if not given */
+    int n_user_sets;      /* --set and --seed (refused with --resume) */
     const char *sets[64]; /* "KEY=VALUE" in command-line order, --epochs/--seed included */
     char own[16][64];  /* storage for the KEY=VALUE made from --epochs/--seed */
     int n_sets;
@@ -281,6 +349,7 @@ static int add_set(train_args *a, const char *kv)
 static int parse_train_args(train_args *a, int argc, char **argv)
 {
     memset(a, 0, sizeof *a);
+    a->epochs = -1;
     int own = 0;
     for (int i = 1; i < argc; i++) {
         const char *s = argv[i];
@@ -294,6 +363,10 @@ static int parse_train_args(train_args *a, int argc, char **argv)
             bool ep = s[2] == 'e';
             if (cli_parse_int(s, v, 0, ep ? 1000000 : 2147483647L, &n))
                 return -1;
+            if (ep)
+                a->epochs = n;
+            else
+                a->n_user_sets++;
             if (ep) {
                 /* 0: no training, the initial weights are reported (and saved); the preset keeps
                  * its own epochs, so a saved model is the start of the run it describes */
@@ -329,7 +402,22 @@ static int parse_train_args(train_args *a, int argc, char **argv)
             }
             a->report = v;
             i++;
+        } else if (strcmp(s, "--record") == 0) {
+            if (!v || !*v) {
+                fprintf(stderr, "nnterm: --record needs a folder (e.g. --record runs)\n");
+                return -1;
+            }
+            a->record = v;
+            i++;
+        } else if (strcmp(s, "--resume") == 0) {
+            if (!v) {
+                fprintf(stderr, "nnterm: --resume needs a model file (saved by train --save or the trainer)\n");
+                return -1;
+            }
+            a->resume = v;
+            i++;
         } else if (strcmp(s, "--set") == 0) {
+            a->n_user_sets++;
             if (!v || !strchr(v, '=')) {
                 fprintf(stderr, "nnterm: --set needs KEY=VALUE, e.g. --set training.optimizer.name=adam\n");
                 return -1;
@@ -340,14 +428,31 @@ static int parse_train_args(train_args *a, int argc, char **argv)
         } else if (s[0] == '-' && s[1]) {
             fprintf(stderr, "nnterm: train: unknown option '%s' (see nnterm --help)\n", s);
             return -1;
-        } else if (a->preset) {
-            fprintf(stderr, "nnterm: train: one preset at a time ('%s' and '%s')\n", a->preset, s);
+        } else if (a->preset || a->resume) {
+            if (a->resume)
+                fprintf(stderr, "nnterm: train: --resume %s continues that model's run: no preset ('%s')\n", a->resume, s);
+            else
+                fprintf(stderr, "nnterm: train: one preset at a time ('%s' and '%s')\n", a->preset, s);
             return -1;
         } else {
             a->preset = s;
         }
     }
-    if (!a->preset) {
+    if (a->resume && a->preset) {
+        fprintf(stderr, "nnterm: train: --resume %s continues that model's run: no preset ('%s')\n", a->resume,
+                a->preset);
+        return -1;
+    }
+    if (a->resume && a->n_user_sets) {
+        fprintf(stderr, "nnterm: train: --resume continues the saved run as it was: --set and --seed would change it "
+                "(only --epochs N, for N more epochs)\n");
+        return -1;
+    }
+    if (a->resume && a->epochs == 0) {
+        fprintf(stderr, "nnterm: train: --resume --epochs N: N more epochs, at least 1\n");
+        return -1;
+    }
+    if (!a->preset && !a->resume) {
         fprintf(stderr, "nnterm: train: which preset? (e.g. nnterm train iris; see nnterm presets)\n");
         return -1;
     }
@@ -376,6 +481,34 @@ static int apply_sets(nn_preset *p, const train_args *a)
     return 0;
 }
 
+/* --resume: the model's preset, with training.epochs raised by --epochs N, and its data folder.
+ * Returns 0, or -1 after printing why not. */
+static int resume_preset(nn_preset *p, const nn_model *m, const train_args *a)
+{
+    *p = m->preset;
+    const nn_train_state *s = &m->state;
+    if (s->present && s->data_dir[0])
+        snprintf(p->base_dir, sizeof p->base_dir, "%s", s->data_dir);
+    int done = s->present ? s->epoch : 0;
+    if (a->epochs > 0) {
+        char v[32];
+        nn_error err;
+        snprintf(v, sizeof v, "%ld", (long)done + a->epochs);
+        if (nn_preset_set(p, "training.epochs", v, &err) != NN_OK) {
+            fprintf(stderr, "nnterm: %s: %s\n", a->resume, err.msg);
+            return -1;
+        }
+    } else if (s->present && done >= p->training.epochs) {
+        fprintf(stderr, "nnterm: %s: all %d epochs of this run are done; --epochs N trains N more\n", a->resume,
+                p->training.epochs);
+        return -1;
+    }
+    if (!s->present)
+        fprintf(stderr, "nnterm: %s: no training state in this model (saved by an older nnterm): the optimizer "
+                "starts fresh, from the saved weights at epoch 0\n", a->resume);
+    return 0;
+}
+
 int cli_train(int argc, char **argv)
 {
     train_args a;
@@ -383,18 +516,29 @@ int cli_train(int argc, char **argv)
         return EXIT_BAD_INPUT;
     nn_preset *p = malloc(sizeof *p);
     nn_trainer *t = calloc(1, sizeof *t);
+    nn_model *m = a.resume ? calloc(1, sizeof *m) : NULL;
+    recording rec = {0};
     int rc = EXIT_BAD_INPUT;
-    if (!p || !t) {
+    nn_error err;
+    if (!p || !t || (a.resume && !m)) {
         fprintf(stderr, "nnterm: out of memory\n");
         rc = EXIT_RUN_FAILED;
         goto out;
     }
-    if (cli_load_preset(p, a.preset) || apply_sets(p, &a))
+    if (a.resume) {
+        if (nn_model_load(m, a.resume, &err) != NN_OK) {
+            fprintf(stderr, "nnterm: %s\n", err.msg);
+            goto out;
+        }
+        if (resume_preset(p, m, &a))
+            goto out;
+    } else if (cli_load_preset(p, a.preset) || apply_sets(p, &a)) {
         goto out;
-    nn_error err;
+    }
     /* A --save that will be refused (a FIFO or device, the preset itself, its data) is refused now,
      * not after the training; nn_model_save checks again when it writes. */
-    if (a.save && nn_model_check_save(a.save, p, &err) != NN_OK) {
+    if ((a.save && nn_model_check_save(a.save, p, &err) != NN_OK) ||
+        (a.record && nn_record_make_dir(a.record, &err) != NN_OK)) {
         fprintf(stderr, "nnterm: %s\n", err.msg);
         rc = EXIT_RUN_FAILED;
         goto out;
@@ -410,22 +554,45 @@ int cli_train(int argc, char **argv)
         rc = EXIT_BAD_INPUT;
         goto out;
     }
+    if (m) {
+        st = nn_trainer_state_set(t, &m->state, &m->net, a.resume, &err);
+        nn_model_free(m);   /* its buffers were copied */
+        if (st != NN_OK) {
+            fprintf(stderr, "nnterm: %s\n", err.msg);
+            goto out;
+        }
+    }
     install_signals();
-    if (!a.json && !a.quiet)
+    if (!a.json && !a.quiet) {
         print_header(t, a.untrained);
+        if (a.resume)
+            printf("resumed from %s after epoch %d%s\n", a.resume, t->epoch,
+                   t->batch ? " (mid-epoch)" : "");
+    }
     /* Standard output fails (a full disk, a reader that went away: SIGPIPE is ignored): without
      * --save there is nothing left to deliver, so the run stops; with --save it goes on, silent,
      * and saves the model, then exits 1 with a message saying so. */
     bool out_ok = cli_flush_stdout();
-    int printed = 0;
+    int printed = t->history_len;   /* a resumed run's earlier epochs were reported by it */
     const char *stopped = NULL;
-    while (!a.untrained && !nn_trainer_finished(t) && (out_ok || a.save)) {
+    rec.first = t->history_len;
+    if (a.record && !rec_start(&rec, t)) {
+        fprintf(stderr, "nnterm: out of memory\n");
+        rc = EXIT_RUN_FAILED;
+        goto out;
+    }
+    while (!a.untrained && !nn_trainer_finished(t) && (out_ok || a.save || a.record)) {
         st = nn_trainer_step(t, &err);
-        while (out_ok && printed < t->history_len) {
-            if (a.json)
-                print_epoch_json(t, &t->history[printed]);
-            else if (!a.quiet)
+        while (printed < t->history_len) {
+            char *line = a.json || a.record ? cli_epoch_json(t, &t->history[printed]) : NULL;
+            if (out_ok && a.json)
+                fputs(line ? line : "", stdout);
+            else if (out_ok && !a.quiet)
                 print_epoch_text(t, &t->history[printed]);
+            if (a.record)
+                rec.lines[printed - rec.first] = line;
+            else
+                free(line);
             printed++;
         }
         if (out_ok && printed > 0)
@@ -448,8 +615,9 @@ int cli_train(int argc, char **argv)
     }
     if (t->state == NN_TRAINER_DIVERGED)
         fprintf(stderr, "nnterm: %s: %s\n", p->file, t->fault);
+    char *final_line = cli_final_json(t, &fin, stopped);
     if (out_ok && a.json) {
-        print_final_json(t, &fin, stopped);
+        fputs(final_line ? final_line : "", stdout);
     } else if (out_ok) {
         if (stopped && strcmp(stopped, "early") == 0)
             printf("early stopping after epoch %d: restored the weights of epoch %d (val loss %.4f)\n", t->epoch,
@@ -460,9 +628,19 @@ int cli_train(int argc, char **argv)
     }
     out_ok = out_ok && cli_flush_stdout();
     rc = t->state == NN_TRAINER_DIVERGED ? EXIT_RUN_FAILED : 0;
+    if (a.record) {
+        char where[NN_PATH_MAX];
+        if (rec_write(&rec, t, a.record, printed - rec.first, final_line, where, sizeof where, &err) != NN_OK) {
+            fprintf(stderr, "nnterm: %s\n", err.msg);
+            rc = EXIT_RUN_FAILED;
+        } else if (!a.json && !a.quiet && out_ok) {
+            printf("\nrun recorded in %s\n", where);
+        }
+    }
+    free(final_line);
     bool saved = false;
     if (a.save && rc == 0) {
-        if (nn_model_save(a.save, &t->preset, &t->net, &t->norm, &t->data, &err) != NN_OK) {
+        if (nn_trainer_save_model(t, a.save, &err) != NN_OK) {
             fprintf(stderr, "nnterm: %s\n", err.msg);
             rc = EXIT_RUN_FAILED;
         } else {
@@ -493,8 +671,12 @@ int cli_train(int argc, char **argv)
     if (interrupted && (rc == 0 || !out_ok))
         rc = 128 + interrupted;
 out:
+    rec_free(&rec);
     if (t)
         nn_trainer_free(t);
+    if (m)
+        nn_model_free(m);
+    free(m);
     free(t);
     free(p);
     return rc;

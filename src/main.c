@@ -13,11 +13,17 @@
 static const char usage_text[] =
     "usage: nnterm [options] [PRESET]          open the trainer (default preset: iris)\n"
     "       nnterm train PRESET [options]      train without the UI\n"
+    "       nnterm train --resume MODEL.json [--epochs N] [options]\n"
+    "                                          continue a saved run exactly (N more epochs)\n"
     "       nnterm race PRESET [--optimizers a,b:LR,...] [--epochs N] [--seed S] [--json]\n"
     "                                          the same network and initial weights, once per optimizer\n"
     "       nnterm check PRESET...             validate presets, print every problem\n"
     "       nnterm predict MODEL.json DATA.csv predictions as CSV on stdout\n"
     "       nnterm report MODEL.json --out DIR pictures and a one-page PDF of a saved model\n"
+    "       nnterm runs [DIR]                  list the run records in DIR (default: the runs folder)\n"
+    "       nnterm verify RECORD.json [--tolerance T] [--threads N]\n"
+    "                                          re-run a record's preset and seed, check every epoch\n"
+    "       nnterm compare A.json B.json ...   final metrics and preset differences of run records\n"
     "       nnterm presets                     list the built-in presets\n"
     "       nnterm keys [--markdown|--names] every preset key: type, default, allowed values,\n"
     "                                          meaning (--names: the names only, for completion)\n"
@@ -33,7 +39,11 @@ static const char usage_text[] =
     "  --set KEY=VALUE     set a dotted preset key, e.g. --set model.layers.0.activation=tanh\n"
     "                      (VALUE is read as JSON where it parses, else as a string; repeatable)\n"
     "  --json              one JSON object per epoch, then a final one\n"
-    "  --save MODEL.json   write the trained model (atomically)\n"
+    "  --save MODEL.json   write the trained model and the run's state (atomically)\n"
+    "  --resume MODEL.json continue the run saved in MODEL.json: same optimizer state, epoch,\n"
+    "                      schedule and shuffles; --epochs N trains N more (no PRESET, --set, --seed)\n"
+    "  --record DIR        write a run record (preset, seed, every epoch, final metrics,\n"
+    "                      fingerprint) into DIR\n"
     "  --quiet             only the final report\n"
     "  --report DIR        after the run, write its pictures and a one-page PDF into DIR\n"
     "\n"
@@ -205,6 +215,7 @@ int main(int argc, char **argv)
         {"train", cli_train}, {"check", cli_check}, {"presets", cli_presets}, {"race", cli_race},
         {"keys", cli_keys},
         {"predict", cli_predict}, {"report", cli_report},
+        {"runs", cli_runs}, {"verify", cli_verify}, {"compare", cli_compare},
     };
     install_fatal_handlers();
     if (argc >= 2)

@@ -76,4 +76,12 @@ check $? "nnterm train spiral --rep<TAB> gives '$got', not --report"
 got=$(complete_words nnterm train spiral --set model.layers.0.act)
 [ "$got" = model.layers.0.activation= ]
 check $? "--set model.layers.0.act<TAB> gives '$got'"
+got=$(complete_words nnterm ver)
+[ "$got" = verify ]
+check $? "nnterm ver<TAB> gives '$got', not verify"
+# every subcommand that --help lists completes to itself
+for cmd in $("$bin" --help | sed -n 's/^ *\(usage:\)\{0,1\} *nnterm \([a-z][a-z]*\).*/\2/p' | sort -u); do
+    complete_words nnterm "$cmd" | grep -qx "$cmd"
+    check $? "nnterm $cmd<TAB> does not complete $cmd (tools/nnterm.bash lacks a subcommand of --help)"
+done
 exit $fail

@@ -51,12 +51,12 @@ _nnterm()
     local sub=
     [ "$COMP_CWORD" -gt 1 ] && sub=${COMP_WORDS[1]}
     case $prev in
-        --epochs|--seed|--threads|--optimizers) return 0 ;;
-        --save)
+        --epochs|--seed|--threads|--optimizers|--tolerance) return 0 ;;
+        --save|--resume)
             local IFS=$'\n'
             COMPREPLY=($(compgen -f -- "$cur"))
             return 0 ;;
-        --report|--out)
+        --report|--out|--record)
             local IFS=$'\n'
             COMPREPLY=($(compgen -d -- "$cur"))
             return 0 ;;
@@ -66,7 +66,7 @@ _nnterm()
         if [ "${cur#-}" != "$cur" ]; then
             _nnterm_words "--help --version --no-mouse --no-color --ascii --big --threads" "$cur"
         else
-            _nnterm_words "train race check predict report presets keys help" "$cur"
+            _nnterm_words "train race check predict report runs verify compare presets keys help" "$cur"
             _nnterm_presets "$cur"
         fi
         return 0
@@ -76,17 +76,18 @@ _nnterm()
     local opts= args=0 i
     for ((i = 2; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in
-            --epochs|--seed|--threads|--optimizers|--save|--report|--out|--set) ((i++)) ;;
+            --epochs|--seed|--threads|--optimizers|--save|--report|--out|--set|--record|--resume|--tolerance) ((i++)) ;;
             -*) ;;
             *) ((args++)) ;;
         esac
     done
     case $sub in
-        train) opts="--epochs --seed --threads --set --json --save --quiet --report" ;;
+        train) opts="--epochs --seed --threads --set --json --save --quiet --report --record --resume" ;;
+        verify) opts="--tolerance --threads" ;;
         race) opts="--optimizers --epochs --seed --json" ;;
         report) opts="--out --threads" ;;
         keys) opts="--markdown --names" ;;
-        predict|check|presets|help) ;;
+        predict|check|presets|help|runs|compare) ;;
         *) opts="--no-mouse --no-color --ascii --big --threads" ;;   # the trainer
     esac
     if [ "${cur#-}" != "$cur" ] || [ "$sub" = keys ]; then
@@ -97,6 +98,14 @@ _nnterm()
         train|race) [ "$args" -eq 0 ] && _nnterm_presets "$cur" ;;
         check) _nnterm_presets "$cur" ;;
         -*) [ "$args" -eq 0 ] && _nnterm_presets "$cur" ;;
+        runs)
+            local IFS=$'\n'
+            [ "$args" -eq 0 ] && COMPREPLY=($(compgen -d -S / -- "$cur")) ;;
+        verify|compare)
+            local IFS=$'\n'
+            if [ "$sub" = compare ] || [ "$args" -eq 0 ]; then
+                COMPREPLY=($(compgen -f -X '!*.json' -- "$cur") $(compgen -d -S / -- "$cur"))
+            fi ;;
         predict|report)
             local IFS=$'\n'
             if [ "$sub" = predict ] && [ "$args" -eq 1 ]; then

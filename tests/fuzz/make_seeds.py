@@ -173,6 +173,20 @@ put('model', 'shape-mismatch.json', variant(xor_model, lambda m: m['layers'][1].
 put('model', 'classes-mismatch.json', variant(xor_model, lambda m: m['classes'].append("2")))
 put('model', 'huge-layer.json', variant(xor_model, lambda m: m['layers'][0].update(inputs=2000000000, units=2000000000)))
 put('model', 'overflow-layer.json', variant(sine_model, lambda m: m['layers'][0].update(units=65536) or m['layers'][1].update(inputs=65536)))
+# with the run's state (issue 15: train --resume): adam's two buffers over the 17 parameters, the
+# row order, the history; then a state that breaks one promise
+xor_state = {"epoch": 1, "batch": 0, "seed": "42", "samples_seen": 6,
+    "rng": ["0123456789abcdef", "fedcba9876543210", "00000000deadbeef", "1111111111111111"], "rng_spare": None,
+    "lr": 0.001, "grad_norm": 0.5, "best_val": None, "best_epoch": 0, "since_best": 0, "stopped_early": False,
+    "data_dir": "builtin:",
+    "optimizer": {"name": "adam", "t": 1, "acc": 1, "s1": [0.01] * 17, "s2": [0.0001] * 17},
+    "order": [3, 1, 0, 2, 5, 4],
+    "history": [[1, 0.7, None, 0.69, 0.5, None, 0.5, 0, 0.001, 0.5, 0.0001, 0.00005]]}
+put('model', 'xor-state.json', variant(xor_model, lambda m: m.update(state=xor_state)))
+put('model', 'state-bad-rng.json', variant(xor_model, lambda m: m.update(state=dict(xor_state, rng=["x"] * 4))))
+put('model', 'state-short-history.json', variant(xor_model, lambda m: m.update(state=dict(xor_state, epoch=3))))
+put('model', 'state-short-s1.json', variant(xor_model, lambda m: m.update(
+    state=dict(xor_state, optimizer=dict(xor_state["optimizer"], s1=[0.01] * 16)))))
 put('model', 'string-weight.json', variant(xor_model, lambda m: m['layers'][0]['weights'].__setitem__(0, "nan")))
 put('model', 'no-norm.json', variant(sine_model, lambda m: m.pop('normalization')))
 put('model', 'norm-short.json', variant(sine_model, lambda m: m['normalization']['target_scale'].clear()))

@@ -1,0 +1,458 @@
+/* record.c — run records: writing, reading, the fingerprint, comparing a re-run (record.h). */
+#include "record.h"
+
+#include "activation.h"
+#include "files.h"
+#include "optimizer.h"
+#include "strbuf.h"
+#include "text.h"
+
+#include <cJSON.h>
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+// --- the fingerprint ------------------------------------------------------------------------------
+
+static uint64_t fnv(uint64_t h, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+static uint64_t fnv_str(uint64_t h, const char *s) { return fnv(h, s, strlen(s) + 1); }
+
+/* Every value under it with its path: "path\tvalue\n" in document order. */
+static uint64_t fp_value(uint64_t h, const cJSON *it, const char *path)
+{
+    char buf[64];
+    h = fnv_str(h, path);
+    if (cJSON_IsObject(it) || cJSON_IsArray(it)) {
+        h = fnv_str(h, cJSON_IsObject(it) ? "{" : "[");
+        int i = 0;
+        for (const cJSON *c = it->child; c; c = c->next, i++) {
+            char sub[512];
+            if (cJSON_IsObject(it))
+                snprintf(sub, sizeof sub, "%.200s.%.300s", path, c->string ? c->string : "");
+            else
+                snprintf(sub, sizeof sub, "%.200s.%d", path, i);
+            h = fp_value(h, c, sub);
+        }
+        return fnv_str(h, cJSON_IsObject(it) ? "}" : "]");
+    }
+    if (cJSON_IsNumber(it)) {
+        snprintf(buf, sizeof buf, "n%.17g", it->valuedouble);
+        return fnv_str(h, buf);
+    }
+    if (cJSON_IsString(it)) {
+        h = fnv_str(h, "s");
+        return fnv_str(h, it->valuestring);
+    }
+    return fnv_str(h, cJSON_IsTrue(it) ? "true" : cJSON_IsFalse(it) ? "false" : "null");
+}
+
+static void fingerprint(const cJSON *root, char *out, size_t cap)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (const cJSON *c = root->child; c; c = c->next)
+        if (!c->string || strcmp(c->string, "fingerprint") != 0)
+            h = fp_value(h, c, c->string ? c->string : "");
+    snprintf(out, cap, "fnv1a64:%016llx", (unsigned long long)h);
+}
+
+// --- writing ----------------------------------------------------------------------------------------
+
+/* A JSON text, one line (cJSON's own form), or NULL if it does not parse. */
+static bool put_json_line(nn_strbuf *b, const char *text)
+{
+    cJSON *j = cJSON_Parse(text);
+    if (!j)
+        return false;
+    char *s = cJSON_PrintUnformatted(j);
+    cJSON_Delete(j);
+    if (!s)
+        return false;
+    /* the line as given, not cJSON's reprint: the figures keep their printed digits */
+    size_t n = strlen(text);
+    while (n && (text[n - 1] == '\n' || text[n - 1] == ' '))
+        n--;
+    nn_strbuf_put(b, text, n);
+    free(s);
+    return true;
+}
+
+char *nn_record_text(const nn_preset *p, const char *nnterm_version, const char *date, const char *data_dir,
+                     const char *const *epochs, int n, const char *live, const char *final)
+{
+    nn_strbuf b = {0};
+    nn_strbuf_printf(&b, "{\n  \"format\": \"%s\",\n  \"version\": %d,\n  \"nnterm\": ", NN_RECORD_FORMAT,
+                     NN_RECORD_VERSION);
+    nn_text_json_string(&b, nnterm_version);
+    nn_strbuf_puts(&b, ",\n  \"date\": ");
+    nn_text_json_string(&b, date);
+    nn_strbuf_puts(&b, ",\n  \"name\": ");
+    nn_text_json_string(&b, p->name);
+    nn_strbuf_printf(&b, ",\n  \"seed\": \"%llu\",\n  \"data_dir\": ", (unsigned long long)p->seed);
+    nn_text_json_string(&b, data_dir);
+    nn_strbuf_puts(&b, ",\n  \"preset\": ");
+    char *preset = nn_preset_to_json(p);
+    if (!preset) {
+        free(b.s);
+        return NULL;
+    }
+    size_t plen = strlen(preset);
+    while (plen && preset[plen - 1] == '\n')
+        plen--;
+    for (size_t i = 0; i < plen; i++) {
+        nn_strbuf_put(&b, preset + i, 1);
+        if (preset[i] == '\n')
+            nn_strbuf_puts(&b, "  ");
+    }
+    free(preset);
+    nn_strbuf_puts(&b, ",\n  \"epochs\": [");
+    bool ok = true;
+    for (int i = 0; i < n && ok; i++) {
+        nn_strbuf_puts(&b, i ? ",\n    " : "\n    ");
+        ok = put_json_line(&b, epochs[i]);
+    }
+    nn_strbuf_puts(&b, n ? "\n  ],\n  \"live_changes\": " : "],\n  \"live_changes\": ");
+    ok = ok && put_json_line(&b, live && *live ? live : "[]");
+    nn_strbuf_puts(&b, ",\n  \"final\": ");
+    ok = ok && put_json_line(&b, final);
+    nn_strbuf_puts(&b, "\n}\n");
+    if (!ok || b.oom) {
+        free(b.s);
+        return NULL;
+    }
+    cJSON *root = cJSON_Parse(b.s);
+    if (!root) {
+        free(b.s);
+        return NULL;
+    }
+    char fp[40];
+    fingerprint(root, fp, sizeof fp);
+    cJSON_Delete(root);
+    b.len -= 3;   /* "\n}\n" */
+    b.s[b.len] = '\0';
+    nn_strbuf_printf(&b, ",\n  \"fingerprint\": \"%s\"\n}\n", fp);
+    if (b.oom) {
+        free(b.s);
+        return NULL;
+    }
+    return b.s;
+}
+
+/* mkdir -p */
+nn_status nn_record_make_dir(const char *dir, nn_error *err)
+{
+    char p[NN_PATH_MAX];
+    if (snprintf(p, sizeof p, "%s", dir) >= (int)sizeof p)
+        return nn_error_set(err, NN_EINVAL, "%s: path too long", dir);
+    for (char *s = p + 1; ; s++) {
+        if (*s == '/' || *s == '\0') {
+            char c = *s;
+            *s = '\0';
+            if (mkdir(p, 0777) != 0 && errno != EEXIST)
+                return nn_error_set(err, NN_EIO, "%s: cannot create the folder: %s", p, strerror(errno));
+            *s = c;
+            if (!c)
+                break;
+        }
+    }
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return nn_error_set(err, NN_EIO, "%s: not a folder", dir);
+    return NN_OK;
+}
+
+nn_status nn_record_write(const char *dir, const char *text, const char *name, const char *date, char *path,
+                          size_t cap, nn_error *err)
+{
+    nn_status st = nn_record_make_dir(dir, err);
+    if (st != NN_OK)
+        return st;
+    char stamp[32] = "", slug[64];
+    /* "2026-12-05T10:51:07Z" -> "20261205-105107" */
+    size_t k = 0;
+    for (const char *c = date; *c && k < 15; c++) {
+        if (*c >= '0' && *c <= '9')
+            stamp[k++] = *c;
+        if (k == 8 && stamp[8] != '-')
+            stamp[k++] = '-';
+    }
+    stamp[k] = '\0';
+    size_t j = 0;
+    for (const char *c = name; *c && j < sizeof slug - 1; c++) {
+        bool keep = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '-' ||
+                    *c == '_';
+        if (keep || (j > 0 && slug[j - 1] != '-'))
+            slug[j++] = keep ? *c : '-';
+    }
+    while (j > 0 && slug[j - 1] == '-')
+        j--;
+    slug[j] = '\0';
+    if (!j)
+        snprintf(slug, sizeof slug, "run");
+    struct stat sb;
+    for (int i = 1; i < 1000; i++) {
+        char suffix[16] = "";
+        if (i > 1)
+            snprintf(suffix, sizeof suffix, "-%d", i);
+        if (snprintf(path, cap, "%s/%s-%s%s.json", dir, stamp, slug, suffix) >= (int)cap)
+            return nn_error_set(err, NN_EINVAL, "%s: path too long", dir);
+        if (lstat(path, &sb) != 0)
+            return nn_file_write_atomic(path, text, strlen(text), err);
+    }
+    return nn_error_set(err, NN_EIO, "%s: no free name for the record", dir);
+}
+
+bool nn_record_default_dir(char *out, size_t cap)
+{
+    const char *env = getenv("NNTERM_RUNS");
+    if (env)
+        return *env && strcmp(env, "off") != 0 && snprintf(out, cap, "%s", env) < (int)cap;
+    const char *xdg = getenv("XDG_DATA_HOME");
+    if (xdg && xdg[0] == '/')   /* the spec: a relative path is invalid and ignored */
+        return snprintf(out, cap, "%s/nnterm/runs", xdg) < (int)cap;
+    const char *home = getenv("HOME");
+    if (!home || !*home)
+        return false;
+    return snprintf(out, cap, "%s/.local/share/nnterm/runs", home) < (int)cap;
+}
+
+// --- reading ----------------------------------------------------------------------------------------
+
+static const cJSON *item(const nn_record *r, const char *key)
+{
+    return cJSON_GetObjectItemCaseSensitive((const cJSON *)r->root, key);
+}
+
+static void short_config(nn_record *r)
+{
+    const nn_preset *p = &r->preset;
+    size_t off = 0, cap = sizeof r->config;
+    char *c = r->config;
+    c[0] = '\0';
+    if (p->n_layers <= 1) {
+        off += (size_t)snprintf(c + off, cap - off, "no hidden layer");
+    } else {
+        off += (size_t)snprintf(c + off, cap - off, "hidden ");
+        for (int i = 0; i < p->n_layers - 1 && off < cap; i++)
+            off += (size_t)snprintf(c + off, cap - off, "%s%d", i ? "-" : "", p->layers[i].units);
+        const nn_preset_layer *L = &p->layers[0];
+        if (off < cap && L->act != NN_AUTO)
+            off += (size_t)snprintf(c + off, cap - off, " %s", nn_act_name((nn_act)L->act));
+    }
+    if (off < cap)
+        off += (size_t)snprintf(c + off, cap - off, ", %s lr %g, batch %d", nn_opt_name(p->training.optimizer.kind),
+                                p->training.optimizer.lr, p->training.batch_size);
+}
+
+nn_status nn_record_load(nn_record *r, const char *path, nn_error *err)
+{
+    memset(r, 0, sizeof *r);
+    r->metric = NAN;
+    snprintf(r->path, sizeof r->path, "%s", path);
+    char *buf = NULL;
+    size_t len = 0;
+    nn_status st = nn_file_read(path, &buf, &len, err);
+    if (st != NN_OK)
+        return st;
+    size_t bad = nn_utf8_check(buf, len);
+    if (bad < len) {
+        free(buf);
+        return nn_error_set(err, NN_EFORMAT, "%s: byte %zu is not UTF-8 (a record is UTF-8 JSON)", path, bad);
+    }
+    cJSON *root = cJSON_ParseWithLengthOpts(buf, len, NULL, 0);
+    if (!root) {
+        st = nn_json_explain(err, buf, len, path);
+        free(buf);
+        return st;
+    }
+    free(buf);
+    r->root = root;
+    const cJSON *fmt = item(r, "format");
+    if (!cJSON_IsString(fmt) || strcmp(fmt->valuestring, NN_RECORD_FORMAT) != 0) {
+        nn_record_free(r);
+        return nn_error_set(err, NN_EFORMAT, "%s: format: not an nnterm run record (expected \"%s\")", path,
+                            NN_RECORD_FORMAT);
+    }
+    const cJSON *ver = item(r, "version");
+    if (!cJSON_IsNumber(ver) || ver->valuedouble != NN_RECORD_VERSION) {
+        nn_record_free(r);
+        return nn_error_set(err, NN_EFORMAT, "%s: version: missing or not %d", path, NN_RECORD_VERSION);
+    }
+    static const char *const strings[] = {"nnterm", "date", "name", "seed", "data_dir", "fingerprint"};
+    for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
+        if (!cJSON_IsString(item(r, strings[i]))) {
+            nn_record_free(r);
+            return nn_error_set(err, NN_EFORMAT, "%s: %s: missing or not a string", path, strings[i]);
+        }
+    snprintf(r->nnterm, sizeof r->nnterm, "%s", item(r, "nnterm")->valuestring);
+    snprintf(r->date, sizeof r->date, "%s", item(r, "date")->valuestring);
+    snprintf(r->name, sizeof r->name, "%s", item(r, "name")->valuestring);
+    snprintf(r->fingerprint, sizeof r->fingerprint, "%s", item(r, "fingerprint")->valuestring);
+    char pfile[NN_PATH_MAX + 16];
+    snprintf(pfile, sizeof pfile, "%s: preset", path);
+    const cJSON *preset = item(r, "preset");
+    if (!preset) {
+        nn_record_free(r);
+        return nn_error_set(err, NN_EFORMAT, "%s: preset: missing", path);
+    }
+    if ((st = nn_preset_from_cjson(&r->preset, preset, pfile, NULL, err)) != NN_OK) {
+        nn_record_free(r);
+        return st;
+    }
+    snprintf(r->preset.file, sizeof r->preset.file, "%s", path);
+    snprintf(r->preset.base_dir, sizeof r->preset.base_dir, "%s", item(r, "data_dir")->valuestring);
+    r->seed = r->preset.seed;
+    const cJSON *epochs = item(r, "epochs");
+    if (!cJSON_IsArray(epochs)) {
+        nn_record_free(r);
+        return nn_error_set(err, NN_EFORMAT, "%s: epochs: missing or not an array", path);
+    }
+    int i = 0;
+    for (const cJSON *e = epochs->child; e; e = e->next, i++) {
+        const cJSON *n = cJSON_GetObjectItemCaseSensitive(e, "epoch");
+        if (!cJSON_IsObject(e) || !cJSON_IsNumber(n) || n->valuedouble < 1 || n->valuedouble != floor(n->valuedouble) ||
+            n->valuedouble > 1e6 || (int)n->valuedouble <= r->last_epoch) {
+            nn_record_free(r);
+            return nn_error_set(err, NN_EFORMAT, "%s: epochs.%d: not an epoch object (increasing \"epoch\" >= 1)",
+                                path, i);
+        }
+        r->last_epoch = (int)n->valuedouble;
+        if (!r->regression && cJSON_GetObjectItemCaseSensitive(e, "train_r2"))
+            r->regression = true;
+    }
+    r->n_epochs = i;
+    const cJSON *fin = item(r, "final");
+    if (!cJSON_IsObject(fin)) {
+        nn_record_free(r);
+        return nn_error_set(err, NN_EFORMAT, "%s: final: missing or not an object", path);
+    }
+    if (cJSON_GetObjectItemCaseSensitive(fin, "r2"))
+        r->regression = true;
+    r->metric = nn_record_final(r, r->regression ? "r2" : "accuracy");
+    short_config(r);
+    fingerprint(root, r->computed, sizeof r->computed);
+    r->fingerprint_ok = strcmp(r->computed, r->fingerprint) == 0;
+    return NN_OK;
+}
+
+void nn_record_free(nn_record *r)
+{
+    if (r->root)
+        cJSON_Delete((cJSON *)r->root);
+    r->root = NULL;
+}
+
+int nn_record_epoch(const nn_record *r, int i)
+{
+    const cJSON *e = cJSON_GetArrayItem(item(r, "epochs"), i);
+    const cJSON *n = cJSON_GetObjectItemCaseSensitive(e, "epoch");
+    return cJSON_IsNumber(n) ? (int)n->valuedouble : 0;
+}
+
+double nn_record_final(const nn_record *r, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(item(r, "final"), key);
+    return cJSON_IsNumber(v) ? v->valuedouble : (double)NAN;
+}
+
+static bool timing(const char *key) { return strcmp(key, "seconds") == 0 || strcmp(key, "eval_seconds") == 0; }
+
+/* Compares b (now) with a (the record) under path: numbers within tol, everything else equal; keys
+ * in both directions; timing keys skipped. */
+static bool compare_json(const cJSON *a, const cJSON *b, const char *path, double tol, double *max_dev, char *what,
+                         size_t cap)
+{
+    if (cJSON_IsNumber(a) && cJSON_IsNumber(b)) {
+        double x = a->valuedouble, y = b->valuedouble;
+        double dev = fabs(x - y) / (fabs(x) > 1 ? fabs(x) : 1);
+        if (dev > *max_dev)
+            *max_dev = dev;
+        if (dev <= tol)
+            return true;
+        if (what)
+            snprintf(what, cap, "%s: %.6g in the record, %.6g now", path, x, y);
+        return false;
+    }
+    if ((cJSON_IsObject(a) && cJSON_IsObject(b)) || (cJSON_IsArray(a) && cJSON_IsArray(b))) {
+        if (cJSON_IsArray(a) && cJSON_GetArraySize(a) != cJSON_GetArraySize(b)) {
+            if (what)
+                snprintf(what, cap, "%s: %d values in the record, %d now", path, cJSON_GetArraySize(a),
+                         cJSON_GetArraySize(b));
+            return false;
+        }
+        int i = 0;
+        const cJSON *y = b->child;
+        for (const cJSON *x = a->child; x; x = x->next, i++) {
+            char sub[256];
+            if (cJSON_IsObject(a)) {
+                if (timing(x->string))
+                    continue;
+                snprintf(sub, sizeof sub, "%.120s%s%.100s", path, path[0] ? " " : "", x->string);
+                y = cJSON_GetObjectItemCaseSensitive(b, x->string);
+                if (!y) {
+                    if (what)
+                        snprintf(what, cap, "%s: in the record, not now", sub);
+                    return false;
+                }
+            } else {
+                snprintf(sub, sizeof sub, "%.120s.%d", path, i);
+            }
+            if (!compare_json(x, y, sub, tol, max_dev, what, cap))
+                return false;
+            if (cJSON_IsArray(a))
+                y = y->next;
+        }
+        if (cJSON_IsObject(b))
+            for (const cJSON *x = b->child; x; x = x->next)
+                if (!timing(x->string) && !cJSON_GetObjectItemCaseSensitive(a, x->string)) {
+                    if (what)
+                        snprintf(what, cap, "%.120s%s%.100s: now, not in the record", path, path[0] ? " " : "",
+                                 x->string);
+                    return false;
+                }
+        return true;
+    }
+    char *sa = cJSON_PrintUnformatted(a), *sb = cJSON_PrintUnformatted(b);
+    bool same = sa && sb && strcmp(sa, sb) == 0;
+    if (!same && what)
+        snprintf(what, cap, "%s: %.80s in the record, %.80s now", path, sa ? sa : "?", sb ? sb : "?");
+    free(sa);
+    free(sb);
+    return same;
+}
+
+bool nn_record_compare_epoch(const nn_record *r, int i, const char *line, double tol, double *max_dev, char *what,
+                             size_t cap)
+{
+    const cJSON *e = cJSON_GetArrayItem(item(r, "epochs"), i);
+    cJSON *now = cJSON_Parse(line);
+    char path[32];
+    snprintf(path, sizeof path, "epoch %d", nn_record_epoch(r, i));
+    bool ok = e && now && compare_json(e, now, path, tol, max_dev, what, cap);
+    if (!(e && now) && what)
+        snprintf(what, cap, "epoch object %d: missing", i);
+    cJSON_Delete(now);
+    return ok;
+}
+
+bool nn_record_compare_final(const nn_record *r, const char *line, double tol, double *max_dev, char *what,
+                             size_t cap)
+{
+    cJSON *now = cJSON_Parse(line);
+    bool ok = now && compare_json(item(r, "final"), now, "final", tol, max_dev, what, cap);
+    if (!now && what)
+        snprintf(what, cap, "final: not JSON");
+    cJSON_Delete(now);
+    return ok;
+}

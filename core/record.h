@@ -1,0 +1,78 @@
+/* record.h — run records (docs/design.md, "Run record"): one JSON file per training run with the
+ * preset as run, the seed, the nnterm version, every epoch's --json object, the live changes, the
+ * final --json object and a fingerprint over all of it. `nnterm train --record DIR` writes one,
+ * `nnterm runs` lists them, `nnterm verify` re-runs one, `nnterm compare` puts several side by side.
+ *
+ * The fingerprint is FNV-1a (64 bits) over a canonical form of the record's content (every value
+ * with its path, numbers as %.17g of the value read), so whitespace does not matter but any edited
+ * value does. It detects an edited record; it is not a signature (anyone with nnterm can make a
+ * record with a matching fingerprint) -- `nnterm verify` is what shows a preset and seed produce it. */
+#ifndef NN_RECORD_H
+#define NN_RECORD_H
+
+#include "error.h"
+#include "preset.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define NN_RECORD_FORMAT "nnterm-record"
+#define NN_RECORD_VERSION 1
+
+/* The text of a record (malloc'd, with its fingerprint), from its parts: epochs[0..n) and final
+ * are the --json lines as `train --json` prints them (one object each), live is a JSON array text
+ * ("[]" for none). date is ISO 8601 UTC. NULL when out of memory or a part is not JSON. */
+char *nn_record_text(const nn_preset *p, const char *nnterm_version, const char *date, const char *data_dir,
+                     const char *const *epochs, int n, const char *live, const char *final);
+
+/* Writes text atomically as DIR/DATE-NAME.json (DATE as YYYYMMDD-HHMMSS, NAME the preset's name
+ * with anything but letters, digits, '-' and '_' as '-'; -2, -3... when taken), creating DIR and
+ * its parents. path receives the file's path. */
+nn_status nn_record_write(const char *dir, const char *text, const char *name, const char *date, char *path,
+                          size_t cap, nn_error *err);
+
+/* Creates dir and its parents where missing (mkdir -p); an error names the part that fails. */
+nn_status nn_record_make_dir(const char *dir, nn_error *err);
+
+/* The default runs folder: $NNTERM_RUNS if set (empty or "off": recording off, returns false), else
+ * $XDG_DATA_HOME/nnterm/runs, else $HOME/.local/share/nnterm/runs. */
+bool nn_record_default_dir(char *out, size_t cap);
+
+typedef struct {
+    char path[NN_PATH_MAX];
+    char date[32];
+    char nnterm[32];
+    char name[128];
+    char config[160];       /* "hidden 40 relu, sgd lr 0.03, batch 16" */
+    nn_preset preset;       /* as run; base_dir = the record's data_dir */
+    uint64_t seed;
+    bool regression;
+    int n_epochs;           /* epoch objects in the record */
+    int last_epoch;         /* the last one's epoch number (0 if none) */
+    double metric;          /* final accuracy or R² (NAN if missing) */
+    bool fingerprint_ok;    /* the stored fingerprint matches the content */
+    char fingerprint[40];   /* stored */
+    char computed[40];      /* over the content as read */
+    void *root;             /* the parsed tree (cJSON) */
+} nn_record;
+
+/* Reads and checks a record: format, version, the preset (validated like a preset file), the
+ * epochs and final objects. A wrong fingerprint is not an error: fingerprint_ok says it. */
+nn_status nn_record_load(nn_record *r, const char *path, nn_error *err);
+void nn_record_free(nn_record *r);
+
+/* Epoch object i's "epoch" number. */
+int nn_record_epoch(const nn_record *r, int i);
+/* Compares epoch object i of r with line (a --json epoch object of a re-run): every number but
+ * "seconds" and "eval_seconds". A figure differs when |a - b| > tol * max(1, |a|). *max_dev is
+ * raised to the largest such difference seen (0: the same printed values); what describes the first
+ * differing figure ("epoch 3 val_loss: 0.41 in the record, 0.42 now"). Returns true when all agree. */
+bool nn_record_compare_epoch(const nn_record *r, int i, const char *line, double tol, double *max_dev, char *what,
+                             size_t cap);
+/* The same for the final object (numbers, arrays of numbers, class names). */
+bool nn_record_compare_final(const nn_record *r, const char *line, double tol, double *max_dev, char *what,
+                             size_t cap);
+/* A number of the final object ("accuracy", "test_loss"...): NAN if absent. */
+double nn_record_final(const nn_record *r, const char *key);
+
+#endif
