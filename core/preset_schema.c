@@ -286,9 +286,9 @@ const nn_preset_key nn_preset_keys[] = {
     {"ui", NN_KEY_OBJECT, .off = P(ui), .present = ui_present},
     {"ui.pace", NN_KEY_INT, .off = P(ui.pace), .range = R_INT(1, 200), .flags = NN_KEY_AUTO, .auto_value = NN_AUTO,
      .word = "max", .word_value = 0, .dflt = NN_AUTO,
-     .doc = "the trainer: epochs per second it opens at (`<` and `>` change it there); max: as fast as it trains; "
-            "auto: the pace at which the run lasts at most 30 s, max for large data (see the README). "
-            "`nnterm train` ignores it"},
+     .doc = "the trainer: epochs per second it opens at (`<` and `>` change it there: 1, 2, 5, 10, 20, 50, 100, "
+            "200, max); max: as fast as it trains; auto: the slowest step at which the run lasts at most 20 s, "
+            "10 for forever, max above 10000 training rows (see the README). `nnterm train` ignores it"},
     {"lesson", NN_KEY_OBJECT, .off = P(lesson), .start = start_lesson, .present = lesson_present},
     {"lesson.title", NN_KEY_STRING, TEXT(lesson.title), .doc = "lesson mode: a title shown in the UI"},
     {"lesson.text", NN_KEY_STRING, TEXT(lesson.text), .flags = NN_KEY_LINES, .doc = "lesson mode: the instructions"},
