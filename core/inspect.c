@@ -33,7 +33,7 @@ void nn_step_meter_after(nn_step_meter *m, nn_trainer *t, bool epoch_ended, nn_h
     if (epoch_ended) {
         nn_trainer_progress pr;
         nn_trainer_progress_get(t, &pr);
-        nn_trainer_forward_batch(t, pr.n_batches - 1);
+        nn_trainer_forward_last_batch(t);
         if (pr.state == NN_TRAINER_DONE && pr.best_epoch > 0 && pr.best_epoch != pr.epoch)
             prev = NULL;
     }

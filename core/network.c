@@ -180,6 +180,39 @@ nn_status nn_network_init(nn_network *net, int n_inputs, const nn_layer_spec *sp
     return NN_OK;
 }
 
+nn_status nn_network_reserve_batch(nn_network *net, int max_batch, nn_error *err)
+{
+    if (max_batch <= net->max_batch)
+        return NN_OK;
+    /* the same layers with a larger workspace: nn_network_init sizes and checks it */
+    nn_layer_spec specs[NN_MAX_LAYERS];
+    for (int l = 0; l < net->n_layers; l++) {
+        const nn_layer *L = &net->layers[l];
+        specs[l] = (nn_layer_spec){L->out, L->act, L->alpha, L->init, L->dist};
+    }
+    nn_network big;
+    nn_status st = nn_network_init(&big, net->n_inputs, specs, net->n_layers, max_batch, err);
+    if (st != NN_OK)
+        return st;
+    free(big.params);
+    free(big.grads);
+    free(net->ws);
+    net->ws = big.ws;
+    net->scratch = big.scratch;
+    net->max_batch = big.max_batch;
+    for (int l = 0; l < net->n_layers; l++) {
+        nn_layer *L = &net->layers[l], *B = &big.layers[l];
+        L->z = B->z;
+        L->a = B->a;
+        L->h = B->h;
+        L->mask = B->mask;
+        L->delta = B->delta;
+    }
+    net->last_rows = 0;
+    net->last_dropout = 0;
+    return NN_OK;
+}
+
 /* The buffer h points to when dropout is applied (hidden layers only). */
 static float *dropout_buffer(const nn_network *net, const nn_layer *L)
 {

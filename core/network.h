@@ -67,6 +67,10 @@ typedef struct {
  * Weights are zero until nn_network_init_weights. Sizes are checked for overflow. */
 nn_status nn_network_init(nn_network *net, int n_inputs, const nn_layer_spec *specs, int n_layers,
                           int max_batch, nn_error *err);
+/* Makes the workspace hold at least max_batch rows (a larger training batch during a run): a new
+ * workspace, the parameters and gradients kept. The last forward's z and a are gone after a change.
+ * Nothing changes when it already does; on error (out of memory, too large) the network is unchanged. */
+nn_status nn_network_reserve_batch(nn_network *net, int max_batch, nn_error *err);
 /* Frees everything; accepts a zeroed or half-built network; idempotent. */
 void nn_network_free(nn_network *net);
 

@@ -152,9 +152,46 @@ void nn_optimizer_free(nn_optimizer *o)
     o->t = 0;
 }
 
+nn_status nn_optimizer_set_params(nn_optimizer *o, const nn_opt_params *p, nn_error *err)
+{
+    if (p->kind != o->p.kind)
+        return nn_error_set(err, NN_EINVAL, "training.optimizer.name: %s is not %s (a new rule is a new optimizer)",
+                            nn_opt_name(p->kind), nn_opt_name(o->p.kind));
+    nn_status st = check_params(p, err);
+    if (st != NN_OK)
+        return st;
+    bool need[3] = {false, false, false};
+    nn_opt_table[p->kind].state(p, need);
+    float **bufs[3] = {&o->s1, &o->s2, &o->s3};
+    float *fresh[3] = {NULL, NULL, NULL};
+    for (int i = 0; i < 3; i++) {
+        if (!need[i] || *bufs[i])
+            continue;
+        fresh[i] = calloc(o->n ? o->n : 1, sizeof(float));
+        if (!fresh[i]) {
+            for (int j = 0; j < i; j++)
+                free(fresh[j]);
+            return nn_error_set(err, NN_ENOMEM, "optimizer: cannot allocate state for %zu parameters", o->n);
+        }
+    }
+    for (int i = 0; i < 3; i++) {
+        if (fresh[i]) {
+            *bufs[i] = fresh[i];
+            if (i == 0)
+                o->s1_from = o->t;
+        } else if (!need[i] && *bufs[i]) {
+            free(*bufs[i]);
+            *bufs[i] = NULL;
+        }
+    }
+    o->p = *p;
+    return NN_OK;
+}
+
 void nn_optimizer_reset(nn_optimizer *o)
 {
     o->t = 0;
+    o->s1_from = 0;
     size_t bytes = o->n * sizeof(float);
     if (o->s1)
         memset(o->s1, 0, bytes);
@@ -182,7 +219,7 @@ static void step_range(nn_optimizer *o, float *params, const float *grads, size_
 static nn_opt_step_args begin_step(nn_optimizer *o, double lr)
 {
     o->t++;
-    nn_opt_step_args a = {o->t, lr, {0, 0, 0, 0}};
+    nn_opt_step_args a = {o->t, o->t - o->s1_from, lr, {0, 0, 0, 0}};
     if ((int)o->p.kind >= 0 && o->p.kind < NN_OPT_COUNT && nn_opt_table[o->p.kind].prepare)
         nn_opt_table[o->p.kind].prepare(&o->p, &a, &o->acc);
     return a;

@@ -84,6 +84,8 @@ typedef struct {
 /* The scalars of one step, computed once per step (not once per part of a pooled step). */
 typedef struct {
     long t;                  /* the step, from 1 */
+    long t1;                 /* the step counted from when s1 came into use: t, unless a live change
+                                (nn_optimizer_set_params) brought s1 in later (sgd's momentum buffer) */
     double lr;               /* its learning rate */
     double k[4];             /* the rule's own per-step constants (its prepare fills them) */
 } nn_opt_step_args;
@@ -133,11 +135,18 @@ struct nn_optimizer {
     long t;            /* steps taken */
     float *s1, *s2, *s3; /* per-parameter state (momentum buffer, moments, accumulators); NULL if unused */
     double acc;        /* a running scalar of the rule's own (nadam: the product of its mu_t); 1 at reset */
+    long s1_from;      /* steps taken before s1 came into use (0, unless nn_optimizer_set_params brought it in) */
 };
 
 nn_status nn_optimizer_init(nn_optimizer *o, const nn_opt_params *p, size_t n, nn_error *err);
 void nn_optimizer_free(nn_optimizer *o);     /* zeroed or half-built is fine; idempotent */
 void nn_optimizer_reset(nn_optimizer *o);    /* state to zero, t = 0 (as a new torch optimizer) */
+/* New hyperparameters for the same rule (p->kind == o->p.kind), from the next step: torch's checks as
+ * in nn_optimizer_init, then the step count and the state go on; a state buffer the change brings into
+ * use (sgd or rmsprop momentum, rmsprop centered, amsgrad) starts as a new optimizer's would (zero; sgd's
+ * momentum buffer takes its first gradient), one it takes out of use is dropped. The only allocation is
+ * of such a buffer. On error o is unchanged. */
+nn_status nn_optimizer_set_params(nn_optimizer *o, const nn_opt_params *p, nn_error *err);
 /* One step: params -= update(grads), with learning rate lr (from the schedule; it replaces p.lr).
  * grads is not modified (weight decay is applied to a local copy of each gradient). */
 void nn_optimizer_step(nn_optimizer *o, float *params, const float *grads, double lr);

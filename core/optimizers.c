@@ -454,7 +454,7 @@ static double decay_grad(nn_opt_explain *s, double wd, double w, double g)
     return ge;
 }
 
-static void explain_sgd(nn_opt_explain *s, const nn_opt_params *hp, const float *b)
+static void explain_sgd(nn_opt_explain *s, const nn_opt_params *hp, const float *b, bool first)
 {
     const double w = s->w, lr = s->lr, mu = hp->momentum;
     double g = decay_grad(s, hp->weight_decay, w, s->g);
@@ -464,7 +464,7 @@ static void explain_sgd(nn_opt_explain *s, const nn_opt_params *hp, const float 
         return;
     }
     double bo = s->state[0], bn;
-    if (s->t == 1) {
+    if (first) {
         bn = g;
         line(s, "b ← g = %s (the first step starts the momentum buffer)", V(bn).s);
     } else if (hp->dampening == 0.0) {
@@ -664,10 +664,13 @@ static void state_sgd(const nn_opt_params *p, bool need[3]) { need[0] = p->momen
 static void run_sgd(const nn_opt_params *hp, const nn_opt_step_args *a, float *p, const float *g, float *s1,
                     float *s2, float *s3, size_t n)
 {
-    step_sgd(hp, p, g, s1, n, a->t, (float)a->lr);
+    step_sgd(hp, p, g, s1, n, a->t1, (float)a->lr);
 }
 
-static void show_sgd(nn_opt_explain *e, const nn_optimizer *o) { explain_sgd(e, &o->p, o->s1); }
+static void show_sgd(nn_opt_explain *e, const nn_optimizer *o)
+{
+    explain_sgd(e, &o->p, o->s1, o->t - o->s1_from == 0);   /* the next step is the buffer's first */
+}
 
 /* --- rmsprop: s1 square_avg, s2 grad_avg (centered), s3 the momentum buffer */
 static void state_rmsprop(const nn_opt_params *p, bool need[3])

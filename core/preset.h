@@ -29,7 +29,7 @@ typedef struct {
 } nn_preset_layer;
 
 typedef struct {
-    int epochs;                          /* default 20 */
+    int epochs;                          /* default 20; 0 = "forever": the trainer trains until paused */
     int batch_size;                      /* default 16 */
     int loss;                            /* nn_loss or NN_AUTO (crossentropy / mse by task) */
     nn_opt_params optimizer;             /* default sgd, learning_rate 0.03 (the seed) */
@@ -48,6 +48,12 @@ typedef struct {
     char locked[NN_MAX_LOCKED][96];      /* dotted keys that the UI must not edit */
 } nn_preset_lesson;
 
+/* What the trainer's screen starts with (`nnterm train` ignores it). */
+typedef struct {
+    int pace;                            /* epochs per second the trainer opens at: 1..200; 0 = "max" (as
+                                            fast as it trains); NN_AUTO = the trainer's rule (README) */
+} nn_preset_ui;
+
 typedef struct {
     char name[128];
     char description[1024];
@@ -56,6 +62,7 @@ typedef struct {
     int n_layers;
     nn_preset_layer layers[NN_MAX_LAYERS];
     nn_preset_training training;
+    nn_preset_ui ui;
     nn_preset_lesson lesson;
     char file[NN_PATH_MAX];              /* where it was read from ("builtin:iris.json"), for messages */
     char base_dir[NN_PATH_MAX];          /* relative dataset paths resolve against this */

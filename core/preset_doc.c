@@ -176,7 +176,8 @@ static void allowed_cell(char *buf, size_t n, const nn_preset_key *k)
     } else if (k->type == NN_KEY_BOOL) {
         snprintf(buf, n, "true, false");
     } else if (r->integer) {
-        snprintf(buf, n, "%.0f..%.0f%s", r->lo, r->hi, with_auto ? ", auto" : "");
+        snprintf(buf, n, "%.0f..%.0f%s%s%s", r->lo, r->hi, k->word ? ", " : "", k->word ? k->word : "",
+                 with_auto ? ", auto" : "");
     } else if (isinf(r->hi)) {
         snprintf(buf, n, "%s %g", r->lo_open ? ">" : ">=", r->lo);
     } else {

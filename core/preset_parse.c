@@ -163,6 +163,48 @@ static bool get_string(preset_ctx *c, const cJSON *it, const char *path, char *d
     return true;
 }
 
+/* "5 is out of range (1..200), or \"max\"": the range of a key that also takes a word. */
+static void word_range_error(preset_ctx *c, const char *path, double v, const nn_preset_key *k)
+{
+    char rt[64];
+    nn_range_text(rt, sizeof rt, &k->range);
+    size_t n = strlen(rt);
+    if (n > 0 && rt[n - 1] == ')')
+        rt[n - 1] = '\0';
+    preset_report(c, NN_EINVAL, path, "%.17g is out of range %s, %s\"%s\"%s)", v, rt,
+                  (k->flags & NN_KEY_AUTO) ? "" : "or ", k->word, (k->flags & NN_KEY_AUTO) ? " or \"auto\"" : "");
+}
+
+/* A number key that also takes a word for a value outside its range (training.epochs "forever" for 0,
+ * ui.pace "max" for 0): the word, or a number in range. */
+static bool get_word_number(preset_ctx *c, const cJSON *it, const char *path, const nn_preset_key *k, double *out)
+{
+    if (cJSON_IsString(it) && strcmp(it->valuestring, k->word) == 0) {
+        *out = k->word_value;
+        return true;
+    }
+    if (!cJSON_IsNumber(it)) {
+        char expect[96];
+        snprintf(expect, sizeof expect, "%s%s\"%s\"%s", k->range.integer ? "an integer" : "a number",
+                 (k->flags & NN_KEY_AUTO) ? ", " : " or ", k->word, (k->flags & NN_KEY_AUTO) ? " or \"auto\"" : "");
+        preset_type_error(c, path, it, expect);
+        return false;
+    }
+    double v = it->valuedouble;
+    if (nn_range_ok(&k->range, v)) {
+        *out = v;
+        return true;
+    }
+    if (k->range.integer && isfinite(v) && v != floor(v)) {
+        char d[64];
+        preset_describe(d, sizeof d, it);
+        preset_report(c, NN_EINVAL, path, "%s is not an integer", d);
+    } else {
+        word_range_error(c, path, v, k);
+    }
+    return false;
+}
+
 /* A name from k's list, or "auto" (k AUTO). False if it is not one. */
 static bool get_name(preset_ctx *c, const cJSON *it, const char *path, const nn_preset_key *k, int *dst)
 {
@@ -245,7 +287,7 @@ static void parse_leaf(preset_ctx *c, const cJSON *it, const char *path, nn_pres
     case NN_KEY_FLOAT:
         if ((k->flags & NN_KEY_AUTO) && is_auto(it))
             preset_put_value(p, k, layer, k->auto_value);
-        else if (get_number(c, it, path, &k->range, &v))
+        else if (k->word ? get_word_number(c, it, path, k, &v) : get_number(c, it, path, &k->range, &v))
             preset_put_value(p, k, layer, v);
         break;
     case NN_KEY_BOOL:
@@ -415,7 +457,11 @@ static void validate_leaf(preset_ctx *c, const nn_preset *p, const nn_preset_key
     case NN_KEY_NUMBER:
     case NN_KEY_FLOAT:
         v = preset_get_value(p, k, layer);
-        if (!is_auto_value(k, v))
+        if (is_auto_value(k, v) || (k->word && v == k->word_value))
+            break;
+        if (k->word && !nn_range_ok(&k->range, v))
+            word_range_error(c, path, v, k);
+        else
             check_range(c, path, v, &k->range);
         break;
     case NN_KEY_NAME:
@@ -506,6 +552,15 @@ static void rule_nesterov(preset_ctx *c, const nn_preset *p)
                       "(momentum %g, dampening %g)", o->momentum, o->dampening);
 }
 
+/* cosine with t_max 0 anneals over the run's epochs, which a run that goes on forever does not have */
+static void rule_schedule(preset_ctx *c, const nn_preset *p)
+{
+    const nn_schedule *s = &p->training.schedule;
+    if (s->kind == NN_SCHED_COSINE && s->t_max == 0 && p->training.epochs == 0)
+        preset_report(c, NN_EINVAL, "training.schedule.t_max", "0 anneals over the run's epochs, and training.epochs "
+                      "is \"forever\": give t_max (the half period in epochs)");
+}
+
 static void rule_locked(preset_ctx *c, const nn_preset *p)
 {
     for (int i = 0; i < p->lesson.n_locked && i < NN_MAX_LOCKED; i++) {
@@ -523,7 +578,8 @@ static const struct {
     void (*rule)(preset_ctx *c, const nn_preset *p);
 } rules[] = {
     {"dataset.source", rule_source}, {"dataset.split", rule_split},       {"model.layers", rule_layers},
-    {"training.loss", rule_loss},    {"training.optimizer", rule_nesterov}, {"lesson.locked", rule_locked},
+    {"training.loss", rule_loss},    {"training.optimizer", rule_nesterov}, {"training.schedule", rule_schedule},
+    {"lesson.locked", rule_locked},
 };
 
 static void apply_rules(preset_ctx *c, const nn_preset *p, const nn_preset_key *k)

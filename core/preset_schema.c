@@ -62,6 +62,7 @@ static void start_split(nn_preset *p, int kind)
 }
 
 static void start_lesson(nn_preset *p, int kind) { p->lesson.present = true; }
+static bool ui_present(const nn_preset *p) { return p->ui.pace != NN_AUTO; }
 static bool lesson_present(const nn_preset *p) { return p->lesson.present; }
 
 // --- the table ---------------------------------------------------------------------------------------
@@ -169,12 +170,17 @@ const nn_preset_key nn_preset_keys[] = {
             "±sqrt(6/(in+out))"},
 
     {"training", NN_KEY_OBJECT, .off = P(training)},
-    {"training.epochs", NN_KEY_INT, .off = P(training.epochs), .range = R_INT(1, 1e6), .dflt = 20,
-     .panel = NN_PANEL_HPARAMS, .order = 41, .label = "epochs", .doc = "passes over the training split"},
-    {"training.batch_size", NN_KEY_INT, .off = P(training.batch_size), .range = R_INT(1, 1e6), .dflt = 16,
+    {"training.epochs", NN_KEY_INT, .off = P(training.epochs), .flags = NN_KEY_LIVE, .range = R_INT(1, 1e6),
+     .word = "forever", .word_value = 0, .dflt = 20, .panel = NN_PANEL_HPARAMS, .order = 41, .label = "epochs",
+     .doc = "passes over the training split; after them the trainer stops (DONE), and Space there trains as many "
+            "more. \"forever\": the trainer trains until paused (typed there as 0 or inf); `nnterm train` and "
+            "`nnterm race` need `--epochs N` for it"},
+    {"training.batch_size", NN_KEY_INT, .off = P(training.batch_size), .flags = NN_KEY_LIVE,
+     .range = R_INT(1, 1e6), .dflt = 16,
      .panel = NN_PANEL_HPARAMS, .order = 40, .label = "batch size",
      .doc = "rows per mini-batch (the last batch of an epoch may be smaller)"},
-    {"training.loss", NN_KEY_NAME, .off = P(training.loss), .names = loss_name, .noun = "a loss", .flags = NN_KEY_AUTO,
+    {"training.loss", NN_KEY_NAME, .off = P(training.loss), .names = loss_name, .noun = "a loss",
+     .flags = NN_KEY_LIVE | NN_KEY_AUTO,
      .auto_value = NN_AUTO, .dflt = NN_AUTO, .panel = NN_PANEL_HPARAMS, .order = 10, .label = "loss",
      .doc = "auto: crossentropy for classification, mse for regression; the cross-entropies need a "
             "classification task"},
@@ -183,65 +189,78 @@ const nn_preset_key nn_preset_keys[] = {
      .kind_before = "", .kind_after = ""},
     {"training.optimizer.name", NN_KEY_NAME, .off = P(training.optimizer.kind), .names = opt_name,
      .noun = "an optimizer",
-     .flags = NN_KEY_KIND | NN_KEY_EDITS_GROUP, .dflt = NN_OPT_SGD, .lock_group = "training.optimizer",
+     .flags = NN_KEY_LIVE | NN_KEY_KIND | NN_KEY_EDITS_GROUP, .dflt = NN_OPT_SGD, .lock_group = "training.optimizer",
      .panel = NN_PANEL_HPARAMS, .order = 20, .label = "optimizer",
      .doc = "the update rule (torch.optim's definitions). With no `optimizer` object: sgd with learning rate 0.03 "
             "(the seed's). With one: that optimizer's torch defaults for every parameter not given"},
     {"training.optimizer.learning_rate", NN_KEY_NUMBER, .off = P(training.optimizer.lr), .range = R_POS,
-     .flags = NN_KEY_LIVE | NN_KEY_OWN_DEFAULT, .dflt = 0.03, .panel = NN_PANEL_HPARAMS, .order = 21, .label = "learning rate",
+     .flags = NN_KEY_LIVE | NN_KEY_OWN_DEFAULT, .dflt = 0.03, .panel = NN_PANEL_HPARAMS, .order = 21,
+     .label = "learning rate",
      .abbrev = "lr", .doc = "step size. 0.03 only when there is no `optimizer` object; otherwise torch's default"},
     {"training.optimizer.momentum", NN_KEY_NUMBER, .off = P(training.optimizer.momentum), .range = R_UNIT_OPEN,
-     .flags = NN_KEY_INDENT, .panel = NN_PANEL_HPARAMS, .order = 22, .label = "momentum", .doc = "momentum factor"},
+     .flags = NN_KEY_LIVE | NN_KEY_INDENT, .panel = NN_PANEL_HPARAMS, .order = 22, .label = "momentum",
+     .doc = "momentum factor"},
     {"training.optimizer.dampening", NN_KEY_NUMBER, .off = P(training.optimizer.dampening), .range = R_UNIT,
-     .flags = NN_KEY_INDENT, .panel = NN_PANEL_HPARAMS, .order = 22, .label = "dampening", .doc = "dampening of the momentum"},
-    {"training.optimizer.nesterov", NN_KEY_BOOL, .off = P(training.optimizer.nesterov), .flags = NN_KEY_INDENT,
+     .flags = NN_KEY_LIVE | NN_KEY_INDENT, .panel = NN_PANEL_HPARAMS, .order = 22, .label = "dampening",
+     .doc = "dampening of the momentum"},
+    {"training.optimizer.nesterov", NN_KEY_BOOL, .off = P(training.optimizer.nesterov),
+     .flags = NN_KEY_LIVE | NN_KEY_INDENT,
      .panel = NN_PANEL_HPARAMS, .order = 22, .label = "nesterov",
      .doc = "Nesterov momentum (needs momentum > 0 and dampening 0)"},
     {"training.optimizer.weight_decay", NN_KEY_NUMBER, .off = P(training.optimizer.weight_decay), .range = R_NONNEG,
-     .flags = NN_KEY_INDENT, .panel = NN_PANEL_HPARAMS, .order = 22, .label = "weight decay",
+     .flags = NN_KEY_LIVE | NN_KEY_INDENT, .panel = NN_PANEL_HPARAMS, .order = 22, .label = "weight decay",
      .doc = "L2 penalty added to the gradient; adamw decouples it from the gradient"},
     {"training.optimizer.alpha", NN_KEY_NUMBER, .off = P(training.optimizer.alpha), .range = R_UNIT_OPEN,
-     .flags = NN_KEY_INDENT, .panel = NN_PANEL_HPARAMS, .order = 22, .label = "alpha",
+     .flags = NN_KEY_LIVE | NN_KEY_INDENT, .panel = NN_PANEL_HPARAMS, .order = 22, .label = "alpha",
      .doc = "smoothing constant of the squared-gradient average"},
     {"training.optimizer.epsilon", NN_KEY_NUMBER, .off = P(training.optimizer.eps), .range = R_POS,
-     .flags = NN_KEY_INDENT,
+     .flags = NN_KEY_LIVE | NN_KEY_INDENT,
      .panel = NN_PANEL_HPARAMS, .order = 22, .label = "epsilon", .doc = "added to denominators"},
     {"training.optimizer.beta1", NN_KEY_NUMBER, .off = P(training.optimizer.beta1), .range = R_UNIT_OPEN,
-     .flags = NN_KEY_INDENT, .panel = NN_PANEL_HPARAMS, .order = 22, .label = "beta1", .doc = "decay of the first-moment average"},
+     .flags = NN_KEY_LIVE | NN_KEY_INDENT, .panel = NN_PANEL_HPARAMS, .order = 22, .label = "beta1",
+     .doc = "decay of the first-moment average"},
     {"training.optimizer.beta2", NN_KEY_NUMBER, .off = P(training.optimizer.beta2), .range = R_UNIT_OPEN,
-     .flags = NN_KEY_INDENT, .panel = NN_PANEL_HPARAMS, .order = 22, .label = "beta2",
+     .flags = NN_KEY_LIVE | NN_KEY_INDENT, .panel = NN_PANEL_HPARAMS, .order = 22, .label = "beta2",
      .doc = "decay of the second-moment average"},
-    {"training.optimizer.amsgrad", NN_KEY_BOOL, .off = P(training.optimizer.amsgrad), .flags = NN_KEY_INDENT,
+    {"training.optimizer.amsgrad", NN_KEY_BOOL, .off = P(training.optimizer.amsgrad),
+     .flags = NN_KEY_LIVE | NN_KEY_INDENT,
      .panel = NN_PANEL_HPARAMS, .order = 22, .label = "amsgrad", .doc = "keep the maximum of the second moments"},
-    {"training.optimizer.centered", NN_KEY_BOOL, .off = P(training.optimizer.centered), .flags = NN_KEY_INDENT,
+    {"training.optimizer.centered", NN_KEY_BOOL, .off = P(training.optimizer.centered),
+     .flags = NN_KEY_LIVE | NN_KEY_INDENT,
      .panel = NN_PANEL_HPARAMS, .order = 22, .label = "centered", .doc = "divide by the centred variance estimate"},
-    {"training.optimizer.rho", NN_KEY_NUMBER, .off = P(training.optimizer.rho), .range = R_UNIT, .flags = NN_KEY_INDENT,
+    {"training.optimizer.rho", NN_KEY_NUMBER, .off = P(training.optimizer.rho), .range = R_UNIT,
+     .flags = NN_KEY_LIVE | NN_KEY_INDENT,
      .panel = NN_PANEL_HPARAMS, .order = 22, .label = "rho", .doc = "decay of the running averages"},
     {"training.optimizer.lr_decay", NN_KEY_NUMBER, .off = P(training.optimizer.lr_decay), .range = R_NONNEG,
-     .flags = NN_KEY_INDENT, .panel = NN_PANEL_HPARAMS, .order = 22, .label = "lr decay", .doc = "learning-rate decay per step"},
+     .flags = NN_KEY_LIVE | NN_KEY_INDENT, .panel = NN_PANEL_HPARAMS, .order = 22, .label = "lr decay",
+     .doc = "learning-rate decay per step"},
     {"training.optimizer.initial_accumulator_value", NN_KEY_NUMBER,
      .off = P(training.optimizer.initial_accumulator_value),
-     .range = R_NONNEG, .flags = NN_KEY_INDENT, .panel = NN_PANEL_HPARAMS, .order = 22, .label = "initial acc.",
+     .range = R_NONNEG, .flags = NN_KEY_LIVE | NN_KEY_INDENT, .panel = NN_PANEL_HPARAMS, .order = 22,
+     .label = "initial acc.",
      .doc = "starting value of the sum of squares"},
     {"training.optimizer.momentum_decay", NN_KEY_NUMBER, .off = P(training.optimizer.momentum_decay),
-     .range = R_NONNEG, .flags = NN_KEY_INDENT, .panel = NN_PANEL_HPARAMS, .order = 22, .label = "momentum decay",
+     .range = R_NONNEG, .flags = NN_KEY_LIVE | NN_KEY_INDENT, .panel = NN_PANEL_HPARAMS, .order = 22,
+     .label = "momentum decay",
      .doc = "nadam: psi of its momentum schedule mu_t = beta1·(1 − 0.96^(t·psi)/2)"},
     {"training.schedule", NN_KEY_OBJECT, .off = P(training.schedule), .start = start_schedule, .takes = schedule_takes,
      .kind_before = "the ", .kind_after = " schedule"},
     {"training.schedule.name", NN_KEY_NAME, .off = P(training.schedule.kind), .names = sched_name, .noun = "a schedule",
-     .flags = NN_KEY_KIND | NN_KEY_EDITS_GROUP, .dflt = NN_SCHED_CONSTANT, .lock_group = "training.schedule",
+     .flags = NN_KEY_LIVE | NN_KEY_KIND | NN_KEY_EDITS_GROUP, .dflt = NN_SCHED_CONSTANT,
+     .lock_group = "training.schedule",
      .panel = NN_PANEL_HPARAMS, .order = 30, .label = "schedule", .doc = "learning rate per epoch (torch.optim.lr_scheduler)"},
     {"training.schedule.step_size", NN_KEY_INT, .off = P(training.schedule.step_size), .range = R_INT(1, 1e6),
-     .flags = NN_KEY_INDENT, .panel = NN_PANEL_HPARAMS, .order = 31, .label = "step size",
+     .flags = NN_KEY_LIVE | NN_KEY_INDENT, .panel = NN_PANEL_HPARAMS, .order = 31, .label = "step size",
      .doc = "multiply by gamma every step_size epochs"},
     {"training.schedule.gamma", NN_KEY_NUMBER, .off = P(training.schedule.gamma), .range = R_POS,
-     .flags = NN_KEY_INDENT,
+     .flags = NN_KEY_LIVE | NN_KEY_INDENT,
      .panel = NN_PANEL_HPARAMS, .order = 31, .label = "gamma", .doc = "factor"},
     {"training.schedule.t_max", NN_KEY_INT, .off = P(training.schedule.t_max), .range = R_INT(0, 1e6),
-     .flags = NN_KEY_INDENT, .panel = NN_PANEL_HPARAMS, .order = 31, .label = "t max",
+     .flags = NN_KEY_LIVE | NN_KEY_INDENT, .panel = NN_PANEL_HPARAMS, .order = 31, .label = "t max",
      .doc = "half period in epochs; 0 = the run's epochs"},
     {"training.schedule.eta_min", NN_KEY_NUMBER, .off = P(training.schedule.eta_min), .range = R_NONNEG,
-     .flags = NN_KEY_INDENT, .panel = NN_PANEL_HPARAMS, .order = 31, .label = "eta min", .doc = "lowest learning rate"},
+     .flags = NN_KEY_LIVE | NN_KEY_INDENT, .panel = NN_PANEL_HPARAMS, .order = 31, .label = "eta min",
+     .doc = "lowest learning rate"},
     {"training.regularization", NN_KEY_OBJECT, .off = P(training.reg)},
     {"training.regularization.method", NN_KEY_NAME, .off = P(training.reg), .names = reg_name, .noun = "a method",
      .flags = NN_KEY_LIVE, .dflt = NN_REG_NONE, .panel = NN_PANEL_HPARAMS, .order = 50, .label = "regularization",
@@ -256,12 +275,20 @@ const nn_preset_key nn_preset_keys[] = {
      .flags = NN_KEY_LIVE, .dflt = 0, .panel = NN_PANEL_HPARAMS, .order = 53, .label = "dropout",
      .doc = "inverted dropout on hidden layers while training"},
     {"training.early_stopping", NN_KEY_OBJECT, .off = P(training.patience)},
-    {"training.early_stopping.patience", NN_KEY_INT, .off = P(training.patience), .range = R_INT(0, 1e6), .dflt = 0,
+    {"training.early_stopping.patience", NN_KEY_INT, .off = P(training.patience), .flags = NN_KEY_LIVE,
+     .range = R_INT(0, 1e6), .dflt = 0,
      .panel = NN_PANEL_HPARAMS, .order = 70, .label = "early stop",
      .doc = "stop after this many epochs without a better validation loss, keeping the best weights; 0 = off"},
-    {"training.clip_norm", NN_KEY_NUMBER, .off = P(training.clip_norm), .range = R_NONNEG, .dflt = 0,
+    {"training.clip_norm", NN_KEY_NUMBER, .off = P(training.clip_norm), .flags = NN_KEY_LIVE, .range = R_NONNEG,
+     .dflt = 0,
      .panel = NN_PANEL_HPARAMS, .order = 71, .label = "clip norm", .doc = "clip the gradient to this global L2 norm; 0 = off"},
 
+    {"ui", NN_KEY_OBJECT, .off = P(ui), .present = ui_present},
+    {"ui.pace", NN_KEY_INT, .off = P(ui.pace), .range = R_INT(1, 200), .flags = NN_KEY_AUTO, .auto_value = NN_AUTO,
+     .word = "max", .word_value = 0, .dflt = NN_AUTO,
+     .doc = "the trainer: epochs per second it opens at (`<` and `>` change it there: 1, 2, 5, 10, 20, 50, 100, "
+            "200, max); max: as fast as it trains; auto: the slowest step at which the run lasts at most 20 s, "
+            "10 for forever, max above 10000 training rows (see the README). `nnterm train` ignores it"},
     {"lesson", NN_KEY_OBJECT, .off = P(lesson), .start = start_lesson, .present = lesson_present},
     {"lesson.title", NN_KEY_STRING, TEXT(lesson.title), .doc = "lesson mode: a title shown in the UI"},
     {"lesson.text", NN_KEY_STRING, TEXT(lesson.text), .flags = NN_KEY_LINES, .doc = "lesson mode: the instructions"},
@@ -309,7 +336,20 @@ const nn_preset_key *nn_preset_key_find(const char *key)
 bool nn_preset_key_live(const char *key)
 {
     const nn_preset_key *k = nn_preset_key_find(key);
-    return k && (k->flags & NN_KEY_LIVE);
+    if (!k || k->type != NN_KEY_OBJECT)
+        return k && (k->flags & NN_KEY_LIVE);
+    /* a level: when every key under it is */
+    size_t n = strlen(k->path);
+    bool any = false;
+    for (int i = 0; i < nn_preset_key_count; i++) {
+        const nn_preset_key *c = &nn_preset_keys[i];
+        if (strncmp(c->path, k->path, n) != 0 || c->path[n] != '.' || c->type == NN_KEY_OBJECT)
+            continue;
+        if (!(c->flags & NN_KEY_LIVE))
+            return false;
+        any = true;
+    }
+    return any;
 }
 
 const char *nn_preset_key_abbrev(const nn_preset_key *k)

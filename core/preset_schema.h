@@ -68,6 +68,9 @@ struct nn_preset_key {
     const char *expect_item; /* STRINGS: what each element should be */
     unsigned flags;          /* NN_KEY_* */
     double auto_value;       /* AUTO: what "auto" is stored as (NN_AUTO, 0, NAN) */
+    const char *word;        /* INT: a word that stands for word_value, a value outside the range, and is
+                                written as the word ("forever" for training.epochs 0, "max" for ui.pace 0) */
+    double word_value;
     double dflt;             /* the default of a number, boolean or NAME (its index) */
     const char *lock_group;  /* EDITS_GROUP: the dotted prefix its edit changes */
     nn_panel panel;
@@ -93,7 +96,8 @@ extern const int nn_preset_key_count;
 /* The row of a dotted key ("training.optimizer.learning_rate", "model.layers.2.units"; a layer index
  * may also be written "*"), or NULL. Levels have rows too ("training.optimizer"). */
 const nn_preset_key *nn_preset_key_find(const char *key);
-/* True if key may change during a run (its row is NN_KEY_LIVE): the trainer's live changes. */
+/* True if key may change during a run (its row is NN_KEY_LIVE; a level: every key under it is): the
+ * trainer's live changes. */
 bool nn_preset_key_live(const char *key);
 /* The short name of a key for messages and events: abbrev, or the last part of its path ("lambda"). */
 const char *nn_preset_key_abbrev(const nn_preset_key *k);

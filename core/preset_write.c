@@ -51,6 +51,10 @@ static void write_leaf(builder *b, cJSON *obj, const nn_preset *p, const nn_pres
                 add(b, obj, key, cJSON_CreateString("auto"));
             return;
         }
+        if (k->word && v == k->word_value) {
+            add(b, obj, key, cJSON_CreateString(k->word));
+            return;
+        }
         if ((k->flags & NN_KEY_OMIT_DEFAULT) && v == k->dflt && !b->full)
             return;
     }

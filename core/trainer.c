@@ -61,6 +61,21 @@ static nn_status load_dataset(nn_dataset *d, const nn_preset *p, nn_error *err)
     return NN_OK;
 }
 
+/* The loss of p for data d and an output layer of last_units units (auto: by the task). */
+static nn_status resolve_loss(const nn_preset *p, const nn_dataset *d, int last_units, nn_loss *loss, nn_error *err)
+{
+    if (p->training.loss != NN_AUTO)
+        *loss = (nn_loss)p->training.loss;
+    else if (d->task == NN_TASK_REGRESSION)
+        *loss = NN_LOSS_MSE;
+    else
+        *loss = last_units == 1 ? NN_LOSS_BCE : NN_LOSS_CE;
+    if (d->task == NN_TASK_REGRESSION && nn_loss_table[*loss].classification)
+        return nn_error_set(err, NN_EINVAL, "%s: training.loss: %s needs a classification dataset", p->file,
+                            nn_loss_name(*loss));
+    return NN_OK;
+}
+
 /* Resolves the preset's layers against the dataset into specs; returns the loss. */
 static nn_status resolve_model(const nn_preset *p, const nn_dataset *d, nn_layer_spec *specs, nn_loss *loss,
                                nn_error *err)
@@ -101,16 +116,7 @@ static nn_status resolve_model(const nn_preset *p, const nn_dataset *d, nn_layer
                             "%s: model.layers.%d.units: the output layer has %d units but the dataset has %d %s",
                             p->file, n - 1, last_units, outputs,
                             d->task == NN_TASK_REGRESSION ? "targets" : "classes");
-    if (p->training.loss != NN_AUTO)
-        *loss = (nn_loss)p->training.loss;
-    else if (d->task == NN_TASK_REGRESSION)
-        *loss = NN_LOSS_MSE;
-    else
-        *loss = last_units == 1 ? NN_LOSS_BCE : NN_LOSS_CE;
-    if (d->task == NN_TASK_REGRESSION && nn_loss_table[*loss].classification)
-        return nn_error_set(err, NN_EINVAL, "%s: training.loss: %s needs a classification dataset", p->file,
-                            nn_loss_name(*loss));
-    return NN_OK;
+    return resolve_loss(p, d, last_units, loss, err);
 }
 
 static void *xcalloc(size_t n, size_t size, bool *ok)
@@ -251,7 +257,8 @@ static nn_status init_model(nn_trainer *t, const nn_preset *p, pool_source ps, n
     t->init_params = xcalloc(np, sizeof(float), &ok);
     t->good_params = xcalloc(np, sizeof(float), &ok);
     t->best_params = xcalloc(np, sizeof(float), &ok);
-    t->history = xcalloc((size_t)p->training.epochs, sizeof *t->history, &ok);
+    t->history_cap = p->training.epochs > 0 ? p->training.epochs : 64;   /* grows with a longer run */
+    t->history = xcalloc((size_t)t->history_cap, sizeof *t->history, &ok);
     t->confusion = xcalloc((size_t)k * (size_t)k, sizeof(int), &ok);
     if (!ok) {
         st = nn_error_set(err, NN_ENOMEM, "%s: out of memory for the training buffers", p->file);
@@ -320,6 +327,10 @@ void nn_trainer_reset(nn_trainer *t, bool new_seed, uint64_t seed)
     t->state = NN_TRAINER_READY;
     t->epoch = 0;
     t->batch = 0;
+    t->pos = 0;
+    t->last_start = t->last_rows = 0;
+    t->leg_start = 0;
+    t->n_batches = (t->split.n_train + t->batch_size - 1) / t->batch_size;
     t->history_len = 0;
     t->best_val = INFINITY;
     t->best_epoch = 0;
@@ -346,51 +357,158 @@ void nn_trainer_set_lr(nn_trainer *t, double lr)
     t->lr = nn_schedule_lr(&t->preset.training.schedule, t->base_lr, t->epoch, t->preset.training.epochs);
 }
 
-/* The live keys of the schema (NN_KEY_LIVE) as a message lists them: "training.optimizer.learning_rate;
- * training.regularization: method, lambda, r, dropout" (keys under one level after its path). */
-static void live_key_list(char *out, size_t cap)
+/* The epoch the run ends at (0: never): leg_start + training.epochs, at most NN_TRAINER_EPOCHS_MAX. */
+static int run_end(const nn_trainer *t)
 {
-    size_t len = 0;
-    out[0] = '\0';
-    const nn_preset_key *up = NULL;
-    for (int i = 0; i < nn_preset_key_count; i++) {
-        const nn_preset_key *k = &nn_preset_keys[i];
-        if (!(k->flags & NN_KEY_LIVE))
-            continue;
-        const nn_preset_key *parent = nn_preset_key_parent(k);
-        const char *last = strrchr(k->path, '.') ? strrchr(k->path, '.') + 1 : k->path;
-        bool next_same = false;
-        for (int j = i + 1; j < nn_preset_key_count && !next_same; j++)
-            next_same = (nn_preset_keys[j].flags & NN_KEY_LIVE) && nn_preset_key_parent(&nn_preset_keys[j]) == parent;
-        int w;
-        if (parent && parent == up)
-            w = snprintf(out + len, cap - len, ", %s", last);
-        else if (parent && next_same)
-            w = snprintf(out + len, cap - len, "%s%s: %s", len ? "; " : "", parent->path, last);
-        else
-            w = snprintf(out + len, cap - len, "%s%s", len ? "; " : "", k->path);
-        if (w < 0 || (size_t)w >= cap - len)
-            break;   /* cut (the five live keys take about 90 bytes) */
-        len += (size_t)w;
-        up = parent;
+    int epochs = t->preset.training.epochs;
+    if (epochs <= 0)
+        return 0;
+    return epochs > NN_TRAINER_EPOCHS_MAX - t->leg_start ? NN_TRAINER_EPOCHS_MAX : t->leg_start + epochs;
+}
+
+static bool at_end(const nn_trainer *t)
+{
+    int end = run_end(t);
+    return t->epoch >= NN_TRAINER_EPOCHS_MAX || (end > 0 && t->epoch >= end);
+}
+
+/* The batches of the current epoch: those done plus those of the current size left. */
+static int batches_of_epoch(const nn_trainer *t)
+{
+    int left = t->split.n_train - t->pos;
+    return t->batch + (left > 0 ? (left + t->batch_size - 1) / t->batch_size : 0);
+}
+
+/* Buffers for batches of rows rows (the training split's rows at most): the network's workspace and
+ * the gather buffers grow (once, here); a smaller size keeps them. */
+static nn_status reserve_batch(nn_trainer *t, int rows, nn_error *err)
+{
+    if (rows > t->split.n_train)
+        rows = t->split.n_train;
+    if (rows <= t->net.max_batch)
+        return NN_OK;
+    size_t nf = (size_t)t->data.n_features, no = (size_t)t->outputs;
+    float *xb = calloc((size_t)rows * nf, sizeof(float));
+    float *yb = calloc((size_t)rows * no, sizeof(float));
+    float *ev = calloc((size_t)rows * no, sizeof(float));
+    nn_status st = xb && yb && ev ? nn_network_reserve_batch(&t->net, rows, err)
+                                  : nn_error_set(err, NN_ENOMEM, "%s: training.batch_size: out of memory for %d rows",
+                                                 t->preset.file, rows);
+    if (st != NN_OK) {
+        free(xb);
+        free(yb);
+        free(ev);
+        return st;
     }
+    free(t->xb);
+    free(t->yb);
+    free(t->eval_out);
+    t->xb = xb;
+    t->yb = yb;
+    t->eval_out = ev;
+    return NN_OK;
+}
+
+/* DONE with s as the last epoch's evaluation: with early stopping the best weights come back and
+ * the final evaluation describes them. */
+static void finish(nn_trainer *t, const nn_epoch_stats *s, nn_error *err)
+{
+    int patience = t->preset.training.patience;
+    if (patience > 0 && t->best_epoch > 0 && t->best_epoch != t->epoch) {
+        memcpy(t->net.params, t->best_params, t->net.n_params * sizeof(float));
+        nn_epoch_stats best;
+        nn_trainer_evaluate(t, &best, err);
+        best.seconds = s->seconds;
+        t->final_stats = best;
+    } else {
+        t->final_stats = *s;
+    }
+    t->state = NN_TRAINER_DONE;
+}
+
+/* The live change of np (t's preset with one key set and validated) applied to t: everything that can
+ * fail first, then the commit. */
+static nn_status apply_live(nn_trainer *t, const nn_preset *np, nn_error *err)
+{
+    const nn_preset_training *was = &t->preset.training, *now = &np->training;
+    nn_loss loss = t->loss;
+    nn_status st = NN_OK;
+    if (now->loss != was->loss)
+        st = resolve_loss(np, &t->data, t->outputs, &loss, err);
+    if (st == NN_OK && now->batch_size != was->batch_size)
+        st = reserve_batch(t, now->batch_size, err);
+    nn_optimizer fresh;
+    bool new_rule = now->optimizer.kind != was->optimizer.kind;
+    if (st == NN_OK && new_rule)
+        st = nn_optimizer_init(&fresh, &now->optimizer, t->net.n_params, err);
+    else if (st == NN_OK && memcmp(&now->optimizer, &was->optimizer, sizeof now->optimizer) != 0)
+        st = nn_optimizer_set_params(&t->opt, &now->optimizer, err);
+    if (st != NN_OK) {
+        if (err && strncmp(err->msg, t->preset.file, strlen(t->preset.file)) != 0) {
+            char msg[NN_ERRMSG];
+            snprintf(msg, sizeof msg, "%s", err->msg);
+            nn_error_set(err, st, "%s: %.400s", t->preset.file, msg);
+        }
+        return st;
+    }
+    if (new_rule) {   /* its state starts fresh: step 0, zero moments */
+        nn_optimizer_free(&t->opt);
+        t->opt = fresh;
+    }
+    bool watch = now->patience > 0 && was->patience <= 0;
+    t->preset = *np;
+    t->loss = loss;
+    t->batch_size = now->batch_size;
+    t->n_batches = t->batch == 0 ? (t->split.n_train + t->batch_size - 1) / t->batch_size : batches_of_epoch(t);
+    if (watch) {   /* early stopping starts watching from here */
+        t->best_val = INFINITY;
+        t->best_epoch = 0;
+        t->since_best = 0;
+    }
+    t->base_lr = now->optimizer.lr;
+    t->lr = nn_schedule_lr(&now->schedule, t->base_lr, t->epoch, now->epochs);
+    /* the end of the run moved: a run that ended at its epochs goes on, one at its new end stops */
+    if (t->state == NN_TRAINER_DONE && !t->stopped_early && !at_end(t)) {
+        t->state = NN_TRAINER_TRAINING;
+        memset(&t->final_stats, 0, sizeof t->final_stats);
+    } else if (t->state == NN_TRAINER_TRAINING && t->batch == 0 && t->epoch > 0 && at_end(t)) {
+        finish(t, nn_trainer_last(t), err);
+    }
+    return NN_OK;
 }
 
 nn_status nn_trainer_set_param(nn_trainer *t, const char *key, const char *value, nn_error *err)
 {
-    if (!nn_preset_key_live(key)) {
-        char keys[320];
-        live_key_list(keys, sizeof keys);
-        return nn_error_set(err, NN_EINVAL, "%s cannot change during a run; live keys: %s (edit the preset and reload "
-                            "for the rest)", key, keys);
-    }
+    if (!nn_preset_key_live(key))
+        return nn_error_set(err, NN_EINVAL, "%s cannot change during a run: it changes the network, the data or the "
+                            "seed (edit it, and the run starts over)", key);
     if (nn_preset_is_locked(&t->preset, key))
         return nn_error_set(err, NN_EINVAL, "%s is locked by this lesson", key);
-    nn_status st = nn_preset_set(&t->preset, key, value, err);
-    if (st != NN_OK)
-        return st;
-    if (strcmp(key, "training.optimizer.learning_rate") == 0)
-        nn_trainer_set_lr(t, t->preset.training.optimizer.lr);
+    nn_preset *np = malloc(sizeof *np);
+    if (!np)
+        return nn_error_set(err, NN_ENOMEM, "%s: out of memory", key);
+    *np = t->preset;
+    nn_status st = nn_preset_set(np, key, value, err);
+    if (st == NN_OK)
+        st = apply_live(t, np, err);
+    free(np);
+    return st;
+}
+
+nn_status nn_trainer_continue(nn_trainer *t, nn_error *err)
+{
+    if (t->state != NN_TRAINER_DONE)
+        return nn_error_set(err, NN_EINVAL, "only a finished run goes on (this one is %s)",
+                            t->state == NN_TRAINER_DIVERGED ? "diverged" : "not finished");
+    if (t->epoch >= NN_TRAINER_EPOCHS_MAX)
+        return nn_error_set(err, NN_EINVAL, "the run holds %d epochs, the most one keeps: reset to go again",
+                            NN_TRAINER_EPOCHS_MAX);
+    t->leg_start = t->epoch;
+    t->stopped_early = false;
+    t->since_best = 0;
+    memcpy(t->good_params, t->net.params, t->net.n_params * sizeof(float));
+    memset(&t->final_stats, 0, sizeof t->final_stats);
+    t->state = NN_TRAINER_TRAINING;
     return NN_OK;
 }
 
@@ -518,9 +636,10 @@ static void end_epoch(nn_trainer *t, nn_error *err)
     double secs = t->epoch_seconds;
     t->epoch++;
     t->batch = 0;
+    t->pos = 0;
     nn_trainer_evaluate(t, &s, err);
     s.seconds = secs;
-    if (t->history_len < t->preset.training.epochs)
+    if (t->history_len < t->history_cap)   /* room was made at the epoch's start */
         t->history[t->history_len++] = s;
     memcpy(t->good_params, t->net.params, t->net.n_params * sizeof(float));
 
@@ -535,20 +654,29 @@ static void end_epoch(nn_trainer *t, nn_error *err)
             t->stopped_early = true;
         }
     }
-    if (t->stopped_early || t->epoch >= t->preset.training.epochs) {
-        if (patience > 0 && t->best_epoch > 0 && t->best_epoch != t->epoch) {
-            /* restore the best weights; the final metrics describe them */
-            memcpy(t->net.params, t->best_params, t->net.n_params * sizeof(float));
-            nn_epoch_stats best;
-            nn_trainer_evaluate(t, &best, err);
-            best.seconds = secs;
-            t->final_stats = best;
-        } else {
-            t->final_stats = s;
-        }
-        t->state = NN_TRAINER_DONE;
-    }
+    if (t->stopped_early || at_end(t))
+        finish(t, &s, err);
+    t->n_batches = (t->split.n_train + t->batch_size - 1) / t->batch_size;
     t->lr = nn_schedule_lr(&t->preset.training.schedule, t->base_lr, t->epoch, t->preset.training.epochs);
+}
+
+/* Room for one more epoch in the history: it doubles when full (a run that goes on or forever). */
+static nn_status history_room(nn_trainer *t, nn_error *err)
+{
+    if (t->history_len < t->history_cap)
+        return NN_OK;
+    long cap = (long)t->history_cap * 2;
+    if (cap < 64)
+        cap = 64;
+    if (cap > NN_TRAINER_EPOCHS_MAX)
+        cap = NN_TRAINER_EPOCHS_MAX;
+    nn_epoch_stats *h = realloc(t->history, (size_t)cap * sizeof *h);
+    if (!h)
+        return nn_error_set(err, NN_ENOMEM, "%s: out of memory for the history of epoch %d", t->preset.file,
+                            t->epoch + 1);
+    t->history = h;
+    t->history_cap = (int)cap;
+    return NN_OK;
 }
 
 nn_status nn_trainer_step(nn_trainer *t, nn_error *err)
@@ -556,15 +684,19 @@ nn_status nn_trainer_step(nn_trainer *t, nn_error *err)
     if (t->state == NN_TRAINER_DONE || t->state == NN_TRAINER_DIVERGED)
         return t->state == NN_TRAINER_DIVERGED ? NN_EDIVERGED : NN_OK;
     double t0 = now_seconds();
-    t->state = NN_TRAINER_TRAINING;
     if (t->batch == 0) {
+        nn_status st = history_room(t, err);
+        if (st != NN_OK)
+            return st;
         t->lr = nn_schedule_lr(&t->preset.training.schedule, t->base_lr, t->epoch, t->preset.training.epochs);
         t->epoch_seconds = 0;
+        t->pos = 0;
         if (t->preset.dataset.shuffle)
             nn_rng_shuffle(&t->rng, t->order, (size_t)t->split.n_train);
     }
+    t->state = NN_TRAINER_TRAINING;
     const nn_preset_training *tp = &t->preset.training;
-    int start = t->batch * t->batch_size;
+    int start = t->pos;
     int rows = t->split.n_train - start < t->batch_size ? t->split.n_train - start : t->batch_size;
     nn_gather_pool(t->pool, t->xb, t->yb, t->outputs, &t->data, &t->norm, t->order + start, rows);
     float dropout = (float)tp->dropout;
@@ -593,9 +725,12 @@ nn_status nn_trainer_step(nn_trainer *t, nn_error *err)
             return diverge(t, "a gradient is NaN or infinite", err);
     }
     t->batch++;
+    t->pos += rows;
+    t->last_start = start;
+    t->last_rows = rows;
     t->samples_seen += rows;
     t->epoch_seconds += now_seconds() - t0;
-    if (t->batch >= t->n_batches) {
+    if (t->pos >= t->split.n_train) {
         if (!params_finite(t->net.params, t->net.n_params))
             return diverge(t, "a weight is NaN or infinite", err);
         end_epoch(t, err);
@@ -639,7 +774,8 @@ void nn_trainer_progress_get(const nn_trainer *t, nn_trainer_progress *out)
     memset(out, 0, sizeof *out);
     out->state = t->state;
     out->epoch = t->epoch;
-    out->epochs = t->preset.training.epochs;
+    out->epochs = run_end(t);
+    out->leg_start = t->leg_start;
     out->batch = t->batch;
     out->n_batches = t->n_batches;
     out->batch_size = t->batch_size;
@@ -693,6 +829,16 @@ const nn_reg_metrics *nn_trainer_reg_metrics(const nn_trainer *t) { return &t->r
 int nn_trainer_sample_row(const nn_trainer *t, int k)
 {
     return k >= 0 && k < t->split.n_train ? (int)t->split.train[k] : -1;
+}
+
+int nn_trainer_forward_last_batch(nn_trainer *t)
+{
+    int rows = t->last_rows;
+    if (rows <= 0)
+        return 0;
+    nn_gather(t->xb, t->yb, t->outputs, &t->data, &t->norm, t->order + t->last_start, rows);
+    nn_network_forward(&t->net, t->pool, t->xb, rows, 0.0f, NULL);
+    return rows;
 }
 
 int nn_trainer_forward_batch(nn_trainer *t, int b)

@@ -35,6 +35,10 @@ typedef enum {
     NN_TRAINER_DIVERGED    /* NaN or Inf: stopped; params are the last finite epoch's */
 } nn_trainer_state;
 
+/* The most epochs a run keeps (its history): a run that goes on forever, or on after DONE, stops
+ * there. The same as the largest training.epochs. */
+#define NN_TRAINER_EPOCHS_MAX 1000000
+
 typedef struct {
     nn_preset preset;        /* the resolved configuration (copy) */
     nn_dataset data;         /* x normalised in place */
@@ -53,7 +57,13 @@ typedef struct {
     nn_trainer_state state;
     int epoch;               /* completed epochs */
     int batch;               /* next batch of the current epoch, 0..n_batches */
-    int n_batches;           /* per epoch: ceil(n_train / batch_size), the last partial batch kept */
+    int n_batches;           /* batches of the current epoch: ceil(n_train / batch_size), the last partial
+                                batch kept (after a live change of batch_size within an epoch: the batches
+                                done plus those of the new size left) */
+    int pos;                 /* training rows done in the current epoch: where the next batch starts */
+    int last_start, last_rows;  /* the last batch trained: its place in order and its rows */
+    int leg_start;           /* the epoch this leg of the run began at: 0, or where nn_trainer_continue
+                                went on; the run ends at leg_start + training.epochs (0: never) */
     uint32_t *order;         /* (n_train) this epoch's order of training rows */
     float *xb, *yb;          /* (batch_size, n_features), (batch_size, outputs) */
     float *eval_out;         /* (eval rows, outputs) scratch for evaluation */
@@ -68,7 +78,8 @@ typedef struct {
     double epoch_seconds;    /* training time of the current epoch so far */
     double last_grad_norm;
     long samples_seen;       /* training samples processed since init/reset */
-    nn_epoch_stats *history; /* (epochs) one entry per completed epoch */
+    nn_epoch_stats *history; /* (history_cap) one entry per completed epoch; grows with the run */
+    int history_cap;
     nn_epoch_stats final_stats; /* evaluation of the final weights (the best ones with early stopping) */
     int history_len;
     int *confusion;          /* (k, k) test confusion matrix of the last evaluation */
@@ -96,13 +107,23 @@ void nn_trainer_free(nn_trainer *t);   /* zeroed or half-built is fine; idempote
 
 /* One mini-batch. At the end of the last batch of an epoch, also evaluates, records history,
  * applies the schedule and early stopping. Returns NN_EDIVERGED (state DIVERGED, t->fault set,
- * params restored to the last finite epoch) on a NaN/Inf; NN_OK otherwise (also when DONE). */
+ * params restored to the last finite epoch) on a NaN/Inf; NN_ENOMEM (nothing done) when the history
+ * of a long run cannot grow; NN_OK otherwise (also when DONE). The run is DONE after its last epoch
+ * (leg_start + training.epochs), by early stopping, or at NN_TRAINER_EPOCHS_MAX epochs; with
+ * training.epochs 0 ("forever") it has no last epoch. */
 nn_status nn_trainer_step(nn_trainer *t, nn_error *err);
 /* True if the last nn_trainer_step finished an epoch. */
 bool nn_trainer_epoch_ended(const nn_trainer *t);
 /* Runs the rest of the current epoch (all of it if at a boundary). */
 nn_status nn_trainer_epoch(nn_trainer *t, nn_error *err);
 bool nn_trainer_finished(const nn_trainer *t);  /* DONE or DIVERGED */
+
+/* A DONE run goes on from its current weights (the best ones after early stopping) for another
+ * training.epochs epochs (forever with 0): the history, the epoch count and the schedule go on as
+ * torch's would (step and exponential keep decaying; cosine follows its formula past T_max, back
+ * up), the optimizer keeps its state, early stopping starts counting again. NN_EINVAL (nothing
+ * changes) when the run is not DONE or holds NN_TRAINER_EPOCHS_MAX epochs. */
+nn_status nn_trainer_continue(nn_trainer *t, nn_error *err);
 
 /* Back to epoch 0. new_seed false: the same initial weights (and shuffles) as before;
  * true: weights, shuffles and dropout drawn from seed. */
@@ -111,11 +132,22 @@ void nn_trainer_reset(nn_trainer *t, bool new_seed, uint64_t seed);
  * records it in the trainer's preset, so a saved model shows the live value. */
 void nn_trainer_set_lr(nn_trainer *t, double lr);
 
-/* Changes one preset key of the running experiment from the next batch on: a live key of the preset
- * schema (nn_preset_key_live: the learning rate, the regularization's method, lambda, r and dropout),
- * not locked by the preset's lesson, set as by nn_preset_set; the learning rate as by
- * nn_trainer_set_lr. Anything else is an error naming the key (and the live keys), and changes
- * nothing. The trainer reads each live key from its preset at every batch. */
+/* Changes one preset key of the running experiment from the next batch on, without a reset: a live
+ * key of the preset schema (nn_preset_key_live: every key of training), not locked by the preset's
+ * lesson, set as by nn_preset_set. What each does:
+ *  - the learning rate (as nn_trainer_set_lr), every optimizer parameter (nn_optimizer_set_params: the
+ *    state goes on), the schedule (the rate of the current epoch is recomputed), regularisation,
+ *    dropout, clip_norm: from the next batch;
+ *  - training.optimizer.name: a new optimizer with that one's defaults (as nn_preset_set gives them,
+ *    the learning rate included) and its state fresh (step 0, zero moments);
+ *  - batch_size: the next batch has the new size, within the epoch too (the buffers grow here when
+ *    it is larger than any before: the only allocation, with a new optimizer's);
+ *  - loss: from the next batch (auto resolved as at init; a cross-entropy needs classification);
+ *  - patience: early stopping counts from the next epoch end (from 0 on, it starts watching);
+ *  - epochs: the run ends at leg_start + epochs; a DONE run that ended at its epochs goes back to
+ *    TRAINING when that is later, a run at an epoch boundary at or past it is DONE at once.
+ * Anything else (the network, the data, the seed) is an error naming the key, and changes nothing;
+ * so does a value the validator refuses, and an allocation that fails. */
 nn_status nn_trainer_set_param(nn_trainer *t, const char *key, const char *value, nn_error *err);
 
 /* Evaluates the current weights on the three splits and fills s (epoch = t->epoch), the confusion
@@ -134,7 +166,8 @@ const nn_epoch_stats *nn_trainer_last(const nn_trainer *t);   /* NULL before the
 typedef struct {
     nn_trainer_state state;
     int epoch;               /* completed epochs */
-    int epochs;              /* planned (training.epochs) */
+    int epochs;              /* the epoch the run ends at: leg_start + training.epochs; 0 = forever */
+    int leg_start;           /* where the current leg began (nn_trainer_continue); 0 for the first */
     int batch, n_batches;    /* next batch of the current epoch, 0..n_batches */
     int batch_size;
     uint64_t seed;           /* seed of the current weights */
@@ -168,6 +201,10 @@ const nn_class_metrics *nn_trainer_metrics(const nn_trainer *t);   /* test, clas
 const nn_reg_metrics *nn_trainer_reg_metrics(const nn_trainer *t); /* test, regression */
 /* The dataset row of the k-th training row (0..n_train-1), or -1 out of range. */
 int nn_trainer_sample_row(const nn_trainer *t, int k);
+/* Passes the last batch trained forward again (its rows in its epoch's order, as long as no new
+ * epoch has begun), with the current weights and no dropout, so the network's z/a workspace holds
+ * that batch. Returns its rows, 0 before the first batch. */
+int nn_trainer_forward_last_batch(nn_trainer *t);
 /* Passes batch b (0..n_batches-1) of the current epoch's order forward again, with the current
  * weights and no dropout, so the network's z/a workspace holds that batch (after an epoch ends, the
  * order is still that epoch's until the next step). Returns its rows, 0 if b is out of range. */

@@ -91,6 +91,11 @@ int cli_race(int argc, char **argv)
         if (nn_preset_set(base, "training.epochs", num, &err) != NN_OK)
             goto bad;
     }
+    if (base->training.epochs == 0) {
+        fprintf(stderr, "nnterm: %s: training.epochs: \"forever\" trains until paused, in the trainer; give "
+                "--epochs N to race it here\n", base->file);
+        goto out;
+    }
     if (seed >= 0) {
         snprintf(num, sizeof num, "%ld", seed);
         if (nn_preset_set(base, "seed", num, &err) != NN_OK)

@@ -535,6 +535,11 @@ int cli_train(int argc, char **argv)
     } else if (cli_load_preset(p, a.preset) || apply_sets(p, &a)) {
         goto out;
     }
+    if (p->training.epochs == 0 && !a.untrained) {
+        fprintf(stderr, "nnterm: %s: training.epochs: \"forever\" trains until paused, in the trainer; give "
+                "--epochs N to train it here\n", p->file);
+        goto out;
+    }
     /* A --save that will be refused (a FIFO or device, the preset itself, its data) is refused now,
      * not after the training; nn_model_save checks again when it writes. */
     if ((a.save && nn_model_check_save(a.save, p, &err) != NN_OK) ||

@@ -52,6 +52,8 @@ static const char usage_text[] =
     "  --no-color          no colours (also when NO_COLOR is set)\n"
     "  --ascii             no Unicode glyphs\n"
     "  --big               projector mode: the focused view fills the screen\n"
+    "  --pace N|max        epochs per second to show (1, 2, 5, 10, 20, 50, 100, 200) or max, for\n"
+    "                      every preset (default: the preset's ui.pace; < and > change it)\n"
     "  --threads N         as above\n"
     "\n"
     "Exit status: 0 success, 1 the run failed (diverged, i/o error, a failed write to standard output),\n"
@@ -169,6 +171,18 @@ static int run_ui(int argc, char **argv)
             if (cli_parse_int("--threads", i + 1 < argc ? argv[++i] : NULL, 0, 256, &v))
                 return EXIT_BAD_INPUT;
             opt.threads = (int)v;
+        } else if (strcmp(a, "--pace") == 0) {
+            const char *s = i + 1 < argc ? argv[++i] : "";
+            char *end;
+            errno = 0;
+            long v = strcmp(s, "max") == 0 ? 0 : strtol(s, &end, 10);
+            if (strcmp(s, "max") != 0 && (!*s || *end || errno || v < 1 || v > 200)) {
+                fprintf(stderr, "nnterm: --pace: '%s' is not max or a whole number of epochs per second in "
+                        "1..200\n", s);
+                return EXIT_BAD_INPUT;
+            }
+            opt.pace_set = true;
+            opt.pace = (int)v;
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "nnterm: unknown option '%s' (see nnterm --help)\n", a);
             return EXIT_BAD_INPUT;

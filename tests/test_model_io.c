@@ -294,7 +294,7 @@ static void test_each_kind_of_bad_model_file_gives_an_error_naming_the_file_and_
         {"string weight", string_weight, "m.json: layers.0.weights.0: not a number"},
         {"unknown activation", unknown_activation, "m.json: layers.0.activation: missing or not an activation name"},
         {"classes vs outputs", two_classes, "m.json: classes: 2 names for 3 outputs"},
-        {"invalid preset", bad_preset, "m.json: preset: training.epochs: 0 is out of range (1..1000000)"},
+        {"invalid preset", bad_preset, "m.json: preset: training.epochs: 0 is out of range (1..1000000, or \"forever\")"},
         {"no layers", no_layers, "m.json: layers: 0 layers, expected 1..16"},
     };
     fixture f;

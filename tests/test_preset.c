@@ -104,7 +104,7 @@ typedef struct {
 static const bad_case bad_cases[] = {
     /* unknown keys, one per level */
     {"unknown root key", "{" SRC ", \"epochs\": 5}", "bad.json: epochs: ",
-     "unknown key (allowed here: name, description, seed, dataset, model, training, lesson)"},
+     "unknown key (allowed here: name, description, seed, dataset, model, training, ui, lesson)"},
     {"unknown dataset key", "{\"dataset\": {\"source\": \"iris\", \"nois\": 0.1}}", "bad.json: dataset.nois: ",
      "did you mean \"noise\"?"},
     {"unknown split key", "{\"dataset\": {\"source\": \"iris\", \"split\": {\"training\": 1}}}",
@@ -127,7 +127,11 @@ static const bad_case bad_cases[] = {
     {"duplicate key", "{" SRC ", \"seed\": 1, \"seed\": 2}", "bad.json: seed: ", "duplicate key"},
     /* wrong types */
     {"string for an integer", "{" SRC ", \"training\": {\"epochs\": \"20\"}}", "bad.json: training.epochs: ",
-     "\"20\" is a string, expected an integer"},
+     "\"20\" is a string, expected an integer or \"forever\""},
+    {"a word for a number that takes another", "{" SRC ", \"training\": {\"epochs\": \"max\"}}",
+     "bad.json: training.epochs: ", "\"max\" is a string, expected an integer or \"forever\""},
+    {"ui.pace: a word of another key", "{" SRC ", \"ui\": {\"pace\": \"forever\"}}", "bad.json: ui.pace: ",
+     "\"forever\" is a string, expected an integer, \"max\" or \"auto\""},
     {"fraction for an integer", "{" SRC ", \"training\": {\"batch_size\": 2.5}}", "bad.json: training.batch_size: ",
      "2.5 is not an integer"},
     {"string for a boolean", "{\"dataset\": {\"source\": \"iris\", \"shuffle\": \"yes\"}}", "bad.json: dataset.shuffle: ",
@@ -140,7 +144,12 @@ static const bad_case bad_cases[] = {
     {"seed not an integer", "{" SRC ", \"seed\": 1.5}", "bad.json: seed: ", "not an integer"},
     /* out of range, one per range class */
     {"epochs 0", "{" SRC ", \"training\": {\"epochs\": 0}}", "bad.json: training.epochs: ",
-     "0 is out of range (1..1000000)"},
+     "0 is out of range (1..1000000, or \"forever\")"},
+    {"pace 0", "{" SRC ", \"ui\": {\"pace\": 0}}", "bad.json: ui.pace: ",
+     "0 is out of range (1..200, \"max\" or \"auto\")"},
+    {"forever and a cosine over the run's epochs",
+     "{" SRC ", \"training\": {\"epochs\": \"forever\", \"schedule\": {\"name\": \"cosine\"}}}",
+     "bad.json: training.schedule.t_max: ", "0 anneals over the run's epochs, and training.epochs is \"forever\""},
     {"batch_size 0", "{" SRC ", \"training\": {\"batch_size\": 0}}", "bad.json: training.batch_size: ",
      "0 is out of range (1..1000000)"},
     {"units too many", "{" SRC ", \"model\": {\"layers\": [{\"units\": 70000}, {}]}}", "bad.json: model.layers.0.units: ",
@@ -329,7 +338,7 @@ static void test_validate_checks_a_struct_edited_directly(void **state)
     nn_error e = {0};
     assert_int_equal(nn_preset_validate(&p, &d, &e), NN_OK);
     assert_int_equal(d.count, 0);
-    p.training.epochs = 0;
+    p.training.epochs = -1;
     p.layers[0].act = 99;
     p.training.optimizer.momentum = 1.5;
     p.dataset.split_val = 0.5;
@@ -340,7 +349,7 @@ static void test_validate_checks_a_struct_edited_directly(void **state)
     assert_string_equal(d.msg[0], "builtin:iris.json: dataset.split: train 0.7 + val 0.5 + test 0.2 = 1.4, expected "
                                   "the fractions to sum to 1");
     assert_string_equal(d.msg[1], "builtin:iris.json: model.layers.0.activation: 99 is not an activation");
-    assert_string_equal(d.msg[2], "builtin:iris.json: training.epochs: 0 is out of range (1..1000000)");
+    assert_string_equal(d.msg[2], "builtin:iris.json: training.epochs: -1 is out of range (1..1000000, or \"forever\")");
     assert_string_equal(d.msg[3], "builtin:iris.json: training.optimizer.momentum: 1.5 is out of range [0, 1)");
     assert_non_null(strstr(d.msg[4], "lesson.locked.0: \"model.layers.x.units\" is not a preset key"));
     assert_string_equal(e.msg, d.msg[0]);
@@ -641,6 +650,47 @@ static void set_ok(nn_preset *p, const char *key, const char *value)
         fail_msg("set %s=%s: %s", key, value, e.msg);
 }
 
+/* A number key with a word for a value outside its range: training.epochs "forever" (0) and ui.pace
+ * "max" (0, next to "auto"). The word is set, read back and written as the word; numbers stay numbers. */
+static void test_words_forever_and_max_set_read_back_and_round_trip(void **state)
+{
+    (void)state;
+    nn_preset p;
+    load_builtin(&p, "xor");
+    char got[64];
+    nn_error e;
+    set_ok(&p, "training.epochs", "forever");
+    assert_int_equal(p.training.epochs, 0);
+    assert_int_equal(nn_preset_get(&p, "training.epochs", got, sizeof got, &e), NN_OK);
+    assert_string_equal(got, "\"forever\"");
+    assert_int_equal(p.ui.pace, NN_AUTO);
+    char *json = nn_preset_to_json(&p);
+    assert_non_null(json);
+    assert_non_null(strstr(json, "\"epochs\": \"forever\""));
+    assert_null(strstr(json, "\"ui\""));   /* auto: left out, and with it the object */
+    free(json);
+    set_ok(&p, "ui.pace", "max");
+    assert_int_equal(p.ui.pace, 0);
+    json = nn_preset_to_json(&p);
+    assert_non_null(strstr(json, "\"pace\": \"max\""));
+    nn_preset q;
+    nn_diags d = {0};
+    assert_int_equal(nn_preset_parse(&q, json, strlen(json), "rt.json", &d, &e), NN_OK);
+    free(json);
+    assert_int_equal(q.training.epochs, 0);
+    assert_int_equal(q.ui.pace, 0);
+    set_ok(&q, "ui.pace", "20");
+    set_ok(&q, "training.epochs", "7");
+    assert_int_equal(nn_preset_get(&q, "ui.pace", got, sizeof got, &e), NN_OK);
+    assert_string_equal(got, "20");
+    assert_int_equal(q.training.epochs, 7);
+    set_ok(&q, "ui.pace", "auto");
+    assert_int_equal(q.ui.pace, NN_AUTO);
+    assert_int_not_equal(nn_preset_set(&q, "training.epochs", "0", &e), NN_OK);   /* 0 is written "forever" */
+    assert_non_null(strstr(e.msg, "0 is out of range (1..1000000, or \"forever\")"));
+    assert_int_equal(q.training.epochs, 7);
+}
+
 static void test_set_changes_numbers_strings_and_booleans(void **state)
 {
     (void)state;
@@ -803,22 +853,37 @@ static void test_a_lock_on_a_key_of_a_group_locks_the_edit_that_resets_the_group
     assert_false(nn_preset_is_locked(&p, "training.optimizer.learning_rate"));
 }
 
-/* The live keys are the table's, and every key of the table reads back through get (with an
- * optimizer or schedule that takes it), parses from what get wrote, and has a label if a panel lists it. */
+/* The live keys are the table's: every key of training (what the run does with the network: the
+ * optimizer and each of its parameters, the schedule, the batch size, the loss, regularisation,
+ * clipping, early stopping and the epochs) and nothing that changes the network or the data. Every
+ * key of the table reads back through get (with an optimizer or schedule that takes it), parses from
+ * what get wrote, and has a label if a panel lists it. */
 static void test_every_key_of_the_table_reads_back_and_the_live_ones_are_marked(void **state)
 {
     (void)state;
     static const char *const live[] = {"training.optimizer.learning_rate", "training.regularization.method",
                                        "training.regularization.lambda", "training.regularization.r",
-                                       "training.regularization.dropout"};
-    int n_live = 0;
-    for (int i = 0; i < nn_preset_key_count; i++)
-        n_live += (nn_preset_keys[i].flags & NN_KEY_LIVE) != 0;
-    assert_int_equal(n_live, 5);
+                                       "training.regularization.dropout", "training.epochs", "training.batch_size",
+                                       "training.optimizer.name", "training.optimizer.momentum",
+                                       "training.schedule.name", "training.schedule.t_max",
+                                       "training.early_stopping.patience", "training.clip_norm", "training.loss"};
+    static const char *const not_live[] = {"seed", "dataset.split.train", "dataset.normalize", "dataset.source",
+                                           "model.layers.0.units", "model.layers.1.init", "ui.pace", "name",
+                                           "model", "dataset.split", "ui", "training.nope"};
+    for (int i = 0; i < nn_preset_key_count; i++) {
+        const nn_preset_key *k = &nn_preset_keys[i];
+        bool training_leaf = strncmp(k->path, "training.", 9) == 0 && k->type != NN_KEY_OBJECT;
+        if (((k->flags & NN_KEY_LIVE) != 0) != training_leaf)
+            fail_msg("%s: live is %d", k->path, (k->flags & NN_KEY_LIVE) != 0);
+        /* a level is live when every key under it is: the whole of training, or its objects */
+        bool training = strcmp(k->path, "training") == 0 || strncmp(k->path, "training.", 9) == 0;
+        if (nn_preset_key_live(k->path) != training)
+            fail_msg("%s: nn_preset_key_live is %d", k->path, nn_preset_key_live(k->path));
+    }
     for (size_t i = 0; i < sizeof live / sizeof live[0]; i++)
         assert_true(nn_preset_key_live(live[i]));
-    assert_false(nn_preset_key_live("training.epochs"));
-    assert_false(nn_preset_key_live("training.nope"));
+    for (size_t i = 0; i < sizeof not_live / sizeof not_live[0]; i++)
+        assert_false(nn_preset_key_live(not_live[i]));
     assert_string_equal(nn_preset_key_abbrev(nn_preset_key_find("training.optimizer.learning_rate")), "lr");
     assert_string_equal(nn_preset_key_abbrev(nn_preset_key_find("training.regularization.lambda")), "lambda");
     assert_ptr_equal(nn_preset_key_find("model.layers.3.units"), nn_preset_key_find("model.layers.*.units"));
@@ -1128,6 +1193,7 @@ int main(void)
         cmocka_unit_test(test_locked_keys_lock_themselves_and_everything_under_them),
         cmocka_unit_test(test_a_lock_on_a_key_of_a_group_locks_the_edit_that_resets_the_group),
         cmocka_unit_test(test_every_key_of_the_table_reads_back_and_the_live_ones_are_marked),
+        cmocka_unit_test(test_words_forever_and_max_set_read_back_and_round_trip),
         cmocka_unit_test(test_the_keys_a_preset_uses_follow_its_optimizer_schedule_and_source),
         cmocka_unit_test(test_save_then_load_gives_the_same_preset_with_paths_relative_to_the_new_file),
         cmocka_unit_test(test_a_failed_save_leaves_the_old_file_untouched),

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "pace.h"
 #include "trainer.h"
 
 #include <math.h>
@@ -149,6 +150,63 @@ static void test_fashion_mnist_is_valid_and_says_which_package_is_missing(void *
     assert_non_null(strstr(e.msg, "dataset-fashion-mnist"));
 }
 
+/* The pace each preset opens at in the trainer (ui.pace auto, core/pace.h): a small preset's run
+ * lasts 8 to 20 seconds at it, fashion-mnist (54000 training rows) trains at max. The steps of the
+ * pace keys go 1 .. 200, then max, and back. */
+static void test_every_preset_opens_at_a_pace_its_run_lasts_8_to_20_seconds_at(void **state)
+{
+    (void)state;
+    for (int i = 0; i < nn_preset_builtin_count(); i++) {
+        const char *name = nn_preset_builtin_name(i);
+        nn_preset p;
+        load(&p, name);
+        nn_trainer t;
+        memset(&t, 0, sizeof t);
+        nn_error e = {0};
+        if (nn_trainer_init(&t, &p, 1, &e) != NN_OK) {
+            print_message("%-20s cannot load (%s): skipped\n", name, e.msg);
+            nn_trainer_free(&t);
+            continue;
+        }
+        long n_train = nn_trainer_split(&t)->n_train;
+        nn_trainer_free(&t);
+        int pace = nn_pace_default(&p, n_train);
+        if (pace == NN_PACE_MAX) {
+            print_message("%-20s %6ld training rows, %4d epochs: pace max\n", name, n_train, p.training.epochs);
+            assert_true(n_train > NN_PACE_LARGE_ROWS);
+            continue;
+        }
+        double secs = (double)p.training.epochs / pace;
+        print_message("%-20s %6ld training rows, %4d epochs: pace %3d/s, the run lasts %4.1f s\n", name, n_train,
+                      p.training.epochs, pace, secs);
+        assert_true(n_train <= NN_PACE_LARGE_ROWS);
+        if (!(secs >= 8.0 && secs <= NN_PACE_TARGET_S))
+            fail_msg("%s: %d epochs at %d/s last %.1f s", name, p.training.epochs, pace, secs);
+    }
+    nn_preset p;
+    load(&p, "xor");
+    p.ui.pace = 50;
+    assert_int_equal(nn_pace_default(&p, 100), 50);          /* the preset's own */
+    p.ui.pace = NN_PACE_MAX;
+    assert_int_equal(nn_pace_default(&p, 100), NN_PACE_MAX);
+    p.ui.pace = NN_AUTO;
+    p.training.epochs = 0;                                   /* forever */
+    assert_int_equal(nn_pace_default(&p, 100), NN_PACE_FOREVER);
+    p.training.epochs = 5000;                                /* 25 s even at 200/s */
+    assert_int_equal(nn_pace_default(&p, 100), NN_PACE_MAX);
+    int pace = 1, n = 0;
+    while (pace != NN_PACE_MAX && n < 20) {
+        pace = nn_pace_next(pace, 1);
+        n++;
+    }
+    assert_int_equal(n, NN_PACE_STEPS);
+    assert_int_equal(nn_pace_next(NN_PACE_MAX, 1), NN_PACE_MAX);
+    assert_int_equal(nn_pace_next(NN_PACE_MAX, -1), 200);
+    assert_int_equal(nn_pace_next(1, -1), 1);
+    assert_int_equal(nn_pace_next(7, -1), 5);
+    assert_int_equal(nn_pace_next(7, 1), 10);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -156,6 +214,7 @@ int main(void)
         cmocka_unit_test(test_every_preset_reaches_the_accuracy_its_description_promises),
         cmocka_unit_test(test_the_lessons_claims_hold),
         cmocka_unit_test(test_fashion_mnist_is_valid_and_says_which_package_is_missing),
+        cmocka_unit_test(test_every_preset_opens_at_a_pace_its_run_lasts_8_to_20_seconds_at),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -489,11 +489,12 @@ static void test_set_param_changes_only_live_unlocked_keys(void **state)
     nn_trainer_set_lr(t, 0.05);   /* the preset follows, so a saved model shows the live value */
     assert_true(t->preset.training.optimizer.lr == 0.05);
 
-    assert_int_equal(nn_trainer_set_param(t, "training.epochs", "7", &err), NN_EINVAL);
-    assert_string_equal(err.msg, "training.epochs cannot change during a run; live keys: "
-                                 "training.optimizer.learning_rate; training.regularization: method, lambda, r, "
-                                 "dropout (edit the preset and reload for the rest)");
-    assert_int_equal(t->preset.training.epochs, p->training.epochs);
+    assert_int_equal(nn_trainer_set_param(t, "model.layers.0.units", "7", &err), NN_EINVAL);
+    assert_string_equal(err.msg, "model.layers.0.units cannot change during a run: it changes the network, the data "
+                                 "or the seed (edit it, and the run starts over)");
+    assert_int_equal(t->preset.layers[0].units, p->layers[0].units);
+    assert_int_equal(nn_trainer_set_param(t, "seed", "7", &err), NN_EINVAL);
+    assert_int_equal(nn_trainer_set_param(t, "dataset.split.train", "0.5", &err), NN_EINVAL);
     assert_int_equal(nn_trainer_set_param(t, "training.regularization.dropout", "2", &err), NN_EINVAL);
     assert_non_null(strstr(err.msg, "dropout"));
     assert_true(t->preset.training.dropout == 0.0);
@@ -598,6 +599,264 @@ static void test_accessors_report_the_run(void **state)
     free(p);
 }
 
+// --- training that goes on, and live changes ---------------------------------------------------------------
+
+/* Steps until the trainer has completed `epoch` epochs and then `batch` more batches. */
+static void run_to(nn_trainer *t, int epoch, int batch)
+{
+    nn_error err;
+    while (!nn_trainer_finished(t) && (t->epoch < epoch || (t->epoch == epoch && t->batch < batch)))
+        if (nn_trainer_step(t, &err) != NN_OK)
+            fail_msg("step: %s", err.msg);
+}
+
+static void set_live(nn_trainer *t, const char *key, const char *value)
+{
+    nn_error err;
+    if (nn_trainer_set_param(t, key, value, &err) != NN_OK)
+        fail_msg("live %s=%s: %s", key, value, err.msg);
+}
+
+static void assert_same_params(const nn_trainer *a, const nn_trainer *b)
+{
+    assert_int_equal(a->net.n_params, b->net.n_params);
+    assert_memory_equal(a->net.params, b->net.params, a->net.n_params * sizeof(float));
+}
+
+/* After DONE, nn_trainer_continue trains another `epochs` epochs from the current weights, and the
+ * schedule goes on as torch's scheduler does when stepped past its end: cosine with t_max 0 keeps
+ * T_max = the epochs it was made with and climbs back up (torch 1.13's CosineAnnealingLR(T_max=6)
+ * stepped 12 times), exactly as a 12-epoch run with t_max 6 does: the same weights, bit for bit.
+ * The history grows past what init allocated (6). Step and exponential keep decaying. */
+static void test_a_done_run_goes_on_and_the_schedule_follows_torch_past_its_end(void **state)
+{
+    (void)state;
+    nn_preset *p = load("iris");
+    set(p, "training.schedule.name", "cosine");
+    set(p, "training.epochs", "6");
+    nn_trainer *t = start(p, 1);
+    nn_error err;
+    assert_int_equal(nn_trainer_continue(t, &err), NN_EINVAL);   /* not finished yet */
+    run(t);
+    assert_int_equal(t->epoch, 6);
+    assert_int_equal(t->history_cap, 6);
+    assert_int_equal(nn_trainer_continue(t, &err), NN_OK);
+    nn_trainer_progress pr;
+    nn_trainer_progress_get(t, &pr);
+    assert_int_equal(pr.epochs, 12);
+    assert_int_equal(pr.leg_start, 6);
+    run(t);
+    assert_int_equal(t->epoch, 12);
+    assert_int_equal(t->history_len, 12);
+    const double torch12[12] = {0.03, 0.027990381056766583, 0.022500000000000003, 0.015000000000000001,
+                                0.007500000000000004, 0.0020096189432334197, 0.0, 0.0020096189432334192, 0.0075,
+                                0.01500000000000001, 0.02250000000000002, 0.0279903810567666};
+    for (int e = 0; e < 12; e++)
+        if (!(fabs(t->history[e].lr - torch12[e]) < 1e-15))
+            fail_msg("epoch %d: lr %.17g, torch %.17g", e + 1, t->history[e].lr, torch12[e]);
+    nn_preset *q = load("iris");
+    set(q, "training.schedule", "{\"name\":\"cosine\",\"t_max\":6}");
+    set(q, "training.epochs", "12");
+    nn_trainer *u = start(q, 2);
+    run(u);
+    assert_same_params(t, u);
+    for (int e = 0; e < 12; e++)
+        assert_true(t->history[e].train_loss == u->history[e].train_loss);
+    stop(u);
+    stop(t);
+
+    set(p, "training.schedule", "{\"name\":\"exponential\",\"gamma\":0.5}");
+    set(p, "training.epochs", "3");
+    t = start(p, 1);
+    run(t);
+    assert_int_equal(nn_trainer_continue(t, &err), NN_OK);
+    run(t);
+    assert_int_equal(t->epoch, 6);
+    assert_true(fabs(t->history[5].lr - 0.03 * pow(0.5, 5)) < 1e-15);
+    stop(t);
+    free(q);
+    free(p);
+}
+
+/* "forever" (training.epochs 0) trains until the caller stops: never DONE, the history grows past its
+ * first allocation; early stopping still ends it. */
+static void test_forever_trains_until_stopped_and_early_stopping_still_ends_it(void **state)
+{
+    (void)state;
+    nn_preset *p = load("xor");
+    set(p, "training.epochs", "forever");
+    set(p, "training.batch_size", "400");
+    nn_trainer *t = start(p, 1);
+    nn_trainer_progress pr;
+    nn_trainer_progress_get(t, &pr);
+    assert_int_equal(pr.epochs, 0);
+    run_to(t, 150, 0);
+    assert_int_equal(t->epoch, 150);
+    assert_false(nn_trainer_finished(t));
+    assert_int_equal(t->history_len, 150);
+    assert_true(t->history_cap >= 150);
+    assert_int_equal(t->history[149].epoch, 150);
+    stop(t);
+    set(p, "training.early_stopping.patience", "2");
+    set(p, "training.optimizer.learning_rate", "5");   /* jumps about: the val loss stops improving */
+    t = start(p, 1);
+    run(t);
+    assert_true(t->stopped_early);
+    stop(t);
+    free(p);
+}
+
+/* epochs is live: a DONE run that ended at its epochs goes on to a later end, and a run at an epoch
+ * boundary past a lowered end is DONE at once. patience from 0 starts watching from there. */
+static void test_epochs_and_patience_change_the_end_of_a_run(void **state)
+{
+    (void)state;
+    nn_preset *p = load("iris");
+    set(p, "training.epochs", "5");
+    nn_trainer *t = start(p, 1);
+    run(t);
+    assert_int_equal(t->state, NN_TRAINER_DONE);
+    set_live(t, "training.epochs", "8");
+    assert_int_equal(t->state, NN_TRAINER_TRAINING);
+    run(t);
+    assert_int_equal(t->epoch, 8);
+    set_live(t, "training.epochs", "forever");
+    assert_int_equal(t->state, NN_TRAINER_TRAINING);
+    run_to(t, 10, 0);
+    set_live(t, "training.epochs", "9");   /* at a boundary, past it: DONE now */
+    assert_int_equal(t->state, NN_TRAINER_DONE);
+    assert_int_equal(t->epoch, 10);
+    assert_non_null(nn_trainer_final(t));
+    set_live(t, "training.early_stopping.patience", "1");
+    assert_int_equal(t->best_epoch, 0);
+    stop(t);
+    free(p);
+}
+
+/* A live change applies from the next batch and is reproducible: two runs that make the same changes
+ * at the same batches, with 1 and 2 threads, end with the same weights bit for bit. The changes cover
+ * every kind: a parameter, the optimizer, the schedule, the batch size within an epoch, the loss,
+ * regularisation, dropout, clipping. */
+static void test_live_changes_at_the_same_batches_give_the_same_weights(void **state)
+{
+    (void)state;
+    static const struct {
+        int epoch, batch;
+        const char *key, *value;
+    } changes[] = {
+        {1, 2, "training.optimizer.momentum", "0.9"},
+        {2, 0, "training.batch_size", "10"},
+        {2, 3, "training.batch_size", "24"},
+        {3, 1, "training.schedule", "{\"name\":\"step\",\"step_size\":1,\"gamma\":0.9}"},
+        {3, 2, "training.regularization.method", "l2"},
+        {3, 2, "training.regularization.lambda", "0.001"},
+        {4, 1, "training.optimizer.name", "adam"},
+        {4, 3, "training.optimizer.beta1", "0.8"},
+        {5, 0, "training.regularization.dropout", "0.2"},
+        {5, 1, "training.clip_norm", "0.5"},
+        {6, 2, "training.loss", "mse"},
+        {7, 0, "training.optimizer.name", "rmsprop"},
+        {7, 1, "training.optimizer.centered", "true"},
+    };
+    nn_preset *p = load("iris");
+    set(p, "training.epochs", "9");
+    nn_trainer *a = start(p, 1), *b = start(p, 2);
+    for (size_t i = 0; i < sizeof changes / sizeof changes[0]; i++) {
+        run_to(a, changes[i].epoch, changes[i].batch);
+        run_to(b, changes[i].epoch, changes[i].batch);
+        assert_int_equal(a->epoch, changes[i].epoch);
+        assert_int_equal(a->batch, changes[i].batch);
+        set_live(a, changes[i].key, changes[i].value);
+        set_live(b, changes[i].key, changes[i].value);
+    }
+    run(a);
+    run(b);
+    assert_int_equal(a->epoch, 9);
+    assert_same_params(a, b);
+    for (int e = 0; e < 9; e++)
+        assert_true(a->history[e].train_loss == b->history[e].train_loss);
+    assert_int_equal(a->opt.p.kind, NN_OPT_RMSPROP);
+    assert_true(a->opt.p.centered);
+    assert_int_equal(a->loss, NN_LOSS_MSE);
+    stop(b);
+    stop(a);
+    free(p);
+}
+
+/* The optimizer switch starts the new optimizer's state at zero (step 0): a run that switches sgd ->
+ * adam at epoch 3 equals an adam run given the first run's weights at epoch 3 and a fresh optimizer
+ * (its shuffles are the same: the optimizer draws no random numbers). The same for a larger batch
+ * size than the evaluation chunk (the buffers grow) and for sgd momentum brought in mid-run (its
+ * buffer takes the first gradient, as torch's does). */
+static void test_a_switched_optimizer_starts_fresh_and_a_new_batch_size_matches_a_run_with_it(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *key, *value, *other_key, *other_value;
+    } cases[] = {
+        {"training.optimizer.name", "adam", "training.optimizer", "{\"name\":\"adam\"}"},
+        {"training.batch_size", "600", "training.batch_size", "600"},
+        {"training.optimizer.momentum", "0.9", "training.optimizer.momentum", "0.9"},   /* dampening 0.5 */
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        nn_preset *p = load("xor");   /* (sgd with dampening: a momentum buffer that starts at zero would
+                                         take (1 - dampening) g, torch's starts as g) */
+        set(p, "dataset.samples", "1000");   /* 700 training rows: batch 600 is over the 512-row chunk */
+        set(p, "training.epochs", "6");
+        set(p, "training.optimizer", "{\"name\":\"sgd\",\"learning_rate\":0.05,\"dampening\":0.5}");
+        nn_preset *q = load("xor");
+        *q = *p;
+        set(q, cases[c].other_key, cases[c].other_value);
+        nn_trainer *a = start(p, 1), *b = start(q, 1);
+        run_to(a, 3, 0);
+        run_to(b, 3, 0);
+        set_live(a, cases[c].key, cases[c].value);
+        if (c == 0) {
+            assert_int_equal(a->opt.p.kind, NN_OPT_ADAM);
+            assert_int_equal(a->opt.t, 0);
+            for (size_t i = 0; i < a->opt.n; i++)
+                assert_true(a->opt.s1[i] == 0.0f && a->opt.s2[i] == 0.0f);
+            assert_true(a->base_lr == 0.001);
+        }
+        memcpy(b->net.params, a->net.params, a->net.n_params * sizeof(float));
+        nn_optimizer_reset(&b->opt);
+        if (c == 2)   /* a's step count goes on; the buffer is the only state */
+            assert_true(a->opt.s1 != NULL && a->opt.s1_from == a->opt.t);
+        run(a);
+        run(b);
+        assert_same_params(a, b);
+        assert_true(a->history[5].train_loss == b->history[5].train_loss);
+        stop(b);
+        stop(a);
+        free(q);
+        free(p);
+    }
+}
+
+/* A batch size changed within an epoch: the batches done keep their size, the rest of the epoch
+ * takes the new one, and the next epoch is all new ones. */
+static void test_a_batch_size_changed_within_an_epoch_takes_the_rest_of_it(void **state)
+{
+    (void)state;
+    nn_preset *p = load("iris");   /* 105 training rows, batch 16: 7 batches */
+    nn_trainer *t = start(p, 1);
+    run_to(t, 0, 2);
+    set_live(t, "training.batch_size", "32");
+    assert_int_equal(t->n_batches, 2 + 3);   /* 73 rows left: 32, 32, 9 */
+    nn_trainer_progress pr;
+    nn_trainer_progress_get(t, &pr);
+    assert_int_equal(pr.batch_size, 32);
+    nn_error err;
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(nn_trainer_step(t, &err), NN_OK);
+    assert_int_equal(t->epoch, 1);
+    assert_int_equal(t->last_rows, 9);
+    assert_int_equal(t->n_batches, 4);
+    assert_int_equal(t->samples_seen, 105);
+    stop(t);
+    free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -619,6 +878,12 @@ int main(void)
         cmocka_unit_test(test_set_param_changes_only_live_unlocked_keys),
         cmocka_unit_test(test_a_borrowed_pool_gives_the_same_numbers_and_is_not_destroyed),
         cmocka_unit_test(test_accessors_report_the_run),
+        cmocka_unit_test(test_a_done_run_goes_on_and_the_schedule_follows_torch_past_its_end),
+        cmocka_unit_test(test_forever_trains_until_stopped_and_early_stopping_still_ends_it),
+        cmocka_unit_test(test_epochs_and_patience_change_the_end_of_a_run),
+        cmocka_unit_test(test_live_changes_at_the_same_batches_give_the_same_weights),
+        cmocka_unit_test(test_a_switched_optimizer_starts_fresh_and_a_new_batch_size_matches_a_run_with_it),
+        cmocka_unit_test(test_a_batch_size_changed_within_an_epoch_takes_the_rest_of_it),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -102,6 +102,8 @@ static void pull_snapshot(ui_app *a)
     if (!ui_worker_snapshot(a->w, &a->snap, &a->seen_seq))
         return;
     a->dirty = true;
+    if (a->pace_pending && a->snap.pace == a->pace_asked)
+        a->pace_pending = false;
     if (a->snap.notice_seq != a->notice_seq) {
         a->notice_seq = a->snap.notice_seq;
         if (a->snap.notice[0])
@@ -284,6 +286,7 @@ int ui_run(const char *preset, const ui_options *opt)
     a->left_open = UI_P_HPARAMS;
     a->zoom = a->opt.big;
     a->view_pick = true;
+    ui_app_preset_pace(a);
     pull_snapshot(a);
     ui_app_relayout(a);
 

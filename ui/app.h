@@ -63,6 +63,9 @@ typedef struct ui_app {
     ui_picker picker;
     ui_help help;
 
+    int pace_asked;                     /* the pace last sent to the worker (< and >) */
+    bool pace_pending;                  /* ... and not yet in a snapshot: the next key steps from it */
+
     char msg[NN_ERRMSG];                /* transient message in the status bar */
     bool msg_err;
     double msg_until;                   /* monotonic seconds */
@@ -99,8 +102,9 @@ void ui_app_act(ui_app *a, const ui_intent *in);
 /* Applies p as the new configuration: directly when training has not begun, else after asking.
  * what: "architecture", "dataset", ... for the question. */
 void ui_app_apply(ui_app *a, const nn_preset *p, const char *what);
-/* Sets key to text in the draft through the validator: the learning rate and regularisation go to
- * the running experiment, other keys through ui_app_apply; errors become a message. */
+/* Sets key to text in the draft through the validator (training.epochs typed 0, inf or ∞ is
+ * "forever"): once training has begun, every key of training goes to the running experiment (no
+ * reset, a marker on the Loss chart), other keys through ui_app_apply; errors become a message. */
 void ui_app_commit_key(ui_app *a, const char *key, const char *text);
 /* Opens the line editor (mode EDIT) on key with initial text, validated at once. */
 void ui_app_begin_edit(ui_app *a, ui_edit_kind kind, const char *key, const char *initial);
@@ -114,6 +118,12 @@ void ui_app_race(ui_app *a);
 void ui_app_change_lr(ui_app *a, double factor);
 /* New initial weights from the next seed (R). */
 void ui_app_reseed(ui_app *a);
+/* Space after DONE: another training.epochs epochs from the current weights. */
+void ui_app_continue(ui_app *a);
+/* The pace one step faster (dir > 0, >) or slower (<), from the last one asked for; with a message. */
+void ui_app_step_pace(ui_app *a, int dir);
+/* The pace the next preset opens at: --pace, or the preset's own. */
+void ui_app_preset_pace(ui_app *a);
 /* The file-name prompt of w (preset) or m (model), with a name from the preset's. */
 void ui_app_save_prompt(ui_app *a, ui_edit_kind kind);
 /* The answer y (yes) or n to the question (mode CONFIRM). */

@@ -3,6 +3,7 @@
  * (ui_items_try), live keys go to the running experiment, and anything that resets training asks
  * first once it has begun. The only file besides input.c that talks to the worker. */
 #include "app.h"
+#include "pace.h"
 #include "preset_schema.h"
 
 #include <stdarg.h>
@@ -80,6 +81,7 @@ void ui_app_confirm(ui_app *a, bool yes)
         if (a->confirm == UI_CONFIRM_LOAD) {
             reset_cursors(a);
             a->view_pick = true;
+            ui_app_preset_pace(a);
         }
         ui_app_load_draft(a);
     }
@@ -88,6 +90,16 @@ void ui_app_confirm(ui_app *a, bool yes)
 
 // --- the line editor ----------------------------------------------------------------------------
 
+/* What the user types for a key as the preset takes it: epochs 0, inf or ∞ are "forever". */
+static const char *as_typed(const char *key, const char *text)
+{
+    if (strcmp(key, "training.epochs") == 0 &&
+        (strcmp(text, "0") == 0 || strcmp(text, "inf") == 0 || strcmp(text, "infinity") == 0 ||
+         strcmp(text, "\xe2\x88\x9e") == 0))
+        return "forever";
+    return text;
+}
+
 static void validate_edit(ui_app *a)
 {
     ui_edit *e = &a->edit;
@@ -95,7 +107,7 @@ static void validate_edit(ui_app *a)
     switch (e->kind) {
     case UI_EDIT_ITEM:
     case UI_EDIT_LAYER:
-        e->ok = ui_items_try(&a->draft, &a->scratch, e->key, e->field.buf, &err) == NN_OK;
+        e->ok = ui_items_try(&a->draft, &a->scratch, e->key, as_typed(e->key, e->field.buf), &err) == NN_OK;
         snprintf(e->msg, sizeof e->msg, "%s", e->ok ? "ok: Enter applies, Esc cancels" : err.msg);
         break;
     case UI_EDIT_SAVE_PRESET:
@@ -147,9 +159,10 @@ void ui_app_save_prompt(ui_app *a, ui_edit_kind kind)
     ui_app_begin_edit(a, kind, "", f);
 }
 
-void ui_app_commit_key(ui_app *a, const char *key, const char *text)
+void ui_app_commit_key(ui_app *a, const char *key, const char *typed)
 {
     nn_error err;
+    const char *text = as_typed(key, typed);
     if (ui_items_try(&a->draft, &a->scratch, key, text, &err) != NN_OK) {
         ui_app_message(a, true, "%s", err.msg);
         return;
@@ -158,10 +171,12 @@ void ui_app_commit_key(ui_app *a, const char *key, const char *text)
         a->draft = a->scratch;
         ui_worker_set_lr(a->w, a->draft.training.optimizer.lr);
         ui_app_message(a, false, "learning rate %g from the next batch", a->draft.training.optimizer.lr);
-    } else if (nn_preset_key_live(key) && ui_app_training_begun(a)) {
-        /* regularisation changes apply to the running experiment, no reset */
+    } else if (nn_preset_key_live(key) && ui_app_training_begun(a) && !a->snap.race.on) {
+        /* every key of training applies to the running experiment, no reset: the worker marks it on
+         * the Loss chart and says what changed */
         a->draft = a->scratch;
-        ui_worker_set_param(a->w, key, text);
+        if (!ui_worker_set_param(a->w, key, text))
+            ui_app_message(a, true, "cannot queue the change (the worker is busy); try again");
     } else {
         ui_app_apply(a, &a->scratch, ui_items_what(key));
     }
@@ -256,6 +271,40 @@ void ui_app_reseed(ui_app *a)
     ui_app_message(a, false, "new initial weights from seed %s", v);
 }
 
+void ui_app_continue(ui_app *a)
+{
+    if (!ui_worker_continue(a->w)) {
+        ui_app_message(a, true, "the worker is busy; try again");
+        return;
+    }
+    int e = a->draft.training.epochs;
+    if (e > 0)
+        ui_app_message(a, false, "training on for %d more epochs from the current weights", e);
+    else
+        ui_app_message(a, false, "training on from the current weights until paused (Space)");
+}
+
+void ui_app_step_pace(ui_app *a, int dir)
+{
+    int pace = nn_pace_next(a->pace_pending ? a->pace_asked : a->snap.pace, dir);
+    if (!ui_worker_set_pace(a->w, pace)) {
+        ui_app_message(a, true, "the worker is busy; try again");
+        return;
+    }
+    a->pace_asked = pace;
+    a->pace_pending = true;
+    if (pace > 0)
+        ui_app_message(a, false, "pace %d epochs/s: every epoch is shown (the numbers do not change)", pace);
+    else
+        ui_app_message(a, false, "pace max: as fast as it trains");
+}
+
+void ui_app_preset_pace(ui_app *a)
+{
+    a->pace_pending = false;
+    ui_worker_set_pace(a->w, a->opt.pace_set ? a->opt.pace : UI_PACE_PRESET);
+}
+
 /* The preset name from the picker: at once before training, else after asking. */
 static void open_preset(ui_app *a, const char *name)
 {
@@ -275,6 +324,7 @@ static void open_preset(ui_app *a, const char *name)
     a->draft = a->scratch;
     reset_cursors(a);
     a->view_pick = true;
+    ui_app_preset_pace(a);
     if (ui_app_load_draft(a))
         ui_app_message(a, false, "opened %s", name);
 }

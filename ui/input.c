@@ -135,7 +135,9 @@ static void normal_key(ui_app *a, ui_cmd c)
     case UI_ACT_QUIT: quit_key(a); break;
     case UI_ACT_HELP: a->mode = UI_MODE_HELP; a->help.scroll = 0; break;
     case UI_ACT_START_PAUSE:
-        if (s->state == UI_RUN_DONE || s->state == UI_RUN_DIVERGED)
+        if (s->state == UI_RUN_DONE && !s->race.on)
+            ui_app_continue(a);
+        else if (s->state == UI_RUN_DONE || s->state == UI_RUN_DIVERGED)
             ui_app_message(a, false, "%s: r resets, R draws new weights", ui_run_state_word(s->state));
         else if (s->state == UI_RUN_ERROR)
             ui_app_message(a, true, "%s", s->message);
@@ -151,6 +153,8 @@ static void normal_key(ui_app *a, ui_cmd c)
     case UI_ACT_RESEED: ui_app_reseed(a); break;
     case UI_ACT_LR_UP: ui_app_change_lr(a, 2.0); break;
     case UI_ACT_LR_DOWN: ui_app_change_lr(a, 0.5); break;
+    case UI_ACT_PACE_UP: ui_app_step_pace(a, 1); break;
+    case UI_ACT_PACE_DOWN: ui_app_step_pace(a, -1); break;
     case UI_ACT_NEXT_PANEL: set_focus(a, a->focus + 1); break;
     case UI_ACT_PREV_PANEL: set_focus(a, a->focus - 1); break;
     case UI_ACT_FOCUS: set_focus(a, c.arg); break;

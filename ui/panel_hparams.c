@@ -19,7 +19,10 @@ static void summary(const ui_model *m, char *out, size_t n)
     ui_items_value(d, "training.optimizer.learning_rate", lr, sizeof lr);
     char opt[32];
     ui_items_value(d, "training.optimizer.name", opt, sizeof opt);
-    snprintf(out, n, "%s lr %s, batch %d, %d epochs", opt, lr, d->training.batch_size, d->training.epochs);
+    if (d->training.epochs > 0)
+        snprintf(out, n, "%s lr %s, batch %d, %d epochs", opt, lr, d->training.batch_size, d->training.epochs);
+    else
+        snprintf(out, n, "%s lr %s, batch %d, epochs forever", opt, lr, d->training.batch_size);
 }
 
 const ui_panel_class ui_hparams_class = {ui_list_prepare, ui_list_draw, ui_list_key, ui_list_click, summary};

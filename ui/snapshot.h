@@ -286,8 +286,9 @@ typedef struct {
     char name[128];            /* preset name */
     char file[NN_PATH_MAX];    /* preset file ("builtin:iris.json") */
     uint64_t seed;             /* seed of the current weights */
-    int epochs;                /* planned */
+    int epochs;                /* the epoch the run ends at (it moves on after a continue); 0 = forever */
     int epoch;                 /* completed epochs */
+    int pace;                  /* epochs per second the run is shown at (1..200); 0 = max (no waiting) */
     int batch, n_batches;      /* next batch of the current epoch, 0..n_batches */
     int batch_size;
     int optimizer;             /* nn_opt_kind */

@@ -49,16 +49,28 @@ void ui_status_draw(ui_grid *g, ui_rect r, const ui_model *m)
     fmt_time(el, sizeof el, s->elapsed_s);
     fmt_time(eta, sizeof eta, s->eta_s);
     fmt_rate(rate, sizeof rate, s->samples_per_s);
-    char info[160];
+    /* the end of the run ("forever": none), and the pace (a race is not paced) */
+    char end[16], pace[24] = "";
+    if (s->epochs > 0)
+        snprintf(end, sizeof end, "%d", s->epochs);
+    else
+        snprintf(end, sizeof end, "%s", th->utf8 ? "\xe2\x88\x9e" : "inf");
+    if (!s->race.on) {
+        if (s->pace > 0)
+            snprintf(pace, sizeof pace, "  pace %d/s", s->pace);
+        else
+            snprintf(pace, sizeof pace, "  pace max");
+    }
+    char info[192];
     bool msg = m->msg ||
                ((s->state == UI_RUN_ERROR || s->state == UI_RUN_DIVERGED) && s->message[0]);
     if (msg)
-        snprintf(info, sizeof info, " Epoch %d/%d ", s->epoch, s->epochs);
+        snprintf(info, sizeof info, " Epoch %d/%s%s ", s->epoch, end, pace);
     else if (r.w >= 100)
-        snprintf(info, sizeof info, " Epoch %d/%d  batch %d/%d  %s samples/s  %s  ETA %s  lr %.3g ", s->epoch,
-                 s->epochs, s->batch, s->n_batches, rate, el, s->eta_s > 0 ? eta : "-", s->base_lr);
+        snprintf(info, sizeof info, " Epoch %d/%s%s  batch %d/%d  %s samples/s  %s  ETA %s  lr %.3g ", s->epoch, end,
+                 pace, s->batch, s->n_batches, rate, el, s->eta_s > 0 ? eta : "-", s->base_lr);
     else
-        snprintf(info, sizeof info, " Epoch %d/%d  %s samples/s  %s  ETA %s ", s->epoch, s->epochs, rate, el,
+        snprintf(info, sizeof info, " Epoch %d/%s%s  %s samples/s  %s  ETA %s ", s->epoch, end, pace, rate, el,
                  s->eta_s > 0 ? eta : "-");
     x += ui_grid_text(g, x, r.y, r.x + r.w - x, info, bar);
     int room = r.x + r.w - x;

@@ -11,6 +11,8 @@ typedef struct {
     bool ascii;        /* --ascii: no UTF-8 glyphs even in a UTF-8 locale */
     bool big;          /* --big: projector mode, the focused view takes the whole screen */
     int threads;       /* --threads N for training; 0 = one per core */
+    bool pace_set;     /* --pace given: every preset opens at pace (else at its own, core/pace.h) */
+    int pace;          /* --pace N: epochs per second 1..200, 0 = max */
 } ui_options;
 
 /* Opens the trainer on preset (a built-in name or a path; NULL = "iris") and runs until the user

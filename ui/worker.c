@@ -49,10 +49,17 @@ static void fill_status(ui_worker *w)
     ui_snapshot *s = &w->snap;
     s->state = w->state;
     s->run = w->run;
+    s->pace = w->pace;
     if (w->race) {
         ui_snapshot_fill_race(s, w->race, &w->clock, w->state == UI_RUN_DONE);
     } else if (w->have_trainer) {
         ui_snapshot_fill_progress(s, &w->t, &w->clock, w->state == UI_RUN_DONE || w->state == UI_RUN_DIVERGED);
+        /* paced: the epochs left take at least 1/pace s each */
+        if (w->pace > 0 && s->eta_s > 0.0 && s->epochs > s->epoch) {
+            double paced = (double)(s->epochs - s->epoch) / w->pace;
+            if (paced > s->eta_s)
+                s->eta_s = paced;
+        }
     } else {
         s->has_last = false;
         s->history_len = 0;
@@ -70,8 +77,23 @@ void worker_publish(ui_worker *w)
     int tlen = 0;
     if (w->have_trainer)
         th = nn_trainer_history(&w->t, &tlen);
+    /* a run that goes on (continue, forever, more epochs) outgrows the shared history: a larger
+     * copy, made here (only this thread writes hist), swapped in under the lock */
+    nn_epoch_stats *grown = NULL, *old = NULL;
+    int grown_cap = 0;
+    if (tlen > w->hist_cap) {
+        grown_cap = w->hist_cap * 2 > tlen ? w->hist_cap * 2 : tlen;
+        grown = calloc((size_t)grown_cap, sizeof *grown);
+        if (grown && w->hist_run == w->run && w->hist_len > 0)
+            memcpy(grown, w->hist, (size_t)w->hist_len * sizeof *grown);
+    }
 
     pthread_mutex_lock(&w->mu);
+    if (grown) {
+        old = w->hist;
+        w->hist = grown;
+        w->hist_cap = grown_cap;
+    }
     ui_snapshot_copy(&w->shared, &w->snap, false);
     if (w->hist_run != w->run) {
         w->hist_run = w->run;
@@ -85,6 +107,7 @@ void worker_publish(ui_worker *w)
         memcpy(w->hist + w->hist_len, th + w->hist_len, (size_t)(tlen - w->hist_len) * sizeof *th);
     w->hist_len = tlen;
     pthread_mutex_unlock(&w->mu);
+    free(old);   /* out of memory for a larger copy: the history stops growing, the run goes on */
 
     w->last_publish = worker_now();
     wake(w);
@@ -116,8 +139,23 @@ static void *worker_main(void *arg)
     worker_load(w);
     while (!atomic_load(&w->stop)) {
         pthread_mutex_lock(&w->mu);
-        while (!atomic_load(&w->stop) && w->ring_count == 0 && w->state != UI_RUN_RUNNING)
-            pthread_cond_wait(&w->cv, &w->mu);
+        for (;;) {   /* idle, or a paced run between epochs: wait for a command (or the next epoch) */
+            if (atomic_load(&w->stop) || w->ring_count > 0)
+                break;
+            if (w->state != UI_RUN_RUNNING) {
+                pthread_cond_wait(&w->cv, &w->mu);
+                continue;
+            }
+            double wait = worker_pace_wait(w);
+            if (wait <= 0.0)
+                break;
+            struct timespec until;
+            clock_gettime(CLOCK_MONOTONIC, &until);
+            long long ns = (long long)until.tv_nsec + (long long)(wait * 1e9);   /* wait <= 1 s */
+            until.tv_sec += (time_t)(ns / 1000000000);
+            until.tv_nsec = (long)(ns % 1000000000);
+            pthread_cond_timedwait(&w->cv, &w->mu, &until);
+        }
         int n = w->ring_count;
         for (int i = 0; i < n; i++)
             cmds[i] = w->ring[(w->ring_head + i) % WORKER_RING];
@@ -176,7 +214,14 @@ ui_worker *ui_worker_create(const nn_preset *p, int threads, int wake_fd, nn_err
         nn_error_set(err, NN_ENOMEM, "ui_worker_create: cannot create a mutex");
         return NULL;
     }
-    if (pthread_cond_init(&w->cv, NULL) != 0) {
+    pthread_condattr_t ca;   /* the paced wait counts on the monotonic clock */
+    bool ca_ok = pthread_condattr_init(&ca) == 0;
+    if (ca_ok)
+        pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    int cv_rc = pthread_cond_init(&w->cv, ca_ok ? &ca : NULL);
+    if (ca_ok)
+        pthread_condattr_destroy(&ca);
+    if (cv_rc != 0) {
         pthread_mutex_destroy(&w->mu);
         free(w);
         nn_error_set(err, NN_ENOMEM, "ui_worker_create: cannot create a condition variable");
@@ -259,7 +304,11 @@ bool ui_worker_command(ui_worker *w, ui_cmd_kind kind, double arg)
     if (kind < 0 || kind > UI_CMD_QUIT || kind == UI_CMD_LOAD)
         return false;   /* LOAD and the kinds with a payload have their own functions */
     worker_msg c = { .kind = kind, .lr = 0.0, .seed = 0 };
-    if (kind == UI_CMD_SET_LR) {
+    if (kind == UI_CMD_SET_PACE) {
+        if (!(arg == UI_PACE_PRESET || (arg >= 0.0 && arg <= 200.0 && arg == (double)(int)arg)))
+            return false;
+        c.pace = (int)arg;
+    } else if (kind == UI_CMD_SET_LR) {
         if (!(arg > 0.0) || !isfinite(arg))
             return false;
         c.lr = arg;
@@ -278,6 +327,8 @@ bool ui_worker_step_epoch(ui_worker *w) { return ui_worker_command(w, UI_CMD_STE
 bool ui_worker_step_batch(ui_worker *w) { return ui_worker_command(w, UI_CMD_STEP_BATCH, 0.0); }
 bool ui_worker_reset(ui_worker *w) { return ui_worker_command(w, UI_CMD_RESET, 0.0); }
 bool ui_worker_set_lr(ui_worker *w, double lr) { return ui_worker_command(w, UI_CMD_SET_LR, lr); }
+bool ui_worker_continue(ui_worker *w) { return ui_worker_command(w, UI_CMD_CONTINUE, 0.0); }
+bool ui_worker_set_pace(ui_worker *w, int pace) { return ui_worker_command(w, UI_CMD_SET_PACE, pace); }
 
 bool ui_worker_reseed(ui_worker *w, uint64_t seed)
 {

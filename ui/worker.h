@@ -39,6 +39,8 @@ typedef enum {
     UI_CMD_RESEED,     /* epoch 0 with weights drawn from a new seed -> READY */
     UI_CMD_SET_LR,     /* base learning rate from the next batch on; state unchanged */
     UI_CMD_LOAD,       /* rebuild the trainer from a new preset -> LOADING -> READY or ERROR */
+    UI_CMD_CONTINUE,   /* DONE -> RUNNING: another training.epochs epochs from the current weights */
+    UI_CMD_SET_PACE,   /* epochs per second (arg: 1..200, 0 = max, UI_PACE_PRESET); state unchanged */
     UI_CMD_QUIT,       /* the worker thread ends (ui_worker_destroy does this itself) */
     /* with a payload: only through their own functions below (ui_worker_command refuses them) */
     UI_CMD_SAVE_MODEL,     /* ui_worker_save_model */
@@ -49,6 +51,10 @@ typedef enum {
     UI_CMD_REPORT,         /* ui_worker_report */
     UI_CMD_COUNT
 } ui_cmd_kind;
+
+/* UI_CMD_SET_PACE's argument for "the preset's pace": its ui.pace, or the rule of core/pace.h for
+ * auto, now and again at each load (until another pace is set). */
+#define UI_PACE_PRESET (-1)
 
 typedef struct ui_worker ui_worker;
 
@@ -74,11 +80,20 @@ bool ui_worker_step_batch(ui_worker *w);   /* a selected step-through (ui_worker
 bool ui_worker_reset(ui_worker *w);
 bool ui_worker_reseed(ui_worker *w, uint64_t seed);
 bool ui_worker_set_lr(ui_worker *w, double lr);   /* lr > 0 and finite, else false */
+/* A DONE run goes on (nn_trainer_continue): RUNNING for another training.epochs epochs (forever
+ * with 0), the history and the x axis go on; an event marks where. Ignored unless DONE. */
+bool ui_worker_continue(ui_worker *w);
+/* The pace: epochs per second (1..200), 0 = max, or UI_PACE_PRESET. A paced run waits between
+ * epochs (on the condvar: commands still act at once) so that each epoch starts 1/pace s after the
+ * one before, and publishes every epoch with its view; an epoch that takes longer is not waited
+ * for. The numbers are the same at every pace. Steps (s, S) and races are not paced. The worker
+ * starts at max; false for a pace outside those values. */
+bool ui_worker_set_pace(ui_worker *w, int pace);
 /* Rebuilds the trainer from a copy of p (e.g. after an architecture edit). Only the newest
  * preset is kept if several loads are queued before the worker gets to them. */
 bool ui_worker_load(ui_worker *w, const nn_preset *p);
-/* The generic form of the above (for a key table): arg is the lr for SET_LR and the seed for
- * RESEED (exact up to 2^53); other kinds ignore it. UI_CMD_LOAD and the kinds with a payload are
+/* The generic form of the above (for a key table): arg is the lr for SET_LR, the seed for RESEED
+ * (exact up to 2^53) and the pace for SET_PACE; other kinds ignore it. UI_CMD_LOAD and the kinds with a payload are
  * refused here. */
 bool ui_worker_command(ui_worker *w, ui_cmd_kind kind, double arg);
 

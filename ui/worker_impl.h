@@ -25,6 +25,7 @@ typedef struct {
     ui_cmd_kind kind;
     double lr;                   /* SET_LR */
     uint64_t seed;               /* RESEED */
+    int pace;                    /* SET_PACE */
     int arg[4];                  /* TRACE: train index, layer, i, j; VIEW_FEATURES: fx, fy */
     char key[WORKER_KEY_MAX];    /* SET_PARAM: the key */
     char text[NN_PATH_MAX];      /* SAVE_MODEL: path; REPORT: folder; SET_PARAM: value; RACE: the optimizer list */
@@ -63,6 +64,10 @@ struct ui_worker {
     ui_snapshot snap;            /* built here; publish copies what changed to shared */
     uint64_t seq, run;
     ui_run_clock clock;          /* time training since load or reset */
+    int pace;                    /* epochs per second; 0 = max */
+    bool pace_preset;            /* the pace follows the preset (UI_PACE_PRESET) at each load */
+    double epoch_began;          /* when the current (or last) epoch's first batch began */
+    double next_epoch_at;        /* a paced run starts its next epoch not before this; 0: now */
     double last_publish, last_grid, last_health;
     long grid_samples;           /* samples_seen when the grid was computed */
     nn_probe probe;              /* the Boundary view's and the fit's predictions */
@@ -93,6 +98,7 @@ void worker_notice(ui_worker *w, bool error, const char *fmt, ...) __attribute__
 void worker_load(ui_worker *w);                               /* (re)builds the trainer from w->preset */
 void worker_apply(ui_worker *w, const worker_msg *c, bool skip);   /* skip: a replaced load or race */
 void worker_train(ui_worker *w);                              /* one batch while RUNNING */
+double worker_pace_wait(const ui_worker *w);                  /* seconds a paced run waits now; 0: none */
 void worker_free_run(ui_worker *w);                           /* the trainer or the race, and their buffers */
 
 #endif

@@ -6,6 +6,7 @@
  * (nn_trainer_set_param). Worker thread only; the struct is in worker_impl.h. */
 #include "worker_impl.h"
 
+#include "pace.h"
 #include "preset_schema.h"
 #include "report.h"
 
@@ -133,6 +134,7 @@ static void zero_timers(ui_worker *w)
 {
     memset(&w->clock, 0, sizeof w->clock);
     w->grid_samples = 0;
+    w->epoch_began = w->next_epoch_at = 0.0;
 }
 
 static void set_message(ui_worker *w, const char *msg)
@@ -208,6 +210,8 @@ void worker_load(ui_worker *w)
     free(old);
 
     zero_timers(w);
+    if (w->pace_preset)
+        w->pace = nn_pace_default(&w->preset, nn_trainer_split(&w->t)->n_train);
     compute_view(w);
     fill_net(w, false);
     w->state = nn_trainer_finished(&w->t) ? UI_RUN_DONE : UI_RUN_READY;
@@ -382,6 +386,8 @@ static void run_batch(ui_worker *w)
     if (measure)
         nn_step_meter_before(&w->meter, t);
     double t0 = worker_now();
+    if (pr.batch == 0)
+        w->epoch_began = t0;
     nn_status st = nn_trainer_step(t, &err);
     double t1 = worker_now();
     w->clock.busy_s += t1 - t0;
@@ -424,6 +430,14 @@ static void run_batch(ui_worker *w)
     if (changed) {
         w->after = STOP_AFTER_NONE;
         settle(w);
+        worker_publish(w);
+        return;
+    }
+    if (w->pace > 0 && nn_trainer_epoch_ended(t)) {
+        /* paced: every epoch is shown, with its view, and the next one waits its turn */
+        w->next_epoch_at = w->epoch_began + 1.0 / w->pace;
+        if (w->snap.boundary.kind != UI_VIEW_NONE && pr.samples_seen != w->grid_samples)
+            compute_view(w);
         worker_publish(w);
         return;
     }
@@ -537,6 +551,51 @@ static void do_set_lr(ui_worker *w, double lr)
     worker_publish(w);
 }
 
+/* The pace (UI_CMD_SET_PACE): a step, max, or the preset's (see ui_worker_set_pace). */
+static void do_set_pace(ui_worker *w, int pace)
+{
+    w->pace_preset = pace == UI_PACE_PRESET;
+    if (w->pace_preset) {
+        if (!w->have_trainer)
+            return;   /* the load to come sets it */
+        pace = nn_pace_default(nn_trainer_preset(&w->t), nn_trainer_split(&w->t)->n_train);
+    }
+    w->pace = pace;
+    w->next_epoch_at = pace > 0 && w->epoch_began > 0.0 ? w->epoch_began + 1.0 / pace : 0.0;
+    worker_publish(w);
+}
+
+/* Space after DONE: the run goes on from its current weights (UI_CMD_CONTINUE). */
+static void do_continue(ui_worker *w)
+{
+    if (w->state != UI_RUN_DONE)
+        return;
+    if (w->race) {
+        worker_notice(w, true, "a race ends when every optimizer has run its epochs; r races again");
+        worker_publish(w);
+        return;
+    }
+    if (!w->have_trainer)
+        return;
+    nn_error err;
+    nn_error_clear(&err);
+    nn_status st = nn_trainer_continue(&w->t, &err);
+    if (st != NN_OK) {
+        worker_notice(w, true, "%s", why(&err, st));
+        worker_publish(w);
+        return;
+    }
+    int epochs = nn_trainer_preset(&w->t)->training.epochs;
+    if (epochs > 0)
+        add_event(w, "continued for %d more epochs", epochs);
+    else
+        add_event(w, "continued, forever");
+    w->state = UI_RUN_RUNNING;
+    w->after = STOP_AFTER_NONE;
+    w->next_epoch_at = 0.0;
+    worker_publish(w);
+}
+
 /* A preset value as nn_preset_get gives it, without the quotes of a string. */
 static void get_plain(const nn_preset *p, const char *key, char *out, size_t cap)
 {
@@ -561,6 +620,10 @@ static void do_set_param(ui_worker *w, const char *key, const char *value)
     } else {
         const nn_preset_key *row = nn_preset_key_find(key);
         const char *label = row ? nn_preset_key_abbrev(row) : key;
+        if (strcmp(key, "training.optimizer.name") == 0)
+            label = "optimizer";   /* "name" says nothing on the chart */
+        else if (strcmp(key, "training.schedule.name") == 0)
+            label = "schedule";
         char before[64], after[64];
         get_plain(nn_trainer_preset(&w->t), key, before, sizeof before);
         nn_error err;
@@ -572,10 +635,28 @@ static void do_set_param(ui_worker *w, const char *key, const char *value)
             nn_trainer_progress pr;
             nn_trainer_progress_get(&w->t, &pr);
             get_plain(nn_trainer_preset(&w->t), key, after, sizeof after);
+            /* a new optimizer starts from zero moments, with its own defaults */
+            char fresh[64] = "";
+            if (strcmp(key, "training.optimizer.name") == 0 && strcmp(before, after) != 0)
+                snprintf(fresh, sizeof fresh, " (fresh state, lr %g)", pr.base_lr);
             if (strcmp(before, after) != 0)
-                add_event(w, "%s %s -> %s", label, before, after);
-            worker_notice(w, false, "%s %s -> %s from epoch %d, batch %d", label, before, after, pr.epoch + 1,
-                          pr.batch + 1);
+                add_event(w, "%s %s -> %s%s", label, before, after, fresh);
+            if (pr.state == NN_TRAINER_DONE && w->state != UI_RUN_DONE) {
+                w->state = UI_RUN_DONE;   /* fewer epochs: the run is at its new end */
+                w->after = STOP_AFTER_NONE;
+                settle(w);
+                worker_notice(w, false, "%s %s -> %s: the run ends at epoch %d", label, before, after, pr.epoch);
+            } else if (pr.state != NN_TRAINER_DONE && w->state == UI_RUN_DONE) {
+                w->state = UI_RUN_PAUSED;   /* more epochs: Space goes on */
+                if (pr.epochs > 0)
+                    worker_notice(w, false, "%s %s -> %s: Space trains on to epoch %d", label, before, after,
+                                  pr.epochs);
+                else
+                    worker_notice(w, false, "%s %s -> %s: Space trains on until paused", label, before, after);
+            } else {
+                worker_notice(w, false, "%s %s -> %s%s from epoch %d, batch %d", label, before, after, fresh,
+                              pr.epoch + 1, pr.batch + 1);
+            }
             if (w->state != UI_RUN_RUNNING)
                 update_trace(w);
         }
@@ -679,6 +760,12 @@ void worker_apply(ui_worker *w, const worker_msg *c, bool skip)
         if (!skip)
             worker_load(w);
         break;
+    case UI_CMD_CONTINUE:
+        do_continue(w);
+        break;
+    case UI_CMD_SET_PACE:
+        do_set_pace(w, c->pace);
+        break;
     case UI_CMD_QUIT:
         atomic_store(&w->stop, true);
         break;
@@ -704,6 +791,18 @@ void worker_apply(ui_worker *w, const worker_msg *c, bool skip)
     case UI_CMD_COUNT:
         break;
     }
+}
+
+double worker_pace_wait(const ui_worker *w)
+{
+    if (w->pace <= 0 || w->race || !w->have_trainer || w->after != STOP_AFTER_NONE || w->next_epoch_at <= 0.0)
+        return 0.0;
+    nn_trainer_progress pr;
+    nn_trainer_progress_get(&w->t, &pr);
+    if (pr.batch != 0)   /* within an epoch: no waiting */
+        return 0.0;
+    double d = w->next_epoch_at - worker_now();
+    return d > 0.0 ? d : 0.0;
 }
 
 void worker_train(ui_worker *w)

@@ -16,6 +16,11 @@ bad "nope" race iris --optimizers nope
 bad "presets" presets extra
 bad "--bogus" --bogus
 bad "--threads" train iris --threads 9999
+bad "'0' is not max or a whole number" --pace 0 iris
+bad "'fast' is not max or a whole number" --pace fast iris
+bad "forever\" trains until paused" train iris --set training.epochs=forever
+printf '{"dataset": {"source": "iris"}, "training": {"epochs": "forever"}}\n' >forever.json
+bad "forever\" trains until paused" race forever.json
 bad "--seed" train iris --seed -1
 bad "--set" train iris --set noequals
 bad "beta1" train iris --set training.optimizer.beta1=2

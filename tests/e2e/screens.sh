@@ -71,7 +71,7 @@ for p in "${PRESETS[@]}"; do
       shot prompt 'Save preset' w; keys Escape; settle
       shot edit 'Enter applies' 3 G Enter; keys Escape; settle
       shot edit-layer 'Enter applies' 2 Enter; keys Escape; settle
-      shot confirm 'resets training' 3 g j Right; keys n; settle
+      shot confirm 'resets training' 2 a; keys n; settle
       shot picker 'Presets' l; keys Escape; settle
     done
     W=60 H=20

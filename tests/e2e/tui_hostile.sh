@@ -13,7 +13,7 @@ N=0; step() { N=$((N + 1)); echo "ok $N - $*"; }
 open() {   # open ARGS...: a fresh trainer in a 100x30 pane; its exit status goes to $TMP/rc
   t kill-session -t "$S" 2>/dev/null || true; rm -f "$TMP/rc" "$TMP/stty"
   t new-session -d -s "$S" -x 100 -y 30 -e LANG=C.UTF-8 \
-    "cd $TMP/work && $APP $* 2>$TMP/err; st=\$?; stty -a >$TMP/stty 2>&1; echo \$st >$TMP/rc"
+    "cd $TMP/work && $APP --pace max $* 2>$TMP/err; st=\$?; stty -a >$TMP/stty 2>&1; echo \$st >$TMP/rc"
 }
 app_pid() { local p; p=$(pgrep -P "$(t display -p -t "$S" '#{pane_pid}')" | head -1); [ -n "$p" ] || fail "no app process"; echo "$p"; }
 restored() {

@@ -13,7 +13,7 @@ cd "$TMP"
 weights() { sed -n '/"task"/,$p' "$1"; }
 
 "$APP" train iris --epochs 0 --quiet --save "$TMP/cli0.json" >/dev/null || fail "train --epochs 0 failed"
-t new-session -d -s "$S" -x 100 -y 30 -e LANG=C.UTF-8 "cd $TMP && $APP 2>$TMP/err; echo \$? >$TMP/rc"
+t new-session -d -s "$S" -x 100 -y 30 -e LANG=C.UTF-8 "cd $TMP && $APP --pace max 2>$TMP/err; echo \$? >$TMP/rc"
 wait_for 'READY'; wait_for 'Epoch 0/20'
 
 save() {   # save PATTERN: m, accept the offered iris-model.json, wait for the notice

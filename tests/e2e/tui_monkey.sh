@@ -12,7 +12,7 @@ trap 't kill-server 2>/dev/null || true; rm -rf "$TMP"' EXIT
 shows() { local s; s=$(t capture-pane -p -t "$S") || return 2; grep -q -- "$1" <<<"$s"; }   # see harness.sh
 fail() { echo "FAIL: $*" >&2; t capture-pane -p -t "$S" >&2 || true; cat "$TMP/err" >&2; exit 1; }
 cd "$TMP"
-t new-session -d -s "$S" -x 100 -y 30 -e LANG=C.UTF-8 "cd $TMP && $APP 2>$TMP/err; echo \$? >$TMP/rc"
+t new-session -d -s "$S" -x 100 -y 30 -e LANG=C.UTF-8 "cd $TMP && $APP --pace max 2>$TMP/err; echo \$? >$TMP/rc"
 for _ in $(seq 750); do shows READY && break; sleep 0.02; done
 KEYS=(Space s S r R + - Tab BTab 1 2 3 4 5 Up Down Left Right k j h g G Enter Escape BSpace a d K J L z w m
       '?' F1 PPage NPage x 0 9 . l)

@@ -16,7 +16,7 @@ ENV=(-e LANG=C.UTF-8)
 cd "$TMP"
 PRE=""
 [ "$MODE" = ascii ] && PRE="env LANG=C LC_ALL=C TERM=xterm"
-t new-session -d -s "$S" -x 100 -y 30 "${ENV[@]}" "cd $TMP && $PRE $APP 2>$TMP/err; st=\$?; stty -a >$TMP/stty 2>&1; echo \$st >$TMP/rc"
+t new-session -d -s "$S" -x 100 -y 30 "${ENV[@]}" "cd $TMP && $PRE $APP --pace max 2>$TMP/err; st=\$?; stty -a >$TMP/stty 2>&1; echo \$st >$TMP/rc"
 
 wait_for 'READY'; wait_for 'Epoch 0/20'; wait_for 'Help'
 step "opens on the iris preset with no argument"
@@ -78,17 +78,19 @@ keys BSpace BSpace BSpace; keys -l '0.05'; wait_for 'ok: Enter applies'
 keys Enter; wait_for 'learning rate 0.05 from the next batch'; wait_for 'learning rate +0.05'
 step "hyperparameter edit validated as typed and applied"
 
-# epochs (row 10): a change after training asks before it resets
+# epochs (row 10): more epochs after DONE need no reset: PAUSED, and Space trains on
 keys g; for _ in $(seq 9); do keys j; done; keys Enter; wait_for 'ok: Enter applies'
-keys BSpace BSpace; keys -l '30'; keys Enter; wait_for 'resets training. Apply it\?'
-keys y; wait_for 'READY'; wait_for 'Epoch 0/30'
-step "epochs edit asks, then resets"
+keys BSpace BSpace; keys -l '30'; keys Enter; wait_for 'Space trains on to epoch 30'
+wait_for 'PAUSED +Epoch 20/30'
+keys Space; wait_for 'DONE +Epoch 30/30'
+step "epochs edited after DONE without a reset, then trained on"
 
-# a layer: units of the hidden layer, then add one
+# a layer: units of the hidden layer (asks: it resets), then add one
 keys 2; wait_for 'input 4 features'
-keys Enter; keys BSpace BSpace; keys -l '8'; keys Enter; wait_for '67 params'
+keys Enter; keys BSpace BSpace; keys -l '8'; keys Enter; wait_for 'resets training\. Apply it\?'
+keys y; wait_for 'READY'; wait_for '67 params'
 keys a; wait_for '235 params'
-step "layer units edited and a layer added"
+step "layer units edited (after asking) and a layer added"
 
 keys w; wait_for 'Save preset'; wait_for 'iris\.json'; keys Enter
 wait_for 'saved the preset to iris\.json'; [ -s "$TMP/iris.json" ] || fail "no iris.json written"

@@ -19,7 +19,7 @@ N=0; step() { N=$((N + 1)); echo "ok $N - $*"; }
 picture() { t capture-pane -p -e -t "$S" -S 21 -E 36; }
 open() {   # open ARGS...: a fresh app in a 120x40 pane
   t kill-session -t "$S" 2>/dev/null || true; rm -f "$TMP/rc"
-  t new-session -d -s "$S" -x 120 -y 40 -e LANG=C.UTF-8 "cd $TMP && $APP $* 2>$TMP/err; echo \$? >$TMP/rc"
+  t new-session -d -s "$S" -x 120 -y 40 -e LANG=C.UTF-8 "cd $TMP && $APP --pace max $* 2>$TMP/err; echo \$? >$TMP/rc"
 }
 quit() { keys q; wait_rc; [ "$(cat "$TMP/rc")" = 0 ] || fail "exit status $(cat "$TMP/rc")"; }
 
@@ -102,7 +102,7 @@ step "iris (4 features): the boundary over two chosen features, the others at th
 quit
 # ---- ASCII and 8 colours (LANG=C, TERM=xterm): the views keep to ASCII ----
 t kill-session -t "$S" 2>/dev/null || true; rm -f "$TMP/rc"
-t new-session -d -s "$S" -x 120 -y 40 "cd $TMP && env LANG=C LC_ALL=C TERM=xterm $APP spiral 2>$TMP/err; echo \$? >$TMP/rc"
+t new-session -d -s "$S" -x 120 -y 40 "cd $TMP && env LANG=C LC_ALL=C TERM=xterm $APP --pace max spiral 2>$TMP/err; echo \$? >$TMP/rc"
 wait_for 'READY'; wait_for 'Depth for a twisted boundary'; keys 6; wait_for 'o train x test'; keys s; wait_for 'Epoch 1/300'; wait_for 'epoch 1 o train'
 shows '\e\[[0-9;]*4[0-7]m' -e -S 21 -E 36 || fail "no 8-colour backgrounds in the boundary"
 ascii_only() { ! shows '[^\x00-\x7F]' || fail "non-ASCII glyphs in the ASCII mode ($1)"; }

@@ -592,11 +592,14 @@ def cases():
     cls("regularization-l2-adam", {"name": "adam", "learning_rate": 0.01}, "regularization",
         regularization={"method": "l2", "lambda": 0.05})
 
-    # schedules (cosine with t_max 0: the run's epochs)
+    # schedules (cosine with t_max 0: the run's epochs; past t_max, where a run that goes on after DONE
+    # takes cosine, torch's recursive form climbs back up: t_max 3 crosses its special case at epochs
+    # 4 and 10 and turns back twice in 12 epochs)
     for name, s in (("step", {"name": "step", "step_size": 3, "gamma": 0.5}),
                     ("exponential", {"name": "exponential", "gamma": 0.8}),
                     ("cosine", {"name": "cosine"}),
-                    ("cosine-t-max", {"name": "cosine", "t_max": 5, "eta_min": 0.001})):
+                    ("cosine-t-max", {"name": "cosine", "t_max": 5, "eta_min": 0.001}),
+                    ("cosine-past-t-max", {"name": "cosine", "t_max": 3, "eta_min": 0.002})):
         cls("schedule-" + name, {"name": "sgd", "learning_rate": 0.1, "momentum": 0.5}, "schedules", schedule=s)
     cls("schedule-cosine-adagrad-lr-decay", {"name": "adagrad", "learning_rate": 0.05, "lr_decay": 0.05},
         "schedules", schedule={"name": "cosine"})

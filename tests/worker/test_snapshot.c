@@ -231,7 +231,7 @@ static void a_notice_alone_moves_no_section(void **state)
     uint64_t before[S_COUNT], after[S_COUNT];
     section_seqs(u.s, before);
     uint64_t seq = u.s->seq, notice = u.s->notice_seq;
-    assert_true(ui_worker_set_param(u.w, "training.epochs", "7"));   /* not live: an error notice */
+    assert_true(ui_worker_set_param(u.w, "seed", "7"));   /* not live: an error notice */
     wait_for(&u, notice_after, &notice, "the notice");
     assert_true(u.s->notice_error);
     assert_true(u.s->seq > seq);

@@ -1450,6 +1450,145 @@ static void rapid_new_commands_in_any_order_never_deadlock(void **state)
     rmdir(dir);
 }
 
+// --- pace, and a run that goes on ------------------------------------------------------------------
+
+static bool pace_is(const ui_snapshot *s, const void *ctx)
+{
+    return s->pace == *(const int *)ctx;
+}
+
+/* The trained weights of the worker's model, through a saved model file (malloc'd; *n their count). */
+static float *saved_weights(view *v, const char *path, size_t *n)
+{
+    uint64_t before = v->s->notice_seq;
+    assert_true(ui_worker_save_model(v->w, path));
+    wait_notice(v, before);
+    if (v->s->notice_error)
+        fail_msg("save: %s", v->s->notice);
+    nn_model m;
+    nn_error err;
+    memset(&m, 0, sizeof m);
+    if (nn_model_load(&m, path, &err) != NN_OK)
+        fail_msg("nn_model_load: %s", err.msg);
+    *n = m.net.n_params;
+    float *w = malloc(*n * sizeof *w);
+    assert_non_null(w);
+    memcpy(w, m.net.params, *n * sizeof *w);
+    nn_model_free(&m);
+    unlink(path);
+    return w;
+}
+
+/* Pace only waits between epochs: the same preset and seed end with the same weights, bit for bit,
+ * at max, 200 and 50 epochs per second (and with 2 threads at 20/s). A paced run of 10 epochs takes
+ * at least its 9 waits (a lower bound: pacing that did nothing fails it; a slow machine cannot).
+ * UI_PACE_PRESET gives iris its rule's 1/s; values that are no pace are refused. */
+static void the_same_preset_and_seed_give_the_same_weights_at_every_pace(void **state)
+{
+    (void)state;
+    nn_preset p = iris_with("training.epochs", "10", NULL);
+    const int paces[] = {0, 200, 50, 20};
+    char dir[] = "/tmp/nnterm-pace-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[256];
+    snprintf(path, sizeof path, "%s/model.json", dir);
+    float *first = NULL;
+    size_t n0 = 0;
+    for (size_t i = 0; i < sizeof paces / sizeof paces[0]; i++) {
+        view v = view_open(start_worker(&p, paces[i] == 20 ? 2 : 1, -1));
+        wait_ready(&v);
+        assert_true(ui_worker_set_pace(v.w, paces[i]));
+        wait_for(&v, pace_is, &paces[i], "the pace");
+        double t0 = now_s();
+        assert_true(ui_worker_start(v.w));
+        wait_for(&v, finished, NULL, "the run");
+        double took = now_s() - t0;
+        assert_int_equal(v.s->state, UI_RUN_DONE);
+        assert_int_equal(v.s->epoch, 10);
+        if (paces[i] > 0 && !(took >= 9.0 / paces[i]))
+            fail_msg("pace %d/s: 10 epochs in %.3f s, less than 9 waits of 1/%d s", paces[i], took, paces[i]);
+        print_message("pace %3d: 10 epochs in %.3f s\n", paces[i], took);
+        size_t n;
+        float *w = saved_weights(&v, path, &n);
+        if (!first) {
+            first = w;
+            n0 = n;
+        } else {
+            assert_int_equal(n, n0);
+            if (memcmp(w, first, n * sizeof *w) != 0)
+                fail_msg("pace %d/s: the weights differ from those at max", paces[i]);
+            free(w);
+        }
+        view_close(&v);
+    }
+    free(first);
+    rmdir(dir);
+
+    view v = view_open(start_worker(&p, 1, -1));
+    wait_ready(&v);
+    assert_int_equal(v.s->pace, 0);   /* the worker starts at max */
+    assert_true(ui_worker_set_pace(v.w, UI_PACE_PRESET));
+    int one = 1;
+    wait_for(&v, pace_is, &one, "iris's pace (10 epochs: 1/s)");
+    assert_false(ui_worker_set_pace(v.w, 201));
+    assert_false(ui_worker_set_pace(v.w, -2));
+    assert_false(ui_worker_command(v.w, UI_CMD_SET_PACE, 2.5));
+    view_close(&v);
+}
+
+/* Space after DONE (ui_worker_continue) trains another `epochs` epochs: the published history grows
+ * past the run's first length, the end moves, an event marks where. More epochs after DONE
+ * (set_param) is PAUSED, then goes on to the new end; fewer than done is DONE at once. */
+static void a_done_run_goes_on_and_epochs_change_without_a_reset(void **state)
+{
+    (void)state;
+    nn_preset p = iris_with("training.epochs", "4", NULL);
+    view v = view_open(start_worker(&p, 1, -1));
+    wait_ready(&v);
+    uint64_t run = v.s->run;
+    assert_true(ui_worker_continue(v.w));   /* not DONE: ignored */
+    assert_true(ui_worker_start(v.w));
+    wait_for(&v, finished, NULL, "the run");
+    assert_int_equal(v.s->epoch, 4);
+    assert_true(ui_worker_continue(v.w));
+    int ev = 1;
+    wait_for(&v, events_at_least, &ev, "the event of the continue");
+    assert_non_null(strstr(v.s->events.list[0].what, "continued for 4 more epochs"));
+    assert_int_equal(v.s->events.list[0].epoch, 4);
+    wait_for(&v, finished, NULL, "the continued run");
+    assert_int_equal(v.s->state, UI_RUN_DONE);
+    assert_int_equal(v.s->epoch, 8);
+    assert_int_equal(v.s->epochs, 8);
+    assert_int_equal(v.s->history_len, 8);
+    assert_int_equal(v.s->run, run);   /* the same run: the chart goes on */
+    nn_epoch_stats h[16];
+    assert_int_equal(ui_worker_history(v.w, h, 0, 16, NULL), 8);
+    for (int i = 0; i < 8; i++)
+        assert_int_equal(h[i].epoch, i + 1);
+
+    uint64_t before = v.s->notice_seq;
+    assert_true(ui_worker_set_param(v.w, "training.epochs", "7"));   /* the end: 4 + 7 */
+    wait_notice(&v, before);
+    assert_false(v.s->notice_error);
+    assert_int_equal(v.s->state, UI_RUN_PAUSED);
+    assert_int_equal(v.s->epochs, 11);
+    assert_true(ui_worker_start(v.w));
+    wait_for(&v, finished, NULL, "the run to its new end");
+    assert_int_equal(v.s->epoch, 11);
+    assert_true(ui_worker_set_param(v.w, "training.epochs", "forever"));
+    wait_state(&v, UI_RUN_PAUSED);
+    assert_int_equal(v.s->epochs, 0);
+    for (int e = 12; e <= 14; e++) {   /* no end: it trains on, here one epoch at a time */
+        assert_true(ui_worker_step_epoch(v.w));
+        wait_for(&v, epoch_reached, &e, "the next epoch");
+    }
+    before = v.s->notice_seq;
+    assert_true(ui_worker_set_param(v.w, "training.epochs", "2"));   /* 4 + 2, done already */
+    wait_notice(&v, before);
+    assert_int_equal(v.s->state, UI_RUN_DONE);
+    view_close(&v);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1482,6 +1621,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(race_steps_rounds_decimates_long_curves_and_load_leaves_it, watchdog, watchdog_off),
         cmocka_unit_test_setup_teardown(a_race_that_cannot_build_ends_in_error_and_a_load_recovers, watchdog, watchdog_off),
         cmocka_unit_test_setup_teardown(rapid_new_commands_in_any_order_never_deadlock, watchdog, watchdog_off),
+        cmocka_unit_test_setup_teardown(the_same_preset_and_seed_give_the_same_weights_at_every_pace, watchdog,
+                                        watchdog_off),
+        cmocka_unit_test_setup_teardown(a_done_run_goes_on_and_epochs_change_without_a_reset, watchdog, watchdog_off),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
