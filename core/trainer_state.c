@@ -134,6 +134,11 @@ nn_status nn_trainer_state_set(nn_trainer *t, const nn_train_state *s, const nn_
             memcpy(own[i], s->opt_s[i], bytes);
     t->epoch = s->epoch;
     t->batch = s->batch;
+    /* a headless run keeps one batch size, so the rows done in this epoch are batch * batch_size */
+    long pos = (long)s->batch * t->batch_size;
+    t->pos = pos < t->split.n_train ? (int)pos : t->split.n_train;
+    t->last_rows = s->batch > 0 ? (t->pos < t->batch_size ? t->pos : t->batch_size) : 0;
+    t->last_start = t->pos - t->last_rows;
     t->samples_seen = s->samples_seen;
     t->last_grad_norm = s->grad_norm;
     t->best_val = s->best_val;
@@ -142,6 +147,13 @@ nn_status nn_trainer_state_set(nn_trainer *t, const nn_train_state *s, const nn_
     t->stopped_early = false;   /* more epochs were asked for; the rule applies from the next one */
     if (started)
         memcpy(t->order, s->order, (size_t)s->n_order * sizeof *t->order);
+    if (s->history_len > t->history_cap) {
+        nn_epoch_stats *h = realloc(t->history, (size_t)s->history_len * sizeof *h);
+        if (!h)
+            return nn_error_set(err, NN_ENOMEM, "%s: out of memory for the history", file);
+        t->history = h;
+        t->history_cap = s->history_len;
+    }
     t->history_len = s->history_len;
     if (s->history_len > 0)
         memcpy(t->history, s->history, (size_t)s->history_len * sizeof *t->history);

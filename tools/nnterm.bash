@@ -51,7 +51,7 @@ _nnterm()
     local sub=
     [ "$COMP_CWORD" -gt 1 ] && sub=${COMP_WORDS[1]}
     case $prev in
-        --epochs|--seed|--threads|--optimizers|--tolerance) return 0 ;;
+        --epochs|--seed|--threads|--optimizers|--tolerance|--pace) return 0 ;;
         --save|--resume)
             local IFS=$'\n'
             COMPREPLY=($(compgen -f -- "$cur"))
@@ -64,7 +64,7 @@ _nnterm()
 
     if [ "$COMP_CWORD" -eq 1 ]; then
         if [ "${cur#-}" != "$cur" ]; then
-            _nnterm_words "--help --version --no-mouse --no-color --ascii --big --threads" "$cur"
+            _nnterm_words "--help --version --no-mouse --no-color --ascii --big --pace --threads" "$cur"
         else
             _nnterm_words "train race check predict report runs verify compare presets keys help" "$cur"
             _nnterm_presets "$cur"
@@ -76,7 +76,7 @@ _nnterm()
     local opts= args=0 i
     for ((i = 2; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in
-            --epochs|--seed|--threads|--optimizers|--save|--report|--out|--set|--record|--resume|--tolerance) ((i++)) ;;
+            --epochs|--seed|--threads|--optimizers|--save|--report|--out|--set|--record|--resume|--tolerance|--pace) ((i++)) ;;
             -*) ;;
             *) ((args++)) ;;
         esac
@@ -88,7 +88,7 @@ _nnterm()
         report) opts="--out --threads" ;;
         keys) opts="--markdown --names" ;;
         predict|check|presets|help|runs|compare) ;;
-        *) opts="--no-mouse --no-color --ascii --big --threads" ;;   # the trainer
+        *) opts="--no-mouse --no-color --ascii --big --pace --threads" ;;   # the trainer
     esac
     if [ "${cur#-}" != "$cur" ] || [ "$sub" = keys ]; then
         _nnterm_words "$opts" "$cur"
