@@ -67,6 +67,17 @@ int nn_probe_points(const nn_probe *p, const nn_trainer *t, nn_probe_point *out,
  * (yhat - vmin) / (vmax - vmin) (0.5 when flat), vmin..vmax its range over the grid. */
 void nn_probe_grid(nn_probe *p, nn_trainer *t, uint8_t *cls, float *conf, float *vmin, float *vmax);
 
+/* What single units compute over the plane of the grid (BOUNDARY, SURFACE; NN_EINVAL otherwise):
+ * gw x gh points placed as the grid's cells (row 0 the top), the other features at their mean,
+ * through the network's own weights (its workspace is not touched, so a measured batch's z and a
+ * stay). For each of the n units (layer[i], unit[i]), counted from the first hidden layer (the last
+ * layer is the output), its activation a at cell (r, c) into maps[i * gw * gh + r * gw + c]. The
+ * output layer's values are the network's outputs before any unscaling: probabilities for
+ * classification, standardised targets for regression. NN_EINVAL (err names it) for a unit outside
+ * the network, NN_ENOMEM without memory for the rows. */
+nn_status nn_probe_units(const nn_probe *p, const nn_trainer *t, int gw, int gh, const int *layer, const int *unit,
+                         int n, float *maps, nn_error *err);
+
 /* The curve with the current weights (CURVE; nothing otherwise): x (curve_n) evenly on
  * [x_min, x_max], y the first output there. */
 void nn_probe_curve(nn_probe *p, nn_trainer *t, float *x, float *y);

@@ -9,6 +9,9 @@
 
 #include "probe.h"
 
+#include "activation.h"
+#include "network.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -230,6 +233,92 @@ static void test_two_feature_regression_gets_a_surface_scaled_to_its_range(void 
     drop(t);
 }
 
+/* The input row of grid cell (r, c) in original units: the axes at the cell centre, the others at p->mean. */
+static void cell_input(const nn_probe *p, int nf, int gw, int gh, int r, int c, float *x)
+{
+    for (int j = 0; j < nf; j++)
+        x[j] = nf > 2 ? p->mean[j] : 0.0f;
+    x[p->fx] = p->x_min + ((float)c + 0.5f) * (p->x_max - p->x_min) / (float)gw;
+    x[p->fy] = p->y_max - ((float)r + 0.5f) * (p->y_max - p->y_min) / (float)gh;
+}
+
+/* Every output unit's map equals the network's own prediction at the cell (the others at the mean
+ * for wider data), and a first-layer unit's map is its activation computed here from W and b. */
+static void check_units(const char *preset, bool chosen, int fx, int fy)
+{
+    nn_trainer *t = trainer(preset, NULL, NULL);
+    nn_probe p;
+    nn_error err;
+    nn_probe_init(&p, GW, GH, CURVE, FIT, 64);
+    assert_int_equal(nn_probe_setup(&p, t, chosen, fx, fy, &err), NN_OK);
+    assert_int_equal(p.kind, NN_PROBE_BOUNDARY);
+    const nn_network *net = nn_trainer_network(t);
+    int nf = nn_trainer_data(t)->n_features, nl = net->n_layers, outs = nn_network_outputs(net);
+    int layer[16], unit[16], n = 0;
+    for (int k = 0; k < outs && n < 8; k++, n++) {
+        layer[n] = nl - 1;
+        unit[n] = k;
+    }
+    int h0 = n;
+    layer[n] = 0;
+    unit[n++] = net->layers[0].out - 1;
+    layer[n] = 0;
+    unit[n++] = 0;
+    float *maps = malloc((size_t)n * GW * GH * sizeof *maps);
+    assert_non_null(maps);
+    assert_int_equal(nn_probe_units(&p, t, GW, GH, layer, unit, n, maps, &err), NN_OK);
+    float x[64], xn[64], out[16];
+    for (int r = 0; r < GH; r++)
+        for (int c = 0; c < GW; c++) {
+            cell_input(&p, nf, GW, GH, r, c, x);
+            predict_raw(t, x, out);
+            for (int k = 0; k < h0; k++)
+                assert_float_equal(maps[(size_t)k * GW * GH + r * GW + c], out[unit[k]], 1e-5);
+            memcpy(xn, x, (size_t)nf * sizeof *xn);
+            nn_norm_apply(nn_trainer_norm(t), xn, 1);
+            const nn_layer *L = &net->layers[0];
+            for (int k = h0; k < n; k++) {
+                double z = (double)net->params[L->b_off + (size_t)unit[k]];
+                for (int i = 0; i < nf; i++)
+                    z += (double)xn[i] * (double)net->params[L->w_off + (size_t)i * L->out + (size_t)unit[k]];
+                float zf = (float)z, a;
+                nn_act_forward(L->act, L->alpha, &a, &zf, 1, 1);
+                assert_float_equal(maps[(size_t)k * GW * GH + r * GW + c], a, 1e-5);
+            }
+        }
+    /* a unit outside the network is refused, naming it */
+    int bad_l = nl - 1, bad_u = outs;
+    assert_int_equal(nn_probe_units(&p, t, GW, GH, &bad_l, &bad_u, 1, maps, &err), NN_EINVAL);
+    assert_non_null(strstr(err.msg, "is not in the network"));
+    free(maps);
+    nn_probe_free(&p);
+    drop(t);
+}
+
+static void test_unit_maps_are_the_units_activations_over_the_plane(void **state)
+{
+    (void)state;
+    check_units("xor", false, 0, 1);
+    check_units("spiral", false, 0, 1);
+    check_units("iris", true, 2, 3);   /* petal features on the axes, the sepal ones at their mean */
+}
+
+static void test_unit_maps_need_a_plane(void **state)
+{
+    (void)state;
+    nn_trainer *t = trainer("iris", NULL, NULL);
+    nn_probe p;
+    nn_error err;
+    nn_probe_init(&p, GW, GH, CURVE, FIT, 64);
+    assert_int_equal(nn_probe_setup(&p, t, false, 0, 1, &err), NN_OK);
+    assert_int_equal(p.kind, NN_PROBE_NONE);
+    int l = 0, u = 0;
+    float m[GW * GH];
+    assert_int_equal(nn_probe_units(&p, t, GW, GH, &l, &u, 1, m, &err), NN_EINVAL);
+    nn_probe_free(&p);
+    drop(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -237,6 +326,8 @@ int main(void)
         cmocka_unit_test(test_more_features_need_chosen_axes_and_hold_the_rest_at_the_mean),
         cmocka_unit_test(test_one_feature_regression_gets_a_curve_and_a_fit),
         cmocka_unit_test(test_two_feature_regression_gets_a_surface_scaled_to_its_range),
+        cmocka_unit_test(test_unit_maps_are_the_units_activations_over_the_plane),
+        cmocka_unit_test(test_unit_maps_need_a_plane),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
