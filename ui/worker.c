@@ -343,6 +343,12 @@ bool ui_worker_view_features(ui_worker *w, int fx, int fy)
     return push_payload(w, UI_CMD_VIEW_FEATURES, arg, NULL, NULL, NULL);
 }
 
+bool ui_worker_units(ui_worker *w, bool on, int layer, int first)
+{
+    const int arg[4] = {on ? 1 : 0, layer, first, 0};
+    return push_payload(w, UI_CMD_UNITS, arg, NULL, NULL, NULL);
+}
+
 bool ui_worker_set_param(ui_worker *w, const char *key, const char *value)
 {
     if (!key || !key[0] || !value)

@@ -66,6 +66,8 @@ static void compute_view(ui_worker *w)
         nn_probe_curve(&w->probe, &w->t, b->curve_x, b->curve_y);
     else
         nn_probe_grid(&w->probe, &w->t, b->grid_class, b->grid_conf, &b->grid_vmin, &b->grid_vmax);
+    if (w->units.on)
+        ui_snapshot_fill_units(s, &w->probe, &w->t, w->units.layer, w->units.first);
     b->epoch = pr.epoch;
     w->last_grid = worker_now();
     w->grid_samples = pr.samples_seen;
@@ -575,6 +577,21 @@ static void do_view_features(ui_worker *w, int fx, int fy)
     worker_publish(w);
 }
 
+/* The Neurons view's request: the unit maps now, when there is a plane to draw them over. */
+static void do_units(ui_worker *w, const int *arg)
+{
+    w->units.on = arg[0] != 0;
+    w->units.layer = arg[1];
+    w->units.first = arg[2];
+    bool plane = w->have_trainer && !w->race &&
+                 (w->snap.boundary.kind == UI_VIEW_BOUNDARY || w->snap.boundary.kind == UI_VIEW_SURFACE);
+    if (w->units.on && plane && w->state != UI_RUN_LOADING)
+        ui_snapshot_fill_units(&w->snap, &w->probe, &w->t, w->units.layer, w->units.first);
+    else if (!w->units.on || !plane)
+        ui_snapshot_fill_units(&w->snap, NULL, NULL, 0, 0);
+    worker_publish(w);
+}
+
 /* Applies one command (worker thread). skip: a load or race that a newer one replaces. */
 void worker_apply(ui_worker *w, const worker_msg *c, bool skip)
 {
@@ -642,6 +659,9 @@ void worker_apply(ui_worker *w, const worker_msg *c, bool skip)
         break;
     case UI_CMD_VIEW_FEATURES:
         do_view_features(w, c->arg[0], c->arg[1]);
+        break;
+    case UI_CMD_UNITS:
+        do_units(w, c->arg);
         break;
     case UI_CMD_COUNT:
         break;

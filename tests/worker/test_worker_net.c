@@ -226,12 +226,76 @@ static void test_two_chosen_features_of_iris_get_a_boundary(void **state)
     free(s);
 }
 
+static bool units_valid(const ui_snapshot *s) { return s->units.valid; }
+static bool units_off(const ui_snapshot *s) { return !s->units.valid; }
+static bool done_units(const ui_snapshot *s) { return s->state == UI_RUN_DONE && s->units.valid && s->units.epoch == s->epoch; }
+
+/* The Neurons view's maps: only while asked for; every unit of a small network in layer order,
+ * recomputed as it trains; a network with more units than UI_UNIT_MAX gets the page asked for. */
+static void test_unit_maps_while_asked_for(void **state)
+{
+    (void)state;
+    static nn_preset p;
+    nn_error err;
+    assert_int_equal(nn_preset_load(&p, "xor", NULL, &err), NN_OK);
+    assert_int_equal(nn_preset_set(&p, "training.epochs", "5", &err), NN_OK);
+    ui_snapshot *s = calloc(1, sizeof *s);
+    assert_non_null(s);
+    uint64_t seq = 0;
+    ui_worker *w = ui_worker_create(&p, 1, -1, &err);
+    assert_non_null(w);
+    wait_until(w, s, &seq, ready, "READY");
+    assert_false(s->units.valid);                     /* not asked for: not computed */
+    assert_true(ui_worker_units(w, true, 0, 0));
+    wait_until(w, s, &seq, units_valid, "the unit maps");
+    int total = 0;
+    for (int l = 0; l < s->info.n_layers; l++)
+        total += s->info.layers[l].out;
+    assert_true(total <= UI_UNIT_MAX);
+    assert_int_equal(s->units.n, total);
+    assert_int_equal(s->units.layer, -1);
+    int i = 0;
+    for (int l = 0; l < s->info.n_layers; l++)
+        for (int u = 0; u < s->info.layers[l].out; u++, i++) {
+            assert_int_equal(s->units.ulayer[i], l);
+            assert_int_equal(s->units.uindex[i], u);
+            assert_true(s->units.lo[i] <= s->units.hi[i]);
+        }
+    float before = s->units.map[0][0];
+    assert_true(ui_worker_start(w));
+    wait_until(w, s, &seq, done_units, "the maps of the last epoch");
+    assert_true(s->units.map[0][0] != before);       /* training moved the first unit's map */
+    assert_true(ui_worker_units(w, false, 0, 0));
+    wait_until(w, s, &seq, units_off, "the maps off");
+    ui_worker_destroy(w);
+
+    /* 2-100-8-2: more units than fit, so a page of the layer asked for */
+    assert_int_equal(nn_preset_load(&p, "moons", NULL, &err), NN_OK);
+    assert_int_equal(nn_preset_set(&p, "model.layers", "[{\"units\":100,\"activation\":\"relu\"},"
+                                                          "{\"units\":8,\"activation\":\"tanh\"},"
+                                                          "{\"activation\":\"softmax\"}]", &err), NN_OK);
+    seq = 0;
+    w = ui_worker_create(&p, 1, -1, &err);
+    assert_non_null(w);
+    wait_until(w, s, &seq, ready, "READY");
+    assert_true(ui_worker_units(w, true, 0, 64));
+    wait_until(w, s, &seq, units_valid, "the page");
+    assert_int_equal(s->units.layer, 0);
+    assert_int_equal(s->units.first, 64);
+    assert_int_equal(s->units.n, 36);
+    assert_int_equal(s->units.uindex[0], 64);
+    assert_int_equal(s->units.uindex[35], 99);
+    ui_worker_destroy(w);
+    free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_net_weights_match_a_trainer_built_from_the_same_preset),
         cmocka_unit_test(test_no_net_in_race_mode),
         cmocka_unit_test(test_two_chosen_features_of_iris_get_a_boundary),
+        cmocka_unit_test(test_unit_maps_while_asked_for),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
