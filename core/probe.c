@@ -364,3 +364,39 @@ nn_status nn_probe_units(const nn_probe *p, const nn_trainer *t, int gw, int gh,
     free(buf);
     return NN_OK;
 }
+
+int nn_probe_image_side(const nn_trainer *t)
+{
+    const nn_dataset *d = nn_trainer_data(t);
+    if (!d->x8 || d->n_features < 4)
+        return 0;
+    int side = (int)lround(sqrt((double)d->n_features));
+    return side * side == d->n_features ? side : 0;
+}
+
+int nn_probe_predict_rows(nn_trainer *t, int max, uint32_t *rows, int *pred)
+{
+    const nn_dataset *d = nn_trainer_data(t);
+    const nn_split *sp = nn_trainer_split(t);
+    const uint32_t *from = sp->n_test > 0 ? sp->test : sp->train;
+    int n = sp->n_test > 0 ? sp->n_test : sp->n_train;
+    int k = n < max ? n : max, nf = d->n_features, outs = nn_network_outputs(nn_trainer_network(t));
+    if (k <= 0)
+        return 0;
+    float *in = malloc((size_t)k * (size_t)nf * sizeof *in), *out = malloc((size_t)k * (size_t)outs * sizeof *out);
+    if (!in || !out) {
+        free(in);
+        free(out);
+        return 0;
+    }
+    for (int i = 0; i < k; i++) {
+        rows[i] = from[(long)i * n / k];
+        nn_dataset_row(d, (int)rows[i], &in[(size_t)i * nf]);
+    }
+    nn_trainer_predict(t, in, k, out);
+    for (int i = 0; i < k; i++)
+        pred[i] = d->task == NN_TASK_CLASSIFICATION ? nn_predict_class(&out[(size_t)i * outs], outs) : -1;
+    free(in);
+    free(out);
+    return k;
+}

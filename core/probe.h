@@ -86,4 +86,13 @@ void nn_probe_curve(nn_probe *p, nn_trainer *t, float *x, float *y);
  * returns fit_n (0 for classification). */
 int nn_probe_fit(nn_probe *p, nn_trainer *t, float *actual, float *pred);
 
+/* Image data: the side of its square pictures (28 for 784 byte features), 0 when the data is not
+ * pictures (float features, or a count of pixels that is not a square). */
+int nn_probe_image_side(const nn_trainer *t);
+
+/* Up to max rows of the test split (the training split when there is none), evenly spread, and the
+ * class the network predicts for each with the current weights: rows[i], pred[i] (classification;
+ * -1 for regression). Returns how many (0 without rows or memory). */
+int nn_probe_predict_rows(nn_trainer *t, int max, uint32_t *rows, int *pred);
+
 #endif

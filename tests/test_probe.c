@@ -13,6 +13,7 @@
 #include "network.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -319,6 +320,58 @@ static void test_unit_maps_need_a_plane(void **state)
     drop(t);
 }
 
+/* Image data has a side (28 for Fashion-MNIST's 784 byte pixels), other data none; the rows of the
+ * samples are spread over the test split and their predictions are the network's argmax. */
+static void check_predict_rows(nn_trainer *t, int max)
+{
+    uint32_t rows[64];
+    int pred[64];
+    const nn_split *sp = nn_trainer_split(t);
+    int n = sp->n_test > 0 ? sp->n_test : sp->n_train, k = nn_probe_predict_rows(t, max, rows, pred);
+    assert_int_equal(k, n < max ? n : max);
+    const nn_dataset *d = nn_trainer_data(t);
+    int nf = d->n_features, outs = nn_network_outputs(nn_trainer_network(t));
+    float *x = malloc((size_t)nf * sizeof *x), out[16];
+    assert_non_null(x);
+    for (int i = 0; i < k; i++) {
+        assert_int_equal(rows[i], (sp->n_test > 0 ? sp->test : sp->train)[(long)i * n / k]);
+        nn_dataset_row(d, (int)rows[i], x);
+        nn_trainer_predict(t, x, 1, out);
+        int best = 0;
+        for (int c = 1; c < outs; c++)
+            if (out[c] > out[best])
+                best = c;
+        assert_int_equal(pred[i], best);
+    }
+    free(x);
+}
+
+static void test_samples_of_pictures(void **state)
+{
+    (void)state;
+    nn_trainer *t = trainer("iris", NULL, NULL);
+    assert_int_equal(nn_probe_image_side(t), 0);
+    check_predict_rows(t, 20);
+    check_predict_rows(t, 64);
+    drop(t);
+    FILE *f = fopen("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz", "rb");
+    if (!f) {
+        skip();   /* dataset-fashion-mnist is not installed */
+        return;
+    }
+    fclose(f);
+    nn_preset p;
+    nn_error err;
+    assert_int_equal(nn_preset_load(&p, "fashion-mnist", NULL, &err), NN_OK);
+    t = calloc(1, sizeof *t);
+    assert_non_null(t);
+    if (nn_trainer_init(t, &p, 1, &err) != NN_OK)
+        fail_msg("trainer: %s", err.msg);
+    assert_int_equal(nn_probe_image_side(t), 28);
+    check_predict_rows(t, 48);
+    drop(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -328,6 +381,7 @@ int main(void)
         cmocka_unit_test(test_two_feature_regression_gets_a_surface_scaled_to_its_range),
         cmocka_unit_test(test_unit_maps_are_the_units_activations_over_the_plane),
         cmocka_unit_test(test_unit_maps_need_a_plane),
+        cmocka_unit_test(test_samples_of_pictures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -24,7 +24,7 @@ static const struct {
     size_t off, size;
 } sections[] = {
     SECTION(info), SECTION(eval), SECTION(boundary), SECTION(fit), SECTION(health),
-    SECTION(trace), SECTION(events), SECTION(race), SECTION(net), SECTION(units),
+    SECTION(trace), SECTION(events), SECTION(race), SECTION(net), SECTION(units), SECTION(samples), SECTION(picture),
 };
 #undef SECTION
 #define N_SECTIONS (sizeof sections / sizeof sections[0])
@@ -33,10 +33,11 @@ _Static_assert(offsetof(ui_snap_info, seq) == 0 && offsetof(ui_snap_eval, seq) =
                    offsetof(ui_snap_boundary, seq) == 0 && offsetof(ui_snap_fit, seq) == 0 &&
                    offsetof(ui_snap_health, seq) == 0 && offsetof(ui_trace, seq) == 0 &&
                    offsetof(ui_snap_events, seq) == 0 && offsetof(ui_snap_race, seq) == 0 &&
-                   offsetof(ui_snap_net, seq) == 0 && offsetof(ui_snap_units, seq) == 0,
+                   offsetof(ui_snap_net, seq) == 0 && offsetof(ui_snap_units, seq) == 0 &&
+                   offsetof(ui_snap_samples, seq) == 0 && offsetof(ui_snap_picture, seq) == 0,
                "every section opens with its seq");
 _Static_assert(offsetof(ui_snapshot, info) > offsetof(ui_snapshot, notice_error) &&
-                   offsetof(ui_snapshot, units) + sizeof(ui_snap_units) <= sizeof(ui_snapshot),
+                   offsetof(ui_snapshot, picture) + sizeof(ui_snap_picture) <= sizeof(ui_snapshot),
                "the status part comes first, the sections after it");
 
 static uint64_t section_seq(const ui_snapshot *s, size_t i)
@@ -462,6 +463,54 @@ void ui_snapshot_fill_units(ui_snapshot *snap, const nn_probe *p, const nn_train
     }
     if (old_n > s->n)   /* the maps past n stay zero (copy_units relies on it) */
         memset(s->map[s->n], 0, (size_t)(old_n - s->n) * sizeof s->map[0]);
+}
+
+void ui_snapshot_fill_samples(ui_snapshot *snap, nn_trainer *t)
+{
+    ui_snap_samples *s = &snap->samples;
+    int side = t ? nn_probe_image_side(t) : 0;
+    if (side <= 0 || side * side > UI_SAMPLE_PIX) {
+        s->valid = false;
+        return;
+    }
+    const nn_dataset *d = nn_trainer_data(t);
+    int pred[UI_SAMPLE_MAX];
+    int n = nn_probe_predict_rows(t, UI_SAMPLE_MAX, s->row, pred);
+    nn_trainer_progress pr;
+    nn_trainer_progress_get(t, &pr);
+    s->valid = n > 0;
+    s->epoch = pr.epoch;
+    s->side = side;
+    s->n = n;
+    for (int i = 0; i < n; i++) {
+        s->label[i] = (int16_t)(d->label ? d->label[s->row[i]] : -1);
+        s->pred[i] = (int16_t)pred[i];
+        memcpy(s->pix[i], d->x8 + (size_t)s->row[i] * (size_t)d->n_features, (size_t)(side * side));
+    }
+}
+
+void ui_snapshot_fill_picture(ui_snapshot *snap, const nn_trainer *t, int unit)
+{
+    ui_snap_picture *s = &snap->picture;
+    int side = t ? nn_probe_image_side(t) : 0;
+    const nn_network *net = t ? nn_trainer_network(t) : NULL;
+    if (side <= 0 || side * side > UI_SAMPLE_PIX || !net || net->n_layers < 1 || unit < 0 ||
+        unit >= net->layers[0].out || net->layers[0].in != side * side) {
+        s->valid = false;
+        return;
+    }
+    const nn_layer *L = &net->layers[0];
+    const float *W = net->params + L->w_off;
+    float m = 0.0f;
+    for (int i = 0; i < side * side; i++) {
+        s->w[i] = W[(size_t)i * L->out + unit];
+        if (fabsf(s->w[i]) > m)
+            m = fabsf(s->w[i]);
+    }
+    s->valid = true;
+    s->unit = unit;
+    s->side = side;
+    s->wmax = m;
 }
 
 void ui_snapshot_fill_net(ui_snapshot *snap, const nn_trainer *t, bool acts)

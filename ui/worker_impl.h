@@ -72,6 +72,7 @@ struct ui_worker {
         bool on;
         int layer, first;
     } units;                     /* the Neurons view's request (ui_worker_units) */
+    int pic_unit;                /* the Network view's picture: first-layer unit (ui_worker_picture), -1 none */
     nn_step_meter meter;         /* health: the params before a measured step (sized at load) */
     nn_health_trace tr;          /* step-through: sized at load for the network */
     bool have_tr;

@@ -76,6 +76,7 @@ static void compute_view(ui_worker *w)
 static void fill_net(ui_worker *w, bool acts)
 {
     ui_snapshot_fill_net(&w->snap, w->race || !w->have_trainer ? NULL : &w->t, acts);
+    ui_snapshot_fill_picture(&w->snap, w->race || !w->have_trainer ? NULL : &w->t, w->pic_unit);
 }
 
 /* The step-through of the selection with the current weights, into snap.trace. */
@@ -107,6 +108,8 @@ static void update_trace(ui_worker *w)
 /* The run stopped (or was rebuilt): the view and the step-through with the current weights. */
 static void settle(ui_worker *w)
 {
+    if (w->have_trainer && !w->race)
+        ui_snapshot_fill_samples(&w->snap, &w->t);   /* image data: the pictures and their predictions */
     compute_view(w);
     update_trace(w);
     fill_net(w, false);
@@ -209,6 +212,7 @@ void worker_load(ui_worker *w)
     free(old);
 
     zero_timers(w);
+    ui_snapshot_fill_samples(&w->snap, &w->t);
     compute_view(w);
     fill_net(w, false);
     w->state = nn_trainer_finished(&w->t) ? UI_RUN_DONE : UI_RUN_READY;
@@ -414,6 +418,8 @@ static void run_batch(ui_worker *w)
                 w->row_pending = false;
             }
         }
+        if (epoch_end && w->snap.samples.valid)
+            ui_snapshot_fill_samples(&w->snap, t);   /* the pictures' predictions after each epoch */
         if (nn_trainer_finished(t)) {
             w->state = UI_RUN_DONE;
             changed = true;
@@ -662,6 +668,11 @@ void worker_apply(ui_worker *w, const worker_msg *c, bool skip)
         break;
     case UI_CMD_UNITS:
         do_units(w, c->arg);
+        break;
+    case UI_CMD_PICTURE:
+        w->pic_unit = c->arg[0];
+        ui_snapshot_fill_picture(&w->snap, w->race || !w->have_trainer ? NULL : &w->t, w->pic_unit);
+        worker_publish(w);
         break;
     case UI_CMD_COUNT:
         break;
