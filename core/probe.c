@@ -5,6 +5,9 @@
  * with the trainer's statistics before the forward pass. */
 #include "probe.h"
 
+#include "activation.h"
+#include "network.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -298,5 +301,102 @@ int nn_probe_fit(nn_probe *p, nn_trainer *t, float *actual, float *pred)
         pred[i] = p->fit_out[(size_t)i * (size_t)outs];
         actual[i] = d->y[(size_t)p->fit_rows[i] * (size_t)d->n_targets];
     }
+    return k;
+}
+
+nn_status nn_probe_units(const nn_probe *p, const nn_trainer *t, int gw, int gh, const int *layer, const int *unit,
+                         int n, float *maps, nn_error *err)
+{
+    if ((p->kind != NN_PROBE_BOUNDARY && p->kind != NN_PROBE_SURFACE) || gw < 1 || gh < 1 || n < 0)
+        return nn_error_set(err, NN_EINVAL, "unit maps: the data has no plane to draw them over");
+    const nn_network *net = nn_trainer_network(t);
+    int deepest = -1;
+    for (int i = 0; i < n; i++) {
+        if (layer[i] < 0 || layer[i] >= net->n_layers || unit[i] < 0 || unit[i] >= net->layers[layer[i]].out)
+            return nn_error_set(err, NN_EINVAL, "unit maps: layer %d unit %d is not in the network", layer[i] + 1,
+                                unit[i]);
+        if (layer[i] > deepest)
+            deepest = layer[i];
+    }
+    if (deepest < 0)
+        return NN_OK;
+    int nf = nn_trainer_data(t)->n_features, rows = gw * gh, widest = nf;
+    for (int l = 0; l <= deepest; l++)
+        if (net->layers[l].out > widest)
+            widest = net->layers[l].out;
+    float *buf = malloc(3 * (size_t)rows * (size_t)widest * sizeof *buf);
+    if (!buf)
+        return nn_error_set(err, NN_ENOMEM, "unit maps: out of memory");
+    float *in = buf, *z = buf + (size_t)rows * widest, *a = z + (size_t)rows * widest;
+    float dx = (p->x_max - p->x_min) / (float)gw, dy = (p->y_max - p->y_min) / (float)gh;
+    for (int r = 0; r < gh; r++)
+        for (int c = 0; c < gw; c++) {
+            float *row = &in[(size_t)nf * (size_t)(r * gw + c)];
+            if (nf > 2 && p->mean)
+                memcpy(row, p->mean, (size_t)nf * sizeof *row);   /* the other features at their mean */
+            else
+                memset(row, 0, (size_t)nf * sizeof *row);
+            row[p->fx] = p->x_min + ((float)c + 0.5f) * dx;
+            row[p->fy] = p->y_max - ((float)r + 0.5f) * dy;
+        }
+    nn_norm_apply(nn_trainer_norm(t), in, rows);
+    /* the forward pass in double sums, one layer at a time; each layer's a is copied out for the
+     * units asked of it, then becomes the next layer's input */
+    for (int l = 0; l <= deepest; l++) {
+        const nn_layer *L = &net->layers[l];
+        const float *W = net->params + L->w_off, *b = net->params + L->b_off;
+        for (int r = 0; r < rows; r++)
+            for (int j = 0; j < L->out; j++) {
+                double s = (double)b[j];
+                for (int i = 0; i < L->in; i++)
+                    s += (double)in[(size_t)r * L->in + i] * (double)W[(size_t)i * L->out + j];
+                z[(size_t)r * L->out + j] = (float)s;
+            }
+        nn_act_forward(L->act, L->alpha, a, z, rows, L->out);
+        for (int k = 0; k < n; k++)
+            if (layer[k] == l)
+                for (int r = 0; r < rows; r++)
+                    maps[(size_t)k * rows + r] = a[(size_t)r * L->out + unit[k]];
+        float *tmp = in;
+        in = a;
+        a = tmp;
+    }
+    free(buf);
+    return NN_OK;
+}
+
+int nn_probe_image_side(const nn_trainer *t)
+{
+    const nn_dataset *d = nn_trainer_data(t);
+    if (!d->x8 || d->n_features < 4)
+        return 0;
+    int side = (int)lround(sqrt((double)d->n_features));
+    return side * side == d->n_features ? side : 0;
+}
+
+int nn_probe_predict_rows(nn_trainer *t, int max, uint32_t *rows, int *pred)
+{
+    const nn_dataset *d = nn_trainer_data(t);
+    const nn_split *sp = nn_trainer_split(t);
+    const uint32_t *from = sp->n_test > 0 ? sp->test : sp->train;
+    int n = sp->n_test > 0 ? sp->n_test : sp->n_train;
+    int k = n < max ? n : max, nf = d->n_features, outs = nn_network_outputs(nn_trainer_network(t));
+    if (k <= 0)
+        return 0;
+    float *in = malloc((size_t)k * (size_t)nf * sizeof *in), *out = malloc((size_t)k * (size_t)outs * sizeof *out);
+    if (!in || !out) {
+        free(in);
+        free(out);
+        return 0;
+    }
+    for (int i = 0; i < k; i++) {
+        rows[i] = from[(long)i * n / k];
+        nn_dataset_row(d, (int)rows[i], &in[(size_t)i * nf]);
+    }
+    nn_trainer_predict(t, in, k, out);
+    for (int i = 0; i < k; i++)
+        pred[i] = d->task == NN_TASK_CLASSIFICATION ? nn_predict_class(&out[(size_t)i * outs], outs) : -1;
+    free(in);
+    free(out);
     return k;
 }

@@ -67,6 +67,17 @@ int nn_probe_points(const nn_probe *p, const nn_trainer *t, nn_probe_point *out,
  * (yhat - vmin) / (vmax - vmin) (0.5 when flat), vmin..vmax its range over the grid. */
 void nn_probe_grid(nn_probe *p, nn_trainer *t, uint8_t *cls, float *conf, float *vmin, float *vmax);
 
+/* What single units compute over the plane of the grid (BOUNDARY, SURFACE; NN_EINVAL otherwise):
+ * gw x gh points placed as the grid's cells (row 0 the top), the other features at their mean,
+ * through the network's own weights (its workspace is not touched, so a measured batch's z and a
+ * stay). For each of the n units (layer[i], unit[i]), counted from the first hidden layer (the last
+ * layer is the output), its activation a at cell (r, c) into maps[i * gw * gh + r * gw + c]. The
+ * output layer's values are the network's outputs before any unscaling: probabilities for
+ * classification, standardised targets for regression. NN_EINVAL (err names it) for a unit outside
+ * the network, NN_ENOMEM without memory for the rows. */
+nn_status nn_probe_units(const nn_probe *p, const nn_trainer *t, int gw, int gh, const int *layer, const int *unit,
+                         int n, float *maps, nn_error *err);
+
 /* The curve with the current weights (CURVE; nothing otherwise): x (curve_n) evenly on
  * [x_min, x_max], y the first output there. */
 void nn_probe_curve(nn_probe *p, nn_trainer *t, float *x, float *y);
@@ -74,5 +85,14 @@ void nn_probe_curve(nn_probe *p, nn_trainer *t, float *x, float *y);
 /* Predicted versus actual with the current weights (first target): fit_n pairs into actual and pred;
  * returns fit_n (0 for classification). */
 int nn_probe_fit(nn_probe *p, nn_trainer *t, float *actual, float *pred);
+
+/* Image data: the side of its square pictures (28 for 784 byte features), 0 when the data is not
+ * pictures (float features, or a count of pixels that is not a square). */
+int nn_probe_image_side(const nn_trainer *t);
+
+/* Up to max rows of the test split (the training split when there is none), evenly spread, and the
+ * class the network predicts for each with the current weights: rows[i], pred[i] (classification;
+ * -1 for regression). Returns how many (0 without rows or memory). */
+int nn_probe_predict_rows(nn_trainer *t, int max, uint32_t *rows, int *pred);
 
 #endif

@@ -9,7 +9,11 @@
 
 #include "probe.h"
 
+#include "activation.h"
+#include "network.h"
+
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -230,6 +234,144 @@ static void test_two_feature_regression_gets_a_surface_scaled_to_its_range(void 
     drop(t);
 }
 
+/* The input row of grid cell (r, c) in original units: the axes at the cell centre, the others at p->mean. */
+static void cell_input(const nn_probe *p, int nf, int gw, int gh, int r, int c, float *x)
+{
+    for (int j = 0; j < nf; j++)
+        x[j] = nf > 2 ? p->mean[j] : 0.0f;
+    x[p->fx] = p->x_min + ((float)c + 0.5f) * (p->x_max - p->x_min) / (float)gw;
+    x[p->fy] = p->y_max - ((float)r + 0.5f) * (p->y_max - p->y_min) / (float)gh;
+}
+
+/* Every output unit's map equals the network's own prediction at the cell (the others at the mean
+ * for wider data), and a first-layer unit's map is its activation computed here from W and b. */
+static void check_units(const char *preset, bool chosen, int fx, int fy)
+{
+    nn_trainer *t = trainer(preset, NULL, NULL);
+    nn_probe p;
+    nn_error err;
+    nn_probe_init(&p, GW, GH, CURVE, FIT, 64);
+    assert_int_equal(nn_probe_setup(&p, t, chosen, fx, fy, &err), NN_OK);
+    assert_int_equal(p.kind, NN_PROBE_BOUNDARY);
+    const nn_network *net = nn_trainer_network(t);
+    int nf = nn_trainer_data(t)->n_features, nl = net->n_layers, outs = nn_network_outputs(net);
+    int layer[16], unit[16], n = 0;
+    for (int k = 0; k < outs && n < 8; k++, n++) {
+        layer[n] = nl - 1;
+        unit[n] = k;
+    }
+    int h0 = n;
+    layer[n] = 0;
+    unit[n++] = net->layers[0].out - 1;
+    layer[n] = 0;
+    unit[n++] = 0;
+    float *maps = malloc((size_t)n * GW * GH * sizeof *maps);
+    assert_non_null(maps);
+    assert_int_equal(nn_probe_units(&p, t, GW, GH, layer, unit, n, maps, &err), NN_OK);
+    float x[64], xn[64], out[16];
+    for (int r = 0; r < GH; r++)
+        for (int c = 0; c < GW; c++) {
+            cell_input(&p, nf, GW, GH, r, c, x);
+            predict_raw(t, x, out);
+            for (int k = 0; k < h0; k++)
+                assert_float_equal(maps[(size_t)k * GW * GH + r * GW + c], out[unit[k]], 1e-5);
+            memcpy(xn, x, (size_t)nf * sizeof *xn);
+            nn_norm_apply(nn_trainer_norm(t), xn, 1);
+            const nn_layer *L = &net->layers[0];
+            for (int k = h0; k < n; k++) {
+                double z = (double)net->params[L->b_off + (size_t)unit[k]];
+                for (int i = 0; i < nf; i++)
+                    z += (double)xn[i] * (double)net->params[L->w_off + (size_t)i * L->out + (size_t)unit[k]];
+                float zf = (float)z, a;
+                nn_act_forward(L->act, L->alpha, &a, &zf, 1, 1);
+                assert_float_equal(maps[(size_t)k * GW * GH + r * GW + c], a, 1e-5);
+            }
+        }
+    /* a unit outside the network is refused, naming it */
+    int bad_l = nl - 1, bad_u = outs;
+    assert_int_equal(nn_probe_units(&p, t, GW, GH, &bad_l, &bad_u, 1, maps, &err), NN_EINVAL);
+    assert_non_null(strstr(err.msg, "is not in the network"));
+    free(maps);
+    nn_probe_free(&p);
+    drop(t);
+}
+
+static void test_unit_maps_are_the_units_activations_over_the_plane(void **state)
+{
+    (void)state;
+    check_units("xor", false, 0, 1);
+    check_units("spiral", false, 0, 1);
+    check_units("iris", true, 2, 3);   /* petal features on the axes, the sepal ones at their mean */
+}
+
+static void test_unit_maps_need_a_plane(void **state)
+{
+    (void)state;
+    nn_trainer *t = trainer("iris", NULL, NULL);
+    nn_probe p;
+    nn_error err;
+    nn_probe_init(&p, GW, GH, CURVE, FIT, 64);
+    assert_int_equal(nn_probe_setup(&p, t, false, 0, 1, &err), NN_OK);
+    assert_int_equal(p.kind, NN_PROBE_NONE);
+    int l = 0, u = 0;
+    float m[GW * GH];
+    assert_int_equal(nn_probe_units(&p, t, GW, GH, &l, &u, 1, m, &err), NN_EINVAL);
+    nn_probe_free(&p);
+    drop(t);
+}
+
+/* Image data has a side (28 for Fashion-MNIST's 784 byte pixels), other data none; the rows of the
+ * samples are spread over the test split and their predictions are the network's argmax. */
+static void check_predict_rows(nn_trainer *t, int max)
+{
+    uint32_t rows[64];
+    int pred[64];
+    const nn_split *sp = nn_trainer_split(t);
+    int n = sp->n_test > 0 ? sp->n_test : sp->n_train, k = nn_probe_predict_rows(t, max, rows, pred);
+    assert_int_equal(k, n < max ? n : max);
+    const nn_dataset *d = nn_trainer_data(t);
+    int nf = d->n_features, outs = nn_network_outputs(nn_trainer_network(t));
+    float *x = malloc((size_t)nf * sizeof *x), out[16];
+    assert_non_null(x);
+    for (int i = 0; i < k; i++) {
+        assert_int_equal(rows[i], (sp->n_test > 0 ? sp->test : sp->train)[(long)i * n / k]);
+        nn_dataset_row(d, (int)rows[i], x);
+        nn_trainer_predict(t, x, 1, out);
+        int best = 0;
+        for (int c = 1; c < outs; c++)
+            if (out[c] > out[best])
+                best = c;
+        assert_int_equal(pred[i], best);
+    }
+    free(x);
+}
+
+static void test_samples_of_pictures(void **state)
+{
+    (void)state;
+    nn_trainer *t = trainer("iris", NULL, NULL);
+    assert_int_equal(nn_probe_image_side(t), 0);
+    check_predict_rows(t, 20);
+    check_predict_rows(t, 64);
+    drop(t);
+    FILE *f = fopen("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz", "rb");
+    if (!f) {
+        skip();   /* dataset-fashion-mnist is not installed */
+        return;
+    }
+    fclose(f);
+    nn_preset p;
+    nn_error err;
+    assert_int_equal(nn_preset_load(&p, "fashion-mnist", NULL, &err), NN_OK);
+    t = calloc(1, sizeof *t);
+    assert_non_null(t);
+    if (nn_trainer_init(t, &p, 1, &err) != NN_OK)
+        fail_msg("trainer: %s", err.msg);
+    assert_int_equal(nn_probe_image_side(t), 28);
+    check_predict_rows(t, 48);
+    drop(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -237,6 +379,9 @@ int main(void)
         cmocka_unit_test(test_more_features_need_chosen_axes_and_hold_the_rest_at_the_mean),
         cmocka_unit_test(test_one_feature_regression_gets_a_curve_and_a_fit),
         cmocka_unit_test(test_two_feature_regression_gets_a_surface_scaled_to_its_range),
+        cmocka_unit_test(test_unit_maps_are_the_units_activations_over_the_plane),
+        cmocka_unit_test(test_unit_maps_need_a_plane),
+        cmocka_unit_test(test_samples_of_pictures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -382,6 +382,17 @@ static void features(ui_app *a, const ui_intent *in)
     }
 }
 
+/* The Neurons view's maps on (a page) or off; remembered once queued, else asked again next time. */
+static void units(ui_app *a, const ui_intent *in)
+{
+    if (!ui_worker_units(a->w, in->arg[0] != 0, in->arg[1], in->arg[2]))
+        return;
+    ui_views *v = &a->slot.views;
+    v->units_on = in->arg[0] != 0;
+    v->units_layer = in->arg[1];
+    v->units_first = in->arg[2];
+}
+
 void ui_app_act(ui_app *a, const ui_intent *in)
 {
     switch (in->kind) {
@@ -410,6 +421,13 @@ void ui_app_act(ui_app *a, const ui_intent *in)
     case UI_INTENT_FEATURES: features(a, in); break;
     case UI_INTENT_LOAD: open_preset(a, in->text); break;
     case UI_INTENT_REPORT: report(a); break;
+    case UI_INTENT_UNITS: units(a, in); break;
+    case UI_INTENT_PICTURE:
+        if (ui_worker_picture(a->w, in->arg[0])) {
+            a->slot.views.pic_asked = true;
+            a->slot.views.pic_unit = in->arg[0];
+        }
+        break;
     case UI_INTENT_CLOSE: a->mode = UI_MODE_NORMAL; break;
     }
 }

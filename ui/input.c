@@ -18,11 +18,16 @@ static void set_focus(ui_app *a, int p)
 void ui_app_sync_view(ui_app *a)
 {
     const ui_view_def *v = ui_view(a->slot.view);
+    ui_intent in;
+    memset(&in, 0, sizeof in);
+    if (a->slot.views.units_on && a->slot.view != UI_V_NEURONS) {
+        in.kind = UI_INTENT_UNITS;   /* the Neurons view is not shown: its maps cost nothing */
+        ui_app_act(a, &in);
+        memset(&in, 0, sizeof in);
+    }
     if (!v->sync)
         return;
     ui_model m = ui_app_model(a);
-    ui_intent in;
-    memset(&in, 0, sizeof in);
     v->sync(&a->slot.views, &m, &in);
     ui_app_act(a, &in);
 }

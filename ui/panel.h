@@ -80,6 +80,9 @@ typedef enum {
                              user (remembered in ui_views once the worker took it, else a message) */
     UI_INTENT_LOAD,       /* open the preset named text (asking once training has begun) */
     UI_INTENT_REPORT,     /* write the report of the run now into PRESET-report/ (report/) */
+    UI_INTENT_UNITS,      /* the Neurons view's maps: arg[0] 1 on, 0 off; arg[1] layer, arg[2] first unit
+                             (remembered in ui_views once the worker took it) */
+    UI_INTENT_PICTURE,    /* the Network view's picture of first-layer unit arg[0] (-1: none) */
     UI_INTENT_CLOSE       /* close the overlay */
 } ui_intent_kind;
 
@@ -88,7 +91,7 @@ typedef struct {
     bool err;                       /* MESSAGE */
     ui_edit_kind edit;              /* EDIT */
     int panel;                      /* EDIT */
-    int arg[4];                     /* TRACE, FEATURES */
+    int arg[4];                     /* TRACE, FEATURES, UNITS */
     char key[96];                   /* SET_KEY, EDIT */
     char text[UI_FIELD_MAX];        /* MESSAGE, SET_KEY, EDIT, APPLY, LOAD */
     const nn_preset *preset;        /* APPLY: borrowed from the panel's state until the intent is acted on */
@@ -175,7 +178,8 @@ extern const ui_panel_class ui_dataset_class, ui_hparams_class, ui_arch_class, u
 enum {
     UI_NEED_INFO = 1u << 0, UI_NEED_EVAL = 1u << 1, UI_NEED_BOUNDARY = 1u << 2, UI_NEED_FIT = 1u << 3,
     UI_NEED_HEALTH = 1u << 4, UI_NEED_TRACE = 1u << 5, UI_NEED_EVENTS = 1u << 6, UI_NEED_RACE = 1u << 7,
-    UI_NEED_NET = 1u << 8
+    UI_NEED_NET = 1u << 8, UI_NEED_UNITS = 1u << 9, UI_NEED_SAMPLES = 1u << 10,
+    UI_NEED_PICTURE = 1u << 11
 };
 
 /* One view of the slot. Its key (and help line) is its row in viewlist.h. */

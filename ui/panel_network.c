@@ -115,7 +115,8 @@ static void detail(ui_grid *g, ui_rect r, const ui_snapshot *s, int l, int c, co
         }
         ui_grid_printf(g, x, y, xe - x, dim, "  (%d rows)", s->net.act_rows);
     } else {
-        ui_grid_text(g, x, y, xe - x, "activation statistics after the first measured batch", dim);
+        ui_grid_text(g, x, y, xe - x, xe - x >= 52 ? "activation statistics after the first measured batch"
+                                                   : "activations: after a batch", dim);
     }
     if (++y >= ye)
         return;
@@ -279,7 +280,10 @@ void ui_network_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_view
         x += ui_grid_text(g, x, r.y, xe - x, sq, pos);
         x += ui_grid_text(g, x, r.y, xe - x, " positive  ", txt);
     }
-    ui_grid_text(g, x, r.y, xe - x, "rows: inputs, columns: neurons", dim);
+    if (xe - x >= 30)
+        x += ui_grid_text(g, x, r.y, xe - x, "rows: inputs, columns: neurons", dim);
+    if (xe - x >= 17)
+        ui_grid_text(g, x, r.y, xe - x, "  Enter: diagram", dim);
 
     net_layout L;
     layout(&L, s, r, sl);
@@ -317,28 +321,99 @@ static void prepare(ui_views *v, const ui_model *m)
     ui_views_clamp(v, m->snap);
 }
 
+void ui_weight_picture(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *th)
+{
+    const ui_snap_picture *p = &s->picture;
+    if (r.w <= 0 || r.h <= 0 || !p->valid || p->side <= 0)
+        return;
+    bool mono = th->level == UI_COLOR_MONO, half = th->utf8 && !mono;
+    int side = p->side, ph = half ? 2 * r.h : r.h;
+    double vmax = p->wmax > 0 ? (double)p->wmax : 1.0;
+    for (int cy = 0; cy < r.h; cy++)
+        for (int cx = 0; cx < r.w; cx++) {
+            int x0 = cx * side / r.w, x1 = (cx + 1) * side / r.w;
+            double v[2];
+            for (int k = 0; k < (half ? 2 : 1); k++) {
+                int py = half ? 2 * cy + k : cy;
+                int y0 = py * side / ph, y1 = (py + 1) * side / ph;
+                double sum = 0;
+                int n = 0;
+                for (int y = y0; y < (y1 > y0 ? y1 : y0 + 1) && y < side; y++)
+                    for (int x = x0; x < (x1 > x0 ? x1 : x0 + 1) && x < side; x++, n++)
+                        sum += (double)p->w[y * side + x];
+                v[k] = n > 0 ? sum / n : 0;
+            }
+            weight_cell(g, r.x + cx, r.y + cy, v[0], half ? v[1] : 0, half, vmax, th);
+        }
+}
+
+/* The first-layer unit of the selection (the first of a pooled column's units), or -1. */
+static int picture_unit(const ui_views *v, const ui_snapshot *s)
+{
+    if (v->net_layer != 0 || s->info.n_layers <= 0 || s->race.on)
+        return -1;
+    int out = s->info.layers[0].out, nc = s->net.cols[0] > 0 ? s->net.cols[0] : out;
+    int c = v->net_unit < 0 ? 0 : v->net_unit;
+    return (int)(((long)c * out + nc - 1) / nc);
+}
+
 static void draw(ui_grid *g, ui_rect r, const ui_model *m)
 {
-    ui_network_panel(g, r, m->snap, m->views, m->th);
+    const ui_snapshot *s = m->snap;
+    if (m->views->net_diagram && s->net.valid && !s->race.on && s->info.n_layers > 0) {
+        ui_net_diagram(g, r, s, m->views->net_layer, m->views->net_unit, m->th);
+        return;
+    }
+    /* image data, a first-layer unit selected: its weights as a picture on the right */
+    int u = picture_unit(m->views, s);
+    const ui_snap_picture *p = &s->picture;
+    if (u >= 0 && p->valid && p->unit == u && r.w >= 60 && r.h >= 9) {
+        int ph = r.h - 2 >= p->side / 2 ? p->side / 2 : (r.h - 2 >= p->side / 4 ? p->side / 4 : r.h - 2);
+        int pw = 2 * ph;
+        ui_rect pr = ui_rect_make(r.x + r.w - pw, r.y + 1, pw, ph);
+        ui_network_panel(g, ui_rect_make(r.x, r.y, r.w - pw - 2, r.h), s, m->views, m->th);
+        ui_grid_printf(g, pr.x, r.y, pw, ui_st(m->th, UI_R_LABEL), "unit %d as %dx%d", u, p->side, p->side);
+        ui_weight_picture(g, pr, s, m->th);
+        return;
+    }
+    ui_network_panel(g, r, s, m->views, m->th);
+}
+
+/* Image data: the picture of the selected first-layer unit, asked for when it changes. */
+static void sync(ui_views *v, const ui_model *m, ui_intent *out)
+{
+    const ui_snapshot *s = m->snap;
+    int nf = s->info.n_features, side = 2;
+    while (side * side < nf)
+        side++;
+    int u = side * side == nf && nf >= 16 ? picture_unit(v, s) : -1;
+    if (v->pic_asked && v->pic_unit == u)
+        return;
+    if (!v->pic_asked && u < 0)
+        return;
+    out->kind = UI_INTENT_PICTURE;
+    out->arg[0] = u;
 }
 
 static unsigned key(ui_views *v, const ui_model *m, ui_cmd c, ui_intent *out)
 {
-    (void)out;
-    if (c.act == UI_ACT_LEFT) v->net_unit--;
+    if (c.act == UI_ACT_EDIT) v->net_diagram = !v->net_diagram;
+    else if (c.act == UI_ACT_LEFT) v->net_unit--;
     else if (c.act == UI_ACT_RIGHT) v->net_unit++;
     else if (c.act == UI_ACT_UP) v->net_layer--;
     else if (c.act == UI_ACT_DOWN) v->net_layer++;
     else if (c.act == UI_ACT_HOME) v->net_unit = 0;
     else if (c.act == UI_ACT_END) v->net_unit = UI_NET_DIM;
     ui_views_clamp(v, m->snap);
+    sync(v, m, out);
     return UI_REDRAW;
 }
 
 static void click(ui_views *v, const ui_model *m, ui_rect r, int x, int y)
 {
     int l, u;
-    if (ui_network_hit(m->snap, v, r, x, y, &l, &u)) {
+    bool hit = v->net_diagram ? ui_diagram_hit(m->snap, r, v->net_layer, v->net_unit, x, y, &l, &u) : ui_network_hit(m->snap, v, r, x, y, &l, &u);
+    if (hit) {
         v->net_layer = l;
         v->net_unit = u;
         ui_views_clamp(v, m->snap);
@@ -346,5 +421,5 @@ static void click(ui_views *v, const ui_model *m, ui_rect r, int x, int y)
 }
 
 const ui_view_def ui_network_view = {
-    "Network", "Net", UI_NEED_INFO | UI_NEED_NET | UI_NEED_RACE, prepare, draw, key, NULL, click,
+    "Network", "Net", UI_NEED_INFO | UI_NEED_NET | UI_NEED_RACE | UI_NEED_PICTURE, prepare, draw, key, sync, click,
 };

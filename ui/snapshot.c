@@ -24,7 +24,7 @@ static const struct {
     size_t off, size;
 } sections[] = {
     SECTION(info), SECTION(eval), SECTION(boundary), SECTION(fit), SECTION(health),
-    SECTION(trace), SECTION(events), SECTION(race), SECTION(net),
+    SECTION(trace), SECTION(events), SECTION(race), SECTION(net), SECTION(units), SECTION(samples), SECTION(picture),
 };
 #undef SECTION
 #define N_SECTIONS (sizeof sections / sizeof sections[0])
@@ -33,10 +33,11 @@ _Static_assert(offsetof(ui_snap_info, seq) == 0 && offsetof(ui_snap_eval, seq) =
                    offsetof(ui_snap_boundary, seq) == 0 && offsetof(ui_snap_fit, seq) == 0 &&
                    offsetof(ui_snap_health, seq) == 0 && offsetof(ui_trace, seq) == 0 &&
                    offsetof(ui_snap_events, seq) == 0 && offsetof(ui_snap_race, seq) == 0 &&
-                   offsetof(ui_snap_net, seq) == 0,
+                   offsetof(ui_snap_net, seq) == 0 && offsetof(ui_snap_units, seq) == 0 &&
+                   offsetof(ui_snap_samples, seq) == 0 && offsetof(ui_snap_picture, seq) == 0,
                "every section opens with its seq");
 _Static_assert(offsetof(ui_snapshot, info) > offsetof(ui_snapshot, notice_error) &&
-                   offsetof(ui_snapshot, net) + sizeof(ui_snap_net) <= sizeof(ui_snapshot),
+                   offsetof(ui_snapshot, picture) + sizeof(ui_snap_picture) <= sizeof(ui_snapshot),
                "the status part comes first, the sections after it");
 
 static uint64_t section_seq(const ui_snapshot *s, size_t i)
@@ -86,6 +87,18 @@ static void copy_net(ui_snap_net *dst, const ui_snap_net *src)
     dst->act_rows = src->act_rows;
 }
 
+/* The Neurons view's section (150 KB of maps) holds n maps: copies those. Maps past n are zero in the
+ * worker's snapshot (ui_snapshot_fill_units clears them), so copying the larger n of the two leaves
+ * dst byte for byte equal to src. */
+static void copy_units(ui_snap_units *dst, const ui_snap_units *src)
+{
+    int n = dst->n > src->n ? dst->n : src->n;
+    if (n < 0 || n > UI_UNIT_MAX)
+        n = UI_UNIT_MAX;
+    memcpy(dst, src, offsetof(ui_snap_units, map));
+    memcpy(dst->map, src->map, (size_t)n * sizeof dst->map[0]);
+}
+
 void ui_snapshot_copy(ui_snapshot *dst, const ui_snapshot *src, bool all)
 {
     memcpy(dst, src, STATUS_BYTES);
@@ -94,6 +107,8 @@ void ui_snapshot_copy(ui_snapshot *dst, const ui_snapshot *src, bool all)
             continue;
         if (sections[i].off == offsetof(ui_snapshot, net))
             copy_net(&dst->net, &src->net);
+        else if (sections[i].off == offsetof(ui_snapshot, units))
+            copy_units(&dst->units, &src->units);
         else
             memcpy((char *)dst + sections[i].off, (const char *)src + sections[i].off, sections[i].size);
     }
@@ -390,6 +405,112 @@ void ui_snapshot_fill_boundary(ui_snapshot *s, const nn_probe *p, const nn_train
         b->grid_w = UI_GRID_W;
         b->grid_h = UI_GRID_H;
     }
+}
+
+void ui_snapshot_fill_units(ui_snapshot *snap, const nn_probe *p, const nn_trainer *t, int layer, int first)
+{
+    ui_snap_units *s = &snap->units;
+    int old_n = s->n > 0 && s->n <= UI_UNIT_MAX ? s->n : 0;
+    s->valid = false;
+    s->n = 0;
+    if (t && p && (p->kind == NN_PROBE_BOUNDARY || p->kind == NN_PROBE_SURFACE)) {
+        const nn_network *net = nn_trainer_network(t);
+        int total = 0;
+        for (int l = 0; l < net->n_layers; l++)
+            total += net->layers[l].out;
+        int ul[UI_UNIT_MAX], uu[UI_UNIT_MAX], n = 0;
+        if (total <= UI_UNIT_MAX) {
+            layer = -1;
+            first = 0;
+            for (int l = 0; l < net->n_layers; l++)
+                for (int u = 0; u < net->layers[l].out; u++, n++) {
+                    ul[n] = l;
+                    uu[n] = u;
+                }
+        } else {
+            layer = layer < 0 ? 0 : layer >= net->n_layers ? net->n_layers - 1 : layer;
+            int out = net->layers[layer].out;
+            first = first < 0 ? 0 : first >= out ? out - 1 : first;
+            for (int u = first; u < out && n < UI_UNIT_MAX; u++, n++) {
+                ul[n] = layer;
+                uu[n] = u;
+            }
+        }
+        nn_error err;
+        nn_error_clear(&err);
+        if (nn_probe_units(p, t, UI_UNIT_GRID, UI_UNIT_GRID, ul, uu, n, &s->map[0][0], &err) == NN_OK) {
+            nn_trainer_progress pr;
+            nn_trainer_progress_get(t, &pr);
+            s->valid = true;
+            s->epoch = pr.epoch;
+            s->batch = pr.batch;
+            s->layer = layer;
+            s->first = first;
+            s->n = n;
+            for (int i = 0; i < n; i++) {
+                s->ulayer[i] = (int16_t)ul[i];
+                s->uindex[i] = (int16_t)uu[i];
+                float lo = INFINITY, hi = -INFINITY;
+                for (int k = 0; k < UI_UNIT_GRID * UI_UNIT_GRID; k++)
+                    if (isfinite(s->map[i][k])) {
+                        lo = fminf(lo, s->map[i][k]);
+                        hi = fmaxf(hi, s->map[i][k]);
+                    }
+                s->lo[i] = lo <= hi ? lo : 0.0f;
+                s->hi[i] = lo <= hi ? hi : 0.0f;
+            }
+        }
+    }
+    if (old_n > s->n)   /* the maps past n stay zero (copy_units relies on it) */
+        memset(s->map[s->n], 0, (size_t)(old_n - s->n) * sizeof s->map[0]);
+}
+
+void ui_snapshot_fill_samples(ui_snapshot *snap, nn_trainer *t)
+{
+    ui_snap_samples *s = &snap->samples;
+    int side = t ? nn_probe_image_side(t) : 0;
+    if (side <= 0 || side * side > UI_SAMPLE_PIX) {
+        s->valid = false;
+        return;
+    }
+    const nn_dataset *d = nn_trainer_data(t);
+    int pred[UI_SAMPLE_MAX];
+    int n = nn_probe_predict_rows(t, UI_SAMPLE_MAX, s->row, pred);
+    nn_trainer_progress pr;
+    nn_trainer_progress_get(t, &pr);
+    s->valid = n > 0;
+    s->epoch = pr.epoch;
+    s->side = side;
+    s->n = n;
+    for (int i = 0; i < n; i++) {
+        s->label[i] = (int16_t)(d->label ? d->label[s->row[i]] : -1);
+        s->pred[i] = (int16_t)pred[i];
+        memcpy(s->pix[i], d->x8 + (size_t)s->row[i] * (size_t)d->n_features, (size_t)(side * side));
+    }
+}
+
+void ui_snapshot_fill_picture(ui_snapshot *snap, const nn_trainer *t, int unit)
+{
+    ui_snap_picture *s = &snap->picture;
+    int side = t ? nn_probe_image_side(t) : 0;
+    const nn_network *net = t ? nn_trainer_network(t) : NULL;
+    if (side <= 0 || side * side > UI_SAMPLE_PIX || !net || net->n_layers < 1 || unit < 0 ||
+        unit >= net->layers[0].out || net->layers[0].in != side * side) {
+        s->valid = false;
+        return;
+    }
+    const nn_layer *L = &net->layers[0];
+    const float *W = net->params + L->w_off;
+    float m = 0.0f;
+    for (int i = 0; i < side * side; i++) {
+        s->w[i] = W[(size_t)i * L->out + unit];
+        if (fabsf(s->w[i]) > m)
+            m = fabsf(s->w[i]);
+    }
+    s->valid = true;
+    s->unit = unit;
+    s->side = side;
+    s->wmax = m;
 }
 
 void ui_snapshot_fill_net(ui_snapshot *snap, const nn_trainer *t, bool acts)

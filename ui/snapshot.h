@@ -69,6 +69,10 @@ typedef struct {
 #define UI_TRACE_VEC 64      /* values kept per vector (per layer) in the step-through copy */
 #define UI_RACE_HIST 256     /* loss points kept per optimizer in a race */
 #define UI_NET_DIM 64        /* Network view: rows (inputs) and columns (neurons) kept per layer */
+#define UI_UNIT_GRID 24      /* Neurons view: a unit's map is UI_UNIT_GRID x UI_UNIT_GRID points */
+#define UI_UNIT_MAX 64       /* Neurons view: unit maps in the snapshot */
+#define UI_SAMPLE_MAX 48     /* Samples view: pictures in the snapshot */
+#define UI_SAMPLE_PIX 784    /* Samples view: pixels a picture at most (28 x 28) */
 
 /* A live change during a run (ui_worker_set_lr, ui_worker_set_param), for a marker on the loss
  * chart at x = epoch + batch / n_batches. */
@@ -275,6 +279,53 @@ typedef struct {
     float active[NN_MAX_LAYERS][UI_NET_DIM], sat[NN_MAX_LAYERS][UI_NET_DIM];
 } ui_snap_net;
 
+
+/* The Neurons view: what single units compute over the Boundary view's plane (its range, axes and
+ * the other features at their mean), while the view asks for it (ui_worker_units): computed with the
+ * boundary grid (every epoch, more often for small networks) and whenever the run stops. A network
+ * whose hidden and output units number at most UI_UNIT_MAX gets every unit (layer -1); a larger one
+ * gets up to UI_UNIT_MAX units of the layer asked for, from unit `first` (a page). Not valid without
+ * a plane (BOUNDARY or SURFACE), in race mode, or when not asked for. */
+typedef struct {
+    uint64_t seq;
+    bool valid;
+    int epoch, batch;          /* completed epochs and next batch when computed */
+    int layer, first;          /* -1, 0: every unit of the network; else the page's layer and first unit */
+    int n;                     /* maps */
+    int16_t ulayer[UI_UNIT_MAX], uindex[UI_UNIT_MAX];   /* map i is unit uindex[i] of layer ulayer[i] (0-based) */
+    float lo[UI_UNIT_MAX], hi[UI_UNIT_MAX];             /* each map's smallest and largest value */
+    float map[UI_UNIT_MAX][UI_UNIT_GRID * UI_UNIT_GRID];/* point (r, c) at [r * UI_UNIT_GRID + c]: the unit's
+                                                            activation at the boundary grid's place for it
+                                                            (row 0 the top); output units before unscaling */
+} ui_snap_units;
+
+/* The Samples view: for image data (square pictures of byte pixels, at most UI_SAMPLE_PIX), an even
+ * sample of the test rows (training rows without a test split) with their true and predicted class,
+ * recomputed at every epoch's end and whenever the run stops. Not valid for other data or in race
+ * mode. */
+typedef struct {
+    uint64_t seq;
+    bool valid;
+    int epoch;                 /* completed epochs when predicted */
+    int side;                  /* pixels a side */
+    int n;
+    uint32_t row[UI_SAMPLE_MAX];            /* dataset row */
+    int16_t label[UI_SAMPLE_MAX], pred[UI_SAMPLE_MAX];
+    uint8_t pix[UI_SAMPLE_MAX][UI_SAMPLE_PIX];   /* row-major, side x side, 0 black .. 255 white */
+} ui_snap_samples;
+
+/* The Network view's picture of a first-layer unit of image data: its incoming weights laid out as
+ * the pictures' pixels (what the unit looks for), for the unit the view asks for
+ * (ui_worker_picture); copied with the net section. Not valid for other data or in race mode. */
+typedef struct {
+    uint64_t seq;
+    bool valid;
+    int unit;                  /* the first-layer unit */
+    int side;                  /* pixels a side */
+    float wmax;                /* max |w| over the picture */
+    float w[UI_SAMPLE_PIX];    /* row-major, side x side */
+} ui_snap_picture;
+
 typedef struct {
     /* ---- the status part: small, copied by every publish ---- */
     uint64_t seq;              /* bumps on every publish */
@@ -327,6 +378,9 @@ typedef struct {
     ui_snap_events events;     /* live-change markers on the loss chart */
     ui_snap_race race;         /* the Race view */
     ui_snap_net net;           /* the Network view */
+    ui_snap_units units;       /* the Neurons view */
+    ui_snap_samples samples;   /* the Samples view */
+    ui_snap_picture picture;   /* the Network view's picture of a unit's weights */
 } ui_snapshot;
 
 /* Copies the status part of src and each of its sections whose seq differs from dst's (all: every
@@ -369,6 +423,14 @@ void ui_snapshot_fill_boundary(ui_snapshot *s, const nn_probe *p, const nn_train
 /* The net section from t's network (NULL: not valid): the weights pooled to UI_NET_DIM, and with
  * acts the activation statistics of the last forward. */
 void ui_snapshot_fill_net(ui_snapshot *s, const nn_trainer *t, bool acts);
+/* The units section from probe p set up for t: every unit when they fit UI_UNIT_MAX, else the page of
+ * `layer` from `first` (clamped into the network); t NULL or no plane: not valid. */
+void ui_snapshot_fill_units(ui_snapshot *s, const nn_probe *p, const nn_trainer *t, int layer, int first);
+/* The samples section from t (NULL, or data that is not square byte pictures: not valid). */
+void ui_snapshot_fill_samples(ui_snapshot *s, nn_trainer *t);
+/* The picture section: unit `unit` of t's first layer (t NULL, unit < 0 or out of range, or data
+ * that is not square byte pictures: not valid). */
+void ui_snapshot_fill_picture(ui_snapshot *s, const nn_trainer *t, int unit);
 /* The health section's measurement of batch `batch` of epoch `epoch` (both 1-based) and its
  * warnings (the history is pushed by the caller at the epoch's end). */
 void ui_snapshot_fill_health(ui_snapshot *s, const nn_health *h, int epoch, int batch);

@@ -10,12 +10,14 @@
 #define UI_VIEWLIST_H
 
 #define UI_VIEW_ROWS(X)                                                                              \
-    X(CONFUSION, confusion, '5', "5", "Confusion: the test confusion matrix (or the fit)")           \
-    X(BOUNDARY, boundary, '6', "6", "Boundary: predicted classes and the data points")               \
-    X(NETWORK, network, '7', "7", "Network: weights of every layer, one neuron")                     \
-    X(HEALTH, health, '8', "8", "Health: gradients, updates, dead units, warnings")                  \
-    X(STEP, step, '9', "9", "Step: a sample's z, a, delta; a weight's update")                       \
-    X(RACE, race, '0', "0", "Race: the optimizers from the same initial weights")                    \
+    X(CONFUSION, confusion, '5', "5", "Confusion: the test confusion matrix (or the fit)")          \
+    X(BOUNDARY, boundary, '6', "6", "Boundary: predicted classes and the data points")              \
+    X(NEURONS, neurons, 'n', "n", "Neurons: each unit's map over the plane, by layer")              \
+    X(NETWORK, network, '7', "7", "Network: weights of every layer, one neuron")                    \
+    X(SAMPLES, samples, 'p', "p", "Samples: pictures, true and predicted (image data)")             \
+    X(HEALTH, health, '8', "8", "Health: gradients, updates, dead units, warnings")                 \
+    X(STEP, step, '9', "9", "Step: a sample's z, a, delta; a weight's update")                      \
+    X(RACE, race, '0', "0", "Race: the optimizers from the same initial weights")                   \
     X(LESSON, lesson, 'i', "i", "Lesson: the lesson of a lesson preset")
 
 #define UI_VIEW_ENUM_(id, name, key, label, help) UI_V_##id,

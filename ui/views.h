@@ -21,6 +21,9 @@
 /* What the views remember between frames (selections, scroll, the ghost of the previous run). */
 typedef struct {
     int net_layer, net_unit;          /* Network: the selected layer and neuron (pooled column) */
+    bool net_diagram;                 /* Network: the diagram instead of the heatmaps (Enter) */
+    bool pic_asked;                   /* Network: a picture was asked of the worker: of unit pic_unit */
+    int pic_unit;
     bool step_on;                     /* Step: a selection was sent to the worker */
     int step_index, step_layer, step_i, step_j;   /* step_i == NN_HEALTH_BIAS: the bias */
     int lesson_scroll;                /* Lesson: first line shown */
@@ -28,6 +31,12 @@ typedef struct {
     uint64_t feat_asked;              /* Boundary: snapshot.run + 1 when two features were asked for */
     int feat_x, feat_y;               /* Boundary: the axes last asked for (in run feat_run - 1) */
     uint64_t feat_run;
+    int neu_layer, neu_unit;          /* Neurons: the selected unit (layer 0: the first hidden layer) */
+    bool neu_zoom;                    /* Neurons: the selected unit's map alone (Enter) */
+    int samp_first;                   /* Samples: the first picture shown */
+    bool samp_wrong;                  /* Samples: the mistakes only (Enter) */
+    bool units_on;                    /* Neurons: the maps asked of the worker (on, layer, first unit) */
+    int units_layer, units_first;
     /* the previous run's loss curves (kept when snapshot.run changes), drawn faint */
     double *ghost;                    /* (2, ghost_cap): train, then val loss */
     int ghost_len, ghost_cap;
@@ -87,6 +96,42 @@ void ui_network_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_view
 /* The layer and neuron under (x, y) of a Network panel drawn into r (a click selects it); false if
  * (x, y) is not on a heatmap or its label. */
 bool ui_network_hit(const ui_snapshot *s, const ui_views *v, ui_rect r, int x, int y, int *layer, int *unit);
+/* Network, as a diagram: the inputs, each layer's units and the outputs as nodes in columns
+ * (UI_DIAGRAM_WHOLE a layer whole; a larger layer its first units, "+N", the selected unit and its
+ * last), every
+ * weight an edge in braille dots coloured by sign (ui_weight_colour; monochrome: negative dotted)
+ * and deeper with |w|, the strongest on top; inputs labelled with the features, outputs with the
+ * classes; the selected unit (sel_layer, sel_unit) marked. */
+#define UI_DIAGRAM_WHOLE 8
+void ui_net_diagram(ui_grid *g, ui_rect r, const ui_snapshot *s, int sel_layer, int sel_unit, const ui_theme *th);
+/* The unit whose node is at (x, y) of a diagram drawn into r; false if none. */
+bool ui_diagram_hit(const ui_snapshot *s, ui_rect r, int sel_layer, int sel_unit, int x, int y, int *layer, int *unit);
+/* The snapshot's picture of a first-layer unit's weights (image data) over r, each cell the mean of
+ * its block of pixels: UTF-8 with colours two pixels a cell (U+2580) in the weight colours
+ * (ui_weight_colour over the picture's wmax); ASCII one a cell; monochrome the weight glyphs
+ * " -=" and " +#". */
+void ui_weight_picture(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *th);
+/* Neurons: every hidden and output unit's map over the Boundary plane (snapshot units), the layers
+ * as columns, the selected unit (v->neu_layer, neu_unit) large with its bias and incoming weights
+ * beside them from 70 columns on (alone with v->neu_zoom); the selected layer a page at a time when
+ * the network does not fit. */
+void ui_neurons_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_views *v, const ui_theme *th);
+/* The unit under (x, y) of a Neurons panel drawn into r (a click selects it); false if none. */
+bool ui_neurons_hit(const ui_snapshot *s, const ui_views *v, ui_rect r, int x, int y, int *layer, int *unit);
+/* Map i of the snapshot's units over r: hidden units by sign (class 0's colour negative, class 1's
+ * positive, deeper with |a| over the map's largest), classifier outputs in the Boundary view's class
+ * colours by probability, regression outputs in the heat ramp. UTF-8 with colours: two points per
+ * cell (U+2580); ASCII: one, as a background; monochrome: glyphs (hidden " -=+#" by sign and
+ * strength, outputs the ramp " .:-=+*#%@"). */
+void ui_unit_map(ui_grid *g, ui_rect r, const ui_snapshot *s, int i, const ui_theme *th);
+/* Samples: image data's test pictures (snapshot samples) in a grid, each with its true class and
+ * the predicted one (green right, red wrong), from v->samp_first, the mistakes only with
+ * v->samp_wrong; a note for other data. */
+void ui_samples_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_views *v, const ui_theme *th);
+/* Picture i of the snapshot's samples over r, each cell the mean of its block of pixels: 256 colours
+ * with UTF-8 two grey levels a cell (U+2580, greys 232..255), ASCII one grey background; 8 colours and
+ * monochrome the glyph ramp " .:-=+*#%@". */
+void ui_picture(ui_grid *g, ui_rect r, const ui_snapshot *s, int i, const ui_theme *th);
 void ui_health_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *th);
 void ui_step_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_views *v, const ui_theme *th);
 /* logy: log10 loss axis. */

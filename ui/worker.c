@@ -203,6 +203,7 @@ ui_worker *ui_worker_create(const nn_preset *p, int threads, int wake_fd, nn_err
         nn_error_set(err, NN_ENOMEM, "ui_worker_create: out of memory");
         return NULL;
     }
+    w->pic_unit = -1;   /* no picture until the Network view asks */
     w->threads = threads;
     w->wake_fd = wake_fd;
     atomic_init(&w->stop, false);
@@ -399,6 +400,18 @@ bool ui_worker_view_features(ui_worker *w, int fx, int fy)
 {
     const int arg[4] = {fx, fy, 0, 0};
     return push_payload(w, UI_CMD_VIEW_FEATURES, arg, NULL, NULL, NULL);
+}
+
+bool ui_worker_units(ui_worker *w, bool on, int layer, int first)
+{
+    const int arg[4] = {on ? 1 : 0, layer, first, 0};
+    return push_payload(w, UI_CMD_UNITS, arg, NULL, NULL, NULL);
+}
+
+bool ui_worker_picture(ui_worker *w, int unit)
+{
+    const int arg[4] = {unit, 0, 0, 0};
+    return push_payload(w, UI_CMD_PICTURE, arg, NULL, NULL, NULL);
 }
 
 bool ui_worker_set_param(ui_worker *w, const char *key, const char *value)

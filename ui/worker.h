@@ -49,6 +49,8 @@ typedef enum {
     UI_CMD_RACE,           /* ui_worker_race */
     UI_CMD_VIEW_FEATURES,  /* ui_worker_view_features */
     UI_CMD_REPORT,         /* ui_worker_report */
+    UI_CMD_UNITS,          /* ui_worker_units */
+    UI_CMD_PICTURE,        /* ui_worker_picture */
     UI_CMD_COUNT
 } ui_cmd_kind;
 
@@ -152,5 +154,14 @@ bool ui_worker_race(ui_worker *w, const nn_preset *p, const char *optimizers);
  * across reset and load (back to 0 and 1 when it does not fit the new data). Bad indices, 2 or
  * fewer features, a race: an error notice and nothing changes. */
 bool ui_worker_view_features(ui_worker *w, int fx, int fy);
+
+/* The Neurons view's unit maps (snapshot units): on, they are computed at once with the current
+ * weights and then with the Boundary view's grid; off (the view is not shown), no longer computed.
+ * layer and first: the page asked for when the network has more than UI_UNIT_MAX units. */
+bool ui_worker_units(ui_worker *w, bool on, int layer, int first);
+
+/* The Network view's picture (snapshot picture) of first-layer unit `unit` of image data, copied
+ * with the network's weights from now on; -1: none. */
+bool ui_worker_picture(ui_worker *w, int unit);
 
 #endif

@@ -26,7 +26,7 @@ typedef struct {
     double lr;                   /* SET_LR */
     uint64_t seed;               /* RESEED */
     int pace;                    /* SET_PACE */
-    int arg[4];                  /* TRACE: train index, layer, i, j; VIEW_FEATURES: fx, fy */
+    int arg[4];                  /* TRACE: train index, layer, i, j; VIEW_FEATURES: fx, fy; UNITS: on, layer, first */
     char key[WORKER_KEY_MAX];    /* SET_PARAM: the key */
     char text[NN_PATH_MAX];      /* SAVE_MODEL: path; REPORT: folder; SET_PARAM: value; RACE: the optimizer list */
 } worker_msg;
@@ -73,6 +73,11 @@ struct ui_worker {
     nn_probe probe;              /* the Boundary view's and the fit's predictions */
     int view_fx, view_fy;        /* the features on the view's axes (ui_worker_view_features) */
     bool view_chosen;            /* ui_worker_view_features was called: views for > 2 features too */
+    struct {
+        bool on;
+        int layer, first;
+    } units;                     /* the Neurons view's request (ui_worker_units) */
+    int pic_unit;                /* the Network view's picture: first-layer unit (ui_worker_picture), -1 none */
     nn_step_meter meter;         /* health: the params before a measured step (sized at load) */
     nn_health_trace tr;          /* step-through: sized at load for the network */
     bool have_tr;

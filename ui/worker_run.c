@@ -68,6 +68,8 @@ static void compute_view(ui_worker *w)
         nn_probe_curve(&w->probe, &w->t, b->curve_x, b->curve_y);
     else
         nn_probe_grid(&w->probe, &w->t, b->grid_class, b->grid_conf, &b->grid_vmin, &b->grid_vmax);
+    if (w->units.on)
+        ui_snapshot_fill_units(s, &w->probe, &w->t, w->units.layer, w->units.first);
     b->epoch = pr.epoch;
     w->last_grid = worker_now();
     w->grid_samples = pr.samples_seen;
@@ -76,6 +78,7 @@ static void compute_view(ui_worker *w)
 static void fill_net(ui_worker *w, bool acts)
 {
     ui_snapshot_fill_net(&w->snap, w->race || !w->have_trainer ? NULL : &w->t, acts);
+    ui_snapshot_fill_picture(&w->snap, w->race || !w->have_trainer ? NULL : &w->t, w->pic_unit);
 }
 
 /* The step-through of the selection with the current weights, into snap.trace. */
@@ -107,6 +110,8 @@ static void update_trace(ui_worker *w)
 /* The run stopped (or was rebuilt): the view and the step-through with the current weights. */
 static void settle(ui_worker *w)
 {
+    if (w->have_trainer && !w->race)
+        ui_snapshot_fill_samples(&w->snap, &w->t);   /* image data: the pictures and their predictions */
     compute_view(w);
     update_trace(w);
     fill_net(w, false);
@@ -212,6 +217,7 @@ void worker_load(ui_worker *w)
     zero_timers(w);
     if (w->pace_preset)
         w->pace = nn_pace_default(&w->preset, nn_trainer_split(&w->t)->n_train);
+    ui_snapshot_fill_samples(&w->snap, &w->t);
     compute_view(w);
     fill_net(w, false);
     w->state = nn_trainer_finished(&w->t) ? UI_RUN_DONE : UI_RUN_READY;
@@ -419,6 +425,8 @@ static void run_batch(ui_worker *w)
                 w->row_pending = false;
             }
         }
+        if (epoch_end && w->snap.samples.valid)
+            ui_snapshot_fill_samples(&w->snap, t);   /* the pictures' predictions after each epoch */
         if (nn_trainer_finished(t)) {
             w->state = UI_RUN_DONE;
             changed = true;
@@ -711,6 +719,21 @@ static void do_view_features(ui_worker *w, int fx, int fy)
     worker_publish(w);
 }
 
+/* The Neurons view's request: the unit maps now, when there is a plane to draw them over. */
+static void do_units(ui_worker *w, const int *arg)
+{
+    w->units.on = arg[0] != 0;
+    w->units.layer = arg[1];
+    w->units.first = arg[2];
+    bool plane = w->have_trainer && !w->race &&
+                 (w->snap.boundary.kind == UI_VIEW_BOUNDARY || w->snap.boundary.kind == UI_VIEW_SURFACE);
+    if (w->units.on && plane && w->state != UI_RUN_LOADING)
+        ui_snapshot_fill_units(&w->snap, &w->probe, &w->t, w->units.layer, w->units.first);
+    else if (!w->units.on || !plane)
+        ui_snapshot_fill_units(&w->snap, NULL, NULL, 0, 0);
+    worker_publish(w);
+}
+
 /* Applies one command (worker thread). skip: a load or race that a newer one replaces. */
 void worker_apply(ui_worker *w, const worker_msg *c, bool skip)
 {
@@ -787,6 +810,14 @@ void worker_apply(ui_worker *w, const worker_msg *c, bool skip)
         break;
     case UI_CMD_REPORT:
         do_report(w, c->text);
+        break;
+    case UI_CMD_UNITS:
+        do_units(w, c->arg);
+        break;
+    case UI_CMD_PICTURE:
+        w->pic_unit = c->arg[0];
+        ui_snapshot_fill_picture(&w->snap, w->race || !w->have_trainer ? NULL : &w->t, w->pic_unit);
+        worker_publish(w);
         break;
     case UI_CMD_COUNT:
         break;

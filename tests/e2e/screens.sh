@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # screens.sh NNTERM OUTDIR [PRESET...] — every screen of the trainer, captured under tmux with its
-# colours and attributes (capture-pane -e), for comparing two builds: each view (5 .. i, the Step
+# colours and attributes (capture-pane -e), for comparing two builds: each view (5 .. i, n and p, the Step
 # view traced), each panel focused, the zoom, the help, the save prompt, a field and a layer being edited, the
 # "resets training" question and the preset picker, at 80x24, 120x40 and 220x60, in colour and with
 # --no-color, paused after 3 epochs (`s` steps, never timing), then the "too small" message.
@@ -56,7 +56,9 @@ for p in "${PRESETS[@]}"; do
       t resize-window -t "$S" -x "$W" -y "$H"; settle 'Epoch 3/'
       shot view5 '5 (Confusion|Fit)' 5
       shot view6 '6 Boundary' 6
+      shot viewn 'n Neurons' n
       shot view7 '7 Network' 7
+      shot viewp 'p Samples' p
       shot view8 '8 Health' 8
       shot view9 '9 Step' 9
       shot view0 '0 Race' 0

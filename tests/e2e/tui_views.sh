@@ -37,8 +37,29 @@ for e in 1 2 3 4 5; do keys s; wait_for "Epoch $e/300"; wait_for "epoch $e .* tr
 d=$(( $(now) + 20000 )); until [ "$(picture)" != "$before" ]; do (( $(now) < d )) || fail "the boundary did not change"; sleep 0.05; done
 step "the boundary changes after 5 epochs"
 
-# a click (X10 mouse report) on the "7 Net" tab of the slot's title: columns 60-65 of row 19
+# ---- the Neurons view: a click on the "n Neur" tab (columns 60-66 of row 19) ----
 click 61 19
+wait_for 'n Neurons'; wait_for 'epoch 5  hidden .* negative .* positive; outputs'
+wait_for 'layer 1 units 0-14 of 32 \(PgDn\)'; wait_for 'layer 1 unit 0 \(relu\)'
+wait_for 'in x[12] [-+][0-9.]+  x[12] [-+][0-9.]+'; wait_for '\x{25B6}\x{2580}'
+shows '\e\[[0-9;]*48;5;' -e || fail "no 256-colour backgrounds in the unit maps"
+step "n Neur shows a page of layer 1's maps with unit 0 in detail"
+keys Down Down; wait_for 'layer 1 unit 2 \(relu\)'
+keys Right; wait_for 'layer 2 unit 2 \(relu\)'; wait_for 'layer 2 units 0-14 of 32'
+keys NPage; wait_for 'layer 2 unit 17 \(relu\)'; wait_for 'layer 2 units 15-29 of 32'
+keys End; wait_for 'layer 2 unit 31 \(relu\)'; wait_for 'layer 2 units 30-31 of 32'
+keys Right Right; wait_for 'output 2: .* \(softmax\)'; wait_for '^.{39}outputs'
+keys Left Left Left; wait_for 'layer 1 unit 2 \(relu\)'
+# a click on the map in sub-column 1, row 1 (columns 49-56, rows 27-30): unit 1 * 3 + 1 = 4
+click 50 28; wait_for 'layer 1 unit 4 \(relu\)'
+keys Enter; wait_for 'Enter: every unit'; wait_for 'incoming weights'; wait_gone 'layer 1 units 0-14'
+keys Enter; wait_for 'layer 1 units 0-14 of 32'
+keys s; wait_for 'Epoch 6/300'; wait_for 'epoch 6  hidden'
+step "arrows, PgDn, End move through layers and pages; a click picks unit 4; Enter shows it alone; maps follow training"
+
+# a click (X10 mouse report) on the "7 Net" tab of the slot's title: columns 67-72 of row 19
+keys 6; wait_for '6 Boundary'
+click 68 19
 wait_for '7 Network'; wait_for 'negative .* positive'; wait_for '>1 2\x{2192}32'
 wait_for 'layer 1 neuron 0 \(relu, 2 inputs\)  bias [-+][0-9.]+'; wait_for 'active on [0-9]+% of rows'
 keys Right Right Down; wait_for 'layer 2 neuron 2 \(relu, 32 inputs\)'; wait_for '>2 32\x{2192}32'
@@ -47,21 +68,26 @@ keys Right Right Down; wait_for 'layer 2 neuron 2 \(relu, 32 inputs\)'; wait_for
 click 49 22
 wait_for 'layer 1 neuron 13 \(relu, 2 inputs\)'; wait_for '>1 2\x{2192}32'
 step "a click on the 7 Net tab shows the weights; arrows select layer 2 neuron 2, a click layer 1 neuron 13"
+keys Enter; wait_for 'Enter: heatmaps'; wait_for '^.{39}x1 \x{25CF}'; wait_for '^.{39}x2 \x{25CF}'
+wait_for '\x{25C9}'; wait_for '\+25'; wait_for '\x{25CF} 2 *\x{2502}$'
+shows '\e\[38;5;(214|172|130|94|39|32|25|18)m[\x{2801}-\x{28FF}]' -e || fail "no coloured edges in the diagram"
+keys Down; wait_for '\x{25C9}'; keys Enter; wait_for '>2 32\x{2192}32'; wait_for 'layer 2 neuron 13 \(relu, 32 inputs\)'
+step "Enter switches the Network view to a diagram: labelled inputs, summarised layers, coloured edges"
 
-keys 8; wait_for '8 Health'; wait_for 'batch [0-9]+ of epoch 5'; wait_for '4 out +softmax'
-wait_for 'healthy: no warnings|^.{38}! '; wait_for 'gradient norm per layer over epochs \(log scale\), epochs 1-5'
+keys 8; wait_for '8 Health'; wait_for 'batch [0-9]+ of epoch 6'; wait_for '4 out +softmax'
+wait_for 'healthy: no warnings|^.{38}! '; wait_for 'gradient norm per layer over epochs \(log scale\), epochs 1-6'
 wait_for '[\x{2581}-\x{2588}]{5}'
-step "8 shows per-layer health, warnings and sparklines over 5 epochs"
+step "8 shows per-layer health, warnings and sparklines over 6 epochs"
 
 keys 9; wait_for 'Step-through: Enter picks'; keys Enter
-wait_for 'sample 0 \(row [0-9]+\) .* after epoch 5, batch 0'; wait_for '\x{2202}L/\x{2202}W1\[0\]\[0\] = x\[0\]'
+wait_for 'sample 0 \(row [0-9]+\) .* after epoch 6, batch 0'; wait_for '\x{2202}L/\x{2202}W1\[0\]\[0\] = x\[0\]'
 wait_for 'adam step [0-9]+, lr 0.005'; wait_for 'm\x{0302} = m/'
 keys ']' ; wait_for 'sample 1 \(row'
-keys S; wait_for 'after epoch 5, batch 1'
+keys S; wait_for 'after epoch 6, batch 1'
 step "9 traces a sample; ] picks the next; S steps a batch and the numbers follow"
 
 keys + ; wait_for 'learning rate 0.01'
-keys s; wait_for 'Epoch 6/300'; wait_for '\x{25B2} lr 0.005 -> 0.01 \(epoch 6, batch 1\)'
+keys s; wait_for 'Epoch 7/300'; wait_for '\x{25B2} lr 0.005 -> 0.01 \(epoch 7, batch 1\)'
 keys r; wait_for 'READY'; wait_for '\x{2501} prev val [0-9.]+'
 step "a live lr change is marked on the loss chart; after a reset the old curve is a ghost"
 
@@ -100,6 +126,24 @@ keys Up; wait_for 'x petal_length, y petal_width'
 keys Right Right; wait_for 'x sepal_width, y petal_width'   # two keys at once: the second goes on from the first
 step "iris (4 features): the boundary over two chosen features, the others at their mean"
 quit
+# ---- image data: the Samples view (skipped without dataset-fashion-mnist) ----
+if [ -f /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz ]; then
+  open fashion-mnist
+  wait_for 'READY' 60000; keys p; wait_for 'p Samples'
+  wait_for 'epoch 0  [0-9]+ of 48 test pictures right  1-16 of 48 PgDn  Enter: mistakes'
+  wait_for '(\x{2713}|\x{2717})(T-shirt|Trouser|Pullover|Dress|Coat|Sandal|Shirt|Sneaker|Bag|Ankle)'
+  shows '\e\[38;5;2(3[2-9]|4[0-9]|5[0-5])m' -e || fail "no grey levels in the pictures"
+  keys NPage; wait_for '17-32 of 48'
+  keys Enter; wait_for 'mistakes 1-'; wait_for 'Enter: all'; ! shows '\x{2713}' || fail "a right answer among the mistakes"
+  keys Enter; wait_for '1-16 of 48'
+  step "p shows the test pictures with true and predicted classes; PgDn pages, Enter the mistakes only"
+  keys 7; wait_for '7 Network'; wait_for 'unit 0 as 28x28'; keys Right; wait_for 'unit 4 as 28x28'
+  keys Down; wait_gone 'as 28x28'; keys Up; wait_for 'unit 4 as 28x28'
+  step "7 draws the selected first-layer unit's weights as a 28x28 picture"
+  quit
+else
+  step "# SKIP the Samples view: dataset-fashion-mnist is not installed"
+fi
 # ---- ASCII and 8 colours (LANG=C, TERM=xterm): the views keep to ASCII ----
 t kill-session -t "$S" 2>/dev/null || true; rm -f "$TMP/rc"
 t new-session -d -s "$S" -x 120 -y 40 "cd $TMP && env LANG=C LC_ALL=C TERM=xterm $APP --pace max spiral 2>$TMP/err; echo \$? >$TMP/rc"
@@ -108,8 +152,10 @@ shows '\e\[[0-9;]*4[0-7]m' -e -S 21 -E 36 || fail "no 8-colour backgrounds in th
 ascii_only() { ! shows '[^\x00-\x7F]' || fail "non-ASCII glyphs in the ASCII mode ($1)"; }
 ascii_only boundary
 keys 7; wait_for '# negative  # positive'; wait_for '>1 2>32'; ascii_only network
+keys Enter; wait_for 'Enter: heatmaps'; wait_for 'x1 o'; ascii_only diagram; keys Enter; wait_for '>1 2>32'
+keys n; wait_for 'n Neurons'; wait_for 'layer 1 units 0-'; wait_for '>'; ascii_only neurons
 keys 8; wait_for 'layer  act +\|grad W\|'; ascii_only health
 keys 9 Enter; wait_for 'dL/dW1\[0\]\[0\] = x\[0\] \* d1\[0\]'; wait_for 'm\^ = m/\(1-b1\^t\)'; ascii_only step
-step "ASCII and 8 colours: boundary, network, health and step in plain ASCII"
+step "ASCII and 8 colours: boundary, network and its diagram, neurons, health and step in plain ASCII"
 quit
 echo "$N passed, 0 failed"

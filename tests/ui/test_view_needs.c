@@ -26,6 +26,8 @@ static const struct {
     SECTION(UI_NEED_INFO, info),     SECTION(UI_NEED_EVAL, eval),     SECTION(UI_NEED_BOUNDARY, boundary),
     SECTION(UI_NEED_FIT, fit),       SECTION(UI_NEED_HEALTH, health), SECTION(UI_NEED_TRACE, trace),
     SECTION(UI_NEED_EVENTS, events), SECTION(UI_NEED_RACE, race),     SECTION(UI_NEED_NET, net),
+    SECTION(UI_NEED_UNITS, units), SECTION(UI_NEED_SAMPLES, samples),
+    SECTION(UI_NEED_PICTURE, picture),
 #undef SECTION
 };
 #define N_SECTIONS (sizeof sections / sizeof sections[0])
@@ -69,7 +71,8 @@ static bool ready(const ui_snapshot *s) { return s->state == UI_RUN_READY; }
 static bool iris_done(const ui_snapshot *s)
 {
     return s->state == UI_RUN_PAUSED && s->epoch == 3 && s->trace.valid && s->boundary.kind == UI_VIEW_BOUNDARY &&
-           s->boundary.epoch == 3 && s->net.valid && s->health.valid && s->events.n == 1 && s->eval.seq > 0;
+           s->boundary.epoch == 3 && s->net.valid && s->health.valid && s->events.n == 1 && s->eval.seq > 0 && s->units.valid &&
+           s->units.epoch == 3;
 }
 static bool sine_done(const ui_snapshot *s)
 {
@@ -160,6 +163,7 @@ static void test_views_read_only_the_sections_they_name(void **state)
     assert_non_null(w);
     wait_until(w, ready, "iris READY");
     assert_true(ui_worker_view_features(w, 2, 3));
+    assert_true(ui_worker_units(w, true, 0, 0));
     for (int e = 1; e <= 3; e++) {
         step_to(w, e);
         if (e == 1)

@@ -455,7 +455,8 @@ static void the_generic_command_refuses_the_kinds_with_a_payload(void **state)
     view v = view_open(start_worker(&p, 1, -1));
     wait_ready(&v);
     const ui_cmd_kind payload[] = {UI_CMD_SAVE_MODEL, UI_CMD_TRACE, UI_CMD_SET_PARAM, UI_CMD_RACE,
-                                   UI_CMD_VIEW_FEATURES, UI_CMD_REPORT};
+                                   UI_CMD_VIEW_FEATURES, UI_CMD_REPORT,
+                                   UI_CMD_UNITS, UI_CMD_PICTURE};
     for (size_t i = 0; i < sizeof payload / sizeof payload[0]; i++)
         assert_false(ui_worker_command(v.w, payload[i], 0.0));
     assert_false(ui_worker_command(v.w, (ui_cmd_kind)-1, 0.0));

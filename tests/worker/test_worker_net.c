@@ -11,6 +11,7 @@
 #include "worker.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -226,12 +227,139 @@ static void test_two_chosen_features_of_iris_get_a_boundary(void **state)
     free(s);
 }
 
+static bool units_valid(const ui_snapshot *s) { return s->units.valid; }
+static bool units_off(const ui_snapshot *s) { return !s->units.valid; }
+static bool done_units(const ui_snapshot *s) { return s->state == UI_RUN_DONE && s->units.valid && s->units.epoch == s->epoch; }
+
+/* The Neurons view's maps: only while asked for; every unit of a small network in layer order,
+ * recomputed as it trains; a network with more units than UI_UNIT_MAX gets the page asked for. */
+static void test_unit_maps_while_asked_for(void **state)
+{
+    (void)state;
+    static nn_preset p;
+    nn_error err;
+    assert_int_equal(nn_preset_load(&p, "xor", NULL, &err), NN_OK);
+    assert_int_equal(nn_preset_set(&p, "training.epochs", "5", &err), NN_OK);
+    ui_snapshot *s = calloc(1, sizeof *s);
+    assert_non_null(s);
+    uint64_t seq = 0;
+    ui_worker *w = ui_worker_create(&p, 1, -1, &err);
+    assert_non_null(w);
+    wait_until(w, s, &seq, ready, "READY");
+    assert_false(s->units.valid);                     /* not asked for: not computed */
+    assert_true(ui_worker_units(w, true, 0, 0));
+    wait_until(w, s, &seq, units_valid, "the unit maps");
+    int total = 0;
+    for (int l = 0; l < s->info.n_layers; l++)
+        total += s->info.layers[l].out;
+    assert_true(total <= UI_UNIT_MAX);
+    assert_int_equal(s->units.n, total);
+    assert_int_equal(s->units.layer, -1);
+    int i = 0;
+    for (int l = 0; l < s->info.n_layers; l++)
+        for (int u = 0; u < s->info.layers[l].out; u++, i++) {
+            assert_int_equal(s->units.ulayer[i], l);
+            assert_int_equal(s->units.uindex[i], u);
+            assert_true(s->units.lo[i] <= s->units.hi[i]);
+        }
+    float before = s->units.map[0][0];
+    assert_true(ui_worker_start(w));
+    wait_until(w, s, &seq, done_units, "the maps of the last epoch");
+    assert_true(s->units.map[0][0] != before);       /* training moved the first unit's map */
+    assert_true(ui_worker_units(w, false, 0, 0));
+    wait_until(w, s, &seq, units_off, "the maps off");
+    ui_worker_destroy(w);
+
+    /* 2-100-8-2: more units than fit, so a page of the layer asked for */
+    assert_int_equal(nn_preset_load(&p, "moons", NULL, &err), NN_OK);
+    assert_int_equal(nn_preset_set(&p, "model.layers", "[{\"units\":100,\"activation\":\"relu\"},"
+                                                          "{\"units\":8,\"activation\":\"tanh\"},"
+                                                          "{\"activation\":\"softmax\"}]", &err), NN_OK);
+    seq = 0;
+    w = ui_worker_create(&p, 1, -1, &err);
+    assert_non_null(w);
+    wait_until(w, s, &seq, ready, "READY");
+    assert_true(ui_worker_units(w, true, 0, 64));
+    wait_until(w, s, &seq, units_valid, "the page");
+    assert_int_equal(s->units.layer, 0);
+    assert_int_equal(s->units.first, 64);
+    assert_int_equal(s->units.n, 36);
+    assert_int_equal(s->units.uindex[0], 64);
+    assert_int_equal(s->units.uindex[35], 99);
+    ui_worker_destroy(w);
+    free(s);
+}
+
+static bool samples_ready(const ui_snapshot *s) { return s->state == UI_RUN_READY && s->samples.valid; }
+static int want_unit;
+static bool picture_of(const ui_snapshot *s) { return s->picture.valid && s->picture.unit == want_unit; }
+static bool picture_off(const ui_snapshot *s) { return !s->picture.valid; }
+static uint64_t notice_seq_at;
+static bool any_publish(const ui_snapshot *s) { return s->seq > notice_seq_at; }
+
+/* Image data: the Samples view's pictures and predictions after load; the Network view's picture of
+ * a first-layer unit once asked for (and gone when asked for none). Other data: neither. */
+static void test_samples_and_the_weight_picture(void **state)
+{
+    (void)state;
+    static nn_preset p;
+    nn_error err;
+    ui_snapshot *s = calloc(1, sizeof *s);
+    assert_non_null(s);
+    uint64_t seq = 0;
+    assert_int_equal(nn_preset_load(&p, "xor", NULL, &err), NN_OK);
+    ui_worker *w = ui_worker_create(&p, 1, -1, &err);
+    assert_non_null(w);
+    wait_until(w, s, &seq, ready, "READY");
+    assert_false(s->samples.valid);
+    notice_seq_at = s->seq;
+    assert_true(ui_worker_picture(w, 0));
+    wait_until(w, s, &seq, any_publish, "a publish after the picture request");
+    assert_false(s->picture.valid);   /* 2 float features are no picture */
+    ui_worker_destroy(w);
+
+    FILE *f = fopen("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz", "rb");
+    if (!f) {
+        free(s);
+        skip();   /* dataset-fashion-mnist is not installed */
+        return;
+    }
+    fclose(f);
+    assert_int_equal(nn_preset_load(&p, "fashion-mnist", NULL, &err), NN_OK);
+    seq = 0;
+    w = ui_worker_create(&p, 1, -1, &err);
+    assert_non_null(w);
+    wait_until(w, s, &seq, samples_ready, "the samples of fashion-mnist");
+    assert_int_equal(s->samples.n, UI_SAMPLE_MAX);
+    assert_int_equal(s->samples.side, 28);
+    int lit = 0;
+    for (int i = 0; i < s->samples.n; i++) {
+        assert_true(s->samples.label[i] >= 0 && s->samples.label[i] < 10);
+        assert_true(s->samples.pred[i] >= 0 && s->samples.pred[i] < 10);
+        for (int k = 0; k < 784; k++)
+            lit += s->samples.pix[i][k] > 0;
+    }
+    assert_true(lit > 48 * 100);   /* clothes, not blank pictures */
+    assert_false(s->picture.valid);   /* not asked for */
+    want_unit = 7;
+    assert_true(ui_worker_picture(w, 7));
+    wait_until(w, s, &seq, picture_of, "the picture of unit 7");
+    assert_int_equal(s->picture.side, 28);
+    assert_true(s->picture.wmax > 0);
+    assert_true(ui_worker_picture(w, -1));
+    wait_until(w, s, &seq, picture_off, "no picture");
+    ui_worker_destroy(w);
+    free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_net_weights_match_a_trainer_built_from_the_same_preset),
         cmocka_unit_test(test_no_net_in_race_mode),
         cmocka_unit_test(test_two_chosen_features_of_iris_get_a_boundary),
+        cmocka_unit_test(test_unit_maps_while_asked_for),
+        cmocka_unit_test(test_samples_and_the_weight_picture),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
