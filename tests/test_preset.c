@@ -810,11 +810,13 @@ static void test_every_key_of_the_table_reads_back_and_the_live_ones_are_marked(
     (void)state;
     static const char *const live[] = {"training.optimizer.learning_rate", "training.regularization.method",
                                        "training.regularization.lambda", "training.regularization.r",
-                                       "training.regularization.dropout"};
+                                       "training.regularization.dropout", "dataset.samples", "dataset.noise",
+                                       "dataset.seed", "dataset.split"};
     int n_live = 0;
     for (int i = 0; i < nn_preset_key_count; i++)
         n_live += (nn_preset_keys[i].flags & NN_KEY_LIVE) != 0;
-    assert_int_equal(n_live, 5);
+    assert_int_equal(n_live, 9);
+    assert_false(nn_preset_key_live("dataset.split.train"));   /* the split changes as a whole */
     for (size_t i = 0; i < sizeof live / sizeof live[0]; i++)
         assert_true(nn_preset_key_live(live[i]));
     assert_false(nn_preset_key_live("training.epochs"));

@@ -491,8 +491,9 @@ static void test_set_param_changes_only_live_unlocked_keys(void **state)
 
     assert_int_equal(nn_trainer_set_param(t, "training.epochs", "7", &err), NN_EINVAL);
     assert_string_equal(err.msg, "training.epochs cannot change during a run; live keys: "
-                                 "training.optimizer.learning_rate; training.regularization: method, lambda, r, "
-                                 "dropout (edit the preset and reload for the rest)");
+                                 "dataset: samples, noise, seed, split; training.optimizer.learning_rate; "
+                                 "training.regularization: method, lambda, r, dropout (edit the preset and reload "
+                                 "for the rest)");
     assert_int_equal(t->preset.training.epochs, p->training.epochs);
     assert_int_equal(nn_trainer_set_param(t, "training.regularization.dropout", "2", &err), NN_EINVAL);
     assert_non_null(strstr(err.msg, "dropout"));
