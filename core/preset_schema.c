@@ -153,7 +153,7 @@ const nn_preset_key nn_preset_keys[] = {
     {"dataset.features", NN_KEY_STRINGS, .off = P(dataset.features), .size = NN_FEAT_NAME_MAX,
      .count_off = P(dataset.n_features), .max = NN_FEAT_COUNT, .range = R_INT(1, NN_FEAT_COUNT), .names = feature_name,
      .expect = "an array of feature names", .expect_item = "a feature name such as \"x1^2\"",
-     .panel = NN_PANEL_DATASET, .label = "features",
+     .panel = NN_PANEL_DATASET, .label = "inputs",
      .default_doc = "`[]`: the data's own features (x1, x2 on 2-D data)",
      .allowed_doc = "1 to 7 of x1, x2, x1^2, x2^2, x1*x2, sin(x1), sin(x2); data with two raw features",
      .doc = "the network's inputs, as TensorFlow Playground's: computed from the raw x1, x2 before normalisation; "

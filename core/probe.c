@@ -295,6 +295,11 @@ bool nn_probe_best_pair(const nn_trainer *t, int *fx, int *fy)
     return true;
 }
 
+void nn_probe_point_of(const nn_probe *p, const nn_trainer *t, int row, float *x, float *y)
+{
+    point_at(nn_trainer_data(t), nn_trainer_norm(t), p->fx, p->fy, (size_t)row, x, y);
+}
+
 int nn_probe_points(const nn_probe *p, const nn_trainer *t, nn_probe_point *out, int max)
 {
     if (p->kind == NN_PROBE_NONE)

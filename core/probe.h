@@ -65,6 +65,10 @@ nn_status nn_probe_setup(nn_probe *p, const nn_trainer *t, bool chosen, int fx, 
  * index). False (and 0, 1) for data with fewer than 3 features or no training rows. */
 bool nn_probe_best_pair(const nn_trainer *t, int *fx, int *fy);
 
+/* Row `row` of the dataset as a point on the probe's axes (original units; the raw x1, x2 for
+ * Playground features): what the views draw for that row. */
+void nn_probe_point_of(const nn_probe *p, const nn_trainer *t, int row, float *x, float *y);
+
 /* An even sample of up to max training rows, then test rows (the same share of each as in the
  * data), at the probe's axes, into out; returns how many. 0 for NONE. */
 int nn_probe_points(const nn_probe *p, const nn_trainer *t, nn_probe_point *out, int max);

@@ -114,6 +114,9 @@ void ui_app_race(ui_app *a);
 void ui_app_change_lr(ui_app *a, double factor);
 /* New initial weights from the next seed (R). */
 void ui_app_reseed(ui_app *a);
+/* n: new data from the next data seed (dataset.seed), a live edit once training has begun (the
+ * weights stay), else a reload; refused in a race and when a lesson locks the key. */
+void ui_app_new_data(ui_app *a);
 /* The file-name prompt of w (preset) or m (model), with a name from the preset's. */
 void ui_app_save_prompt(ui_app *a, ui_edit_kind kind);
 /* The answer y (yes) or n to the question (mode CONFIRM). */

@@ -68,6 +68,7 @@ struct ui_worker {
     nn_probe probe;              /* the Boundary view's and the fit's predictions */
     int view_fx, view_fy;        /* the features on the view's axes (ui_worker_view_features) */
     bool view_chosen;            /* ui_worker_view_features was called: views for > 2 features too */
+    int cell_a, cell_p;          /* the selected confusion cell (ui_worker_cell), -1: none */
     nn_step_meter meter;         /* health: the params before a measured step (sized at load) */
     nn_health_trace tr;          /* step-through: sized at load for the network */
     bool have_tr;
