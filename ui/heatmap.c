@@ -57,6 +57,21 @@ bool ui_heatmap_cell_at(ui_rect r, const int *cm, int k, const char (*names)[NN_
     return true;
 }
 
+int ui_heatmap_metrics_at(ui_rect r, const int *cm, int k, const char (*names)[NN_NAME_MAX], int *x_end)
+{
+    if (k <= 0 || r.w < 10)
+        return -1;
+    int nw, cw;
+    layout(r, cm, k, names, &nw, &cw);
+    int y = r.y + 2 + k, y_end = r.y + r.h;   /* as ui_heatmap_confusion lays it out */
+    if (y + 2 > y_end)
+        return -1;
+    if (y + 2 + k <= y_end)
+        y++;
+    *x_end = r.x + nw + 30;
+    return y + 1;
+}
+
 void ui_heatmap_mark(ui_grid *g, ui_rect r, const int *cm, int k, const char (*names)[NN_NAME_MAX], int a, int p)
 {
     if (k <= 0 || r.w < 10 || a < 0 || p < 0 || a >= k || p >= k || a + 2 >= r.h)

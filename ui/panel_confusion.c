@@ -12,6 +12,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 static ui_braille canvas;
 
@@ -114,6 +115,40 @@ static void cell_rows(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_them
         ui_grid_printf(g, r.x, y + 1, r.w, dim, "%6s and %d more", "", e->cell_n - e->cell_shown);
 }
 
+/* Per class, beside the metrics table: precision, recall and F1 over the epochs as sparklines
+ * (0 to 1), under a head naming them, when there are two epochs or more and room for 4 cells each. */
+static void class_sparklines(ui_grid *g, ui_rect a, const ui_snapshot *s, const ui_theme *th)
+{
+    const ui_snap_eval *e = &s->eval;
+    int k = s->info.k, xe = a.x + a.w, x0 = 0;
+    if (e->cls_len < 2)
+        return;
+    int y0 = ui_heatmap_metrics_at(a, e->confusion, k, (const char (*)[NN_NAME_MAX])s->info.class_names, &x0);
+    int sw = (xe - x0 - 1) / 3 - 2;   /* three sparklines, two columns apart */
+    if (y0 < 0 || sw < 4)
+        return;
+    if (sw > e->cls_len)
+        sw = e->cls_len;
+    ui_style dim = ui_st(th, UI_R_DIM), sp = ui_st(th, UI_R_TRAIN);
+    const char *head[3] = {"precision", "recall", "F1"}, *letter[3] = {"P", "R", "F1"};
+    for (int m = 0; m < 3; m++) {
+        int x = x0 + 2 + m * (sw + 2);
+        ui_grid_text(g, x, y0 - 1, sw, (int)strlen(head[m]) <= sw ? head[m] : letter[m], dim);
+    }
+    int c = 0;
+    for (; c < k && c < UI_CLS_MAX && y0 + c < a.y + a.h; c++)
+        for (int m = 0; m < 3; m++) {
+            const float *v = m == 0 ? e->cls_p[c] : m == 1 ? e->cls_r[c] : e->cls_f[c];
+            ui_sparkline(g, x0 + 2 + m * (sw + 2), y0 + c, sw, v, e->cls_len, 0.0, 1.0, false, sp, !th->utf8);
+        }
+    if (c == k && y0 + c < a.y + a.h) {   /* what the sparklines span, under them when it fits whole */
+        char b[64];
+        int n = snprintf(b, sizeof b, "epochs %d-%d, 0 to 1", e->cls_last - sw + 1, e->cls_last);
+        if (n <= 3 * sw + 4)
+            ui_grid_text(g, x0 + 2, y0 + c, xe - x0 - 2, b, dim);
+    }
+}
+
 /* Where the matrix goes in the view's rectangle r: below a line saying which epoch when there is room. */
 static ui_rect matrix_area(ui_rect r, const ui_snapshot *s, bool selected)
 {
@@ -162,6 +197,8 @@ static void draw(ui_grid *g, ui_rect r, const ui_model *m)
         const char (*names)[NN_NAME_MAX] = (const char (*)[NN_NAME_MAX])s->info.class_names;
         ui_rect a = matrix_area(r, s, sel);
         ui_heatmap_confusion(g, a, s->eval.confusion, s->info.k, names, &s->eval.metrics, th);
+        if (!sel)
+            class_sparklines(g, a, s, th);
         if (sel) {
             ui_heatmap_mark(g, a, s->eval.confusion, s->info.k, names, v->cell_a, v->cell_p);
             if (s->eval.cell_a == v->cell_a && s->eval.cell_p == v->cell_p)

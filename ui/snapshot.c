@@ -158,6 +158,28 @@ void ui_snapshot_clear_teaching(ui_snapshot *s)
     s->events.n = 0;
     s->trace.valid = false;
     s->net.act_rows = 0;
+    s->eval.cls_len = s->eval.cls_last = 0;
+}
+
+void ui_snapshot_push_class_metrics(ui_snapshot *s, const nn_class_metrics *m, int epoch)
+{
+    ui_snap_eval *e = &s->eval;
+    int k = m->k < UI_CLS_MAX ? m->k : UI_CLS_MAX;
+    if (e->cls_len == UI_CLS_HIST) {   /* drop the oldest */
+        for (int c = 0; c < UI_CLS_MAX; c++) {
+            memmove(e->cls_p[c], e->cls_p[c] + 1, (UI_CLS_HIST - 1) * sizeof e->cls_p[c][0]);
+            memmove(e->cls_r[c], e->cls_r[c] + 1, (UI_CLS_HIST - 1) * sizeof e->cls_r[c][0]);
+            memmove(e->cls_f[c], e->cls_f[c] + 1, (UI_CLS_HIST - 1) * sizeof e->cls_f[c][0]);
+        }
+        e->cls_len--;
+    }
+    for (int c = 0; c < k; c++) {
+        e->cls_p[c][e->cls_len] = (float)m->precision[c];
+        e->cls_r[c][e->cls_len] = (float)m->recall[c];
+        e->cls_f[c][e->cls_len] = (float)m->f1[c];
+    }
+    e->cls_len++;
+    e->cls_last = epoch;
 }
 
 void ui_snapshot_fill_info(ui_snapshot *s, const nn_trainer *t)

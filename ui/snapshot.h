@@ -163,6 +163,8 @@ typedef struct {
 
 /* Test metrics of the last evaluation (valid when the status part's has_last): after each epoch;
  * when DONE they describe the final weights (see final). */
+#define UI_CLS_HIST 64        /* epochs of per-class metrics kept for the sparklines (the newest) */
+#define UI_CLS_MAX 16         /* classes with sparklines */
 #define UI_CELL_ROWS 48       /* the rows of a confusion cell listed (the first, in test-split order) */
 #define UI_CELL_VALS 6        /* ... with their first values */
 
@@ -188,6 +190,10 @@ typedef struct {
     bool cell_xy;              /* cell[].x, y are on the Boundary's axes (a Boundary or Surface view) */
     char cell_names[UI_CELL_VALS][NN_NAME_MAX];   /* the values' names */
     ui_cell_row cell[UI_CELL_ROWS];
+    /* per-class test precision, recall and F1 of the last cls_len epochs (the newest last, epoch
+     * cls_last), for the first UI_CLS_MAX classes; cleared by reset and load */
+    int cls_len, cls_last;
+    float cls_p[UI_CLS_MAX][UI_CLS_HIST], cls_r[UI_CLS_MAX][UI_CLS_HIST], cls_f[UI_CLS_MAX][UI_CLS_HIST];
 } ui_snap_eval;
 
 /* The Boundary view: decision boundary (2-D), surface (regression) or fitted curve (1-D regression).
@@ -377,6 +383,9 @@ void ui_snapshot_fresh(ui_snapshot *s, const nn_preset *p);
 void ui_snapshot_clear_teaching(ui_snapshot *s);
 /* The info section (dataset, network), batch size, optimizer, loss and the run's names. */
 void ui_snapshot_fill_info(ui_snapshot *s, const nn_trainer *t);
+/* Appends the epoch's per-class test metrics m to the eval section's history (the oldest dropped
+ * when full). */
+void ui_snapshot_push_class_metrics(ui_snapshot *s, const nn_class_metrics *m, int epoch);
 /* The eval section's selected cell (actual a, predicted p; a < 0: none) and the test rows behind it
  * from t's last evaluation; their points on probe p's axes. */
 void ui_snapshot_fill_cell(ui_snapshot *s, const nn_trainer *t, const nn_probe *p, int a, int pr);

@@ -412,6 +412,8 @@ static void run_batch(ui_worker *w)
                 nn_health_history_push(&w->snap.health.hist, &w->row_health, pr.epoch);
                 w->row_pending = false;
             }
+            if (last && nn_trainer_data(t)->task == NN_TASK_CLASSIFICATION)
+                ui_snapshot_push_class_metrics(&w->snap, nn_trainer_metrics(t), last->epoch);
         }
         if (nn_trainer_finished(t)) {
             w->state = UI_RUN_DONE;

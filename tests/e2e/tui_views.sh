@@ -102,14 +102,17 @@ keys Down; wait_for 'x sepal_length, y petal_width'    # Down: the previous one,
 keys Right Right; wait_for 'x petal_length, y petal_width'   # two keys at once: the second goes on from the first
 step "iris (4 features): opens on the petals; Right/Up the next feature, Left/Down the previous"
 # the Confusion view: a cell selected by the arrows lists its rows; the Boundary marks them
-keys s; wait_for 'Epoch 1/20'
-keys 5; wait_for 'test split after epoch 1'; keys Down
+keys s; wait_for 'Epoch 1/20'; keys s; wait_for 'Epoch 2/20'
+keys 5; wait_for 'test split after epoch 2'
+wait_for 'F1  P +R +F1'; wait_for '^.{39}versicolor +[0-9.]+ +[0-9.]+ +[0-9.]+  [\x{2581}-\x{2588}]{2}  [\x{2581}-\x{2588}]{2}'
+step "5: per-class precision, recall and F1 over the epochs as sparklines"
+keys Down
 wait_for 'actual [a-z]+, predicted [a-z]+: [0-9]+ test rows?'
 wait_for '^.{39}   row sepal_len sepal_wid petal_len petal_wid'
 keys 6; wait_for '\x{25C6} [0-9]+ test rows?: actual'
 step "5, Down: the commonest mistake's rows (row numbers, values in cm); 6 marks them"
 # a click (X10 report) on the matrix: virginica's row (25), versicolor's column (54..57)
-keys 5; wait_for 'test split after epoch 1'
+keys 5; wait_for 'test split after epoch 2'
 click 55 25; wait_for 'actual virginica, predicted versicolor: [0-9]+ test rows?'
 keys Enter; wait_gone 'actual virginica, predicted'
 step "a click on a cell selects it; Enter lets go"

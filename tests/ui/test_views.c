@@ -361,6 +361,52 @@ static void test_confusion_cell_lists_its_rows(void **state)
     assert_true(row_has(8, "rows 71 72 73 (+37)"));
 }
 
+/* Per class, beside the metrics table, precision, recall and F1 over the epochs as sparklines
+ * from 0 to 1; with enough epochs a line says which. */
+static void test_confusion_class_metrics_over_epochs(void **state)
+{
+    (void)state;
+    confusion_snapshot();
+    snap.eval.cls_len = 3;
+    snap.eval.cls_last = 4;
+    const float p0[3] = {0.0f, 0.5f, 1.0f};
+    for (int i = 0; i < 3; i++) {
+        snap.eval.cls_p[0][i] = p0[i];
+        snap.eval.cls_r[0][i] = 1.0f;
+        snap.eval.cls_f[2][i] = 0.0f;
+    }
+    ui_views v;
+    memset(&v, 0, sizeof v);
+    ui_model m;
+    memset(&m, 0, sizeof m);
+    m.th = &th;
+    m.snap = &snap;
+    m.views = &v;
+    clear();
+    ui_view(UI_V_CONFUSION)->draw(&g, ui_rect_make(0, 0, 80, 20), &m);
+    /* the table's numbers end at column 10 + 30; three sparklines of 3 epochs from column 42, 2 apart */
+    assert_true(row_has(7, "class      precision    recall        F1  P    R    F1"));
+    assert_int_equal(at(42, 8)->ch, 0x2581);
+    assert_int_equal(at(43, 8)->ch, 0x2585);
+    assert_int_equal(at(44, 8)->ch, 0x2588);
+    assert_int_equal(at(47, 8)->ch, 0x2588);   /* class 0's recall: 1 */
+    assert_int_equal(at(52, 10)->ch, 0x2581);  /* class 2's F1: 0 */
+    assert_int_equal(at(45, 8)->ch, ' ');
+    assert_false(row_has(11, "epochs"));       /* "epochs 2-4, 0 to 1" does not fit in 3 x 3 + 4 */
+    /* 12 epochs: 11 shown, and the line under them */
+    snap.eval.cls_len = 12;
+    snap.eval.cls_last = 13;
+    clear();
+    ui_view(UI_V_CONFUSION)->draw(&g, ui_rect_make(0, 0, 80, 20), &m);
+    assert_true(row_has(7, "F1  precision    recall       F1"));
+    assert_true(row_has(11, "epochs 3-13, 0 to 1"));
+    /* one epoch: no sparklines; a selected cell: its rows instead */
+    snap.eval.cls_len = 1;
+    clear();
+    ui_view(UI_V_CONFUSION)->draw(&g, ui_rect_make(0, 0, 80, 20), &m);
+    assert_int_equal(at(42, 8)->ch, ' ');
+}
+
 /* The Boundary marks the selected cell's rows with diamonds (ASCII *) and says which cell. */
 static void test_boundary_marks_the_cells_rows(void **state)
 {
@@ -1034,6 +1080,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_boundary_ascii_and_mono, setup, teardown),
         cmocka_unit_test_setup_teardown(test_boundary_changes_with_the_grid, setup, teardown),
         cmocka_unit_test_setup_teardown(test_confusion_cell_lists_its_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_confusion_class_metrics_over_epochs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_boundary_marks_the_cells_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_boundary_hard_regions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_boundary_over_x1_x2_with_features, setup, teardown),

@@ -1128,6 +1128,13 @@ static void a_confusion_cell_lists_its_rows_and_the_split_changes_live(void **st
                 a = i;
                 pr = j;
             }
+    /* the epoch's per-class metrics, for the sparklines */
+    assert_int_equal(v.s->eval.cls_len, 1);
+    assert_int_equal(v.s->eval.cls_last, 1);
+    for (int i = 0; i < k; i++) {
+        assert_float_equal(v.s->eval.cls_p[i][0], (float)v.s->eval.metrics.precision[i], 0.0f);
+        assert_float_equal(v.s->eval.cls_f[i][0], (float)v.s->eval.metrics.f1[i], 0.0f);
+    }
     assert_true(ui_worker_cell(v.w, a, pr));
     int c[2] = {a, pr};
     wait_for(&v, cell_is, c, "the cell's rows");
@@ -1152,11 +1159,21 @@ static void a_confusion_cell_lists_its_rows_and_the_split_changes_live(void **st
     assert_int_equal(v.s->info.n_test, 60);
     assert_int_equal(v.s->epoch, 1);
     assert_int_equal(confusion_sum(v.s), 60);
+    int two = 2;
+    assert_true(ui_worker_step_epoch(v.w));
+    wait_for(&v, epoch_reached, &two, "epoch 2");
+    assert_int_equal(v.s->eval.cls_len, 2);
+    assert_float_equal(v.s->eval.cls_r[0][1], (float)v.s->eval.metrics.recall[0], 0.0f);
     /* none: -1 */
     assert_true(ui_worker_cell(v.w, -1, 0));
     int none[2] = {-1, -1};
     wait_for(&v, cell_is, none, "no cell");
     assert_int_equal(v.s->eval.cell_n, 0);
+    /* a reset starts the sparklines over */
+    state_in_run ready = { UI_RUN_READY, v.s->run };
+    assert_true(ui_worker_reset(v.w));
+    wait_for(&v, state_in_new_run, &ready, "READY after reset");
+    assert_int_equal(v.s->eval.cls_len, 0);
     view_close(&v);
 }
 
