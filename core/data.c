@@ -88,6 +88,8 @@ void nn_dataset_free(nn_dataset *d)
     free(d->y);
     free(d->label);
     free(d->row_line);
+    free(d->raw);
+    nn_names_free(d->raw_names, d->n_raw);
     nn_names_free(d->class_names, d->n_classes);
     nn_names_free(d->feature_names, d->n_features);
     memset(d, 0, sizeof *d);

@@ -41,6 +41,13 @@ typedef struct {
                                the names are made on demand (image data): see nn_dataset_feature_name */
     long *row_line;         /* CSV: (n) the 1-based line each row starts on, for messages; else NULL */
     int n_fixed_test;       /* the last n_fixed_test rows are the test split (IDX test files); else 0 */
+    int n_raw;              /* features expanded from two raw ones (input_features.h): 2; else 0 */
+    float *raw;             /* (n, n_raw) the raw coordinates x1, x2 in original units (never normalised);
+                               NULL unless expanded */
+    char **raw_names;       /* (n_raw) their names (each malloc'd); NULL unless expanded */
+    int feature_of[8];      /* expanded: the Playground feature (nn_feature) of each of the n_features columns */
+    int image_rows, image_cols;   /* image data (IDX): each row is a rows x cols picture, row by row
+                               (image_rows * image_cols == n_features); else 0 */
 } nn_dataset;
 
 /* Allocates x (and label or y) for n rows, and the class name table (entries NULL); no feature

@@ -47,32 +47,32 @@ static nn_status load_idx(nn_dataset *d, const nn_source_info *src, const nn_pre
 }
 
 #define KEY(field, flags, what) {offsetof(nn_preset_dataset, field), #field, flags, what}
-#define SYNTHETIC(NAME, TASK, SAMPLES, NOISE, DESCRIPTION)                                                 \
-    {NAME, TASK, false, 1, SAMPLES, NOISE, DESCRIPTION, 2,                                                 \
+#define SYNTHETIC(NAME, TASK, FEATURES, SAMPLES, NOISE, DESCRIPTION)                                       \
+    {NAME, TASK, false, 1, FEATURES, SAMPLES, NOISE, DESCRIPTION, 2,                                       \
      {KEY(samples, 0, "the number of points"), KEY(noise, 0, "the noise")}, load_synthetic}
 
 const nn_source_info nn_source_table[] = {
-    {"iris", NN_TASK_CLASSIFICATION, false, 0, 150, 0.0,
+    {"iris", NN_TASK_CLASSIFICATION, false, 0, 4, 150, 0.0,
      "Fisher's iris: 150 flowers, 4 measurements (cm), 3 species (embedded)", 0, {{0}}, load_iris},
-    SYNTHETIC("xor", NN_TASK_CLASSIFICATION, 400, 0.05,
+    SYNTHETIC("xor", NN_TASK_CLASSIFICATION, 2, 400, 0.05,
               "2-D XOR: points in the four quadrants of [-1,1]^2; class 1 when x1*x2 > 0, else 0"),
-    SYNTHETIC("circles", NN_TASK_CLASSIFICATION, 400, 0.05,
+    SYNTHETIC("circles", NN_TASK_CLASSIFICATION, 2, 400, 0.05,
               "2-D circles: class 0 a disc of radius 0.5, class 1 a ring from 0.7 to 1"),
-    SYNTHETIC("spiral", NN_TASK_CLASSIFICATION, 600, 0.03,
+    SYNTHETIC("spiral", NN_TASK_CLASSIFICATION, 2, 600, 0.03,
               "2-D spiral: three interleaved arms of radius up to 1, classes 0, 1, 2 (hard)"),
-    SYNTHETIC("gaussians", NN_TASK_CLASSIFICATION, 300, 0.1,
+    SYNTHETIC("gaussians", NN_TASK_CLASSIFICATION, 2, 300, 0.1,
               "2-D blobs: three Gaussian clusters (sd 0.15 plus noise) at radius 0.6, classes 0, 1, 2"),
-    SYNTHETIC("moons", NN_TASK_CLASSIFICATION, 400, 0.1,
+    SYNTHETIC("moons", NN_TASK_CLASSIFICATION, 2, 400, 0.1,
               "2-D moons: two interleaving half circles scaled into [-1,1], classes 0 (upper) and 1 (lower)"),
-    SYNTHETIC("sine", NN_TASK_REGRESSION, 200, 0.1, "1-D regression: x uniform in [-pi, pi], y = sin(x) + noise"),
-    SYNTHETIC("plane", NN_TASK_REGRESSION, 300, 0.1,
+    SYNTHETIC("sine", NN_TASK_REGRESSION, 1, 200, 0.1, "1-D regression: x uniform in [-pi, pi], y = sin(x) + noise"),
+    SYNTHETIC("plane", NN_TASK_REGRESSION, 2, 300, 0.1,
               "2-D regression: x1, x2 uniform in [-1,1], y = 2*x1 - x2 + noise"),
-    {"csv", NN_TASK_CLASSIFICATION, true, 0, 0, 0.0,
+    {"csv", NN_TASK_CLASSIFICATION, true, 0, 0, 0, 0.0,
      "a CSV file with a header row; the label column by name or index (default: the last)", 2,
      {KEY(path, NN_SOURCE_REQUIRED | NN_SOURCE_FILE, "the path of a CSV file (relative to the preset)"),
       KEY(label, 0, "the label column")},
      load_csv},
-    {"idx", NN_TASK_CLASSIFICATION, false, 0, 0, 0.0,
+    {"idx", NN_TASK_CLASSIFICATION, false, 0, -1, 0, 0.0,
      "IDX image and label files (MNIST, Fashion-MNIST; .gz allowed), pixels scaled to [0,1]", 5,
      {KEY(images, NN_SOURCE_REQUIRED | NN_SOURCE_FILE, "an images file (train-images-idx3-ubyte[.gz])"),
       KEY(labels, NN_SOURCE_REQUIRED | NN_SOURCE_FILE, "a labels file (train-labels-idx1-ubyte[.gz])"),

@@ -6,6 +6,7 @@
 
 #include "data.h"
 #include "error.h"
+#include "input_features.h"
 #include "files.h"
 #include "rng.h"
 
@@ -31,6 +32,10 @@ typedef struct {
     nn_normalize normalize;              /* default zscore */
     double split_train, split_val, split_test;   /* default 0.7 / 0.1 / 0.2 */
     bool shuffle;                        /* default true */
+    int n_features;                      /* dataset.features given: how many names (0: the data's own features) */
+    char features[NN_FEAT_COUNT][NN_FEAT_NAME_MAX];   /* their names ("x1", "sin(x1)"), nn_feature_table's */
+    double seed;                         /* dataset.seed: draws the synthetic data and the split; NAN = auto
+                                            (the preset's seed, as before the key existed) */
 } nn_preset_dataset;
 
 /* A key of the dataset section that a source takes: the field of nn_preset_dataset, its key, and
@@ -62,6 +67,8 @@ struct nn_source_info {
     nn_task task;              /* its task, unless task_from_data */
     bool task_from_data;       /* the file decides (csv: string or integer labels are classes) */
     int synthetic;             /* generated: takes samples and noise */
+    int n_features;            /* the raw features it gives (iris 4, 2-D sources 2); 0: its file decides (csv);
+                                  -1: images, hundreds of pixels (idx) */
     int default_samples;
     double default_noise;
     const char *description;   /* one line for the README and the UI */

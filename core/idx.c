@@ -232,6 +232,8 @@ nn_status nn_data_idx(nn_dataset *d, const char *images, const char *labels, con
                 d->label[n + i] = tlab[i];
             d->n_fixed_test = tn;
         }
+        d->image_rows = r;
+        d->image_cols = c;
         /* no feature names stored: pixel j is "px<j>" on demand (nn_dataset_feature_name) */
         st = nn_dataset_set_names(d, NULL, 0, classes, 10, err);
     }

@@ -46,16 +46,19 @@ static void put_floats(sbuf *b, const float *v, size_t n)
     nn_strbuf_puts(b, "]");
 }
 
-/* A JSON array of the dataset's feature names (features true) or class names, each escaped by
- * nn_text_json_string (control characters as \uXXXX; the names were read as UTF-8). */
-static void put_names(sbuf *b, const nn_dataset *d, bool features)
+/* A JSON array of the dataset's feature names (features true) or class names (false), or with raw
+ * the raw features' names, each escaped by nn_text_json_string (control characters as \uXXXX; the
+ * names were read as UTF-8). */
+static void put_names(sbuf *b, const nn_dataset *d, bool features, bool raw)
 {
-    int n = features ? d->n_features : d->task == NN_TASK_REGRESSION ? 0 : d->n_classes;
+    int n = raw ? d->n_raw : features ? d->n_features : d->task == NN_TASK_REGRESSION ? 0 : d->n_classes;
     nn_strbuf_puts(b, "[");
     for (int i = 0; i < n; i++) {
         char gen[32];
         const char *s;
-        if (features) {
+        if (raw) {
+            s = d->raw_names && d->raw_names[i] ? d->raw_names[i] : "";
+        } else if (features) {
             s = nn_dataset_feature_name(d, i, gen, sizeof gen);
         } else {
             s = nn_dataset_class_name(d, i);
@@ -166,9 +169,13 @@ char *nn_model_to_json_state(const nn_preset *p, const nn_network *net, const nn
     }
     free(preset);
     nn_strbuf_printf(&b, ",\n  \"task\": \"%s\",\n  \"features\": ", task_names[regression ? 1 : 0]);
-    put_names(&b, d, true);
+    put_names(&b, d, true, false);
+    if (d->n_raw > 0) {   /* Playground features: what predict reads and expands */
+        nn_strbuf_puts(&b, ",\n  \"raw_features\": ");
+        put_names(&b, d, true, true);
+    }
     nn_strbuf_puts(&b, ",\n  \"classes\": ");
-    put_names(&b, d, false);
+    put_names(&b, d, false, false);
     int nt = nm->y_shift && nm->y_scale ? nm->n_targets : 0;
     nn_strbuf_printf(&b, ",\n  \"normalization\": {\n    \"kind\": \"%s\",\n    \"shift\": ", nn_norm_names[nm->kind]);
     put_floats(&b, nm->shift, nm->shift ? (size_t)nm->n_features : 0);
@@ -281,6 +288,35 @@ static nn_status read_names(const cJSON *arr, const char *file, const char *fiel
             return nn_error_set(err, NN_ENOMEM, "%s: %s.%d: out of memory", file, field, i);
         memcpy(names[i], it->valuestring, len + 1);
     }
+    return NN_OK;
+}
+
+/* Playground features: the preset's dataset.features must be the model's features, computed from the
+ * two raw ones the file names (raw_features, absent without such features). */
+static nn_status read_raw_features(nn_model *m, const cJSON *raw, const char *file, nn_error *err)
+{
+    const nn_preset_dataset *ds = &m->preset.dataset;
+    int n = 0;
+    for (int i = 0; i < ds->n_features && i < NN_FEAT_COUNT; i++)
+        m->feat[n++] = nn_feature_find(ds->features[i]);
+    bool expanded = n > 0 && !nn_features_identity(m->feat, n);
+    if (!raw && !expanded)
+        return NN_OK;
+    if (!expanded)
+        return nn_error_set(err, NN_EFORMAT, "%s: raw_features: given, but the preset has no dataset.features to "
+                            "compute from them", file);
+    if (!raw)
+        return nn_error_set(err, NN_EFORMAT, "%s: raw_features: missing: the preset's dataset.features are computed "
+                            "from two raw features, whose names predict reads", file);
+    nn_status st = read_names(raw, file, "raw_features", &m->raw_names, &m->n_raw, err);
+    if (st != NN_OK)
+        return st;
+    if (m->n_raw != 2)
+        return nn_error_set(err, NN_EFORMAT, "%s: raw_features: %d names, expected the two raw features", file,
+                            m->n_raw);
+    if (n != m->n_features)
+        return nn_error_set(err, NN_EFORMAT, "%s: features: %d names, but the preset's dataset.features has %d", file,
+                            m->n_features, n);
     return NN_OK;
 }
 
@@ -494,6 +530,9 @@ static nn_status parse_tree(nn_model *m, const cJSON *root, const char *file, nn
                     &m->n_classes, err);
     if (st != NN_OK)
         return st;
+    st = read_raw_features(m, cJSON_GetObjectItemCaseSensitive(root, "raw_features"), file, err);
+    if (st != NN_OK)
+        return st;
 
     /* layers: shapes chain from n_features to the outputs */
     const cJSON *layers = cJSON_GetObjectItemCaseSensitive(root, "layers");
@@ -680,6 +719,7 @@ void nn_model_free(nn_model *m)
         return;
     nn_names_free(m->feature_names, m->n_features);
     nn_names_free(m->class_names, m->n_classes);
+    nn_names_free(m->raw_names, m->n_raw);
     nn_norm_free(&m->norm);
     nn_network_free(&m->net);
     nn_train_state_free(&m->state);
@@ -687,6 +727,12 @@ void nn_model_free(nn_model *m)
 }
 
 // --- prediction -----------------------------------------------------------------------------------
+
+char *const *nn_model_inputs(const nn_model *m, int *n)
+{
+    *n = m->n_raw > 0 ? m->n_raw : m->n_features;
+    return m->n_raw > 0 ? m->raw_names : m->feature_names;
+}
 
 nn_status nn_model_predict(nn_model *m, const float *x, int rows, float *out, nn_error *err)
 {
@@ -704,7 +750,12 @@ nn_status nn_model_predict(nn_model *m, const float *x, int rows, float *out, nn
     bool need_softmax = m->task == NN_TASK_CLASSIFICATION && k > 1 && !nn_act_table[top->act].probabilities;
     for (int r0 = 0; r0 < rows; r0 += chunk) {
         int n = rows - r0 < chunk ? rows - r0 : chunk;
-        memcpy(xb, x + (size_t)r0 * (size_t)f, (size_t)n * (size_t)f * sizeof *xb);
+        if (m->n_raw > 0)   /* Playground features of x1, x2, as the trainer computed them */
+            for (int i = 0; i < n; i++)
+                nn_features_row(m->feat, f, x[(size_t)(r0 + i) * 2], x[(size_t)(r0 + i) * 2 + 1],
+                                xb + (size_t)i * (size_t)f);
+        else
+            memcpy(xb, x + (size_t)r0 * (size_t)f, (size_t)n * (size_t)f * sizeof *xb);
         nn_norm_apply(&m->norm, xb, n);
         const float *y = nn_network_forward(&m->net, NULL, xb, n, 0.0f, NULL);
         float *o = out + (size_t)r0 * (size_t)k;

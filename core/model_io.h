@@ -1,13 +1,14 @@
 /* model_io.h — the trained model file (docs/design.md, "Contracts" > "Model file"): JSON with
  * format "nnterm-model", version 1, the preset, the normalisation statistics, class and feature
- * names, and per layer its activation, weights and biases (floats printed with 9 significant
- * digits, so they round-trip exactly), and optionally the run's state for resuming (trainer_state.h).
- * Saved atomically. Loading checks format, version and every
- * shape. */
+ * names (and, for Playground features, the raw features they are computed from: "raw_features"),
+ * and per layer its activation, weights and biases (floats printed with 9 significant digits, so
+ * they round-trip exactly), and optionally the run's state for resuming (trainer_state.h). Saved
+ * atomically. Loading checks format, version and every shape. */
 #ifndef NN_MODEL_IO_H
 #define NN_MODEL_IO_H
 
 #include "data.h"
+#include "input_features.h"
 #include "network.h"
 #include "preset.h"
 #include "trainer_state.h"
@@ -25,6 +26,10 @@ typedef struct {
     nn_norm norm;
     nn_network net;                       /* workspace for a small batch */
     nn_train_state state;                 /* what resuming needs; state.present false in older files */
+    int n_raw;                            /* the network's inputs are Playground features (dataset.features) of
+                                             n_raw = 2 raw ones: predict reads those; else 0 */
+    char **raw_names;                     /* (n_raw) their names ("x1", "x2", or a CSV's columns), malloc'd */
+    int feat[NN_FEAT_COUNT];              /* (n_features) with n_raw: the feature of each input (nn_feature) */
 } nn_model;
 
 /* Saves a trained network with what predicting needs. d gives the names and the task. Refused
@@ -50,8 +55,12 @@ nn_status nn_model_parse(nn_model *m, const char *buf, size_t len, const char *f
 nn_status nn_model_load(nn_model *m, const char *path, nn_error *err);
 void nn_model_free(nn_model *m);
 
-/* x (rows, n_features) raw features -> out (rows, outputs): probabilities, or values in original
- * units for regression. Normalises a copy internally; any rows. */
+/* The columns predict reads, in order: the raw features with n_raw, else the features. *n receives
+ * how many. */
+char *const *nn_model_inputs(const nn_model *m, int *n);
+/* x (rows, inputs) raw values of nn_model_inputs' columns -> out (rows, outputs): probabilities, or
+ * values in original units for regression. Expands Playground features (n_raw) and normalises a copy
+ * internally; any rows. */
 nn_status nn_model_predict(nn_model *m, const float *x, int rows, float *out, nn_error *err);
 
 #endif

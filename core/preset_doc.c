@@ -364,7 +364,9 @@ char *nn_preset_keys_doc(bool markdown)
         for (int i = 0; i < nn_preset_key_count; i++)
             if (nn_preset_keys[i].flags & NN_KEY_LIVE)
                 nn_strbuf_printf(&b, "%s`%s`", live++ ? ", " : "", nn_preset_keys[i].path);
-        nn_strbuf_puts(&b, ".\n\n| key | type | default | allowed | meaning |\n|---|---|---|---|---|\n");
+        nn_strbuf_puts(&b, ". The dataset keys among them draw new data (new points, or a new split)\n"
+                           "  and keep the network's weights; the Loss chart marks the change.\n\n"
+                           "| key | type | default | allowed | meaning |\n|---|---|---|---|---|\n");
     }
     for (int i = 0; i < nn_preset_key_count; i++) {
         const nn_preset_key *k = &nn_preset_keys[i];

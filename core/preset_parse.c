@@ -448,7 +448,21 @@ static void validate_leaf(preset_ctx *c, const nn_preset *p, const nn_preset_key
         for (int i = 0; i < count; i++) {
             char ep[PATH_LEN];
             snprintf(ep, sizeof ep, "%.140s.%d", path, i);
-            check_text(c, ep, (const char *)p + k->off + (size_t)i * k->size, false);
+            const char *item = (const char *)p + k->off + (size_t)i * k->size;
+            check_text(c, ep, item, false);
+            if (!k->names)
+                continue;
+            /* chosen from a list (dataset.features): each a name of it, once */
+            if (preset_find_name(k, item) < 0) {
+                preset_name_list(list, sizeof list, k, false);
+                preset_report(c, NN_EINVAL, ep, "\"%s\" is not one of %s", item, list);
+                continue;
+            }
+            for (int j = 0; j < i; j++)
+                if (strcmp(item, (const char *)p + k->off + (size_t)j * k->size) == 0) {
+                    preset_report(c, NN_EINVAL, ep, "\"%s\" is given twice (each at most once)", item);
+                    break;
+                }
         }
         break;
     }
@@ -521,6 +535,26 @@ static void rule_split(preset_ctx *c, const nn_preset *p)
         preset_report(c, NN_EINVAL, "dataset.split.train", "0 is out of range (the training split must be > 0)");
 }
 
+/* Playground's features need data with two raw features (x1, x2): known here for the built-in
+ * sources; a CSV file is checked when it is loaded (the trainer) */
+static void rule_features(preset_ctx *c, const nn_preset *p)
+{
+    const nn_preset_dataset *d = &p->dataset;
+    int f[NN_FEAT_COUNT];
+    int n = 0;
+    for (int i = 0; i < d->n_features && i < NN_FEAT_COUNT; i++)
+        f[n++] = nn_feature_find(d->features[i]);
+    if (n == 0 || nn_features_identity(f, n))
+        return;   /* the data's own features, whatever their number */
+    const nn_source_info *src = d->source[0] ? nn_source_find(d->source) : NULL;
+    if (src && src->n_features < 0)
+        preset_report(c, NN_EINVAL, "dataset.features", "needs data with two raw features (x1, x2); the %s source "
+                      "gives images (hundreds of pixels)", src->name);
+    else if (src && src->n_features > 0 && src->n_features != 2)
+        preset_report(c, NN_EINVAL, "dataset.features", "needs data with two raw features (x1, x2); the %s source "
+                      "gives %d", src->name, src->n_features);
+}
+
 static void rule_layers(preset_ctx *c, const nn_preset *p)
 {
     if (p->n_layers < 1)
@@ -577,7 +611,8 @@ static const struct {
     const char *path;   /* checked after this key (an object: after everything under it) */
     void (*rule)(preset_ctx *c, const nn_preset *p);
 } rules[] = {
-    {"dataset.source", rule_source}, {"dataset.split", rule_split},       {"model.layers", rule_layers},
+    {"dataset.source", rule_source}, {"dataset.split", rule_split},       {"dataset.features", rule_features},
+    {"model.layers", rule_layers},
     {"training.loss", rule_loss},    {"training.optimizer", rule_nesterov}, {"training.schedule", rule_schedule},
     {"lesson.locked", rule_locked},
 };

@@ -29,6 +29,7 @@ static const char *dist_name(int i) { return i >= 0 && i < NN_DIST_COUNT ? nn_di
 static const char *reg_name(int i) { return i >= 0 && i < NN_REG_COUNT ? nn_reg_names[i] : NULL; }
 static const char *norm_name(int i) { return i >= 0 && i < NN_NORM_COUNT ? nn_norm_names[i] : NULL; }
 static const char *source_name(int i) { return i >= 0 && i < nn_source_count ? nn_source_table[i].name : NULL; }
+static const char *feature_name(int i) { return nn_feature_name(i); }
 
 // --- object hooks ------------------------------------------------------------------------------------
 
@@ -84,7 +85,8 @@ const nn_preset_key nn_preset_keys[] = {
     {"seed", NN_KEY_SEED, .off = P(seed), .range = R_INT(0, 9007199254740992.0), .dflt = 1234,
      .panel = NN_PANEL_HPARAMS, .order = 61,
      .label = "seed", .allowed_doc = "0..2^53",
-     .doc = "seeds the initial weights, the shuffles, dropout and synthetic data"},
+     .doc = "seeds the initial weights, the shuffles and dropout, and the synthetic data and the split unless "
+            "`dataset.seed` is given"},
 
     {"dataset", NN_KEY_OBJECT, .off = P(dataset)},
     {"dataset.source", NN_KEY_STRING, TEXT(dataset.source), .names = source_name, .flags = NN_KEY_REQUIRED,
@@ -119,18 +121,24 @@ const nn_preset_key nn_preset_keys[] = {
      .expect_item = "a class name", .default_doc = "`[]` (names \"0\" .. \"9\")",
      .allowed_doc = "10 names, each under 32 bytes",
      .doc = "idx: the names of the classes 0..9 in label order (presets/fashion-mnist.json names Fashion-MNIST's)"},
-    {"dataset.samples", NN_KEY_INT, .off = P(dataset.samples), .range = R_INT(1, 1e7), .flags = NN_KEY_AUTO,
+    {"dataset.samples", NN_KEY_INT, .off = P(dataset.samples), .range = R_INT(1, 1e7),
+     .flags = NN_KEY_AUTO | NN_KEY_LIVE,
      .auto_value = 0, .dflt = 0, .panel = NN_PANEL_DATASET, .label = "samples",
      .doc = "synthetic sources: number of points"},
     {"dataset.noise", NN_KEY_NUMBER, .off = P(dataset.noise),
      /* Synthetic data lie in [-1, 1] (sine: [-pi, pi]); noise of 1000 already drowns them, and far
       * larger values overflow the float data (1e308 made infinities, then a bogus "diverged"). */
-     .range = {0, 1000, false, false, false}, .flags = NN_KEY_AUTO, .auto_value = NAN, .dflt = NAN,
+     .range = {0, 1000, false, false, false}, .flags = NN_KEY_AUTO | NN_KEY_LIVE, .auto_value = NAN, .dflt = NAN,
      .panel = NN_PANEL_DATASET, .label = "noise", .doc = "synthetic sources: standard deviation of the Gaussian noise"},
+    {"dataset.seed", NN_KEY_NUMBER, .off = P(dataset.seed), .range = R_INT(0, 9007199254740992.0),
+     .flags = NN_KEY_AUTO | NN_KEY_LIVE, .auto_value = NAN, .dflt = NAN, .panel = NN_PANEL_DATASET, .label = "data seed",
+     .abbrev = "data seed", .allowed_doc = "0..2^53, auto",
+     .doc = "draws the synthetic points and the split (auto: the preset's `seed`); a new one is new data (the "
+            "trainer's `N` key), which a saved preset keeps"},
     {"dataset.normalize", NN_KEY_NAME, .off = P(dataset.normalize), .names = norm_name, .dflt = NN_NORM_ZSCORE,
      .panel = NN_PANEL_DATASET, .label = "normalize",
      .doc = "feature scaling, fitted on the training split only (regression targets are always z-scored)"},
-    {"dataset.split", NN_KEY_OBJECT, .off = P(dataset.split_train), .flags = NN_KEY_EDITS_GROUP,
+    {"dataset.split", NN_KEY_OBJECT, .off = P(dataset.split_train), .flags = NN_KEY_EDITS_GROUP | NN_KEY_LIVE,
      .lock_group = "dataset.split", .panel = NN_PANEL_HPARAMS, .order = 60, .label = "split t/v/t", .start = start_split},
     {"dataset.split.train", NN_KEY_NUMBER, .off = P(dataset.split_train), .range = R_UNIT, .dflt = 0.7,
      .allowed_doc = "[0, 1] and > 0", .doc = "fraction of the rows used for training"},
@@ -143,6 +151,14 @@ const nn_preset_key nn_preset_keys[] = {
     {"dataset.shuffle", NN_KEY_BOOL, .off = P(dataset.shuffle), .dflt = 1, .panel = NN_PANEL_DATASET,
      .label = "shuffle",
      .doc = "shuffle the rows (with the seed) before splitting, and the training rows every epoch"},
+    {"dataset.features", NN_KEY_STRINGS, .off = P(dataset.features), .size = NN_FEAT_NAME_MAX,
+     .count_off = P(dataset.n_features), .max = NN_FEAT_COUNT, .range = R_INT(1, NN_FEAT_COUNT), .names = feature_name,
+     .expect = "an array of feature names", .expect_item = "a feature name such as \"x1^2\"",
+     .panel = NN_PANEL_DATASET, .label = "inputs",
+     .default_doc = "`[]`: the data's own features (x1, x2 on 2-D data)",
+     .allowed_doc = "1 to 7 of x1, x2, x1^2, x2^2, x1*x2, sin(x1), sin(x2); data with two raw features",
+     .doc = "the network's inputs, as TensorFlow Playground's: computed from the raw x1, x2 before normalisation; "
+            "the Boundary view stays in x1, x2, and a saved model and `nnterm predict` apply the same"},
 
     {"model", NN_KEY_OBJECT, .off = P(n_layers)},
     {"model.layers", NN_KEY_LAYERS, .off = P(layers), .size = sizeof(nn_preset_layer), .count_off = P(n_layers),
@@ -336,9 +352,9 @@ const nn_preset_key *nn_preset_key_find(const char *key)
 bool nn_preset_key_live(const char *key)
 {
     const nn_preset_key *k = nn_preset_key_find(key);
-    if (!k || k->type != NN_KEY_OBJECT)
+    if (!k || k->type != NN_KEY_OBJECT || (k->flags & NN_KEY_LIVE))
         return k && (k->flags & NN_KEY_LIVE);
-    /* a level: when every key under it is */
+    /* a level not marked live itself (dataset.split is, as a whole): when every key under it is */
     size_t n = strlen(k->path);
     bool any = false;
     for (int i = 0; i < nn_preset_key_count; i++) {
@@ -379,6 +395,11 @@ bool nn_preset_key_used(const nn_preset *p, const nn_preset_key *k)
     const nn_preset_key *up = nn_preset_key_parent(k);
     if (up && up->takes && !up->takes(p, k))
         return false;
+    if (k->off == offsetof(nn_preset, dataset.features) && k->type == NN_KEY_STRINGS) {
+        /* Playground's features: for data with two raw features, or a file that may have them */
+        const nn_source_info *src = nn_source_find(p->dataset.source);
+        return !src || src->n_features == 2 || src->n_features == 0;
+    }
     if (strncmp(k->path, "dataset.", 8) == 0 && !strchr(k->path + 8, '.')) {
         /* a key some source takes is used only with such a source */
         bool some = false;

@@ -7,6 +7,7 @@
 
 #include "activation.h"
 #include "network.h"
+#include "input_features.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -76,9 +77,15 @@ static float *feature_means(const nn_dataset *d, const nn_norm *nm)
     return m;
 }
 
-/* The point of row i on the axes fx, fy (fy < 0: the first target), original units. */
+/* The point of row i on the axes fx, fy (fy < 0: the first target), original units; for Playground
+ * features (d->n_raw) the raw coordinates x1, x2. */
 static void point_at(const nn_dataset *d, const nn_norm *nm, int fx, int fy, size_t i, float *a, float *b)
 {
+    if (d->n_raw == 2) {
+        *a = d->raw[2 * i];
+        *b = d->raw[2 * i + 1];
+        return;
+    }
     *a = nn_dataset_value(d, (int)i, fx);
     denorm_feature(nm, fx, a);
     if (fy < 0) {
@@ -94,7 +101,8 @@ nn_status nn_probe_setup(nn_probe *p, const nn_trainer *t, bool chosen, int fx, 
     const nn_dataset *d = nn_trainer_data(t);
     const nn_norm *nm = nn_trainer_norm(t);
     int nf = d->n_features, outs = nn_network_outputs(nn_trainer_network(t));
-    bool plane = nf == 2 || (nf > 2 && nf <= p->max_features && chosen);
+    /* Playground features are drawn over their two raw coordinates */
+    bool plane = nf == 2 || d->n_raw == 2 || (nf > 2 && nf <= p->max_features && chosen);
     nn_probe_kind kind = NN_PROBE_NONE;
     if (plane && d->task == NN_TASK_CLASSIFICATION)
         kind = NN_PROBE_BOUNDARY;
@@ -104,7 +112,7 @@ nn_status nn_probe_setup(nn_probe *p, const nn_trainer *t, bool chosen, int fx, 
         kind = NN_PROBE_CURVE;
     if (d->n <= 0)
         kind = NN_PROBE_NONE;
-    if (kind == NN_PROBE_CURVE || !(fx >= 0 && fy >= 0 && fx < nf && fy < nf && fx != fy)) {
+    if (kind == NN_PROBE_CURVE || d->n_raw == 2 || !(fx >= 0 && fy >= 0 && fx < nf && fy < nf && fx != fy)) {
         fx = 0;
         fy = 1;
     }
@@ -112,7 +120,7 @@ nn_status nn_probe_setup(nn_probe *p, const nn_trainer *t, bool chosen, int fx, 
         fy = -1;
 
     float *mean = NULL;
-    if (kind != NN_PROBE_NONE && kind != NN_PROBE_CURVE && nf > 2) {
+    if (kind != NN_PROBE_NONE && kind != NN_PROBE_CURVE && nf > 2 && d->n_raw != 2) {
         mean = feature_means(d, nm);
         if (!mean)
             kind = NN_PROBE_NONE;   /* no memory for the means: no picture, as for unchosen axes */
@@ -199,6 +207,101 @@ nn_status nn_probe_setup(nn_probe *p, const nn_trainer *t, bool chosen, int fx, 
     return NN_OK;
 }
 
+bool nn_probe_best_pair(const nn_trainer *t, int *fx, int *fy)
+{
+    const nn_dataset *d = nn_trainer_data(t);
+    const nn_split *sp = nn_trainer_split(t);
+    int nf = d->n_features, n = sp->n_train;
+    *fx = 0;
+    *fy = 1;
+    if (nf < 3 || n < 1 || (d->task == NN_TASK_CLASSIFICATION && (!d->label || d->n_classes < 1)) ||
+        (d->task == NN_TASK_REGRESSION && !d->y))
+        return false;
+    bool cls = d->task == NN_TASK_CLASSIFICATION;
+    int k = cls ? d->n_classes : 0;
+    double *sum = calloc((size_t)k + 1, sizeof *sum);
+    long *cnt = calloc((size_t)k + 1, sizeof *cnt);
+    if (!sum || !cnt) {
+        free(sum);
+        free(cnt);
+        return false;
+    }
+    /* target statistics (regression), once */
+    double ymean = 0.0, yvar = 0.0;
+    for (int i = 0; !cls && i < n; i++)
+        ymean += (double)d->y[(size_t)sp->train[i] * (size_t)d->n_targets];
+    ymean /= n;
+    for (int i = 0; !cls && i < n; i++) {
+        double e = (double)d->y[(size_t)sp->train[i] * (size_t)d->n_targets] - ymean;
+        yvar += e * e;
+    }
+    double best[2] = {-1.0, -1.0};
+    int at[2] = {0, 1};
+    for (int j = 0; j < nf; j++) {
+        double mean = 0.0, score = 0.0;
+        for (int i = 0; i < n; i++)
+            mean += (double)nn_dataset_value(d, (int)sp->train[i], j);
+        mean /= n;
+        if (cls) {
+            /* between = sum_c n_c (mean_c - mean)^2, within = sum_i (x_i - mean_{c_i})^2 */
+            memset(sum, 0, (size_t)k * sizeof *sum);
+            memset(cnt, 0, (size_t)k * sizeof *cnt);
+            for (int i = 0; i < n; i++) {
+                int c = d->label[sp->train[i]];
+                if (c >= 0 && c < k) {
+                    sum[c] += (double)nn_dataset_value(d, (int)sp->train[i], j);
+                    cnt[c]++;
+                }
+            }
+            double between = 0.0, within = 0.0;
+            for (int c = 0; c < k; c++)
+                if (cnt[c] > 0) {
+                    sum[c] /= (double)cnt[c];   /* now the class mean */
+                    between += (double)cnt[c] * (sum[c] - mean) * (sum[c] - mean);
+                }
+            for (int i = 0; i < n; i++) {
+                int c = d->label[sp->train[i]];
+                if (c >= 0 && c < k) {
+                    double e = (double)nn_dataset_value(d, (int)sp->train[i], j) - sum[c];
+                    within += e * e;
+                }
+            }
+            score = within > 0.0 ? between / within : between > 0.0 ? HUGE_VAL : 0.0;
+        } else {
+            double sxy = 0.0, sxx = 0.0;
+            for (int i = 0; i < n; i++) {
+                double e = (double)nn_dataset_value(d, (int)sp->train[i], j) - mean;
+                sxy += e * ((double)d->y[(size_t)sp->train[i] * (size_t)d->n_targets] - ymean);
+                sxx += e * e;
+            }
+            score = sxx > 0.0 && yvar > 0.0 ? fabs(sxy) / sqrt(sxx * yvar) : 0.0;
+        }
+        if (!(score >= 0.0))
+            score = 0.0;   /* NaN from non-finite values */
+        if (score > best[0]) {
+            best[1] = best[0];
+            at[1] = at[0];
+            best[0] = score;
+            at[0] = j;
+        } else if (score > best[1]) {
+            best[1] = score;
+            at[1] = j;
+        }
+    }
+    free(sum);
+    free(cnt);
+    if (at[0] == at[1])   /* every score 0: the first two */
+        at[1] = at[0] == 0 ? 1 : 0;
+    *fx = at[0];
+    *fy = at[1];
+    return true;
+}
+
+void nn_probe_point_of(const nn_probe *p, const nn_trainer *t, int row, float *x, float *y)
+{
+    point_at(nn_trainer_data(t), nn_trainer_norm(t), p->fx, p->fy, (size_t)row, x, y);
+}
+
 int nn_probe_points(const nn_probe *p, const nn_trainer *t, nn_probe_point *out, int max)
 {
     if (p->kind == NN_PROBE_NONE)
@@ -226,10 +329,16 @@ void nn_probe_grid(nn_probe *p, nn_trainer *t, uint8_t *cls, float *conf, float 
     int outs = nn_network_outputs(nn_trainer_network(t));
     int gw = p->grid_w, gh = p->grid_h, cells = gw * gh;
     float dx = (p->x_max - p->x_min) / (float)gw, dy = (p->y_max - p->y_min) / (float)gh;
-    int nf = nn_trainer_data(t)->n_features, fx = p->fx, fy = p->fy;
+    const nn_dataset *d = nn_trainer_data(t);
+    int nf = d->n_features, fx = p->fx, fy = p->fy;
     for (int r = 0; r < gh; r++)
         for (int c = 0; c < gw; c++) {
             float *row = &p->in[(size_t)nf * (size_t)(r * gw + c)];
+            if (d->n_raw == 2) {   /* Playground features of the cell's x1, x2 */
+                nn_features_row(d->feature_of, nf, p->x_min + ((float)c + 0.5f) * dx,
+                                p->y_max - ((float)r + 0.5f) * dy, row);
+                continue;
+            }
             if (nf > 2 && p->mean)
                 memcpy(row, p->mean, (size_t)nf * sizeof *row);   /* the other features at their mean */
             row[fx] = p->x_min + ((float)c + 0.5f) * dx;

@@ -1,7 +1,9 @@
 /* probe.h — what a network predicts over its data, for the views: the decision boundary
  * (classification) or the surface (regression) over two features, the others held at their mean;
  * the fitted curve of 1-feature regression; predicted versus actual for regression; and an even
- * sample of the data points to draw over them. Everything is in the data's original units.
+ * sample of the data points to draw over them. Everything is in the data's original units; data
+ * with Playground features (dataset.features) is drawn over its raw x1, x2, the grid's features
+ * computed from each cell's x1, x2.
  * A probe owns its prediction buffers and reads the trainer (nn_trainer_predict, which uses the
  * network's workspace): call it from the thread that owns the trainer, between batches. */
 #ifndef NN_PROBE_H
@@ -55,6 +57,17 @@ void nn_probe_free(nn_probe *p);   /* zeroed or half-built is fine; keeps the si
  * sample of up to fit_max test rows (training rows when there is no test split) for
  * predicted-versus-actual. NN_ENOMEM (err set, kind NONE) if the buffers cannot be had. */
 nn_status nn_probe_setup(nn_probe *p, const nn_trainer *t, bool chosen, int fx, int fy, nn_error *err);
+
+/* The two features that tell most about the target on the training split, for the axes of data with
+ * more than two features: classification by Fisher's ratio per feature (the spread of the class means
+ * over the spread within the classes; for iris the petal length and width), regression by the
+ * largest |correlation| with the first target. *fx gets the best, *fy the second (ties: the lower
+ * index). False (and 0, 1) for data with fewer than 3 features or no training rows. */
+bool nn_probe_best_pair(const nn_trainer *t, int *fx, int *fy);
+
+/* Row `row` of the dataset as a point on the probe's axes (original units; the raw x1, x2 for
+ * Playground features): what the views draw for that row. */
+void nn_probe_point_of(const nn_probe *p, const nn_trainer *t, int row, float *x, float *y);
 
 /* An even sample of up to max training rows, then test rows (the same share of each as in the
  * data), at the probe's axes, into out; returns how many. 0 for NONE. */

@@ -43,6 +43,26 @@ static void seed_stream(nn_rng *r, uint64_t seed, uint64_t stream)
 
 // --- loading and resolving the preset ---------------------------------------------------------
 
+/* The seed of the data and split streams: dataset.seed, or the preset's seed when it is auto (as it
+ * was before the key existed, so every run keeps its numbers). */
+static uint64_t data_seed(const nn_preset *p)
+{
+    return isnan(p->dataset.seed) ? p->seed : (uint64_t)p->dataset.seed;
+}
+
+/* The preset's dataset.features as feature ids into f; returns how many, 0 for the data's own
+ * features (none given, or x1, x2 as they are). */
+static int preset_features(const nn_preset *p, int f[NN_FEAT_COUNT])
+{
+    int n = 0;
+    for (int i = 0; i < p->dataset.n_features && i < NN_FEAT_COUNT; i++) {
+        int id = nn_feature_find(p->dataset.features[i]);
+        if (id >= 0)
+            f[n++] = id;
+    }
+    return nn_features_identity(f, n) ? 0 : n;
+}
+
 static nn_status load_dataset(nn_dataset *d, const nn_preset *p, nn_error *err)
 {
     const nn_preset_dataset *ds = &p->dataset;
@@ -51,13 +71,28 @@ static nn_status load_dataset(nn_dataset *d, const nn_preset *p, nn_error *err)
         return nn_error_set(err, NN_EINVAL, "%s: dataset.source: \"%s\" is not a known source", p->file,
                             ds->source);
     nn_rng r;
-    seed_stream(&r, p->seed, STREAM_DATA);
+    seed_stream(&r, data_seed(p), STREAM_DATA);
     nn_status st = src->load(d, src, ds, p->base_dir, p->file, &r, err);
     if (st != NN_OK)
         return st;
     if (ds->task != NN_AUTO && (nn_task)ds->task != d->task)
         return nn_error_set(err, NN_EINVAL, "%s: dataset.task: source \"%s\" gives %s data", p->file,
                             src->name, d->task == NN_TASK_REGRESSION ? "regression" : "classification");
+    int f[NN_FEAT_COUNT];
+    int nf = preset_features(p, f);
+    if (nf > 0) {
+        /* the message names the data: "wine.csv has 13", "the iris source has 4" */
+        char what[NN_PATH_MAX + 16];
+        const char *base = strrchr(ds->path, '/');
+        if (src->n_features == 0 && ds->path[0])
+            snprintf(what, sizeof what, "%s", base ? base + 1 : ds->path);
+        else
+            snprintf(what, sizeof what, "the %s source", src->name);
+        nn_error e;
+        st = nn_dataset_expand_features(d, f, nf, what, &e);
+        if (st != NN_OK)   /* the caller frees d */
+            return nn_error_set(err, st, "%s: %.400s", p->file, e.msg);
+    }
     return NN_OK;
 }
 
@@ -129,6 +164,54 @@ static void *xcalloc(size_t n, size_t size, bool *ok)
     return q;
 }
 
+static void free_cells(nn_trainer *t)
+{
+    free(t->test_pred);
+    free(t->cell_rows);
+    free(t->cell_start);
+    free(t->cell_fill);
+    t->test_pred = NULL;
+    t->cell_rows = NULL;
+    t->cell_start = t->cell_fill = NULL;
+}
+
+/* The per-cell test rows for the current data and split (classification), empty until an evaluation. */
+static nn_status alloc_cells(nn_trainer *t)
+{
+    free_cells(t);
+    if (t->data.task != NN_TASK_CLASSIFICATION)
+        return NN_OK;
+    bool ok = true;
+    size_t kk = (size_t)t->data.n_classes * (size_t)t->data.n_classes;
+    t->test_pred = xcalloc((size_t)t->split.n_test, sizeof *t->test_pred, &ok);
+    t->cell_rows = xcalloc((size_t)t->split.n_test, sizeof *t->cell_rows, &ok);
+    t->cell_start = xcalloc(kk + 1, sizeof *t->cell_start, &ok);
+    t->cell_fill = xcalloc(kk, sizeof *t->cell_fill, &ok);
+    if (!ok) {
+        free_cells(t);
+        return NN_ENOMEM;
+    }
+    return NN_OK;
+}
+
+/* The test rows idx[0..n) grouped by confusion cell (a counting sort over the confusion matrix just
+ * filled, test_pred holding each row's prediction). */
+static void build_cells(nn_trainer *t, const uint32_t *idx, int n)
+{
+    int k = t->data.n_classes, kk = k * k;
+    if (!t->cell_rows || n > t->split.n_test)
+        return;
+    t->cell_start[0] = 0;
+    for (int c = 0; c < kk; c++) {
+        t->cell_start[c + 1] = t->cell_start[c] + t->confusion[c];
+        t->cell_fill[c] = t->cell_start[c];
+    }
+    for (int i = 0; i < n; i++) {
+        int c = t->data.label[idx[i]] * k + t->test_pred[i];
+        t->cell_rows[t->cell_fill[c]++] = idx[i];
+    }
+}
+
 /* Where a trainer's threads come from: a pool of its own (threads: 0 = one per core, 1 = none), or
  * a pool it borrows (borrowed: pool, NULL for one thread). */
 typedef struct {
@@ -146,33 +229,47 @@ nn_status nn_trainer_init(nn_trainer *t, const nn_preset *p, int threads, nn_err
     return init_own_data(t, p, ps, err);
 }
 
+/* Loads, splits and normalises p's data into d, s and nm (each filled, or freed on failure). */
+static nn_status load_data(nn_dataset *d, nn_split *s, nn_norm *nm, const nn_preset *p, nn_error *err)
+{
+    memset(s, 0, sizeof *s);
+    memset(nm, 0, sizeof *nm);
+    nn_status st = load_dataset(d, p, err);
+    if (st != NN_OK)
+        goto fail;
+    nn_rng split_rng;
+    seed_stream(&split_rng, data_seed(p), STREAM_SPLIT);
+    nn_error e;
+    st = nn_split_init(s, d, p->dataset.split_train, p->dataset.split_val, p->dataset.split_test,
+                       p->dataset.shuffle, &split_rng, &e);
+    if (st != NN_OK) {
+        nn_error_set(err, st, "%s: %.400s", p->file, e.msg);
+        goto fail;
+    }
+    st = nn_norm_fit(nm, p->dataset.normalize, d, s->train, s->n_train, err);
+    if (st != NN_OK)
+        goto fail;
+    nn_norm_apply_dataset(nm, d);
+    return NN_OK;
+fail:
+    nn_dataset_free(d);
+    nn_split_free(s);
+    nn_norm_free(nm);
+    return st;
+}
+
 /* Loads, splits and normalises the data, then builds the rest. */
 static nn_status init_own_data(nn_trainer *t, const nn_preset *p, pool_source ps, nn_error *err)
 {
     memset(t, 0, sizeof *t);
     t->preset = *p;
     t->best_val = INFINITY;
-    nn_status st = load_dataset(&t->data, p, err);
-    if (st != NN_OK)
-        goto fail;
-
-    nn_rng split_rng;
-    seed_stream(&split_rng, p->seed, STREAM_SPLIT);
-    nn_error e;
-    st = nn_split_init(&t->split, &t->data, p->dataset.split_train, p->dataset.split_val,
-                       p->dataset.split_test, p->dataset.shuffle, &split_rng, &e);
+    nn_status st = load_data(&t->data, &t->split, &t->norm, p, err);
     if (st != NN_OK) {
-        nn_error_set(err, st, "%s: %.400s", p->file, e.msg);
-        goto fail;
+        nn_trainer_free(t);
+        return st;
     }
-    st = nn_norm_fit(&t->norm, p->dataset.normalize, &t->data, t->split.train, t->split.n_train, err);
-    if (st != NN_OK)
-        goto fail;
-    nn_norm_apply_dataset(&t->norm, &t->data);
     return init_model(t, p, ps, err);
-fail:
-    nn_trainer_free(t);
-    return st;
 }
 
 /* The same data, split and normalisation: the dataset section (compared field by field through
@@ -260,6 +357,9 @@ static nn_status init_model(nn_trainer *t, const nn_preset *p, pool_source ps, n
     t->history_cap = p->training.epochs > 0 ? p->training.epochs : 64;   /* grows with a longer run */
     t->history = xcalloc((size_t)t->history_cap, sizeof *t->history, &ok);
     t->confusion = xcalloc((size_t)k * (size_t)k, sizeof(int), &ok);
+    st = alloc_cells(t);
+    if (st != NN_OK)
+        ok = false;
     if (!ok) {
         st = nn_error_set(err, NN_ENOMEM, "%s: out of memory for the training buffers", p->file);
         goto fail;
@@ -304,6 +404,7 @@ void nn_trainer_free(nn_trainer *t)
     free(t->best_params);
     free(t->history);
     free(t->confusion);
+    free_cells(t);
     memset(t, 0, sizeof *t);
 }
 
@@ -343,6 +444,8 @@ void nn_trainer_reset(nn_trainer *t, bool new_seed, uint64_t seed)
     t->fault[0] = '\0';
     int k = t->data.task == NN_TASK_CLASSIFICATION ? t->data.n_classes : 1;
     nn_confusion_clear(t->confusion, k);
+    if (t->cell_start)   /* no rows behind the cells until the next evaluation */
+        memset(t->cell_start, 0, ((size_t)k * (size_t)k + 1) * sizeof *t->cell_start);
     memset(&t->metrics, 0, sizeof t->metrics);
     memset(&t->final_stats, 0, sizeof t->final_stats);
     nn_reg_metrics_clear(&t->reg);
@@ -477,6 +580,69 @@ static nn_status apply_live(nn_trainer *t, const nn_preset *np, nn_error *err)
     return NN_OK;
 }
 
+/* New data for the running experiment (a live change of dataset.seed, noise, samples or the split): p's
+ * data loaded, split and normalised anew; the network, its weights and the optimizer's state stay, so
+ * the data must give the network the same inputs and outputs. The epoch in progress starts over on
+ * the new training rows, and the test metrics are those of the current weights on the new data. */
+static nn_status reload_data(nn_trainer *t, const nn_preset *p, nn_error *err)
+{
+    nn_dataset d;
+    nn_split s;
+    nn_norm nm;
+    nn_status st = load_data(&d, &s, &nm, p, err);
+    if (st != NN_OK)
+        return st;
+    int rows = p->training.batch_size < s.n_train ? p->training.batch_size : s.n_train;
+    const char *why = NULL;
+    if (d.n_features != t->data.n_features || nn_dataset_outputs(&d) != nn_dataset_outputs(&t->data) ||
+        d.task != t->data.task)
+        why = "the new data gives the network other inputs or outputs";
+    else if (rows > t->net.max_batch)
+        why = "its batches no longer fit the network's workspace";
+    uint32_t *order = why ? NULL : calloc((size_t)s.n_train + 1, sizeof *order);
+    if (!why && !order)
+        why = "out of memory";
+    if (why) {
+        free(order);
+        nn_dataset_free(&d);
+        nn_split_free(&s);
+        nn_norm_free(&nm);
+        return nn_error_set(err, NN_EINVAL, "%s: the data cannot change during this run: %s (edit the preset and "
+                            "reload)", p->file, why);
+    }
+    if (t->shared_data) {   /* the donor's data stays the donor's */
+        memset(&t->data, 0, sizeof t->data);
+        memset(&t->split, 0, sizeof t->split);
+        memset(&t->norm, 0, sizeof t->norm);
+        t->shared_data = false;
+    }
+    nn_dataset_free(&t->data);
+    nn_split_free(&t->split);
+    nn_norm_free(&t->norm);
+    t->data = d;
+    t->split = s;
+    t->norm = nm;
+    t->preset = *p;
+    free(t->order);
+    t->order = order;
+    memcpy(t->order, t->split.train, (size_t)t->split.n_train * sizeof *t->order);
+    t->n_batches = (t->split.n_train + t->batch_size - 1) / t->batch_size;
+    t->batch = 0;
+    t->pos = 0;
+    t->last_start = t->last_rows = 0;
+    t->epoch_seconds = 0;
+    if (alloc_cells(t) != NN_OK)
+        return nn_error_set(err, NN_ENOMEM, "%s: out of memory for the test rows", p->file);
+    nn_epoch_stats now;
+    return nn_trainer_evaluate(t, &now, err);
+}
+
+/* The keys whose live change is new data (reload_data). */
+static bool data_key(const char *key)
+{
+    return strncmp(key, "dataset.", 8) == 0;
+}
+
 nn_status nn_trainer_set_param(nn_trainer *t, const char *key, const char *value, nn_error *err)
 {
     if (!nn_preset_key_live(key))
@@ -490,7 +656,7 @@ nn_status nn_trainer_set_param(nn_trainer *t, const char *key, const char *value
     *np = t->preset;
     nn_status st = nn_preset_set(np, key, value, err);
     if (st == NN_OK)
-        st = apply_live(t, np, err);
+        st = data_key(key) ? reload_data(t, np, err) : apply_live(t, np, err);
     free(np);
     return st;
 }
@@ -563,8 +729,11 @@ static split_eval eval_split(nn_trainer *t, const uint32_t *idx, int n, bool tes
                 int pred = nn_predict_class(o + (size_t)i * no, no);
                 int actual = t->data.label[idx[r0 + i]];
                 correct += pred == actual;
-                if (test)
+                if (test) {
                     nn_confusion_add(t->confusion, k, actual, pred);
+                    if (t->test_pred)
+                        t->test_pred[r0 + i] = pred < 0 ? 0 : pred >= k ? k - 1 : pred;
+                }
             }
         } else {
             memcpy(t->eval_out, o, (size_t)r * no * sizeof(float));
@@ -576,8 +745,10 @@ static split_eval eval_split(nn_trainer *t, const uint32_t *idx, int n, bool tes
     e.loss = root ? sqrt(loss_sum / n) : loss_sum / n;
     if (cls) {
         e.acc = (double)correct / n;
-        if (test)
+        if (test) {
             nn_metrics_from_confusion(&t->metrics, t->confusion, k);
+            build_cells(t, idx, n);
+        }
     } else {
         nn_reg_metrics_finish(&rm);
         e.acc = rm.r2;
@@ -821,6 +992,17 @@ const int *nn_trainer_confusion(const nn_trainer *t, int *k)
     if (k)
         *k = t->data.task == NN_TASK_CLASSIFICATION ? t->data.n_classes : 0;
     return t->confusion;
+}
+
+const uint32_t *nn_trainer_cell_rows(const nn_trainer *t, int actual, int predicted, int *n)
+{
+    int k = t->data.task == NN_TASK_CLASSIFICATION ? t->data.n_classes : 0;
+    *n = 0;
+    if (!t->cell_rows || actual < 0 || predicted < 0 || actual >= k || predicted >= k)
+        return NULL;
+    int c = actual * k + predicted;
+    *n = t->cell_start[c + 1] - t->cell_start[c];
+    return t->cell_rows + t->cell_start[c];
 }
 
 const nn_class_metrics *nn_trainer_metrics(const nn_trainer *t) { return &t->metrics; }

@@ -83,6 +83,11 @@ typedef struct {
     nn_epoch_stats final_stats; /* evaluation of the final weights (the best ones with early stopping) */
     int history_len;
     int *confusion;          /* (k, k) test confusion matrix of the last evaluation */
+    int32_t *test_pred;      /* (n_test) classification: the predicted class of each test row (last evaluation) */
+    uint32_t *cell_rows;     /* (n_test) the test rows by confusion cell: cell c = actual * k + predicted holds
+                                cell_rows[cell_start[c] .. cell_start[c + 1]), in test-split order */
+    int *cell_start;         /* (k * k + 1) */
+    int *cell_fill;          /* (k * k) scratch for building cell_rows */
     nn_class_metrics metrics;/* test metrics of the last evaluation (classification) */
     nn_reg_metrics reg;      /* test metrics of the last evaluation (regression) */
     char fault[NN_ERRMSG];   /* DIVERGED: "epoch 3, batch 12: loss is NaN ..." */
@@ -146,8 +151,12 @@ void nn_trainer_set_lr(nn_trainer *t, double lr);
  *  - patience: early stopping counts from the next epoch end (from 0 on, it starts watching);
  *  - epochs: the run ends at leg_start + epochs; a DONE run that ended at its epochs goes back to
  *    TRAINING when that is later, a run at an epoch boundary at or past it is DONE at once.
- * Anything else (the network, the data, the seed) is an error naming the key, and changes nothing;
- * so does a value the validator refuses, and an allocation that fails. */
+ *  - dataset.samples, noise, seed and split: the data is loaded, split and normalised anew, the
+ *    network, its weights and the optimizer's state kept (refused when the new data would change the
+ *    network's inputs or outputs); the epoch in progress starts over on the new training rows, and
+ *    the test metrics are evaluated on the new data.
+ * Anything else (the network, the seed) is an error naming the key, and changes nothing; so does a
+ * value the validator refuses, and an allocation that fails. */
 nn_status nn_trainer_set_param(nn_trainer *t, const char *key, const char *value, nn_error *err);
 
 /* Evaluates the current weights on the three splits and fills s (epoch = t->epoch), the confusion
@@ -197,6 +206,10 @@ const char *nn_trainer_fault(const nn_trainer *t);           /* DIVERGED: why; e
 /* Test confusion matrix of the last evaluation, (k, k) with [actual * k + predicted]; *k receives the
  * number of classes (0 for regression). */
 const int *nn_trainer_confusion(const nn_trainer *t, int *k);
+/* The test rows behind confusion cell (actual, predicted) of the last evaluation: dataset rows in the
+ * order of the test split; *n receives how many (the cell's count). NULL and 0 for regression, out of
+ * range, or before the first evaluation. */
+const uint32_t *nn_trainer_cell_rows(const nn_trainer *t, int actual, int predicted, int *n);
 const nn_class_metrics *nn_trainer_metrics(const nn_trainer *t);   /* test, classification */
 const nn_reg_metrics *nn_trainer_reg_metrics(const nn_trainer *t); /* test, regression */
 /* The dataset row of the k-th training row (0..n_train-1), or -1 out of range. */

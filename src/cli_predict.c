@@ -1,6 +1,7 @@
 /* cli_predict.c — `nnterm predict MODEL.json DATA.csv`: predictions as CSV on stdout.
  * Feature columns are found by their header names (other columns, a label among them, are
- * ignored); the model's stored normalisation is applied. */
+ * ignored); a model trained on Playground features (dataset.features) reads its two raw columns and
+ * computes them; the model's stored normalisation is applied. */
 #include "cli.h"
 
 #include "datasets.h"
@@ -64,12 +65,15 @@ int cli_predict(int argc, char **argv)
         fprintf(stderr, "nnterm: %s\n", err.msg);
         goto out;
     }
-    names = calloc((size_t)m->n_features, sizeof *names);
+    /* the columns to read: the features, or the two raw ones Playground features are computed from */
+    int n_in = 0;
+    char *const *in = nn_model_inputs(m, &n_in);
+    names = calloc((size_t)n_in, sizeof *names);
     if (!names)
         goto oom;
-    for (int i = 0; i < m->n_features; i++)
-        names[i] = m->feature_names[i];
-    if (nn_data_csv_columns(&d, buf, len, argv[2], names, m->n_features, &err) != NN_OK) {
+    for (int i = 0; i < n_in; i++)
+        names[i] = in[i];
+    if (nn_data_csv_columns(&d, buf, len, argv[2], names, n_in, &err) != NN_OK) {
         fprintf(stderr, "nnterm: %s\n", err.msg);
         goto out;
     }

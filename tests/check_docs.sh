@@ -18,7 +18,7 @@ while IFS= read -r row; do
     fi
 done < "${TMPDIR:-/tmp}/keys.$$"
 rm -f "${TMPDIR:-/tmp}/keys.$$"
-for cmd in train race check predict report presets keys; do
+for cmd in train race check predict report runs verify compare presets keys; do
     "$nnterm" --help | grep -q "nnterm $cmd" || { echo "--help lacks nnterm $cmd" >&2; fail=1; }
     grep -q "nnterm $cmd" "$root/README.md" || { echo "README.md lacks nnterm $cmd" >&2; fail=1; }
 done

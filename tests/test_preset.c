@@ -866,17 +866,21 @@ static void test_every_key_of_the_table_reads_back_and_the_live_ones_are_marked(
                                        "training.regularization.dropout", "training.epochs", "training.batch_size",
                                        "training.optimizer.name", "training.optimizer.momentum",
                                        "training.schedule.name", "training.schedule.t_max",
-                                       "training.early_stopping.patience", "training.clip_norm", "training.loss"};
+                                       "training.early_stopping.patience", "training.clip_norm", "training.loss",
+                                       "dataset.samples", "dataset.noise", "dataset.seed", "dataset.split"};
     static const char *const not_live[] = {"seed", "dataset.split.train", "dataset.normalize", "dataset.source",
                                            "model.layers.0.units", "model.layers.1.init", "ui.pace", "name",
-                                           "model", "dataset.split", "ui", "training.nope"};
+                                           "model", "dataset.split.train", "ui", "training.nope"};
     for (int i = 0; i < nn_preset_key_count; i++) {
         const nn_preset_key *k = &nn_preset_keys[i];
-        bool training_leaf = strncmp(k->path, "training.", 9) == 0 && k->type != NN_KEY_OBJECT;
+        /* live: every leaf of training, and the data's samples, noise, seed and the split as a whole */
+        bool data = strcmp(k->path, "dataset.samples") == 0 || strcmp(k->path, "dataset.noise") == 0 ||
+                    strcmp(k->path, "dataset.seed") == 0 || strcmp(k->path, "dataset.split") == 0;
+        bool training_leaf = (strncmp(k->path, "training.", 9) == 0 && k->type != NN_KEY_OBJECT) || data;
         if (((k->flags & NN_KEY_LIVE) != 0) != training_leaf)
             fail_msg("%s: live is %d", k->path, (k->flags & NN_KEY_LIVE) != 0);
         /* a level is live when every key under it is: the whole of training, or its objects */
-        bool training = strcmp(k->path, "training") == 0 || strncmp(k->path, "training.", 9) == 0;
+        bool training = strcmp(k->path, "training") == 0 || strncmp(k->path, "training.", 9) == 0 || data;
         if (nn_preset_key_live(k->path) != training)
             fail_msg("%s: nn_preset_key_live is %d", k->path, nn_preset_key_live(k->path));
     }

@@ -124,6 +124,9 @@ void ui_app_continue(ui_app *a);
 void ui_app_step_pace(ui_app *a, int dir);
 /* The pace the next preset opens at: --pace, or the preset's own. */
 void ui_app_preset_pace(ui_app *a);
+/* n: new data from the next data seed (dataset.seed), a live edit once training has begun (the
+ * weights stay), else a reload; refused in a race and when a lesson locks the key. */
+void ui_app_new_data(ui_app *a);
 /* The file-name prompt of w (preset) or m (model), with a name from the preset's. */
 void ui_app_save_prompt(ui_app *a, ui_edit_kind kind);
 /* The answer y (yes) or n to the question (mode CONFIRM). */

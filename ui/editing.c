@@ -7,6 +7,7 @@
 #include "preset_schema.h"
 
 #include <stdarg.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -305,6 +306,23 @@ void ui_app_preset_pace(ui_app *a)
     ui_worker_set_pace(a->w, a->opt.pace_set ? a->opt.pace : UI_PACE_PRESET);
 }
 
+void ui_app_new_data(ui_app *a)
+{
+    if (a->snap.race.on) {
+        ui_app_message(a, true, "new data: not during a race (load a preset to leave it)");
+        return;
+    }
+    if (nn_preset_is_locked(&a->draft, "dataset.seed")) {
+        ui_app_message(a, true, "dataset.seed is locked by this lesson: its data stays as it is");
+        return;
+    }
+    /* the next data seed after the one in use (auto: the preset's seed), within the key's range */
+    double cur = isnan(a->draft.dataset.seed) ? (double)a->draft.seed : a->draft.dataset.seed;
+    char v[32];
+    snprintf(v, sizeof v, "%.0f", cur + 1.0 > 9007199254740992.0 ? 0.0 : cur + 1.0);
+    ui_app_commit_key(a, "dataset.seed", v);
+}
+
 /* The preset name from the picker: at once before training, else after asking. */
 static void open_preset(ui_app *a, const char *name)
 {
@@ -419,6 +437,10 @@ void ui_app_act(ui_app *a, const ui_intent *in)
         break;
     case UI_INTENT_TRACE: trace(a, in); break;
     case UI_INTENT_FEATURES: features(a, in); break;
+    case UI_INTENT_CELL:
+        if (!ui_worker_cell(a->w, in->arg[0], in->arg[1]))
+            ui_app_message(a, true, "the worker is busy; try again");
+        break;
     case UI_INTENT_LOAD: open_preset(a, in->text); break;
     case UI_INTENT_REPORT: report(a); break;
     case UI_INTENT_UNITS: units(a, in); break;

@@ -11,24 +11,9 @@ static int digits(long v)
     return d;
 }
 
-void ui_heatmap_confusion(ui_grid *g, ui_rect r, const int *cm, int k, const char (*names)[NN_NAME_MAX],
-                          const nn_class_metrics *m, const ui_theme *th)
+/* The matrix's columns in r: the name column's width *nw and each cell's *cw; the largest count. */
+static int layout(ui_rect r, const int *cm, int k, const char (*names)[NN_NAME_MAX], int *nw_out, int *cw_out)
 {
-    if (k <= 0 || r.w < 10 || r.h < 1)
-        return;
-    ui_style txt = ui_st(th, UI_R_TEXT), lab = ui_st(th, UI_R_LABEL), val = ui_st(th, UI_R_VALUE);
-    ui_style dim = ui_st(th, UI_R_DIM);
-    int y = r.y, y_end = r.y + r.h;
-
-    int x = r.x;
-    x += ui_grid_text(g, x, y, r.w, "accuracy ", lab);
-    x += ui_grid_printf(g, x, y, r.x + r.w - x, val, "%.1f%%", 100.0 * m->accuracy);
-    x += ui_grid_printf(g, x, y, r.x + r.w - x, dim, " (%ld/%ld)", m->correct, m->total);
-    x += ui_grid_text(g, x, y, r.x + r.w - x, "  macro F1 ", lab);
-    ui_grid_printf(g, x, y, r.x + r.w - x, val, "%.3f", m->macro_f1);
-    if (++y >= y_end)
-        return;
-
     int maxc = 0;
     for (int i = 0; i < k * k; i++)
         if (cm[i] > maxc)
@@ -52,6 +37,73 @@ void ui_heatmap_confusion(ui_grid *g, ui_rect r, const int *cm, int k, const cha
     }
     if (nw < 2)
         nw = 2;
+    *nw_out = nw;
+    *cw_out = cw;
+    return maxc;
+}
+
+bool ui_heatmap_cell_at(ui_rect r, const int *cm, int k, const char (*names)[NN_NAME_MAX], int x, int y, int *a,
+                        int *p)
+{
+    if (k <= 0 || r.w < 10)
+        return false;
+    int nw, cw;
+    layout(r, cm, k, names, &nw, &cw);
+    int i = y - (r.y + 2), j = x - (r.x + nw + 1);
+    if (i < 0 || i >= k || i + 2 >= r.h || j < 0 || j >= k * cw)
+        return false;
+    *a = i;
+    *p = j / cw;
+    return true;
+}
+
+int ui_heatmap_metrics_at(ui_rect r, const int *cm, int k, const char (*names)[NN_NAME_MAX], int *x_end)
+{
+    if (k <= 0 || r.w < 10)
+        return -1;
+    int nw, cw;
+    layout(r, cm, k, names, &nw, &cw);
+    int y = r.y + 2 + k, y_end = r.y + r.h;   /* as ui_heatmap_confusion lays it out */
+    if (y + 2 > y_end)
+        return -1;
+    if (y + 2 + k <= y_end)
+        y++;
+    *x_end = r.x + nw + 30;
+    return y + 1;
+}
+
+void ui_heatmap_mark(ui_grid *g, ui_rect r, const int *cm, int k, const char (*names)[NN_NAME_MAX], int a, int p)
+{
+    if (k <= 0 || r.w < 10 || a < 0 || p < 0 || a >= k || p >= k || a + 2 >= r.h)
+        return;
+    int nw, cw;
+    layout(r, cm, k, names, &nw, &cw);
+    for (int x = 0; x < cw; x++) {
+        ui_cell *c = ui_grid_at(g, r.x + nw + 1 + p * cw + x, r.y + 2 + a);
+        if (c)
+            c->attr ^= UI_A_REVERSE;
+    }
+}
+
+void ui_heatmap_confusion(ui_grid *g, ui_rect r, const int *cm, int k, const char (*names)[NN_NAME_MAX],
+                          const nn_class_metrics *m, const ui_theme *th)
+{
+    if (k <= 0 || r.w < 10 || r.h < 1)
+        return;
+    ui_style txt = ui_st(th, UI_R_TEXT), lab = ui_st(th, UI_R_LABEL), val = ui_st(th, UI_R_VALUE);
+    ui_style dim = ui_st(th, UI_R_DIM);
+    int y = r.y, y_end = r.y + r.h;
+
+    int x = r.x;
+    x += ui_grid_text(g, x, y, r.w, "accuracy ", lab);
+    x += ui_grid_printf(g, x, y, r.x + r.w - x, val, "%.1f%%", 100.0 * m->accuracy);
+    x += ui_grid_printf(g, x, y, r.x + r.w - x, dim, " (%ld/%ld)", m->correct, m->total);
+    x += ui_grid_text(g, x, y, r.x + r.w - x, "  macro F1 ", lab);
+    ui_grid_printf(g, x, y, r.x + r.w - x, val, "%.3f", m->macro_f1);
+    if (++y >= y_end)
+        return;
+    int nw, cw;
+    int maxc = layout(r, cm, k, names, &nw, &cw);
     bool counts = cw >= digits(maxc) + 1;
     /* header: predicted class initials / indices */
     ui_grid_printf(g, r.x, y, nw, dim, "%-*s", nw, "act\\pred");

@@ -13,5 +13,13 @@
  * has: summary line, matrix (header + k rows), then the metrics table while rows remain. */
 void ui_heatmap_confusion(ui_grid *g, ui_rect r, const int *cm, int k, const char (*names)[NN_NAME_MAX],
                           const nn_class_metrics *m, const ui_theme *th);
+/* The cell (actual *a, predicted *p) drawn at (x, y) by ui_heatmap_confusion in r; false elsewhere. */
+bool ui_heatmap_cell_at(ui_rect r, const int *cm, int k, const char (*names)[NN_NAME_MAX], int x, int y, int *a,
+                        int *p);
+/* The row of the first class of the metrics table ui_heatmap_confusion draws in r (-1: none) and,
+ * in *x_end, the column after its numbers. */
+int ui_heatmap_metrics_at(ui_rect r, const int *cm, int k, const char (*names)[NN_NAME_MAX], int *x_end);
+/* Marks cell (a, p) of the matrix drawn in r: its cells' attributes reversed. */
+void ui_heatmap_mark(ui_grid *g, ui_rect r, const int *cm, int k, const char (*names)[NN_NAME_MAX], int a, int p);
 
 #endif

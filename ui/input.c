@@ -117,6 +117,8 @@ static void on_mouse(ui_app *a)
     if (pan->cls->click) {
         ui_model m = ui_app_model(a);
         pan->cls->click(pan, &m, ui_rect_make(r.x + 1, r.y + 1, r.w - 2, r.h - 2), ev.x, ev.y);
+        if (p == UI_P_CONFUSION)
+            ui_app_sync_view(a);   /* a click may select something the worker computes (a confusion cell) */
     }
 }
 
@@ -156,6 +158,7 @@ static void normal_key(ui_app *a, ui_cmd c)
         ui_app_message(a, false, "reset to the initial weights of seed %llu", (unsigned long long)s->seed);
         break;
     case UI_ACT_RESEED: ui_app_reseed(a); break;
+    case UI_ACT_NEW_DATA: ui_app_new_data(a); break;
     case UI_ACT_LR_UP: ui_app_change_lr(a, 2.0); break;
     case UI_ACT_LR_DOWN: ui_app_change_lr(a, 0.5); break;
     case UI_ACT_PACE_UP: ui_app_step_pace(a, 1); break;

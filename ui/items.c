@@ -5,6 +5,7 @@
 #include "panel.h"
 
 #include "datasets.h"
+#include "input_features.h"
 
 #include <cjson/cJSON.h>
 
@@ -43,7 +44,9 @@ int ui_items_from_table(const nn_preset *p, nn_panel panel, ui_item *out, int ma
     for (int i = 0; i < n_rows; i++) {
         const nn_preset_key *k = rows[i];
         ui_item_kind kind = UI_ITEM_NUMBER;
-        if (k->names)
+        if (k->names && k->type == NN_KEY_STRINGS)
+            kind = UI_ITEM_TOGGLES;
+        else if (k->names)
             kind = UI_ITEM_CHOICE;
         else if (k->type == NN_KEY_BOOL)
             kind = UI_ITEM_BOOL;
@@ -54,7 +57,7 @@ int ui_items_from_table(const nn_preset *p, nn_panel panel, ui_item *out, int ma
         snprintf(label, sizeof label, "%s%s", (k->flags & NN_KEY_INDENT) ? "  " : "", k->label);
         ui_item *it = ui_item_add(out, &n, max, kind, label, k->path);
         const char *name;
-        for (int c = 0; it && kind == UI_ITEM_CHOICE && c < 24 && (name = k->names(c)) != NULL; c++)
+        for (int c = 0; it && (kind == UI_ITEM_CHOICE || kind == UI_ITEM_TOGGLES) && c < 24 && (name = k->names(c)) != NULL; c++)
             it->choices[it->n_choices++] = name;
     }
     return n;
@@ -256,6 +259,49 @@ nn_status ui_items_try(const nn_preset *src, nn_preset *dst, const char *key, co
 
 static bool selectable(const ui_item *it) { return it->kind != UI_ITEM_INFO; }
 
+/* TOGGLES: whether choice c is on in the key's value v (a JSON array of names; [] is the data's own
+ * features, x1 and x2: the first two). */
+static bool toggle_on(const ui_item *it, const char *v, int c)
+{
+    if (strcmp(v, "[]") == 0 || strcmp(v, "-") == 0)
+        return c < 2;
+    char q[64];
+    snprintf(q, sizeof q, "\"%s\"", it->choices[c]);
+    return strstr(v, q) != NULL;
+}
+
+/* TOGGLES: the names that are on, as the screen writes them ("x1 x2 x1\xc2\xb2"), into out. */
+static void toggles_text(const ui_item *it, const char *v, char *out, size_t cap)
+{
+    size_t len = 0;
+    out[0] = '\0';
+    for (int c = 0; c < it->n_choices && len < cap; c++)
+        if (toggle_on(it, v, c)) {
+            int f = nn_feature_find(it->choices[c]);
+            len += (size_t)snprintf(out + len, cap - len, "%s%s", len ? " " : "",
+                                    f >= 0 ? nn_feature_table[f].label : it->choices[c]);
+        }
+}
+
+/* TOGGLES: choice c turned on or off, as a SET_KEY intent with the new array (in the choices' order). */
+static unsigned toggle(const ui_model *m, const ui_item *it, int c, ui_intent *out)
+{
+    char v[256], json[256];
+    ui_items_value(m->draft, it->key, v, sizeof v);
+    size_t len = (size_t)snprintf(json, sizeof json, "[");
+    int on = 0;
+    for (int i = 0; i < it->n_choices && len < sizeof json; i++)
+        if (toggle_on(it, v, i) != (i == c)) {
+            len += (size_t)snprintf(json + len, sizeof json - len, "%s\"%s\"", on ? "," : "", it->choices[i]);
+            on++;
+        }
+    if (on == 0)
+        return ui_intent_message(out, true, "%s: at least one input (turn another on first)", it->key);
+    if (len < sizeof json)
+        snprintf(json + len, sizeof json - len, "]");
+    return ui_intent_key(out, UI_INTENT_SET_KEY, it->key, json);
+}
+
 static void clamp_cursor(ui_list_panel *l, int dir)
 {
     int *c = &l->cursor;
@@ -334,7 +380,17 @@ void ui_list_draw(const ui_panel *p, ui_grid *g, ui_rect r, const ui_model *m)
         } else {
             char v[256];
             ui_items_value(m->draft, it->key, v, sizeof v);
-            if (sel && (it->kind == UI_ITEM_CHOICE || it->kind == UI_ITEM_BOOL))
+            if (it->kind == UI_ITEM_TOGGLES && sel) {
+                int c = l->sub < 0 || l->sub >= it->n_choices ? 0 : l->sub;
+                int f = nn_feature_find(it->choices[c]);
+                ui_grid_printf(g, r.x + lw, y, r.w - lw, vs, "%s %s %s %s", th->utf8 ? "\xe2\x97\x82" : "<",
+                               f >= 0 && th->utf8 ? nn_feature_table[f].label : it->choices[c],
+                               th->utf8 ? "\xe2\x96\xb8" : ">", toggle_on(it, v, c) ? "on" : "off");
+            } else if (it->kind == UI_ITEM_TOGGLES) {
+                char t[256];
+                toggles_text(it, v, t, sizeof t);
+                ui_grid_text(g, r.x + lw, y, r.w - lw, t, vs);
+            } else if (sel && (it->kind == UI_ITEM_CHOICE || it->kind == UI_ITEM_BOOL))
                 ui_grid_printf(g, r.x + lw, y, r.w - lw, vs, "%s %s %s", th->utf8 ? "\xe2\x97\x82" : "<", v,
                                th->utf8 ? "\xe2\x96\xb8" : ">");
             else
@@ -359,7 +415,12 @@ void ui_list_draw(const ui_panel *p, ui_grid *g, ui_rect r, const ui_model *m)
     } else if (focused) {
         const ui_item *it = &l->items[cur];
         char hint[512] = "";
-        if (strcmp(it->key, "dataset.source") == 0) {
+        if (it->kind == UI_ITEM_TOGGLES) {
+            char v[256], t[256];
+            ui_items_value(m->draft, it->key, v, sizeof v);
+            toggles_text(it, v, t, sizeof t);
+            snprintf(hint, sizeof hint, "Left/Right: an input; Enter: on or off. Inputs now: %s", t);
+        } else if (strcmp(it->key, "dataset.source") == 0) {
             snprintf(hint, sizeof hint, "Left/Right: built-in sources; Enter: csv PATH or idx IMAGES LABELS");
         } else if (it->kind == UI_ITEM_CHOICE) {
             int len = snprintf(hint, sizeof hint, "Left/Right:");
@@ -415,6 +476,12 @@ unsigned ui_list_key(ui_panel *p, const ui_model *m, ui_cmd c, ui_intent *out)
             break;
         if (nn_preset_is_locked(m->draft, it->key))
             return ui_intent_message(out, true, "%s is locked by this lesson", it->key);
+        if (it->kind == UI_ITEM_TOGGLES) {
+            if (c.act == UI_ACT_EDIT)
+                return toggle(m, it, l->sub < 0 || l->sub >= it->n_choices ? 0 : l->sub, out);
+            l->sub = (l->sub + (c.act == UI_ACT_LEFT ? -1 : 1) + it->n_choices) % it->n_choices;
+            break;
+        }
         if (c.act != UI_ACT_EDIT) {
             if (it->kind == UI_ITEM_CHOICE || it->kind == UI_ITEM_BOOL)
                 return cycle(m, it, c.act == UI_ACT_LEFT ? -1 : 1, out);

@@ -78,6 +78,7 @@ typedef enum {
     UI_INTENT_TRACE,      /* the step-through selection: arg = sample, layer, i, j */
     UI_INTENT_FEATURES,   /* the Boundary view's axes: arg[0] x, arg[1] y; arg[2] = 1: a choice of the
                              user (remembered in ui_views once the worker took it, else a message) */
+    UI_INTENT_CELL,       /* the Confusion view's selected cell: arg[0] actual, arg[1] predicted (-1: none) */
     UI_INTENT_LOAD,       /* open the preset named text (asking once training has begun) */
     UI_INTENT_REPORT,     /* write the report of the run now into PRESET-report/ (report/) */
     UI_INTENT_UNITS,      /* the Neurons view's maps: arg[0] 1 on, 0 off; arg[1] layer, arg[2] first unit
@@ -91,7 +92,7 @@ typedef struct {
     bool err;                       /* MESSAGE */
     ui_edit_kind edit;              /* EDIT */
     int panel;                      /* EDIT */
-    int arg[4];                     /* TRACE, FEATURES, UNITS */
+    int arg[4];                     /* TRACE, FEATURES, UNITS, CELL */
     char key[96];                   /* SET_KEY, EDIT */
     char text[UI_FIELD_MAX];        /* MESSAGE, SET_KEY, EDIT, APPLY, LOAD */
     const nn_preset *preset;        /* APPLY: borrowed from the panel's state until the intent is acted on */
@@ -135,14 +136,15 @@ unsigned ui_panel_key(ui_panel *p, const ui_model *m, ui_cmd c, ui_intent *out);
 /* Dataset and Hyperparameters: a list of preset fields (items.c). */
 #define UI_MAX_ITEMS 48
 
-typedef enum { UI_ITEM_NUMBER, UI_ITEM_TEXT, UI_ITEM_CHOICE, UI_ITEM_BOOL, UI_ITEM_INFO } ui_item_kind;
+/* TOGGLES: a list of names each on or off (dataset.features): Left/Right pick one, Enter turns it on or off. */
+typedef enum { UI_ITEM_NUMBER, UI_ITEM_TEXT, UI_ITEM_CHOICE, UI_ITEM_BOOL, UI_ITEM_INFO, UI_ITEM_TOGGLES } ui_item_kind;
 
 /* One line of a list panel. */
 typedef struct {
     ui_item_kind kind;
     char label[40];
     char key[96];                       /* dotted preset key; "" for INFO */
-    const char *choices[24];            /* CHOICE */
+    const char *choices[24];            /* CHOICE, TOGGLES */
     int n_choices;
     char info[160];                     /* INFO: the text */
 } ui_item;
@@ -151,6 +153,7 @@ typedef struct {
     ui_panel base;
     int (*build)(const ui_model *m, ui_item *out, int max);   /* its lines for the model */
     int cursor, scroll;
+    int sub;                            /* TOGGLES: the name picked on the cursor's line */
     int n_items;
     ui_item items[UI_MAX_ITEMS];        /* built for the last model seen */
 } ui_list_panel;

@@ -2,7 +2,9 @@
  * as a half-block heatmap (hue by class, depth by confidence) with the train and test points on
  * top and axes in data units; the fitted curve over the data for 1-D regression; a note for data
  * with more features. The worker recomputes the grid every epoch (more often for small nets).
- * Keys: Enter shows or hides the points; the arrows pick the two features of wider data. */
+ * Keys: Enter shows or hides the points; d switches between hard class regions and confidence
+ * shading; the arrows pick the two features of wider data (Right/Up the next feature, Left/Down the
+ * previous). A square data range is drawn square (cells are about twice as tall as wide). */
 #include "panel.h"
 
 #include "chart.h"
@@ -13,8 +15,9 @@
 
 static ui_braille canvas;   /* main thread only */
 
-/* The region pixel (px, py) of a pw x ph pixel plot: colour, class and confidence. */
-static void pixel(const ui_snapshot *s, const ui_theme *th, int px, int py, int pw, int ph, int16_t *col,
+/* The region pixel (px, py) of a pw x ph pixel plot: colour, class and confidence (hard: every
+ * region in its class's full colour, as if the network were sure). */
+static void pixel(const ui_snapshot *s, const ui_theme *th, int px, int py, int pw, int ph, bool hard, int16_t *col,
                   int *cls, double *conf)
 {
     int gc = (int)(((double)px + 0.5) * s->boundary.grid_w / pw);
@@ -29,14 +32,17 @@ static void pixel(const ui_snapshot *s, const ui_theme *th, int px, int py, int 
         return;
     }
     *cls = s->boundary.grid_class[i];
+    if (hard)
+        *conf = 1.0;
     *col = ui_region_colour(th, *cls, *conf, s->info.k);
 }
 
 static const char mono_region[] = ".:-=+*#%";
 static const char mono_ramp[] = " .:-=+*#%@";
 
-void ui_boundary_raster(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *th, bool points)
+void ui_boundary_raster(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *th, unsigned opts)
 {
+    bool points = (opts & UI_BD_POINTS) != 0, hard = (opts & UI_BD_HARD) != 0;
     if (r.w <= 0 || r.h <= 0 || s->boundary.grid_w <= 0 || s->boundary.grid_h <= 0 ||
         (s->boundary.kind != UI_VIEW_BOUNDARY && s->boundary.kind != UI_VIEW_SURFACE))
         return;
@@ -49,16 +55,16 @@ void ui_boundary_raster(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_th
             int cls;
             double conf;
             if (half) {
-                pixel(s, th, cx, 2 * cy, pw, ph, &top, &cls, &conf);
-                pixel(s, th, cx, 2 * cy + 1, pw, ph, &bot, &cls, &conf);
+                pixel(s, th, cx, 2 * cy, pw, ph, hard, &top, &cls, &conf);
+                pixel(s, th, cx, 2 * cy + 1, pw, ph, hard, &bot, &cls, &conf);
                 ui_style st = {top, bot, 0};
                 ui_grid_put(g, r.x + cx, r.y + cy, 0x2580, st);
             } else if (!mono) {
-                pixel(s, th, cx, cy, pw, ph, &top, &cls, &conf);
+                pixel(s, th, cx, cy, pw, ph, hard, &top, &cls, &conf);
                 ui_style st = {-1, top, 0};
                 ui_grid_put(g, r.x + cx, r.y + cy, ' ', st);
             } else {
-                pixel(s, th, cx, cy, pw, ph, &top, &cls, &conf);
+                pixel(s, th, cx, cy, pw, ph, hard, &top, &cls, &conf);
                 ui_style st = {-1, -1, UI_A_DIM};
                 uint32_t ch;
                 if (s->boundary.kind == UI_VIEW_SURFACE) {
@@ -75,6 +81,20 @@ void ui_boundary_raster(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_th
     /* the points: test after train, so a test point is never hidden */
     double xr = (double)s->boundary.x_max - (double)s->boundary.x_min;
     double yr = (double)s->boundary.y_max - (double)s->boundary.y_min;
+    if ((opts & UI_BD_CELL) && s->eval.cell_xy && xr > 0 && yr > 0) {
+        /* the rows of the selected confusion cell, over everything: a diamond (ASCII *) */
+        for (int i = 0; i < s->eval.cell_shown && i < UI_CELL_ROWS; i++) {
+            const ui_cell_row *c = &s->eval.cell[i];
+            int px = (int)floor(((double)c->x - (double)s->boundary.x_min) / xr * pw);
+            int py = (int)floor(((double)s->boundary.y_max - (double)c->y) / yr * ph);
+            if (px < 0 || py < 0 || px >= pw || py >= ph)
+                continue;
+            ui_style st = mono ? (ui_style){-1, -1, UI_A_BOLD | UI_A_REVERSE}
+                               : (ui_style){th->level == UI_COLOR_8 ? 7 : 231, th->level == UI_COLOR_8 ? 0 : 16, UI_A_BOLD};
+            ui_grid_put(g, r.x + px, r.y + (half ? py / 2 : py), th->utf8 ? 0x25C6 : '*', st);
+        }
+        points = false;   /* the cell's rows alone, so that they stand out */
+    }
     if (!points || !(xr > 0) || !(yr > 0))
         return;
     for (int pass = 0; pass < 2; pass++)
@@ -97,7 +117,7 @@ void ui_boundary_raster(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_th
             int16_t region;
             int cls;
             double conf;
-            pixel(s, th, px, py, pw, ph, &region, &cls, &conf);
+            pixel(s, th, px, py, pw, ph, hard, &region, &cls, &conf);
             int16_t fg = s->boundary.kind == UI_VIEW_SURFACE ? (th->level == UI_COLOR_8 ? 7 : 231)
                                                              : ui_class_colour(th, p->cls);
             int16_t bg = th->level == UI_COLOR_8 ? 0 : region;
@@ -125,9 +145,35 @@ static void axes(ui_grid *g, ui_rect plot, int lw, const ui_snapshot *s, const u
     ui_fmt_num(b, sizeof b, (double)s->boundary.x_max);
     int n = (int)strlen(b);
     ui_grid_text(g, plot.x + plot.w - n, y, n, b, ax);
-    int xn = (int)strlen(xname);
-    if (xn > 0 && plot.w > xn + 18)
+    int xn = (int)strlen(xname), lo = (int)strlen(b);
+    ui_fmt_num(b, sizeof b, (double)s->boundary.x_min);
+    lo += (int)strlen(b);   /* both numbers and a space either side of the name */
+    if (xn > 0 && plot.w >= xn + lo + 2)
         ui_grid_text(g, plot.x + (plot.w - xn) / 2, y, xn, xname, lab);
+}
+
+const char ui_boundary_instead[] = "the Samples view (p: the pictures and their predictions), the Confusion view "
+                                   "(5: Enter on a cell lists its rows) and the Network view (7: a unit's weights "
+                                   "as a picture)";
+
+ui_rect ui_boundary_aspect(ui_rect plot, const ui_snapshot *s)
+{
+    double xr = (double)s->boundary.x_max - (double)s->boundary.x_min;
+    double yr = (double)s->boundary.y_max - (double)s->boundary.y_min;
+    if (!(xr > 0) || !(yr > 0) || xr / yr > 3.0 || yr / xr > 3.0)
+        return plot;   /* no range, or axes in units too different to compare: the whole area */
+    /* a cell is about twice as tall as wide: w / (2 h) = xr / yr */
+    int w = (int)lround(2.0 * plot.h * xr / yr);
+    if (w <= plot.w) {
+        if (w < 4)
+            w = 4;
+        plot.x += (plot.w - w) / 2;
+        plot.w = w;
+    } else {
+        int h = (int)lround(plot.w * yr / (2.0 * xr));
+        plot.h = h < 2 ? 2 : h;
+    }
+    return plot;
 }
 
 void ui_curve_plot(ui_grid *g, ui_rect plot, const ui_snapshot *s, const ui_theme *th)
@@ -163,7 +209,8 @@ void ui_curve_plot(ui_grid *g, ui_rect plot, const ui_snapshot *s, const ui_them
 
 void ui_boundary_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_views *v, const ui_theme *th)
 {
-    bool points = !v || !v->hide_points;
+    bool points = !v || !v->hide_points, hard = v && v->hard_regions;
+    bool cell = v && v->cell_on && s->eval.cell_a >= 0 && s->eval.cell_xy;
     ui_style dim = ui_st(th, UI_R_DIM), txt = ui_st(th, UI_R_TEXT);
     if (r.w < 8 || r.h < 1)
         return;
@@ -176,12 +223,15 @@ void ui_boundary_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_vie
         return;
     }
     if (s->boundary.kind == UI_VIEW_NONE) {
-        char b[160];
+        char b[384];
         if (s->info.n_features > 2 && s->info.n_features <= UI_VIEW_MAX_FEATURES)
             snprintf(b, sizeof b, "Boundary needs 2 features (this dataset has %d): drawing it over two of them, "
                      "the others at their mean ...", s->info.n_features);
         else if (s->info.n_features == 1)
             snprintf(b, sizeof b, "Boundary needs 2 features, or 1 feature and a regression target (this dataset has 1 feature and %d classes)", s->info.n_classes);
+        else if (s->info.n_features > UI_VIEW_MAX_FEATURES)
+            snprintf(b, sizeof b, "Boundary needs 2 features (this dataset has %d, too many to draw two at a "
+                     "time): see %s", s->info.n_features, ui_boundary_instead);
         else
             snprintf(b, sizeof b, "Boundary needs 2 features (this dataset has %d)", s->info.n_features);
         ui_grid_wrap(g, r.x, r.y, r.w, r.h, b, ui_st(th, UI_R_WARN));
@@ -201,12 +251,16 @@ void ui_boundary_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_vie
         ui_grid_text(g, x, r.y, xe - x, " data", txt);
     } else {
         bool mono = th->level == UI_COLOR_MONO;
-        if (points)
+        if (cell && s->eval.cell_a < s->info.k && s->eval.cell_p < s->info.k)
+            x += ui_grid_printf(g, x, r.y, xe - x, txt, "%s %d test rows: actual %.12s, predicted %.12s (5)",
+                                th->utf8 ? "\xe2\x97\x86" : "*", s->eval.cell_n, s->info.class_names[s->eval.cell_a],
+                                s->info.class_names[s->eval.cell_p]);
+        else if (points)
             x += ui_grid_text(g, x, r.y, xe - x, th->utf8 && !mono ? "\xe2\x97\x8f train \xe2\x97\x8b test" : "o train x test",
                               txt);
         else
             x += ui_grid_text(g, x, r.y, xe - x, "points hidden (Enter)", ui_st(th, UI_R_DIM));
-        if (mono && points && s->boundary.kind == UI_VIEW_BOUNDARY)
+        if (mono && points && !cell && s->boundary.kind == UI_VIEW_BOUNDARY)
             x += ui_grid_text(g, x, r.y, xe - x, " (digit = class)", dim);
         if (s->boundary.kind == UI_VIEW_SURFACE) {
             char lo[16], hi[16];
@@ -224,6 +278,8 @@ void ui_boundary_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_vie
             }
         }
     }
+    if (hard && s->boundary.kind == UI_VIEW_BOUNDARY)
+        ui_grid_text(g, x, r.y, xe - x, "  hard regions (d)", dim);
     char xb[NN_NAME_MAX + 8], yb[NN_NAME_MAX + 8];
     const char *xname = s->boundary.names[0][0] ? s->boundary.names[0] : s->info.feature_names[0];
     const char *yname = s->boundary.names[1][0] ? s->boundary.names[1] : s->info.feature_names[1];
@@ -238,7 +294,12 @@ void ui_boundary_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_vie
     if (s->boundary.kind == UI_VIEW_CURVE)
         yname = "target";
     int top = 1;
-    if (s->info.n_features > 2 && s->boundary.kind != UI_VIEW_CURVE && r.h >= 8) {
+    if (s->info.n_raw == 2 && s->boundary.kind != UI_VIEW_CURVE && r.h >= 8) {
+        /* Playground features: the picture stays in the raw coordinates */
+        ui_grid_printf(g, r.x, r.y + 1, r.w, dim, "x %s, y %s; the network's %d inputs are computed from them "
+                       "(dataset.features)", xname, yname, s->info.n_features);
+        top = 2;
+    } else if (s->info.n_features > 2 && s->boundary.kind != UI_VIEW_CURVE && r.h >= 8) {
         /* which two features, and that the others are held at their mean */
         ui_grid_printf(g, r.x, r.y + 1, r.w, dim, "x %s, y %s; %d other features at their mean (arrows pick)",
                        xname, yname, s->info.n_features - 2);
@@ -248,11 +309,13 @@ void ui_boundary_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_vie
     ui_rect plot = ui_rect_make(r.x + lw, r.y + top, r.w - lw, r.h - top - 1);
     if (plot.w < 4 || plot.h < 2)
         return;
+    if (s->boundary.kind != UI_VIEW_CURVE)
+        plot = ui_boundary_aspect(plot, s);
     axes(g, plot, lw, s, th, xname, yname);
     if (s->boundary.kind == UI_VIEW_CURVE)
         ui_curve_plot(g, plot, s, th);
     else
-        ui_boundary_raster(g, plot, s, th, points);
+        ui_boundary_raster(g, plot, s, th, (points ? UI_BD_POINTS : 0u) | (hard ? UI_BD_HARD : 0u) | (cell ? UI_BD_CELL : 0u));
 }
 
 /* ---- the view in the slot ---- */
@@ -265,12 +328,12 @@ static void draw(ui_grid *g, ui_rect r, const ui_model *m)
 /* The features on the axes can be chosen: 3..UI_VIEW_MAX_FEATURES features, a network, no race. */
 static bool can_choose(const ui_snapshot *s)
 {
-    return !s->race.on && s->info.n_features > 2 && s->info.n_features <= UI_VIEW_MAX_FEATURES &&
+    return !s->race.on && s->info.n_raw == 0 && s->info.n_features > 2 && s->info.n_features <= UI_VIEW_MAX_FEATURES &&
            s->state != UI_RUN_LOADING && s->state != UI_RUN_ERROR;
 }
 
-/* Data with 3..UI_VIEW_MAX_FEATURES features has no picture until two are picked: features 1 and
- * 2, once per run. */
+/* Data with 3..UI_VIEW_MAX_FEATURES features has no picture until two are picked: the pair that
+ * best separates the classes on the training split (the worker picks it: -1, -1), once per run. */
 static void sync(ui_views *v, const ui_model *m, ui_intent *out)
 {
     const ui_snapshot *s = m->snap;
@@ -278,8 +341,8 @@ static void sync(ui_views *v, const ui_model *m, ui_intent *out)
         return;
     v->feat_asked = s->run + 1;
     out->kind = UI_INTENT_FEATURES;
-    out->arg[0] = 0;
-    out->arg[1] = 1;
+    out->arg[0] = -1;
+    out->arg[1] = -1;
     out->arg[2] = 0;
 }
 
@@ -292,9 +355,15 @@ static unsigned key(ui_views *v, const ui_model *m, ui_cmd c, ui_intent *out)
         v->hide_points = !v->hide_points;
         return UI_REDRAW;
     }
+    if (c.act == UI_ACT_DISCRETIZE) {
+        v->hard_regions = !v->hard_regions;
+        return ui_intent_message(out, false, "%s", v->hard_regions ? "Boundary: hard class regions (d: confidence shading)"
+                                                                    : "Boundary: shaded by confidence (d: hard regions)");
+    }
     if (!can_choose(s) || s->boundary.kind == UI_VIEW_NONE) {
         if (c.act == UI_ACT_LEFT || c.act == UI_ACT_RIGHT || c.act == UI_ACT_UP || c.act == UI_ACT_DOWN)
-            return ui_intent_message(out, false, "%s", s->info.n_features <= 2 ? "this dataset has only these two features"
+            return ui_intent_message(out, false, "%s", s->info.n_raw == 2 ? "the picture stays in x1, x2 (the inputs are computed from them)"
+                                                       : s->info.n_features <= 2 ? "this dataset has only these two features"
                                                                                 : "no picture to choose features for");
         return 0;
     }
@@ -321,5 +390,5 @@ static unsigned key(ui_views *v, const ui_model *m, ui_cmd c, ui_intent *out)
 }
 
 const ui_view_def ui_boundary_view = {
-    "Boundary", "Bound", UI_NEED_INFO | UI_NEED_BOUNDARY | UI_NEED_RACE, NULL, draw, key, sync, NULL,
+    "Boundary", "Bound", UI_NEED_INFO | UI_NEED_BOUNDARY | UI_NEED_RACE | UI_NEED_EVAL, NULL, draw, key, sync, NULL,
 };

@@ -1,5 +1,7 @@
 /* panel_confusion.c — the Confusion view: the test confusion matrix as a heatmap with accuracy
- * and per-class precision, recall and F1 (heatmap.c), updated every epoch. For regression it
+ * and per-class precision, recall and F1 (heatmap.c), updated every epoch. A cell can be selected
+ * (the arrows, Enter, a click): the view then lists the test rows behind it (their row or CSV line
+ * numbers and values; for images the row numbers), and the Boundary view marks them. For regression it
  * shows R², MSE and MAE, and a scatter of predicted against actual test values (for 1-D data, the
  * fitted curve over the data points instead). */
 #include "panel.h"
@@ -10,6 +12,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 static ui_braille canvas;
 
@@ -53,6 +56,116 @@ static void fit_scatter(const ui_model *m, ui_grid *g, ui_rect r)
     ui_braille_blit(&canvas, g, c.x, c.y, -1, !m->th->utf8);
 }
 
+/* The selected cell's rows under the matrix: a line saying which cell, then a table of rows (row or
+ * CSV line, values) or, for images, the row numbers. */
+static void cell_rows(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *th)
+{
+    const ui_snap_eval *e = &s->eval;
+    ui_style dim = ui_st(th, UI_R_DIM), txt = ui_st(th, UI_R_TEXT), lab = ui_st(th, UI_R_LABEL);
+    if (r.h < 1 || e->cell_a < 0 || e->cell_a >= s->info.k || e->cell_p >= s->info.k)
+        return;
+    int x = r.x, xe = r.x + r.w, y = r.y, ye = r.y + r.h;
+    x += ui_grid_printf(g, x, y, xe - x, txt, "actual %.16s, predicted %.16s: %d test row%s", s->info.class_names[e->cell_a],
+                        s->info.class_names[e->cell_p], e->cell_n, e->cell_n == 1 ? "" : "s");
+    if (e->cell_xy && e->cell_n > 0 && xe - x >= 23)   /* the note whole, or not at all */
+        ui_grid_text(g, x, y, xe - x, th->utf8 ? ", \xe2\x97\x86 in the Boundary (6)" : ", * in the Boundary (6)", dim);
+    if (++y >= ye || e->cell_n == 0)
+        return;
+    if (e->cell_nv == 0) {   /* images: the row numbers */
+        char b[16];
+        x = r.x;
+        x += ui_grid_text(g, x, y, xe - x, "rows", lab);
+        for (int i = 0; i < e->cell_shown; i++) {
+            int n = snprintf(b, sizeof b, " %u", e->cell[i].row + 1);
+            bool last = i == e->cell_shown - 1 && e->cell_shown == e->cell_n;
+            if (x + n + (last ? 0 : 6) > xe) {   /* room for " (+N)" after it */
+                if (++y >= ye)
+                    return;
+                x = r.x + 4;
+            }
+            x += ui_grid_text(g, x, y, xe - x, b, txt);
+        }
+        if (e->cell_shown < e->cell_n)
+            ui_grid_printf(g, x, y, xe - x, dim, " (+%d)", e->cell_n - e->cell_shown);
+        return;
+    }
+    bool csv = e->cell_shown > 0 && e->cell[0].line > 0;
+    int cols = (r.w - 7) / 10;
+    if (cols > e->cell_nv)
+        cols = e->cell_nv;
+    x = r.x + ui_grid_printf(g, r.x, y, 7, lab, "%6s", csv ? "line" : "row");
+    for (int j = 0; j < cols; j++)
+        x += ui_grid_printf(g, x, y, 10, lab, " %9.9s", e->cell_names[j]);
+    if (cols < e->cell_nv)
+        ui_grid_text(g, x, y, xe - x, " ...", dim);
+    for (int i = 0; i < e->cell_shown && ++y < ye; i++) {
+        if (y == ye - 1 && i < e->cell_n - 1) {   /* the last line says how many more */
+            ui_grid_printf(g, r.x, y, r.w, dim, "%6s and %d more", "", e->cell_n - i);
+            return;
+        }
+        const ui_cell_row *c = &e->cell[i];
+        x = r.x + ui_grid_printf(g, r.x, y, 7, dim, "%6ld", csv ? c->line : (long)c->row + 1);
+        for (int j = 0; j < cols; j++) {
+            char b[16];
+            ui_fmt_num(b, sizeof b, (double)c->v[j]);
+            x += ui_grid_printf(g, x, y, 10, txt, " %9.9s", b);
+        }
+    }
+    if (e->cell_shown < e->cell_n && y + 1 < ye)
+        ui_grid_printf(g, r.x, y + 1, r.w, dim, "%6s and %d more", "", e->cell_n - e->cell_shown);
+}
+
+/* Per class, beside the metrics table: precision, recall and F1 over the epochs as sparklines
+ * (0 to 1), under a head naming them, when there are two epochs or more and room for 4 cells each. */
+static void class_sparklines(ui_grid *g, ui_rect a, const ui_snapshot *s, const ui_theme *th)
+{
+    const ui_snap_eval *e = &s->eval;
+    int k = s->info.k, xe = a.x + a.w, x0 = 0;
+    if (e->cls_len < 2)
+        return;
+    int y0 = ui_heatmap_metrics_at(a, e->confusion, k, (const char (*)[NN_NAME_MAX])s->info.class_names, &x0);
+    int sw = (xe - x0 - 1) / 3 - 2;   /* three sparklines, two columns apart */
+    if (y0 < 0 || sw < 4)
+        return;
+    if (sw > e->cls_len)
+        sw = e->cls_len;
+    ui_style dim = ui_st(th, UI_R_DIM), sp = ui_st(th, UI_R_TRAIN);
+    const char *head[3] = {"precision", "recall", "F1"}, *letter[3] = {"P", "R", "F1"};
+    for (int m = 0; m < 3; m++) {
+        int x = x0 + 2 + m * (sw + 2);
+        ui_grid_text(g, x, y0 - 1, sw, (int)strlen(head[m]) <= sw ? head[m] : letter[m], dim);
+    }
+    int c = 0;
+    for (; c < k && c < UI_CLS_MAX && y0 + c < a.y + a.h; c++)
+        for (int m = 0; m < 3; m++) {
+            const float *v = m == 0 ? e->cls_p[c] : m == 1 ? e->cls_r[c] : e->cls_f[c];
+            ui_sparkline(g, x0 + 2 + m * (sw + 2), y0 + c, sw, v, e->cls_len, 0.0, 1.0, false, sp, !th->utf8);
+        }
+    if (c == k && y0 + c < a.y + a.h) {   /* what the sparklines span, under them when it fits whole */
+        char b[64];
+        int n = snprintf(b, sizeof b, "epochs %d-%d, 0 to 1", e->cls_last - sw + 1, e->cls_last);
+        if (n <= 3 * sw + 4)
+            ui_grid_text(g, x0 + 2, y0 + c, xe - x0 - 2, b, dim);
+    }
+}
+
+/* Where the matrix goes in the view's rectangle r: below a line saying which epoch when there is room. */
+static ui_rect matrix_area(ui_rect r, const ui_snapshot *s, bool selected)
+{
+    int k = s->info.k;
+    bool room = r.h >= k + 7 + k;
+    ui_rect a = ui_rect_make(r.x, r.y + room, r.w, r.h - room);
+    if (selected && a.h > k + 2)
+        a.h = k + 2;   /* the summary, the head and k rows; the cell's rows below */
+    return a;
+}
+
+static bool has_matrix(const ui_snapshot *s)
+{
+    return s->has_last && s->info.task == NN_TASK_CLASSIFICATION && s->info.k > 0 &&
+           !((s->state == UI_RUN_ERROR || s->state == UI_RUN_DIVERGED) && s->message[0]);
+}
+
 static void draw(ui_grid *g, ui_rect r, const ui_model *m)
 {
     const ui_snapshot *s = m->snap;
@@ -76,11 +189,21 @@ static void draw(ui_grid *g, ui_rect r, const ui_model *m)
     }
     if (s->info.task == NN_TASK_CLASSIFICATION && s->info.k > 0) {
         bool room = r.h >= s->info.k + 7 + s->info.k;
+        const ui_views *v = m->views;
+        bool sel = v && v->cell_on && v->cell_a < s->info.k && v->cell_p < s->info.k;
         if (room)
             ui_grid_printf(g, r.x, r.y, r.w, ui_st(th, UI_R_DIM), "test split after epoch %d (rows: actual)",
                            s->last.epoch);
-        ui_heatmap_confusion(g, ui_rect_make(r.x, r.y + room, r.w, r.h - room), s->eval.confusion, s->info.k,
-                             (const char (*)[NN_NAME_MAX])s->info.class_names, &s->eval.metrics, th);
+        const char (*names)[NN_NAME_MAX] = (const char (*)[NN_NAME_MAX])s->info.class_names;
+        ui_rect a = matrix_area(r, s, sel);
+        ui_heatmap_confusion(g, a, s->eval.confusion, s->info.k, names, &s->eval.metrics, th);
+        if (!sel)
+            class_sparklines(g, a, s, th);
+        if (sel) {
+            ui_heatmap_mark(g, a, s->eval.confusion, s->info.k, names, v->cell_a, v->cell_p);
+            if (s->eval.cell_a == v->cell_a && s->eval.cell_p == v->cell_p)
+                cell_rows(g, ui_rect_make(r.x, a.y + a.h + 1, r.w, r.y + r.h - a.y - a.h - 1), s, th);
+        }
         return;
     }
     int x = r.x;
@@ -102,6 +225,89 @@ static void draw(ui_grid *g, ui_rect r, const ui_model *m)
     }
 }
 
+/* The cell the user chose, to the worker when it differs from what was sent (a new run clears the
+ * worker's). */
+static void send_cell(ui_views *v, const ui_snapshot *s, ui_intent *out)
+{
+    int a = v->cell_on ? v->cell_a : -1, p = v->cell_on ? v->cell_p : -1;
+    if (v->cell_run == s->run + 1 && a == v->cell_sent_a && p == v->cell_sent_p)
+        return;
+    if (v->cell_run != s->run + 1 && !v->cell_on && s->eval.cell_a < 0)
+        return;   /* nothing selected, nothing asked */
+    v->cell_sent_a = a;
+    v->cell_sent_p = p;
+    v->cell_run = s->run + 1;
+    out->kind = UI_INTENT_CELL;
+    out->arg[0] = a;
+    out->arg[1] = p;
+}
+
+/* The largest off-diagonal cell (the commonest mistake), else the first diagonal one. */
+static void first_cell(ui_views *v, const ui_snapshot *s)
+{
+    int k = s->info.k, best = -1;
+    v->cell_a = v->cell_p = 0;
+    for (int a = 0; a < k; a++)
+        for (int p = 0; p < k; p++)
+            if (a != p && s->eval.confusion[a * k + p] > best && s->eval.confusion[a * k + p] > 0) {
+                best = s->eval.confusion[a * k + p];
+                v->cell_a = a;
+                v->cell_p = p;
+            }
+}
+
+static void sync(ui_views *v, const ui_model *m, ui_intent *out)
+{
+    const ui_snapshot *s = m->snap;
+    if (v->cell_on && (s->info.task != NN_TASK_CLASSIFICATION || v->cell_a >= s->info.k || v->cell_p >= s->info.k))
+        v->cell_on = false;   /* another dataset */
+    send_cell(v, s, out);
+}
+
+/* The arrows select a cell (the first press the commonest mistake) and move it: Left/Right the
+ * predicted class, Up/Down the actual one; Enter selects or lets go. */
+static unsigned key(ui_views *v, const ui_model *m, ui_cmd c, ui_intent *out)
+{
+    const ui_snapshot *s = m->snap;
+    bool arrow = c.act == UI_ACT_LEFT || c.act == UI_ACT_RIGHT || c.act == UI_ACT_UP || c.act == UI_ACT_DOWN;
+    if (!arrow && c.act != UI_ACT_EDIT)
+        return 0;
+    if (!has_matrix(s))
+        return ui_intent_message(out, false, "%s", s->info.task == NN_TASK_REGRESSION ? "regression: no confusion matrix"
+                                                                                    : "no confusion matrix yet (Space trains)");
+    int k = s->info.k;
+    if (!v->cell_on) {
+        v->cell_on = true;
+        first_cell(v, s);
+    } else if (c.act == UI_ACT_EDIT) {
+        v->cell_on = false;
+    } else {
+        if (c.act == UI_ACT_LEFT) v->cell_p--;
+        if (c.act == UI_ACT_RIGHT) v->cell_p++;
+        if (c.act == UI_ACT_UP) v->cell_a--;
+        if (c.act == UI_ACT_DOWN) v->cell_a++;
+        v->cell_a = v->cell_a < 0 ? 0 : v->cell_a >= k ? k - 1 : v->cell_a;
+        v->cell_p = v->cell_p < 0 ? 0 : v->cell_p >= k ? k - 1 : v->cell_p;
+    }
+    send_cell(v, s, out);
+    return UI_REDRAW;
+}
+
+static void click(ui_views *v, const ui_model *m, ui_rect r, int x, int y)
+{
+    const ui_snapshot *s = m->snap;
+    if (!has_matrix(s))
+        return;
+    bool sel = v->cell_on && v->cell_a < s->info.k && v->cell_p < s->info.k;
+    int a, p;
+    if (ui_heatmap_cell_at(matrix_area(r, s, sel), s->eval.confusion, s->info.k,
+                           (const char (*)[NN_NAME_MAX])s->info.class_names, x, y, &a, &p)) {
+        v->cell_on = true;
+        v->cell_a = a;
+        v->cell_p = p;
+    }
+}
+
 const ui_view_def ui_confusion_view = {
-    "Confusion", "Conf", UI_NEED_INFO | UI_NEED_EVAL | UI_NEED_BOUNDARY | UI_NEED_FIT, NULL, draw, NULL, NULL, NULL,
+    "Confusion", "Conf", UI_NEED_INFO | UI_NEED_EVAL | UI_NEED_BOUNDARY | UI_NEED_FIT, NULL, draw, key, sync, click,
 };

@@ -30,7 +30,8 @@ int ui_dataset_items(const ui_model *m, ui_item *out, int max)
                      s->info.n_test);
         it = ui_item_add(out, &n, max, UI_ITEM_INFO, " features", "");
         if (it)
-            snprintf(it->info, sizeof it->info, "%d", s->info.n_features);
+            snprintf(it->info, sizeof it->info, s->info.n_raw ? "%d, from %s, %s" : "%d", s->info.n_features,
+                     s->info.feature_names[0], s->info.feature_names[1]);
         it = ui_item_add(out, &n, max, UI_ITEM_INFO, s->info.n_classes ? " classes" : " targets", "");
         if (it) {
             if (s->info.n_classes) {

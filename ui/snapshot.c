@@ -173,6 +173,28 @@ void ui_snapshot_clear_teaching(ui_snapshot *s)
     s->events.n = 0;
     s->trace.valid = false;
     s->net.act_rows = 0;
+    s->eval.cls_len = s->eval.cls_last = 0;
+}
+
+void ui_snapshot_push_class_metrics(ui_snapshot *s, const nn_class_metrics *m, int epoch)
+{
+    ui_snap_eval *e = &s->eval;
+    int k = m->k < UI_CLS_MAX ? m->k : UI_CLS_MAX;
+    if (e->cls_len == UI_CLS_HIST) {   /* drop the oldest */
+        for (int c = 0; c < UI_CLS_MAX; c++) {
+            memmove(e->cls_p[c], e->cls_p[c] + 1, (UI_CLS_HIST - 1) * sizeof e->cls_p[c][0]);
+            memmove(e->cls_r[c], e->cls_r[c] + 1, (UI_CLS_HIST - 1) * sizeof e->cls_r[c][0]);
+            memmove(e->cls_f[c], e->cls_f[c] + 1, (UI_CLS_HIST - 1) * sizeof e->cls_f[c][0]);
+        }
+        e->cls_len--;
+    }
+    for (int c = 0; c < k; c++) {
+        e->cls_p[c][e->cls_len] = (float)m->precision[c];
+        e->cls_r[c][e->cls_len] = (float)m->recall[c];
+        e->cls_f[c][e->cls_len] = (float)m->f1[c];
+    }
+    e->cls_len++;
+    e->cls_last = epoch;
 }
 
 void ui_snapshot_fill_info(ui_snapshot *s, const nn_trainer *t)
@@ -190,6 +212,7 @@ void ui_snapshot_fill_info(ui_snapshot *s, const nn_trainer *t)
     in->n_val = sp->n_val;
     in->n_test = sp->n_test;
     in->n_features = d->n_features;
+    in->n_raw = d->n_raw;
     in->n_classes = d->task == NN_TASK_CLASSIFICATION ? d->n_classes : 0;
     in->n_targets = d->task == NN_TASK_REGRESSION ? d->n_targets : 0;
     in->k = in->n_classes > NN_MAX_CLASSES ? NN_MAX_CLASSES : in->n_classes;
@@ -197,7 +220,8 @@ void ui_snapshot_fill_info(ui_snapshot *s, const nn_trainer *t)
         copy_str(in->class_names[c], NN_NAME_MAX, nn_dataset_class_name(d, c));
     for (int j = 0; j < 2; j++) {
         char px[32];
-        const char *name = j < d->n_features ? nn_dataset_feature_name(d, j, px, sizeof px) : "";
+        const char *name = d->n_raw == 2 ? d->raw_names[j]
+                           : j < d->n_features ? nn_dataset_feature_name(d, j, px, sizeof px) : "";
         copy_str(in->feature_names[j], NN_NAME_MAX, name);
     }
     in->n_layers = net->n_layers;
@@ -267,6 +291,44 @@ void ui_snapshot_fill_progress(ui_snapshot *s, const nn_trainer *t, const ui_run
             memset(s->eval.confusion, 0, (size_t)k * (size_t)k * sizeof *s->eval.confusion);
         memset(&s->eval.metrics, 0, sizeof s->eval.metrics);
         memset(&s->eval.reg, 0, sizeof s->eval.reg);
+    }
+}
+
+void ui_snapshot_fill_cell(ui_snapshot *s, const nn_trainer *t, const nn_probe *p, int a, int pr)
+{
+    ui_snap_eval *e = &s->eval;
+    e->cell_a = a;
+    e->cell_p = pr;
+    e->cell_n = e->cell_shown = e->cell_nv = 0;
+    e->cell_xy = false;
+    if (a < 0 || pr < 0 || !s->has_last || s->info.task != NN_TASK_CLASSIFICATION)
+        return;
+    int n = 0;
+    const uint32_t *rows = nn_trainer_cell_rows(t, a, pr, &n);
+    const nn_dataset *d = nn_trainer_data(t);
+    const nn_norm *nm = nn_trainer_norm(t);
+    e->cell_n = n;
+    int nf = d->n_raw == 2 ? 2 : d->n_features;
+    e->cell_nv = d->image_rows > 0 ? 0 : nf < UI_CELL_VALS ? nf : UI_CELL_VALS;
+    for (int j = 0; j < e->cell_nv; j++) {
+        char px[32];
+        copy_str(e->cell_names[j], NN_NAME_MAX, d->n_raw == 2 ? d->raw_names[j] : nn_dataset_feature_name(d, j, px, sizeof px));
+    }
+    e->cell_xy = p && (p->kind == NN_PROBE_BOUNDARY || p->kind == NN_PROBE_SURFACE);
+    for (int i = 0; rows && i < n && i < UI_CELL_ROWS; i++) {
+        ui_cell_row *c = &e->cell[i];
+        memset(c, 0, sizeof *c);
+        c->row = rows[i];
+        c->line = d->row_line ? d->row_line[rows[i]] : 0;
+        for (int j = 0; j < e->cell_nv; j++) {
+            float v = d->n_raw == 2 ? d->raw[2 * (size_t)rows[i] + (size_t)j] : nn_dataset_value(d, (int)rows[i], j);
+            if (d->n_raw != 2 && nm->scale)
+                v = v * nm->scale[j] + nm->shift[j];
+            c->v[j] = v;
+        }
+        if (e->cell_xy)
+            nn_probe_point_of(p, t, (int)rows[i], &c->x, &c->y);
+        e->cell_shown = i + 1;
     }
 }
 
@@ -391,9 +453,14 @@ void ui_snapshot_fill_boundary(ui_snapshot *s, const nn_probe *p, const nn_train
     char px[32];
     b->fx = p->fx;
     b->fy = p->fy;
-    copy_str(b->names[0], NN_NAME_MAX, nn_dataset_feature_name(d, p->fx, px, sizeof px));
-    if (p->fy >= 0)
-        copy_str(b->names[1], NN_NAME_MAX, nn_dataset_feature_name(d, p->fy, px, sizeof px));
+    if (d->n_raw == 2) {   /* Playground features: drawn over the raw x1, x2 */
+        copy_str(b->names[0], NN_NAME_MAX, d->raw_names[0]);
+        copy_str(b->names[1], NN_NAME_MAX, d->raw_names[1]);
+    } else {
+        copy_str(b->names[0], NN_NAME_MAX, nn_dataset_feature_name(d, p->fx, px, sizeof px));
+        if (p->fy >= 0)
+            copy_str(b->names[1], NN_NAME_MAX, nn_dataset_feature_name(d, p->fy, px, sizeof px));
+    }
     b->x_min = p->x_min;
     b->x_max = p->x_max;
     b->y_min = p->y_min;

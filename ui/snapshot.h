@@ -153,6 +153,8 @@ typedef struct {
     int task;                  /* nn_task */
     int n_train, n_val, n_test;
     int n_features;
+    int n_raw;                 /* Playground features (dataset.features) of the 2 raw x1, x2: 2 (the Boundary's
+                                  axes, feature_names their names); else 0 */
     int n_classes;             /* 0 for regression */
     int n_targets;             /* regression outputs, 0 for classification */
     int k;                     /* classes shown (classification: min(n_classes, NN_MAX_CLASSES)), else 0 */
@@ -165,11 +167,37 @@ typedef struct {
 
 /* Test metrics of the last evaluation (valid when the status part's has_last): after each epoch;
  * when DONE they describe the final weights (see final). */
+#define UI_CLS_HIST 64        /* epochs of per-class metrics kept for the sparklines (the newest) */
+#define UI_CLS_MAX 16         /* classes with sparklines */
+#define UI_CELL_ROWS 48       /* the rows of a confusion cell listed (the first, in test-split order) */
+#define UI_CELL_VALS 6        /* ... with their first values */
+
+/* A test row behind the selected confusion cell. */
+typedef struct {
+    uint32_t row;              /* dataset row (0-based) */
+    long line;                 /* CSV: the file line it starts on; else 0 */
+    float x, y;                /* on the Boundary's axes (original units), when cell_xy */
+    float v[UI_CELL_VALS];     /* its first cell_nv values, original units (the raw x1, x2 for
+                                  Playground features); none for images */
+} ui_cell_row;
+
 typedef struct {
     uint64_t seq;
     int confusion[NN_MAX_CLASSES * NN_MAX_CLASSES];   /* k x k, confusion[actual * k + predicted] */
     nn_class_metrics metrics;  /* classification */
     nn_reg_metrics reg;        /* regression */
+    /* the selected confusion cell (ui_worker_cell; -1: none) and the test rows behind it */
+    int cell_a, cell_p;
+    int cell_n;                /* rows in the cell (all of them) */
+    int cell_shown;            /* listed in cell[] (<= UI_CELL_ROWS) */
+    int cell_nv;               /* values per row (0 for images) */
+    bool cell_xy;              /* cell[].x, y are on the Boundary's axes (a Boundary or Surface view) */
+    char cell_names[UI_CELL_VALS][NN_NAME_MAX];   /* the values' names */
+    ui_cell_row cell[UI_CELL_ROWS];
+    /* per-class test precision, recall and F1 of the last cls_len epochs (the newest last, epoch
+     * cls_last), for the first UI_CLS_MAX classes; cleared by reset and load */
+    int cls_len, cls_last;
+    float cls_p[UI_CLS_MAX][UI_CLS_HIST], cls_r[UI_CLS_MAX][UI_CLS_HIST], cls_f[UI_CLS_MAX][UI_CLS_HIST];
 } ui_snap_eval;
 
 /* The Boundary view: decision boundary (2-D), surface (regression) or fitted curve (1-D regression).
@@ -410,6 +438,12 @@ void ui_snapshot_fresh(ui_snapshot *s, const nn_preset *p);
 void ui_snapshot_clear_teaching(ui_snapshot *s);
 /* The info section (dataset, network), batch size, optimizer, loss and the run's names. */
 void ui_snapshot_fill_info(ui_snapshot *s, const nn_trainer *t);
+/* Appends the epoch's per-class test metrics m to the eval section's history (the oldest dropped
+ * when full). */
+void ui_snapshot_push_class_metrics(ui_snapshot *s, const nn_class_metrics *m, int epoch);
+/* The eval section's selected cell (actual a, predicted p; a < 0: none) and the test rows behind it
+ * from t's last evaluation; their points on probe p's axes. */
+void ui_snapshot_fill_cell(ui_snapshot *s, const nn_trainer *t, const nn_probe *p, int a, int pr);
 /* The status part and the eval section from a single trainer; finished (DONE or DIVERGED): no ETA. */
 void ui_snapshot_fill_progress(ui_snapshot *s, const nn_trainer *t, const ui_run_clock *c, bool finished);
 /* The status part and the race section's entries from a race whose entries are all built (see

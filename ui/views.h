@@ -28,6 +28,11 @@ typedef struct {
     int step_index, step_layer, step_i, step_j;   /* step_i == NN_HEALTH_BIAS: the bias */
     int lesson_scroll;                /* Lesson: first line shown */
     bool hide_points;                 /* Boundary: regions only (Enter toggles) */
+    bool hard_regions;                /* Boundary: hard class regions, not shaded by confidence (d toggles) */
+    bool cell_on;                     /* Confusion: a cell is selected (arrows, Enter, a click) */
+    int cell_a, cell_p;               /* ... its actual and predicted class */
+    int cell_sent_a, cell_sent_p;     /* the cell last sent to the worker (-1: none) in run cell_run - 1 */
+    uint64_t cell_run;
     uint64_t feat_asked;              /* Boundary: snapshot.run + 1 when two features were asked for */
     int feat_x, feat_y;               /* Boundary: the axes last asked for (in run feat_run - 1) */
     uint64_t feat_run;
@@ -62,7 +67,15 @@ int16_t ui_weight_colour(const ui_theme *th, double v, double vmax);
  * are U+25CF (train) and U+25CB (test) in the class colour over the region's colour. ASCII: one
  * pixel per cell, points 'o' and 'x'. Monochrome: region glyphs by class (blank where unsure) and
  * points as the class digit (bold: train, reverse: test). points: false draws the regions only. */
-void ui_boundary_raster(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *th, bool points);
+#define UI_BD_POINTS 1u   /* ui_boundary_raster: draw the points */
+#define UI_BD_HARD 2u     /* ... and every region in its class's full colour (no confidence shading) */
+#define UI_BD_CELL 4u     /* ... and mark the rows of the selected confusion cell (ui_snap_eval.cell) */
+void ui_boundary_raster(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *th, unsigned opts);
+/* The plot inside the area plot that keeps the data's aspect ratio (a cell is about twice as tall
+ * as wide), centred across; the whole area when the axes' ranges differ more than 3 times. */
+ui_rect ui_boundary_aspect(ui_rect plot, const ui_snapshot *s);
+/* What to look at instead of the Boundary for data with too many features (images). */
+extern const char ui_boundary_instead[];
 /* 1-D regression: the data points as dots and the fitted curve (snapshot view CURVE) in plot. */
 void ui_curve_plot(ui_grid *g, ui_rect plot, const ui_snapshot *s, const ui_theme *th);
 

@@ -60,6 +60,7 @@ static void fill_status(ui_worker *w)
             if (paced > s->eta_s)
                 s->eta_s = paced;
         }
+        ui_snapshot_fill_cell(s, &w->t, &w->probe, w->cell_a, w->cell_p);
     } else {
         s->has_last = false;
         s->history_len = 0;
@@ -209,6 +210,7 @@ ui_worker *ui_worker_create(const nn_preset *p, int threads, int wake_fd, nn_err
     atomic_init(&w->stop, false);
     w->preset = *p;
     w->state = UI_RUN_LOADING;
+    w->cell_a = w->cell_p = -1;
     nn_probe_init(&w->probe, UI_GRID_W, UI_GRID_H, UI_CURVE_MAX, UI_FIT_MAX, UI_VIEW_MAX_FEATURES);
     if (pthread_mutex_init(&w->mu, NULL) != 0) {
         free(w);
@@ -412,6 +414,12 @@ bool ui_worker_picture(ui_worker *w, int unit)
 {
     const int arg[4] = {unit, 0, 0, 0};
     return push_payload(w, UI_CMD_PICTURE, arg, NULL, NULL, NULL);
+}
+
+bool ui_worker_cell(ui_worker *w, int a, int p)
+{
+    const int arg[4] = {a, p, 0, 0};
+    return push_payload(w, UI_CMD_CELL, arg, NULL, NULL, NULL);
 }
 
 bool ui_worker_set_param(ui_worker *w, const char *key, const char *value)

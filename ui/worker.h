@@ -51,6 +51,7 @@ typedef enum {
     UI_CMD_REPORT,         /* ui_worker_report */
     UI_CMD_UNITS,          /* ui_worker_units */
     UI_CMD_PICTURE,        /* ui_worker_picture */
+    UI_CMD_CELL,           /* ui_worker_cell */
     UI_CMD_COUNT
 } ui_cmd_kind;
 
@@ -149,7 +150,8 @@ bool ui_worker_set_param(ui_worker *w, const char *key, const char *value);
 bool ui_worker_race(ui_worker *w, const nn_preset *p, const char *optimizers);
 
 /* Turns on the Boundary (or Surface) view for data with 3..UI_VIEW_MAX_FEATURES features, over
- * x = feature fx and y = feature fy, every other feature held at its mean. The grid is computed
+ * x = feature fx and y = feature fy, every other feature held at its mean; fx or fy < 0: the two
+ * features that best separate the classes on the training split (nn_probe_best_pair). The grid is computed
  * at once with the current weights, then like any view (every epoch ...). The choice is kept
  * across reset and load (back to 0 and 1 when it does not fit the new data). Bad indices, 2 or
  * fewer features, a race: an error notice and nothing changes. */
@@ -163,5 +165,9 @@ bool ui_worker_units(ui_worker *w, bool on, int layer, int first);
 /* The Network view's picture (snapshot picture) of first-layer unit `unit` of image data, copied
  * with the network's weights from now on; -1: none. */
 bool ui_worker_picture(ui_worker *w, int unit);
+/* Selects the confusion cell (actual a, predicted p; a < 0: none): from the next publish the eval
+ * section lists the test rows behind it (ui_snap_eval.cell), after every evaluation. Cleared by a
+ * load. */
+bool ui_worker_cell(ui_worker *w, int a, int p);
 
 #endif

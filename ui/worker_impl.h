@@ -78,6 +78,7 @@ struct ui_worker {
         int layer, first;
     } units;                     /* the Neurons view's request (ui_worker_units) */
     int pic_unit;                /* the Network view's picture: first-layer unit (ui_worker_picture), -1 none */
+    int cell_a, cell_p;          /* the selected confusion cell (ui_worker_cell), -1: none */
     nn_step_meter meter;         /* health: the params before a measured step (sized at load) */
     nn_health_trace tr;          /* step-through: sized at load for the network */
     bool have_tr;

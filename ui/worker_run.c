@@ -162,6 +162,7 @@ static void begin_run(ui_worker *w, const nn_preset *p)
     w->run++;
     w->after = STOP_AFTER_NONE;
     w->sel.on = false;
+    w->cell_a = w->cell_p = -1;
     ui_snapshot_fresh(&w->snap, p);
     clear_teaching(w);
     w->state = UI_RUN_LOADING;
@@ -424,6 +425,8 @@ static void run_batch(ui_worker *w)
                 nn_health_history_push(&w->snap.health.hist, &w->row_health, pr.epoch);
                 w->row_pending = false;
             }
+            if (last && nn_trainer_data(t)->task == NN_TASK_CLASSIFICATION)
+                ui_snapshot_push_class_metrics(&w->snap, nn_trainer_metrics(t), last->epoch);
         }
         if (epoch_end && w->snap.samples.valid)
             ui_snapshot_fill_samples(&w->snap, t);   /* the pictures' predictions after each epoch */
@@ -619,6 +622,20 @@ static void get_plain(const nn_preset *p, const char *key, char *out, size_t cap
     }
 }
 
+/* After a live change of the data (nn_trainer_set_param on a dataset key: new points or a new split,
+ * the same network): the split sizes, the Boundary's range and points and its picture anew. */
+static void new_data(ui_worker *w)
+{
+    nn_error err;
+    ui_snapshot_fill_info(&w->snap, &w->t);
+    if (nn_probe_setup(&w->probe, &w->t, w->view_chosen, w->view_fx, w->view_fy, &err) != NN_OK)
+        worker_notice(w, true, "the Boundary view: out of memory for the grid");
+    ui_snapshot_fill_boundary(&w->snap, &w->probe, &w->t);
+    w->snap.fit.n = w->probe.fit_n;
+    w->grid_samples = -1;
+    settle(w);
+}
+
 static void do_set_param(ui_worker *w, const char *key, const char *value)
 {
     if (w->race) {
@@ -649,6 +666,8 @@ static void do_set_param(ui_worker *w, const char *key, const char *value)
                 snprintf(fresh, sizeof fresh, " (fresh state, lr %g)", pr.base_lr);
             if (strcmp(before, after) != 0)
                 add_event(w, "%s %s -> %s%s", label, before, after, fresh);
+            if (strncmp(key, "dataset.", 8) == 0)
+                new_data(w);
             if (pr.state == NN_TRAINER_DONE && w->state != UI_RUN_DONE) {
                 w->state = UI_RUN_DONE;   /* fewer epochs: the run is at its new end */
                 w->after = STOP_AFTER_NONE;
@@ -704,6 +723,8 @@ static void do_view_features(ui_worker *w, int fx, int fy)
     } else if (nf <= 2 || nf > UI_VIEW_MAX_FEATURES) {
         worker_notice(w, true, "view features: this dataset has %d features; choosing two needs 3 to %d", nf,
                UI_VIEW_MAX_FEATURES);
+    } else if ((fx < 0 || fy < 0) && !nn_probe_best_pair(&w->t, &fx, &fy)) {
+        worker_notice(w, true, "view features: no training rows to choose two features from");
     } else if (fx < 0 || fy < 0 || fx >= nf || fy >= nf || fx == fy) {
         worker_notice(w, true, "view features: %d and %d must be two different features of 0..%d", fx, fy, nf - 1);
     } else if (nn_probe_setup(&w->probe, &w->t, true, fx, fy, &err) != NN_OK) {
@@ -817,6 +838,11 @@ void worker_apply(ui_worker *w, const worker_msg *c, bool skip)
     case UI_CMD_PICTURE:
         w->pic_unit = c->arg[0];
         ui_snapshot_fill_picture(&w->snap, w->race || !w->have_trainer ? NULL : &w->t, w->pic_unit);
+        worker_publish(w);
+        break;
+    case UI_CMD_CELL:
+        w->cell_a = c->arg[0] < 0 || c->arg[1] < 0 ? -1 : c->arg[0];
+        w->cell_p = w->cell_a < 0 ? -1 : c->arg[1];
         worker_publish(w);
         break;
     case UI_CMD_COUNT:

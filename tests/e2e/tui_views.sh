@@ -119,12 +119,46 @@ wait_for 'READY'; wait_for 'Depth for a twisted boundary'; keys 6; wait_for '6 B
 step "--big gives the view the whole screen"
 quit
 open iris
-wait_for 'READY'; keys 6; wait_for 'x sepal_length, y sepal_width; 2 other features at their mean'
-wait_for '\x{2580}'; wait_for 'sepal_length'
-keys Right; wait_for 'x petal_length, y sepal_width'; wait_for ' petal_length '
-keys Up; wait_for 'x petal_length, y petal_width'
-keys Right Right; wait_for 'x sepal_width, y petal_width'   # two keys at once: the second goes on from the first
-step "iris (4 features): the boundary over two chosen features, the others at their mean"
+# iris opens on the pair with the largest Fisher ratio on the training split: the petals
+wait_for 'READY'; keys 6; wait_for 'x petal_length, y petal_width; 2 other features at their mean'
+wait_for '\x{2580}'; wait_for 'petal_length'
+keys Right; wait_for 'x sepal_length, y petal_width'; wait_for ' sepal_length '
+keys Up; wait_for 'x sepal_length, y sepal_width'      # Up: the next feature, as Right is for x
+keys Down; wait_for 'x sepal_length, y petal_width'    # Down: the previous one, as Left
+keys Right Right; wait_for 'x petal_length, y petal_width'   # two keys at once: the second goes on from the first
+step "iris (4 features): opens on the petals; Right/Up the next feature, Left/Down the previous"
+# the Confusion view: a cell selected by the arrows lists its rows; the Boundary marks them
+keys s; wait_for 'Epoch 1/20'; keys s; wait_for 'Epoch 2/20'
+keys 5; wait_for 'test split after epoch 2'
+wait_for 'F1  P +R +F1'; wait_for '^.{39}versicolor +[0-9.]+ +[0-9.]+ +[0-9.]+  [\x{2581}-\x{2588}]{2}  [\x{2581}-\x{2588}]{2}'
+step "5: per-class precision, recall and F1 over the epochs as sparklines"
+keys Down
+wait_for 'actual [a-z]+, predicted [a-z]+: [0-9]+ test rows?'
+wait_for '^.{39}   row sepal_len sepal_wid petal_len petal_wid'
+keys 6; wait_for '\x{25C6} [0-9]+ test rows?: actual'
+step "5, Down: the commonest mistake's rows (row numbers, values in cm); 6 marks them"
+# a click (X10 report) on the matrix: virginica's row (25), versicolor's column (54..57)
+keys 5; wait_for 'test split after epoch 2'
+click 55 25; wait_for 'actual virginica, predicted versicolor: [0-9]+ test rows?'
+keys Enter; wait_gone 'actual virginica, predicted'
+step "a click on a cell selects it; Enter lets go"
+quit
+
+# ---- moons: inputs toggled in the Dataset panel, hard regions, new data (issue 14) ----
+open moons
+wait_for 'READY'; keys 1; wait_for 'inputs +x1 x2'
+for _ in 1 2 3 4 5 6; do keys Down; done; wait_for 'inputs +\x{25C2} x1 \x{25B8} on'
+keys Right Right; wait_for 'inputs +\x{25C2} x1\x{00B2} \x{25B8} off'
+keys Enter; wait_for 'Inputs now: x1 x2 x1\x{00B2}'; wait_for '2 Architecture +3-16-16-2'
+keys 6; wait_for "x x1, y x2; the network's 3 inputs are computed from them"
+step "the inputs line turns x1^2 on: a 3-input network, the Boundary still over x1, x2"
+keys d; wait_for 'hard regions \(d\)'; wait_for 'Boundary: hard class regions'
+keys d; wait_gone 'hard regions \(d\)'
+step "d switches the Boundary between hard regions and confidence shading"
+keys s; wait_for 'Epoch 1/80'
+keys N; wait_for 'data seed auto -> 6 from epoch 2'; wait_for 'data seed auto -> 6 \(after epoch 1\)'
+keys 1; wait_for 'data seed +6'
+step "N draws new data from the next data seed during a run: the weights stay, the Loss chart marks it"
 quit
 # ---- image data: the Samples view (skipped without dataset-fashion-mnist) ----
 if [ -f /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz ]; then

@@ -242,6 +242,77 @@ static void test_list_panels_answer_keys_with_intents(void **state)
     assert_non_null(strstr(in.text, "the last layer is the output layer"));
 }
 
+/* The Dataset panel's inputs (dataset.features) for 2-D data: one line listing the inputs; on it
+ * Left/Right pick one of the seven, Enter turns it on or off as a SET_KEY intent of the whole list
+ * (in the table's order); the last input cannot go. Iris (4 features) has no such line. */
+static void test_dataset_inputs_are_toggled(void **state)
+{
+    (void)state;
+    static ui_app b;
+    ui_app_init(&b);
+    nn_error err;
+    assert_int_equal(nn_preset_load(&b.draft, "moons", NULL, &err), NN_OK);
+    b.snap = app.snap;
+    ui_theme_init(&b.th, UI_COLOR_256, true);
+    b.focus = UI_P_DATASET;
+    ui_model m = ui_app_model(&b);
+    ui_item it[UI_MAX_ITEMS];
+    int n = ui_dataset_items(&m, it, UI_MAX_ITEMS);
+    int row = find(it, n, "dataset.features");
+    assert_true(row >= 0);
+    assert_int_equal(it[row].kind, UI_ITEM_TOGGLES);
+    assert_string_equal(it[row].label, "inputs");
+    ui_panel *dp = b.panel[UI_P_DATASET];
+    ui_intent in;
+    ui_panel_key(dp, &m, (ui_cmd){UI_ACT_HOME, 0}, &in);
+    for (int i = 0; i < row; i++)
+        ui_panel_key(dp, &m, (ui_cmd){UI_ACT_DOWN, 0}, &in);
+    /* Right twice: x1^2; Enter turns it on */
+    ui_panel_key(dp, &m, (ui_cmd){UI_ACT_RIGHT, 0}, &in);
+    assert_int_equal(ui_panel_key(dp, &m, (ui_cmd){UI_ACT_RIGHT, 0}, &in), UI_REDRAW);
+    assert_int_equal(in.kind, UI_INTENT_NONE);
+    ui_panel_key(dp, &m, (ui_cmd){UI_ACT_EDIT, 0}, &in);
+    assert_int_equal(in.kind, UI_INTENT_SET_KEY);
+    assert_string_equal(in.key, "dataset.features");
+    assert_string_equal(in.text, "[\"x1\",\"x2\",\"x1^2\"]");
+    /* drawn: the selected input with its state, then the list when the cursor is elsewhere */
+    assert_int_equal(nn_preset_set(&b.draft, "dataset.features", "[\"x2\",\"sin(x1)\"]", &err), NN_OK);
+    m = ui_app_model(&b);
+    ui_grid g;
+    assert_true(ui_grid_init(&g, 38, 20));
+    ui_panel_draw(dp, &g, ui_rect_make(0, 0, 38, 20), &m);
+    assert_true(grid_has(&g, "inputs         \xe2\x97\x82 x1\xc2\xb2 \xe2\x96\xb8 off"));
+    assert_true(grid_has(&g, "Inputs now: x2 sin(x1)"));
+    /* Left back to x1 (off), Left to sin(x2): the list wraps */
+    ui_panel_key(dp, &m, (ui_cmd){UI_ACT_LEFT, 0}, &in);
+    ui_panel_key(dp, &m, (ui_cmd){UI_ACT_LEFT, 0}, &in);
+    ui_panel_key(dp, &m, (ui_cmd){UI_ACT_LEFT, 0}, &in);
+    ui_panel_key(dp, &m, (ui_cmd){UI_ACT_EDIT, 0}, &in);
+    assert_string_equal(in.text, "[\"x2\",\"sin(x1)\",\"sin(x2)\"]");
+    ui_panel_key(dp, &m, (ui_cmd){UI_ACT_DOWN, 0}, &in);
+    ui_grid_clear(&g, (ui_style){-1, -1, 0});
+    ui_panel_draw(dp, &g, ui_rect_make(0, 0, 38, 20), &m);
+    assert_true(grid_has(&g, "inputs         x2 sin(x1)"));
+    /* the last input cannot go */
+    assert_int_equal(nn_preset_set(&b.draft, "dataset.features", "[\"x1\"]", &err), NN_OK);
+    m = ui_app_model(&b);
+    ui_panel_key(dp, &m, (ui_cmd){UI_ACT_UP, 0}, &in);
+    ui_panel_key(dp, &m, (ui_cmd){UI_ACT_HOME, 0}, &in);
+    for (int i = 0; i < row; i++)
+        ui_panel_key(dp, &m, (ui_cmd){UI_ACT_DOWN, 0}, &in);
+    ui_panel_key(dp, &m, (ui_cmd){UI_ACT_RIGHT, 0}, &in);   /* from sin(x2) (6) round to x1 (0) */
+    ui_panel_key(dp, &m, (ui_cmd){UI_ACT_EDIT, 0}, &in);
+    assert_int_equal(in.kind, UI_INTENT_MESSAGE);
+    assert_true(in.err);
+    assert_non_null(strstr(in.text, "at least one input"));
+    ui_grid_free(&g);
+    /* iris: no inputs line */
+    assert_int_equal(nn_preset_load(&b.draft, "iris", NULL, &err), NN_OK);
+    m = ui_app_model(&b);
+    n = ui_dataset_items(&m, it, UI_MAX_ITEMS);
+    assert_int_equal(find(it, n, "dataset.features"), -1);
+}
+
 static void test_help_overlay_is_titled_key_bindings(void **state)
 {
     (void)state;
@@ -336,6 +407,7 @@ int main(void)
         cmocka_unit_test(test_a_csv_source_is_set_together_with_its_path),
         cmocka_unit_test(test_panels_draw_their_fields_and_the_status_bar_its_words),
         cmocka_unit_test(test_list_panels_answer_keys_with_intents),
+        cmocka_unit_test(test_dataset_inputs_are_toggled),
         cmocka_unit_test(test_help_overlay_is_titled_key_bindings),
         cmocka_unit_test(test_regression_fit_panel_plots_predicted_against_actual),
         cmocka_unit_test(test_picker_click_hits_the_pick_drawn_there),

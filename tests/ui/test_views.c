@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "panel.h"
 #include "views.h"
 
 #include <math.h>
@@ -208,6 +209,233 @@ static void test_boundary_ascii_and_mono(void **state)
     assert_int_equal(at(3, 1)->attr, UI_A_REVERSE);
 }
 
+/* d: hard class regions: every region in its class's full colour, the unsure ones too; in mono the
+ * class glyph everywhere; the header says so. */
+static void test_boundary_hard_regions(void **state)
+{
+    (void)state;
+    boundary_snapshot(0.7f);
+    clear();
+    ui_boundary_raster(&g, ui_rect_make(10, 5, 4, 2), &snap, &th, UI_BD_HARD);
+    assert_cell(11, 5, 0x2580, 25, 166);     /* conf 0.7: as deep as conf 1 */
+    assert_cell(12, 5, 0x2580, 25, 166);     /* conf 0.5 of 2 classes: no longer grey */
+    assert_cell(10, 5, 0x2580, 25, 166);     /* no points without UI_BD_POINTS */
+    ui_theme tm;
+    ui_theme_init(&tm, UI_COLOR_MONO, true);
+    clear();
+    ui_boundary_raster(&g, ui_rect_make(0, 0, 4, 2), &snap, &tm, UI_BD_HARD);
+    assert_int_equal(at(2, 0)->ch, ':');     /* unsure, yet class 1's glyph */
+    ui_views v;
+    memset(&v, 0, sizeof v);
+    v.hard_regions = true;
+    clear();
+    ui_boundary_panel(&g, ui_rect_make(0, 0, 90, 12), &snap, &v, &th);
+    assert_true(row_has(0, "outer  hard regions (d)"));
+    v.hard_regions = false;
+    clear();
+    ui_boundary_panel(&g, ui_rect_make(0, 0, 90, 12), &snap, &v, &th);
+    assert_false(row_has(0, "hard"));
+}
+
+/* Playground features: the picture is over the raw x1, x2, and a line says the inputs come from them. */
+static void test_boundary_over_x1_x2_with_features(void **state)
+{
+    (void)state;
+    boundary_snapshot(1.0f);
+    snap.info.n_raw = 2;
+    snap.info.n_features = 5;
+    snprintf(snap.boundary.names[0], NN_NAME_MAX, "x1");
+    snprintf(snap.boundary.names[1], NN_NAME_MAX, "x2");
+    clear();
+    ui_boundary_panel(&g, ui_rect_make(0, 0, 90, 12), &snap, NULL, &th);
+    assert_true(row_has(1, "x x1, y x2; the network's 5 inputs are computed from them (dataset.features)"));
+    assert_false(row_has(1, "at their mean"));
+}
+
+/* A 3-class matrix with mistakes, and the worker's rows behind cell (1, 2). */
+static void confusion_snapshot(void)
+{
+    memset(&snap, 0, sizeof snap);
+    snap.state = UI_RUN_PAUSED;
+    snap.has_last = true;
+    snap.last.epoch = 4;
+    snap.info.task = NN_TASK_CLASSIFICATION;
+    snap.info.k = snap.info.n_classes = 3;
+    snprintf(snap.info.class_names[0], NN_NAME_MAX, "setosa");
+    snprintf(snap.info.class_names[1], NN_NAME_MAX, "versicolor");
+    snprintf(snap.info.class_names[2], NN_NAME_MAX, "virginica");
+    const int cm[9] = {10, 0, 0, 0, 6, 3, 0, 1, 10};
+    memcpy(snap.eval.confusion, cm, sizeof cm);
+    snap.eval.metrics.accuracy = 26.0 / 30;
+    snap.eval.cell_a = 1;
+    snap.eval.cell_p = 2;
+    snap.eval.cell_n = 3;
+    snap.eval.cell_shown = 3;
+    snap.eval.cell_nv = 2;
+    snap.eval.cell_xy = true;
+    snprintf(snap.eval.cell_names[0], NN_NAME_MAX, "petal_length");
+    snprintf(snap.eval.cell_names[1], NN_NAME_MAX, "petal_width");
+    const float v[3][2] = {{4.9f, 1.5f}, {5.0f, 1.7f}, {4.5f, 1.7f}};
+    for (int i = 0; i < 3; i++) {
+        snap.eval.cell[i].row = (uint32_t)(70 + i);
+        snap.eval.cell[i].v[0] = snap.eval.cell[i].x = v[i][0];
+        snap.eval.cell[i].v[1] = snap.eval.cell[i].y = v[i][1];
+    }
+}
+
+/* The Confusion view: the first arrow selects the commonest mistake (versicolor predicted as
+ * virginica) and asks the worker for its rows; the cell is marked, its rows listed under the
+ * matrix; arrows move it, Enter lets go; a click on a cell selects it. */
+static void test_confusion_cell_lists_its_rows(void **state)
+{
+    (void)state;
+    confusion_snapshot();
+    ui_views v;
+    memset(&v, 0, sizeof v);
+    ui_model m;
+    memset(&m, 0, sizeof m);
+    m.th = &th;
+    m.snap = &snap;
+    m.views = &v;
+    const ui_view_def *cv = ui_view(UI_V_CONFUSION);
+    ui_intent in;
+    memset(&in, 0, sizeof in);
+    assert_int_equal(cv->key(&v, &m, (ui_cmd){UI_ACT_DOWN, 0}, &in), UI_REDRAW);
+    assert_true(v.cell_on);
+    assert_int_equal(in.kind, UI_INTENT_CELL);
+    assert_int_equal(in.arg[0], 1);
+    assert_int_equal(in.arg[1], 2);
+    clear();
+    cv->draw(&g, ui_rect_make(0, 0, 60, 14), &m);
+    /* 14 rows >= 3 + 7 + 3: the epoch line, the summary, the head, then setosa on row 3 */
+    assert_true(row_has(0, "test split after epoch 4"));
+    assert_true(row_has(4, "versicolor   0   6   3"));
+    assert_int_equal(at(19, 4)->attr & UI_A_REVERSE, UI_A_REVERSE);   /* cell (1, 2): columns 19..22 */
+    assert_int_equal(at(22, 4)->attr & UI_A_REVERSE, UI_A_REVERSE);
+    assert_int_equal(at(15, 4)->attr & UI_A_REVERSE, 0);
+    assert_int_equal(at(19, 5)->attr & UI_A_REVERSE, 0);
+    assert_true(row_has(7, "actual versicolor, predicted virginica: 3 test rows"));
+    assert_false(row_has(7, "in th"));   /* the note does not fit whole in 60 columns: left out */
+    assert_true(row_has(8, "   row petal_len petal_wid"));
+    assert_true(row_has(9, "    71       4.9       1.5"));
+    assert_true(row_has(11, "    73       4.5       1.7"));
+    clear();
+    cv->draw(&g, ui_rect_make(0, 0, 80, 14), &m);
+    assert_true(row_has(7, "actual versicolor, predicted virginica: 3 test rows, \xe2\x97\x86 in the Boundary (6)"));
+    /* Left: predicted versicolor; the worker has not answered yet, so no rows are listed */
+    memset(&in, 0, sizeof in);
+    cv->key(&v, &m, (ui_cmd){UI_ACT_LEFT, 0}, &in);
+    assert_int_equal(in.kind, UI_INTENT_CELL);
+    assert_int_equal(in.arg[1], 1);
+    clear();
+    cv->draw(&g, ui_rect_make(0, 0, 60, 14), &m);
+    assert_int_equal(at(15, 4)->attr & UI_A_REVERSE, UI_A_REVERSE);
+    assert_false(row_has(7, "actual"));
+    /* Enter lets go: -1 to the worker */
+    memset(&in, 0, sizeof in);
+    cv->key(&v, &m, (ui_cmd){UI_ACT_EDIT, 0}, &in);
+    assert_false(v.cell_on);
+    assert_int_equal(in.arg[0], -1);
+    /* a click on setosa's column of the virginica row selects (2, 0); sync sends it */
+    cv->click(&v, &m, ui_rect_make(0, 0, 60, 14), 13, 5);
+    assert_true(v.cell_on);
+    assert_int_equal(v.cell_a, 2);
+    assert_int_equal(v.cell_p, 0);
+    memset(&in, 0, sizeof in);
+    cv->sync(&v, &m, &in);
+    assert_int_equal(in.kind, UI_INTENT_CELL);
+    assert_int_equal(in.arg[0], 2);
+    assert_int_equal(in.arg[1], 0);
+    memset(&in, 0, sizeof in);
+    cv->sync(&v, &m, &in);   /* sent once */
+    assert_int_equal(in.kind, UI_INTENT_NONE);
+    /* image data: the row numbers */
+    v.cell_a = 1;
+    v.cell_p = 2;
+    snap.eval.cell_nv = 0;
+    snap.eval.cell_xy = false;
+    snap.eval.cell_n = 40;
+    clear();
+    cv->draw(&g, ui_rect_make(0, 0, 60, 14), &m);
+    assert_true(row_has(7, "actual versicolor, predicted virginica: 40 test rows"));
+    assert_true(row_has(8, "rows 71 72 73 (+37)"));
+}
+
+/* Per class, beside the metrics table, precision, recall and F1 over the epochs as sparklines
+ * from 0 to 1; with enough epochs a line says which. */
+static void test_confusion_class_metrics_over_epochs(void **state)
+{
+    (void)state;
+    confusion_snapshot();
+    snap.eval.cls_len = 3;
+    snap.eval.cls_last = 4;
+    const float p0[3] = {0.0f, 0.5f, 1.0f};
+    for (int i = 0; i < 3; i++) {
+        snap.eval.cls_p[0][i] = p0[i];
+        snap.eval.cls_r[0][i] = 1.0f;
+        snap.eval.cls_f[2][i] = 0.0f;
+    }
+    ui_views v;
+    memset(&v, 0, sizeof v);
+    ui_model m;
+    memset(&m, 0, sizeof m);
+    m.th = &th;
+    m.snap = &snap;
+    m.views = &v;
+    clear();
+    ui_view(UI_V_CONFUSION)->draw(&g, ui_rect_make(0, 0, 80, 20), &m);
+    /* the table's numbers end at column 10 + 30; three sparklines of 3 epochs from column 42, 2 apart */
+    assert_true(row_has(7, "class      precision    recall        F1  P    R    F1"));
+    assert_int_equal(at(42, 8)->ch, 0x2581);
+    assert_int_equal(at(43, 8)->ch, 0x2585);
+    assert_int_equal(at(44, 8)->ch, 0x2588);
+    assert_int_equal(at(47, 8)->ch, 0x2588);   /* class 0's recall: 1 */
+    assert_int_equal(at(52, 10)->ch, 0x2581);  /* class 2's F1: 0 */
+    assert_int_equal(at(45, 8)->ch, ' ');
+    assert_false(row_has(11, "epochs"));       /* "epochs 2-4, 0 to 1" does not fit in 3 x 3 + 4 */
+    /* 12 epochs: 11 shown, and the line under them */
+    snap.eval.cls_len = 12;
+    snap.eval.cls_last = 13;
+    clear();
+    ui_view(UI_V_CONFUSION)->draw(&g, ui_rect_make(0, 0, 80, 20), &m);
+    assert_true(row_has(7, "F1  precision    recall       F1"));
+    assert_true(row_has(11, "epochs 3-13, 0 to 1"));
+    /* one epoch: no sparklines; a selected cell: its rows instead */
+    snap.eval.cls_len = 1;
+    clear();
+    ui_view(UI_V_CONFUSION)->draw(&g, ui_rect_make(0, 0, 80, 20), &m);
+    assert_int_equal(at(42, 8)->ch, ' ');
+}
+
+/* The Boundary marks the selected cell's rows with diamonds (ASCII *) and says which cell. */
+static void test_boundary_marks_the_cells_rows(void **state)
+{
+    (void)state;
+    confusion_snapshot();
+    snap.boundary.kind = UI_VIEW_BOUNDARY;
+    snap.boundary.epoch = 4;
+    snap.boundary.x_min = 4.0f; snap.boundary.x_max = 6.0f; snap.boundary.y_min = 1.0f; snap.boundary.y_max = 2.0f;
+    snap.boundary.grid_w = 2;
+    snap.boundary.grid_h = 2;
+    snap.info.n_features = 2;
+    clear();
+    ui_boundary_raster(&g, ui_rect_make(0, 0, 8, 4), &snap, &th, UI_BD_POINTS | UI_BD_CELL);
+    /* (4.9, 1.5): column floor(0.45 * 8) = 3, pixel row floor(0.5 * 8) = 4, cell row 2 */
+    assert_int_equal(at(3, 2)->ch, 0x25C6);
+    assert_int_equal(at(4, 1)->ch, 0x25C6);   /* (5.0, 1.7): pixel row 2 */
+    assert_int_equal(at(2, 1)->ch, 0x25C6);   /* (4.5, 1.7): column 2 */
+    ui_views v;
+    memset(&v, 0, sizeof v);
+    v.cell_on = true;
+    clear();
+    ui_boundary_panel(&g, ui_rect_make(0, 0, 90, 12), &snap, &v, &th);
+    assert_true(row_has(0, "\xe2\x97\x86 3 test rows: actual versicolor, predicted virginica (5)"));
+    v.cell_on = false;
+    clear();
+    ui_boundary_panel(&g, ui_rect_make(0, 0, 90, 12), &snap, &v, &th);
+    assert_false(row_has(0, "test rows"));
+}
+
 static void test_boundary_changes_with_the_grid(void **state)
 {
     (void)state;
@@ -251,8 +479,30 @@ static void test_boundary_panel_axes_legend_and_notes(void **state)
     assert_true(row_has(11, "-2.5"));                    /* x_min under the plot */
     assert_true(row_has(11, "3"));
     assert_true(row_has(11, "x1"));
-    assert_int_equal(at(8, 1)->ch, 0x2580);              /* the plot starts at column 8 */
+    /* the aspect ratio kept: x 5.5 by y 5 units in 10 rows is 2 * 10 * 5.5 / 5 = 22 columns (a cell
+     * is about twice as tall as wide), centred in the 52 columns right of the labels: 23..44 */
+    assert_int_equal(at(23, 1)->ch, 0x2580);
+    assert_int_equal(at(44, 10)->ch, 0x2580);
+    assert_int_equal(at(22, 5)->ch, ' ');
+    assert_int_equal(at(45, 5)->ch, ' ');
+    assert_true(row_has(1, "      4 \xe2\x96\x80"));   /* y_max right beside the plot */
+    /* ranges more than 3 times apart (different units): the whole area */
+    snap.boundary.x_max = 30.0f;
+    clear();
+    ui_boundary_panel(&g, ui_rect_make(0, 0, 60, 12), &snap, NULL, &th);
+    assert_int_equal(at(8, 1)->ch, 0x2580);
     assert_int_equal(at(59, 10)->ch, 0x2580);
+    /* a range wider than the area allows: the height shrinks (x 14 by y 5 units would need 56 columns
+     * for 10 rows; 52 columns give 52 * 5 / (2 * 14) = 9.3, so 9 rows: 1..9, the x labels on row 10) */
+    snap.boundary.x_min = 40.0f;
+    snap.boundary.x_max = 54.0f;
+    clear();
+    ui_boundary_panel(&g, ui_rect_make(0, 0, 60, 12), &snap, NULL, &th);
+    assert_int_equal(at(8, 1)->ch, 0x2580);
+    assert_int_equal(at(59, 9)->ch, 0x2580);
+    assert_int_equal(at(59, 10)->ch, '4');     /* "54", x_max, right under the plot */
+    assert_true(row_has(10, "40"));
+    snap.boundary.x_min = -2.5f; snap.boundary.x_max = 3.0f; snap.boundary.y_max = 4.0f;
 
     /* 4 features: two chosen, the note says so and the plot starts a row lower */
     snap.info.n_features = 4;
@@ -266,7 +516,7 @@ static void test_boundary_panel_axes_legend_and_notes(void **state)
     assert_true(row_has(2, "      4 "));
     assert_int_equal(at(0, 1)->ch, 'x');
     assert_int_equal(at(2, 1)->ch, 'p');
-    assert_int_equal(at(8, 2)->ch, 0x2580);
+    assert_int_equal(at(39, 2)->ch, 0x2580);   /* 9 rows: 20 columns, centred in 82 */
     assert_true(row_has(11, "petal_length"));
     assert_true(row_has(6, "petal_w"));
 
@@ -278,8 +528,12 @@ static void test_boundary_panel_axes_legend_and_notes(void **state)
     snap.info.n_features = 784;
     clear();
     ui_boundary_panel(&g, ui_rect_make(0, 0, 60, 12), &snap, NULL, &th);
-    assert_true(row_has(0, "Boundary needs 2 features (this dataset has 784)"));
+    assert_true(row_has(0, "Boundary needs 2 features (this dataset has 784, too many"));
     assert_false(row_has(0, "drawing"));
+    /* images: what to look at instead, the same words as everywhere (ui_boundary_instead) */
+    assert_true(find_row("Confusion") > 0);
+    assert_true(find_row("Network view") > 0);
+    assert_non_null(strstr(ui_boundary_instead, "Confusion view"));
 
     snap.boundary.kind = UI_VIEW_BOUNDARY;
     snap.race.on = true;
@@ -825,6 +1079,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_boundary_points_can_be_hidden, setup, teardown),
         cmocka_unit_test_setup_teardown(test_boundary_ascii_and_mono, setup, teardown),
         cmocka_unit_test_setup_teardown(test_boundary_changes_with_the_grid, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_confusion_cell_lists_its_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_confusion_class_metrics_over_epochs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_boundary_marks_the_cells_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_boundary_hard_regions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_boundary_over_x1_x2_with_features, setup, teardown),
         cmocka_unit_test_setup_teardown(test_boundary_surface_uses_the_heat_ramp, setup, teardown),
         cmocka_unit_test_setup_teardown(test_boundary_panel_axes_legend_and_notes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_boundary_panel_curve, setup, teardown),

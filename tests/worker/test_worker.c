@@ -1193,6 +1193,88 @@ static void set_param_changes_regularization_live_and_records_events(void **stat
     view_close(&v);
 }
 
+static bool cell_is(const ui_snapshot *s, const void *ctx)
+{
+    const int *c = ctx;
+    return s->eval.cell_a == c[0] && s->eval.cell_p == c[1];
+}
+
+static bool n_train_is(const ui_snapshot *s, const void *ctx)
+{
+    return s->info.n_train == *(const int *)ctx;
+}
+
+/* Issue 14: a selected confusion cell brings the test rows behind it into the eval section (as
+ * many as the cell counts, iris's values in centimetres, points on the Boundary's axes: the
+ * petals, which the view opens on); a live change of the split is new data for the same network. */
+static void a_confusion_cell_lists_its_rows_and_the_split_changes_live(void **state)
+{
+    (void)state;
+    nn_preset p = iris_with("training.epochs", "100", NULL);
+    view v = view_open(start_worker(&p, 1, -1));
+    wait_ready(&v);
+    assert_int_equal(v.s->eval.cell_a, -1);
+    assert_true(ui_worker_view_features(v.w, -1, -1));   /* the best pair: the petals */
+    assert_true(ui_worker_step_epoch(v.w));
+    int one = 1;
+    wait_for(&v, epoch_reached, &one, "epoch 1");
+    int k = v.s->info.k, best = -1, a = 0, pr = 0;
+    for (int i = 0; i < k; i++)
+        for (int j = 0; j < k; j++)
+            if (v.s->eval.confusion[i * k + j] > best) {
+                best = v.s->eval.confusion[i * k + j];
+                a = i;
+                pr = j;
+            }
+    /* the epoch's per-class metrics, for the sparklines */
+    assert_int_equal(v.s->eval.cls_len, 1);
+    assert_int_equal(v.s->eval.cls_last, 1);
+    for (int i = 0; i < k; i++) {
+        assert_float_equal(v.s->eval.cls_p[i][0], (float)v.s->eval.metrics.precision[i], 0.0f);
+        assert_float_equal(v.s->eval.cls_f[i][0], (float)v.s->eval.metrics.f1[i], 0.0f);
+    }
+    assert_true(ui_worker_cell(v.w, a, pr));
+    int c[2] = {a, pr};
+    wait_for(&v, cell_is, c, "the cell's rows");
+    assert_int_equal(v.s->eval.cell_n, best);
+    assert_int_equal(v.s->eval.cell_shown, best < UI_CELL_ROWS ? best : UI_CELL_ROWS);
+    assert_int_equal(v.s->eval.cell_nv, 4);
+    assert_string_equal(v.s->eval.cell_names[2], "petal_length");
+    assert_true(v.s->eval.cell_xy);
+    for (int i = 0; i < v.s->eval.cell_shown; i++) {
+        const ui_cell_row *r = &v.s->eval.cell[i];
+        assert_true(r->row < 150);
+        assert_int_equal(r->line, 0);
+        assert_true(r->v[0] > 4.0f && r->v[0] < 8.0f);                 /* sepal length in cm */
+        assert_float_equal(r->v[0] * 10.0f, roundf(r->v[0] * 10.0f), 1e-3f);   /* one decimal, as in the data */
+        assert_float_equal(r->x, r->v[2], 1e-5f);                      /* x petal length, y petal width */
+        assert_float_equal(r->y, r->v[3], 1e-5f);
+    }
+    /* a live split: the same network, 75 training rows, the cell still listed */
+    assert_true(ui_worker_set_param(v.w, "dataset.split", "{\"train\":0.5,\"val\":0.1,\"test\":0.4}"));
+    int n75 = 75;
+    wait_for(&v, n_train_is, &n75, "the new split");
+    assert_int_equal(v.s->info.n_test, 60);
+    assert_int_equal(v.s->epoch, 1);
+    assert_int_equal(confusion_sum(v.s), 60);
+    int two = 2;
+    assert_true(ui_worker_step_epoch(v.w));
+    wait_for(&v, epoch_reached, &two, "epoch 2");
+    assert_int_equal(v.s->eval.cls_len, 2);
+    assert_float_equal(v.s->eval.cls_r[0][1], (float)v.s->eval.metrics.recall[0], 0.0f);
+    /* none: -1 */
+    assert_true(ui_worker_cell(v.w, -1, 0));
+    int none[2] = {-1, -1};
+    wait_for(&v, cell_is, none, "no cell");
+    assert_int_equal(v.s->eval.cell_n, 0);
+    /* a reset starts the sparklines over */
+    state_in_run ready = { UI_RUN_READY, v.s->run };
+    assert_true(ui_worker_reset(v.w));
+    wait_for(&v, state_in_new_run, &ready, "READY after reset");
+    assert_int_equal(v.s->eval.cls_len, 0);
+    view_close(&v);
+}
+
 /* A standalone run of one race entry, as nnterm race does it. */
 static void standalone(const nn_preset *base, const char *entry, nn_trainer *t)
 {
@@ -1603,6 +1685,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(step_epoch_advances_exactly_one_epoch, watchdog, watchdog_off),
         cmocka_unit_test_setup_teardown(reset_gives_epoch_0_and_then_the_same_run_again, watchdog, watchdog_off),
         cmocka_unit_test_setup_teardown(set_lr_changes_the_learning_rate_in_the_snapshot, watchdog, watchdog_off),
+        cmocka_unit_test_setup_teardown(a_confusion_cell_lists_its_rows_and_the_split_changes_live, watchdog,
+                                        watchdog_off),
         cmocka_unit_test_setup_teardown(the_generic_command_refuses_the_kinds_with_a_payload, watchdog,
                                         watchdog_off),
         cmocka_unit_test_setup_teardown(a_huge_learning_rate_ends_diverged_with_a_message, watchdog, watchdog_off),
