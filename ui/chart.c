@@ -74,6 +74,65 @@ void ui_fmt_num(char *out, int outlen, double v)
         snprintf(out, (size_t)outlen, "%.3g", v);
 }
 
+/* "%.{d}e" with the exponent's '+' and leading zeros dropped: 2.5e+16 -> 2.5e16, 1e-05 -> 1e-5 */
+static void short_exp(char *out, int outlen, double v, int d)
+{
+    char b[64];
+    snprintf(b, sizeof b, "%.*e", d, v);
+    char *e = strchr(b, 'e');
+    if (!e) {
+        snprintf(out, (size_t)outlen, "%s", b);
+        return;
+    }
+    char *q = e + 1;
+    bool neg = *q == '-';
+    if (*q == '+' || *q == '-')
+        q++;
+    while (*q == '0' && q[1])
+        q++;
+    size_t m = (size_t)(e + 1 - b), k = strlen(q);
+    if (neg)
+        b[m++] = '-';
+    memmove(b + m, q, k + 1);
+    snprintf(out, (size_t)outlen, "%s", b);
+}
+
+int ui_fmt_fit(char *out, int outlen, double v, int width)
+{
+    char b[64];
+    if (outlen <= 0)
+        return 0;
+    out[0] = 0;
+    if (width < 1)
+        return 0;
+    if (width > outlen - 1)
+        width = outlen - 1;
+    ui_fmt_num(b, sizeof b, v);
+    int n = (int)strlen(b);
+    if (n > width && isfinite(v) && v != 0) {
+        double a = fabs(v);
+        n = 64;
+        /* plain digits while they carry the magnitude, then the short exponent, most digits first */
+        for (int p = 6; p >= 1 && n > width; p--) {
+            if (a < 1e-3 || a >= 1e6)
+                break;
+            snprintf(b, sizeof b, "%.*g", p, v);
+            n = strchr(b, 'e') ? 64 : (int)strlen(b);
+        }
+        for (int d = 2; d >= 0 && n > width; d--) {
+            short_exp(b, sizeof b, v, d);
+            n = (int)strlen(b);
+        }
+    }
+    if (n > width) {
+        memset(b, '#', (size_t)width);
+        b[width] = 0;
+        n = width;
+    }
+    memcpy(out, b, (size_t)n + 1);
+    return n;
+}
+
 double ui_chart_y(double v, bool logy)
 {
     if (!isfinite(v))
