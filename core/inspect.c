@@ -9,6 +9,9 @@ nn_status nn_step_meter_init(nn_step_meter *m, const nn_trainer *t, nn_error *er
 {
     size_t np = nn_trainer_network(t)->n_params;
     m->n_params = np;
+    m->t = -1;
+    m->lr = 0.0;
+    m->kept = false;
     m->prev = malloc((np > 0 ? np : 1) * sizeof *m->prev);
     if (!m->prev)
         return nn_error_set(err, NN_ENOMEM, "out of memory for the health measurement");
@@ -25,6 +28,11 @@ void nn_step_meter_free(nn_step_meter *m)
 void nn_step_meter_before(nn_step_meter *m, const nn_trainer *t)
 {
     memcpy(m->prev, nn_trainer_network(t)->params, m->n_params * sizeof *m->prev);
+    nn_trainer_progress pr;
+    nn_trainer_progress_get(t, &pr);
+    m->t = nn_trainer_optimizer(t)->t;
+    m->lr = pr.lr;
+    m->kept = false;   /* until the step is measured */
 }
 
 void nn_step_meter_after(nn_step_meter *m, nn_trainer *t, bool epoch_ended, nn_health *h)
@@ -38,6 +46,7 @@ void nn_step_meter_after(nn_step_meter *m, nn_trainer *t, bool epoch_ended, nn_h
             prev = NULL;
     }
     nn_health_compute(h, nn_trainer_network(t), prev);
+    m->kept = prev != NULL;
 }
 
 nn_status nn_inspect_sample(nn_health_trace *tr, nn_trainer *t, int k, int layer, int i, int j, nn_sample_step *out,
@@ -75,4 +84,15 @@ nn_status nn_inspect_sample(nn_health_trace *tr, nn_trainer *t, int k, int layer
     out->penalty_grad = pen;
     out->batch_grad = pr.samples_seen > 0 ? (double)net->grads[out->step.index] : (double)NAN;
     return NN_OK;
+}
+
+void nn_inspect_last_step(const nn_step_meter *m, const nn_trainer *t, nn_sample_step *out)
+{
+    const nn_network *net = nn_trainer_network(t);
+    size_t at = out->step.index;
+    out->last_kept = m->prev && m->kept && m->t + 1 == nn_trainer_optimizer(t)->t && at < m->n_params &&
+                     at < net->n_params && !isnan(out->batch_grad);
+    out->last_w_before = out->last_kept ? (double)m->prev[at] : (double)NAN;
+    out->last_w_after = out->last_kept ? (double)net->params[at] : (double)NAN;
+    out->last_lr = out->last_kept ? m->lr : (double)NAN;
 }

@@ -18,6 +18,11 @@
 typedef struct {
     float *prev;             /* (n_params) the parameters before the measured step */
     size_t n_params;
+    long t;                  /* the optimizer's steps before the measured step */
+    double lr;               /* the learning rate of the measured step */
+    bool kept;               /* prev holds the parameters right before the step that made the current
+                                ones (false before a measurement, and when early stopping put the best
+                                weights back) */
 } nn_step_meter;
 
 /* Sized for t's network. NN_ENOMEM (err set) without memory. */
@@ -42,7 +47,12 @@ typedef struct {
                                 regularisation) */
     double batch_grad;       /* the parameter's gradient in the last training batch (penalty and
                                 clipping included); NAN before the first batch of the run */
-    nn_health_step step;     /* the optimizer's next step with gradient grad + penalty_grad */
+    nn_health_step step;     /* the optimizer's next step with gradient grad + penalty_grad: a what-if,
+                                as if the batch were this one sample */
+    /* the real last step of the parameter (nn_inspect_last_step): with the batch's mean gradient
+     * batch_grad it went from last_w_before to last_w_after at learning rate last_lr */
+    bool last_kept;          /* false: the step was not measured (only batch_grad is known) */
+    double last_w_before, last_w_after, last_lr;
 } nn_sample_step;
 
 /* Runs the sample through tr (sized for t's network by nn_health_trace_init) and fills out.
@@ -50,5 +60,9 @@ typedef struct {
  * otherwise. */
 nn_status nn_inspect_sample(nn_health_trace *tr, nn_trainer *t, int k, int layer, int i, int j, nn_sample_step *out,
                             nn_error *err);
+/* The real last step of out's parameter (after nn_inspect_sample filled out): its value before and
+ * after, when m measured the step that made the current weights (m->t + 1 optimizer steps taken
+ * and m->kept); else out->last_kept is false. */
+void nn_inspect_last_step(const nn_step_meter *m, const nn_trainer *t, nn_sample_step *out);
 
 #endif

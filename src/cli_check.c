@@ -106,13 +106,19 @@ int cli_presets(int argc, char **argv)
     if (!p)
         return EXIT_RUN_FAILED;
     int n = nn_preset_builtin_count();
+    int w = 0;   /* the names' column: as wide as the longest name, so the titles line up */
+    for (int i = 0; i < n; i++) {
+        int len = (int)strlen(nn_preset_builtin_name(i));
+        if (len > w)
+            w = len;
+    }
     for (int i = 0; i < n; i++) {
         const char *name = nn_preset_builtin_name(i);
         nn_error err;
         if (nn_preset_load(p, name, NULL, &err) == NN_OK)
-            printf("%-16s %s\n", name, p->name);
+            printf("%-*s  %s\n", w, name, p->name);
         else
-            printf("%-16s (invalid: %s)\n", name, err.msg);
+            printf("%-*s  (invalid: %s)\n", w, name, err.msg);
     }
     free(p);
     return 0;

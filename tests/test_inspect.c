@@ -186,6 +186,61 @@ static void test_a_sample_step_matches_the_trace_and_the_explanation(void **stat
     drop(t);
 }
 
+/* The Step view's real step beside the one-sample what-if: after a measured step the parameter's
+ * value before and after it, and for plain SGD after = before - lr * the batch's mean gradient,
+ * which is not the one-sample step's; an unmeasured step, or a reset, has no before. */
+static void test_the_last_real_step_is_the_batch_update(void **state)
+{
+    (void)state;
+    nn_trainer *t = trainer("iris", "training.optimizer", "{\"name\":\"sgd\",\"learning_rate\":0.1}", NULL, NULL);
+    nn_health_trace tr;
+    nn_step_meter m;
+    nn_error err;
+    assert_int_equal(nn_health_trace_init(&tr, &t->net, &err), NN_OK);
+    assert_int_equal(nn_step_meter_init(&m, t, &err), NN_OK);
+    nn_sample_step s;
+    /* before any step: nothing kept */
+    assert_int_equal(nn_inspect_sample(&tr, t, 3, 0, 1, 2, &s, &err), NN_OK);
+    nn_inspect_last_step(&m, t, &s);
+    assert_false(s.last_kept);
+    assert_true(isnan(s.last_w_before) && isnan(s.last_w_after));
+    /* the one-sample what-if, then the real step */
+    double what_if = s.step.w_new;
+    size_t at = s.step.index;
+    float before = t->net.params[at];
+    nn_health h;
+    nn_step_meter_before(&m, t);
+    step(t);
+    nn_step_meter_after(&m, t, false, &h);
+    assert_int_equal(nn_inspect_sample(&tr, t, 3, 0, 1, 2, &s, &err), NN_OK);
+    nn_inspect_last_step(&m, t, &s);
+    assert_true(s.last_kept);
+    assert_true(s.last_w_before == (double)before);
+    assert_true(s.last_w_after == (double)t->net.params[at]);
+    assert_true(s.last_lr == 0.1);
+    assert_true(fabs(s.last_w_after - (s.last_w_before - 0.1 * s.batch_grad)) < 1e-6);
+    assert_true(fabs(s.last_w_after - what_if) > 1e-6);   /* the batch is not the one sample */
+    /* a step that was not measured: the kept parameters are not the ones before it */
+    step(t);
+    assert_int_equal(nn_inspect_sample(&tr, t, 3, 0, 1, 2, &s, &err), NN_OK);
+    nn_inspect_last_step(&m, t, &s);
+    assert_false(s.last_kept);
+    /* measured, then a reset: the optimizer starts again, nothing kept */
+    nn_step_meter_before(&m, t);
+    step(t);
+    nn_step_meter_after(&m, t, false, &h);
+    assert_int_equal(nn_inspect_sample(&tr, t, 3, 0, 1, 2, &s, &err), NN_OK);
+    nn_inspect_last_step(&m, t, &s);
+    assert_true(s.last_kept);
+    nn_trainer_reset(t, false, 0);
+    assert_int_equal(nn_inspect_sample(&tr, t, 3, 0, 1, 2, &s, &err), NN_OK);
+    nn_inspect_last_step(&m, t, &s);
+    assert_false(s.last_kept);
+    nn_step_meter_free(&m);
+    nn_health_trace_free(&tr);
+    drop(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -193,6 +248,7 @@ int main(void)
         cmocka_unit_test(test_an_epoch_end_measures_the_epochs_last_batch),
         cmocka_unit_test(test_restored_best_weights_have_no_update_ratio),
         cmocka_unit_test(test_a_sample_step_matches_the_trace_and_the_explanation),
+        cmocka_unit_test(test_the_last_real_step_is_the_batch_update),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -186,6 +186,7 @@ static void render(ui_app *a)
     if (!ui_grid_resize(&a->frame, a->cols, a->lines))
         return;
     ui_grid *g = &a->frame;
+    g->ascii = !a->th.utf8;   /* the ellipsis of cut text */
     ui_grid_clear(g, ui_st(&a->th, UI_R_TEXT));
     if (a->lay.too_small) {
         ui_small_draw(g, &a->th, a->cols, a->lines, a->confirm == UI_CONFIRM_QUIT);

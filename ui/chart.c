@@ -74,6 +74,65 @@ void ui_fmt_num(char *out, int outlen, double v)
         snprintf(out, (size_t)outlen, "%.3g", v);
 }
 
+/* "%.{d}e" with the exponent's '+' and leading zeros dropped: 2.5e+16 -> 2.5e16, 1e-05 -> 1e-5 */
+static void short_exp(char *out, int outlen, double v, int d)
+{
+    char b[64];
+    snprintf(b, sizeof b, "%.*e", d, v);
+    char *e = strchr(b, 'e');
+    if (!e) {
+        snprintf(out, (size_t)outlen, "%s", b);
+        return;
+    }
+    char *q = e + 1;
+    bool neg = *q == '-';
+    if (*q == '+' || *q == '-')
+        q++;
+    while (*q == '0' && q[1])
+        q++;
+    size_t m = (size_t)(e + 1 - b), k = strlen(q);
+    if (neg)
+        b[m++] = '-';
+    memmove(b + m, q, k + 1);
+    snprintf(out, (size_t)outlen, "%s", b);
+}
+
+int ui_fmt_fit(char *out, int outlen, double v, int width)
+{
+    char b[64];
+    if (outlen <= 0)
+        return 0;
+    out[0] = 0;
+    if (width < 1)
+        return 0;
+    if (width > outlen - 1)
+        width = outlen - 1;
+    ui_fmt_num(b, sizeof b, v);
+    int n = (int)strlen(b);
+    if (n > width && isfinite(v) && v != 0) {
+        double a = fabs(v);
+        n = 64;
+        /* plain digits while they carry the magnitude, then the short exponent, most digits first */
+        for (int p = 6; p >= 1 && n > width; p--) {
+            if (a < 1e-3 || a >= 1e6)
+                break;
+            snprintf(b, sizeof b, "%.*g", p, v);
+            n = strchr(b, 'e') ? 64 : (int)strlen(b);
+        }
+        for (int d = 2; d >= 0 && n > width; d--) {
+            short_exp(b, sizeof b, v, d);
+            n = (int)strlen(b);
+        }
+    }
+    if (n > width) {
+        memset(b, '#', (size_t)width);
+        b[width] = 0;
+        n = width;
+    }
+    memcpy(out, b, (size_t)n + 1);
+    return n;
+}
+
 double ui_chart_y(double v, bool logy)
 {
     if (!isfinite(v))
@@ -83,10 +142,52 @@ double ui_chart_y(double v, bool logy)
     return v;
 }
 
+/* Without colour the series differ by pattern: train solid, val dashed, test dotted (ASCII: by
+ * glyph, '*', '+' and 'o'); the previous run's ghost solid and dim ('~'). The legend shows the
+ * same patterns. */
+typedef struct {
+    const char *legend_utf8, *legend_ascii;
+    uint8_t dots;             /* which of every 8 dots along the line are drawn (UTF-8) */
+    char ascii;               /* the cell's glyph (ASCII) */
+} series_look;
+
+static series_look look(const ui_theme *th, ui_role role)
+{
+    series_look k = {"\xe2\x94\x81", "-", 0xFF, '*'};   /* ━ */
+    if (th->level != UI_COLOR_MONO)
+        return k;
+    switch (role) {
+    case UI_R_VAL: k = (series_look){"\xe2\x95\x8d", "+", 0x0F, '+'}; break;    /* ╍ dashed */
+    case UI_R_TEST: k = (series_look){"\xe2\x94\x89", "o", 0x03, 'o'}; break;   /* ┉ dotted */
+    case UI_R_DIM: k = (series_look){"\xe2\x94\x80", "~", 0xFF, '~'}; break;    /* ─ the ghost */
+    default: k.legend_ascii = "*"; break;
+    }
+    return k;
+}
+
+/* A Bresenham segment drawing only the dots the pattern keeps; *phase counts the dots along the
+ * whole curve, so the dashes run on across segments. */
+static void line_pattern(ui_braille *b, int x0, int y0, int x1, int y1, int16_t fg, uint8_t dots, unsigned *phase)
+{
+    int dx = abs(x1 - x0), sx = x0 < x1 ? 1 : -1;
+    int dy = -abs(y1 - y0), sy = y0 < y1 ? 1 : -1;
+    int e = dx + dy;
+    for (;;) {
+        if ((dots >> (*phase % 8)) & 1)
+            ui_braille_dot(b, x0, y0, fg);
+        if (x0 == x1 && y0 == y1)
+            break;
+        (*phase)++;
+        int e2 = 2 * e;
+        if (e2 >= dy) { e += dy; x0 += sx; }
+        if (e2 <= dx) { e += dx; y0 += sy; }
+    }
+}
+
 void ui_chart_draw(ui_grid *g, ui_rect r, const ui_series *s, int ns, int x_total, bool logy,
                    const ui_theme *th, ui_braille *cv)
 {
-    bool ascii = !th->utf8;
+    bool ascii = !th->utf8, mono = th->level == UI_COLOR_MONO;
     if (r.w < 12 || r.h < 4)
         return;
 
@@ -101,7 +202,8 @@ void ui_chart_draw(ui_grid *g, ui_rect r, const ui_series *s, int ns, int x_tota
         char num[16];
         ui_fmt_num(num, sizeof num, last);
         int left = r.x + r.w - lx;
-        lx += ui_grid_text(g, lx, r.y, left, ascii ? "-" : "\xe2\x94\x81", ui_st(th, s[i].role));
+        series_look k = look(th, s[i].role);
+        lx += ui_grid_text(g, lx, r.y, left, ascii ? k.legend_ascii : k.legend_utf8, ui_st(th, s[i].role));
         lx += ui_grid_printf(g, lx, r.y, r.x + r.w - lx, ui_st(th, UI_R_TEXT), " %s ", s[i].name);
         lx += ui_grid_text(g, lx, r.y, r.x + r.w - lx, num, ui_st(th, UI_R_VALUE));
         lx += ui_grid_text(g, lx, r.y, r.x + r.w - lx, " ", ui_st(th, UI_R_TEXT));
@@ -172,8 +274,23 @@ void ui_chart_draw(ui_grid *g, ui_rect r, const ui_series *s, int ns, int x_tota
 
     ui_braille_init(cv, pw, ph);
     int xd = 2 * cv->w, yd = 4 * cv->h;
-    for (int i = 0; i < ns; i++) {
-        int16_t fg = ui_st(th, s[i].role).fg;
+    /* without colour a cell shows one series, the last drawn: the previous run's first, then test,
+     * val, and train on top; with colour in the given order */
+    int order[8];
+    int no = 0;
+    for (int rank = 0; rank < 4; rank++)
+        for (int i = 0; i < ns && no < 8; i++) {
+            ui_role ro = s[i].role;
+            int rk = !mono ? 0 : ro == UI_R_DIM ? 0 : ro == UI_R_TEST ? 1 : ro == UI_R_TRAIN ? 3 : 2;
+            if (rk == rank)
+                order[no++] = i;
+        }
+    for (int oi = 0; oi < no; oi++) {
+        int i = order[oi];
+        /* without colour a series is told apart by its index (the cells keep it as their "colour") */
+        int16_t fg = mono ? (int16_t)(1000 + i) : ui_st(th, s[i].role).fg;
+        series_look k = look(th, s[i].role);
+        unsigned phase = 0;
         int prev_x = 0, prev_y = 0;
         bool have_prev = false;
         /* at most ~8 points per dot column: long runs (10^5 epochs) stay cheap to redraw */
@@ -183,7 +300,9 @@ void ui_chart_draw(ui_grid *g, ui_rect r, const ui_series *s, int ns, int x_tota
             if (isnan(t)) { have_prev = false; continue; }
             int x = xt > 1 ? (int)((double)j * (xd - 1) / (xt - 1) + 0.5) : 0;
             int y = (int)((hi - t) / (hi - lo) * (yd - 1) + 0.5);
-            if (have_prev)
+            if (have_prev && mono && !ascii)
+                line_pattern(cv, prev_x, prev_y, x, y, fg, k.dots, &phase);
+            else if (have_prev)
                 ui_braille_line(cv, prev_x, prev_y, x, y, fg);
             else
                 ui_braille_dot(cv, x, y, fg);
@@ -191,5 +310,16 @@ void ui_chart_draw(ui_grid *g, ui_rect r, const ui_series *s, int ns, int x_tota
             have_prev = true;
         }
     }
-    ui_braille_blit(cv, g, px, py, -1, ascii);
+    if (!mono) {
+        ui_braille_blit(cv, g, px, py, -1, ascii);
+        return;
+    }
+    for (int cy = 0; cy < cv->h; cy++)
+        for (int cx = 0; cx < cv->w; cx++) {
+            int i = cv->fg[cy][cx] - 1000;
+            if (!cv->bits[cy][cx] || i < 0 || i >= ns)
+                continue;
+            ui_grid_put(g, px + cx, py + cy, ascii ? (uint32_t)look(th, s[i].role).ascii : 0x2800u + cv->bits[cy][cx],
+                        ui_st(th, s[i].role));
+        }
 }

@@ -43,6 +43,11 @@ void ui_chart_draw(ui_grid *g, ui_rect r, const ui_series *s, int ns, int x_tota
 
 /* Short number for axis labels and legends: at most 7 columns ("0.0123", "1.2e-05", "123"). */
 void ui_fmt_num(char *out, int outlen, double v);
+/* v in at most width columns (width >= 1): ui_fmt_num's form when it fits, else fewer significant
+ * digits, then a short exponent ("2.5e16", "-1e-9"); '#' x width when not even that fits (as a
+ * spreadsheet does). Never longer than width: a number never spills into the next column.
+ * Returns the length written. */
+int ui_fmt_fit(char *out, int outlen, double v, int width);
 /* A value as the chart's y axis plots it: log10 on a log scale (NAN for v <= 0), NAN if not finite. */
 double ui_chart_y(double v, bool logy);
 

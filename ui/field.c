@@ -104,7 +104,7 @@ void ui_field_draw(const ui_field *f, ui_grid *g, int x, int y, int w, ui_style 
     const char *p = f->buf;
     for (int c = 0; c < skip && *p; c++)
         do p++; while (*p && cont(*p));
-    ui_grid_text(g, x, y, w, p, s);
+    ui_grid_clip(g, x, y, w, p, s);   /* a window over the text: the cursor scrolls it */
     ui_cell *cc = ui_grid_at(g, x + ccol - skip, y);
     if (cc) {
         cc->fg = cursor_style.fg;

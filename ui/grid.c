@@ -9,6 +9,7 @@
 bool ui_grid_init(ui_grid *g, int w, int h)
 {
     g->w = g->h = 0;
+    g->ascii = false;
     g->cells = NULL;
     if (w <= 0 || h <= 0)
         return true;
@@ -96,7 +97,29 @@ int ui_utf8_decode(const unsigned char *s, uint32_t *cp)
     return n;
 }
 
-int ui_grid_text(ui_grid *g, int x, int y, int maxw, const char *utf8, ui_style s)
+uint32_t ui_grid_ellipsis(const ui_grid *g)
+{
+    return g->ascii ? '>' : 0x2026;
+}
+
+void ui_grid_mark_cut(ui_grid *g, int x, int y)
+{
+    ui_cell *c = ui_grid_at(g, x, y);
+    if (c) {
+        c->ch = ui_grid_ellipsis(g);
+        c->comb = 0;
+    }
+}
+
+bool ui_text_has_ink(const char *utf8)
+{
+    for (const char *p = utf8; *p; p++)
+        if (*p != ' ')
+            return true;
+    return false;
+}
+
+static int grid_text(ui_grid *g, int x, int y, int maxw, const char *utf8, ui_style s, bool mark)
 {
     const unsigned char *p = (const unsigned char *)utf8;
     int col = 0;
@@ -108,7 +131,19 @@ int ui_grid_text(ui_grid *g, int x, int y, int maxw, const char *utf8, ui_style 
         ui_grid_put(g, x + col, y, cp, s);
         col++;
     }
+    if (mark && col > 0 && ui_text_has_ink((const char *)p))
+        ui_grid_mark_cut(g, x + col - 1, y);
     return col;
+}
+
+int ui_grid_text(ui_grid *g, int x, int y, int maxw, const char *utf8, ui_style s)
+{
+    return grid_text(g, x, y, maxw, utf8, s, true);
+}
+
+int ui_grid_clip(ui_grid *g, int x, int y, int maxw, const char *utf8, ui_style s)
+{
+    return grid_text(g, x, y, maxw, utf8, s, false);
 }
 
 int ui_grid_printf(ui_grid *g, int x, int y, int maxw, ui_style s, const char *fmt, ...)
@@ -237,9 +272,23 @@ int ui_grid_wrap(ui_grid *g, int x, int y, int w, int rows, const char *utf8, ui
             n = sizeof buf - 1;
         memcpy(buf, p, n);
         buf[n] = 0;
-        ui_grid_text(g, x, y + line, w, buf, s);
+        int done = ui_grid_text(g, x, y + line, w, buf, s);
         line++;
         p = end;
+        if (line == rows && ui_text_has_ink(p) && done > 0) {
+            /* more text than rows: the last row says so */
+            if (done < w)
+                ui_grid_put(g, x + done, y + line - 1, ui_grid_ellipsis(g), s);
+            else
+                ui_grid_mark_cut(g, x + done - 1, y + line - 1);
+        }
     }
     return line;
+}
+
+int ui_wrap_lines(const char *utf8, int w)
+{
+    ui_grid none = {0, 0, NULL, false};   /* draws nothing: only the lines are counted */
+    ui_style s = {-1, -1, 0};
+    return ui_grid_wrap(&none, 0, 0, w, 1 << 20, utf8, s);
 }

@@ -19,6 +19,7 @@ typedef struct {
 typedef struct {
     int w, h;
     ui_cell *cells;       /* (h, w) row-major */
+    bool ascii;           /* the ellipsis of cut text is '>' instead of U+2026 (false after init) */
 } ui_grid;
 
 typedef struct { int x, y, w, h; } ui_rect;
@@ -38,8 +39,11 @@ ui_cell *ui_grid_at(ui_grid *g, int x, int y);
 const ui_cell *ui_grid_cat(const ui_grid *g, int x, int y);
 void ui_grid_put(ui_grid *g, int x, int y, uint32_t ch, ui_style s);
 /* Writes UTF-8 text from (x, y), at most maxw columns (clipped to the grid). Returns the
- * columns written. Control characters become '?'. */
+ * columns written. Control characters become '?'. Text cut short (more than blanks left over)
+ * ends in an ellipsis in its last column (ui_grid_ellipsis): nothing is cut without one. */
 int ui_grid_text(ui_grid *g, int x, int y, int maxw, const char *utf8, ui_style s);
+/* The same cut plainly, without the ellipsis: for a window over longer text (the line editor). */
+int ui_grid_clip(ui_grid *g, int x, int y, int maxw, const char *utf8, ui_style s);
 /* printf into the grid; returns columns written. */
 int ui_grid_printf(ui_grid *g, int x, int y, int maxw, ui_style s, const char *fmt, ...)
 #if defined(__GNUC__)
@@ -47,8 +51,16 @@ int ui_grid_printf(ui_grid *g, int x, int y, int maxw, ui_style s, const char *f
 #endif
     ;
 /* Word-wraps UTF-8 text into at most rows lines of w columns from (x, y) (long words are cut).
- * Returns the lines used. */
+ * Text left over after the last row ends that row with an ellipsis. Returns the lines used. */
 int ui_grid_wrap(ui_grid *g, int x, int y, int w, int rows, const char *utf8, ui_style s);
+/* The glyph that ends cut text: U+2026, or '>' in an ASCII grid. */
+uint32_t ui_grid_ellipsis(const ui_grid *g);
+/* Marks the cell (x, y), the last one text was written to, as cut: the ellipsis in its style. */
+void ui_grid_mark_cut(ui_grid *g, int x, int y);
+/* True if UTF-8 text has anything but blanks. */
+bool ui_text_has_ink(const char *utf8);
+/* Lines ui_grid_wrap takes for utf8 at width w, with rows enough. */
+int ui_wrap_lines(const char *utf8, int w);
 void ui_grid_fill(ui_grid *g, ui_rect r, uint32_t ch, ui_style s);
 /* A frame around r with a title at the top left; ascii: +-| instead of box drawing. */
 void ui_grid_box(ui_grid *g, ui_rect r, const char *title, ui_style border, ui_style title_style,

@@ -340,6 +340,17 @@ void ui_list_prepare(ui_panel *p, const ui_model *m, ui_rect r)
     if (*scroll < 0) *scroll = 0;
 }
 
+/* Text wrapped into the last two rows of r, or from higher up (the free rows under the shown
+ * items) when it needs more lines at this width. */
+static void bottom_text(ui_grid *g, ui_rect r, int shown, const char *text, ui_style s)
+{
+    int ye = r.y + r.h, need = ui_wrap_lines(text, r.w);
+    int y = ye - need < r.y + shown ? r.y + shown : ye - need;
+    if (y > ye - 2)
+        y = ye - 2;
+    ui_grid_wrap(g, r.x, y, r.w, ye - y, text, s);
+}
+
 void ui_list_draw(const ui_panel *p, ui_grid *g, ui_rect r, const ui_model *m)
 {
     const ui_list_panel *l = (const ui_list_panel *)p;
@@ -405,13 +416,13 @@ void ui_list_draw(const ui_panel *p, ui_grid *g, ui_rect r, const ui_model *m)
     }
     if (!rows || l->n_items == 0)
         return;
-    int my = r.y + r.h - 2;
+    int shown = l->n_items - scroll < list_h ? l->n_items - scroll : list_h;
     if (e && e->kind == UI_EDIT_ITEM && e->panel == p->id) {
         ui_style ms = ui_st(th, e->ok ? UI_R_OK : UI_R_ERROR);
-        /* the validator's message, wrapped over two rows */
-        ui_grid_wrap(g, r.x, my, r.w, 2, e->msg, ms);
+        /* the validator's message, wrapped over the last rows */
+        bottom_text(g, r, shown, e->msg, ms);
     } else if (focused && m->msg_err && m->msg) {
-        ui_grid_wrap(g, r.x, my, r.w, 2, m->msg, ui_st(th, UI_R_ERROR));
+        bottom_text(g, r, shown, m->msg, ui_st(th, UI_R_ERROR));
     } else if (focused) {
         const ui_item *it = &l->items[cur];
         char hint[512] = "";
@@ -431,7 +442,7 @@ void ui_list_draw(const ui_panel *p, ui_grid *g, ui_rect r, const ui_model *m)
         } else {
             snprintf(hint, sizeof hint, "Enter: edit %s", it->key);
         }
-        ui_grid_wrap(g, r.x, my, r.w, 2, hint, ui_st(th, UI_R_DIM));
+        bottom_text(g, r, shown, hint, ui_st(th, UI_R_DIM));
     }
 }
 

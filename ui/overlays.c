@@ -207,10 +207,14 @@ void ui_picker_draw(ui_grid *g, const ui_theme *th, const ui_picker *pr)
     }
     if (pr->n > 0) {
         const char *desc = pr->picks[pr->cur].desc;
-        int y = c.y + c.h - 3;
+        /* from the row after the list (at the latest three rows above the keys) to the keys */
+        int shown = pr->n - top < rows ? pr->n - top : rows;
+        int y = c.y + shown + 1, ylast = c.y + c.h - 2;
+        if (y > ylast - 2)
+            y = ylast - 2;
         ui_style ds = ui_st(th, UI_R_DIM);
         if (d.bg >= 0) ds.bg = d.bg;
-        ui_grid_wrap(g, c.x, y - 1, c.w, 3, desc, ds);
+        ui_grid_wrap(g, c.x, y, c.w, ylast - y + 1, desc, ds);
     }
     ui_grid_text(g, c.x, c.y + c.h - 1, c.w, "Enter opens   Up/Down choose   Esc cancels   click: choose, again: open", d);
 }

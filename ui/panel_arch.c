@@ -117,19 +117,32 @@ static void draw(const ui_panel *p, ui_grid *g, ui_rect r, const ui_model *m)
     }
     if (r.h < 8)
         return;
-    y = r.y + r.h - 2;
+    /* the hints: in the last two rows, or from higher up (the rows under the layers) when they
+     * need more lines at this width */
+    int yl = y, ye = r.y + r.h;
+    ui_style dim = ui_st(th, UI_R_DIM);
     if (e && e->kind == UI_EDIT_LAYER) {
         ui_style ms = ui_st(th, e->ok ? UI_R_OK : UI_R_ERROR);
-        if (ui_grid_wrap(g, r.x, y, r.w, 2, e->msg, ms) < 2 && a->col == 1) {
-            char hint[256];
-            int len = 0;
-            for (int i = 0; i < NN_ACT_COUNT; i++)
-                len += snprintf(hint + len, sizeof hint - (size_t)len, "%s ", nn_act_table[i].name);
-            ui_grid_text(g, r.x, y + 1, r.w, hint, ui_st(th, UI_R_DIM));
-        }
+        char hint[256];
+        int len = 0;
+        for (int i = 0; i < NN_ACT_COUNT; i++)
+            len += snprintf(hint + len, sizeof hint - (size_t)len, "%s%s", i ? " " : "", nn_act_table[i].name);
+        int need = 1 + (a->col == 1 ? ui_wrap_lines(hint, r.w) : 1);
+        y = ye - need < yl ? yl : ye - need;
+        if (y > ye - 2)
+            y = ye - 2;
+        int used = ui_grid_wrap(g, r.x, y, r.w, 2, e->msg, ms);
+        if (used < 2 && a->col == 1)
+            ui_grid_wrap(g, r.x, y + used, r.w, ye - y - used, hint, dim);
     } else if (focused) {
-        ui_grid_text(g, r.x, y, r.w, "Enter edit  a add  d remove  K/J move", ui_st(th, UI_R_DIM));
-        ui_grid_text(g, r.x, y + 1, r.w, "last layer: the output (auto = dataset)", ui_st(th, UI_R_DIM));
+        static const char *const hints[2] = {"Enter edit  a add  d remove  K/J move",
+                                             "last layer: the output (auto = dataset)"};
+        int need = ui_wrap_lines(hints[0], r.w) + ui_wrap_lines(hints[1], r.w);
+        y = ye - need < yl ? yl : ye - need;
+        if (y > ye - 2)
+            y = ye - 2;
+        y += ui_grid_wrap(g, r.x, y, r.w, ye - y - 1, hints[0], dim);
+        ui_grid_wrap(g, r.x, y, r.w, ye - y, hints[1], dim);
     }
 }
 

@@ -207,6 +207,51 @@ void ui_curve_plot(ui_grid *g, ui_rect plot, const ui_snapshot *s, const ui_them
     ui_braille_blit(&canvas, g, plot.x, plot.y, -1, !th->utf8);
 }
 
+/* The legend without colour, drawn as the plot draws: the points as a class digit (bold: train,
+ * reverse: test; on a surface 'o' and 'x'), and on a second line (from 8 rows) the texture of each
+ * class's region, blank where the network is unsure, or the shading ramp of a surface. */
+static void mono_legend(ui_grid *g, ui_rect r, int x, const ui_snapshot *s, const ui_theme *th, bool points)
+{
+    ui_style txt = ui_st(th, UI_R_TEXT), dim = ui_st(th, UI_R_DIM);
+    ui_style bold = {-1, -1, UI_A_BOLD}, rev = {-1, -1, UI_A_REVERSE};
+    int xe = r.x + r.w;
+    bool surface = s->boundary.kind == UI_VIEW_SURFACE;
+    if (points) {
+        x += ui_grid_text(g, x, r.y, xe - x, " points: ", txt);
+        x += ui_grid_text(g, x, r.y, xe - x, surface ? "o" : "0", bold);
+        x += ui_grid_text(g, x, r.y, xe - x, " train  ", txt);
+        x += ui_grid_text(g, x, r.y, xe - x, surface ? "x" : "0", rev);
+        x += ui_grid_text(g, x, r.y, xe - x, " test", txt);
+        if (!surface)
+            x += ui_grid_text(g, x, r.y, xe - x, " (the digit is the class)", dim);
+    } else {
+        x += ui_grid_text(g, x, r.y, xe - x, "points hidden (Enter)", dim);
+    }
+    if (surface) {
+        char lo[16], hi[16];
+        ui_fmt_num(lo, sizeof lo, (double)s->boundary.grid_vmin);
+        ui_fmt_num(hi, sizeof hi, (double)s->boundary.grid_vmax);
+        ui_grid_printf(g, x, r.y, xe - x, dim, "  prediction %s..%s", lo, hi);
+    }
+    if (r.h < 8)
+        return;
+    int y = r.y + 1;
+    x = r.x;
+    if (surface) {
+        x += ui_grid_text(g, x, y, xe - x, "shading, low to high: ", txt);
+        ui_grid_printf(g, x, y, xe - x, ui_st(th, UI_R_VALUE), "%s", mono_ramp + 1);
+        return;
+    }
+    x += ui_grid_text(g, x, y, xe - x, "regions:", txt);
+    for (int c = 0; c < s->info.k && x < xe - 3; c++) {
+        char b[NN_NAME_MAX + 16];
+        snprintf(b, sizeof b, "  %c %d %.12s", mono_region[c % 8], c, s->info.class_names[c]);
+        x += ui_grid_text(g, x, y, xe - x, b, txt);
+    }
+    if (xe - x >= 14)
+        ui_grid_text(g, x, y, xe - x, "  blank unsure", dim);
+}
+
 void ui_boundary_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_views *v, const ui_theme *th)
 {
     bool points = !v || !v->hide_points, hard = v && v->hard_regions;
@@ -249,19 +294,18 @@ void ui_boundary_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_vie
         x += ui_grid_text(g, x, r.y, xe - x, " fit  ", txt);
         x += ui_grid_text(g, x, r.y, xe - x, th->utf8 ? "\xe2\xa0\x82" : "*", dim);
         ui_grid_text(g, x, r.y, xe - x, " data", txt);
+    } else if (th->level == UI_COLOR_MONO && !cell) {
+        mono_legend(g, r, x, s, th, points);
     } else {
-        bool mono = th->level == UI_COLOR_MONO;
         if (cell && s->eval.cell_a < s->info.k && s->eval.cell_p < s->info.k)
             x += ui_grid_printf(g, x, r.y, xe - x, txt, "%s %d test rows: actual %.12s, predicted %.12s (5)",
                                 th->utf8 ? "\xe2\x97\x86" : "*", s->eval.cell_n, s->info.class_names[s->eval.cell_a],
                                 s->info.class_names[s->eval.cell_p]);
         else if (points)
-            x += ui_grid_text(g, x, r.y, xe - x, th->utf8 && !mono ? "\xe2\x97\x8f train \xe2\x97\x8b test" : "o train x test",
+            x += ui_grid_text(g, x, r.y, xe - x, th->utf8 ? "\xe2\x97\x8f train \xe2\x97\x8b test" : "o train x test",
                               txt);
         else
             x += ui_grid_text(g, x, r.y, xe - x, "points hidden (Enter)", ui_st(th, UI_R_DIM));
-        if (mono && points && !cell && s->boundary.kind == UI_VIEW_BOUNDARY)
-            x += ui_grid_text(g, x, r.y, xe - x, " (digit = class)", dim);
         if (s->boundary.kind == UI_VIEW_SURFACE) {
             char lo[16], hi[16];
             ui_fmt_num(lo, sizeof lo, (double)s->boundary.grid_vmin);
@@ -271,9 +315,7 @@ void ui_boundary_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_vie
             for (int c = 0; c < s->info.k && x < xe - 3; c++) {
                 x += ui_grid_text(g, x, r.y, xe - x, "  ", txt);
                 ui_style sw = {ui_class_colour(th, c), -1, 0};
-                x += ui_grid_text(g, x, r.y, xe - x, mono ? "" : th->utf8 ? "\xe2\x96\xa0 " : "# ", sw);
-                if (mono)
-                    x += ui_grid_printf(g, x, r.y, xe - x, txt, "%d:", c);
+                x += ui_grid_text(g, x, r.y, xe - x, th->utf8 ? "\xe2\x96\xa0 " : "# ", sw);
                 x += ui_grid_printf(g, x, r.y, xe - x, txt, "%.12s", s->info.class_names[c]);
             }
         }
@@ -293,17 +335,17 @@ void ui_boundary_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_vie
     }
     if (s->boundary.kind == UI_VIEW_CURVE)
         yname = "target";
-    int top = 1;
+    int top = th->level == UI_COLOR_MONO && !cell && s->boundary.kind != UI_VIEW_CURVE && r.h >= 8 ? 2 : 1;
     if (s->info.n_raw == 2 && s->boundary.kind != UI_VIEW_CURVE && r.h >= 8) {
         /* Playground features: the picture stays in the raw coordinates */
-        ui_grid_printf(g, r.x, r.y + 1, r.w, dim, "x %s, y %s; the network's %d inputs are computed from them "
+        ui_grid_printf(g, r.x, r.y + top, r.w, dim, "x %s, y %s; the network's %d inputs are computed from them "
                        "(dataset.features)", xname, yname, s->info.n_features);
-        top = 2;
+        top++;
     } else if (s->info.n_features > 2 && s->boundary.kind != UI_VIEW_CURVE && r.h >= 8) {
         /* which two features, and that the others are held at their mean */
-        ui_grid_printf(g, r.x, r.y + 1, r.w, dim, "x %s, y %s; %d other features at their mean (arrows pick)",
+        ui_grid_printf(g, r.x, r.y + top, r.w, dim, "x %s, y %s; %d other features at their mean (arrows pick)",
                        xname, yname, s->info.n_features - 2);
-        top = 2;
+        top++;
     }
     const int lw = 8;
     ui_rect plot = ui_rect_make(r.x + lw, r.y + top, r.w - lw, r.h - top - 1);

@@ -20,10 +20,31 @@ static void share(char *b, size_t n, double v)
         snprintf(b, n, "%.0f%%", 100.0 * v);
 }
 
+/* t right-aligned in the w columns from x; never outside them */
 static void cell(ui_grid *g, int x, int y, int w, const char *t, ui_style s)
 {
-    int n = (int)strlen(t);
-    ui_grid_printf(g, x + (w - n > 0 ? w - n : 0), y, w, s, "%s", t);
+    int n = ui_text_width(t);
+    ui_text_cols(g, x + (w - n > 0 ? w - n : 0), y, w, t, s);
+}
+
+/* "mean+-std" in w columns: two decimals when they fit, else each number in its half */
+static void mean_std(char *b, size_t n, double mean, double sd, int w, bool utf8)
+{
+    const char *pm = utf8 ? "\xc2\xb1" : "+-";
+    int pw = utf8 ? 1 : 2;
+    snprintf(b, n, "%.2f%s%.2f", mean, pm, sd);
+    if (ui_text_width(b) <= w)
+        return;
+    char m[24], d[24];
+    int half = (w - pw) / 2;
+    ui_fmt_fit(m, sizeof m, mean, w - pw - half);
+    ui_fmt_fit(d, sizeof d, sd, half);
+    b[0] = 0;
+    if (strlen(m) + strlen(pm) + strlen(d) < n) {
+        strcat(b, m);
+        strcat(b, pm);
+        strcat(b, d);
+    }
 }
 
 void ui_health_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *th)
@@ -96,18 +117,18 @@ void ui_health_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme
             ui_grid_text(g, xs[0], y, cw[0], b, lab);
         if (on[1])
             ui_grid_printf(g, xs[1], y, cw[1], dim, "%.8s", nn_act_name(L->act));
-        ui_fmt_num(b, sizeof b, L->grad_norm);
+        ui_fmt_fit(b, sizeof b, L->grad_norm, cw[2]);
         bool gbad = (!out && (L->grad_norm < NN_HEALTH_TINY_GRAD || L->grad_norm < NN_HEALTH_VANISH_RATIO * gmax)) ||
                     L->grad_norm > NN_HEALTH_HUGE_GRAD;
         if (on[2])
             cell(g, xs[2], y, cw[2], b, gbad ? warn : val);
-        ui_fmt_num(b, sizeof b, L->weight_norm);
+        ui_fmt_fit(b, sizeof b, L->weight_norm, cw[3]);
         if (on[3])
             cell(g, xs[3], y, cw[3], b, val);
         if (isnan(L->update_ratio))
             snprintf(b, sizeof b, "-");
-        else
-            snprintf(b, sizeof b, "%.1e", L->update_ratio);
+        else if (snprintf(b, sizeof b, "%.1e", L->update_ratio) > cw[4])
+            ui_fmt_fit(b, sizeof b, L->update_ratio, cw[4]);
         if (on[4])
             cell(g, xs[4], y, cw[4], b, L->update_ratio >= NN_HEALTH_HIGH_UPDATE ? warn : val);
         if (on[5]) {
@@ -119,9 +140,8 @@ void ui_health_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme
             cell(g, xs[6], y, cw[6], b, !out && L->saturated_share >= NN_HEALTH_SAT_WARN ? warn : val);
         }
         if (on[7]) {
-            snprintf(b, sizeof b, "%.2f%s%.2f", L->act_mean, th->utf8 ? "\xc2\xb1" : "+-", L->act_std);
-            int n = ui_text_width(b);
-            ui_text_cols(g, xs[7] + cw[7] - n, y, cw[7], b, val);
+            mean_std(b, sizeof b, L->act_mean, L->act_std, cw[7], th->utf8);
+            cell(g, xs[7], y, cw[7], b, val);
         }
     }
     /* warnings */
@@ -200,7 +220,7 @@ void ui_health_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme
             if (k == 2)
                 share(b, sizeof b, latest);
             else
-                ui_fmt_num(b, sizeof b, latest);
+                ui_fmt_fit(b, sizeof b, latest, 8);
             ui_grid_printf(g, r.x, y, 16, dim, "%3d %8s ", l + 1, b);
             ui_sparkline(g, r.x + 13, y, sw, v, n, lo, hi, k != 2, ui_st(th, l == nl - 1 ? UI_R_VAL : UI_R_TRAIN),
                          !th->utf8);

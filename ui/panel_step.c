@@ -15,7 +15,20 @@
 #include <stdio.h>
 #include <string.h>
 
-/* "name = [v0 v1 v2 ...]" cut to w columns with " ..." when the vector is longer. */
+/* v with a negative zero as 0: a number shown is never "-0" */
+static double nz(double v)
+{
+    return v == 0 ? 0.0 : v;
+}
+
+/* One vector entry: three significant digits. */
+static int entry(char *b, size_t n, bool space, double v)
+{
+    return snprintf(b, n, "%s%.3g", space ? " " : "", nz(v));
+}
+
+/* "name = [v0 v1 v2 ...]" in w columns: an entry is shown whole or not at all, with " ...]" when
+ * the vector is longer than what fits. */
 static void vec(ui_grid *g, int x, int y, int w, const char *name, const float *v, int n, int true_n, int mark,
                 const ui_theme *th)
 {
@@ -25,9 +38,9 @@ static void vec(ui_grid *g, int x, int y, int w, const char *name, const float *
     x += ui_grid_text(g, x, y, xe - x, " [", val);
     for (int i = 0; i < n; i++) {
         char b[24];
-        snprintf(b, sizeof b, "%s%.3g", i ? " " : "", (double)v[i]);
-        int bw = (int)strlen(b);
-        if (x + bw + 5 > xe && i < n - 1) {
+        int bw = entry(b, sizeof b, i > 0, (double)v[i]);
+        int tail = i < n - 1 || true_n > n ? 5 : 1;   /* room left for " ...]" or "]" */
+        if (x + bw + tail > xe) {
             ui_grid_text(g, x, y, xe - x, " ...]", ui_st(th, UI_R_DIM));
             return;
         }
@@ -37,6 +50,38 @@ static void vec(ui_grid *g, int x, int y, int w, const char *name, const float *
     if (true_n > n)
         x += ui_grid_text(g, x, y, xe - x, " ...", ui_st(th, UI_R_DIM));
     ui_grid_text(g, x, y, xe - x, "]", val);
+}
+
+/* The real last step of the parameter, beside the what-if below it: the batch's mean gradient and
+ * what the step did to the weight. */
+static void real_step(ui_grid *g, int x, int y, int w, const ui_trace *t, const ui_theme *th)
+{
+    ui_style lab = ui_st(th, UI_R_LABEL), val = ui_st(th, UI_R_VALUE), dim = ui_st(th, UI_R_DIM);
+    const char *arrow = th->utf8 ? "\xe2\x86\x92" : "->";
+    int xe = x + w;
+    x += ui_grid_text(g, x, y, w, "real step: ", lab);
+    if (isnan(t->batch_grad)) {
+        ui_grid_text(g, x, y, xe - x, "none yet (S trains one batch)", dim);
+        return;
+    }
+    /* the long form, then a short one when narrow */
+    char b[2][160];
+    if (t->last_kept) {
+        snprintf(b[0], sizeof b[0], "the batch's mean gradient %.4g, lr %.4g: w %.6g %s %.6g", nz(t->batch_grad),
+                 t->last_lr, nz(t->last_w_before), arrow, nz(t->last_w_after));
+        snprintf(b[1], sizeof b[1], "batch mean g %.4g, w %.4g %s %.4g", nz(t->batch_grad), nz(t->last_w_before),
+                 arrow, nz(t->last_w_after));
+        if (ui_text_width(b[1]) > xe - x)
+            snprintf(b[1], sizeof b[1], "w %.4g %s %.4g", nz(t->last_w_before), arrow, nz(t->last_w_after));
+    } else {
+        snprintf(b[0], sizeof b[0], "the last batch's mean gradient %.4g (S shows a step's w before and after)",
+                 nz(t->batch_grad));
+        if (ui_text_width(b[0]) > xe - x)
+            snprintf(b[0], sizeof b[0], "the last batch's mean gradient %.4g", nz(t->batch_grad));
+        snprintf(b[1], sizeof b[1], "last batch's mean g %.4g", nz(t->batch_grad));
+    }
+    const char *pick = ui_text_width(b[0]) <= xe - x ? b[0] : b[1];
+    ui_text_cols(g, x, y, xe - x, pick, t->last_kept ? val : dim);
 }
 
 void ui_step_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_views *v, const ui_theme *th)
@@ -67,12 +112,13 @@ void ui_step_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_views *
     x += ui_grid_printf(g, x, y, xe - x, dim, " (row %d)", t->row);
     if (t->label >= 0 && t->label < s->info.k)
         x += ui_grid_printf(g, x, y, xe - x, txt, "  class %s", s->info.class_names[t->label]);
-    x += ui_grid_printf(g, x, y, xe - x, txt, "  loss %.4g", t->loss_value);
+    x += ui_grid_printf(g, x, y, xe - x, txt, "  loss %.4g", nz(t->loss_value));
     ui_grid_printf(g, x, y, xe - x, dim, "  after epoch %d, batch %d", t->epoch, t->batch);
     y++;
 
-    /* the weight's block at the bottom: 3 lines + the formula */
-    int wl = 3 + t->step.n_lines;
+    /* the weight's block at the bottom: the sample's gradient (+ the penalty), the real step, the
+     * what-if's title and formula */
+    int wl = 3 + (t->penalty_grad != 0) + t->step.n_lines;
     int avail = ye - y - wl;           /* lines for the vectors */
     int nl = t->n_layers;
     /* three lines a layer (z, a, delta) when they fit, else a and delta, else a alone */
@@ -121,27 +167,40 @@ void ui_step_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_views *
         else
             snprintf(prev, sizeof prev, "a%d[%d]", L, t->i);
     }
+    /* the chain rule written out; narrower, without the names, then the gradient alone */
     char line[256];
+    const char *dl = u ? "\xe2\x88\x82L/\xe2\x88\x82" : "dL/d", *times = u ? "\xc3\x97" : "x";
     if (u)
-        snprintf(line, sizeof line, "\xe2\x88\x82L/\xe2\x88\x82%s = %s \xc2\xb7 \xce\xb4%d[%d] = %.4g \xc3\x97 %.4g = %.4g", w,
-                 prev, L + 1, t->j, t->a_prev_i, t->delta_j, t->grad);
+        snprintf(line, sizeof line, "%s%s = %s \xc2\xb7 \xce\xb4%d[%d] = %.4g %s %.4g = %.4g", dl, w, prev, L + 1, t->j,
+                 nz(t->a_prev_i), times, nz(t->delta_j), nz(t->grad));
     else
-        snprintf(line, sizeof line, "dL/d%s = %s * d%d[%d] = %.4g x %.4g = %.4g", w, prev, L + 1, t->j, t->a_prev_i,
-                 t->delta_j, t->grad);
-    ui_text_cols(g, r.x, y++, r.w, line, val);
-    if (y >= ye)
+        snprintf(line, sizeof line, "%s%s = %s * d%d[%d] = %.4g %s %.4g = %.4g", dl, w, prev, L + 1, t->j,
+                 nz(t->a_prev_i), times, nz(t->delta_j), nz(t->grad));
+    if (ui_text_width(line) > r.w)
+        snprintf(line, sizeof line, "%s%s = %.4g %s %.4g = %.4g", dl, w, nz(t->a_prev_i), times, nz(t->delta_j),
+                 nz(t->grad));
+    if (ui_text_width(line) > r.w)
+        snprintf(line, sizeof line, "%s%s = %.4g", dl, w, nz(t->grad));
+    x = r.x + ui_text_cols(g, r.x, y, r.w, line, val);
+    if (xe - x >= 15)
+        ui_grid_text(g, x, y, xe - x, "  (this sample)", dim);
+    if (++y >= ye)
         return;
-    x = r.x;
-    if (t->penalty_grad != 0)
-        x += ui_grid_printf(g, x, y, r.w, txt, "+ regularisation %.4g = %.4g   ", t->penalty_grad, t->grad + t->penalty_grad);
-    if (isnan(t->batch_grad))
-        ui_grid_text(g, x, y, xe - x, "(no batch trained yet)", dim);
-    else
-        ui_grid_printf(g, x, y, xe - x, dim, "the last batch's mean gradient: %.4g", t->batch_grad);
+    if (t->penalty_grad != 0) {
+        ui_grid_printf(g, r.x, y, r.w, txt, "+ regularisation %.4g = %.4g", t->penalty_grad, nz(t->grad + t->penalty_grad));
+        if (++y >= ye)
+            return;
+    }
+    real_step(g, r.x, y, r.w, t, th);
+    if (++y >= ye)
+        return;
+    x = r.x + ui_grid_text(g, r.x, y, r.w, "what-if", ui_st(th, UI_R_WARN));
+    snprintf(line, sizeof line, ", this sample alone as the batch: %s step %ld, lr %.4g:", nn_opt_name(t->step.kind),
+             t->step.t, t->step.lr);
+    if (ui_text_width(line) > xe - x)
+        snprintf(line, sizeof line, ", this sample as the batch:");
+    ui_grid_text(g, x, y, xe - x, line, lab);
     y++;
-    if (y >= ye)
-        return;
-    ui_grid_printf(g, r.x, y++, r.w, lab, "%s step %ld, lr %.4g:", nn_opt_name(t->step.kind), t->step.t, t->step.lr);
     for (int i = 0; i < t->step.n_lines && i < NN_HEALTH_STEP_LINES && y < ye; i++, y++) {
         char folded[2 * NN_HEALTH_LINE];
         const char *fl = t->step.lines[i];

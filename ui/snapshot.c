@@ -659,5 +659,9 @@ void ui_snapshot_fill_trace(ui_trace *out, const nn_health_trace *tr, const nn_s
     out->penalty_grad = ss->penalty_grad;
     out->batch_grad = ss->batch_grad;
     out->step = ss->step;
+    out->last_kept = ss->last_kept;
+    out->last_w_before = ss->last_w_before;
+    out->last_w_after = ss->last_w_after;
+    out->last_lr = ss->last_lr;
     out->valid = true;
 }

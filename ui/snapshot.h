@@ -116,8 +116,13 @@ typedef struct {
     double batch_grad;       /* the parameter's gradient in the last training batch (penalty and clipping
                                 included); NAN before the first batch of the run */
     nn_health_step step;     /* the optimizer's next step on this parameter with gradient
-                                grad + penalty_grad (what training adds, except clipping):
-                                step.lines[0..step.n_lines) are the formulas with the numbers filled in */
+                                grad + penalty_grad (what training adds, except clipping), as if the
+                                batch were this one sample (a what-if): step.lines[0..step.n_lines)
+                                are the formulas with the numbers filled in */
+    bool last_kept;          /* the real last step of the parameter was measured: with the batch's
+                                mean gradient batch_grad at learning rate last_lr it went from
+                                last_w_before to last_w_after (nn_inspect_last_step) */
+    double last_w_before, last_w_after, last_lr;
 } ui_trace;
 
 /* One optimizer of a race (ui_worker_race). */

@@ -110,7 +110,8 @@ int ui_text_width(const char *utf8)
 int ui_text_cols(ui_grid *g, int x, int y, int maxw, const char *utf8, ui_style s)
 {
     int col = 0;
-    for (const unsigned char *p = (const unsigned char *)utf8; *p;) {
+    const unsigned char *p = (const unsigned char *)utf8;
+    while (*p) {
         uint32_t cp;
         int n = ui_utf8_decode(p, &cp);
         if (combining(cp)) {
@@ -129,6 +130,8 @@ int ui_text_cols(ui_grid *g, int x, int y, int maxw, const char *utf8, ui_style 
         ui_grid_put(g, x + col, y, cp, s);
         col++;
     }
+    if (col > 0 && ui_text_has_ink((const char *)p))
+        ui_grid_mark_cut(g, x + col - 1, y);   /* cut: the ellipsis */
     return col;
 }
 

@@ -102,6 +102,7 @@ static void update_trace(ui_worker *w)
         worker_notice(w, true, "step-through: %s", why(&err, st));
         return;
     }
+    nn_inspect_last_step(&w->meter, &w->t, &ss);
     nn_trainer_progress pr;
     nn_trainer_progress_get(&w->t, &pr);
     ui_snapshot_fill_trace(out, &w->tr, &ss, sel, pr.epoch, pr.batch);

@@ -14,6 +14,10 @@ bad "missing.json" check "$T/missing.json"
 # more usage errors: exit 2, one line naming what is wrong
 bad "nope" race iris --optimizers nope
 bad "presets" presets extra
+# (and right: one column of titles, however long the names, e.g. lesson-learning-rate)
+"$NNTERM" presets >"$T/out" 2>"$T/err"
+awk '{ i = index($0, $2); if (c && i != c) bad = 1; c = i } END { exit bad || NR < 10 }' "$T/out"
+check $? "nnterm presets: the titles do not start in one column"
 bad "--bogus" --bogus
 bad "--threads" train iris --threads 9999
 bad "'0' is not max or a whole number" --pace 0 iris

@@ -84,7 +84,7 @@ static void test_loss_chart_marks_live_changes(void **state)
     loss_draw(ui_rect_make(0, 0, 60, 12));
     /* the plot starts at column 8, the x axis is on row 9: epoch 2.5 of 10 is dot 17 of 104 */
     const ui_cell *m = ui_grid_cat(&g, 16, 9);
-    assert_true(row_has(11, "\xe2\x96\xb2 lr 0.1 -> 0.2 (ep"));   /* cut at the panel's edge */
+    assert_true(row_has(11, "\xe2\x96\xb2 lr 0.1 -> 0.2 (e\xe2\x80\xa6"));   /* cut at the panel's edge, with an ellipsis */
     assert_int_equal(ui_grid_cat(&g, 60, 11)->ch, ' ');
     assert_int_equal(m->ch, 0x25B2);
     assert_int_equal(m->fg, ui_st(&app.th, UI_R_WARN).fg);

@@ -104,8 +104,19 @@ static void test_grid_text_clips_and_decodes_utf8(void **state)
     ui_style s = {3, -1, 0};
     assert_int_equal(ui_grid_text(&g, 1, 0, 10, "\xe2\x96\x80xyz", s), 3);
     assert_int_equal(ui_grid_at(&g, 1, 0)->ch, 0x2580);
-    assert_int_equal(ui_grid_at(&g, 3, 0)->ch, 'y');
+    assert_int_equal(ui_grid_at(&g, 3, 0)->ch, 0x2026);   /* "z" did not fit: the ellipsis, never a silent cut */
     assert_int_equal(ui_grid_at(&g, 3, 0)->fg, 3);
+    assert_int_equal(ui_grid_at(&g, 2, 0)->ch, 'x');
+    /* what fits exactly, or is cut only in trailing blanks, has none */
+    assert_int_equal(ui_grid_text(&g, 0, 1, 4, "abcd  ", s), 4);
+    assert_int_equal(ui_grid_at(&g, 3, 1)->ch, 'd');
+    /* ASCII: '>'; ui_grid_clip cuts plainly */
+    g.ascii = true;
+    ui_grid_text(&g, 0, 1, 3, "abcd", s);
+    assert_int_equal(ui_grid_at(&g, 2, 1)->ch, '>');
+    ui_grid_clip(&g, 0, 1, 3, "abcd", s);
+    assert_int_equal(ui_grid_at(&g, 2, 1)->ch, 'c');
+    g.ascii = false;
     assert_null(ui_grid_at(&g, 4, 0));
     ui_grid_box(&g, ui_rect_make(0, 0, 4, 2), "T", s, s, true);
     assert_int_equal(ui_grid_at(&g, 0, 0)->ch, '+');
@@ -141,9 +152,14 @@ static void test_wrap_breaks_lines_at_spaces(void **state)
     ui_grid_row_text(&g, 2, 0, 10, row, sizeof row);
     assert_string_equal(row, "jumps     ");
     ui_grid_clear(&g, s);
-    assert_int_equal(ui_grid_wrap(&g, 0, 0, 4, 2, "abcdefghij", s), 2);   /* a long word is cut */
+    assert_int_equal(ui_grid_wrap(&g, 0, 0, 4, 2, "abcdefghij", s), 2);   /* a long word is cut ... */
     ui_grid_row_text(&g, 1, 0, 4, row, sizeof row);
-    assert_string_equal(row, "efgh");
+    assert_string_equal(row, "efg\xe2\x80\xa6");                          /* ... with an ellipsis */
+    /* more words than rows: the last row ends with an ellipsis after its last word */
+    ui_grid_clear(&g, s);
+    assert_int_equal(ui_grid_wrap(&g, 0, 0, 10, 2, "the quick brown fox jumps", s), 2);
+    ui_grid_row_text(&g, 1, 0, 10, row, sizeof row);
+    assert_string_equal(row, "brown fox\xe2\x80\xa6");
     ui_grid_free(&g);
 }
 

@@ -1069,13 +1069,20 @@ static void trace_steps_through_one_sample_and_follows_step_batch(void **state)
     assert_int_equal(v.s->trace.batch, 0);
     assert_true(fabs(v.s->trace.a_prev_i - (double)v.s->trace.a[0][2]) <= 1e-6 * (1.0 + fabs(v.s->trace.a_prev_i)));
 
-    /* step one batch at a time: the trace follows with the new weights */
+    assert_false(v.s->trace.last_kept);
+
+    /* step one batch at a time: the trace follows with the new weights, and the real step (the
+     * batch's mean gradient) went from the weight shown before to the one shown now */
     double w_before = v.s->trace.step.w;
     for (int b = 1; b <= 2; b++) {
+        double w_prev = v.s->trace.step.w;
         assert_true(ui_worker_step_batch(v.w));
         wait_for(&v, trace_at_batch, &b, "the trace after a batch");
         check_trace(v.s, 5, 1, 2, 1);
         assert_true(isfinite(v.s->trace.batch_grad));
+        assert_true(v.s->trace.last_kept);
+        assert_true(v.s->trace.last_w_before == w_prev);
+        assert_true(v.s->trace.last_w_after == v.s->trace.step.w);
     }
     assert_true(v.s->trace.step.w != w_before);
 
