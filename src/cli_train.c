@@ -116,7 +116,8 @@ static void fmt_value(char *buf, size_t n, double v)
         snprintf(buf, n, "  -   ");
 }
 
-static void print_epoch_text(const nn_trainer *t, const nn_epoch_stats *s)
+/* loaded: epoch 0 is a saved model's weights, not initial ones */
+static void print_epoch_text(const nn_trainer *t, const nn_epoch_stats *s, bool loaded)
 {
     bool cls = t->data.task == NN_TASK_CLASSIFICATION;
     const char *m = cls ? "acc" : "R2";
@@ -128,8 +129,8 @@ static void print_epoch_text(const nn_trainer *t, const nn_epoch_stats *s)
     fmt_value(a[4], sizeof a[4], s->test_loss);
     fmt_value(a[5], sizeof a[5], s->test_acc);
     if (s->epoch == 0) {   /* --epochs 0 */
-        printf("untrained   train loss %s %s %s | val loss %s %s %s | test loss %s %s %s\n", a[0], m, a[1], a[2], m,
-               a[3], a[4], m, a[5]);
+        printf("%-11s train loss %s %s %s | val loss %s %s %s | test loss %s %s %s\n", loaded ? "as loaded" : "untrained",
+               a[0], m, a[1], a[2], m, a[3], a[4], m, a[5]);
         return;
     }
     int w = snprintf(NULL, 0, "%d", t->preset.training.epochs);
@@ -381,7 +382,8 @@ int cli_train(int argc, char **argv)
         rc = EXIT_RUN_FAILED;
         goto out;
     }
-    if (cli_load_preset(p, a.preset) || apply_sets(p, &a))
+    nn_preset_origin origin;
+    if (cli_load_preset(p, a.preset, &origin) || apply_sets(p, &a))
         goto out;
     nn_error err;
     /* A --save that will be refused (a FIFO or device, the preset itself, its data) is refused now,
@@ -398,9 +400,25 @@ int cli_train(int argc, char **argv)
         rc = EXIT_BAD_INPUT;
         goto out;
     }
+    if (origin == NN_ORIGIN_MODEL) {   /* a saved model trains on from its weights */
+        nn_model *m = calloc(1, sizeof *m);
+        st = m ? nn_model_load(m, a.preset, &err) : nn_error_set(&err, NN_ENOMEM, "out of memory");
+        if (st == NN_OK)
+            st = nn_model_apply(m, a.preset, t, &err);
+        nn_model_free(m);
+        free(m);
+        if (st != NN_OK) {
+            fprintf(stderr, "nnterm: %s\n", err.msg);
+            rc = EXIT_BAD_INPUT;
+            goto out;
+        }
+    }
     install_signals();
-    if (!a.json && !a.quiet)
+    if (!a.json && !a.quiet) {
         print_header(t, a.untrained);
+        if (origin == NN_ORIGIN_MODEL)
+            printf("from the trained weights of %s\n", a.preset);
+    }
     /* Standard output fails (a full disk, a reader that went away: SIGPIPE is ignored): without
      * --save there is nothing left to deliver, so the run stops; with --save it goes on, silent,
      * and saves the model, then exits 1 with a message saying so. */
@@ -413,7 +431,7 @@ int cli_train(int argc, char **argv)
             if (a.json)
                 print_epoch_json(t, &t->history[printed]);
             else if (!a.quiet)
-                print_epoch_text(t, &t->history[printed]);
+                print_epoch_text(t, &t->history[printed], false);
             printed++;
         }
         if (out_ok && printed > 0)
@@ -430,7 +448,7 @@ int cli_train(int argc, char **argv)
         /* untrained, interrupted mid-run or diverged: report the current (initial, last finite) weights */
         nn_trainer_evaluate(t, &fin, &err);
         if (a.untrained && out_ok && !a.json && !a.quiet)
-            print_epoch_text(t, &fin);
+            print_epoch_text(t, &fin, origin == NN_ORIGIN_MODEL);
     } else if (t->stopped_early) {
         stopped = "early";
     }
