@@ -354,7 +354,7 @@ static void live_key_list(char *out, size_t cap)
     const nn_preset_key *up = NULL;
     for (int i = 0; i < nn_preset_key_count; i++) {
         const nn_preset_key *k = &nn_preset_keys[i];
-        if (!(k->flags & NN_KEY_LIVE))
+        if (!(k->flags & NN_KEY_LIVE) || (k->flags & NN_KEY_ABOUT))   /* settings, not the name */
             continue;
         const nn_preset_key *parent = nn_preset_key_parent(k);
         const char *last = strrchr(k->path, '.') ? strrchr(k->path, '.') + 1 : k->path;

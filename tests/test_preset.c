@@ -810,13 +810,18 @@ static void test_a_lock_on_a_key_of_a_group_locks_the_edit_that_resets_the_group
 static void test_every_key_of_the_table_reads_back_and_the_live_ones_are_marked(void **state)
 {
     (void)state;
-    static const char *const live[] = {"training.optimizer.learning_rate", "training.regularization.method",
-                                       "training.regularization.lambda", "training.regularization.r",
-                                       "training.regularization.dropout"};
-    int n_live = 0;
-    for (int i = 0; i < nn_preset_key_count; i++)
+    static const char *const live[] = {"name", "description", "training.optimizer.learning_rate",
+                                       "training.regularization.method", "training.regularization.lambda",
+                                       "training.regularization.r", "training.regularization.dropout"};
+    int n_live = 0, n_about = 0;
+    for (int i = 0; i < nn_preset_key_count; i++) {
         n_live += (nn_preset_keys[i].flags & NN_KEY_LIVE) != 0;
-    assert_int_equal(n_live, 5);
+        n_about += (nn_preset_keys[i].flags & NN_KEY_ABOUT) != 0;
+    }
+    assert_int_equal(n_live, 7);
+    assert_int_equal(n_about, 2);   /* the name and the description: live, and they change no number */
+    assert_true(nn_preset_key_find("name")->flags & NN_KEY_ABOUT);
+    assert_true(nn_preset_key_find("description")->flags & NN_KEY_ABOUT);
     for (size_t i = 0; i < sizeof live / sizeof live[0]; i++)
         assert_true(nn_preset_key_live(live[i]));
     assert_false(nn_preset_key_live("training.epochs"));

@@ -103,3 +103,59 @@ void ui_status_draw(ui_grid *g, ui_rect r, const ui_model *m)
         line[len - 2] = 0;
     ui_grid_text(g, r.x + r.w - (len - 2) - 1, r.y, room - 1, line, bar);
 }
+
+void ui_name_draw(ui_grid *g, const ui_theme *th, const char *name, bool changed)
+{
+    if (!name || !*name || g->h < 1)
+        return;
+    uint32_t h = th->utf8 ? 0x2500 : '-';
+    /* the rightmost run of border glyphs on the top row */
+    int end = -1, start = -1;
+    for (int x = g->w - 1; x >= 0; x--) {
+        bool b = ui_grid_cat(g, x, 0)->ch == h;
+        if (b && end < 0)
+            end = x;
+        if (!b && end >= 0) {
+            if (end - x >= 8) {
+                start = x + 1;
+                break;
+            }
+            end = -1;
+        }
+        if (x == 0 && end >= 0 && end + 1 >= 8)
+            start = 0;
+    }
+    if (start < 0)
+        return;
+    int room = end - start + 1 - 4;   /* a glyph of border each side, a space each side */
+    if (room < 4)
+        return;
+    const ui_cell *c = ui_grid_cat(g, end, 0);
+    ui_style bs = {c->fg, c->bg, c->attr};
+    ui_style ns = ui_st(th, UI_R_TITLE);
+    char text[192];
+    snprintf(text, sizeof text, "%s%s", name, changed ? " (changed)" : "");
+    if (ui_utf8_width(text) > room)
+        snprintf(text, sizeof text, "%s", name);
+    int w = ui_utf8_width(text);
+    char cut[192];
+    if (w > room) {   /* cut with an ellipsis */
+        int n = 0, used = 0;
+        const unsigned char *q = (const unsigned char *)text;
+        while (q[n]) {
+            uint32_t cp;
+            int len = ui_utf8_decode(q + n, &cp);
+            if (len <= 0 || used + 1 > room - (th->utf8 ? 1 : 3))
+                break;
+            n += len;
+            used++;
+        }
+        snprintf(cut, sizeof cut, "%.*s%s", n, text, th->utf8 ? "\xe2\x80\xa6" : "...");
+        snprintf(text, sizeof text, "%s", cut);
+        w = ui_utf8_width(text);
+    }
+    int x = end - 1 - w;
+    ui_grid_put(g, x - 1, 0, ' ', bs);
+    ui_grid_text(g, x, 0, w, text, ns);
+    ui_grid_put(g, x + w, 0, ' ', bs);
+}
