@@ -110,6 +110,12 @@ static void pull_snapshot(ui_app *a)
     if (!ui_worker_snapshot(a->w, &a->snap, &a->seen_seq))
         return;
     a->dirty = true;
+    /* a message about what was before (a lesson's "is locked", a setting changed) goes when the run
+     * starts, pauses or ends; a notice that comes with the change shows after it */
+    ui_run_state st = a->snap.state;
+    if (a->msg[0] && st != a->msg_state &&
+        (st == UI_RUN_RUNNING || st == UI_RUN_PAUSED || st == UI_RUN_DONE || st == UI_RUN_DIVERGED))
+        a->msg[0] = '\0';
     if (a->snap.notice_seq != a->notice_seq) {
         a->notice_seq = a->snap.notice_seq;
         if (a->snap.notice[0])

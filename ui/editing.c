@@ -16,6 +16,7 @@ void ui_app_message(ui_app *a, bool err, const char *fmt, ...)
     vsnprintf(a->msg, sizeof a->msg, fmt, ap);
     va_end(ap);
     a->msg_err = err;
+    a->msg_state = a->snap.state;
     a->msg_until = ui_now() + (err ? 6.0 : 3.0);
     a->dirty = true;
 }

@@ -266,7 +266,7 @@ void ui_small_draw(ui_grid *g, const ui_theme *th, int cols, int lines, bool ask
 {
     char line[96];
     snprintf(line, sizeof line, "terminal too small (%dx%d, need %dx%d)", cols, lines, UI_MIN_W, UI_MIN_H);
-    const char *l2 = asking_quit ? "training runs: quit? y / n" : "q quits";
+    const char *l2 = asking_quit ? "training goes on: quit? y / n" : "q quits";
     int y = g->h / 2 - 1;
     if (y < 0) y = 0;
     int w = (int)strlen(line);

@@ -250,6 +250,8 @@ void ui_items_json_text(const char *key, const char *text, char *out, size_t n);
 
 /* statusbar.c: the bottom line */
 void ui_status_draw(ui_grid *g, ui_rect r, const ui_model *m);
+/* The status bar's word for Space in state st: Start, Pause (RUNNING), Resume (PAUSED), Continue (DONE). */
+const char *ui_space_word(ui_run_state st);
 /* The experiment's name on the top row, right-aligned over the rightmost run of border glyphs (at
  * least 8 of them), with " (changed)" when changed and there is room; cut with an ellipsis when
  * long. Nothing when the row has no such run. */

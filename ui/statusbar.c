@@ -26,6 +26,33 @@ static void fmt_rate(char *out, size_t n, double r)
         snprintf(out, n, "%.0f", r);
 }
 
+const char *ui_space_word(ui_run_state st)
+{
+    switch (st) {
+    case UI_RUN_RUNNING: return "Pause";
+    case UI_RUN_PAUSED: return "Resume";
+    case UI_RUN_DONE: return "Continue";
+    case UI_RUN_LOADING:
+    case UI_RUN_READY:
+    case UI_RUN_DIVERGED:
+    case UI_RUN_ERROR:
+    case UI_RUN_COUNT:
+        break;
+    }
+    return "Start";
+}
+
+/* The status bar's figures: " Epoch E/M  [batch B/N  ]R samples/s  T  ETA T[lr] ". */
+static void status_info(char *out, size_t n, bool wide, int epoch, int epochs, int batch, int n_batches,
+                        const char *rate, const char *el, const char *eta, const char *lr)
+{
+    if (wide)
+        snprintf(out, n, " Epoch %d/%d  batch %d/%d  %s samples/s  %s  ETA %s%s ", epoch, epochs, batch, n_batches,
+                 rate, el, eta, lr);
+    else
+        snprintf(out, n, " Epoch %d/%d  %s samples/s  %s  ETA %s ", epoch, epochs, rate, el, eta);
+}
+
 void ui_status_draw(ui_grid *g, ui_rect r, const ui_model *m)
 {
     const ui_theme *th = m->th;
@@ -49,17 +76,30 @@ void ui_status_draw(ui_grid *g, ui_rect r, const ui_model *m)
     fmt_time(el, sizeof el, s->elapsed_s);
     fmt_time(eta, sizeof eta, s->eta_s);
     fmt_rate(rate, sizeof rate, s->samples_per_s);
-    char info[160];
+    char info[160], lr[32] = "";
     bool msg = m->msg ||
                ((s->state == UI_RUN_ERROR || s->state == UI_RUN_DIVERGED) && s->message[0]);
+    if (!s->race.on)   /* a race's entries each have their own (the Race view's legend) */
+        snprintf(lr, sizeof lr, "  lr %.3g", s->base_lr);
     if (msg)
         snprintf(info, sizeof info, " Epoch %d/%d ", s->epoch, s->epochs);
-    else if (r.w >= 100)
-        snprintf(info, sizeof info, " Epoch %d/%d  batch %d/%d  %s samples/s  %s  ETA %s  lr %.3g ", s->epoch,
-                 s->epochs, s->batch, s->n_batches, rate, el, s->eta_s > 0 ? eta : "-", s->base_lr);
     else
-        snprintf(info, sizeof info, " Epoch %d/%d  %s samples/s  %s  ETA %s ", s->epoch, s->epochs, rate, el,
-                 s->eta_s > 0 ? eta : "-");
+        status_info(info, sizeof info, r.w >= 100, s->epoch, s->epochs, s->batch, s->n_batches, rate, el,
+                    s->eta_s > 0 ? eta : "-", lr);
+    /* the figures that change while training (the epoch, the batch, the rate, the times) do not move
+     * the hints: the text is as wide as it is with the widest of them (the epoch and the batch as wide
+     * as their totals, a rate of 99.9M, times of at least 9:59) */
+    if (!msg) {
+        char widest[160];
+        int top = s->epoch > s->epochs ? s->epoch : s->epochs, nb = s->batch > s->n_batches ? s->batch : s->n_batches;
+        status_info(widest, sizeof widest, r.w >= 100, top, s->epochs, nb, s->n_batches, "99.9M",
+                    strlen(el) > 4 ? el : "9:59", strlen(eta) > 4 ? eta : "9:59", lr);
+        int wi = (int)strlen(info), ww = (int)strlen(widest);
+        if (wi < ww && ww < (int)sizeof info) {
+            memset(info + wi, ' ', (size_t)(ww - wi));
+            info[ww] = '\0';
+        }
+    }
     x += ui_grid_text(g, x, r.y, r.x + r.w - x, info, bar);
     int room = r.x + r.w - x;
     if (room <= 2)
@@ -91,8 +131,8 @@ void ui_status_draw(ui_grid *g, ui_rect r, const ui_model *m)
         const char *k = ui_key_label_for(hints[i]);
         char one[48];
         const char *word = words[i];
-        if (hints[i] == UI_ACT_START_PAUSE && s->state == UI_RUN_RUNNING)
-            word = "Pause";
+        if (hints[i] == UI_ACT_START_PAUSE)
+            word = ui_space_word(s->state);
         int n = snprintf(one, sizeof one, "%.*s %s  ", (int)strcspn(k, " "), k, word);
         if (len + n - 2 > room - 1)
             break;

@@ -562,8 +562,11 @@ static void do_set_param(ui_worker *w, const char *key, const char *value)
             get_plain(nn_trainer_preset(&w->t), key, after, sizeof after);
             if (strcmp(before, after) != 0)
                 add_event(w, "%s %s -> %s", label, before, after);
-            worker_notice(w, false, "%s %s -> %s from epoch %d, batch %d", label, before, after, pr.epoch + 1,
-                          pr.batch + 1);
+            if (w->state == UI_RUN_DONE || nn_trainer_finished(&w->t))   /* no epoch 301 of a 300-epoch run */
+                worker_notice(w, false, "%s %s -> %s for the epochs trained next", label, before, after);
+            else
+                worker_notice(w, false, "%s %s -> %s from epoch %d, batch %d", label, before, after, pr.epoch + 1,
+                              pr.batch + 1);
             if (w->state != UI_RUN_RUNNING)
                 update_trace(w);
         }
