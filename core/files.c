@@ -9,7 +9,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -84,6 +86,82 @@ nn_status nn_file_read(const char *path, char **buf, size_t *len, nn_error *err)
     return nn_file_read_max(path, nn_file_read_limit(), "a quarter of this machine's memory", buf, len, err);
 }
 
+/* Opens path for reading if it is a regular file (*fd blocking, *st its stat); else an error naming it. */
+static nn_status open_regular(const char *path, int *fd_out, struct stat *st, nn_error *err)
+{
+    /* O_NONBLOCK: opening a FIFO with no writer, or some devices, would wait; O_NOCTTY: a terminal
+     * named as a file must not become ours. Only regular files are read (below), then blocking. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
+        return nn_error_set(err, NN_EIO, "%s: %s", path, strerror(errno));
+    if (fstat(fd, st) != 0) {
+        int e = errno;
+        close(fd);
+        return nn_error_set(err, NN_EIO, "%s: %s", path, strerror(e));
+    }
+    if (S_ISDIR(st->st_mode)) {
+        close(fd);
+        return nn_error_set(err, NN_EIO, "%s: %s", path, strerror(EISDIR));
+    }
+    /* A device never ends (/dev/zero, a terminal) and a FIFO may never be written to: only regular
+     * files are read. */
+    if (!S_ISREG(st->st_mode)) {
+        close(fd);
+        return nn_error_set(err, NN_EIO, "%s: %s, not a regular file", path, file_kind(st->st_mode));
+    }
+    int fl = fcntl(fd, F_GETFL);
+    if (fl >= 0)
+        (void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+    *fd_out = fd;
+    return NN_OK;
+}
+
+nn_status nn_file_read_head(const char *path, char *out, size_t cap, size_t *len, nn_error *err)
+{
+    *len = 0;
+    if (cap == 0)
+        return NN_OK;
+    out[0] = '\0';
+    if (!path || !*path)
+        return nn_error_set(err, NN_EINVAL, "empty file name");
+    if (strncmp(path, NN_BUILTIN_PREFIX, strlen(NN_BUILTIN_PREFIX)) == 0) {
+        char *b = NULL;
+        size_t n = 0;
+        nn_status st = read_builtin(path, &b, &n, err);
+        if (st != NN_OK)
+            return st;
+        *len = n < cap - 1 ? n : cap - 1;
+        memcpy(out, b, *len);
+        out[*len] = '\0';
+        free(b);
+        return NN_OK;
+    }
+    int fd;
+    struct stat st;
+    nn_status s = open_regular(path, &fd, &st, err);
+    if (s != NN_OK)
+        return s;
+    size_t n = 0;
+    while (n < cap - 1) {
+        ssize_t r = read(fd, out + n, cap - 1 - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            int e = errno;
+            close(fd);
+            out[0] = '\0';
+            return nn_error_set(err, NN_EIO, "%s: %s", path, strerror(e));
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    close(fd);
+    out[n] = '\0';
+    *len = n;
+    return NN_OK;
+}
+
 nn_status nn_file_read_max(const char *path, size_t max_bytes, const char *why, char **buf, size_t *len,
                            nn_error *err)
 {
@@ -98,30 +176,11 @@ nn_status nn_file_read_max(const char *path, size_t max_bytes, const char *why, 
     char lim[32];
     size_text(lim, sizeof lim, max_bytes);
 
-    /* O_NONBLOCK: opening a FIFO with no writer, or some devices, would wait; O_NOCTTY: a terminal
-     * named as a file must not become ours. Only regular files are read (below), then blocking. */
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-    if (fd < 0)
-        return nn_error_set(err, NN_EIO, "%s: %s", path, strerror(errno));
+    int fd;
     struct stat st;
-    if (fstat(fd, &st) != 0) {
-        int e = errno;
-        close(fd);
-        return nn_error_set(err, NN_EIO, "%s: %s", path, strerror(e));
-    }
-    if (S_ISDIR(st.st_mode)) {
-        close(fd);
-        return nn_error_set(err, NN_EIO, "%s: %s", path, strerror(EISDIR));
-    }
-    /* A device never ends (/dev/zero, a terminal) and a FIFO may never be written to: only regular
-     * files are read. */
-    if (!S_ISREG(st.st_mode)) {
-        close(fd);
-        return nn_error_set(err, NN_EIO, "%s: %s, not a regular file", path, file_kind(st.st_mode));
-    }
-    int fl = fcntl(fd, F_GETFL);
-    if (fl >= 0)
-        (void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+    nn_status os = open_regular(path, &fd, &st, err);
+    if (os != NN_OK)
+        return os;
     /* A file may still grow while it is read: nothing longer than max_bytes is read (by default a
      * quarter of the machine's memory), rather than meet the OOM killer (or an ASan abort) on the way. */
     if (st.st_size > 0 && (uintmax_t)st.st_size > (uintmax_t)max_bytes) {
@@ -595,6 +654,62 @@ int nn_path_join(char *out, size_t outlen, const char *dir, const char *rel)
     if (k < 0 || (size_t)k >= outlen)
         return -1;
     return 0;
+}
+
+/* The canonical absolute form of a path whose folder exists (its name need not): realpath of the
+ * folder, then the name. -1 when the folder cannot be resolved or the result is too long. */
+static int canonical(char *out, size_t outlen, const char *path)
+{
+    char dir[NN_PATH_MAX], real[PATH_MAX];
+    nn_path_dir(dir, sizeof dir, path);
+    if (!realpath(dir, real))
+        return -1;
+    const char *slash = strrchr(path, '/');
+    const char *name = slash ? slash + 1 : path;
+    int k;
+    if (!*name || strcmp(name, ".") == 0)
+        k = snprintf(out, outlen, "%s", real);
+    else
+        k = snprintf(out, outlen, "%s%s%s", real, strcmp(real, "/") == 0 ? "" : "/", name);
+    return k < 0 || (size_t)k >= outlen ? -1 : 0;
+}
+
+int nn_path_relative(char *out, size_t outlen, const char *from_dir, const char *to)
+{
+    if (strncmp(to, NN_BUILTIN_PREFIX, strlen(NN_BUILTIN_PREFIX)) == 0) {
+        int k = snprintf(out, outlen, "%s", to);
+        return k < 0 || (size_t)k >= outlen ? -1 : 0;
+    }
+    char from[PATH_MAX + 8], dest[NN_PATH_MAX];
+    if (!realpath(from_dir, from) || canonical(dest, sizeof dest, to) != 0)
+        return -1;
+    /* the longest common run of whole components */
+    size_t common = 0;
+    for (size_t i = 0;; i++) {
+        bool fe = from[i] == '\0' || from[i] == '/', te = dest[i] == '\0' || dest[i] == '/';
+        if (fe && te)
+            common = i;
+        if (from[i] != dest[i] || from[i] == '\0')
+            break;
+    }
+    if (strcmp(from, "/") == 0)
+        common = 0;
+    size_t len = 0;
+    out[0] = '\0';
+    /* one ".." for every component of from after the common part */
+    for (const char *q = from + common; *q; q++) {
+        if (*q != '/' || q[1] == '\0')
+            continue;
+        int k = snprintf(out + len, outlen - len, "../");
+        if (k < 0 || (size_t)k >= outlen - len)
+            return -1;
+        len += (size_t)k;
+    }
+    const char *rest = dest + common;
+    while (*rest == '/')
+        rest++;
+    int k = snprintf(out + len, outlen - len, "%s", rest);
+    return k < 0 || (size_t)k >= outlen - len ? -1 : 0;
 }
 
 // --- gzip

@@ -29,6 +29,9 @@ nn_status nn_file_read(const char *path, char **buf, size_t *len, nn_error *err)
  * than max_bytes bytes without reading more than that. nn_file_read's limit is nn_file_read_limit(). */
 nn_status nn_file_read_max(const char *path, size_t max_bytes, const char *why, char **buf, size_t *len,
                            nn_error *err);
+/* The first bytes of a regular file (or "builtin:NAME"): at most cap - 1 of them into out, NUL-ended,
+ * *len how many. The same refusals as nn_file_read (a FIFO or device: an error, without blocking). */
+nn_status nn_file_read_head(const char *path, char *out, size_t cap, size_t *len, nn_error *err);
 /* A quarter of the machine's memory: the most nn_file_read reads. */
 size_t nn_file_read_limit(void);
 
@@ -55,6 +58,10 @@ void nn_file_remove_temporaries(void);
 void nn_path_dir(char *out, size_t outlen, const char *path);
 /* Joins dir and rel into out unless rel is absolute or dir is empty. Returns 0, or -1 if too long. */
 int nn_path_join(char *out, size_t outlen, const char *dir, const char *rel);
+/* The path of to (a file whose folder exists) relative to the folder from_dir ("../data/x.csv"), both
+ * resolved first (links followed); "builtin:NAME" stays as it is. -1 when a folder cannot be
+ * resolved or out is too small. */
+int nn_path_relative(char *out, size_t outlen, const char *from_dir, const char *to);
 
 /* Inflates gzip data in[0..inlen) (one or more members) into a malloc'd *out of *outlen bytes. At most
  * 16 GiB and nn_file_read_limit() come out: a gzip bomb is NN_ENOMEM with a message, never the OOM

@@ -228,7 +228,13 @@ nn_status nn_model_save_state(const char *path, const nn_preset *p, const nn_net
     for (size_t i = 0; i < net->n_params; i++)
         if (!isfinite(net->params[i]))
             return nn_error_set(err, NN_EDIVERGED, "%s: not saved: the network has a non-finite weight", path);
-    char *text = nn_model_to_json_state(p, net, nm, d, s);
+    nn_preset *q = malloc(sizeof *q);   /* ~25 KB: not on the caller's stack */
+    if (!q)
+        return nn_error_set(err, NN_ENOMEM, "%s: out of memory writing the model", path);
+    *q = *p;
+    nn_preset_rebase(q, path);   /* its relative data paths from the model's folder, where loading reads them */
+    char *text = nn_model_to_json_state(q, net, nm, d, s);
+    free(q);
     if (!text)
         return nn_error_set(err, NN_ENOMEM, "%s: out of memory writing the model", path);
     st = nn_file_write_atomic(path, text, strlen(text), err);
@@ -724,6 +730,53 @@ void nn_model_free(nn_model *m)
     nn_network_free(&m->net);
     nn_train_state_free(&m->state);
     memset(m, 0, sizeof *m);
+}
+
+// --- into a trainer ------------------------------------------------------------------------------
+
+/* "4-40-3" */
+static void shape_text(char *out, size_t n, const nn_network *net)
+{
+    int len = snprintf(out, n, "%d", net->n_inputs);
+    for (int l = 0; l < net->n_layers && len > 0 && (size_t)len < n; l++)
+        len += snprintf(out + len, n - (size_t)len, "-%d", net->layers[l].out);
+}
+
+/* Two normalisation figures agree: the same data and split give the same bits; 1e-5 relative allows
+ * for the nine printed digits. */
+static bool close_enough(float a, float b)
+{
+    return fabsf(a - b) <= 1e-5f * fmaxf(1.0f, fmaxf(fabsf(a), fabsf(b)));
+}
+
+nn_status nn_model_apply(const nn_model *m, const char *file, nn_trainer *t, nn_error *err)
+{
+    const nn_network *mn = &m->net, *tn = nn_trainer_network(t);
+    bool same = mn->n_inputs == tn->n_inputs && mn->n_layers == tn->n_layers && mn->n_params == tn->n_params;
+    for (int l = 0; same && l < mn->n_layers; l++)
+        same = mn->layers[l].in == tn->layers[l].in && mn->layers[l].out == tn->layers[l].out &&
+               mn->layers[l].act == tn->layers[l].act;
+    if (!same) {
+        char a[160], b[160];
+        shape_text(a, sizeof a, mn);
+        shape_text(b, sizeof b, tn);
+        return nn_error_set(err, NN_EINVAL, "%s: the model's network %s does not match the preset's %s%s", file, a,
+                            b, strcmp(a, b) == 0 ? " (the activations differ)" : "");
+    }
+    const nn_norm *tm = nn_trainer_norm(t);
+    if (tm->kind != m->norm.kind || tm->n_features != m->norm.n_features)
+        return nn_error_set(err, NN_EINVAL, "%s: the data is normalised differently from when the model was saved",
+                            file);
+    for (int j = 0; j < tm->n_features && tm->shift && m->norm.shift; j++)
+        if (!close_enough(tm->shift[j], m->norm.shift[j]) || !close_enough(tm->scale[j], m->norm.scale[j]))
+            return nn_error_set(err, NN_EINVAL, "%s: the data changed since the model was saved (feature %d: "
+                                "shift %.6g, scale %.6g; the model's %.6g, %.6g): its weights were not loaded",
+                                file, j, (double)tm->shift[j], (double)tm->scale[j], (double)m->norm.shift[j],
+                                (double)m->norm.scale[j]);
+    nn_error e;
+    if (nn_trainer_set_weights(t, mn->params, mn->n_params, &e) != NN_OK)
+        return nn_error_set(err, NN_EINVAL, "%s: %s", file, e.msg);
+    return NN_OK;
 }
 
 // --- prediction -----------------------------------------------------------------------------------

@@ -12,6 +12,7 @@
 #include "network.h"
 #include "preset.h"
 #include "trainer_state.h"
+#include "trainer.h"
 
 #define NN_MODEL_FORMAT "nnterm-model"
 #define NN_MODEL_VERSION 1
@@ -33,7 +34,8 @@ typedef struct {
 } nn_model;
 
 /* Saves a trained network with what predicting needs. d gives the names and the task. Refused
- * (nothing written) over the preset p or its data files (nn_model_check_save). */
+ * (nothing written) over the preset p or its data files (nn_model_check_save). The preset inside is p
+ * with its relative data paths rewritten for the model's folder (nn_preset_rebase). */
 nn_status nn_model_save(const char *path, const nn_preset *p, const nn_network *net, const nn_norm *nm,
                         const nn_dataset *d, nn_error *err);
 /* The checks nn_model_save makes before it writes: path is not a FIFO, device, socket or folder
@@ -54,6 +56,13 @@ char *nn_model_to_json_state(const nn_preset *p, const nn_network *net, const nn
 nn_status nn_model_parse(nn_model *m, const char *buf, size_t len, const char *filename, nn_error *err);
 nn_status nn_model_load(nn_model *m, const char *path, nn_error *err);
 void nn_model_free(nn_model *m);
+
+/* Gives trainer t (built from m's preset, or one like it) m's weights, which reset returns to
+ * (nn_trainer_set_weights). Refused, with t unchanged, when t's network differs from m's (layers,
+ * units, activations: "the model's network 4-40-3 does not match the preset's 4-32-3") or when t's
+ * data is normalised differently (the data changed since the model was saved: the weights would not
+ * mean what they meant); file names the model in the messages. */
+nn_status nn_model_apply(const nn_model *m, const char *file, nn_trainer *t, nn_error *err);
 
 /* The columns predict reads, in order: the raw features with n_raw, else the features. *n receives
  * how many. */

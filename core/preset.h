@@ -97,13 +97,38 @@ struct cJSON *nn_preset_to_cjson(const nn_preset *p);
 nn_status nn_preset_from_cjson(nn_preset *p, const struct cJSON *root, const char *filename,
                                nn_diags *diags, nn_error *err);
 /* Atomic save (files.h). Refused (NN_EIO) when path is one of the preset's data files
- * (nn_preset_check_save); it may replace the preset's own file (that is how an edit is kept). */
+ * (nn_preset_check_save); it may replace the preset's own file (that is how an edit is kept).
+ * Relative data paths are written relative to path's folder (nn_preset_rebase). */
 nn_status nn_preset_save(const nn_preset *p, const char *path, nn_error *err);
 /* NN_OK unless a save to path would replace a file the preset reads: its data files (dataset.path,
  * the idx files), resolved against base_dir, and when self is true the preset file itself. Compared
  * by device and inode, so another spelling, a symbolic or a hard link is caught. The message names
  * path and the file it would replace. */
 nn_status nn_preset_check_save(const nn_preset *p, const char *path, bool self, nn_error *err);
+
+/* p as it reads from the file target: its relative data paths (dataset.path, the idx files) rewritten
+ * to name the same files from target's folder (a built-in preset's embedded file as "builtin:NAME"),
+ * file = target, base_dir = its folder. A path whose folder cannot be resolved stays as it is. */
+void nn_preset_rebase(nn_preset *p, const char *target);
+/* The keys whose values differ between a and b, name and description aside (a changed experiment):
+ * how many, and (out may be NULL) a list "lr 0.03 -> 0.06, layer 2 units 64 -> 16, model.layers 3 ->
+ * 2 layers" cut to cap bytes ("..." at the end when cut). */
+int nn_preset_diff(const nn_preset *a, const nn_preset *b, char *out, size_t cap);
+
+/* What a name given as PRESET holds (nn_preset_open). */
+typedef enum {
+    NN_ORIGIN_PRESET,    /* a JSON preset, or a built-in one */
+    NN_ORIGIN_CSV,       /* a CSV file (its name ends in .csv): the defaults on that data */
+    NN_ORIGIN_MODEL      /* a model file (format "nnterm-model"): the preset it was trained with */
+} nn_preset_origin;
+
+/* What the command line and the trainer take as PRESET: a built-in name or a preset file
+ * (nn_preset_load); a CSV file, whose name ends in .csv (any case), as the defaults with
+ * dataset.source csv on it (label: the last column; name: the file's name); or a model file, whose
+ * first bytes say "nnterm-model", as the preset inside it, after the whole model checks out
+ * (nn_model_load; base_dir: the model's folder). origin (may be NULL) receives which. */
+nn_status nn_preset_open(nn_preset *p, const char *name_or_path, nn_preset_origin *origin, nn_diags *diags,
+                         nn_error *err);
 
 /* The presets embedded from presets/ (names without ".json", in a fixed order, iris first). */
 int nn_preset_builtin_count(void);

@@ -79,8 +79,10 @@ static bool lesson_present(const nn_preset *p) { return p->lesson.present; }
 #define TEXT(field) .off = P(field), .size = sizeof(((nn_preset *)0)->field)
 
 const nn_preset_key nn_preset_keys[] = {
-    {"name", NN_KEY_STRING, TEXT(name), .doc = "title shown in the UI and `nnterm presets`"},
-    {"description", NN_KEY_STRING, TEXT(description), .flags = NN_KEY_LINES,
+    {"name", NN_KEY_STRING, TEXT(name), .flags = NN_KEY_LIVE | NN_KEY_ABOUT, .panel = NN_PANEL_DATASET,
+     .order = -2, .label = "name", .doc = "title shown in the UI and `nnterm presets`"},
+    {"description", NN_KEY_STRING, TEXT(description), .flags = NN_KEY_LINES | NN_KEY_LIVE | NN_KEY_ABOUT,
+     .panel = NN_PANEL_DATASET, .order = -1, .label = "description",
      .doc = "what the preset shows and what to expect, for a teacher to read aloud"},
     {"seed", NN_KEY_SEED, .off = P(seed), .range = R_INT(0, 9007199254740992.0), .dflt = 1234,
      .panel = NN_PANEL_HPARAMS, .order = 61,

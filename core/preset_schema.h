@@ -42,6 +42,8 @@ enum {
     NN_KEY_INDENT = 1 << 9,      /* the panels show it indented under the row above (a parameter of it) */
     NN_KEY_OWN_DEFAULT = 1 << 10,/* a key of a kind's object whose preset default is its own (the seed's
                                     learning rate), not the kind's */
+    NN_KEY_ABOUT = 1 << 11,      /* describes the experiment (its name, its description) and changes no
+                                    number: edited at any time, with no reset and no marker on the chart */
 };
 
 /* Which panel of the trainer lists the key. */

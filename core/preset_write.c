@@ -4,6 +4,7 @@
 
 #include "datasets.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -167,12 +168,147 @@ nn_status nn_preset_check_save(const nn_preset *p, const char *path, bool self, 
     return NN_OK;
 }
 
+void nn_preset_rebase(nn_preset *p, const char *target)
+{
+    char dir[NN_PATH_MAX];
+    nn_path_dir(dir, sizeof dir, target);
+    char a[PATH_MAX], b[PATH_MAX];
+    bool same = strcmp(dir, p->base_dir) == 0 ||
+                (realpath(dir, a) && realpath(p->base_dir, b) && strcmp(a, b) == 0);
+    const nn_source_info *src = nn_source_find(p->dataset.source);
+    for (int i = 0; src && !same && i < src->n_keys; i++) {
+        if (!(src->keys[i].flags & NN_SOURCE_FILE))
+            continue;
+        char *rel = (char *)&p->dataset + src->keys[i].off;   /* char[NN_PATH_MAX] */
+        char full[NN_PATH_MAX], out[NN_PATH_MAX];
+        if (!rel[0] || rel[0] == '/' || strncmp(rel, NN_BUILTIN_PREFIX, strlen(NN_BUILTIN_PREFIX)) == 0)
+            continue;
+        if (nn_path_join(full, sizeof full, p->base_dir, rel) == 0 &&
+            nn_path_relative(out, sizeof out, dir, full) == 0)
+            memcpy(rel, out, strlen(out) + 1);
+    }
+    snprintf(p->file, sizeof p->file, "%s", target);
+    snprintf(p->base_dir, sizeof p->base_dir, "%s", dir);
+}
+
+// --- what changed -----------------------------------------------------------------------------------
+
+typedef struct {
+    char *out;
+    size_t cap, len;
+    int count;
+} diff_list;
+
+/* A value as the list shows it: a number or word as is, a string without quotes, an array by length. */
+static void diff_value(char *buf, size_t n, const cJSON *it)
+{
+    if (!it)
+        snprintf(buf, n, "-");
+    else if (cJSON_IsString(it))
+        snprintf(buf, n, "%.40s%s", it->valuestring, strlen(it->valuestring) > 40 ? "..." : "");
+    else if (cJSON_IsArray(it))
+        snprintf(buf, n, "%d item%s", cJSON_GetArraySize(it), cJSON_GetArraySize(it) == 1 ? "" : "s");
+    else if (cJSON_IsObject(it))
+        snprintf(buf, n, "{...}");
+    else
+        preset_describe(buf, n, it);
+}
+
+/* How the list names a path: a key's short name ("lr"), "layer 2 units", else the path. */
+static void diff_name(char *buf, size_t n, const char *path)
+{
+    int layer;
+    char key[64];
+    if (sscanf(path, "model.layers.%d.%63s", &layer, key) == 2) {
+        snprintf(buf, n, "layer %d %s", layer + 1, key);
+        return;
+    }
+    const nn_preset_key *k = nn_preset_key_find(path);
+    snprintf(buf, n, "%s", k && k->type != NN_KEY_OBJECT ? nn_preset_key_abbrev(k) : path);
+}
+
+static void diff_add(diff_list *d, const char *path, const cJSON *a, const cJSON *b)
+{
+    d->count++;
+    if (!d->out || d->len + 1 >= d->cap)
+        return;
+    char name[PATH_LEN], va[64], vb[64];
+    diff_name(name, sizeof name, path);
+    diff_value(va, sizeof va, a);
+    diff_value(vb, sizeof vb, b);
+    if (cJSON_IsArray(a) && cJSON_IsArray(b) && strcmp(path, "model.layers") == 0) {
+        snprintf(va, sizeof va, "%d", cJSON_GetArraySize(a));
+        snprintf(vb, sizeof vb, "%d layers", cJSON_GetArraySize(b));
+    }
+    int k = snprintf(d->out + d->len, d->cap - d->len, "%s%s %s -> %s", d->count > 1 ? ", " : "", name, va, vb);
+    if (k < 0 || (size_t)k >= d->cap - d->len) {   /* cut: end with "..." */
+        size_t end = d->cap - 1;
+        if (end >= 3)
+            memcpy(d->out + end - 3, "...", 3);
+        d->out[end] = '\0';
+        d->len = d->cap;
+        return;
+    }
+    d->len += (size_t)k;
+}
+
+static void diff_tree(diff_list *d, const char *path, const cJSON *a, const cJSON *b)
+{
+    if (cJSON_IsObject(a) && cJSON_IsObject(b)) {
+        for (const cJSON *x = a->child; x; x = x->next) {
+            if (!path[0] && (strcmp(x->string, "name") == 0 || strcmp(x->string, "description") == 0))
+                continue;
+            char kp[PATH_LEN];
+            preset_join(kp, path, x->string);
+            diff_tree(d, kp, x, cJSON_GetObjectItemCaseSensitive(b, x->string));
+        }
+        for (const cJSON *y = b->child; y; y = y->next) {
+            if (cJSON_GetObjectItemCaseSensitive(a, y->string))
+                continue;
+            char kp[PATH_LEN];
+            preset_join(kp, path, y->string);
+            diff_add(d, kp, NULL, y);
+        }
+    } else if (cJSON_IsArray(a) && cJSON_IsArray(b) && strcmp(path, "model.layers") == 0 &&
+               cJSON_GetArraySize(a) == cJSON_GetArraySize(b)) {
+        int i = 0;
+        for (const cJSON *x = a->child, *y = b->child; x && y; x = x->next, y = y->next, i++) {
+            char kp[PATH_LEN];
+            snprintf(kp, sizeof kp, "%s.%d", path, i);
+            diff_tree(d, kp, x, y);
+        }
+    } else if (!b || !cJSON_Compare(a, b, true)) {
+        diff_add(d, path, a, b);
+    }
+}
+
+int nn_preset_diff(const nn_preset *a, const nn_preset *b, char *out, size_t cap)
+{
+    if (out && cap)
+        out[0] = '\0';
+    cJSON *ta = preset_build_tree(a, true), *tb = preset_build_tree(b, true);
+    diff_list d = {out && cap ? out : NULL, cap, 0, 0};
+    if (ta && tb)
+        diff_tree(&d, "", ta, tb);
+    else
+        d.count = memcmp(a, b, sizeof *a) != 0;   /* out of memory: any difference at all */
+    cJSON_Delete(ta);
+    cJSON_Delete(tb);
+    return d.count;
+}
+
 nn_status nn_preset_save(const nn_preset *p, const char *path, nn_error *err)
 {
     nn_status st = nn_preset_check_save(p, path, false, err);
     if (st != NN_OK)
         return st;
-    char *s = nn_preset_to_json(p);
+    nn_preset *q = malloc(sizeof *q);   /* ~25 KB: not on the caller's stack */
+    if (!q)
+        return nn_error_set(err, NN_ENOMEM, "%s: out of memory writing the preset", path);
+    *q = *p;
+    nn_preset_rebase(q, path);   /* relative data paths from the new file's folder */
+    char *s = nn_preset_to_json(q);
+    free(q);
     if (!s)
         return nn_error_set(err, NN_ENOMEM, "%s: out of memory writing the preset", path);
     st = nn_file_write_atomic(path, s, strlen(s), err);

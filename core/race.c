@@ -311,3 +311,23 @@ void nn_race_free(nn_race *r)
     free(r->list);
     memset(r, 0, sizeof *r);
 }
+
+int nn_race_best(const double *loss, const double *acc, int n)
+{
+    int best = -1;
+    for (int i = 0; i < n; i++) {
+        if (!isfinite(loss[i]))
+            continue;
+        if (best < 0) {
+            best = i;
+            continue;
+        }
+        double a = loss[i], b = loss[best];
+        double scale = fmax(fabs(a), fabs(b));
+        bool tie = fabs(a - b) <= 1e-6 * scale;
+        double ai = isfinite(acc[i]) ? acc[i] : -(double)INFINITY, ab = isfinite(acc[best]) ? acc[best] : -(double)INFINITY;
+        if ((!tie && a < b) || (tie && ai > ab))
+            best = i;
+    }
+    return best;
+}

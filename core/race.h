@@ -29,6 +29,12 @@ nn_status nn_race_apply(nn_preset *p, const char *entry, nn_error *err);
  * a scratch copy). names receives pointers into buf, which is modified. Returns the count or -1. */
 int nn_race_parse_list(char *buf, const char **names, const nn_preset *p, nn_error *err);
 
+/* The best of n race entries: the lowest final validation loss (the caller passes the train loss when
+ * there is no validation split), a tie (equal to 6 significant digits) going to the higher test
+ * accuracy, then to the earlier entry. An entry whose loss is not finite (diverged, not started yet)
+ * is not ranked. Returns its index, or -1 when none is ranked. */
+int nn_race_best(const double *loss, const double *acc, int n);
+
 // --- the runner -----------------------------------------------------------------------------------
 
 /* Who trains when. */

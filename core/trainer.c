@@ -1037,6 +1037,18 @@ int nn_trainer_forward_batch(nn_trainer *t, int b)
     return rows;
 }
 
+nn_status nn_trainer_set_weights(nn_trainer *t, const float *params, size_t n, nn_error *err)
+{
+    if (n != t->net.n_params)
+        return nn_error_set(err, NN_EINVAL, "%zu weights for a network of %zu", n, t->net.n_params);
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(params[i]))
+            return nn_error_set(err, NN_EINVAL, "weight %zu is not finite", i);
+    memcpy(t->init_params, params, n * sizeof *params);
+    nn_trainer_reset(t, false, t->seed);
+    return NN_OK;
+}
+
 nn_status nn_trainer_save_model(const nn_trainer *t, const char *path, nn_error *err)
 {
     nn_train_state s;

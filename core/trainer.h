@@ -222,6 +222,10 @@ int nn_trainer_forward_last_batch(nn_trainer *t);
  * weights and no dropout, so the network's z/a workspace holds that batch (after an epoch ends, the
  * order is still that epoch's until the next step). Returns its rows, 0 if b is out of range. */
 int nn_trainer_forward_batch(nn_trainer *t, int b);
+/* Replaces the weights with params (n floats, the network's layout: every W and b), which become the
+ * ones reset returns to (a saved model's, nn_model_apply). Epoch 0, as after reset. NN_EINVAL (nothing
+ * changed) when n is not the network's parameter count or a value is not finite. */
+nn_status nn_trainer_set_weights(nn_trainer *t, const float *params, size_t n, nn_error *err);
 /* nn_model_save of the trainer's preset (with live changes), network, normalisation and names, with
  * the run's state (trainer_state.h), so that `nnterm train --resume` can continue it. */
 nn_status nn_trainer_save_model(const nn_trainer *t, const char *path, nn_error *err);

@@ -35,8 +35,9 @@ char *cli_epoch_json(const nn_trainer *t, const nn_epoch_stats *s);
  * "interrupted" or NULL. */
 char *cli_final_json(const nn_trainer *t, const nn_epoch_stats *f, const char *stopped);
 
-/* Loads a preset by name or path; prints every problem (up to a few) and returns non-zero on error. */
-int cli_load_preset(nn_preset *p, const char *name);
+/* Opens a preset by name or path, a CSV file or a model file (nn_preset_open); prints every problem (up
+ * to a few) and returns non-zero on error. origin (may be NULL) receives what the name held. */
+int cli_load_preset(nn_preset *p, const char *name, nn_preset_origin *origin);
 /* Standard output (main.c). A failed write or close of stdout (a full disk, a closed pipe; SIGPIPE
  * is ignored in the headless commands) makes the command exit 1 with one line on stderr, which main
  * prints after the command returns unless the command said it already (cli_stdout_reported). */

@@ -22,13 +22,13 @@ static void print_problems(const nn_diags *d, const nn_error *err, int max)
         fprintf(stderr, "nnterm: ... and %d more problem%s\n", more, more == 1 ? "" : "s");
 }
 
-int cli_load_preset(nn_preset *p, const char *name)
+int cli_load_preset(nn_preset *p, const char *name, nn_preset_origin *origin)
 {
     nn_diags d;
     nn_error err;
     nn_diags_clear(&d);
     nn_error_clear(&err);
-    if (nn_preset_load(p, name, &d, &err) != NN_OK) {
+    if (nn_preset_open(p, name, origin, &d, &err) != NN_OK) {
         print_problems(&d, &err, 3);
         return -1;
     }
@@ -54,9 +54,15 @@ int cli_check(int argc, char **argv)
         }
         nn_diags_clear(d);
         nn_error_clear(&err);
-        if (nn_preset_load(p, argv[i], d, &err) != NN_OK) {
+        nn_preset_origin origin;
+        if (nn_preset_open(p, argv[i], &origin, d, &err) != NN_OK) {
             print_problems(d, &err, NN_MAX_DIAGS);
             bad++;
+        } else if (origin == NN_ORIGIN_MODEL) {
+            printf("%s: ok (a model of %s)\n", argv[i], p->name);
+        } else if (origin == NN_ORIGIN_CSV) {
+            printf("%s: ok (a CSV file: the defaults on it, the last column the label; its rows are read when "
+                   "it trains)\n", argv[i]);
         } else {
             printf("%s: ok (%s)\n", argv[i], p->name);
         }

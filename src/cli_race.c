@@ -83,7 +83,7 @@ int cli_race(int argc, char **argv)
         rc = EXIT_RUN_FAILED;
         goto out;
     }
-    if (cli_load_preset(base, preset))
+    if (cli_load_preset(base, preset, NULL))
         goto out;
     char num[32];
     if (epochs > 0) {

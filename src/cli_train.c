@@ -123,7 +123,8 @@ static void fmt_value(char *buf, size_t n, double v)
         snprintf(buf, n, "  -   ");
 }
 
-static void print_epoch_text(const nn_trainer *t, const nn_epoch_stats *s)
+/* loaded: epoch 0 is a saved model's weights, not initial ones */
+static void print_epoch_text(const nn_trainer *t, const nn_epoch_stats *s, bool loaded)
 {
     bool cls = t->data.task == NN_TASK_CLASSIFICATION;
     const char *m = cls ? "acc" : "R2";
@@ -135,8 +136,8 @@ static void print_epoch_text(const nn_trainer *t, const nn_epoch_stats *s)
     fmt_value(a[4], sizeof a[4], s->test_loss);
     fmt_value(a[5], sizeof a[5], s->test_acc);
     if (s->epoch == 0) {   /* --epochs 0 */
-        printf("untrained   train loss %s %s %s | val loss %s %s %s | test loss %s %s %s\n", a[0], m, a[1], a[2], m,
-               a[3], a[4], m, a[5]);
+        printf("%-11s train loss %s %s %s | val loss %s %s %s | test loss %s %s %s\n", loaded ? "as loaded" : "untrained",
+               a[0], m, a[1], a[2], m, a[3], a[4], m, a[5]);
         return;
     }
     int w = snprintf(NULL, 0, "%d", t->preset.training.epochs);
@@ -525,6 +526,7 @@ int cli_train(int argc, char **argv)
         rc = EXIT_RUN_FAILED;
         goto out;
     }
+    nn_preset_origin origin = NN_ORIGIN_PRESET;
     if (a.resume) {
         if (nn_model_load(m, a.resume, &err) != NN_OK) {
             fprintf(stderr, "nnterm: %s\n", err.msg);
@@ -532,7 +534,7 @@ int cli_train(int argc, char **argv)
         }
         if (resume_preset(p, m, &a))
             goto out;
-    } else if (cli_load_preset(p, a.preset) || apply_sets(p, &a)) {
+    } else if (cli_load_preset(p, a.preset, &origin) || apply_sets(p, &a)) {
         goto out;
     }
     if (p->training.epochs == 0 && !a.untrained) {
@@ -566,6 +568,18 @@ int cli_train(int argc, char **argv)
             fprintf(stderr, "nnterm: %s\n", err.msg);
             goto out;
         }
+    } else if (origin == NN_ORIGIN_MODEL) {   /* a saved model trains on from its weights */
+        nn_model *mm = calloc(1, sizeof *mm);
+        st = mm ? nn_model_load(mm, a.preset, &err) : nn_error_set(&err, NN_ENOMEM, "out of memory");
+        if (st == NN_OK)
+            st = nn_model_apply(mm, a.preset, t, &err);
+        nn_model_free(mm);
+        free(mm);
+        if (st != NN_OK) {
+            fprintf(stderr, "nnterm: %s\n", err.msg);
+            rc = EXIT_BAD_INPUT;
+            goto out;
+        }
     }
     install_signals();
     if (!a.json && !a.quiet) {
@@ -573,6 +587,8 @@ int cli_train(int argc, char **argv)
         if (a.resume)
             printf("resumed from %s after epoch %d%s\n", a.resume, t->epoch,
                    t->batch ? " (mid-epoch)" : "");
+        else if (origin == NN_ORIGIN_MODEL)
+            printf("from the trained weights of %s\n", a.preset);
     }
     /* Standard output fails (a full disk, a reader that went away: SIGPIPE is ignored): without
      * --save there is nothing left to deliver, so the run stops; with --save it goes on, silent,
@@ -593,7 +609,7 @@ int cli_train(int argc, char **argv)
             if (out_ok && a.json)
                 fputs(line ? line : "", stdout);
             else if (out_ok && !a.quiet)
-                print_epoch_text(t, &t->history[printed]);
+                print_epoch_text(t, &t->history[printed], false);
             if (a.record)
                 rec.lines[printed - rec.first] = line;
             else
@@ -614,7 +630,7 @@ int cli_train(int argc, char **argv)
         /* untrained, interrupted mid-run or diverged: report the current (initial, last finite) weights */
         nn_trainer_evaluate(t, &fin, &err);
         if (a.untrained && out_ok && !a.json && !a.quiet)
-            print_epoch_text(t, &fin);
+            print_epoch_text(t, &fin, origin == NN_ORIGIN_MODEL);
     } else if (t->stopped_early) {
         stopped = "early";
     }

@@ -640,9 +640,64 @@ static void test_path_join_keeps_absolute_paths_and_reports_overflow(void **stat
     assert_int_equal(nn_path_join(out, sizeof out, "a/very/long/folder/name", "and/a/long/file.csv"), -1);
 }
 
+static void test_read_head_gives_the_first_bytes_and_refuses_a_fifo(void **state)
+{
+    const char *dir = *state;
+    char path[256], fifo[256], buf[8];
+    size_t n = 99;
+    nn_error e;
+    snprintf(path, sizeof path, "%s/head.txt", dir);
+    write_plain(path, "0123456789");
+    assert_int_equal(nn_file_read_head(path, buf, sizeof buf, &n, &e), NN_OK);
+    assert_int_equal(n, 7);
+    assert_string_equal(buf, "0123456");
+    assert_int_equal(nn_file_read_head("builtin:iris.json", buf, sizeof buf, &n, &e), NN_OK);
+    assert_int_equal(n, 7);
+    assert_int_equal(buf[0], '{');
+    snprintf(fifo, sizeof fifo, "%s/fifo", dir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    assert_int_equal(nn_file_read_head(fifo, buf, sizeof buf, &n, &e), NN_EIO);   /* at once, no writer */
+    assert_non_null(strstr(e.msg, "a FIFO, not a regular file"));
+    assert_int_equal(n, 0);
+}
+
+static void test_a_relative_path_walks_up_and_down_from_the_folder(void **state)
+{
+    const char *dir = *state;
+    char a[256], ab[256], c[256], file[256], out[NN_PATH_MAX];
+    snprintf(a, sizeof a, "%s/a", dir);
+    snprintf(ab, sizeof ab, "%s/a/b", dir);
+    snprintf(c, sizeof c, "%s/c", dir);
+    assert_int_equal(mkdir(a, 0700), 0);
+    assert_int_equal(mkdir(ab, 0700), 0);
+    assert_int_equal(mkdir(c, 0700), 0);
+    snprintf(file, sizeof file, "%s/c/x.csv", dir);
+    assert_int_equal(nn_path_relative(out, sizeof out, ab, file), 0);
+    assert_string_equal(out, "../../c/x.csv");
+    snprintf(file, sizeof file, "%s/a/b/x.csv", dir);
+    assert_int_equal(nn_path_relative(out, sizeof out, a, file), 0);
+    assert_string_equal(out, "b/x.csv");
+    assert_int_equal(nn_path_relative(out, sizeof out, ab, file), 0);
+    assert_string_equal(out, "x.csv");
+    snprintf(file, sizeof file, "%s/a/../c/./x.csv", dir);   /* spelled the long way */
+    assert_int_equal(nn_path_relative(out, sizeof out, a, file), 0);
+    assert_string_equal(out, "../c/x.csv");
+    assert_int_equal(nn_path_relative(out, sizeof out, "/", file), 0);
+    assert_int_equal(out[0] == '/' ? 1 : 0, 0);
+    assert_non_null(strstr(out, "c/x.csv"));
+    assert_int_equal(nn_path_relative(out, sizeof out, ab, "builtin:wine.csv"), 0);
+    assert_string_equal(out, "builtin:wine.csv");
+    snprintf(file, sizeof file, "%s/missing/x.csv", dir);
+    assert_int_equal(nn_path_relative(out, sizeof out, ab, file), -1);   /* the folder does not exist */
+    assert_int_equal(nn_path_relative(out, 4, ab, "/tmp/x.csv"), -1);     /* too long for out */
+    rmdir(ab);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_read_head_gives_the_first_bytes_and_refuses_a_fifo, make_tmpdir, remove_tmpdir),
+        cmocka_unit_test_setup_teardown(test_a_relative_path_walks_up_and_down_from_the_folder, make_tmpdir, remove_tmpdir),
         cmocka_unit_test_setup_teardown(test_file_read_returns_contents_and_nul_terminates, make_tmpdir, remove_tmpdir),
         cmocka_unit_test_setup_teardown(test_file_read_of_empty_file_gives_zero_length, make_tmpdir, remove_tmpdir),
         cmocka_unit_test_setup_teardown(test_file_read_of_missing_file_names_the_path_and_reason, make_tmpdir, remove_tmpdir),

@@ -556,9 +556,78 @@ static void test_an_error_past_two_to_the_31_characters_has_the_right_column(voi
     munmap(big, len);
 }
 
+static void test_a_saved_model_gives_a_trainer_its_weights_and_reset_returns_to_them(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/nn_test_model_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[256];
+    snprintf(path, sizeof path, "%s/m.json", dir);
+    nn_preset p;
+    nn_error e;
+    nn_diags d = {0};
+    assert_int_equal(nn_preset_load(&p, "iris", &d, &e), NN_OK);
+    nn_trainer *a = calloc(1, sizeof *a), *b = calloc(1, sizeof *b);
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_int_equal(nn_trainer_init(a, &p, 1, &e), NN_OK);
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(nn_trainer_epoch(a, &e), NN_OK);
+    assert_int_equal(nn_trainer_save_model(a, path, &e), NN_OK);
+    nn_epoch_stats sa, sb;
+    assert_int_equal(nn_trainer_evaluate(a, &sa, &e), NN_OK);
+
+    nn_model m;
+    assert_int_equal(nn_model_load(&m, path, &e), NN_OK);
+    assert_int_equal(nn_trainer_init(b, &m.preset, 1, &e), NN_OK);
+    assert_int_equal(nn_model_apply(&m, path, b, &e), NN_OK);
+    const nn_network *na = nn_trainer_network(a), *nb = nn_trainer_network(b);
+    assert_memory_equal(na->params, nb->params, na->n_params * sizeof(float));
+    assert_int_equal(nn_trainer_evaluate(b, &sb, &e), NN_OK);
+    assert_true(sa.test_loss == sb.test_loss && sa.test_acc == sb.test_acc && sa.train_loss == sb.train_loss);
+    /* training on moves them; reset comes back to the model's, not the seed's */
+    assert_int_equal(nn_trainer_epoch(b, &e), NN_OK);
+    assert_memory_not_equal(na->params, nb->params, na->n_params * sizeof(float));
+    nn_trainer_reset(b, false, 0);
+    assert_memory_equal(na->params, nb->params, na->n_params * sizeof(float));
+    nn_trainer_free(b);
+
+    /* another network: refused, the trainer keeps its own weights */
+    nn_preset q = m.preset;
+    assert_int_equal(nn_preset_set(&q, "model.layers.0.units", "32", &e), NN_OK);
+    assert_int_equal(nn_trainer_init(b, &q, 1, &e), NN_OK);
+    float first = nn_trainer_network(b)->params[0];
+    assert_int_equal(nn_model_apply(&m, path, b, &e), NN_EINVAL);
+    assert_non_null(strstr(e.msg, "m.json: the model's network 4-40-3 does not match the preset's 4-32-3"));
+    assert_true(nn_trainer_network(b)->params[0] == first);
+    nn_trainer_free(b);
+    /* other data (another split: another seed): the normalisation differs, refused */
+    q = m.preset;
+    assert_int_equal(nn_preset_set(&q, "seed", "7", &e), NN_OK);
+    assert_int_equal(nn_trainer_init(b, &q, 1, &e), NN_OK);
+    assert_int_equal(nn_model_apply(&m, path, b, &e), NN_EINVAL);
+    assert_non_null(strstr(e.msg, "the data changed since the model was saved"));
+    nn_trainer_free(b);
+    /* non-finite weights are refused by the trainer */
+    assert_int_equal(nn_trainer_init(b, &m.preset, 1, &e), NN_OK);
+    m.net.params[3] = (float)NAN;
+    assert_int_equal(nn_model_apply(&m, path, b, &e), NN_EINVAL);
+    assert_non_null(strstr(e.msg, "weight 3 is not finite"));
+    assert_int_equal(nn_trainer_set_weights(b, m.net.params, 5, &e), NN_EINVAL);
+
+    nn_model_free(&m);
+    nn_trainer_free(a);
+    nn_trainer_free(b);
+    free(a);
+    free(b);
+    unlink(path);
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_a_saved_model_gives_a_trainer_its_weights_and_reset_returns_to_them),
         cmocka_unit_test(test_a_saved_model_reads_back_with_every_weight_bit_identical),
         cmocka_unit_test(test_every_float_survives_the_9_digit_text_exactly),
         cmocka_unit_test(test_predictions_of_the_loaded_model_equal_the_networks_forward_pass_exactly),

@@ -8,6 +8,7 @@
 
 #include "preset.h"
 #include "preset_schema.h"
+#include "trainer.h"
 
 #include <dirent.h>
 #include <math.h>
@@ -17,6 +18,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -867,15 +869,18 @@ static void test_every_key_of_the_table_reads_back_and_the_live_ones_are_marked(
                                        "training.optimizer.name", "training.optimizer.momentum",
                                        "training.schedule.name", "training.schedule.t_max",
                                        "training.early_stopping.patience", "training.clip_norm", "training.loss",
-                                       "dataset.samples", "dataset.noise", "dataset.seed", "dataset.split"};
+                                       "dataset.samples", "dataset.noise", "dataset.seed", "dataset.split",
+                                       "name", "description"};
     static const char *const not_live[] = {"seed", "dataset.split.train", "dataset.normalize", "dataset.source",
-                                           "model.layers.0.units", "model.layers.1.init", "ui.pace", "name",
+                                           "model.layers.0.units", "model.layers.1.init", "ui.pace",
                                            "model", "dataset.split.train", "ui", "training.nope"};
     for (int i = 0; i < nn_preset_key_count; i++) {
         const nn_preset_key *k = &nn_preset_keys[i];
-        /* live: every leaf of training, and the data's samples, noise, seed and the split as a whole */
+        /* live: every leaf of training, the data's samples, noise, seed and the split as a whole, and
+         * the name and description (NN_KEY_ABOUT: they change no number) */
         bool data = strcmp(k->path, "dataset.samples") == 0 || strcmp(k->path, "dataset.noise") == 0 ||
-                    strcmp(k->path, "dataset.seed") == 0 || strcmp(k->path, "dataset.split") == 0;
+                    strcmp(k->path, "dataset.seed") == 0 || strcmp(k->path, "dataset.split") == 0 ||
+                    strcmp(k->path, "name") == 0 || strcmp(k->path, "description") == 0;
         bool training_leaf = (strncmp(k->path, "training.", 9) == 0 && k->type != NN_KEY_OBJECT) || data;
         if (((k->flags & NN_KEY_LIVE) != 0) != training_leaf)
             fail_msg("%s: live is %d", k->path, (k->flags & NN_KEY_LIVE) != 0);
@@ -884,6 +889,12 @@ static void test_every_key_of_the_table_reads_back_and_the_live_ones_are_marked(
         if (nn_preset_key_live(k->path) != training)
             fail_msg("%s: nn_preset_key_live is %d", k->path, nn_preset_key_live(k->path));
     }
+    int n_about = 0;
+    for (int i = 0; i < nn_preset_key_count; i++)
+        n_about += (nn_preset_keys[i].flags & NN_KEY_ABOUT) != 0;
+    assert_int_equal(n_about, 2);   /* the name and the description: live, and they change no number */
+    assert_true(nn_preset_key_find("name")->flags & NN_KEY_ABOUT);
+    assert_true(nn_preset_key_find("description")->flags & NN_KEY_ABOUT);
     for (size_t i = 0; i < sizeof live / sizeof live[0]; i++)
         assert_true(nn_preset_key_live(live[i]));
     for (size_t i = 0; i < sizeof not_live / sizeof not_live[0]; i++)
@@ -1172,6 +1183,141 @@ static void test_preset_text_is_utf8_without_control_characters(void **state)
     assert_non_null(strstr(e.msg, "u16.json: the file is UTF-16"));
 }
 
+// --- what a name given as PRESET holds; what changed; paths for a new folder -------------------------
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void test_open_reads_a_csv_as_the_defaults_on_it_and_a_model_as_its_preset(void **state)
+{
+    (void)state;
+    nn_preset p;
+    nn_preset_origin o = NN_ORIGIN_MODEL;
+    nn_error e;
+    nn_diags d = {0};
+    assert_int_equal(nn_preset_open(&p, "xor", &o, &d, &e), NN_OK);
+    assert_int_equal(o, NN_ORIGIN_PRESET);
+    assert_string_equal(p.name, "XOR");
+
+    /* issue 13: "nnterm train DATA.csv" was a JSON syntax error near "a,b,label" */
+    char csv[512], model[512];
+    snprintf(csv, sizeof csv, "%s/My Data.CSV", tmpdir);
+    write_file(csv, "a,b,label\n1,2,x\n2,1,y\n3,3,x\n4,0,y\n5,5,x\n6,1,y\n7,7,x\n8,2,y\n9,9,x\n1,8,y\n");
+    assert_int_equal(nn_preset_open(&p, csv, &o, &d, &e), NN_OK);
+    assert_int_equal(o, NN_ORIGIN_CSV);
+    assert_string_equal(p.dataset.source, "csv");
+    assert_string_equal(p.dataset.path, "My Data.CSV");
+    assert_string_equal(p.dataset.label, "");          /* the last column */
+    assert_string_equal(p.base_dir, tmpdir);
+    assert_string_equal(p.name, "My Data.CSV");
+    assert_non_null(strstr(p.description, "the last column is the label"));
+    nn_preset dflt;
+    nn_preset_defaults(&dflt);
+    assert_int_equal(p.training.epochs, dflt.training.epochs);
+    assert_int_equal(p.n_layers, dflt.n_layers);
+    nn_trainer *t = calloc(1, sizeof *t);
+    assert_non_null(t);
+    assert_int_equal(nn_trainer_init(t, &p, 1, &e), NN_OK);   /* it trains */
+    assert_int_equal(t->data.n, 10);
+    assert_int_equal(t->data.n_classes, 2);
+    assert_int_equal(nn_trainer_epoch(t, &e), NN_OK);
+
+    /* a model file: the preset it was trained with (its folder the base) */
+    snprintf(model, sizeof model, "%s/m.json", tmpdir);
+    assert_int_equal(nn_trainer_save_model(t, model, &e), NN_OK);
+    nn_trainer_free(t);
+    free(t);
+    assert_int_equal(nn_preset_open(&p, model, &o, &d, &e), NN_OK);
+    assert_int_equal(o, NN_ORIGIN_MODEL);
+    assert_string_equal(p.name, "My Data.CSV");
+    assert_string_equal(p.dataset.path, "My Data.CSV");
+    assert_string_equal(p.file, model);
+    /* nn_preset_load keeps reading presets only: a model is not one */
+    assert_int_not_equal(nn_preset_load(&p, model, NULL, &e), NN_OK);
+
+    /* a missing CSV or a broken model: the file's own error */
+    snprintf(csv, sizeof csv, "%s/none.csv", tmpdir);
+    assert_int_equal(nn_preset_open(&p, csv, &o, &d, &e), NN_EIO);
+    assert_non_null(strstr(e.msg, "none.csv: No such file"));
+    write_file(model, "{\"format\": \"nnterm-model\", \"version\": 1}\n");
+    assert_int_not_equal(nn_preset_open(&p, model, &o, &d, &e), NN_OK);
+    assert_int_equal(o, NN_ORIGIN_MODEL);
+    assert_non_null(strstr(e.msg, "m.json: preset: missing"));
+    unlink(model);
+    snprintf(csv, sizeof csv, "%s/My Data.CSV", tmpdir);
+    unlink(csv);
+}
+
+static void test_diff_lists_the_changed_keys_but_not_the_name_or_description(void **state)
+{
+    (void)state;
+    nn_preset a, b;
+    load_builtin(&a, "spiral");
+    b = a;
+    char out[512];
+    assert_int_equal(nn_preset_diff(&a, &b, out, sizeof out), 0);
+    assert_string_equal(out, "");
+    set_ok(&b, "name", "\"Spiral, my way\"");
+    set_ok(&b, "description", "\"one layer\"");
+    assert_int_equal(nn_preset_diff(&a, &b, out, sizeof out), 0);
+    set_ok(&b, "training.optimizer.learning_rate", "0.06");
+    assert_int_equal(nn_preset_diff(&a, &b, out, sizeof out), 1);
+    assert_string_equal(out, "lr 0.005 -> 0.06");
+    set_ok(&b, "model.layers.0.units", "16");
+    assert_int_equal(nn_preset_diff(&a, &b, out, sizeof out), 2);
+    assert_string_equal(out, "layer 1 units 32 -> 16, lr 0.005 -> 0.06");
+    set_ok(&b, "model.layers.1", "null");   /* a hidden layer less: the count, not every key after it */
+    assert_int_equal(nn_preset_diff(&a, &b, out, sizeof out), 2);
+    assert_string_equal(out, "layers 4 -> 3 layers, lr 0.005 -> 0.06");
+    assert_int_equal(nn_preset_diff(&a, &b, NULL, 0), 2);
+    char small[16];
+    assert_int_equal(nn_preset_diff(&a, &b, small, sizeof small), 2);
+    assert_int_equal(strlen(small), sizeof small - 1);
+    assert_string_equal(small + sizeof small - 4, "...");
+}
+
+static void test_a_saved_preset_names_its_data_from_its_new_folder(void **state)
+{
+    (void)state;
+    char sub[512], data[512], there[512], back[512];
+    snprintf(sub, sizeof sub, "%s/sub", tmpdir);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    snprintf(data, sizeof data, "%s/data.csv", tmpdir);
+    write_file(data, "a,label\n1,x\n2,y\n");
+    nn_preset p, q;
+    nn_error e;
+    nn_diags d = {0};
+    assert_int_equal(nn_preset_open(&p, data, NULL, &d, &e), NN_OK);
+    snprintf(there, sizeof there, "%s/sub/exp.json", tmpdir);
+    assert_int_equal(nn_preset_save(&p, there, &e), NN_OK);
+    assert_string_equal(p.dataset.path, "data.csv");   /* p itself is unchanged */
+    assert_int_equal(nn_preset_load(&q, there, &d, &e), NN_OK);
+    assert_string_equal(q.dataset.path, "../data.csv");
+    char full[1024];
+    assert_int_equal(nn_path_join(full, sizeof full, q.base_dir, q.dataset.path), 0);
+    assert_true(nn_file_same(full, data));
+    /* and back: the same spelling as before */
+    snprintf(back, sizeof back, "%s/again.json", tmpdir);
+    assert_int_equal(nn_preset_save(&q, back, &e), NN_OK);
+    assert_int_equal(nn_preset_load(&q, back, &d, &e), NN_OK);
+    assert_string_equal(q.dataset.path, "data.csv");
+    /* a built-in preset's embedded CSV is named as such (wine.csv was not found next to a saved copy) */
+    load_builtin(&p, "wine");
+    nn_preset_rebase(&p, there);
+    assert_string_equal(p.dataset.path, "builtin:wine.csv");
+    assert_string_equal(p.base_dir, sub);
+    assert_string_equal(p.file, there);
+    unlink(there);
+    unlink(back);
+    unlink(data);
+    rmdir(sub);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1205,6 +1351,9 @@ int main(void)
         cmocka_unit_test(test_json_nested_too_deep_says_how_deep_is_allowed),
         cmocka_unit_test(test_a_value_refused_by_parse_gets_one_message_not_two),
         cmocka_unit_test(test_preset_text_is_utf8_without_control_characters),
+        cmocka_unit_test(test_open_reads_a_csv_as_the_defaults_on_it_and_a_model_as_its_preset),
+        cmocka_unit_test(test_diff_lists_the_changed_keys_but_not_the_name_or_description),
+        cmocka_unit_test(test_a_saved_preset_names_its_data_from_its_new_folder),
     };
     return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
 }

@@ -352,9 +352,35 @@ static void test_the_runner_drops_a_diverging_entry_and_refuses_bad_input(void *
     free(p);
 }
 
+static void test_the_best_entry_has_the_lowest_val_loss_and_ties_go_to_test_accuracy(void **state)
+{
+    (void)state;
+    const double nan = (double)NAN;
+    /* issue 13: sgd had the best accuracy, momentum the lower validation loss: momentum is best */
+    double loss[] = {0.1417, 0.1401, 0.4574};
+    double acc[] = {0.975, 0.9625, 0.9375};
+    assert_int_equal(nn_race_best(loss, acc, 3), 1);
+    /* equal to 6 significant digits: the higher test accuracy */
+    double tl[] = {0.5, 0.5000001, 0.5000002};
+    double ta[] = {0.90, 0.95, 0.92};
+    assert_int_equal(nn_race_best(tl, ta, 3), 1);
+    /* a full tie: the earlier entry */
+    double fl[] = {0.3, 0.3};
+    double fa[] = {0.8, 0.8};
+    assert_int_equal(nn_race_best(fl, fa, 2), 0);
+    /* a diverged (NaN) or not started entry is not ranked, however good its accuracy */
+    double dl[] = {nan, 0.7, (double)INFINITY};
+    double da[] = {1.0, 0.5, 1.0};
+    assert_int_equal(nn_race_best(dl, da, 3), 1);
+    double none[] = {nan, nan};
+    assert_int_equal(nn_race_best(none, da, 2), -1);
+    assert_int_equal(nn_race_best(none, da, 0), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_the_best_entry_has_the_lowest_val_loss_and_ties_go_to_test_accuracy),
         cmocka_unit_test(test_the_default_race_is_the_seed_projects_eight_optimizers),
         cmocka_unit_test(test_an_entry_sets_the_optimizer_and_keeps_everything_else),
         cmocka_unit_test(test_bad_entries_are_errors_that_name_them),

@@ -66,6 +66,14 @@ ui_model ui_app_model(const ui_app *a)
     return m;
 }
 
+void ui_app_update_changed(ui_app *a)
+{
+    if (memcmp(&a->changed_for, &a->draft, sizeof a->draft) == 0)
+        return;
+    a->changed = nn_preset_diff(&a->loaded, &a->draft, a->changes, sizeof a->changes);
+    a->changed_for = a->draft;
+}
+
 // --- snapshots ----------------------------------------------------------------------------------
 
 static void rebuild_series(ui_app *a)
@@ -104,6 +112,12 @@ static void pull_snapshot(ui_app *a)
     a->dirty = true;
     if (a->pace_pending && a->snap.pace == a->pace_asked)
         a->pace_pending = false;
+    /* a message about what was before (a lesson's "is locked", a setting changed) goes when the run
+     * starts, pauses or ends; a notice that comes with the change shows after it */
+    ui_run_state st = a->snap.state;
+    if (a->msg[0] && st != a->msg_state &&
+        (st == UI_RUN_RUNNING || st == UI_RUN_PAUSED || st == UI_RUN_DONE || st == UI_RUN_DIVERGED))
+        a->msg[0] = '\0';
     if (a->snap.notice_seq != a->notice_seq) {
         a->notice_seq = a->snap.notice_seq;
         if (a->snap.notice[0])
@@ -181,6 +195,22 @@ static void draw_panel(ui_app *a, const ui_model *m, int p)
     ui_panel_draw(a->panel[p], g, c, m);
 }
 
+/* The terminal's title (OSC 2): "nnterm: NAME", written when it changes; the title the terminal had
+ * is pushed at start and popped at exit (ui_run). */
+static void set_title(ui_app *a)
+{
+    char t[sizeof a->term_title];
+    snprintf(t, sizeof t, "nnterm: %s", a->draft.name[0] ? a->draft.name : "(no name)");
+    for (char *q = t; *q; q++)
+        if ((unsigned char)*q < 0x20 || *q == 0x7f)
+            *q = ' ';
+    if (strcmp(t, a->term_title) == 0)
+        return;
+    snprintf(a->term_title, sizeof a->term_title, "%s", t);
+    fprintf(stdout, "\033]2;%s\007", t);
+    fflush(stdout);
+}
+
 static void render(ui_app *a)
 {
     if (!ui_grid_resize(&a->frame, a->cols, a->lines))
@@ -194,6 +224,8 @@ static void render(ui_app *a)
         ui_model m = ui_app_model(a);
         for (int p = 0; p < UI_P_COUNT; p++)
             draw_panel(a, &m, p);
+        ui_app_update_changed(a);
+        ui_name_draw(g, &a->th, a->draft.name, a->changed > 0);
         ui_status_draw(g, a->lay.status, &m);
         if (a->mode == UI_MODE_HELP) {
             ui_help_prepare(&a->help, g);
@@ -202,13 +234,13 @@ static void render(ui_app *a)
             ui_confirm_draw(g, &a->th, a->confirm_text);
         } else if (a->mode == UI_MODE_PICKER) {
             ui_picker_draw(g, &a->th, &a->picker);
-        } else if (a->mode == UI_MODE_EDIT &&
-                   (a->edit.kind == UI_EDIT_SAVE_PRESET || a->edit.kind == UI_EDIT_SAVE_MODEL)) {
+        } else if (a->mode == UI_MODE_EDIT && ui_edit_is_prompt(a->edit.kind)) {
             ui_prompt_draw(g, &a->th, &a->edit);
         }
     }
     ui_blit(g, a->th.utf8);
     doupdate();
+    set_title(a);
     a->dirty = false;
 }
 
@@ -252,10 +284,15 @@ int ui_run(const char *preset, const ui_options *opt)
     nn_error err;
     nn_diags diags;
     nn_diags_clear(&diags);
-    if (nn_preset_load(&a->draft, preset ? preset : "iris", &diags, &err) != NN_OK) {
+    if (!preset)
+        preset = "iris";
+    if (nn_preset_open(&a->draft, preset, &a->origin, &diags, &err) != NN_OK) {
         fprintf(stderr, "nnterm: %s\n", err.msg);
         return 2;
     }
+    if (a->origin == NN_ORIGIN_MODEL)
+        snprintf(a->model, sizeof a->model, "%s", preset);
+    ui_app_opened(a);
     setlocale(LC_ALL, "");
     setlocale(LC_NUMERIC, "C");   /* numbers typed and shown are JSON's: always a decimal point */
     a->th.utf8 = ui_utf8_ok(nl_langinfo(CODESET), a->opt.ascii);
@@ -267,7 +304,7 @@ int ui_run(const char *preset, const ui_options *opt)
     }
     a->wake_r = fds[0];
     a->wake_w = fds[1];
-    a->w = ui_worker_create(&a->draft, a->opt.threads, a->wake_w, &err);
+    a->w = ui_worker_create_model(&a->draft, a->model, a->opt.threads, a->wake_w, &err);
     if (!a->w) {
         fprintf(stderr, "nnterm: %s\n", err.msg);
         close(fds[0]);
@@ -276,6 +313,10 @@ int ui_run(const char *preset, const ui_options *opt)
     }
     SCREEN *scr = ui_term_start(&a->th, &a->opt);
     ui_blit_reset();
+    if (scr) {
+        fputs("\033[22;2t", stdout);   /* keep the terminal's own title, popped at exit */
+        fflush(stdout);
+    }
     if (!scr) {
         ui_worker_destroy(a->w);
         close(fds[0]);
@@ -334,6 +375,8 @@ int ui_run(const char *preset, const ui_options *opt)
     ui_worker_destroy(a->w);
     a->w = NULL;
     ui_term_stop(scr);
+    fputs("\033[23;2t", stdout);
+    fflush(stdout);
     close(a->wake_r);
     close(a->wake_w);
     ui_grid_free(&a->frame);

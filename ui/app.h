@@ -33,6 +33,16 @@ typedef struct ui_app {
     bool dirty, quit;
 
     nn_preset draft;                    /* what the panels edit */
+    nn_preset loaded;                   /* the experiment as opened (or last written by w): what the
+                                           draft is compared with ("changed", w's questions) */
+    nn_preset_origin origin;            /* what the name opened held: a preset, a CSV file, a model */
+    char model[NN_PATH_MAX];            /* the model file whose weights were loaded ("": none) */
+    int changed;                        /* keys of the draft that differ from loaded (nn_preset_diff) */
+    char changes[320];                  /* ... and which ("lr 0.03 -> 0.06, ...") */
+    nn_preset changed_for;              /* the draft changed was computed for */
+    char term_title[192];               /* the terminal's title as last set ("" none yet) */
+    ui_run_state msg_state;             /* the run's state when the message was shown: a message goes
+                                           when the run starts, pauses or ends after it */
     nn_preset scratch;                  /* a trial copy of the draft (an edit before it is accepted) */
     ui_worker *w;
     int wake_r, wake_w;
@@ -58,6 +68,9 @@ typedef struct ui_app {
     ui_confirm_kind confirm;
     char confirm_text[256];
     nn_preset pending;                  /* APPLY/LOAD: the preset to load on yes */
+    nn_preset save;                     /* w: the name and description its prompts collect */
+    nn_preset_origin pending_origin;    /* LOAD: what the name held */
+    char pending_model[NN_PATH_MAX];    /* LOAD of a model file: its path */
     ui_mode confirm_back;               /* mode to return to on no */
 
     ui_picker picker;
@@ -72,6 +85,8 @@ typedef struct ui_app {
 } ui_app;
 
 /* ---- app.c ---- */
+/* Brings changed and changes in line with the draft (computed again only when the draft moved). */
+void ui_app_update_changed(ui_app *a);
 /* A zeroed app with its panels wired (a->panel[]); the rest is up to the caller. */
 void ui_app_init(ui_app *a);
 /* What the panels draw from, as of now (the message only while it shows). */
@@ -127,8 +142,15 @@ void ui_app_preset_pace(ui_app *a);
 /* n: new data from the next data seed (dataset.seed), a live edit once training has begun (the
  * weights stay), else a reload; refused in a race and when a lesson locks the key. */
 void ui_app_new_data(ui_app *a);
-/* The file-name prompt of w (preset) or m (model), with a name from the preset's. */
+/* The prompts of w (preset) or m (model): the file name, with a name from the preset's; for w of an
+ * experiment that changed since it was opened, its name and description first (prefilled, with what
+ * changed), so that a changed experiment is not saved under its old words. */
 void ui_app_save_prompt(ui_app *a, ui_edit_kind kind);
+/* Opens name (a preset, a CSV file or a model file: nn_preset_open) as the new experiment: at once
+ * before training, else after asking. */
+void ui_app_open(ui_app *a, const char *name);
+/* The experiment opened (or written): the draft becomes the reference of "changed". */
+void ui_app_opened(ui_app *a);
 /* The answer y (yes) or n to the question (mode CONFIRM). */
 void ui_app_confirm(ui_app *a, bool yes);
 

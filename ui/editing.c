@@ -18,6 +18,7 @@ void ui_app_message(ui_app *a, bool err, const char *fmt, ...)
     vsnprintf(a->msg, sizeof a->msg, fmt, ap);
     va_end(ap);
     a->msg_err = err;
+    a->msg_state = a->snap.state;
     a->msg_until = ui_now() + (err ? 6.0 : 3.0);
     a->dirty = true;
 }
@@ -65,6 +66,29 @@ void ui_app_apply(ui_app *a, const nn_preset *p, const char *what)
     ask(a, UI_CONFIRM_APPLY, q);
 }
 
+void ui_app_opened(ui_app *a)
+{
+    a->loaded = a->draft;
+    a->changed = 0;
+    a->changes[0] = '\0';
+    a->changed_for = a->draft;
+}
+
+/* The draft, just opened from a name (origin: what it held; model: its path for a model file), goes
+ * to the worker: the first line of each list selected, the preset's own view, "changed" from here. */
+static void load_opened(ui_app *a, nn_preset_origin origin, const char *model)
+{
+    reset_cursors(a);
+    a->view_pick = true;
+    ui_app_preset_pace(a);   /* before the load, which opens at it */
+    a->origin = origin;
+    snprintf(a->model, sizeof a->model, "%s", origin == NN_ORIGIN_MODEL ? model : "");
+    ui_app_opened(a);
+    if (origin == NN_ORIGIN_MODEL ? ui_worker_load_model(a->w, &a->draft, a->model) : ui_worker_load(a->w, &a->draft))
+        return;
+    ui_app_message(a, true, "the worker is busy; try again");
+}
+
 void ui_app_confirm(ui_app *a, bool yes)
 {
     if (!yes) {
@@ -77,13 +101,11 @@ void ui_app_confirm(ui_app *a, bool yes)
         a->quit = true;
     } else if (a->confirm == UI_CONFIRM_RACE) {
         ui_app_race(a);
+    } else if (a->confirm == UI_CONFIRM_LOAD) {
+        a->draft = a->pending;
+        load_opened(a, a->pending_origin, a->pending_model);
     } else {
         a->draft = a->pending;
-        if (a->confirm == UI_CONFIRM_LOAD) {
-            reset_cursors(a);
-            a->view_pick = true;
-            ui_app_preset_pace(a);
-        }
         ui_app_load_draft(a);
     }
     a->confirm = UI_CONFIRM_NONE;
@@ -107,10 +129,26 @@ static void validate_edit(ui_app *a)
     nn_error err;
     switch (e->kind) {
     case UI_EDIT_ITEM:
-    case UI_EDIT_LAYER:
-        e->ok = ui_items_try(&a->draft, &a->scratch, e->key, as_typed(e->key, e->field.buf), &err) == NN_OK;
+    case UI_EDIT_LAYER: {
+        char v[UI_FIELD_MAX + 64];
+        ui_items_json_text(e->key, as_typed(e->key, e->field.buf), v, sizeof v);
+        e->ok = ui_items_try(&a->draft, &a->scratch, e->key, v, &err) == NN_OK;
         snprintf(e->msg, sizeof e->msg, "%s", e->ok ? "ok: Enter applies, Esc cancels" : err.msg);
         break;
+    }
+    case UI_EDIT_SAVE_NAME:
+    case UI_EDIT_SAVE_DESC: {
+        char v[UI_FIELD_MAX + 64];
+        ui_items_json_text(e->key, e->field.buf, v, sizeof v);
+        e->ok = ui_items_try(&a->draft, &a->scratch, e->key, v, &err) == NN_OK;
+        if (!e->ok)
+            snprintf(e->msg, sizeof e->msg, "%s", err.msg);
+        else
+            snprintf(e->msg, sizeof e->msg, "%s",
+                     e->kind == UI_EDIT_SAVE_NAME ? "Enter: on to the description; Esc cancels the save"
+                                                  : "Enter: on to the file name; Esc cancels the save");
+        break;
+    }
     case UI_EDIT_SAVE_PRESET:
     case UI_EDIT_SAVE_MODEL:
         e->ok = e->field.len > 0;
@@ -122,6 +160,10 @@ static void validate_edit(ui_app *a)
 
 void ui_app_begin_edit(ui_app *a, ui_edit_kind kind, const char *key, const char *initial)
 {
+    if (!ui_edit_is_prompt(kind) || kind == UI_EDIT_SAVE_MODEL) {
+        a->edit.step = 0;
+        a->edit.note[0] = '\0';
+    }
     a->edit.kind = kind;
     snprintf(a->edit.key, sizeof a->edit.key, "%s", key);
     ui_field_set(&a->edit.field, initial);
@@ -155,20 +197,58 @@ void ui_app_save_prompt(ui_app *a, ui_edit_kind kind)
                        s->state == UI_RUN_LOADING ? "the preset is still loading" : "the preset could not be built");
         return;
     }
+    if (kind == UI_EDIT_SAVE_PRESET) {
+        ui_app_update_changed(a);
+        a->save = a->draft;   /* the name and description the prompts collect, applied once it is written */
+        if (a->changed > 0) {
+            snprintf(a->edit.note, sizeof a->edit.note, "%s", a->changes);
+            a->edit.step = 1;
+            ui_app_begin_edit(a, UI_EDIT_SAVE_NAME, "name", a->draft.name);
+            return;
+        }
+        a->edit.step = 0;
+        a->edit.note[0] = '\0';
+    }
     char f[256];
     default_file(a, f, sizeof f, kind == UI_EDIT_SAVE_MODEL ? "-model.json" : ".json");
     ui_app_begin_edit(a, kind, "", f);
 }
 
-void ui_app_commit_key(ui_app *a, const char *key, const char *typed)
+/* The description as one line for the field (its line breaks as spaces). */
+static void one_line(char *out, size_t n, const char *text)
+{
+    snprintf(out, n, "%s", text);
+    for (char *q = out; *q; q++)
+        if (*q == '\n' || *q == '\t' || *q == '\r')
+            *q = ' ';
+}
+
+/* Sets an ABOUT key (name, description: NN_KEY_ABOUT) in the draft and in the worker's experiment,
+ * where `m` saves it: no reset, no marker. value is JSON (ui_items_json_text). */
+static void set_about(ui_app *a, const char *key, const char *value)
+{
+    if (ui_items_try(&a->draft, &a->scratch, key, value, NULL) != NN_OK)
+        return;
+    a->draft = a->scratch;
+    if (a->snap.state != UI_RUN_ERROR && !a->snap.race.on)
+        ui_worker_set_param(a->w, key, value);
+}
+
+void ui_app_commit_key(ui_app *a, const char *key, const char *text)
 {
     nn_error err;
-    const char *text = as_typed(key, typed);
+    char v[UI_FIELD_MAX + 64];
+    ui_items_json_text(key, as_typed(key, text), v, sizeof v);
+    text = v;
     if (ui_items_try(&a->draft, &a->scratch, key, text, &err) != NN_OK) {
         ui_app_message(a, true, "%s", err.msg);
         return;
     }
-    if (strcmp(key, "training.optimizer.learning_rate") == 0 && ui_app_training_begun(a)) {
+    const nn_preset_key *row = nn_preset_key_find(key);
+    if (row && (row->flags & NN_KEY_ABOUT)) {   /* the name or the description: nothing to reset */
+        set_about(a, key, text);
+        ui_app_message(a, false, "%s changed (w writes it)", key);
+    } else if (strcmp(key, "training.optimizer.learning_rate") == 0 && ui_app_training_begun(a)) {
         a->draft = a->scratch;
         ui_worker_set_lr(a->w, a->draft.training.optimizer.lr);
         ui_app_message(a, false, "learning rate %g from the next batch", a->draft.training.optimizer.lr);
@@ -198,12 +278,49 @@ static void commit_edit(ui_app *a)
     case UI_EDIT_LAYER:
         ui_app_commit_key(a, e->key, e->field.buf);
         break;
-    case UI_EDIT_SAVE_PRESET:
-        if (nn_preset_save(&a->draft, e->field.buf, &err) == NN_OK)
-            ui_app_message(a, false, "saved the preset to %s", e->field.buf);
-        else
-            ui_app_message(a, true, "%s", err.msg);
+    case UI_EDIT_SAVE_NAME:
+    case UI_EDIT_SAVE_DESC: {
+        bool name = e->kind == UI_EDIT_SAVE_NAME;
+        char v[UI_FIELD_MAX + 64];
+        ui_items_json_text(e->key, e->field.buf, v, sizeof v);
+        nn_preset *keep = &a->scratch;
+        if (ui_items_try(&a->save, keep, e->key, v, &err) == NN_OK)
+            a->save = *keep;
+        e->step = name ? 2 : 3;
+        if (name) {
+            char d[UI_FIELD_MAX];
+            one_line(d, sizeof d, a->save.description);
+            ui_app_begin_edit(a, UI_EDIT_SAVE_DESC, "description", d);
+        } else {
+            char f[256];
+            default_file(a, f, sizeof f, ".json");
+            ui_app_begin_edit(a, UI_EDIT_SAVE_PRESET, "", f);
+        }
         break;
+    }
+    case UI_EDIT_SAVE_PRESET: {
+        /* the name and description the prompts collected (the draft's own when nothing changed) */
+        nn_preset *out = &a->scratch;
+        *out = a->draft;
+        if (e->step == 3) {
+            memcpy(out->name, a->save.name, sizeof out->name);
+            memcpy(out->description, a->save.description, sizeof out->description);
+        }
+        if (nn_preset_save(out, e->field.buf, &err) != NN_OK) {
+            ui_app_message(a, true, "%s", err.msg);
+            break;
+        }
+        if (e->step == 3) {
+            char nv[sizeof a->save.name + 64], dv[sizeof a->save.description * 2 + 64];
+            ui_items_json_text("name", a->save.name, nv, sizeof nv);
+            ui_items_json_text("description", a->save.description, dv, sizeof dv);
+            set_about(a, "name", nv);
+            set_about(a, "description", dv);
+        }
+        ui_app_opened(a);   /* what was written is the experiment now: nothing has changed */
+        ui_app_message(a, false, "saved the preset to %s", e->field.buf);
+        break;
+    }
     case UI_EDIT_SAVE_MODEL:
         if (ui_worker_save_model(a->w, e->field.buf))
             ui_app_message(a, false, "saving the model to %s ...", e->field.buf);
@@ -323,27 +440,29 @@ void ui_app_new_data(ui_app *a)
     ui_app_commit_key(a, "dataset.seed", v);
 }
 
-/* The preset name from the picker: at once before training, else after asking. */
-static void open_preset(ui_app *a, const char *name)
+/* The preset, CSV or model name from the picker or the command line: at once before training, else
+ * after asking. */
+void ui_app_open(ui_app *a, const char *name)
 {
     nn_error err;
-    if (nn_preset_load(&a->scratch, name, NULL, &err) != NN_OK) {
+    nn_preset_origin origin;
+    if (nn_preset_open(&a->scratch, name, &origin, NULL, &err) != NN_OK) {
         ui_app_message(a, true, "%s", err.msg);
         return;
     }
     a->mode = UI_MODE_NORMAL;
     if (ui_app_training_begun(a)) {
         a->pending = a->scratch;
+        a->pending_origin = origin;
+        snprintf(a->pending_model, sizeof a->pending_model, "%s", name);
         char q[256];
         snprintf(q, sizeof q, "Open %s? The current training is discarded.", name);
         ask(a, UI_CONFIRM_LOAD, q);
         return;
     }
     a->draft = a->scratch;
-    reset_cursors(a);
-    a->view_pick = true;
-    ui_app_preset_pace(a);
-    if (ui_app_load_draft(a))
+    load_opened(a, origin, name);
+    if (origin != NN_ORIGIN_MODEL)   /* a model's notice says what was opened */
         ui_app_message(a, false, "opened %s", name);
 }
 
@@ -441,7 +560,7 @@ void ui_app_act(ui_app *a, const ui_intent *in)
         if (!ui_worker_cell(a->w, in->arg[0], in->arg[1]))
             ui_app_message(a, true, "the worker is busy; try again");
         break;
-    case UI_INTENT_LOAD: open_preset(a, in->text); break;
+    case UI_INTENT_LOAD: ui_app_open(a, in->text); break;
     case UI_INTENT_REPORT: report(a); break;
     case UI_INTENT_UNITS: units(a, in); break;
     case UI_INTENT_PICTURE:

@@ -125,10 +125,13 @@ static void on_mouse(ui_app *a)
 static void quit_key(ui_app *a)
 {
     const ui_snapshot *s = &a->snap;
-    if (s->state == UI_RUN_RUNNING || s->state == UI_RUN_LOADING) {
+    /* a run that goes on, or one paused part way, is lost on quitting: ask */
+    if (s->state == UI_RUN_RUNNING || s->state == UI_RUN_LOADING || s->state == UI_RUN_PAUSED) {
         a->confirm = UI_CONFIRM_QUIT;
         a->confirm_back = UI_MODE_NORMAL;
-        snprintf(a->confirm_text, sizeof a->confirm_text, "Training is running. Quit nnterm?");
+        snprintf(a->confirm_text, sizeof a->confirm_text, "%s",
+                 s->state == UI_RUN_PAUSED ? "Training is paused; quitting loses the run. Quit nnterm?"
+                                           : "Training is running. Quit nnterm?");
         a->mode = UI_MODE_CONFIRM;
     } else {
         a->quit = true;

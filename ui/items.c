@@ -63,6 +63,32 @@ int ui_items_from_table(const nn_preset *p, nn_panel panel, ui_item *out, int ma
     return n;
 }
 
+void ui_items_json_text(const char *key, const char *text, char *out, size_t n)
+{
+    const nn_preset_key *k = nn_preset_key_find(key);
+    if (!k || !(k->flags & NN_KEY_ABOUT) || n < 3) {
+        snprintf(out, n, "%s", text);
+        return;
+    }
+    size_t len = 0;
+    out[len++] = '"';
+    for (const unsigned char *q = (const unsigned char *)text; *q && len + 8 < n; q++) {
+        if (*q == '"' || *q == '\\') {
+            out[len++] = '\\';
+            out[len++] = (char)*q;
+        } else if (*q == '\n') {
+            out[len++] = '\\';
+            out[len++] = 'n';
+        } else if (*q < 0x20 || *q == 0x7f) {
+            len += (size_t)snprintf(out + len, n - len, "\\u%04x", *q);
+        } else {
+            out[len++] = (char)*q;
+        }
+    }
+    out[len++] = '"';
+    out[len] = '\0';
+}
+
 const char *ui_items_what(const char *key)
 {
     if (strncmp(key, "dataset.split", 13) == 0)

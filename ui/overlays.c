@@ -92,17 +92,37 @@ void ui_confirm_draw(ui_grid *g, const ui_theme *th, const char *question)
 
 void ui_prompt_draw(ui_grid *g, const ui_theme *th, const ui_edit *e)
 {
-    const char *title = e->kind == UI_EDIT_SAVE_MODEL ? "Save model" : "Save preset";
-    ui_rect c = dialog(th, g, 60, 6, title);
+    char title[64];
+    const char *what = e->kind == UI_EDIT_SAVE_MODEL ? "Save model" : "Save preset";
+    if (e->step > 0)
+        snprintf(title, sizeof title, "%s (%d/3)", what, e->step);
+    else
+        snprintf(title, sizeof title, "%s", what);
+    bool about = e->kind == UI_EDIT_SAVE_NAME || e->kind == UI_EDIT_SAVE_DESC;
+    int w = !e->note[0] ? 60 : g->w - 8 < 76 ? g->w - 8 : 76;
+    ui_rect c = dialog(th, g, w, e->note[0] ? 9 : 6, title);
     ui_style d = ui_st(th, UI_R_DIALOG);
-    ui_grid_text(g, c.x, c.y, c.w, "file name (Enter saves, Esc cancels):", d);
+    int y = c.y;
+    if (e->note[0]) {   /* what changed since the experiment was opened */
+        ui_grid_text(g, c.x, y, c.w, "changed since it was opened:", d);
+        ui_style ns = ui_st(th, UI_R_DIM);
+        if (d.bg >= 0)
+            ns.bg = d.bg;
+        ui_grid_wrap(g, c.x, y + 1, c.w, 2, e->note, ns);
+        y += 3;
+    }
+    ui_grid_text(g, c.x, y, c.w,
+                 !about ? "file name (Enter saves, Esc cancels):"
+                 : e->kind == UI_EDIT_SAVE_NAME ? "its name (say what it is now):"
+                                                : "its description (what it shows, what to expect):",
+                 d);
     ui_style es = ui_st(th, UI_R_EDIT), cs = es;
     cs.attr ^= UI_A_REVERSE;
-    ui_field_draw(&e->field, g, c.x, c.y + 1, c.w, es, cs);
+    ui_field_draw(&e->field, g, c.x, y + 1, c.w, es, cs);
     ui_style ms = ui_st(th, e->ok ? UI_R_DIM : UI_R_ERROR);
     if (d.bg >= 0)
         ms.bg = d.bg;
-    ui_grid_text(g, c.x, c.y + 3, c.w, e->msg, ms);
+    ui_grid_text(g, c.x, y + 3, c.w, e->msg, ms);
 }
 
 static int cmp_pick(const void *x, const void *y)
@@ -110,7 +130,8 @@ static int cmp_pick(const void *x, const void *y)
     return strcmp(((const ui_pick *)x)->name, ((const ui_pick *)y)->name);
 }
 
-/* Adds the preset name (a file when file, else built-in), read into p for its title. */
+/* Adds the preset name (a file when file, else built-in: a preset or a saved model, nn_preset_open),
+ * read into p for its title. */
 static void add_pick(ui_picker *pr, nn_preset *p, const char *name, bool file)
 {
     if (pr->n >= UI_MAX_PICKS)
@@ -119,12 +140,14 @@ static void add_pick(ui_picker *pr, nn_preset *p, const char *name, bool file)
     memset(pk, 0, sizeof *pk);
     snprintf(pk->name, sizeof pk->name, "%s", name);
     nn_error err;
+    nn_preset_origin origin;
     if (!p) {
         snprintf(pk->title, sizeof pk->title, "%s: cannot be read", name);
         snprintf(pk->desc, sizeof pk->desc, "out of memory");
-    } else if (nn_preset_load(p, name, NULL, &err) == NN_OK) {
+    } else if (nn_preset_open(p, name, &origin, NULL, &err) == NN_OK) {
         pk->ok = true;
-        snprintf(pk->title, sizeof pk->title, "%s%s: %s", name, file ? "" : " (built-in)", p->name);
+        snprintf(pk->title, sizeof pk->title, "%s%s: %s", name,
+                 !file ? " (built-in)" : origin == NN_ORIGIN_MODEL ? " (model, trained weights)" : "", p->name);
         snprintf(pk->desc, sizeof pk->desc, "%.500s", p->description);
     } else {
         snprintf(pk->title, sizeof pk->title, "%s: cannot be read", name);
@@ -247,7 +270,7 @@ void ui_small_draw(ui_grid *g, const ui_theme *th, int cols, int lines, bool ask
 {
     char line[96];
     snprintf(line, sizeof line, "terminal too small (%dx%d, need %dx%d)", cols, lines, UI_MIN_W, UI_MIN_H);
-    const char *l2 = asking_quit ? "training runs: quit? y / n" : "q quits";
+    const char *l2 = asking_quit ? "training goes on: quit? y / n" : "q quits";
     int y = g->h / 2 - 1;
     if (y < 0) y = 0;
     int w = (int)strlen(line);

@@ -28,17 +28,30 @@
 
 /* ---- the model ---- */
 
-typedef enum { UI_EDIT_ITEM, UI_EDIT_LAYER, UI_EDIT_SAVE_PRESET, UI_EDIT_SAVE_MODEL } ui_edit_kind;
+/* SAVE_NAME and SAVE_DESC: the name and the description that w asks for before the file name when
+ * the experiment changed since it was opened (then SAVE_PRESET is step 3 of 3). */
+typedef enum {
+    UI_EDIT_ITEM, UI_EDIT_LAYER, UI_EDIT_SAVE_PRESET, UI_EDIT_SAVE_MODEL, UI_EDIT_SAVE_NAME, UI_EDIT_SAVE_DESC
+} ui_edit_kind;
 
-/* The line being edited (mode EDIT): a field of a panel or the file-name prompt. */
+/* The line being edited (mode EDIT): a field of a panel or a prompt (a file name; w's name and
+ * description). */
 typedef struct {
     ui_edit_kind kind;
     int panel;                  /* ITEM: the panel (ui_panel_id) whose field it is */
-    char key[96];               /* ITEM, LAYER: the dotted preset key it sets */
+    char key[96];               /* ITEM, LAYER, SAVE_NAME, SAVE_DESC: the dotted preset key it sets */
     ui_field field;
     char msg[NN_ERRMSG];        /* the validator's answer (or the prompt's hint), as typed */
     bool ok;                    /* the text would be accepted */
+    int step;                   /* the prompts of w: 1..3 of a changed experiment's save, 0 otherwise */
+    char note[320];             /* SAVE_NAME, SAVE_DESC: what changed since the experiment was opened */
 } ui_edit;
+
+/* True for the kinds drawn as a prompt over the panels (the file names, w's name and description). */
+static inline bool ui_edit_is_prompt(ui_edit_kind k)
+{
+    return k == UI_EDIT_SAVE_PRESET || k == UI_EDIT_SAVE_MODEL || k == UI_EDIT_SAVE_NAME || k == UI_EDIT_SAVE_DESC;
+}
 
 /* What the panels and views draw from. Built by app.c for each frame and each key; every pointer
  * is borrowed and read-only. */
@@ -238,9 +251,18 @@ bool ui_items_get(const nn_preset *p, const char *key, char *out, int outlen);
 void ui_items_value(const nn_preset *p, const char *key, char *out, int outlen);
 /* Sets key to text (quoted as a JSON string when it is not JSON) on a copy of src. */
 nn_status ui_items_try(const nn_preset *src, nn_preset *dst, const char *key, const char *text, nn_error *err);
-const char *ui_items_what(const char *key);   /* "dataset", "split", "architecture", "hyperparameters" */
+const char *ui_items_what(const char *key);
+/* What nn_preset_set takes for text typed into key's field: the free text of an ABOUT key (the name,
+ * the description) as a JSON string (so "42" or "null" stay words); any other text as it is. */
+void ui_items_json_text(const char *key, const char *text, char *out, size_t n);   /* "dataset", "split", "architecture", "hyperparameters" */
 
 /* statusbar.c: the bottom line */
 void ui_status_draw(ui_grid *g, ui_rect r, const ui_model *m);
+/* The status bar's word for Space in state st: Start, Pause (RUNNING), Resume (PAUSED), Continue (DONE). */
+const char *ui_space_word(ui_run_state st);
+/* The experiment's name on the top row, right-aligned over the rightmost run of border glyphs (at
+ * least 8 of them), with " (changed)" when changed and there is room; cut with an ellipsis when
+ * long. Nothing when the row has no such run. */
+void ui_name_draw(ui_grid *g, const ui_theme *th, const char *name, bool changed);
 
 #endif

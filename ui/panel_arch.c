@@ -158,12 +158,13 @@ static unsigned apply_layers(ui_arch_panel *a, ui_intent *out)
     return UI_REDRAW;
 }
 
+static unsigned layers_key(ui_arch_panel *a, const ui_model *m, ui_cmd c, ui_intent *out);
+
 static unsigned key(ui_panel *p, const ui_model *m, ui_cmd c, ui_intent *out)
 {
     ui_arch_panel *a = (ui_arch_panel *)p;
     int n = m->draft->n_layers;
     int *cur = &a->cursor;
-    nn_preset *q = &a->next;
     switch (c.act) {
     case UI_ACT_UP: if (*cur > 0) (*cur)--; break;
     case UI_ACT_DOWN: if (*cur < n - 1) (*cur)++; break;
@@ -186,6 +187,27 @@ static unsigned key(ui_panel *p, const ui_model *m, ui_cmd c, ui_intent *out)
         out->edit = UI_EDIT_LAYER;
         break;
     }
+    case UI_ACT_LAYER_ADD:
+    case UI_ACT_LAYER_DEL:
+    case UI_ACT_LAYER_UP:
+    case UI_ACT_LAYER_DOWN:
+        /* a lesson that locks the model (or its layers) keeps them as they are, as Enter does */
+        if (nn_preset_is_locked(m->draft, "model.layers"))
+            return ui_intent_message(out, true, "model.layers is locked by this lesson");
+        return layers_key(a, m, c, out);
+    default:
+        return 0;
+    }
+    return UI_REDRAW;
+}
+
+/* a, d, K and J of key(): a layer added, removed or moved. */
+static unsigned layers_key(ui_arch_panel *a, const ui_model *m, ui_cmd c, ui_intent *out)
+{
+    int n = m->draft->n_layers;
+    int *cur = &a->cursor;
+    nn_preset *q = &a->next;
+    switch (c.act) {
     case UI_ACT_LAYER_ADD: {
         if (n >= NN_MAX_LAYERS)
             return ui_intent_message(out, true, "at most %d layers", NN_MAX_LAYERS);

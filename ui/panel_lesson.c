@@ -4,6 +4,7 @@
 #include "panel.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Calls the wrapper over each paragraph of text; with g == NULL it only counts lines. */
@@ -59,11 +60,52 @@ static int layout(ui_grid *g, int x, int y0, int w, int skip, int rows, const ch
     return line;
 }
 
+const char *ui_lesson_presets(void)
+{
+    static char list[768];   /* the built-in presets do not change: listed once */
+    if (list[0])
+        return list;
+    nn_preset *p = malloc(sizeof *p);
+    size_t len = 0;
+    int n = 0;
+    for (int i = 0; p && i < nn_preset_builtin_count(); i++) {
+        const char *name = nn_preset_builtin_name(i);
+        if (nn_preset_load(p, name, NULL, NULL) != NN_OK || !p->lesson.present)
+            continue;
+        int w = snprintf(list + len, sizeof list - len, "%s%s", n++ ? ", " : "", name);
+        if (w < 0 || (size_t)w >= sizeof list - len)
+            break;
+        len += (size_t)w;
+    }
+    free(p);
+    if (!list[0])
+        snprintf(list, sizeof list, "none");
+    return list;
+}
+
 int ui_lesson_lines(const nn_preset *p, int w)
 {
     if (!p->lesson.present || w < 4)
         return 0;
     return layout(NULL, 0, 0, w, 0, 0, p->lesson.text, (ui_style){-1, -1, 0});
+}
+
+/* The lesson's text as drawn (ASCII mode: its few non-ASCII symbols spelled out) into out. */
+static const char *lesson_text(const nn_preset *p, bool utf8, char *out, int n)
+{
+    if (utf8)
+        return p->lesson.text;
+    ui_ascii_fold(p->lesson.text, out, n);
+    return out;
+}
+
+/* The lines of the text shown at once in the view's content rectangle r (below the title, above the
+ * locked keys) and the lines of the text in all; draw and key share them, so a page is what shows. */
+static void geometry(ui_rect r, const nn_preset *p, const char *tx, int *rows, int *total)
+{
+    int lockrows = p->lesson.n_locked > 0 && r.h >= 6 ? 2 : 0;
+    *rows = r.h - 1 - lockrows;
+    *total = layout(NULL, 0, 0, r.w - 1, 0, 0, tx, (ui_style){-1, -1, 0});
 }
 
 void ui_lesson_panel(ui_grid *g, ui_rect r, const nn_preset *p, const ui_views *v, const ui_theme *th)
@@ -72,20 +114,18 @@ void ui_lesson_panel(ui_grid *g, ui_rect r, const nn_preset *p, const ui_views *
     if (r.w < 10 || r.h < 1)
         return;
     if (!p->lesson.present) {
-        ui_grid_wrap(g, r.x, r.y, r.w, r.h,
-                     "This preset has no lesson. The lessons are presets too: open lesson-learning-rate, "
-                     "lesson-overfitting or lesson-vanishing with l.",
-                     dim);
+        char b[1024];
+        snprintf(b, sizeof b, "This preset has no lesson. The presets with a lesson: %s. Open one with l.",
+                 ui_lesson_presets());
+        ui_grid_wrap(g, r.x, r.y, r.w, r.h, b, dim);
         return;
     }
     int y = r.y, ye = r.y + r.h;
     /* ASCII mode: the text's few non-ASCII symbols spelled out */
     static char text[2 * sizeof p->lesson.text], title[2 * sizeof p->lesson.title];
-    const char *tx = p->lesson.text, *ti = p->lesson.title;
+    const char *tx = lesson_text(p, th->utf8, text, (int)sizeof text), *ti = p->lesson.title;
     if (!th->utf8) {
-        ui_ascii_fold(tx, text, (int)sizeof text);
         ui_ascii_fold(ti, title, (int)sizeof title);
-        tx = text;
         ti = title;
     }
     ui_text_cols(g, r.x, y++, r.w, ti, ui_st(th, UI_R_TITLE_FOCUS));
@@ -95,10 +135,10 @@ void ui_lesson_panel(ui_grid *g, ui_rect r, const nn_preset *p, const ui_views *
     for (int i = 0; i < p->lesson.n_locked && len < (int)sizeof locked - 100; i++)
         len += snprintf(locked + len, sizeof locked - (size_t)len, "%s%s", i ? ", " : "", p->lesson.locked[i]);
     int lockrows = p->lesson.n_locked > 0 && r.h >= 6 ? 2 : 0;
-    int rows = ye - y - lockrows;
+    int rows, total;
+    geometry(r, p, tx, &rows, &total);
     if (rows < 1)
         return;
-    int total = layout(NULL, 0, 0, r.w - 1, 0, 0, tx, ui_st(th, UI_R_TEXT));
     int skip = v->lesson_scroll;
     if (skip > total - rows)
         skip = total - rows;
@@ -127,17 +167,21 @@ static void draw(ui_grid *g, ui_rect r, const ui_model *m)
 static unsigned key(ui_views *v, const ui_model *m, ui_cmd c, ui_intent *out)
 {
     (void)out;
+    /* the view's content: the slot inside its frame, as the frame draws it */
+    ui_rect fr = m->lay->panel[UI_P_CONFUSION];
+    static char text[2 * sizeof m->draft->lesson.text];
+    int rows, total;
+    geometry(ui_rect_make(fr.x + 1, fr.y + 1, fr.w - 2, fr.h - 2), m->draft,
+             lesson_text(m->draft, m->th->utf8, text, (int)sizeof text), &rows, &total);
+    int page = rows > 1 ? rows : 1;   /* a page is what shows: the next starts at the line after it */
     if (c.act == UI_ACT_UP) v->lesson_scroll--;
     else if (c.act == UI_ACT_DOWN) v->lesson_scroll++;
-    else if (c.act == UI_ACT_PAGE_UP) v->lesson_scroll -= 10;
-    else if (c.act == UI_ACT_PAGE_DOWN) v->lesson_scroll += 10;
+    else if (c.act == UI_ACT_PAGE_UP) v->lesson_scroll -= page;
+    else if (c.act == UI_ACT_PAGE_DOWN) v->lesson_scroll += page;
     else if (c.act == UI_ACT_HOME) v->lesson_scroll = 0;
     if (v->lesson_scroll < 0)
         v->lesson_scroll = 0;
-    /* no further than the last page of the text in the slot (its frame, the title and the locks) */
-    ui_rect fr = m->lay->panel[UI_P_CONFUSION];
-    int rows = fr.h - 2 - 1 - 2;
-    int total = ui_lesson_lines(m->draft, fr.w - 3);
+    /* no further than the last page of the text */
     if (v->lesson_scroll > total - rows)
         v->lesson_scroll = total - rows > 0 ? total - rows : 0;
     return UI_REDRAW;

@@ -5,6 +5,7 @@
 #include "panel.h"
 
 #include "chart.h"
+#include "race.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -32,14 +33,36 @@ static int compact_rows(const ui_snapshot *s, int w)
     return (s->race.n + per - 1) / per;
 }
 
+/* The wide legend's header, and how the best entry is chosen: on the header's row when the width
+ * has room for both, else on a row of its own under the entries. */
+#define RACE_HEADER_W 52
+#define RACE_RULE "*best: lowest %s, then test acc"
+#define RACE_RULE_W 37
+
 int ui_race_legend_rows(const ui_snapshot *s, int w)
 {
-    return w >= RACE_WIDE ? s->race.n + 1 : compact_rows(s, w);
+    if (w >= RACE_WIDE)
+        return s->race.n + 1 + (w < RACE_HEADER_W + RACE_RULE_W ? 1 : 0);
+    return compact_rows(s, w) + 1;   /* + how best is chosen */
 }
 
 static double entry_acc(const ui_race_entry *e)
 {
     return isfinite(e->final_test_acc) ? e->final_test_acc : e->test_acc;
+}
+
+/* The entry marked best: the lowest last val loss (train loss without a validation split), a tie
+ * going to the higher test accuracy (nn_race_best, as `nnterm race` ranks); -1 none yet. */
+static int race_best(const ui_snapshot *s)
+{
+    double loss[NN_RACE_MAX], acc[NN_RACE_MAX];
+    int n = s->race.n < NN_RACE_MAX ? s->race.n : NN_RACE_MAX;
+    for (int i = 0; i < n; i++) {
+        const ui_race_entry *e = &s->race.entries[i];
+        loss[i] = e->hist_len > 0 ? (double)e->loss[e->hist_len - 1] : (double)NAN;
+        acc[i] = entry_acc(e);
+    }
+    return nn_race_best(loss, acc, n);
 }
 
 /* Entry i's legend mark ("━" in its colour; "-" in ASCII; a letter, bold, in monochrome). */
@@ -81,34 +104,22 @@ static void legend(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *
     ui_style dim = ui_st(th, UI_R_DIM), txt = ui_st(th, UI_R_TEXT), val = ui_st(th, UI_R_VALUE);
     if (r.h < 1 || r.w < 20)
         return;
+    const char *lw = s->race.loss_is_val ? "val loss" : "train loss";
+    int best = race_best(s);
     if (small) {
-        int best = -1;
-        double bacc = -1;
-        for (int i = 0; i < s->race.n; i++) {
-            double acc = entry_acc(&s->race.entries[i]);
-            if (isfinite(acc) && acc > bacc) {
-                bacc = acc;
-                best = i;
-            }
-        }
         compact(g, r, s, th, best);
+        int rows = compact_rows(s, r.w);
+        if (rows < r.h)
+            ui_grid_printf(g, r.x, r.y + rows, r.w, dim, RACE_RULE, lw);
         return;
     }
-    const char *lw = s->race.loss_is_val ? "val loss" : "train loss";
-    ui_grid_printf(g, r.x, r.y, r.w, dim, "   %-12s %8s %5s %10s %8s  %s", "optimizer", "lr", "epoch", lw, "test acc",
-                   "");
+    ui_grid_printf(g, r.x, r.y, r.w, dim, "   %-12s %8s %5s %10s %8s", "optimizer", "lr", "epoch", lw, "test acc");
+    bool rule_below = r.w < RACE_HEADER_W + RACE_RULE_W;
+    if (!rule_below)
+        ui_grid_printf(g, r.x + RACE_HEADER_W, r.y, r.w - RACE_HEADER_W, dim, RACE_RULE, lw);
+    else if (s->race.n + 1 < r.h)
+        ui_grid_printf(g, r.x + 3, r.y + s->race.n + 1, r.w - 3, dim, RACE_RULE, lw);
     int y = r.y + 1;
-    /* the best final (or current) accuracy is marked */
-    int best = -1;
-    double bacc = -1;
-    for (int i = 0; i < s->race.n; i++) {
-        const ui_race_entry *e = &s->race.entries[i];
-        double acc = entry_acc(e);
-        if (isfinite(acc) && acc > bacc) {
-            bacc = acc;
-            best = i;
-        }
-    }
     for (int i = 0; i < s->race.n && y < r.y + r.h; i++, y++) {
         const ui_race_entry *e = &s->race.entries[i];
         char mark[8];
@@ -126,7 +137,7 @@ static void legend(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *
         const char *w = isfinite(e->final_test_acc) ? "final" : state_word(e);
         ui_style ws = e->state == UI_RUN_DIVERGED || e->state == UI_RUN_ERROR ? ui_st(th, UI_R_ERROR) : dim;
         x += ui_grid_printf(g, x, y, r.x + r.w - x, ws, "  %s", w);
-        if (i == best && bacc >= 0)
+        if (i == best)
             x += ui_grid_text(g, x, y, r.x + r.w - x, " *best", val);
         if (e->message[0])
             ui_grid_printf(g, x, y, r.x + r.w - x, ws, "  %s", e->message);

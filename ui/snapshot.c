@@ -332,6 +332,18 @@ void ui_snapshot_fill_cell(ui_snapshot *s, const nn_trainer *t, const nn_probe *
     }
 }
 
+void ui_snapshot_fill_start(ui_snapshot *s, const nn_trainer *t, const nn_epoch_stats *st)
+{
+    s->has_last = true;
+    s->last = *st;
+    int k = s->info.k, kt;
+    const int *confusion = nn_trainer_confusion(t, &kt);
+    if (k > 0 && confusion && kt == k)
+        memcpy(s->eval.confusion, confusion, (size_t)k * (size_t)k * sizeof *s->eval.confusion);
+    s->eval.metrics = *nn_trainer_metrics(t);
+    s->eval.reg = *nn_trainer_reg_metrics(t);
+}
+
 static ui_run_state entry_state(const nn_race *race, int r, const nn_trainer_progress *pr)
 {
     if (race->racer[r].failed)

@@ -451,6 +451,9 @@ void ui_snapshot_push_class_metrics(ui_snapshot *s, const nn_class_metrics *m, i
 void ui_snapshot_fill_cell(ui_snapshot *s, const nn_trainer *t, const nn_probe *p, int a, int pr);
 /* The status part and the eval section from a single trainer; finished (DONE or DIVERGED): no ETA. */
 void ui_snapshot_fill_progress(ui_snapshot *s, const nn_trainer *t, const ui_run_clock *c, bool finished);
+/* After ui_snapshot_fill_progress at epoch 0: has_last, last = *st (the evaluation of weights that did
+ * not start from the seed: a saved model's) and the eval section from t's last evaluation. */
+void ui_snapshot_fill_start(ui_snapshot *s, const nn_trainer *t, const nn_epoch_stats *st);
 /* The status part and the race section's entries from a race whose entries are all built (see
  * ui_snap_race); finished (DONE): no ETA. */
 void ui_snapshot_fill_race(ui_snapshot *s, const nn_race *race, const ui_run_clock *c, bool finished);

@@ -162,6 +162,9 @@ int ui_race_legend_rows(const ui_snapshot *s, int w);
 void ui_lesson_panel(ui_grid *g, ui_rect r, const nn_preset *p, const ui_views *v, const ui_theme *th);
 /* Lines the lesson text takes at width w (for scrolling). */
 int ui_lesson_lines(const nn_preset *p, int w);
+/* The built-in presets that have a lesson, in their order ("xor, spiral, lesson-..."): what the view
+ * offers for a preset without one. */
+const char *ui_lesson_presets(void);
 
 /* ---- state helpers ---- */
 

@@ -61,6 +61,8 @@ static void fill_status(ui_worker *w)
                 s->eta_s = paced;
         }
         ui_snapshot_fill_cell(s, &w->t, &w->probe, w->cell_a, w->cell_p);
+        if (!s->has_last && w->have_start)
+            ui_snapshot_fill_start(s, &w->t, &w->start);
     } else {
         s->has_last = false;
         s->history_len = 0;
@@ -193,7 +195,14 @@ static void *worker_main(void *arg)
 
 // --- the UI thread's side -------------------------------------------------------------------------
 
+static bool fits(char *dst, size_t cap, const char *src);
+
 ui_worker *ui_worker_create(const nn_preset *p, int threads, int wake_fd, nn_error *err)
+{
+    return ui_worker_create_model(p, NULL, threads, wake_fd, err);
+}
+
+ui_worker *ui_worker_create_model(const nn_preset *p, const char *model, int threads, int wake_fd, nn_error *err)
 {
     if (!p) {
         nn_error_set(err, NN_EINVAL, "ui_worker_create: no preset");
@@ -209,6 +218,11 @@ ui_worker *ui_worker_create(const nn_preset *p, int threads, int wake_fd, nn_err
     w->wake_fd = wake_fd;
     atomic_init(&w->stop, false);
     w->preset = *p;
+    if (model && !fits(w->model, sizeof w->model, model)) {
+        free(w);
+        nn_error_set(err, NN_EINVAL, "ui_worker_create: the model's path is too long");
+        return NULL;
+    }
     w->state = UI_RUN_LOADING;
     w->cell_a = w->cell_p = -1;
     nn_probe_init(&w->probe, UI_GRID_W, UI_GRID_H, UI_CURVE_MAX, UI_FIT_MAX, UI_VIEW_MAX_FEATURES);
@@ -345,6 +359,19 @@ bool ui_worker_load(ui_worker *w, const nn_preset *p)
         return false;
     worker_msg c = { .kind = UI_CMD_LOAD, .lr = 0.0, .seed = 0 };
     return push(w, &c, p);
+}
+
+bool ui_worker_load_model(ui_worker *w, const nn_preset *p, const char *model)
+{
+    if (!p || !model)
+        return false;
+    worker_msg *c = calloc(1, sizeof *c);   /* 1 KB: not on the caller's stack */
+    if (!c)
+        return false;
+    c->kind = UI_CMD_LOAD;
+    bool ok = fits(c->text, sizeof c->text, model) && push(w, c, p);
+    free(c);
+    return ok;
 }
 
 /* Copies src into dst (cap bytes); false if src is NULL or does not fit. */

@@ -68,6 +68,10 @@ typedef struct ui_worker ui_worker;
  * Returns NULL (err set) only if memory or the thread could not be had. */
 ui_worker *ui_worker_create(const nn_preset *p, int threads, int wake_fd, nn_error *err);
 
+/* As ui_worker_create, then the weights of the model file model (NULL or "": none) as by
+ * ui_worker_load_model, without building the trainer twice. */
+ui_worker *ui_worker_create_model(const nn_preset *p, const char *model, int threads, int wake_fd, nn_error *err);
+
 /* Stops the thread (stop flag, wake, join) and frees everything. Safe at any moment, also
  * mid-epoch (it returns after the current batch) or while loading (after the load). NULL is fine. */
 void ui_worker_destroy(ui_worker *w);
@@ -95,6 +99,12 @@ bool ui_worker_set_pace(ui_worker *w, int pace);
 /* Rebuilds the trainer from a copy of p (e.g. after an architecture edit). Only the newest
  * preset is kept if several loads are queued before the worker gets to them. */
 bool ui_worker_load(ui_worker *w, const nn_preset *p);
+/* As ui_worker_load, then the weights of the saved model at path model (< NN_PATH_MAX bytes; p is its
+ * preset, nn_preset_open): READY at epoch 0 with the model's weights, which reset returns to (reseed
+ * draws new ones), evaluated at once (has_last, last and the eval section describe them until the
+ * first epoch). A model that does not fit the built trainer (nn_model_apply) leaves the seed's
+ * weights, with an error notice; else a notice with its test accuracy. */
+bool ui_worker_load_model(ui_worker *w, const nn_preset *p, const char *model);
 /* The generic form of the above (for a key table): arg is the lr for SET_LR, the seed for RESEED
  * (exact up to 2^53) and the pace for SET_PACE; other kinds ignore it. UI_CMD_LOAD and the kinds with a payload are
  * refused here. */

@@ -28,7 +28,8 @@ typedef struct {
     int pace;                    /* SET_PACE */
     int arg[4];                  /* TRACE: train index, layer, i, j; VIEW_FEATURES: fx, fy; UNITS: on, layer, first */
     char key[WORKER_KEY_MAX];    /* SET_PARAM: the key */
-    char text[NN_PATH_MAX];      /* SAVE_MODEL: path; REPORT: folder; SET_PARAM: value; RACE: the optimizer list */
+    char text[NN_PATH_MAX];      /* SAVE_MODEL: path; REPORT: folder; SET_PARAM: value; RACE: the optimizer
+                                    list; LOAD: a model file whose weights to take ("" none) */
 } worker_msg;
 
 typedef enum { STOP_AFTER_NONE, STOP_AFTER_BATCH, STOP_AFTER_EPOCH } stop_after;
@@ -88,6 +89,11 @@ struct ui_worker {
         bool on;
         int sel[4];              /* training row, layer, i, j */
     } sel;                       /* the step-through selection */
+    char model[NN_PATH_MAX];     /* the model file of the next or current load ("": none) */
+    bool from_model;             /* the weights reset returns to are that model's */
+    bool have_start;             /* start: the evaluation of the model's weights (epoch 0), shown until the
+                                    first epoch; false after reseed */
+    nn_epoch_stats start;
     nn_preset race_preset;       /* the preset of the next or current race */
     nn_race *race;               /* the race (NULL: none): its trainers replace t */
 };

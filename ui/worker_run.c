@@ -7,6 +7,7 @@
 #include "worker_impl.h"
 
 #include "pace.h"
+#include "model_io.h"
 #include "preset_schema.h"
 #include "report.h"
 
@@ -169,6 +170,39 @@ static void begin_run(ui_worker *w, const nn_preset *p)
     w->state = UI_RUN_LOADING;
 }
 
+/* The evaluation of the model's weights (epoch 0), shown until the first epoch. */
+static void evaluate_start(ui_worker *w)
+{
+    nn_error err;
+    w->have_start = nn_trainer_evaluate(&w->t, &w->start, &err) == NN_OK;
+}
+
+/* The weights of the model file w->model into the new trainer, with a notice either way. */
+static void take_model(ui_worker *w)
+{
+    nn_error err;
+    nn_error_clear(&err);
+    nn_model *m = calloc(1, sizeof *m);
+    nn_status st = m ? nn_model_load(m, w->model, &err) : nn_error_set(&err, NN_ENOMEM, "out of memory");
+    if (st == NN_OK)
+        st = nn_model_apply(m, w->model, &w->t, &err);
+    nn_model_free(m);
+    free(m);
+    if (st != NN_OK) {
+        worker_notice(w, true, "%s", why(&err, st));
+        return;
+    }
+    w->from_model = true;
+    evaluate_start(w);
+    bool cls = nn_trainer_data(&w->t)->task == NN_TASK_CLASSIFICATION;
+    if (w->have_start && isfinite(w->start.test_acc))
+        worker_notice(w, false, "%s: trained weights, test %s %.*f%s", w->model,
+                      cls ? "accuracy" : "R2", cls ? 1 : 3, cls ? 100.0 * w->start.test_acc : w->start.test_acc,
+                      cls ? "%" : "");
+    else
+        worker_notice(w, false, "%s: trained weights", w->model);
+}
+
 /* Rebuilds the trainer from w->preset: LOADING, then READY (or DONE) or ERROR. */
 void worker_load(ui_worker *w)
 {
@@ -219,6 +253,9 @@ void worker_load(ui_worker *w)
     zero_timers(w);
     if (w->pace_preset)
         w->pace = nn_pace_default(&w->preset, nn_trainer_split(&w->t)->n_train);
+    w->from_model = w->have_start = false;
+    if (w->model[0])
+        take_model(w);
     ui_snapshot_fill_samples(&w->snap, &w->t);
     compute_view(w);
     fill_net(w, false);
@@ -239,6 +276,10 @@ static void do_reset(ui_worker *w, bool new_seed, uint64_t seed)
     } else if (w->have_trainer) {
         nn_trainer_reset(&w->t, new_seed, seed);
         clear_teaching(w);
+        if (new_seed)
+            w->from_model = w->have_start = false;   /* new weights: no longer the model's */
+        else if (w->from_model)
+            evaluate_start(w);
     } else {
         return;
     }
@@ -657,6 +698,8 @@ static void do_set_param(ui_worker *w, const char *key, const char *value)
         nn_status st = nn_trainer_set_param(&w->t, key, value, &err);
         if (st != NN_OK) {
             worker_notice(w, true, "%s", why(&err, st));
+        } else if (row && (row->flags & NN_KEY_ABOUT)) {
+            /* the name or the description: words about the run, not a change of it (no marker) */
         } else {
             nn_trainer_progress pr;
             nn_trainer_progress_get(&w->t, &pr);
@@ -681,6 +724,8 @@ static void do_set_param(ui_worker *w, const char *key, const char *value)
                                   pr.epochs);
                 else
                     worker_notice(w, false, "%s %s -> %s: Space trains on until paused", label, before, after);
+            } else if (w->state == UI_RUN_DONE || nn_trainer_finished(&w->t)) {   /* no epoch 301 of 300 */
+                worker_notice(w, false, "%s %s -> %s%s for the epochs trained next", label, before, after, fresh);
             } else {
                 worker_notice(w, false, "%s %s -> %s%s from epoch %d, batch %d", label, before, after, fresh,
                               pr.epoch + 1, pr.batch + 1);
@@ -802,8 +847,10 @@ void worker_apply(ui_worker *w, const worker_msg *c, bool skip)
         do_set_lr(w, c->lr);
         break;
     case UI_CMD_LOAD:
-        if (!skip)
+        if (!skip) {
+            ui_snapshot_text(w->model, sizeof w->model, c->text);
             worker_load(w);
+        }
         break;
     case UI_CMD_CONTINUE:
         do_continue(w);

@@ -78,7 +78,7 @@ for p in "${PRESETS[@]}"; do
     done
     W=60 H=20
     t resize-window -t "$S" -x "$W" -y "$H"; settle 'too small'; save small
-    keys q; wait_rc
+    keys q; wait_for 'quit\? y / n'; keys y; wait_rc   # paused part way: q asks (issue 13)
   done
 done
 echo "screens in $OUT"

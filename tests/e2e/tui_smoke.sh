@@ -92,7 +92,10 @@ keys y; wait_for 'READY'; wait_for '67 params'
 keys a; wait_for '235 params'
 step "layer units edited (after asking) and a layer added"
 
-keys w; wait_for 'Save preset'; wait_for 'iris\.json'; keys Enter
+# a changed experiment: w asks for its name and description first (issue 13), then the file name
+keys w; wait_for 'Save preset \(1/3\)'; wait_for 'its name'; keys Enter
+wait_for 'Save preset \(2/3\)'; keys Enter
+wait_for 'Save preset \(3/3\)'; wait_for 'iris\.json'; keys Enter
 wait_for 'saved the preset to iris\.json'; [ -s "$TMP/iris.json" ] || fail "no iris.json written"
 grep -q '"units": *8' "$TMP/iris.json" || fail "saved preset lacks the edited layer"
 keys 2 d; wait_for '67 params'

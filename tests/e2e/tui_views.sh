@@ -21,7 +21,10 @@ open() {   # open ARGS...: a fresh app in a 120x40 pane
   t kill-session -t "$S" 2>/dev/null || true; rm -f "$TMP/rc"
   t new-session -d -s "$S" -x 120 -y 40 -e LANG=C.UTF-8 "cd $TMP && $APP --pace max $* 2>$TMP/err; echo \$? >$TMP/rc"
 }
-quit() { keys q; wait_rc; [ "$(cat "$TMP/rc")" = 0 ] || fail "exit status $(cat "$TMP/rc")"; }
+# q quits at once when nothing is under way, and asks first while a run is paused part way
+quit() { keys q; local d=$(( $(now) + 15000 * E2E_SCALE )); until [ -s "$TMP/rc" ]; do
+  shows 'Quit nnterm\?' && keys y; (( $(now) < d )) || fail "app did not exit"; sleep 0.02; done
+  [ "$(cat "$TMP/rc")" = 0 ] || fail "exit status $(cat "$TMP/rc")"; }
 
 # ---- spiral: the boundary changes as it trains ----
 open spiral

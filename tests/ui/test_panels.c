@@ -240,6 +240,26 @@ static void test_list_panels_answer_keys_with_intents(void **state)
     ui_panel_key(ar, &m, (ui_cmd){UI_ACT_LAYER_DEL, 0}, &in);
     assert_int_equal(in.kind, UI_INTENT_MESSAGE);
     assert_non_null(strstr(in.text, "the last layer is the output layer"));
+    /* a lesson that locks the model: a, d, K and J refuse as Enter on units does (issue 13: "2 a" turned
+     * lesson-overfitting's 2-64-64-2 into 2-64-16-64-2) */
+    static const char *const locks_model[] = {"lesson-overfitting", "lesson-learning-rate"};
+    for (int k = 0; k < 2; k++) {
+        assert_int_equal(nn_preset_load(&b.draft, locks_model[k], NULL, &err), NN_OK);
+        m = ui_app_model(&b);
+        static const ui_action layer_keys[] = {UI_ACT_LAYER_ADD, UI_ACT_LAYER_DEL, UI_ACT_LAYER_UP, UI_ACT_LAYER_DOWN};
+        for (int i = 0; i < 4; i++) {
+            ui_panel_key(ar, &m, (ui_cmd){UI_ACT_HOME, 0}, &in);
+            ui_panel_key(ar, &m, (ui_cmd){UI_ACT_DOWN, 0}, &in);   /* a hidden layer that could move */
+            memset(&in, 0, sizeof in);
+            ui_panel_key(ar, &m, (ui_cmd){layer_keys[i], 0}, &in);
+            assert_int_equal(in.kind, UI_INTENT_MESSAGE);
+            assert_true(in.err);
+            assert_string_equal(in.text, "model.layers is locked by this lesson");
+        }
+        ui_panel_key(ar, &m, (ui_cmd){UI_ACT_EDIT, 0}, &in);   /* as Enter on units */
+        assert_int_equal(in.kind, UI_INTENT_MESSAGE);
+        assert_non_null(strstr(in.text, "is locked by this lesson"));
+    }
 }
 
 /* The Dataset panel's inputs (dataset.features) for 2-D data: one line listing the inputs; on it

@@ -817,13 +817,24 @@ static void test_race_legend_and_chart(void **state)
     assert_true(row_has(2, "*best"));
     assert_false(row_has(1, "*best"));
     assert_true(row_has(2, "final"));
+    assert_true(row_has(0, "*best: lowest val loss, then test acc"));
+    /* best is the lowest val loss, not the best accuracy (issue 13: sgd marked although momentum had
+     * the lower val loss) */
+    snap.race.entries[0].final_test_acc = 0.95;
+    clear();
+    ui_race_legend(&g, ui_rect_make(0, 0, 90, 3), &snap, &th);
+    assert_true(row_has(2, "*best"));
+    assert_false(row_has(1, "*best"));
+    snap.race.entries[0].final_test_acc = 0.6;
+    clear();
+    ui_race_legend(&g, ui_rect_make(0, 0, 90, 3), &snap, &th);
     assert_cell(0, 1, 0x2501, th.cls[0], -1);
     assert_cell(0, 2, 0x2501, th.cls[1], -1);
 
     /* narrower than 64: two entries a row, the best marked */
     assert_int_equal(ui_race_legend_rows(&snap, 90), 3);
-    assert_int_equal(ui_race_legend_rows(&snap, 60), 1);
-    assert_int_equal(ui_race_legend_rows(&snap, 30), 2);
+    assert_int_equal(ui_race_legend_rows(&snap, 60), 2);   /* + how best is chosen */
+    assert_int_equal(ui_race_legend_rows(&snap, 30), 3);
     clear();
     ui_race_panel(&g, ui_rect_make(0, 0, 60, 14), &snap, &th, false);
     assert_true(row_has(0, "\xe2\x94\x81 sgd        0.7 60%  \xe2\x94\x81 adam      0.25 90%*"));
@@ -831,6 +842,7 @@ static void test_race_legend_and_chart(void **state)
     assert_cell(22, 0, 0x2501, th.cls[1], -1);
     assert_int_equal(at(39, 0)->fg, ui_st(&th, UI_R_VALUE).fg);   /* the best accuracy stands out */
     assert_int_equal(at(17, 0)->fg, ui_st(&th, UI_R_TEXT).fg);
+    assert_true(row_has(1, "*best: lowest val loss, then test acc"));
     /* the curves: both start at loss 1 (top left); adam ends lowest (bottom right) */
     int colours[2] = {0, 0};
     for (int y = 3; y < 14; y++)
@@ -1027,6 +1039,20 @@ static void test_lesson_panel(void **state)
     clear();
     ui_lesson_panel(&g, ui_rect_make(0, 0, 60, 20), &q, &v, &th);
     assert_true(row_has(0, "This preset has no lesson"));
+    /* it lists every preset that has a lesson, xor and spiral included (issue 13: only the lesson-*) */
+    assert_string_equal(ui_lesson_presets(),
+                        "lesson-learning-rate, lesson-overfitting, lesson-vanishing, spiral, xor");
+    char text[1200] = "";
+    for (int y = 0; y < 20; y++) {
+        char row[128];
+        ui_grid_row_text(&g, y, 0, 60, row, sizeof row);
+        for (size_t k = strlen(row); k > 0 && row[k - 1] == ' '; k--)
+            row[k - 1] = 0;
+        strncat(text, row, sizeof text - strlen(text) - 2);
+        strcat(text, " ");
+    }
+    assert_non_null(strstr(text, "The presets with a lesson: lesson-learning-rate, lesson-overfitting, "
+                                 "lesson-vanishing, spiral, xor. Open one with l."));
 }
 
 /* Every cell outside r is still the blank the grid was cleared to. */

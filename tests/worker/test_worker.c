@@ -1126,6 +1126,29 @@ static bool events_at_least(const ui_snapshot *s, const void *ctx)
     return s->events.n >= *(const int *)ctx;
 }
 
+/* After DONE a live change says it applies to the epochs trained next, not "from epoch 4" of a 3-epoch
+ * run (issue 13: "l1 -> l2 from epoch 301" after a 300-epoch run); the name changes with no marker
+ * and no notice (words about the run, NN_KEY_ABOUT). */
+static void set_param_after_done_names_no_epoch_past_the_end(void **state)
+{
+    (void)state;
+    nn_preset p = iris_with("training.epochs", "3", NULL);
+    view v = view_open(start_worker(&p, 1, -1));
+    wait_state(&v, UI_RUN_READY);
+    assert_true(ui_worker_start(v.w));
+    wait_state(&v, UI_RUN_DONE);
+    uint64_t before = v.s->notice_seq;
+    assert_true(ui_worker_set_param(v.w, "name", "\"Iris, renamed\""));
+    assert_true(ui_worker_set_param(v.w, "training.regularization.method", "l2"));
+    wait_notice(&v, before);
+    assert_false(v.s->notice_error);
+    assert_string_equal(v.s->notice, "regularization none -> l2 for the epochs trained next");
+    assert_int_equal(v.s->notice_seq, before + 1);   /* the name's change said nothing */
+    assert_int_equal(v.s->events.n, 1);
+    assert_string_equal(v.s->events.list[0].what, "regularization none -> l2");
+    view_close(&v);
+}
+
 static void set_param_changes_regularization_live_and_records_events(void **state)
 {
     (void)state;
@@ -1709,6 +1732,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(bad_training_raises_health_warnings, watchdog, watchdog_off),
         cmocka_unit_test_setup_teardown(trace_steps_through_one_sample_and_follows_step_batch, watchdog, watchdog_off),
         cmocka_unit_test_setup_teardown(set_param_changes_regularization_live_and_records_events, watchdog, watchdog_off),
+        cmocka_unit_test_setup_teardown(set_param_after_done_names_no_epoch_past_the_end, watchdog, watchdog_off),
         cmocka_unit_test_setup_teardown(a_race_matches_standalone_runs_of_each_optimizer, watchdog, watchdog_off),
         cmocka_unit_test_setup_teardown(race_steps_rounds_decimates_long_curves_and_load_leaves_it, watchdog, watchdog_off),
         cmocka_unit_test_setup_teardown(a_race_that_cannot_build_ends_in_error_and_a_load_recovers, watchdog, watchdog_off),
