@@ -113,9 +113,10 @@ static void pull_snapshot(ui_app *a)
     if (a->pace_pending && a->snap.pace == a->pace_asked)
         a->pace_pending = false;
     /* a message about what was before (a lesson's "is locked", a setting changed) goes when the run
-     * starts, pauses or ends; a notice that comes with the change shows after it */
+     * starts, pauses or ends, once it has been up for 1.5 s (a short run at max pace must not take
+     * it away unseen); a notice that comes with the change shows after it */
     ui_run_state st = a->snap.state;
-    if (a->msg[0] && st != a->msg_state &&
+    if (a->msg[0] && st != a->msg_state && ui_now() >= a->msg_until - (a->msg_err ? 6.0 : 3.0) + 1.5 &&
         (st == UI_RUN_RUNNING || st == UI_RUN_PAUSED || st == UI_RUN_DONE || st == UI_RUN_DIVERGED))
         a->msg[0] = '\0';
     if (a->snap.notice_seq != a->notice_seq) {

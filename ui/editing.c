@@ -400,6 +400,7 @@ void ui_app_continue(ui_app *a)
         ui_app_message(a, false, "training on for %d more epochs from the current weights", e);
     else
         ui_app_message(a, false, "training on from the current weights until paused (Space)");
+    a->msg_state = UI_RUN_RUNNING;   /* the message is about the run that starts now: it stays */
 }
 
 void ui_app_step_pace(ui_app *a, int dir)

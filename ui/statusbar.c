@@ -42,15 +42,19 @@ const char *ui_space_word(ui_run_state st)
     return "Start";
 }
 
-/* The status bar's figures: " Epoch E/END[pace]  [batch B/N  ]R samples/s  T  ETA T[lr] ". */
-static void status_info(char *out, size_t n, bool wide, int epoch, const char *end, const char *pace, int batch,
+/* The status bar's figures by the bar's width w: from 120 columns " Epoch E/END[pace]  batch B/N  R
+ * samples/s  T  ETA T[lr] ", from 100 without the batch and the lr, below that without the elapsed
+ * time too, so the key hints keep their room. */
+static void status_info(char *out, size_t n, int w, int epoch, const char *end, const char *pace, int batch,
                         int n_batches, const char *rate, const char *el, const char *eta, const char *lr)
 {
-    if (wide)
+    if (w >= 120)
         snprintf(out, n, " Epoch %d/%s%s  batch %d/%d  %s samples/s  %s  ETA %s%s ", epoch, end, pace, batch,
                  n_batches, rate, el, eta, lr);
-    else
+    else if (w >= 100)
         snprintf(out, n, " Epoch %d/%s%s  %s samples/s  %s  ETA %s ", epoch, end, pace, rate, el, eta);
+    else
+        snprintf(out, n, " Epoch %d/%s%s  %s samples/s  ETA %s ", epoch, end, pace, rate, eta);
 }
 
 void ui_status_draw(ui_grid *g, ui_rect r, const ui_model *m)
@@ -96,7 +100,7 @@ void ui_status_draw(ui_grid *g, ui_rect r, const ui_model *m)
     if (msg)
         snprintf(info, sizeof info, " Epoch %d/%s%s ", s->epoch, end, pace);
     else
-        status_info(info, sizeof info, r.w >= 100, s->epoch, end, pace, s->batch, s->n_batches, rate, el,
+        status_info(info, sizeof info, r.w, s->epoch, end, pace, s->batch, s->n_batches, rate, el,
                     s->eta_s > 0 ? eta : "-", lr);
     /* the figures that change while training (the epoch, the batch, the rate, the times) do not move
      * the hints: the text is as wide as it is with the widest of them (the epoch and the batch as wide
@@ -104,7 +108,7 @@ void ui_status_draw(ui_grid *g, ui_rect r, const ui_model *m)
     if (!msg) {
         char widest[192];
         int top = s->epoch > s->epochs ? s->epoch : s->epochs, nb = s->batch > s->n_batches ? s->batch : s->n_batches;
-        status_info(widest, sizeof widest, r.w >= 100, top, end, pace, nb, s->n_batches, "99.9M",
+        status_info(widest, sizeof widest, r.w, top, end, pace, nb, s->n_batches, "99.9M",
                     strlen(el) > 4 ? el : "9:59", strlen(eta) > 4 ? eta : "9:59", lr);
         int wi = (int)strlen(info), ww = (int)strlen(widest);
         if (wi < ww && ww < (int)sizeof info) {

@@ -10,7 +10,7 @@ S=class E2E_NAME=classroom
 . "$(dirname "$0")/harness.sh"
 step() { echo "ok - $*"; }
 cd "$TMP"
-t new-session -d -s "$S" -x 100 -y 30 -e LANG=C.UTF-8 "cd $TMP && $APP xor 2>$TMP/err; echo \$? >$TMP/rc"
+t new-session -d -s "$S" -x 100 -y 30 -e LANG=C.UTF-8 "cd $TMP && $APP --pace max xor 2>$TMP/err; echo \$? >$TMP/rc"
 # pick N NAME: l, the Nth built-in preset (Down N times), Enter, y to the question when a run is lost
 pick() {
   keys l; wait_for 'Presets'

@@ -17,7 +17,7 @@ open() {   # open W H ARGS...: the app in a fresh session of that size
   local w=$1 h=$2; shift 2
   t kill-session -t "$S" 2>/dev/null || true
   rm -f "$TMP/rc"
-  t new-session -d -s "$S" -x "$w" -y "$h" -e LANG=C.UTF-8 "cd $TMP && $APP $* 2>$TMP/err; echo \$? >$TMP/rc"
+  t new-session -d -s "$S" -x "$w" -y "$h" -e LANG=C.UTF-8 "cd $TMP && $APP --pace max $* 2>$TMP/err; echo \$? >$TMP/rc"
 }
 quit() { keys q; wait_rc; [ "$(cat "$TMP/rc")" = 0 ] || fail "exit status $(cat "$TMP/rc")"; }
 

@@ -150,7 +150,7 @@ quit
 # ---- moons: inputs toggled in the Dataset panel, hard regions, new data (issue 14) ----
 open moons
 wait_for 'READY'; keys 1; wait_for 'inputs +x1 x2'
-for _ in 1 2 3 4 5 6; do keys Down; done; wait_for 'inputs +\x{25C2} x1 \x{25B8} on'
+for _ in 1 2 3 4 5 6 7 8; do keys Down; done; wait_for 'inputs +\x{25C2} x1 \x{25B8} on'
 keys Right Right; wait_for 'inputs +\x{25C2} x1\x{00B2} \x{25B8} off'
 keys Enter; wait_for 'Inputs now: x1 x2 x1\x{00B2}'; wait_for '2 Architecture +3-16-16-2'
 keys 6; wait_for "x x1, y x2; the network's 3 inputs are computed from them"

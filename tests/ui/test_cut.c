@@ -119,6 +119,11 @@ static void test_list_hint_takes_the_rows_it_needs(void **state)
     (void)state;
     app.focus = UI_P_DATASET;
     ui_model m = ui_app_model(&app);
+    /* the source row: below the name and the description */
+    ui_intent in;
+    ui_panel_key(app.panel[UI_P_DATASET], &m, (ui_cmd){UI_ACT_HOME, 0}, &in);
+    ui_panel_key(app.panel[UI_P_DATASET], &m, (ui_cmd){UI_ACT_DOWN, 0}, &in);
+    ui_panel_key(app.panel[UI_P_DATASET], &m, (ui_cmd){UI_ACT_DOWN, 0}, &in);
     ui_grid_clear(&g, ui_st(&app.th, UI_R_TEXT));
     ui_panel_draw(app.panel[UI_P_DATASET], &g, ui_rect_make(0, 0, 32, 20), &m);
     char b[256];

@@ -134,7 +134,9 @@ static void boundary_snapshot(void)
     snap.info.n_features = 2;
     snprintf(snap.info.class_names[0], NN_NAME_MAX, "inner");
     snprintf(snap.info.class_names[1], NN_NAME_MAX, "outer");
-    snap.boundary.x_min = 0; snap.boundary.x_max = 1; snap.boundary.y_min = 0; snap.boundary.y_max = 1;
+    /* x over 52/18 of y's range: at the Boundary's aspect (a cell twice as tall as wide) the 52 x 9
+     * plot is filled */
+    snap.boundary.x_min = 0; snap.boundary.x_max = 52.0f / 18.0f; snap.boundary.y_min = 0; snap.boundary.y_max = 1;
     snap.boundary.grid_w = 2;
     snap.boundary.grid_h = 2;
     for (int i = 0; i < 4; i++) {
@@ -142,8 +144,8 @@ static void boundary_snapshot(void)
         snap.boundary.grid_conf[i] = i < 2 ? 1.0f : 0.5f; /* the bottom row unsure */
     }
     snap.boundary.n_points = 2;
-    snap.boundary.points[0] = (ui_point){0.1f, 0.9f, 1, 0};   /* train, class 1, top left */
-    snap.boundary.points[1] = (ui_point){0.9f, 0.1f, 0, 1};   /* test, class 0, bottom right */
+    snap.boundary.points[0] = (ui_point){0.1f * 52.0f / 18.0f, 0.9f, 1, 0};   /* train, class 1, top left */
+    snap.boundary.points[1] = (ui_point){0.9f * 52.0f / 18.0f, 0.1f, 0, 1};   /* test, class 0, bottom right */
 }
 
 static void test_boundary_legend_without_colour(void **state)
