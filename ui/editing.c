@@ -413,7 +413,7 @@ void ui_app_step_pace(ui_app *a, int dir)
     a->pace_asked = pace;
     a->pace_pending = true;
     if (pace > 0)
-        ui_app_message(a, false, "pace %d epochs/s: every epoch is shown (the numbers do not change)", pace);
+        ui_app_message(a, false, "pace %d/s: every epoch drawn, the same numbers", pace);
     else
         ui_app_message(a, false, "pace max: as fast as it trains");
 }

@@ -137,17 +137,25 @@ static void axes(ui_grid *g, ui_rect plot, int lw, const ui_snapshot *s, const u
     ui_grid_printf(g, plot.x - lw, plot.y, lw - 1, ax, "%*s", lw - 1, b);
     ui_fmt_num(b, sizeof b, (double)s->boundary.y_min);
     ui_grid_printf(g, plot.x - lw, plot.y + plot.h - 1, lw - 1, ax, "%*s", lw - 1, b);
-    if (plot.h >= 3 && yname[0])
-        ui_grid_printf(g, plot.x - lw, plot.y + plot.h / 2, lw - 1, lab, "%*.*s", lw - 1, lw - 1, yname);
+    if (plot.h >= 3 && yname[0]) {
+        int yn = (int)strlen(yname);   /* a longer name ends in an ellipsis (ui_grid_text) */
+        ui_grid_text(g, plot.x - lw + (yn < lw - 1 ? lw - 1 - yn : 0), plot.y + plot.h / 2, lw - 1, yname, lab);
+    }
     int y = plot.y + plot.h;
+    char hi[16];
     ui_fmt_num(b, sizeof b, (double)s->boundary.x_min);
-    ui_grid_text(g, plot.x, y, plot.w, b, ax);
-    ui_fmt_num(b, sizeof b, (double)s->boundary.x_max);
-    int n = (int)strlen(b);
-    ui_grid_text(g, plot.x + plot.w - n, y, n, b, ax);
-    int xn = (int)strlen(xname), lo = (int)strlen(b);
-    ui_fmt_num(b, sizeof b, (double)s->boundary.x_min);
-    lo += (int)strlen(b);   /* both numbers and a space either side of the name */
+    ui_fmt_num(hi, sizeof hi, (double)s->boundary.x_max);
+    int n = (int)strlen(hi), x0 = plot.x;
+    /* a narrow plot (its aspect kept): x_min moves left, into the label column, so that the two
+     * numbers keep a blank between them */
+    if ((int)strlen(b) + 1 + n > plot.w) {
+        x0 = plot.x + plot.w - n - 1 - (int)strlen(b);
+        if (x0 < plot.x - lw + 1)
+            x0 = plot.x - lw + 1;
+    }
+    ui_grid_text(g, x0, y, plot.x + plot.w - n - x0, b, ax);
+    ui_grid_text(g, plot.x + plot.w - n, y, n, hi, ax);
+    int xn = (int)strlen(xname), lo = n + (int)strlen(b);   /* both numbers and a space either side of the name */
     if (xn > 0 && plot.w >= xn + lo + 2)
         ui_grid_text(g, plot.x + (plot.w - xn) / 2, y, xn, xname, lab);
 }
@@ -210,20 +218,28 @@ void ui_curve_plot(ui_grid *g, ui_rect plot, const ui_snapshot *s, const ui_them
 /* The legend without colour, drawn as the plot draws: the points as a class digit (bold: train,
  * reverse: test; on a surface 'o' and 'x'), and on a second line (from 8 rows) the texture of each
  * class's region, blank where the network is unsure, or the shading ramp of a surface. */
-static void mono_legend(ui_grid *g, ui_rect r, int x, const ui_snapshot *s, const ui_theme *th, bool points)
+static int mono_legend(ui_grid *g, ui_rect r, int x, const ui_snapshot *s, const ui_theme *th, bool points)
 {
     ui_style txt = ui_st(th, UI_R_TEXT), dim = ui_st(th, UI_R_DIM);
     ui_style bold = {-1, -1, UI_A_BOLD}, rev = {-1, -1, UI_A_REVERSE};
     int xe = r.x + r.w;
     bool surface = s->boundary.kind == UI_VIEW_SURFACE;
     if (points) {
-        x += ui_grid_text(g, x, r.y, xe - x, " points: ", txt);
-        x += ui_grid_text(g, x, r.y, xe - x, surface ? "o" : "0", bold);
-        x += ui_grid_text(g, x, r.y, xe - x, " train  ", txt);
-        x += ui_grid_text(g, x, r.y, xe - x, surface ? "x" : "0", rev);
-        x += ui_grid_text(g, x, r.y, xe - x, " test", txt);
-        if (!surface)
-            x += ui_grid_text(g, x, r.y, xe - x, " (the digit is the class)", dim);
+        if (surface) {
+            x += ui_grid_text(g, x, r.y, xe - x, " points: ", txt);
+            x += ui_grid_text(g, x, r.y, xe - x, "o", bold);
+            x += ui_grid_text(g, x, r.y, xe - x, " train  ", txt);
+            x += ui_grid_text(g, x, r.y, xe - x, "x", rev);
+            x += ui_grid_text(g, x, r.y, xe - x, " test", txt);
+        } else {
+            /* the points are their class's digit (the line below says so): "0 train" would read as
+             * "no train points" */
+            x += ui_grid_text(g, x, r.y, xe - x, " points: ", txt);
+            x += ui_grid_text(g, x, r.y, xe - x, "train", bold);
+            x += ui_grid_text(g, x, r.y, xe - x, " bold, ", txt);
+            x += ui_grid_text(g, x, r.y, xe - x, "test", rev);
+            x += ui_grid_text(g, x, r.y, xe - x, " reversed", txt);
+        }
     } else {
         x += ui_grid_text(g, x, r.y, xe - x, "points hidden (Enter)", dim);
     }
@@ -231,18 +247,19 @@ static void mono_legend(ui_grid *g, ui_rect r, int x, const ui_snapshot *s, cons
         char lo[16], hi[16];
         ui_fmt_num(lo, sizeof lo, (double)s->boundary.grid_vmin);
         ui_fmt_num(hi, sizeof hi, (double)s->boundary.grid_vmax);
-        ui_grid_printf(g, x, r.y, xe - x, dim, "  prediction %s..%s", lo, hi);
+        x += ui_grid_printf(g, x, r.y, xe - x, dim, "  prediction %s..%s", lo, hi);
     }
+    int after = x;
     if (r.h < 8)
-        return;
+        return after;
     int y = r.y + 1;
     x = r.x;
     if (surface) {
         x += ui_grid_text(g, x, y, xe - x, "shading, low to high: ", txt);
         ui_grid_printf(g, x, y, xe - x, ui_st(th, UI_R_VALUE), "%s", mono_ramp + 1);
-        return;
+        return after;
     }
-    x += ui_grid_text(g, x, y, xe - x, "regions:", txt);
+    x += ui_grid_text(g, x, y, xe - x, "digit = class; regions:", txt);
     for (int c = 0; c < s->info.k && x < xe - 3; c++) {
         char b[NN_NAME_MAX + 16];
         snprintf(b, sizeof b, "  %c %d %.12s", mono_region[c % 8], c, s->info.class_names[c]);
@@ -250,6 +267,7 @@ static void mono_legend(ui_grid *g, ui_rect r, int x, const ui_snapshot *s, cons
     }
     if (xe - x >= 14)
         ui_grid_text(g, x, y, xe - x, "  blank unsure", dim);
+    return after;
 }
 
 void ui_boundary_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_views *v, const ui_theme *th)
@@ -295,7 +313,7 @@ void ui_boundary_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_vie
         x += ui_grid_text(g, x, r.y, xe - x, th->utf8 ? "\xe2\xa0\x82" : "*", dim);
         ui_grid_text(g, x, r.y, xe - x, " data", txt);
     } else if (th->level == UI_COLOR_MONO && !cell) {
-        mono_legend(g, r, x, s, th, points);
+        x = mono_legend(g, r, x, s, th, points);
     } else {
         if (cell && s->eval.cell_a < s->info.k && s->eval.cell_p < s->info.k)
             x += ui_grid_printf(g, x, r.y, xe - x, txt, "%s %d test rows: actual %.12s, predicted %.12s (5)",

@@ -157,12 +157,12 @@ static void test_boundary_legend_without_colour(void **state)
     ui_boundary_panel(&g, ui_rect_make(0, 0, 60, 12), &snap, NULL, &th);
     char b[512];
     row(0, 0, 60, b, sizeof b);
-    assert_string_equal(b, "epoch 3  points: 0 train  0 test (the digit is the class)");
-    /* the sample digits are drawn as the points are: bold for train, reverse for test */
+    assert_string_equal(b, "epoch 3  points: train bold, test reversed");
+    /* the words are drawn as the points are: "train" bold, "test" reversed */
     assert_int_equal(ui_grid_cat(&g, 17, 0)->attr, UI_A_BOLD);
-    assert_int_equal(ui_grid_cat(&g, 26, 0)->attr, UI_A_REVERSE);
+    assert_int_equal(ui_grid_cat(&g, 29, 0)->attr, UI_A_REVERSE);
     row(1, 0, 60, b, sizeof b);
-    assert_string_equal(b, "regions:  . 0 inner  : 1 outer  blank unsure");
+    assert_string_equal(b, "digit = class; regions:  . 0 inner  : 1 outer  blank unsure");
     /* the plot (from row 2, column 8, 52 x 9): the textures the legend names, and the points */
     assert_int_equal(ui_grid_cat(&g, 8, 3)->ch, '.');    /* class 0, sure */
     assert_int_equal(ui_grid_cat(&g, 59, 3)->ch, ':');   /* class 1, sure */
