@@ -5,7 +5,7 @@
 # "resets training" question and the preset picker, at 80x24, 120x40 and 220x60, in colour and with
 # --no-color, paused after 3 epochs (`s` steps, never timing), then the "too small" message.
 # One file per screen: OUTDIR/PRESET-MODE/WxH-NAME.txt. Default presets: iris xor sine.
-# Masked, as they vary from run to run: samples/s, the elapsed time and the ETA in the status bar,
+# Masked, as they vary from run to run: samples/s, the elapsed time (absent under 100 columns) and the ETA in the status bar,
 # and (below 200 columns, where their count depends on the width of those numbers) the key hints
 # after them. tests/e2e/screens_same.sh compares two builds with it.
 # Exit 77 (skipped) without tmux.
@@ -22,7 +22,7 @@ W=0
 mask() {
   local hints='\1'
   [ "$W" -ge 200 ] || hints='\1HINTS'
-  sed -E "s#[0-9.]+[kM]? samples/s  [0-9]+(:[0-9]{2})+  ETA ([0-9]+(:[0-9]{2})+|-) #RATE samples/s  TIME  ETA TIME #;
+  sed -E "s#[0-9.]+[kM]? samples/s  ([0-9]+(:[0-9]{2})+  )?ETA ([0-9]+(:[0-9]{2})+|-) #RATE samples/s  TIME  ETA TIME #;
           s#(RATE samples/s  TIME  ETA TIME ( lr [0-9.e+-]+ )?).*\$#${hints}#"
 }
 cap() { t capture-pane -p -e -t "$S" | mask; }
