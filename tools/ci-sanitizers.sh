@@ -24,7 +24,7 @@ steps=("$@")
 # halt_on_error: the first report ends the process, so the test fails; detect_leaks: LSan at exit.
 export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=1:detect_stack_use_after_return=1:strict_string_checks=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
-export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:history_size=4
+export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:history_size=4:suppressions=$(cd "$(dirname "$0")" && pwd)/tsan.supp"
 
 setup() {   # setup DIR [meson options...]: configure once, reconfigure when new files appeared
     local dir=$1
