@@ -47,8 +47,8 @@ static void put_floats(sbuf *b, const float *v, size_t n)
 }
 
 /* A JSON array of the dataset's feature names (features true) or class names (false), or with raw
- * the raw features' names, each escaped by nn_text_json_string (control characters as \uXXXX; the
- * names were read as UTF-8). */
+ * the raw features' names, each escaped by nn_text_json_string (control characters as \u escapes,
+ * \u001b for ESC; the names were read as UTF-8). */
 static void put_names(sbuf *b, const nn_dataset *d, bool features, bool raw)
 {
     int n = raw ? d->n_raw : features ? d->n_features : d->task == NN_TASK_REGRESSION ? 0 : d->n_classes;

@@ -5,7 +5,7 @@
 # `nnterm tr<TAB>` to train, `--set training.opt<TAB>` to the optimizer's keys, and preset names.
 set -u
 build=$1 prefix=$2 bindir=$3 datadir=$4 mandir=$5
-T=$(mktemp -d "${TMPDIR:-/tmp}/nnterm-install.XXXXXX")
+T=$(mktemp -d)   # under $TMPDIR, else /tmp
 trap 'rm -rf "$T"' EXIT
 fail=0
 check() { if [ "$1" -ne 0 ]; then echo "FAIL: $2" >&2; fail=1; fi; }

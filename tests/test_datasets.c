@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <zlib.h>
+#include "nn_tmp.h"
 
 // --- helpers
 
@@ -389,8 +390,8 @@ static void test_csv_accepts_crlf_bom_no_final_newline_and_blank_trailing_lines(
 static void test_csv_reading_from_a_file_and_from_builtin(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/nn_csv_XXXXXX";
-    assert_non_null(mkdtemp(dir));
+    char dir[64];
+    assert_non_null(nn_tmp_dir(dir, sizeof dir, "nn_csv_"));
     char path[256];
     snprintf(path, sizeof path, "%s/d.csv", dir);
     const char *text = "x,y\n1,a\n2,b\n";
@@ -682,8 +683,8 @@ static void write_gz(const char *path, const uint8_t *buf, size_t len)
 static void test_idx_gz_files_round_trip_and_plain_files_read_as_they_are(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/nn_idx_XXXXXX";
-    assert_non_null(mkdtemp(dir));
+    char dir[64];
+    assert_non_null(nn_tmp_dir(dir, sizeof dir, "nn_idx_"));
     char gi[256], gl[256], pi[256], pl[256];
     snprintf(gi, sizeof gi, "%s/img.gz", dir);
     snprintf(gl, sizeof gl, "%s/lab.gz", dir);
@@ -757,8 +758,8 @@ static void test_idx_gz_files_round_trip_and_plain_files_read_as_they_are(void *
 static void test_idx_broken_gzip_is_an_error_naming_the_file(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/nn_gz_XXXXXX";
-    assert_non_null(mkdtemp(dir));
+    char dir[64];
+    assert_non_null(nn_tmp_dir(dir, sizeof dir, "nn_gz_"));
     char p[256], q[256];
     snprintf(p, sizeof p, "%s/a.gz", dir);
     snprintf(q, sizeof q, "%s/b.gz", dir);
@@ -1000,8 +1001,8 @@ static void test_csv_rows_remember_their_lines(void **state)
 static void test_idx_one_huge_image_stores_no_feature_names(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/nn_big_XXXXXX";
-    assert_non_null(mkdtemp(dir));
+    char dir[64];
+    assert_non_null(nn_tmp_dir(dir, sizeof dir, "nn_big_"));
     char gi[256], gl[256];
     snprintf(gi, sizeof gi, "%s/img.gz", dir);
     snprintf(gl, sizeof gl, "%s/lab", dir);

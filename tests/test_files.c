@@ -21,12 +21,12 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "nn_tmp.h"
 
 static int make_tmpdir(void **state)
 {
     char *dir = malloc(64);
-    snprintf(dir, 64, "/tmp/nn_files_XXXXXX");
-    if (!mkdtemp(dir)) {
+    if (!nn_tmp_dir(dir, 64, "nn_files_")) {
         free(dir);
         return -1;
     }

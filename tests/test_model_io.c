@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include "nn_tmp.h"
 
 /* A small trained-looking model: dataset, normalisation, network with seeded weights, preset. */
 typedef struct {
@@ -203,8 +204,8 @@ static void test_a_regression_model_predicts_in_original_units(void **state)
     const int rows = 50;
     fixture f;
     fixture_init(&f, NN_TASK_REGRESSION, rows, rows);
-    char dir[] = "/tmp/nn_test_model_XXXXXX";
-    assert_non_null(mkdtemp(dir));
+    char dir[64];
+    assert_non_null(nn_tmp_dir(dir, sizeof dir, "nn_test_model_"));
     char path[256];
     snprintf(path, sizeof path, "%s/sine-model.json", dir);
     nn_error e;
@@ -377,8 +378,8 @@ static void test_a_model_is_not_saved_over_its_preset_or_its_data(void **state)
     (void)state;
     fixture f;
     fixture_init(&f, NN_TASK_CLASSIFICATION, 12, 12);
-    char dir[] = "/tmp/nn_test_model_XXXXXX";
-    assert_non_null(mkdtemp(dir));
+    char dir[64];
+    assert_non_null(nn_tmp_dir(dir, sizeof dir, "nn_test_model_"));
     char self[256], data[256], hard[256], soft[256], spelled[256], good[256], im[256], lb[256], idx[256];
     snprintf(self, sizeof self, "%s/self.json", dir);
     snprintf(data, sizeof data, "%s/data.csv", dir);
@@ -559,8 +560,8 @@ static void test_an_error_past_two_to_the_31_characters_has_the_right_column(voi
 static void test_a_saved_model_gives_a_trainer_its_weights_and_reset_returns_to_them(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/nn_test_model_XXXXXX";
-    assert_non_null(mkdtemp(dir));
+    char dir[64];
+    assert_non_null(nn_tmp_dir(dir, sizeof dir, "nn_test_model_"));
     char path[256];
     snprintf(path, sizeof path, "%s/m.json", dir);
     nn_preset p;

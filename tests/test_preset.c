@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "nn_tmp.h"
 
 // --- helpers ---------------------------------------------------------------------------------------
 
@@ -978,8 +979,7 @@ static char tmpdir[256];
 static int make_tmpdir(void **state)
 {
     (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/nn_test_preset_XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
+    return nn_tmp_dir(tmpdir, sizeof tmpdir, "nn_test_preset_") ? 0 : -1;
 }
 
 static int remove_tmpdir(void **state)
@@ -1093,8 +1093,8 @@ static void test_a_preset_over_the_size_cap_is_refused_unparsed(void **state)
     assert_non_null(strstr(e.msg, "the most a preset may hold"));
     assert_int_equal(d.count, 1);
     /* from a file: refused without reading it all */
-    char path[] = "/tmp/nn_bigpreset_XXXXXX";
-    int fd = mkstemp(path);
+    char path[64];
+    int fd = nn_tmp_file(path, sizeof path, "nn_bigpreset_");
     assert_true(fd >= 0);
     assert_int_equal(write(fd, big, len), (ssize_t)len);
     close(fd);

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "../nn_tmp.h"
 
 static nn_trainer *train(const char *name, int epochs, const char *key, const char *value)
 {
@@ -237,8 +238,8 @@ static void test_a_saved_model_gives_the_same_evaluation_boundary_and_network_bu
 {
     (void)state;
     nn_trainer *t = train("circles", 3, NULL, NULL);
-    char path[] = "/tmp/nnterm-report-model.XXXXXX";
-    int fd = mkstemp(path);
+    char path[64];
+    int fd = nn_tmp_file(path, sizeof path, "nnterm-report-model.");
     assert_true(fd >= 0);
     close(fd);
     nn_error err;
@@ -424,8 +425,8 @@ static void test_write_makes_the_folder_and_refuses_a_file(void **state)
     nn_trainer *t = train("moons", 2, NULL, NULL);
     nn_report r;
     fill(&r, t);
-    char dir[] = "/tmp/nnterm-report-dir.XXXXXX";
-    assert_non_null(mkdtemp(dir));
+    char dir[64];
+    assert_non_null(nn_tmp_dir(dir, sizeof dir, "nnterm-report-dir."));
     char sub[128], file[160], written[256];
     snprintf(sub, sizeof sub, "%s/out", dir);
     nn_error err;

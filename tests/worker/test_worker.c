@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "../nn_tmp.h"
 
 #define WAIT_S 10.0        /* watchdog for one wait */
 #define ALARM_S 120        /* watchdog for one test */
@@ -751,8 +752,8 @@ static void save_model_writes_a_loadable_file_and_reports_errors(void **state)
     wait_for(&v, finished, NULL, "the run");
     assert_int_equal(v.s->state, UI_RUN_DONE);
 
-    char dir[] = "/tmp/nnterm-worker-XXXXXX";
-    assert_non_null(mkdtemp(dir));
+    char dir[64];
+    assert_non_null(nn_tmp_dir(dir, sizeof dir, "nnterm-worker-"));
     char path[256];
     snprintf(path, sizeof path, "%s/model.json", dir);
     uint64_t before = v.s->notice_seq;
@@ -858,8 +859,8 @@ static void report_writes_the_run_now_and_names_the_folder(void **state)
     assert_true(ui_worker_step_epoch(v.w));
     wait_for(&v, epoch_reached, &e2, "epoch 2");
 
-    char parent[] = "/tmp/nnterm-worker-XXXXXX";
-    assert_non_null(mkdtemp(parent));
+    char parent[64];
+    assert_non_null(nn_tmp_dir(parent, sizeof parent, "nnterm-worker-"));
     char dir[256];
     snprintf(dir, sizeof dir, "%s/iris-report", parent);
     uint64_t before = v.s->notice_seq;
@@ -1517,8 +1518,8 @@ static void rapid_new_commands_in_any_order_never_deadlock(void **state)
     (void)state;
     nn_preset p = iris_with("training.epochs", "30", "training.batch_size", "8", NULL);
     nn_preset xor = iris_with("dataset.source", "xor", "training.epochs", "30", NULL);
-    char dir[] = "/tmp/nnterm-worker-XXXXXX";
-    assert_non_null(mkdtemp(dir));
+    char dir[64];
+    assert_non_null(nn_tmp_dir(dir, sizeof dir, "nnterm-worker-"));
     char path[256];
     snprintf(path, sizeof path, "%s/m.json", dir);
     static const char *const keys[] = { "training.regularization.lambda", "training.regularization.dropout",
@@ -1601,8 +1602,8 @@ static void the_same_preset_and_seed_give_the_same_weights_at_every_pace(void **
     (void)state;
     nn_preset p = iris_with("training.epochs", "10", NULL);
     const int paces[] = {0, 200, 50, 20};
-    char dir[] = "/tmp/nnterm-pace-XXXXXX";
-    assert_non_null(mkdtemp(dir));
+    char dir[64];
+    assert_non_null(nn_tmp_dir(dir, sizeof dir, "nnterm-pace-"));
     char path[256];
     snprintf(path, sizeof path, "%s/model.json", dir);
     float *first = NULL;
