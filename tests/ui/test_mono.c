@@ -16,31 +16,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-static ui_snapshot snap;   /* large: static */
-static ui_braille cv;
-static ui_theme th;
-static ui_grid g;
+#include "view_fixture.h"
 
 static int setup(void **state)
 {
     (void)state;
-    memset(&snap, 0, sizeof snap);
-    return ui_grid_init(&g, 60, 16) ? 0 : -1;
+    return fixture_setup(60, 16);
 }
 
-static int teardown(void **state)
-{
-    (void)state;
-    ui_grid_free(&g);
-    return 0;
-}
-
-static void row(int y, int x0, int w, char *out, int n)
-{
-    ui_grid_row_text(&g, y, x0, w, out, n);
-    for (size_t k = strlen(out); k > 0 && out[k - 1] == ' '; k--)
-        out[k - 1] = 0;
-}
+static ui_braille cv;
 
 /* cells of row y in [x0, x1) that are not blank */
 static int inked(int y, int x0, int x1)

@@ -17,51 +17,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static ui_snapshot snap;   /* large: static */
-static ui_theme th;
-static ui_grid g;
+#include "view_fixture.h"
 
 static int setup(void **state)
 {
     (void)state;
-    memset(&snap, 0, sizeof snap);
-    ui_theme_init(&th, UI_COLOR_256, true);
-    return ui_grid_init(&g, 120, 40) ? 0 : -1;
+    return fixture_setup(120, 40);
 }
-
-static int teardown(void **state)
-{
-    (void)state;
-    ui_grid_free(&g);
-    return 0;
-}
-
-static const ui_cell *at(int x, int y) { return ui_grid_cat(&g, x, y); }
-
-static void assert_cell(int x, int y, uint32_t ch, int fg, int bg)
-{
-    const ui_cell *c = at(x, y);
-    assert_non_null(c);
-    if (c->ch != ch || c->fg != fg || c->bg != bg)
-        fail_msg("cell (%d,%d): U+%04X fg %d bg %d, want U+%04X fg %d bg %d", x, y, c->ch, c->fg, c->bg, ch, fg, bg);
-}
-
-static bool row_has(int y, const char *needle)
-{
-    char row[2048];
-    ui_grid_row_text(&g, y, 0, g.w, row, sizeof row);
-    return strstr(row, needle) != NULL;
-}
-
-static int find_row(const char *needle)
-{
-    for (int y = 0; y < g.h; y++)
-        if (row_has(y, needle))
-            return y;
-    return -1;
-}
-
-static void clear(void) { ui_grid_clear(&g, ui_st(&th, UI_R_TEXT)); }
 
 #define G UI_UNIT_GRID
 

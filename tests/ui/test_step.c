@@ -13,37 +13,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-static ui_snapshot snap;   /* large: static */
-static ui_theme th;
-static ui_grid g;
+#include "view_fixture.h"
+
 static ui_views v;
 
 static int setup(void **state)
 {
     (void)state;
-    memset(&snap, 0, sizeof snap);
     memset(&v, 0, sizeof v);
     v.step_on = true;
-    ui_theme_init(&th, UI_COLOR_256, true);
-    return ui_grid_init(&g, 100, 30) ? 0 : -1;
+    return fixture_setup(100, 30);
 }
 
-static int teardown(void **state)
-{
-    (void)state;
-    ui_grid_free(&g);
-    return 0;
-}
-
-/* row y from x0, w cells, without its trailing blanks */
-static void row(int y, int x0, int w, char *out, int n)
-{
-    ui_grid_row_text(&g, y, x0, w, out, n);
-    for (size_t k = strlen(out); k > 0 && out[k - 1] == ' '; k--)
-        out[k - 1] = 0;
-}
-
-static void clear(void) { ui_grid_clear(&g, ui_st(&th, UI_R_TEXT)); }
 
 /* moons at lr 0.1 after one step: this sample's gradient alone would give w -0.0988, the batch's
  * mean gradient gave -0.0993 */
