@@ -118,6 +118,22 @@ static void sqrt_block(float *s, size_t n)
         s[i] = sqrtf(s[i]);
 }
 
+/* Adam's and NAdam's moments over one block: g += wd * p (L2), m = b1 m + (1 - b1) g,
+ * v = b2 v + (1 - b2) g^2, and den = v for the denominator that follows. */
+static inline void adam_moments(size_t nb, const float *restrict P, const float *restrict G, float *restrict M,
+                                float *restrict V, float *restrict den, float b1, float c1, float b2, float c2,
+                                float wd)
+{
+    EACH(nb, j, {
+        float gi = G[j] + wd * P[j];
+        float vi = b2 * V[j] + c2 * gi * gi;
+        M[j] = b1 * M[j] + c1 * gi;
+        V[j] = vi;
+        den[j] = vi;
+    });
+}
+
+
 NN_OPT_CLONES static void step_sgd(const nn_opt_params *hp, float *restrict p, const float *restrict g, float *restrict b,
                      size_t n, long t, float lr)
 {
@@ -265,13 +281,7 @@ NN_OPT_CLONES static void step_adam(const nn_opt_params *hp, bool decoupled, flo
         const float *restrict G = g + i0;
         float *restrict M = m + i0;
         float *restrict V = v + i0;
-        EACH(nb, j, {
-            float gi = G[j] + wd * P[j];
-            float vi = b2 * V[j] + c2 * gi * gi;
-            M[j] = b1 * M[j] + c1 * gi;
-            V[j] = vi;
-            den[j] = vi;
-        });
+        adam_moments(nb, P, G, M, V, den, b1, c1, b2, c2, wd);
         if (vmax) {
             float *restrict VM = vmax + i0;
             EACH(nb, j, {
@@ -354,13 +364,7 @@ NN_OPT_CLONES static void step_nadam(const nn_opt_params *hp, float *restrict p,
         const float *restrict G = g + i0;
         float *restrict M = m + i0;
         float *restrict V = v + i0;
-        EACH(nb, j, {
-            float gi = G[j] + wd * P[j];
-            float vi = b2 * V[j] + c2 * gi * gi;
-            M[j] = b1 * M[j] + c1 * gi;
-            V[j] = vi;
-            den[j] = vi;
-        });
+        adam_moments(nb, P, G, M, V, den, b1, c1, b2, c2, wd);
         sqrt_block(den, nb);
         /* torch's two addcdiv_: p += -cg * (g / den), then p += -cm * (m / den) */
         EACH(nb, j, {
