@@ -15,36 +15,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "worker_clock.h"
 
 #define WAIT_S 20.0
-#define ALARM_S 120
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static void sleep_us(long us)
-{
-    struct timespec ts = {us / 1000000, (us % 1000000) * 1000};
-    nanosleep(&ts, NULL);
-}
-
-static int watchdog(void **state)
-{
-    (void)state;
-    alarm(ALARM_S);
-    return 0;
-}
-
-static int watchdog_off(void **state)
-{
-    (void)state;
-    alarm(0);
-    return 0;
-}
 
 static nn_preset preset_with(const char *name, const char *key, ...)
 {

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "worker_clock.h"
 
 #define SOAK_COMMANDS 1000
 #define WATCHDOG_S 120
@@ -129,12 +130,6 @@ static void seed_rng(void)
     uint64_t seed = s ? strtoull(s, NULL, 10) : 20261124u;
     rng_state = seed ? seed : 1;
     printf("soak: NN_SOAK_SEED=%llu\n", (unsigned long long)seed);
-}
-
-static void sleep_us(long us)
-{
-    struct timespec ts = { us / 1000000, (us % 1000000) * 1000 };
-    nanosleep(&ts, NULL);
 }
 
 static nn_preset iris_preset(int epochs, int units)

@@ -18,36 +18,9 @@
 #include <time.h>
 #include <unistd.h>
 #include "../nn_tmp.h"
+#include "worker_clock.h"
 
 #define WAIT_S 10.0        /* watchdog for one wait */
-#define ALARM_S 120        /* watchdog for one test */
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static void sleep_us(long us)
-{
-    struct timespec ts = { us / 1000000, (us % 1000000) * 1000 };
-    nanosleep(&ts, NULL);
-}
-
-static int watchdog(void **state)
-{
-    (void)state;
-    alarm(ALARM_S);
-    return 0;
-}
-
-static int watchdog_off(void **state)
-{
-    (void)state;
-    alarm(0);
-    return 0;
-}
 
 /* The built-in iris preset with some keys set ("key", "value", ..., NULL). */
 static nn_preset iris_with(const char *key, ...)
