@@ -43,6 +43,18 @@ void ui_app_init(ui_app *a)
     a->panel[UI_P_CONFUSION] = &a->slot.base;
 }
 
+/* When the status-bar message goes: after its time (3 s, errors 6 s), or, being about what was
+ * before (a lesson's "is locked", a setting changed), once the run has started, paused or ended
+ * since, and it has been up for 1.5 s (a short run at max pace must not take it away unseen). */
+static double msg_gone_at(const ui_app *a)
+{
+    ui_run_state st = a->snap.state;
+    bool overtaken = st != a->msg_state &&
+                     (st == UI_RUN_RUNNING || st == UI_RUN_PAUSED || st == UI_RUN_DONE || st == UI_RUN_DIVERGED);
+    double at = a->msg_since + 1.5;
+    return overtaken && at < a->msg_until ? at : a->msg_until;
+}
+
 ui_model ui_app_model(const ui_app *a)
 {
     ui_model m;
@@ -59,7 +71,7 @@ ui_model ui_app_model(const ui_app *a)
     m.focus = a->focus;
     m.logy = a->logy;
     m.edit = a->mode == UI_MODE_EDIT ? &a->edit : NULL;
-    if (a->msg[0] && ui_now() < a->msg_until) {
+    if (a->msg[0] && ui_now() < msg_gone_at(a)) {
         m.msg = a->msg;
         m.msg_err = a->msg_err;
     }
@@ -112,12 +124,7 @@ static void pull_snapshot(ui_app *a)
     a->dirty = true;
     if (a->pace_pending && a->snap.pace == a->pace_asked)
         a->pace_pending = false;
-    /* a message about what was before (a lesson's "is locked", a setting changed) goes when the run
-     * starts, pauses or ends, once it has been up for 1.5 s (a short run at max pace must not take
-     * it away unseen); a notice that comes with the change shows after it */
-    ui_run_state st = a->snap.state;
-    if (a->msg[0] && st != a->msg_state && ui_now() >= a->msg_until - (a->msg_err ? 6.0 : 3.0) + 1.5 &&
-        (st == UI_RUN_RUNNING || st == UI_RUN_PAUSED || st == UI_RUN_DONE || st == UI_RUN_DIVERGED))
+    if (a->msg[0] && msg_gone_at(a) <= ui_now())
         a->msg[0] = '\0';
     if (a->snap.notice_seq != a->notice_seq) {
         a->notice_seq = a->snap.notice_seq;
@@ -337,7 +344,7 @@ int ui_run(const char *preset, const ui_options *opt)
     while (!a->quit) {
         if (ui_term_signal())
             break;
-        if (a->msg[0] && ui_now() >= a->msg_until) {
+        if (a->msg[0] && ui_now() >= msg_gone_at(a)) {
             a->msg[0] = 0;
             a->dirty = true;
         }
@@ -345,7 +352,7 @@ int ui_run(const char *preset, const ui_options *opt)
             render(a);
         int timeout = -1;
         if (a->msg[0]) {
-            timeout = (int)((a->msg_until - ui_now()) * 1000) + 5;
+            timeout = (int)((msg_gone_at(a) - ui_now()) * 1000) + 5;
             if (timeout < 0) timeout = 0;
         }
         struct pollfd pf[2] = {{0, POLLIN, 0}, {a->wake_r, POLLIN, 0}};

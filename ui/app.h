@@ -41,6 +41,7 @@ typedef struct ui_app {
     char changes[320];                  /* ... and which ("lr 0.03 -> 0.06, ...") */
     nn_preset changed_for;              /* the draft changed was computed for */
     char term_title[192];               /* the terminal's title as last set ("" none yet) */
+    double msg_since;                   /* when the message was shown */
     ui_run_state msg_state;             /* the run's state when the message was shown: a message goes
                                            when the run starts, pauses or ends after it */
     nn_preset scratch;                  /* a trial copy of the draft (an edit before it is accepted) */

@@ -19,7 +19,8 @@ void ui_app_message(ui_app *a, bool err, const char *fmt, ...)
     va_end(ap);
     a->msg_err = err;
     a->msg_state = a->snap.state;
-    a->msg_until = ui_now() + (err ? 6.0 : 3.0);
+    a->msg_since = ui_now();
+    a->msg_until = a->msg_since + (err ? 6.0 : 3.0);
     a->dirty = true;
 }
 

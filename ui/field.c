@@ -105,6 +105,15 @@ void ui_field_draw(const ui_field *f, ui_grid *g, int x, int y, int w, ui_style 
     for (int c = 0; c < skip && *p; c++)
         do p++; while (*p && cont(*p));
     ui_grid_clip(g, x, y, w, p, s);   /* a window over the text: the cursor scrolls it */
+    /* text hidden on either side is marked there, unless the cursor stands on that cell */
+    int right_cols = 0;
+    for (const char *q = p; *q; q++)
+        if (!cont(*q))
+            right_cols++;
+    if (skip > 0 && w > 1)
+        ui_grid_put(g, x, y, g->ascii ? '<' : 0x2026, s);
+    if (right_cols > w && ccol - skip != w - 1 && w > 1)
+        ui_grid_put(g, x + w - 1, y, ui_grid_ellipsis(g), s);
     ui_cell *cc = ui_grid_at(g, x + ccol - skip, y);
     if (cc) {
         cc->fg = cursor_style.fg;

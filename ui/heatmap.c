@@ -78,10 +78,16 @@ void ui_heatmap_mark(ui_grid *g, ui_rect r, const int *cm, int k, const char (*n
         return;
     int nw, cw;
     layout(r, cm, k, names, &nw, &cw);
+    /* reverse video alone reads like the diagonal's: the cell is also underlined and, where its
+     * first column is blank, pointed at (U+25B6, '>' in ASCII) */
     for (int x = 0; x < cw; x++) {
         ui_cell *c = ui_grid_at(g, r.x + nw + 1 + p * cw + x, r.y + 2 + a);
-        if (c)
-            c->attr ^= UI_A_REVERSE;
+        if (!c)
+            continue;
+        c->attr ^= UI_A_REVERSE;
+        c->attr |= UI_A_UNDERLINE;
+        if (x == 0 && c->ch == ' ')
+            c->ch = g->ascii ? '>' : 0x25B6;
     }
 }
 

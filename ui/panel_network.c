@@ -93,27 +93,33 @@ static void detail(ui_grid *g, ui_rect r, const ui_snapshot *s, int l, int c, co
         x += ui_grid_printf(g, x, y, xe - x, val, "layer %d neurons %d-%d", l + 1, j0, j1);
     else
         x += ui_grid_printf(g, x, y, xe - x, val, "layer %d neuron %d", l + 1, j0);
-    x += ui_grid_printf(g, x, y, xe - x, dim, " (%s, %d inputs)", nn_act_name(s->info.layers[l].act), in);
-    x += ui_grid_text(g, x, y, xe - x, "  bias ", lab);
     num(b, sizeof b, (double)s->net.b[l][c]);
+    char kind[64];
+    snprintf(kind, sizeof kind, " (%s, %d inputs)", nn_act_name(s->info.layers[l].act), in);
+    /* the bias is the figure that matters: the activation and fan-in give way when both do not fit */
+    if (x + (int)strlen(kind) + 7 + (int)strlen(b) <= xe)
+        x += ui_grid_text(g, x, y, xe - x, kind, dim);
+    x += ui_grid_text(g, x, y, xe - x, "  bias ", lab);
     ui_grid_text(g, x, y, xe - x, b, val);
     if (++y >= ye)
         return;
     x = r.x;
+    bool narrow = r.w < 60;   /* short labels, so the figures are not cut */
     if (s->net.act_rows > 0) {
-        x += ui_grid_text(g, x, y, xe - x, "activation ", lab);
+        x += ui_grid_text(g, x, y, xe - x, narrow ? "act " : "activation ", lab);
         x += ui_grid_printf(g, x, y, xe - x, val, "mean %.3g std %.3g", (double)s->net.amean[l][c],
                             (double)s->net.astd[l][c]);
         int act = s->info.layers[l].act;
         if (act >= 0 && act < NN_ACT_COUNT && nn_act_table[act].can_die) {
             double on = (double)s->net.active[l][c];
-            x += ui_grid_printf(g, x, y, xe - x, on <= 0 ? ui_st(th, UI_R_WARN) : val, "  active on %.0f%% of rows%s",
+            x += ui_grid_printf(g, x, y, xe - x, on <= 0 ? ui_st(th, UI_R_WARN) : val, narrow ? "  on %.0f%%%s" : "  active on %.0f%% of rows%s",
                                 100.0 * on, on <= 0 ? " (dead)" : "");
         } else if (act >= 0 && act < NN_ACT_COUNT && nn_act_table[act].saturates) {
             double sat = (double)s->net.sat[l][c];
-            x += ui_grid_printf(g, x, y, xe - x, sat >= 0.5 ? ui_st(th, UI_R_WARN) : val, "  saturated %.0f%%", 100.0 * sat);
+            x += ui_grid_printf(g, x, y, xe - x, sat >= 0.5 ? ui_st(th, UI_R_WARN) : val, narrow ? "  sat %.0f%%" : "  saturated %.0f%%", 100.0 * sat);
         }
-        ui_grid_printf(g, x, y, xe - x, dim, "  (%d rows)", s->net.act_rows);
+        if (!narrow)
+            ui_grid_printf(g, x, y, xe - x, dim, "  (%d rows)", s->net.act_rows);
     } else {
         ui_grid_text(g, x, y, xe - x, xe - x >= 52 ? "activation statistics after the first measured batch"
                                                    : "activations: after a batch", dim);

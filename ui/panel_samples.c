@@ -59,20 +59,6 @@ void ui_picture(ui_grid *g, ui_rect r, const ui_snapshot *snap, int i, const ui_
         }
 }
 
-/* name cut to w columns, with "~" for what does not fit. */
-static void fit(char *out, size_t n, const char *name, int w)
-{
-    if (w < 1) {
-        out[0] = 0;
-        return;
-    }
-    if ((int)strlen(name) <= w) {
-        snprintf(out, n, "%s", name);
-        return;
-    }
-    snprintf(out, n, "%.*s~", w - 1, name);
-}
-
 /* The samples shown: every one, or the mistakes only; order[] gets their indices, returns how many. */
 static int chosen(const ui_snap_samples *s, bool wrong_only, int *order)
 {
@@ -172,16 +158,13 @@ void ui_samples_panel(ui_grid *g, ui_rect r, const ui_snapshot *snap, const ui_v
     for (int k = 0; k < page && first + k < m; k++) {
         int i = order[first + k], cx = r.x + (k % cols) * (pw + 1), cy = r.y + 1 + (k / cols) * (ph + 2);
         ui_picture(g, ui_rect_make(cx, cy, pw, ph), snap, i, th);
-        char b[64];
         int lc = s->label[i], pc = s->pred[i];
         const char *tn = lc >= 0 && lc < NN_MAX_CLASSES ? snap->info.class_names[lc] : "?";
         const char *pn = pc >= 0 && pc < NN_MAX_CLASSES ? snap->info.class_names[pc] : "?";
-        fit(b, sizeof b, tn, pw);
-        ui_grid_text(g, cx, cy + ph, pw, b, dim);
+        ui_grid_text(g, cx, cy + ph, pw, tn, dim);   /* a name cut ends in an ellipsis */
         bool right1 = lc == pc;
         char pb[80];
-        fit(b, sizeof b, pn, pw - 1);
-        snprintf(pb, sizeof pb, "%s%s", right1 ? (th->utf8 ? "\xe2\x9c\x93" : "=") : (th->utf8 ? "\xe2\x9c\x97" : "x"), b);
+        snprintf(pb, sizeof pb, "%s%s", right1 ? (th->utf8 ? "\xe2\x9c\x93" : "=") : (th->utf8 ? "\xe2\x9c\x97" : "x"), pn);
         ui_grid_text(g, cx, cy + ph + 1, pw, pb, right1 ? ok : bad);
     }
 }

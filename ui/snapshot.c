@@ -251,8 +251,8 @@ void ui_snapshot_fill_progress(ui_snapshot *s, const nn_trainer *t, const ui_run
     s->lr = pr.lr;
     s->base_lr = pr.base_lr;
     s->samples_seen = pr.samples_seen;
-    s->elapsed_s = c->busy_s;
-    double train_s = c->busy_s - c->eval_s;
+    s->elapsed_s = c->busy_s + c->waited_s;   /* at a pace, the waits between epochs too */
+    double train_s = s->elapsed_s - c->eval_s;
     s->samples_per_s = train_s > 0.0 ? (double)pr.samples_seen / train_s : 0.0;
     double eta = 0.0;
     if (!finished && s->epochs > pr.epoch) {   /* from the mean epoch time */
@@ -402,8 +402,8 @@ void ui_snapshot_fill_race(ui_snapshot *s, const nn_race *race, const ui_run_clo
     s->lr = pc.lr;
     s->base_lr = pc.base_lr;
     s->samples_seen = seen;
-    s->elapsed_s = c->busy_s;
-    double train_s = c->busy_s - c->eval_s;
+    s->elapsed_s = c->busy_s + c->waited_s;   /* at a pace, the waits between epochs too */
+    double train_s = s->elapsed_s - c->eval_s;
     s->samples_per_s = train_s > 0.0 ? (double)seen / train_s : 0.0;
     s->eta_s = !finished && done > 0 ? c->busy_s / (double)done * (double)left : 0.0;
     s->threads = p0.threads;

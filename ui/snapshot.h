@@ -381,7 +381,8 @@ typedef struct {
     double base_lr;            /* before the schedule; what UI_CMD_SET_LR changes */
     long samples_seen;         /* since load or reset */
     double samples_per_s;      /* samples_seen / elapsed_s */
-    double elapsed_s;          /* time spent training since load or reset (pauses excluded) */
+    double elapsed_s;          /* time spent training since load or reset, with a pace's waits between
+                                  epochs (pauses excluded) */
     double eta_s;              /* to the last epoch, from the mean epoch time; 0 when unknown or finished */
     int threads;               /* threads training (the pool's size; 1 without a pool) */
 
@@ -432,6 +433,7 @@ typedef struct {
     double busy_s;           /* time in training steps since load or reset (pauses excluded) */
     double eval_s;           /* of which evaluation at epoch ends */
     double busy_at_epoch;    /* busy_s at the last epoch's end */
+    double waited_s;         /* time spent waiting for the pace's next epoch while running */
 } ui_run_clock;
 
 /* src into dst (cap bytes), cut at a UTF-8 character when too long; NULL is "". */

@@ -157,7 +157,12 @@ static void *worker_main(void *arg)
             long long ns = (long long)until.tv_nsec + (long long)(wait * 1e9);   /* wait <= 1 s */
             until.tv_sec += (time_t)(ns / 1000000000);
             until.tv_nsec = (long)(ns % 1000000000);
+            struct timespec t0, t1;
+            clock_gettime(CLOCK_MONOTONIC, &t0);
             pthread_cond_timedwait(&w->cv, &w->mu, &until);
+            clock_gettime(CLOCK_MONOTONIC, &t1);
+            /* a paced run's time on the clock is the time the class watched it */
+            w->clock.waited_s += (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
         }
         int n = w->ring_count;
         for (int i = 0; i < n; i++)

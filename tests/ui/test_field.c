@@ -86,12 +86,12 @@ static void test_draw_scrolls_so_the_cursor_stays_visible(void **state)
     ui_field_draw(&f, &g, 0, 0, 6, s, cs);
     char row[64];
     ui_grid_row_text(&g, 0, 0, 6, row, sizeof row);
-    assert_string_equal(row, "fghij ");
+    assert_string_equal(row, "\xe2\x80\xa6ghij ");   /* text hidden on the left is marked there */
     assert_int_equal(ui_grid_at(&g, 5, 0)->attr, UI_A_REVERSE);
     ui_field_home(&f);
     ui_field_draw(&f, &g, 0, 0, 6, s, cs);
     ui_grid_row_text(&g, 0, 0, 6, row, sizeof row);
-    assert_string_equal(row, "abcdef");
+    assert_string_equal(row, "abcde\xe2\x80\xa6");   /* and on the right */
     assert_int_equal(ui_grid_at(&g, 0, 0)->attr, UI_A_REVERSE);
     ui_grid_free(&g);
 }

@@ -456,12 +456,12 @@ static void test_samples_pictures_and_classes(void **state)
     assert_true(row_has(0, "mistakes 1-1 of 1"));
     assert_true(row_has(3, "Shirt"));
     assert_false(row_has(3, "Coat"));
-    /* names too long for the cell end in "~" */
+    /* names too long for the cell end in an ellipsis */
     snprintf(snap.info.class_names[1], NN_NAME_MAX, "Ankle boot");
     v.samp_wrong = false;
     clear();
     ui_samples_panel(&g, r, &snap, &v, &th);
-    assert_true(row_has(3, "Coat   Ankle~ Ankle~"));
+    assert_true(row_has(3, "Coat   Ankle\xe2\x80\xa6 Ankle\xe2\x80\xa6"));
     /* data that is not pictures: the note */
     snap.samples.valid = false;
     clear();

@@ -271,8 +271,9 @@ static void test_confusion_cell_lists_its_rows(void **state)
     cv->draw(&g, ui_rect_make(0, 0, 60, 14), &m);
     /* 14 rows >= 3 + 7 + 3: the epoch line, the summary, the head, then setosa on row 3 */
     assert_true(row_has(0, "test split after epoch 4"));
-    assert_true(row_has(4, "versicolor   0   6   3"));
+    assert_true(row_has(4, "versicolor   0   6 \xe2\x96\xb6 3"));   /* the selected cell pointed at */
     assert_int_equal(at(19, 4)->attr & UI_A_REVERSE, UI_A_REVERSE);   /* cell (1, 2): columns 19..22 */
+    assert_int_equal(at(22, 4)->attr & UI_A_UNDERLINE, UI_A_UNDERLINE);
     assert_int_equal(at(22, 4)->attr & UI_A_REVERSE, UI_A_REVERSE);
     assert_int_equal(at(15, 4)->attr & UI_A_REVERSE, 0);
     assert_int_equal(at(19, 5)->attr & UI_A_REVERSE, 0);
@@ -666,7 +667,8 @@ static void test_network_scrolls_to_the_selected_layer(void **state)
     assert_true(row_has(1, ">8 16"));
     assert_false(row_has(1, "1 16"));
     assert_int_equal(at(0, 2)->ch, '<');
-    assert_true(find_row("layer 8 neuron 0 (sigmoid, 16 inputs)") >= 0);
+    /* 40 columns: the bias is shown whole, the activation and fan-in give way */
+    assert_true(find_row("layer 8 neuron 0  bias ") >= 0);
 }
 
 static void test_views_clamp(void **state)
