@@ -74,6 +74,30 @@ void ui_fmt_num(char *out, int outlen, double v)
         snprintf(out, (size_t)outlen, "%.3g", v);
 }
 
+void ui_fmt_range(char *a_out, char *b_out, int outlen, double a, double b)
+{
+    double range = fabs(b - a), big = fmax(fabs(a), fabs(b));
+    if (!isfinite(a) || !isfinite(b) || !(range >= 0.001) || big >= 10000) {
+        ui_fmt_num(a_out, outlen, a);
+        ui_fmt_num(b_out, outlen, b);
+        return;
+    }
+    int d = 1 - (int)floor(log10(range));
+    d = d < 0 ? 0 : d > 4 ? 4 : d;
+    snprintf(a_out, (size_t)outlen, "%.*f", d, a);
+    snprintf(b_out, (size_t)outlen, "%.*f", d, b);
+    if (strlen(a_out) > 7 || strlen(b_out) > 7) {   /* longer than a label column: the short form */
+        ui_fmt_num(a_out, outlen, a);
+        ui_fmt_num(b_out, outlen, b);
+        return;
+    }
+    /* "-0.00": the sign of a value that rounds to zero says nothing */
+    if (strspn(a_out, "-0.") == strlen(a_out) && a_out[0] == '-')
+        memmove(a_out, a_out + 1, strlen(a_out));
+    if (strspn(b_out, "-0.") == strlen(b_out) && b_out[0] == '-')
+        memmove(b_out, b_out + 1, strlen(b_out));
+}
+
 /* "%.{d}e" with the exponent's '+' and leading zeros dropped: 2.5e+16 -> 2.5e16, 1e-05 -> 1e-5 */
 static void short_exp(char *out, int outlen, double v, int d)
 {

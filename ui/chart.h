@@ -43,6 +43,10 @@ void ui_chart_draw(ui_grid *g, ui_rect r, const ui_series *s, int ns, int x_tota
 
 /* Short number for axis labels and legends: at most 7 columns ("0.0123", "1.2e-05", "123"). */
 void ui_fmt_num(char *out, int outlen, double v);
+/* The two ends of an axis, a and b, with the same number of decimals, enough to tell values a
+ * tenth to a hundredth of the range apart (1.283 and -1.3 become 1.3 and -1.3, 4 and -1 4.0 and -1.0); ui_fmt_num's form for
+ * numbers of 10000 and more, or a range under 0.001. Both buffers outlen bytes. */
+void ui_fmt_range(char *a_out, char *b_out, int outlen, double a, double b);
 /* v in at most width columns (width >= 1): ui_fmt_num's form when it fits, else fewer significant
  * digits, then a short exponent ("2.5e16", "-1e-9"); '#' x width when not even that fits (as a
  * spreadsheet does). Never longer than width: a number never spills into the next column.

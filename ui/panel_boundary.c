@@ -65,7 +65,8 @@ void ui_boundary_raster(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_th
                 ui_grid_put(g, r.x + cx, r.y + cy, ' ', st);
             } else {
                 pixel(s, th, cx, cy, pw, ph, hard, &top, &cls, &conf);
-                ui_style st = {-1, -1, UI_A_DIM};
+                /* shading: dim textures, blank where unsure; hard regions: every cell, not dim */
+                ui_style st = {-1, -1, (uint16_t)(hard && s->boundary.kind != UI_VIEW_SURFACE ? 0 : UI_A_DIM)};
                 uint32_t ch;
                 if (s->boundary.kind == UI_VIEW_SURFACE) {
                     int lv = (int)lround((conf < 0 ? 0 : conf > 1 ? 1 : conf) * 9);
@@ -132,19 +133,23 @@ static void axes(ui_grid *g, ui_rect plot, int lw, const ui_snapshot *s, const u
                  const char *yname)
 {
     ui_style ax = ui_st(th, UI_R_AXIS), lab = ui_st(th, UI_R_LABEL);
-    char b[16];
-    ui_fmt_num(b, sizeof b, (double)s->boundary.y_max);
+    char b[16], lo_y[16];
+    ui_fmt_range(b, lo_y, sizeof b, (double)s->boundary.y_max, (double)s->boundary.y_min);
     ui_grid_printf(g, plot.x - lw, plot.y, lw - 1, ax, "%*s", lw - 1, b);
-    ui_fmt_num(b, sizeof b, (double)s->boundary.y_min);
-    ui_grid_printf(g, plot.x - lw, plot.y + plot.h - 1, lw - 1, ax, "%*s", lw - 1, b);
+    ui_grid_printf(g, plot.x - lw, plot.y + plot.h - 1, lw - 1, ax, "%*s", lw - 1, lo_y);
     if (plot.h >= 3 && yname[0]) {
         int yn = (int)strlen(yname);   /* a longer name ends in an ellipsis (ui_grid_text) */
         ui_grid_text(g, plot.x - lw + (yn < lw - 1 ? lw - 1 - yn : 0), plot.y + plot.h / 2, lw - 1, yname, lab);
     }
     int y = plot.y + plot.h;
     char hi[16];
-    ui_fmt_num(b, sizeof b, (double)s->boundary.x_min);
-    ui_fmt_num(hi, sizeof hi, (double)s->boundary.x_max);
+    ui_fmt_range(b, hi, sizeof b, (double)s->boundary.x_min, (double)s->boundary.x_max);
+    int xn = (int)strlen(xname);
+    if (xn > 0 && plot.w < xn + (int)(strlen(b) + strlen(hi)) + 2) {
+        /* the axis name first: the shorter numbers where the aligned ones leave it no room */
+        ui_fmt_num(b, sizeof b, (double)s->boundary.x_min);
+        ui_fmt_num(hi, sizeof hi, (double)s->boundary.x_max);
+    }
     int n = (int)strlen(hi), x0 = plot.x;
     /* a narrow plot (its aspect kept): x_min moves left, into the label column, so that the two
      * numbers keep a blank between them */
@@ -155,7 +160,7 @@ static void axes(ui_grid *g, ui_rect plot, int lw, const ui_snapshot *s, const u
     }
     ui_grid_text(g, x0, y, plot.x + plot.w - n - x0, b, ax);
     ui_grid_text(g, plot.x + plot.w - n, y, n, hi, ax);
-    int xn = (int)strlen(xname), lo = n + (int)strlen(b);   /* both numbers and a space either side of the name */
+    int lo = n + (int)strlen(b);   /* both numbers and a space either side of the name */
     if (xn > 0 && plot.w >= xn + lo + 2)
         ui_grid_text(g, plot.x + (plot.w - xn) / 2, y, xn, xname, lab);
 }
@@ -218,7 +223,8 @@ void ui_curve_plot(ui_grid *g, ui_rect plot, const ui_snapshot *s, const ui_them
 /* The legend without colour, drawn as the plot draws: the points as a class digit (bold: train,
  * reverse: test; on a surface 'o' and 'x'), and on a second line (from 8 rows) the texture of each
  * class's region, blank where the network is unsure, or the shading ramp of a surface. */
-static int mono_legend(ui_grid *g, ui_rect r, int x, const ui_snapshot *s, const ui_theme *th, bool points)
+static int mono_legend(ui_grid *g, ui_rect r, int x, const ui_snapshot *s, const ui_theme *th, bool points,
+                       bool hard)
 {
     ui_style txt = ui_st(th, UI_R_TEXT), dim = ui_st(th, UI_R_DIM);
     ui_style bold = {-1, -1, UI_A_BOLD}, rev = {-1, -1, UI_A_REVERSE};
@@ -265,7 +271,7 @@ static int mono_legend(ui_grid *g, ui_rect r, int x, const ui_snapshot *s, const
         snprintf(b, sizeof b, "  %c %d %.12s", mono_region[c % 8], c, s->info.class_names[c]);
         x += ui_grid_text(g, x, y, xe - x, b, txt);
     }
-    if (xe - x >= 14)
+    if (!hard && xe - x >= 14)   /* hard regions leave no cell blank */
         ui_grid_text(g, x, y, xe - x, "  blank unsure", dim);
     return after;
 }
@@ -313,7 +319,7 @@ void ui_boundary_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_vie
         x += ui_grid_text(g, x, r.y, xe - x, th->utf8 ? "\xe2\xa0\x82" : "*", dim);
         ui_grid_text(g, x, r.y, xe - x, " data", txt);
     } else if (th->level == UI_COLOR_MONO && !cell) {
-        x = mono_legend(g, r, x, s, th, points);
+        x = mono_legend(g, r, x, s, th, points, hard);
     } else {
         if (cell && s->eval.cell_a < s->info.k && s->eval.cell_p < s->info.k)
             x += ui_grid_printf(g, x, r.y, xe - x, txt, "%s %d test rows: actual %.12s, predicted %.12s (5)",

@@ -210,6 +210,31 @@ static void test_fmt_num_keeps_labels_short(void **state)
     assert_true(strlen(b) <= 7);
 }
 
+static void test_fmt_range_gives_both_ends_the_same_decimals(void **state)
+{
+    (void)state;
+    char a[16], b[16];
+    ui_fmt_range(a, b, sizeof a, 1.283, -1.3);   /* ui_fmt_num gave 1.283 and -1.3 */
+    assert_string_equal(a, "1.3");
+    assert_string_equal(b, "-1.3");
+    ui_fmt_range(a, b, sizeof a, -3.0, 3.0);
+    assert_string_equal(a, "-3.0");
+    assert_string_equal(b, "3.0");
+    ui_fmt_range(a, b, sizeof a, 0.12, 0.6049);
+    assert_string_equal(a, "0.12");
+    assert_string_equal(b, "0.60");
+    ui_fmt_range(a, b, sizeof a, 0.0, 250.0);
+    assert_string_equal(a, "0");
+    assert_string_equal(b, "250");
+    ui_fmt_range(a, b, sizeof a, -0.001, 0.5);   /* no "-0.00" */
+    assert_string_equal(a, "0.00");
+    assert_string_equal(b, "0.50");
+    ui_fmt_range(a, b, sizeof a, -1234.5, -1234.499);   /* would not fit a label: the short form */
+    assert_true(strlen(a) <= 7 && strlen(b) <= 7);
+    ui_fmt_range(a, b, sizeof a, 1e5, 2e5);
+    assert_string_equal(a, "1.0e+05");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -224,6 +249,7 @@ int main(void)
         cmocka_unit_test(test_chart_without_points_says_so_and_draws_no_dots),
         cmocka_unit_test(test_chart_ascii_mode_uses_stars_and_plain_axes),
         cmocka_unit_test(test_fmt_num_keeps_labels_short),
+        cmocka_unit_test(test_fmt_range_gives_both_ends_the_same_decimals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -156,6 +156,17 @@ static void test_boundary_legend_without_colour(void **state)
     assert_int_equal(tr->attr, UI_A_BOLD);
     assert_int_equal(te->ch, '0');
     assert_int_equal(te->attr, UI_A_REVERSE);
+    assert_int_equal(ui_grid_cat(&g, 8, 3)->attr, UI_A_DIM);   /* shading: the textures dim */
+
+    /* hard regions (d): no cell blank, the textures not dim, and the legend does not promise blanks */
+    ui_views hv = {0};
+    hv.hard_regions = true;
+    ui_grid_clear(&g, ui_st(&th, UI_R_TEXT));
+    ui_boundary_panel(&g, ui_rect_make(0, 0, 60, 12), &snap, &hv, &th);
+    row(1, 0, 60, b, sizeof b);
+    assert_string_equal(b, "digit = class; regions:  . 0 inner  : 1 outer");
+    assert_int_equal(ui_grid_cat(&g, 30, 9)->ch, '.');   /* the unsure cell, in its class's texture */
+    assert_int_equal(ui_grid_cat(&g, 8, 3)->attr, 0);
 
     /* a surface: points 'o' and 'x', and the shading ramp */
     snap.boundary.kind = UI_VIEW_SURFACE;

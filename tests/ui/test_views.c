@@ -437,10 +437,10 @@ static void test_boundary_panel_axes_legend_and_notes(void **state)
     assert_true(row_has(0, "\xe2\x97\x8f train \xe2\x97\x8b test"));
     assert_true(row_has(0, "inner"));
     assert_true(row_has(0, "outer"));
-    assert_true(row_has(1, "      4 "));                 /* y_max, right-aligned in 7 columns */
-    assert_true(row_has(10, "     -1 "));                /* y_min on the plot's last row */
+    assert_true(row_has(1, "    4.0 "));                 /* y_max, right-aligned in 7 columns, */
+    assert_true(row_has(10, "   -1.0 "));                /* y_min on the plot's last row: one decimal each */
     assert_true(row_has(11, "-2.5"));                    /* x_min under the plot */
-    assert_true(row_has(11, "3"));
+    assert_true(row_has(11, "3.0"));
     assert_true(row_has(11, "x1"));
     /* the aspect ratio kept: x 5.5 by y 5 units in 10 rows is 2 * 10 * 5.5 / 5 = 22 columns (a cell
      * is about twice as tall as wide), centred in the 52 columns right of the labels: 23..44 */
@@ -448,7 +448,7 @@ static void test_boundary_panel_axes_legend_and_notes(void **state)
     assert_int_equal(at(44, 10)->ch, 0x2580);
     assert_int_equal(at(22, 5)->ch, ' ');
     assert_int_equal(at(45, 5)->ch, ' ');
-    assert_true(row_has(1, "      4 \xe2\x96\x80"));   /* y_max right beside the plot */
+    assert_true(row_has(1, "    4.0 \xe2\x96\x80"));   /* y_max right beside the plot */
     /* ranges more than 3 times apart (different units): the whole area */
     snap.boundary.x_max = 30.0f;
     clear();
@@ -476,7 +476,7 @@ static void test_boundary_panel_axes_legend_and_notes(void **state)
     clear();
     ui_boundary_panel(&g, ui_rect_make(0, 0, 90, 12), &snap, NULL, &th);
     assert_true(row_has(1, "x petal_length, y petal_width; 2 other features at their mean"));
-    assert_true(row_has(2, "      4 "));
+    assert_true(row_has(2, "    4.0 "));
     assert_int_equal(at(0, 1)->ch, 'x');
     assert_int_equal(at(2, 1)->ch, 'p');
     assert_int_equal(at(39, 2)->ch, 0x2580);   /* 9 rows: 20 columns, centred in 82 */
