@@ -520,6 +520,10 @@ void ui_neurons_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_view
                 ui_grid_text(g, mx, my, L.mw, "...", dim);
             if (l == sl && u == su)
                 ui_grid_put(g, mx - 1, my + (L.mh - 1) / 2, th->utf8 ? 0x25B6 : '>', ui_st(th, UI_R_WARN));
+            /* the unit's number in the blank row under its map, so that the rows between maps do not
+             * read as missing units */
+            if (L.mh >= 2 && my + L.mh < L.ov.y + L.ov.h && L.mw >= 3)
+                ui_grid_printf(g, mx, my + L.mh, L.mw, l == sl && u == su ? ui_st(th, UI_R_WARN) : dim, "%d", u);
         }
     }
 }

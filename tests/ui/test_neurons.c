@@ -158,6 +158,11 @@ static void test_neurons_panel_columns_selection_and_detail(void **state)
     assert_cell(11, 2, 0x2580, 25, 25);             /* output 0 */
     assert_cell(11, 7, 0x2580, 237, 237);           /* output 1 */
     assert_cell(0, 3, 0x25B6, ui_st(&th, UI_R_WARN).fg, -1);   /* the marker left of unit 0 */
+    /* each map's number in the row under it (the selected one in the marker's colour), so that the
+     * blank rows between maps do not read as missing units */
+    assert_cell(1, 6, '0', ui_st(&th, UI_R_WARN).fg, -1);
+    assert_cell(1, 11, '1', ui_st(&th, UI_R_DIM).fg, -1);
+    assert_cell(11, 6, '0', ui_st(&th, UI_R_DIM).fg, -1);   /* output 0 */
     /* the detail on the right: what, bias, range, the map, the weights largest first */
     int d = find_row("layer 1 unit 0 (relu)");
     assert_int_equal(d, 1);
