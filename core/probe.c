@@ -438,9 +438,15 @@ nn_status nn_probe_units(const nn_probe *p, const nn_trainer *t, int gw, int gh,
         return nn_error_set(err, NN_ENOMEM, "unit maps: out of memory");
     float *in = buf, *z = buf + (size_t)rows * widest, *a = z + (size_t)rows * widest;
     float dx = (p->x_max - p->x_min) / (float)gw, dy = (p->y_max - p->y_min) / (float)gh;
+    const nn_dataset *d = nn_trainer_data(t);
     for (int r = 0; r < gh; r++)
         for (int c = 0; c < gw; c++) {
             float *row = &in[(size_t)nf * (size_t)(r * gw + c)];
+            if (d->n_raw == 2) {   /* Playground features of the cell's x1, x2, as nn_probe_grid */
+                nn_features_row(d->feature_of, nf, p->x_min + ((float)c + 0.5f) * dx,
+                                p->y_max - ((float)r + 0.5f) * dy, row);
+                continue;
+            }
             if (nf > 2 && p->mean)
                 memcpy(row, p->mean, (size_t)nf * sizeof *row);   /* the other features at their mean */
             else

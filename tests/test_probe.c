@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "probe.h"
+#include "input_features.h"
 
 #include "activation.h"
 #include "network.h"
@@ -234,9 +235,16 @@ static void test_two_feature_regression_gets_a_surface_scaled_to_its_range(void 
     drop(t);
 }
 
-/* The input row of grid cell (r, c) in original units: the axes at the cell centre, the others at p->mean. */
-static void cell_input(const nn_probe *p, int nf, int gw, int gh, int r, int c, float *x)
+/* The input row of grid cell (r, c) in original units: the axes at the cell centre, the others at
+ * p->mean; for Playground features, the features of the cell's raw x1, x2. */
+static void cell_input(const nn_probe *p, const nn_dataset *d, int gw, int gh, int r, int c, float *x)
 {
+    int nf = d->n_features;
+    if (d->n_raw == 2) {
+        nn_features_row(d->feature_of, nf, p->x_min + ((float)c + 0.5f) * (p->x_max - p->x_min) / (float)gw,
+                        p->y_max - ((float)r + 0.5f) * (p->y_max - p->y_min) / (float)gh, x);
+        return;
+    }
     for (int j = 0; j < nf; j++)
         x[j] = nf > 2 ? p->mean[j] : 0.0f;
     x[p->fx] = p->x_min + ((float)c + 0.5f) * (p->x_max - p->x_min) / (float)gw;
@@ -245,9 +253,9 @@ static void cell_input(const nn_probe *p, int nf, int gw, int gh, int r, int c, 
 
 /* Every output unit's map equals the network's own prediction at the cell (the others at the mean
  * for wider data), and a first-layer unit's map is its activation computed here from W and b. */
-static void check_units(const char *preset, bool chosen, int fx, int fy)
+static void check_units(const char *preset, const char *features, bool chosen, int fx, int fy)
 {
-    nn_trainer *t = trainer(preset, NULL, NULL);
+    nn_trainer *t = trainer(preset, features ? "dataset.features" : NULL, features);
     nn_probe p;
     nn_error err;
     nn_probe_init(&p, GW, GH, CURVE, FIT, 64);
@@ -271,7 +279,7 @@ static void check_units(const char *preset, bool chosen, int fx, int fy)
     float x[64], xn[64], out[16];
     for (int r = 0; r < GH; r++)
         for (int c = 0; c < GW; c++) {
-            cell_input(&p, nf, GW, GH, r, c, x);
+            cell_input(&p, nn_trainer_data(t), GW, GH, r, c, x);
             predict_raw(t, x, out);
             for (int k = 0; k < h0; k++)
                 assert_float_equal(maps[(size_t)k * GW * GH + r * GW + c], out[unit[k]], 1e-5);
@@ -299,9 +307,12 @@ static void check_units(const char *preset, bool chosen, int fx, int fy)
 static void test_unit_maps_are_the_units_activations_over_the_plane(void **state)
 {
     (void)state;
-    check_units("xor", false, 0, 1);
-    check_units("spiral", false, 0, 1);
-    check_units("iris", true, 2, 3);   /* petal features on the axes, the sepal ones at their mean */
+    check_units("xor", NULL, false, 0, 1);
+    check_units("spiral", NULL, false, 0, 1);
+    check_units("iris", NULL, true, 2, 3);   /* petal features on the axes, the sepal ones at their mean */
+    /* Playground features: every map over the features of the cell's x1, x2 (they were left at 0) */
+    check_units("spiral", "[\"x1\",\"x2\",\"sin(x1)\",\"sin(x2)\"]", false, 0, 1);
+    check_units("xor", "[\"x1*x2\"]", false, 0, 1);   /* one feature: the cell's row was 2 wide */
 }
 
 static void test_unit_maps_need_a_plane(void **state)
