@@ -419,17 +419,22 @@ nn_status nn_probe_units(const nn_probe *p, const nn_trainer *t, int gw, int gh,
     if ((p->kind != NN_PROBE_BOUNDARY && p->kind != NN_PROBE_SURFACE) || gw < 1 || gh < 1 || n < 0)
         return nn_error_set(err, NN_EINVAL, "unit maps: the data has no plane to draw them over");
     const nn_network *net = nn_trainer_network(t);
-    int deepest = -1;
+    int nf = nn_trainer_data(t)->n_features, deepest = -1;
+    bool inputs = false;
     for (int i = 0; i < n; i++) {
+        if (layer[i] == -1 && unit[i] >= 0 && unit[i] < nf) {
+            inputs = true;
+            continue;
+        }
         if (layer[i] < 0 || layer[i] >= net->n_layers || unit[i] < 0 || unit[i] >= net->layers[layer[i]].out)
             return nn_error_set(err, NN_EINVAL, "unit maps: layer %d unit %d is not in the network", layer[i] + 1,
                                 unit[i]);
         if (layer[i] > deepest)
             deepest = layer[i];
     }
-    if (deepest < 0)
+    if (deepest < 0 && !inputs)
         return NN_OK;
-    int nf = nn_trainer_data(t)->n_features, rows = gw * gh, widest = nf;
+    int rows = gw * gh, widest = nf;
     for (int l = 0; l <= deepest; l++)
         if (net->layers[l].out > widest)
             widest = net->layers[l].out;
@@ -455,6 +460,10 @@ nn_status nn_probe_units(const nn_probe *p, const nn_trainer *t, int gw, int gh,
             row[p->fy] = p->y_max - ((float)r + 0.5f) * dy;
         }
     nn_norm_apply(nn_trainer_norm(t), in, rows);
+    for (int k = 0; k < n; k++)   /* the inputs as the network sees them: normalised */
+        if (layer[k] == -1)
+            for (int r = 0; r < rows; r++)
+                maps[(size_t)k * rows + r] = in[(size_t)r * nf + unit[k]];
     /* the forward pass in double sums, one layer at a time; each layer's a is copied out for the
      * units asked of it, then becomes the next layer's input */
     for (int l = 0; l <= deepest; l++) {

@@ -87,7 +87,8 @@ void nn_probe_grid(nn_probe *p, nn_trainer *t, uint8_t *cls, float *conf, float 
  * layer is the output), its activation a at cell (r, c) into maps[i * gw * gh + r * gw + c]. The
  * output layer's values are the network's outputs before any unscaling: probabilities for
  * classification, standardised targets for regression. NN_EINVAL (err names it) for a unit outside
- * the network, NN_ENOMEM without memory for the rows. */
+ * the network, NN_ENOMEM without memory for the rows. Layer -1 is the input: unit j's map is feature
+ * j as the network sees it (normalised; for Playground features, computed from the cell's x1, x2). */
 nn_status nn_probe_units(const nn_probe *p, const nn_trainer *t, int gw, int gh, const int *layer, const int *unit,
                          int n, float *maps, nn_error *err);
 

@@ -273,6 +273,11 @@ static void check_units(const char *preset, const char *features, bool chosen, i
     unit[n++] = net->layers[0].out - 1;
     layer[n] = 0;
     unit[n++] = 0;
+    int in0 = n;   /* the inputs (layer -1): the first and the last feature */
+    layer[n] = -1;
+    unit[n++] = 0;
+    layer[n] = -1;
+    unit[n++] = nf - 1;
     float *maps = malloc((size_t)n * GW * GH * sizeof *maps);
     assert_non_null(maps);
     assert_int_equal(nn_probe_units(&p, t, GW, GH, layer, unit, n, maps, &err), NN_OK);
@@ -286,7 +291,9 @@ static void check_units(const char *preset, const char *features, bool chosen, i
             memcpy(xn, x, (size_t)nf * sizeof *xn);
             nn_norm_apply(nn_trainer_norm(t), xn, 1);
             const nn_layer *L = &net->layers[0];
-            for (int k = h0; k < n; k++) {
+            for (int k = in0; k < n; k++)   /* an input's map: the feature as the network sees it */
+                assert_float_equal(maps[(size_t)k * GW * GH + r * GW + c], xn[unit[k]], 1e-5);
+            for (int k = h0; k < in0; k++) {
                 double z = (double)net->params[L->b_off + (size_t)unit[k]];
                 for (int i = 0; i < nf; i++)
                     z += (double)xn[i] * (double)net->params[L->w_off + (size_t)i * L->out + (size_t)unit[k]];

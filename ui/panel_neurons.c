@@ -109,6 +109,7 @@ typedef struct {
     int first, last;           /* layers shown [first, last) */
     int lx[NN_MAX_LAYERS], lw[NN_MAX_LAYERS];   /* each layer's column: x and width */
     int page0, page_n;         /* paged: the units [page0, page0 + page_n) of layer first */
+    int ix, iw;                /* the inputs' column (iw 0: none): 2-D data, the whole network shown */
 } neu_layout;
 
 /* The selection clamped into the snapshot's network. */
@@ -149,6 +150,13 @@ static void layout(neu_layout *L, const ui_snapshot *s, const ui_views *v, ui_re
         if (per < 1)
             continue;
         int x = L->ov.x, ok = 1;
+        L->iw = 0;
+        if (s->units.n_in > 0) {   /* the inputs first, as in Playground */
+            int sub = (s->units.n_in + per - 1) / per;
+            L->ix = x;
+            L->iw = sub * (mw + 1) < 6 ? 6 : sub * (mw + 1);
+            x += L->iw + 1;
+        }
         for (int l = 0; l < nl; l++) {
             int out = s->info.layers[l].out;
             int sub = (out + per - 1) / per;
@@ -171,6 +179,7 @@ static void layout(neu_layout *L, const ui_snapshot *s, const ui_views *v, ui_re
     }
     /* the selected layer alone, a page of its units */
     L->paged = true;
+    L->iw = 0;
     L->first = sl;
     L->last = sl + 1;
     /* the largest maps of which two fit one above the other */
@@ -195,11 +204,12 @@ static void layout(neu_layout *L, const ui_snapshot *s, const ui_views *v, ui_re
     L->lw[sl] = L->ov.w;
 }
 
-/* The unit index of slot k of layer l's column (paged: from the page's start), and its cell. */
+/* The unit index of slot k of layer l's column (paged: from the page's start; l -1: the inputs'
+ * column), and its cell. */
 static void slot_rect(const neu_layout *L, int l, int k, int *x, int *y)
 {
     int gap = L->mh >= 2 ? 1 : 0;
-    *x = L->lx[l] + (k / L->per_col) * (L->mw + 1) + 1;   /* column 0 of each slot: the marker */
+    *x = (l < 0 ? L->ix : L->lx[l]) + (k / L->per_col) * (L->mw + 1) + 1;   /* column 0 of each slot: the marker */
     *y = L->ov.y + 1 + (k % L->per_col) * (L->mh + gap);
 }
 
@@ -236,7 +246,9 @@ static void num(char *b, size_t n, double v)
 /* The name of input i of layer l: the feature's name (layer 0), else "h<i>". */
 static void input_name(const ui_snapshot *s, int l, int i, char *out, size_t n)
 {
-    if (l == 0 && i < 2 && s->info.feature_names[i][0] && s->info.n_features == 2)
+    if (l == 0 && i < s->units.n_in && i < UI_UNIT_IN_MAX && s->units.in_names[i][0])
+        snprintf(out, n, "%.14s", s->units.in_names[i]);
+    else if (l == 0 && i < 2 && s->info.feature_names[i][0] && s->info.n_features == 2)
         snprintf(out, n, "%.14s", s->info.feature_names[i]);
     else if (l == 0 && s->boundary.fx == i && s->boundary.names[0][0])
         snprintf(out, n, "%.14s", s->boundary.names[0]);
@@ -413,15 +425,17 @@ static void detail(ui_grid *g, ui_rect r, const ui_snapshot *s, int l, int u, co
 static void legend(ui_grid *g, int x, int y, int xe, const ui_snapshot *s, const ui_theme *th)
 {
     ui_style txt = ui_st(th, UI_R_TEXT), dim = ui_st(th, UI_R_DIM);
-    bool wide = xe - x >= 28;
+    bool wide = xe - x >= 28, in = s->units.n_in > 0 && xe - x >= 36;   /* the inputs are drawn so too */
     if (th->level == UI_COLOR_MONO) {
-        x += ui_grid_text(g, x, y, xe - x, xe - x >= 42 ? "hidden: - negative + positive (= # strong)"
-                                           : wide ? "hidden: - negative + positive" : "- neg + pos", txt);
+        x += ui_grid_text(g, x, y, xe - x, xe - x >= 42 + 8 * in ? (in ? "inputs, hidden: - negative + positive (= # strong)"
+                                                                      : "hidden: - negative + positive (= # strong)")
+                                           : wide ? (in ? "inputs, hidden: - negative + positive" : "hidden: - negative + positive")
+                                                  : "- neg + pos", txt);
     } else {
         const char *sq = th->utf8 ? "\xe2\x96\xa0" : "#";
         ui_style neg = {ui_class_colour(th, 0), -1, 0}, pos = {ui_class_colour(th, 1), -1, 0};
         if (wide)
-            x += ui_grid_text(g, x, y, xe - x, "hidden ", txt);
+            x += ui_grid_text(g, x, y, xe - x, in ? "inputs, hidden " : "hidden ", txt);
         x += ui_grid_text(g, x, y, xe - x, sq, neg);
         x += ui_grid_text(g, x, y, xe - x, wide ? " negative " : " neg ", txt);
         x += ui_grid_text(g, x, y, xe - x, sq, pos);
@@ -480,6 +494,23 @@ void ui_neurons_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_view
         detail(g, L.det, s, sl, su, th);
     if (v->neu_zoom || L.mw <= 0)
         return;
+    /* the inputs' column: each feature as the network sees it, named under its map */
+    if (L.iw > 0) {
+        ui_grid_text(g, L.ix, L.ov.y, L.iw, L.iw >= 6 ? "inputs" : "in", lab);
+        for (int k = 0; k < s->units.n_in && k < UI_UNIT_IN_MAX; k++) {
+            int mx, my, i = map_of(s, -1, k);
+            slot_rect(&L, -1, k, &mx, &my);
+            if (i < 0 || my + L.mh > L.ov.y + L.ov.h || mx + L.mw > L.ov.x + L.ov.w)
+                continue;
+            ui_unit_map(g, ui_rect_make(mx, my, L.mw, L.mh), s, i, th);
+            if (L.mh >= 2 && my + L.mh < L.ov.y + L.ov.h)
+            {
+                /* the last sub-column's names may use the blank column after it too */
+                int nw = k + L.per_col < s->units.n_in ? L.mw : L.mw + 1;
+                ui_grid_text(g, mx, my + L.mh, nw, s->units.in_names[k], dim);
+            }
+        }
+    }
     /* the columns: a label, then the maps, the selected one marked on its left */
     for (int l = L.first; l < L.last; l++) {
         bool out = l == s->info.n_layers - 1;

@@ -492,15 +492,25 @@ void ui_snapshot_fill_units(ui_snapshot *snap, const nn_probe *p, const nn_train
     int old_n = s->n > 0 && s->n <= UI_UNIT_MAX ? s->n : 0;
     s->valid = false;
     s->n = 0;
+    s->n_in = 0;
     if (t && p && (p->kind == NN_PROBE_BOUNDARY || p->kind == NN_PROBE_SURFACE)) {
         const nn_network *net = nn_trainer_network(t);
         int total = 0;
         for (int l = 0; l < net->n_layers; l++)
             total += net->layers[l].out;
-        int ul[UI_UNIT_MAX], uu[UI_UNIT_MAX], n = 0;
+        int ul[UI_UNIT_MAX], uu[UI_UNIT_MAX], n = 0, n_in = 0;
+        const nn_dataset *d = nn_trainer_data(t);
+        /* 2-D data (or Playground features of x1, x2): the inputs too, as Playground's first column */
+        int nf = d->n_features;
+        bool plane_in = (nf == 2 || d->n_raw == 2) && nf <= UI_UNIT_IN_MAX;
         if (total <= UI_UNIT_MAX) {
             layer = -1;
             first = 0;
+            if (plane_in && total + nf <= UI_UNIT_MAX)
+                for (int j = 0; j < nf; j++, n++, n_in++) {
+                    ul[n] = -1;
+                    uu[n] = j;
+                }
             for (int l = 0; l < net->n_layers; l++)
                 for (int u = 0; u < net->layers[l].out; u++, n++) {
                     ul[n] = l;
@@ -526,6 +536,12 @@ void ui_snapshot_fill_units(ui_snapshot *snap, const nn_probe *p, const nn_train
             s->layer = layer;
             s->first = first;
             s->n = n;
+            s->n_in = n_in;
+            memset(s->in_names, 0, sizeof s->in_names);
+            for (int j = 0; j < n_in; j++) {
+                char nb[NN_NAME_MAX];
+                copy_str(s->in_names[j], sizeof s->in_names[j], nn_dataset_feature_name(d, j, nb, sizeof nb));
+            }
             for (int i = 0; i < n; i++) {
                 s->ulayer[i] = (int16_t)ul[i];
                 s->uindex[i] = (int16_t)uu[i];

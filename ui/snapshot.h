@@ -71,6 +71,7 @@ typedef struct {
 #define UI_NET_DIM 64        /* Network view: rows (inputs) and columns (neurons) kept per layer */
 #define UI_UNIT_GRID 24      /* Neurons view: a unit's map is UI_UNIT_GRID x UI_UNIT_GRID points */
 #define UI_UNIT_MAX 64       /* Neurons view: unit maps in the snapshot */
+#define UI_UNIT_IN_MAX 8     /* Neurons view: input maps (Playground's x1, x2, x1^2 ... sin(x2): 7) */
 #define UI_SAMPLE_MAX 48     /* Samples view: pictures in the snapshot */
 #define UI_SAMPLE_PIX 784    /* Samples view: pixels a picture at most (28 x 28) */
 
@@ -325,7 +326,10 @@ typedef struct {
     int epoch, batch;          /* completed epochs and next batch when computed */
     int layer, first;          /* -1, 0: every unit of the network; else the page's layer and first unit */
     int n;                     /* maps */
-    int16_t ulayer[UI_UNIT_MAX], uindex[UI_UNIT_MAX];   /* map i is unit uindex[i] of layer ulayer[i] (0-based) */
+    int16_t ulayer[UI_UNIT_MAX], uindex[UI_UNIT_MAX];   /* map i is unit uindex[i] of layer ulayer[i] (0-based;
+                                                            layer -1: input feature uindex[i]) */
+    int n_in;                  /* input maps among them (the first n_in): 2-D data, the whole network shown */
+    char in_names[UI_UNIT_IN_MAX][16];                  /* their features' names ("x1", "sin(x1)") */
     float lo[UI_UNIT_MAX], hi[UI_UNIT_MAX];             /* each map's smallest and largest value */
     float map[UI_UNIT_MAX][UI_UNIT_GRID * UI_UNIT_GRID];/* point (r, c) at [r * UI_UNIT_GRID + c]: the unit's
                                                             activation at the boundary grid's place for it

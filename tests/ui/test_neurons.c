@@ -213,6 +213,57 @@ static void test_neurons_panel_columns_selection_and_detail(void **state)
     assert_true(row_has(6, "x2 -0.25"));
 }
 
+/* 2-D data: the inputs' column first, as in Playground, each map named under it; the layers move
+ * right by its width and a click on an input selects nothing */
+static void test_neurons_inputs_column(void **state)
+{
+    (void)state;
+    neuron_snapshot();
+    ui_snap_units *u = &snap.units;
+    /* the worker puts the two input maps first */
+    for (int i = 4; i >= 0; i--) {
+        u->ulayer[i + 2] = u->ulayer[i];
+        u->uindex[i + 2] = u->uindex[i];
+        memcpy(u->map[i + 2], u->map[i], sizeof u->map[0]);
+        u->lo[i + 2] = u->lo[i];
+        u->hi[i + 2] = u->hi[i];
+    }
+    for (int j = 0; j < 2; j++) {
+        u->ulayer[j] = -1;
+        u->uindex[j] = (int16_t)j;
+        for (int k = 0; k < G * G; k++)
+            u->map[j][k] = j == 0 ? (k % G < G / 2 ? -1.0f : 1.0f) : (k / G < G / 2 ? 1.0f : -1.0f);
+        u->lo[j] = -1;
+        u->hi[j] = 1;
+    }
+    u->n = 7;
+    u->n_in = 2;
+    snprintf(u->in_names[0], sizeof u->in_names[0], "x1");
+    snprintf(u->in_names[1], sizeof u->in_names[1], "sin(x1)");
+    ui_views v;
+    memset(&v, 0, sizeof v);
+    ui_rect r = ui_rect_make(0, 0, 100, 20);
+    clear();
+    ui_neurons_panel(&g, r, &snap, &v, &th);
+    assert_true(row_has(0, "inputs, hidden"));   /* the legend covers the inputs too */
+    assert_true(row_has(1, "inputs"));
+    assert_true(row_has(1, "layer 1"));
+    assert_cell(1, 2, 0x2580, 25, 25);       /* x1: negative on the left */
+    assert_cell(8, 2, 0x2580, 166, 166);     /* ... positive on the right */
+    assert_true(row_has(6, "x1"));           /* the names under the maps, in the gap's column too */
+    assert_true(row_has(11, "sin(x1)"));
+    /* layer 1 starts after the inputs' column (9) and a blank column: its unit 0 at column 11 */
+    assert_cell(10, 3, 0x25B6, ui_st(&th, UI_R_WARN).fg, -1);
+    assert_cell(11, 2, 0x2580, 25, 25);
+    int hl = -1, hu = -1;
+    assert_false(ui_neurons_hit(&snap, &v, r, 3, 3, &hl, &hu));   /* an input map */
+    assert_true(ui_neurons_hit(&snap, &v, r, 13, 12, &hl, &hu));
+    assert_int_equal(hl, 0);
+    assert_int_equal(hu, 2);
+    /* the detail names the inputs by the features */
+    assert_true(find_row("sin(x1)") >= 0);
+}
+
 static void test_neurons_pages_a_layer_too_big(void **state)
 {
     (void)state;
@@ -514,6 +565,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_unit_map_exact_cells, setup, teardown),
         cmocka_unit_test_setup_teardown(test_neurons_panel_columns_selection_and_detail, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_neurons_inputs_column, setup, teardown),
         cmocka_unit_test_setup_teardown(test_neurons_pages_a_layer_too_big, setup, teardown),
         cmocka_unit_test_setup_teardown(test_neurons_notes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_diagram_nodes_edges_and_labels, setup, teardown),

@@ -246,20 +246,29 @@ static void test_unit_maps_while_asked_for(void **state)
     int total = 0;
     for (int l = 0; l < s->info.n_layers; l++)
         total += s->info.layers[l].out;
-    assert_true(total <= UI_UNIT_MAX);
-    assert_int_equal(s->units.n, total);
+    assert_true(total + 2 <= UI_UNIT_MAX);
+    assert_int_equal(s->units.n, 2 + total);          /* 2-D data: the two inputs first */
+    assert_int_equal(s->units.n_in, 2);
     assert_int_equal(s->units.layer, -1);
-    int i = 0;
+    assert_string_equal(s->units.in_names[0], "x1");
+    assert_string_equal(s->units.in_names[1], "x2");
+    for (int j = 0; j < 2; j++) {
+        assert_int_equal(s->units.ulayer[j], -1);
+        assert_int_equal(s->units.uindex[j], j);
+        assert_true(s->units.lo[j] < 0 && s->units.hi[j] > 0);   /* a normalised feature over the plane */
+    }
+    int i = 2;
     for (int l = 0; l < s->info.n_layers; l++)
         for (int u = 0; u < s->info.layers[l].out; u++, i++) {
             assert_int_equal(s->units.ulayer[i], l);
             assert_int_equal(s->units.uindex[i], u);
             assert_true(s->units.lo[i] <= s->units.hi[i]);
         }
-    float before = s->units.map[0][0];
+    float before = s->units.map[2][0], in_before = s->units.map[0][0];
     assert_true(ui_worker_start(w));
     wait_until(w, s, &seq, done_units, "the maps of the last epoch");
-    assert_true(s->units.map[0][0] != before);       /* training moved the first unit's map */
+    assert_true(s->units.map[2][0] != before);       /* training moved the first unit's map */
+    assert_true(s->units.map[0][0] == in_before);    /* and not the inputs' */
     assert_true(ui_worker_units(w, false, 0, 0));
     wait_until(w, s, &seq, units_off, "the maps off");
     ui_worker_destroy(w);
@@ -280,6 +289,7 @@ static void test_unit_maps_while_asked_for(void **state)
     assert_int_equal(s->units.n, 36);
     assert_int_equal(s->units.uindex[0], 64);
     assert_int_equal(s->units.uindex[35], 99);
+    assert_int_equal(s->units.n_in, 0);               /* a page: no inputs */
     ui_worker_destroy(w);
     free(s);
 }
