@@ -39,7 +39,7 @@ typedef struct {
     char no_map[96];                /* why there is no map ("" with one) */
 } ui_pin;
 
-typedef struct {
+typedef struct ui_pins_ {
     ui_pin pin[UI_PIN_MAX];         /* pin[0..n): oldest first */
     int n;
     uint64_t age;

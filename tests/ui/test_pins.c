@@ -297,6 +297,82 @@ static void test_pins_follow_the_data(void **state)
     assert_false(ui_pins_same_data(&app.pins.pin[0].preset, &other));
 }
 
+/* The Compare view: a row per pin and one for now, what differs, the figures; narrow the columns go
+ * (never a cut word), the selected row reversed; the maps under the table. */
+static void test_the_compare_table(void **state)
+{
+    (void)state;
+    app.snap.info.task = NN_TASK_CLASSIFICATION;
+    app.snap.info.k = 2;
+    /* a 2-class boundary: left half class 0, right half class 1 */
+    ui_snap_boundary *b = &app.snap.boundary;
+    b->kind = UI_VIEW_BOUNDARY;
+    b->epoch = 1;
+    b->grid_w = 8;
+    b->grid_h = 8;
+    b->x_min = b->y_min = -1;
+    b->x_max = b->y_max = 1;
+    for (int i = 0; i < 64; i++) {
+        b->grid_class[i] = (uint8_t)(i % 8 >= 4);
+        b->grid_conf[i] = 1.0f;
+    }
+    pin_run("0.01", 1, 20);
+    set_key(&app.draft, "training.optimizer.learning_rate", "0.02");
+    app.snap.run = 2;
+    history(10, 2.0);
+    app.snap.boundary.kind = UI_VIEW_NONE;   /* the current run: no map yet */
+    ui_model m = ui_app_model(&app);
+    ui_grid_clear(&g, ui_st(&app.th, UI_R_TEXT));
+    app.slot.views.cmp_sel = 0;
+    ui_rect r = ui_rect_make(0, 0, 44, 10);   /* the slot's inside at 80x24 */
+    ui_compare_panel(&g, r, m.snap, m.pins, m.draft, m.hist, m.hist_len, m.views, m.th);
+    char text[256];
+    row(0, 0, 44, text, sizeof text);
+    assert_string_equal(text, "# differs              epoch     val    acc");
+    row(1, 0, 44, text, sizeof text);
+    assert_string_equal(text, "1 lr 0.01                 20   0.055  69.0%");
+    row(2, 0, 44, text, sizeof text);
+    assert_string_equal(text, "* now                     10    0.22  59.0%");
+    /* the selected row (pin 1) reversed across the table, its number in its colour */
+    assert_int_equal(ui_grid_cat(&g, 5, 1)->bg, ui_st(&app.th, UI_R_SELECT).bg);
+    assert_int_equal(ui_grid_cat(&g, 0, 1)->fg, ui_pin_colour(&app.th, 0));
+    assert_int_equal(ui_grid_cat(&g, 5, 2)->bg, ui_st(&app.th, UI_R_TEXT).bg);
+    /* the maps: pin 1's as half blocks in the class colours, now's "no map yet" */
+    row(3, 0, 44, text, sizeof text);
+    assert_string_equal(text, "1 lr 0.01    now");   /* maps of 12 x 6 cells, one column apart */
+    assert_int_equal(ui_grid_cat(&g, 0, 4)->ch, 0x2580);
+    assert_int_equal(ui_grid_cat(&g, 0, 4)->fg, ui_region_colour(&app.th, 0, 1.0, 2));
+    assert_int_equal(ui_grid_cat(&g, 11, 4)->fg, ui_region_colour(&app.th, 1, 1.0, 2));
+    assert_true(row_has(4, "no map yet"));
+
+    /* wide: every column, the words in full */
+    ui_grid_clear(&g, ui_st(&app.th, UI_R_TEXT));
+    ui_compare_panel(&g, ui_rect_make(0, 0, 100, 30), m.snap, m.pins, m.draft, m.hist, m.hist_len, m.views, m.th);
+    row(0, 0, 100, text, sizeof text);
+    assert_string_equal(text, "# what differs from now                       epoch   train     val    test    acc");
+    row(2, 0, 100, text, sizeof text);
+    assert_string_equal(text, "* now: the run shown                             10     0.2    0.22    0.24  59.0%");
+
+    /* Down selects now; Del there is refused, on pin 1 it asks to remove it */
+    ui_intent in;
+    memset(&in, 0, sizeof in);
+    assert_true(ui_compare_view.key(&app.slot.views, &m, (ui_cmd){UI_ACT_DOWN, 0}, &in) & UI_REDRAW);
+    assert_int_equal(app.slot.views.cmp_sel, 1);
+    ui_compare_view.key(&app.slot.views, &m, (ui_cmd){UI_ACT_UNPIN, 0}, &in);
+    assert_int_equal(in.kind, UI_INTENT_MESSAGE);
+    memset(&in, 0, sizeof in);
+    ui_compare_view.key(&app.slot.views, &m, (ui_cmd){UI_ACT_UP, 0}, &in);
+    ui_compare_view.key(&app.slot.views, &m, (ui_cmd){UI_ACT_UNPIN, 0}, &in);
+    assert_int_equal(in.kind, UI_INTENT_UNPIN);
+    assert_int_equal(in.arg[0], 0);
+
+    /* without pins: what the view is for */
+    ui_pins_clear(&app.pins);
+    ui_grid_clear(&g, ui_st(&app.th, UI_R_TEXT));
+    ui_compare_panel(&g, r, m.snap, m.pins, m.draft, m.hist, m.hist_len, m.views, m.th);
+    assert_true(row_has(0, "Compare: P pins the run shown"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -306,6 +382,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_label_fit_drops_whole_phrases, setup, teardown),
         cmocka_unit_test_setup_teardown(test_the_loss_chart_overlays_the_pins, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pins_follow_the_data, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_the_compare_table, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
