@@ -4,8 +4,8 @@
  * UI_PIN_POINTS points a curve, a longer run every k-th epoch), its final figures, its preset (to name
  * what differs from the current run: nn_preset_diff_label, the words of `nnterm compare`) and its
  * decision boundary when the data has one to draw. At most UI_PIN_MAX pins; one more replaces the
- * oldest. Memory: a pin is about 230 KB at most (the preset ~25 KB, the boundary section ~150 KB,
- * three curves of 2048 doubles), so the pins take under 1.5 MB. */
+ * oldest. Memory: a pin is about 100 KB at most (the preset 15 KB, the boundary section 38 KB,
+ * three curves of 2048 doubles 48 KB), so the pins take at most about 0.6 MB. */
 #ifndef UI_PINS_H
 #define UI_PINS_H
 
