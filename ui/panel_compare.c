@@ -129,11 +129,11 @@ static void map(ui_grid *g, ui_rect r, const ui_snap_boundary *b, int k, const u
 static const char *no_map_why(const ui_snapshot *s)
 {
     if (s->boundary.kind == UI_VIEW_NONE && s->info.n_features > UI_VIEW_MAX_FEATURES)
-        return "no maps: the data has too many features (images) for a plane";
+        return "no maps: images have no plane to draw";
     if (s->boundary.kind == UI_VIEW_NONE && s->info.n_features > 2)
-        return "no maps: pick two features in the Boundary view (6) first";
+        return "no maps: no two features picked yet";
     if (s->boundary.kind == UI_VIEW_NONE && s->info.n_features == 1)
-        return "no maps: one feature and classes: no plane to draw";
+        return "no maps: one feature has no plane";
     return "no maps yet: train an epoch";
 }
 
@@ -190,7 +190,7 @@ static void maps(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_pins *ps,
             if (p->map)
                 map(g, mr, p->map, p->k, th);
             else
-                ui_grid_wrap(g, mr.x, mr.y, mr.w, mr.h, "no map", dim);
+                ui_grid_wrap(g, mr.x, mr.y, mr.w, mr.h, mr.w >= 16 ? p->no_map : "no map", dim);   /* why, when it fits */
         } else {
             ui_grid_text(g, x, r.y, mw, "now", cap);
             if (has_map(&s->boundary))
@@ -285,6 +285,22 @@ static void draw(ui_grid *g, ui_rect r, const ui_model *m)
     ui_compare_panel(g, r, m->snap, m->pins, m->draft, m->hist, m->hist_len, m->views, m->th);
 }
 
+/* Data with 3..UI_VIEW_MAX_FEATURES features has no map until two are picked: the pair the Boundary
+ * view opens on (the worker picks it: -1, -1), asked once per run as that view asks. */
+static void sync(ui_views *v, const ui_model *m, ui_intent *out)
+{
+    const ui_snapshot *s = m->snap;
+    if (s->boundary.kind != UI_VIEW_NONE || s->race.on || s->info.n_raw != 0 || s->info.n_features <= 2 ||
+        s->info.n_features > UI_VIEW_MAX_FEATURES || s->state == UI_RUN_LOADING || s->state == UI_RUN_ERROR ||
+        v->feat_asked == s->run + 1)
+        return;
+    v->feat_asked = s->run + 1;
+    out->kind = UI_INTENT_FEATURES;
+    out->arg[0] = -1;
+    out->arg[1] = -1;
+    out->arg[2] = 0;
+}
+
 /* Up/Down (Home/End) select a row; Del removes the selected pin. */
 static unsigned key(ui_views *v, const ui_model *m, ui_cmd c, ui_intent *out)
 {
@@ -305,4 +321,4 @@ static unsigned key(ui_views *v, const ui_model *m, ui_cmd c, ui_intent *out)
     }
 }
 
-const ui_view_def ui_compare_view = {"Compare", "Cmp", UI_NEED_INFO | UI_NEED_BOUNDARY, prepare, draw, key, NULL, NULL};
+const ui_view_def ui_compare_view = {"Compare", "Cmp", UI_NEED_INFO | UI_NEED_BOUNDARY, prepare, draw, key, sync, NULL};

@@ -121,12 +121,11 @@ int ui_pins_add(ui_pins *ps, const nn_preset *p, const nn_epoch_stats *hist, int
         *map = s->boundary;
         q->map = map;
     } else if (s->boundary.kind == UI_VIEW_NONE && s->info.n_features > 2 && s->info.n_features <= UI_VIEW_MAX_FEATURES) {
-        snprintf(q->no_map, sizeof q->no_map, "%d features: pick two in the Boundary view (6) before pinning",
-                 s->info.n_features);
+        snprintf(q->no_map, sizeof q->no_map, "%d features, no two picked", s->info.n_features);
     } else if (s->boundary.kind == UI_VIEW_NONE && s->info.n_features > UI_VIEW_MAX_FEATURES) {
-        snprintf(q->no_map, sizeof q->no_map, "%d features (images): no map to draw", s->info.n_features);
+        snprintf(q->no_map, sizeof q->no_map, "images: no plane");
     } else {
-        snprintf(q->no_map, sizeof q->no_map, "no map: the data has no plane to draw");
+        snprintf(q->no_map, sizeof q->no_map, "no plane to draw");
     }
     return slot + 1;
 }
@@ -211,17 +210,8 @@ int ui_pin_label_fit(const char *label, int w, bool ascii, char *out, size_t cap
         snprintf(out, cap, "%.*s, %s", (int)keep, label, ell);
         return cols(out);
     }
-    /* the first phrase alone is too wide: cut it (w - 1 columns) and the ellipsis */
-    size_t o = 0;
-    int c = 0;
-    for (const char *p = label; *p && o + 4 < cap; p++) {
-        bool start = ((unsigned char)*p & 0xC0) != 0x80;
-        if (start && c == w - 1)
-            break;
-        c += start;
-        out[o++] = *p;
-    }
-    snprintf(out + o, cap - o, "%s", ell);
+    /* the first phrase alone is too wide: the ellipsis alone (no word is cut) */
+    snprintf(out, cap, "%s", ell);
     return cols(out);
 }
 

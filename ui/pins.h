@@ -73,8 +73,8 @@ static inline ui_style ui_pin_style(const ui_theme *th, int slot)
 }
 
 /* label (phrases joined by ", ") in at most w columns: the whole phrases that fit, then an ellipsis
- * ("\xe2\x80\xa6", ASCII ">") for those left out, so no word is cut unless the first phrase alone is
- * wider than w (then it is cut, with the ellipsis). Returns the columns of out. */
+ * ("\xe2\x80\xa6", ASCII ">") for those left out, so no word is cut (the ellipsis alone when not even
+ * the first phrase fits). Returns the columns of out. */
 int ui_pin_label_fit(const char *label, int w, bool ascii, char *out, size_t cap);
 /* The pins' legend over r (its top rows): each pin's number in its style and what it differs in from
  * cur (ui_pin_label), entries side by side while they fit, then on the next row; "+N more (c)" when
