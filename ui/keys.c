@@ -63,7 +63,7 @@ const ui_keybind ui_keytab[] = {
     {{'l'}, UI_ACT_LOAD, 0, UI_CTX_ALL, "l", "load a preset (built-in or *.json here)"},
     {{'w'}, UI_ACT_SAVE_PRESET, 0, UI_CTX_ALL, "w", "write the configuration as a preset"},
     {{'m'}, UI_ACT_SAVE_MODEL, 0, UI_CTX_ALL, "m", "save the model (its weights now)"},
-    {{'P'}, UI_ACT_PIN, 0, UI_CTX_ALL, "P", "pin the run: its curves on the Loss chart, a row in Compare (c)"},
+    {{'P'}, UI_ACT_PIN, 0, UI_CTX_ALL, "P", "pin the run for comparing (Loss chart, view c)"},
     {{'e'}, UI_ACT_REPORT, 0, UI_CTX_ALL, "e", "write the report: pictures, PDF (PRESET-report/)"},
 };
 const int ui_keytab_len = (int)(sizeof ui_keytab / sizeof ui_keytab[0]);
