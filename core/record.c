@@ -2,6 +2,7 @@
 #include "record.h"
 
 #include "activation.h"
+#include "preset_schema.h"
 #include "files.h"
 #include "optimizer.h"
 #include "strbuf.h"
@@ -455,4 +456,158 @@ bool nn_record_compare_final(const nn_record *r, const char *line, double tol, d
         snprintf(what, cap, "final: not JSON");
     cJSON_Delete(now);
     return ok;
+}
+
+// --- the differences between presets (nnterm compare, the trainer's pinned runs) --------------------
+
+/* A key's value in p as nn_preset_get writes it, without the quotes of a string; "-" when p does
+ * not use the key (a parameter of another optimizer, a layer it does not have). */
+static void key_value(const nn_preset *p, const nn_preset_key *row, const char *key, int layer, char *v, size_t cap)
+{
+    nn_error err;
+    if ((layer >= 0 && layer >= p->n_layers) || !nn_preset_key_used(p, row) ||
+        nn_preset_get(p, key, v, cap, &err) != NN_OK) {
+        snprintf(v, cap, "-");
+        return;
+    }
+    size_t n = strlen(v);
+    if (n >= 2 && v[0] == '"' && v[n - 1] == '"') {
+        memmove(v, v + 1, n - 2);
+        v[n - 2] = '\0';
+    }
+}
+
+/* The layer index of a dotted key "model.layers.N.KEY", or -1. */
+static int key_layer(const char *key)
+{
+    int l;
+    return sscanf(key, "model.layers.%d.", &l) == 1 ? l : -1;
+}
+
+void nn_preset_diff_value(const nn_preset *p, const char *key, char *v, size_t cap)
+{
+    const nn_preset_key *row = nn_preset_key_find(key);
+    if (!row) {
+        snprintf(v, cap, "-");
+        return;
+    }
+    key_value(p, row, key, key_layer(key), v, cap);
+}
+
+int nn_preset_diff_keys(const nn_preset *const *ps, int n, char (*keys)[96], char (*heads)[48], int max)
+{
+    int found = 0;
+    int layers = 0;
+    for (int i = 0; i < n; i++)
+        if (ps[i]->n_layers > layers)
+            layers = ps[i]->n_layers;
+    for (int k = 0; k < nn_preset_key_count && found < max; k++) {
+        const nn_preset_key *row = &nn_preset_keys[k];
+        if (row->type == NN_KEY_OBJECT || row->type == NN_KEY_LAYERS || (row->flags & NN_KEY_LINES) ||
+            strcmp(row->path, "name") == 0)
+            continue;
+        const char *star = strstr(row->path, ".*.");
+        int copies = star ? layers : 1;
+        for (int l = 0; l < copies && found < max; l++) {
+            char key[96];
+            if (star)
+                snprintf(key, sizeof key, "%.*s.%d.%s", (int)(star - row->path), row->path, l, star + 3);
+            else
+                snprintf(key, sizeof key, "%s", row->path);
+            char first[256] = "", v[256];
+            bool have_first = false, differs = false, some_missing = false, some_present = false;
+            for (int i = 0; i < n && !differs; i++) {
+                key_value(ps[i], row, key, star ? l : -1, v, sizeof v);
+                if (strcmp(v, "-") == 0) {
+                    some_missing = true;
+                    continue;
+                }
+                some_present = true;
+                if (!have_first) {
+                    snprintf(first, sizeof first, "%s", v);
+                    have_first = true;
+                } else {
+                    differs = strcmp(first, v) != 0;
+                }
+            }
+            /* a layer some presets lack: its units column says it */
+            if (star && some_missing && some_present && strcmp(star + 3, "units") == 0)
+                differs = true;
+            if (differs) {
+                snprintf(keys[found], sizeof keys[0], "%s", key);
+                if (star)
+                    snprintf(heads[found], sizeof heads[0], "L%d %s", l + 1, nn_preset_key_abbrev(row));
+                else if ((row->flags & NN_KEY_KIND) && nn_preset_key_parent(row))   /* "optimizer", not "name" */
+                    snprintf(heads[found], sizeof heads[0], "%s", strrchr(nn_preset_key_parent(row)->path, '.')
+                             ? strrchr(nn_preset_key_parent(row)->path, '.') + 1 : nn_preset_key_parent(row)->path);
+                else
+                    snprintf(heads[found], sizeof heads[0], "%s", nn_preset_key_abbrev(row));
+                found++;
+            }
+        }
+    }
+    return found;
+}
+
+/* Appends ", " (after the first) and s to out at *len; false once out is full ("..." at its end). */
+static bool label_add(char *out, size_t cap, size_t *len, const char *s)
+{
+    if (*len >= cap)
+        return false;
+    int k = snprintf(out + *len, cap - *len, "%s%s", *len ? ", " : "", s);
+    if (k < 0 || (size_t)k >= cap - *len) {
+        if (cap >= 4)
+            memcpy(out + cap - 4, "...", 4);
+        *len = cap;
+        return false;
+    }
+    *len += (size_t)k;
+    return true;
+}
+
+int nn_preset_diff_label(const nn_preset *p, const nn_preset *ref, char *out, size_t cap)
+{
+    char keys[NN_DIFF_MAX][96], heads[NN_DIFF_MAX][48];
+    const nn_preset *ps[2] = {p, ref};
+    int nk = nn_preset_diff_keys(ps, 2, keys, heads, NN_DIFF_MAX);
+    size_t len = 0;
+    if (cap)
+        out[0] = '\0';
+    int phrases = 0;
+    /* a different number of layers: one phrase for it, and the keys of the layers both have */
+    if (p->n_layers != ref->n_layers) {
+        char s[48];
+        int hidden = p->n_layers - 1;
+        if (hidden <= 0)
+            snprintf(s, sizeof s, "no hidden layer");
+        else
+            snprintf(s, sizeof s, "%d hidden layer%s", hidden, hidden == 1 ? "" : "s");
+        label_add(out, cap, &len, s);
+        phrases++;
+    }
+    int common = p->n_layers < ref->n_layers ? p->n_layers : ref->n_layers;
+    for (int k = 0; k < nk; k++) {
+        int layer = key_layer(keys[k]);
+        /* the output layer is the last one: its keys (and the hidden layers past the shorter
+           network) are said by the phrase above when the counts differ */
+        if (layer >= 0 && p->n_layers != ref->n_layers && (layer >= common - 1))
+            continue;
+        char v[256], s[320];
+        nn_preset_diff_value(p, keys[k], v, sizeof v);
+        if (strcmp(v, "-") == 0)
+            continue;
+        const nn_preset_key *row = nn_preset_key_find(keys[k]);
+        bool word = row && (row->type == NN_KEY_NAME || (row->flags & NN_KEY_KIND));
+        if (word && layer >= 0)
+            snprintf(s, sizeof s, "L%d %s", layer + 1, v);   /* "L1 relu" */
+        else if (word)
+            snprintf(s, sizeof s, "%s", v);                   /* "adam" */
+        else
+            snprintf(s, sizeof s, "%s %s", heads[k], v);      /* "lr 0.1", "L1 units 4" */
+        label_add(out, cap, &len, s);
+        phrases++;
+    }
+    if (phrases == 0)
+        label_add(out, cap, &len, "same");
+    return phrases;
 }

@@ -75,4 +75,25 @@ bool nn_record_compare_final(const nn_record *r, const char *line, double tol, d
 /* A number of the final object ("accuracy", "test_loss"...): NAN if absent. */
 double nn_record_final(const nn_record *r, const char *key);
 
+/* ---- the differences between presets: the columns of `nnterm compare` and the legend of the
+ * trainer's pinned runs (ui/pins.c), one wording for both ---- */
+
+#define NN_DIFF_MAX 64
+
+/* The keys whose values differ between presets ps[0..n), in table order (a layer's keys for every
+ * layer index any of them has): keys[] receives the dotted key, heads[] a short column name ("lr",
+ * "L1 units", "optimizer"). A key counts when two presets that use it have different values, or when
+ * a layer is in some presets and not in others; a parameter only one optimizer takes is not listed
+ * when the optimizers differ (the optimizer's own column says it). Returns how many, at most max. */
+int nn_preset_diff_keys(const nn_preset *const *ps, int n, char (*keys)[96], char (*heads)[48], int max);
+/* The value of a dotted key in p as the compare table shows it: nn_preset_get's text without a
+ * string's quotes; "-" when p does not use the key (another optimizer's parameter, a missing layer). */
+void nn_preset_diff_value(const nn_preset *p, const char *key, char *v, size_t cap);
+/* What p has that ref has not, short, for a legend: the phrases of nn_preset_diff_keys over {p, ref}
+ * with p's values, joined by ", ": "HEAD VALUE" for numbers ("lr 0.1", "batch_size 64", "L1 units 4"),
+ * the word alone for names and kinds ("adam", "L1 relu"), and "N hidden layers" (or "no hidden
+ * layer") instead of the layers' keys when the networks differ in depth; "same" when nothing differs.
+ * Cut to cap bytes with "..." at the end. Returns the number of phrases (0: the same). */
+int nn_preset_diff_label(const nn_preset *p, const nn_preset *ref, char *out, size_t cap);
+
 #endif

@@ -269,84 +269,6 @@ out:
 
 // --- nnterm compare A.json B.json ... ----------------------------------------------------------------
 
-/* A key's value in p as nn_preset_get writes it, without the quotes of a string; "-" when p does
- * not use the key (a parameter of another optimizer, a layer it does not have). */
-static void key_value(const nn_preset *p, const nn_preset_key *row, const char *key, int layer, char *v, size_t cap)
-{
-    nn_error err;
-    if ((layer >= 0 && layer >= p->n_layers) || !nn_preset_key_used(p, row) ||
-        nn_preset_get(p, key, v, cap, &err) != NN_OK) {
-        snprintf(v, cap, "-");
-        return;
-    }
-    size_t n = strlen(v);
-    if (n >= 2 && v[0] == '"' && v[n - 1] == '"') {
-        memmove(v, v + 1, n - 2);
-        v[n - 2] = '\0';
-    }
-}
-
-/* The keys whose values differ between presets ps[0..n), in table order (a layer's keys for every
- * layer index any of them has): keys[] receives the dotted key, heads[] a short column name ("lr",
- * "L1 units"). A key counts when two presets that use it have different values, or when a layer is
- * in some presets and not in others; a parameter only one optimizer takes is not listed when the
- * optimizers differ (the optimizer's own column says it). Returns how many, at most max. One
- * function over the schema table, so it can give way to a shared nn_preset_diff. */
-static int preset_diff(const nn_preset *const *ps, int n, char (*keys)[96], char (*heads)[48], int max)
-{
-    int found = 0;
-    int layers = 0;
-    for (int i = 0; i < n; i++)
-        if (ps[i]->n_layers > layers)
-            layers = ps[i]->n_layers;
-    for (int k = 0; k < nn_preset_key_count && found < max; k++) {
-        const nn_preset_key *row = &nn_preset_keys[k];
-        if (row->type == NN_KEY_OBJECT || row->type == NN_KEY_LAYERS || (row->flags & NN_KEY_LINES) ||
-            strcmp(row->path, "name") == 0)
-            continue;
-        const char *star = strstr(row->path, ".*.");
-        int copies = star ? layers : 1;
-        for (int l = 0; l < copies && found < max; l++) {
-            char key[96];
-            if (star)
-                snprintf(key, sizeof key, "%.*s.%d.%s", (int)(star - row->path), row->path, l, star + 3);
-            else
-                snprintf(key, sizeof key, "%s", row->path);
-            char first[256] = "", v[256];
-            bool have_first = false, differs = false, some_missing = false, some_present = false;
-            for (int i = 0; i < n && !differs; i++) {
-                key_value(ps[i], row, key, star ? l : -1, v, sizeof v);
-                if (strcmp(v, "-") == 0) {
-                    some_missing = true;
-                    continue;
-                }
-                some_present = true;
-                if (!have_first) {
-                    snprintf(first, sizeof first, "%s", v);
-                    have_first = true;
-                } else {
-                    differs = strcmp(first, v) != 0;
-                }
-            }
-            /* a layer some presets lack: its units column says it */
-            if (star && some_missing && some_present && strcmp(star + 3, "units") == 0)
-                differs = true;
-            if (differs) {
-                snprintf(keys[found], sizeof keys[0], "%s", key);
-                if (star)
-                    snprintf(heads[found], sizeof heads[0], "L%d %s", l + 1, nn_preset_key_abbrev(row));
-                else if ((row->flags & NN_KEY_KIND) && nn_preset_key_parent(row))   /* "optimizer", not "name" */
-                    snprintf(heads[found], sizeof heads[0], "%s", strrchr(nn_preset_key_parent(row)->path, '.')
-                             ? strrchr(nn_preset_key_parent(row)->path, '.') + 1 : nn_preset_key_parent(row)->path);
-                else
-                    snprintf(heads[found], sizeof heads[0], "%s", nn_preset_key_abbrev(row));
-                found++;
-            }
-        }
-    }
-    return found;
-}
-
 int cli_compare(int argc, char **argv)
 {
     int n = argc - 1;
@@ -377,7 +299,7 @@ int cli_compare(int argc, char **argv)
         }
         ps[i] = &rs[i].preset;
     }
-    int nk = preset_diff(ps, n, keys, heads, 64);
+    int nk = nn_preset_diff_keys(ps, n, keys, heads, 64);
     /* the differing keys' values, each column as wide as its widest entry */
     char(*vals)[40] = calloc((size_t)(n * (nk ? nk : 1)), sizeof *vals);
     int *w = calloc((size_t)(nk ? nk : 1), sizeof *w);
@@ -390,13 +312,9 @@ int cli_compare(int argc, char **argv)
     }
     for (int k = 0; k < nk; k++) {
         w[k] = width(heads[k]);
-        const nn_preset_key *row = nn_preset_key_find(keys[k]);
-        const char *dot = strstr(keys[k], "layers.");
-        int layer = dot ? atoi(dot + 7) : -1;
         for (int i = 0; i < n; i++) {
-            char v[256] = "-";
-            if (row)
-                key_value(ps[i], row, keys[k], layer, v, sizeof v);
+            char v[256];
+            nn_preset_diff_value(ps[i], keys[k], v, sizeof v);
             cell(vals[i * nk + k], sizeof vals[0], v, 24);
             if (width(vals[i * nk + k]) > w[k])
                 w[k] = width(vals[i * nk + k]);

@@ -193,6 +193,68 @@ static void test_record_names(void **state)
     assert_non_null(strstr(path, "20261205-105107-run.json"));
 }
 
+
+static void set_key(nn_preset *p, const char *key, const char *value)
+{
+    nn_error err;
+    if (nn_preset_set(p, key, value, &err) != NN_OK)
+        fail_msg("%s", err.msg);
+}
+
+/* The legend of a pinned run (nn_preset_diff_label) says what differs in the words and values of the
+ * columns of `nnterm compare` (nn_preset_diff_keys, nn_preset_diff_value): one wording for both. */
+static void test_diff_label_names_what_differs(void **state)
+{
+    (void)state;
+    nn_preset a, b;
+    nn_error err;
+    if (nn_preset_load(&a, "xor", NULL, &err) != NN_OK)
+        fail_msg("%s", err.msg);
+    b = a;
+    char out[160];
+    assert_int_equal(nn_preset_diff_label(&a, &b, out, sizeof out), 0);
+    assert_string_equal(out, "same");
+    set_key(&b, "training.optimizer.learning_rate", "0.02");
+    assert_int_equal(nn_preset_diff_label(&a, &b, out, sizeof out), 1);
+    assert_string_equal(out, "lr 0.01");
+    assert_int_equal(nn_preset_diff_label(&b, &a, out, sizeof out), 1);
+    assert_string_equal(out, "lr 0.02");
+    /* the same pair in the compare table: the column "lr", the values 0.01 and 0.02 */
+    const nn_preset *ps[2] = {&a, &b};
+    char keys[NN_DIFF_MAX][96], heads[NN_DIFF_MAX][48], v[64];
+    assert_int_equal(nn_preset_diff_keys(ps, 2, keys, heads, NN_DIFF_MAX), 1);
+    assert_string_equal(keys[0], "training.optimizer.learning_rate");
+    assert_string_equal(heads[0], "lr");
+    nn_preset_diff_value(&a, keys[0], v, sizeof v);
+    assert_string_equal(v, "0.01");
+
+    /* a kind and a name say their word; a number its column's head */
+    set_key(&b, "training.optimizer.name", "\"sgd\"");   /* with sgd's own default lr */
+    set_key(&b, "training.optimizer.learning_rate", "0.02");
+    set_key(&b, "model.layers.0.activation", "\"relu\"");
+    set_key(&b, "training.batch_size", "64");
+    assert_int_equal(nn_preset_diff_keys(ps, 2, keys, heads, NN_DIFF_MAX), 4);
+    assert_int_equal(nn_preset_diff_label(&b, &a, out, sizeof out), 4);
+    assert_string_equal(out, "L1 relu, batch_size 64, sgd, lr 0.02");
+    for (int k = 0; k < 4; k++) {   /* every phrase holds the table's value of its key */
+        nn_preset_diff_value(&b, keys[k], v, sizeof v);
+        assert_non_null(strstr(out, v));
+    }
+
+    /* a hidden layer less: its count, not the keys of the layers that moved */
+    nn_preset c = a;
+    set_key(&c, "model.layers.0", "null");
+    assert_int_equal(nn_preset_diff_label(&c, &a, out, sizeof out), 1);
+    assert_string_equal(out, "no hidden layer");
+    assert_int_equal(nn_preset_diff_label(&a, &c, out, sizeof out), 1);
+    assert_string_equal(out, "1 hidden layer");
+
+    char small[12];
+    nn_preset_diff_label(&b, &a, small, sizeof small);
+    assert_int_equal(strlen(small), sizeof small - 1);
+    assert_string_equal(small + sizeof small - 4, "...");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -200,6 +262,7 @@ int main(void)
         cmocka_unit_test(test_compare_epoch_within_tolerance),
         cmocka_unit_test(test_default_dir_follows_xdg),
         cmocka_unit_test(test_record_names),
+        cmocka_unit_test(test_diff_label_names_what_differs),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -67,6 +67,7 @@ ui_model ui_app_model(const ui_app *a)
     m.hist_len = a->hist_len;
     m.hist_cap = a->hist_cap;
     m.views = &a->slot.views;
+    m.pins = &a->pins;
     m.lay = &a->lay;
     m.focus = a->focus;
     m.logy = a->logy;
@@ -161,6 +162,35 @@ static void pull_snapshot(ui_app *a)
         }
         a->hist_len += got;
     }
+}
+
+void ui_app_pin(ui_app *a)
+{
+    if (a->snap.race.on) {
+        ui_app_message(a, true, "a race has no single run to pin (Enter on the Race view ends it)");
+        return;
+    }
+    if (a->hist_len <= 0) {
+        ui_app_message(a, true, "nothing to pin yet: train first (Space)");
+        return;
+    }
+    int have = ui_pins_find(&a->pins, a->snap.run, a->hist_len);
+    if (have >= 0) {
+        ui_app_message(a, false, "this run is pinned already as %d", a->pins.pin[have].slot + 1);
+        return;
+    }
+    int replaced = 0;
+    int num = ui_pins_add(&a->pins, &a->draft, a->hist, a->hist_len, &a->snap, &replaced);
+    if (num == 0) {
+        ui_app_message(a, true, "pin: out of memory");
+        return;
+    }
+    if (replaced)
+        ui_app_message(a, false, "pinned as %d, in place of the oldest pin (at most %d; Del on Compare removes one)",
+                       num, UI_PIN_MAX);
+    else
+        ui_app_message(a, false, "pinned as %d (epoch %d): its curve stays on the Loss chart; c compares", num,
+                       a->hist_len);
 }
 
 // --- the frame ----------------------------------------------------------------------------------
@@ -391,6 +421,7 @@ int ui_run(const char *preset, const ui_options *opt)
     free(a->hist);
     free(a->series);
     ui_views_free(&a->slot.views);
+    ui_pins_free(&a->pins);
     a->hist = NULL;
     a->series = NULL;
     /* ended by SIGINT, SIGTERM or SIGHUP: 128 + the signal, as a shell reports a killed program

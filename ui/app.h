@@ -60,6 +60,7 @@ typedef struct ui_app {
     ui_arch_panel arch;
     ui_panel loss;
     ui_slot_panel slot;                 /* the lower right slot: slot.view, slot.views */
+    ui_pins pins;                       /* the pinned runs (P; pins.h): owned here, main thread */
     ui_panel *panel[UI_P_COUNT];        /* by ui_panel_id */
     bool view_pick;                     /* pick the view for the next preset once it has loaded */
 
@@ -95,6 +96,9 @@ ui_model ui_app_model(const ui_app *a);
 /* Lays the panels out again for the terminal's size (getmaxyx) and marks the frame dirty. */
 void ui_app_relayout(ui_app *a);
 double ui_now(void);
+
+/* P: pins the current run (its curves, figures, preset, boundary), with a message. */
+void ui_app_pin(ui_app *a);
 
 /* ---- input.c ---- */
 /* One getch() value, by mode (keys.h's dispatch): the quit rules, the overlays, the panels. */

@@ -1,6 +1,8 @@
 /* chart.c — braille canvas and the line chart (see chart.h). */
 #include "chart.h"
 
+#include "pins.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -239,8 +241,9 @@ void ui_chart_draw(ui_grid *g, ui_rect r, const ui_series *s, int ns, int x_tota
     int n_max = 0;
     double lo = (double)INFINITY, hi = -(double)INFINITY;
     for (int i = 0; i < ns; i++) {
-        if (s[i].n > n_max)
-            n_max = s[i].n;
+        int span = s[i].n * (s[i].step > 1 ? s[i].step : 1);
+        if (span > n_max)
+            n_max = span;
         for (int j = 0; j < s[i].n; j++) {
             double t = ui_chart_y(s[i].v[j], logy);
             if (isnan(t))
@@ -298,22 +301,28 @@ void ui_chart_draw(ui_grid *g, ui_rect r, const ui_series *s, int ns, int x_tota
 
     ui_braille_init(cv, pw, ph);
     int xd = 2 * cv->w, yd = 4 * cv->h;
+    int ends[16][2];   /* a pin's last point (cell), -1: none */
+    for (int i = 0; i < 16; i++)
+        ends[i][0] = ends[i][1] = -1;
     /* without colour a cell shows one series, the last drawn: the previous run's first, then test,
      * val, and train on top; with colour in the given order */
-    int order[8];
+    int order[16];
     int no = 0;
     for (int rank = 0; rank < 4; rank++)
-        for (int i = 0; i < ns && no < 8; i++) {
+        for (int i = 0; i < ns && no < 16; i++) {
             ui_role ro = s[i].role;
-            int rk = !mono ? 0 : ro == UI_R_DIM ? 0 : ro == UI_R_TEST ? 1 : ro == UI_R_TRAIN ? 3 : 2;
+            int rk = !mono ? 0 : ro == UI_R_DIM || s[i].pin > 0 ? 0 : ro == UI_R_TEST ? 1 : ro == UI_R_TRAIN ? 3 : 2;
             if (rk == rank)
                 order[no++] = i;
         }
     for (int oi = 0; oi < no; oi++) {
         int i = order[oi];
         /* without colour a series is told apart by its index (the cells keep it as their "colour") */
-        int16_t fg = mono ? (int16_t)(1000 + i) : ui_st(th, s[i].role).fg;
+        int16_t fg = mono ? (int16_t)(1000 + i) : s[i].pin > 0 ? ui_pin_colour(th, s[i].pin - 1) : ui_st(th, s[i].role).fg;
         series_look k = look(th, s[i].role);
+        if (s[i].pin > 0)
+            k.dots = 0x55;   /* without colour a pin's curve is dotted (every other dot) */
+        int step = s[i].step > 1 ? s[i].step : 1;
         unsigned phase = 0;
         int prev_x = 0, prev_y = 0;
         bool have_prev = false;
@@ -322,8 +331,13 @@ void ui_chart_draw(ui_grid *g, ui_rect r, const ui_series *s, int ns, int x_tota
         for (int j = 0; j < s[i].n; j = j + stride < s[i].n || j == s[i].n - 1 ? j + stride : s[i].n - 1) {
             double t = ui_chart_y(s[i].v[j], logy);
             if (isnan(t)) { have_prev = false; continue; }
-            int x = xt > 1 ? (int)((double)j * (xd - 1) / (xt - 1) + 0.5) : 0;
+            int e = (j + 1) * step - 1;   /* its epoch, 0-based */
+            int x = xt > 1 ? (int)((double)e * (xd - 1) / (xt - 1) + 0.5) : 0;
             int y = (int)((hi - t) / (hi - lo) * (yd - 1) + 0.5);
+            if (s[i].pin > 0 && i < 16) {
+                ends[i][0] = x / 2;
+                ends[i][1] = y / 4;
+            }
             if (have_prev && mono && !ascii)
                 line_pattern(cv, prev_x, prev_y, x, y, fg, k.dots, &phase);
             else if (have_prev)
@@ -336,14 +350,21 @@ void ui_chart_draw(ui_grid *g, ui_rect r, const ui_series *s, int ns, int x_tota
     }
     if (!mono) {
         ui_braille_blit(cv, g, px, py, -1, ascii);
-        return;
+    } else {
+        for (int cy = 0; cy < cv->h; cy++)
+            for (int cx = 0; cx < cv->w; cx++) {
+                int i = cv->fg[cy][cx] - 1000;
+                if (!cv->bits[cy][cx] || i < 0 || i >= ns)
+                    continue;
+                uint32_t ch = !ascii ? 0x2800u + cv->bits[cy][cx]
+                              : s[i].pin > 0 ? (uint32_t)('0' + s[i].pin) : (uint32_t)look(th, s[i].role).ascii;
+                ui_grid_put(g, px + cx, py + cy, ch, s[i].pin > 0 ? ui_st(th, UI_R_DIM) : ui_st(th, s[i].role));
+            }
     }
-    for (int cy = 0; cy < cv->h; cy++)
-        for (int cx = 0; cx < cv->w; cx++) {
-            int i = cv->fg[cy][cx] - 1000;
-            if (!cv->bits[cy][cx] || i < 0 || i >= ns)
-                continue;
-            ui_grid_put(g, px + cx, py + cy, ascii ? (uint32_t)look(th, s[i].role).ascii : 0x2800u + cv->bits[cy][cx],
-                        ui_st(th, s[i].role));
-        }
+    /* each pin's number at the end of its curve, in its colour (bold without colour) */
+    for (int oi = 0; oi < no; oi++) {
+        int i = order[oi];
+        if (s[i].pin > 0 && ends[i][0] >= 0)
+            ui_grid_put(g, px + ends[i][0], py + ends[i][1], (uint32_t)('0' + s[i].pin), ui_pin_style(th, s[i].pin - 1));
+    }
 }

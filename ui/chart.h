@@ -33,6 +33,10 @@ typedef struct {
     int n;
     ui_role role;           /* colour */
     const char *name;       /* legend; NULL or "": not in the legend */
+    int step;               /* epochs per value (v[i] at epoch (i + 1) * step); 0 or 1: every epoch */
+    int pin;                /* 1..6: a pinned run's curve (pins.h): its colour (ui_pin_colour), under
+                               the others, its number at its end; without colour dotted (ASCII: the
+                               digit as its glyph); 0: role's look */
 } ui_series;
 
 /* Draws ns series into r: legend with the latest values on the first row, a y axis with

@@ -31,8 +31,20 @@ bool ui_app_training_begun(const ui_app *a)
            s->state == UI_RUN_DIVERGED || s->epoch > 0 || s->batch > 0;
 }
 
+/* Pins of runs on other data (source, file, features) than the draft's are dropped before it loads:
+ * their curves and maps would not compare. */
+static void pins_for_draft(ui_app *a)
+{
+    if (a->pins.n == 0 || ui_pins_same_data(&a->pins.pin[0].preset, &a->draft))
+        return;
+    int n = a->pins.n;
+    ui_pins_clear(&a->pins);
+    ui_app_message(a, false, "%d pin%s dropped: they ran on other data", n, n == 1 ? "" : "s");
+}
+
 bool ui_app_load_draft(ui_app *a)
 {
+    pins_for_draft(a);
     if (ui_worker_load(a->w, &a->draft))
         return true;
     ui_app_message(a, true, "the worker is busy; try again");
@@ -85,6 +97,7 @@ static void load_opened(ui_app *a, nn_preset_origin origin, const char *model)
     a->origin = origin;
     snprintf(a->model, sizeof a->model, "%s", origin == NN_ORIGIN_MODEL ? model : "");
     ui_app_opened(a);
+    pins_for_draft(a);
     if (origin == NN_ORIGIN_MODEL ? ui_worker_load_model(a->w, &a->draft, a->model) : ui_worker_load(a->w, &a->draft))
         return;
     ui_app_message(a, true, "the worker is busy; try again");
@@ -572,5 +585,12 @@ void ui_app_act(ui_app *a, const ui_intent *in)
         }
         break;
     case UI_INTENT_CLOSE: a->mode = UI_MODE_NORMAL; break;
+    case UI_INTENT_UNPIN:
+        if (in->arg[0] >= 0 && in->arg[0] < a->pins.n) {
+            int num = a->pins.pin[in->arg[0]].slot + 1;
+            ui_pins_remove(&a->pins, in->arg[0]);
+            ui_app_message(a, false, "pin %d removed (%d left)", num, a->pins.n);
+        }
+        break;
     }
 }

@@ -176,6 +176,7 @@ static void normal_key(ui_app *a, ui_cmd c)
     case UI_ACT_SAVE_PRESET: ui_app_save_prompt(a, UI_EDIT_SAVE_PRESET); break;
     case UI_ACT_SAVE_MODEL: ui_app_save_prompt(a, UI_EDIT_SAVE_MODEL); break;
     case UI_ACT_LOG: a->logy = !a->logy; break;
+    case UI_ACT_PIN: ui_app_pin(a); break;
     case UI_ACT_REPORT: {
         ui_intent in;
         memset(&in, 0, sizeof in);

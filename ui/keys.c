@@ -57,11 +57,13 @@ const ui_keybind ui_keytab[] = {
     {{'d'}, UI_ACT_DISCRETIZE, 0, CTX_VIEW, "d", "Boundary: hard class regions / shading by confidence"},
     {{'['}, UI_ACT_PREV_SAMPLE, 0, CTX_VIEW, "[", "Step: previous training sample"},
     {{']'}, UI_ACT_NEXT_SAMPLE, 0, CTX_VIEW, "]", "Step: next training sample"},
+    {{KEY_DC}, UI_ACT_UNPIN, 0, CTX_VIEW, "Del", "Compare: remove the selected pin"},
     {{'L'}, UI_ACT_LOG, 0, UI_CTX_ALL, "L", "Loss, Race: log / linear scale"},
     {{'z'}, UI_ACT_ZOOM, 0, UI_CTX_ALL, "z", "zoom the focused panel (projector mode, --big)"},
     {{'l'}, UI_ACT_LOAD, 0, UI_CTX_ALL, "l", "load a preset (built-in or *.json here)"},
     {{'w'}, UI_ACT_SAVE_PRESET, 0, UI_CTX_ALL, "w", "write the configuration as a preset"},
     {{'m'}, UI_ACT_SAVE_MODEL, 0, UI_CTX_ALL, "m", "save the model (its weights now)"},
+    {{'P'}, UI_ACT_PIN, 0, UI_CTX_ALL, "P", "pin the run for comparing (Loss chart, view c)"},
     {{'e'}, UI_ACT_REPORT, 0, UI_CTX_ALL, "e", "write the report: pictures, PDF (PRESET-report/)"},
 };
 const int ui_keytab_len = (int)(sizeof ui_keytab / sizeof ui_keytab[0]);

@@ -15,6 +15,7 @@
 #include "grid.h"
 #include "keys.h"
 #include "layout.h"
+#include "pins.h"
 #include "theme.h"
 #include "viewlist.h"
 #include "views.h"
@@ -63,6 +64,7 @@ typedef struct {
     const double *series;           /* (3, hist_cap): the train, val and test loss of hist */
     int hist_len, hist_cap;
     const ui_views *views;          /* the views' selections and the previous run's curves */
+    const ui_pins *pins;            /* the pinned runs (P): the Loss overlay, the Compare view */
     const ui_layout *lay;
     int focus;                      /* the focused panel (ui_panel_id) */
     bool logy;                      /* the loss charts' log scale */
@@ -97,7 +99,8 @@ typedef enum {
     UI_INTENT_UNITS,      /* the Neurons view's maps: arg[0] 1 on, 0 off; arg[1] layer, arg[2] first unit
                              (remembered in ui_views once the worker took it) */
     UI_INTENT_PICTURE,    /* the Network view's picture of first-layer unit arg[0] (-1: none) */
-    UI_INTENT_CLOSE       /* close the overlay */
+    UI_INTENT_CLOSE,      /* close the overlay */
+    UI_INTENT_UNPIN       /* the Compare view: remove pin arg[0] (an index into the pins, oldest first) */
 } ui_intent_kind;
 
 typedef struct {

@@ -47,28 +47,44 @@ static void draw(const ui_panel *p, ui_grid *g, ui_rect r, const ui_model *m)
     }
     int n = m->hist_len;
     const ui_views *v = m->views;
-    ui_series s[5];
+    ui_series s[3 + UI_PIN_MAX];
     int ns = 0;
-    if (v->ghost_len > 0) {
+    const ui_pins *pins = m->pins;
+    int total = m->snap->epochs > n ? m->snap->epochs : n;
+    /* the pinned runs' curves (val, else train) under the current ones, their legend above the chart;
+       while runs are pinned they stand for the previous run's ghost */
+    for (int i = 0; pins && i < pins->n; i++) {
+        const ui_pin *q = &pins->pin[i];
+        ui_series ps = {ui_pin_curve(q), q->n, UI_R_DIM, NULL, q->step, q->slot + 1};
+        s[ns++] = ps;
+        if (q->epochs > total)
+            total = q->epochs;
+    }
+    if (v->ghost_len > 0 && ns == 0) {
         /* the previous run's train and val curves, dim, under the current ones; one legend entry */
-        ui_series gt = {v->ghost, v->ghost_len, UI_R_DIM, v->ghost_val ? NULL : "prev"};
+        ui_series gt = {v->ghost, v->ghost_len, UI_R_DIM, v->ghost_val ? NULL : "prev", 0, 0};
         s[ns++] = gt;
         if (v->ghost_val) {
-            ui_series gv = {v->ghost + v->ghost_cap, v->ghost_len, UI_R_DIM, "prev val"};
+            ui_series gv = {v->ghost + v->ghost_cap, v->ghost_len, UI_R_DIM, "prev val", 0, 0};
             s[ns++] = gv;
         }
     }
     ui_series cur[3] = {
-        {m->series, n, UI_R_TRAIN, "train"},
-        {m->series + m->hist_cap, n, UI_R_VAL, "val"},
-        {m->series + 2 * m->hist_cap, n, UI_R_TEST, "test"},
+        {m->series, n, UI_R_TRAIN, "train", 0, 0},
+        {m->series + m->hist_cap, n, UI_R_VAL, "val", 0, 0},
+        {m->series + 2 * m->hist_cap, n, UI_R_TEST, "test", 0, 0},
     };
     for (int i = 0; i < 3; i++)
         s[ns++] = cur[i];
-    int total = m->snap->epochs > n ? m->snap->epochs : n;
-    if (v->ghost_len > total)
+    if (v->ghost_len > total && !(pins && pins->n))
         total = v->ghost_len;
     ui_rect cr = r;
+    if (pins && pins->n && r.h >= 9) {
+        int rows = ui_pins_legend_rows(pins, m->draft, r.w, r.h >= 16 ? 3 : 1);
+        ui_pins_legend(g, ui_rect_make(r.x, r.y, r.w, rows), pins, m->draft, m->th);
+        cr.y += rows;
+        cr.h -= rows;
+    }
     bool acc_line = r.h >= 8 && n > 0;
     if (acc_line)
         cr.h--;   /* one line of accuracy under the chart */

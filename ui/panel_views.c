@@ -45,9 +45,14 @@ int ui_view_default(const nn_preset *draft, const ui_snapshot *s)
     return UI_V_CONFUSION;
 }
 
+/* Columns the title strip leaves free at the right of the top border when it cannot show every tab:
+ * room for the experiment's name (ui_name_draw wants a run of 8 border glyphs). */
+#define TAB_NAME_ROOM 12
+
 /* Where the title strip puts each view's tab on the slot's top border: x0[v]..x1[v] (x1
- * exclusive; x0 == x1 for the current view, whose title the box drew). Returns false when only
- * " v: views " fits. */
+ * exclusive; x0 == x1 for the current view, whose title the box drew, and for a tab left out).
+ * Every tab when they all fit; else the first ones that fit with TAB_NAME_ROOM columns to spare (the
+ * others are a key or v away). Returns false when only " v: views " fits. */
 static bool tab_layout(int view, ui_rect fr, int *x0, int *x1)
 {
     char cur[64];
@@ -59,17 +64,26 @@ static bool tab_layout(int view, ui_rect fr, int *x0, int *x1)
     int x = fr.x + 2 + (int)strlen(cur) + 2;   /* after the title the box drew */
     for (int v = 0; v < UI_V_COUNT; v++)
         x0[v] = x1[v] = x;
-    if (need + 4 > fr.w)
-        return false;
+    bool all = need + 4 + TAB_NAME_ROOM <= fr.w;
+    int xe = all ? fr.x + fr.w : fr.x + fr.w - 2 - TAB_NAME_ROOM, start = x;
     x++;
+    int shown = 0;
     for (int v = 0; v < UI_V_COUNT; v++) {
         if (v == view)
             continue;
+        int w = (int)strlen(ui_view_key(v)) + 1 + (int)strlen(table[v]->tab) + 1;
+        if (!all && x + w > xe)
+            break;
         x0[v] = x;
-        x += (int)strlen(ui_view_key(v)) + 1 + (int)strlen(table[v]->tab) + 1;
+        x += w;
         x1[v] = x;
+        shown++;
     }
-    return true;
+    if (all || shown >= 3)
+        return true;
+    for (int v = 0; v < UI_V_COUNT; v++)   /* too few: " v: views " after the title */
+        x0[v] = x1[v] = start;
+    return false;
 }
 
 int ui_view_tab_at(int view, ui_rect fr, int x)
@@ -97,7 +111,7 @@ void ui_view_tabs(ui_grid *g, ui_rect fr, int view, const ui_theme *th, ui_style
     }
     ui_grid_put(g, x0[view == 0 ? 1 : 0] - 1, fr.y, ' ', border);
     for (int v = 0; v < UI_V_COUNT; v++) {
-        if (v == view)
+        if (v == view || x0[v] == x1[v])
             continue;
         int x = x0[v];
         x += ui_grid_text(g, x, fr.y, xe - x, ui_view_key(v), key);

@@ -18,6 +18,7 @@
     X(HEALTH, health, '8', "8", "Health: gradients, updates, dead units, warnings")                 \
     X(STEP, step, '9', "9", "Step: a sample's z, a, delta; a weight's update")                      \
     X(RACE, race, '0', "0", "Race: the optimizers from the same initial weights")                   \
+    X(COMPARE, compare, 'c', "c", "Compare: the pinned runs (P), side by side")                   \
     X(LESSON, lesson, 'i', "i", "Lesson: the lesson of a lesson preset")
 
 #define UI_VIEW_ENUM_(id, name, key, label, help) UI_V_##id,

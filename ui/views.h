@@ -40,6 +40,8 @@ typedef struct {
     bool neu_zoom;                    /* Neurons: the selected unit's map alone (Enter) */
     int samp_first;                   /* Samples: the first picture shown */
     bool samp_wrong;                  /* Samples: the mistakes only (Enter) */
+    int cmp_sel;                      /* Compare: the selected row (0..pins: the pins oldest first, then the
+                                         current run) */
     bool units_on;                    /* Neurons: the maps asked of the worker (on, layer, first unit) */
     int units_layer, units_first;
     /* the previous run's loss curves (kept when snapshot.run changes), drawn faint */
@@ -159,6 +161,14 @@ void ui_race_chart(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *
 void ui_race_legend(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *th);
 /* Rows the legend takes at width w. */
 int ui_race_legend_rows(const ui_snapshot *s, int w);
+/* Compare: the pinned runs (pins.h) and the current run as a table (what differs from the current
+ * run, epochs, final train, val and test loss, accuracy or R2), the selected row (v->cmp_sel)
+ * highlighted, and under it their decision boundaries side by side as small maps (as many as fit,
+ * the selected one among them), or one line saying why there are none. cur: the current
+ * configuration; hist, n: the current run's epochs. */
+struct ui_pins_;
+void ui_compare_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const struct ui_pins_ *pins, const nn_preset *cur,
+                      const nn_epoch_stats *hist, int n, const ui_views *v, const ui_theme *th);
 void ui_lesson_panel(ui_grid *g, ui_rect r, const nn_preset *p, const ui_views *v, const ui_theme *th);
 /* Lines the lesson text takes at width w (for scrolling). */
 int ui_lesson_lines(const nn_preset *p, int w);

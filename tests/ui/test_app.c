@@ -165,10 +165,10 @@ static void test_slot_title_strip_and_default_view(void **state)
     (void)state;
     app.slot.view = UI_V_HEALTH;
     ui_grid_clear(&g, ui_st(&app.th, UI_R_TEXT));
-    ui_rect fr = ui_rect_make(0, 0, 82, 10);
+    ui_rect fr = ui_rect_make(0, 0, 96, 10);
     ui_grid_box(&g, fr, "8 Health", ui_st(&app.th, UI_R_BORDER), ui_st(&app.th, UI_R_TITLE), false);
     ui_view_tabs(&g, fr, app.slot.view, &app.th, ui_st(&app.th, UI_R_BORDER));
-    assert_true(row_has(0, "8 Health \xe2\x94\x80 5 Conf 6 Bound n Neur 7 Net p Samp 9 Step 0 Race i Lesson "));
+    assert_true(row_has(0, "8 Health \xe2\x94\x80 5 Conf 6 Bound n Neur 7 Net p Samp 9 Step 0 Race c Cmp i Lesson "));
     /* a click on a tab picks its view */
     assert_int_equal(ui_view_tab_at(app.slot.view, fr, 12), -1);
     assert_int_equal(ui_view_tab_at(app.slot.view, fr, 13), UI_V_CONFUSION);
@@ -177,8 +177,19 @@ static void test_slot_title_strip_and_default_view(void **state)
     assert_int_equal(ui_view_tab_at(app.slot.view, fr, 28), UI_V_NEURONS);
     assert_int_equal(ui_view_tab_at(app.slot.view, fr, 41), UI_V_SAMPLES);
     assert_int_equal(ui_view_tab_at(app.slot.view, fr, 48), UI_V_STEP);
-    assert_int_equal(ui_view_tab_at(app.slot.view, fr, 67), UI_V_LESSON);
-    assert_int_equal(ui_view_tab_at(app.slot.view, fr, 76), -1);
+    assert_int_equal(ui_view_tab_at(app.slot.view, fr, 67), UI_V_COMPARE);
+    assert_int_equal(ui_view_tab_at(app.slot.view, fr, 73), UI_V_LESSON);
+    assert_int_equal(ui_view_tab_at(app.slot.view, fr, 81), -1);
+    /* narrower: the first tabs that fit with room for the experiment's name at the right */
+    fr.w = 82;
+    ui_grid_clear(&g, ui_st(&app.th, UI_R_TEXT));
+    ui_grid_box(&g, fr, "8 Health", ui_st(&app.th, UI_R_BORDER), ui_st(&app.th, UI_R_TITLE), false);
+    ui_view_tabs(&g, fr, app.slot.view, &app.th, ui_st(&app.th, UI_R_BORDER));
+    assert_true(row_has(0, "8 Health \xe2\x94\x80 5 Conf 6 Bound n Neur 7 Net p Samp 9 Step 0 Race c Cmp \xe2\x94\x80"));
+    assert_int_equal(ui_view_tab_at(app.slot.view, fr, 67), UI_V_COMPARE);
+    assert_int_equal(ui_view_tab_at(app.slot.view, fr, 70), -1);   /* Lesson: i or v */
+    for (int x = 68; x < 81; x++)
+        assert_int_equal(ui_grid_cat(&g, x, 0)->ch, 0x2500);
     fr.w = 46;
     ui_grid_clear(&g, ui_st(&app.th, UI_R_TEXT));
     ui_grid_box(&g, fr, "8 Health", ui_st(&app.th, UI_R_BORDER), ui_st(&app.th, UI_R_TITLE), false);

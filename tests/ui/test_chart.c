@@ -101,7 +101,7 @@ static void test_chart_draws_legend_axes_and_a_curve(void **state)
     assert_true(ui_grid_init(&g, 40, 12));
     double train[5] = {1.0, 0.6, 0.4, 0.3, 0.25};
     double val[5] = {1.1, 0.7, 0.5, 0.45, 0.4};
-    ui_series s[2] = {{train, 5, UI_R_TRAIN, "train"}, {val, 5, UI_R_VAL, "val"}};
+    ui_series s[2] = {{train, 5, UI_R_TRAIN, "train", 0, 0}, {val, 5, UI_R_VAL, "val", 0, 0}};
     ui_chart_draw(&g, ui_rect_make(0, 0, 40, 12), s, 2, 20, false, &th, &cv);
     assert_int_equal(find_text(&g, "train 0.25"), 0);
     assert_int_equal(find_text(&g, "val 0.4"), 0);
@@ -131,7 +131,7 @@ static void test_chart_first_point_is_at_the_left_and_top_for_the_max(void **sta
     ui_grid g;
     assert_true(ui_grid_init(&g, 30, 8));
     double v[2] = {2.0, 1.0};
-    ui_series s = {v, 2, UI_R_TRAIN, "train"};
+    ui_series s = {v, 2, UI_R_TRAIN, "train", 0, 0};
     ui_chart_draw(&g, ui_rect_make(0, 0, 30, 8), &s, 1, 2, false, &th, &cv);
     /* plot starts at x = 8, y = 1; the first value is the max: top-left dot */
     uint32_t c = ui_grid_at(&g, 8, 1)->ch;
@@ -152,7 +152,7 @@ static void test_chart_log_scale_labels_powers_and_marks_the_legend(void **state
     ui_grid g;
     assert_true(ui_grid_init(&g, 40, 10));
     double v[3] = {1.0, 0.1, 0.01};
-    ui_series s = {v, 3, UI_R_TRAIN, "train"};
+    ui_series s = {v, 3, UI_R_TRAIN, "train", 0, 0};
     ui_chart_draw(&g, ui_rect_make(0, 0, 40, 10), &s, 1, 3, true, &th, &cv);
     assert_int_equal(find_text(&g, "[log]"), 9);   /* left of the x labels */
     assert_int_equal(find_text(&g, "      1\xe2\x94\x82"), 1);
@@ -169,7 +169,7 @@ static void test_chart_without_points_says_so_and_draws_no_dots(void **state)
     ui_grid g;
     assert_true(ui_grid_init(&g, 40, 10));
     double v[1] = {(double)NAN};
-    ui_series s = {v, 1, UI_R_TRAIN, "train"};
+    ui_series s = {v, 1, UI_R_TRAIN, "train", 0, 0};
     ui_chart_draw(&g, ui_rect_make(0, 0, 40, 10), &s, 1, 20, false, &th, &cv);
     assert_int_not_equal(find_text(&g, "no epochs yet"), -1);
     assert_int_equal(count_braille(&g), 0);
@@ -185,7 +185,7 @@ static void test_chart_ascii_mode_uses_stars_and_plain_axes(void **state)
     ui_grid g;
     assert_true(ui_grid_init(&g, 30, 8));
     double v[3] = {3, 2, 1};
-    ui_series s = {v, 3, UI_R_TRAIN, "train"};
+    ui_series s = {v, 3, UI_R_TRAIN, "train", 0, 0};
     ui_chart_draw(&g, ui_rect_make(0, 0, 30, 8), &s, 1, 3, false, &th, &cv);
     for (int i = 0; i < g.w * g.h; i++)
         assert_true(g.cells[i].ch < 128);

@@ -88,8 +88,8 @@ static void test_digits_focus_panels_and_tab_cycles(void **state)
         assert_int_equal(c.act, UI_ACT_FOCUS);
         assert_int_equal(c.arg, p);
     }
-    /* 5, 6, n, 7, p, 8, 9, 0 and i pick the view of the lower right slot */
-    const int vk[UI_V_COUNT] = {'5', '6', 'n', '7', 'p', '8', '9', '0', 'i'};
+    /* 5, 6, n, 7, p, 8, 9, 0, c and i pick the view of the lower right slot */
+    const int vk[UI_V_COUNT] = {'5', '6', 'n', '7', 'p', '8', '9', '0', 'c', 'i'};
     for (int v = 0; v < UI_V_COUNT; v++) {
         ui_cmd c = ui_key_dispatch(UI_MODE_NORMAL, UI_P_LOSS, vk[v]);
         assert_int_equal(c.act, UI_ACT_VIEW);

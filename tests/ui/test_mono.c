@@ -47,7 +47,7 @@ static void chart(ui_color_level level, bool utf8)
         v3[1][i] = 2;
         v3[2][i] = 1;
     }
-    ui_series s[3] = {{v3[0], 40, UI_R_TRAIN, "train"}, {v3[1], 40, UI_R_VAL, "val"}, {v3[2], 40, UI_R_TEST, "test"}};
+    ui_series s[3] = {{v3[0], 40, UI_R_TRAIN, "train", 0, 0}, {v3[1], 40, UI_R_VAL, "val", 0, 0}, {v3[2], 40, UI_R_TEST, "test", 0, 0}};
     ui_theme_init(&th, level, utf8);
     ui_grid_clear(&g, ui_st(&th, UI_R_TEXT));
     ui_chart_draw(&g, ui_rect_make(0, 0, 60, 16), s, 3, 40, false, &th, &cv);
@@ -100,7 +100,7 @@ static void test_train_is_on_top_without_colour(void **state)
     (void)state;
     for (int i = 0; i < 40; i++)
         v3[0][i] = v3[1][i] = v3[2][i] = 1 + i;
-    ui_series s[3] = {{v3[0], 40, UI_R_TRAIN, "train"}, {v3[1], 40, UI_R_VAL, "val"}, {v3[2], 40, UI_R_TEST, "test"}};
+    ui_series s[3] = {{v3[0], 40, UI_R_TRAIN, "train", 0, 0}, {v3[1], 40, UI_R_VAL, "val", 0, 0}, {v3[2], 40, UI_R_TEST, "test", 0, 0}};
     ui_theme_init(&th, UI_COLOR_MONO, false);
     ui_grid_clear(&g, ui_st(&th, UI_R_TEXT));
     ui_chart_draw(&g, ui_rect_make(0, 0, 60, 16), s, 3, 40, false, &th, &cv);

@@ -36,6 +36,7 @@ static ui_snapshot full, part;   /* large: static */
 static nn_preset preset;
 static ui_theme th;
 static ui_grid ga, gb;
+static ui_pins pins;   /* one pinned run, so the Compare view draws its table and maps */
 
 static double now_s(void)
 {
@@ -117,6 +118,7 @@ static void draw(ui_grid *g, int v, const ui_snapshot *s)
     m.draft = &preset;
     m.snap = s;
     m.views = &views;
+    m.pins = &pins;
     m.lay = &lay;
     m.focus = UI_P_CONFUSION;
     ui_grid_clear(g, ui_st(&th, UI_R_TEXT));
@@ -199,11 +201,16 @@ int main(void)
     ui_theme_init(&th, UI_COLOR_256, true);
     if (!ui_grid_init(&ga, 100, 30) || !ui_grid_init(&gb, 100, 30))
         return 1;
+    ui_pins_init(&pins);
+    nn_epoch_stats e = {1, 0.5, 0.6, 0.7, 0.8, 0.8, 0.8, 0, 0.01, 0, 0, 0};
+    if (ui_pins_add(&pins, &preset, &e, 1, &part, NULL) != 1)
+        return 1;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_views_read_only_the_sections_they_name),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     ui_grid_free(&ga);
     ui_grid_free(&gb);
+    ui_pins_free(&pins);
     return rc;
 }
