@@ -7,7 +7,8 @@
  *            installed the PyTorch peer (its fastest setting) at the same batch sizes, alternating
  *            round by round, with the ratios; evaluation samples/s; GFLOP/s at the true count;
  *   profile: one training step by phase at batch 32, 128 and 512 on 1 and 2 threads;
- *   scaling: 1 against 2 threads, hidden widths 256/1024/2048, batch 8 to 1024, and a synthetic
+ *   scaling: 1 against 2 threads, hidden widths 256/1024/2048, batch 8 to 1024 on 1 and 2 threads,
+ *            and a synthetic
  *            dataset of 10k, 60k and 600k rows;
  *   iris:    `nnterm train iris` as a whole process (and the peer's iris workload);
  *   rss:     peak RSS of `nnterm train fashion-mnist --epochs 1` as a whole process.
@@ -868,29 +869,39 @@ static void scaling_widths(void)
     fm_close(donor);
 }
 
+/* Batch 8 to 1024 on 1 and on 2 threads (the two trainers share the data and run alternately), so
+ * that the 2-thread speed-up shows at each batch size. */
 static void scaling_batches(void)
 {
     nn_error err;
     static const int batches[] = {8, 16, 32, 64, 128, 256, 512, 1024};
-    printf("batch size (784-256-128-10, wall time of about 16k samples after a few steps, median of 3):\n");
-    printf("  %6s %12s %10s\n", "batch", "samples/s", "GFLOP/s");
+    printf("batch size (784-256-128-10, wall time of about 16k samples after a few steps, 1 and 2 threads "
+           "alternating, median of 3):\n");
+    printf("  %6s %12s %12s %6s %10s\n", "batch", "1 thread/s", "2 threads/s", "2t/1t", "GFLOP/s 2t");
     nn_trainer *donor = NULL;
     for (int i = 0; i < 8; i++) {
-        nn_trainer *t = fm_open(batches[i], 256, 128, 0, donor, NULL, &err);
-        if (!t) {
+        nn_trainer *t1 = fm_open(batches[i], 256, 128, 1, donor, NULL, &err);
+        nn_trainer *t2 = t1 ? fm_open(batches[i], 256, 128, 2, donor ? donor : t1, NULL, &err) : NULL;
+        if (!t1 || !t2) {
             printf("  skipped: %s\n", err.msg);
+            fm_close(t2);
+            if (t1 != donor)
+                fm_close(t1);
             break;
         }
-        double sp[3];
+        double s1[3], s2[3];
         int steps = 16384 / batches[i];
-        for (int r = 0; r < 3; r++)
-            sp[r] = fm_steps(t, 3, steps);
-        double m = median(sp, 3);
-        printf("  %6d %12.0f %10.1f\n", batches[i], m, m * flops_train(fm_widths, 3) * 1e-9);
+        for (int r = 0; r < 3; r++) {
+            s1[r] = fm_steps(t1, 3, steps);
+            s2[r] = fm_steps(t2, 3, steps);
+        }
+        double m1 = median(s1, 3), m2 = median(s2, 3);
+        printf("  %6d %12.0f %12.0f %6.2f %10.1f\n", batches[i], m1, m2, m2 / m1, m2 * flops_train(fm_widths, 3) * 1e-9);
+        fm_close(t2);
         if (i == 0)
-            donor = t;
+            donor = t1;
         else
-            fm_close(t);
+            fm_close(t1);
     }
     fm_close(donor);
 }
