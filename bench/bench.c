@@ -8,8 +8,7 @@
  *            round by round, with the ratios; evaluation samples/s; GFLOP/s at the true count;
  *   profile: one training step by phase at batch 32, 128 and 512 on 1 and 2 threads;
  *   scaling: 1 against 2 threads, hidden widths 256/1024/2048, batch 8 to 1024 on 1 and 2 threads,
- *            and a synthetic
- *            dataset of 10k, 60k and 600k rows;
+ *            and a synthetic dataset of 10k, 60k and 600k rows;
  *   iris:    `nnterm train iris` as a whole process (and the peer's iris workload);
  *   rss:     peak RSS of `nnterm train fashion-mnist --epochs 1` as a whole process.
  *
