@@ -2,13 +2,13 @@
  *
  *   machine: the FMA ceiling of each vector ISA the CPU has, measured now on 1 and 2 threads;
  *   flops:   the FLOP count of one training sample and one evaluated sample, layer by layer;
- *   gemm:    GFLOP/s of nn_gemm at the MLP's shapes (batch 128) on each kernel, 1 and 2 threads;
+ *   gemm:    GFLOP/s of nn_gemm at the MLP's shapes (batch 128 and 512) on each kernel, 1 and 2 threads;
  *   train:   Fashion-MNIST training samples/s at batch 32, 128 and 512, and where python3-torch is
  *            installed the PyTorch peer (its fastest setting) at the same batch sizes, alternating
  *            round by round, with the ratios; evaluation samples/s; GFLOP/s at the true count;
- *   profile: one batch-128 training step by phase;
- *   scaling: 1 against 2 threads, hidden widths 256/1024/2048, batch 8 to 1024, and a synthetic
- *            dataset of 10k, 60k and 600k rows;
+ *   profile: one training step by phase at batch 32, 128 and 512 on 1 and 2 threads;
+ *   scaling: 1 against 2 threads, hidden widths 256/1024/2048, batch 8 to 1024 on 1 and 2 threads,
+ *            and a synthetic dataset of 10k, 60k and 600k rows;
  *   iris:    `nnterm train iris` as a whole process (and the peer's iris workload);
  *   rss:     peak RSS of `nnterm train fashion-mnist --epochs 1` as a whole process.
  *
@@ -328,17 +328,12 @@ static double time_gemm(nn_pool *pool, nn_gemm_isa isa, const shape *s, float *a
     return median(t, runs);
 }
 
-static void bench_gemm(int rounds)
+/* The products of one training step at batch B (and, with square, a 1024^3 product), on each
+ * kernel, 1 thread and a pool of 2. */
+static void gemm_table(nn_pool *p2, int B, bool square, const nn_gemm_isa *isas, int ni, int runs)
 {
-    nn_error err;
-    nn_pool *p2 = nn_pool_create(2, &err);
-    if (!p2) {
-        fprintf(stderr, "nnterm-bench: %s\n", err.msg);
-        return;
-    }
     shape shapes[12];
     int ns = 0;
-    const int B = 128;
     for (int l = 0; l < 3; l++) {
         int in = fm_widths[l], out = fm_widths[l + 1];
         shapes[ns] = (shape){.ta = false, .tb = false, .m = B, .n = out, .k = in};
@@ -351,7 +346,8 @@ static void bench_gemm(int rounds)
         }
     }
     const int step_shapes = ns;
-    shapes[ns++] = (shape){.ta = false, .tb = false, .m = 1024, .n = 1024, .k = 1024, .what = "square 1024^3       NN"};
+    if (square)
+        shapes[ns++] = (shape){.ta = false, .tb = false, .m = 1024, .n = 1024, .k = 1024, .what = "square 1024^3       NN"};
 
     size_t maxa = 0, maxb = 0, maxc = 0;
     for (int i = 0; i < ns; i++) {
@@ -368,17 +364,9 @@ static void bench_gemm(int rounds)
     }
     fill(a, maxa, 1);
     fill(b, maxb, 2);
-    nn_gemm_isa isas[3];
-    int ni = 0;
-    if (nn_gemm_isa_available(NN_GEMM_AVX2))
-        isas[ni++] = NN_GEMM_AVX2;
-    if (nn_gemm_isa_available(NN_GEMM_AVX512))
-        isas[ni++] = NN_GEMM_AVX512;
-    if (ni == 0)
-        isas[ni++] = NN_GEMM_PORTABLE;
-    int runs = 5 * rounds > MAX_RUNS ? MAX_RUNS : 5 * rounds;
-    printf("\n== GEMM at the shapes of 784-256-128-10, batch 128: GFLOP/s, median of %d runs "
-           "(auto: %s) ==\n%-26s %5s %5s %5s", runs, nn_gemm_kernel_name(), "product", "m", "n", "k");
+    printf("\n== GEMM at the shapes of 784-256-128-10, batch %d: GFLOP/s, median of %d runs "
+           "(auto: %s; load %.2f) ==\n%-26s %5s %5s %5s", B, runs, nn_gemm_kernel_name(), loadavg(), "product",
+           "m", "n", "k");
     for (int i = 0; i < ni; i++)
         printf("  %8.8s 1t %8.8s 2t", isas[i] == NN_GEMM_AVX512 ? "avx512" : isas[i] == NN_GEMM_AVX2 ? "avx2" : "portable",
                isas[i] == NN_GEMM_AVX512 ? "avx512" : isas[i] == NN_GEMM_AVX2 ? "avx2" : "portable");
@@ -400,13 +388,34 @@ static void bench_gemm(int rounds)
         printf("\n");
     }
     for (int i = 0; i < ni; i++)
-        printf("%s: one batch-128 step's %d products take %.0f us on 1 thread, %.0f us on 2 "
-               "-> a GEMM-only ceiling of %.0f samples/s\n", nn_gemm_isa_name(isas[i]), step_shapes,
-               step[i][0] * 1e6, step[i][1] * 1e6, 128.0 / step[i][1]);
+        printf("%s: one batch-%d step's %d products take %.0f us on 1 thread, %.0f us on 2 (%.2fx) "
+               "-> a GEMM-only ceiling of %.0f samples/s\n", nn_gemm_isa_name(isas[i]), B, step_shapes,
+               step[i][0] * 1e6, step[i][1] * 1e6, step[i][0] / step[i][1], B / step[i][1]);
 out:
     free(a);
     free(b);
     free(c);
+}
+
+static void bench_gemm(int rounds)
+{
+    nn_error err;
+    nn_pool *p2 = nn_pool_create(2, &err);
+    if (!p2) {
+        fprintf(stderr, "nnterm-bench: %s\n", err.msg);
+        return;
+    }
+    nn_gemm_isa isas[3];
+    int ni = 0;
+    if (nn_gemm_isa_available(NN_GEMM_AVX2))
+        isas[ni++] = NN_GEMM_AVX2;
+    if (nn_gemm_isa_available(NN_GEMM_AVX512))
+        isas[ni++] = NN_GEMM_AVX512;
+    if (ni == 0)
+        isas[ni++] = NN_GEMM_PORTABLE;
+    int runs = 5 * rounds > MAX_RUNS ? MAX_RUNS : 5 * rounds;
+    gemm_table(p2, 128, true, isas, ni, runs);
+    gemm_table(p2, 512, false, isas, ni, runs);
     nn_pool_destroy(p2);
 }
 
@@ -694,64 +703,110 @@ out:
 }
 
 /* Where one training step's time goes: the phases of nn_trainer_step, timed apart over the
- * same batches on the trainer's own buffers (batch 128, threads = cores). */
+ * same batches on the trainer's own buffers, at batch 32, 128 and 512 on 1 and 2 threads. The
+ * 1- and 2-thread trainers share the data and run alternately (5 runs each), so that a busy
+ * machine moves both columns alike. */
+enum { P_GATHER, P_FORWARD, P_LOSS, P_BACKWARD, P_STEP, P_N };
+
+/* Adds the mean seconds per batch of each phase over nb batches from batch position pos. */
+static void profile_run(nn_trainer *t, int rows, int nb, int pos, double acc[P_N])
+{
+    for (int b = 0; b < P_N; b++)
+        acc[b] = 0.0;
+    for (int b = 0; b < nb; b++) {
+        const uint32_t *idx = t->order + (size_t)((pos + b) * rows % (t->split.n_train - rows));
+        double t0 = now();
+        nn_gather_pool(t->pool, t->xb, t->yb, t->outputs, &t->data, &t->norm, idx, rows);
+        double t1 = now();
+        const float *out = nn_network_forward(&t->net, t->pool, t->xb, rows, 0.0f, NULL);
+        double t2 = now();
+        volatile double loss = nn_loss_value(t->loss, out, t->yb, rows, t->outputs);
+        (void)loss;
+        double t3 = now();
+        nn_network_backward(&t->net, t->pool, t->xb, t->yb, rows, t->loss);
+        double t4 = now();
+        double ss;   /* no clipping: the norm comes from the step's pass, as in nn_trainer_step */
+        nn_optimizer_step_pool_sumsq(&t->opt, t->pool, t->net.params, t->net.grads, 1e-3, &ss);
+        volatile double norm = sqrt(ss);
+        (void)norm;
+        double t5 = now();
+        acc[P_GATHER] += t1 - t0;
+        acc[P_FORWARD] += t2 - t1;
+        acc[P_LOSS] += t3 - t2;
+        acc[P_BACKWARD] += t4 - t3;
+        acc[P_STEP] += t5 - t4;
+    }
+    for (int i = 0; i < P_N; i++)
+        acc[i] /= nb;
+}
+
 static void bench_profile(void)
 {
     nn_error err;
-    printf("\n== one training step, batch 128, by phase (us per batch, median of 5 x 100 batches) ==\n");
-    nn_trainer *t = fm_open(128, 256, 128, 0, NULL, NULL, &err);
-    if (!t) {
-        printf("skipped: %s\n", err.msg);
-        return;
-    }
-    enum { P_GATHER, P_FORWARD, P_LOSS, P_BACKWARD, P_STEP, P_N };
+    static const int batches[3] = {32, 128, 512};
     static const char *names[P_N] = {"gather + normalise", "forward (3 products + epilogues)", "loss value",
                                      "backward (5 products + epilogues)", "Adam step + gradient norm"};
     const double fl[P_N] = {0.0, flops_forward(fm_widths, 3), 0.0,
                             flops_train(fm_widths, 3) - flops_forward(fm_widths, 3), 0.0};
-    double tm[P_N][MAX_RUNS];
-    const int rows = 128, nb = 100;
-    for (int run = 0; run < 5; run++) {
-        double acc[P_N] = {0};
-        for (int b = 0; b < nb; b++) {
-            const uint32_t *idx = t->order + (size_t)((run * nb + b) * rows % (t->split.n_train - rows));
-            double t0 = now();
-            nn_gather_pool(t->pool, t->xb, t->yb, t->outputs, &t->data, &t->norm, idx, rows);
-            double t1 = now();
-            const float *out = nn_network_forward(&t->net, t->pool, t->xb, rows, 0.0f, NULL);
-            double t2 = now();
-            volatile double loss = nn_loss_value(t->loss, out, t->yb, rows, t->outputs);
-            (void)loss;
-            double t3 = now();
-            nn_network_backward(&t->net, t->pool, t->xb, t->yb, rows, t->loss);
-            double t4 = now();
-            double ss;   /* no clipping: the norm comes from the step's pass, as in nn_trainer_step */
-            nn_optimizer_step_pool_sumsq(&t->opt, t->pool, t->net.params, t->net.grads, 1e-3, &ss);
-            volatile double norm = sqrt(ss);
-            (void)norm;
-            double t5 = now();
-            acc[P_GATHER] += t1 - t0;
-            acc[P_FORWARD] += t2 - t1;
-            acc[P_LOSS] += t3 - t2;
-            acc[P_BACKWARD] += t4 - t3;
-            acc[P_STEP] += t5 - t4;
+    printf("\n== one training step by phase: us per batch at batch 32, 128 and 512 on 1 and 2 threads "
+           "(median of 5 alternating runs of about 16k samples; load %.2f) ==\n", loadavg());
+    double med[3][2][P_N];
+    for (int bi = 0; bi < 3; bi++) {
+        const int rows = batches[bi], nb = 16384 / rows;
+        nn_trainer *t[2] = {fm_open(rows, 256, 128, 1, NULL, NULL, &err), NULL};
+        if (t[0])
+            t[1] = fm_open(rows, 256, 128, 2, t[0], NULL, &err);
+        if (!t[0] || !t[1]) {
+            printf("skipped: %s\n", err.msg);
+            fm_close(t[1]);
+            fm_close(t[0]);
+            return;
         }
-        for (int i = 0; i < P_N; i++)
-            tm[i][run] = acc[i] / nb;
+        double tm[2][P_N][MAX_RUNS], acc[P_N];
+        for (int th = 0; th < 2; th++)
+            profile_run(t[th], rows, 8, 0, acc);   /* warm */
+        for (int run = 0; run < 5; run++)
+            for (int th = 0; th < 2; th++) {
+                profile_run(t[th], rows, nb, run * nb, acc);
+                for (int i = 0; i < P_N; i++)
+                    tm[th][i][run] = acc[i];
+            }
+        for (int th = 0; th < 2; th++)
+            for (int i = 0; i < P_N; i++)
+                med[bi][th][i] = median(tm[th][i], 5);
+        fm_close(t[1]);
+        fm_close(t[0]);
     }
-    double total = 0.0;
-    for (int i = 0; i < P_N; i++)
-        total += median(tm[i], 5);
+    printf("%-34s", "phase");
+    for (int bi = 0; bi < 3; bi++)
+        printf("  b%-3d 1t    2t  x", batches[bi]);
+    printf("\n");
+    double total[3][2] = {{0}};
     for (int i = 0; i < P_N; i++) {
-        double m = median(tm[i], 5);
-        printf("%-34s %8.1f us  %5.1f%%", names[i], m * 1e6, 100.0 * m / total);
-        if (fl[i] > 0.0)
-            printf("  %6.1f GFLOP/s", fl[i] * rows / m * 1e-9);
+        printf("%-34s", names[i]);
+        for (int bi = 0; bi < 3; bi++) {
+            double a = med[bi][0][i] * 1e6, b = med[bi][1][i] * 1e6;
+            printf("  %7.0f %5.0f %4.2f", a, b, b > 0.0 ? a / b : 0.0);
+            total[bi][0] += med[bi][0][i];
+            total[bi][1] += med[bi][1][i];
+        }
         printf("\n");
     }
-    printf("%-34s %8.1f us  -> %.0f samples/s, %.1f GFLOP/s\n", "total", total * 1e6, rows / total,
-           rows / total * flops_train(fm_widths, 3) * 1e-9);
-    fm_close(t);
+    printf("%-34s", "total");
+    for (int bi = 0; bi < 3; bi++)
+        printf("  %7.0f %5.0f %4.2f", total[bi][0] * 1e6, total[bi][1] * 1e6, total[bi][0] / total[bi][1]);
+    printf("\n");
+    for (int bi = 0; bi < 3; bi++) {
+        const int rows = batches[bi];
+        printf("batch %d, 2 threads: %.0f samples/s, %.1f GFLOP/s; products", rows, rows / total[bi][1],
+               rows / total[bi][1] * flops_train(fm_widths, 3) * 1e-9);
+        for (int i = 0; i < P_N; i++)
+            if (fl[i] > 0.0)
+                printf(" %s %.0f", i == P_FORWARD ? "forward" : "backward", fl[i] * rows / med[bi][1][i] * 1e-9);
+        printf(" GFLOP/s; %.0f%% products, %.0f%% Adam, %.0f%% gather\n",
+               100.0 * (med[bi][1][P_FORWARD] + med[bi][1][P_BACKWARD]) / total[bi][1],
+               100.0 * med[bi][1][P_STEP] / total[bi][1], 100.0 * med[bi][1][P_GATHER] / total[bi][1]);
+    }
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -813,29 +868,39 @@ static void scaling_widths(void)
     fm_close(donor);
 }
 
+/* Batch 8 to 1024 on 1 and on 2 threads (the two trainers share the data and run alternately), so
+ * that the 2-thread speed-up shows at each batch size. */
 static void scaling_batches(void)
 {
     nn_error err;
     static const int batches[] = {8, 16, 32, 64, 128, 256, 512, 1024};
-    printf("batch size (784-256-128-10, wall time of about 16k samples after a few steps, median of 3):\n");
-    printf("  %6s %12s %10s\n", "batch", "samples/s", "GFLOP/s");
+    printf("batch size (784-256-128-10, wall time of about 16k samples after a few steps, 1 and 2 threads "
+           "alternating, median of 3):\n");
+    printf("  %6s %12s %12s %6s %10s\n", "batch", "1 thread/s", "2 threads/s", "2t/1t", "GFLOP/s 2t");
     nn_trainer *donor = NULL;
     for (int i = 0; i < 8; i++) {
-        nn_trainer *t = fm_open(batches[i], 256, 128, 0, donor, NULL, &err);
-        if (!t) {
+        nn_trainer *t1 = fm_open(batches[i], 256, 128, 1, donor, NULL, &err);
+        nn_trainer *t2 = t1 ? fm_open(batches[i], 256, 128, 2, donor ? donor : t1, NULL, &err) : NULL;
+        if (!t1 || !t2) {
             printf("  skipped: %s\n", err.msg);
+            fm_close(t2);
+            if (t1 != donor)
+                fm_close(t1);
             break;
         }
-        double sp[3];
+        double s1[3], s2[3];
         int steps = 16384 / batches[i];
-        for (int r = 0; r < 3; r++)
-            sp[r] = fm_steps(t, 3, steps);
-        double m = median(sp, 3);
-        printf("  %6d %12.0f %10.1f\n", batches[i], m, m * flops_train(fm_widths, 3) * 1e-9);
+        for (int r = 0; r < 3; r++) {
+            s1[r] = fm_steps(t1, 3, steps);
+            s2[r] = fm_steps(t2, 3, steps);
+        }
+        double m1 = median(s1, 3), m2 = median(s2, 3);
+        printf("  %6d %12.0f %12.0f %6.2f %10.1f\n", batches[i], m1, m2, m2 / m1, m2 * flops_train(fm_widths, 3) * 1e-9);
+        fm_close(t2);
         if (i == 0)
-            donor = t;
+            donor = t1;
         else
-            fm_close(t);
+            fm_close(t1);
     }
     fm_close(donor);
 }

@@ -529,18 +529,125 @@ void nn_act_backward(nn_act act, float alpha, float *dz, const float *da, const 
         row(act)->backward(alpha, dz, da, z, a, rows, cols);
 }
 
+/* relu's two GEMM epilogues written out for AVX-512 and AVX2 (the generic loops above stay
+ * scalar for relu: GCC does not vectorise the bias row's store to z next to the masked store to a).
+ * The same IEEE add and multiply, and the same mask as relu_v and relu_g (a lane is kept when its
+ * bits, read as a signed integer, are above zero), so the same bits as the scalar loops. */
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__)) && !defined(NN_GEMM_FORCE_PORTABLE)
+#define NN_ACT_X86 1
+#include <immintrin.h>
+
+__attribute__((target("avx512f"))) static void relu_bias_block_avx512(float *a, size_t lda, float *z, size_t ldz,
+                                                                      const float *b, int rows, int cols)
+{
+    const __m512i zero = _mm512_setzero_si512();
+    for (size_t r = 0; r < (size_t)rows; r++) {
+        float *zr = z + r * ldz, *ar = a + r * lda;
+        for (int j = 0; j < cols; j += 16) {
+            int left = cols - j;
+            __mmask16 m = (__mmask16)(left >= 16 ? 0xFFFFu : (1u << left) - 1u);
+            __m512 v = _mm512_add_ps(_mm512_maskz_loadu_ps(m, zr + j), _mm512_maskz_loadu_ps(m, b + j));
+            _mm512_mask_storeu_ps(zr + j, m, v);
+            __mmask16 pos = _mm512_mask_cmpgt_epi32_mask(m, _mm512_castps_si512(v), zero);
+            _mm512_mask_storeu_ps(ar + j, m, _mm512_maskz_mov_ps(pos, v));
+        }
+    }
+}
+
+__attribute__((target("avx512f"))) static void relu_grad_block_avx512(float *d, size_t ldd, const float *mask,
+                                                                      const float *z, size_t ldza, int rows,
+                                                                      int cols)
+{
+    const __m512i zero = _mm512_setzero_si512();
+    for (size_t r = 0; r < (size_t)rows; r++) {
+        float *dr = d + r * ldd;
+        const float *zr = z + r * ldza, *mr = mask ? mask + r * ldza : NULL;
+        for (int j = 0; j < cols; j += 16) {
+            int left = cols - j;
+            __mmask16 m = (__mmask16)(left >= 16 ? 0xFFFFu : (1u << left) - 1u);
+            __m512 g = _mm512_maskz_loadu_ps(m, dr + j);
+            if (mr)
+                g = _mm512_mul_ps(g, _mm512_maskz_loadu_ps(m, mr + j));
+            __mmask16 pos = _mm512_mask_cmpgt_epi32_mask(m, _mm512_castps_si512(_mm512_maskz_loadu_ps(m, zr + j)), zero);
+            _mm512_mask_storeu_ps(dr + j, m, _mm512_maskz_mov_ps(pos, g));
+        }
+    }
+}
+
+__attribute__((target("avx2"))) static __m256i lanes_below(int left)
+{
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(left), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+__attribute__((target("avx2"))) static void relu_bias_block_avx2(float *a, size_t lda, float *z, size_t ldz,
+                                                                 const float *b, int rows, int cols)
+{
+    const __m256i zero = _mm256_setzero_si256();
+    for (size_t r = 0; r < (size_t)rows; r++) {
+        float *zr = z + r * ldz, *ar = a + r * lda;
+        for (int j = 0; j < cols; j += 8) {
+            __m256i m = lanes_below(cols - j);
+            __m256 v = _mm256_add_ps(_mm256_maskload_ps(zr + j, m), _mm256_maskload_ps(b + j, m));
+            _mm256_maskstore_ps(zr + j, m, v);
+            __m256 pos = _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_castps_si256(v), zero));
+            _mm256_maskstore_ps(ar + j, m, _mm256_and_ps(v, pos));
+        }
+    }
+}
+
+__attribute__((target("avx2"))) static void relu_grad_block_avx2(float *d, size_t ldd, const float *mask,
+                                                                 const float *z, size_t ldza, int rows, int cols)
+{
+    const __m256i zero = _mm256_setzero_si256();
+    for (size_t r = 0; r < (size_t)rows; r++) {
+        float *dr = d + r * ldd;
+        const float *zr = z + r * ldza, *mr = mask ? mask + r * ldza : NULL;
+        for (int j = 0; j < cols; j += 8) {
+            __m256i m = lanes_below(cols - j);
+            __m256 g = _mm256_maskload_ps(dr + j, m);
+            if (mr)
+                g = _mm256_mul_ps(g, _mm256_maskload_ps(mr + j, m));
+            __m256 pos = _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_castps_si256(_mm256_maskload_ps(zr + j, m)), zero));
+            _mm256_maskstore_ps(dr + j, m, _mm256_and_ps(g, pos));
+        }
+    }
+}
+#endif
+
 void nn_act_bias_forward_block(nn_act act, float alpha, float *a, size_t lda, float *z, size_t ldz,
                                const float *b, int rows, int cols)
 {
     const nn_act_info *r = row(act);
-    if (rows > 0 && cols > 0 && r->bias_forward_block)
-        r->bias_forward_block(alpha, a, lda, z, ldz, b, rows, cols);
+    if (rows <= 0 || cols <= 0 || !r->bias_forward_block)
+        return;
+#if NN_ACT_X86
+    if (act == NN_ACT_RELU && __builtin_cpu_supports("avx512f")) {
+        relu_bias_block_avx512(a, lda, z, ldz, b, rows, cols);
+        return;
+    }
+    if (act == NN_ACT_RELU && __builtin_cpu_supports("avx2")) {
+        relu_bias_block_avx2(a, lda, z, ldz, b, rows, cols);
+        return;
+    }
+#endif
+    r->bias_forward_block(alpha, a, lda, z, ldz, b, rows, cols);
 }
 
 void nn_act_backward_block(nn_act act, float alpha, float *d, size_t ldd, const float *mask, const float *z,
                            const float *a, size_t ldza, int rows, int cols)
 {
     const nn_act_info *r = row(act);
-    if (rows > 0 && cols > 0 && r->backward_block)
-        r->backward_block(alpha, d, ldd, mask, z, a, ldza, rows, cols);
+    if (rows <= 0 || cols <= 0 || !r->backward_block)
+        return;
+#if NN_ACT_X86
+    if (act == NN_ACT_RELU && __builtin_cpu_supports("avx512f")) {
+        relu_grad_block_avx512(d, ldd, mask, z, ldza, rows, cols);
+        return;
+    }
+    if (act == NN_ACT_RELU && __builtin_cpu_supports("avx2")) {
+        relu_grad_block_avx2(d, ldd, mask, z, ldza, rows, cols);
+        return;
+    }
+#endif
+    r->backward_block(alpha, d, ldd, mask, z, a, ldza, rows, cols);
 }

@@ -530,16 +530,40 @@ void nn_norm_unscale_targets(const nn_norm *nm, float *v, int rows)
 
 // --- batches
 
+/* Rows ahead whose cache lines are prefetched: the rows of a shuffled batch are random, and a
+ * row's first lines miss all caches (Fashion-MNIST's 47 MB of pixels), so the copy of row i
+ * waits for memory unless row i + GATHER_AHEAD's lines were asked for while it ran. */
+enum { GATHER_AHEAD = 4 };
+
+static void prefetch_row(const void *p, size_t bytes)
+{
+    const char *c = p;
+    for (size_t off = 0; off < bytes; off += 64)
+        __builtin_prefetch(c + off, 0, 0);
+    __builtin_prefetch(c + bytes - 1, 0, 0);
+}
+
 void nn_gather(float *xb, float *yb, int out, const nn_dataset *d, const nn_norm *nm,
                const uint32_t *idx, int rows)
 {
     size_t f = (size_t)d->n_features;
-    if (xb && d->x8)
-        for (int i = 0; i < rows; i++)
+    if (xb && d->x8) {
+        for (int i = 0; i < rows && i < GATHER_AHEAD; i++)
+            prefetch_row(d->x8 + (size_t)idx[i] * f, f);
+        for (int i = 0; i < rows; i++) {
+            if (i + GATHER_AHEAD < rows)
+                prefetch_row(d->x8 + (size_t)idx[i + GATHER_AHEAD] * f, f);
             byte_row(xb + (size_t)i * f, d->x8 + (size_t)idx[i] * f, d->x8_shift, d->x8_scale, f);
-    else if (xb)
-        for (int i = 0; i < rows; i++)
+        }
+    } else if (xb) {
+        for (int i = 0; i < rows && i < GATHER_AHEAD; i++)
+            prefetch_row(d->x + (size_t)idx[i] * f, f * sizeof *xb);
+        for (int i = 0; i < rows; i++) {
+            if (i + GATHER_AHEAD < rows)
+                prefetch_row(d->x + (size_t)idx[i + GATHER_AHEAD] * f, f * sizeof *xb);
             memcpy(xb + (size_t)i * f, d->x + (size_t)idx[i] * f, f * sizeof *xb);
+        }
+    }
     if (!yb || out < 1)
         return;
     if (d->task == NN_TASK_CLASSIFICATION) {
