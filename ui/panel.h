@@ -248,7 +248,8 @@ const char *ui_view_name(int v, const ui_snapshot *s);
 int ui_view_default(const nn_preset *draft, const ui_snapshot *s);
 /* The view the second slot shows beside v when the user has not picked one: for data drawn in the
  * Boundary view Boundary and Neurons, for image data Confusion and Samples, else Confusion and Health
- * (Lesson beside the preset's first view, Step beside Network). Never v. */
+ * (a 1-D fit: Boundary and Health, the Fit being the same curve; Lesson beside the preset's first
+ * view, Network beside Step). Never v. */
 int ui_view_pair(int v, const ui_snapshot *s);
 /* The title strip on the slot's top border: its views with their keys, the current one (view)
  * highlighted by the box's title. */

@@ -52,7 +52,7 @@ int ui_view_pair(int v, const ui_snapshot *s)
     int first = plane ? UI_V_BOUNDARY : UI_V_CONFUSION;
     int p = first;
     switch ((ui_view_id)v) {
-    case UI_V_BOUNDARY: p = plane ? UI_V_NEURONS : UI_V_CONFUSION; break;
+    case UI_V_BOUNDARY: p = plane ? UI_V_NEURONS : images ? UI_V_SAMPLES : UI_V_HEALTH; break;   /* a curve: Fit is the same */
     case UI_V_NEURONS: p = UI_V_BOUNDARY; break;
     case UI_V_CONFUSION: p = images ? UI_V_SAMPLES : plane ? UI_V_BOUNDARY : UI_V_HEALTH; break;
     case UI_V_SAMPLES: p = UI_V_CONFUSION; break;

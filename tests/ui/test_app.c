@@ -226,6 +226,25 @@ static void test_slot_title_strip_and_default_view(void **state)
     assert_int_equal(ui_view_default(&app.draft, &app.snap), UI_V_BOUNDARY);
     assert_int_equal(nn_preset_load(&app.draft, "lesson-overfitting", NULL, &err), NN_OK);
     assert_int_equal(ui_view_default(&app.draft, &app.snap), UI_V_LESSON);
+    /* the second view from 200 columns: the pair of the first, never the same */
+    app.snap.boundary.kind = UI_VIEW_BOUNDARY;
+    app.snap.samples.valid = false;
+    assert_int_equal(ui_view_pair(UI_V_BOUNDARY, &app.snap), UI_V_NEURONS);
+    assert_int_equal(ui_view_pair(UI_V_NEURONS, &app.snap), UI_V_BOUNDARY);
+    assert_int_equal(ui_view_pair(UI_V_LESSON, &app.snap), UI_V_BOUNDARY);
+    assert_int_equal(ui_view_pair(UI_V_CONFUSION, &app.snap), UI_V_BOUNDARY);
+    app.snap.boundary.kind = UI_VIEW_CURVE;   /* 1-D regression: the Fit is the Boundary's curve */
+    assert_int_equal(ui_view_pair(UI_V_BOUNDARY, &app.snap), UI_V_HEALTH);
+    assert_int_equal(ui_view_pair(UI_V_CONFUSION, &app.snap), UI_V_HEALTH);
+    assert_int_equal(ui_view_pair(UI_V_HEALTH, &app.snap), UI_V_CONFUSION);
+    app.snap.boundary.kind = UI_VIEW_NONE;    /* images */
+    app.snap.samples.valid = true;
+    assert_int_equal(ui_view_pair(UI_V_CONFUSION, &app.snap), UI_V_SAMPLES);
+    assert_int_equal(ui_view_pair(UI_V_SAMPLES, &app.snap), UI_V_CONFUSION);
+    assert_int_equal(ui_view_pair(UI_V_LESSON, &app.snap), UI_V_CONFUSION);
+    for (int v = 0; v < UI_V_COUNT; v++)
+        assert_int_not_equal(ui_view_pair(v, &app.snap), v);
+    app.snap.samples.valid = false;
 }
 
 static void press(ui_action act)
