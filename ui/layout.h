@@ -18,7 +18,7 @@ typedef enum { UI_P_DATASET, UI_P_ARCH, UI_P_HPARAMS, UI_P_LOSS, UI_P_CONFUSION,
 #define UI_MIN_W 80
 #define UI_MIN_H 24
 #define UI_TWO_VIEWS_W 200   /* from this width on, two views side by side in the lower right */
-#define UI_PART_H 6          /* the least rows (frame included) a left panel opens with, scrolling */
+#define UI_PART_H 4          /* the least rows (frame included) a left panel opens with, scrolling */
 
 typedef struct {
     bool too_small;

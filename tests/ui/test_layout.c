@@ -90,7 +90,7 @@ static void test_120x40_opens_the_left_panels_by_need(void **state)
     rect_is(l.panel[UI_P_DATASET], 0, 0, 38, 15);
     rect_is(l.panel[UI_P_ARCH], 0, 15, 38, 8);
     rect_is(l.panel[UI_P_HPARAMS], 0, 23, 38, 16);
-    /* too little room for a panel to open (UI_PART_H rows): one line */
+    /* too little room for a panel to open (UI_PART_H rows, two of its lines): one line */
     static const int big[3] = {30, 8, 22};
     ui_layout_compute(&l, 120, 40, UI_P_HPARAMS, UI_P_HPARAMS, false, big);
     check_filled(&l, 120, 40);
@@ -100,6 +100,20 @@ static void test_120x40_opens_the_left_panels_by_need(void **state)
     rect_is(l.panel[UI_P_ARCH], 0, 1, 38, 6);   /* Architecture first (smaller), Dataset a line */
     assert_true(l.collapsed[UI_P_DATASET]);
     rect_is(l.panel[UI_P_HPARAMS], 0, 7, 38, 22);
+    /* 80x24, Architecture open (iris: 2 layers): Dataset whole; 4 rows left open Hyperparameters (two
+     * of its lines, scrolling) rather than leave them blank; 3 rows do not, and go to Architecture */
+    static const int iris[3] = {13, 6, 22}, iris2[3] = {14, 6, 22};
+    ui_layout_compute(&l, 80, 24, UI_P_ARCH, UI_P_ARCH, false, iris);
+    check_filled(&l, 80, 24);
+    rect_is(l.panel[UI_P_DATASET], 0, 0, 34, 13);
+    rect_is(l.panel[UI_P_ARCH], 0, 13, 34, 6);
+    rect_is(l.panel[UI_P_HPARAMS], 0, 19, 34, 4);
+    assert_false(l.collapsed[UI_P_HPARAMS]);
+    ui_layout_compute(&l, 80, 24, UI_P_ARCH, UI_P_ARCH, false, iris2);
+    check_filled(&l, 80, 24);
+    rect_is(l.panel[UI_P_ARCH], 0, 14, 34, 8);
+    rect_is(l.panel[UI_P_HPARAMS], 0, 22, 34, 1);
+    assert_true(l.collapsed[UI_P_HPARAMS]);
 }
 
 /* 220x60 (issue 14: the left column half empty, one view): the left panels whole, two views side by
