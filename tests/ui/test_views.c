@@ -107,6 +107,25 @@ static void boundary_snapshot(float conf)
     snap.boundary.points[1] = (ui_point){0.9f, 0.1f, 0, 1};   /* test, class 0, bottom right */
 }
 
+/* The Boundary keeps the data's aspect ratio (a cell about twice as tall as wide) and centres the plot:
+ * across in a wide area, down in a tall one (issue 14: the second view at 220x60 is tall). */
+static void test_boundary_aspect_centres_the_plot(void **state)
+{
+    (void)state;
+    snap.boundary.x_min = 0; snap.boundary.x_max = 3; snap.boundary.y_min = 0; snap.boundary.y_max = 1;
+    ui_rect r = ui_boundary_aspect(ui_rect_make(8, 2, 72, 33), &snap);   /* 72 wide: 12 rows */
+    assert_int_equal(r.x, 8);
+    assert_int_equal(r.w, 72);
+    assert_int_equal(r.h, 12);
+    assert_int_equal(r.y, 2 + (33 - 12) / 2);
+    r = ui_boundary_aspect(ui_rect_make(8, 2, 72, 10), &snap);          /* 10 rows: 60 columns */
+    assert_int_equal(r.w, 60);
+    assert_int_equal(r.x, 8 + 6);
+    assert_int_equal(r.y, 2);
+    assert_int_equal(r.h, 10);
+    snap.boundary.x_min = 0; snap.boundary.x_max = 1; snap.boundary.y_min = 0; snap.boundary.y_max = 1;
+}
+
 static void test_boundary_half_blocks_and_points(void **state)
 {
     (void)state;
@@ -1080,6 +1099,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_region_colours_deepen_with_confidence, setup, teardown),
         cmocka_unit_test_setup_teardown(test_weight_colours_are_blue_and_orange, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_boundary_aspect_centres_the_plot, setup, teardown),
         cmocka_unit_test_setup_teardown(test_boundary_half_blocks_and_points, setup, teardown),
         cmocka_unit_test_setup_teardown(test_boundary_points_can_be_hidden, setup, teardown),
         cmocka_unit_test_setup_teardown(test_boundary_ascii_and_mono, setup, teardown),
