@@ -36,11 +36,15 @@ void ui_app_init(ui_app *a)
     a->arch.base = (ui_panel){&ui_arch_class, UI_P_ARCH};
     a->loss = (ui_panel){&ui_loss_class, UI_P_LOSS};
     a->slot.base = (ui_panel){&ui_slot_class, UI_P_CONFUSION};
+    a->slot2.base = (ui_panel){&ui_slot_class, UI_P_VIEW2};
+    a->slot2.shared = &a->slot.views;
+    a->slot2.view = UI_V_HEALTH;
     a->panel[UI_P_DATASET] = &a->dataset.base;
     a->panel[UI_P_ARCH] = &a->arch.base;
     a->panel[UI_P_HPARAMS] = &a->hparams.base;
     a->panel[UI_P_LOSS] = &a->loss;
     a->panel[UI_P_CONFUSION] = &a->slot.base;
+    a->panel[UI_P_VIEW2] = &a->slot2.base;
 }
 
 /* When the status-bar message goes: after its time (3 s, errors 6 s), or, being about what was
@@ -69,14 +73,59 @@ ui_model ui_app_model(const ui_app *a)
     m.views = &a->slot.views;
     m.pins = &a->pins;
     m.lay = &a->lay;
+    m.frame = a->lay.panel[a->focus == UI_P_VIEW2 && a->lay.panel[UI_P_VIEW2].w > 0 ? UI_P_VIEW2 : UI_P_CONFUSION];
     m.focus = a->focus;
     m.logy = a->logy;
     m.edit = a->mode == UI_MODE_EDIT ? &a->edit : NULL;
     if (a->msg[0] && ui_now() < msg_gone_at(a)) {
         m.msg = a->msg;
         m.msg_err = a->msg_err;
+        m.msg_since = a->msg_since;
     }
     return m;
+}
+
+ui_model ui_app_slot_model(const ui_app *a, int p)
+{
+    ui_model m = ui_app_model(a);
+    m.frame = a->lay.panel[p];
+    return m;
+}
+
+bool ui_app_two_views(const ui_app *a)
+{
+    return a->lay.panel[UI_P_VIEW2].w > 0;
+}
+
+void ui_app_pair_view(ui_app *a)
+{
+    if (!a->view2_set || a->slot2.view == a->slot.view)
+        a->slot2.view = ui_view_pair(a->slot.view, &a->snap);
+}
+
+void ui_app_left_need(const ui_app *a, int need[3])
+{
+    static ui_item items[UI_MAX_ITEMS];   /* main thread only */
+    ui_model m = ui_app_model(a);
+    int w = ui_layout_left_w(a->cols) - 2;
+    /* the lines and the frame; the focused panel also its hints (two rows under a list) */
+    need[UI_P_DATASET] = a->dataset.build(&m, items, UI_MAX_ITEMS) + 2 + (a->focus == UI_P_DATASET ? 2 : 0);
+    need[UI_P_HPARAMS] = a->hparams.build(&m, items, UI_MAX_ITEMS) + 2 + (a->focus == UI_P_HPARAMS ? 2 : 0);
+    /* the input line, the column heads, the layers, the frame */
+    need[UI_P_ARCH] = a->draft.n_layers + 4;
+    if (a->focus == UI_P_ARCH)
+        need[UI_P_ARCH] += ui_wrap_lines(ui_arch_hints[0], w) + ui_wrap_lines(ui_arch_hints[1], w);
+    if (a->focus == UI_P_ARCH && need[UI_P_ARCH] < 10)
+        need[UI_P_ARCH] = 10;   /* the panel shows its hints from 8 rows inside */
+}
+
+void ui_app_layout(ui_app *a)
+{
+    int need[3];
+    if (a->focus == UI_P_VIEW2 && a->cols < UI_TWO_VIEWS_W)
+        a->focus = UI_P_CONFUSION;   /* narrowed below two views: the first slot has it */
+    ui_app_left_need(a, need);
+    ui_layout_compute(&a->lay, a->cols, a->lines, a->focus, a->left_open, a->zoom, need);
 }
 
 void ui_app_update_changed(ui_app *a)
@@ -118,6 +167,17 @@ static bool grow_history(ui_app *a, int need)
     return true;
 }
 
+void ui_app_new_run(ui_app *a)
+{
+    if (strcmp(a->hist_name, a->loaded.name) != 0)
+        a->slot.views.ghost_len = 0;   /* another preset: the last run's curves compare with nothing here */
+    else if (a->hist_len > 0)
+        ui_views_keep_ghost(&a->slot.views, a->hist, a->hist_len);
+    snprintf(a->hist_name, sizeof a->hist_name, "%s", a->loaded.name);
+    a->hist_len = 0;
+    a->hist_run = a->snap.run;
+}
+
 static void pull_snapshot(ui_app *a)
 {
     if (!ui_worker_snapshot(a->w, &a->snap, &a->seen_seq))
@@ -132,19 +192,16 @@ static void pull_snapshot(ui_app *a)
         if (a->snap.notice[0])
             ui_app_message(a, a->snap.notice_error, "%s", a->snap.notice);
     }
-    if (a->snap.run != a->hist_run) {
-        /* the previous run's curves stay as a faint ghost for comparison */
-        if (a->hist_len > 0)
-            ui_views_keep_ghost(&a->slot.views, a->hist, a->hist_len);
-        a->hist_len = 0;
-        a->hist_run = a->snap.run;
-    }
+    if (a->snap.run != a->hist_run)
+        ui_app_new_run(a);
     if (a->view_pick && a->snap.state != UI_RUN_LOADING) {
         a->view_pick = false;
         a->slot.view = a->snap.race.on ? UI_V_RACE : ui_view_default(&a->draft, &a->snap);
         a->slot.views.lesson_scroll = 0;
         a->slot.views.step_on = false;
+        a->view2_set = false;
     }
+    ui_app_pair_view(a);
     ui_app_sync_view(a);
     if (a->snap.history_len < a->hist_len)
         a->hist_len = 0;
@@ -206,9 +263,10 @@ static void draw_panel(ui_app *a, const ui_model *m, int p)
     ui_style border = ui_st(th, focused ? UI_R_BORDER_FOCUS : UI_R_BORDER);
     ui_style title = ui_st(th, focused ? UI_R_TITLE_FOCUS : UI_R_TITLE);
     char t[96];
-    if (p == UI_P_CONFUSION)
-        snprintf(t, sizeof t, "%s %s", ui_view_key(a->slot.view), ui_view_name(a->slot.view, &a->snap));
-    else
+    if (p == UI_P_CONFUSION || p == UI_P_VIEW2) {
+        int v = p == UI_P_CONFUSION ? a->slot.view : a->slot2.view;
+        snprintf(t, sizeof t, "%s %s", ui_view_key(v), ui_view_name(v, &a->snap));
+    } else
         snprintf(t, sizeof t, "%d %s", p + 1, ui_panel_title(p));
     const ui_panel_class *cls = a->panel[p]->cls;
     if (a->lay.collapsed[p]) {
@@ -227,10 +285,14 @@ static void draw_panel(ui_app *a, const ui_model *m, int p)
     ui_grid_box(g, r, t, border, title, !th->utf8);
     if (p == UI_P_CONFUSION)
         ui_view_tabs(g, r, a->slot.view, th, border);
+    else if (p == UI_P_VIEW2 && focused)
+        ui_view2_hint(g, r, a->slot2.view, th);
     ui_rect c = ui_rect_make(r.x + 1, r.y + 1, r.w - 2, r.h - 2);
     if (c.w <= 0 || c.h <= 0)
         return;
-    ui_panel_draw(a->panel[p], g, c, m);
+    ui_model mp = *m;
+    mp.frame = r;
+    ui_panel_draw(a->panel[p], g, c, &mp);
 }
 
 /* The terminal's title (OSC 2): "nnterm: NAME", written when it changes; the title the terminal had
@@ -259,6 +321,7 @@ static void render(ui_app *a)
     if (a->lay.too_small) {
         ui_small_draw(g, &a->th, a->cols, a->lines, a->confirm == UI_CONFIRM_QUIT);
     } else {
+        ui_app_layout(a);   /* the left panels' needs follow the draft */
         ui_model m = ui_app_model(a);
         for (int p = 0; p < UI_P_COUNT; p++)
             draw_panel(a, &m, p);
@@ -284,11 +347,8 @@ static void render(ui_app *a)
 
 void ui_app_relayout(ui_app *a)
 {
-    int lines, cols;
-    getmaxyx(stdscr, lines, cols);
-    a->lines = lines;
-    a->cols = cols;
-    ui_layout_compute(&a->lay, cols, lines, a->focus, a->left_open, a->zoom);
+    getmaxyx(stdscr, a->lines, a->cols);
+    ui_app_layout(a);
     a->dirty = true;
 }
 

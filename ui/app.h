@@ -53,6 +53,7 @@ typedef struct ui_app {
     nn_epoch_stats *hist;               /* (hist_cap) copy of the worker's history */
     int hist_len, hist_cap;
     uint64_t hist_run;
+    char hist_name[sizeof ((nn_preset *)0)->name];   /* the preset (loaded.name) the run of hist is of */
     double *series;                     /* (3, hist_cap) train, val, test loss */
 
     /* the panels (ui_app_init wires them) */
@@ -61,6 +62,10 @@ typedef struct ui_app {
     ui_panel loss;
     ui_slot_panel slot;                 /* the lower right slot: slot.view, slot.views */
     ui_pins pins;                       /* the pinned runs (P; pins.h): owned here, main thread */
+    ui_slot_panel slot2;                /* the second slot beside it (UI_TWO_VIEWS_W columns on):
+                                           slot2.view; its views' state is slot.views */
+    bool view2_set;                     /* the user picked slot2's view (v in it); else it is
+                                           ui_view_pair of slot.view */
     ui_panel *panel[UI_P_COUNT];        /* by ui_panel_id */
     bool view_pick;                     /* pick the view for the next preset once it has loaded */
 
@@ -93,8 +98,23 @@ void ui_app_update_changed(ui_app *a);
 void ui_app_init(ui_app *a);
 /* What the panels draw from, as of now (the message only while it shows). */
 ui_model ui_app_model(const ui_app *a);
+/* A new run began (snapshot.run changed): the history starts again, the previous run's curves stay
+ * as the Loss chart's ghost when the run is of the same preset (a reset, new weights, a changed
+ * setting), and go when another was opened (issue 14: they carried into a different preset). */
+void ui_app_new_run(ui_app *a);
 /* Lays the panels out again for the terminal's size (getmaxyx) and marks the frame dirty. */
 void ui_app_relayout(ui_app *a);
+/* The rows, frame included, the Dataset, Architecture and Hyperparameters panels want for the draft
+ * (their lines, two for the hint under a list, the frame). */
+void ui_app_left_need(const ui_app *a, int need[3]);
+/* The panels laid out for a->cols x a->lines and the draft's left panels (ui_app_left_need). */
+void ui_app_layout(ui_app *a);
+/* The second slot is on the screen (UI_TWO_VIEWS_W columns on, not zoomed on another panel). */
+bool ui_app_two_views(const ui_app *a);
+/* slot2 shows the pair of slot.view unless the user picked another (never slot.view). */
+void ui_app_pair_view(ui_app *a);
+/* The model for view slot p (UI_P_CONFUSION or UI_P_VIEW2): frame is that slot's. */
+ui_model ui_app_slot_model(const ui_app *a, int p);
 double ui_now(void);
 
 /* P: pins the current run (its curves, figures, preset, boundary), with a message. */

@@ -11,8 +11,12 @@ static int digits(long v)
     return d;
 }
 
-/* The matrix's columns in r: the name column's width *nw and each cell's *cw; the largest count. */
-static int layout(ui_rect r, const int *cm, int k, const char (*names)[NN_NAME_MAX], int *nw_out, int *cw_out)
+/* The matrix's columns in r: the name column's width *nw, each cell's *cw columns and *ch rows; the
+ * largest count. A cell is one row, as wide as its count, until r has rows to spare beyond the summary,
+ * the matrix, a blank line and the metrics table: then up to 3 rows a cell, 6 columns a row of it
+ * (about square on a terminal's cells) while the width allows. */
+static int layout(ui_rect r, const int *cm, int k, const char (*names)[NN_NAME_MAX], int *nw_out, int *cw_out,
+                  int *ch_out)
 {
     int maxc = 0;
     for (int i = 0; i < k * k; i++)
@@ -28,6 +32,13 @@ static int layout(ui_rect r, const int *cm, int k, const char (*names)[NN_NAME_M
     if (nw > 12) nw = 12;
     int cw = digits(maxc) + 2;
     if (cw < 4) cw = 4;
+    int ch = 1 + (r.h - (2 + k) - (2 + k)) / k;
+    if (ch < 1) ch = 1;
+    if (ch > 3) ch = 3;
+    if (ch > 1 && cw < 6 * ch)
+        cw = (r.w - nw - 1) / k < 6 * ch ? (r.w - nw - 1) / k : 6 * ch;
+    if (cw < digits(maxc) + 2)
+        cw = digits(maxc) + 2 < 4 ? 4 : digits(maxc) + 2;
     if (nw + 1 + k * cw > r.w) {
         cw = (r.w - nw - 1) / k;
         if (cw < 2) {
@@ -39,6 +50,7 @@ static int layout(ui_rect r, const int *cm, int k, const char (*names)[NN_NAME_M
         nw = 2;
     *nw_out = nw;
     *cw_out = cw;
+    *ch_out = ch;
     return maxc;
 }
 
@@ -47,10 +59,10 @@ bool ui_heatmap_cell_at(ui_rect r, const int *cm, int k, const char (*names)[NN_
 {
     if (k <= 0 || r.w < 10)
         return false;
-    int nw, cw;
-    layout(r, cm, k, names, &nw, &cw);
-    int i = y - (r.y + 2), j = x - (r.x + nw + 1);
-    if (i < 0 || i >= k || i + 2 >= r.h || j < 0 || j >= k * cw)
+    int nw, cw, ch;
+    layout(r, cm, k, names, &nw, &cw, &ch);
+    int dy = y - (r.y + 2), i = dy >= 0 ? dy / ch : -1, j = x - (r.x + nw + 1);
+    if (i < 0 || i >= k || dy + 2 >= r.h || j < 0 || j >= k * cw)
         return false;
     *a = i;
     *p = j / cw;
@@ -61,9 +73,9 @@ int ui_heatmap_metrics_at(ui_rect r, const int *cm, int k, const char (*names)[N
 {
     if (k <= 0 || r.w < 10)
         return -1;
-    int nw, cw;
-    layout(r, cm, k, names, &nw, &cw);
-    int y = r.y + 2 + k, y_end = r.y + r.h;   /* as ui_heatmap_confusion lays it out */
+    int nw, cw, ch;
+    layout(r, cm, k, names, &nw, &cw, &ch);
+    int y = r.y + 2 + k * ch, y_end = r.y + r.h;   /* as ui_heatmap_confusion lays it out */
     if (y + 2 > y_end)
         return -1;
     if (y + 2 + k <= y_end)
@@ -74,21 +86,24 @@ int ui_heatmap_metrics_at(ui_rect r, const int *cm, int k, const char (*names)[N
 
 void ui_heatmap_mark(ui_grid *g, ui_rect r, const int *cm, int k, const char (*names)[NN_NAME_MAX], int a, int p)
 {
-    if (k <= 0 || r.w < 10 || a < 0 || p < 0 || a >= k || p >= k || a + 2 >= r.h)
+    if (k <= 0 || r.w < 10 || a < 0 || p < 0 || a >= k || p >= k)
         return;
-    int nw, cw;
-    layout(r, cm, k, names, &nw, &cw);
+    int nw, cw, ch;
+    layout(r, cm, k, names, &nw, &cw, &ch);
+    if (a * ch + 2 >= r.h)
+        return;
     /* reverse video alone reads like the diagonal's: the cell is also underlined and, where its
-     * first column is blank, pointed at (U+25B6, '>' in ASCII) */
-    for (int x = 0; x < cw; x++) {
-        ui_cell *c = ui_grid_at(g, r.x + nw + 1 + p * cw + x, r.y + 2 + a);
-        if (!c)
-            continue;
-        c->attr ^= UI_A_REVERSE;
-        c->attr |= UI_A_UNDERLINE;
-        if (x == 0 && c->ch == ' ')
-            c->ch = g->ascii ? '>' : 0x25B6;
-    }
+     * first column is blank, pointed at (U+25B6, '>' in ASCII) on the count's row */
+    for (int dy = 0; dy < ch && a * ch + dy + 2 < r.h; dy++)
+        for (int x = 0; x < cw; x++) {
+            ui_cell *c = ui_grid_at(g, r.x + nw + 1 + p * cw + x, r.y + 2 + a * ch + dy);
+            if (!c)
+                continue;
+            c->attr ^= UI_A_REVERSE;
+            c->attr |= UI_A_UNDERLINE;
+            if (x == 0 && dy == ch / 2 && c->ch == ' ')
+                c->ch = g->ascii ? '>' : 0x25B6;
+        }
 }
 
 void ui_heatmap_confusion(ui_grid *g, ui_rect r, const int *cm, int k, const char (*names)[NN_NAME_MAX],
@@ -108,8 +123,8 @@ void ui_heatmap_confusion(ui_grid *g, ui_rect r, const int *cm, int k, const cha
     ui_grid_printf(g, x, y, r.x + r.w - x, val, "%.3f", m->macro_f1);
     if (++y >= y_end)
         return;
-    int nw, cw;
-    int maxc = layout(r, cm, k, names, &nw, &cw);
+    int nw, cw, ch;
+    int maxc = layout(r, cm, k, names, &nw, &cw, &ch);
     bool counts = cw >= digits(maxc) + 1;
     /* header: predicted class initials / indices */
     ui_grid_printf(g, r.x, y, nw, dim, "%-*s", nw, "act\\pred");
@@ -124,20 +139,23 @@ void ui_heatmap_confusion(ui_grid *g, ui_rect r, const int *cm, int k, const cha
             snprintf(h, sizeof h, "%d", j);
         else
             snprintf(h, sizeof h, "%.*s", cw - 1, names[j]);
-        ui_grid_printf(g, r.x + nw + 1 + j * cw, y, cw, dim, "%*s", cw - 1, h);
+        int pad = ch > 1 ? (cw - (int)strlen(h)) / 2 : 0;   /* over the counts: centred in tall cells */
+        ui_grid_printf(g, r.x + nw + 1 + j * cw + pad, y, cw - pad, dim, "%*s", ch > 1 ? (int)strlen(h) : cw - 1, h);
     }
     y++;
-    for (int i = 0; i < k && y < y_end; i++, y++) {
+    for (int i = 0; i < k && y < y_end; i++, y += ch) {
+        int mid = y + ch / 2 < y_end ? y + ch / 2 : y;   /* the name and the counts: the cell's middle row */
         if (numbers) {
             char nm[NN_NAME_MAX + 8];
             snprintf(nm, sizeof nm, "%d %s", i, names[i]);
-            ui_grid_printf(g, r.x, y, nw, lab, "%-*.*s", nw, nw, nm);
+            ui_grid_printf(g, r.x, mid, nw, lab, "%-*.*s", nw, nw, nm);
         } else {
-            ui_grid_printf(g, r.x, y, nw, lab, "%-*.*s", nw, nw, names[i]);
+            ui_grid_printf(g, r.x, mid, nw, lab, "%-*.*s", nw, nw, names[i]);
         }
         long row = 0;
         for (int j = 0; j < k; j++)
             row += cm[i * k + j];
+        int rows = y + ch <= y_end ? ch : y_end - y;
         for (int j = 0; j < k; j++) {
             int c = cm[i * k + j];
             double frac = row > 0 ? (double)c / (double)row : 0;
@@ -145,11 +163,15 @@ void ui_heatmap_confusion(ui_grid *g, ui_rect r, const int *cm, int k, const cha
             if (i == j && th->heat_n == 0)
                 hs.attr |= UI_A_UNDERLINE;
             int cx = r.x + nw + 1 + j * cw;
-            ui_grid_fill(g, ui_rect_make(cx, y, cw, 1), ' ', hs);
+            ui_grid_fill(g, ui_rect_make(cx, y, cw, rows), ' ', hs);
+            /* one-row cells right-aligned as a table's numbers; taller ones centred */
+            int pad = ch > 1 ? (cw - digits(c)) / 2 : 0;
             if (counts)
-                ui_grid_printf(g, cx, y, cw, hs, "%*d ", cw - 1, c);
+                ui_grid_printf(g, cx + pad, mid, cw - pad, hs, "%*d ", ch > 1 ? digits(c) : cw - 1, c);
         }
     }
+    if (y > y_end)
+        y = y_end;
     if (y + 2 > y_end)
         return;
     if (y + 2 + k <= y_end)   /* a blank line between the tables when everything still fits */

@@ -7,44 +7,71 @@
 #include <stdio.h>
 #include <string.h>
 
-static void set_focus(ui_app *a, int p)
+/* Focus on panel p (wrapped; dir the way Tab went, to step over the second slot when it is not
+ * shown). */
+static void set_focus_dir(ui_app *a, int p, int dir)
 {
     a->focus = (p + UI_P_COUNT) % UI_P_COUNT;
+    if (a->focus == UI_P_VIEW2 && a->cols < UI_TWO_VIEWS_W)
+        a->focus = dir < 0 ? UI_P_CONFUSION : UI_P_DATASET;
     if (a->focus <= UI_P_HPARAMS)
         a->left_open = a->focus;
     ui_app_relayout(a);
 }
 
+static void set_focus(ui_app *a, int p)
+{
+    set_focus_dir(a, p, 1);
+}
+
 void ui_app_sync_view(ui_app *a)
 {
-    const ui_view_def *v = ui_view(a->slot.view);
+    bool two = a->cols >= UI_TWO_VIEWS_W;
     ui_intent in;
     memset(&in, 0, sizeof in);
-    if (a->slot.views.units_on && a->slot.view != UI_V_NEURONS) {
+    if (a->slot.views.units_on && a->slot.view != UI_V_NEURONS && !(two && a->slot2.view == UI_V_NEURONS)) {
         in.kind = UI_INTENT_UNITS;   /* the Neurons view is not shown: its maps cost nothing */
         ui_app_act(a, &in);
-        memset(&in, 0, sizeof in);
     }
-    if (!v->sync)
-        return;
-    ui_model m = ui_app_model(a);
-    v->sync(&a->slot.views, &m, &in);
-    ui_app_act(a, &in);
+    for (int k = 0; k < (two ? 2 : 1); k++) {
+        int p = k ? UI_P_VIEW2 : UI_P_CONFUSION;
+        const ui_view_def *v = ui_view(k ? a->slot2.view : a->slot.view);
+        if (!v->sync)
+            continue;
+        memset(&in, 0, sizeof in);
+        ui_model m = ui_app_slot_model(a, p);
+        v->sync(&a->slot.views, &m, &in);
+        ui_app_act(a, &in);
+    }
 }
 
 void ui_app_show_view(ui_app *a, int v)
 {
     a->slot.view = (v + UI_V_COUNT) % UI_V_COUNT;
     a->view_pick = false;   /* the user's choice wins over the preset's default view */
+    ui_app_pair_view(a);
     if (a->focus != UI_P_CONFUSION)
         set_focus(a, UI_P_CONFUSION);
     a->dirty = true;
     ui_app_sync_view(a);
 }
 
+/* v and V with the second slot focused: its view steps by dir, over the first slot's. */
+static void step_view2(ui_app *a, int dir)
+{
+    int v = a->slot2.view;
+    do
+        v = (v + dir + UI_V_COUNT) % UI_V_COUNT;
+    while (v == a->slot.view);
+    a->slot2.view = v;
+    a->view2_set = true;
+    a->dirty = true;
+    ui_app_sync_view(a);
+}
+
 void ui_app_panel_key(ui_app *a, int p, ui_cmd c)
 {
-    ui_model m = ui_app_model(a);
+    ui_model m = ui_app_slot_model(a, p == UI_P_VIEW2 ? UI_P_VIEW2 : UI_P_CONFUSION);
     ui_intent in;
     if (ui_panel_key(a->panel[p], &m, c, &in) & UI_REDRAW)
         a->dirty = true;
@@ -115,9 +142,9 @@ static void on_mouse(ui_app *a)
         return;
     ui_panel *pan = a->panel[p];
     if (pan->cls->click) {
-        ui_model m = ui_app_model(a);
+        ui_model m = ui_app_slot_model(a, p == UI_P_VIEW2 ? UI_P_VIEW2 : UI_P_CONFUSION);
         pan->cls->click(pan, &m, ui_rect_make(r.x + 1, r.y + 1, r.w - 2, r.h - 2), ev.x, ev.y);
-        if (p == UI_P_CONFUSION)
+        if (p == UI_P_CONFUSION || p == UI_P_VIEW2)
             ui_app_sync_view(a);   /* a click may select something the worker computes (a confusion cell) */
     }
 }
@@ -166,8 +193,8 @@ static void normal_key(ui_app *a, ui_cmd c)
     case UI_ACT_LR_DOWN: ui_app_change_lr(a, 0.5); break;
     case UI_ACT_PACE_UP: ui_app_step_pace(a, 1); break;
     case UI_ACT_PACE_DOWN: ui_app_step_pace(a, -1); break;
-    case UI_ACT_NEXT_PANEL: set_focus(a, a->focus + 1); break;
-    case UI_ACT_PREV_PANEL: set_focus(a, a->focus - 1); break;
+    case UI_ACT_NEXT_PANEL: set_focus_dir(a, a->focus + 1, 1); break;
+    case UI_ACT_PREV_PANEL: set_focus_dir(a, a->focus - 1, -1); break;
     case UI_ACT_FOCUS: set_focus(a, c.arg); break;
     case UI_ACT_CANCEL:
         if (a->zoom) { a->zoom = false; ui_app_relayout(a); }
@@ -185,8 +212,14 @@ static void normal_key(ui_app *a, ui_cmd c)
         break;
     }
     case UI_ACT_VIEW: ui_app_show_view(a, c.arg); break;
-    case UI_ACT_NEXT_VIEW: ui_app_show_view(a, a->slot.view + 1); break;
-    case UI_ACT_PREV_VIEW: ui_app_show_view(a, a->slot.view - 1); break;
+    case UI_ACT_NEXT_VIEW:
+        if (a->focus == UI_P_VIEW2) step_view2(a, 1);
+        else ui_app_show_view(a, a->slot.view + 1);
+        break;
+    case UI_ACT_PREV_VIEW:
+        if (a->focus == UI_P_VIEW2) step_view2(a, -1);
+        else ui_app_show_view(a, a->slot.view - 1);
+        break;
     case UI_ACT_ZOOM: a->zoom = !a->zoom; ui_app_relayout(a); break;
     case UI_ACT_MOUSE: on_mouse(a); break;
     default: ui_app_panel_key(a, a->focus, c); break;
@@ -198,7 +231,8 @@ void ui_app_on_key(ui_app *a, int key)
     ui_mode m = a->mode;
     if (a->lay.too_small)
         m = a->mode == UI_MODE_CONFIRM && a->confirm == UI_CONFIRM_QUIT ? UI_MODE_CONFIRM : UI_MODE_SMALL;
-    ui_cmd c = ui_key_dispatch(m, a->focus, key);
+    /* the second slot takes the view keys as the first does */
+    ui_cmd c = ui_key_dispatch(m, a->focus == UI_P_VIEW2 ? UI_P_CONFUSION : a->focus, key);
     if (c.act == UI_ACT_NONE)
         return;
     a->dirty = true;

@@ -357,6 +357,10 @@ void ui_list_prepare(ui_panel *p, const ui_model *m, ui_rect r)
     ui_list_panel *l = (ui_list_panel *)p;
     l->n_items = l->build(m, l->items, UI_MAX_ITEMS);
     clamp_cursor(l, 1);
+    if (m->msg && m->msg_err && m->msg_since != l->msg_at) {   /* a new error: of the line the cursor is on */
+        l->msg_at = m->msg_since;
+        l->msg_line = l->cursor;
+    }
     int list_h = r.h - msg_rows(l, m, r);
     int *scroll = &l->scroll;
     int cur = l->cursor;
@@ -447,7 +451,9 @@ void ui_list_draw(const ui_panel *p, ui_grid *g, ui_rect r, const ui_model *m)
         ui_style ms = ui_st(th, e->ok ? UI_R_OK : UI_R_ERROR);
         /* the validator's message, wrapped over the last rows */
         bottom_text(g, r, shown, e->msg, ms);
-    } else if (focused && m->msg_err && m->msg) {
+    } else if (focused && m->msg_err && m->msg && m->msg_since == l->msg_at && cur == l->msg_line) {
+        /* the error in the hint's place until the cursor moves on (issue 14: a locked key's message
+         * stayed over the next line's hint for the message's whole time) */
         bottom_text(g, r, shown, m->msg, ui_st(th, UI_R_ERROR));
     } else if (focused) {
         const ui_item *it = &l->items[cur];

@@ -34,8 +34,8 @@ const ui_keybind ui_keytab[] = {
 #define VIEW_KEY(id, name, key, label, help) {{key}, UI_ACT_VIEW, UI_V_##id, UI_CTX_ALL, label, help},
     UI_VIEW_ROWS(VIEW_KEY)
 #undef VIEW_KEY
-    {{'v'}, UI_ACT_NEXT_VIEW, 0, UI_CTX_ALL, "v", "next view in the lower right (5 .. i)"},
-    {{'V'}, UI_ACT_PREV_VIEW, 0, UI_CTX_ALL, "V", "previous view in the lower right"},
+    {{'v'}, UI_ACT_NEXT_VIEW, 0, UI_CTX_ALL, "v", "next view in the lower right (5 .. i), or the focused one"},
+    {{'V'}, UI_ACT_PREV_VIEW, 0, UI_CTX_ALL, "V", "previous view (two views from 200 columns: Tab, click)"},
     {{KEY_UP, 'k'}, UI_ACT_UP, 0, UI_CTX_ALL, "Up k", "previous field or layer"},
     {{KEY_DOWN, 'j'}, UI_ACT_DOWN, 0, UI_CTX_ALL, "Down j", "next field or layer"},
     {{KEY_LEFT, 'h'}, UI_ACT_LEFT, 0, UI_CTX_ALL, "Left h", "previous choice / column"},

@@ -66,12 +66,23 @@ typedef struct {
     const ui_views *views;          /* the views' selections and the previous run's curves */
     const ui_pins *pins;            /* the pinned runs (P): the Loss overlay, the Compare view */
     const ui_layout *lay;
+    ui_rect frame;                  /* the frame of the view slot being drawn or given a key (the
+                                       views' geometry: a page, a click's place) */
     int focus;                      /* the focused panel (ui_panel_id) */
     bool logy;                      /* the loss charts' log scale */
     const ui_edit *edit;            /* the line being edited, or NULL */
     const char *msg;                /* the status bar's message while it shows, or NULL */
     bool msg_err;                   /* msg is an error */
+    double msg_since;               /* when msg was shown (ui_now): tells one message from the next */
 } ui_model;
+
+/* The frame of the view slot m is for: m->frame, or (a model built without it) the first slot's. */
+static inline ui_rect ui_model_frame(const ui_model *m)
+{
+    if (m->frame.w > 0)
+        return m->frame;
+    return m->lay ? m->lay->panel[UI_P_CONFUSION] : ui_rect_make(0, 0, 0, 0);
+}
 
 /* ---- what a key asks for ---- */
 
@@ -170,6 +181,9 @@ typedef struct {
     int (*build)(const ui_model *m, ui_item *out, int max);   /* its lines for the model */
     int cursor, scroll;
     int sub;                            /* TOGGLES: the name picked on the cursor's line */
+    double msg_at;                      /* the error message last seen (its msg_since) ... */
+    int msg_line;                       /* ... and the line the cursor was on: the error takes the
+                                           hint's place while the cursor stays there */
     int n_items;
     ui_item items[UI_MAX_ITEMS];        /* built for the last model seen */
 } ui_list_panel;
@@ -182,12 +196,17 @@ typedef struct {
     nn_preset next;                     /* the layers an APPLY intent proposes */
 } ui_arch_panel;
 
-/* The lower right slot (panel_views.c): one view at a time. */
+/* A view slot (panel_views.c): one view at a time; the lower right one (UI_P_CONFUSION) and, from
+ * UI_TWO_VIEWS_W columns, the second beside it (UI_P_VIEW2), which shares the first's state. */
 typedef struct {
     ui_panel base;
     int view;                           /* ui_view_id */
     ui_views views;                     /* the views' own state */
+    ui_views *shared;                   /* the state used instead of views (the second slot), or NULL */
 } ui_slot_panel;
+
+/* The Architecture panel's two hints under the layers while it has the focus. */
+extern const char *const ui_arch_hints[2];
 
 extern const ui_panel_class ui_dataset_class, ui_hparams_class, ui_arch_class, ui_loss_class, ui_slot_class;
 
@@ -230,9 +249,16 @@ const char *ui_view_name(int v, const ui_snapshot *s);
 /* The view a freshly loaded preset opens on: Lesson if it has one, else Boundary when the data has
  * a picture, else Confusion. */
 int ui_view_default(const nn_preset *draft, const ui_snapshot *s);
+/* The view the second slot shows beside v when the user has not picked one: for data drawn in the
+ * Boundary view Boundary and Neurons, for image data Confusion and Samples, else Confusion and Health
+ * (a 1-D fit: Boundary and Health, the Fit being the same curve; Lesson beside the preset's first
+ * view, Network beside Step). Never v. */
+int ui_view_pair(int v, const ui_snapshot *s);
 /* The title strip on the slot's top border: its views with their keys, the current one (view)
  * highlighted by the box's title. */
 void ui_view_tabs(ui_grid *g, ui_rect frame, int view, const ui_theme *th, ui_style border);
+/* The second slot's hint on its top border while it has the focus: which keys change its view. */
+void ui_view2_hint(ui_grid *g, ui_rect frame, int view, const ui_theme *th);
 /* The view whose tab is at column x of the strip on frame's top row, or -1. */
 int ui_view_tab_at(int view, ui_rect frame, int x);
 

@@ -135,8 +135,7 @@ static void draw(const ui_panel *p, ui_grid *g, ui_rect r, const ui_model *m)
         if (used < 2 && a->col == 1)
             ui_grid_wrap(g, r.x, y + used, r.w, ye - y - used, hint, dim);
     } else if (focused) {
-        static const char *const hints[2] = {"Enter edit  a add  d remove  K/J move",
-                                             "last layer: the output (auto = dataset)"};
+        const char *const *hints = ui_arch_hints;
         int need = ui_wrap_lines(hints[0], r.w) + ui_wrap_lines(hints[1], r.w);
         y = ye - need < yl ? yl : ye - need;
         if (y > ye - 2)
@@ -145,6 +144,9 @@ static void draw(const ui_panel *p, ui_grid *g, ui_rect r, const ui_model *m)
         ui_grid_wrap(g, r.x, y, r.w, ye - y, hints[1], dim);
     }
 }
+
+const char *const ui_arch_hints[2] = {"Enter edit  a add  d remove  K/J move",
+                                      "last layer: the output (auto = dataset)"};
 
 /* The layers of next, if the engine accepts them, as an APPLY intent; else its message. */
 static unsigned apply_layers(ui_arch_panel *a, ui_intent *out)

@@ -184,7 +184,10 @@ ui_rect ui_boundary_aspect(ui_rect plot, const ui_snapshot *s)
         plot.w = w;
     } else {
         int h = (int)lround(plot.w * yr / (2.0 * xr));
-        plot.h = h < 2 ? 2 : h;
+        if (h < 2)
+            h = 2;
+        plot.y += (plot.h - h) / 2;   /* a wide plot in a tall area: centred down too */
+        plot.h = h;
     }
     return plot;
 }

@@ -100,15 +100,17 @@ static const char *lesson_text(const nn_preset *p, bool utf8, char *out, int n)
 }
 
 /* The lines of the text shown at once in the view's content rectangle r (below the title, above the
- * locked keys) and the lines of the text in all; draw and key share them, so a page is what shows. */
+ * locked keys; when the text does not fit, above the line that says there is more) and the lines of
+ * the text in all; draw and key share them, so a page is what shows. */
 static void geometry(ui_rect r, const nn_preset *p, const char *tx, int *rows, int *total)
 {
     int lockrows = p->lesson.n_locked > 0 && r.h >= 6 ? 2 : 0;
-    *rows = r.h - 1 - lockrows;
+    int avail = r.h - 1 - lockrows;
     *total = layout(NULL, 0, 0, r.w - 1, 0, 0, tx, (ui_style){-1, -1, 0});
+    *rows = *total > avail && avail >= 3 ? avail - 1 : avail;
 }
 
-void ui_lesson_panel(ui_grid *g, ui_rect r, const nn_preset *p, const ui_views *v, const ui_theme *th)
+void ui_lesson_panel(ui_grid *g, ui_rect r, const nn_preset *p, const ui_views *v, const ui_theme *th, bool focused)
 {
     ui_style dim = ui_st(th, UI_R_DIM);
     if (r.w < 10 || r.h < 1)
@@ -149,6 +151,15 @@ void ui_lesson_panel(ui_grid *g, ui_rect r, const nn_preset *p, const ui_views *
         /* a scroll mark in the last column */
         int pos = (int)((long)skip * (rows - 1) / (total - rows > 0 ? total - rows : 1));
         ui_grid_put(g, r.x + r.w - 1, y + pos, th->utf8 ? 0x2590 : '#', dim);
+        /* under the text, what is left and the key that shows it (issue 14: at 80x24 the text
+         * stopped mid-sentence with only the mark to say so) */
+        int left = total - skip - rows;
+        if (left > 0 && rows < r.h - 1 - lockrows) {
+            char b[96];
+            snprintf(b, sizeof b, "%s %d more line%s: %s", th->utf8 ? "\xe2\x96\xbe" : "v", left, left == 1 ? "" : "s",
+                     focused ? "PgDn" : "i, then PgDn");
+            ui_text_cols(g, r.x, y + rows, r.w - 1, b, ui_st(th, UI_R_LABEL));
+        }
     }
     if (lockrows) {
         char b[600];
@@ -161,14 +172,18 @@ void ui_lesson_panel(ui_grid *g, ui_rect r, const nn_preset *p, const ui_views *
 
 static void draw(ui_grid *g, ui_rect r, const ui_model *m)
 {
-    ui_lesson_panel(g, r, m->draft, m->views, m->th);
+    /* the keys reach the view when its slot has the focus */
+    ui_rect fr = ui_model_frame(m);
+    bool focused = m->lay && m->focus >= 0 && m->focus < UI_P_COUNT &&
+                   memcmp(&m->lay->panel[m->focus], &fr, sizeof fr) == 0;
+    ui_lesson_panel(g, r, m->draft, m->views, m->th, focused);
 }
 
 static unsigned key(ui_views *v, const ui_model *m, ui_cmd c, ui_intent *out)
 {
     (void)out;
     /* the view's content: the slot inside its frame, as the frame draws it */
-    ui_rect fr = m->lay->panel[UI_P_CONFUSION];
+    ui_rect fr = ui_model_frame(m);
     static char text[2 * sizeof m->draft->lesson.text];
     int rows, total;
     geometry(ui_rect_make(fr.x + 1, fr.y + 1, fr.w - 2, fr.h - 2), m->draft,

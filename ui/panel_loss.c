@@ -79,13 +79,15 @@ static void draw(const ui_panel *p, ui_grid *g, ui_rect r, const ui_model *m)
     if (v->ghost_len > total && !(pins && pins->n))
         total = v->ghost_len;
     ui_rect cr = r;
-    if (pins && pins->n && r.h >= 9) {
+    bool pinned = pins && pins->n && r.h >= 8;
+    if (pinned) {
         int rows = ui_pins_legend_rows(pins, m->draft, r.w, r.h >= 16 ? 3 : 1);
         ui_pins_legend(g, ui_rect_make(r.x, r.y, r.w, rows), pins, m->draft, m->th);
         cr.y += rows;
         cr.h -= rows;
     }
-    bool acc_line = r.h >= 8 && n > 0;
+    /* 8 rows (80x24): the pins' legend takes the accuracy line's place, so that the chart keeps its rows */
+    bool acc_line = r.h >= (pinned ? 9 : 8) && n > 0;
     if (acc_line)
         cr.h--;   /* one line of accuracy under the chart */
     ui_chart_draw(g, cr, s, ns, total, m->logy, m->th, &canvas);

@@ -569,7 +569,7 @@ static void draw(ui_grid *g, ui_rect r, const ui_model *m)
 /* The view's layout in the slot as the frame draws it (the inside of the slot's border). */
 static void slot_layout(neu_layout *L, const ui_model *m, const ui_views *v)
 {
-    ui_rect f = m->lay ? m->lay->panel[UI_P_CONFUSION] : ui_rect_make(0, 0, 0, 0);
+    ui_rect f = ui_model_frame(m);
     memset(L, 0, sizeof *L);
     if (f.w > 2 && f.h > 2)
         layout(L, m->snap, v, ui_rect_make(f.x + 1, f.y + 1, f.w - 2, f.h - 2));

@@ -182,7 +182,7 @@ static unsigned key(ui_views *v, const ui_model *m, ui_cmd c, ui_intent *out)
     const ui_snap_samples *s = &m->snap->samples;
     int step = 8;
     if (m->lay) {   /* a page: the pictures the slot shows */
-        ui_rect f = m->lay->panel[UI_P_CONFUSION];
+        ui_rect f = ui_model_frame(m);
         ui_rect r = ui_rect_make(f.x + 1, f.y + 1, f.w - 2, f.h - 2);
         int pw = 7, ph = 2;
         cell_size(s, ui_rect_make(r.x, r.y + 1, r.w, r.h - 1), m->th->level == UI_COLOR_256 && m->th->utf8, &pw, &ph);

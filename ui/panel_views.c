@@ -49,6 +49,28 @@ int ui_view_default(const nn_preset *draft, const ui_snapshot *s)
  * room for the experiment's name (ui_name_draw wants a run of 8 border glyphs). */
 #define TAB_NAME_ROOM 12
 
+int ui_view_pair(int v, const ui_snapshot *s)
+{
+    bool plane = s->boundary.kind == UI_VIEW_BOUNDARY || s->boundary.kind == UI_VIEW_SURFACE;
+    bool images = s->samples.valid;
+    int first = plane ? UI_V_BOUNDARY : UI_V_CONFUSION;
+    int p = first;
+    switch ((ui_view_id)v) {
+    case UI_V_BOUNDARY: p = plane ? UI_V_NEURONS : images ? UI_V_SAMPLES : UI_V_HEALTH; break;   /* a curve: Fit is the same */
+    case UI_V_NEURONS: p = UI_V_BOUNDARY; break;
+    case UI_V_CONFUSION: p = images ? UI_V_SAMPLES : plane ? UI_V_BOUNDARY : UI_V_HEALTH; break;
+    case UI_V_SAMPLES: p = UI_V_CONFUSION; break;
+    case UI_V_NETWORK: p = images ? UI_V_SAMPLES : plane ? UI_V_NEURONS : UI_V_HEALTH; break;
+    case UI_V_HEALTH: p = UI_V_CONFUSION; break;
+    case UI_V_STEP: p = UI_V_NETWORK; break;
+    case UI_V_RACE: p = UI_V_CONFUSION; break;
+    case UI_V_COMPARE: p = first; break;
+    case UI_V_LESSON: p = first; break;
+    case UI_V_COUNT: break;
+    }
+    return p == v ? (v == UI_V_CONFUSION ? UI_V_HEALTH : UI_V_CONFUSION) : p;
+}
+
 /* Where the title strip puts each view's tab on the slot's top border: x0[v]..x1[v] (x1
  * exclusive; x0 == x1 for the current view, whose title the box drew, and for a tab left out).
  * Every tab when they all fit; else the first ones that fit with TAB_NAME_ROOM columns to spare (the
@@ -119,7 +141,21 @@ void ui_view_tabs(ui_grid *g, ui_rect fr, int view, const ui_theme *th, ui_style
     }
 }
 
+void ui_view2_hint(ui_grid *g, ui_rect fr, int view, const ui_theme *th)
+{
+    char cur[64];
+    snprintf(cur, sizeof cur, "%s %s", ui_view_key(view), ui_view_title(view));
+    int x = fr.x + 2 + (int)strlen(cur) + 2, xe = fr.x + fr.w - 2;
+    if (x + 12 < xe)
+        ui_grid_text(g, x + 1, fr.y, xe - x - 1, " v V: this slot's view ", ui_st(th, UI_R_DIM));
+}
+
 /* ---- the slot as a panel: everything goes to the view it shows ---- */
+
+static ui_views *state(ui_slot_panel *s)
+{
+    return s->shared ? s->shared : &s->views;
+}
 
 static void prepare(ui_panel *p, const ui_model *m, ui_rect r)
 {
@@ -127,7 +163,7 @@ static void prepare(ui_panel *p, const ui_model *m, ui_rect r)
     const ui_view_def *v = ui_view(s->view);
     (void)r;
     if (v->prepare)
-        v->prepare(&s->views, m);
+        v->prepare(state(s), m);
 }
 
 static void draw(const ui_panel *p, ui_grid *g, ui_rect r, const ui_model *m)
@@ -139,7 +175,7 @@ static unsigned key(ui_panel *p, const ui_model *m, ui_cmd c, ui_intent *out)
 {
     ui_slot_panel *s = (ui_slot_panel *)p;
     const ui_view_def *v = ui_view(s->view);
-    return v->key ? v->key(&s->views, m, c, out) : 0;
+    return v->key ? v->key(state(s), m, c, out) : 0;
 }
 
 static void click(ui_panel *p, const ui_model *m, ui_rect r, int x, int y)
@@ -147,7 +183,7 @@ static void click(ui_panel *p, const ui_model *m, ui_rect r, int x, int y)
     ui_slot_panel *s = (ui_slot_panel *)p;
     const ui_view_def *v = ui_view(s->view);
     if (v->click)
-        v->click(&s->views, m, r, x, y);
+        v->click(state(s), m, r, x, y);
 }
 
 const ui_panel_class ui_slot_class = {prepare, draw, key, click, NULL};

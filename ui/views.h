@@ -74,7 +74,7 @@ int16_t ui_weight_colour(const ui_theme *th, double v, double vmax);
 #define UI_BD_CELL 4u     /* ... and mark the rows of the selected confusion cell (ui_snap_eval.cell) */
 void ui_boundary_raster(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *th, unsigned opts);
 /* The plot inside the area plot that keeps the data's aspect ratio (a cell is about twice as tall
- * as wide), centred across; the whole area when the axes' ranges differ more than 3 times. */
+ * as wide), centred across or down; the whole area when the axes' ranges differ more than 3 times. */
 ui_rect ui_boundary_aspect(ui_rect plot, const ui_snapshot *s);
 /* What to look at instead of the Boundary for data with too many features (images). */
 extern const char ui_boundary_instead[];
@@ -169,7 +169,10 @@ int ui_race_legend_rows(const ui_snapshot *s, int w);
 struct ui_pins_;
 void ui_compare_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const struct ui_pins_ *pins, const nn_preset *cur,
                       const nn_epoch_stats *hist, int n, const ui_views *v, const ui_theme *th);
-void ui_lesson_panel(ui_grid *g, ui_rect r, const nn_preset *p, const ui_views *v, const ui_theme *th);
+/* The lesson's title, its text from v->lesson_scroll and the keys it locks; when the text does not fit,
+ * a line under it says how many lines are left and the key that shows them (focused: the view has
+ * the focus, so PgDn reaches it). */
+void ui_lesson_panel(ui_grid *g, ui_rect r, const nn_preset *p, const ui_views *v, const ui_theme *th, bool focused);
 /* Lines the lesson text takes at width w (for scrolling). */
 int ui_lesson_lines(const nn_preset *p, int w);
 /* The built-in presets that have a lesson, in their order ("xor, spiral, lesson-..."): what the view

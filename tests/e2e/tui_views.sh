@@ -15,8 +15,8 @@ S=e2e E2E_WAIT_MS=20000
 click() { local cx cy; cx=$(printf "\\x$(printf %x $((33 + $1)))"); cy=$(printf "\\x$(printf %x $((33 + $2)))")
           keys -l $'\e[M'" $cx$cy"$'\e[M'"#$cx$cy"; }
 N=0; step() { N=$((N + 1)); echo "ok $N - $*"; }
-# the boundary's cells with their colours: rows 21..36 of the pane (the plot in the lower right)
-picture() { t capture-pane -p -e -t "$S" -S 21 -E 36; }
+# the boundary's cells with their colours: rows 17..37 of the pane (the plot in the lower right)
+picture() { t capture-pane -p -e -t "$S" -S 17 -E 37; }
 open() {   # open ARGS...: a fresh app in a 120x40 pane
   t kill-session -t "$S" 2>/dev/null || true; rm -f "$TMP/rc"
   t new-session -d -s "$S" -x 120 -y 40 -e LANG=C.UTF-8 "cd $TMP && $APP --pace max $* 2>$TMP/err; echo \$? >$TMP/rc"
@@ -40,35 +40,35 @@ for e in 1 2 3 4 5; do keys s; wait_for "Epoch $e/300"; wait_for "epoch $e .* tr
 d=$(( $(now) + 20000 )); until [ "$(picture)" != "$before" ]; do (( $(now) < d )) || fail "the boundary did not change"; sleep 0.05; done
 step "the boundary changes after 5 epochs"
 
-# ---- the Neurons view: a click on the "n Neur" tab (columns 60-66 of row 19) ----
-click 61 19
+# ---- the Neurons view: a click on the "n Neur" tab (columns 60-66 of row 15) ----
+click 61 15
 wait_for 'n Neurons'; wait_for 'epoch 5  hidden .* negative .* positive; outputs'
-wait_for 'layer 1 units 0-14 of 32 \(PgDn\)'; wait_for 'layer 1 unit 0 \(relu\)'
+wait_for 'layer 1 units 0-19 of 32 \(PgDn\)'; wait_for 'layer 1 unit 0 \(relu\)'
 wait_for 'in x[12] [-+][0-9.]+  x[12] [-+][0-9.]+'; wait_for '\x{25B6}\x{2580}'
 shows '\e\[[0-9;]*48;5;' -e || fail "no 256-colour backgrounds in the unit maps"
 step "n Neur shows a page of layer 1's maps with unit 0 in detail"
 keys Down Down; wait_for 'layer 1 unit 2 \(relu\)'
-keys Right; wait_for 'layer 2 unit 2 \(relu\)'; wait_for 'layer 2 units 0-14 of 32'
-keys NPage; wait_for 'layer 2 unit 17 \(relu\)'; wait_for 'layer 2 units 15-29 of 32'
-keys End; wait_for 'layer 2 unit 31 \(relu\)'; wait_for 'layer 2 units 30-31 of 32'
+keys Right; wait_for 'layer 2 unit 2 \(relu\)'; wait_for 'layer 2 units 0-19 of 32'
+keys NPage; wait_for 'layer 2 unit 22 \(relu\)'; wait_for 'layer 2 units 20-31 of 32'
+keys End; wait_for 'layer 2 unit 31 \(relu\)'; wait_for 'layer 2 units 20-31 of 32'
 keys Right Right; wait_for 'output 2: .* \(softmax\)'; wait_for '^.{39}outputs'
 keys Left Left Left; wait_for 'layer 1 unit 2 \(relu\)'
-# a click on the map in sub-column 1, row 1 (columns 49-56, rows 27-30): unit 1 * 3 + 1 = 4
-click 50 28; wait_for 'layer 1 unit 4 \(relu\)'
-keys Enter; wait_for 'Enter: every unit'; wait_for 'incoming weights'; wait_gone 'layer 1 units 0-14'
-keys Enter; wait_for 'layer 1 units 0-14 of 32'
+# a click on the map in sub-column 1, row 1 (columns 49-56, rows 23-26): unit 1 * 4 + 1 = 5
+click 50 24; wait_for 'layer 1 unit 5 \(relu\)'
+keys Enter; wait_for 'Enter: every unit'; wait_for 'incoming weights'; wait_gone 'layer 1 units 0-19'
+keys Enter; wait_for 'layer 1 units 0-19 of 32'
 keys s; wait_for 'Epoch 6/300'; wait_for 'epoch 6  hidden'
-step "arrows, PgDn, End move through layers and pages; a click picks unit 4; Enter shows it alone; maps follow training"
+step "arrows, PgDn, End move through layers and pages; a click picks unit 5; Enter shows it alone; maps follow training"
 
-# a click (X10 mouse report) on the "7 Net" tab of the slot's title: columns 67-72 of row 19
+# a click (X10 mouse report) on the "7 Net" tab of the slot's title: columns 67-72 of row 15
 keys 6; wait_for '6 Boundary'
-click 68 19
+click 68 15
 wait_for '7 Network'; wait_for 'negative .* positive'; wait_for '>1 2\x{2192}32'
 wait_for 'layer 1 neuron 0 \(relu, 2 inputs\)  bias [-+][0-9.]+'; wait_for 'active on [0-9]+% of rows'
 keys Right Right Down; wait_for 'layer 2 neuron 2 \(relu, 32 inputs\)'; wait_for '>2 32\x{2192}32'
-# a click on layer 1's heatmap (row 22; X10 reports reach column 94 only): three 32-neuron layers
+# a click on layer 1's heatmap (row 18; X10 reports reach column 94 only): three 32-neuron layers
 # squeezed to 23 columns each from column 39, so column 49 is neuron 10 * 32 / 23 = 13 of layer 1
-click 49 22
+click 49 18
 wait_for 'layer 1 neuron 13 \(relu, 2 inputs\)'; wait_for '>1 2\x{2192}32'
 step "a click on the 7 Net tab shows the weights; arrows select layer 2 neuron 2, a click layer 1 neuron 13"
 keys Enter; wait_for 'Enter: heatmaps'; wait_for '^.{39}x1 \x{25CF}'; wait_for '^.{39}x2 \x{25CF}'
@@ -140,9 +140,10 @@ wait_for 'actual [a-z]+, predicted [a-z]+: [0-9]+ test rows?'
 wait_for '^.{39}   row sepal_len sepal_wid petal_len petal_wid'
 keys 6; wait_for '\x{25C6} [0-9]+ test rows?: actual'
 step "5, Down: the commonest mistake's rows (row numbers, values in cm); 6 marks them"
-# a click (X10 report) on the matrix: virginica's row (25), versicolor's column (54..57)
+# a click (X10 report) on the matrix (a cell is selected: cells of one row, the rows listed under
+# them): virginica's row (21), versicolor's column (54..57)
 keys 5; wait_for 'test split after epoch 2'
-click 55 25; wait_for 'actual virginica, predicted versicolor: [0-9]+ test rows?'
+click 55 21; wait_for 'actual virginica, predicted versicolor: [0-9]+ test rows?'
 keys Enter; wait_gone 'actual virginica, predicted'
 step "a click on a cell selects it; Enter lets go"
 quit
@@ -152,7 +153,7 @@ open moons
 wait_for 'READY'; keys 1; wait_for 'inputs +x1 x2'
 for _ in 1 2 3 4 5 6 7 8; do keys Down; done; wait_for 'inputs +\x{25C2} x1 \x{25B8} on'
 keys Right Right; wait_for 'inputs +\x{25C2} x1\x{00B2} \x{25B8} off'
-keys Enter; wait_for 'Inputs now: x1 x2 x1\x{00B2}'; wait_for '2 Architecture +3-16-16-2'
+keys Enter; wait_for 'Inputs now: x1 x2 x1\x{00B2}'; wait_for 'input 3 features, 370 params'
 keys 6; wait_for "x x1, y x2; the network's 3 inputs are computed from them"
 step "the inputs line turns x1^2 on: a 3-input network, the Boundary still over x1, x2"
 keys d; wait_for 'hard regions \(d\)'; wait_for 'Boundary: hard class regions'
@@ -167,12 +168,12 @@ quit
 if [ -f /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz ]; then
   open fashion-mnist
   wait_for 'READY' 60000; keys p; wait_for 'p Samples'
-  wait_for 'epoch 0  [0-9]+ of 48 test pictures right  1-16 of 48 PgDn  Enter: mistakes'
+  wait_for 'epoch 0  [0-9]+ of 48 test pictures right  1-24 of 48 PgDn  Enter: mistakes'
   wait_for '(\x{2713}|\x{2717})(T-shirt|Trouser|Pullover|Dress|Coat|Sandal|Shirt|Sneaker|Bag|Ankle)'
   shows '\e\[38;5;2(3[2-9]|4[0-9]|5[0-5])m' -e || fail "no grey levels in the pictures"
-  keys NPage; wait_for '17-32 of 48'
+  keys NPage; wait_for '25-48 of 48'
   keys Enter; wait_for 'mistakes 1-'; wait_for 'Enter: all'; ! shows '\x{2713}' || fail "a right answer among the mistakes"
-  keys Enter; wait_for '1-16 of 48'
+  keys Enter; wait_for '1-24 of 48'
   step "p shows the test pictures with true and predicted classes; PgDn pages, Enter the mistakes only"
   keys 7; wait_for '7 Network'; wait_for 'unit 0 as 28x28'; keys Right; wait_for 'unit 4 as 28x28'
   keys Down; wait_gone 'as 28x28'; keys Up; wait_for 'unit 4 as 28x28'
@@ -185,7 +186,7 @@ fi
 t kill-session -t "$S" 2>/dev/null || true; rm -f "$TMP/rc"
 t new-session -d -s "$S" -x 120 -y 40 "cd $TMP && env LANG=C LC_ALL=C TERM=xterm $APP --pace max spiral 2>$TMP/err; echo \$? >$TMP/rc"
 wait_for 'READY'; wait_for 'Depth for a twisted boundary'; keys 6; wait_for 'o train x test'; keys s; wait_for 'Epoch 1/300'; wait_for 'epoch 1 o train'
-shows '\e\[[0-9;]*4[0-7]m' -e -S 21 -E 36 || fail "no 8-colour backgrounds in the boundary"
+shows '\e\[[0-9;]*4[0-7]m' -e -S 17 -E 37 || fail "no 8-colour backgrounds in the boundary"
 ascii_only() { ! shows '[^\x00-\x7F]' || fail "non-ASCII glyphs in the ASCII mode ($1)"; }
 ascii_only boundary
 keys 7; wait_for '# negative  # positive'; wait_for '>1 2>32'; ascii_only network

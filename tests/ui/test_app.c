@@ -106,6 +106,37 @@ static void test_loss_chart_marks_live_changes(void **state)
     assert_false(row_has(11, "lr 0.1 -> 0.2"));
 }
 
+/* A new run keeps the last one's curves as the ghost when it is of the same preset (reset, new
+ * weights, a changed setting), and drops them when another preset was opened (issue 14: XOR's "prev"
+ * curve showed over moons after l). */
+static void test_the_ghost_stays_within_a_preset(void **state)
+{
+    (void)state;
+    const double old[6] = {2.0, 1.5, 1.2, 1.0, 0.9, 0.85};
+    snprintf(app.loaded.name, sizeof app.loaded.name, "XOR");
+    app.snap.run = 1;
+    ui_app_new_run(&app);
+    assert_int_equal(app.slot.views.ghost_len, 0);
+    history(6, old);
+    app.snap.run = 2;   /* r: the same preset again */
+    ui_app_new_run(&app);
+    assert_int_equal(app.slot.views.ghost_len, 6);
+    assert_int_equal(app.hist_len, 0);
+    history(6, old);
+    snprintf(app.loaded.name, sizeof app.loaded.name, "Two moons");   /* l moons */
+    app.snap.run = 3;
+    ui_app_new_run(&app);
+    assert_int_equal(app.slot.views.ghost_len, 0);
+    ui_grid_clear(&g, ui_st(&app.th, UI_R_TEXT));
+    loss_draw(ui_rect_make(0, 0, 60, 12));
+    assert_false(row_has(0, "prev"));
+    history(4, old);
+    app.snap.run = 4;   /* and moons again: its own ghost */
+    ui_app_new_run(&app);
+    assert_int_equal(app.slot.views.ghost_len, 4);
+    ui_views_free(&app.slot.views);
+}
+
 static void test_the_previous_run_stays_as_a_ghost(void **state)
 {
     (void)state;
@@ -206,6 +237,25 @@ static void test_slot_title_strip_and_default_view(void **state)
     assert_int_equal(ui_view_default(&app.draft, &app.snap), UI_V_BOUNDARY);
     assert_int_equal(nn_preset_load(&app.draft, "lesson-overfitting", NULL, &err), NN_OK);
     assert_int_equal(ui_view_default(&app.draft, &app.snap), UI_V_LESSON);
+    /* the second view from 200 columns: the pair of the first, never the same */
+    app.snap.boundary.kind = UI_VIEW_BOUNDARY;
+    app.snap.samples.valid = false;
+    assert_int_equal(ui_view_pair(UI_V_BOUNDARY, &app.snap), UI_V_NEURONS);
+    assert_int_equal(ui_view_pair(UI_V_NEURONS, &app.snap), UI_V_BOUNDARY);
+    assert_int_equal(ui_view_pair(UI_V_LESSON, &app.snap), UI_V_BOUNDARY);
+    assert_int_equal(ui_view_pair(UI_V_CONFUSION, &app.snap), UI_V_BOUNDARY);
+    app.snap.boundary.kind = UI_VIEW_CURVE;   /* 1-D regression: the Fit is the Boundary's curve */
+    assert_int_equal(ui_view_pair(UI_V_BOUNDARY, &app.snap), UI_V_HEALTH);
+    assert_int_equal(ui_view_pair(UI_V_CONFUSION, &app.snap), UI_V_HEALTH);
+    assert_int_equal(ui_view_pair(UI_V_HEALTH, &app.snap), UI_V_CONFUSION);
+    app.snap.boundary.kind = UI_VIEW_NONE;    /* images */
+    app.snap.samples.valid = true;
+    assert_int_equal(ui_view_pair(UI_V_CONFUSION, &app.snap), UI_V_SAMPLES);
+    assert_int_equal(ui_view_pair(UI_V_SAMPLES, &app.snap), UI_V_CONFUSION);
+    assert_int_equal(ui_view_pair(UI_V_LESSON, &app.snap), UI_V_CONFUSION);
+    for (int v = 0; v < UI_V_COUNT; v++)
+        assert_int_not_equal(ui_view_pair(v, &app.snap), v);
+    app.snap.samples.valid = false;
 }
 
 static void press(ui_action act)
@@ -302,7 +352,7 @@ static void test_lesson_scrolls_within_its_text(void **state)
     for (int i = 0; i < 200; i++)
         press(UI_ACT_DOWN);
     int total = ui_lesson_lines(&app.draft, 57);
-    int rows = 20 - 2 - 1 - 2;
+    int rows = 20 - 2 - 1 - 2 - 1;   /* the frame, the title, the locked keys, the line saying more */
     assert_int_equal(app.slot.views.lesson_scroll, total - rows);
     press(UI_ACT_UP);
     assert_int_equal(app.slot.views.lesson_scroll, total - rows - 1);
@@ -321,9 +371,11 @@ static int lesson_page(char lines[][256], int max)
     ui_grid pg;
     assert_true(ui_grid_init(&pg, fr.x + fr.w, fr.y + fr.h));
     ui_grid_clear(&pg, ui_st(&app.th, UI_R_TEXT));
-    ui_lesson_panel(&pg, c, &app.draft, &app.slot.views, &app.th);
+    ui_lesson_panel(&pg, c, &app.draft, &app.slot.views, &app.th, true);
+    /* the text's rows: under the title, above the line saying more (every lesson here scrolls) and the
+     * locked keys */
     int lockrows = app.draft.lesson.n_locked > 0 ? 2 : 0, n = 0;
-    for (int y = c.y + 1; y < c.y + c.h - lockrows && n < max; y++, n++) {
+    for (int y = c.y + 1; y < c.y + c.h - lockrows - 1 && n < max; y++, n++) {
         ui_grid_row_text(&pg, y, c.x, c.w - 1, lines[n], 256);
         for (size_t k = strlen(lines[n]); k > 0 && lines[n][k - 1] == ' '; k--)
             lines[n][k - 1] = 0;
@@ -346,7 +398,7 @@ static void test_lesson_page_down_skips_no_line(void **state)
             nn_error err;
             assert_int_equal(nn_preset_load(&app.draft, presets[pi], NULL, &err), NN_OK);
             app.slot.view = UI_V_LESSON;
-            ui_layout_compute(&app.lay, sizes[si][0], sizes[si][1], UI_P_HPARAMS, UI_P_HPARAMS, false);
+            ui_layout_compute(&app.lay, sizes[si][0], sizes[si][1], UI_P_HPARAMS, UI_P_HPARAMS, false, NULL);
             /* every line of the text, from Down pressed one line at a time */
             app.slot.views.lesson_scroll = 0;
             int n_all = 0, shown = lesson_page(page, 200);
@@ -407,6 +459,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_loss_chart_marks_live_changes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_the_ghost_stays_within_a_preset, setup, teardown),
         cmocka_unit_test_setup_teardown(test_the_previous_run_stays_as_a_ghost, setup, teardown),
         cmocka_unit_test_setup_teardown(test_slot_title_strip_and_default_view, setup, teardown),
         cmocka_unit_test_setup_teardown(test_network_and_step_selection_stay_in_range, setup, teardown),

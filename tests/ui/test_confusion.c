@@ -136,9 +136,45 @@ static void test_heatmap_numbers_the_columns_when_cut_names_collide(void **state
     ui_grid_free(&g);
 }
 
+/* Rows to spare (issue 14: the cells were small and the matrix used half the width): cells of up to 3
+ * rows and 6 columns a row, the counts and the heads centred, the whole cell coloured. */
+static void test_heatmap_cells_grow_with_the_area(void **state)
+{
+    (void)state;
+    ui_theme th;
+    ui_theme_init(&th, UI_COLOR_256, true);
+    ui_grid g;
+    assert_true(ui_grid_init(&g, 80, 22));
+    nn_class_metrics m = metrics();
+    ui_heatmap_confusion(&g, ui_rect_make(0, 0, 80, 22), cm, 3, names, &m, &th);
+    char r[512];
+    row(&g, 1, r);
+    assert_non_null(strstr(r, "act\\pred         setosa          versicolor        virginica"));
+    row(&g, 3, r);
+    assert_non_null(strstr(r, "setosa             10                0                 0"));
+    /* setosa's diagonal cell: columns 11..28, rows 2..4, all in the deepest colour */
+    for (int y = 2; y <= 4; y++) {
+        assert_int_equal(ui_grid_at(&g, 11, y)->bg, th.heat_bg[th.heat_n - 1]);
+        assert_int_equal(ui_grid_at(&g, 28, y)->bg, th.heat_bg[th.heat_n - 1]);
+    }
+    assert_int_equal(ui_grid_at(&g, 29, 3)->bg, th.heat_bg[0]);
+    row(&g, 6, r);
+    assert_non_null(strstr(r, "versicolor         0                 9                 1"));
+    /* the metrics table after a blank line */
+    row(&g, 12, r);
+    assert_non_null(strstr(r, "precision"));
+    /* a click on the middle of virginica/versicolor */
+    int a = -1, p = -1;
+    assert_true(ui_heatmap_cell_at(ui_rect_make(0, 0, 80, 22), cm, 3, names, 35, 10, &a, &p));
+    assert_int_equal(a, 2);
+    assert_int_equal(p, 1);
+    ui_grid_free(&g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_heatmap_cells_grow_with_the_area),
         cmocka_unit_test(test_heatmap_shows_accuracy_counts_and_metrics),
         cmocka_unit_test(test_heatmap_colours_cells_by_their_share_of_the_row),
         cmocka_unit_test(test_heatmap_in_monochrome_marks_strong_cells_with_reverse),

@@ -417,9 +417,53 @@ static void test_regression_fit_panel_plots_predicted_against_actual(void **stat
     ui_grid_free(&g);
 }
 
+/* A locked key's error takes the hint's place in the focused Dataset panel while the cursor stays on
+ * its line; on the next line that line's own hint is back (issue 14: the error stayed over it for the
+ * message's whole time). */
+static void test_an_error_in_a_list_stays_with_its_line(void **state)
+{
+    (void)state;
+    static ui_app b;
+    ui_app_init(&b);
+    ui_theme_init(&b.th, UI_COLOR_256, true);
+    nn_error err;
+    assert_int_equal(nn_preset_load(&b.draft, "xor", NULL, &err), NN_OK);
+    b.focus = UI_P_DATASET;
+    ui_model m = ui_app_model(&b);
+    ui_panel *dp = b.panel[UI_P_DATASET];
+    ui_intent in;
+    ui_panel_key(dp, &m, (ui_cmd){UI_ACT_HOME, 0}, &in);
+    ui_panel_key(dp, &m, (ui_cmd){UI_ACT_DOWN, 0}, &in);
+    ui_panel_key(dp, &m, (ui_cmd){UI_ACT_DOWN, 0}, &in);   /* the source, locked by the lesson */
+    ui_panel_key(dp, &m, (ui_cmd){UI_ACT_EDIT, 0}, &in);
+    assert_int_equal(in.kind, UI_INTENT_MESSAGE);
+    assert_true(in.err);
+    /* the app shows it (as ui_app_act does) */
+    snprintf(b.msg, sizeof b.msg, "%.200s", in.text);
+    b.msg_err = true;
+    b.msg_since = ui_now();
+    b.msg_until = b.msg_since + 6;
+    m = ui_app_model(&b);
+    ui_grid g;
+    assert_true(ui_grid_init(&g, 38, 20));
+    ui_panel_draw(dp, &g, ui_rect_make(0, 0, 38, 20), &m);
+    assert_true(grid_has(&g, "dataset.source is locked"));
+    ui_panel_key(dp, &m, (ui_cmd){UI_ACT_DOWN, 0}, &in);
+    ui_grid_clear(&g, (ui_style){-1, -1, 0});
+    ui_panel_draw(dp, &g, ui_rect_make(0, 0, 38, 20), &m);
+    assert_false(grid_has(&g, "dataset.source is locked"));
+    assert_true(grid_has(&g, "Enter: edit dataset.samples"));
+    ui_panel_key(dp, &m, (ui_cmd){UI_ACT_UP, 0}, &in);   /* back on it while it shows: still its line */
+    ui_grid_clear(&g, (ui_style){-1, -1, 0});
+    ui_panel_draw(dp, &g, ui_rect_make(0, 0, 38, 20), &m);
+    assert_true(grid_has(&g, "dataset.source is locked"));
+    ui_grid_free(&g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_an_error_in_a_list_stays_with_its_line),
         cmocka_unit_test(test_hparams_list_only_the_parameters_of_the_chosen_optimizer),
         cmocka_unit_test(test_edits_go_through_the_validator_and_leave_the_draft_alone_on_error),
         cmocka_unit_test(test_split_is_edited_as_three_fractions),

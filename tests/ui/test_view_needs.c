@@ -111,7 +111,7 @@ static void draw(ui_grid *g, int v, const ui_snapshot *s)
     memset(&views, 0, sizeof views);
     views.step_on = true;   /* the Step view shows the step-through */
     ui_layout lay;
-    ui_layout_compute(&lay, 120, 40, UI_P_CONFUSION, UI_P_HPARAMS, false);
+    ui_layout_compute(&lay, 120, 40, UI_P_CONFUSION, UI_P_HPARAMS, false, NULL);
     ui_model m;
     memset(&m, 0, sizeof m);
     m.th = &th;

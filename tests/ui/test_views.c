@@ -107,6 +107,25 @@ static void boundary_snapshot(float conf)
     snap.boundary.points[1] = (ui_point){0.9f, 0.1f, 0, 1};   /* test, class 0, bottom right */
 }
 
+/* The Boundary keeps the data's aspect ratio (a cell about twice as tall as wide) and centres the plot:
+ * across in a wide area, down in a tall one (issue 14: the second view at 220x60 is tall). */
+static void test_boundary_aspect_centres_the_plot(void **state)
+{
+    (void)state;
+    snap.boundary.x_min = 0; snap.boundary.x_max = 3; snap.boundary.y_min = 0; snap.boundary.y_max = 1;
+    ui_rect r = ui_boundary_aspect(ui_rect_make(8, 2, 72, 33), &snap);   /* 72 wide: 12 rows */
+    assert_int_equal(r.x, 8);
+    assert_int_equal(r.w, 72);
+    assert_int_equal(r.h, 12);
+    assert_int_equal(r.y, 2 + (33 - 12) / 2);
+    r = ui_boundary_aspect(ui_rect_make(8, 2, 72, 10), &snap);          /* 10 rows: 60 columns */
+    assert_int_equal(r.w, 60);
+    assert_int_equal(r.x, 8 + 6);
+    assert_int_equal(r.y, 2);
+    assert_int_equal(r.h, 10);
+    snap.boundary.x_min = 0; snap.boundary.x_max = 1; snap.boundary.y_min = 0; snap.boundary.y_max = 1;
+}
+
 static void test_boundary_half_blocks_and_points(void **state)
 {
     (void)state;
@@ -299,8 +318,12 @@ static void test_confusion_cell_lists_its_rows(void **state)
     cv->key(&v, &m, (ui_cmd){UI_ACT_EDIT, 0}, &in);
     assert_false(v.cell_on);
     assert_int_equal(in.arg[0], -1);
-    /* a click on setosa's column of the virginica row selects (2, 0); sync sends it */
+    /* a click on setosa's column of the virginica row selects (2, 0); sync sends it (nothing
+     * selected, 13 rows leave room for cells of two rows: virginica's are rows 7 and 8) */
     cv->click(&v, &m, ui_rect_make(0, 0, 60, 14), 13, 5);
+    assert_int_equal(v.cell_a, 1);
+    v.cell_on = false;
+    cv->click(&v, &m, ui_rect_make(0, 0, 60, 14), 13, 8);
     assert_true(v.cell_on);
     assert_int_equal(v.cell_a, 2);
     assert_int_equal(v.cell_p, 0);
@@ -347,27 +370,28 @@ static void test_confusion_class_metrics_over_epochs(void **state)
     m.views = &v;
     clear();
     ui_view(UI_V_CONFUSION)->draw(&g, ui_rect_make(0, 0, 80, 20), &m);
-    /* the table's numbers end at column 10 + 30; three sparklines of 3 epochs from column 42, 2 apart */
-    assert_true(row_has(7, "class      precision    recall        F1  P    R    F1"));
-    assert_int_equal(at(42, 8)->ch, 0x2581);
-    assert_int_equal(at(43, 8)->ch, 0x2585);
-    assert_int_equal(at(44, 8)->ch, 0x2588);
-    assert_int_equal(at(47, 8)->ch, 0x2588);   /* class 0's recall: 1 */
-    assert_int_equal(at(52, 10)->ch, 0x2581);  /* class 2's F1: 0 */
-    assert_int_equal(at(45, 8)->ch, ' ');
-    assert_false(row_has(11, "epochs"));       /* "epochs 2-4, 0 to 1" does not fit in 3 x 3 + 4 */
+    /* 19 rows under the epoch line: cells of 3 rows (rows 3..11), a blank line, the table's head on row
+     * 13; its numbers end at column 10 + 30; three sparklines of 3 epochs from column 42, 2 apart */
+    assert_true(row_has(13, "class      precision    recall        F1  P    R    F1"));
+    assert_int_equal(at(42, 14)->ch, 0x2581);
+    assert_int_equal(at(43, 14)->ch, 0x2585);
+    assert_int_equal(at(44, 14)->ch, 0x2588);
+    assert_int_equal(at(47, 14)->ch, 0x2588);   /* class 0's recall: 1 */
+    assert_int_equal(at(52, 16)->ch, 0x2581);  /* class 2's F1: 0 */
+    assert_int_equal(at(45, 14)->ch, ' ');
+    assert_false(row_has(17, "epochs"));       /* "epochs 2-4, 0 to 1" does not fit in 3 x 3 + 4 */
     /* 12 epochs: 11 shown, and the line under them */
     snap.eval.cls_len = 12;
     snap.eval.cls_last = 13;
     clear();
     ui_view(UI_V_CONFUSION)->draw(&g, ui_rect_make(0, 0, 80, 20), &m);
-    assert_true(row_has(7, "F1  precision    recall       F1"));
-    assert_true(row_has(11, "epochs 3-13, 0 to 1"));
+    assert_true(row_has(13, "F1  precision    recall       F1"));
+    assert_true(row_has(17, "epochs 3-13, 0 to 1"));
     /* one epoch: no sparklines; a selected cell: its rows instead */
     snap.eval.cls_len = 1;
     clear();
     ui_view(UI_V_CONFUSION)->draw(&g, ui_rect_make(0, 0, 80, 20), &m);
-    assert_int_equal(at(42, 8)->ch, ' ');
+    assert_int_equal(at(42, 14)->ch, ' ');
 }
 
 /* The Boundary marks the selected cell's rows with diamonds (ASCII *) and says which cell. */
@@ -985,23 +1009,33 @@ static void test_lesson_panel(void **state)
     ui_views v;
     memset(&v, 0, sizeof v);
     clear();
-    ui_lesson_panel(&g, ui_rect_make(0, 0, 60, 20), &p, &v, &th);
+    ui_lesson_panel(&g, ui_rect_make(0, 0, 60, 20), &p, &v, &th, true);
     assert_true(row_has(0, "A learning rate that is too high"));
     assert_true(row_has(1, "The learning rate is the size of each step down the"));
     assert_true(find_row("locked by the lesson") >= 0);
     int total = ui_lesson_lines(&p, 59);
     assert_true(total > 17);
-    /* scrolled to the end: the last paragraph's words are on screen */
+    /* 16 rows of text (the title, the locked keys and a line saying more take the rest): under them
+     * what is left and the key (issue 14: at 80x24 the text stopped mid-sentence, only the mark said so) */
+    char more[64];
+    snprintf(more, sizeof more, "\xe2\x96\xbe %d more lines: PgDn", total - 16);
+    assert_int_equal(find_row(more), 17);
+    clear();
+    ui_lesson_panel(&g, ui_rect_make(0, 0, 60, 20), &p, &v, &th, false);   /* another panel has the keys */
+    snprintf(more, sizeof more, "\xe2\x96\xbe %d more lines: i, then PgDn", total - 16);
+    assert_int_equal(find_row(more), 17);
+    /* scrolled to the end: the last paragraph's words are on screen, nothing more */
     v.lesson_scroll = 1000;
     clear();
-    ui_lesson_panel(&g, ui_rect_make(0, 0, 60, 20), &p, &v, &th);
+    ui_lesson_panel(&g, ui_rect_make(0, 0, 60, 20), &p, &v, &th, true);
     assert_true(find_row("first, by 3 to 10 times at a time.") >= 0);
-    assert_int_equal(at(59, 1 + 17 - 1)->ch, 0x2590);   /* scroll mark at the bottom */
+    assert_int_equal(at(59, 1 + 16 - 1)->ch, 0x2590);   /* scroll mark at the bottom */
+    assert_true(find_row("more line") < 0);
 
     static nn_preset q;
     assert_int_equal(nn_preset_load(&q, "iris", NULL, &err), NN_OK);
     clear();
-    ui_lesson_panel(&g, ui_rect_make(0, 0, 60, 20), &q, &v, &th);
+    ui_lesson_panel(&g, ui_rect_make(0, 0, 60, 20), &q, &v, &th, true);
     assert_true(row_has(0, "This preset has no lesson"));
     /* it lists every preset that has a lesson, xor and spiral included (issue 13: only the lesson-*) */
     assert_string_equal(ui_lesson_presets(),
@@ -1052,7 +1086,7 @@ static void test_views_stay_inside_their_rectangle(void **state)
             case 2: health_snapshot(); ui_health_panel(&g, r, &snap, &th); break;
             case 3: step_snapshot(); ui_step_panel(&g, r, &snap, &v, &th); break;
             case 4: race_snapshot(); ui_race_panel(&g, r, &snap, &th, true); break;
-            default: ui_lesson_panel(&g, r, &p, &v, &th); break;
+            default: ui_lesson_panel(&g, r, &p, &v, &th, true); break;
             }
             static const char *const names[] = {"boundary", "network", "health", "step", "race", "lesson"};
             assert_inside(r, names[k]);
@@ -1065,6 +1099,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_region_colours_deepen_with_confidence, setup, teardown),
         cmocka_unit_test_setup_teardown(test_weight_colours_are_blue_and_orange, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_boundary_aspect_centres_the_plot, setup, teardown),
         cmocka_unit_test_setup_teardown(test_boundary_half_blocks_and_points, setup, teardown),
         cmocka_unit_test_setup_teardown(test_boundary_points_can_be_hidden, setup, teardown),
         cmocka_unit_test_setup_teardown(test_boundary_ascii_and_mono, setup, teardown),
