@@ -230,8 +230,8 @@ const ui_view_def *ui_view(int v);
 /* panel_views.c: the slot */
 /* The slot's title for view v: the view's, or "Fit" for Confusion once a regression has a result. */
 const char *ui_view_name(int v, const ui_snapshot *s);
-/* The view a freshly loaded preset opens on: Lesson if it has one, else Boundary when the data has
- * a picture, else Confusion. */
+/* The view a freshly loaded preset opens on: its ui.view when given, else Lesson if it has one, else
+ * Boundary when the data has a picture, else Confusion. */
 int ui_view_default(const nn_preset *draft, const ui_snapshot *s);
 /* The title strip on the slot's top border: its views with their keys, the current one (view)
  * highlighted by the box's title. */

@@ -1139,7 +1139,7 @@ static void test_lesson_panel(void **state)
     assert_true(row_has(0, "This preset has no lesson"));
     /* it lists every preset that has a lesson, xor and spiral included (issue 13: only the lesson-*) */
     assert_string_equal(ui_lesson_presets(),
-                        "lesson-learning-rate, lesson-overfitting, lesson-vanishing, spiral, xor");
+                        "lesson-features, lesson-learning-rate, lesson-overfitting, lesson-vanishing, spiral, xor");
     char text[1200] = "";
     for (int y = 0; y < 20; y++) {
         char row[128];
@@ -1149,8 +1149,8 @@ static void test_lesson_panel(void **state)
         strncat(text, row, sizeof text - strlen(text) - 2);
         strcat(text, " ");
     }
-    assert_non_null(strstr(text, "The presets with a lesson: lesson-learning-rate, lesson-overfitting, "
-                                 "lesson-vanishing, spiral, xor. Open one with l."));
+    assert_non_null(strstr(text, "The presets with a lesson: lesson-features, lesson-learning-rate, "
+                                 "lesson-overfitting, lesson-vanishing, spiral, xor. Open one with l."));
 }
 
 /* Every cell outside r is still the blank the grid was cleared to. */
