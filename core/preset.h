@@ -52,6 +52,8 @@ typedef struct {
 typedef struct {
     int pace;                            /* epochs per second the trainer opens at: 1..200; 0 = "max" (as
                                             fast as it trains); NN_AUTO = the trainer's rule (README) */
+    int view;                            /* the view of the lower right it opens on: an index into the names
+                                            of ui.view's row (preset_schema.c); NN_AUTO = the trainer's rule */
 } nn_preset_ui;
 
 typedef struct {

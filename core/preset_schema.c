@@ -30,6 +30,13 @@ static const char *reg_name(int i) { return i >= 0 && i < NN_REG_COUNT ? nn_reg_
 static const char *norm_name(int i) { return i >= 0 && i < NN_NORM_COUNT ? nn_norm_names[i] : NULL; }
 static const char *source_name(int i) { return i >= 0 && i < nn_source_count ? nn_source_table[i].name : NULL; }
 static const char *feature_name(int i) { return nn_feature_name(i); }
+/* The trainer's views of the lower right, by their titles (ui/viewlist.h), for ui.view. */
+static const char *view_name(int i)
+{
+    static const char *const v[] = {"confusion", "boundary", "neurons", "network", "samples", "health", "step",
+                                    "race", "lesson", "compare"};
+    return i >= 0 && i < (int)(sizeof v / sizeof v[0]) ? v[i] : NULL;
+}
 
 // --- object hooks ------------------------------------------------------------------------------------
 
@@ -63,7 +70,7 @@ static void start_split(nn_preset *p, int kind)
 }
 
 static void start_lesson(nn_preset *p, int kind) { p->lesson.present = true; }
-static bool ui_present(const nn_preset *p) { return p->ui.pace != NN_AUTO; }
+static bool ui_present(const nn_preset *p) { return p->ui.pace != NN_AUTO || p->ui.view != NN_AUTO; }
 static bool lesson_present(const nn_preset *p) { return p->lesson.present; }
 
 // --- the table ---------------------------------------------------------------------------------------
@@ -307,6 +314,10 @@ const nn_preset_key nn_preset_keys[] = {
      .doc = "the trainer: epochs per second it opens at (`<` and `>` change it there: 1, 2, 5, 10, 20, 50, 100, "
             "200, max); max: as fast as it trains; auto: the slowest step at which the run lasts at most 20 s, "
             "10 for forever, max above 10000 training rows (see the README). `nnterm train` ignores it"},
+    {"ui.view", NN_KEY_NAME, .off = P(ui.view), .names = view_name, .flags = NN_KEY_AUTO, .auto_value = NN_AUTO,
+     .dflt = NN_AUTO,
+     .doc = "the trainer: the view of the lower right it opens on; auto: Lesson for a lesson, else Boundary "
+            "when the data has a picture, else Confusion. `nnterm train` ignores it"},
     {"lesson", NN_KEY_OBJECT, .off = P(lesson), .start = start_lesson, .present = lesson_present},
     {"lesson.title", NN_KEY_STRING, TEXT(lesson.title), .doc = "lesson mode: a title shown in the UI"},
     {"lesson.text", NN_KEY_STRING, TEXT(lesson.text), .flags = NN_KEY_LINES, .doc = "lesson mode: the instructions"},

@@ -15,6 +15,7 @@
 #include "trainer_state.h"
 #include "preset_schema.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1046,6 +1047,30 @@ nn_status nn_trainer_set_weights(nn_trainer *t, const float *params, size_t n, n
             return nn_error_set(err, NN_EINVAL, "weight %zu is not finite", i);
     memcpy(t->init_params, params, n * sizeof *params);
     nn_trainer_reset(t, false, t->seed);
+    return NN_OK;
+}
+
+nn_status nn_trainer_set_weight(nn_trainer *t, int layer, int i, int j, double value, double *old, nn_error *err)
+{
+    if (layer < 0 || layer >= t->net.n_layers)
+        return nn_error_set(err, NN_EINVAL, "layer %d: the network has layers 1 to %d", layer + 1, t->net.n_layers);
+    const nn_layer *L = &t->net.layers[layer];
+    if (j < 0 || j >= L->out)
+        return nn_error_set(err, NN_EINVAL, "layer %d has units 0 to %d, not %d", layer + 1, L->out - 1, j);
+    if (i != NN_TRAINER_BIAS && (i < 0 || i >= L->in))
+        return nn_error_set(err, NN_EINVAL, "layer %d has inputs 0 to %d, not %d", layer + 1, L->in - 1, i);
+    if (!isfinite(value) || fabs(value) > (double)FLT_MAX)
+        return nn_error_set(err, NN_EINVAL, "a weight must be a finite number of at most %.3g in size, not %g",
+                            (double)FLT_MAX, value);
+    float *p = i == NN_TRAINER_BIAS ? t->net.params + L->b_off + j : t->net.params + L->w_off + (size_t)i * L->out + j;
+    if (old)
+        *old = (double)*p;
+    *p = (float)value;
+    if (t->state == NN_TRAINER_DONE) {   /* the final evaluation describes the weights the run holds */
+        double secs = t->final_stats.seconds;
+        nn_trainer_evaluate(t, &t->final_stats, err);
+        t->final_stats.seconds = secs;
+    }
     return NN_OK;
 }
 

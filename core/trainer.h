@@ -226,6 +226,17 @@ int nn_trainer_forward_batch(nn_trainer *t, int b);
  * ones reset returns to (a saved model's, nn_model_apply). Epoch 0, as after reset. NN_EINVAL (nothing
  * changed) when n is not the network's parameter count or a value is not finite. */
 nn_status nn_trainer_set_weights(nn_trainer *t, const float *params, size_t n, nn_error *err);
+/* i for the bias b[j] in nn_trainer_set_weight (the same value as trace.h's NN_HEALTH_BIAS). */
+#define NN_TRAINER_BIAS (-1)
+/* Sets one parameter of the current weights by hand, without a reset: W[i][j] of layer (0-based),
+ * the weight from input i (0..in-1) into unit j (0..out-1), or the bias b[j] with i = NN_TRAINER_BIAS.
+ * value must be finite and within a float's range. *old (may be NULL) receives the value before.
+ * The optimizer's state (its moments and step count), the epoch, the batch and the history are
+ * unchanged: the next batch trains on from the edited weights, as if they had come out of the last
+ * step. A DONE run's final evaluation is redone (it describes the weights the run holds); the
+ * initial weights that reset returns to are not changed. NN_EINVAL (nothing changes) for an index out
+ * of range or a value that is not a finite float, with a one-line message naming it. */
+nn_status nn_trainer_set_weight(nn_trainer *t, int layer, int i, int j, double value, double *old, nn_error *err);
 /* nn_model_save of the trainer's preset (with live changes), network, normalisation and names, with
  * the run's state (trainer_state.h), so that `nnterm train --resume` can continue it. */
 nn_status nn_trainer_save_model(const nn_trainer *t, const char *path, nn_error *err);

@@ -63,6 +63,55 @@ static void test_health_lesson_presets_lock_all_but_the_lesson_knob(void **state
     free(p);
 }
 
+/* The features lesson opens on the Neurons view, locks the data's points, the seed and training but
+ * not the inputs or the model, and the figures its text gives are what training gives. */
+static void test_features_lesson_says_what_its_inputs_reach(void **state)
+{
+    (void)state;
+    nn_preset *p = malloc(sizeof *p), *q = malloc(sizeof *q);
+    nn_trainer *t = calloc(1, sizeof *t);
+    assert_non_null(p);
+    assert_non_null(q);
+    assert_non_null(t);
+    assert_true(load_lesson(p, "lesson-features.json"));
+    assert_true(p->lesson.present);
+    char view[32];
+    nn_error err;
+    assert_int_equal(nn_preset_get(p, "ui.view", view, sizeof view, &err), NN_OK);
+    assert_string_equal(view, "\"neurons\"");
+    assert_false(nn_preset_is_locked(p, "dataset.features"));
+    assert_false(nn_preset_is_locked(p, "model.layers.0.units"));
+    assert_true(nn_preset_is_locked(p, "dataset.noise"));
+    assert_true(nn_preset_is_locked(p, "training.optimizer.learning_rate"));
+    assert_true(nn_preset_is_locked(p, "seed"));
+    static const struct { const char *features, *says; } runs[] = {
+        {"[\"x1\",\"x2\"]", "the test accuracy is 44% (test loss 1.00)"},
+        {"[\"x1\",\"x2\",\"sin(x1)\",\"sin(x2)\"]", "42%, test loss 0.98"},
+        {"[\"x1\",\"x2\",\"x1^2\",\"x2^2\"]", "95% test accuracy, test loss 0.16"},
+        {"[\"x1\",\"x2\",\"x1^2\",\"x2^2\",\"sin(x1)\",\"sin(x2)\"]", "with the sines as well: 95%, test loss 0.19"},
+    };
+    for (size_t k = 0; k < sizeof runs / sizeof runs[0]; k++) {
+        *q = *p;
+        assert_int_equal(nn_preset_set(q, "dataset.features", runs[k].features, &err), NN_OK);
+        assert_int_equal(nn_trainer_init(t, q, 1, &err), NN_OK);
+        while (!nn_trainer_finished(t))
+            assert_int_equal(nn_trainer_step(t, &err), NN_OK);
+        const nn_epoch_stats *f = nn_trainer_final(t);
+        char said[64];
+        snprintf(said, sizeof said, "%.0f%%", 100.0 * f->test_acc);
+        printf("%s: test accuracy %s, test loss %.2f\n", runs[k].features, said, f->test_loss);
+        assert_non_null(strstr(runs[k].says, said));
+        snprintf(said, sizeof said, "%.2f", f->test_loss);
+        assert_non_null(strstr(runs[k].says, said));
+        assert_non_null(strstr(p->lesson.text, runs[k].says));
+        nn_trainer_free(t);
+        memset(t, 0, sizeof *t);
+    }
+    free(t);
+    free(q);
+    free(p);
+}
+
 /* One epoch of the vanishing lesson: the health view sees the gradient shrink layer by layer and
  * says so; the step-through of a training row matches nn_network_backward on that row. */
 static void test_health_vanishing_lesson_shows_vanishing_gradients(void **state)
@@ -133,6 +182,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_health_lesson_presets_lock_all_but_the_lesson_knob),
         cmocka_unit_test(test_health_vanishing_lesson_shows_vanishing_gradients),
+        cmocka_unit_test(test_features_lesson_says_what_its_inputs_reach),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

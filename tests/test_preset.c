@@ -150,6 +150,8 @@ static const bad_case bad_cases[] = {
      "0 is out of range (1..1000000, or \"forever\")"},
     {"pace 0", "{" SRC ", \"ui\": {\"pace\": 0}}", "bad.json: ui.pace: ",
      "0 is out of range (1..200, \"max\" or \"auto\")"},
+    {"a view that is not one", "{" SRC ", \"ui\": {\"view\": \"weights\"}}", "bad.json: ui.view: ",
+     "\"weights\""},
     {"forever and a cosine over the run's epochs",
      "{" SRC ", \"training\": {\"epochs\": \"forever\", \"schedule\": {\"name\": \"cosine\"}}}",
      "bad.json: training.schedule.t_max: ", "0 anneals over the run's epochs, and training.epochs is \"forever\""},
@@ -689,6 +691,17 @@ static void test_words_forever_and_max_set_read_back_and_round_trip(void **state
     assert_int_equal(q.training.epochs, 7);
     set_ok(&q, "ui.pace", "auto");
     assert_int_equal(q.ui.pace, NN_AUTO);
+    /* ui.view: a name, written and read back; auto leaves it out */
+    set_ok(&q, "ui.view", "\"neurons\"");
+    assert_int_equal(q.ui.view, 2);
+    json = nn_preset_to_json(&q);
+    assert_non_null(strstr(json, "\"view\": \"neurons\""));
+    nn_preset r;
+    assert_int_equal(nn_preset_parse(&r, json, strlen(json), "rt.json", &d, &e), NN_OK);
+    free(json);
+    assert_int_equal(r.ui.view, 2);
+    set_ok(&q, "ui.view", "\"auto\"");
+    assert_int_equal(q.ui.view, NN_AUTO);
     assert_int_not_equal(nn_preset_set(&q, "training.epochs", "0", &e), NN_OK);   /* 0 is written "forever" */
     assert_non_null(strstr(e.msg, "0 is out of range (1..1000000, or \"forever\")"));
     assert_int_equal(q.training.epochs, 7);

@@ -857,6 +857,101 @@ static void test_a_batch_size_changed_within_an_epoch_takes_the_rest_of_it(void 
     free(p);
 }
 
+/* A weight or a bias set by hand: exactly that parameter changes, the optimizer's state does not, bad
+ * indices and values change nothing; the same edit at the same batch of the same seed gives the same
+ * run, bit for bit, and a run without it differs. */
+static void test_a_weight_set_by_hand_changes_that_parameter_only(void **state)
+{
+    (void)state;
+    nn_preset *p = load("xor");
+    set(p, "training.epochs", "6");
+    nn_trainer *a = start(p, 1), *b = start(p, 2), *c = start(p, 1);
+    nn_error err;
+    for (int k = 0; k < 2 * a->n_batches + 3; k++) {   /* into the third epoch */
+        assert_int_equal(nn_trainer_step(a, &err), NN_OK);
+        assert_int_equal(nn_trainer_step(b, &err), NN_OK);
+        assert_int_equal(nn_trainer_step(c, &err), NN_OK);
+    }
+    size_t n = a->net.n_params;
+    float *before = malloc(n * sizeof *before), *s1 = malloc(n * sizeof *s1), *s2 = malloc(n * sizeof *s2);
+    assert_non_null(before);
+    assert_non_null(s1);
+    assert_non_null(s2);
+    memcpy(before, a->net.params, n * sizeof *before);
+    assert_non_null(a->opt.s1);
+    assert_non_null(a->opt.s2);
+    memcpy(s1, a->opt.s1, n * sizeof *s1);
+    memcpy(s2, a->opt.s2, n * sizeof *s2);
+    long steps = a->opt.t;
+    int epoch = a->epoch, batch = a->batch, hist = a->history_len;
+
+    /* W[1][5] of layer 1 (2 inputs, 8 units) */
+    const nn_layer *L0 = &a->net.layers[0];
+    size_t wi = L0->w_off + 1 * (size_t)L0->out + 5, bi = a->net.layers[1].b_off + 1;
+    double old = 0;
+    assert_int_equal(nn_trainer_set_weight(a, 0, 1, 5, 2.5, &old, &err), NN_OK);
+    assert_true(old == (double)before[wi]);
+    assert_true(a->net.params[wi] == 2.5f);
+    assert_int_equal(nn_trainer_set_weight(a, 1, NN_TRAINER_BIAS, 1, -0.75, &old, &err), NN_OK);
+    assert_true(old == (double)before[bi]);
+    assert_true(a->net.params[bi] == -0.75f);
+    for (size_t k = 0; k < n; k++)
+        if (k != wi && k != bi)
+            assert_true(a->net.params[k] == before[k]);
+    assert_memory_equal(a->opt.s1, s1, n * sizeof *s1);
+    assert_memory_equal(a->opt.s2, s2, n * sizeof *s2);
+    assert_int_equal(a->opt.t, steps);
+    assert_int_equal(a->epoch, epoch);
+    assert_int_equal(a->batch, batch);
+    assert_int_equal(a->history_len, hist);
+
+    /* refused, with nothing changed */
+    memcpy(before, a->net.params, n * sizeof *before);
+    struct { int l, i, j; double v; const char *says; } bad[] = {
+        {-1, 0, 0, 1, "layers 1 to 2"}, {2, 0, 0, 1, "layers 1 to 2"}, {0, 2, 0, 1, "inputs 0 to 1"},
+        {0, -2, 0, 1, "inputs 0 to 1"}, {0, 0, 8, 1, "units 0 to 7"}, {1, 0, -1, 1, "units 0 to 1"},
+        {0, 0, 0, NAN, "finite"}, {0, 0, 0, INFINITY, "finite"}, {0, NN_TRAINER_BIAS, 0, -INFINITY, "finite"},
+        {0, 0, 0, 1e39, "finite"},
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        nn_error_clear(&err);
+        assert_int_equal(nn_trainer_set_weight(a, bad[k].l, bad[k].i, bad[k].j, bad[k].v, NULL, &err), NN_EINVAL);
+        if (!strstr(err.msg, bad[k].says))
+            fail_msg("case %zu: \"%s\" does not say \"%s\"", k, err.msg, bad[k].says);
+        assert_null(strchr(err.msg, '\n'));
+    }
+    assert_memory_equal(a->net.params, before, n * sizeof *before);
+
+    /* the same edits at the same batch with another thread count: the same run; without them another */
+    assert_int_equal(nn_trainer_set_weight(b, 0, 1, 5, 2.5, NULL, &err), NN_OK);
+    assert_int_equal(nn_trainer_set_weight(b, 1, NN_TRAINER_BIAS, 1, -0.75, NULL, &err), NN_OK);
+    run(a);
+    run(b);
+    run(c);
+    assert_memory_equal(a->net.params, b->net.params, n * sizeof *before);
+    assert_int_equal(a->history_len, b->history_len);
+    for (int e = 0; e < a->history_len; e++)
+        assert_true(a->history[e].train_loss == b->history[e].train_loss);
+    assert_true(memcmp(a->net.params, c->net.params, n * sizeof *before) != 0);
+
+    /* after DONE: the final evaluation describes the edited weights */
+    assert_int_equal(a->state, NN_TRAINER_DONE);
+    double was = a->final_stats.train_loss;
+    assert_int_equal(nn_trainer_set_weight(a, 0, 0, 0, 40.0, NULL, &err), NN_OK);
+    nn_epoch_stats now;
+    assert_int_equal(nn_trainer_evaluate(a, &now, &err), NN_OK);
+    assert_true(a->final_stats.train_loss == now.train_loss);
+    assert_true(a->final_stats.train_loss != was);
+    assert_int_equal(a->state, NN_TRAINER_DONE);
+    free(before);
+    free(s1);
+    free(s2);
+    stop(a);
+    stop(b);
+    stop(c);
+    free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -884,6 +979,7 @@ int main(void)
         cmocka_unit_test(test_live_changes_at_the_same_batches_give_the_same_weights),
         cmocka_unit_test(test_a_switched_optimizer_starts_fresh_and_a_new_batch_size_matches_a_run_with_it),
         cmocka_unit_test(test_a_batch_size_changed_within_an_epoch_takes_the_rest_of_it),
+        cmocka_unit_test(test_a_weight_set_by_hand_changes_that_parameter_only),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -150,6 +150,9 @@ void ui_app_commit_key(ui_app *a, const char *key, const char *text);
 void ui_app_begin_edit(ui_app *a, ui_edit_kind kind, const char *key, const char *initial);
 /* The line editor's keys (insert, delete, move, Enter commits, Esc cancels). */
 void ui_app_edit_key(ui_app *a, ui_cmd c);
+/* A weight typed into the editor (UI_EDIT_WEIGHT): a number (spaces around it allowed) that is a
+ * finite float. false: why (one line) says what is wrong. */
+bool ui_weight_parse(const char *text, double *value, char *why, size_t cap);
 /* Loads the draft into the worker; false (with a message) when the worker is busy. */
 bool ui_app_load_draft(ui_app *a);
 /* Starts a race of every optimizer on the draft (ui_worker_race), with a message. */

@@ -213,6 +213,12 @@ static void line_pattern(ui_braille *b, int x0, int y0, int x1, int y1, int16_t 
 void ui_chart_draw(ui_grid *g, ui_rect r, const ui_series *s, int ns, int x_total, bool logy,
                    const ui_theme *th, ui_braille *cv)
 {
+    ui_chart_draw_marks(g, r, s, ns, NULL, 0, x_total, logy, th, cv);
+}
+
+void ui_chart_draw_marks(ui_grid *g, ui_rect r, const ui_series *s, int ns, const ui_chart_mark *marks, int nm,
+                         int x_total, bool logy, const ui_theme *th, ui_braille *cv)
+{
     bool ascii = !th->utf8, mono = th->level == UI_COLOR_MONO;
     if (r.w < 12 || r.h < 4)
         return;
@@ -225,6 +231,9 @@ void ui_chart_draw(ui_grid *g, ui_rect r, const ui_series *s, int ns, int x_tota
         double last = (double)NAN;
         for (int j = s[i].n - 1; j >= 0; j--)
             if (isfinite(s[i].v[j])) { last = s[i].v[j]; break; }
+        for (int k = 0; k < nm; k++)   /* a mark after the curve's end is its latest value */
+            if (marks[k].role == s[i].role && isfinite(marks[k].v) && marks[k].x >= s[i].n - 1)
+                last = marks[k].v;
         char num[16];
         ui_fmt_num(num, sizeof num, last);
         int left = r.x + r.w - lx;
@@ -251,6 +260,13 @@ void ui_chart_draw(ui_grid *g, ui_rect r, const ui_series *s, int ns, int x_tota
             if (t < lo) lo = t;
             if (t > hi) hi = t;
         }
+    }
+    for (int i = 0; i < nm; i++) {
+        double t = ui_chart_y(marks[i].v, logy);
+        if (isnan(t))
+            continue;
+        if (t < lo) lo = t;
+        if (t > hi) hi = t;
     }
     if (x_total < n_max)
         x_total = n_max;
@@ -366,5 +382,18 @@ void ui_chart_draw(ui_grid *g, ui_rect r, const ui_series *s, int ns, int x_tota
         int i = order[oi];
         if (s[i].pin > 0 && ends[i][0] >= 0)
             ui_grid_put(g, px + ends[i][0], py + ends[i][1], (uint32_t)('0' + s[i].pin), ui_pin_style(th, s[i].pin - 1));
+    }
+    for (int i = 0; i < nm; i++) {   /* the marks on top, at the cell of their dot */
+        double t = ui_chart_y(marks[i].v, logy);
+        if (isnan(t))
+            continue;
+        int x = xt > 1 ? (int)(marks[i].x * (xd - 1) / (xt - 1) + 0.5) : 0;
+        int y = (int)((hi - t) / (hi - lo) * (yd - 1) + 0.5);
+        int cx = x / 2, cy = y / 4;
+        if (cx < 0 || cx >= cv->w || cy < 0 || cy >= cv->h)
+            continue;
+        ui_style ms = ui_st(th, marks[i].role);
+        ms.attr |= UI_A_BOLD;
+        ui_grid_put(g, px + cx, py + cy, ascii ? '#' : 0x25C6, ms);
     }
 }

@@ -45,6 +45,19 @@ typedef struct {
 void ui_chart_draw(ui_grid *g, ui_rect r, const ui_series *s, int ns, int x_total, bool logy,
                    const ui_theme *th, ui_braille *scratch);
 
+/* A single point drawn over the curves as a glyph (U+25C6 ◆; ASCII '#'), in role's colour, bold. */
+typedef struct {
+    double x;               /* where on the x axis: 0 is epoch 1, x_total - 1 the last (fractions between) */
+    double v;               /* the value; NaN: not drawn */
+    ui_role role;
+} ui_chart_mark;
+
+/* As ui_chart_draw, with nm marks whose values count in the y range (a point after a hand edit of
+ * a weight); a mark at or after the end of the series of its role is that series' latest value in
+ * the legend. */
+void ui_chart_draw_marks(ui_grid *g, ui_rect r, const ui_series *s, int ns, const ui_chart_mark *marks, int nm,
+                         int x_total, bool logy, const ui_theme *th, ui_braille *scratch);
+
 /* Short number for axis labels and legends: at most 7 columns ("0.0123", "1.2e-05", "123"). */
 void ui_fmt_num(char *out, int outlen, double v);
 /* The two ends of an axis, a and b, with the same number of decimals, enough to tell values a

@@ -146,16 +146,29 @@ bool ui_diagram_hit(const ui_snapshot *s, ui_rect r, int sel_layer, int sel_unit
     return false;
 }
 
-void ui_net_diagram(ui_grid *g, ui_rect r, const ui_snapshot *s, int sel_layer, int sel_unit, const ui_theme *th)
+void ui_net_diagram(ui_grid *g, ui_rect r, const ui_snapshot *s, int sel_layer, int sel_unit, int pick,
+                    const ui_theme *th)
 {
     ui_style txt = ui_st(th, UI_R_TEXT), dim = ui_st(th, UI_R_DIM), lab = ui_st(th, UI_R_LABEL);
     bool mono = th->level == UI_COLOR_MONO;
     if (r.w < 12 || r.h < 2)
         return;
-    /* header: the legend */
+    /* header: the legend; a picked weight (its name, value and Enter) first when both do not fit */
     int x = r.x, xe = r.x + r.w;
+    bool picked = pick >= -1 && sel_layer >= 0 && sel_layer < s->info.n_layers;
+    char pb[80] = "";
+    if (picked) {
+        char name[32], val[24];
+        ui_weight_name(name, sizeof name, sel_layer, pick, sel_unit);
+        float w = pick < 0 ? s->net.b[sel_layer][sel_unit] : s->net.w[sel_layer][pick * s->net.cols[sel_layer] + sel_unit];
+        ui_fmt_num(val, sizeof val, (double)w);
+        snprintf(pb, sizeof pb, " %s = %s%s ", name, w >= 0 ? "+" : "", val);
+    }
+    int legend_w = mono ? (th->utf8 ? 37 : 39) : 20;
     x += ui_grid_printf(g, x, r.y, r.w, dim, "epoch %d  ", s->net.epoch);
-    if (mono) {
+    if (picked && xe - x < legend_w + (int)strlen(pb) + 15) {
+        /* no room for the legend */
+    } else if (mono) {
         x += ui_grid_text(g, x, r.y, xe - x, th->utf8 ? "\xe2\xa3\xbf solid positive  \xe2\xa1\x81 dotted negative"
                                                        : "* edges: solid positive, dotted negative", txt);
     } else {
@@ -166,10 +179,18 @@ void ui_net_diagram(ui_grid *g, ui_rect r, const ui_snapshot *s, int sel_layer, 
         x += ui_grid_text(g, x, r.y, xe - x, sq, pos);
         x += ui_grid_text(g, x, r.y, xe - x, " positive", txt);
     }
-    if (xe - x >= 36)
+    if (picked) {   /* a weight picked: its name and value, and what Enter does now */
+        ui_style ps = ui_st(th, UI_R_VALUE);
+        ps.attr |= UI_A_REVERSE | UI_A_BOLD;
+        x += ui_grid_text(g, x, r.y, xe - x, " ", txt);
+        x += ui_grid_text(g, x, r.y, xe - x, pb, ps);
+        if (xe - x >= 13)
+            ui_grid_text(g, x, r.y, xe - x, "  Enter: edit", dim);
+    } else if (xe - x >= 36) {
         ui_grid_text(g, x, r.y, xe - x, ", deeper = stronger  (Enter: heatmaps)", dim);
-    else if (xe - x >= 18)
+    } else if (xe - x >= 18) {
         ui_grid_text(g, x, r.y, xe - x, "  Enter: heatmaps", dim);
+    }
     ui_rect body = ui_rect_make(r.x, r.y + 1, r.w, r.h - 1);
     diag_layout L;
     int lw, rw;
@@ -230,7 +251,8 @@ void ui_net_diagram(ui_grid *g, ui_rect r, const ui_snapshot *s, int sel_layer, 
                 ui_grid_text(g, nx - mw / 2, ny, mw, more, dim);
                 continue;
             }
-            bool sel = c > 0 && c - 1 == sel_layer && u == sel_unit;
+            /* the selected unit, and the input of its picked weight */
+            bool sel = (c > 0 && c - 1 == sel_layer && u == sel_unit) || (pick >= 0 && c == sel_layer && u == pick);
             ui_style ns = sel ? ui_st(th, UI_R_WARN) : c == 0 ? lab : txt;
             if (sel)
                 ns.attr |= UI_A_BOLD;

@@ -6,8 +6,11 @@
 #include "pace.h"
 #include "preset_schema.h"
 
+#include <errno.h>
+#include <float.h>
 #include <stdarg.h>
 #include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -169,12 +172,44 @@ static void validate_edit(ui_app *a)
         snprintf(e->msg, sizeof e->msg, "%s",
                  e->ok ? "written to a temporary file, then renamed into place" : "type a file name");
         break;
+    case UI_EDIT_WEIGHT: {
+        double v;
+        e->ok = ui_weight_parse(e->field.buf, &v, e->msg, sizeof e->msg);
+        if (e->ok)
+            snprintf(e->msg, sizeof e->msg, "ok: Enter sets it (the optimizer's state is kept), Esc cancels");
+        break;
     }
+    }
+}
+
+bool ui_weight_parse(const char *text, double *value, char *why, size_t cap)
+{
+    while (*text == ' ')
+        text++;
+    if (!*text) {
+        snprintf(why, cap, "type a number, such as 1.5 or -0.2");
+        return false;
+    }
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    while (*end == ' ')
+        end++;
+    if (end == text || *end) {
+        snprintf(why, cap, "not a number: type one such as 1.5, -0.2 or 3e-2");
+        return false;
+    }
+    if (!isfinite(v) || fabs(v) > (double)FLT_MAX) {
+        snprintf(why, cap, "a weight must be a finite number of at most %.3g in size", (double)FLT_MAX);
+        return false;
+    }
+    *value = v;
+    return true;
 }
 
 void ui_app_begin_edit(ui_app *a, ui_edit_kind kind, const char *key, const char *initial)
 {
-    if (!ui_edit_is_prompt(kind) || kind == UI_EDIT_SAVE_MODEL) {
+    if (!ui_edit_is_prompt(kind) || kind == UI_EDIT_SAVE_MODEL || kind == UI_EDIT_WEIGHT) {
         a->edit.step = 0;
         a->edit.note[0] = '\0';
     }
@@ -333,6 +368,13 @@ static void commit_edit(ui_app *a)
         }
         ui_app_opened(a);   /* what was written is the experiment now: nothing has changed */
         ui_app_message(a, false, "saved the preset to %s", e->field.buf);
+        break;
+    }
+    case UI_EDIT_WEIGHT: {
+        double v = 0.0;
+        ui_weight_parse(e->field.buf, &v, e->msg, sizeof e->msg);
+        if (!ui_worker_set_weight(a->w, e->wt[0], e->wt[1], e->wt[2], v))
+            ui_app_message(a, true, "cannot queue the change (the worker is busy); try again");
         break;
     }
     case UI_EDIT_SAVE_MODEL:
@@ -554,6 +596,8 @@ void ui_app_act(ui_app *a, const ui_intent *in)
     case UI_INTENT_EDIT:
         if (in->edit == UI_EDIT_ITEM)
             a->edit.panel = in->panel;
+        if (in->edit == UI_EDIT_WEIGHT)
+            memcpy(a->edit.wt, in->arg, sizeof a->edit.wt);
         ui_app_begin_edit(a, in->edit, in->key, in->text);
         break;
     case UI_INTENT_APPLY: ui_app_apply(a, in->preset, in->text); break;

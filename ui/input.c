@@ -198,6 +198,7 @@ static void normal_key(ui_app *a, ui_cmd c)
     case UI_ACT_FOCUS: set_focus(a, c.arg); break;
     case UI_ACT_CANCEL:
         if (a->zoom) { a->zoom = false; ui_app_relayout(a); }
+        else if (a->focus == UI_P_CONFUSION) ui_app_panel_key(a, a->focus, c);   /* a view's pick or zoom */
         break;
     case UI_ACT_LOAD: ui_picker_open(&a->picker); a->mode = UI_MODE_PICKER; break;
     case UI_ACT_SAVE_PRESET: ui_app_save_prompt(a, UI_EDIT_SAVE_PRESET); break;

@@ -90,8 +90,29 @@ void ui_confirm_draw(ui_grid *g, const ui_theme *th, const char *question)
     ui_grid_text(g, c.x, c.y + 2, c.w, "y: yes    n / Esc: no", k);
 }
 
+/* The weight editor: what the weight is, its value in the field, the validator's answer. */
+static void weight_prompt(ui_grid *g, const ui_theme *th, const ui_edit *e)
+{
+    int w = g->w - 8 < 64 ? g->w - 8 : 64;
+    ui_rect c = dialog(th, g, w, 7, "Edit a weight");
+    ui_style d = ui_st(th, UI_R_DIALOG);
+    ui_grid_text(g, c.x, c.y, c.w, e->key, d);
+    ui_grid_text(g, c.x, c.y + 1, c.w, "new value (Enter sets it, Esc cancels):", d);
+    ui_style es = ui_st(th, UI_R_EDIT), cs = es;
+    cs.attr ^= UI_A_REVERSE;
+    ui_field_draw(&e->field, g, c.x, c.y + 2, c.w, es, cs);
+    ui_style ms = ui_st(th, e->ok ? UI_R_DIM : UI_R_ERROR);
+    if (d.bg >= 0)
+        ms.bg = d.bg;
+    ui_grid_wrap(g, c.x, c.y + 3, c.w, 2, e->msg, ms);
+}
+
 void ui_prompt_draw(ui_grid *g, const ui_theme *th, const ui_edit *e)
 {
+    if (e->kind == UI_EDIT_WEIGHT) {
+        weight_prompt(g, th, e);
+        return;
+    }
     char title[64];
     const char *what = e->kind == UI_EDIT_SAVE_MODEL ? "Save model" : "Save preset";
     if (e->step > 0)

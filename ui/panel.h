@@ -30,9 +30,11 @@
 /* ---- the model ---- */
 
 /* SAVE_NAME and SAVE_DESC: the name and the description that w asks for before the file name when
- * the experiment changed since it was opened (then SAVE_PRESET is step 3 of 3). */
+ * the experiment changed since it was opened (then SAVE_PRESET is step 3 of 3). WEIGHT: a weight or
+ * bias of the network, picked in the Network view (a prompt; the worker sets it). */
 typedef enum {
-    UI_EDIT_ITEM, UI_EDIT_LAYER, UI_EDIT_SAVE_PRESET, UI_EDIT_SAVE_MODEL, UI_EDIT_SAVE_NAME, UI_EDIT_SAVE_DESC
+    UI_EDIT_ITEM, UI_EDIT_LAYER, UI_EDIT_SAVE_PRESET, UI_EDIT_SAVE_MODEL, UI_EDIT_SAVE_NAME, UI_EDIT_SAVE_DESC,
+    UI_EDIT_WEIGHT
 } ui_edit_kind;
 
 /* The line being edited (mode EDIT): a field of a panel or a prompt (a file name; w's name and
@@ -40,7 +42,9 @@ typedef enum {
 typedef struct {
     ui_edit_kind kind;
     int panel;                  /* ITEM: the panel (ui_panel_id) whose field it is */
-    char key[96];               /* ITEM, LAYER, SAVE_NAME, SAVE_DESC: the dotted preset key it sets */
+    char key[96];               /* ITEM, LAYER, SAVE_NAME, SAVE_DESC: the dotted preset key it sets;
+                                   WEIGHT: what the weight is ("W1[0][3], from x into neuron 3, layer 1") */
+    int wt[3];                  /* WEIGHT: layer (0-based), input i (-1: the bias), neuron j */
     ui_field field;
     char msg[NN_ERRMSG];        /* the validator's answer (or the prompt's hint), as typed */
     bool ok;                    /* the text would be accepted */
@@ -51,7 +55,8 @@ typedef struct {
 /* True for the kinds drawn as a prompt over the panels (the file names, w's name and description). */
 static inline bool ui_edit_is_prompt(ui_edit_kind k)
 {
-    return k == UI_EDIT_SAVE_PRESET || k == UI_EDIT_SAVE_MODEL || k == UI_EDIT_SAVE_NAME || k == UI_EDIT_SAVE_DESC;
+    return k == UI_EDIT_SAVE_PRESET || k == UI_EDIT_SAVE_MODEL || k == UI_EDIT_SAVE_NAME || k == UI_EDIT_SAVE_DESC ||
+           k == UI_EDIT_WEIGHT;
 }
 
 /* What the panels and views draw from. Built by app.c for each frame and each key; every pointer
@@ -95,7 +100,8 @@ typedef enum {
                              go to the running experiment, other keys apply (asking once training
                              has begun) */
     UI_INTENT_EDIT,       /* open the line editor (edit: UI_EDIT_ITEM or UI_EDIT_LAYER) on key with
-                             text; panel: the panel whose field it is */
+                             text; panel: the panel whose field it is; UI_EDIT_WEIGHT: on the weight
+                             arg[0] layer, arg[1] input (-1 bias), arg[2] neuron, key its description */
     UI_INTENT_APPLY,      /* preset becomes the configuration (asking once training has begun);
                              text: what changes ("architecture") */
     UI_INTENT_TOGGLE_LOG, /* the loss charts' log / linear scale */
@@ -119,7 +125,7 @@ typedef struct {
     bool err;                       /* MESSAGE */
     ui_edit_kind edit;              /* EDIT */
     int panel;                      /* EDIT */
-    int arg[4];                     /* TRACE, FEATURES, UNITS, CELL */
+    int arg[4];                     /* TRACE, FEATURES, UNITS, CELL, EDIT of a WEIGHT */
     char key[96];                   /* SET_KEY, EDIT */
     char text[UI_FIELD_MAX];        /* MESSAGE, SET_KEY, EDIT, APPLY, LOAD */
     const nn_preset *preset;        /* APPLY: borrowed from the panel's state until the intent is acted on */
@@ -246,8 +252,8 @@ const ui_view_def *ui_view(int v);
 /* panel_views.c: the slot */
 /* The slot's title for view v: the view's, or "Fit" for Confusion once a regression has a result. */
 const char *ui_view_name(int v, const ui_snapshot *s);
-/* The view a freshly loaded preset opens on: Lesson if it has one, else Boundary when the data has
- * a picture, else Confusion. */
+/* The view a freshly loaded preset opens on: its ui.view when given, else Lesson if it has one, else
+ * Boundary when the data has a picture, else Confusion. */
 int ui_view_default(const nn_preset *draft, const ui_snapshot *s);
 /* The view the second slot shows beside v when the user has not picked one: for data drawn in the
  * Boundary view Boundary and Neurons, for image data Confusion and Samples, else Confusion and Health

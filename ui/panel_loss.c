@@ -1,6 +1,8 @@
 /* panel_loss.c — the Loss panel: train, val and test loss per epoch as a braille line chart
  * (chart.c) with the latest values in the legend; L toggles a log y axis. Live changes (learning
- * rate, lambda, dropout) are marked under the x axis where they happened, and after a reset or a
+ * rate, lambda, dropout, a weight set by hand) are marked under the x axis where they happened; after
+ * a hand edit the losses of the edited weights are points over the curves (the legend and the
+ * accuracy line give their figures until the next epoch ends), and after a reset or a
  * new configuration the previous run's curves stay as a faint ghost ("prev") for comparison. During a
  * race it shows the race's curves (as the Race view does). */
 #include "panel.h"
@@ -90,10 +92,21 @@ static void draw(const ui_panel *p, ui_grid *g, ui_rect r, const ui_model *m)
     bool acc_line = r.h >= (pinned ? 9 : 8) && n > 0;
     if (acc_line)
         cr.h--;   /* one line of accuracy under the chart */
-    ui_chart_draw(g, cr, s, ns, total, m->logy, m->th, &canvas);
+    /* a weight edited by hand since the last epoch: the losses of the weights now, where it happened */
+    const ui_snapshot *sn = m->snap;
+    bool edited = sn->has_edit && n > 0 && sn->edit.epoch == n;
+    ui_chart_mark mk[3];
+    int nm = 0;
+    if (edited) {
+        double x = sn->edit.epoch - 1 + (sn->n_batches > 0 ? (double)sn->edit_batch / sn->n_batches : 0.0);
+        mk[nm++] = (ui_chart_mark){x, sn->edit.train_loss, UI_R_TRAIN};
+        mk[nm++] = (ui_chart_mark){x, sn->edit.val_loss, UI_R_VAL};
+        mk[nm++] = (ui_chart_mark){x, sn->edit.test_loss, UI_R_TEST};
+    }
+    ui_chart_draw_marks(g, cr, s, ns, mk, nm, total, m->logy, m->th, &canvas);
     int ev = markers(m, g, cr, total);
     if (acc_line) {
-        const nn_epoch_stats *e = &m->hist[n - 1];
+        const nn_epoch_stats *e = edited ? &sn->edit : &m->hist[n - 1];
         const char *what = m->snap->info.task == NN_TASK_REGRESSION ? "R2" : "acc";
         int x = r.x, xe = r.x + r.w, y = r.y + r.h - 1;
         x += ui_grid_printf(g, x, y, r.w, ui_st(m->th, UI_R_DIM),

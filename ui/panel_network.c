@@ -2,7 +2,10 @@
  * inputs as rows; negative blue, positive orange, magnitude as depth), side by side from the
  * input to the output, and the selected neuron in detail: its bias, its incoming weights and its
  * activation statistics on the last measured batch. Keys: the arrows pick the layer and the neuron
- * (Home, End: the first, the last); a click on a heatmap picks that neuron. */
+ * (Home, End: the first, the last); a click on a heatmap picks that neuron. [ and ] pick one of the
+ * neuron's incoming weights or its bias (a click on its cell of the "incoming" strip too), Enter
+ * then edits its value (the line editor; the worker sets it between batches), Esc drops the pick;
+ * with nothing picked Enter switches to the diagram. */
 #include "panel.h"
 
 #include "activation.h"
@@ -10,6 +13,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char mono_neg[] = " -=";
@@ -77,8 +81,76 @@ static void num(char *b, size_t n, double v)
     snprintf(b, n, "%s%s", v >= 0 ? "+" : "", t);
 }
 
+void ui_weight_name(char *out, size_t n, int l, int i, int j)
+{
+    if (i < 0)
+        snprintf(out, n, "b%d[%d]", l + 1, j);
+    else
+        snprintf(out, n, "W%d[%d][%d]", l + 1, i, j);
+}
+
+void ui_weight_text(char *out, size_t n, float v)
+{
+    for (int d = 4; d <= 9; d++) {
+        snprintf(out, n, "%.*g", d, (double)v);
+        if (strtof(out, NULL) == v)
+            return;
+    }
+}
+
+/* The layer's weights are in the snapshot one by one (not pooled). */
+static bool whole(const ui_snapshot *s, int l)
+{
+    return s->net.valid && l >= 0 && l < s->info.n_layers && s->net.rows[l] == s->info.layers[l].in &&
+           s->net.cols[l] == s->info.layers[l].out;
+}
+
+bool ui_network_pick(const ui_snapshot *s, const ui_views *v, int *input)
+{
+    int l = v->net_layer;
+    if (!v->net_picked || s->race.on || !whole(s, l))
+        return false;
+    int in = s->info.layers[l].in, i = v->net_input;
+    *input = i < -1 ? -1 : i >= in ? in - 1 : i;
+    return true;
+}
+
+/* The name of input `src` of layer l as the detail shows it: a feature's name, x3, h5. */
+static void input_name(char *out, size_t n, const ui_snapshot *s, int l, int src, bool exact)
+{
+    if (l == 0 && src < 2 && s->info.feature_names[src][0] && exact)
+        snprintf(out, n, "%.16s", s->info.feature_names[src]);
+    else
+        snprintf(out, n, "%s%d", l == 0 ? "x" : "h", src);
+}
+
+/* The picked weight's line: its name, where it goes, its value (reversed) and the keys. */
+static void pick_line(ui_grid *g, int x, int y, int xe, const ui_snapshot *s, int l, int j, int i, const ui_theme *th)
+{
+    ui_style lab = ui_st(th, UI_R_LABEL), dim = ui_st(th, UI_R_DIM), sel = ui_st(th, UI_R_VALUE);
+    sel.attr |= UI_A_REVERSE | UI_A_BOLD;
+    char name[32], from[48], b[32];
+    ui_weight_name(name, sizeof name, l, i, j);
+    float w = i < 0 ? s->net.b[l][j] : s->net.w[l][i * s->net.cols[l] + j];
+    if (i < 0) {
+        snprintf(from, sizeof from, "bias of %d", j);
+    } else {
+        char src[24];
+        input_name(src, sizeof src, s, l, i, true);
+        snprintf(from, sizeof from, "%s%s%d", src, th->utf8 ? "\xe2\x86\x92" : "->", j);
+    }
+    x += ui_grid_text(g, x, y, xe - x, th->utf8 ? "\xe2\x96\xb6 " : "> ", ui_st(th, UI_R_WARN));
+    x += ui_grid_text(g, x, y, xe - x, name, lab);
+    x += ui_grid_printf(g, x, y, xe - x, dim, " %s ", from);
+    num(b, sizeof b, (double)w);
+    x += ui_grid_printf(g, x, y, xe - x, sel, " %s ", b);
+    int left = xe - x;
+    ui_grid_text(g, x, y, left, left >= 40 ? "  Enter: new value  [ ]: next  Esc: done"
+                                : left >= 14 ? "  Enter: edit" : "", dim);
+}
+
 /* The selected neuron: bias, activation statistics and incoming weights (largest first). */
-static void detail(ui_grid *g, ui_rect r, const ui_snapshot *s, int l, int c, const ui_theme *th)
+static void detail(ui_grid *g, ui_rect r, const ui_snapshot *s, int l, int c, int pick, const ui_theme *th)
 {
     ui_style lab = ui_st(th, UI_R_LABEL), val = ui_st(th, UI_R_VALUE), dim = ui_st(th, UI_R_DIM);
     int in = s->info.layers[l].in, out = s->info.layers[l].out;
@@ -100,12 +172,17 @@ static void detail(ui_grid *g, ui_rect r, const ui_snapshot *s, int l, int c, co
     if (x + (int)strlen(kind) + 7 + (int)strlen(b) <= xe)
         x += ui_grid_text(g, x, y, xe - x, kind, dim);
     x += ui_grid_text(g, x, y, xe - x, "  bias ", lab);
-    ui_grid_text(g, x, y, xe - x, b, val);
+    ui_style bs = val;
+    if (pick == -1)
+        bs.attr |= UI_A_REVERSE | UI_A_BOLD;
+    ui_grid_text(g, x, y, xe - x, b, bs);
     if (++y >= ye)
         return;
     x = r.x;
     bool narrow = r.w < 60;   /* short labels, so the figures are not cut */
-    if (s->net.act_rows > 0) {
+    if (pick >= -1) {
+        pick_line(g, x, y, xe, s, l, c, pick, th);   /* in place of the activation statistics */
+    } else if (s->net.act_rows > 0) {
         x += ui_grid_text(g, x, y, xe - x, narrow ? "act " : "activation ", lab);
         x += ui_grid_printf(g, x, y, xe - x, val, "mean %.3g std %.3g", (double)s->net.amean[l][c],
                             (double)s->net.astd[l][c]);
@@ -131,8 +208,16 @@ static void detail(ui_grid *g, ui_rect r, const ui_snapshot *s, int l, int c, co
     x += ui_grid_text(g, x, y, xe - x, pooled ? "incoming (pooled) " : "incoming ", lab);
     const float *w = s->net.w[l];
     double vmax = (double)s->net.wmax[l];
-    for (int i = 0; i < nr && x < xe; i++, x++)
+    for (int i = 0; i < nr && x < xe; i++, x++) {
         weight_cell(g, x, y, (double)w[i * nc + c], 0, false, vmax, th);
+        if (i == pick) {   /* the picked weight's cell: a pointer in it, over its colour */
+            ui_style ps = ui_st(th, UI_R_WARN);
+            ps.attr |= UI_A_BOLD;
+            if (th->level != UI_COLOR_MONO)
+                ps.bg = ui_weight_colour(th, (double)w[i * nc + c], vmax);
+            ui_grid_put(g, x, y, th->utf8 ? 0x25BC : 'v', ps);
+        }
+    }
     if (++y >= ye)
         return;
     int order[UI_NET_DIM];
@@ -152,10 +237,7 @@ static void detail(ui_grid *g, ui_rect r, const ui_snapshot *s, int l, int c, co
         int row = order[i];
         int src = (int)(((long)row * in + nr - 1) / nr);
         char name[40];
-        if (l == 0 && src < 2 && s->info.feature_names[src][0] && nr == in)
-            snprintf(name, sizeof name, "%.16s", s->info.feature_names[src]);
-        else
-            snprintf(name, sizeof name, "%s%d", l == 0 ? "x" : "h", src);
+        input_name(name, sizeof name, s, l, src, nr == in);
         num(b, sizeof b, (double)w[row * nc + c]);
         char item[128];
         snprintf(item, sizeof item, "%s %s  ", name, b);
@@ -170,6 +252,8 @@ static void detail(ui_grid *g, ui_rect r, const ui_snapshot *s, int l, int c, co
             vs = dim;
         else
             vs.fg = w[row * nc + c] < 0 ? 39 : 214;
+        if (row == pick)
+            vs.attr |= UI_A_REVERSE | UI_A_BOLD;
         ui_grid_text(g, x + (int)strlen(name) + 1, y, (int)strlen(b), b, vs);
         x += iw;
     }
@@ -257,6 +341,22 @@ bool ui_network_hit(const ui_snapshot *s, const ui_views *v, ui_rect r, int x, i
     return false;
 }
 
+bool ui_network_strip_hit(const ui_snapshot *s, const ui_views *v, ui_rect r, int x, int y, int *input)
+{
+    if (!s->net.valid || s->race.on || s->info.n_layers <= 0 || r.w < 10)
+        return false;
+    int sl = v->net_layer >= 0 && v->net_layer < s->info.n_layers ? v->net_layer : 0;
+    if (!whole(s, sl))
+        return false;
+    net_layout L;
+    layout(&L, s, r, sl);
+    int x0 = r.x + (int)strlen("incoming "), in = s->info.layers[sl].in;
+    if (L.dh < 3 || y != r.y + r.h - L.dh + 2 || x < x0 || x >= x0 + in || x >= r.x + r.w)
+        return false;
+    *input = x - x0;
+    return true;
+}
+
 void ui_network_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_views *v, const ui_theme *th)
 {
     ui_style dim = ui_st(th, UI_R_DIM), txt = ui_st(th, UI_R_TEXT), lab = ui_st(th, UI_R_LABEL);
@@ -286,10 +386,20 @@ void ui_network_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_view
         x += ui_grid_text(g, x, r.y, xe - x, sq, pos);
         x += ui_grid_text(g, x, r.y, xe - x, " positive  ", txt);
     }
-    if (xe - x >= 30)
+    int pick = UI_NET_NO_PICK;
+    char hint[48] = "  Enter: diagram";
+    if (ui_network_pick(s, v, &pick) && sl == v->net_layer) {
+        char name[32];
+        ui_weight_name(name, sizeof name, sl, pick, sc);
+        snprintf(hint, sizeof hint, "  Enter: edit %s", name);
+    } else {
+        pick = UI_NET_NO_PICK;
+    }
+    int hint_w = (int)strlen(hint);
+    if (xe - x >= 30 + (pick >= -1 ? hint_w : 0))
         x += ui_grid_text(g, x, r.y, xe - x, "rows: inputs, columns: neurons", dim);
-    if (xe - x >= 17)
-        ui_grid_text(g, x, r.y, xe - x, "  Enter: diagram", dim);
+    if (xe - x >= hint_w)
+        ui_grid_text(g, x, r.y, xe - x, hint, pick >= -1 ? ui_st(th, UI_R_LABEL) : dim);
 
     net_layout L;
     layout(&L, s, r, sl);
@@ -317,7 +427,7 @@ void ui_network_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_view
     }
     int dh = L.dh, bottom = r.y + r.h - dh;
     if (dh > 0)
-        detail(g, ui_rect_make(r.x, bottom, r.w, dh), s, sl, sc, th);
+        detail(g, ui_rect_make(r.x, bottom, r.w, dh), s, sl, sc, pick, th);
 }
 
 /* ---- the view in the slot ---- */
@@ -367,7 +477,10 @@ static void draw(ui_grid *g, ui_rect r, const ui_model *m)
 {
     const ui_snapshot *s = m->snap;
     if (m->views->net_diagram && s->net.valid && !s->race.on && s->info.n_layers > 0) {
-        ui_net_diagram(g, r, s, m->views->net_layer, m->views->net_unit, m->th);
+        int pick;
+        if (!ui_network_pick(s, m->views, &pick))
+            pick = UI_NET_NO_PICK;
+        ui_net_diagram(g, r, s, m->views->net_layer, m->views->net_unit, pick, m->th);
         return;
     }
     /* image data, a first-layer unit selected: its weights as a picture on the right */
@@ -401,8 +514,74 @@ static void sync(ui_views *v, const ui_model *m, ui_intent *out)
     out->arg[0] = u;
 }
 
+/* [ and ]: the previous or next of the selected neuron's bias and incoming weights (dir -1, +1). */
+static unsigned pick_key(ui_views *v, const ui_model *m, int dir, ui_intent *out)
+{
+    const ui_snapshot *s = m->snap;
+    if (s->race.on)
+        return ui_intent_message(out, true, "no single network during a race: load a preset to edit its weights");
+    if (!s->net.valid || s->info.n_layers <= 0)
+        return ui_intent_message(out, true, "no network yet");
+    ui_views_clamp(v, s);
+    int l = v->net_layer;
+    if (!whole(s, l))
+        return ui_intent_message(out, true, "layer %d (%d inputs, %d neurons) is drawn pooled: weights are picked one "
+                                 "by one in layers of at most %d", l + 1, s->info.layers[l].in, s->info.layers[l].out,
+                                 UI_NET_DIM);
+    int in = s->info.layers[l].in;
+    if (!v->net_picked) {
+        v->net_picked = true;
+        v->net_input = dir > 0 ? -1 : in - 1;   /* ]: from the bias; [: from the last input */
+    } else {
+        v->net_input += dir;
+        if (v->net_input > in - 1) v->net_input = -1;
+        if (v->net_input < -1) v->net_input = in - 1;
+    }
+    return UI_REDRAW;
+}
+
+/* Enter with a weight picked: the line editor on its value. */
+static unsigned edit_key(const ui_views *v, const ui_model *m, int i, ui_intent *out)
+{
+    const ui_snapshot *s = m->snap;
+    if (s->state == UI_RUN_DIVERGED)
+        return ui_intent_message(out, true, "the run diverged: r resets to the initial weights, R draws new ones");
+    if (s->state == UI_RUN_LOADING || s->state == UI_RUN_ERROR)
+        return ui_intent_message(out, true, "no model to edit yet");
+    int l = v->net_layer, j = v->net_unit;
+    float w = i < 0 ? s->net.b[l][j] : s->net.w[l][i * s->net.cols[l] + j];
+    char name[24], from[48];
+    ui_weight_name(name, sizeof name, l, i, j);
+    if (i < 0) {
+        snprintf(from, sizeof from, "the bias of neuron %d", j);
+    } else {
+        char src[24];
+        input_name(src, sizeof src, s, l, i, true);
+        snprintf(from, sizeof from, "from %s into neuron %d", src, j);
+    }
+    out->kind = UI_INTENT_EDIT;
+    out->edit = UI_EDIT_WEIGHT;
+    out->arg[0] = l;
+    out->arg[1] = i;
+    out->arg[2] = j;
+    snprintf(out->key, sizeof out->key, "%.23s, %.47s, layer %d", name, from, l + 1);
+    ui_weight_text(out->text, sizeof out->text, w);
+    return UI_REDRAW;
+}
+
 static unsigned key(ui_views *v, const ui_model *m, ui_cmd c, ui_intent *out)
 {
+    int i;
+    if (c.act == UI_ACT_PREV_SAMPLE || c.act == UI_ACT_NEXT_SAMPLE)
+        return pick_key(v, m, c.act == UI_ACT_NEXT_SAMPLE ? 1 : -1, out);
+    if (c.act == UI_ACT_CANCEL) {
+        if (!v->net_picked)
+            return 0;
+        v->net_picked = false;
+        return UI_REDRAW;
+    }
+    if (c.act == UI_ACT_EDIT && ui_network_pick(m->snap, v, &i))
+        return edit_key(v, m, i, out);
     if (c.act == UI_ACT_EDIT) v->net_diagram = !v->net_diagram;
     else if (c.act == UI_ACT_LEFT) v->net_unit--;
     else if (c.act == UI_ACT_RIGHT) v->net_unit++;
@@ -410,7 +589,12 @@ static unsigned key(ui_views *v, const ui_model *m, ui_cmd c, ui_intent *out)
     else if (c.act == UI_ACT_DOWN) v->net_layer++;
     else if (c.act == UI_ACT_HOME) v->net_unit = 0;
     else if (c.act == UI_ACT_END) v->net_unit = UI_NET_DIM;
+    else return 0;
     ui_views_clamp(v, m->snap);
+    if (v->net_picked && !ui_network_pick(m->snap, v, &i))
+        v->net_picked = false;   /* a layer drawn pooled: nothing to pick in it */
+    else if (v->net_picked)
+        v->net_input = i;        /* the same input, or the last one of a narrower layer */
     sync(v, m, out);
     return UI_REDRAW;
 }
@@ -418,11 +602,20 @@ static unsigned key(ui_views *v, const ui_model *m, ui_cmd c, ui_intent *out)
 static void click(ui_views *v, const ui_model *m, ui_rect r, int x, int y)
 {
     int l, u;
+    if (!v->net_diagram && ui_network_strip_hit(m->snap, v, r, x, y, &u)) {
+        v->net_picked = true;   /* a cell of the incoming strip: that weight */
+        v->net_input = u;
+        return;
+    }
     bool hit = v->net_diagram ? ui_diagram_hit(m->snap, r, v->net_layer, v->net_unit, x, y, &l, &u) : ui_network_hit(m->snap, v, r, x, y, &l, &u);
     if (hit) {
         v->net_layer = l;
         v->net_unit = u;
         ui_views_clamp(v, m->snap);
+        if (v->net_picked && !ui_network_pick(m->snap, v, &u))
+            v->net_picked = false;
+        else if (v->net_picked)
+            v->net_input = u;
     }
 }
 

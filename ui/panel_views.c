@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #define UI_VIEW_ROW_(id, name, key, label, help) [UI_V_##id] = &ui_##name##_view,
 static const ui_view_def *const table[UI_V_COUNT] = {UI_VIEW_ROWS(UI_VIEW_ROW_)};
@@ -38,6 +39,11 @@ const char *ui_view_name(int v, const ui_snapshot *s)
 
 int ui_view_default(const nn_preset *draft, const ui_snapshot *s)
 {
+    const nn_preset_key *row = draft->ui.view != NN_AUTO ? nn_preset_key_find("ui.view") : NULL;
+    const char *want = row && row->names ? row->names(draft->ui.view) : NULL;
+    for (int v = 0; want && v < UI_V_COUNT; v++)   /* ui.view: the view of that title */
+        if (strcasecmp(ui_view_title(v), want) == 0)
+            return v;
     if (draft->lesson.present)
         return UI_V_LESSON;
     if (s->boundary.kind != UI_VIEW_NONE)

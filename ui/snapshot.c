@@ -171,6 +171,7 @@ void ui_snapshot_clear_teaching(ui_snapshot *s)
     nn_health_history_clear(&s->health.hist);
     s->health.n_warnings = 0;
     s->events.n = 0;
+    s->has_edit = false;
     s->trace.valid = false;
     s->net.act_rows = 0;
     s->eval.cls_len = s->eval.cls_last = 0;

@@ -399,6 +399,12 @@ typedef struct {
     nn_epoch_stats final;      /* DONE: evaluation of the final weights (the best ones with early
                                   stopping; else the same as last); zero otherwise. The eval
                                   section describes these weights. */
+    /* a weight set by hand (ui_worker_set_weight) since the last epoch ended: the evaluation of the
+     * weights right after it (edit.epoch: completed epochs then; edit_batch: the next batch then);
+     * has_last and last describe it too, and the eval section. Cleared at an epoch's end. */
+    bool has_edit;
+    nn_epoch_stats edit;
+    int edit_batch;
 
     /* Notices: the one-off results of ui_worker_save_model, ui_worker_set_param, ui_worker_trace,
      * ui_worker_race and of commands refused in race mode. Show notice when notice_seq changes. */

@@ -16,12 +16,15 @@
 #include "preset.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* What the views remember between frames (selections, scroll, the ghost of the previous run). */
 typedef struct {
     int net_layer, net_unit;          /* Network: the selected layer and neuron (pooled column) */
     bool net_diagram;                 /* Network: the diagram instead of the heatmaps (Enter) */
+    bool net_picked;                  /* Network: a weight of the selected neuron is picked ([ ]; Enter edits it) */
+    int net_input;                    /* ... its input (0..in-1), or -1 (NN_TRAINER_BIAS): the neuron's bias */
     bool pic_asked;                   /* Network: a picture was asked of the worker: of unit pic_unit */
     int pic_unit;
     bool step_on;                     /* Step: a selection was sent to the worker */
@@ -111,14 +114,29 @@ void ui_network_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_view
 /* The layer and neuron under (x, y) of a Network panel drawn into r (a click selects it); false if
  * (x, y) is not on a heatmap or its label. */
 bool ui_network_hit(const ui_snapshot *s, const ui_views *v, ui_rect r, int x, int y, int *layer, int *unit);
+/* The input (0..in-1) whose cell of the selected neuron's "incoming" strip is at (x, y) of a Network
+ * panel drawn into r (a click picks that weight); false if none or the layer is drawn pooled. */
+bool ui_network_strip_hit(const ui_snapshot *s, const ui_views *v, ui_rect r, int x, int y, int *input);
+/* The weight picked in the Network view, if any: v->net_picked on a layer the snapshot holds whole
+ * (at most UI_NET_DIM inputs and neurons), *input clamped into it (-1: the bias). */
+bool ui_network_pick(const ui_snapshot *s, const ui_views *v, int *input);
+/* "W1[0][3]" (layer l 0-based, the weight from input i into neuron j) or "b1[3]" (i = -1). */
+void ui_weight_name(char *out, size_t n, int l, int i, int j);
+/* v as the line editor offers it: the fewest significant digits that give the same float. */
+void ui_weight_text(char *out, size_t n, float v);
+/* No weight picked (ui_net_diagram's pick). */
+#define UI_NET_NO_PICK (-2)
 /* Network, as a diagram: the inputs, each layer's units and the outputs as nodes in columns
  * (UI_DIAGRAM_WHOLE a layer whole; a larger layer its first units, "+N", the selected unit and its
  * last), every
  * weight an edge in braille dots coloured by sign (ui_weight_colour; monochrome: negative dotted)
  * and deeper with |w|, the strongest on top; inputs labelled with the features, outputs with the
- * classes; the selected unit (sel_layer, sel_unit) marked. */
+ * classes; the selected unit (sel_layer, sel_unit) marked; pick (the input of the picked weight, -1
+ * its bias, UI_NET_NO_PICK none): that input's node marked too, and the weight and its value in the
+ * header. */
 #define UI_DIAGRAM_WHOLE 8
-void ui_net_diagram(ui_grid *g, ui_rect r, const ui_snapshot *s, int sel_layer, int sel_unit, const ui_theme *th);
+void ui_net_diagram(ui_grid *g, ui_rect r, const ui_snapshot *s, int sel_layer, int sel_unit, int pick,
+                    const ui_theme *th);
 /* The unit whose node is at (x, y) of a diagram drawn into r; false if none. */
 bool ui_diagram_hit(const ui_snapshot *s, ui_rect r, int sel_layer, int sel_unit, int x, int y, int *layer, int *unit);
 /* The snapshot's picture of a first-layer unit's weights (image data) over r, each cell the mean of

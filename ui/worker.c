@@ -63,6 +63,8 @@ static void fill_status(ui_worker *w)
         ui_snapshot_fill_cell(s, &w->t, &w->probe, w->cell_a, w->cell_p);
         if (!s->has_last && w->have_start)
             ui_snapshot_fill_start(s, &w->t, &w->start);
+        if (s->has_edit)   /* a weight set by hand: the figures of the weights now */
+            ui_snapshot_fill_start(s, &w->t, &s->edit);
     } else {
         s->has_last = false;
         s->history_len = 0;
@@ -452,6 +454,14 @@ bool ui_worker_cell(ui_worker *w, int a, int p)
 {
     const int arg[4] = {a, p, 0, 0};
     return push_payload(w, UI_CMD_CELL, arg, NULL, NULL, NULL);
+}
+
+bool ui_worker_set_weight(ui_worker *w, int layer, int i, int j, double value)
+{
+    if (!isfinite(value))
+        return false;
+    worker_msg c = { .kind = UI_CMD_SET_WEIGHT, .lr = value, .seed = 0, .arg = {layer, i, j, 0} };
+    return push(w, &c, NULL);
 }
 
 bool ui_worker_set_param(ui_worker *w, const char *key, const char *value)

@@ -52,6 +52,7 @@ typedef enum {
     UI_CMD_UNITS,          /* ui_worker_units */
     UI_CMD_PICTURE,        /* ui_worker_picture */
     UI_CMD_CELL,           /* ui_worker_cell */
+    UI_CMD_SET_WEIGHT,     /* ui_worker_set_weight */
     UI_CMD_COUNT
 } ui_cmd_kind;
 
@@ -179,5 +180,13 @@ bool ui_worker_picture(ui_worker *w, int unit);
  * section lists the test rows behind it (ui_snap_eval.cell), after every evaluation. Cleared by a
  * load. */
 bool ui_worker_cell(ui_worker *w, int a, int p);
+/* Sets one weight by hand (nn_trainer_set_weight: W[i][j] of layer, 0-based, or the bias b[j] with
+ * i = NN_TRAINER_BIAS) to value, between batches: while READY, PAUSED or DONE, and while RUNNING
+ * from the next batch on; the optimizer's state is kept. Then the weights are evaluated at once (the
+ * status part's has_edit and edit, until the next epoch ends), the views (Boundary, Neurons, Network,
+ * Samples, the step-through) follow, an event marks it on the loss chart ("W1[0][3] 0.52 -> 1") and a
+ * notice gives the losses before and after. A race, a diverged run, a bad index or a value that is not
+ * a finite float: an error notice, nothing changes. false: value not finite, or the ring is full. */
+bool ui_worker_set_weight(ui_worker *w, int layer, int i, int j, double value);
 
 #endif

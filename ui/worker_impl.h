@@ -23,10 +23,10 @@
 /* One queued command and its payload. */
 typedef struct {
     ui_cmd_kind kind;
-    double lr;                   /* SET_LR */
+    double lr;                   /* SET_LR; SET_WEIGHT: the value */
     uint64_t seed;               /* RESEED */
     int pace;                    /* SET_PACE */
-    int arg[4];                  /* TRACE: train index, layer, i, j; VIEW_FEATURES: fx, fy; UNITS: on, layer, first */
+    int arg[4];                  /* TRACE: train index, layer, i, j; SET_WEIGHT: layer, i, j; VIEW_FEATURES: fx, fy; UNITS: on, layer, first */
     char key[WORKER_KEY_MAX];    /* SET_PARAM: the key */
     char text[NN_PATH_MAX];      /* SAVE_MODEL: path; REPORT: folder; SET_PARAM: value; RACE: the optimizer
                                     list; LOAD: a model file whose weights to take ("" none) */

@@ -459,6 +459,7 @@ static void run_batch(ui_worker *w)
         if (measure)
             measure_health(w, epoch_end, epoch1, batch1);
         if (epoch_end) {
+            w->snap.has_edit = false;   /* the epoch's evaluation supersedes a hand edit's */
             const nn_epoch_stats *last = nn_trainer_last(t);
             if (last)
                 w->clock.eval_s += last->eval_seconds;
@@ -675,6 +676,7 @@ static void new_data(ui_worker *w)
     ui_snapshot_fill_boundary(&w->snap, &w->probe, &w->t);
     w->snap.fit.n = w->probe.fit_n;
     w->grid_samples = -1;
+    w->snap.has_edit = false;   /* evaluated on other data */
     settle(w);
 }
 
@@ -732,6 +734,66 @@ static void do_set_param(ui_worker *w, const char *key, const char *value)
             }
             if (w->state != UI_RUN_RUNNING)
                 update_trace(w);
+        }
+    }
+    worker_publish(w);
+}
+
+/* A figure for an event or a notice: 4 significant digits, no "+". */
+static void short_num(char *out, size_t cap, double v)
+{
+    snprintf(out, cap, "%.4g", v == 0.0 ? 0.0 : v);
+}
+
+/* A weight or bias set by hand (UI_CMD_SET_WEIGHT): the value, the evaluation of the weights after it,
+ * a marker and a notice with the losses before and after, the views with the new weights. */
+static void do_set_weight(ui_worker *w, int layer, int i, int j, double value)
+{
+    char name[48];
+    if (i == NN_TRAINER_BIAS)
+        snprintf(name, sizeof name, "b%d[%d]", layer + 1, j);
+    else
+        snprintf(name, sizeof name, "W%d[%d][%d]", layer + 1, i, j);
+    if (w->race) {
+        worker_notice(w, true, "%s: a race has no single network; load a preset to edit its weights", name);
+    } else if (!w->have_trainer || w->state == UI_RUN_LOADING || w->state == UI_RUN_ERROR) {
+        worker_notice(w, true, "%s: no model is loaded", name);
+    } else if (w->state == UI_RUN_DIVERGED) {
+        worker_notice(w, true, "%s: the run diverged; r resets to the initial weights, R draws new ones", name);
+    } else {
+        nn_error err;
+        nn_error_clear(&err);
+        nn_epoch_stats before;
+        nn_trainer_evaluate(&w->t, &before, &err);
+        double old = 0.0;
+        nn_status st = nn_trainer_set_weight(&w->t, layer, i, j, value, &old, &err);
+        if (st != NN_OK) {
+            worker_notice(w, true, "%s: %s", name, why(&err, st));
+        } else {
+            nn_trainer_progress pr;
+            nn_trainer_progress_get(&w->t, &pr);
+            nn_trainer_evaluate(&w->t, &w->snap.edit, &err);
+            w->snap.has_edit = true;
+            w->snap.edit_batch = pr.batch;
+            char o[24], v[24], l0[24], l1[24];
+            short_num(o, sizeof o, old);
+            short_num(v, sizeof v, (double)(float)value);
+            add_event(w, "%s %s -> %s", name, o, v);
+            short_num(l0, sizeof l0, before.train_loss);
+            short_num(l1, sizeof l1, w->snap.edit.train_loss);
+            bool cls = nn_trainer_data(&w->t)->task == NN_TASK_CLASSIFICATION;
+            if (cls)
+                worker_notice(w, false, "%s %s -> %s: train loss %s -> %s, test acc %.1f%% -> %.1f%%", name, o, v,
+                              l0, l1, 100.0 * before.test_acc, 100.0 * w->snap.edit.test_acc);
+            else
+                worker_notice(w, false, "%s %s -> %s: train loss %s -> %s, test R2 %.3f -> %.3f", name, o, v, l0, l1,
+                              before.test_acc, w->snap.edit.test_acc);
+            if (w->state == UI_RUN_RUNNING) {
+                compute_view(w);
+                fill_net(w, false);
+            } else {
+                settle(w);
+            }
         }
     }
     worker_publish(w);
@@ -892,6 +954,9 @@ void worker_apply(ui_worker *w, const worker_msg *c, bool skip)
         w->cell_a = c->arg[0] < 0 || c->arg[1] < 0 ? -1 : c->arg[0];
         w->cell_p = w->cell_a < 0 ? -1 : c->arg[1];
         worker_publish(w);
+        break;
+    case UI_CMD_SET_WEIGHT:
+        do_set_weight(w, c->arg[0], c->arg[1], c->arg[2], c->lr);
         break;
     case UI_CMD_COUNT:
         break;

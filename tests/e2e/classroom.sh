@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # docs/classroom.md, step by step under tmux at 100x30: the keys of each row of the script and the
 # text the class should see after them (XOR with and without its hidden layer, spiral deep and
-# shallow, lesson-learning-rate, lesson-overfitting with l2, the optimizer race).
+# shallow, lesson-learning-rate, lesson-overfitting with l2, the optimizer race, lesson-features).
 # Usage: classroom.sh NNTERM    exit 77 (skipped) without tmux.
 set -euo pipefail
 export LC_ALL=C.UTF-8
@@ -35,7 +35,7 @@ keys Space; wait_for 'DONE'; acc 'accuracy 96\.2%'
 step "xor: 96.2%; without the hidden layer 46.2%; with 16 ReLUs 96.2% again"
 
 # minutes 10-18: spiral
-pick 10 'Spiral \(hard\)'
+pick 11 'Spiral \(hard\)'
 keys 6 Space; wait_for 'DONE'; wait_for 'Epoch 300/300'; acc 'accuracy 99\.2%'
 keys 2 Home d; wait_for 'resets|discarded'; keys y; wait_for 'READY'
 keys d; wait_for 'READY'; wait_for '│2 auto3 +softmax'
@@ -43,7 +43,7 @@ keys Space; wait_for 'DONE'; acc 'accuracy 63\.3%'
 step "spiral: 99.2% deep (2-32-32-32-3), 63.3% with one hidden layer"
 
 # minutes 18-27: lesson-learning-rate
-pick 5 'a learning rate that is too high'
+pick 6 'a learning rate that is too high'
 wait_for 'i Lesson'; wait_for 'steps of size 10'
 keys Space; wait_for 'DONE'; acc 'accuracy 66\.2%'
 for lr in 5 2.5 1.25 0.625 0.3125; do keys -; wait_for "learning rate $lr"; done
@@ -52,7 +52,7 @@ keys 2 a; wait_for 'model\.layers is locked by this lesson'
 step "lesson-learning-rate: 66.2% at lr 10; 98.8% at 0.3125 after five halvings; the model is locked"
 
 # minutes 27-37: lesson-overfitting
-pick 6 'Lesson: overfitting and regularisation'
+pick 7 'Lesson: overfitting and regularisation'
 keys Space; wait_for 'DONE'; wait_for 'Epoch 300/300'; wait_for '━ val 2\.61'
 keys 3 g; for _ in $(seq 11); do keys j; done
 keys Right Right; wait_for '│ regularization +(◂ )?l2'
@@ -61,11 +61,27 @@ keys r; wait_for 'READY'; keys Space; wait_for 'DONE'; wait_for 'prev val'; wait
 step "lesson-overfitting: val loss 2.61 at the end; with l2 with lambda 0.05, trained again next to the ghost of the first run"
 
 # minutes 37-45: the race
-pick 12 'XOR'
+pick 13 'XOR'
 keys 0; wait_for 'Optimizer race: Enter'; keys Enter
 wait_for 'adadelta'; keys Space; wait_for 'DONE' 60000
 wait_for '\*best'
 keys 0 Enter; wait_for 'race ended'; wait_for 'READY'
 step "the race: eight optimizers, *best marked"
+
+# if there is time: lesson-features on the Neurons view
+pick 5 'Lesson: input features and what each neuron sees'
+wait_for 'n Neurons'; wait_for 'layer 1 +outputs'
+keys Space; wait_for 'DONE'; acc 'accuracy 44\.2%'
+keys 1 g; for _ in $(seq 8); do keys j; done
+for _ in $(seq 5); do keys Right; done; wait_for '◂ sin\(x1\) ▸ off'
+keys Enter; wait_for 'resets|discarded'; keys y; wait_for 'READY'; wait_for 'Architecture  3-8-3|input 3 features'
+keys Right; wait_for '◂ sin\(x2\) ▸ off'; keys Enter; wait_for 'Architecture  4-8-3|input 4 features'; wait_for '◂ sin\(x2\) ▸ on'
+keys Space; wait_for 'DONE'; acc 'accuracy 41\.7%'
+keys 1; wait_for '◂ sin\(x2\) ▸ on'
+keys Left Left Left; wait_for '◂ x2² ▸ off'; keys Enter; wait_for 'resets|discarded'; keys y; wait_for 'READY'
+wait_for 'Architecture  5-8-3|input 5 features'
+keys Left; wait_for '◂ x1² ▸ off'; keys Enter; wait_for '◂ x1² ▸ on'; wait_for 'Architecture  6-8-3|input 6 features'
+keys Space; wait_for 'DONE'; acc 'accuracy 95\.0%'
+step "lesson-features: 44.2% on x1, x2; 41.7% with the sines; 95.0% with the squares as well"
 keys q; wait_rc; [ "$(cat "$TMP/rc")" = 0 ] || fail "exit status $(cat "$TMP/rc")"
 echo "all passed"

@@ -256,6 +256,22 @@ static void test_slot_title_strip_and_default_view(void **state)
     for (int v = 0; v < UI_V_COUNT; v++)
         assert_int_not_equal(ui_view_pair(v, &app.snap), v);
     app.snap.samples.valid = false;
+    /* ui.view: the view it names, every one of them, lesson or not */
+    static const struct { const char *name; int view; } named[] = {
+        {"confusion", UI_V_CONFUSION}, {"boundary", UI_V_BOUNDARY}, {"neurons", UI_V_NEURONS},
+        {"network", UI_V_NETWORK}, {"samples", UI_V_SAMPLES}, {"health", UI_V_HEALTH}, {"step", UI_V_STEP},
+        {"race", UI_V_RACE}, {"lesson", UI_V_LESSON}, {"compare", UI_V_COMPARE}};
+    for (size_t i = 0; i < sizeof named / sizeof named[0]; i++) {
+        char v[32];
+        snprintf(v, sizeof v, "\"%s\"", named[i].name);
+        assert_int_equal(nn_preset_set(&app.draft, "ui.view", v, &err), NN_OK);
+        assert_int_equal(ui_view_default(&app.draft, &app.snap), named[i].view);
+    }
+    assert_int_equal(nn_preset_load(&app.draft, "lesson-features", NULL, &err), NN_OK);
+    assert_int_equal(ui_view_default(&app.draft, &app.snap), UI_V_NEURONS);
+    assert_int_equal(nn_preset_set(&app.draft, "ui.view", "\"auto\"", &err), NN_OK);
+    assert_int_equal(ui_view_default(&app.draft, &app.snap), UI_V_LESSON);
+    assert_int_not_equal(nn_preset_set(&app.draft, "ui.view", "\"weights\"", &err), NN_OK);
 }
 
 static void press(ui_action act)

@@ -144,6 +144,38 @@ static void test_chart_first_point_is_at_the_left_and_top_for_the_max(void **sta
     ui_grid_free(&g);
 }
 
+/* A mark (the losses after a weight set by hand): a glyph at its place over the curve, its value in
+ * the y range and, as the newest value of its series, in the legend; ASCII '#'. */
+static void test_chart_marks_a_point_and_its_value_is_the_legends(void **state)
+{
+    (void)state;
+    ui_theme th;
+    ui_theme_init(&th, UI_COLOR_256, true);
+    ui_grid g;
+    assert_true(ui_grid_init(&g, 30, 8));
+    double v[2] = {1.0, 0.5};
+    ui_series s = {v, 2, UI_R_TRAIN, "train", 0, 0};
+    ui_chart_mark mk[2] = {{1.0, 3.0, UI_R_TRAIN}, {1.0, NAN, UI_R_VAL}};
+    ui_chart_draw_marks(&g, ui_rect_make(0, 0, 30, 8), &s, 1, mk, 2, 2, false, &th, &cv);
+    /* plot from x = 8, y = 1, 22 x 5 cells: epoch 2 is the last column, 3.0 the top */
+    const ui_cell *c = ui_grid_at(&g, 29, 1);
+    assert_int_equal(c->ch, 0x25C6);
+    assert_int_equal(c->fg, th.role[UI_R_TRAIN].fg);
+    assert_true(c->attr & UI_A_BOLD);
+    assert_int_equal(find_text(&g, "train 3 "), 0);
+    assert_int_equal(find_text(&g, "      3\xe2\x94\x82"), 1);
+    /* without marks: the series' own last value and range */
+    ui_grid_clear(&g, ui_st(&th, UI_R_TEXT));
+    ui_chart_draw(&g, ui_rect_make(0, 0, 30, 8), &s, 1, 2, false, &th, &cv);
+    assert_int_equal(find_text(&g, "train 0.5 "), 0);
+    assert_int_not_equal(ui_grid_at(&g, 29, 1)->ch, 0x25C6);
+    ui_theme_init(&th, UI_COLOR_MONO, false);
+    ui_grid_clear(&g, ui_st(&th, UI_R_TEXT));
+    ui_chart_draw_marks(&g, ui_rect_make(0, 0, 30, 8), &s, 1, mk, 1, 2, false, &th, &cv);
+    assert_int_equal(ui_grid_at(&g, 29, 1)->ch, '#');
+    ui_grid_free(&g);
+}
+
 static void test_chart_log_scale_labels_powers_and_marks_the_legend(void **state)
 {
     (void)state;
@@ -245,6 +277,7 @@ int main(void)
         cmocka_unit_test(test_braille_dots_outside_the_canvas_are_ignored),
         cmocka_unit_test(test_chart_draws_legend_axes_and_a_curve),
         cmocka_unit_test(test_chart_first_point_is_at_the_left_and_top_for_the_max),
+        cmocka_unit_test(test_chart_marks_a_point_and_its_value_is_the_legends),
         cmocka_unit_test(test_chart_log_scale_labels_powers_and_marks_the_legend),
         cmocka_unit_test(test_chart_without_points_says_so_and_draws_no_dots),
         cmocka_unit_test(test_chart_ascii_mode_uses_stars_and_plain_axes),

@@ -355,7 +355,7 @@ static void test_diagram_nodes_edges_and_labels(void **state)
     diagram_snapshot();
     ui_rect r = ui_rect_make(0, 0, 60, 12);
     clear();
-    ui_net_diagram(&g, r, &snap, 0, 1, &th);
+    ui_net_diagram(&g, r, &snap, 0, 1, UI_NET_NO_PICK, &th);
     assert_true(row_has(0, "epoch 4"));
     assert_true(row_has(0, "negative"));
     assert_true(row_has(0, "positive"));
@@ -396,7 +396,7 @@ static void test_diagram_nodes_edges_and_labels(void **state)
     snap.net.cols[0] = 20;
     snap.net.rows[1] = 20;
     clear();
-    ui_net_diagram(&g, r, &snap, 0, 19, &th);
+    ui_net_diagram(&g, r, &snap, 0, 19, UI_NET_NO_PICK, &th);
     int y13 = -1;
     for (int y = 1; y < 12; y++)
         if (row_has(y, "+13"))
@@ -409,7 +409,7 @@ static void test_diagram_nodes_edges_and_labels(void **state)
     assert_cell(28, 11, 0x25C9, ui_st(&th, UI_R_WARN).fg, -1);   /* unit 19, the last, selected */
     /* unit 12 selected: it takes a row before the last, the first 5 stay, "+13" the 13 others */
     clear();
-    ui_net_diagram(&g, r, &snap, 0, 12, &th);
+    ui_net_diagram(&g, r, &snap, 0, 12, UI_NET_NO_PICK, &th);
     y13 = -1;
     for (int y = 1; y < 12; y++)
         if (row_has(y, "+13"))
@@ -423,12 +423,12 @@ static void test_diagram_nodes_edges_and_labels(void **state)
     diagram_snapshot();
     ui_theme_init(&th, UI_COLOR_MONO, true);
     clear();
-    ui_net_diagram(&g, r, &snap, 0, 1, &th);
+    ui_net_diagram(&g, r, &snap, 0, 1, UI_NET_NO_PICK, &th);
     assert_true(row_has(0, "dotted negative"));
     assert_cell(28, 2, 0x25CF, -1, -1);
     ui_theme_init(&th, UI_COLOR_MONO, false);
     clear();
-    ui_net_diagram(&g, r, &snap, 0, 1, &th);
+    ui_net_diagram(&g, r, &snap, 0, 1, UI_NET_NO_PICK, &th);
     assert_true(row_has(0, "dotted negative"));
     assert_cell(28, 2, 'o', -1, -1);
     assert_cell(28, 6, '@', -1, -1);

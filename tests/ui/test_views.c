@@ -695,6 +695,140 @@ static void test_network_scrolls_to_the_selected_layer(void **state)
     assert_true(find_row("layer 8 neuron 0  bias ") >= 0);
 }
 
+/* [ and ] pick the selected neuron's bias and incoming weights (shown in the detail, the header says
+ * what Enter does), Enter opens the editor on the picked weight's value, Esc drops the pick (and Enter
+ * goes back to switching to the diagram), a click on the strip picks that input, a pooled layer
+ * refuses; mono and ASCII forms. */
+static void test_network_picks_a_weight_and_enter_edits_it(void **state)
+{
+    (void)state;
+    network_snapshot();
+    ui_views v;
+    memset(&v, 0, sizeof v);
+    v.net_layer = 0;
+    v.net_unit = 1;
+    ui_model m;
+    memset(&m, 0, sizeof m);
+    m.th = &th;
+    m.snap = &snap;
+    m.views = &v;
+    ui_intent in;
+    ui_rect r = ui_rect_make(0, 0, 70, 14);
+    memset(&in, 0, sizeof in);
+    assert_int_equal(ui_network_view.key(&v, &m, (ui_cmd){UI_ACT_NEXT_SAMPLE, 0}, &in), UI_REDRAW);
+    assert_true(v.net_picked);
+    assert_int_equal(v.net_input, -1);   /* ]: the bias first */
+    clear();
+    ui_network_panel(&g, r, &snap, &v, &th);
+    assert_true(row_has(0, "Enter: edit b1[1]"));
+    int d = find_row("layer 1 neuron 1");
+    assert_true(d > 0);
+    /* "layer 1 neuron 1 (relu, 2 inputs)  bias +0.25": the value reversed */
+    char t[128];
+    row(d, 0, 70, t, sizeof t);
+    int bx = (int)(strstr(t, "+0.25") - t);
+    assert_int_equal(at(bx, d)->ch, '+');
+    assert_true(at(bx, d)->attr & UI_A_REVERSE);
+    assert_true(row_has(d + 1, "\xe2\x96\xb6 b1[1] bias of 1  +0.25   Enter: new value  [ ]: next  Esc: done"));
+    assert_int_equal(at(0, d + 1)->fg, ui_st(&th, UI_R_WARN).fg);
+
+    /* ]: input 0 (x1 -> neuron 1, W[0][1] = 0.5) */
+    ui_network_view.key(&v, &m, (ui_cmd){UI_ACT_NEXT_SAMPLE, 0}, &in);
+    assert_int_equal(v.net_input, 0);
+    clear();
+    ui_network_panel(&g, r, &snap, &v, &th);
+    assert_true(row_has(0, "Enter: edit W1[0][1]"));
+    assert_true(row_has(d + 1, "\xe2\x96\xb6 W1[0][1] x1\xe2\x86\x92" "1  +0.5   Enter: new value"));
+    /* the value, reversed: "▶ W1[0][1] x1→1 " is 16 cells, then " +0.5 " */
+    assert_int_equal(at(17, d + 1)->ch, '+');
+    assert_true(at(17, d + 1)->attr & UI_A_REVERSE);
+    assert_false(at(bx, d)->attr & UI_A_REVERSE);   /* the bias no longer */
+    /* the strip: "incoming " then one cell per input; the picked one holds a pointer over its colour */
+    assert_true(row_has(d + 2, "incoming "));
+    assert_cell(9, d + 2, 0x25BC, ui_st(&th, UI_R_WARN).fg, ui_weight_colour(&th, 0.5, 1.0));
+    assert_cell(10, d + 2, ' ', -1, ui_weight_colour(&th, -0.5, 1.0));
+    /* and in the list by magnitude */
+    row(d + 3, 0, 70, t, sizeof t);
+    int wx = (int)(strstr(t, "x1 +0.5") - t) + 3;
+    assert_true(at(wx, d + 3)->attr & UI_A_REVERSE);
+
+    /* [ twice: back over the bias to the last input; ] from there wraps to the bias */
+    ui_network_view.key(&v, &m, (ui_cmd){UI_ACT_PREV_SAMPLE, 0}, &in);
+    ui_network_view.key(&v, &m, (ui_cmd){UI_ACT_PREV_SAMPLE, 0}, &in);
+    assert_int_equal(v.net_input, 1);
+    ui_network_view.key(&v, &m, (ui_cmd){UI_ACT_NEXT_SAMPLE, 0}, &in);
+    assert_int_equal(v.net_input, -1);
+    ui_network_view.key(&v, &m, (ui_cmd){UI_ACT_NEXT_SAMPLE, 0}, &in);
+
+    /* Enter: the editor on W1[0][1] with its value */
+    memset(&in, 0, sizeof in);
+    ui_network_view.key(&v, &m, (ui_cmd){UI_ACT_EDIT, 0}, &in);
+    assert_int_equal(in.kind, UI_INTENT_EDIT);
+    assert_int_equal(in.edit, UI_EDIT_WEIGHT);
+    assert_int_equal(in.arg[0], 0);
+    assert_int_equal(in.arg[1], 0);
+    assert_int_equal(in.arg[2], 1);
+    assert_string_equal(in.text, "0.5");
+    assert_string_equal(in.key, "W1[0][1], from x1 into neuron 1, layer 1");
+    assert_false(v.net_diagram);
+
+    /* Right: the next neuron keeps the input picked */
+    ui_network_view.key(&v, &m, (ui_cmd){UI_ACT_RIGHT, 0}, &in);
+    assert_int_equal(v.net_unit, 2);
+    assert_true(v.net_picked);
+    assert_int_equal(v.net_input, 0);
+
+    /* Esc drops the pick; Enter switches to the diagram again */
+    assert_int_equal(ui_network_view.key(&v, &m, (ui_cmd){UI_ACT_CANCEL, 0}, &in), UI_REDRAW);
+    assert_false(v.net_picked);
+    assert_int_equal(ui_network_view.key(&v, &m, (ui_cmd){UI_ACT_CANCEL, 0}, &in), 0u);
+    memset(&in, 0, sizeof in);
+    ui_network_view.key(&v, &m, (ui_cmd){UI_ACT_EDIT, 0}, &in);
+    assert_true(v.net_diagram);
+    assert_int_not_equal(in.kind, UI_INTENT_EDIT);
+    v.net_diagram = false;
+    clear();
+    ui_network_panel(&g, r, &snap, &v, &th);
+    assert_false(row_has(0, "Enter: edit"));
+    assert_true(row_has(0, "rows: inputs, columns: neurons"));
+
+    /* a click on the strip picks that input of the selected neuron */
+    v.net_unit = 1;
+    int i = -5;
+    assert_true(ui_network_strip_hit(&snap, &v, r, 10, d + 2, &i));
+    assert_int_equal(i, 1);
+    assert_false(ui_network_strip_hit(&snap, &v, r, 11, d + 2, &i));   /* past the 2 inputs */
+    assert_false(ui_network_strip_hit(&snap, &v, r, 10, d + 1, &i));
+    ui_network_view.click(&v, &m, r, 10, d + 2);
+    assert_true(v.net_picked);
+    assert_int_equal(v.net_input, 1);
+
+    /* the diagram: the picked weight and its value in the header, its input's node marked */
+    clear();
+    ui_net_diagram(&g, ui_rect_make(0, 0, 70, 14), &snap, 0, 1, 1, &th);
+    assert_true(row_has(0, " W1[1][1] = -0.5   Enter: edit"));
+
+    /* monochrome ASCII: the same words, the value reversed */
+    ui_theme mono;
+    ui_theme_init(&mono, UI_COLOR_MONO, false);
+    v.net_input = 0;
+    clear();
+    ui_network_panel(&g, r, &snap, &v, &mono);
+    assert_true(row_has(d + 1, "> W1[0][1] x1->1  +0.5   Enter: new value"));
+    assert_true(at(17, d + 1)->attr & UI_A_REVERSE);
+    assert_int_equal(at(9, d + 2)->ch, 'v');
+
+    /* a layer drawn pooled has no single weights to pick */
+    v.net_picked = false;
+    snap.net.rows[0] = 1;
+    memset(&in, 0, sizeof in);
+    ui_network_view.key(&v, &m, (ui_cmd){UI_ACT_NEXT_SAMPLE, 0}, &in);
+    assert_false(v.net_picked);
+    assert_int_equal(in.kind, UI_INTENT_MESSAGE);
+    assert_true(in.err);
+    assert_non_null(strstr(in.text, "drawn pooled"));
+}
+
 static void test_views_clamp(void **state)
 {
     (void)state;
@@ -1039,7 +1173,7 @@ static void test_lesson_panel(void **state)
     assert_true(row_has(0, "This preset has no lesson"));
     /* it lists every preset that has a lesson, xor and spiral included (issue 13: only the lesson-*) */
     assert_string_equal(ui_lesson_presets(),
-                        "lesson-learning-rate, lesson-overfitting, lesson-vanishing, spiral, xor");
+                        "lesson-features, lesson-learning-rate, lesson-overfitting, lesson-vanishing, spiral, xor");
     char text[1200] = "";
     for (int y = 0; y < 20; y++) {
         char row[128];
@@ -1049,8 +1183,8 @@ static void test_lesson_panel(void **state)
         strncat(text, row, sizeof text - strlen(text) - 2);
         strcat(text, " ");
     }
-    assert_non_null(strstr(text, "The presets with a lesson: lesson-learning-rate, lesson-overfitting, "
-                                 "lesson-vanishing, spiral, xor. Open one with l."));
+    assert_non_null(strstr(text, "The presets with a lesson: lesson-features, lesson-learning-rate, "
+                                 "lesson-overfitting, lesson-vanishing, spiral, xor. Open one with l."));
 }
 
 /* Every cell outside r is still the blank the grid was cleared to. */
@@ -1114,6 +1248,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_boundary_panel_curve, setup, teardown),
         cmocka_unit_test_setup_teardown(test_weights_raster_exact_cells, setup, teardown),
         cmocka_unit_test_setup_teardown(test_network_panel_layers_and_the_selected_neuron, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_network_picks_a_weight_and_enter_edits_it, setup, teardown),
         cmocka_unit_test_setup_teardown(test_network_scrolls_to_the_selected_layer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_views_clamp, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sparkline, setup, teardown),

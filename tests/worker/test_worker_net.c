@@ -356,6 +356,57 @@ static void test_samples_and_the_weight_picture(void **state)
     free(s);
 }
 
+/* A weight set by hand (ui_worker_set_weight) while PAUSED: the net section holds it, the status part
+ * the evaluation after it (has_edit, cleared when the next epoch ends), an event marks it, a notice
+ * gives the losses before and after; a bad index is an error notice and changes nothing. */
+static bool paused_epoch(const ui_snapshot *s) { return s->state == UI_RUN_PAUSED && s->epoch >= 1; }
+static bool edited(const ui_snapshot *s) { return s->has_edit && s->net.w[0][1 * s->net.cols[0] + 3] == 4.0f; }
+static bool edit_gone(const ui_snapshot *s) { return s->state == UI_RUN_PAUSED && s->epoch == 2 && !s->has_edit; }
+
+static void test_a_weight_set_by_hand(void **state)
+{
+    (void)state;
+    static nn_preset p;
+    nn_error err;
+    assert_int_equal(nn_preset_load(&p, "xor", NULL, &err), NN_OK);
+    ui_snapshot *s = calloc(1, sizeof *s);
+    assert_non_null(s);
+    uint64_t seq = 0;
+    ui_worker *w = ui_worker_create(&p, 1, -1, &err);
+    assert_non_null(w);
+    wait_until(w, s, &seq, ready, "READY");
+    assert_true(ui_worker_step_epoch(w));
+    wait_until(w, s, &seq, paused_epoch, "PAUSED after an epoch");
+    assert_false(s->has_edit);
+    double loss = s->last.train_loss;
+    int events = s->events.n;
+    float b0 = s->net.b[0][3];
+    assert_false(ui_worker_set_weight(w, 0, 1, 3, NAN));   /* refused before the ring */
+    assert_true(ui_worker_set_weight(w, 0, 1, 3, 4.0));
+    wait_until(w, s, &seq, edited, "the edited weight");
+    assert_int_equal(s->edit.epoch, 1);
+    assert_true(s->last.train_loss == s->edit.train_loss);
+    assert_true(s->edit.train_loss != loss);
+    assert_true(s->net.b[0][3] == b0);
+    assert_int_equal(s->events.n, events + 1);
+    assert_non_null(strstr(s->events.list[s->events.n - 1].what, "W1[1][3] "));
+    assert_non_null(strstr(s->events.list[s->events.n - 1].what, " -> 4"));
+    assert_false(s->notice_error);
+    assert_non_null(strstr(s->notice, "train loss"));
+    /* a bad index: an error notice naming it, nothing changes */
+    notice_at = s->notice_seq;
+    assert_true(ui_worker_set_weight(w, 0, 7, 3, 1.0));
+    wait_until(w, s, &seq, noticed, "the refusal");
+    assert_true(s->notice_error);
+    assert_non_null(strstr(s->notice, "W1[7][3]: layer 1 has inputs 0 to 1"));
+    assert_int_equal(s->events.n, events + 1);
+    /* the next epoch's evaluation supersedes the edit's */
+    assert_true(ui_worker_step_epoch(w));
+    wait_until(w, s, &seq, edit_gone, "the second epoch");
+    ui_worker_destroy(w);
+    free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -364,6 +415,7 @@ int main(void)
         cmocka_unit_test(test_two_chosen_features_of_iris_get_a_boundary),
         cmocka_unit_test(test_unit_maps_while_asked_for),
         cmocka_unit_test(test_samples_and_the_weight_picture),
+        cmocka_unit_test(test_a_weight_set_by_hand),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
