@@ -29,12 +29,6 @@ int cli_runs(int argc, char **argv);
 int cli_verify(int argc, char **argv);
 int cli_compare(int argc, char **argv);
 
-/* An epoch's object as `train --json` prints it, with its newline (malloc'd; NULL when out of memory). */
-char *cli_epoch_json(const nn_trainer *t, const nn_epoch_stats *s);
-/* The final object as `train --json` prints it: f the figures reported, stopped "early",
- * "interrupted" or NULL. */
-char *cli_final_json(const nn_trainer *t, const nn_epoch_stats *f, const char *stopped);
-
 /* Opens a preset by name or path, a CSV file or a model file (nn_preset_open); prints every problem (up
  * to a few) and returns non-zero on error. origin (may be NULL) receives what the name held. */
 int cli_load_preset(nn_preset *p, const char *name, nn_preset_origin *origin);

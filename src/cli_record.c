@@ -200,6 +200,12 @@ int cli_verify(int argc, char **argv)
         printf("%s: EDITED: the fingerprint is %s, the content gives %s\n", path, r->fingerprint, r->computed);
         ok = false;
     }
+    if (r->from_weights[0]) {
+        printf("%s: the run began from the weights of %s, not from its seed: verify re-runs a preset and seed "
+               "only\nNOT VERIFIED\n", path, r->from_weights);
+        rc = EXIT_RUN_FAILED;
+        goto out;
+    }
     if (nn_trainer_init(t, &r->preset, (int)threads, &err) != NN_OK) {
         /* the data where it was recorded is not here (another machine): try the record's folder */
         nn_error again;
@@ -213,18 +219,28 @@ int cli_verify(int argc, char **argv)
     }
     printf("%s: %s, seed %llu, %d epochs recorded by nnterm %s; re-running with nnterm %s\n", path, r->name,
            (unsigned long long)r->seed, r->n_epochs, r->nnterm, NN_VERSION);
+    if (r->n_live)
+        printf("the run had %d live change%s: the re-run makes %s at the same epoch and batch\n", r->n_live,
+               r->n_live == 1 ? "" : "s", r->n_live == 1 ? "it" : "them");
     double max_dev = 0;
-    char what[300] = "";
-    int next = 0, checked = 0;
+    char what[NN_ERRMSG] = "";
+    int next = 0, checked = 0, live_next = 0;
     bool figures_ok = true;
-    while (figures_ok && next < r->n_epochs && !nn_trainer_finished(t)) {
+    for (;;) {
+        /* the live changes due at this position, before its batch (a "continue": once finished) */
+        if (figures_ok && nn_record_live_apply(r, &live_next, t, &err) != NN_OK) {
+            figures_ok = false;
+            snprintf(what, sizeof what, "%s", err.msg);
+        }
+        if (!figures_ok || next >= r->n_epochs || nn_trainer_finished(t))
+            break;
         int before = t->history_len;
         if (nn_trainer_step(t, &err) != NN_OK && t->state == NN_TRAINER_DIVERGED)
             break;
         for (int h = before; h < t->history_len && next < r->n_epochs && figures_ok; h++) {
             if (t->history[h].epoch != nn_record_epoch(r, next))
                 continue;   /* a resumed run's record starts later */
-            char *line = cli_epoch_json(t, &t->history[h]);
+            char *line = nn_record_epoch_json(t, &t->history[h]);
             figures_ok = line && nn_record_compare_epoch(r, next, line, tol, &max_dev, what, sizeof what);
             free(line);
             next++;
@@ -242,12 +258,12 @@ int cli_verify(int argc, char **argv)
         /* an untrained run (--epochs 0): its final object describes the initial weights */
         nn_epoch_stats f;
         nn_trainer_evaluate(t, &f, &err);
-        char *line = cli_final_json(t, &f, NULL);
+        char *line = nn_record_final_json(t, &f, NULL);
         figures_ok = line && nn_record_compare_final(r, line, tol, &max_dev, what, sizeof what);
         free(line);
     } else if (figures_ok && nn_trainer_finished(t) && t->state == NN_TRAINER_DONE && fin_epochs == t->epoch) {
         /* as `train --json` reports it */
-        char *line = cli_final_json(t, &t->final_stats, t->stopped_early ? "early" : NULL);
+        char *line = nn_record_final_json(t, &t->final_stats, t->stopped_early ? "early" : NULL);
         figures_ok = line && nn_record_compare_final(r, line, tol, &max_dev, what, sizeof what);
         free(line);
     }

@@ -55,6 +55,9 @@ static const char usage_text[] =
     "  --big               projector mode: the focused view fills the screen\n"
     "  --pace N|max        epochs per second to show (1, 2, 5, 10, 20, 50, 100, 200) or max, for\n"
     "                      every preset (default: the preset's ui.pace; < and > change it)\n"
+    "  --no-record         keep no run records (default: each run is recorded in $NNTERM_RUNS,\n"
+    "                      else $XDG_DATA_HOME/nnterm/runs or ~/.local/share/nnterm/runs;\n"
+    "                      NNTERM_RUNS=off turns them off too)\n"
     "  --threads N         as above\n"
     "\n"
     "Exit status: 0 success, 1 the run failed (diverged, i/o error, a failed write to standard output),\n"
@@ -167,6 +170,8 @@ static int run_ui(int argc, char **argv)
             opt.ascii = true;
         } else if (strcmp(a, "--big") == 0) {
             opt.big = true;
+        } else if (strcmp(a, "--no-record") == 0) {
+            opt.no_record = true;
         } else if (strcmp(a, "--threads") == 0) {
             long v;
             if (cli_parse_int("--threads", i + 1 < argc ? argv[++i] : NULL, 0, 256, &v))

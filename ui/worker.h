@@ -52,6 +52,7 @@ typedef enum {
     UI_CMD_UNITS,          /* ui_worker_units */
     UI_CMD_PICTURE,        /* ui_worker_picture */
     UI_CMD_CELL,           /* ui_worker_cell */
+    UI_CMD_RECORD,         /* ui_worker_record */
     UI_CMD_COUNT
 } ui_cmd_kind;
 
@@ -179,5 +180,12 @@ bool ui_worker_picture(ui_worker *w, int unit);
  * section lists the test rows behind it (ui_snap_eval.cell), after every evaluation. Cleared by a
  * load. */
 bool ui_worker_cell(ui_worker *w, int a, int p);
+/* Records every run from now on into the folder dir (< NN_PATH_MAX bytes; made with its parents when
+ * the first record is written; "" : no records, the default): a run goes from its first batch after
+ * a load, reset, reseed or DONE to DONE, a divergence, a reset, reseed, load, race or the worker's
+ * end, and leaves one record (core/record.h) if it trained an epoch, with the live changes since the
+ * last load or reset for `nnterm verify` to make again. A failed write: one error notice naming the
+ * path, and no more records. */
+bool ui_worker_record(ui_worker *w, const char *dir);
 
 #endif

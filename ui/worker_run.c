@@ -160,6 +160,7 @@ static void clear_teaching(ui_worker *w)
 /* Drops the current run (trainer or race): LOADING for the preset p, to be published. */
 static void begin_run(ui_worker *w, const nn_preset *p)
 {
+    worker_record_end(w);
     worker_free_run(w);
     w->run++;
     w->after = STOP_AFTER_NONE;
@@ -259,6 +260,7 @@ void worker_load(ui_worker *w)
     ui_snapshot_fill_samples(&w->snap, &w->t);
     compute_view(w);
     fill_net(w, false);
+    worker_record_base(w);
     w->state = nn_trainer_finished(&w->t) ? UI_RUN_DONE : UI_RUN_READY;
     worker_publish(w);
 }
@@ -274,12 +276,14 @@ static void do_reset(ui_worker *w, bool new_seed, uint64_t seed)
             e->hist_step = 1;
         }
     } else if (w->have_trainer) {
+        worker_record_end(w);
         nn_trainer_reset(&w->t, new_seed, seed);
         clear_teaching(w);
         if (new_seed)
             w->from_model = w->have_start = false;   /* new weights: no longer the model's */
         else if (w->from_model)
             evaluate_start(w);
+        worker_record_base(w);
     } else {
         return;
     }
@@ -437,6 +441,7 @@ static void run_batch(ui_worker *w)
     double t0 = worker_now();
     if (pr.batch == 0)
         w->epoch_began = t0;
+    worker_record_begin(w);
     nn_status st = nn_trainer_step(t, &err);
     double t1 = worker_now();
     w->clock.busy_s += t1 - t0;
@@ -451,6 +456,7 @@ static void run_batch(ui_worker *w)
     } else if (st != NN_OK) {
         w->state = UI_RUN_ERROR;
         set_message(w, why(&err, st));
+        worker_record_end(w);
         worker_free_run(w);
         worker_publish(w);
         return;
@@ -482,6 +488,8 @@ static void run_batch(ui_worker *w)
     }
     if (changed) {
         w->after = STOP_AFTER_NONE;
+        if (w->state == UI_RUN_DONE || w->state == UI_RUN_DIVERGED)
+            worker_record_end(w);
         settle(w);
         worker_publish(w);
         return;
@@ -597,8 +605,12 @@ static void do_set_lr(ui_worker *w, double lr)
     double old = pr.base_lr;
     nn_trainer_set_lr(&w->t, lr);   /* the trainer's preset follows: a saved model shows it */
     nn_trainer_progress_get(&w->t, &pr);
-    if (pr.base_lr != old)
+    if (pr.base_lr != old) {
         add_event(w, "lr %g -> %g", old, pr.base_lr);
+        char v[32];
+        snprintf(v, sizeof v, "%.17g", pr.base_lr);
+        worker_record_live(w, "lr", v, w->snap.events.list[w->snap.events.n - 1].what);
+    }
     if (w->state != UI_RUN_RUNNING)
         update_trace(w);   /* the step's formula uses the learning rate */
     worker_publish(w);
@@ -643,6 +655,7 @@ static void do_continue(ui_worker *w)
         add_event(w, "continued for %d more epochs", epochs);
     else
         add_event(w, "continued, forever");
+    worker_record_live(w, "continue", NULL, w->snap.events.list[w->snap.events.n - 1].what);
     w->state = UI_RUN_RUNNING;
     w->after = STOP_AFTER_NONE;
     w->next_epoch_at = 0.0;
@@ -708,13 +721,16 @@ static void do_set_param(ui_worker *w, const char *key, const char *value)
             char fresh[64] = "";
             if (strcmp(key, "training.optimizer.name") == 0 && strcmp(before, after) != 0)
                 snprintf(fresh, sizeof fresh, " (fresh state, lr %g)", pr.base_lr);
-            if (strcmp(before, after) != 0)
+            if (strcmp(before, after) != 0) {
                 add_event(w, "%s %s -> %s%s", label, before, after, fresh);
+                worker_record_live(w, key, value, w->snap.events.list[w->snap.events.n - 1].what);
+            }
             if (strncmp(key, "dataset.", 8) == 0)
                 new_data(w);
             if (pr.state == NN_TRAINER_DONE && w->state != UI_RUN_DONE) {
                 w->state = UI_RUN_DONE;   /* fewer epochs: the run is at its new end */
                 w->after = STOP_AFTER_NONE;
+                worker_record_end(w);
                 settle(w);
                 worker_notice(w, false, "%s %s -> %s: the run ends at epoch %d", label, before, after, pr.epoch);
             } else if (pr.state != NN_TRAINER_DONE && w->state == UI_RUN_DONE) {
@@ -892,6 +908,9 @@ void worker_apply(ui_worker *w, const worker_msg *c, bool skip)
         w->cell_a = c->arg[0] < 0 || c->arg[1] < 0 ? -1 : c->arg[0];
         w->cell_p = w->cell_a < 0 ? -1 : c->arg[1];
         worker_publish(w);
+        break;
+    case UI_CMD_RECORD:
+        worker_record_dir(w, c->text);
         break;
     case UI_CMD_COUNT:
         break;
