@@ -100,11 +100,13 @@ bool ui_worker_set_pace(ui_worker *w, int pace);
 /* Rebuilds the trainer from a copy of p (e.g. after an architecture edit). Only the newest
  * preset is kept if several loads are queued before the worker gets to them. */
 bool ui_worker_load(ui_worker *w, const nn_preset *p);
-/* As ui_worker_load, then the weights of the saved model at path model (< NN_PATH_MAX bytes; p is its
- * preset, nn_preset_open): READY at epoch 0 with the model's weights, which reset returns to (reseed
- * draws new ones), evaluated at once (has_last, last and the eval section describe them until the
- * first epoch). A model that does not fit the built trainer (nn_model_apply) leaves the seed's
- * weights, with an error notice; else a notice with its test accuracy. */
+/* As ui_worker_load, then the saved model at path model (< NN_PATH_MAX bytes; p is its preset,
+ * nn_preset_open). A model with its run state (nn_trainer_state_set) goes on where it stopped, as
+ * `train --resume` does (a finished run with another training.epochs epochs); reset returns to epoch
+ * 0 of that run. A model without it: READY at epoch 0 with the model's weights, which reset returns
+ * to (reseed draws new ones), evaluated at once (has_last, last and the eval section describe them
+ * until the first epoch), and a notice that the optimizer starts fresh. A model that does not fit
+ * the built trainer leaves the seed's weights, with an error notice. */
 bool ui_worker_load_model(ui_worker *w, const nn_preset *p, const char *model);
 /* The generic form of the above (for a key table): arg is the lr for SET_LR, the seed for RESEED
  * (exact up to 2^53) and the pace for SET_PACE; other kinds ignore it. UI_CMD_LOAD and the kinds with a payload are

@@ -9,6 +9,7 @@
 #include "pace.h"
 #include "model_io.h"
 #include "preset_schema.h"
+#include "trainer_state.h"
 #include "report.h"
 
 #include <math.h>
@@ -185,23 +186,48 @@ static void take_model(ui_worker *w)
     nn_error_clear(&err);
     nn_model *m = calloc(1, sizeof *m);
     nn_status st = m ? nn_model_load(m, w->model, &err) : nn_error_set(&err, NN_ENOMEM, "out of memory");
-    if (st == NN_OK)
+    bool resumed = st == NN_OK && m->state.present;
+    int done = resumed ? m->state.epoch : 0;
+    if (resumed) {
+        /* the saved run goes on as `train --resume` does: its optimizer state, epoch, schedule and
+         * shuffles; a finished one gets another training.epochs epochs (--resume --epochs N) */
+        int epochs = nn_trainer_preset(&w->t)->training.epochs;
+        if (epochs > 0 && done >= epochs) {
+            char v[32];
+            snprintf(v, sizeof v, "%d", done + epochs);
+            st = nn_trainer_set_param(&w->t, "training.epochs", v, &err);
+        }
+        if (st == NN_OK)
+            st = nn_trainer_state_set(&w->t, &m->state, &m->net, w->model, &err);
+    } else if (st == NN_OK) {
         st = nn_model_apply(m, w->model, &w->t, &err);
+    }
     nn_model_free(m);
     free(m);
     if (st != NN_OK) {
         worker_notice(w, true, "%s", why(&err, st));
         return;
     }
+    if (resumed) {   /* reset goes back to epoch 0 of the same run: the seed's weights */
+        nn_trainer_progress pr;
+        nn_trainer_progress_get(&w->t, &pr);
+        if (pr.batch > 0)
+            worker_notice(w, false, "%s: resumed in epoch %d after batch %d, optimizer as saved; Space trains to %d",
+                          w->model, done + 1, pr.batch, pr.epochs);
+        else
+            worker_notice(w, false, "%s: resumed after epoch %d, optimizer as saved; Space trains to %d", w->model,
+                          done, pr.epochs);
+        return;
+    }
     w->from_model = true;
     evaluate_start(w);
     bool cls = nn_trainer_data(&w->t)->task == NN_TASK_CLASSIFICATION;
     if (w->have_start && isfinite(w->start.test_acc))
-        worker_notice(w, false, "%s: trained weights, test %s %.*f%s", w->model,
-                      cls ? "accuracy" : "R2", cls ? 1 : 3, cls ? 100.0 * w->start.test_acc : w->start.test_acc,
-                      cls ? "%" : "");
+        worker_notice(w, false, "%s: trained weights, test %s %.*f%s; the optimizer starts fresh (no run state)",
+                      w->model, cls ? "accuracy" : "R2", cls ? 1 : 3,
+                      cls ? 100.0 * w->start.test_acc : w->start.test_acc, cls ? "%" : "");
     else
-        worker_notice(w, false, "%s: trained weights", w->model);
+        worker_notice(w, false, "%s: trained weights; the optimizer starts fresh (no run state)", w->model);
 }
 
 /* Rebuilds the trainer from w->preset: LOADING, then READY (or DONE) or ERROR. */
