@@ -582,6 +582,22 @@ int nn_record_epoch(const nn_record *r, int i)
     return cJSON_IsNumber(n) ? (int)n->valuedouble : 0;
 }
 
+bool nn_record_live_at(const nn_record *r, int i, int *epoch, int *batch, const char **what)
+{
+    const cJSON *e = i >= 0 ? cJSON_GetArrayItem(item(r, "live_changes"), i) : NULL;
+    if (!e || !live_position(e, epoch, batch))
+        return false;
+    const cJSON *w = cJSON_GetObjectItemCaseSensitive(e, "what");
+    *what = cJSON_IsString(w) ? w->valuestring : "";
+    return true;
+}
+
+double nn_record_epoch_value(const nn_record *r, int i, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(item(r, "epochs"), i), key);
+    return cJSON_IsNumber(v) ? v->valuedouble : (double)NAN;
+}
+
 double nn_record_final(const nn_record *r, const char *key)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(item(r, "final"), key);

@@ -88,6 +88,11 @@ void nn_record_live_json(nn_strbuf *b, int epoch, int batch, const char *key, co
  * A change whose position t has passed without reaching it, or that t refuses, is an error naming it. */
 nn_status nn_record_live_apply(const nn_record *r, int *next, nn_trainer *t, nn_error *err);
 
+/* Live change i (0..n_live-1): its place and its words; false out of range. */
+bool nn_record_live_at(const nn_record *r, int i, int *epoch, int *batch, const char **what);
+/* A number of epoch object i ("seconds", "val_loss"...): NAN if absent or null. */
+double nn_record_epoch_value(const nn_record *r, int i, const char *key);
+
 /* Epoch object i's "epoch" number. */
 int nn_record_epoch(const nn_record *r, int i);
 /* Compares epoch object i of r with line (a --json epoch object of a re-run): every number but

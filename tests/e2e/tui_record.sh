@@ -39,6 +39,12 @@ PY
 grep -q "the run had 2 live changes" "$TMP/v1" || fail "verify does not say it makes the live changes: $(cat "$TMP/v1")"
 grep -q "^VERIFIED" "$TMP/v1" || fail "not verified: $(cat "$TMP/v1")"
 step "a run with two live changes (one mid-epoch) leaves one record that verify replays and accepts"
+# its report: the re-run with the changes; loss.svg has their two dashed grey lines and the legend's
+"$APP" report "$rec1" --out "$TMP/rep" >"$TMP/r1" 2>&1 || fail "report of the first record: $(cat "$TMP/r1")"
+grep -q "the figures agree with the record" "$TMP/r1" || fail "report: $(cat "$TMP/r1")"
+grey=$(grep -c 'stroke:rgb(43.137255%,43.137255%,43.137255%);stroke-opacity:1;stroke-dasharray' "$TMP/rep/loss.svg" || true)
+[ "$grey" = 3 ] || fail "loss.svg of the record has $grey dashed grey strokes, not 3 (two live changes and the legend)"
+step "nnterm report RECORD.json: the run made again with its live changes, marked on the loss curves"
 
 keys r; wait_for 'READY +Epoch 0/60'
 keys Space; wait_for 'DONE +Epoch 60/60'
