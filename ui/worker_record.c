@@ -113,7 +113,7 @@ void worker_record_end(ui_worker *w)
     nn_status st = text ? nn_record_write(w->rec.dir, text, p->name, w->rec.date, path, sizeof path, &err)
                         : nn_error_set(&err, NN_ENOMEM, "%s: out of memory for the record", w->rec.dir);
     if (st != NN_OK) {
-        worker_notice(w, true, "run record: %s; no more records this session", err.msg);
+        worker_notice(w, true, "run record: %s (recording off)", err.msg);
         w->rec.failed = true;
         w->rec.dir[0] = '\0';
     }

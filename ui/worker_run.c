@@ -212,22 +212,20 @@ static void take_model(ui_worker *w)
         nn_trainer_progress pr;
         nn_trainer_progress_get(&w->t, &pr);
         if (pr.batch > 0)
-            worker_notice(w, false, "%s: resumed in epoch %d after batch %d, optimizer as saved; Space trains to %d",
-                          w->model, done + 1, pr.batch, pr.epochs);
+            worker_notice(w, false, "%s: resumed after batch %d, optimizer state as saved", w->model, pr.batch);
         else
-            worker_notice(w, false, "%s: resumed after epoch %d, optimizer as saved; Space trains to %d", w->model,
-                          done, pr.epochs);
+            worker_notice(w, false, "%s: resumed, optimizer state as saved", w->model);
         return;
     }
     w->from_model = true;
     evaluate_start(w);
     bool cls = nn_trainer_data(&w->t)->task == NN_TASK_CLASSIFICATION;
     if (w->have_start && isfinite(w->start.test_acc))
-        worker_notice(w, false, "%s: trained weights, test %s %.*f%s; the optimizer starts fresh (no run state)",
-                      w->model, cls ? "accuracy" : "R2", cls ? 1 : 3,
-                      cls ? 100.0 * w->start.test_acc : w->start.test_acc, cls ? "%" : "");
+        worker_notice(w, false, "%s: trained weights, fresh optimizer; test %s %.*f%s", w->model,
+                      cls ? "accuracy" : "R2", cls ? 1 : 3, cls ? 100.0 * w->start.test_acc : w->start.test_acc,
+                      cls ? "%" : "");
     else
-        worker_notice(w, false, "%s: trained weights; the optimizer starts fresh (no run state)", w->model);
+        worker_notice(w, false, "%s: trained weights, fresh optimizer", w->model);
 }
 
 /* Rebuilds the trainer from w->preset: LOADING, then READY (or DONE) or ERROR. */

@@ -41,7 +41,7 @@ acc=$("$APP" train xor-model.json --epochs 0 --json | grep -oP '"accuracy":\K[0-
 pct=$(awk -v a="$acc" 'BEGIN { printf "%.1f", 100 * a }')
 open 100 30 xor-model.json
 wait_for 'READY'; wait_for 'Epoch 0/60'
-wait_for "xor-model\\.json: trained weights, test accuracy $pct%"
+wait_for "xor-model\\.json: trained weights, fresh optimizer; test accuracy $pct%"
 keys 5; wait_for "5 Confusion"; wait_for "accuracy $pct%|$pct%"
 keys l; wait_for 'Presets'; wait_for '\./xor-model\.json \(model, trained weights\): XOR'
 keys Escape; wait_gone 'Presets'

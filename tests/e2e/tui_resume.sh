@@ -20,7 +20,7 @@ weights() { /usr/bin/python3 -c 'import json,sys; m=json.load(open(sys.argv[1]))
 "$APP" train iris-adam --epochs 20 --json --save full.json >full.jsonl || fail "train --epochs 20 failed"
 t new-session -d -s "$S" -x 120 -y 30 -e LANG=C.UTF-8 -e NNTERM_RUNS="$TMP/runs" \
     "cd $TMP && $APP half.json --pace max 2>$TMP/err; echo \$? >$TMP/rc"
-wait_for 'half\.json: resumed after epoch 10, optimizer as saved; Space trains to 20'
+wait_for 'half\.json: resumed, optimizer state as saved'
 wait_for 'READY +Epoch 10/20'
 step "a model with its run state opens after epoch 10, Space going on to 20 (as train --resume --epochs 10)"
 keys Space; wait_for 'DONE +Epoch 20/20'
@@ -46,7 +46,7 @@ step "its record holds epochs 11..20 with the figures of the 20-epoch run, and v
 rm -f "$TMP/rc"
 t new-window -t "$S" -e LANG=C.UTF-8 "cd $TMP && $APP old.json --pace max 2>$TMP/err; echo \$? >$TMP/rc"
 t kill-window -t "$S:0"
-wait_for 'old\.json: trained weights, test accuracy [0-9.]+%; the optimizer starts fresh \(no run state\)'
+wait_for 'old\.json: trained weights, fresh optimizer; test accuracy [0-9.]+%'
 wait_for 'READY +Epoch 0/10'
 keys q; wait_rc
 step "a model without a run state: its weights at epoch 0, and the optimizer starts fresh (status bar)"
