@@ -12,6 +12,7 @@
 #include "nn_config.h"
 #include "record.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,8 +34,15 @@ void worker_record_base(ui_worker *w)
     w->rec.n_live = 0;
     if (!w->have_trainer || w->race)
         return;
-    w->rec.base = *nn_trainer_preset(&w->t);
-    w->rec.base.seed = w->t.seed;   /* a reseed: the trainer's seed, not the preset's */
+    const nn_preset *now = nn_trainer_preset(&w->t);
+    w->rec.base = *now;
+    if (w->t.seed != now->seed) {
+        /* a reseed (R): new weights, shuffles and dropout from the trainer's seed, the same data: the
+         * data's seed is the preset's, said outright where it followed the seed (auto) */
+        if (isnan(w->rec.base.dataset.seed))
+            w->rec.base.dataset.seed = (double)now->seed;
+        w->rec.base.seed = w->t.seed;
+    }
     snprintf(w->rec.from_weights, sizeof w->rec.from_weights, "%s", w->from_model ? w->model : "");
 }
 

@@ -4,7 +4,7 @@
 # with both live changes at their epoch and batch, which `nnterm verify` makes again and accepts.
 # Reset (r) and a run to DONE: a second record, from the preset with the changes. Space after DONE
 # trains on to 120: a third record, of epochs 61..120 only, verified too. Reset twice: no record of
-# 0 epochs. One epoch (s) and quit: a fourth, interrupted. A runs folder that cannot be made: one
+# 0 epochs. A reseed (R), one epoch (s) and quit: a fourth, interrupted, from the new seed. A runs folder that cannot be made: one
 # message naming it, and the trainer goes on.
 # Usage: tui_record.sh NNTERM    exit 77 (skipped) without tmux.
 set -euo pipefail
@@ -54,6 +54,7 @@ keys r; wait_for 'READY +Epoch 0/60'
 keys r; wait_for 'READY +Epoch 0/60'
 n=$(ls "$RUNS" | wc -l)
 [ "$n" = 3 ] || fail "after reset, a run, a continue and two resets: $n records, not 3: $(ls "$RUNS")"
+keys R; wait_for 'new initial weights from seed'
 keys s; wait_for 'PAUSED +Epoch 1/60'
 keys q; wait_for 'Quit nnterm\?'; keys y; wait_rc
 [ "$(cat "$TMP/rc")" = 0 ] || fail "exit status $(cat "$TMP/rc")"
@@ -72,6 +73,8 @@ assert len(third) == 1 and [c.get("continue") for c in third[0]["live_changes"]]
 assert [e["epoch"] for e in third[0]["epochs"]] == list(range(61, 121))
 last = [r for r in rs if len(r["epochs"]) == 1]
 assert len(last) == 1 and last[0]["final"]["stopped"] == "interrupted", "quit"
+# after R: the new seed draws the weights, the data keep theirs (42)
+assert last[0]["seed"] != "42" and last[0]["preset"]["dataset"]["seed"] == 42, (last[0]["seed"], last[0]["preset"]["dataset"])
 PY
 step "reset starts a new run from the changed preset; a continue records epochs 61..120; a reset of 0 epochs"
 step "leaves no record; quit writes the run under way (1 epoch, interrupted)"
