@@ -7,6 +7,7 @@
 #include "optimizer.h"
 #include "strbuf.h"
 #include "text.h"
+#include "trainer.h"
 
 #include <cJSON.h>
 
@@ -68,6 +69,106 @@ static void fingerprint(const cJSON *root, char *out, size_t cap)
     snprintf(out, cap, "fnv1a64:%016llx", (unsigned long long)h);
 }
 
+// --- the --json objects -----------------------------------------------------------------------------
+
+/* JSON number: %.6g, or null for NaN/Inf (not representable in JSON). */
+static void jnum(nn_strbuf *b, const char *key, double v, bool comma)
+{
+    if (isfinite(v))
+        nn_strbuf_printf(b, "\"%s\":%.6g%s", key, v, comma ? "," : "");
+    else
+        nn_strbuf_printf(b, "\"%s\":null%s", key, comma ? "," : "");
+}
+
+/* JSON string: control characters (C0, DEL, C1) escaped, never invalid UTF-8 (nn_text_json_string). */
+static void jstr(nn_strbuf *b, const char *s)
+{
+    nn_text_json_string(b, s);
+}
+
+char *nn_record_epoch_json(const nn_trainer *t, const nn_epoch_stats *s)
+{
+    nn_strbuf b = {0};
+    bool cls = t->data.task == NN_TASK_CLASSIFICATION;
+    nn_strbuf_printf(&b, "{\"epoch\":%d,", s->epoch);
+    jnum(&b, "train_loss", s->train_loss, true);
+    jnum(&b, "val_loss", s->val_loss, true);
+    jnum(&b, "test_loss", s->test_loss, true);
+    jnum(&b, cls ? "train_accuracy" : "train_r2", s->train_acc, true);
+    jnum(&b, cls ? "val_accuracy" : "val_r2", s->val_acc, true);
+    jnum(&b, cls ? "test_accuracy" : "test_r2", s->test_acc, true);
+    jnum(&b, "lr", s->lr, true);
+    if (t->preset.training.reg != NN_REG_NONE)
+        jnum(&b, "penalty", s->penalty, true);
+    nn_strbuf_printf(&b, "\"seconds\":%.6f,\"eval_seconds\":%.6f}\n", s->seconds, s->eval_seconds);
+    if (b.oom) {
+        free(b.s);
+        return NULL;
+    }
+    return b.s;
+}
+
+char *nn_record_final_json(const nn_trainer *t, const nn_epoch_stats *f, const char *stopped)
+{
+    nn_strbuf sb = {0}, *b = &sb;
+    nn_strbuf_printf(b, "{\"final\":true,\"epochs\":%d,", t->epoch);
+    if (stopped)
+        nn_strbuf_printf(b, "\"stopped\":\"%s\",", stopped);
+    if (t->state == NN_TRAINER_DIVERGED) {
+        nn_strbuf_printf(b, "\"diverged\":true,\"message\":");
+        jstr(b, t->fault);
+        nn_strbuf_printf(b, ",");
+    }
+    jnum(b, "train_loss", f->train_loss, true);
+    jnum(b, "val_loss", f->val_loss, true);
+    jnum(b, "test_loss", f->test_loss, true);
+    if (t->data.task == NN_TASK_REGRESSION) {
+        jnum(b, "r2", t->reg.r2, true);
+        jnum(b, "mse", t->reg.mse, false);
+        nn_strbuf_printf(b, "}\n");
+        if (sb.oom) {
+            free(sb.s);
+            return NULL;
+        }
+        return sb.s;
+    }
+    const nn_class_metrics *m = &t->metrics;
+    int k = t->data.n_classes;
+    jnum(b, "accuracy", m->accuracy, true);
+    nn_strbuf_printf(b, "\"classes\":[");
+    for (int i = 0; i < k; i++) {
+        if (i)
+            nn_strbuf_printf(b, ",");
+        jstr(b, nn_dataset_class_name(&t->data, i));
+    }
+    nn_strbuf_printf(b, "],\"confusion_matrix\":[");
+    for (int i = 0; i < k; i++) {
+        nn_strbuf_printf(b, "%s[", i ? "," : "");
+        for (int j = 0; j < k; j++)
+            nn_strbuf_printf(b, "%s%d", j ? "," : "", t->confusion[i * k + j]);
+        nn_strbuf_printf(b, "]");
+    }
+    nn_strbuf_printf(b, "]");
+    const double *arr[3] = {m->precision, m->recall, m->f1};
+    const char *names[3] = {"precision", "recall", "f1"};
+    for (int a = 0; a < 3; a++) {
+        nn_strbuf_printf(b, ",\"%s\":[", names[a]);
+        for (int i = 0; i < k; i++)
+            nn_strbuf_printf(b, "%s%.6g", i ? "," : "", arr[a][i]);
+        nn_strbuf_printf(b, "]");
+    }
+    nn_strbuf_printf(b, ",");
+    jnum(b, "macro_precision", m->macro_precision, true);
+    jnum(b, "macro_recall", m->macro_recall, true);
+    jnum(b, "macro_f1", m->macro_f1, false);
+    nn_strbuf_printf(b, "}\n");
+    if (sb.oom) {
+        free(sb.s);
+        return NULL;
+    }
+    return sb.s;
+}
+
 // --- writing ----------------------------------------------------------------------------------------
 
 /* A JSON text, one line (cJSON's own form), or NULL if it does not parse. */
@@ -90,7 +191,7 @@ static bool put_json_line(nn_strbuf *b, const char *text)
 }
 
 char *nn_record_text(const nn_preset *p, const char *nnterm_version, const char *date, const char *data_dir,
-                     const char *const *epochs, int n, const char *live, const char *final)
+                     const char *from_weights, const char *const *epochs, int n, const char *live, const char *final)
 {
     nn_strbuf b = {0};
     nn_strbuf_printf(&b, "{\n  \"format\": \"%s\",\n  \"version\": %d,\n  \"nnterm\": ", NN_RECORD_FORMAT,
@@ -102,6 +203,11 @@ char *nn_record_text(const nn_preset *p, const char *nnterm_version, const char 
     nn_text_json_string(&b, p->name);
     nn_strbuf_printf(&b, ",\n  \"seed\": \"%llu\",\n  \"data_dir\": ", (unsigned long long)p->seed);
     nn_text_json_string(&b, data_dir);
+    if (from_weights && *from_weights) {
+        nn_strbuf_puts(&b, ",\n  \"start\": {\"weights\": ");
+        nn_text_json_string(&b, from_weights);
+        nn_strbuf_puts(&b, "}");
+    }
     nn_strbuf_puts(&b, ",\n  \"preset\": ");
     char *preset = nn_preset_to_json(p);
     if (!preset) {
@@ -256,6 +362,115 @@ static void short_config(nn_record *r)
                                 p->training.optimizer.lr, p->training.batch_size);
 }
 
+// --- live changes -----------------------------------------------------------------------------------
+
+void nn_record_live_json(nn_strbuf *b, int epoch, int batch, const char *key, const char *value, const char *what)
+{
+    nn_strbuf_printf(b, "{\"epoch\":%d,\"batch\":%d,", epoch, batch);
+    if (strcmp(key, "continue") == 0) {
+        nn_strbuf_puts(b, "\"continue\":true");
+    } else if (strcmp(key, "lr") == 0) {
+        nn_strbuf_printf(b, "\"lr\":%s", value);
+    } else if (strcmp(key, "weight") == 0) {
+        int l = 0, i = 0, j = 0;
+        double v = 0.0;
+        if (sscanf(value, "%d %d %d %lg", &l, &i, &j, &v) != 4)
+            l = -1;   /* not written by the trainer: a change nn_record_load refuses */
+        nn_strbuf_printf(b, "\"weight\":[%d,%d,%d],\"value\":%.9g", l, i, j, v);
+    } else {
+        nn_strbuf_puts(b, "\"set\":");
+        nn_text_json_string(b, key);
+        nn_strbuf_puts(b, ",\"value\":");
+        nn_text_json_string(b, value);
+    }
+    nn_strbuf_puts(b, ",\"what\":");
+    nn_text_json_string(b, what ? what : "");
+    nn_strbuf_puts(b, "}");
+}
+
+static bool whole(const cJSON *n, double lo, double hi)
+{
+    return cJSON_IsNumber(n) && n->valuedouble >= lo && n->valuedouble <= hi && n->valuedouble == floor(n->valuedouble);
+}
+
+static bool live_position(const cJSON *e, int *epoch, int *batch)
+{
+    const cJSON *ep = cJSON_GetObjectItemCaseSensitive(e, "epoch"), *b = cJSON_GetObjectItemCaseSensitive(e, "batch");
+    if (!cJSON_IsObject(e) || !whole(ep, 0, 1e6) || !whole(b, 0, 1e9))
+        return false;
+    *epoch = (int)ep->valuedouble;
+    *batch = (int)b->valuedouble;
+    return true;
+}
+
+/* 's': set key value, 'l': lr, 'c': continue, 'w': a weight set by hand; 0: none of them */
+static char live_action(const cJSON *e)
+{
+    const cJSON *set = cJSON_GetObjectItemCaseSensitive(e, "set"), *lr = cJSON_GetObjectItemCaseSensitive(e, "lr");
+    const cJSON *wt = cJSON_GetObjectItemCaseSensitive(e, "weight"), *val = cJSON_GetObjectItemCaseSensitive(e, "value");
+    if (cJSON_IsString(set) && cJSON_IsString(val))
+        return 's';
+    if (cJSON_IsArray(wt) && cJSON_GetArraySize(wt) == 3 && whole(cJSON_GetArrayItem(wt, 0), 0, 1e6) &&
+        whole(cJSON_GetArrayItem(wt, 1), -1, 1e9) && whole(cJSON_GetArrayItem(wt, 2), 0, 1e9) && cJSON_IsNumber(val) &&
+        isfinite(val->valuedouble))
+        return 'w';
+    if (cJSON_IsNumber(lr) && lr->valuedouble > 0 && isfinite(lr->valuedouble))
+        return 'l';
+    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "continue")))
+        return 'c';
+    return 0;
+}
+
+nn_status nn_record_live_apply(const nn_record *r, int *next, nn_trainer *t, nn_error *err)
+{
+    const cJSON *live = item(r, "live_changes");
+    for (const cJSON *e = cJSON_GetArrayItem(live, *next); e; e = e->next) {
+        nn_trainer_progress pr;
+        nn_trainer_progress_get(t, &pr);
+        int ep = 0, b = 0;
+        live_position(e, &ep, &b);   /* checked by nn_record_load */
+        if (ep > pr.epoch || (ep == pr.epoch && b > pr.batch))
+            return NN_OK;   /* later */
+        const cJSON *what = cJSON_GetObjectItemCaseSensitive(e, "what");
+        const char *w = cJSON_IsString(what) ? what->valuestring : "";
+        if (ep != pr.epoch || b != pr.batch)
+            return nn_error_set(err, NN_EINVAL, "live change %d (%s) at epoch %d, batch %d: the re-run passed it "
+                                "(it is at epoch %d, batch %d)", *next + 1, w, ep, b, pr.epoch, pr.batch);
+        nn_status st = NN_OK;
+        switch (live_action(e)) {
+        case 's':
+            st = nn_trainer_set_param(t, cJSON_GetObjectItemCaseSensitive(e, "set")->valuestring,
+                                      cJSON_GetObjectItemCaseSensitive(e, "value")->valuestring, err);
+            break;
+        case 'l':
+            nn_trainer_set_lr(t, cJSON_GetObjectItemCaseSensitive(e, "lr")->valuedouble);
+            break;
+        case 'c':
+            st = nn_trainer_continue(t, err);
+            break;
+        case 'w': {
+            const cJSON *wt = cJSON_GetObjectItemCaseSensitive(e, "weight");
+            double old = 0.0;
+            st = nn_trainer_set_weight(t, (int)cJSON_GetArrayItem(wt, 0)->valuedouble,
+                                       (int)cJSON_GetArrayItem(wt, 1)->valuedouble,
+                                       (int)cJSON_GetArrayItem(wt, 2)->valuedouble,
+                                       cJSON_GetObjectItemCaseSensitive(e, "value")->valuedouble, &old, err);
+            break;
+        }
+        default:
+            st = nn_error_set(err, NN_EINVAL, "live change %d: not a change", *next + 1);
+            break;
+        }
+        if (st != NN_OK) {
+            char why[NN_ERRMSG];
+            snprintf(why, sizeof why, "%s", err->msg);
+            return nn_error_set(err, st, "live change %d (%s) at epoch %d, batch %d: %s", *next + 1, w, ep, b, why);
+        }
+        (*next)++;
+    }
+    return NN_OK;
+}
+
 nn_status nn_record_load(nn_record *r, const char *path, nn_error *err)
 {
     memset(r, 0, sizeof *r);
@@ -333,6 +548,33 @@ nn_status nn_record_load(nn_record *r, const char *path, nn_error *err)
             r->regression = true;
     }
     r->n_epochs = i;
+    const cJSON *live = item(r, "live_changes");
+    if (!cJSON_IsArray(live)) {
+        nn_record_free(r);
+        return nn_error_set(err, NN_EFORMAT, "%s: live_changes: missing or not an array", path);
+    }
+    int le = 0, lb = 0;
+    i = 0;
+    for (const cJSON *e = live->child; e; e = e->next, i++) {
+        int ep, b;
+        if (!live_position(e, &ep, &b) || ep < le || (ep == le && b < lb) || !live_action(e)) {
+            nn_record_free(r);
+            return nn_error_set(err, NN_EFORMAT, "%s: live_changes.%d: not a live change in order (\"epoch\", "
+                                "\"batch\", and \"set\" with \"value\", \"lr\", \"continue\" or \"weight\" with \"value\")", path, i);
+        }
+        le = ep;
+        lb = b;
+    }
+    r->n_live = i;
+    const cJSON *start = item(r, "start");
+    if (start) {
+        const cJSON *wt = cJSON_GetObjectItemCaseSensitive(start, "weights");
+        if (!cJSON_IsString(wt) || !wt->valuestring[0]) {
+            nn_record_free(r);
+            return nn_error_set(err, NN_EFORMAT, "%s: start: not {\"weights\": \"MODEL.json\"}", path);
+        }
+        snprintf(r->from_weights, sizeof r->from_weights, "%s", wt->valuestring);
+    }
     const cJSON *fin = item(r, "final");
     if (!cJSON_IsObject(fin)) {
         nn_record_free(r);
@@ -359,6 +601,22 @@ int nn_record_epoch(const nn_record *r, int i)
     const cJSON *e = cJSON_GetArrayItem(item(r, "epochs"), i);
     const cJSON *n = cJSON_GetObjectItemCaseSensitive(e, "epoch");
     return cJSON_IsNumber(n) ? (int)n->valuedouble : 0;
+}
+
+bool nn_record_live_at(const nn_record *r, int i, int *epoch, int *batch, const char **what)
+{
+    const cJSON *e = i >= 0 ? cJSON_GetArrayItem(item(r, "live_changes"), i) : NULL;
+    if (!e || !live_position(e, epoch, batch))
+        return false;
+    const cJSON *w = cJSON_GetObjectItemCaseSensitive(e, "what");
+    *what = cJSON_IsString(w) ? w->valuestring : "";
+    return true;
+}
+
+double nn_record_epoch_value(const nn_record *r, int i, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(item(r, "epochs"), i), key);
+    return cJSON_IsNumber(v) ? v->valuedouble : (double)NAN;
 }
 
 double nn_record_final(const nn_record *r, const char *key)

@@ -12,6 +12,8 @@
 
 #include "error.h"
 #include "preset.h"
+#include "strbuf.h"
+#include "trainer.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -19,11 +21,19 @@
 #define NN_RECORD_FORMAT "nnterm-record"
 #define NN_RECORD_VERSION 1
 
+/* An epoch's object as `train --json` prints it, with its newline (malloc'd; NULL when out of memory). */
+char *nn_record_epoch_json(const nn_trainer *t, const nn_epoch_stats *s);
+/* The final object as `train --json` prints it: f the figures reported, stopped "early",
+ * "interrupted" or NULL. */
+char *nn_record_final_json(const nn_trainer *t, const nn_epoch_stats *f, const char *stopped);
+
 /* The text of a record (malloc'd, with its fingerprint), from its parts: epochs[0..n) and final
  * are the --json lines as `train --json` prints them (one object each), live is a JSON array text
- * ("[]" for none). date is ISO 8601 UTC. NULL when out of memory or a part is not JSON. */
+ * ("[]" for none; entries from nn_record_live_json). date is ISO 8601 UTC. from_weights (NULL or ""
+ * for none): the model file whose weights (without a run state) the run began from. NULL when out
+ * of memory or a part is not JSON. */
 char *nn_record_text(const nn_preset *p, const char *nnterm_version, const char *date, const char *data_dir,
-                     const char *const *epochs, int n, const char *live, const char *final);
+                     const char *from_weights, const char *const *epochs, int n, const char *live, const char *final);
 
 /* Writes text atomically as DIR/DATE-NAME.json (DATE as YYYYMMDD-HHMMSS, NAME the preset's name
  * with anything but letters, digits, '-' and '_' as '-'; -2, -3... when taken), creating DIR and
@@ -50,6 +60,9 @@ typedef struct {
     int n_epochs;           /* epoch objects in the record */
     int last_epoch;         /* the last one's epoch number (0 if none) */
     double metric;          /* final accuracy or R² (NAN if missing) */
+    int n_live;             /* live changes (nn_record_live_apply) */
+    char from_weights[NN_PATH_MAX];   /* "start": {"weights": PATH}: the run began from a model's weights
+                                         (not the seed's); "" when it began from the preset and seed */
     bool fingerprint_ok;    /* the stored fingerprint matches the content */
     char fingerprint[40];   /* stored */
     char computed[40];      /* over the content as read */
@@ -60,6 +73,27 @@ typedef struct {
  * epochs and final objects. A wrong fingerprint is not an error: fingerprint_ok says it. */
 nn_status nn_record_load(nn_record *r, const char *path, nn_error *err);
 void nn_record_free(nn_record *r);
+
+/* A live change for the record's "live_changes" array, appended to b as one JSON object: at the
+ * trainer's position (epoch: completed epochs, batch: the next batch of the epoch), one of
+ *   key and value: nn_trainer_set_param(key, value)         {"set": key, "value": value}
+ *   key "lr", value the number (%.17g): nn_trainer_set_lr   {"lr": number}
+ *   key "continue", value NULL: nn_trainer_continue        {"continue": true}
+ *   key "weight", value "L I J V": nn_trainer_set_weight    {"weight": [L, I, J], "value": V}
+ *     (layer L, input I or -1 for the bias, unit J, 0-based; V the float set, %.9g)
+ * with what, the words of the loss chart's marker ("lr 0.03 -> 0.06"). */
+void nn_record_live_json(nn_strbuf *b, int epoch, int batch, const char *key, const char *value, const char *what);
+
+/* Replays the record's live changes (nn_record_live_json) on t, a re-run of its preset and seed: every
+ * change from *next on whose position is t's position now is applied, in order, and *next moves past
+ * it. Call it before each nn_trainer_step and once more when t has finished (a "continue" after DONE).
+ * A change whose position t has passed without reaching it, or that t refuses, is an error naming it. */
+nn_status nn_record_live_apply(const nn_record *r, int *next, nn_trainer *t, nn_error *err);
+
+/* Live change i (0..n_live-1): its place and its words; false out of range. */
+bool nn_record_live_at(const nn_record *r, int i, int *epoch, int *batch, const char **what);
+/* A number of epoch object i ("seconds", "val_loss"...): NAN if absent or null. */
+double nn_record_epoch_value(const nn_record *r, int i, const char *key);
 
 /* Epoch object i's "epoch" number. */
 int nn_record_epoch(const nn_record *r, int i);

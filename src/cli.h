@@ -4,6 +4,7 @@
 #define NN_CLI_H
 
 #include "preset.h"
+#include "record.h"
 #include "trainer.h"
 
 #include <stdbool.h>
@@ -29,11 +30,20 @@ int cli_runs(int argc, char **argv);
 int cli_verify(int argc, char **argv);
 int cli_compare(int argc, char **argv);
 
-/* An epoch's object as `train --json` prints it, with its newline (malloc'd; NULL when out of memory). */
-char *cli_epoch_json(const nn_trainer *t, const nn_epoch_stats *s);
-/* The final object as `train --json` prints it: f the figures reported, stopped "early",
- * "interrupted" or NULL. */
-char *cli_final_json(const nn_trainer *t, const nn_epoch_stats *f, const char *stopped);
+/* Re-running a run record (cli_record.c; verify and report): cli_record_init builds t from r's
+ * preset (the record's own folder for the data when its data_dir is not here): 0, or -1 after
+ * printing why not. cli_record_rerun trains t as the record's run went, making its live changes at
+ * their epoch and batch, and compares every recorded epoch and the final object: a figure agrees
+ * when |recorded - now| <= tol * max(1, |recorded|). t stops at the record's last epoch. */
+#define CLI_VERIFY_TOLERANCE 1e-4
+typedef struct {
+    bool agree;
+    double max_dev;     /* the largest relative difference seen */
+    int checked;        /* epochs compared */
+    char what[NN_ERRMSG];   /* the first that differs, or why the re-run stopped */
+} cli_rerun;
+int cli_record_init(nn_record *r, nn_trainer *t, int threads);
+void cli_record_rerun(const nn_record *r, nn_trainer *t, double tol, cli_rerun *res);
 
 /* Opens a preset by name or path, a CSV file or a model file (nn_preset_open); prints every problem (up
  * to a few) and returns non-zero on error. origin (may be NULL) receives what the name held. */

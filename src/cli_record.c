@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define VERIFY_TOLERANCE 1e-4
 
 /* A name for a table cell: control characters escaped, cut to w characters (UTF-8 aware). */
 static void cell(char *out, size_t cap, const char *s, int w)
@@ -145,12 +144,85 @@ int cli_runs(int argc, char **argv)
     return 0;
 }
 
+// --- re-running a record (verify, report) ----------------------------------------------------------
+
+int cli_record_init(nn_record *r, nn_trainer *t, int threads)
+{
+    nn_error err;
+    if (nn_trainer_init(t, &r->preset, threads, &err) == NN_OK)
+        return 0;
+    /* the data where it was recorded is not here (another machine): try the record's folder */
+    nn_error again;
+    char dir[NN_PATH_MAX];
+    nn_path_dir(dir, sizeof dir, r->path);
+    snprintf(r->preset.base_dir, sizeof r->preset.base_dir, "%s", dir);
+    if (nn_trainer_init(t, &r->preset, threads, &again) == NN_OK)
+        return 0;
+    fprintf(stderr, "nnterm: %s\n", err.msg);
+    return -1;
+}
+
+void cli_record_rerun(const nn_record *r, nn_trainer *t, double tol, cli_rerun *res)
+{
+    nn_error err;
+    double max_dev = 0;
+    char *what = res->what;
+    size_t what_cap = sizeof res->what;
+    what[0] = '\0';
+    int next = 0, checked = 0, live_next = 0;
+    bool figures_ok = true;
+    for (;;) {
+        /* the live changes due at this position, before its batch (a "continue": once finished) */
+        if (figures_ok && nn_record_live_apply(r, &live_next, t, &err) != NN_OK) {
+            figures_ok = false;
+            snprintf(what, what_cap, "%s", err.msg);
+        }
+        if (!figures_ok || next >= r->n_epochs || nn_trainer_finished(t))
+            break;
+        int before = t->history_len;
+        if (nn_trainer_step(t, &err) != NN_OK && t->state == NN_TRAINER_DIVERGED)
+            break;
+        for (int h = before; h < t->history_len && next < r->n_epochs && figures_ok; h++) {
+            if (t->history[h].epoch != nn_record_epoch(r, next))
+                continue;   /* a resumed run's record starts later */
+            char *line = nn_record_epoch_json(t, &t->history[h]);
+            figures_ok = line && nn_record_compare_epoch(r, next, line, tol, &max_dev, what, what_cap);
+            free(line);
+            next++;
+            checked++;
+        }
+    }
+    if (figures_ok && next < r->n_epochs) {
+        figures_ok = false;
+        snprintf(what, what_cap, "the re-run %s after epoch %d; the record goes on to epoch %d",
+                 t->state == NN_TRAINER_DIVERGED ? "diverged" : "stopped", t->epoch, r->last_epoch);
+    }
+    /* the final figures, when the recorded run ended where the re-run does (not interrupted) */
+    double fin_epochs = nn_record_final(r, "epochs");
+    if (figures_ok && r->n_epochs == 0 && fin_epochs == 0 && t->epoch == 0) {
+        /* an untrained run (--epochs 0): its final object describes the initial weights */
+        nn_epoch_stats f;
+        nn_trainer_evaluate(t, &f, &err);
+        char *line = nn_record_final_json(t, &f, NULL);
+        figures_ok = line && nn_record_compare_final(r, line, tol, &max_dev, what, what_cap);
+        free(line);
+    } else if (figures_ok && nn_trainer_finished(t) && t->state == NN_TRAINER_DONE && fin_epochs == t->epoch) {
+        /* as `train --json` reports it */
+        char *line = nn_record_final_json(t, &t->final_stats, t->stopped_early ? "early" : NULL);
+        figures_ok = line && nn_record_compare_final(r, line, tol, &max_dev, what, what_cap);
+        free(line);
+    }
+    res->agree = figures_ok;
+    res->max_dev = max_dev;
+    res->checked = checked;
+}
+
 // --- nnterm verify RECORD.json -----------------------------------------------------------------------
 
 int cli_verify(int argc, char **argv)
 {
     const char *path = NULL;
-    double tol = VERIFY_TOLERANCE;
+    double tol = CLI_VERIFY_TOLERANCE;
     long threads = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--tolerance") == 0) {
@@ -200,57 +272,25 @@ int cli_verify(int argc, char **argv)
         printf("%s: EDITED: the fingerprint is %s, the content gives %s\n", path, r->fingerprint, r->computed);
         ok = false;
     }
-    if (nn_trainer_init(t, &r->preset, (int)threads, &err) != NN_OK) {
-        /* the data where it was recorded is not here (another machine): try the record's folder */
-        nn_error again;
-        char dir[NN_PATH_MAX];
-        nn_path_dir(dir, sizeof dir, path);
-        snprintf(r->preset.base_dir, sizeof r->preset.base_dir, "%s", dir);
-        if (nn_trainer_init(t, &r->preset, (int)threads, &again) != NN_OK) {
-            fprintf(stderr, "nnterm: %s\n", err.msg);
-            goto out;
-        }
+    if (r->from_weights[0]) {
+        printf("%s: the run began from the weights of %s, not from its seed: verify re-runs a preset and seed "
+               "only\nNOT VERIFIED\n", path, r->from_weights);
+        rc = EXIT_RUN_FAILED;
+        goto out;
     }
+    if (cli_record_init(r, t, (int)threads))
+        goto out;
     printf("%s: %s, seed %llu, %d epochs recorded by nnterm %s; re-running with nnterm %s\n", path, r->name,
            (unsigned long long)r->seed, r->n_epochs, r->nnterm, NN_VERSION);
-    double max_dev = 0;
-    char what[300] = "";
-    int next = 0, checked = 0;
-    bool figures_ok = true;
-    while (figures_ok && next < r->n_epochs && !nn_trainer_finished(t)) {
-        int before = t->history_len;
-        if (nn_trainer_step(t, &err) != NN_OK && t->state == NN_TRAINER_DIVERGED)
-            break;
-        for (int h = before; h < t->history_len && next < r->n_epochs && figures_ok; h++) {
-            if (t->history[h].epoch != nn_record_epoch(r, next))
-                continue;   /* a resumed run's record starts later */
-            char *line = cli_epoch_json(t, &t->history[h]);
-            figures_ok = line && nn_record_compare_epoch(r, next, line, tol, &max_dev, what, sizeof what);
-            free(line);
-            next++;
-            checked++;
-        }
-    }
-    if (figures_ok && next < r->n_epochs) {
-        figures_ok = false;
-        snprintf(what, sizeof what, "the re-run %s after epoch %d; the record goes on to epoch %d",
-                 t->state == NN_TRAINER_DIVERGED ? "diverged" : "stopped", t->epoch, r->last_epoch);
-    }
-    /* the final figures, when the recorded run ended where the re-run does (not interrupted) */
-    double fin_epochs = nn_record_final(r, "epochs");
-    if (figures_ok && r->n_epochs == 0 && fin_epochs == 0 && t->epoch == 0) {
-        /* an untrained run (--epochs 0): its final object describes the initial weights */
-        nn_epoch_stats f;
-        nn_trainer_evaluate(t, &f, &err);
-        char *line = cli_final_json(t, &f, NULL);
-        figures_ok = line && nn_record_compare_final(r, line, tol, &max_dev, what, sizeof what);
-        free(line);
-    } else if (figures_ok && nn_trainer_finished(t) && t->state == NN_TRAINER_DONE && fin_epochs == t->epoch) {
-        /* as `train --json` reports it */
-        char *line = cli_final_json(t, &t->final_stats, t->stopped_early ? "early" : NULL);
-        figures_ok = line && nn_record_compare_final(r, line, tol, &max_dev, what, sizeof what);
-        free(line);
-    }
+    if (r->n_live)
+        printf("the run had %d live change%s: the re-run makes %s at the same epoch and batch\n", r->n_live,
+               r->n_live == 1 ? "" : "s", r->n_live == 1 ? "it" : "them");
+    cli_rerun res;
+    cli_record_rerun(r, t, tol, &res);
+    bool figures_ok = res.agree;
+    double max_dev = res.max_dev;
+    int checked = res.checked;
+    const char *what = res.what;
     if (figures_ok)
         printf("figures: %d epochs agree %s (largest difference %.3g; tolerance %g)\n", checked,
                max_dev == 0 ? "exactly" : "within the tolerance", max_dev, tol);

@@ -1,5 +1,6 @@
-/* cli_report.c — pictures and a handout of a run: `nnterm train PRESET --report DIR` (after the run)
- * and `nnterm report MODEL.json --out DIR` (a saved model: everything but the curves). */
+/* cli_report.c — pictures and a handout of a run: `nnterm train PRESET --report DIR` (after the run),
+ * `nnterm report MODEL.json --out DIR` (a saved model: everything but the curves) and `nnterm report
+ * RECORD.json --out DIR` (a run record, run again from its preset and seed). */
 #include "cli.h"
 
 #include "files.h"
@@ -64,6 +65,104 @@ int cli_train_report(nn_trainer *t, const char *dir, bool say, int argc, char **
     return 0;
 }
 
+/* The first bytes say "format": "nnterm-record" (our writer puts it first). */
+static bool looks_like_record(const char *path)
+{
+    char head[512];
+    size_t n;
+    nn_error err;
+    if (nn_file_read_head(path, head, sizeof head, &n, &err) != NN_OK)
+        return false;
+    head[n < sizeof head ? n : sizeof head - 1] = '\0';
+    return strstr(head, "\"format\"") && strstr(head, "\"" NN_RECORD_FORMAT "\"");
+}
+
+/* `nnterm report RECORD.json --out DIR`: the record's preset and seed are run again, with its live
+ * changes at their epochs (as verify does), to the record's last epoch; the report is that trainer's
+ * (history, the live changes marked, the confusion matrix, boundary and network of the weights at the
+ * end), the timing columns the record's. A re-run that does not give the record's figures still
+ * writes the report, says where it differs and exits 1. */
+static int report_record(const char *path, const char *out, int threads, const char *origin)
+{
+    nn_record *rec = malloc(sizeof *rec);
+    nn_trainer *t = calloc(1, sizeof *t);
+    nn_report *r = malloc(sizeof *r);
+    int rc = EXIT_BAD_INPUT;
+    nn_error err;
+    if (!rec || !t || !r) {
+        free(rec);
+        free(t);
+        free(r);
+        fprintf(stderr, "nnterm: report: out of memory\n");
+        return EXIT_RUN_FAILED;
+    }
+    nn_report_init(r);
+    if (nn_record_load(rec, path, &err) != NN_OK) {
+        fprintf(stderr, "nnterm: %s\n", err.msg);
+        free(rec);
+        free(t);
+        free(r);
+        return EXIT_BAD_INPUT;
+    }
+    if (rec->from_weights[0]) {
+        fprintf(stderr, "nnterm: %s: the run began from the weights of %s, not from its seed: a report needs the "
+                "run made again (nnterm report %s --out DIR reports that model)\n", path, rec->from_weights,
+                rec->from_weights);
+        goto out;
+    }
+    if (cli_record_init(rec, t, threads))
+        goto out;
+    cli_rerun res;
+    cli_record_rerun(rec, t, CLI_VERIFY_TOLERANCE, &res);
+    if (nn_report_from_trainer(r, t, -1, -1, origin, &err) != NN_OK) {
+        fprintf(stderr, "nnterm: report: %s\n", err.msg);
+        rc = EXIT_RUN_FAILED;
+        goto out;
+    }
+    /* the record's own timing, and its live changes on the curves */
+    for (int i = 0; i < rec->n_epochs; i++) {
+        int e = nn_record_epoch(rec, i);
+        if (e >= 1 && e <= r->n_hist) {
+            r->hist[e - 1].seconds = nn_record_epoch_value(rec, i, "seconds");
+            r->hist[e - 1].eval_seconds = nn_record_epoch_value(rec, i, "eval_seconds");
+        }
+    }
+    nn_trainer_progress pr;
+    nn_trainer_progress_get(t, &pr);
+    int nb = pr.n_batches > 0 ? pr.n_batches : 1;
+    for (int i = 0; i < rec->n_live; i++) {
+        int e, b;
+        const char *what;
+        if (nn_record_live_at(rec, i, &e, &b, &what))
+            nn_report_add_event(r, e + (double)b / nb, what);
+    }
+    char written[256];
+    if (nn_report_write(r, out, written, sizeof written, &err) != NN_OK) {
+        fprintf(stderr, "nnterm: report: %s\n", err.msg);
+        rc = EXIT_RUN_FAILED;
+        goto out;
+    }
+    printf("report of %s written to %s: %s\n", path, out, written);
+    printf("(the record's preset and seed run again%s to epoch %d: %s)\n",
+           rec->n_live ? ", with its live changes," : "", t->epoch,
+           res.agree ? "the figures agree with the record" : "they DIFFER from the record");
+    if (res.agree) {
+        rc = 0;
+    } else {
+        fprintf(stderr, "nnterm: %s: the re-run differs from the record at %s: the report shows the re-run\n", path,
+                res.what);
+        rc = EXIT_RUN_FAILED;
+    }
+out:
+    nn_report_free(r);
+    free(r);
+    nn_trainer_free(t);
+    free(t);
+    nn_record_free(rec);
+    free(rec);
+    return rc;
+}
+
 int cli_report(int argc, char **argv)
 {
     const char *model = NULL, *out = NULL;
@@ -90,11 +189,16 @@ int cli_report(int argc, char **argv)
         }
     }
     if (!model || !out) {
-        fprintf(stderr, "nnterm: report: usage: nnterm report MODEL.json --out DIR\n");
+        fprintf(stderr, "nnterm: report: usage: nnterm report MODEL.json --out DIR, or nnterm report RECORD.json --out DIR\n");
         return EXIT_BAD_INPUT;
     }
     if (cli_report_check(out))
         return EXIT_RUN_FAILED;
+    if (looks_like_record(model)) {
+        char origin[NN_REPORT_LINE];
+        command_line(origin, sizeof origin, "nnterm report", argc, argv);
+        return report_record(model, out, (int)threads, origin);
+    }
     nn_model *m = calloc(1, sizeof *m);
     nn_report *r = malloc(sizeof *r);
     if (!m || !r) {

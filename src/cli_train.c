@@ -62,21 +62,6 @@ static int name_width(const char *s)
     return w;
 }
 
-/* JSON number: %.6g, or null for NaN/Inf (not representable in JSON). */
-static void jnum(nn_strbuf *b, const char *key, double v, bool comma)
-{
-    if (isfinite(v))
-        nn_strbuf_printf(b, "\"%s\":%.6g%s", key, v, comma ? "," : "");
-    else
-        nn_strbuf_printf(b, "\"%s\":null%s", key, comma ? "," : "");
-}
-
-/* JSON string: control characters (C0, DEL, C1) escaped, never invalid UTF-8 (nn_text_json_string). */
-static void jstr(nn_strbuf *b, const char *s)
-{
-    nn_text_json_string(b, s);
-}
-
 /* A name in the text report: control characters escaped (a CSV label must not drive the terminal),
  * padded to w characters (counted as characters, not bytes), left- or right-aligned. */
 static void put_name(const char *s, int w, bool left)
@@ -93,27 +78,6 @@ static void put_name(const char *s, int w, bool left)
     free(b.s);
 }
 
-char *cli_epoch_json(const nn_trainer *t, const nn_epoch_stats *s)
-{
-    nn_strbuf b = {0};
-    bool cls = t->data.task == NN_TASK_CLASSIFICATION;
-    nn_strbuf_printf(&b, "{\"epoch\":%d,", s->epoch);
-    jnum(&b, "train_loss", s->train_loss, true);
-    jnum(&b, "val_loss", s->val_loss, true);
-    jnum(&b, "test_loss", s->test_loss, true);
-    jnum(&b, cls ? "train_accuracy" : "train_r2", s->train_acc, true);
-    jnum(&b, cls ? "val_accuracy" : "val_r2", s->val_acc, true);
-    jnum(&b, cls ? "test_accuracy" : "test_r2", s->test_acc, true);
-    jnum(&b, "lr", s->lr, true);
-    if (t->preset.training.reg != NN_REG_NONE)
-        jnum(&b, "penalty", s->penalty, true);
-    nn_strbuf_printf(&b, "\"seconds\":%.6f,\"eval_seconds\":%.6f}\n", s->seconds, s->eval_seconds);
-    if (b.oom) {
-        free(b.s);
-        return NULL;
-    }
-    return b.s;
-}
 
 static void fmt_value(char *buf, size_t n, double v)
 {
@@ -211,66 +175,6 @@ static void print_final_text(const nn_trainer *t, const nn_epoch_stats *f)
            m->total);
 }
 
-char *cli_final_json(const nn_trainer *t, const nn_epoch_stats *f, const char *stopped)
-{
-    nn_strbuf sb = {0}, *b = &sb;
-    nn_strbuf_printf(b, "{\"final\":true,\"epochs\":%d,", t->epoch);
-    if (stopped)
-        nn_strbuf_printf(b, "\"stopped\":\"%s\",", stopped);
-    if (t->state == NN_TRAINER_DIVERGED) {
-        nn_strbuf_printf(b, "\"diverged\":true,\"message\":");
-        jstr(b, t->fault);
-        nn_strbuf_printf(b, ",");
-    }
-    jnum(b, "train_loss", f->train_loss, true);
-    jnum(b, "val_loss", f->val_loss, true);
-    jnum(b, "test_loss", f->test_loss, true);
-    if (t->data.task == NN_TASK_REGRESSION) {
-        jnum(b, "r2", t->reg.r2, true);
-        jnum(b, "mse", t->reg.mse, false);
-        nn_strbuf_printf(b, "}\n");
-        if (sb.oom) {
-            free(sb.s);
-            return NULL;
-        }
-        return sb.s;
-    }
-    const nn_class_metrics *m = &t->metrics;
-    int k = t->data.n_classes;
-    jnum(b, "accuracy", m->accuracy, true);
-    nn_strbuf_printf(b, "\"classes\":[");
-    for (int i = 0; i < k; i++) {
-        if (i)
-            nn_strbuf_printf(b, ",");
-        jstr(b, nn_dataset_class_name(&t->data, i));
-    }
-    nn_strbuf_printf(b, "],\"confusion_matrix\":[");
-    for (int i = 0; i < k; i++) {
-        nn_strbuf_printf(b, "%s[", i ? "," : "");
-        for (int j = 0; j < k; j++)
-            nn_strbuf_printf(b, "%s%d", j ? "," : "", t->confusion[i * k + j]);
-        nn_strbuf_printf(b, "]");
-    }
-    nn_strbuf_printf(b, "]");
-    const double *arr[3] = {m->precision, m->recall, m->f1};
-    const char *names[3] = {"precision", "recall", "f1"};
-    for (int a = 0; a < 3; a++) {
-        nn_strbuf_printf(b, ",\"%s\":[", names[a]);
-        for (int i = 0; i < k; i++)
-            nn_strbuf_printf(b, "%s%.6g", i ? "," : "", arr[a][i]);
-        nn_strbuf_printf(b, "]");
-    }
-    nn_strbuf_printf(b, ",");
-    jnum(b, "macro_precision", m->macro_precision, true);
-    jnum(b, "macro_recall", m->macro_recall, true);
-    jnum(b, "macro_f1", m->macro_f1, false);
-    nn_strbuf_printf(b, "}\n");
-    if (sb.oom) {
-        free(sb.s);
-        return NULL;
-    }
-    return sb.s;
-}
 
 // --- the run record (--record DIR) ---------------------------------------------------------------
 
@@ -292,8 +196,8 @@ static bool rec_start(recording *r, const nn_trainer *t)
     return r->lines != NULL;
 }
 
-static nn_status rec_write(recording *r, const nn_trainer *t, const char *dir, int n, const char *final_line,
-                           char *where, size_t cap, nn_error *err)
+static nn_status rec_write(recording *r, const nn_trainer *t, const char *dir, const char *from_weights, int n,
+                           const char *final_line, char *where, size_t cap, nn_error *err)
 {
     char data_dir[NN_PATH_MAX];
     if (!realpath(t->preset.base_dir, data_dir))
@@ -301,8 +205,8 @@ static nn_status rec_write(recording *r, const nn_trainer *t, const char *dir, i
     for (int i = 0; i < n; i++)
         if (!r->lines[i])
             return nn_error_set(err, NN_ENOMEM, "%s: out of memory for the record", dir);
-    char *text = final_line ? nn_record_text(&t->preset, NN_VERSION, r->date, data_dir, (const char *const *)r->lines,
-                                             n, "[]", final_line)
+    char *text = final_line ? nn_record_text(&t->preset, NN_VERSION, r->date, data_dir, from_weights,
+                                             (const char *const *)r->lines, n, "[]", final_line)
                             : NULL;
     if (!text)
         return nn_error_set(err, NN_ENOMEM, "%s: out of memory for the record", dir);
@@ -605,7 +509,7 @@ int cli_train(int argc, char **argv)
     while (!a.untrained && !nn_trainer_finished(t) && (out_ok || a.save || a.record)) {
         st = nn_trainer_step(t, &err);
         while (printed < t->history_len) {
-            char *line = a.json || a.record ? cli_epoch_json(t, &t->history[printed]) : NULL;
+            char *line = a.json || a.record ? nn_record_epoch_json(t, &t->history[printed]) : NULL;
             if (out_ok && a.json)
                 fputs(line ? line : "", stdout);
             else if (out_ok && !a.quiet)
@@ -636,7 +540,7 @@ int cli_train(int argc, char **argv)
     }
     if (t->state == NN_TRAINER_DIVERGED)
         fprintf(stderr, "nnterm: %s: %s\n", p->file, t->fault);
-    char *final_line = cli_final_json(t, &fin, stopped);
+    char *final_line = nn_record_final_json(t, &fin, stopped);
     if (out_ok && a.json) {
         fputs(final_line ? final_line : "", stdout);
     } else if (out_ok) {
@@ -651,7 +555,8 @@ int cli_train(int argc, char **argv)
     rc = t->state == NN_TRAINER_DIVERGED ? EXIT_RUN_FAILED : 0;
     if (a.record) {
         char where[NN_PATH_MAX];
-        if (rec_write(&rec, t, a.record, printed - rec.first, final_line, where, sizeof where, &err) != NN_OK) {
+        if (rec_write(&rec, t, a.record, origin == NN_ORIGIN_MODEL ? a.preset : NULL, printed - rec.first,
+                      final_line, where, sizeof where, &err) != NN_OK) {
             fprintf(stderr, "nnterm: %s\n", err.msg);
             rc = EXIT_RUN_FAILED;
         } else if (!a.json && !a.quiet && out_ok) {

@@ -20,6 +20,9 @@ static const char usage_text[] =
     "       nnterm check PRESET...             validate presets, print every problem\n"
     "       nnterm predict MODEL.json DATA.csv predictions as CSV on stdout\n"
     "       nnterm report MODEL.json --out DIR pictures and a one-page PDF of a saved model\n"
+    "       nnterm report RECORD.json --out DIR\n"
+    "                                          the same for a run record, run again from its\n"
+    "                                          preset and seed (with its live changes)\n"
     "       nnterm runs [DIR]                  list the run records in DIR (default: the runs folder)\n"
     "       nnterm verify RECORD.json [--tolerance T] [--threads N]\n"
     "                                          re-run a record's preset and seed, check every epoch\n"
@@ -55,6 +58,9 @@ static const char usage_text[] =
     "  --big               projector mode: the focused view fills the screen\n"
     "  --pace N|max        epochs per second to show (1, 2, 5, 10, 20, 50, 100, 200) or max, for\n"
     "                      every preset (default: the preset's ui.pace; < and > change it)\n"
+    "  --no-record         keep no run records (default: each run is recorded in $NNTERM_RUNS,\n"
+    "                      else $XDG_DATA_HOME/nnterm/runs or ~/.local/share/nnterm/runs;\n"
+    "                      NNTERM_RUNS=off turns them off too)\n"
     "  --threads N         as above\n"
     "\n"
     "Exit status: 0 success, 1 the run failed (diverged, i/o error, a failed write to standard output),\n"
@@ -167,6 +173,8 @@ static int run_ui(int argc, char **argv)
             opt.ascii = true;
         } else if (strcmp(a, "--big") == 0) {
             opt.big = true;
+        } else if (strcmp(a, "--no-record") == 0) {
+            opt.no_record = true;
         } else if (strcmp(a, "--threads") == 0) {
             long v;
             if (cli_parse_int("--threads", i + 1 < argc ? argv[++i] : NULL, 0, 256, &v))

@@ -49,7 +49,7 @@ static char *make_text(void)
     nn_error err;
     if (nn_preset_load(&p, "iris", NULL, &err) != NN_OK)
         fail_msg("%s", err.msg);
-    char *t = nn_record_text(&p, "9.9.9", "2026-12-05T10:51:07Z", "builtin:", epochs, 2, "[]", final);
+    char *t = nn_record_text(&p, "9.9.9", "2026-12-05T10:51:07Z", "builtin:", NULL, epochs, 2, "[]", final);
     assert_non_null(t);
     return t;
 }
@@ -101,7 +101,7 @@ static void test_record_reads_back_with_its_fingerprint(void **state)
         {"\"seed\": \"1234\"", "\"seed\": \"1235\""},
         {"\"learning_rate\": 0.03", "\"learning_rate\": 0.031"},
         {"[[3,1],[0,2]]", "[[3,1],[0,3]]"},
-        {"\"live_changes\": []", "\"live_changes\": [1]"},
+        {"\"live_changes\": []", "\"live_changes\": [{\"epoch\":1,\"batch\":0,\"lr\":0.1}]"},
     };
     for (size_t i = 0; i < sizeof edits / sizeof edits[0]; i++) {
         char *bad = edit(text, edits[i][0], edits[i][1]);

@@ -64,7 +64,7 @@ _nnterm()
 
     if [ "$COMP_CWORD" -eq 1 ]; then
         if [ "${cur#-}" != "$cur" ]; then
-            _nnterm_words "--help --version --no-mouse --no-color --ascii --big --pace --threads" "$cur"
+            _nnterm_words "--help --version --no-mouse --no-color --ascii --big --pace --no-record --threads" "$cur"
         else
             _nnterm_words "train race check predict report runs verify compare presets keys help" "$cur"
             _nnterm_presets "$cur"
@@ -88,7 +88,7 @@ _nnterm()
         report) opts="--out --threads" ;;
         keys) opts="--markdown --names" ;;
         predict|check|presets|help|runs|compare) ;;
-        *) opts="--no-mouse --no-color --ascii --big --pace --threads" ;;   # the trainer
+        *) opts="--no-mouse --no-color --ascii --big --pace --no-record --threads" ;;   # the trainer
     esac
     if [ "${cur#-}" != "$cur" ] || [ "$sub" = keys ]; then
         _nnterm_words "$opts" "$cur"

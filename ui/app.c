@@ -4,6 +4,7 @@
  * overlays. Keys are input.c's, edits and intents editing.c's. Main thread only. */
 #include "app.h"
 #include "term.h"
+#include "record.h"
 
 #include <curses.h>
 #include <errno.h>
@@ -409,6 +410,9 @@ int ui_run(const char *preset, const ui_options *opt)
         close(fds[1]);
         return 1;
     }
+    char runs[NN_PATH_MAX];   /* every run leaves a record in the runs folder (core/record.h) */
+    if (!a->opt.no_record && nn_record_default_dir(runs, sizeof runs))
+        ui_worker_record(a->w, runs);
     SCREEN *scr = ui_term_start(&a->th, &a->opt);
     ui_blit_reset();
     if (scr) {

@@ -13,6 +13,7 @@ typedef struct {
     int threads;       /* --threads N for training; 0 = one per core */
     bool pace_set;     /* --pace given: every preset opens at pace (else at its own, core/pace.h) */
     int pace;          /* --pace N: epochs per second 1..200, 0 = max */
+    bool no_record;    /* --no-record: no run records (else into nn_record_default_dir, if any) */
 } ui_options;
 
 /* Opens the trainer on preset (a built-in name or a path; NULL = "iris") and runs until the user

@@ -197,6 +197,7 @@ static void *worker_main(void *arg)
         if (!atomic_load(&w->stop) && w->state == UI_RUN_RUNNING)
             worker_train(w);
     }
+    worker_record_end(w);   /* quit: the run under way leaves its record */
     return NULL;
 }
 
@@ -293,6 +294,7 @@ void ui_worker_destroy(ui_worker *w)
         pthread_join(w->thread, NULL);
     }
     worker_free_run(w);
+    worker_record_free(w);
     free(w->hist);
     pthread_cond_destroy(&w->cv);
     pthread_mutex_destroy(&w->mu);
@@ -417,6 +419,13 @@ bool ui_worker_save_model(ui_worker *w, const char *path)
     if (!path || !path[0])
         return false;
     return push_payload(w, UI_CMD_SAVE_MODEL, NULL, NULL, path, NULL);
+}
+
+bool ui_worker_record(ui_worker *w, const char *dir)
+{
+    if (!dir)
+        return false;
+    return push_payload(w, UI_CMD_RECORD, NULL, NULL, dir, NULL);
 }
 
 bool ui_worker_report(ui_worker *w, const char *dir)

@@ -53,6 +53,7 @@ typedef enum {
     UI_CMD_PICTURE,        /* ui_worker_picture */
     UI_CMD_CELL,           /* ui_worker_cell */
     UI_CMD_SET_WEIGHT,     /* ui_worker_set_weight */
+    UI_CMD_RECORD,         /* ui_worker_record */
     UI_CMD_COUNT
 } ui_cmd_kind;
 
@@ -100,11 +101,13 @@ bool ui_worker_set_pace(ui_worker *w, int pace);
 /* Rebuilds the trainer from a copy of p (e.g. after an architecture edit). Only the newest
  * preset is kept if several loads are queued before the worker gets to them. */
 bool ui_worker_load(ui_worker *w, const nn_preset *p);
-/* As ui_worker_load, then the weights of the saved model at path model (< NN_PATH_MAX bytes; p is its
- * preset, nn_preset_open): READY at epoch 0 with the model's weights, which reset returns to (reseed
- * draws new ones), evaluated at once (has_last, last and the eval section describe them until the
- * first epoch). A model that does not fit the built trainer (nn_model_apply) leaves the seed's
- * weights, with an error notice; else a notice with its test accuracy. */
+/* As ui_worker_load, then the saved model at path model (< NN_PATH_MAX bytes; p is its preset,
+ * nn_preset_open). A model with its run state (nn_trainer_state_set) goes on where it stopped, as
+ * `train --resume` does (a finished run with another training.epochs epochs); reset returns to epoch
+ * 0 of that run. A model without it: READY at epoch 0 with the model's weights, which reset returns
+ * to (reseed draws new ones), evaluated at once (has_last, last and the eval section describe them
+ * until the first epoch), and a notice that the optimizer starts fresh. A model that does not fit
+ * the built trainer leaves the seed's weights, with an error notice. */
 bool ui_worker_load_model(ui_worker *w, const nn_preset *p, const char *model);
 /* The generic form of the above (for a key table): arg is the lr for SET_LR, the seed for RESEED
  * (exact up to 2^53) and the pace for SET_PACE; other kinds ignore it. UI_CMD_LOAD and the kinds with a payload are
@@ -188,5 +191,12 @@ bool ui_worker_cell(ui_worker *w, int a, int p);
  * notice gives the losses before and after. A race, a diverged run, a bad index or a value that is not
  * a finite float: an error notice, nothing changes. false: value not finite, or the ring is full. */
 bool ui_worker_set_weight(ui_worker *w, int layer, int i, int j, double value);
+/* Records every run from now on into the folder dir (< NN_PATH_MAX bytes; made with its parents when
+ * the first record is written; "" : no records, the default): a run goes from its first batch after
+ * a load, reset, reseed or DONE to DONE, a divergence, a reset, reseed, load, race or the worker's
+ * end, and leaves one record (core/record.h) if it trained an epoch, with the live changes since the
+ * last load or reset for `nnterm verify` to make again. A failed write: one error notice naming the
+ * path, and no more records. */
+bool ui_worker_record(ui_worker *w, const char *dir);
 
 #endif

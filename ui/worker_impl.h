@@ -13,6 +13,7 @@
 #include "inspect.h"
 #include "probe.h"
 #include "race.h"
+#include "strbuf.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -96,6 +97,17 @@ struct ui_worker {
     nn_epoch_stats start;
     nn_preset race_preset;       /* the preset of the next or current race */
     nn_race *race;               /* the race (NULL: none): its trainers replace t */
+    struct {
+        char dir[NN_PATH_MAX];   /* the runs folder ("": no records) */
+        bool failed;             /* a write failed this session (told once) */
+        bool active;             /* a run is under way: it began with a batch after the base */
+        int first;               /* the history index of its first epoch */
+        char date[32];           /* when it began, ISO 8601 UTC */
+        nn_preset base;          /* the trainer's preset at the last load or reset */
+        char from_weights[NN_PATH_MAX];   /* the model whose weights the base started from ("": the seed's) */
+        nn_strbuf live;          /* the live changes since the base: JSON objects, comma-separated */
+        int n_live;
+    } rec;                       /* the run record (worker_record.c) */
 };
 
 /* worker.c */
@@ -105,6 +117,15 @@ double worker_now(void);
 void worker_publish(ui_worker *w);
 /* A one-off result for the UI, published with the next snapshot. */
 void worker_notice(ui_worker *w, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* worker_record.c: the run records (see there) */
+void worker_record_dir(ui_worker *w, const char *dir);   /* UI_CMD_RECORD: the runs folder, "" none */
+void worker_record_base(ui_worker *w);    /* after a load, reset or reseed: the preset runs start from */
+void worker_record_begin(ui_worker *w);   /* a batch is about to be trained: a run begins, unless under way */
+/* a live change at the trainer's position (nn_record_live_json's key, value and words) */
+void worker_record_live(ui_worker *w, const char *key, const char *value, const char *what);
+void worker_record_end(ui_worker *w);     /* the run ends: its record is written (if it has epochs) */
+void worker_record_free(ui_worker *w);
 
 /* worker_run.c */
 void worker_load(ui_worker *w);                               /* (re)builds the trainer from w->preset */

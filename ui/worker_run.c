@@ -9,6 +9,7 @@
 #include "pace.h"
 #include "model_io.h"
 #include "preset_schema.h"
+#include "trainer_state.h"
 #include "report.h"
 
 #include <math.h>
@@ -160,6 +161,7 @@ static void clear_teaching(ui_worker *w)
 /* Drops the current run (trainer or race): LOADING for the preset p, to be published. */
 static void begin_run(ui_worker *w, const nn_preset *p)
 {
+    worker_record_end(w);
     worker_free_run(w);
     w->run++;
     w->after = STOP_AFTER_NONE;
@@ -184,23 +186,46 @@ static void take_model(ui_worker *w)
     nn_error_clear(&err);
     nn_model *m = calloc(1, sizeof *m);
     nn_status st = m ? nn_model_load(m, w->model, &err) : nn_error_set(&err, NN_ENOMEM, "out of memory");
-    if (st == NN_OK)
+    bool resumed = st == NN_OK && m->state.present;
+    int done = resumed ? m->state.epoch : 0;
+    if (resumed) {
+        /* the saved run goes on as `train --resume` does: its optimizer state, epoch, schedule and
+         * shuffles; a finished one gets another training.epochs epochs (--resume --epochs N) */
+        int epochs = nn_trainer_preset(&w->t)->training.epochs;
+        if (epochs > 0 && done >= epochs) {
+            char v[32];
+            snprintf(v, sizeof v, "%d", done + epochs);
+            st = nn_trainer_set_param(&w->t, "training.epochs", v, &err);
+        }
+        if (st == NN_OK)
+            st = nn_trainer_state_set(&w->t, &m->state, &m->net, w->model, &err);
+    } else if (st == NN_OK) {
         st = nn_model_apply(m, w->model, &w->t, &err);
+    }
     nn_model_free(m);
     free(m);
     if (st != NN_OK) {
         worker_notice(w, true, "%s", why(&err, st));
         return;
     }
+    if (resumed) {   /* reset goes back to epoch 0 of the same run: the seed's weights */
+        nn_trainer_progress pr;
+        nn_trainer_progress_get(&w->t, &pr);
+        if (pr.batch > 0)
+            worker_notice(w, false, "%s: resumed after batch %d, optimizer state as saved", w->model, pr.batch);
+        else
+            worker_notice(w, false, "%s: resumed, optimizer state as saved", w->model);
+        return;
+    }
     w->from_model = true;
     evaluate_start(w);
     bool cls = nn_trainer_data(&w->t)->task == NN_TASK_CLASSIFICATION;
     if (w->have_start && isfinite(w->start.test_acc))
-        worker_notice(w, false, "%s: trained weights, test %s %.*f%s", w->model,
+        worker_notice(w, false, "%s: trained weights, fresh optimizer; test %s %.*f%s", w->model,
                       cls ? "accuracy" : "R2", cls ? 1 : 3, cls ? 100.0 * w->start.test_acc : w->start.test_acc,
                       cls ? "%" : "");
     else
-        worker_notice(w, false, "%s: trained weights", w->model);
+        worker_notice(w, false, "%s: trained weights, fresh optimizer", w->model);
 }
 
 /* Rebuilds the trainer from w->preset: LOADING, then READY (or DONE) or ERROR. */
@@ -259,6 +284,7 @@ void worker_load(ui_worker *w)
     ui_snapshot_fill_samples(&w->snap, &w->t);
     compute_view(w);
     fill_net(w, false);
+    worker_record_base(w);
     w->state = nn_trainer_finished(&w->t) ? UI_RUN_DONE : UI_RUN_READY;
     worker_publish(w);
 }
@@ -274,12 +300,14 @@ static void do_reset(ui_worker *w, bool new_seed, uint64_t seed)
             e->hist_step = 1;
         }
     } else if (w->have_trainer) {
+        worker_record_end(w);
         nn_trainer_reset(&w->t, new_seed, seed);
         clear_teaching(w);
         if (new_seed)
             w->from_model = w->have_start = false;   /* new weights: no longer the model's */
         else if (w->from_model)
             evaluate_start(w);
+        worker_record_base(w);
     } else {
         return;
     }
@@ -437,6 +465,7 @@ static void run_batch(ui_worker *w)
     double t0 = worker_now();
     if (pr.batch == 0)
         w->epoch_began = t0;
+    worker_record_begin(w);
     nn_status st = nn_trainer_step(t, &err);
     double t1 = worker_now();
     w->clock.busy_s += t1 - t0;
@@ -451,6 +480,7 @@ static void run_batch(ui_worker *w)
     } else if (st != NN_OK) {
         w->state = UI_RUN_ERROR;
         set_message(w, why(&err, st));
+        worker_record_end(w);
         worker_free_run(w);
         worker_publish(w);
         return;
@@ -483,6 +513,8 @@ static void run_batch(ui_worker *w)
     }
     if (changed) {
         w->after = STOP_AFTER_NONE;
+        if (w->state == UI_RUN_DONE || w->state == UI_RUN_DIVERGED)
+            worker_record_end(w);
         settle(w);
         worker_publish(w);
         return;
@@ -598,8 +630,12 @@ static void do_set_lr(ui_worker *w, double lr)
     double old = pr.base_lr;
     nn_trainer_set_lr(&w->t, lr);   /* the trainer's preset follows: a saved model shows it */
     nn_trainer_progress_get(&w->t, &pr);
-    if (pr.base_lr != old)
+    if (pr.base_lr != old) {
         add_event(w, "lr %g -> %g", old, pr.base_lr);
+        char v[32];
+        snprintf(v, sizeof v, "%.17g", pr.base_lr);
+        worker_record_live(w, "lr", v, w->snap.events.list[w->snap.events.n - 1].what);
+    }
     if (w->state != UI_RUN_RUNNING)
         update_trace(w);   /* the step's formula uses the learning rate */
     worker_publish(w);
@@ -644,6 +680,7 @@ static void do_continue(ui_worker *w)
         add_event(w, "continued for %d more epochs", epochs);
     else
         add_event(w, "continued, forever");
+    worker_record_live(w, "continue", NULL, w->snap.events.list[w->snap.events.n - 1].what);
     w->state = UI_RUN_RUNNING;
     w->after = STOP_AFTER_NONE;
     w->next_epoch_at = 0.0;
@@ -710,13 +747,16 @@ static void do_set_param(ui_worker *w, const char *key, const char *value)
             char fresh[64] = "";
             if (strcmp(key, "training.optimizer.name") == 0 && strcmp(before, after) != 0)
                 snprintf(fresh, sizeof fresh, " (fresh state, lr %g)", pr.base_lr);
-            if (strcmp(before, after) != 0)
+            if (strcmp(before, after) != 0) {
                 add_event(w, "%s %s -> %s%s", label, before, after, fresh);
+                worker_record_live(w, key, value, w->snap.events.list[w->snap.events.n - 1].what);
+            }
             if (strncmp(key, "dataset.", 8) == 0)
                 new_data(w);
             if (pr.state == NN_TRAINER_DONE && w->state != UI_RUN_DONE) {
                 w->state = UI_RUN_DONE;   /* fewer epochs: the run is at its new end */
                 w->after = STOP_AFTER_NONE;
+                worker_record_end(w);
                 settle(w);
                 worker_notice(w, false, "%s %s -> %s: the run ends at epoch %d", label, before, after, pr.epoch);
             } else if (pr.state != NN_TRAINER_DONE && w->state == UI_RUN_DONE) {
@@ -779,6 +819,9 @@ static void do_set_weight(ui_worker *w, int layer, int i, int j, double value)
             short_num(o, sizeof o, old);
             short_num(v, sizeof v, (double)(float)value);
             add_event(w, "%s %s -> %s", name, o, v);
+            char rv[64];   /* the record's live change, for verify to make again */
+            snprintf(rv, sizeof rv, "%d %d %d %.9g", layer, i, j, (double)(float)value);
+            worker_record_live(w, "weight", rv, w->snap.events.list[w->snap.events.n - 1].what);
             short_num(l0, sizeof l0, before.train_loss);
             short_num(l1, sizeof l1, w->snap.edit.train_loss);
             bool cls = nn_trainer_data(&w->t)->task == NN_TASK_CLASSIFICATION;
@@ -957,6 +1000,9 @@ void worker_apply(ui_worker *w, const worker_msg *c, bool skip)
         break;
     case UI_CMD_SET_WEIGHT:
         do_set_weight(w, c->arg[0], c->arg[1], c->arg[2], c->lr);
+        break;
+    case UI_CMD_RECORD:
+        worker_record_dir(w, c->text);
         break;
     case UI_CMD_COUNT:
         break;

@@ -11,6 +11,7 @@ NNTERM=$(cd "$(dirname "$NNTERM")" && pwd)/$(basename "$NNTERM")
 T=$(mktemp -d "${TMPDIR:-/tmp}/nnterm-cli.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 cd "$T" || exit 1
+export NNTERM_RUNS=off   # no run records in the user's home from a test
 checks=0
 fails=0
 rc=0

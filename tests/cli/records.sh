@@ -67,6 +67,29 @@ expect_out_has "EDITED"
 run verify reindented.json
 expect_rc 0
 
+# live changes (the trainer's): verify makes them again at their epoch and batch. A record with an
+# lr change written in by hand: the changed run's figures are not the record's (the fingerprint
+# aside), and verify says the change is made; a change the engine refuses, or a malformed one, is
+# named (tests/e2e/tui_record.sh makes real ones in the trainer)
+/usr/bin/python3 - "$rec" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+r["live_changes"] = [{"epoch": 2, "batch": 0, "lr": 0.3, "what": "lr 0.03 -> 0.3"}]
+json.dump(r, open("lr.json", "w"))
+r["live_changes"] = [{"epoch": 2, "batch": 0, "set": "model.layers.0.units", "value": "3", "what": "units"}]
+json.dump(r, open("units.json", "w"))
+r["live_changes"] = [{"epoch": 2, "what": "no batch"}]
+json.dump(r, open("malformed.json", "w"))
+PY
+run verify lr.json
+expect_rc 1
+expect_out_has "the run had 1 live change: the re-run makes it at the same epoch and batch"
+expect_out_has "figures: DIFFER at epoch 3"
+run verify units.json
+expect_rc 1
+expect_out_has "figures: DIFFER at live change 1 (units) at epoch 2, batch 0: "
+bad "malformed.json: live_changes.0: not a live change in order" verify malformed.json
+
 # a resumed run's record covers its own epochs and verifies against a run from the start
 run train iris --epochs 3 --save m.json
 run train --resume m.json --epochs 2 --record R2 --json

@@ -3,7 +3,8 @@
 # the files each writes; every SVG parses as XML (xmllint); every PNG is a PNG of the figure's size;
 # history.csv has the --json epoch objects' fields and numbers, row for row (one run with both);
 # report.pdf is one A4 page whose raster (pdftoppm) shows the train curve's blue and the boundary's
-# class colours; a model's report has no curves and says so; bad folders and models are one-line errors.
+# class colours; a model's report has no curves and says so; a run record's report (issue 15) is the
+# re-run's, with the record's figures, and says when they differ; bad folders and models are one-line errors.
 . "$(dirname "$0")/lib.sh" "$@"
 
 PY=/usr/bin/python3
@@ -147,6 +148,66 @@ check $? "a model's report has a history: $(ls frommodel | tr '\n' ' ')"
 pdftotext frommodel/report.pdf "$T/page.txt"
 grep -q "the model's weights" "$T/page.txt" && grep -q "no loss curves" "$T/page.txt"
 check $? "the model's page does not say it shows the model's weights without curves: $(head -c 400 "$T/page.txt")"
+
+# --- nnterm report RECORD.json --out DIR ----------------------------------------------------------
+# the record's preset and seed run again: every file of train --report, the record's figures
+run train xor --epochs 6 --record recs --quiet
+expect_rc 0
+rec=$(ls recs/*.json)
+run report "$rec" --out fromrec
+expect_rc 0
+expect_err_lines 0
+expect_out_has "the figures agree with the record"
+for f in history.csv loss.svg loss.png confusion.svg confusion.png boundary.png network.svg report.pdf; do
+    [ -s "fromrec/$f" ]
+    check $? "fromrec/$f was not written"
+done
+for f in fromrec/*.svg; do
+    xmllint --noout "$f" 2>"$T/xml"
+    check $? "$f does not parse as XML: $(head -c 300 "$T/xml")"
+done
+[ "$(png_size fromrec/loss.png)" = "900 520" ] && [ "$(png_size fromrec/boundary.png)" = "840 680" ]
+check $? "a record's loss.png or boundary.png has the wrong size: $(png_size fromrec/loss.png), $(png_size fromrec/boundary.png)"
+"$PY" - "$rec" fromrec/history.csv >"$T/cmp" 2>&1 <<'EOF2'
+import csv, json, sys
+epochs = json.load(open(sys.argv[1]))["epochs"]
+rows = list(csv.reader(open(sys.argv[2])))
+assert rows[0] == list(epochs[0].keys()), (rows[0], list(epochs[0].keys()))
+assert len(rows) == len(epochs) + 1 == 7, len(rows)
+for row, obj in zip(rows[1:], epochs):
+    for cell, (key, value) in zip(row, obj.items()):
+        assert (cell == "") if value is None else float(cell) == value, (key, cell, value)
+print("ok")
+EOF2
+[ "$(cat "$T/cmp")" = ok ]
+check $? "a record's history.csv differs from the record (timing included): $(head -c 600 "$T/cmp")"
+pdftoppm -r 110 fromrec/report.pdf "$T/rpage" && [ -s "$T/rpage-1.ppm" ]
+check $? "pdftoppm could not render the record's report.pdf"
+blue=$(colour_count "$T/rpage-1.ppm" 0 114 178 14)
+orange=$(colour_count "$T/rpage-1.ppm" 230 159 0 14)
+[ "$blue" -gt 300 ] && [ "$orange" -gt 300 ]
+check $? "the record's report.pdf lacks the curve and class colours: blue $blue, orange $orange"
+# the same pictures as train --report of that run (the boundary, byte for byte)
+run train xor --epochs 6 --report fromtrain --quiet
+cmp -s fromrec/boundary.png fromtrain/boundary.png
+check $? "the record's boundary.png is not that of train --report of the same run"
+# a record whose figures were edited: the report of the re-run, what differs, exit 1
+"$PY" -c 'import json,sys; r=json.load(open(sys.argv[1])); r["epochs"][2]["val_loss"] += 0.5; json.dump(r, open("edited.json","w"), indent=1)' "$rec"
+run report edited.json --out fromedited
+expect_rc 1
+expect_err_has "edited.json: the re-run differs from the record at epoch 3 val_loss"
+[ -s fromedited/report.pdf ]
+check $? "the edited record's report was not written"
+# a run from a model's weights cannot be made again
+run train xor --epochs 3 --save xm.json --quiet
+run train xm.json --epochs 2 --record wrecs --quiet
+expect_rc 0
+run report wrecs/*.json --out fromw
+expect_rc 2
+expect_err_has "the run began from the weights of xm.json, not from its seed"
+run verify wrecs/*.json
+expect_rc 1
+expect_out_has "the run began from the weights of xm.json"
 
 # --- errors ---------------------------------------------------------------------------------------
 touch afile

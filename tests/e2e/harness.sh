@@ -4,6 +4,10 @@
 # (prefix of failure messages). A private tmux server on its own socket, the app under a wrapper
 # that writes its exit status to $TMP/rc, and polling helpers: never assert once right after a key.
 command -v tmux >/dev/null || { echo "tmux not found: skipped"; exit 77; }
+# the trainer records every run into the user's runs folder: never from a test (a test that wants
+# records sets NNTERM_RUNS to a folder of its own before starting the app; tmux's server takes the
+# environment of its first command)
+export NNTERM_RUNS=off
 TMP=$(mktemp -d)
 printf 'set -g remain-on-exit on\nset -g default-terminal tmux-256color\nset -g history-limit 200\n' >"$TMP/conf"
 t() { tmux -S "$TMP/sock" -f "$TMP/conf" "$@"; }

@@ -3,6 +3,7 @@
 # them, then quit with status 0 and the terminal restored. Usage: tui_monkey.sh NNTERM [KEYS] [SEED]; 77 without tmux.
 set -uo pipefail
 export LC_ALL=C.UTF-8
+export NNTERM_RUNS=off   # no run records in the user's home (harness.sh)
 APP=$(realpath "$1"); N=${2:-400}; SEED=${3:-7}
 command -v tmux >/dev/null || { echo "tmux not found: skipped"; exit 77; }
 TMP=$(mktemp -d); S=monkey

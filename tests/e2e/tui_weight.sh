@@ -17,7 +17,7 @@ open() {   # open LANG ARGS...: xor at 120x40 in a fresh session
   local lang=$1; shift
   t kill-session -t "$S" 2>/dev/null || true
   rm -f "$TMP/rc"
-  t new-session -d -s "$S" -x 120 -y 40 -e LANG="$lang" "cd $TMP && env LANG=$lang LC_ALL=$lang $APP --pace max $* xor 2>$TMP/err; echo \$? >$TMP/rc"
+  t new-session -d -s "$S" -x 120 -y 40 -e LANG="$lang" "cd $TMP && env LANG=$lang LC_ALL=$lang NNTERM_RUNS=${RUNS:-off} $APP --pace max $* xor 2>$TMP/err; echo \$? >$TMP/rc"
 }
 quit() { keys q; wait_for "Quit nnterm"; keys y; wait_rc; [ "$(cat "$TMP/rc")" = 0 ] || fail "exit status $(cat "$TMP/rc")"; }
 legend_train() { t capture-pane -p -t "$S" | grep -oP '━ train \K[0-9.e+-]+' | head -1; }
@@ -78,3 +78,20 @@ wait_for '> W1\[0\]\[0\] x1->0  -7\.5 '
 wait_for '\^ W1\[0\]\[0\] [-0-9.e]+ -> -7\.5'
 step "ASCII and monochrome: the pick, the edit and its marker"
 quit
+
+# the run's record holds the edit as a live change, and verify makes it again: the same figures
+RUNS=$TMP/runs
+open C.UTF-8
+wait_for 'READY'
+keys 7; wait_for '7 Network'
+keys s; wait_for 'PAUSED +Epoch 1/60'
+keys ']' ']'; wait_for 'Enter: edit W1\[0\]\[0\]'
+keys Enter; wait_for 'Edit a weight'; keys C-u 3.3 Enter; wait_gone 'Edit a weight'
+wait_for 'W1\[0\]\[0\] [-0-9.e]+ -> 3\.3: train loss'
+keys Space; wait_for 'DONE +Epoch 60/60'
+keys q; wait_rc   # after DONE q quits at once (the record was written at DONE)
+rec=$(ls "$RUNS"/*.json)
+grep -q '"weight":\[0,0,0\],"value":3.29999995' "$rec" || fail "the record lacks the weight edit: $(grep -o '"live_changes".*' "$rec" | head -c 400)"
+"$APP" verify "$rec" >"$TMP/v" 2>&1 || fail "verify of a run with a weight edit: $(cat "$TMP/v")"
+grep -q '^VERIFIED' "$TMP/v" || fail "not verified: $(cat "$TMP/v")"
+step "the run's record holds the edit (W1[0][0] = 3.3 after epoch 1) and verify makes it again: VERIFIED"

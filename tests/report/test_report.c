@@ -312,6 +312,106 @@ static void test_loss_png_shows_train_val_and_test_in_their_colours(void **state
     drop(t);
 }
 
+/* Luminance (ITU-R BT.601, as a greyscale print or conversion) of pixel (x, y). */
+static double grey_at(cairo_surface_t *s, int x, int y)
+{
+    const unsigned char *d = cairo_image_surface_get_data(s);
+    uint32_t px;
+    memcpy(&px, d + (size_t)y * (size_t)cairo_image_surface_get_stride(s) + (size_t)x * 4, 4);
+    return 0.299 * (double)(px >> 16 & 255) + 0.587 * (double)(px >> 8 & 255) + 0.114 * (double)(px & 255);
+}
+
+/* What a greyscale copy shows of the horizontal line in colour c: its row is found in colour (the row
+ * with the most pixels of c), then read in grey only, over x0..x1: the ink's mean grey, how much of
+ * the row is ink, and the mean length of its runs (a dash pattern). */
+typedef struct {
+    double grey, ink, run;
+} grey_line;
+
+static grey_line read_line(cairo_surface_t *s, const int c[3], int x0, int x1)
+{
+    cairo_surface_flush(s);
+    const unsigned char *d = cairo_image_surface_get_data(s);
+    int h = cairo_image_surface_get_height(s), stride = cairo_image_surface_get_stride(s);
+    int best = -1, best_n = 0;
+    for (int y = 0; y < h; y++) {
+        int n = 0;
+        for (int x = x0; x < x1; x++) {
+            uint32_t px;
+            memcpy(&px, d + (size_t)y * (size_t)stride + (size_t)x * 4, 4);
+            n += (int)(px >> 16 & 255) == c[0] && (int)(px >> 8 & 255) == c[1] && (int)(px & 255) == c[2];
+        }
+        if (n > best_n) {
+            best_n = n;
+            best = y;
+        }
+    }
+    assert_true(best >= 0);
+    grey_line g = {0, 0, 0};
+    int ink = 0, runs = 0;
+    bool in = false;
+    for (int x = x0; x < x1; x++) {
+        double v = grey_at(s, x, best);
+        bool dark = v < 215;   /* the ground is white, grid lines lighter than this */
+        if (dark) {
+            g.grey += v;
+            ink++;
+            runs += !in;
+        }
+        in = dark;
+    }
+    g.grey = ink ? g.grey / ink : 255;
+    g.ink = (double)ink / (x1 - x0);
+    g.run = runs ? (double)ink / runs : 0;
+    return g;
+}
+
+/* The figures must read in greyscale print: loss.png's three curves, turned grey, differ by their
+ * grey level or their dash pattern, not by hue alone. Flat lines at 1, 2 and 3 over 60 epochs (no
+ * markers past 40 epochs: the dash patterns alone must tell them apart). */
+static void test_loss_png_curves_are_told_apart_in_greyscale(void **state)
+{
+    (void)state;
+    nn_report r;
+    nn_report_init(&r);
+    snprintf(r.name, sizeof r.name, "greyscale");
+    r.task = NN_TASK_CLASSIFICATION;
+    r.n_hist = 60;
+    r.hist = calloc((size_t)r.n_hist, sizeof *r.hist);
+    assert_non_null(r.hist);
+    for (int i = 0; i < r.n_hist; i++) {
+        r.hist[i].epoch = i + 1;
+        r.hist[i].train_loss = 1.0;
+        r.hist[i].val_loss = 2.0;
+        r.hist[i].test_loss = 3.0;
+        r.hist[i].train_acc = r.hist[i].val_acc = r.hist[i].test_acc = 0.5;
+    }
+    cairo_surface_t *s = png(&r, NN_REPORT_LOSS);
+    int w = cairo_image_surface_get_width(s);
+    /* left of the legend (top right), right of the y axis */
+    int x0 = w * 15 / 100, x1 = w * 60 / 100;
+    static const int colour[3][3] = {{0, 114, 178}, {230, 159, 0}, {204, 121, 167}};
+    static const char *const name[3] = {"train", "validation", "test"};
+    grey_line g[3];
+    for (int i = 0; i < 3; i++) {
+        g[i] = read_line(s, colour[i], x0, x1);
+        print_message("%-10s grey %5.1f  ink %.2f of the row  runs of %5.1f px\n", name[i], g[i].grey, g[i].ink,
+                      g[i].run);
+        assert_true(g[i].ink > 0.3);   /* the line is there, in grey too */
+    }
+    for (int a = 0; a < 3; a++)
+        for (int b = a + 1; b < 3; b++) {
+            double longer = fmax(g[a].run, g[b].run), shorter = fmin(g[a].run, g[b].run);
+            bool by_grey = fabs(g[a].grey - g[b].grey) >= 40;
+            bool by_dash = longer >= 1.8 * shorter && fabs(g[a].ink - g[b].ink) >= 0.1;
+            if (!by_grey && !by_dash)
+                fail_msg("%s and %s look alike in greyscale: grey %.0f and %.0f, runs of %.1f and %.1f px", name[a],
+                         name[b], g[a].grey, g[b].grey, g[a].run, g[b].run);
+        }
+    cairo_surface_destroy(s);
+    nn_report_free(&r);
+}
+
 static void test_boundary_png_shows_every_class_in_its_colour(void **state)
 {
     (void)state;
@@ -490,6 +590,7 @@ int main(void)
         cmocka_unit_test(test_confusion_describes_the_weights_now_even_mid_epoch),
         cmocka_unit_test(test_a_saved_model_gives_the_same_evaluation_boundary_and_network_but_no_history),
         cmocka_unit_test(test_loss_png_shows_train_val_and_test_in_their_colours),
+        cmocka_unit_test(test_loss_png_curves_are_told_apart_in_greyscale),
         cmocka_unit_test(test_boundary_png_shows_every_class_in_its_colour),
         cmocka_unit_test(test_confusion_and_network_figures_render_in_every_format),
         cmocka_unit_test(test_hostile_names_are_drawn_escaped),
