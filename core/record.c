@@ -856,12 +856,14 @@ int nn_preset_diff_label(const nn_preset *p, const nn_preset *ref, char *out, si
             continue;
         const nn_preset_key *row = nn_preset_key_find(keys[k]);
         bool word = row && (row->type == NN_KEY_NAME || (row->flags & NN_KEY_KIND));
-        if (word && layer >= 0)
+        if (word && strcmp(v, "none") == 0)
+            snprintf(s, sizeof s, "no %.47s", heads[k]);         /* "no regularization", not "none" */
+        else if (word && layer >= 0)
             snprintf(s, sizeof s, "L%d %s", layer + 1, v);   /* "L1 relu" */
         else if (word)
             snprintf(s, sizeof s, "%s", v);                   /* "adam" */
         else
-            snprintf(s, sizeof s, "%s %s", heads[k], v);      /* "lr 0.1", "L1 units 4" */
+            snprintf(s, sizeof s, "%.47s %s", heads[k], v);      /* "lr 0.1", "L1 units 4" */
         label_add(out, cap, &len, s);
         phrases++;
     }

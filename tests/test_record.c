@@ -241,6 +241,14 @@ static void test_diff_label_names_what_differs(void **state)
         assert_non_null(strstr(out, v));
     }
 
+    /* "none" alone says nothing: the head says what is absent */
+    nn_preset r = a;
+    set_key(&r, "training.regularization.method", "\"l2\"");
+    assert_int_equal(nn_preset_diff_label(&a, &r, out, sizeof out), 1);
+    assert_string_equal(out, "no regularization");
+    assert_int_equal(nn_preset_diff_label(&r, &a, out, sizeof out), 1);
+    assert_string_equal(out, "l2");
+
     /* a hidden layer less: its count, not the keys of the layers that moved */
     nn_preset c = a;
     set_key(&c, "model.layers.0", "null");

@@ -545,7 +545,23 @@ static void report(ui_app *a)
     }
     char dir[256];
     default_file(a, dir, sizeof dir, "-report");
-    if (ui_worker_report(a->w, dir))
+    /* the pinned runs go on the loss figure, named as on the Loss chart ("1 lr 0.1") */
+    char names[UI_REPORT_CURVES][96];
+    const char *np[UI_REPORT_CURVES];
+    const double *lp[UI_REPORT_CURVES];
+    int len[UI_REPORT_CURVES], step[UI_REPORT_CURVES], n = 0;
+    for (int i = 0; i < a->pins.n && n < UI_REPORT_CURVES; i++) {
+        const ui_pin *q = &a->pins.pin[i];
+        char label[80];
+        ui_pin_label(q, &a->draft, label, sizeof label);
+        snprintf(names[n], sizeof names[n], "%d %s", q->slot + 1, label);
+        np[n] = names[n];
+        lp[n] = ui_pin_curve(q);
+        len[n] = q->n;
+        step[n] = q->step;
+        n++;
+    }
+    if (n ? ui_worker_report_curves(a->w, dir, n, np, lp, len, step) : ui_worker_report(a->w, dir))
         ui_app_message(a, false, "writing the report into %s/ ...", dir);
     else
         ui_app_message(a, true, "cannot queue the report (the worker is busy); try again");

@@ -282,6 +282,15 @@ ui_worker *ui_worker_create_model(const nn_preset *p, const char *model, int thr
     return w;
 }
 
+static void free_report_curves(ui_worker *w)   /* with mu held, or from the last thread */
+{
+    for (int k = 0; k < w->rep_n; k++) {
+        free(w->rep_loss[k]);
+        w->rep_loss[k] = NULL;
+    }
+    w->rep_n = 0;
+}
+
 void ui_worker_destroy(ui_worker *w)
 {
     if (!w)
@@ -295,6 +304,7 @@ void ui_worker_destroy(ui_worker *w)
     }
     worker_free_run(w);
     worker_record_free(w);
+    free_report_curves(w);
     free(w->hist);
     pthread_cond_destroy(&w->cv);
     pthread_mutex_destroy(&w->mu);
@@ -433,6 +443,44 @@ bool ui_worker_report(ui_worker *w, const char *dir)
     if (!dir || !dir[0])
         return false;
     return push_payload(w, UI_CMD_REPORT, NULL, NULL, dir, NULL);
+}
+
+bool ui_worker_report_curves(ui_worker *w, const char *dir, int n, const char *const *name, const double *const *loss,
+                             const int *len, const int *step)
+{
+    if (!w || !dir || !dir[0] || n < 0 || n > UI_REPORT_CURVES)
+        return false;
+    double *v[UI_REPORT_CURVES] = {0};
+    int vl[UI_REPORT_CURVES] = {0};
+    bool ok = true;
+    for (int k = 0; k < n && ok; k++) {
+        int st = step[k] > 0 ? step[k] : 1;
+        vl[k] = len[k] * st;   /* one value per epoch: the kept ones at their epochs, NAN between */
+        v[k] = vl[k] > 0 ? malloc((size_t)vl[k] * sizeof *v[k]) : NULL;
+        ok = vl[k] > 0 && v[k];
+        for (int i = 0; ok && i < vl[k]; i++)
+            v[k][i] = (i + 1) % st == 0 ? loss[k][(i + 1) / st - 1] : (double)NAN;
+    }
+    if (ok) {
+        pthread_mutex_lock(&w->mu);
+        free_report_curves(w);   /* a report not yet written gives way to this one */
+        for (int k = 0; k < n; k++) {
+            snprintf(w->rep_name[k], sizeof w->rep_name[k], "%s", name[k]);
+            w->rep_loss[k] = v[k];
+            w->rep_len[k] = vl[k];
+        }
+        w->rep_n = n;
+        pthread_mutex_unlock(&w->mu);
+        if (push_payload(w, UI_CMD_REPORT, NULL, NULL, dir, NULL))
+            return true;
+        pthread_mutex_lock(&w->mu);
+        free_report_curves(w);
+        pthread_mutex_unlock(&w->mu);
+        return false;
+    }
+    for (int k = 0; k < n; k++)
+        free(v[k]);
+    return false;
 }
 
 bool ui_worker_trace(ui_worker *w, int train_index, int layer, int i, int j)

@@ -138,6 +138,12 @@ bool ui_worker_save_model(ui_worker *w, const char *path);
  * into the folder dir (< NN_PATH_MAX bytes; made if missing, its parent must exist), between
  * batches or at once when idle. Notice: "report written to DIR/ (N files)" or the error. */
 bool ui_worker_report(ui_worker *w, const char *dir);
+/* As ui_worker_report, with up to UI_REPORT_CURVES other runs' loss curves on loss.svg/png (the
+ * pinned runs): curve k is named name[k] and has len[k] values, loss[k][i] after epoch (i + 1) *
+ * step[k] (NAN: none). The curves are copied. false: too many, no memory, or the ring is full. */
+#define UI_REPORT_CURVES 6
+bool ui_worker_report_curves(ui_worker *w, const char *dir, int n, const char *const *name, const double *const *loss,
+                             const int *len, const int *step);
 
 /* Selects the step-through of the train_index-th training row (0..n_train-1) and the weight
  * W[i][j] of layer (0-based; i = NN_HEALTH_BIAS for the bias b[j]); see ui_trace for when it

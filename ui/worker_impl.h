@@ -51,6 +51,11 @@ struct ui_worker {
     nn_preset pending;
     bool has_race_pending;       /* a preset waits for UI_CMD_RACE */
     nn_preset race_pending;
+    /* the pinned runs' curves for the next UI_CMD_REPORT (ui_worker_report_curves; owned, per epoch) */
+    int rep_n;
+    char rep_name[UI_REPORT_CURVES][96];
+    double *rep_loss[UI_REPORT_CURVES];
+    int rep_len[UI_REPORT_CURVES];
     ui_snapshot shared;
     nn_epoch_stats *hist;        /* (hist_cap) the published history */
     int hist_len, hist_cap;

@@ -602,7 +602,18 @@ static void do_report(ui_worker *w, const char *dir)
         const ui_snap_events *ev = &w->snap.events;
         for (int i = 0; i < ev->n; i++)
             nn_report_add_event(r, ev->list[i].epoch + (double)ev->list[i].batch / nb, ev->list[i].what);
-        st = nn_report_write(r, dir, written, sizeof written, &err);
+        /* the pinned runs' curves the UI sent with the command (ui_worker_report_curves) */
+        pthread_mutex_lock(&w->mu);
+        for (int k = 0; st == NN_OK && k < w->rep_n; k++)
+            st = nn_report_add_curve(r, w->rep_name[k], w->rep_loss[k], w->rep_len[k], &err);
+        for (int k = 0; k < w->rep_n; k++) {
+            free(w->rep_loss[k]);
+            w->rep_loss[k] = NULL;
+        }
+        w->rep_n = 0;
+        pthread_mutex_unlock(&w->mu);
+        if (st == NN_OK)
+            st = nn_report_write(r, dir, written, sizeof written, &err);
     }
     nn_report_free(r);
     free(r);

@@ -54,11 +54,18 @@ step "lesson-learning-rate: 66.2% at lr 10; 98.8% at 0.3125 after five halvings;
 # minutes 27-37: lesson-overfitting
 pick 7 'Lesson: overfitting and regularisation'
 keys Space; wait_for 'DONE'; wait_for 'Epoch 300/300'; wait_for '━ val 2\.61'
+keys P; wait_for 'pinned as 1'
 keys 3 g; for _ in $(seq 11); do keys j; done
 keys Right Right; wait_for '│ regularization +(◂ )?l2'
 keys j Enter C-u 0.05 Enter; wait_for '│   lambda +0\.05'
-keys r; wait_for 'READY'; keys Space; wait_for 'DONE'; wait_for 'prev val'; wait_for '━ val 0\.58'
-step "lesson-overfitting: val loss 2.61 at the end; with l2 with lambda 0.05, trained again next to the ghost of the first run"
+keys r; wait_for 'READY'; keys Space; wait_for 'DONE'; wait_for '1 no regularization, lambda 0'; wait_for '━ val 0\.58'
+keys c; wait_for 'c Compare'; wait_for '1 no regularization.* 2\.614 '; wait_for '\* now.* 0\.581 '
+keys e; wait_for 'report written to lesson-overfitting-report/'
+grep -q 'stroke:rgb(0%,61.960784%,45.098039%)' "$TMP/lesson-overfitting-report/loss.svg" ||
+  fail "the report's loss.svg lacks pin 1's curve"
+[ -s "$TMP/lesson-overfitting-report/report.pdf" ] || fail "no report.pdf"
+step "lesson-overfitting: val loss 2.61 at the end; pinned (P), with l2 with lambda 0.05 trained again next to it;"
+step "the Compare view (c) lists both; e writes the handout with both runs' curves"
 
 # minutes 37-45: the race
 pick 13 'XOR'
