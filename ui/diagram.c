@@ -66,13 +66,12 @@ static int name_len(const char *t)
     return n > 10 ? 10 : n;
 }
 
-/* The label of input i ("x1", or the feature's name for the first two). */
-static void input_label(const ui_snapshot *s, int i, char *out, size_t n)
+/* The label of input i (ui_input_name, at most 10 bytes of it). */
+static void input_label(const ui_snapshot *s, int i, bool utf8, char *out, size_t n)
 {
-    if (i < 2 && s->info.feature_names[i][0])
-        snprintf(out, n, "%.10s", s->info.feature_names[i]);
-    else
-        snprintf(out, n, "x%d", i + 1);
+    char b[32];
+    ui_input_name(s, i, utf8, b, sizeof b);
+    snprintf(out, n, "%.10s", b);
 }
 
 static void output_label(const ui_snapshot *s, int j, char *out, size_t n)
@@ -101,7 +100,7 @@ static bool layout(diag_layout *L, const ui_snapshot *s, ui_rect r, int sel_laye
         char b[24];
         if (shown[k] < 0)
             continue;
-        input_label(s, shown[k], b, sizeof b);
+        input_label(s, shown[k], false, b, sizeof b);   /* the ASCII names: the wider, for hit and draw alike */
         if (name_len(b) > *lw)
             *lw = name_len(b);
     }
@@ -259,7 +258,7 @@ void ui_net_diagram(ui_grid *g, ui_rect r, const ui_snapshot *s, int sel_layer, 
             ui_grid_put(g, nx, ny, th->utf8 ? (sel ? 0x25C9 : 0x25CF) : (sel ? '@' : 'o'), ns);
             char b[24];
             if (c == 0) {
-                input_label(s, u, b, sizeof b);
+                input_label(s, u, th->utf8, b, sizeof b);
                 int bw = name_len(b);
                 ui_grid_text(g, nx - 1 - bw, ny, bw, b, lab);
             } else if (c == L.n_cols - 1) {

@@ -116,12 +116,15 @@ bool ui_network_pick(const ui_snapshot *s, const ui_views *v, int *input)
 }
 
 /* The name of input `src` of layer l as the detail shows it: a feature's name, x3, h5. */
-static void input_name(char *out, size_t n, const ui_snapshot *s, int l, int src, bool exact)
+static void input_name(char *out, size_t n, const ui_snapshot *s, int l, int src, bool exact, bool utf8)
 {
-    if (l == 0 && src < 2 && s->info.feature_names[src][0] && exact)
-        snprintf(out, n, "%.16s", s->info.feature_names[src]);
-    else
+    char b[32];
+    if (l == 0 && exact) {
+        ui_input_name(s, src, utf8, b, sizeof b);   /* the same names as the other views */
+        snprintf(out, n, "%.16s", b);
+    } else {
         snprintf(out, n, "%s%d", l == 0 ? "x" : "h", src);
+    }
 }
 
 /* The picked weight's line: its name, where it goes, its value (reversed) and the keys. */
@@ -136,7 +139,7 @@ static void pick_line(ui_grid *g, int x, int y, int xe, const ui_snapshot *s, in
         snprintf(from, sizeof from, "bias of %d", j);
     } else {
         char src[24];
-        input_name(src, sizeof src, s, l, i, true);
+        input_name(src, sizeof src, s, l, i, true, th->utf8);
         snprintf(from, sizeof from, "%s%s%d", src, th->utf8 ? "\xe2\x86\x92" : "->", j);
     }
     x += ui_grid_text(g, x, y, xe - x, th->utf8 ? "\xe2\x96\xb6 " : "> ", ui_st(th, UI_R_WARN));
@@ -237,7 +240,7 @@ static void detail(ui_grid *g, ui_rect r, const ui_snapshot *s, int l, int c, in
         int row = order[i];
         int src = (int)(((long)row * in + nr - 1) / nr);
         char name[40];
-        input_name(name, sizeof name, s, l, src, nr == in);
+        input_name(name, sizeof name, s, l, src, nr == in, th->utf8);
         num(b, sizeof b, (double)w[row * nc + c]);
         char item[128];
         snprintf(item, sizeof item, "%s %s  ", name, b);
@@ -556,7 +559,7 @@ static unsigned edit_key(const ui_views *v, const ui_model *m, int i, ui_intent 
         snprintf(from, sizeof from, "the bias of neuron %d", j);
     } else {
         char src[24];
-        input_name(src, sizeof src, s, l, i, true);
+        input_name(src, sizeof src, s, l, i, true, m->th->utf8);
         snprintf(from, sizeof from, "from %s into neuron %d", src, j);
     }
     out->kind = UI_INTENT_EDIT;

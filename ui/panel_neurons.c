@@ -244,18 +244,15 @@ static void num(char *b, size_t n, double v)
 }
 
 /* The name of input i of layer l: the feature's name (layer 0), else "h<i>". */
-static void input_name(const ui_snapshot *s, int l, int i, char *out, size_t n)
+static void input_name(const ui_snapshot *s, int l, int i, bool utf8, char *out, size_t n)
 {
-    if (l == 0 && i < s->units.n_in && i < UI_UNIT_IN_MAX && s->units.in_names[i][0])
-        snprintf(out, n, "%.14s", s->units.in_names[i]);
-    else if (l == 0 && i < 2 && s->info.feature_names[i][0] && s->info.n_features == 2)
-        snprintf(out, n, "%.14s", s->info.feature_names[i]);
-    else if (l == 0 && s->boundary.fx == i && s->boundary.names[0][0])
-        snprintf(out, n, "%.14s", s->boundary.names[0]);
-    else if (l == 0 && s->boundary.fy == i && s->boundary.names[1][0])
-        snprintf(out, n, "%.14s", s->boundary.names[1]);
-    else
-        snprintf(out, n, "%s%d", l == 0 ? "x" : "h", l == 0 ? i + 1 : i);
+    if (l == 0) {   /* the same names as the other views */
+        char b[32];
+        ui_input_name(s, i, utf8, b, sizeof b);
+        snprintf(out, n, "%.14s", b);
+        return;
+    }
+    snprintf(out, n, "h%d", i);
 }
 
 /* What unit (l, u) is, in words: "layer 1 unit 3 (tanh)", "output 2: versicolor (softmax)". */
@@ -275,7 +272,7 @@ static void unit_title(const ui_snapshot *s, int l, int u, char *out, size_t n)
 static int weight_item(ui_grid *g, int x, int y, int maxw, const ui_snapshot *s, int l, int u, int i, const ui_theme *th)
 {
     char name[24], b[24];
-    input_name(s, l, i, name, sizeof name);
+    input_name(s, l, i, th->utf8, name, sizeof name);
     double wv = (double)s->net.w[l][i * s->net.cols[l] + u], vmax = (double)s->net.wmax[l];
     num(b, sizeof b, wv);
     int nw = (int)strlen(name), bw = (int)strlen(b);
@@ -507,7 +504,9 @@ void ui_neurons_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_view
             {
                 /* the last sub-column's names may use the blank column after it too */
                 int nw = k + L.per_col < s->units.n_in ? L.mw : L.mw + 1;
-                ui_grid_text(g, mx, my + L.mh, nw, s->units.in_names[k], dim);
+                char nm[32];
+                ui_input_name(s, s->units.uindex[i], th->utf8, nm, sizeof nm);
+                ui_grid_text(g, mx, my + L.mh, nw, nm, dim);
             }
         }
     }

@@ -225,6 +225,14 @@ void ui_snapshot_fill_info(ui_snapshot *s, const nn_trainer *t)
                            : j < d->n_features ? nn_dataset_feature_name(d, j, px, sizeof px) : "";
         copy_str(in->feature_names[j], NN_NAME_MAX, name);
     }
+    memset(in->input_names, 0, sizeof in->input_names);
+    memset(in->feature_of, 0, sizeof in->feature_of);
+    for (int j = 0; j < d->n_features && j < UI_NET_DIM; j++) {
+        char px[32];
+        copy_str(in->input_names[j], sizeof in->input_names[j], nn_dataset_feature_name(d, j, px, sizeof px));
+        if (d->n_raw == 2 && j < UI_UNIT_IN_MAX)
+            in->feature_of[j] = (int8_t)d->feature_of[j];
+    }
     in->n_layers = net->n_layers;
     for (int l = 0; l < net->n_layers && l < NN_MAX_LAYERS; l++) {
         in->layers[l].in = net->layers[l].in;
@@ -538,11 +546,6 @@ void ui_snapshot_fill_units(ui_snapshot *snap, const nn_probe *p, const nn_train
             s->first = first;
             s->n = n;
             s->n_in = n_in;
-            memset(s->in_names, 0, sizeof s->in_names);
-            for (int j = 0; j < n_in; j++) {
-                char nb[NN_NAME_MAX];
-                copy_str(s->in_names[j], sizeof s->in_names[j], nn_dataset_feature_name(d, j, nb, sizeof nb));
-            }
             for (int i = 0; i < n; i++) {
                 s->ulayer[i] = (int16_t)ul[i];
                 s->uindex[i] = (int16_t)uu[i];

@@ -166,6 +166,8 @@ typedef struct {
     int k;                     /* classes shown (classification: min(n_classes, NN_MAX_CLASSES)), else 0 */
     char class_names[NN_MAX_CLASSES][NN_NAME_MAX];
     char feature_names[2][NN_NAME_MAX];   /* the first two (the view's axes), "" if absent */
+    char input_names[UI_NET_DIM][16];     /* the network's inputs, the first UI_NET_DIM (ui_input_name) */
+    int8_t feature_of[UI_UNIT_IN_MAX];    /* n_raw 2: the Playground feature (nn_feature) of each input */
     int n_layers;
     ui_layer_info layers[NN_MAX_LAYERS];
     long n_params;
@@ -328,8 +330,8 @@ typedef struct {
     int n;                     /* maps */
     int16_t ulayer[UI_UNIT_MAX], uindex[UI_UNIT_MAX];   /* map i is unit uindex[i] of layer ulayer[i] (0-based;
                                                             layer -1: input feature uindex[i]) */
-    int n_in;                  /* input maps among them (the first n_in): 2-D data, the whole network shown */
-    char in_names[UI_UNIT_IN_MAX][16];                  /* their features' names ("x1", "sin(x1)") */
+    int n_in;                  /* input maps among them (the first n_in): 2-D data, the whole network shown;
+                                  named by ui_input_name */
     float lo[UI_UNIT_MAX], hi[UI_UNIT_MAX];             /* each map's smallest and largest value */
     float map[UI_UNIT_MAX][UI_UNIT_GRID * UI_UNIT_GRID];/* point (r, c) at [r * UI_UNIT_GRID + c]: the unit's
                                                             activation at the boundary grid's place for it

@@ -2,7 +2,10 @@
  * sparklines, text cut by display width, the ghost of the previous run. */
 #include "views.h"
 
+#include "input_features.h"
+
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -206,4 +209,19 @@ void ui_ascii_fold(const char *utf8, char *out, int outlen)
             out[len++] = *rep;
     }
     out[len] = 0;
+}
+
+void ui_input_name(const ui_snapshot *s, int i, bool utf8, char *out, size_t n)
+{
+    if (s->info.n_raw == 2 && i >= 0 && i < s->info.n_features && i < UI_UNIT_IN_MAX) {
+        int f = s->info.feature_of[i];
+        if (f >= 0 && f < NN_FEAT_COUNT) {
+            snprintf(out, n, "%s", utf8 ? nn_feature_table[f].label : nn_feature_table[f].name);
+            return;
+        }
+    }
+    if (i >= 0 && i < UI_NET_DIM && s->info.input_names[i][0])
+        snprintf(out, n, "%s", s->info.input_names[i]);
+    else
+        snprintf(out, n, "x%d", i + 1);
 }

@@ -179,6 +179,10 @@ void ui_race_chart(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *
 void ui_race_legend(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_theme *th);
 /* Rows the legend takes at width w. */
 int ui_race_legend_rows(const ui_snapshot *s, int w);
+/* The name of the network's input i as every view writes it: a Playground feature's label ("x1²",
+ * ASCII "x1^2"), the data's feature name ("petal_length"), else "x<i+1>". */
+void ui_input_name(const ui_snapshot *s, int i, bool utf8, char *out, size_t n);
+
 /* Compare: the pinned runs (pins.h) and the current run as a table (what differs from the current
  * run, epochs, final train, val and test loss, accuracy or R2), the selected row (v->cmp_sel)
  * highlighted, and under it their decision boundaries side by side as small maps (as many as fit,

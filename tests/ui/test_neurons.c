@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "input_features.h"
 #include "views.h"
 
 #include <math.h>
@@ -238,8 +239,9 @@ static void test_neurons_inputs_column(void **state)
     }
     u->n = 7;
     u->n_in = 2;
-    snprintf(u->in_names[0], sizeof u->in_names[0], "x1");
-    snprintf(u->in_names[1], sizeof u->in_names[1], "sin(x1)");
+    snap.info.n_raw = 2;   /* Playground features: x1 and sin(x1) */
+    snap.info.feature_of[0] = NN_FEAT_X1;
+    snap.info.feature_of[1] = NN_FEAT_SIN_X1;
     ui_views v;
     memset(&v, 0, sizeof v);
     ui_rect r = ui_rect_make(0, 0, 100, 20);

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "panel.h"
+#include "input_features.h"
 #include "views.h"
 
 #include <math.h>
@@ -1228,9 +1229,45 @@ static void test_views_stay_inside_their_rectangle(void **state)
     }
 }
 
+/* One name per input for every view (Network, its diagram, Neurons): iris's views named the same weight
+ * "x3" in one and "petal_width" in the other, and Playground inputs "x1^2" where the Dataset panel says
+ * "x1²". */
+static void test_input_names_are_one_for_every_view(void **state)
+{
+    (void)state;
+    ui_snapshot *s = calloc(1, sizeof *s);
+    assert_non_null(s);
+    s->info.n_features = 4;
+    const char *iris[4] = {"sepal_length", "sepal_width", "petal_length", "petal_width"};
+    for (int j = 0; j < 4; j++)
+        snprintf(s->info.input_names[j], sizeof s->info.input_names[j], "%s", iris[j]);
+    char b[32];
+    ui_input_name(s, 3, true, b, sizeof b);
+    assert_string_equal(b, "petal_width");
+    ui_input_name(s, 0, false, b, sizeof b);
+    assert_string_equal(b, "sepal_length");
+    ui_input_name(s, 70, true, b, sizeof b);   /* past the names kept: x and the 1-based index */
+    assert_string_equal(b, "x71");
+    s->info.n_raw = 2;
+    s->info.n_features = 3;
+    s->info.feature_of[0] = NN_FEAT_X1_SQ;
+    s->info.feature_of[1] = NN_FEAT_X1_X2;
+    s->info.feature_of[2] = NN_FEAT_SIN_X2;
+    ui_input_name(s, 0, true, b, sizeof b);
+    assert_string_equal(b, "x1\xc2\xb2");
+    ui_input_name(s, 0, false, b, sizeof b);
+    assert_string_equal(b, "x1^2");
+    ui_input_name(s, 1, true, b, sizeof b);
+    assert_string_equal(b, "x1\xc2\xb7x2");
+    ui_input_name(s, 2, true, b, sizeof b);
+    assert_string_equal(b, "sin(x2)");
+    free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_input_names_are_one_for_every_view),
         cmocka_unit_test_setup_teardown(test_region_colours_deepen_with_confidence, setup, teardown),
         cmocka_unit_test_setup_teardown(test_weight_colours_are_blue_and_orange, setup, teardown),
         cmocka_unit_test_setup_teardown(test_boundary_aspect_centres_the_plot, setup, teardown),

@@ -250,8 +250,8 @@ static void test_unit_maps_while_asked_for(void **state)
     assert_int_equal(s->units.n, 2 + total);          /* 2-D data: the two inputs first */
     assert_int_equal(s->units.n_in, 2);
     assert_int_equal(s->units.layer, -1);
-    assert_string_equal(s->units.in_names[0], "x1");
-    assert_string_equal(s->units.in_names[1], "x2");
+    assert_string_equal(s->info.input_names[0], "x1");
+    assert_string_equal(s->info.input_names[1], "x2");
     for (int j = 0; j < 2; j++) {
         assert_int_equal(s->units.ulayer[j], -1);
         assert_int_equal(s->units.uindex[j], j);
