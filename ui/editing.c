@@ -416,7 +416,9 @@ void ui_app_change_lr(ui_app *a, double factor)
         ui_app_message(a, true, "training.optimizer.learning_rate is locked by this lesson");
         return;
     }
-    double lr = a->snap.base_lr > 0 ? a->snap.base_lr : a->draft.training.optimizer.lr;
+    /* from the draft, which this sets at once: the snapshot's base_lr lags until the worker publishes,
+       so "++" typed as one burst doubled once */
+    double lr = a->draft.training.optimizer.lr > 0 ? a->draft.training.optimizer.lr : a->snap.base_lr;
     lr *= factor;
     char v[64];
     snprintf(v, sizeof v, "%.6g", lr);

@@ -333,6 +333,23 @@ static void test_network_and_step_selection_stay_in_range(void **state)
     assert_non_null(strstr(app.msg, "no step-through during a race"));
 }
 
+/* + and - act on the rate just set, not on the snapshot's, which lags until the worker publishes:
+ * "++" typed as one burst doubled once. */
+static void test_learning_rate_keys_count_every_press(void **state)
+{
+    (void)state;
+    nn_error err;
+    assert_int_equal(nn_preset_load(&app.draft, "xor", NULL, &err), NN_OK);
+    app.snap.base_lr = app.draft.training.optimizer.lr;   /* 0.01; the snapshot is not refreshed here */
+    ui_app_change_lr(&app, 2.0);   /* + */
+    ui_app_change_lr(&app, 2.0);   /* + */
+    assert_true(fabs(app.draft.training.optimizer.lr - 0.04) < 1e-12);
+    ui_app_change_lr(&app, 0.5);   /* - */
+    ui_app_change_lr(&app, 0.5);   /* - */
+    ui_app_change_lr(&app, 0.5);   /* - */
+    assert_true(fabs(app.draft.training.optimizer.lr - 0.005) < 1e-12);
+}
+
 static void test_race_key_asks_once_training_has_begun(void **state)
 {
     (void)state;
@@ -479,6 +496,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_the_previous_run_stays_as_a_ghost, setup, teardown),
         cmocka_unit_test_setup_teardown(test_slot_title_strip_and_default_view, setup, teardown),
         cmocka_unit_test_setup_teardown(test_network_and_step_selection_stay_in_range, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_learning_rate_keys_count_every_press, setup, teardown),
         cmocka_unit_test_setup_teardown(test_race_key_asks_once_training_has_begun, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lesson_scrolls_within_its_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lesson_page_down_skips_no_line, setup, teardown),
