@@ -24,7 +24,7 @@ static void cell_text(const ui_model *m, int i, int col, char *out, int outlen)
         if (L->units > 0)
             snprintf(out, (size_t)outlen, "%d", L->units);
         else if (live)
-            snprintf(out, (size_t)outlen, "auto%d", s->info.layers[i].out);
+            snprintf(out, (size_t)outlen, "%d*", s->info.layers[i].out);   /* auto, as the activation's "*" */
         else
             snprintf(out, (size_t)outlen, "auto");
         break;
@@ -146,7 +146,7 @@ static void draw(const ui_panel *p, ui_grid *g, ui_rect r, const ui_model *m)
 }
 
 const char *const ui_arch_hints[2] = {"Enter edit  a add  d remove  K/J move",
-                                      "last layer: the output (auto = dataset)"};
+                                      "last layer = output (* = auto)"};
 
 /* The layers of next, if the engine accepts them, as an APPLY intent; else its message. */
 static unsigned apply_layers(ui_arch_panel *a, ui_intent *out)

@@ -38,7 +38,7 @@ step "xor: 96.2%; without the hidden layer 46.2%; with 16 ReLUs 96.2% again"
 pick 11 'Spiral \(hard\)'
 keys 6 Space; wait_for 'DONE'; wait_for 'Epoch 300/300'; acc 'accuracy 99\.2%'
 keys 2 Home d; wait_for 'resets|discarded'; keys y; wait_for 'READY'
-keys d; wait_for 'READY'; wait_for '│2 auto3 +softmax'
+keys d; wait_for 'READY'; wait_for '│2 3\* +softmax'
 keys Space; wait_for 'DONE'; acc 'accuracy 63\.3%'
 step "spiral: 99.2% deep (2-32-32-32-3), 63.3% with one hidden layer"
 

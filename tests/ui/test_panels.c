@@ -161,7 +161,7 @@ static void test_panels_draw_their_fields_and_the_status_bar_its_words(void **st
     ui_panel_draw(app.panel[UI_P_ARCH], &g, ui_rect_make(40, 1, 32, 10), &m);
     assert_true(grid_has(&g, "input 4 features, 323 params"));
     assert_true(grid_has(&g, "1 40    relu       he     normal"));
-    assert_true(grid_has(&g, "2 auto3 softmax"));
+    assert_true(grid_has(&g, "2 3*    softmax"));   /* auto units: the dataset's 3, starred as an auto activation */
     ui_status_draw(&g, ui_rect_make(0, 23, 80, 1), &m);
     assert_true(grid_has(&g, " READY "));
     assert_true(grid_has(&g, "Epoch 0/20"));
