@@ -181,8 +181,18 @@ static void normal_key(ui_app *a, ui_cmd c)
         else
             ui_worker_toggle(a->w);
         break;
-    case UI_ACT_STEP: ui_worker_step_epoch(a->w); break;
-    case UI_ACT_STEP_BATCH: ui_worker_step_batch(a->w); break;
+    case UI_ACT_STEP:
+    case UI_ACT_STEP_BATCH:
+        if (a->snap.state == UI_RUN_DONE && a->snap.race.on)   /* the worker ignores a step then: say so */
+            ui_app_message(a, false, "the race is done: r resets");
+        else if (a->snap.state == UI_RUN_DONE)
+            ui_app_message(a, false, "the run is done: Space trains on (another %d epochs), r starts again",
+                           a->draft.training.epochs);
+        else if (c.act == UI_ACT_STEP)
+            ui_worker_step_epoch(a->w);
+        else
+            ui_worker_step_batch(a->w);
+        break;
     case UI_ACT_RESET:
         ui_worker_reset(a->w);
         ui_app_message(a, false, "reset to the initial weights of seed %llu", (unsigned long long)s->seed);

@@ -350,6 +350,22 @@ static void test_learning_rate_keys_count_every_press(void **state)
     assert_true(fabs(app.draft.training.optimizer.lr - 0.005) < 1e-12);
 }
 
+/* s and S after DONE: the worker does not step a finished run; the status bar says what does go on
+ * (they did nothing, silently). */
+static void test_step_after_done_says_what_goes_on(void **state)
+{
+    (void)state;
+    nn_error err;
+    assert_int_equal(nn_preset_load(&app.draft, "xor", NULL, &err), NN_OK);
+    app.snap.state = UI_RUN_DONE;
+    app.msg[0] = '\0';
+    ui_app_on_key(&app, 's');
+    assert_non_null(strstr(app.msg, "the run is done: Space trains on (another 60 epochs)"));
+    app.msg[0] = '\0';
+    ui_app_on_key(&app, 'S');
+    assert_non_null(strstr(app.msg, "the run is done"));
+}
+
 static void test_race_key_asks_once_training_has_begun(void **state)
 {
     (void)state;
@@ -497,6 +513,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_slot_title_strip_and_default_view, setup, teardown),
         cmocka_unit_test_setup_teardown(test_network_and_step_selection_stay_in_range, setup, teardown),
         cmocka_unit_test_setup_teardown(test_learning_rate_keys_count_every_press, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_step_after_done_says_what_goes_on, setup, teardown),
         cmocka_unit_test_setup_teardown(test_race_key_asks_once_training_has_begun, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lesson_scrolls_within_its_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lesson_page_down_skips_no_line, setup, teardown),
