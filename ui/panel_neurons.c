@@ -424,10 +424,18 @@ static void legend(ui_grid *g, int x, int y, int xe, const ui_snapshot *s, const
     ui_style txt = ui_st(th, UI_R_TEXT), dim = ui_st(th, UI_R_DIM);
     bool wide = xe - x >= 28, in = s->units.n_in > 0 && xe - x >= 36;   /* the inputs are drawn so too */
     if (th->level == UI_COLOR_MONO) {
-        x += ui_grid_text(g, x, y, xe - x, xe - x >= 42 + 8 * in ? (in ? "inputs, hidden: - negative + positive (= # strong)"
-                                                                      : "hidden: - negative + positive (= # strong)")
-                                           : wide ? (in ? "inputs, hidden: - negative + positive" : "hidden: - negative + positive")
-                                                  : "- neg + pos", txt);
+        /* the longest that leaves room for the outputs' ramp (22 columns), else the longest that fits */
+        const char *hid[4] = {in ? "inputs, hidden: - negative + positive (= # strong)" : "hidden: - negative + positive (= # strong)",
+                              in ? "inputs, hidden: - negative + positive" : "hidden: - negative + positive",
+                              in ? "inputs, hidden: - neg + pos" : "hidden: - neg + pos", "- neg + pos"};
+        int pick = -1;
+        for (int i = 0; i < 4 && pick < 0; i++)
+            if ((int)strlen(hid[i]) + 22 <= xe - x)
+                pick = i;
+        for (int i = 0; i < 4 && pick < 0; i++)
+            if ((int)strlen(hid[i]) <= xe - x)
+                pick = i;
+        x += ui_grid_text(g, x, y, xe - x, hid[pick < 0 ? 3 : pick], txt);
     } else {
         const char *sq = th->utf8 ? "\xe2\x96\xa0" : "#";
         ui_style neg = {ui_class_colour(th, 0), -1, 0}, pos = {ui_class_colour(th, 1), -1, 0};
@@ -438,11 +446,23 @@ static void legend(ui_grid *g, int x, int y, int xe, const ui_snapshot *s, const
         x += ui_grid_text(g, x, y, xe - x, sq, pos);
         x += ui_grid_text(g, x, y, xe - x, wide ? " positive" : " pos", txt);
     }
-    const char *outs = s->info.n_classes > 0 ? "; outputs: the class's probability" : "; output: the prediction";
-    if (xe - x >= (int)strlen(outs))
-        x += ui_grid_text(g, x, y, xe - x, outs, dim);
-    else if (xe - x >= 9)
-        x += ui_grid_text(g, x, y, xe - x, s->info.n_classes > 0 ? "; outputs" : "; output", dim);
+    /* the outputs: the longest that fits, never the bare word (and without colour, their ramp) */
+    bool cls = s->info.n_classes > 0, mono = th->level == UI_COLOR_MONO;
+    const char *forms[4];
+    int nf = 0;
+    if (mono) {
+        forms[nf++] = cls ? "; outputs: probability, low .:-=+*#%@ high" : "; output: low .:-=+*#%@ high";
+        forms[nf++] = cls ? "; out: prob. .:-=+*#%@" : "; out: .:-=+*#%@";
+    } else {
+        forms[nf++] = cls ? "; outputs: the class's probability" : "; output: the prediction";
+        forms[nf++] = cls ? "; outputs: probability" : "; output: prediction";
+        forms[nf++] = cls ? "; out: prob." : "; out: pred.";
+    }
+    for (int i = 0; i < nf; i++)
+        if (xe - x >= (int)strlen(forms[i])) {
+            x += ui_grid_text(g, x, y, xe - x, forms[i], dim);
+            break;
+        }
 }
 
 void ui_neurons_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_views *v, const ui_theme *th)

@@ -248,6 +248,15 @@ static void test_neurons_inputs_column(void **state)
     clear();
     ui_neurons_panel(&g, r, &snap, &v, &th);
     assert_true(row_has(0, "inputs, hidden"));   /* the legend covers the inputs too */
+    /* without colour the outputs' ramp is in the legend (its characters were never explained) */
+    ui_theme mono;
+    ui_theme_init(&mono, UI_COLOR_MONO, true);
+    clear();
+    ui_neurons_panel(&g, r, &snap, &v, &mono);
+    assert_true(row_has(0, "inputs, hidden: - negative + positive"));
+    assert_true(row_has(0, "out: prob. .:-=+*#%@") || row_has(0, "outputs: probability, low .:-=+*#%@ high"));
+    clear();
+    ui_neurons_panel(&g, r, &snap, &v, &th);
     assert_true(row_has(1, "inputs"));
     assert_true(row_has(1, "layer 1"));
     assert_cell(1, 2, 0x2580, 25, 25);       /* x1: negative on the left */
