@@ -104,6 +104,26 @@ static void draw(const ui_panel *p, ui_grid *g, ui_rect r, const ui_model *m)
         mk[nm++] = (ui_chart_mark){x, sn->edit.test_loss, UI_R_TEST};
     }
     ui_chart_draw_marks(g, cr, s, ns, mk, nm, total, m->logy, m->th, &canvas);
+    if (edited) {
+        /* the legend now gives the edited weights' losses: say so at its row's end, where it is blank */
+        static const char *const say[2][2] = {{"# = after the edit", "# edit"},
+                                              {"\xe2\x97\x86 = after the edit", "\xe2\x97\x86 edit"}};
+        for (int k = 0; k < 2; k++) {
+            const char *t = say[m->th->utf8 ? 1 : 0][k];
+            int tw = k == 0 ? 18 : 6, x0 = cr.x + cr.w - tw;
+            bool blank = x0 > cr.x;
+            for (int x = x0 - 1; blank && x < cr.x + cr.w; x++) {
+                const ui_cell *c = ui_grid_cat(g, x, cr.y);
+                blank = c && c->ch == ' ';
+            }
+            if (blank) {
+                ui_style st = ui_st(m->th, UI_R_WARN);
+                st.attr |= UI_A_BOLD;
+                ui_grid_text(g, x0, cr.y, tw, t, st);
+                break;
+            }
+        }
+    }
     int ev = markers(m, g, cr, total);
     if (acc_line) {
         const nn_epoch_stats *e = edited ? &sn->edit : &m->hist[n - 1];

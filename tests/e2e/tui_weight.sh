@@ -42,7 +42,7 @@ keys Enter; wait_gone 'Edit a weight'
 wait_for '▶ W1\[0\]\[0\] x1→0  \+40 '
 wait_for 'W1\[0\]\[0\] [-0-9.e]+ -> 40: train loss [0-9.e-]+ -> [0-9.e-]+, test acc'
 wait_for '▲ W1\[0\]\[0\] [-0-9.e]+ -> 40 \(after epoch 2\)'
-wait_for '◆'
+wait_for '◆'; wait_for '◆ = after the edit'   # the legend says its figures are the edit's
 d=$(( $(now) + 15000 * E2E_SCALE ))
 until after=$(legend_train); [ -n "$after" ] && [ "$after" != "$before" ]; do
   (( $(now) < d )) || fail "the legend's train loss stayed $before"; sleep 0.02; done
