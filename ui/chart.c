@@ -380,8 +380,22 @@ void ui_chart_draw_marks(ui_grid *g, ui_rect r, const ui_series *s, int ns, cons
     /* each pin's number at the end of its curve, in its colour (bold without colour) */
     for (int oi = 0; oi < no; oi++) {
         int i = order[oi];
-        if (s[i].pin > 0 && ends[i][0] >= 0)
-            ui_grid_put(g, px + ends[i][0], py + ends[i][1], (uint32_t)('0' + s[i].pin), ui_pin_style(th, s[i].pin - 1));
+        if (s[i].pin > 0 && ends[i][0] >= 0) {
+            /* curves that end in one cell: the next free row above or below, so that no number hides
+               another (only the last pinned number showed) */
+            int cx = ends[i][0], cy = ends[i][1];
+            for (int d = 0; d < 2 * cv->h; d++) {
+                int y = ends[i][1] + (d % 2 ? -(d + 1) / 2 : d / 2);
+                if (y < 0 || y >= cv->h)
+                    continue;
+                const ui_cell *c = ui_grid_cat(g, px + cx, py + y);
+                if (!c || c->ch < '1' || c->ch > '9') {
+                    cy = y;
+                    break;
+                }
+            }
+            ui_grid_put(g, px + cx, py + cy, (uint32_t)('0' + s[i].pin), ui_pin_style(th, s[i].pin - 1));
+        }
     }
     for (int i = 0; i < nm; i++) {   /* the marks on top, at the cell of their dot */
         double t = ui_chart_y(marks[i].v, logy);

@@ -285,6 +285,27 @@ static void test_the_loss_chart_overlays_the_pins(void **state)
     g.ascii = false;
 }
 
+/* Two pins whose curves end in one cell: both numbers show, one a row off (the later hid the earlier). */
+static void test_pin_numbers_that_meet_both_show(void **state)
+{
+    (void)state;
+    pin_run("0.01", 1, 20);
+    pin_run("0.02", 2, 20);   /* the same curve: the same last cell */
+    set_key(&app.draft, "training.optimizer.learning_rate", "0.04");
+    app.snap.run = 3;
+    history(20, 1.0);
+    ui_grid_clear(&g, ui_st(&app.th, UI_R_TEXT));
+    ui_model m = ui_app_model(&app);
+    ui_panel_draw(app.panel[UI_P_LOSS], &g, ui_rect_make(0, 0, 60, 16), &m);
+    bool one = false, two = false;
+    for (int y = 2; y < 14; y++) {
+        one = one || ui_grid_cat(&g, 59, y)->ch == '1';
+        two = two || ui_grid_cat(&g, 59, y)->ch == '2';
+    }
+    assert_true(one);
+    assert_true(two);
+}
+
 /* Loading another preset keeps the pins when the data is the same, drops them otherwise. */
 static void test_pins_follow_the_data(void **state)
 {
@@ -381,6 +402,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_the_label_is_the_compare_wording, setup, teardown),
         cmocka_unit_test_setup_teardown(test_label_fit_drops_whole_phrases, setup, teardown),
         cmocka_unit_test_setup_teardown(test_the_loss_chart_overlays_the_pins, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pin_numbers_that_meet_both_show, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pins_follow_the_data, setup, teardown),
         cmocka_unit_test_setup_teardown(test_the_compare_table, setup, teardown),
     };
