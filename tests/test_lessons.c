@@ -32,6 +32,16 @@ static int load_lesson(nn_preset *p, const char *name)
     return st == NN_OK;
 }
 
+/* Trains q to its end on t (freshly made); its final figures. */
+static const nn_epoch_stats *train_to_end(nn_trainer *t, const nn_preset *q)
+{
+    nn_error err;
+    assert_int_equal(nn_trainer_init(t, q, 1, &err), NN_OK);
+    while (!nn_trainer_finished(t))
+        assert_int_equal(nn_trainer_step(t, &err), NN_OK);
+    return nn_trainer_final(t);
+}
+
 /* Each lesson parses, carries its text, and locks what it must while leaving free the key its text
  * tells the student to change. */
 static void test_health_lesson_presets_lock_all_but_the_lesson_knob(void **state)
@@ -93,10 +103,7 @@ static void test_features_lesson_says_what_its_inputs_reach(void **state)
     for (size_t k = 0; k < sizeof runs / sizeof runs[0]; k++) {
         *q = *p;
         assert_int_equal(nn_preset_set(q, "dataset.features", runs[k].features, &err), NN_OK);
-        assert_int_equal(nn_trainer_init(t, q, 1, &err), NN_OK);
-        while (!nn_trainer_finished(t))
-            assert_int_equal(nn_trainer_step(t, &err), NN_OK);
-        const nn_epoch_stats *f = nn_trainer_final(t);
+        const nn_epoch_stats *f = train_to_end(t, q);
         char said[64];
         snprintf(said, sizeof said, "%.0f%%", 100.0 * f->test_acc);
         printf("%s: test accuracy %s, test loss %.2f\n", runs[k].features, said, f->test_loss);
@@ -138,10 +145,7 @@ static void test_overfitting_lesson_says_what_its_runs_give(void **state)
                 assert_int_equal(nn_preset_set(q, "training.regularization.method", "l2", &err), NN_OK);
             assert_int_equal(nn_preset_set(q, runs[k].key, runs[k].value, &err), NN_OK);
         }
-        assert_int_equal(nn_trainer_init(t, q, 1, &err), NN_OK);
-        while (!nn_trainer_finished(t))
-            assert_int_equal(nn_trainer_step(t, &err), NN_OK);
-        const nn_epoch_stats *f = nn_trainer_final(t);
+        const nn_epoch_stats *f = train_to_end(t, q);
         char said[96];
         snprintf(said, sizeof said, "%s%.2f", runs[k].fmt, strstr(runs[k].fmt, "Test") ? f->test_loss : f->val_loss);
         printf("%s=%s: %s\n", runs[k].key ? runs[k].key : "as given", runs[k].value ? runs[k].value : "", said);

@@ -260,6 +260,10 @@ int ui_view_default(const nn_preset *draft, const ui_snapshot *s);
  * (a 1-D fit: Boundary and Health, the Fit being the same curve; Lesson beside the preset's first
  * view, Network beside Step). Never v. */
 int ui_view_pair(int v, const ui_snapshot *s);
+/* Data with 3..UI_VIEW_MAX_FEATURES features has no Boundary picture until two are picked: asks
+ * the worker for the pair that best separates the classes (FEATURES -1, -1), once per run. For
+ * every view that draws over the Boundary's plane (Boundary, Compare). */
+void ui_boundary_ask_features(ui_views *v, const ui_model *m, ui_intent *out);
 /* The title strip on the slot's top border: its views with their keys, the current one (view)
  * highlighted by the box's title. */
 void ui_view_tabs(ui_grid *g, ui_rect frame, int view, const ui_theme *th, ui_style border);

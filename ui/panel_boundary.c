@@ -401,9 +401,7 @@ static bool can_choose(const ui_snapshot *s)
            s->state != UI_RUN_LOADING && s->state != UI_RUN_ERROR;
 }
 
-/* Data with 3..UI_VIEW_MAX_FEATURES features has no picture until two are picked: the pair that
- * best separates the classes on the training split (the worker picks it: -1, -1), once per run. */
-static void sync(ui_views *v, const ui_model *m, ui_intent *out)
+void ui_boundary_ask_features(ui_views *v, const ui_model *m, ui_intent *out)
 {
     const ui_snapshot *s = m->snap;
     if (s->boundary.kind != UI_VIEW_NONE || !can_choose(s) || v->feat_asked == s->run + 1)
@@ -417,6 +415,11 @@ static void sync(ui_views *v, const ui_model *m, ui_intent *out)
 
 /* Enter: points on or off. Left/Right move the x feature, Up/Down the y feature (skipping the
  * other axis). */
+static void sync(ui_views *v, const ui_model *m, ui_intent *out)
+{
+    ui_boundary_ask_features(v, m, out);
+}
+
 static unsigned key(ui_views *v, const ui_model *m, ui_cmd c, ui_intent *out)
 {
     const ui_snapshot *s = m->snap;

@@ -285,20 +285,11 @@ static void draw(ui_grid *g, ui_rect r, const ui_model *m)
     ui_compare_panel(g, r, m->snap, m->pins, m->draft, m->hist, m->hist_len, m->views, m->th);
 }
 
-/* Data with 3..UI_VIEW_MAX_FEATURES features has no map until two are picked: the pair the Boundary
- * view opens on (the worker picks it: -1, -1), asked once per run as that view asks. */
+/* Data with 3..UI_VIEW_MAX_FEATURES features has no map until two are picked: asked as the Boundary
+ * view asks, the pair it opens on. */
 static void sync(ui_views *v, const ui_model *m, ui_intent *out)
 {
-    const ui_snapshot *s = m->snap;
-    if (s->boundary.kind != UI_VIEW_NONE || s->race.on || s->info.n_raw != 0 || s->info.n_features <= 2 ||
-        s->info.n_features > UI_VIEW_MAX_FEATURES || s->state == UI_RUN_LOADING || s->state == UI_RUN_ERROR ||
-        v->feat_asked == s->run + 1)
-        return;
-    v->feat_asked = s->run + 1;
-    out->kind = UI_INTENT_FEATURES;
-    out->arg[0] = -1;
-    out->arg[1] = -1;
-    out->arg[2] = 0;
+    ui_boundary_ask_features(v, m, out);
 }
 
 /* Up/Down (Home/End) select a row; Del removes the selected pin. */

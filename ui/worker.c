@@ -440,9 +440,7 @@ bool ui_worker_record(ui_worker *w, const char *dir)
 
 bool ui_worker_report(ui_worker *w, const char *dir)
 {
-    if (!dir || !dir[0])
-        return false;
-    return push_payload(w, UI_CMD_REPORT, NULL, NULL, dir, NULL);
+    return ui_worker_report_curves(w, dir, 0, NULL, NULL, NULL, NULL);
 }
 
 bool ui_worker_report_curves(ui_worker *w, const char *dir, int n, const char *const *name, const double *const *loss,
