@@ -161,6 +161,9 @@ void ui_app_race(ui_app *a);
 void ui_app_change_lr(ui_app *a, double factor);
 /* New initial weights from the next seed (R). */
 void ui_app_reseed(ui_app *a);
+/* After a reset or reseed was queued: the UI's copy of the state reads READY until the worker publishes,
+ * so that Space right after r starts the new run (it continued the finished one, which the reset ended). */
+void ui_app_reset_sent(ui_app *a);
 /* Space after DONE: another training.epochs epochs from the current weights. */
 void ui_app_continue(ui_app *a);
 /* The pace one step faster (dir > 0, >) or slower (<), from the last one asked for; with a message. */

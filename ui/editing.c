@@ -443,8 +443,17 @@ void ui_app_reseed(ui_app *a)
     snprintf(v, sizeof v, "%llu", (unsigned long long)seed);
     if (ui_items_try(&a->draft, &a->scratch, "seed", v, NULL) == NN_OK)
         a->draft = a->scratch;
-    ui_worker_reseed(a->w, seed);
+    if (ui_worker_reseed(a->w, seed))
+        ui_app_reset_sent(a);
     ui_app_message(a, false, "new initial weights from seed %s", v);
+}
+
+void ui_app_reset_sent(ui_app *a)
+{
+    /* the worker takes its commands in order: a Space pressed before it publishes must start the
+       reset run, not continue the finished one (it read DONE from the old snapshot and was lost) */
+    if (!a->snap.race.on && (a->snap.state == UI_RUN_DONE || a->snap.state == UI_RUN_DIVERGED))
+        a->snap.state = UI_RUN_READY;
 }
 
 void ui_app_continue(ui_app *a)
@@ -563,7 +572,7 @@ static void report(ui_app *a)
         step[n] = q->step;
         n++;
     }
-    if (n ? ui_worker_report_curves(a->w, dir, n, np, lp, len, step) : ui_worker_report(a->w, dir))
+    if (ui_worker_report_curves(a->w, dir, n, np, lp, len, step))
         ui_app_message(a, false, "writing the report into %s/ ...", dir);
     else
         ui_app_message(a, true, "cannot queue the report (the worker is busy); try again");

@@ -194,7 +194,8 @@ static void normal_key(ui_app *a, ui_cmd c)
             ui_worker_step_batch(a->w);
         break;
     case UI_ACT_RESET:
-        ui_worker_reset(a->w);
+        if (ui_worker_reset(a->w))
+            ui_app_reset_sent(a);
         ui_app_message(a, false, "reset to the initial weights of seed %llu", (unsigned long long)s->seed);
         break;
     case UI_ACT_RESEED: ui_app_reseed(a); break;

@@ -969,7 +969,13 @@ void worker_apply(ui_worker *w, const worker_msg *c, bool skip)
         }
         break;
     case UI_CMD_CONTINUE:
-        do_continue(w);
+        if (idle) {   /* a reset came first (r, then Space before the UI saw READY): Space means start */
+            worker_msg alt = *c;
+            alt.kind = UI_CMD_START;
+            worker_apply(w, &alt, skip);
+        } else {
+            do_continue(w);
+        }
         break;
     case UI_CMD_SET_PACE:
         do_set_pace(w, c->pace);

@@ -366,6 +366,21 @@ static void test_step_after_done_says_what_goes_on(void **state)
     assert_non_null(strstr(app.msg, "the run is done"));
 }
 
+/* r then Space before the worker publishes: the UI reads READY at once, so Space starts the new run
+ * and does not say "training on ... from the current weights" (the finished run's continue). */
+static void test_space_right_after_reset_starts(void **state)
+{
+    (void)state;
+    nn_error err;
+    assert_int_equal(nn_preset_load(&app.draft, "xor", NULL, &err), NN_OK);
+    app.snap.state = UI_RUN_DONE;
+    ui_app_reset_sent(&app);
+    assert_int_equal(app.snap.state, UI_RUN_READY);
+    app.msg[0] = '\0';
+    ui_app_on_key(&app, ' ');
+    assert_null(strstr(app.msg, "training on"));
+}
+
 static void test_race_key_asks_once_training_has_begun(void **state)
 {
     (void)state;
@@ -514,6 +529,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_network_and_step_selection_stay_in_range, setup, teardown),
         cmocka_unit_test_setup_teardown(test_learning_rate_keys_count_every_press, setup, teardown),
         cmocka_unit_test_setup_teardown(test_step_after_done_says_what_goes_on, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_space_right_after_reset_starts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_race_key_asks_once_training_has_begun, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lesson_scrolls_within_its_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lesson_page_down_skips_no_line, setup, teardown),

@@ -1633,7 +1633,7 @@ static void a_done_run_goes_on_and_epochs_change_without_a_reset(void **state)
     view v = view_open(start_worker(&p, 1, -1));
     wait_ready(&v);
     uint64_t run = v.s->run;
-    assert_true(ui_worker_continue(v.w));   /* not DONE: ignored */
+    assert_true(ui_worker_continue(v.w));   /* not DONE: a start, as Space (then start: nothing more) */
     assert_true(ui_worker_start(v.w));
     wait_for(&v, finished, NULL, "the run");
     assert_int_equal(v.s->epoch, 4);
@@ -1676,10 +1676,31 @@ static void a_done_run_goes_on_and_epochs_change_without_a_reset(void **state)
     view_close(&v);
 }
 
+/* r then Space before the UI has seen READY: the UI, still reading DONE, sends a continue after the
+ * reset; the worker takes it as the start of the new run (it was ignored, and nothing trained). */
+static void a_continue_right_after_a_reset_starts_the_new_run(void **state)
+{
+    (void)state;
+    nn_preset p = iris_with("training.epochs", "3", NULL);
+    view v = view_open(start_worker(&p, 1, -1));
+    wait_ready(&v);
+    assert_true(ui_worker_start(v.w));
+    wait_for(&v, finished, NULL, "the run");
+    uint64_t run = v.s->run;
+    assert_true(ui_worker_reset(v.w));
+    assert_true(ui_worker_continue(v.w));
+    state_in_run done = {UI_RUN_DONE, run};
+    wait_for(&v, state_in_new_run, &done, "the new run, to its end");   /* ignored, it stayed READY */
+    assert_int_equal(v.s->epoch, 3);
+    assert_int_equal(v.s->history_len, 3);
+    view_close(&v);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(every_run_state_has_its_word, watchdog, watchdog_off),
+        cmocka_unit_test_setup_teardown(a_continue_right_after_a_reset_starts_the_new_run, watchdog, watchdog_off),
         cmocka_unit_test_setup_teardown(a_snapshot_exists_from_create_on_and_loading_ends_ready, watchdog, watchdog_off),
         cmocka_unit_test_setup_teardown(iris_runs_to_done_at_epoch_20_with_a_full_confusion_matrix, watchdog, watchdog_off),
         cmocka_unit_test_setup_teardown(early_stopping_ends_done_before_the_last_epoch, watchdog, watchdog_off),
