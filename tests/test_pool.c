@@ -20,6 +20,7 @@ typedef struct {
     atomic_long sum;
     pthread_t owner;
     atomic_int off_owner;   /* parts run on a thread other than the caller */
+    atomic_int on_owner[MAX_PARTS];   /* 1: the part ran on the caller */
 } job_state;
 
 static void count_part(void *arg, int part)
@@ -29,6 +30,8 @@ static void count_part(void *arg, int part)
     atomic_fetch_add(&s->sum, part);
     if (!pthread_equal(pthread_self(), s->owner))
         atomic_fetch_add(&s->off_owner, 1);
+    else
+        atomic_store(&s->on_owner[part], 1);
     /* A little work so that parts overlap across threads. */
     volatile double x = 0.0;
     for (int i = 0; i < 200; i++)
@@ -98,6 +101,39 @@ static void test_pool_runs_many_jobs_in_a_row(void **state)
     nn_pool_destroy(p);
 }
 
+/* The caller claims parts from the front and the workers from the back, so that each thread gets
+ * the same half of a job step after step (pool.c): the caller's parts are always a prefix. */
+static void test_pool_owner_runs_a_prefix_and_the_workers_the_rest(void **state)
+{
+    (void)state;
+    nn_error err;
+    nn_pool *p = nn_pool_create(2, &err);
+    assert_non_null(p);
+    job_state *s = new_state();
+    int shared = 0;
+    for (int j = 0; j < 2000; j++) {
+        const int n = 64;
+        for (int i = 0; i < n; i++) {
+            atomic_store(&s->count[i], 0);
+            atomic_store(&s->on_owner[i], 0);
+        }
+        atomic_store(&s->sum, 0);
+        atomic_store(&s->off_owner, 0);
+        nn_pool_run(p, count_part, s, n);
+        expect_each_part_once(s, n);
+        int k = 0;
+        while (k < n && atomic_load(&s->on_owner[k]))
+            k++;
+        for (int i = k; i < n; i++)
+            if (atomic_load(&s->on_owner[i]))
+                fail_msg("job %d: the caller ran part %d after a worker ran part %d", j, i, k);
+        shared += k > 0 && k < n;
+    }
+    assert_true(shared > 0);   /* both ran parts of some job */
+    free(s);
+    nn_pool_destroy(p);
+}
+
 static void test_pool_survives_many_create_destroy_cycles(void **state)
 {
     (void)state;
@@ -163,6 +199,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pool_runs_every_part_exactly_once),
         cmocka_unit_test(test_pool_runs_many_jobs_in_a_row),
+        cmocka_unit_test(test_pool_owner_runs_a_prefix_and_the_workers_the_rest),
         cmocka_unit_test(test_pool_survives_many_create_destroy_cycles),
         cmocka_unit_test(test_pool_with_zero_or_negative_threads_uses_one_per_core),
         cmocka_unit_test(test_null_pool_runs_inline_on_the_calling_thread),
