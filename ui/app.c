@@ -232,7 +232,7 @@ void ui_app_pin(ui_app *a)
         ui_app_message(a, true, "nothing to pin yet: train first (Space)");
         return;
     }
-    int have = ui_pins_find(&a->pins, a->snap.run, a->hist_len);
+    int have = ui_pins_find(&a->pins, a->hist, a->hist_len, &a->snap);
     if (have >= 0) {
         ui_app_message(a, false, "this run is pinned already as %d", a->pins.pin[have].slot + 1);
         return;
@@ -247,8 +247,8 @@ void ui_app_pin(ui_app *a)
         ui_app_message(a, false, "pinned as %d, in place of the oldest pin (at most %d; Del on Compare removes one)",
                        num, UI_PIN_MAX);
     else
-        ui_app_message(a, false, "pinned as %d (epoch %d): its curve stays on the Loss chart; c compares", num,
-                       a->hist_len);
+        ui_app_message(a, false, "pinned as %d (epoch %d%s): its curve stays on the Loss chart; c compares", num,
+                       a->hist_len, a->pins.pin[a->pins.n - 1].edited ? ", weight set by hand" : "");
 }
 
 // --- the frame ----------------------------------------------------------------------------------

@@ -36,11 +36,25 @@ void ui_pins_remove(ui_pins *ps, int i)
     ps->n--;
 }
 
-int ui_pins_find(const ui_pins *ps, uint64_t run, int epochs)
+/* The figures a pin keeps: the last epoch's, or those of a weight set by hand since. */
+static const nn_epoch_stats *pin_last(const nn_epoch_stats *hist, int n, const ui_snapshot *s)
 {
-    for (int i = 0; i < ps->n; i++)
-        if (ps->pin[i].run == run && ps->pin[i].epochs == epochs)
+    return s->has_edit && s->edit.epoch == n ? &s->edit : &hist[n - 1];
+}
+
+static bool same_double(double a, double b) { return memcmp(&a, &b, sizeof a) == 0; }
+
+int ui_pins_find(const ui_pins *ps, const nn_epoch_stats *hist, int n, const ui_snapshot *s)
+{
+    if (n <= 0)
+        return -1;
+    const nn_epoch_stats *last = pin_last(hist, n, s);
+    for (int i = 0; i < ps->n; i++) {
+        const ui_pin *q = &ps->pin[i];
+        if (q->run == s->run && q->epochs == n && same_double(q->final[0], last->train_loss) &&
+            same_double(q->final[1], last->val_loss) && same_double(q->final[2], last->test_loss))
             return i;
+    }
     return -1;
 }
 
@@ -110,7 +124,8 @@ int ui_pins_add(ui_pins *ps, const nn_preset *p, const nn_epoch_stats *hist, int
             q->has[c] = q->has[c] || isfinite(v[c]);
         }
     }
-    const nn_epoch_stats *last = &hist[n - 1];
+    const nn_epoch_stats *last = pin_last(hist, n, s);
+    q->edited = last != &hist[n - 1];
     q->final[0] = last->train_loss;
     q->final[1] = last->val_loss;
     q->final[2] = last->test_loss;
@@ -159,6 +174,12 @@ const double *ui_pin_curve(const ui_pin *pin)
 void ui_pin_label(const ui_pin *pin, const nn_preset *cur, char *out, size_t cap)
 {
     nn_preset_diff_label(&pin->preset, cur, out, cap);
+    if (!pin->edited || cap == 0)
+        return;
+    if (strcmp(out, "same") == 0)
+        out[0] = '\0';
+    size_t len = strlen(out);
+    snprintf(out + len, cap - len, "%sweight set by hand", len ? ", " : "");
 }
 
 int16_t ui_pin_colour(const ui_theme *th, int slot)

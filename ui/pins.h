@@ -31,7 +31,10 @@ typedef struct {
     int n, step;                    /* points kept per curve, epochs per point (point i: epoch (i+1)*step) */
     double *loss;                   /* (3, n): train, val, test; NAN where a split is empty */
     bool has[3];                    /* the curve has a value */
-    double final[3];                /* the last epoch's train, val, test loss (NAN: none) */
+    double final[3];                /* the last epoch's train, val, test loss (NAN: none); after a
+                                       weight set by hand since that epoch, the edited weights' */
+    bool edited;                    /* pinned after a weight set by hand: final, metric and map are
+                                       of the edited weights */
     double metric;                  /* accuracy or R2: test, else val, else train (NAN: none) */
     bool regression;
     ui_snap_boundary *map;          /* the Boundary view's section when pinned (NULL: none) */
@@ -47,13 +50,15 @@ typedef struct ui_pins_ {
 
 void ui_pins_init(ui_pins *ps);
 void ui_pins_free(ui_pins *ps);
-/* Pins the run: its preset p, its history hist[0..n) and the snapshot s (run, task, the boundary).
+/* Pins the run: its preset p, its history hist[0..n) and the snapshot s (run, task, the boundary;
+ * a weight set by hand since the last epoch: the figures of the weights now, s->edit).
  * With UI_PIN_MAX pins already, the oldest goes (*replaced receives its number, else 0). Returns the
  * new pin's number (1..UI_PIN_MAX), 0 when there is nothing to pin (no epoch) or memory ran out. */
 int ui_pins_add(ui_pins *ps, const nn_preset *p, const nn_epoch_stats *hist, int n, const ui_snapshot *s,
                 int *replaced);
-/* The pin of run run with n epochs, if pinned already (its index), else -1. */
-int ui_pins_find(const ui_pins *ps, uint64_t run, int epochs);
+/* The pin of these weights (the snapshot's run, n epochs, and the same figures: a weight set by
+ * hand since makes other weights), if pinned already (its index), else -1. */
+int ui_pins_find(const ui_pins *ps, const nn_epoch_stats *hist, int n, const ui_snapshot *s);
 /* Removes pin i (0..n-1). */
 void ui_pins_remove(ui_pins *ps, int i);
 void ui_pins_clear(ui_pins *ps);
@@ -62,7 +67,8 @@ void ui_pins_clear(ui_pins *ps);
 bool ui_pins_same_data(const nn_preset *a, const nn_preset *b);
 /* The curve the Loss chart overlays for pin: val when the run had a val split, else train. */
 const double *ui_pin_curve(const ui_pin *pin);
-/* What pin differs in from the current configuration cur: nn_preset_diff_label ("lr 0.1, adam"). */
+/* What pin differs in from the current configuration cur: nn_preset_diff_label ("lr 0.1, adam"),
+ * and "weight set by hand" for a pin of edited weights. */
 void ui_pin_label(const ui_pin *pin, const nn_preset *cur, char *out, size_t cap);
 /* The pin's colour (its slot's, from the class palette after the train and val colours), -1 without
  * colour; its glyph is the digit of its number. */

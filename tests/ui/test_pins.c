@@ -165,6 +165,43 @@ static void test_a_long_run_keeps_at_most_the_pin_points(void **state)
     free(h);
 }
 
+/* A weight set by hand after the last epoch: the pin keeps the figures of the weights now (the
+ * snapshot's edit), says so, and pinning again is not refused as the same weights. */
+static void test_a_pin_after_a_hand_edit_keeps_the_edited_figures(void **state)
+{
+    (void)state;
+    pin_run("0.01", 1, 5);                       /* before the edit */
+    assert_int_equal(app.pins.n, 1);
+    assert_false(app.pins.pin[0].edited);
+    app.snap.has_edit = true;
+    app.snap.edit = app.hist[4];
+    app.snap.edit.train_loss = 7.5;
+    app.snap.edit.val_loss = 8.5;
+    app.snap.edit.test_loss = 9.5;
+    app.snap.edit.test_acc = 0.25;
+    ui_app_pin(&app);                            /* same run and epoch, other weights */
+    assert_int_equal(app.pins.n, 2);
+    const ui_pin *p = &app.pins.pin[1];
+    assert_true(p->edited);
+    assert_true(p->final[0] == 7.5 && p->final[1] == 8.5 && p->final[2] == 9.5);
+    assert_true(p->metric == 0.25);
+    assert_non_null(strstr(app.msg, "weight set by hand"));
+    char label[128];
+    ui_pin_label(p, &app.draft, label, sizeof label);
+    assert_string_equal(label, "weight set by hand");
+    ui_app_pin(&app);                            /* the same edited weights again */
+    assert_int_equal(app.pins.n, 2);
+    assert_non_null(strstr(app.msg, "pinned already as 2"));
+    /* an edit made before an epoch that has ended since is not the weights now */
+    app.snap.edit.epoch = 4;
+    history(6, 1.0);
+    ui_app_pin(&app);
+    assert_int_equal(app.pins.n, 3);
+    assert_false(app.pins.pin[2].edited);
+    assert_true(fabs(app.pins.pin[2].final[0] - 1.0 / 6) < 1e-12);
+    app.snap.has_edit = false;
+}
+
 /* The legend says what nnterm compare's columns say for the same pair. */
 static void test_the_label_is_the_compare_wording(void **state)
 {
@@ -399,6 +436,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_the_store_keeps_six_and_replaces_the_oldest, setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_long_run_keeps_at_most_the_pin_points, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_pin_after_a_hand_edit_keeps_the_edited_figures, setup, teardown),
         cmocka_unit_test_setup_teardown(test_the_label_is_the_compare_wording, setup, teardown),
         cmocka_unit_test_setup_teardown(test_label_fit_drops_whole_phrases, setup, teardown),
         cmocka_unit_test_setup_teardown(test_the_loss_chart_overlays_the_pins, setup, teardown),
