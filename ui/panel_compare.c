@@ -211,12 +211,16 @@ void ui_compare_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_pins
     if (r.w < 20 || r.h < 1)
         return;
     if (!ps || ps->n == 0) {
-        ui_grid_wrap(g, r.x, r.y, r.w, r.h,
-                     "Compare: P pins the run shown (its curves, final figures, configuration and decision boundary). "
-                     "Pin a run, change something (+ doubles the learning rate, r resets), train again: the Loss chart "
-                     "overlays the pinned curves, and this view lists the runs side by side with what differs and "
-                     "their boundaries. Up to 6 pins; Del here removes the selected one.",
-                     dim);
+        /* a lesson that locks the learning rate: suggest what it leaves open */
+        bool lr_locked = cur && nn_preset_is_locked(cur, "training.optimizer.learning_rate");
+        char text[512];
+        snprintf(text, sizeof text,
+                 "Compare: P pins the run shown (its curves, final figures, configuration and decision boundary). "
+                 "Pin a run, change something (%s), train again: the Loss chart "
+                 "overlays the pinned curves, and this view lists the runs side by side with what differs and "
+                 "their boundaries. Up to 6 pins; Del here removes the selected one.",
+                 lr_locked ? "R draws new weights, r resets" : "+ doubles the learning rate, r resets");
+        ui_grid_wrap(g, r.x, r.y, r.w, r.h, text, dim);
         return;
     }
     bool shown[COL_N];

@@ -429,6 +429,25 @@ static void test_the_compare_table(void **state)
     ui_grid_clear(&g, ui_st(&app.th, UI_R_TEXT));
     ui_compare_panel(&g, r, m.snap, m.pins, m.draft, m.hist, m.hist_len, m.views, m.th);
     assert_true(row_has(0, "Compare: P pins the run shown"));
+    char all[4096] = "";
+    for (int y = 0; y < r.h; y++) {
+        row(y, 0, r.w, text, sizeof text);
+        strncat(all, text, sizeof all - strlen(all) - 2);
+        strcat(all, " ");
+    }
+    assert_non_null(strstr(all, "+ doubles the learning rate"));
+    /* a lesson that locks the learning rate: the hint suggests what it leaves open */
+    set_key(&app.draft, "lesson.locked", "[\"training.optimizer.learning_rate\"]");
+    ui_grid_clear(&g, ui_st(&app.th, UI_R_TEXT));
+    ui_compare_panel(&g, r, m.snap, m.pins, &app.draft, m.hist, m.hist_len, m.views, m.th);
+    all[0] = 0;
+    for (int y = 0; y < r.h; y++) {
+        row(y, 0, r.w, text, sizeof text);
+        strncat(all, text, sizeof all - strlen(all) - 2);
+        strcat(all, " ");
+    }
+    assert_null(strstr(all, "+ doubles"));
+    assert_non_null(strstr(all, "R draws new"));
 }
 
 int main(void)
