@@ -145,8 +145,8 @@ static void layout(neu_layout *L, const ui_snapshot *s, const ui_views *v, ui_re
         return;
     bool whole = s->units.valid && s->units.layer < 0;
     for (int mh = 4; whole && mh >= 2; mh--) {   /* smaller maps show nothing: a layer a page instead */
-        int mw = 2 * mh, gap = mh >= 2 ? 1 : 0;
-        int per = (H + gap) / (mh + gap);
+        int mw = 2 * mh;
+        int per = H / (mh + 1);   /* each map with the row under it for its number or name */
         if (per < 1)
             continue;
         int x = L->ov.x, ok = 1;
@@ -182,16 +182,15 @@ static void layout(neu_layout *L, const ui_snapshot *s, const ui_views *v, ui_re
     L->iw = 0;
     L->first = sl;
     L->last = sl + 1;
-    /* the largest maps of which two fit one above the other */
+    /* the largest maps of which two fit one above the other, each with its number under it */
     L->mh = 1;
     for (int mh = 4; mh >= 2; mh--)
-        if ((H + 1) / (mh + 1) >= 2) {
+        if (H / (mh + 1) >= 2) {
             L->mh = mh;
             break;
         }
     L->mw = 2 * L->mh;
-    int gap = L->mh >= 2 ? 1 : 0;
-    L->per_col = (H + gap) / (L->mh + gap);
+    L->per_col = L->mh >= 2 ? H / (L->mh + 1) : H;
     if (L->per_col < 1) L->per_col = 1;
     int cols = L->ov.w / (L->mw + 1);
     if (cols < 1) cols = 1;

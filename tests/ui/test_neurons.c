@@ -316,6 +316,14 @@ static void test_neurons_pages_a_layer_too_big(void **state)
     clear();
     ui_neurons_panel(&g, r, &snap, &v, &th);
     assert_cell(22, 2, '.', ui_st(&th, UI_R_DIM).fg, -1);
+    /* the slot at 80x24 now (44x11): maps of 3 rows, so that the second row of maps keeps its unit
+     * numbers under it (maps of 4 rows left no row for them) */
+    u->n = 40;
+    clear();
+    ui_neurons_panel(&g, ui_rect_make(0, 0, 44, 11), &snap, &v, &th);
+    assert_true(row_has(1, "layer 1 units 24-35 of 40 (PgDn)"));
+    assert_true(row_has(5, "24") && row_has(5, "34"));
+    assert_true(row_has(9, "25") && row_has(9, "35"));
 }
 
 static void test_neurons_notes(void **state)
