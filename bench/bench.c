@@ -895,7 +895,10 @@ static void scaling_batches(void)
             s2[r] = fm_steps(t2, 3, steps);
         }
         double m1 = median(s1, 3), m2 = median(s2, 3);
-        printf("  %6d %12.0f %12.0f %6.2f %10.1f\n", batches[i], m1, m2, m2 / m1, m2 * flops_train(fm_widths, 3) * 1e-9);
+        /* the trainer runs a step below 1e7 rows x parameters on one thread (trainer.c) */
+        bool alone = (double)batches[i] * (double)t2->net.n_params < 1e7;
+        printf("  %6d %12.0f %12.0f %6.2f %10.1f%s\n", batches[i], m1, m2, m2 / m1,
+               m2 * flops_train(fm_widths, 3) * 1e-9, alone ? "  (a step this small runs on one thread)" : "");
         fm_close(t2);
         if (i == 0)
             donor = t1;

@@ -23,6 +23,7 @@
 #include <time.h>
 
 #define EVAL_CHUNK 512
+#define STEP_POOL_MIN 1e7
 
 /* Stream tags mixed into the seed (arbitrary odd constants). */
 #define STREAM_DATA 0x9e3779b97f4a7c15ULL
@@ -870,28 +871,35 @@ nn_status nn_trainer_step(nn_trainer *t, nn_error *err)
     const nn_preset_training *tp = &t->preset.training;
     int start = t->pos;
     int rows = t->split.n_train - start < t->batch_size ? t->split.n_train - start : t->batch_size;
-    nn_gather_pool(t->pool, t->xb, t->yb, t->outputs, &t->data, &t->norm, t->order + start, rows);
+    /* A small step runs on this thread alone (the same bits: the partition does not depend on
+     * the thread count). Below STEP_POOL_MIN rows x parameters (about 6 FLOP each: 60 MFLOP) the
+     * second thread cost more than it gave on the 2-core machine: the weights the optimizer just
+     * updated on one core are read by the next forward on the other, and each job waits for both
+     * (784-256-128-10, batch 32: 1 thread 300-347 us a step against 375-459 on 2, quiet; under
+     * load 71-84k against 58-66k samples/s in alternating runs). */
+    nn_pool *pool = (double)rows * (double)t->net.n_params < STEP_POOL_MIN ? NULL : t->pool;
+    nn_gather_pool(pool, t->xb, t->yb, t->outputs, &t->data, &t->norm, t->order + start, rows);
     float dropout = (float)tp->dropout;
-    const float *out = nn_network_forward(&t->net, t->pool, t->xb, rows, dropout,
+    const float *out = nn_network_forward(&t->net, pool, t->xb, rows, dropout,
                                           dropout > 0.0f ? &t->rng : NULL);
     const nn_layer *top = &t->net.layers[t->net.n_layers - 1];
     double loss = nn_loss_value_out(t->loss, top->act, top->z, out, t->yb, rows, t->outputs);
     if (!isfinite(loss))
         return diverge(t, isnan(loss) ? "the loss is NaN" : "the loss is infinite", err);
-    nn_network_backward(&t->net, t->pool, t->xb, t->yb, rows, t->loss);
+    nn_network_backward(&t->net, pool, t->xb, t->yb, rows, t->loss);
     if (tp->reg != NN_REG_NONE)
         nn_network_add_penalty_grad(&t->net, tp->reg, tp->lambda, tp->r);
     if (tp->clip_norm > 0.0) {
-        t->last_grad_norm = nn_network_clip_grads_pool(&t->net, t->pool, tp->clip_norm);
+        t->last_grad_norm = nn_network_clip_grads_pool(&t->net, pool, tp->clip_norm);
         if (!isfinite(t->last_grad_norm))
             return diverge(t, "a gradient is NaN or infinite", err);
-        nn_optimizer_step_pool(&t->opt, t->pool, t->net.params, t->net.grads, t->lr);
+        nn_optimizer_step_pool(&t->opt, pool, t->net.params, t->net.grads, t->lr);
     } else {
         /* No clipping: the norm (the same double) comes from the step's own pass over the
          * gradient; a non-finite one stops the run after the step, and diverge() puts back the
          * weights of the last finished epoch either way. */
         double ss;
-        nn_optimizer_step_pool_sumsq(&t->opt, t->pool, t->net.params, t->net.grads, t->lr, &ss);
+        nn_optimizer_step_pool_sumsq(&t->opt, pool, t->net.params, t->net.grads, t->lr, &ss);
         t->last_grad_norm = sqrt(ss);
         if (!isfinite(t->last_grad_norm))
             return diverge(t, "a gradient is NaN or infinite", err);
