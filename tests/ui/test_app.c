@@ -211,16 +211,31 @@ static void test_slot_title_strip_and_default_view(void **state)
     assert_int_equal(ui_view_tab_at(app.slot.view, fr, 67), UI_V_COMPARE);
     assert_int_equal(ui_view_tab_at(app.slot.view, fr, 73), UI_V_LESSON);
     assert_int_equal(ui_view_tab_at(app.slot.view, fr, 81), -1);
-    /* narrower: the first tabs that fit with room for the experiment's name at the right */
+    /* narrower: the first tabs that fit, then "v: views" so a student knows there are more (on the
+     * screen's top row also room for the experiment's name at the right) */
     fr.w = 82;
     ui_grid_clear(&g, ui_st(&app.th, UI_R_TEXT));
     ui_grid_box(&g, fr, "8 Health", ui_st(&app.th, UI_R_BORDER), ui_st(&app.th, UI_R_TITLE), false);
     ui_view_tabs(&g, fr, app.slot.view, &app.th, ui_st(&app.th, UI_R_BORDER));
-    assert_true(row_has(0, "8 Health \xe2\x94\x80 5 Conf 6 Bound n Neur 7 Net p Samp 9 Step 0 Race c Cmp \xe2\x94\x80"));
-    assert_int_equal(ui_view_tab_at(app.slot.view, fr, 67), UI_V_COMPARE);
-    assert_int_equal(ui_view_tab_at(app.slot.view, fr, 70), -1);   /* Lesson: i or v */
-    for (int x = 68; x < 81; x++)
+    assert_true(row_has(0, "8 Health \xe2\x94\x80 5 Conf 6 Bound n Neur 7 Net p Samp 9 Step v: views \xe2\x94\x80"));
+    assert_int_equal(ui_view_tab_at(app.slot.view, fr, 54), UI_V_STEP);
+    assert_int_equal(ui_view_tab_at(app.slot.view, fr, 56), -1);   /* the hint is no tab */
+    for (int x = 64; x < 81; x++)
         assert_int_equal(ui_grid_cat(&g, x, 0)->ch, 0x2500);
+    /* lower down (the 120x40 layout) the name is not on this border: the strip takes the width */
+    fr.y = 3;
+    ui_grid_clear(&g, ui_st(&app.th, UI_R_TEXT));
+    ui_grid_box(&g, fr, "8 Health", ui_st(&app.th, UI_R_BORDER), ui_st(&app.th, UI_R_TITLE), false);
+    ui_view_tabs(&g, fr, app.slot.view, &app.th, ui_st(&app.th, UI_R_BORDER));
+    assert_true(row_has(3, "8 Health \xe2\x94\x80 5 Conf 6 Bound n Neur 7 Net p Samp 9 Step 0 Race c Cmp i Lesson \xe2\x94\x80"));
+    assert_int_equal(ui_view_tab_at(app.slot.view, fr, 70), UI_V_LESSON);
+    app.slot.view = UI_V_CONFUSION;
+    ui_grid_clear(&g, ui_st(&app.th, UI_R_TEXT));
+    ui_grid_box(&g, fr, "5 Confusion", ui_st(&app.th, UI_R_BORDER), ui_st(&app.th, UI_R_TITLE), false);
+    ui_view_tabs(&g, fr, app.slot.view, &app.th, ui_st(&app.th, UI_R_BORDER));
+    assert_true(row_has(3, "5 Confusion \xe2\x94\x80 6 Bound n Neur 7 Net p Samp 8 Health 9 Step 0 Race v: views \xe2\x94\x80"));
+    app.slot.view = UI_V_HEALTH;
+    fr.y = 0;
     fr.w = 46;
     ui_grid_clear(&g, ui_st(&app.th, UI_R_TEXT));
     ui_grid_box(&g, fr, "8 Health", ui_st(&app.th, UI_R_BORDER), ui_st(&app.th, UI_R_TITLE), false);
