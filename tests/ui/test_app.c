@@ -84,7 +84,7 @@ static void test_loss_chart_marks_live_changes(void **state)
     loss_draw(ui_rect_make(0, 0, 60, 12));
     /* the plot starts at column 8, the x axis is on row 9: epoch 2.5 of 10 is dot 17 of 104 */
     const ui_cell *m = ui_grid_cat(&g, 16, 9);
-    assert_true(row_has(11, "\xe2\x96\xb2 lr 0.1 -> 0.2 (e\xe2\x80\xa6"));   /* cut at the panel's edge, with an ellipsis */
+    assert_true(row_has(11, "\xe2\x96\xb2 lr 0.1 -> 0.2 (epoc\xe2\x80\xa6"));   /* cut at the panel's edge, with an ellipsis */
     assert_int_equal(ui_grid_cat(&g, 60, 11)->ch, ' ');
     assert_int_equal(m->ch, 0x25B2);
     assert_int_equal(m->fg, ui_st(&app.th, UI_R_WARN).fg);
@@ -104,6 +104,20 @@ static void test_loss_chart_marks_live_changes(void **state)
     loss_draw(ui_rect_make(0, 0, 60, 12));
     assert_int_equal(ui_grid_cat(&g, 16, 9)->ch, 0x2500);
     assert_false(row_has(11, "lr 0.1 -> 0.2"));
+
+    /* accuracy as a percent with one decimal, rounded as the Compare view and the status bar do
+     * (0.9625 read 0.963 here and 96.2% there) */
+    app.snap.info.task = NN_TASK_CLASSIFICATION;
+    app.hist[3].train_acc = 0.8476;
+    app.hist[3].val_acc = (double)NAN;
+    app.hist[3].test_acc = 0.9625;
+    app.hist[3].lr = 0.03;
+    ui_grid_clear(&g, ui_st(&app.th, UI_R_TEXT));
+    loss_draw(ui_rect_make(0, 0, 60, 12));
+    assert_true(row_has(11, "acc  train 84.8%  val -  test 96.2%   lr 0.03"));
+    ui_grid_clear(&g, ui_st(&app.th, UI_R_TEXT));
+    loss_draw(ui_rect_make(0, 0, 44, 12));   /* the 80x24 Loss panel: no lr, every figure whole */
+    assert_true(row_has(11, "acc  train 84.8%  val -  test 96.2% "));
 }
 
 /* A new run keeps the last one's curves as the ghost when it is of the same preset (reset, new
