@@ -412,7 +412,7 @@ int ui_run(const char *preset, const ui_options *opt)
     }
     char runs[NN_PATH_MAX];   /* every run leaves a record in the runs folder (core/record.h) */
     if (!a->opt.no_record && nn_record_default_dir(runs, sizeof runs))
-        ui_worker_record(a->w, runs);
+        a->recording = ui_worker_record(a->w, runs);
     SCREEN *scr = ui_term_start(&a->th, &a->opt);
     ui_blit_reset();
     if (scr) {

@@ -395,6 +395,32 @@ static void test_step_after_done_says_what_goes_on(void **state)
     assert_non_null(strstr(app.msg, "the run is done"));
 }
 
+/* q while paused: quitting ends the run, and the question says whether its record is kept (the
+ * trainer records runs that trained an epoch: README "Run records"); it said the run was lost. */
+static void test_quit_question_says_what_is_kept(void **state)
+{
+    (void)state;
+    app.snap.state = UI_RUN_PAUSED;
+    app.snap.epoch = 3;
+    app.recording = true;
+    ui_app_on_key(&app, 'q');
+    assert_int_equal(app.mode, UI_MODE_CONFIRM);
+    assert_string_equal(app.confirm_text, "Training is paused; quitting ends the run (record kept). Quit nnterm?");
+    assert_true(strlen(app.confirm_text) + 6 <= 80);   /* the dialog fits 80 columns */
+    ui_app_on_key(&app, 'n');
+    assert_int_equal(app.mode, UI_MODE_NORMAL);
+    app.recording = false;   /* NNTERM_RUNS=off, --no-record */
+    ui_app_on_key(&app, 'q');
+    assert_string_equal(app.confirm_text, "Training is paused; quitting ends the run (not recorded). Quit nnterm?");
+    ui_app_on_key(&app, 'n');
+    app.recording = true;
+    app.snap.epoch = 0;   /* paused within the first epoch: a run of 0 epochs leaves no record */
+    ui_app_on_key(&app, 'q');
+    assert_non_null(strstr(app.confirm_text, "(not recorded)"));
+    ui_app_on_key(&app, 'n');
+    assert_false(app.quit);
+}
+
 /* r then Space before the worker publishes: the UI reads READY at once, so Space starts the new run
  * and does not say "training on ... from the current weights" (the finished run's continue). */
 static void test_space_right_after_reset_starts(void **state)
@@ -559,6 +585,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_learning_rate_keys_count_every_press, setup, teardown),
         cmocka_unit_test_setup_teardown(test_step_after_done_says_what_goes_on, setup, teardown),
         cmocka_unit_test_setup_teardown(test_space_right_after_reset_starts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_quit_question_says_what_is_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(test_race_key_asks_once_training_has_begun, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lesson_scrolls_within_its_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lesson_page_down_skips_no_line, setup, teardown),
