@@ -142,14 +142,28 @@ static void pick_line(ui_grid *g, int x, int y, int xe, const ui_snapshot *s, in
         input_name(src, sizeof src, s, l, i, true, th->utf8);
         snprintf(from, sizeof from, "%s%s%d", src, th->utf8 ? "\xe2\x86\x92" : "->", j);
     }
+    num(b, sizeof b, (double)w);
+    /* the keys, in the longest form that fits; where none does, "x1->3" gives way first (the name
+     * says it too): at 80 columns the line had no room for [ ] and Esc */
+    static const char *const keys[] = {"  Enter: new value  [ ]: next  Esc: done", "  Enter edit  [ ] Esc",
+                                       "  Enter [ ] Esc"};
+    int fixed = 2 + (int)strlen(name) + (int)strlen(b) + 2, fw = ui_utf8_width(from) + 2;
+    const char *k = "";
+    bool show_from = true;
+    for (int t = 0; t < 3 && !*k; t++)
+        for (int f = 1; f >= 0 && !*k; f--)
+            if (x + fixed + f * fw + (int)strlen(keys[t]) <= xe) {
+                k = keys[t];
+                show_from = f == 1;
+            }
     x += ui_grid_text(g, x, y, xe - x, th->utf8 ? "\xe2\x96\xb6 " : "> ", ui_st(th, UI_R_WARN));
     x += ui_grid_text(g, x, y, xe - x, name, lab);
-    x += ui_grid_printf(g, x, y, xe - x, dim, " %s ", from);
-    num(b, sizeof b, (double)w);
+    if (show_from)
+        x += ui_grid_printf(g, x, y, xe - x, dim, " %s ", from);
+    else
+        x += ui_grid_text(g, x, y, xe - x, " ", dim);
     x += ui_grid_printf(g, x, y, xe - x, sel, " %s ", b);
-    int left = xe - x;
-    ui_grid_text(g, x, y, left, left >= 40 ? "  Enter: new value  [ ]: next  Esc: done"
-                                : left >= 14 ? "  Enter: edit" : "", dim);
+    ui_grid_text(g, x, y, xe - x, k, dim);
 }
 
 /* The selected neuron: bias, activation statistics and incoming weights (largest first). */

@@ -213,6 +213,14 @@ static void test_boundary_hard_regions(void **state)
     clear();
     ui_boundary_panel(&g, ui_rect_make(0, 0, 90, 12), &snap, &v, &th);
     assert_true(row_has(0, "outer  hard regions (d)"));
+    clear();   /* narrower: the short note, whole ("hard regi..." was cut at 80x24) */
+    ui_boundary_panel(&g, ui_rect_make(0, 0, 52, 12), &snap, &v, &th);
+    assert_true(row_has(0, "outer  hard (d)"));
+    assert_false(row_has(0, "\xe2\x80\xa6"));
+    clear();   /* no room even for that: none, rather than a cut word */
+    ui_boundary_panel(&g, ui_rect_make(0, 0, 44, 12), &snap, &v, &th);
+    assert_false(row_has(0, "hard"));
+    assert_false(row_has(0, "\xe2\x80\xa6"));
     v.hard_regions = false;
     clear();
     ui_boundary_panel(&g, ui_rect_make(0, 0, 90, 12), &snap, &v, &th);
@@ -744,6 +752,17 @@ static void test_network_picks_a_weight_and_enter_edits_it(void **state)
     assert_int_equal(at(17, d + 1)->ch, '+');
     assert_true(at(17, d + 1)->attr & UI_A_REVERSE);
     assert_false(at(bx, d)->attr & UI_A_REVERSE);   /* the bias no longer */
+    /* the 80x24 view is 44 columns: the keys stay ([ ] and Esc were missing); narrower, "x1->1" gives way */
+    clear();
+    ui_network_panel(&g, ui_rect_make(0, 0, 44, 11), &snap, &v, &th);
+    int dn = find_row("layer 1 neuron 1");
+    assert_true(dn > 0);
+    assert_true(row_has(dn + 1, "\xe2\x96\xb6 W1[0][1] x1\xe2\x86\x92" "1  +0.5   Enter edit  [ ] Esc"));
+    clear();
+    ui_network_panel(&g, ui_rect_make(0, 0, 38, 11), &snap, &v, &th);
+    assert_true(row_has(dn + 1, "\xe2\x96\xb6 W1[0][1]  +0.5   Enter edit  [ ] Esc"));
+    clear();
+    ui_network_panel(&g, r, &snap, &v, &th);
     /* the strip: "incoming " then one cell per input; the picked one holds a pointer over its colour */
     assert_true(row_has(d + 2, "incoming "));
     assert_cell(9, d + 2, 0x25BC, ui_st(&th, UI_R_WARN).fg, ui_weight_colour(&th, 0.5, 1.0));
