@@ -84,6 +84,16 @@ int ui_heatmap_metrics_at(ui_rect r, const int *cm, int k, const char (*names)[N
     return y + 1;
 }
 
+int ui_heatmap_matrix_end(ui_rect r, const int *cm, int k, const char (*names)[NN_NAME_MAX])
+{
+    if (k <= 0 || r.w < 10)
+        return r.y;
+    int nw, cw, ch;
+    layout(r, cm, k, names, &nw, &cw, &ch);
+    int y = r.y + 2 + k * ch;
+    return y < r.y + r.h ? y : r.y + r.h;
+}
+
 void ui_heatmap_mark(ui_grid *g, ui_rect r, const int *cm, int k, const char (*names)[NN_NAME_MAX], int a, int p)
 {
     if (k <= 0 || r.w < 10 || a < 0 || p < 0 || a >= k || p >= k)

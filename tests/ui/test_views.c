@@ -297,22 +297,30 @@ static void test_confusion_cell_lists_its_rows(void **state)
     assert_int_equal(in.arg[1], 2);
     clear();
     cv->draw(&g, ui_rect_make(0, 0, 60, 14), &m);
-    /* 14 rows >= 3 + 7 + 3: the epoch line, the summary, the head, then setosa on row 3 */
+    /* 14 rows >= 3 + 7 + 3: the epoch line, the summary, the head, then cells of two rows (setosa on
+     * rows 3-4): the matrix as large as with no cell selected (a selection shrank it to one row a class) */
     assert_true(row_has(0, "test split after epoch 4"));
-    assert_true(row_has(4, "versicolor   0   6 \xe2\x96\xb6 3"));   /* the selected cell pointed at */
-    assert_int_equal(at(19, 4)->attr & UI_A_REVERSE, UI_A_REVERSE);   /* cell (1, 2): columns 19..22 */
-    assert_int_equal(at(22, 4)->attr & UI_A_UNDERLINE, UI_A_UNDERLINE);
-    assert_int_equal(at(22, 4)->attr & UI_A_REVERSE, UI_A_REVERSE);
-    assert_int_equal(at(15, 4)->attr & UI_A_REVERSE, 0);
-    assert_int_equal(at(19, 5)->attr & UI_A_REVERSE, 0);
-    assert_true(row_has(7, "actual versicolor, predicted virginica: 3 test rows"));
-    assert_false(row_has(7, "in th"));   /* the note does not fit whole in 60 columns: left out */
-    assert_true(row_has(8, "   row petal_len petal_wid"));
-    assert_true(row_has(9, "    71       4.9       1.5"));
-    assert_true(row_has(11, "    73       4.5       1.7"));
+    assert_true(row_has(6, "versicolor      0           6      \xe2\x96\xb6    3"));   /* the selected cell pointed at */
+    for (int yy = 5; yy <= 6; yy++) {   /* cell (1, 2): columns 35..46, rows 5 and 6 */
+        assert_int_equal(at(35, yy)->attr & UI_A_REVERSE, UI_A_REVERSE);
+        assert_int_equal(at(46, yy)->attr & UI_A_UNDERLINE, UI_A_UNDERLINE);
+        assert_int_equal(at(46, yy)->attr & UI_A_REVERSE, UI_A_REVERSE);
+        assert_int_equal(at(34, yy)->attr & UI_A_REVERSE, 0);
+    }
+    assert_int_equal(at(35, 7)->attr & UI_A_REVERSE, 0);
+    assert_true(row_has(8, "virginica       0           1           10"));
+    assert_false(row_has(9, "class"));   /* the metrics table gives its rows to the cell's */
+    assert_true(row_has(10, "actual versicolor, predicted virginica: 3 test rows"));
+    assert_false(row_has(10, "in th"));   /* the note does not fit whole in 60 columns: left out */
+    assert_true(row_has(11, "   row petal_len petal_wid"));
+    assert_true(row_has(12, "    71       4.9       1.5"));
+    assert_true(row_has(13, "       and 2 more"));
     clear();
     cv->draw(&g, ui_rect_make(0, 0, 80, 14), &m);
-    assert_true(row_has(7, "actual versicolor, predicted virginica: 3 test rows, \xe2\x97\x86 in the Boundary (6)"));
+    assert_true(row_has(10, "actual versicolor, predicted virginica: 3 test rows, \xe2\x97\x86 in the Boundary (6)"));
+    clear();   /* taller: the whole list under the matrix */
+    cv->draw(&g, ui_rect_make(0, 0, 60, 20), &m);
+    assert_true(row_has(17, "    73       4.5       1.7"));
     /* Left: predicted versicolor; the worker has not answered yet, so no rows are listed */
     memset(&in, 0, sizeof in);
     cv->key(&v, &m, (ui_cmd){UI_ACT_LEFT, 0}, &in);
@@ -320,8 +328,8 @@ static void test_confusion_cell_lists_its_rows(void **state)
     assert_int_equal(in.arg[1], 1);
     clear();
     cv->draw(&g, ui_rect_make(0, 0, 60, 14), &m);
-    assert_int_equal(at(15, 4)->attr & UI_A_REVERSE, UI_A_REVERSE);
-    assert_false(row_has(7, "actual"));
+    assert_int_equal(at(23, 6)->attr & UI_A_REVERSE, UI_A_REVERSE);
+    assert_false(row_has(10, "actual"));
     /* Enter lets go: -1 to the worker */
     memset(&in, 0, sizeof in);
     cv->key(&v, &m, (ui_cmd){UI_ACT_EDIT, 0}, &in);
@@ -352,8 +360,8 @@ static void test_confusion_cell_lists_its_rows(void **state)
     snap.eval.cell_n = 40;
     clear();
     cv->draw(&g, ui_rect_make(0, 0, 60, 14), &m);
-    assert_true(row_has(7, "actual versicolor, predicted virginica: 40 test rows"));
-    assert_true(row_has(8, "rows 71 72 73 (+37)"));
+    assert_true(row_has(10, "actual versicolor, predicted virginica: 40 test rows"));
+    assert_true(row_has(11, "rows 71 72 73 (+37)"));
 }
 
 /* Per class, beside the metrics table, precision, recall and F1 over the epochs as sparklines
