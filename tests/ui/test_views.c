@@ -575,13 +575,19 @@ static void test_weights_raster_exact_cells(void **state)
     /* 2 inputs x 3 neurons in 6 columns: each neuron 2 cells wide, both inputs in one cell */
     const float w[6] = {-1.0f, 0.5f, 0.0f, 1.0f, -0.5f, 0.05f};
     clear();
-    ui_weights_raster(&g, ui_rect_make(2, 3, 6, 4), w, 2, 3, 1.0, &th);
+    ui_weights_raster(&g, ui_rect_make(2, 3, 6, 1), w, 2, 3, 1.0, &th);
     assert_cell(2, 3, 0x2580, 39, 214);
     assert_cell(3, 3, 0x2580, 39, 214);
     assert_cell(4, 3, 0x2580, 130, 25);
     assert_cell(6, 3, 0x2580, 236, 236);
     assert_int_equal(at(8, 3)->ch, ' ');
     assert_int_equal(at(2, 4)->ch, ' ');     /* two rows need one cell */
+    /* more rows than inputs: each input the same whole number of pixel rows (2 in 3 cells: 3 each) */
+    clear();
+    ui_weights_raster(&g, ui_rect_make(2, 3, 6, 3), w, 2, 3, 1.0, &th);
+    assert_cell(2, 3, 0x2580, 39, 39);
+    assert_cell(2, 4, 0x2580, 39, 214);
+    assert_cell(2, 5, 0x2580, 214, 214);
 
     /* 4 inputs in one cell row: sampled to rows 0 and 2 */
     const float w4[4] = {1.0f, -1.0f, -1.0f, 1.0f};
@@ -646,15 +652,22 @@ static void test_network_panel_layers_and_the_selected_neuron(void **state)
     assert_true(row_has(0, "positive"));
     assert_true(row_has(1, ">1 2\xe2\x86\x92" "3"));
     assert_true(row_has(1, "2 3\xe2\x86\x92" "2"));
-    /* layer 1: 3 neurons in 6 columns (2 each) from column 0, row 2 */
-    assert_cell(0, 2, 0x2580, 39, 214);
-    assert_cell(2, 2, 0x2580, 130, 25);
-    /* the marker under neuron 1 (columns 2-3) */
+    /* a small network in 70x14 is drawn 4 times larger (it filled 3 of 7 rows): a neuron 8 columns, an
+     * input 4 half-block pixels (2 rows) in both layers. Layer 1: 3 neurons in 24 columns from
+     * column 0, row 2; input 0 on rows 2-3, input 1 on rows 4-5 */
+    assert_cell(0, 2, 0x2580, 39, 39);
+    assert_cell(7, 3, 0x2580, 39, 39);
+    assert_cell(0, 4, 0x2580, 214, 214);
+    assert_cell(8, 2, 0x2580, 130, 130);
+    assert_cell(8, 4, 0x2580, 25, 25);
+    assert_int_equal(at(0, 6)->ch, ' ');   /* 2 inputs: 4 rows */
+    assert_int_equal(at(24, 2)->ch, ' ');  /* the gap */
+    /* the marker under neuron 1 (columns 8-15) */
     int mr = -1;
     for (int y = 2; y < 10; y++)
-        if (at(2, y)->ch == 0x25B2)
+        if (at(11, y)->ch == 0x25B2)
             mr = y;
-    assert_true(mr > 2);
+    assert_true(mr > 5);
     /* the detail */
     int d = find_row("layer 1 neuron 1");
     assert_true(d >= 0);
@@ -663,17 +676,27 @@ static void test_network_panel_layers_and_the_selected_neuron(void **state)
     assert_true(row_has(d + 3, "x1 +0.5"));
     assert_true(row_has(d + 3, "x2 -0.5"));
 
-    /* a click: layer 1's heatmap is columns 0-5 (2 a neuron), layer 2's from column 9 */
+    /* a click: layer 1's heatmap is columns 0-23 (8 a neuron), layer 2's from column 25 */
     int hl = -1, hu = -1;
-    assert_true(ui_network_hit(&snap, &v, ui_rect_make(0, 0, 70, 14), 5, 2, &hl, &hu));
+    assert_true(ui_network_hit(&snap, &v, ui_rect_make(0, 0, 70, 14), 20, 2, &hl, &hu));
     assert_int_equal(hl, 0);
     assert_int_equal(hu, 2);
-    assert_true(ui_network_hit(&snap, &v, ui_rect_make(0, 0, 70, 14), 9, 1, &hl, &hu));   /* its label */
+    assert_true(ui_network_hit(&snap, &v, ui_rect_make(0, 0, 70, 14), 25, 1, &hl, &hu));   /* its label */
     assert_int_equal(hl, 1);
     assert_int_equal(hu, 0);
-    assert_false(ui_network_hit(&snap, &v, ui_rect_make(0, 0, 70, 14), 7, 2, &hl, &hu));  /* the gap */
+    assert_false(ui_network_hit(&snap, &v, ui_rect_make(0, 0, 70, 14), 24, 2, &hl, &hu));  /* the gap */
     assert_false(ui_network_hit(&snap, &v, ui_rect_make(0, 0, 70, 14), 1, 0, &hl, &hu));  /* the legend */
-    assert_cell(9, 2, 0x2580, ui_weight_colour(&th, -1.0, 1.0), ui_weight_colour(&th, -1.0 / 3, 1.0));   /* W2[0][0], W2[1][0] */
+    /* layer 2 (3 inputs, each 4 pixels too): W2[0][0] on rows 2-3, W2[1][0] on rows 4-5 */
+    assert_cell(25, 2, 0x2580, ui_weight_colour(&th, -1.0, 1.0), ui_weight_colour(&th, -1.0, 1.0));
+    assert_cell(25, 4, 0x2580, ui_weight_colour(&th, -1.0 / 3, 1.0), ui_weight_colour(&th, -1.0 / 3, 1.0));
+    assert_int_equal(at(25, 8)->ch, ' ');   /* 3 inputs: 6 rows */
+
+    /* no room to grow (2 heatmap rows for 3 inputs): 2 columns a neuron and 2 inputs a row as before */
+    clear();
+    ui_network_panel(&g, ui_rect_make(0, 0, 44, 5), &snap, &v, &th);
+    assert_cell(0, 2, 0x2580, 39, 214);
+    assert_cell(2, 2, 0x2580, 130, 25);
+    assert_cell(9, 2, 0x2580, ui_weight_colour(&th, -1.0, 1.0), ui_weight_colour(&th, -1.0 / 3, 1.0));
 
     /* the selection moves to layer 2 */
     v.net_layer = 1;
