@@ -319,8 +319,8 @@ static void test_confusion_cell_lists_its_rows(void **state)
     cv->draw(&g, ui_rect_make(0, 0, 80, 14), &m);
     assert_true(row_has(10, "actual versicolor, predicted virginica: 3 test rows, \xe2\x97\x86 in the Boundary (6)"));
     clear();   /* taller: the whole list under the matrix */
-    cv->draw(&g, ui_rect_make(0, 0, 60, 20), &m);
-    assert_true(row_has(17, "    73       4.5       1.7"));
+    cv->draw(&g, ui_rect_make(0, 0, 60, 24), &m);
+    assert_true(row_has(23, "    73       4.5       1.7"));
     /* Left: predicted versicolor; the worker has not answered yet, so no rows are listed */
     memset(&in, 0, sizeof in);
     cv->key(&v, &m, (ui_cmd){UI_ACT_LEFT, 0}, &in);
