@@ -115,7 +115,7 @@ void ui_app_left_need(const ui_app *a, int need[3])
     /* the input line, the column heads, the layers, the frame */
     need[UI_P_ARCH] = a->draft.n_layers + 4;
     if (a->focus == UI_P_ARCH)
-        need[UI_P_ARCH] += ui_wrap_lines(ui_arch_hints[0], w) + ui_wrap_lines(ui_arch_hints[1], w);
+        need[UI_P_ARCH] += ui_wrap_lines(ui_arch_hint(0, w), w) + ui_wrap_lines(ui_arch_hint(1, w), w);
     if (a->focus == UI_P_ARCH && need[UI_P_ARCH] < 10)
         need[UI_P_ARCH] = 10;   /* the panel shows its hints from 8 rows inside */
 }
@@ -253,6 +253,36 @@ void ui_app_pin(ui_app *a)
 
 // --- the frame ----------------------------------------------------------------------------------
 
+/* A collapsed panel's line shows its title and then its summary ("adam lr 0.01, batch 16, 60 epochs") in
+ * room columns (the gap between them aside): the summary keeps the whole clauses that fit; when not even
+ * its first fits, the title gives up columns (cut with an ellipsis) so the first clause shows whole
+ * (at 80 columns "adam lr ..." lost its value). Cuts sum; returns the columns for the title. */
+static int collapsed_fit(const char *title, char *sum, int room)
+{
+    int tw = ui_utf8_width(title);
+    if (tw + ui_utf8_width(sum) <= room)
+        return tw;
+    char *cut = NULL;
+    for (char *c = strstr(sum, ", "); c; c = strstr(c + 2, ", ")) {
+        char keep = *c;
+        *c = 0;
+        bool fits = tw + ui_utf8_width(sum) <= room;
+        *c = keep;
+        if (!fits)
+            break;
+        cut = c;
+    }
+    if (cut) {
+        *cut = 0;
+        return tw;
+    }
+    char *first = strstr(sum, ", ");
+    if (first)
+        *first = 0;
+    int left = room - ui_utf8_width(sum);
+    return left >= 5 ? left : tw;   /* "3 Hy…" at least; else the summary is cut as before */
+}
+
 static void draw_panel(ui_app *a, const ui_model *m, int p)
 {
     ui_rect r = a->lay.panel[p];
@@ -277,7 +307,8 @@ static void draw_panel(ui_app *a, const ui_model *m, int p)
         ui_grid_fill(g, r, th->utf8 ? 0x2500 : '-', border);
         int x = r.x + 1;
         x += ui_grid_text(g, x, r.y, r.w - 2, th->utf8 ? " \xe2\x96\xb8 " : " > ", border);
-        x += ui_grid_text(g, x, r.y, r.x + r.w - 1 - x, t, title);
+        int tw = collapsed_fit(t, sum, r.x + r.w - 2 - x - 2);
+        x += ui_grid_text(g, x, r.y, tw < r.x + r.w - 1 - x ? tw : r.x + r.w - 1 - x, t, title);
         x += ui_grid_text(g, x, r.y, r.x + r.w - 1 - x, "  ", border);
         x += ui_grid_text(g, x, r.y, r.x + r.w - 2 - x, sum, ui_st(th, UI_R_DIM));
         ui_grid_put(g, x, r.y, ' ', border);
@@ -412,7 +443,7 @@ int ui_run(const char *preset, const ui_options *opt)
     }
     char runs[NN_PATH_MAX];   /* every run leaves a record in the runs folder (core/record.h) */
     if (!a->opt.no_record && nn_record_default_dir(runs, sizeof runs))
-        ui_worker_record(a->w, runs);
+        a->recording = ui_worker_record(a->w, runs);
     SCREEN *scr = ui_term_start(&a->th, &a->opt);
     ui_blit_reset();
     if (scr) {

@@ -74,6 +74,7 @@ typedef struct ui_app {
     /* a yes/no question, and what to do on yes */
     ui_confirm_kind confirm;
     char confirm_text[256];
+    bool recording;                     /* runs are recorded (ui_worker_record): the quit question says so */
     nn_preset pending;                  /* APPLY/LOAD: the preset to load on yes */
     nn_preset save;                     /* w: the name and description its prompts collect */
     nn_preset_origin pending_origin;    /* LOAD: what the name held */

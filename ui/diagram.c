@@ -167,9 +167,12 @@ void ui_net_diagram(ui_grid *g, ui_rect r, const ui_snapshot *s, int sel_layer, 
     x += ui_grid_printf(g, x, r.y, r.w, dim, "epoch %d  ", s->net.epoch);
     if (picked && xe - x < legend_w + (int)strlen(pb) + 15) {
         /* no room for the legend */
-    } else if (mono) {
-        x += ui_grid_text(g, x, r.y, xe - x, th->utf8 ? "\xe2\xa3\xbf solid positive  \xe2\xa1\x81 dotted negative"
-                                                       : "* edges: solid positive, dotted negative", txt);
+    } else if (mono) {   /* the short form where the long one would be cut ("dotted negat..." at 80 columns) */
+        const char *lg = th->utf8 ? "\xe2\xa3\xbf solid positive  \xe2\xa1\x81 dotted negative"
+                                  : "* edges: solid positive, dotted negative";
+        if (ui_utf8_width(lg) > xe - x)
+            lg = th->utf8 ? "\xe2\xa3\xbf positive  \xe2\xa1\x81 negative" : "edges: solid +, dotted -";
+        x += ui_grid_text(g, x, r.y, xe - x, lg, txt);
     } else {
         const char *sq = th->utf8 ? "\xe2\x96\xa0" : "#";
         ui_style neg = {ui_weight_colour(th, -1, 1), -1, 0}, pos = {ui_weight_colour(th, 1, 1), -1, 0};

@@ -14,7 +14,7 @@ static int digits(long v)
 /* The matrix's columns in r: the name column's width *nw, each cell's *cw columns and *ch rows; the
  * largest count. A cell is one row, as wide as its count, until r has rows to spare beyond the summary,
  * the matrix, a blank line and the metrics table: then up to 3 rows a cell, 6 columns a row of it
- * (about square on a terminal's cells) while the width allows. */
+ * while the width allows, and more rows (up to 8) while it stays twice as many columns wide. */
 static int layout(ui_rect r, const int *cm, int k, const char (*names)[NN_NAME_MAX], int *nw_out, int *cw_out,
                   int *ch_out)
 {
@@ -33,8 +33,17 @@ static int layout(ui_rect r, const int *cm, int k, const char (*names)[NN_NAME_M
     int cw = digits(maxc) + 2;
     if (cw < 4) cw = 4;
     int ch = 1 + (r.h - (2 + k) - (2 + k)) / k;
+    /* beyond 3 rows a cell (a tall view, 220x60, was half empty) only while the cell stays at least
+     * twice as many columns wide (a terminal cell is about twice as tall as wide), and with a row
+     * kept for the line under the metrics' sparklines */
+    int chmax = (r.w - nw - 1) / k / 2;
+    if (chmax > 8) chmax = 8;
+    if (ch > 3) {
+        ch = 1 + (r.h - (2 + k) - (3 + k)) / k;
+        if (ch > chmax) ch = chmax;
+        if (ch < 3) ch = 3;
+    }
     if (ch < 1) ch = 1;
-    if (ch > 3) ch = 3;
     if (ch > 1 && cw < 6 * ch)
         cw = (r.w - nw - 1) / k < 6 * ch ? (r.w - nw - 1) / k : 6 * ch;
     if (cw < digits(maxc) + 2)
@@ -82,6 +91,16 @@ int ui_heatmap_metrics_at(ui_rect r, const int *cm, int k, const char (*names)[N
         y++;
     *x_end = r.x + nw + 30;
     return y + 1;
+}
+
+int ui_heatmap_matrix_end(ui_rect r, const int *cm, int k, const char (*names)[NN_NAME_MAX])
+{
+    if (k <= 0 || r.w < 10)
+        return r.y;
+    int nw, cw, ch;
+    layout(r, cm, k, names, &nw, &cw, &ch);
+    int y = r.y + 2 + k * ch;
+    return y < r.y + r.h ? y : r.y + r.h;
 }
 
 void ui_heatmap_mark(ui_grid *g, ui_rect r, const int *cm, int k, const char (*names)[NN_NAME_MAX], int a, int p)

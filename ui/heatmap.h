@@ -19,6 +19,8 @@ bool ui_heatmap_cell_at(ui_rect r, const int *cm, int k, const char (*names)[NN_
 /* The row of the first class of the metrics table ui_heatmap_confusion draws in r (-1: none) and,
  * in *x_end, the column after its numbers. */
 int ui_heatmap_metrics_at(ui_rect r, const int *cm, int k, const char (*names)[NN_NAME_MAX], int *x_end);
+/* The row after the matrix's last row in r (at most r's end), as ui_heatmap_confusion lays it out. */
+int ui_heatmap_matrix_end(ui_rect r, const int *cm, int k, const char (*names)[NN_NAME_MAX]);
 /* Marks cell (a, p) of the matrix drawn in r: its cells' attributes reversed. */
 void ui_heatmap_mark(ui_grid *g, ui_rect r, const int *cm, int k, const char (*names)[NN_NAME_MAX], int a, int p);
 

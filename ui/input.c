@@ -152,13 +152,16 @@ static void on_mouse(ui_app *a)
 static void quit_key(ui_app *a)
 {
     const ui_snapshot *s = &a->snap;
-    /* a run that goes on, or one paused part way, is lost on quitting: ask */
+    /* a run that goes on, or one paused part way, ends on quitting: ask. Its record (when the trainer
+     * records and it trained an epoch) is written then, so say what is kept */
     if (s->state == UI_RUN_RUNNING || s->state == UI_RUN_LOADING || s->state == UI_RUN_PAUSED) {
         a->confirm = UI_CONFIRM_QUIT;
         a->confirm_back = UI_MODE_NORMAL;
         snprintf(a->confirm_text, sizeof a->confirm_text, "%s",
-                 s->state == UI_RUN_PAUSED ? "Training is paused; quitting loses the run. Quit nnterm?"
-                                           : "Training is running. Quit nnterm?");
+                 s->state != UI_RUN_PAUSED ? "Training is running. Quit nnterm?"
+                 : a->recording && s->epoch > 0
+                     ? "Training is paused; quitting ends the run (record kept). Quit nnterm?"
+                     : "Training is paused; quitting ends the run (not recorded). Quit nnterm?");
         a->mode = UI_MODE_CONFIRM;
     } else {
         a->quit = true;

@@ -211,8 +211,9 @@ typedef struct {
     ui_views *shared;                   /* the state used instead of views (the second slot), or NULL */
 } ui_slot_panel;
 
-/* The Architecture panel's two hints under the layers while it has the focus. */
-extern const char *const ui_arch_hints[2];
+/* The Architecture panel's two hints under the layers while it has the focus (i 0 or 1), for w columns:
+ * the keys in a shorter form where the wide one would wrap ("K/J" and "move" split at 80 columns). */
+const char *ui_arch_hint(int i, int w);
 
 extern const ui_panel_class ui_dataset_class, ui_hparams_class, ui_arch_class, ui_loss_class, ui_slot_class;
 

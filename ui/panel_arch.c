@@ -135,7 +135,7 @@ static void draw(const ui_panel *p, ui_grid *g, ui_rect r, const ui_model *m)
         if (used < 2 && a->col == 1)
             ui_grid_wrap(g, r.x, y + used, r.w, ye - y - used, hint, dim);
     } else if (focused) {
-        const char *const *hints = ui_arch_hints;
+        const char *const hints[2] = {ui_arch_hint(0, r.w), ui_arch_hint(1, r.w)};
         int need = ui_wrap_lines(hints[0], r.w) + ui_wrap_lines(hints[1], r.w);
         y = ye - need < yl ? yl : ye - need;
         if (y > ye - 2)
@@ -145,8 +145,13 @@ static void draw(const ui_panel *p, ui_grid *g, ui_rect r, const ui_model *m)
     }
 }
 
-const char *const ui_arch_hints[2] = {"Enter edit  a add  d remove  K/J move",
-                                      "last layer = output (* = auto)"};
+const char *ui_arch_hint(int i, int w)
+{
+    static const char *const wide = "Enter edit  a add  d remove  K/J move";
+    if (i != 0)
+        return "last layer = output (* = auto)";
+    return ui_utf8_width(wide) <= w ? wide : "Enter edit a add d del K/J move";   /* whole at 80 columns */
+}
 
 /* The layers of next, if the engine accepts them, as an APPLY intent; else its message. */
 static unsigned apply_layers(ui_arch_panel *a, ui_intent *out)

@@ -347,8 +347,8 @@ void ui_boundary_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_vie
             }
         }
     }
-    if (hard && s->boundary.kind == UI_VIEW_BOUNDARY)
-        ui_grid_text(g, x, r.y, xe - x, "  hard regions (d)", dim);
+    if (hard && s->boundary.kind == UI_VIEW_BOUNDARY)   /* whole, or shorter ("hard regi..." at 80 columns) */
+        ui_grid_text(g, x, r.y, xe - x, xe - x >= 18 ? "  hard regions (d)" : xe - x >= 10 ? "  hard (d)" : "", dim);
     char xb[NN_NAME_MAX + 8], yb[NN_NAME_MAX + 8];
     const char *xname = s->boundary.names[0][0] ? s->boundary.names[0] : s->info.feature_names[0];
     const char *yname = s->boundary.names[1][0] ? s->boundary.names[1] : s->info.feature_names[1];
@@ -429,8 +429,8 @@ static unsigned key(ui_views *v, const ui_model *m, ui_cmd c, ui_intent *out)
     }
     if (c.act == UI_ACT_DISCRETIZE) {
         v->hard_regions = !v->hard_regions;
-        return ui_intent_message(out, false, "%s", v->hard_regions ? "Boundary: hard class regions (d: confidence shading)"
-                                                                    : "Boundary: shaded by confidence (d: hard regions)");
+        return ui_intent_message(out, false, "%s", v->hard_regions ? "Boundary: hard class regions (d: shading)"
+                                                                    : "Boundary: shaded by confidence (d: hard)");
     }
     if (!can_choose(s) || s->boundary.kind == UI_VIEW_NONE) {
         if (c.act == UI_ACT_LEFT || c.act == UI_ACT_RIGHT || c.act == UI_ACT_UP || c.act == UI_ACT_DOWN)

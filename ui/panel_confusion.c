@@ -149,14 +149,21 @@ static void class_sparklines(ui_grid *g, ui_rect a, const ui_snapshot *s, const 
     }
 }
 
-/* Where the matrix goes in the view's rectangle r: below a line saying which epoch when there is room. */
+/* Rows the selected cell's list wants under the matrix: its line, the table's head, two rows. */
+#define CELL_ROWS_MIN 4
+
+/* Where the matrix goes in the view's rectangle r: below a line saying which epoch when there is room.
+ * A selected cell's rows go under the matrix, in place of the metrics table, with the matrix as large
+ * as without a selection; only where that leaves fewer than CELL_ROWS_MIN rows (and a blank) for
+ * them does the matrix shrink to one row a class (the summary, the head and k rows). */
 static ui_rect matrix_area(ui_rect r, const ui_snapshot *s, bool selected)
 {
     int k = s->info.k;
     bool room = r.h >= k + 7 + k;
     ui_rect a = ui_rect_make(r.x, r.y + room, r.w, r.h - room);
-    if (selected && a.h > k + 2)
-        a.h = k + 2;   /* the summary, the head and k rows; the cell's rows below */
+    const char (*names)[NN_NAME_MAX] = (const char (*)[NN_NAME_MAX])s->info.class_names;
+    if (selected && a.h > k + 2 && a.y + a.h - ui_heatmap_matrix_end(a, s->eval.confusion, k, names) < CELL_ROWS_MIN + 1)
+        a.h = k + 2;
     return a;
 }
 
@@ -201,8 +208,10 @@ static void draw(ui_grid *g, ui_rect r, const ui_model *m)
             class_sparklines(g, a, s, th);
         if (sel) {
             ui_heatmap_mark(g, a, s->eval.confusion, s->info.k, names, v->cell_a, v->cell_p);
+            int me = ui_heatmap_matrix_end(a, s->eval.confusion, s->info.k, names);
+            ui_grid_fill(g, ui_rect_make(r.x, me, r.w, r.y + r.h - me), ' ', ui_st(th, UI_R_TEXT));   /* the metrics' rows */
             if (s->eval.cell_a == v->cell_a && s->eval.cell_p == v->cell_p)
-                cell_rows(g, ui_rect_make(r.x, a.y + a.h + 1, r.w, r.y + r.h - a.y - a.h - 1), s, th);
+                cell_rows(g, ui_rect_make(r.x, me + 1, r.w, r.y + r.h - me - 1), s, th);
         }
         return;
     }

@@ -127,12 +127,19 @@ static void draw(const ui_panel *p, ui_grid *g, ui_rect r, const ui_model *m)
     int ev = markers(m, g, cr, total);
     if (acc_line) {
         const nn_epoch_stats *e = edited ? &sn->edit : &m->hist[n - 1];
-        const char *what = m->snap->info.task == NN_TASK_REGRESSION ? "R2" : "acc";
+        bool reg = m->snap->info.task == NN_TASK_REGRESSION;
+        char pct[3][16];   /* accuracy as a percent with one decimal, as the status bar and the views show it */
+        const double acc[3] = {e->train_acc, e->val_acc, e->test_acc};
+        for (int k = 0; k < 3; k++)
+            if (!isfinite(acc[k]))
+                snprintf(pct[k], sizeof pct[k], "-");
+            else
+                snprintf(pct[k], sizeof pct[k], reg ? "%.3f" : "%.1f%%", reg ? acc[k] : 100.0 * acc[k]);
         int x = r.x, xe = r.x + r.w, y = r.y + r.h - 1;
         x += ui_grid_printf(g, x, y, r.w, ui_st(m->th, UI_R_DIM),
-                            r.w >= 56 && ev < 0 ? "%s  train %.3f  val %.3f  test %.3f   lr %.3g"
-                                                : "%s  train %.3f  val %.3f  test %.3f",
-                            what, e->train_acc, e->val_acc, e->test_acc, e->lr);
+                            r.w >= 60 && ev < 0 ? "%s  train %s  val %s  test %s   lr %.3g"
+                                                : "%s  train %s  val %s  test %s",
+                            reg ? "R2" : "acc", pct[0], pct[1], pct[2], e->lr);
         if (ev >= 0 && xe - x > 12) {
             x += ui_grid_text(g, x, y, xe - x, m->th->utf8 ? "  \xe2\x96\xb2 " : "  ^ ", ui_st(m->th, UI_R_WARN));
             const ui_event *le = &m->snap->events.list[ev];

@@ -49,7 +49,8 @@ void ui_weights_raster(ui_grid *g, ui_rect r, const float *w, int rows, int cols
         cw = 1;
     int dcols = cols * cw <= r.w ? cols : r.w;          /* displayed columns (sampled if too many) */
     int prow = half ? 2 * r.h : r.h;                     /* pixel rows available */
-    int drows = rows < prow ? rows : prow;               /* displayed pixel rows */
+    int drows = rows <= prow ? rows * (prow / rows) : prow;   /* displayed pixel rows: each input the same
+                                                                 whole number of them, or sampled */
     int cells = half ? (drows + 1) / 2 : drows;
     for (int cy = 0; cy < cells; cy++)
         for (int dc = 0; dc < dcols; dc++) {
@@ -142,14 +143,28 @@ static void pick_line(ui_grid *g, int x, int y, int xe, const ui_snapshot *s, in
         input_name(src, sizeof src, s, l, i, true, th->utf8);
         snprintf(from, sizeof from, "%s%s%d", src, th->utf8 ? "\xe2\x86\x92" : "->", j);
     }
+    num(b, sizeof b, (double)w);
+    /* the keys, in the longest form that fits; where none does, "x1->3" gives way first (the name
+     * says it too): at 80 columns the line had no room for [ ] and Esc */
+    static const char *const keys[] = {"  Enter: new value  [ ]: next  Esc: done", "  Enter edit  [ ] Esc",
+                                       "  Enter [ ] Esc"};
+    int fixed = 2 + (int)strlen(name) + (int)strlen(b) + 2, fw = ui_utf8_width(from) + 2;
+    const char *k = "";
+    bool show_from = true;
+    for (int t = 0; t < 3 && !*k; t++)
+        for (int f = 1; f >= 0 && !*k; f--)
+            if (x + fixed + f * fw + (int)strlen(keys[t]) <= xe) {
+                k = keys[t];
+                show_from = f == 1;
+            }
     x += ui_grid_text(g, x, y, xe - x, th->utf8 ? "\xe2\x96\xb6 " : "> ", ui_st(th, UI_R_WARN));
     x += ui_grid_text(g, x, y, xe - x, name, lab);
-    x += ui_grid_printf(g, x, y, xe - x, dim, " %s ", from);
-    num(b, sizeof b, (double)w);
+    if (show_from)
+        x += ui_grid_printf(g, x, y, xe - x, dim, " %s ", from);
+    else
+        x += ui_grid_text(g, x, y, xe - x, " ", dim);
     x += ui_grid_printf(g, x, y, xe - x, sel, " %s ", b);
-    int left = xe - x;
-    ui_grid_text(g, x, y, left, left >= 40 ? "  Enter: new value  [ ]: next  Esc: done"
-                                : left >= 14 ? "  Enter: edit" : "", dim);
+    ui_grid_text(g, x, y, xe - x, k, dim);
 }
 
 /* The selected neuron: bias, activation statistics and incoming weights (largest first). */
@@ -270,6 +285,8 @@ typedef struct {
     bool marker;                   /* a row for the marker under the heatmaps */
     int first, last;               /* layers shown: [first, last) */
     int x[NN_MAX_LAYERS], bw[NN_MAX_LAYERS], hw[NN_MAX_LAYERS];   /* block x, width, heatmap width */
+    int scale;                     /* columns a neuron takes, halved (1: 2 columns); an input takes up
+                                      to 2 x scale pixel rows, the same in every layer */
 } net_layout;
 
 static void layout(net_layout *L, const ui_snapshot *s, ui_rect r, int sl)
@@ -282,16 +299,30 @@ static void layout(net_layout *L, const ui_snapshot *s, ui_rect r, int sl)
     L->marker = L->hh >= 1;
     if (!L->marker)
         L->hh = bottom - L->top - 1;
-    /* each layer 2 columns a neuron (at least 8 for its label); squeezed to fit, never below 8 */
+    /* each layer 2 x scale columns a neuron (at least 8 for its label); squeezed to fit, never below 8.
+     * scale > 1 when the layers are small for the area (xor at 220x60 filled 6 of 31 rows): the largest
+     * whole number that fits every layer across and the tallest's inputs down (scale pixel rows each) */
     int nl = s->info.n_layers < NN_MAX_LAYERS ? s->info.n_layers : NN_MAX_LAYERS, avail = r.w - (nl - 1);
+    int maxrows = 1;
+    for (int l = 0; l < nl; l++)
+        maxrows = s->net.rows[l] > maxrows ? s->net.rows[l] : maxrows;
+    L->scale = 1;
+    for (int k = 2; k <= 8 && k * maxrows <= 2 * L->hh; k++) {   /* half-block pixels down */
+        int w = 0;
+        for (int l = 0; l < nl; l++)
+            w += s->net.cols[l] * 2 * k > 8 ? s->net.cols[l] * 2 * k : 8;
+        if (w > avail)
+            break;
+        L->scale = k;
+    }
     int want = 0, extra = 0;
     for (int l = 0; l < nl; l++) {
-        int bw = s->net.cols[l] * 2 > 8 ? s->net.cols[l] * 2 : 8;
+        int bw = s->net.cols[l] * 2 * L->scale > 8 ? s->net.cols[l] * 2 * L->scale : 8;
         want += bw;
         extra += bw - 8;
     }
     for (int l = 0; l < nl; l++) {
-        int bw = s->net.cols[l] * 2 > 8 ? s->net.cols[l] * 2 : 8;
+        int bw = s->net.cols[l] * 2 * L->scale > 8 ? s->net.cols[l] * 2 * L->scale : 8;
         if (want > avail && extra > 0) {
             int over = want - avail;
             bw -= (int)(((long)(bw - 8) * over + extra - 1) / extra);
@@ -410,6 +441,10 @@ void ui_network_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_view
         return;
     if (L.first > 0)
         ui_grid_text(g, r.x, L.top + 1, 2, "< ", ui_st(th, UI_R_WARN));
+    bool half = th->utf8 && th->level != UI_COLOR_MONO;   /* as ui_weights_raster draws */
+    int maxrows = 1;
+    for (int l = 0; l < s->info.n_layers && l < NN_MAX_LAYERS; l++)
+        maxrows = s->net.rows[l] > maxrows ? s->net.rows[l] : maxrows;
     for (int l = L.first; l < L.last; l++) {
         int cols = s->net.cols[l], x0 = L.x[l], hw = L.hw[l];
         bool sel = l == sl;
@@ -419,7 +454,15 @@ void ui_network_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_view
         if (!th->utf8)
             snprintf(t, sizeof t, "%s%d %d>%d", sel ? ">" : "", l + 1, s->info.layers[l].in, s->info.layers[l].out);
         ui_text_cols(g, x0, L.top, L.bw[l], t, sel ? ui_st(th, UI_R_TITLE_FOCUS) : lab);
-        ui_weights_raster(g, ui_rect_make(x0, L.top + 1, hw, L.hh), s->net.w[l], s->net.rows[l], cols,
+        /* every layer's inputs the same height: up to square blocks (2 x scale columns, as many
+         * half-block pixels) where the tallest layer leaves room, so the layers stay comparable */
+        int px = half ? 2 * L.hh : L.hh, f = px / maxrows;
+        if (f > 2 * L.scale)
+            f = 2 * L.scale;
+        if (f < 1)
+            f = 1;
+        int rows = s->net.rows[l], hh = rows * f <= px ? (half ? (rows * f + 1) / 2 : rows * f) : L.hh;
+        ui_weights_raster(g, ui_rect_make(x0, L.top + 1, hw, hh), s->net.w[l], rows, cols,
                           (double)s->net.wmax[l], th);
         /* marker under the selected neuron */
         if (sel && L.marker) {

@@ -51,9 +51,12 @@ int ui_view_default(const nn_preset *draft, const ui_snapshot *s)
     return UI_V_CONFUSION;
 }
 
-/* Columns the title strip leaves free at the right of the top border when it cannot show every tab:
- * room for the experiment's name (ui_name_draw wants a run of 8 border glyphs). */
+/* Columns the title strip leaves free at the right of the top border when it cannot show every tab and
+ * the slot's border is the screen's top row: room for the experiment's name (ui_name_draw wants a run
+ * of 8 border glyphs there). */
 #define TAB_NAME_ROOM 12
+/* What ends the strip when a tab is left out: the key that steps through every view. */
+#define TAB_MORE "v: views "
 
 int ui_view_pair(int v, const ui_snapshot *s)
 {
@@ -79,9 +82,10 @@ int ui_view_pair(int v, const ui_snapshot *s)
 
 /* Where the title strip puts each view's tab on the slot's top border: x0[v]..x1[v] (x1
  * exclusive; x0 == x1 for the current view, whose title the box drew, and for a tab left out).
- * Every tab when they all fit; else the first ones that fit with TAB_NAME_ROOM columns to spare (the
- * others are a key or v away). Returns false when only " v: views " fits. */
-static bool tab_layout(int view, ui_rect fr, int *x0, int *x1)
+ * Every tab when they all fit; else the first ones that fit with room for TAB_MORE after them at *xm
+ * (and, on the screen's top row, TAB_NAME_ROOM columns to spare), so a student sees there are more
+ * (*xm < 0 when every tab shows). Returns false when only " v: views " fits. */
+static bool tab_layout(int view, ui_rect fr, int *x0, int *x1, int *xm)
 {
     char cur[64];
     snprintf(cur, sizeof cur, "%s %s", ui_view_key(view), ui_view_title(view));
@@ -92,8 +96,9 @@ static bool tab_layout(int view, ui_rect fr, int *x0, int *x1)
     int x = fr.x + 2 + (int)strlen(cur) + 2;   /* after the title the box drew */
     for (int v = 0; v < UI_V_COUNT; v++)
         x0[v] = x1[v] = x;
-    bool all = need + 4 + TAB_NAME_ROOM <= fr.w;
-    int xe = all ? fr.x + fr.w : fr.x + fr.w - 2 - TAB_NAME_ROOM, start = x;
+    int room = fr.y == 0 ? TAB_NAME_ROOM : 0;
+    bool all = need + 4 + room <= fr.w;
+    int xe = all ? fr.x + fr.w : fr.x + fr.w - 2 - room - (int)strlen(TAB_MORE), start = x;
     x++;
     int shown = 0;
     for (int v = 0; v < UI_V_COUNT; v++) {
@@ -107,6 +112,7 @@ static bool tab_layout(int view, ui_rect fr, int *x0, int *x1)
         x1[v] = x;
         shown++;
     }
+    *xm = all ? -1 : x;
     if (all || shown >= 3)
         return true;
     for (int v = 0; v < UI_V_COUNT; v++)   /* too few: " v: views " after the title */
@@ -116,8 +122,8 @@ static bool tab_layout(int view, ui_rect fr, int *x0, int *x1)
 
 int ui_view_tab_at(int view, ui_rect fr, int x)
 {
-    int x0[UI_V_COUNT], x1[UI_V_COUNT];
-    if (!tab_layout(view, fr, x0, x1))
+    int x0[UI_V_COUNT], x1[UI_V_COUNT], xm;
+    if (!tab_layout(view, fr, x0, x1, &xm))
         return -1;
     for (int v = 0; v < UI_V_COUNT; v++)
         if (x >= x0[v] && x < x1[v])
@@ -128,10 +134,10 @@ int ui_view_tab_at(int view, ui_rect fr, int x)
 void ui_view_tabs(ui_grid *g, ui_rect fr, int view, const ui_theme *th, ui_style border)
 {
     /* "╭ 6 Boundary ─ 5 Conf 7 Net 8 Health 9 Step 0 Race i Lesson ─╮" when it fits */
-    int x0[UI_V_COUNT], x1[UI_V_COUNT];
+    int x0[UI_V_COUNT], x1[UI_V_COUNT], xm;
     ui_style key = ui_st(th, UI_R_LABEL), dim = ui_st(th, UI_R_DIM);
     int xe = fr.x + fr.w - 2;
-    if (!tab_layout(view, fr, x0, x1)) {
+    if (!tab_layout(view, fr, x0, x1, &xm)) {
         int x = x0[0];
         if (x + 8 < xe)
             ui_grid_text(g, x, fr.y, xe - x, " v: views ", dim);
@@ -145,6 +151,8 @@ void ui_view_tabs(ui_grid *g, ui_rect fr, int view, const ui_theme *th, ui_style
         x += ui_grid_text(g, x, fr.y, xe - x, ui_view_key(v), key);
         ui_grid_printf(g, x, fr.y, xe - x, dim, " %s ", table[v]->tab);
     }
+    if (xm >= 0)   /* some tabs left out: say how to reach them */
+        ui_grid_text(g, xm, fr.y, xe - xm, TAB_MORE, dim);
 }
 
 void ui_view2_hint(ui_grid *g, ui_rect fr, int view, const ui_theme *th)

@@ -45,7 +45,7 @@ for w in 85 100 120; do
   done
   [ -n "$pos" ] || fail "never saw the running status bar"
   keys Space; wait_for 'PAUSED'; wait_for 'Space Resume'
-  keys q; wait_for 'Training is paused; quitting loses the run\. Quit nnterm\?'
+  keys q; wait_for 'Training is paused; quitting ends the run \(not recorded\)\. Quit nnterm\?'
   keys n; wait_gone 'Quit nnterm'; wait_for 'PAUSED'
   [ -s "$TMP/rc" ] && fail "q while PAUSED quit at once"
   keys q; wait_for 'Quit nnterm\?'; keys y; wait_rc

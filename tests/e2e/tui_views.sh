@@ -140,10 +140,11 @@ wait_for 'actual [a-z]+, predicted [a-z]+: [0-9]+ test rows?'
 wait_for '^.{39}   row sepal_len sepal_wid petal_len petal_wid'
 keys 6; wait_for '\x{25C6} [0-9]+ test rows?: actual'
 step "5, Down: the commonest mistake's rows (row numbers, values in cm); 6 marks them"
-# a click (X10 report) on the matrix (a cell is selected: cells of one row, the rows listed under
-# them): virginica's row (21), versicolor's column (54..57)
+# a click (X10 report) on the matrix (a cell is selected: the cells keep their 4 rows by 23 columns, the
+# rows listed under them): virginica's rows (27..30), versicolor's columns (73..95). (Not row 26: its
+# X10 byte is ';', which ends a tmux command.)
 keys 5; wait_for 'test split after epoch 2'
-click 55 21; wait_for 'actual virginica, predicted versicolor: [0-9]+ test rows?'
+click 80 28; wait_for 'actual virginica, predicted versicolor: [0-9]+ test rows?'
 keys Enter; wait_gone 'actual virginica, predicted'
 step "a click on a cell selects it; Enter lets go"
 quit

@@ -84,7 +84,7 @@ static void test_loss_chart_marks_live_changes(void **state)
     loss_draw(ui_rect_make(0, 0, 60, 12));
     /* the plot starts at column 8, the x axis is on row 9: epoch 2.5 of 10 is dot 17 of 104 */
     const ui_cell *m = ui_grid_cat(&g, 16, 9);
-    assert_true(row_has(11, "\xe2\x96\xb2 lr 0.1 -> 0.2 (e\xe2\x80\xa6"));   /* cut at the panel's edge, with an ellipsis */
+    assert_true(row_has(11, "\xe2\x96\xb2 lr 0.1 -> 0.2 (epoc\xe2\x80\xa6"));   /* cut at the panel's edge, with an ellipsis */
     assert_int_equal(ui_grid_cat(&g, 60, 11)->ch, ' ');
     assert_int_equal(m->ch, 0x25B2);
     assert_int_equal(m->fg, ui_st(&app.th, UI_R_WARN).fg);
@@ -104,6 +104,20 @@ static void test_loss_chart_marks_live_changes(void **state)
     loss_draw(ui_rect_make(0, 0, 60, 12));
     assert_int_equal(ui_grid_cat(&g, 16, 9)->ch, 0x2500);
     assert_false(row_has(11, "lr 0.1 -> 0.2"));
+
+    /* accuracy as a percent with one decimal, rounded as the Compare view and the status bar do
+     * (0.9625 read 0.963 here and 96.2% there) */
+    app.snap.info.task = NN_TASK_CLASSIFICATION;
+    app.hist[3].train_acc = 0.8476;
+    app.hist[3].val_acc = (double)NAN;
+    app.hist[3].test_acc = 0.9625;
+    app.hist[3].lr = 0.03;
+    ui_grid_clear(&g, ui_st(&app.th, UI_R_TEXT));
+    loss_draw(ui_rect_make(0, 0, 60, 12));
+    assert_true(row_has(11, "acc  train 84.8%  val -  test 96.2%   lr 0.03"));
+    ui_grid_clear(&g, ui_st(&app.th, UI_R_TEXT));
+    loss_draw(ui_rect_make(0, 0, 44, 12));   /* the 80x24 Loss panel: no lr, every figure whole */
+    assert_true(row_has(11, "acc  train 84.8%  val -  test 96.2% "));
 }
 
 /* A new run keeps the last one's curves as the ghost when it is of the same preset (reset, new
@@ -211,16 +225,31 @@ static void test_slot_title_strip_and_default_view(void **state)
     assert_int_equal(ui_view_tab_at(app.slot.view, fr, 67), UI_V_COMPARE);
     assert_int_equal(ui_view_tab_at(app.slot.view, fr, 73), UI_V_LESSON);
     assert_int_equal(ui_view_tab_at(app.slot.view, fr, 81), -1);
-    /* narrower: the first tabs that fit with room for the experiment's name at the right */
+    /* narrower: the first tabs that fit, then "v: views" so a student knows there are more (on the
+     * screen's top row also room for the experiment's name at the right) */
     fr.w = 82;
     ui_grid_clear(&g, ui_st(&app.th, UI_R_TEXT));
     ui_grid_box(&g, fr, "8 Health", ui_st(&app.th, UI_R_BORDER), ui_st(&app.th, UI_R_TITLE), false);
     ui_view_tabs(&g, fr, app.slot.view, &app.th, ui_st(&app.th, UI_R_BORDER));
-    assert_true(row_has(0, "8 Health \xe2\x94\x80 5 Conf 6 Bound n Neur 7 Net p Samp 9 Step 0 Race c Cmp \xe2\x94\x80"));
-    assert_int_equal(ui_view_tab_at(app.slot.view, fr, 67), UI_V_COMPARE);
-    assert_int_equal(ui_view_tab_at(app.slot.view, fr, 70), -1);   /* Lesson: i or v */
-    for (int x = 68; x < 81; x++)
+    assert_true(row_has(0, "8 Health \xe2\x94\x80 5 Conf 6 Bound n Neur 7 Net p Samp 9 Step v: views \xe2\x94\x80"));
+    assert_int_equal(ui_view_tab_at(app.slot.view, fr, 54), UI_V_STEP);
+    assert_int_equal(ui_view_tab_at(app.slot.view, fr, 56), -1);   /* the hint is no tab */
+    for (int x = 64; x < 81; x++)
         assert_int_equal(ui_grid_cat(&g, x, 0)->ch, 0x2500);
+    /* lower down (the 120x40 layout) the name is not on this border: the strip takes the width */
+    fr.y = 3;
+    ui_grid_clear(&g, ui_st(&app.th, UI_R_TEXT));
+    ui_grid_box(&g, fr, "8 Health", ui_st(&app.th, UI_R_BORDER), ui_st(&app.th, UI_R_TITLE), false);
+    ui_view_tabs(&g, fr, app.slot.view, &app.th, ui_st(&app.th, UI_R_BORDER));
+    assert_true(row_has(3, "8 Health \xe2\x94\x80 5 Conf 6 Bound n Neur 7 Net p Samp 9 Step 0 Race c Cmp i Lesson \xe2\x94\x80"));
+    assert_int_equal(ui_view_tab_at(app.slot.view, fr, 70), UI_V_LESSON);
+    app.slot.view = UI_V_CONFUSION;
+    ui_grid_clear(&g, ui_st(&app.th, UI_R_TEXT));
+    ui_grid_box(&g, fr, "5 Confusion", ui_st(&app.th, UI_R_BORDER), ui_st(&app.th, UI_R_TITLE), false);
+    ui_view_tabs(&g, fr, app.slot.view, &app.th, ui_st(&app.th, UI_R_BORDER));
+    assert_true(row_has(3, "5 Confusion \xe2\x94\x80 6 Bound n Neur 7 Net p Samp 8 Health 9 Step 0 Race v: views \xe2\x94\x80"));
+    app.slot.view = UI_V_HEALTH;
+    fr.y = 0;
     fr.w = 46;
     ui_grid_clear(&g, ui_st(&app.th, UI_R_TEXT));
     ui_grid_box(&g, fr, "8 Health", ui_st(&app.th, UI_R_BORDER), ui_st(&app.th, UI_R_TITLE), false);
@@ -364,6 +393,32 @@ static void test_step_after_done_says_what_goes_on(void **state)
     app.msg[0] = '\0';
     ui_app_on_key(&app, 'S');
     assert_non_null(strstr(app.msg, "the run is done"));
+}
+
+/* q while paused: quitting ends the run, and the question says whether its record is kept (the
+ * trainer records runs that trained an epoch: README "Run records"); it said the run was lost. */
+static void test_quit_question_says_what_is_kept(void **state)
+{
+    (void)state;
+    app.snap.state = UI_RUN_PAUSED;
+    app.snap.epoch = 3;
+    app.recording = true;
+    ui_app_on_key(&app, 'q');
+    assert_int_equal(app.mode, UI_MODE_CONFIRM);
+    assert_string_equal(app.confirm_text, "Training is paused; quitting ends the run (record kept). Quit nnterm?");
+    assert_true(strlen(app.confirm_text) + 6 <= 80);   /* the dialog fits 80 columns */
+    ui_app_on_key(&app, 'n');
+    assert_int_equal(app.mode, UI_MODE_NORMAL);
+    app.recording = false;   /* NNTERM_RUNS=off, --no-record */
+    ui_app_on_key(&app, 'q');
+    assert_string_equal(app.confirm_text, "Training is paused; quitting ends the run (not recorded). Quit nnterm?");
+    ui_app_on_key(&app, 'n');
+    app.recording = true;
+    app.snap.epoch = 0;   /* paused within the first epoch: a run of 0 epochs leaves no record */
+    ui_app_on_key(&app, 'q');
+    assert_non_null(strstr(app.confirm_text, "(not recorded)"));
+    ui_app_on_key(&app, 'n');
+    assert_false(app.quit);
 }
 
 /* r then Space before the worker publishes: the UI reads READY at once, so Space starts the new run
@@ -530,6 +585,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_learning_rate_keys_count_every_press, setup, teardown),
         cmocka_unit_test_setup_teardown(test_step_after_done_says_what_goes_on, setup, teardown),
         cmocka_unit_test_setup_teardown(test_space_right_after_reset_starts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_quit_question_says_what_is_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(test_race_key_asks_once_training_has_begun, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lesson_scrolls_within_its_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lesson_page_down_skips_no_line, setup, teardown),

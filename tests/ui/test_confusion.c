@@ -136,8 +136,9 @@ static void test_heatmap_numbers_the_columns_when_cut_names_collide(void **state
     ui_grid_free(&g);
 }
 
-/* Rows to spare (issue 14: the cells were small and the matrix used half the width): cells of up to 3
- * rows and 6 columns a row, the counts and the heads centred, the whole cell coloured. */
+/* Rows to spare (issue 14: the cells were small and the matrix used half the width): cells as tall as
+ * the rows allow while they stay at least twice as many columns wide (here 4 rows by 23 columns; 3 rows
+ * at most left a tall view half empty) and a row stays for the line under the sparklines, the counts and the heads centred, the whole cell coloured. */
 static void test_heatmap_cells_grow_with_the_area(void **state)
 {
     (void)state;
@@ -149,25 +150,33 @@ static void test_heatmap_cells_grow_with_the_area(void **state)
     ui_heatmap_confusion(&g, ui_rect_make(0, 0, 80, 22), cm, 3, names, &m, &th);
     char r[512];
     row(&g, 1, r);
-    assert_non_null(strstr(r, "act\\pred         setosa          versicolor        virginica"));
-    row(&g, 3, r);
-    assert_non_null(strstr(r, "setosa             10                0                 0"));
-    /* setosa's diagonal cell: columns 11..28, rows 2..4, all in the deepest colour */
-    for (int y = 2; y <= 4; y++) {
+    assert_non_null(strstr(r, "act\\pred           setosa               versicolor              virginica"));
+    row(&g, 4, r);
+    assert_non_null(strstr(r, "setosa               10                      0                      0"));
+    /* setosa's diagonal cell: columns 11..33, rows 2..5, all in the deepest colour */
+    for (int y = 2; y <= 5; y++) {
         assert_int_equal(ui_grid_at(&g, 11, y)->bg, th.heat_bg[th.heat_n - 1]);
-        assert_int_equal(ui_grid_at(&g, 28, y)->bg, th.heat_bg[th.heat_n - 1]);
+        assert_int_equal(ui_grid_at(&g, 33, y)->bg, th.heat_bg[th.heat_n - 1]);
     }
-    assert_int_equal(ui_grid_at(&g, 29, 3)->bg, th.heat_bg[0]);
-    row(&g, 6, r);
-    assert_non_null(strstr(r, "versicolor         0                 9                 1"));
+    assert_int_equal(ui_grid_at(&g, 34, 4)->bg, th.heat_bg[0]);
+    assert_int_equal(ui_grid_at(&g, 11, 6)->bg, th.heat_bg[0]);   /* versicolor's row */
+    row(&g, 8, r);
+    assert_non_null(strstr(r, "versicolor            0                      9                      1"));
     /* the metrics table after a blank line */
-    row(&g, 12, r);
+    row(&g, 14, r);
+    assert_null(strpbrk(r, "abcdefghijklmnopqrstuvwxyz0123456789"));
+    row(&g, 15, r);
     assert_non_null(strstr(r, "precision"));
+    row(&g, 18, r);
+    assert_non_null(strstr(r, "virginica"));
     /* a click on the middle of virginica/versicolor */
     int a = -1, p = -1;
-    assert_true(ui_heatmap_cell_at(ui_rect_make(0, 0, 80, 22), cm, 3, names, 35, 10, &a, &p));
+    assert_true(ui_heatmap_cell_at(ui_rect_make(0, 0, 80, 22), cm, 3, names, 45, 12, &a, &p));
     assert_int_equal(a, 2);
     assert_int_equal(p, 1);
+    /* narrower: 44 columns give 11 a class, so 4 rows still; 30 give 6, so 3 rows */
+    assert_int_equal(ui_heatmap_matrix_end(ui_rect_make(0, 0, 44, 22), cm, 3, names), 2 + 3 * 4);
+    assert_int_equal(ui_heatmap_matrix_end(ui_rect_make(0, 0, 30, 22), cm, 3, names), 2 + 3 * 3);
     ui_grid_free(&g);
 }
 

@@ -1,6 +1,6 @@
 /* Nothing cut without an ellipsis, on exact cells: the panels drawn from a real preset (no
  * terminal, no worker) at widths where their text does not fit: the Architecture panel's hints
- * wrap instead of losing "K/J move" and "(* = auto)", the activation list wraps, the Dataset
+ * take a short form or wrap instead of losing "K/J move" and "(* = auto)", the activation list wraps, the Dataset
  * panel's long values end in an ellipsis, and the preset picker shows a whole description. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -69,13 +69,19 @@ static void test_architecture_hints_wrap(void **state)
     ui_grid_clear(&g, ui_st(&app.th, UI_R_TEXT));
     ui_panel_draw(app.panel[UI_P_ARCH], &g, ui_rect_make(0, 0, 32, 12), &m);
     char b[256];
-    row(9, 0, 32, b, sizeof b);
-    assert_string_equal(b, "Enter edit  a add  d remove  K/J");
-    row(10, 0, 32, b, sizeof b);
-    assert_string_equal(b, "move");
+    row(10, 0, 32, b, sizeof b);   /* the keys in their short form, whole on one row ("K/J" and "move" were split) */
+    assert_string_equal(b, "Enter edit a add d del K/J move");
     row(11, 0, 32, b, sizeof b);
     assert_string_equal(b, "last layer = output (* = auto)");
     assert_int_equal(count_ellipses(0, 0, 32, 12), 0);
+    /* narrower still: the short form wraps between words */
+    ui_grid_clear(&g, ui_st(&app.th, UI_R_TEXT));
+    ui_panel_draw(app.panel[UI_P_ARCH], &g, ui_rect_make(0, 0, 24, 12), &m);
+    row(8, 0, 24, b, sizeof b);
+    assert_string_equal(b, "Enter edit a add d del");
+    row(9, 0, 24, b, sizeof b);
+    assert_string_equal(b, "K/J move");
+    assert_int_equal(count_ellipses(0, 8, 24, 4), 0);
     /* wide enough: the two hints in the last two rows, as before */
     ui_grid_clear(&g, ui_st(&app.th, UI_R_TEXT));
     ui_panel_draw(app.panel[UI_P_ARCH], &g, ui_rect_make(0, 0, 60, 12), &m);

@@ -452,6 +452,18 @@ static void test_diagram_nodes_edges_and_labels(void **state)
     assert_cell(28, 2, 'o', -1, -1);
     assert_cell(28, 6, '@', -1, -1);
     assert_int_equal(at(4, 3)->ch, '*');
+    /* the 80x24 view (44 columns) after epoch 10: the short legend, whole ("dotted negat..." was cut) */
+    snap.net.epoch = 12;
+    ui_rect narrow = ui_rect_make(0, 0, 44, 11);
+    for (int u = 0; u < 2; u++) {
+        ui_theme_init(&th, UI_COLOR_MONO, u == 0);
+        clear();
+        ui_net_diagram(&g, narrow, &snap, 0, 1, UI_NET_NO_PICK, &th);
+        assert_true(row_has(0, u == 0 ? "epoch 12  \xe2\xa3\xbf positive  \xe2\xa1\x81 negative"
+                                      : "epoch 12  edges: solid +, dotted -"));
+        for (int x = 0; x < 44; x++)
+            assert_true(at(x, 0)->ch != 0x2026 && (u == 0 || x < 41 || at(x, 0)->ch != '>'));
+    }
     ui_theme_init(&th, UI_COLOR_256, true);
 }
 

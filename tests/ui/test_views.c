@@ -213,6 +213,14 @@ static void test_boundary_hard_regions(void **state)
     clear();
     ui_boundary_panel(&g, ui_rect_make(0, 0, 90, 12), &snap, &v, &th);
     assert_true(row_has(0, "outer  hard regions (d)"));
+    clear();   /* narrower: the short note, whole ("hard regi..." was cut at 80x24) */
+    ui_boundary_panel(&g, ui_rect_make(0, 0, 52, 12), &snap, &v, &th);
+    assert_true(row_has(0, "outer  hard (d)"));
+    assert_false(row_has(0, "\xe2\x80\xa6"));
+    clear();   /* no room even for that: none, rather than a cut word */
+    ui_boundary_panel(&g, ui_rect_make(0, 0, 44, 12), &snap, &v, &th);
+    assert_false(row_has(0, "hard"));
+    assert_false(row_has(0, "\xe2\x80\xa6"));
     v.hard_regions = false;
     clear();
     ui_boundary_panel(&g, ui_rect_make(0, 0, 90, 12), &snap, &v, &th);
@@ -289,22 +297,30 @@ static void test_confusion_cell_lists_its_rows(void **state)
     assert_int_equal(in.arg[1], 2);
     clear();
     cv->draw(&g, ui_rect_make(0, 0, 60, 14), &m);
-    /* 14 rows >= 3 + 7 + 3: the epoch line, the summary, the head, then setosa on row 3 */
+    /* 14 rows >= 3 + 7 + 3: the epoch line, the summary, the head, then cells of two rows (setosa on
+     * rows 3-4): the matrix as large as with no cell selected (a selection shrank it to one row a class) */
     assert_true(row_has(0, "test split after epoch 4"));
-    assert_true(row_has(4, "versicolor   0   6 \xe2\x96\xb6 3"));   /* the selected cell pointed at */
-    assert_int_equal(at(19, 4)->attr & UI_A_REVERSE, UI_A_REVERSE);   /* cell (1, 2): columns 19..22 */
-    assert_int_equal(at(22, 4)->attr & UI_A_UNDERLINE, UI_A_UNDERLINE);
-    assert_int_equal(at(22, 4)->attr & UI_A_REVERSE, UI_A_REVERSE);
-    assert_int_equal(at(15, 4)->attr & UI_A_REVERSE, 0);
-    assert_int_equal(at(19, 5)->attr & UI_A_REVERSE, 0);
-    assert_true(row_has(7, "actual versicolor, predicted virginica: 3 test rows"));
-    assert_false(row_has(7, "in th"));   /* the note does not fit whole in 60 columns: left out */
-    assert_true(row_has(8, "   row petal_len petal_wid"));
-    assert_true(row_has(9, "    71       4.9       1.5"));
-    assert_true(row_has(11, "    73       4.5       1.7"));
+    assert_true(row_has(6, "versicolor      0           6      \xe2\x96\xb6    3"));   /* the selected cell pointed at */
+    for (int yy = 5; yy <= 6; yy++) {   /* cell (1, 2): columns 35..46, rows 5 and 6 */
+        assert_int_equal(at(35, yy)->attr & UI_A_REVERSE, UI_A_REVERSE);
+        assert_int_equal(at(46, yy)->attr & UI_A_UNDERLINE, UI_A_UNDERLINE);
+        assert_int_equal(at(46, yy)->attr & UI_A_REVERSE, UI_A_REVERSE);
+        assert_int_equal(at(34, yy)->attr & UI_A_REVERSE, 0);
+    }
+    assert_int_equal(at(35, 7)->attr & UI_A_REVERSE, 0);
+    assert_true(row_has(8, "virginica       0           1           10"));
+    assert_false(row_has(9, "class"));   /* the metrics table gives its rows to the cell's */
+    assert_true(row_has(10, "actual versicolor, predicted virginica: 3 test rows"));
+    assert_false(row_has(10, "in th"));   /* the note does not fit whole in 60 columns: left out */
+    assert_true(row_has(11, "   row petal_len petal_wid"));
+    assert_true(row_has(12, "    71       4.9       1.5"));
+    assert_true(row_has(13, "       and 2 more"));
     clear();
     cv->draw(&g, ui_rect_make(0, 0, 80, 14), &m);
-    assert_true(row_has(7, "actual versicolor, predicted virginica: 3 test rows, \xe2\x97\x86 in the Boundary (6)"));
+    assert_true(row_has(10, "actual versicolor, predicted virginica: 3 test rows, \xe2\x97\x86 in the Boundary (6)"));
+    clear();   /* taller: the whole list under the matrix */
+    cv->draw(&g, ui_rect_make(0, 0, 60, 24), &m);
+    assert_true(row_has(23, "    73       4.5       1.7"));
     /* Left: predicted versicolor; the worker has not answered yet, so no rows are listed */
     memset(&in, 0, sizeof in);
     cv->key(&v, &m, (ui_cmd){UI_ACT_LEFT, 0}, &in);
@@ -312,8 +328,8 @@ static void test_confusion_cell_lists_its_rows(void **state)
     assert_int_equal(in.arg[1], 1);
     clear();
     cv->draw(&g, ui_rect_make(0, 0, 60, 14), &m);
-    assert_int_equal(at(15, 4)->attr & UI_A_REVERSE, UI_A_REVERSE);
-    assert_false(row_has(7, "actual"));
+    assert_int_equal(at(23, 6)->attr & UI_A_REVERSE, UI_A_REVERSE);
+    assert_false(row_has(10, "actual"));
     /* Enter lets go: -1 to the worker */
     memset(&in, 0, sizeof in);
     cv->key(&v, &m, (ui_cmd){UI_ACT_EDIT, 0}, &in);
@@ -344,8 +360,8 @@ static void test_confusion_cell_lists_its_rows(void **state)
     snap.eval.cell_n = 40;
     clear();
     cv->draw(&g, ui_rect_make(0, 0, 60, 14), &m);
-    assert_true(row_has(7, "actual versicolor, predicted virginica: 40 test rows"));
-    assert_true(row_has(8, "rows 71 72 73 (+37)"));
+    assert_true(row_has(10, "actual versicolor, predicted virginica: 40 test rows"));
+    assert_true(row_has(11, "rows 71 72 73 (+37)"));
 }
 
 /* Per class, beside the metrics table, precision, recall and F1 over the epochs as sparklines
@@ -559,13 +575,19 @@ static void test_weights_raster_exact_cells(void **state)
     /* 2 inputs x 3 neurons in 6 columns: each neuron 2 cells wide, both inputs in one cell */
     const float w[6] = {-1.0f, 0.5f, 0.0f, 1.0f, -0.5f, 0.05f};
     clear();
-    ui_weights_raster(&g, ui_rect_make(2, 3, 6, 4), w, 2, 3, 1.0, &th);
+    ui_weights_raster(&g, ui_rect_make(2, 3, 6, 1), w, 2, 3, 1.0, &th);
     assert_cell(2, 3, 0x2580, 39, 214);
     assert_cell(3, 3, 0x2580, 39, 214);
     assert_cell(4, 3, 0x2580, 130, 25);
     assert_cell(6, 3, 0x2580, 236, 236);
     assert_int_equal(at(8, 3)->ch, ' ');
     assert_int_equal(at(2, 4)->ch, ' ');     /* two rows need one cell */
+    /* more rows than inputs: each input the same whole number of pixel rows (2 in 3 cells: 3 each) */
+    clear();
+    ui_weights_raster(&g, ui_rect_make(2, 3, 6, 3), w, 2, 3, 1.0, &th);
+    assert_cell(2, 3, 0x2580, 39, 39);
+    assert_cell(2, 4, 0x2580, 39, 214);
+    assert_cell(2, 5, 0x2580, 214, 214);
 
     /* 4 inputs in one cell row: sampled to rows 0 and 2 */
     const float w4[4] = {1.0f, -1.0f, -1.0f, 1.0f};
@@ -630,15 +652,22 @@ static void test_network_panel_layers_and_the_selected_neuron(void **state)
     assert_true(row_has(0, "positive"));
     assert_true(row_has(1, ">1 2\xe2\x86\x92" "3"));
     assert_true(row_has(1, "2 3\xe2\x86\x92" "2"));
-    /* layer 1: 3 neurons in 6 columns (2 each) from column 0, row 2 */
-    assert_cell(0, 2, 0x2580, 39, 214);
-    assert_cell(2, 2, 0x2580, 130, 25);
-    /* the marker under neuron 1 (columns 2-3) */
+    /* a small network in 70x14 is drawn 4 times larger (it filled 3 of 7 rows): a neuron 8 columns, an
+     * input 4 half-block pixels (2 rows) in both layers. Layer 1: 3 neurons in 24 columns from
+     * column 0, row 2; input 0 on rows 2-3, input 1 on rows 4-5 */
+    assert_cell(0, 2, 0x2580, 39, 39);
+    assert_cell(7, 3, 0x2580, 39, 39);
+    assert_cell(0, 4, 0x2580, 214, 214);
+    assert_cell(8, 2, 0x2580, 130, 130);
+    assert_cell(8, 4, 0x2580, 25, 25);
+    assert_int_equal(at(0, 6)->ch, ' ');   /* 2 inputs: 4 rows */
+    assert_int_equal(at(24, 2)->ch, ' ');  /* the gap */
+    /* the marker under neuron 1 (columns 8-15) */
     int mr = -1;
     for (int y = 2; y < 10; y++)
-        if (at(2, y)->ch == 0x25B2)
+        if (at(11, y)->ch == 0x25B2)
             mr = y;
-    assert_true(mr > 2);
+    assert_true(mr > 5);
     /* the detail */
     int d = find_row("layer 1 neuron 1");
     assert_true(d >= 0);
@@ -647,17 +676,27 @@ static void test_network_panel_layers_and_the_selected_neuron(void **state)
     assert_true(row_has(d + 3, "x1 +0.5"));
     assert_true(row_has(d + 3, "x2 -0.5"));
 
-    /* a click: layer 1's heatmap is columns 0-5 (2 a neuron), layer 2's from column 9 */
+    /* a click: layer 1's heatmap is columns 0-23 (8 a neuron), layer 2's from column 25 */
     int hl = -1, hu = -1;
-    assert_true(ui_network_hit(&snap, &v, ui_rect_make(0, 0, 70, 14), 5, 2, &hl, &hu));
+    assert_true(ui_network_hit(&snap, &v, ui_rect_make(0, 0, 70, 14), 20, 2, &hl, &hu));
     assert_int_equal(hl, 0);
     assert_int_equal(hu, 2);
-    assert_true(ui_network_hit(&snap, &v, ui_rect_make(0, 0, 70, 14), 9, 1, &hl, &hu));   /* its label */
+    assert_true(ui_network_hit(&snap, &v, ui_rect_make(0, 0, 70, 14), 25, 1, &hl, &hu));   /* its label */
     assert_int_equal(hl, 1);
     assert_int_equal(hu, 0);
-    assert_false(ui_network_hit(&snap, &v, ui_rect_make(0, 0, 70, 14), 7, 2, &hl, &hu));  /* the gap */
+    assert_false(ui_network_hit(&snap, &v, ui_rect_make(0, 0, 70, 14), 24, 2, &hl, &hu));  /* the gap */
     assert_false(ui_network_hit(&snap, &v, ui_rect_make(0, 0, 70, 14), 1, 0, &hl, &hu));  /* the legend */
-    assert_cell(9, 2, 0x2580, ui_weight_colour(&th, -1.0, 1.0), ui_weight_colour(&th, -1.0 / 3, 1.0));   /* W2[0][0], W2[1][0] */
+    /* layer 2 (3 inputs, each 4 pixels too): W2[0][0] on rows 2-3, W2[1][0] on rows 4-5 */
+    assert_cell(25, 2, 0x2580, ui_weight_colour(&th, -1.0, 1.0), ui_weight_colour(&th, -1.0, 1.0));
+    assert_cell(25, 4, 0x2580, ui_weight_colour(&th, -1.0 / 3, 1.0), ui_weight_colour(&th, -1.0 / 3, 1.0));
+    assert_int_equal(at(25, 8)->ch, ' ');   /* 3 inputs: 6 rows */
+
+    /* no room to grow (2 heatmap rows for 3 inputs): 2 columns a neuron and 2 inputs a row as before */
+    clear();
+    ui_network_panel(&g, ui_rect_make(0, 0, 44, 5), &snap, &v, &th);
+    assert_cell(0, 2, 0x2580, 39, 214);
+    assert_cell(2, 2, 0x2580, 130, 25);
+    assert_cell(9, 2, 0x2580, ui_weight_colour(&th, -1.0, 1.0), ui_weight_colour(&th, -1.0 / 3, 1.0));
 
     /* the selection moves to layer 2 */
     v.net_layer = 1;
@@ -744,6 +783,17 @@ static void test_network_picks_a_weight_and_enter_edits_it(void **state)
     assert_int_equal(at(17, d + 1)->ch, '+');
     assert_true(at(17, d + 1)->attr & UI_A_REVERSE);
     assert_false(at(bx, d)->attr & UI_A_REVERSE);   /* the bias no longer */
+    /* the 80x24 view is 44 columns: the keys stay ([ ] and Esc were missing); narrower, "x1->1" gives way */
+    clear();
+    ui_network_panel(&g, ui_rect_make(0, 0, 44, 11), &snap, &v, &th);
+    int dn = find_row("layer 1 neuron 1");
+    assert_true(dn > 0);
+    assert_true(row_has(dn + 1, "\xe2\x96\xb6 W1[0][1] x1\xe2\x86\x92" "1  +0.5   Enter edit  [ ] Esc"));
+    clear();
+    ui_network_panel(&g, ui_rect_make(0, 0, 38, 11), &snap, &v, &th);
+    assert_true(row_has(dn + 1, "\xe2\x96\xb6 W1[0][1]  +0.5   Enter edit  [ ] Esc"));
+    clear();
+    ui_network_panel(&g, r, &snap, &v, &th);
     /* the strip: "incoming " then one cell per input; the picked one holds a pointer over its colour */
     assert_true(row_has(d + 2, "incoming "));
     assert_cell(9, d + 2, 0x25BC, ui_st(&th, UI_R_WARN).fg, ui_weight_colour(&th, 0.5, 1.0));
