@@ -63,6 +63,18 @@ static void row(int y, int x0, int w, char *out, int n)
         out[k - 1] = 0;
 }
 
+/* The rows of r, each without its trailing blanks, joined by one space. */
+static void rows_text(ui_rect r, char *all, size_t cap)
+{
+    char text[512];
+    all[0] = 0;
+    for (int y = 0; y < r.h; y++) {
+        row(r.y + y, r.x, r.w, text, sizeof text);
+        strncat(all, text, cap - strlen(all) - 2);
+        strcat(all, " ");
+    }
+}
+
 static bool row_has(int y, const char *needle)
 {
     char text[2048];
@@ -429,23 +441,14 @@ static void test_the_compare_table(void **state)
     ui_grid_clear(&g, ui_st(&app.th, UI_R_TEXT));
     ui_compare_panel(&g, r, m.snap, m.pins, m.draft, m.hist, m.hist_len, m.views, m.th);
     assert_true(row_has(0, "Compare: P pins the run shown"));
-    char all[4096] = "";
-    for (int y = 0; y < r.h; y++) {
-        row(y, 0, r.w, text, sizeof text);
-        strncat(all, text, sizeof all - strlen(all) - 2);
-        strcat(all, " ");
-    }
+    char all[4096];
+    rows_text(r, all, sizeof all);
     assert_non_null(strstr(all, "+ doubles the learning rate"));
     /* a lesson that locks the learning rate: the hint suggests what it leaves open */
     set_key(&app.draft, "lesson.locked", "[\"training.optimizer.learning_rate\"]");
     ui_grid_clear(&g, ui_st(&app.th, UI_R_TEXT));
     ui_compare_panel(&g, r, m.snap, m.pins, &app.draft, m.hist, m.hist_len, m.views, m.th);
-    all[0] = 0;
-    for (int y = 0; y < r.h; y++) {
-        row(y, 0, r.w, text, sizeof text);
-        strncat(all, text, sizeof all - strlen(all) - 2);
-        strcat(all, " ");
-    }
+    rows_text(r, all, sizeof all);
     assert_null(strstr(all, "+ doubles"));
     assert_non_null(strstr(all, "R draws new"));
 }
