@@ -248,7 +248,7 @@ void ui_app_pin(ui_app *a)
                        num, UI_PIN_MAX);
     else
         ui_app_message(a, false, "pinned as %d (epoch %d%s): its curve stays on the Loss chart; c compares", num,
-                       a->hist_len, a->pins.pin[a->pins.n - 1].edited ? ", weight set by hand" : "");
+                       a->hist_len, a->pins.pin[a->pins.n - 1].edited ? ", edited by hand" : "");
 }
 
 // --- the frame ----------------------------------------------------------------------------------

@@ -95,12 +95,12 @@ static void draw_row(ui_grid *g, int x, int y, int w, const char *mark, ui_style
     }
 }
 
-/* The current run's figures from its last epoch. */
+/* The current run's figures: its last epoch's, or after a weight set by hand since, the edit's. */
 static figures current(const ui_snapshot *s, const nn_epoch_stats *hist, int n)
 {
     figures f = {n, {(double)NAN, (double)NAN, (double)NAN}, (double)NAN, s->info.task == NN_TASK_REGRESSION};
-    if (n > 0) {
-        const nn_epoch_stats *e = &hist[n - 1];
+    const nn_epoch_stats *e = ui_run_figures(hist, n, s);
+    if (e) {
         f.loss[0] = e->train_loss;
         f.loss[1] = e->val_loss;
         f.loss[2] = e->test_loss;
@@ -211,15 +211,18 @@ void ui_compare_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_pins
     if (r.w < 20 || r.h < 1)
         return;
     if (!ps || ps->n == 0) {
-        /* a lesson that locks the learning rate: suggest what it leaves open */
+        /* in a lesson, suggest a change it leaves open (lessons lock keys: lesson.locked) */
         bool lr_locked = cur && nn_preset_is_locked(cur, "training.optimizer.learning_rate");
+        bool seed_locked = cur && nn_preset_is_locked(cur, "seed");
         char text[512];
         snprintf(text, sizeof text,
                  "Compare: P pins the run shown (its curves, final figures, configuration and decision boundary). "
                  "Pin a run, change something (%s), train again: the Loss chart "
                  "overlays the pinned curves, and this view lists the runs side by side with what differs and "
                  "their boundaries. Up to 6 pins; Del here removes the selected one.",
-                 lr_locked ? "R draws new weights, r resets" : "+ doubles the learning rate, r resets");
+                 !lr_locked     ? "+ doubles the learning rate, r resets"
+                 : !seed_locked ? "R draws new weights, r resets"
+                                : "edit a setting the lesson leaves open, r resets");
         ui_grid_wrap(g, r.x, r.y, r.w, r.h, text, dim);
         return;
     }
@@ -254,8 +257,12 @@ void ui_compare_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_pins
             draw_row(g, r.x, y, tw, mark, ui_pin_style(th, p->slot), label, &f, shown, words_w, i == sel, th);
         } else {
             figures f = current(s, hist, n);
-            draw_row(g, r.x, y, tw, "*", ui_st(th, UI_R_VALUE), words_w > 22 ? "now: the run shown" : "now", &f,
-                     shown, words_w, i == sel, th);
+            bool edited = n > 0 && ui_run_figures(hist, n, s) != &hist[n - 1];
+            const char *now = words_w > 36 && edited ? "now: the run shown, edited by hand"
+                              : edited               ? "now, edited"
+                              : words_w > 22         ? "now: the run shown"
+                                                     : "now";
+            draw_row(g, r.x, y, tw, "*", ui_st(th, UI_R_VALUE), now, &f, shown, words_w, i == sel, th);
         }
     }
     int left = r.y + r.h - y;

@@ -36,10 +36,11 @@ void ui_pins_remove(ui_pins *ps, int i)
     ps->n--;
 }
 
-/* The figures a pin keeps: the last epoch's, or those of a weight set by hand since. */
-static const nn_epoch_stats *pin_last(const nn_epoch_stats *hist, int n, const ui_snapshot *s)
+const nn_epoch_stats *ui_run_figures(const nn_epoch_stats *hist, int n, const ui_snapshot *s)
 {
-    return s->has_edit && s->edit.epoch == n ? &s->edit : &hist[n - 1];
+    if (s->has_edit && s->edit.epoch == n)
+        return &s->edit;
+    return n > 0 ? &hist[n - 1] : NULL;
 }
 
 static bool same_double(double a, double b) { return memcmp(&a, &b, sizeof a) == 0; }
@@ -48,7 +49,7 @@ int ui_pins_find(const ui_pins *ps, const nn_epoch_stats *hist, int n, const ui_
 {
     if (n <= 0)
         return -1;
-    const nn_epoch_stats *last = pin_last(hist, n, s);
+    const nn_epoch_stats *last = ui_run_figures(hist, n, s);
     for (int i = 0; i < ps->n; i++) {
         const ui_pin *q = &ps->pin[i];
         if (q->run == s->run && q->epochs == n && same_double(q->final[0], last->train_loss) &&
@@ -124,7 +125,7 @@ int ui_pins_add(ui_pins *ps, const nn_preset *p, const nn_epoch_stats *hist, int
             q->has[c] = q->has[c] || isfinite(v[c]);
         }
     }
-    const nn_epoch_stats *last = pin_last(hist, n, s);
+    const nn_epoch_stats *last = ui_run_figures(hist, n, s);
     q->edited = last != &hist[n - 1];
     q->final[0] = last->train_loss;
     q->final[1] = last->val_loss;
@@ -179,7 +180,7 @@ void ui_pin_label(const ui_pin *pin, const nn_preset *cur, char *out, size_t cap
     if (strcmp(out, "same") == 0)
         out[0] = '\0';
     size_t len = strlen(out);
-    snprintf(out + len, cap - len, "%sweight set by hand", len ? ", " : "");
+    snprintf(out + len, cap - len, "%sedited by hand", len ? ", " : "");
 }
 
 int16_t ui_pin_colour(const ui_theme *th, int slot)

@@ -56,6 +56,9 @@ void ui_pins_free(ui_pins *ps);
  * new pin's number (1..UI_PIN_MAX), 0 when there is nothing to pin (no epoch) or memory ran out. */
 int ui_pins_add(ui_pins *ps, const nn_preset *p, const nn_epoch_stats *hist, int n, const ui_snapshot *s,
                 int *replaced);
+/* The figures of the weights now: those of a weight set by hand since the last epoch ended (the
+ * snapshot's edit), else the last epoch's (NULL before the first). */
+const nn_epoch_stats *ui_run_figures(const nn_epoch_stats *hist, int n, const ui_snapshot *s);
 /* The pin of these weights (the snapshot's run, n epochs, and the same figures: a weight set by
  * hand since makes other weights), if pinned already (its index), else -1. */
 int ui_pins_find(const ui_pins *ps, const nn_epoch_stats *hist, int n, const ui_snapshot *s);
@@ -68,7 +71,7 @@ bool ui_pins_same_data(const nn_preset *a, const nn_preset *b);
 /* The curve the Loss chart overlays for pin: val when the run had a val split, else train. */
 const double *ui_pin_curve(const ui_pin *pin);
 /* What pin differs in from the current configuration cur: nn_preset_diff_label ("lr 0.1, adam"),
- * and "weight set by hand" for a pin of edited weights. */
+ * and "edited by hand" for a pin of weights set by hand (Network view). */
 void ui_pin_label(const ui_pin *pin, const nn_preset *cur, char *out, size_t cap);
 /* The pin's colour (its slot's, from the class palette after the train and val colours), -1 without
  * colour; its glyph is the digit of its number. */

@@ -197,13 +197,19 @@ static void test_a_pin_after_a_hand_edit_keeps_the_edited_figures(void **state)
     assert_true(p->edited);
     assert_true(p->final[0] == 7.5 && p->final[1] == 8.5 && p->final[2] == 9.5);
     assert_true(p->metric == 0.25);
-    assert_non_null(strstr(app.msg, "weight set by hand"));
+    assert_non_null(strstr(app.msg, "edited by hand"));
     char label[128];
     ui_pin_label(p, &app.draft, label, sizeof label);
-    assert_string_equal(label, "weight set by hand");
+    assert_string_equal(label, "edited by hand");
     ui_app_pin(&app);                            /* the same edited weights again */
     assert_int_equal(app.pins.n, 2);
     assert_non_null(strstr(app.msg, "pinned already as 2"));
+    /* the Compare view's current row: the figures after the edit, and says so */
+    ui_model m = ui_app_model(&app);
+    ui_grid_clear(&g, ui_st(&app.th, UI_R_TEXT));
+    ui_compare_panel(&g, ui_rect_make(0, 0, 100, 30), m.snap, m.pins, m.draft, m.hist, m.hist_len, m.views, m.th);
+    assert_true(row_has(3, "* now: the run shown, edited by hand"));
+    assert_true(row_has(3, "7.5") && row_has(3, "9.5") && row_has(3, "25.0%"));
     /* an edit made before an epoch that has ended since is not the weights now */
     app.snap.edit.epoch = 4;
     history(6, 1.0);
@@ -451,6 +457,14 @@ static void test_the_compare_table(void **state)
     rows_text(r, all, sizeof all);
     assert_null(strstr(all, "+ doubles"));
     assert_non_null(strstr(all, "R draws new"));
+    /* every lesson locks the seed too: then neither key */
+    set_key(&app.draft, "lesson.locked", "[\"training.optimizer.learning_rate\", \"seed\"]");
+    ui_grid_clear(&g, ui_st(&app.th, UI_R_TEXT));
+    ui_compare_panel(&g, r, m.snap, m.pins, &app.draft, m.hist, m.hist_len, m.views, m.th);
+    rows_text(r, all, sizeof all);
+    assert_null(strstr(all, "+ doubles"));
+    assert_null(strstr(all, "R draws"));
+    assert_non_null(strstr(all, "a setting the lesson leaves open"));
 }
 
 int main(void)
