@@ -411,7 +411,11 @@ void ui_network_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_view
     int x = r.x, xe = r.x + r.w;
     x += ui_grid_printf(g, x, r.y, r.w, dim, "epoch %d ", s->net.epoch);
     if (th->level == UI_COLOR_MONO) {
-        x += ui_grid_text(g, x, r.y, xe - x, " - negative  + positive  (# = large)  ", txt);
+        /* - and + small, = and # large (weight_cell); the short form where the long one would be cut */
+        const char *lg = " - negative  + positive  (= # large)  ";
+        if (xe - x < (int)strlen(lg))
+            lg = " - neg + pos (= # large) ";
+        x += ui_grid_text(g, x, r.y, xe - x, lg, txt);
     } else {
         ui_style neg = {ui_weight_colour(th, -1, 1), -1, 0}, pos = {ui_weight_colour(th, 1, 1), -1, 0};
         const char *sq = th->utf8 ? "\xe2\x96\xa0" : "#";

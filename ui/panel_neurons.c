@@ -536,18 +536,18 @@ void ui_neurons_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_view
         int n = s->info.layers[l].out;
         if (L.paged) {
             /* the longest label that fits: the layer, its activation, the page, the keys */
-            bool more = L.page0 + L.page_n < n || L.page0 > 0;
+            bool after = L.page0 + L.page_n < n, before = L.page0 > 0;   /* pages either side */
+            const char *lk = after && before ? "  PgUp PgDn: more" : after ? "  PgDn: more" : before ? "  PgUp: back" : "";
+            const char *sk = after && before ? " (PgUp PgDn)" : after ? " (PgDn)" : before ? " (PgUp)" : "";
             const char *act = nn_act_name(s->info.layers[l].act);
             char name[32];
             if (out)
                 snprintf(name, sizeof name, "outputs");
             else
                 snprintf(name, sizeof name, "layer %d", l + 1);
-            snprintf(t, sizeof t, "%s (%s) units %d-%d of %d%s", name, act, L.page0, L.page0 + L.page_n - 1, n,
-                     more ? "  PgUp PgDn: more" : "");
+            snprintf(t, sizeof t, "%s (%s) units %d-%d of %d%s", name, act, L.page0, L.page0 + L.page_n - 1, n, lk);
             if ((int)strlen(t) > L.lw[l])
-                snprintf(t, sizeof t, "%s units %d-%d of %d%s", name, L.page0, L.page0 + L.page_n - 1, n,
-                         more ? " (PgDn)" : "");
+                snprintf(t, sizeof t, "%s units %d-%d of %d%s", name, L.page0, L.page0 + L.page_n - 1, n, sk);
             if ((int)strlen(t) > L.lw[l])
                 snprintf(t, sizeof t, "%s %d-%d/%d", out ? "out" : name, L.page0, L.page0 + L.page_n - 1, n);
         } else if (out) {

@@ -302,7 +302,7 @@ static void test_neurons_pages_a_layer_too_big(void **state)
     ui_neurons_panel(&g, r, &snap, &v, &th);
     /* 9 rows under the header: 7x... two maps of 3 rows a column, 6 columns of 7: 12 a page; unit 30
      * is on the third page (24..35) */
-    assert_true(row_has(1, "layer 1 units 24-35 of 40 (PgDn)"));
+    assert_true(row_has(1, "layer 1 units 24-35 of 40 (PgUp PgDn)"));
     assert_true(row_has(0, "Enter: large"));
     assert_cell(1, 2, 0x2580, 25, 25);              /* unit 24: negative */
     assert_cell(1, 6, 0x2580, 166, 166);            /* unit 25: positive */
@@ -321,9 +321,18 @@ static void test_neurons_pages_a_layer_too_big(void **state)
     u->n = 40;
     clear();
     ui_neurons_panel(&g, ui_rect_make(0, 0, 44, 11), &snap, &v, &th);
-    assert_true(row_has(1, "layer 1 units 24-35 of 40 (PgDn)"));
+    assert_true(row_has(1, "layer 1 units 24-35 of 40 (PgUp PgDn)"));
     assert_true(row_has(5, "24") && row_has(5, "34"));
     assert_true(row_has(9, "25") && row_has(9, "35"));
+    /* the last page offers only PgUp, the first only PgDn */
+    v.neu_unit = 38;
+    clear();
+    ui_neurons_panel(&g, ui_rect_make(0, 0, 44, 11), &snap, &v, &th);
+    assert_true(row_has(1, "units 36-39 of 40") && row_has(1, "PgUp") && !row_has(1, "PgDn"));
+    v.neu_unit = 3;
+    clear();
+    ui_neurons_panel(&g, ui_rect_make(0, 0, 44, 11), &snap, &v, &th);
+    assert_true(row_has(1, "units 0-11 of 40") && row_has(1, "PgDn") && !row_has(1, "PgUp"));
 }
 
 static void test_neurons_notes(void **state)

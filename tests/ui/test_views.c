@@ -867,6 +867,8 @@ static void test_network_picks_a_weight_and_enter_edits_it(void **state)
     ui_network_panel(&g, r, &snap, &v, &mono);
     assert_true(row_has(d + 1, "> W1[0][1] x1->1  +0.5   Enter: new value"));
     assert_true(at(17, d + 1)->attr & UI_A_REVERSE);
+    /* the legend names all four glyphs: - + small, = # large */
+    assert_true(row_has(0, "(= # large)"));
     assert_int_equal(at(9, d + 2)->ch, 'v');
 
     /* a layer drawn pooled has no single weights to pick */
