@@ -158,7 +158,9 @@ static void quit_key(ui_app *a)
         a->confirm = UI_CONFIRM_QUIT;
         a->confirm_back = UI_MODE_NORMAL;
         snprintf(a->confirm_text, sizeof a->confirm_text, "%s",
-                 s->state != UI_RUN_PAUSED ? "Training is running. Quit nnterm?"
+                 s->state != UI_RUN_PAUSED
+                     ? (a->recording && s->epoch > 0 ? "Training is running; quitting stops it (record kept). Quit nnterm?"
+                                                     : "Training is running; quitting stops it (not recorded). Quit nnterm?")
                  : a->recording && s->epoch > 0
                      ? "Training is paused; quitting ends the run (record kept). Quit nnterm?"
                      : "Training is paused; quitting ends the run (not recorded). Quit nnterm?");

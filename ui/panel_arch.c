@@ -77,8 +77,8 @@ static void draw(const ui_panel *p, ui_grid *g, ui_rect r, const ui_model *m)
     bool loaded = s->state != UI_RUN_LOADING && s->state != UI_RUN_ERROR;
     int y = r.y;
     if (loaded)
-        ui_grid_printf(g, r.x, y, r.w, ui_st(th, UI_R_DIM), "input %d features, %ld params",
-                       s->info.n_features, s->info.n_params);
+        ui_grid_printf(g, r.x, y, r.w, ui_st(th, UI_R_DIM), "input %d feature%s, %ld params",
+                       s->info.n_features, s->info.n_features == 1 ? "" : "s", s->info.n_params);
     else
         ui_grid_text(g, r.x, y, r.w, "input: from the dataset", ui_st(th, UI_R_DIM));
     y++;

@@ -24,7 +24,7 @@ int ui_dataset_items(const ui_model *m, ui_item *out, int max)
     } else {
         snprintf(it->info, sizeof it->info, "%s, %d rows", s->info.source,
                  s->info.n_train + s->info.n_val + s->info.n_test);
-        it = ui_item_add(out, &n, max, UI_ITEM_INFO, " samples", "");
+        it = ui_item_add(out, &n, max, UI_ITEM_INFO, " rows", "");   /* "samples" is the generator's key */
         if (it)
             snprintf(it->info, sizeof it->info, "train %d  val %d  test %d", s->info.n_train, s->info.n_val,
                      s->info.n_test);

@@ -115,7 +115,7 @@ step "a click chooses a preset in the picker, a second click opens it"
 keys 3 g; for _ in $(seq 9); do keys j; done; keys Enter; keys BSpace BSpace; keys -l '1000000'; keys Enter
 wait_for 'Epoch 0/1000000'
 keys Space; wait_for 'RUNNING'
-keys q; wait_for 'Training is running\. Quit nnterm\?'; keys n; wait_gone 'Quit nnterm'
+keys q; wait_for 'Training is running; quitting stops it \(not recorded\)\. Quit nnterm\?'; keys n; wait_gone 'Quit nnterm'
 wait_for 'RUNNING'
 keys Space; wait_for 'PAUSED'; keys Space; wait_for 'RUNNING'
 t resize-window -t "$S" -x 70 -y 20; wait_for 'terminal too small \(70x20, need 80x24\)'
@@ -133,7 +133,7 @@ until [ "$(epoch_now)" != "$e1" ]; do (( $(now) < d )) || fail "the screen froze
 step "the screen goes on updating after a click's release and a right click"
 if [ "$MODE" = nocolor ]; then
   # Ctrl-C is a quit key (keys.c): it asks while training, and a second Ctrl-C quits
-  keys C-c; wait_for 'Training is running\. Quit nnterm\?'; keys C-c; how="Ctrl-C, Ctrl-C while training"
+  keys C-c; wait_for 'Training is running; quitting stops it \(not recorded\)\. Quit nnterm\?'; keys C-c; how="Ctrl-C, Ctrl-C while training"
 elif [ "$MODE" = ascii ]; then
   # the signal path: SIGINT from kill (not the keyboard) ends the trainer cleanly at once
   pid=$(pgrep -P "$(t display -p -t "$S" '#{pane_pid}')" | head -1)

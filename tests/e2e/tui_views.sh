@@ -43,20 +43,20 @@ step "the boundary changes after 5 epochs"
 # ---- the Neurons view: a click on the "n Neur" tab (columns 60-66 of row 15) ----
 click 61 15
 wait_for 'n Neurons'; wait_for 'epoch 5  hidden .* negative .* positive; outputs'
-wait_for 'layer 1 units 0-19 of 32 \(PgDn\)'; wait_for 'layer 1 unit 0 \(relu\)'
+wait_for 'layer 1 .*units 0-19 of 32 .*PgDn'; wait_for 'layer 1 unit 0 \(relu\)'
 wait_for 'in x[12] [-+][0-9.]+  x[12] [-+][0-9.]+'; wait_for '\x{25B6}\x{2580}'
 shows '\e\[[0-9;]*48;5;' -e || fail "no 256-colour backgrounds in the unit maps"
 step "n Neur shows a page of layer 1's maps with unit 0 in detail"
 keys Down Down; wait_for 'layer 1 unit 2 \(relu\)'
-keys Right; wait_for 'layer 2 unit 2 \(relu\)'; wait_for 'layer 2 units 0-19 of 32'
-keys NPage; wait_for 'layer 2 unit 22 \(relu\)'; wait_for 'layer 2 units 20-31 of 32'
-keys End; wait_for 'layer 2 unit 31 \(relu\)'; wait_for 'layer 2 units 20-31 of 32'
+keys Right; wait_for 'layer 2 unit 2 \(relu\)'; wait_for 'layer 2 .*units 0-19 of 32'
+keys NPage; wait_for 'layer 2 unit 22 \(relu\)'; wait_for 'layer 2 .*units 20-31 of 32'
+keys End; wait_for 'layer 2 unit 31 \(relu\)'; wait_for 'layer 2 .*units 20-31 of 32'
 keys Right Right; wait_for 'output 2: .* \(softmax\)'; wait_for '^.{39}outputs'
 keys Left Left Left; wait_for 'layer 1 unit 2 \(relu\)'
 # a click on the map in sub-column 1, row 1 (columns 49-56, rows 23-26): unit 1 * 4 + 1 = 5
 click 50 24; wait_for 'layer 1 unit 5 \(relu\)'
-keys Enter; wait_for 'Enter: every unit'; wait_for 'incoming weights'; wait_gone 'layer 1 units 0-19'
-keys Enter; wait_for 'layer 1 units 0-19 of 32'
+keys Enter; wait_for 'Enter: every unit'; wait_for 'incoming weights'; wait_gone 'layer 1 .*units 0-19'
+keys Enter; wait_for 'layer 1 .*units 0-19 of 32'
 keys s; wait_for 'Epoch 6/300'; wait_for 'epoch 6  hidden'
 step "arrows, PgDn, End move through layers and pages; a click picks unit 5; Enter shows it alone; maps follow training"
 
@@ -192,7 +192,7 @@ ascii_only() { ! shows '[^\x00-\x7F]' || fail "non-ASCII glyphs in the ASCII mod
 ascii_only boundary
 keys 7; wait_for '# negative  # positive'; wait_for '>1 2>32'; ascii_only network
 keys Enter; wait_for 'Enter: heatmaps'; wait_for 'x1 o'; ascii_only diagram; keys Enter; wait_for '>1 2>32'
-keys n; wait_for 'n Neurons'; wait_for 'layer 1 units 0-'; wait_for '>'; ascii_only neurons
+keys n; wait_for 'n Neurons'; wait_for 'layer 1 .*units 0-'; wait_for '>'; ascii_only neurons
 keys 8; wait_for 'layer  act +\|grad W\|'; ascii_only health
 keys 9 Enter; wait_for 'dL/dW1\[0\]\[0\] = x\[0\] \* d1\[0\]'; wait_for 'm\^ = m/\(1-b1\^t\)'; ascii_only step
 step "ASCII and 8 colours: boundary, network and its diagram, neurons, health and step in plain ASCII"
