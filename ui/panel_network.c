@@ -287,6 +287,7 @@ typedef struct {
     int x[NN_MAX_LAYERS], bw[NN_MAX_LAYERS], hw[NN_MAX_LAYERS];   /* block x, width, heatmap width */
     int scale;                     /* columns a neuron takes, halved (1: 2 columns); an input takes up
                                       to 2 x scale pixel rows, the same in every layer */
+    int maxrows;                   /* the most inputs a layer shown has (at least 1) */
 } net_layout;
 
 static void layout(net_layout *L, const ui_snapshot *s, ui_rect r, int sl)
@@ -303,11 +304,11 @@ static void layout(net_layout *L, const ui_snapshot *s, ui_rect r, int sl)
      * scale > 1 when the layers are small for the area (xor at 220x60 filled 6 of 31 rows): the largest
      * whole number that fits every layer across and the tallest's inputs down (scale pixel rows each) */
     int nl = s->info.n_layers < NN_MAX_LAYERS ? s->info.n_layers : NN_MAX_LAYERS, avail = r.w - (nl - 1);
-    int maxrows = 1;
+    L->maxrows = 1;
     for (int l = 0; l < nl; l++)
-        maxrows = s->net.rows[l] > maxrows ? s->net.rows[l] : maxrows;
+        L->maxrows = s->net.rows[l] > L->maxrows ? s->net.rows[l] : L->maxrows;
     L->scale = 1;
-    for (int k = 2; k <= 8 && k * maxrows <= 2 * L->hh; k++) {   /* half-block pixels down */
+    for (int k = 2; k <= 8 && k * L->maxrows <= 2 * L->hh; k++) {   /* half-block pixels down */
         int w = 0;
         for (int l = 0; l < nl; l++)
             w += s->net.cols[l] * 2 * k > 8 ? s->net.cols[l] * 2 * k : 8;
@@ -446,9 +447,6 @@ void ui_network_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_view
     if (L.first > 0)
         ui_grid_text(g, r.x, L.top + 1, 2, "< ", ui_st(th, UI_R_WARN));
     bool half = th->utf8 && th->level != UI_COLOR_MONO;   /* as ui_weights_raster draws */
-    int maxrows = 1;
-    for (int l = 0; l < s->info.n_layers && l < NN_MAX_LAYERS; l++)
-        maxrows = s->net.rows[l] > maxrows ? s->net.rows[l] : maxrows;
     for (int l = L.first; l < L.last; l++) {
         int cols = s->net.cols[l], x0 = L.x[l], hw = L.hw[l];
         bool sel = l == sl;
@@ -460,7 +458,7 @@ void ui_network_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_view
         ui_text_cols(g, x0, L.top, L.bw[l], t, sel ? ui_st(th, UI_R_TITLE_FOCUS) : lab);
         /* every layer's inputs the same height: up to square blocks (2 x scale columns, as many
          * half-block pixels) where the tallest layer leaves room, so the layers stay comparable */
-        int px = half ? 2 * L.hh : L.hh, f = px / maxrows;
+        int px = half ? 2 * L.hh : L.hh, f = px / L.maxrows;
         if (f > 2 * L.scale)
             f = 2 * L.scale;
         if (f < 1)
