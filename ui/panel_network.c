@@ -470,7 +470,7 @@ void ui_network_panel(ui_grid *g, ui_rect r, const ui_snapshot *s, const ui_view
         if (sel && L.marker) {
             int cw = hw / cols;
             int mx = cw >= 1 ? x0 + sc * cw + (cw - 1) / 2 : x0 + (int)((long)sc * hw / cols);
-            ui_grid_put(g, mx, L.top + 1 + L.hh, th->utf8 ? 0x25B2 : '^', ui_st(th, UI_R_WARN));
+            ui_grid_put(g, mx, L.top + 1 + hh, th->utf8 ? 0x25B2 : '^', ui_st(th, UI_R_WARN));   /* under its heatmap */
         }
     }
     int dh = L.dh, bottom = r.y + r.h - dh;
