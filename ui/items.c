@@ -459,7 +459,7 @@ void ui_list_draw(const ui_panel *p, ui_grid *g, ui_rect r, const ui_model *m)
         const ui_item *it = &l->items[cur];
         char hint[512] = "";
         if (nn_preset_is_locked(m->draft, it->key)) {   /* the # mark: no key would change it */
-            snprintf(hint, sizeof hint, "#: %s is locked by this lesson", it->key);
+            snprintf(hint, sizeof hint, "#: locked by this lesson");   /* one line at 80 columns */
         } else if (it->kind == UI_ITEM_TOGGLES) {
             char v[256], t[256];
             ui_items_value(m->draft, it->key, v, sizeof v);

@@ -452,7 +452,7 @@ static void test_an_error_in_a_list_stays_with_its_line(void **state)
     ui_grid_clear(&g, (ui_style){-1, -1, 0});
     ui_panel_draw(dp, &g, ui_rect_make(0, 0, 38, 20), &m);
     assert_false(grid_has(&g, "dataset.source is locked"));
-    assert_true(grid_has(&g, "dataset.samples is locked"));   /* the next line's own hint (xor locks it too) */
+    assert_true(grid_has(&g, "#: locked by this lesson"));   /* the next line's own hint (xor locks it too) */
     ui_panel_key(dp, &m, (ui_cmd){UI_ACT_UP, 0}, &in);   /* back on it while it shows: still its line */
     ui_grid_clear(&g, (ui_style){-1, -1, 0});
     ui_panel_draw(dp, &g, ui_rect_make(0, 0, 38, 20), &m);
@@ -463,7 +463,7 @@ static void test_an_error_in_a_list_stays_with_its_line(void **state)
     m = ui_app_model(&b);
     ui_grid_clear(&g, (ui_style){-1, -1, 0});
     ui_panel_draw(dp, &g, ui_rect_make(0, 0, 38, 20), &m);
-    assert_true(grid_has(&g, "dataset.source is locked"));
+    assert_true(grid_has(&g, "#: locked by this lesson"));
     assert_false(grid_has(&g, "Left/Right"));
     ui_grid_free(&g);
 }
