@@ -216,6 +216,14 @@ void ui_app_begin_edit(ui_app *a, ui_edit_kind kind, const char *key, const char
     a->edit.kind = kind;
     snprintf(a->edit.key, sizeof a->edit.key, "%s", key);
     ui_field_set(&a->edit.field, initial);
+    /* a number offered is selected: typing "5" gives 5 (it gave 1.2784765 after 1.278476); names and
+     * paths take what is typed after them */
+    char *end = NULL;
+    if (*initial) {
+        strtod(initial, &end);
+        if (*end == '\0')
+            ui_field_select(&a->edit.field);
+    }
     a->mode = UI_MODE_EDIT;
     validate_edit(a);
 }

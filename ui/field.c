@@ -15,11 +15,21 @@ void ui_field_set(ui_field *f, const char *text)
     memcpy(f->buf, text, n);
     f->buf[n] = 0;
     f->len = f->cur = (int)n;
+    f->fresh = false;
 }
+
+void ui_field_select(ui_field *f) { f->fresh = f->len > 0; }
 
 void ui_field_insert(ui_field *f, int byte)
 {
-    if (f->len + 1 >= UI_FIELD_MAX || byte <= 0 || byte > 255)
+    if (byte <= 0 || byte > 255)
+        return;
+    if (f->fresh) {   /* typing over the selected text */
+        f->buf[0] = '\0';
+        f->len = f->cur = 0;
+        f->fresh = false;
+    }
+    if (f->len + 1 >= UI_FIELD_MAX)
         return;
     memmove(f->buf + f->cur + 1, f->buf + f->cur, (size_t)(f->len - f->cur + 1));
     f->buf[f->cur++] = (char)byte;
@@ -28,6 +38,7 @@ void ui_field_insert(ui_field *f, int byte)
 
 void ui_field_left(ui_field *f)
 {
+    f->fresh = false;
     if (f->cur == 0)
         return;
     do f->cur--; while (f->cur > 0 && cont(f->buf[f->cur]));
@@ -35,6 +46,7 @@ void ui_field_left(ui_field *f)
 
 void ui_field_right(ui_field *f)
 {
+    f->fresh = false;
     if (f->cur >= f->len)
         return;
     do f->cur++; while (f->cur < f->len && cont(f->buf[f->cur]));
@@ -42,6 +54,7 @@ void ui_field_right(ui_field *f)
 
 void ui_field_backspace(ui_field *f)
 {
+    f->fresh = false;
     int end = f->cur;
     ui_field_left(f);
     memmove(f->buf + f->cur, f->buf + end, (size_t)(f->len - end + 1));
@@ -50,6 +63,7 @@ void ui_field_backspace(ui_field *f)
 
 void ui_field_delete(ui_field *f)
 {
+    f->fresh = false;
     if (f->cur >= f->len)
         return;
     int start = f->cur;
@@ -60,12 +74,22 @@ void ui_field_delete(ui_field *f)
     f->cur = start;
 }
 
-void ui_field_home(ui_field *f) { f->cur = 0; }
-void ui_field_end(ui_field *f) { f->cur = f->len; }
+void ui_field_home(ui_field *f)
+{
+    f->cur = 0;
+    f->fresh = false;
+}
+
+void ui_field_end(ui_field *f)
+{
+    f->cur = f->len;
+    f->fresh = false;
+}
 
 /* Deletes bytes [from, f->cur) (from on a code point boundary) and leaves the cursor at from. */
 static void cut_before(ui_field *f, int from)
 {
+    f->fresh = false;
     memmove(f->buf + from, f->buf + f->cur, (size_t)(f->len - f->cur + 1));
     f->len -= f->cur - from;
     f->cur = from;
@@ -75,12 +99,14 @@ void ui_field_kill_start(ui_field *f) { cut_before(f, 0); }
 
 void ui_field_kill_end(ui_field *f)
 {
+    f->fresh = false;
     f->len = f->cur;
     f->buf[f->len] = '\0';
 }
 
 void ui_field_kill_word(ui_field *f)
 {
+    f->fresh = false;
     int from = f->cur;
     while (from > 0 && f->buf[from - 1] == ' ')
         from--;
@@ -104,7 +130,8 @@ void ui_field_draw(const ui_field *f, ui_grid *g, int x, int y, int w, ui_style 
     const char *p = f->buf;
     for (int c = 0; c < skip && *p; c++)
         do p++; while (*p && cont(*p));
-    ui_grid_clip(g, x, y, w, p, s);   /* a window over the text: the cursor scrolls it */
+    ui_grid_clip(g, x, y, w, p, f->fresh ? cursor_style : s);   /* a window over the text: the cursor scrolls
+                                                                    it; selected, in the cursor's style */
     /* text hidden on either side is marked there, unless the cursor stands on that cell */
     int right_cols = 0;
     for (const char *q = p; *q; q++)

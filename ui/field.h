@@ -11,9 +11,13 @@ typedef struct {
     char buf[UI_FIELD_MAX];
     int len;      /* bytes */
     int cur;      /* byte offset of the cursor, on a code point boundary */
+    bool fresh;   /* the whole text selected (ui_field_select): the first byte typed replaces it */
 } ui_field;
 
 void ui_field_set(ui_field *f, const char *text);    /* cursor at the end */
+/* Selects the whole text, as a dialog does with a value it offers: the first byte typed replaces
+ * it; a move or a deletion keeps it and ends the selection. */
+void ui_field_select(ui_field *f);
 void ui_field_insert(ui_field *f, int byte);         /* ignored when full */
 void ui_field_backspace(ui_field *f);
 void ui_field_delete(ui_field *f);

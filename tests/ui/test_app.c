@@ -574,6 +574,23 @@ static void test_readme_lists_every_key_binding(void **state)
     }
 }
 
+/* Editing a number offers it selected, so typing replaces it; a name is typed after. */
+static void test_an_edit_offers_a_number_selected(void **state)
+{
+    (void)state;
+    nn_error err;
+    assert_int_equal(nn_preset_load(&app.draft, "xor", NULL, &err), NN_OK);
+    ui_app_begin_edit(&app, UI_EDIT_ITEM, "training.optimizer.learning_rate", "0.01");
+    ui_app_edit_key(&app, (ui_cmd){UI_ACT_TEXT_INSERT, '0'});
+    ui_app_edit_key(&app, (ui_cmd){UI_ACT_TEXT_INSERT, '.'});
+    ui_app_edit_key(&app, (ui_cmd){UI_ACT_TEXT_INSERT, '1'});
+    assert_string_equal(app.edit.field.buf, "0.1");
+    ui_app_begin_edit(&app, UI_EDIT_ITEM, "name", "XOR");
+    ui_app_edit_key(&app, (ui_cmd){UI_ACT_TEXT_INSERT, '2'});
+    assert_string_equal(app.edit.field.buf, "XOR2");
+    app.mode = UI_MODE_NORMAL;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -589,6 +606,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_race_key_asks_once_training_has_begun, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lesson_scrolls_within_its_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lesson_page_down_skips_no_line, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_an_edit_offers_a_number_selected, setup, teardown),
         cmocka_unit_test(test_readme_lists_every_key_binding),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

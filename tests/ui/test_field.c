@@ -23,6 +23,32 @@ static void test_typing_inserts_at_the_cursor(void **state)
     assert_string_equal(f.buf, "-0.03");
 }
 
+/* A value offered selected: the first byte typed replaces it; a move keeps it. */
+static void test_a_selected_value_is_replaced_by_typing(void **state)
+{
+    (void)state;
+    ui_field f;
+    ui_field_set(&f, "1.278476");
+    ui_field_select(&f);
+    ui_field_insert(&f, '5');
+    assert_string_equal(f.buf, "5");
+    ui_field_insert(&f, '0');
+    assert_string_equal(f.buf, "50");   /* only the first byte replaces */
+    ui_field_set(&f, "0.01");
+    ui_field_select(&f);
+    ui_field_left(&f);
+    ui_field_insert(&f, '0');
+    assert_string_equal(f.buf, "0.001");
+    ui_field_set(&f, "0.01");
+    ui_field_select(&f);
+    ui_field_backspace(&f);
+    ui_field_insert(&f, '2');
+    assert_string_equal(f.buf, "0.02");
+    ui_field_set(&f, "iris");   /* set alone does not select */
+    ui_field_insert(&f, '2');
+    assert_string_equal(f.buf, "iris2");
+}
+
 static void test_backspace_and_delete_remove_whole_code_points(void **state)
 {
     (void)state;
@@ -167,6 +193,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_typing_inserts_at_the_cursor),
+        cmocka_unit_test(test_a_selected_value_is_replaced_by_typing),
         cmocka_unit_test(test_backspace_and_delete_remove_whole_code_points),
         cmocka_unit_test(test_draw_scrolls_so_the_cursor_stays_visible),
         cmocka_unit_test(test_grid_text_clips_and_decodes_utf8),
