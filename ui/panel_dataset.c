@@ -24,10 +24,10 @@ int ui_dataset_items(const ui_model *m, ui_item *out, int max)
     } else {
         snprintf(it->info, sizeof it->info, "%s, %d rows", s->info.source,
                  s->info.n_train + s->info.n_val + s->info.n_test);
-        it = ui_item_add(out, &n, max, UI_ITEM_INFO, " rows", "");   /* "samples" is the generator's key */
+        /* "samples" is the generator's key; t/v/t as the Hyperparameters' split, so it fits 80 columns */
+        it = ui_item_add(out, &n, max, UI_ITEM_INFO, " rows t/v/t", "");
         if (it)
-            snprintf(it->info, sizeof it->info, "train %d  val %d  test %d", s->info.n_train, s->info.n_val,
-                     s->info.n_test);
+            snprintf(it->info, sizeof it->info, "%d/%d/%d", s->info.n_train, s->info.n_val, s->info.n_test);
         it = ui_item_add(out, &n, max, UI_ITEM_INFO, " features", "");
         if (it)
             snprintf(it->info, sizeof it->info, s->info.n_raw ? "%d, from %s, %s" : "%d", s->info.n_features,
